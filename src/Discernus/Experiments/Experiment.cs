@@ -1,0 +1,38 @@
+namespace Discernus.Experiments;
+
+public enum ExperimentLayout
+{
+    V10,
+    Alpha,
+}
+
+/// <summary>One experiment, both layouts read into the same immutable model.</summary>
+public sealed record Experiment
+{
+    public required string Name { get; init; }
+    /// <summary>Absolute path of the experiment folder.</summary>
+    public required string Directory { get; init; }
+    public required ExperimentLayout Layout { get; init; }
+    /// <summary>Absolute path of experiment.md / experiment.yaml.</summary>
+    public required string ExperimentFilePath { get; init; }
+    public string? Author { get; init; }
+    public string? SpecVersion { get; init; }
+    public string? Description { get; init; }
+    public IReadOnlyList<Hypothesis> Hypotheses { get; init; } = [];
+    public IReadOnlyList<string> Models { get; init; } = [];
+    public int RunsPerModel { get; init; } = 1;
+    public string AnalysisVariant { get; init; } = "default";
+    public decimal? MaxCostUsd { get; init; }
+    public IReadOnlyList<string> Grouping { get; init; } = [];
+    public ReliabilityFiltering? ReliabilityFiltering { get; init; }
+    public required Framework Framework { get; init; }
+    public required Corpus Corpus { get; init; }
+}
+
+public sealed record Hypothesis(string Id, string Description);
+
+public sealed record ReliabilityFiltering(
+    double? SalienceThreshold,
+    double? ConfidenceThreshold,
+    double? ReliabilityThreshold,
+    string? ReliabilityCalculation);
