@@ -13,14 +13,26 @@ public sealed partial class ExperimentReader
         ["name", "description", "definition", "markers", "scoring_calibration", "scoring_guide", "disambiguation", "language_cues",
          "examples", "weight", "display_name", "category", "theoretical_basis", "scale", "notes"];
 
-    private Framework? ReadFramework(string directory, string path, string analysisVariant, FindingCollector findings)
+    private Framework? ReadFramework(string path, string analysisVariant, FindingCollector findings)
     {
         var text = ReadSpecificationFile(path, findings);
-        if (text is null)
-        {
-            return null;
-        }
+        return text is null ? null : ParseFramework(text, path, analysisVariant, findings);
+    }
 
+    /// <summary>
+    /// Reads a framework from its text, e.g. as an agent gets it back from the artifact store by hash. Returns null
+    /// (with the reasons in <paramref name="findings"/>) when the text has no usable appendix.
+    /// </summary>
+    public static Framework? ParseFramework(string text, string fileName, string analysisVariant, out IReadOnlyList<ValidationFinding> findings)
+    {
+        var collector = new FindingCollector(Path.GetDirectoryName(Path.GetFullPath(fileName)) ?? ".");
+        var framework = new ExperimentReader().ParseFramework(text, Path.GetFullPath(fileName), analysisVariant, collector);
+        findings = collector.Findings;
+        return collector.HasBlocking ? null : framework;
+    }
+
+    private Framework? ParseFramework(string text, string path, string analysisVariant, FindingCollector findings)
+    {
         var blocks = AppendixFinder.FindBlocks(text);
         var appendix = ChooseAppendix(blocks, path, findings, root => FindDimensionsNode(root, analysisVariant).Node is not null || root.Has("dimensions"),
             "`dimensions`");

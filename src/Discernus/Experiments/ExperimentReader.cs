@@ -146,7 +146,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         var corpusPath = RequiredComponentPath(directory, file, components, "corpus", "components.corpus", "corpus.md", block, findings);
         var options = ReadOptions(root, file, block, findings);
 
-        var framework = frameworkPath is null ? null : ReadFramework(directory, frameworkPath, options.AnalysisVariant, findings);
+        var framework = frameworkPath is null ? null : ReadFramework(frameworkPath, options.AnalysisVariant, findings);
         var corpus = corpusPath is null ? null : ReadV10Corpus(directory, corpusPath, findings, cancellationToken);
         if (framework is null || corpus is null || string.IsNullOrWhiteSpace(name))
         {
@@ -192,7 +192,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             options = options with { Hypotheses = [new Hypothesis("H1", hypothesis)] };
         }
 
-        var framework = frameworkPath is null ? null : ReadFramework(directory, frameworkPath, options.AnalysisVariant, findings);
+        var framework = frameworkPath is null ? null : ReadFramework(frameworkPath, options.AnalysisVariant, findings);
         var corpus = corpusDirectory is null ? null : ReadAlphaCorpus(directory, corpusDirectory, findings, cancellationToken);
         if (framework is null || corpus is null || string.IsNullOrWhiteSpace(name))
         {

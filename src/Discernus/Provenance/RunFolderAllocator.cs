@@ -9,13 +9,23 @@ namespace Discernus.Provenance;
 /// </summary>
 public sealed class RunFolderAllocator(TimeProvider timeProvider)
 {
-    public async Task<RunFolder> AllocateAsync(string experimentDirectory, Func<string, RunManifest> initialManifest, CancellationToken cancellationToken = default)
+    public static string NewRunId(TimeProvider timeProvider) =>
+        $"{timeProvider.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+
+    /// <summary>Claims <c>runs/&lt;id&gt;/</c>; with <paramref name="requestedRunId"/> exactly that id or an error, otherwise a fresh one.</summary>
+    public async Task<RunFolder> AllocateAsync(string experimentDirectory, Func<string, RunManifest> initialManifest, string? requestedRunId = null,
+        CancellationToken cancellationToken = default)
     {
         var runsDirectory = Path.Combine(experimentDirectory, "runs");
         Directory.CreateDirectory(runsDirectory);
-        for (var attempt = 0; attempt < 20; attempt++)
+        for (var attempt = 0; attempt < (requestedRunId is null ? 20 : 1); attempt++)
         {
-            var runId = $"{timeProvider.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+            var runId = requestedRunId ?? NewRunId(timeProvider);
+            if (runId.Length == 0 || runId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+            {
+                throw new ArgumentException($"'{runId}' is not a valid run id (letters, digits, '-' and '_' only)", nameof(requestedRunId));
+            }
+
             var path = Path.Combine(runsDirectory, runId);
             Directory.CreateDirectory(path);
             var manifest = initialManifest(runId);
@@ -31,6 +41,8 @@ public sealed class RunFolderAllocator(TimeProvider timeProvider)
             }
         }
 
-        throw new IOException($"could not allocate a unique run folder under {runsDirectory}");
+        throw new IOException(requestedRunId is null
+            ? $"could not allocate a unique run folder under {runsDirectory}"
+            : $"run folder {Path.Combine(runsDirectory, requestedRunId)} already exists; a run folder is never reused");
     }
 }

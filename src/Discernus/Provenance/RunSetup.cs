@@ -19,7 +19,7 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             ?? throw new InvalidOperationException("run setup needs a valid experiment; validate it first");
         var started = timeProvider.GetUtcNow();
         var folder = await new RunFolderAllocator(timeProvider).AllocateAsync(experiment.Directory,
-            runId => InitialManifest(runId, experiment, request, started), cancellationToken).ConfigureAwait(false);
+            runId => InitialManifest(runId, experiment, request, started), request.RunId, cancellationToken).ConfigureAwait(false);
         var log = new RunLog(folder, timeProvider);
 
         try

@@ -8,4 +8,6 @@ public sealed record RunSetupRequest
     public required IReadOnlyList<PromptAsset> Prompts { get; init; }
     public required ManifestModels Models { get; init; }
     public required string SoftwareVersion { get; init; }
+    /// <summary>The run id chosen by whoever submitted the run; null lets run setup choose one.</summary>
+    public string? RunId { get; init; }
 }

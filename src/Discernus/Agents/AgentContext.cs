@@ -1,0 +1,13 @@
+using Discernus.Artifacts;
+
+namespace Discernus.Agents;
+
+/// <summary>What BaseAgent hands every agent: the artifact store, the per-run services, time and limits.</summary>
+internal sealed record AgentContext
+{
+    public required IArtifactStore Store { get; init; }
+    public required IRunServices Runs { get; init; }
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    /// <summary>Model answers that fail validation are retried with the errors shown, up to this many calls in all.</summary>
+    public int MaxAnswerAttempts { get; init; } = 3;
+}

@@ -1,0 +1,155 @@
+using Discernus.Coordination;
+using Discernus.Experiments;
+using Discernus.Models;
+using Discernus.Provenance;
+using Discernus.Statistics;
+using Microsoft.Extensions.AI;
+
+namespace Discernus.Agents;
+
+/// <summary>
+/// One document, one model: builds the prompt from the run's stored prompt file, calls the model, validates the
+/// answer against the framework (retrying with the problems shown), verifies every evidence quote against the text,
+/// evaluates derived metrics in code and stores the per-document result of SPEC §5 by hash.
+/// </summary>
+internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<AnalyseDocumentTask>(context)
+{
+    public override string Name => nameof(AnalyseDocumentAgent);
+
+    protected override string Stage => StageNames.BatchAnalysis;
+
+    protected override (string RunId, string TaskId) RunAndTask(AnalyseDocumentTask contract) => (contract.RunId, contract.TaskId);
+
+    protected override async Task<string> ExecuteAsync(AnalyseDocumentTask task, CancellationToken cancellationToken)
+    {
+        var variant = task.Params.AnalysisVariant ?? "default";
+        var frameworkText = await LoadTextAsync(task.FrameworkHash, "framework", cancellationToken).ConfigureAwait(false);
+        var framework = ExperimentReader.ParseFramework(frameworkText, "framework.md", variant, out var problems)
+            ?? throw new AgentFailureException($"the stored framework cannot be read: {string.Join("; ", problems.Select(p => p.Message))}");
+        var documentText = await LoadTextAsync(task.DocumentHash, "document", cancellationToken).ConfigureAwait(false);
+        var prompt = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "prompt", cancellationToken).ConfigureAwait(false));
+
+        var dimensionNames = string.Join(", ", framework.Dimensions.Select(d => d.Name));
+        var values = new Dictionary<string, string>
+        {
+            ["framework_name"] = framework.Name,
+            ["framework_text"] = frameworkText,
+            ["analysis_variant"] = variant,
+            ["analysis_instructions"] = framework.AnalysisVariants.GetValueOrDefault(variant)?.AnalysisPrompt?.Trim() ?? "Score each dimension as the framework defines it.",
+            ["dimension_names"] = dimensionNames,
+            ["document_name"] = task.DocumentName,
+            ["document_text"] = documentText,
+        };
+        var messages = new List<ChatMessage>
+        {
+            new(ChatRole.System, prompt.Raw("system").Trim()),
+            new(ChatRole.User, prompt.Render("user", values)),
+        };
+        var options = new ChatOptions
+        {
+            Temperature = (float?)task.Params.Temperature,
+            ResponseFormat = ChatResponseFormat.Json,
+            AdditionalProperties = new AdditionalPropertiesDictionary
+            {
+                [LexiconInputs.Task] = LexiconInputs.AnalysisTask,
+                [LexiconInputs.Framework] = framework,
+                [LexiconInputs.DocumentText] = documentText,
+            },
+        };
+
+        var client = Context.Runs.ClientFor(task.RunId, task.Model);
+        var allowNotScorable = task.Model == ModelName.LexiconName;
+        var started = Context.TimeProvider.GetTimestamp();
+        long promptTokens = 0, completionTokens = 0;
+        var cached = true;
+        AnalysisValidationResult? validation = null;
+        var attempts = 0;
+        while (attempts < Context.MaxAnswerAttempts)
+        {
+            attempts++;
+            ChatResponse response;
+            try
+            {
+                response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ModelCallException ex)
+            {
+                throw new AgentFailureException($"model call failed after {ex.Attempts} attempt(s): {ex.Message}");
+            }
+
+            promptTokens += response.Usage?.InputTokenCount ?? 0;
+            completionTokens += response.Usage?.OutputTokenCount ?? 0;
+            cached &= response.AdditionalProperties?.TryGetValue(ModelCallKeys.Cached, out var c) == true && c is true;
+            validation = AnalysisAnswerValidator.Validate(response.Text, framework, allowNotScorable);
+            if (validation.IsValid)
+            {
+                break;
+            }
+
+            Log(task.RunId, "warning", $"answer {attempts} for {task.DocumentName} from {task.Model} was invalid",
+                new Dictionary<string, object?> { ["task_id"] = task.TaskId, ["problems"] = validation.Problems });
+            messages.Add(new ChatMessage(ChatRole.Assistant, response.Text));
+            messages.Add(new ChatMessage(ChatRole.User, PromptTemplate.Fill(prompt.Raw("retry"), new Dictionary<string, string>
+            {
+                ["validation_errors"] = validation.ProblemsText,
+                ["dimension_names"] = dimensionNames,
+            })));
+        }
+
+        if (validation?.Analysis is not { } analysis)
+        {
+            throw new AgentFailureException(
+                $"the answer of {task.Model} for {task.DocumentName} stayed invalid after {attempts} attempt(s): {string.Join("; ", validation?.Problems ?? [])}");
+        }
+
+        var scores = analysis.Dimensions.ToDictionary(
+            d => d.Name,
+            d => new DimensionScore
+            {
+                Score = d.Score,
+                Salience = d.Salience,
+                Confidence = d.Confidence,
+                NotScorableReason = d.NotScorableReason,
+                Evidence = d.Evidence.Select(q => new EvidenceQuote(q, EvidenceVerifier.IsVerified(q, documentText))).ToList(),
+            });
+        var derived = DerivedMetricEvaluator.EvaluateAll(framework.DerivedMetrics,
+            DimensionValues.Lookup(scores.ToDictionary(kv => kv.Key, kv => new DimensionValues(kv.Value.Score, kv.Value.Salience, kv.Value.Confidence))));
+
+        var result = new AnalysisResult
+        {
+            DocumentId = task.DocumentHash,
+            DocumentName = task.DocumentName,
+            CorpusDocumentId = task.Params.CorpusDocumentId ?? task.DocumentName,
+            Metadata = ReadMetadata(task.Params),
+            FrameworkAnalysis = scores,
+            DerivedMetrics = derived.ToDictionary(kv => kv.Key, kv => kv.Value.Value),
+            DerivedMetricErrors = derived.Where(kv => kv.Value.Reason is not null).ToDictionary(kv => kv.Key, kv => kv.Value.Reason!),
+            ProcessingMetadata = new ProcessingMetadata
+            {
+                Timestamp = Now(),
+                Model = task.Model,
+                Run = task.Params.Run,
+                TokensUsed = new TokenUsage(promptTokens, completionTokens),
+                CostUsd = cached ? 0m : Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
+                PromptHash = task.PromptHash,
+                FrameworkHash = task.FrameworkHash,
+                DocumentHash = task.DocumentHash,
+                TaskId = task.TaskId,
+                Attempts = attempts,
+                DurationMs = (long)Context.TimeProvider.GetElapsedTime(started).TotalMilliseconds,
+                Cached = cached,
+            },
+        };
+        return await StoreJsonAsync(result, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Dictionary<string, string> ReadMetadata(AnalysisParams parameters)
+    {
+        if (parameters.Extra?.TryGetValue("metadata", out var element) != true || element.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            return [];
+        }
+
+        return element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+    }
+}

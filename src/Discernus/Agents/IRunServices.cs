@@ -1,0 +1,19 @@
+using Discernus.Provenance;
+using Microsoft.Extensions.AI;
+
+namespace Discernus.Agents;
+
+/// <summary>
+/// Per-run services an agent needs beyond the task contract: the run's log and a model client whose calls are
+/// recorded in that run's <c>logs/llm_interactions.jsonl</c>. In one process the Orchestrator registers each run;
+/// a remote worker resolves runs it can reach and logs locally otherwise.
+/// </summary>
+internal interface IRunServices
+{
+    RunLog? LogFor(string runId);
+
+    IChatClient ClientFor(string runId, string model);
+
+    /// <summary>USD cost of a call, or null when the model's price is unknown (lexicon: 0).</summary>
+    decimal? CostOf(string model, long promptTokens, long completionTokens);
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using System.Text.Json;
+using Discernus.Coordination;
+using Discernus.Experiments;
+using Discernus.Provenance;
+using Discernus.Reports;
+using Discernus.Statistics;
+
+namespace Discernus.Agents;
+
+/// <summary>Assembles the report of SPEC §7 (Markdown and HTML) from the statistics, the synthesis and the manifest.</summary>
+internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateReportTask>(context)
+{
+    public override string Name => nameof(ReportAgent);
+
+    protected override string Stage => StageNames.Report;
+
+    protected override (string RunId, string TaskId) RunAndTask(GenerateReportTask contract) => (contract.RunId, contract.TaskId);
+
+    protected override async Task<string> ExecuteAsync(GenerateReportTask task, CancellationToken cancellationToken)
+    {
+        var manifest = JsonSerializer.Deserialize<RunManifest>(await LoadAsync(task.ManifestHash, "manifest", cancellationToken).ConfigureAwait(false), DiscernusJson.Indented)
+            ?? throw new AgentFailureException("the manifest snapshot is empty");
+        var statistics = CorpusStatistics.FromJson(await LoadTextAsync(task.StatisticsHash, "statistics", cancellationToken).ConfigureAwait(false));
+        var synthesis = JsonSerializer.Deserialize<SynthesisResult>(await LoadAsync(task.SynthesisHash, "synthesis", cancellationToken).ConfigureAwait(false), DiscernusJson.Indented)
+            ?? throw new AgentFailureException("the synthesis result is empty");
+        var synthesisText = await LoadTextAsync(synthesis.SynthesisTextHash, "synthesis text", cancellationToken).ConfigureAwait(false);
+        var template = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "report template", cancellationToken).ConfigureAwait(false));
+
+        var dimensions = new List<DimensionDescription>();
+        if (manifest.Framework is { } frameworkEntry)
+        {
+            var text = await LoadTextAsync(frameworkEntry.Sha256, "framework", cancellationToken).ConfigureAwait(false);
+            var framework = ExperimentReader.ParseFramework(text, frameworkEntry.File, manifest.Models?.AnalysisVariant ?? "default", out _);
+            dimensions.AddRange((framework?.Dimensions ?? []).Select(d =>
+                new DimensionDescription(d.Name, d.Description?.Trim(), synthesis.NotScorable.GetValueOrDefault(d.Name))));
+        }
+
+        var texts = new ReportTexts(
+            PromptTemplate.Fill(template.Raw("title"), new Dictionary<string, string> { ["experiment_name"] = manifest.Experiment.Name }),
+            template.Nested("sections", "executive_summary"),
+            template.Nested("sections", "methodology"),
+            template.Nested("sections", "detailed_findings"),
+            template.Nested("sections", "group_comparisons"),
+            template.Nested("sections", "correlations"),
+            template.Nested("sections", "synthesis"),
+            template.Nested("sections", "failures"),
+            template.Nested("sections", "appendix"),
+            template.Nested("texts", "offline_baseline"),
+            template.Nested("texts", "unverified_numbers"),
+            template.Nested("texts", "evidence_note"),
+            template.Nested("texts", "not_scorable"));
+
+        var markdown = MarkdownReportBuilder.Build(new ReportInputs
+        {
+            Manifest = manifest,
+            Statistics = statistics,
+            Synthesis = synthesisText,
+            SynthesisModel = synthesis.Model,
+            Evidence = synthesis.Evidence,
+            Dimensions = dimensions,
+            Hypotheses = synthesis.Hypotheses,
+            Texts = texts,
+        });
+        var html = HtmlReportRenderer.Render(markdown, statistics, texts.Title);
+        var markdownHash = await Context.Store.PutAsync(Encoding.UTF8.GetBytes(markdown), cancellationToken).ConfigureAwait(false);
+        var htmlHash = await Context.Store.PutAsync(Encoding.UTF8.GetBytes(html), cancellationToken).ConfigureAwait(false);
+        return await StoreJsonAsync(new ReportResult(markdownHash, htmlHash), cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Discernus.Coordination;
+using Discernus.Experiments;
+using Discernus.Models;
+using Discernus.Provenance;
+using Discernus.Reports;
+using Discernus.Statistics;
+using Microsoft.Extensions.AI;
+
+namespace Discernus.Agents;
+
+/// <summary>
+/// Statistics over every analysis result, computed in code (never by a model), then a model-written interpretation of
+/// them. The lexicon baseline writes a templated interpretation instead, and says so.
+/// </summary>
+internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<SynthesizeResultsTask>(context)
+{
+    private const int QuotesPerDimension = 3;
+
+    public override string Name => nameof(SynthesisAgent);
+
+    protected override string Stage => StageNames.Synthesis;
+
+    protected override (string RunId, string TaskId) RunAndTask(SynthesizeResultsTask contract) => (contract.RunId, contract.TaskId);
+
+    protected override async Task<string> ExecuteAsync(SynthesizeResultsTask task, CancellationToken cancellationToken)
+    {
+        var parameters = task.Params ?? new SynthesisParams();
+        var frameworkText = await LoadTextAsync(task.FrameworkHash, "framework", cancellationToken).ConfigureAwait(false);
+        var framework = ExperimentReader.ParseFramework(frameworkText, "framework.md", parameters.AnalysisVariant ?? "default", out var problems)
+            ?? throw new AgentFailureException($"the stored framework cannot be read: {string.Join("; ", problems.Select(p => p.Message))}");
+
+        var results = new List<AnalysisResult>();
+        foreach (var hash in task.AnalysisResultHashes)
+        {
+            var bytes = await LoadAsync(hash, "analysis result", cancellationToken).ConfigureAwait(false);
+            results.Add(JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
+                ?? throw new AgentFailureException($"analysis result {hash} is empty"));
+        }
+
+        if (results.Count == 0)
+        {
+            throw new AgentFailureException("there are no analysis results to synthesise");
+        }
+
+        var statistics = StatisticsCalculator.Compute(
+            results.Select(ToRecord).ToList(),
+            framework.Dimensions.Select(d => d.Name).ToList(),
+            framework.DerivedMetrics.Select(d => d.Name).ToList(),
+            parameters.Grouping ?? [],
+            parameters.DocumentsFailed);
+        var statisticsJson = statistics.ToJson();
+        var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
+
+        var prompt = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "prompt", cancellationToken).ConfigureAwait(false));
+        var hypotheses = parameters.Hypotheses ?? [];
+        var messages = new List<ChatMessage>
+        {
+            new(ChatRole.System, prompt.Raw("system").Trim()),
+            new(ChatRole.User, prompt.Render("user", new Dictionary<string, string>
+            {
+                ["experiment_name"] = parameters.ExperimentName ?? task.RunId,
+                ["framework_name"] = framework.Name,
+                ["hypotheses"] = hypotheses.Count == 0 ? "(none stated)" : string.Join("\n", hypotheses.Select(h => $"- {h}")),
+                ["document_count"] = statistics.Counts.DocumentsAnalysed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["statistics_json"] = statisticsJson,
+            })),
+        };
+        var options = new ChatOptions
+        {
+            AdditionalProperties = new AdditionalPropertiesDictionary
+            {
+                [LexiconInputs.Task] = LexiconInputs.SynthesisTask,
+                [LexiconInputs.Framework] = framework,
+                [LexiconInputs.StatisticsJson] = statisticsJson,
+            },
+        };
+
+        ChatResponse response;
+        try
+        {
+            response = await Context.Runs.ClientFor(task.RunId, task.Model).GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelCallException ex)
+        {
+            throw new AgentFailureException($"the synthesis model call failed after {ex.Attempts} attempt(s): {ex.Message}");
+        }
+
+        if (string.IsNullOrWhiteSpace(response.Text))
+        {
+            throw new AgentFailureException($"{task.Model} returned an empty synthesis");
+        }
+
+        var textHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(response.Text.Trim() + "\n"), cancellationToken).ConfigureAwait(false);
+        var promptTokens = response.Usage?.InputTokenCount ?? 0;
+        var completionTokens = response.Usage?.OutputTokenCount ?? 0;
+        return await StoreJsonAsync(new SynthesisResult
+        {
+            StatisticsHash = statisticsHash,
+            SynthesisTextHash = textHash,
+            Model = task.Model,
+            TokensUsed = new TokenUsage(promptTokens, completionTokens),
+            CostUsd = Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
+            Evidence = SelectEvidence(framework, results),
+            NotScorable = NotScorable(framework, results),
+            Hypotheses = hypotheses,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static AnalysisRecord ToRecord(AnalysisResult result) => new()
+    {
+        DocumentName = result.DocumentName,
+        CorpusDocumentId = result.CorpusDocumentId,
+        DocumentHash = result.DocumentId,
+        Model = result.ProcessingMetadata.Model,
+        Run = result.ProcessingMetadata.Run,
+        Metadata = result.Metadata,
+        Dimensions = result.FrameworkAnalysis.ToDictionary(kv => kv.Key, kv => new DimensionValues(kv.Value.Score, kv.Value.Salience, kv.Value.Confidence)),
+        DerivedMetrics = result.DerivedMetrics,
+        VerifiedEvidence = result.FrameworkAnalysis.Values.Sum(d => d.Evidence.Count(e => e.Verified)),
+        UnverifiedEvidence = result.FrameworkAnalysis.Values.Sum(d => d.Evidence.Count(e => !e.Verified)),
+    };
+
+    /// <summary>For each dimension, one verified quote from each of the highest-scoring documents.</summary>
+    private static List<ReportEvidence> SelectEvidence(Framework framework, List<AnalysisResult> results)
+    {
+        var evidence = new List<ReportEvidence>();
+        foreach (var dimension in framework.Dimensions)
+        {
+            var picked = results
+                .Select(r => (Result: r, Score: r.FrameworkAnalysis.GetValueOrDefault(dimension.Name)))
+                .Where(x => x.Score?.Score is > 0 && x.Score.Evidence.Any(e => e.Verified))
+                .OrderByDescending(x => x.Score!.Score)
+                .ThenBy(x => x.Result.DocumentName, StringComparer.Ordinal)
+                .DistinctBy(x => x.Result.DocumentId)
+                .Take(QuotesPerDimension);
+            evidence.AddRange(picked.Select(x => new ReportEvidence(dimension.Name, x.Result.DocumentName, x.Score!.Score,
+                x.Score.Evidence.First(e => e.Verified).Quote, true)));
+        }
+
+        return evidence;
+    }
+
+    private static Dictionary<string, string> NotScorable(Framework framework, List<AnalysisResult> results) =>
+        framework.Dimensions
+            .Where(d => results.All(r => r.FrameworkAnalysis.GetValueOrDefault(d.Name)?.NotScorableReason is not null))
+            .ToDictionary(d => d.Name, d => results.Select(r => r.FrameworkAnalysis[d.Name].NotScorableReason!).First());
+}

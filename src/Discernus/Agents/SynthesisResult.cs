@@ -1,0 +1,20 @@
+using Discernus.Reports;
+
+namespace Discernus.Agents;
+
+/// <summary>What the SynthesisAgent stores: the statistics, the interpretation and the evidence the report quotes.</summary>
+internal sealed record SynthesisResult
+{
+    public required string StatisticsHash { get; init; }
+    public required string SynthesisTextHash { get; init; }
+    public required string Model { get; init; }
+    public required TokenUsage TokensUsed { get; init; }
+    public decimal? CostUsd { get; init; }
+    public IReadOnlyList<ReportEvidence> Evidence { get; init; } = [];
+    /// <summary>Dimensions no analysis could score, with the reason (e.g. the lexicon baseline and a marker-less dimension).</summary>
+    public IReadOnlyDictionary<string, string> NotScorable { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> Hypotheses { get; init; } = [];
+}
+
+/// <summary>What the ReportAgent stores: the two renderings of the report.</summary>
+internal sealed record ReportResult(string MarkdownHash, string HtmlHash);

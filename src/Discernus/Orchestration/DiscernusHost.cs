@@ -1,0 +1,173 @@
+using Discernus.Agents;
+using Discernus.Artifacts;
+using Discernus.Coordination;
+using Discernus.Experiments;
+using Discernus.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Discernus.Orchestration;
+
+/// <summary>
+/// The composition root of one Discernus process: Redis (embedded Garnet by default), the queues, the Orchestrator
+/// loop and the Router's agent loops. The same code serves `discernus run` (all in one process) and `discernus worker`
+/// (agents only, against an external Redis).
+/// </summary>
+public sealed class DiscernusHost : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly List<Task> _loops = [];
+    private EmbeddedGarnetServer? _garnet;
+    private RedisConnections? _connections;
+    private RedisTaskQueue? _tasks;
+    private RedisTaskQueue? _runRequests;
+    private RunCompletions? _completions;
+    private RunRegistry? _registry;
+
+    private DiscernusHost(HostOptions options, TimeProvider time, ILogger logger)
+    {
+        Options = options;
+        Time = time;
+        Logger = logger;
+    }
+
+    public HostOptions Options { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal ILogger Logger { get; }
+
+    internal RedisKeys Keys { get; private set; } = null!;
+
+    internal RunStateStore States { get; private set; } = null!;
+
+    internal RedisConnections Connections => _connections!;
+
+    internal Orchestrator? Orchestrator { get; private set; }
+
+    /// <summary>Where Redis is, for messages: "embedded Garnet at 127.0.0.1:port" or the URL without its password.</summary>
+    public string RedisDescription { get; private set; } = string.Empty;
+
+    public bool Embedded => _garnet is not null;
+
+    public static async Task<DiscernusHost> StartAsync(HostOptions options, TimeProvider? time = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        var host = new DiscernusHost(options, time ?? TimeProvider.System, logger ?? NullLogger.Instance);
+        try
+        {
+            await host.StartCoreAsync(cancellationToken).ConfigureAwait(false);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        RedisConnectionFactory factory;
+        if (Options.RedisUrl is null)
+        {
+            _garnet = await EmbeddedGarnetServer.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            factory = _garnet.CreateConnectionFactory();
+            RedisDescription = _garnet.ToString();
+        }
+        else
+        {
+            factory = RedisConnectionFactory.Parse(Options.RedisUrl);
+            RedisDescription = factory.Description;
+        }
+
+        _connections = await RedisConnections.ConnectAsync(factory, cancellationToken).ConfigureAwait(false);
+        Keys = new RedisKeys(Options.KeyPrefix);
+        States = new RunStateStore(_connections, Keys, Time);
+        _tasks = RedisTaskQueue.ForTasks(_connections, Keys, new TaskQueueOptions { MaxAttempts = Options.Router.MaxAttempts }, Time, Logger);
+        _runRequests = RedisTaskQueue.ForRunRequests(_connections, Keys, null, Time, Logger);
+
+        var store = ArtifactStoreFactory.Create(new ArtifactStoreOptions { FolderPath = Options.ArtifactsDirectory, Backend = Options.Environment.GetValueOrDefault("DISCERNUS_ARTIFACT_STORE") ?? "folder" });
+        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions(), new ArtifactResponseCache(store), Time);
+
+        if (Options.RunOrchestrator)
+        {
+            _completions = new RunCompletions(_connections, Keys, timeProvider: Time, logger: Logger);
+            Orchestrator = new Orchestrator(_runRequests, _tasks, _completions, States, new OrphanRecovery(_connections, Keys, Logger), store, _registry,
+                Options.Orchestrator, ExperimentLimits.FromEnvironment(Options.Environment), Options.Environment, Time, Logger);
+            _loops.Add(Task.Run(() => Orchestrator.RunLoopAsync(_stopping.Token, _abort.Token)));
+        }
+
+        if (Options.RunWorkers)
+        {
+            var context = new AgentContext { Store = store, Runs = _registry, TimeProvider = Time };
+            IAgent[] agents = [new AnalyseDocumentAgent(context), new SynthesisAgent(context), new ReportAgent(context)];
+            var router = new Router(_tasks, _connections, Keys, States, agents, Options.Router, Time, Logger);
+            _loops.Add(Task.Run(() => router.RunAsync(_stopping.Token)));
+        }
+    }
+
+    /// <summary>Pushes a run request to <c>orchestrator.tasks</c>; any Orchestrator on this Redis may take it.</summary>
+    internal async Task SubmitAsync(RunRequest request, CancellationToken cancellationToken = default)
+    {
+        await States.SetAsync(request.RunId, new Dictionary<string, string>
+        {
+            [RunStateFields.Status] = RunStatuses.Queued,
+            ["run_folder"] = request.RunFolder,
+        }, cancellationToken).ConfigureAwait(false);
+        await _runRequests!.EnqueueAsync($"run-request:{request.RunId}", CoordinationJson.Serialize(request), cancellationToken).ConfigureAwait(false);
+    }
+
+    internal Task<RunState?> GetStateAsync(string runId, CancellationToken cancellationToken = default) => States.GetAsync(runId, cancellationToken);
+
+    internal Task RequestCancelAsync(string runId) => States.RequestCancelAsync(runId, CancellationToken.None);
+
+    /// <summary>A background loop that died (e.g. a coordination fault) surfaces here instead of going unnoticed.</summary>
+    internal Exception? LoopFailure => _loops.FirstOrDefault(l => l.IsFaulted)?.Exception?.GetBaseException();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or CoordinationFaultException or AggregateException)
+        {
+            await _abort.CancelAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Logger.LogWarning("a background loop ended with an error: {Message}", ex.Message);
+        }
+
+        _registry?.Dispose();
+        if (_completions is not null)
+        {
+            await _completions.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_tasks is not null)
+        {
+            await _tasks.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_runRequests is not null)
+        {
+            await _runRequests.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_connections is not null)
+        {
+            await _connections.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_garnet is not null)
+        {
+            await _garnet.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+        _abort.Dispose();
+    }
+}

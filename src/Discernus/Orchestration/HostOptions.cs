@@ -1,0 +1,45 @@
+namespace Discernus.Orchestration;
+
+/// <summary>How a Discernus process takes part: which Redis, which roles, how many agent loops.</summary>
+public sealed record HostOptions
+{
+    /// <summary><c>DISCERNUS_REDIS_URL</c>; null starts an embedded Garnet server inside the process.</summary>
+    public string? RedisUrl { get; init; }
+
+    /// <summary>Key prefix, so one Redis can host several installations (<c>DISCERNUS_REDIS_PREFIX</c>).</summary>
+    public string KeyPrefix { get; init; } = "discernus:";
+
+    public bool RunOrchestrator { get; init; } = true;
+
+    public bool RunWorkers { get; init; } = true;
+
+    public RouterOptions Router { get; init; } = new();
+
+    public OrchestratorOptions Orchestrator { get; init; } = new();
+
+    /// <summary>Configuration values (.env merged with the environment); keys are read from here, never logged.</summary>
+    public required IReadOnlyDictionary<string, string?> Environment { get; init; }
+
+    /// <summary>The artifact store folder when no experiment decides it (workers).</summary>
+    public required string ArtifactsDirectory { get; init; }
+
+    public static HostOptions FromEnvironment(IReadOnlyDictionary<string, string?> environment, string artifactsDirectory)
+    {
+        var stall = environment.GetValueOrDefault("DISCERNUS_STALL_TIMEOUT_SECONDS");
+        var orchestrator = new OrchestratorOptions();
+        if (double.TryParse(stall, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        {
+            orchestrator = orchestrator with { StallTimeout = TimeSpan.FromSeconds(seconds) };
+        }
+
+        var prefix = environment.GetValueOrDefault("DISCERNUS_REDIS_PREFIX");
+        return new HostOptions
+        {
+            RedisUrl = string.IsNullOrWhiteSpace(environment.GetValueOrDefault("DISCERNUS_REDIS_URL")) ? null : environment["DISCERNUS_REDIS_URL"],
+            KeyPrefix = string.IsNullOrWhiteSpace(prefix) ? "discernus:" : prefix,
+            Orchestrator = orchestrator,
+            Environment = environment,
+            ArtifactsDirectory = artifactsDirectory,
+        };
+    }
+}

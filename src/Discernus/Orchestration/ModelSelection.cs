@@ -1,0 +1,54 @@
+using Discernus.Experiments;
+using Discernus.Models;
+using Discernus.Provenance;
+
+namespace Discernus.Orchestration;
+
+/// <summary>
+/// The model is <c>--model</c>, else the experiment's <c>models</c>, else <c>DISCERNUS_MODEL</c>, else <c>lexicon</c>;
+/// and a hosted model is checked for its key and URL before anything is set up.
+/// </summary>
+public static class ModelSelection
+{
+    public static ManifestModels Resolve(string? flag, Experiment experiment, IReadOnlyDictionary<string, string?> environment)
+    {
+        var configured = environment.GetValueOrDefault(DefaultModelResolver.ModelVariable);
+        var (names, source) = !string.IsNullOrWhiteSpace(flag) ? (flag.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), "flag")
+            : experiment.Models.Count > 0 ? (experiment.Models.ToArray(), "experiment")
+            : !string.IsNullOrWhiteSpace(configured) ? ([configured.Trim()], "environment")
+            : (new[] { ModelName.LexiconName }, "default");
+        return new ManifestModels
+        {
+            Names = names,
+            Source = source,
+            RunsPerModel = experiment.RunsPerModel,
+            AnalysisVariant = experiment.AnalysisVariant,
+            OfflineBaseline = names.All(n => n == ModelName.LexiconName),
+        };
+    }
+
+    /// <summary>Problems that would stop the first model call (unknown provider, missing key or base URL), one per model.</summary>
+    public static IReadOnlyList<string> Preflight(IEnumerable<string> models, IReadOnlyDictionary<string, string?> environment)
+    {
+        var problems = new List<string>();
+        using var gateway = new ModelGateway(ModelSettings.FromValues(environment));
+        foreach (var model in models)
+        {
+            try
+            {
+                gateway.CreateClient(model).Dispose();
+            }
+            catch (Exception ex) when (ex is ModelConfigurationException or ArgumentException or FormatException)
+            {
+                problems.Add($"model '{model}': {ex.Message}");
+            }
+        }
+
+        return problems;
+    }
+}
+
+internal static class ModelNameCheck
+{
+    public static string? Problem(string model) => ModelName.TryParse(model, out _, out var error) ? null : error;
+}

@@ -1,0 +1,18 @@
+namespace Discernus.Orchestration;
+
+public sealed record OrchestratorOptions
+{
+    /// <summary>A stage with no completion for this long fails the run with a diagnosis instead of waiting forever.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long one blocking wait for a completion lasts before the Orchestrator checks cancel, orphans and stalls.</summary>
+    public TimeSpan CompletionWait { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often claimed tasks of dead workers are put back on the queue while a stage waits.</summary>
+    public TimeSpan OrphanCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long run state stays in Redis after a run ends (for <c>discernus status</c>).</summary>
+    public TimeSpan FinishedStateTtl { get; init; } = TimeSpan.FromDays(7);
+
+    public string OrchestratorId { get; init; } = $"orchestrator-{Environment.MachineName}-{Environment.ProcessId}";
+}

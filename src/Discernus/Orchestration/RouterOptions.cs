@@ -1,0 +1,23 @@
+namespace Discernus.Orchestration;
+
+public sealed record RouterOptions
+{
+    /// <summary>Concurrent agent loops; model calls wait on the network, so more than the core count pays off.</summary>
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>How long one claim blocks on the server before the loop checks for shutdown.</summary>
+    public TimeSpan ClaimWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Claims of one task before it goes to the dead list (crashes and transient errors only).</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    public string WorkerIdPrefix { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    public void Validate()
+    {
+        if (Concurrency is < 1 or > 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Concurrency), Concurrency, "--concurrency must be between 1 and 256");
+        }
+    }
+}

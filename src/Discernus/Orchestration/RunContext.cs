@@ -1,0 +1,84 @@
+using Discernus.Experiments;
+using Discernus.Provenance;
+
+namespace Discernus.Orchestration;
+
+/// <summary>What the Orchestrator keeps about one run while it moves through the stages.</summary>
+internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experiment, ManifestModels models, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private decimal _costUsd;
+    private bool _costComplete = true;
+    private long _promptTokens;
+    private long _completionTokens;
+    private int _modelCalls;
+    private int _cachedCalls;
+
+    public RunFolder Folder => folder;
+    public RunLog Log => log;
+    public Experiment Experiment => experiment;
+    public ManifestModels Models => models;
+    public RunManifest Manifest { get; } = folder.ReadManifest();
+    public List<ManifestFailure> Failures { get; } = [];
+    public List<ManifestFile> OutputFiles { get; } = [];
+    public ManifestOutputs Outputs { get; set; } = new();
+    public decimal CostUsd { get { lock (_gate) { return _costUsd; } } }
+
+    public string PromptHash(string name) =>
+        Manifest.Prompts.FirstOrDefault(p => p.Name == name)?.Sha256 ?? throw new RunFailedException($"the run has no stored prompt '{name}'");
+
+    public void AddUsage(long promptTokens, long completionTokens, decimal? cost, bool cached)
+    {
+        lock (_gate)
+        {
+            _promptTokens += promptTokens;
+            _completionTokens += completionTokens;
+            _modelCalls++;
+            if (cached)
+            {
+                _cachedCalls++;
+            }
+
+            if (cost is { } c)
+            {
+                _costUsd += c;
+            }
+            else
+            {
+                _costComplete = false;
+            }
+        }
+    }
+
+    public ManifestCost Cost(ManifestCost current)
+    {
+        lock (_gate)
+        {
+            return current with
+            {
+                ActualUsd = _costUsd,
+                Complete = _costComplete,
+                PromptTokens = _promptTokens,
+                CompletionTokens = _completionTokens,
+                ModelCalls = _modelCalls,
+                CachedCalls = _cachedCalls,
+            };
+        }
+    }
+
+    public async Task<string> WriteOutputAsync(string relativePath, byte[] content, string role, CancellationToken cancellationToken)
+    {
+        var hash = await folder.WriteFileAsync(relativePath, content, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            OutputFiles.Add(new ManifestFile(relativePath, hash, role));
+        }
+
+        return relativePath;
+    }
+
+    public async Task StageAsync(string stage, Func<ManifestStage, ManifestStage> update) =>
+        await folder.UpdateManifestAsync(m => m with { Stages = m.Stages.Select(s => s.Name == stage ? update(s) : s).ToList() }, CancellationToken.None).ConfigureAwait(false);
+
+    public string Now() => RunSetup.Iso(time.GetUtcNow());
+}
