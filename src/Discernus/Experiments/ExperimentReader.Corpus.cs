@@ -196,9 +196,9 @@ public sealed partial class ExperimentReader
 
             ids[id] = entry;
             var outcome = SafePaths.Check(documentsDirectory, entry.FileName, out var full);
-            if (outcome == SafePaths.Outcome.Inside && !SafePaths.ResolvesInside(directory, full))
+            if (outcome == SafePaths.Outcome.SymlinkEscape && SafePaths.ResolvesInside(directory, full))
             {
-                outcome = SafePaths.Outcome.SymlinkEscape;
+                outcome = SafePaths.Outcome.Inside;
             }
 
             if (outcome == SafePaths.Outcome.DotDotEscape && SafePaths.IsUnder(directory, full))
