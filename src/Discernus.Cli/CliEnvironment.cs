@@ -1,3 +1,8 @@
+using System.Runtime.CompilerServices;
+
+// Tests drive the commands in-process (CliContext, DiscernusCli); the csproj has no InternalsVisibleTo item for them.
+[assembly: InternalsVisibleTo("Discernus.Tests")]
+
 namespace Discernus.Cli;
 
 /// <summary>
@@ -11,6 +16,10 @@ internal sealed class CliEnvironment
     public IReadOnlyDictionary<string, string?> Values { get; }
 
     public string? this[string key] => Values.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v : null;
+
+    /// <summary>An environment made of exactly these values (tests, embedding): no <c>.env</c>, no process variables.</summary>
+    internal static CliEnvironment FromValues(IReadOnlyDictionary<string, string?> values) =>
+        new(new Dictionary<string, string?>(values, StringComparer.Ordinal));
 
     public static CliEnvironment Load(string workingDirectory)
     {

@@ -37,13 +37,14 @@ public sealed partial class ExperimentReader
             return null;
         }
 
-        // A manifest without a `documents` list still describes the corpus; every file under corpus/ is then a document.
-        manifest ??= blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault(p => p.Succeeded);
         if (manifest is null && blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault() is { Succeeded: false } broken)
         {
             ReportParseFailure(broken, manifestPath, findings);
             return null;
         }
+
+        // A manifest without a `documents` list still describes the corpus; every file under corpus/ is then a document.
+        manifest ??= blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault(p => p.Succeeded);
 
         var root = manifest?.Root;
         var documentsNode = root.Child("documents");
@@ -196,9 +197,9 @@ public sealed partial class ExperimentReader
 
             ids[id] = entry;
             var outcome = SafePaths.Check(documentsDirectory, entry.FileName, out var full);
-            if (outcome == SafePaths.Outcome.Inside && !SafePaths.ResolvesInside(directory, full))
+            if (outcome == SafePaths.Outcome.SymlinkEscape && SafePaths.ResolvesInside(directory, full))
             {
-                outcome = SafePaths.Outcome.SymlinkEscape;
+                outcome = SafePaths.Outcome.Inside;
             }
 
             if (outcome == SafePaths.Outcome.DotDotEscape && SafePaths.IsUnder(directory, full))

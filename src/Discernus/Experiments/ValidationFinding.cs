@@ -29,6 +29,7 @@ public sealed record ValidationFinding
         FindingCodes.ExperimentNotFound,
         FindingCodes.FileMissing,
         FindingCodes.FileUnreadable,
+        FindingCodes.DocumentMissing,
     };
 
     public string Location
