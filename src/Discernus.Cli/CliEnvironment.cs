@@ -1,7 +1,3 @@
-using System.Runtime.CompilerServices;
-
-// Tests drive the commands in-process (CliContext, DiscernusCli); the csproj has no InternalsVisibleTo item for them.
-[assembly: InternalsVisibleTo("Discernus.Tests")]
 
 namespace Discernus.Cli;
 

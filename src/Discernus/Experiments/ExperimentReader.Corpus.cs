@@ -61,7 +61,8 @@ public sealed partial class ExperimentReader
         {
             var entries = ReadManifestEntries(documentsNode, manifestPath, manifest!.Block, findings);
             documents = ResolveEntries(directory, documentsDirectory, manifestPath, entries, manifest.Block, findings);
-            WarnUnlisted(documentsDirectory, manifestPath, documents, findings);
+            var named = entries.Select(e => Path.GetFullPath(Path.Combine(documentsDirectory, e.FileName)));
+            WarnUnlisted(documentsDirectory, manifestPath, documents.Select(d => d.FullPath).Concat(named), findings);
         }
 
         CheckDocuments(documents, manifestPath, findings, cancellationToken);
@@ -89,6 +90,12 @@ public sealed partial class ExperimentReader
             var text = ReadSpecificationFile(manifestPath, findings);
             var blocks = text is null ? [] : AppendixFinder.FindBlocks(text);
             var manifest = ChooseAppendix(blocks, manifestPath, findings, root => root.Has("documents"), "`documents`", reportMissing: false);
+            if (manifest is null && blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault(p => !p.Succeeded) is { } broken)
+            {
+                ReportParseFailure(broken, manifestPath, findings);
+                return null;
+            }
+
             if (manifest is not null)
             {
                 name = manifest.Root.ChildText("name");
@@ -284,9 +291,9 @@ public sealed partial class ExperimentReader
         return files;
     }
 
-    private static void WarnUnlisted(string documentsDirectory, string manifestPath, List<CorpusDocument> listed, FindingCollector findings)
+    private static void WarnUnlisted(string documentsDirectory, string manifestPath, IEnumerable<string> listed, FindingCollector findings)
     {
-        var listedPaths = listed.Select(d => d.FullPath).ToHashSet(StringComparer.Ordinal);
+        var listedPaths = listed.ToHashSet(StringComparer.Ordinal);
         var unlisted = new List<string>();
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = true };
         foreach (var file in Directory.EnumerateFiles(documentsDirectory, "*", options).Order(StringComparer.Ordinal))

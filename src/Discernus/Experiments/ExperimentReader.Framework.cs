@@ -34,15 +34,29 @@ public sealed partial class ExperimentReader
     private Framework? ParseFramework(string text, string path, string analysisVariant, FindingCollector findings)
     {
         var blocks = AppendixFinder.FindBlocks(text);
-        var appendix = ChooseAppendix(blocks, path, findings, root => FindDimensionsNode(root, analysisVariant).Node is not null || root.Has("dimensions"),
-            "`dimensions`");
+        var appendix = ChooseAppendix(blocks, path, findings, root => FindDimensionsNode(root, analysisVariant).Node is not null,
+            "`dimensions`", reportMissing: false);
         if (appendix is null)
         {
-            // The blocks parse but none declares dimensions: say that precisely.
-            if (!findings.Findings.Any(f => f.File == findings.Relative(path) && f.Severity == FindingSeverity.Blocking))
+            var parsed = blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).ToList();
+            if (findings.Findings.Any(f => f.File == findings.Relative(path) && f.Severity == FindingSeverity.Blocking))
             {
-                findings.Blocking(FindingCodes.NoDimensions, path, "dimensions", "the framework declares no dimensions",
-                    "add a `dimensions:` list to the YAML appendix, each with `name`, `description` and `markers`");
+                return null;
+            }
+
+            if (parsed.LastOrDefault(p => !p.Succeeded) is { } failure && !parsed.Any(p => p.Succeeded))
+            {
+                ReportParseFailure(failure, path, findings);
+            }
+            else if (parsed.Any(p => p.Succeeded))
+            {
+                findings.Blocking(FindingCodes.NoDimensions, path, "dimensions", "the framework's YAML appendix declares no dimensions",
+                    "add a `dimensions:` list to the appendix, each with `name`, `description` and `markers`");
+            }
+            else
+            {
+                findings.Blocking(FindingCodes.NoAppendix, path, null, "the framework has no YAML appendix",
+                    "end framework.md with a ```yaml block holding `dimensions` (see docs/formats.md)");
             }
 
             return null;

@@ -118,9 +118,8 @@ public sealed class ExperimentReaderBrokenTests
         var finding = Assert.Single(report.Blocking);
         Assert.Equal("framework.md", finding.File);
         Assert.Contains("dimensions", finding.Message);
-        // ReadFramework means to say `no_dimensions` (field `dimensions`) when the appendix parses but declares none;
-        // ChooseAppendix reports `no_appendix` first, which makes that branch unreachable. Either code names the problem.
-        Assert.Contains(finding.Code, new[] { FindingCodes.NoDimensions, FindingCodes.NoAppendix });
+        Assert.Equal(FindingCodes.NoDimensions, finding.Code);
+        Assert.Equal("dimensions", finding.Field);
     }
 
     [Fact]
