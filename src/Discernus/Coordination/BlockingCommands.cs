@@ -1,4 +1,5 @@
 using System.Globalization;
+using StackExchange.Redis;
 
 namespace Discernus.Coordination;
 
@@ -18,4 +19,14 @@ internal static class BlockingCommands
     /// <summary>Redis (6.0+) and Garnet accept a decimal number of seconds.</summary>
     public static string FormatSeconds(TimeSpan block) =>
         block.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+    public static bool IsUnknownCommand(RedisServerException exception) =>
+        exception.Message.Contains("unknown command", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>BLMOVE arrived in Redis 6.2; older servers answer "unknown command".</summary>
+    public static CoordinationFaultException Unsupported(string command, string server, Exception innerException) =>
+        new(
+            $"Coordination fault: the server at {server} does not support {command}. Discernus needs Redis 6.2 or later, Valkey or Garnet; "
+            + $"upgrade it or unset {RedisConnectionFactory.UrlEnvironmentVariable} to use the embedded Garnet server.",
+            innerException);
 }

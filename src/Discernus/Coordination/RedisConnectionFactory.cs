@@ -64,7 +64,7 @@ internal sealed class RedisConnectionFactory
         }
 
         ApplyDefaults(options);
-        return new RedisConnectionFactory(options, options.ToString(includePassword: false));
+        return new RedisConnectionFactory(options, Describe(options));
     }
 
     public static RedisConnectionFactory ForEndPoint(EndPoint endPoint)
@@ -72,7 +72,7 @@ internal sealed class RedisConnectionFactory
         var options = new ConfigurationOptions();
         options.EndPoints.Add(endPoint);
         ApplyDefaults(options);
-        return new RedisConnectionFactory(options, options.ToString(includePassword: false));
+        return new RedisConnectionFactory(options, Describe(options));
     }
 
     /// <summary>
@@ -172,17 +172,26 @@ internal sealed class RedisConnectionFactory
         options.EndPoints.Add(IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port));
         ApplyDefaults(options);
 
-        var hostText = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
-        var credentials = (user, password) switch
+        return new RedisConnectionFactory(options, Describe(options));
+    }
+
+    /// <summary>The same URL form for every input, with the password replaced by ***.</summary>
+    private static string Describe(ConfigurationOptions options)
+    {
+        var credentials = (options.User, options.Password) switch
         {
-            (null, null) => "",
-            (_, null) => $"{user}@",
-            _ => $"{user}:***@",
+            (null or "", null or "") => "",
+            (_, null or "") => options.User + "@",
+            _ => options.User + ":***@",
         };
-        var description = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{(tls ? "rediss" : "redis")}://{credentials}{hostText}:{port}{(database is { } d ? "/" + d.ToString(CultureInfo.InvariantCulture) : "")}");
-        return new RedisConnectionFactory(options, description);
+        var hosts = string.Join(",", options.EndPoints.Select(endPoint => endPoint switch
+        {
+            DnsEndPoint dns => string.Create(CultureInfo.InvariantCulture, $"{dns.Host}:{(dns.Port > 0 ? dns.Port : DefaultPort)}"),
+            IPEndPoint ip => ip.ToString(),
+            _ => endPoint.ToString(),
+        }));
+        var database = options.DefaultDatabase is { } db ? "/" + db.ToString(CultureInfo.InvariantCulture) : "";
+        return $"{(options.Ssl ? "rediss" : "redis")}://{credentials}{hosts}{database}";
     }
 
     private static void ApplyDefaults(ConfigurationOptions options)

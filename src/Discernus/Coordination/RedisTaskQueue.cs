@@ -331,6 +331,10 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         {
             throw await _guard.FaultAsync(ex, (SourceList, RedisType.List), (processing, RedisType.List)).ConfigureAwait(false);
         }
+        catch (RedisServerException ex) when (BlockingCommands.IsUnknownCommand(ex))
+        {
+            throw BlockingCommands.Unsupported("BLMOVE", _connections.Description, ex);
+        }
 
         return result.IsNull ? null : result.ToString();
     }

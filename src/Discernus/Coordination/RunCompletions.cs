@@ -84,6 +84,10 @@ internal sealed class RunCompletions : IAsyncDisposable
             {
                 throw await _guard.FaultAsync(ex, (done, RedisType.List)).ConfigureAwait(false);
             }
+            catch (RedisServerException ex) when (BlockingCommands.IsUnknownCommand(ex))
+            {
+                throw BlockingCommands.Unsupported("BRPOP", _connections.Description, ex);
+            }
 
             if (result.IsNull)
             {

@@ -190,6 +190,23 @@ public abstract class CoordinationContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WaitForCompletion_ThrowsWhenTokenFires_AndLosesNoSignalPushedAfterwards()
+    {
+        var queue = NewTaskQueue();
+        var completions = NewCompletions();
+        var contract = AnalyseTask("run1", 1);
+        await queue.EnqueueAsync(contract);
+        var claimed = await queue.ClaimAsync("worker-a", Generous);
+        using var cancellation = new CancellationTokenSource(Short);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => completions.WaitAsync("run1", TimeSpan.FromSeconds(30), cancellation.Token));
+        await claimed!.AckAsync(CompletionSignal.Success(contract.TaskId, "h1"), "run1");
+        var signal = await completions.WaitAsync("run1", Generous);
+
+        Assert.Equal(contract.TaskId, signal!.TaskId);
+    }
+
+    [Fact]
     public async Task Enqueue_ThrowsCoordinationFaultNamingTheKey_WhenTasksKeyHasWrongType()
     {
         var queue = NewTaskQueue();

@@ -42,7 +42,7 @@ public sealed class RedisConnectionFactoryTests
         var factory = RedisConnectionFactory.Parse("127.0.0.1:7000");
 
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 7000), Assert.Single(factory.CreateOptions().EndPoints));
-        Assert.Contains("127.0.0.1:7000", factory.Description, StringComparison.Ordinal);
+        Assert.Equal("redis://127.0.0.1:7000", factory.Description);
     }
 
     [Fact]
@@ -51,6 +51,7 @@ public sealed class RedisConnectionFactoryTests
         var factory = RedisConnectionFactory.Parse("localhost:6379,password=hunter2-secret");
 
         Assert.Equal("hunter2-secret", factory.CreateOptions().Password);
+        Assert.Equal("redis://:***@localhost:6379", factory.Description);
         Assert.DoesNotContain("hunter2-secret", factory.Description, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2-secret", factory.ToString(), StringComparison.Ordinal);
     }
