@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Garnet;
+
+namespace Discernus.Coordination;
+
+/// <summary>
+/// Microsoft Garnet inside this process on a free 127.0.0.1 port, so a plain `discernus run` needs no Redis
+/// installed. Quiet (no banner), no persistence: no AOF, no storage tier, no recovery. Stops on dispose.
+/// </summary>
+internal sealed class EmbeddedGarnetServer : IAsyncDisposable
+{
+    private const int StartAttempts = 5;
+
+    private readonly GarnetServer _server;
+    private int _disposed;
+
+    private EmbeddedGarnetServer(GarnetServer server, IPEndPoint endPoint)
+    {
+        _server = server;
+        EndPoint = endPoint;
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    /// <summary>host:port, usable as DISCERNUS_REDIS_URL by child processes.</summary>
+    public string Address => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{EndPoint.Port}");
+
+    public RedisConnectionFactory CreateConnectionFactory() => RedisConnectionFactory.ForEndPoint(EndPoint);
+
+    public static async Task<EmbeddedGarnetServer> StartAsync(EmbeddedGarnetServerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new EmbeddedGarnetServerOptions();
+        Exception? lastError = null;
+
+        // The free port can be taken between probing and binding; another port then usually works.
+        for (var attempt = 0; attempt < StartAttempts; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var port = FreeLoopbackPort();
+            try
+            {
+                var server = await Task.Run(() => Start(Arguments(options, port)), cancellationToken).ConfigureAwait(false);
+                return new EmbeddedGarnetServer(server, new IPEndPoint(IPAddress.Loopback, port));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                lastError = ex;
+            }
+        }
+
+        throw new CoordinationFaultException(
+            $"The embedded Garnet server did not start on 127.0.0.1 ({StartAttempts} attempts): {lastError?.Message} "
+            + $"Point {RedisConnectionFactory.UrlEnvironmentVariable} at an external Redis 6.2+ instead.",
+            lastError);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Dispose closes the listener and the sessions synchronously; keep it off the caller's thread.
+        await Task.Run(() => _server.Dispose()).ConfigureAwait(false);
+    }
+
+    public override string ToString() => "embedded Garnet at " + Address;
+
+    private static GarnetServer Start(string[] arguments)
+    {
+        var server = new GarnetServer(arguments, loggerFactory: null, cleanupDir: false, authenticationSettingsOverride: null);
+        try
+        {
+            server.Start();
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    private static string[] Arguments(EmbeddedGarnetServerOptions options, int port) =>
+    [
+        "--bind", "127.0.0.1",
+        "--port", port.ToString(CultureInfo.InvariantCulture),
+        "-q",
+        "--memory", options.LogMemorySize,
+        "--page", options.PageSize,
+        "--index", options.IndexMemorySize,
+        "--expired-key-deletion-scan-freq", options.ExpiredKeyScanSeconds.ToString(CultureInfo.InvariantCulture),
+    ];
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

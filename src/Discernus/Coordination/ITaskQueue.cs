@@ -1,0 +1,26 @@
+namespace Discernus.Coordination;
+
+/// <summary>
+/// A Redis list of task ids with their contracts stored beside them. Producers enqueue; consumers claim into their
+/// own processing list and settle each claim (ack, requeue or dead-letter), so a crash never loses a task.
+/// </summary>
+internal interface ITaskQueue
+{
+    /// <summary>The key of the list this queue serves (<c>tasks</c> or <c>orchestrator.tasks</c>).</summary>
+    string SourceList { get; }
+
+    /// <summary>Stores the contract at task:{id}:data (with a TTL), resets the attempt counter, then pushes the id.</summary>
+    Task EnqueueAsync(string taskId, string contractJson, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for a task and moves it to processing:{workerId}. Returns null when the
+    /// queue stayed empty; throws <see cref="OperationCanceledException"/> when the token fires. Use one claim loop
+    /// per worker id. <see cref="TimeSpan.Zero"/> makes a single non-blocking attempt.
+    /// </summary>
+    Task<IClaimedTask?> ClaimAsync(string workerId, TimeSpan wait, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves everything left in processing:{workerId} (from an earlier life of this worker) back to the queue.</summary>
+    Task<int> RecoverAsync(string workerId, CancellationToken cancellationToken = default);
+
+    Task<long> GetLengthAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Discernus.Coordination;
+
+/// <summary>
+/// Returns the claims of dead workers: every processing:{worker} list whose worker:{worker} heartbeat has expired
+/// is moved back, item by item with LMOVE, to the list it came from. Task ids ({run}:{type}:{n}) go back to
+/// <c>tasks</c>; anything else is a run id and goes back to <c>orchestrator.tasks</c>.
+/// </summary>
+internal sealed class OrphanRecovery
+{
+    private readonly RedisConnections _connections;
+    private readonly RedisKeys _keys;
+    private readonly ILogger _logger;
+    private readonly KeyTypeGuard _guard;
+
+    public OrphanRecovery(RedisConnections connections, RedisKeys keys, ILogger? logger = null)
+    {
+        _connections = connections;
+        _keys = keys;
+        _logger = logger ?? NullLogger.Instance;
+        _guard = new KeyTypeGuard(connections.Database);
+    }
+
+    public string DestinationFor(string item) => TaskIds.TryParse(item, out _) ? _keys.Tasks : _keys.OrchestratorTasks;
+
+    /// <summary>Moves the items of every orphaned processing list back; returns how many it moved.</summary>
+    public async Task<int> RequeueOrphansAsync(CancellationToken cancellationToken = default)
+    {
+        var database = _connections.Database;
+        var moved = 0;
+        await foreach (var key in RedisScan.KeysAsync(database, _keys.ProcessingPattern, cancellationToken).ConfigureAwait(false))
+        {
+            if (!_keys.TryGetProcessingWorker(key, out var workerId))
+            {
+                continue;
+            }
+
+            var heartbeat = _keys.Worker(workerId);
+            if (await database.KeyExistsAsync(heartbeat).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var type = await database.KeyTypeAsync(key).ConfigureAwait(false);
+            if (type == RedisType.None)
+            {
+                continue;
+            }
+
+            if (type != RedisType.List)
+            {
+                throw CoordinationFaultException.WrongType(key, RedisType.List, type);
+            }
+
+            var count = await DrainAsync(database, key, heartbeat, cancellationToken).ConfigureAwait(false);
+            if (count > 0)
+            {
+                _logger.LogWarning("Worker {WorkerId} stopped beating; requeued {Count} task(s) from {Processing}", workerId, count, key);
+            }
+
+            moved += count;
+        }
+
+        return moved;
+    }
+
+    private async Task<int> DrainAsync(IDatabase database, string processing, string heartbeat, CancellationToken cancellationToken)
+    {
+        var moved = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var newest = await database.ListGetByIndexAsync(processing, 0).ConfigureAwait(false);
+            if (newest.IsNull)
+            {
+                return moved;
+            }
+
+            var destination = DestinationFor(newest.ToString());
+            await _guard.EnsureAsync(destination, RedisType.List, cancellationToken).ConfigureAwait(false);
+
+            // Only if the item is still the one we looked at and the worker did not come back meanwhile.
+            var transaction = database.CreateTransaction();
+            transaction.AddCondition(Condition.ListIndexEqual(processing, 0, newest));
+            transaction.AddCondition(Condition.KeyNotExists(heartbeat));
+            var move = transaction.ListMoveAsync(processing, destination, ListSide.Left, ListSide.Right);
+            bool committed;
+            try
+            {
+                committed = await transaction.ExecuteAsync().ConfigureAwait(false);
+                if (committed)
+                {
+                    await move.ConfigureAwait(false);
+                }
+            }
+            catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+            {
+                throw await _guard.FaultAsync(ex, (processing, RedisType.List), (destination, RedisType.List)).ConfigureAwait(false);
+            }
+
+            if (committed)
+            {
+                moved++;
+            }
+            else if (await database.KeyExistsAsync(heartbeat).ConfigureAwait(false))
+            {
+                return moved;
+            }
+        }
+    }
+}

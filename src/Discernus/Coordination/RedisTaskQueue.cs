@@ -1,0 +1,479 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Discernus.Coordination;
+
+/// <summary>
+/// <see cref="ITaskQueue"/> on a Redis list. The same class serves <c>tasks</c> (agent tasks) and
+/// <c>orchestrator.tasks</c> (run requests). Claims use BLMOVE source → processing:{worker} on a dedicated
+/// connection per worker id, never on the shared multiplexer.
+/// </summary>
+internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
+{
+    private readonly RedisConnections _connections;
+    private readonly RedisKeys _keys;
+    private readonly TaskQueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly KeyTypeGuard _guard;
+    private readonly ConcurrentDictionary<string, Lazy<Task<ConnectionMultiplexer>>> _claimers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _lateRequeues = new();
+    private int _disposed;
+
+    public RedisTaskQueue(
+        RedisConnections connections,
+        RedisKeys keys,
+        string sourceList,
+        TaskQueueOptions? options = null,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceList);
+        _connections = connections;
+        _keys = keys;
+        _options = options ?? new TaskQueueOptions();
+        _options.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _guard = new KeyTypeGuard(connections.Database);
+        SourceList = sourceList;
+    }
+
+    public string SourceList { get; }
+
+    public RedisKeys Keys => _keys;
+
+    /// <summary>The queue of agent tasks (<c>tasks</c>).</summary>
+    public static RedisTaskQueue ForTasks(RedisConnections connections, RedisKeys keys, TaskQueueOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null) =>
+        new(connections, keys, keys.Tasks, options, timeProvider, logger);
+
+    /// <summary>The queue of run requests (<c>orchestrator.tasks</c>); dead-lettered requests signal no run.</summary>
+    public static RedisTaskQueue ForRunRequests(RedisConnections connections, RedisKeys keys, TaskQueueOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null) =>
+        new(connections, keys, keys.OrchestratorTasks, (options ?? new TaskQueueOptions()) with { SignalDeadLetters = false }, timeProvider, logger);
+
+    public async Task EnqueueAsync(string taskId, string contractJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(contractJson);
+        ThrowIfDisposed();
+        var dataKey = _keys.TaskData(taskId);
+        var attemptsKey = _keys.TaskAttempts(taskId);
+        await _guard.EnsureAsync(SourceList, RedisType.List, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Data first, then the id: a consumer that sees the id always finds the contract.
+        var transaction = _connections.Database.CreateTransaction();
+        var operations = new Task[]
+        {
+            transaction.StringSetAsync(dataKey, contractJson, _options.DataTtl),
+            transaction.KeyDeleteAsync(attemptsKey),
+            transaction.ListLeftPushAsync(SourceList, taskId),
+        };
+        await ExecuteAsync(transaction, operations, (SourceList, RedisType.List)).ConfigureAwait(false);
+    }
+
+    public async Task<IClaimedTask?> ClaimAsync(string workerId, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero);
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        var processing = _keys.Processing(workerId);
+        await _guard.EnsureAsync(SourceList, RedisType.List, cancellationToken).ConfigureAwait(false);
+        await _guard.EnsureAsync(processing, RedisType.List, cancellationToken).ConfigureAwait(false);
+
+        var started = _time.GetTimestamp();
+        IDatabase? blocking = null;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string? taskId;
+            if (wait == TimeSpan.Zero)
+            {
+                taskId = await MoveNowAsync(processing).ConfigureAwait(false);
+                if (taskId is null)
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                var remaining = wait - _time.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return null;
+                }
+
+                blocking ??= (await GetClaimerAsync(workerId, cancellationToken).ConfigureAwait(false)).GetDatabase();
+                var block = BlockingCommands.NextBlock(remaining, _options.BlockingTimeout);
+                taskId = await BlockingMoveAsync(blocking, processing, block, cancellationToken).ConfigureAwait(false);
+                if (taskId is null)
+                {
+                    continue;
+                }
+            }
+
+            // The task is ours now: finish preparing it even if the token fires, so it is never half-claimed.
+            var claimed = await PrepareClaimAsync(taskId, workerId).ConfigureAwait(false);
+            if (claimed is not null)
+            {
+                return claimed;
+            }
+        }
+    }
+
+    public async Task<int> RecoverAsync(string workerId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var processing = _keys.Processing(workerId);
+        await _guard.EnsureAsync(SourceList, RedisType.List, cancellationToken).ConfigureAwait(false);
+        await _guard.EnsureAsync(processing, RedisType.List, cancellationToken).ConfigureAwait(false);
+        var database = _connections.Database;
+        var moved = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Newest (left) first to the consuming end (right): the oldest claim ends up first in line again.
+            RedisValue item;
+            try
+            {
+                item = await database.ListMoveAsync(processing, SourceList, ListSide.Left, ListSide.Right).ConfigureAwait(false);
+            }
+            catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+            {
+                throw await _guard.FaultAsync(ex, (processing, RedisType.List), (SourceList, RedisType.List)).ConfigureAwait(false);
+            }
+
+            if (item.IsNull)
+            {
+                break;
+            }
+
+            moved++;
+        }
+
+        if (moved > 0)
+        {
+            _logger.LogInformation("Requeued {Count} task(s) left in {Processing} by an earlier run of worker {WorkerId}", moved, processing, workerId);
+        }
+
+        return moved;
+    }
+
+    public async Task<long> GetLengthAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await _guard.EnsureAsync(SourceList, RedisType.List, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _connections.Database.ListLengthAsync(SourceList).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (SourceList, RedisType.List)).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Closing a dedicated connection unblocks its BLMOVE on the server, so pending late requeues finish quickly.
+        foreach (var claimer in _claimers.Values)
+        {
+            if (!claimer.IsValueCreated)
+            {
+                continue;
+            }
+
+            try
+            {
+                var connection = await claimer.Value.ConfigureAwait(false);
+                await connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+                connection.Dispose();
+            }
+            catch (Exception ex) when (ex is RedisException or ObjectDisposedException or TimeoutException)
+            {
+                _logger.LogDebug(ex, "Closing a claim connection failed");
+            }
+        }
+
+        _claimers.Clear();
+        await Task.WhenAll(_lateRequeues.Keys).ConfigureAwait(false);
+    }
+
+    internal async Task AckCoreAsync(RedisClaimedTask task, CompletionSignal? signal, string? runId, CancellationToken cancellationToken)
+    {
+        var processing = _keys.Processing(task.WorkerId);
+        var done = signal is null ? null : _keys.RunDone(runId!);
+        if (done is not null)
+        {
+            await _guard.EnsureAsync(done, RedisType.List, cancellationToken).ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var transaction = _connections.Database.CreateTransaction();
+        var operations = new List<Task> { transaction.ListRemoveAsync(processing, task.TaskId, 1) };
+        if (done is not null)
+        {
+            operations.Add(transaction.ListLeftPushAsync(done, CoordinationJson.Serialize(signal!)));
+        }
+
+        await ExecuteAsync(transaction, operations, (processing, RedisType.List), (done ?? processing, RedisType.List)).ConfigureAwait(false);
+    }
+
+    internal async Task RequeueCoreAsync(RedisClaimedTask task, CancellationToken cancellationToken)
+    {
+        var processing = _keys.Processing(task.WorkerId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var transaction = _connections.Database.CreateTransaction();
+        var operations = new Task[]
+        {
+            transaction.ListRemoveAsync(processing, task.TaskId, 1),
+            transaction.ListRightPushAsync(SourceList, task.TaskId),
+        };
+        await ExecuteAsync(transaction, operations, (processing, RedisType.List), (SourceList, RedisType.List)).ConfigureAwait(false);
+    }
+
+    internal async Task DeadLetterCoreAsync(string taskId, string workerId, string? runId, int attempts, string error, CancellationToken cancellationToken)
+    {
+        var processing = _keys.Processing(workerId);
+        var done = _options.SignalDeadLetters && runId is not null ? _keys.RunDone(runId) : null;
+        await _guard.EnsureAsync(_keys.Dead, RedisType.List, cancellationToken).ConfigureAwait(false);
+        if (done is not null)
+        {
+            await _guard.EnsureAsync(done, RedisType.List, cancellationToken).ConfigureAwait(false);
+        }
+
+        var entry = new DeadLetterEntry
+        {
+            TaskId = taskId,
+            RunId = runId,
+            Source = SourceList,
+            WorkerId = workerId,
+            Error = error,
+            Attempts = attempts,
+            FailedAt = CoordinationJson.FormatTimestamp(_time.GetUtcNow()),
+        };
+        cancellationToken.ThrowIfCancellationRequested();
+        var transaction = _connections.Database.CreateTransaction();
+        var operations = new List<Task>
+        {
+            transaction.ListRemoveAsync(processing, taskId, 1),
+            transaction.ListLeftPushAsync(_keys.Dead, CoordinationJson.Serialize(entry)),
+        };
+        if (done is not null)
+        {
+            operations.Add(transaction.ListLeftPushAsync(done, CoordinationJson.Serialize(CompletionSignal.Failure(taskId, error))));
+        }
+
+        await ExecuteAsync(transaction, operations, (processing, RedisType.List), (_keys.Dead, RedisType.List), (done ?? _keys.Dead, RedisType.List)).ConfigureAwait(false);
+        _logger.LogWarning("Task {TaskId} moved to {Dead} after {Attempts} attempt(s): {Error}", taskId, _keys.Dead, attempts, error);
+    }
+
+    internal void LogSettleFailure(Exception exception, string taskId) =>
+        _logger.LogWarning(exception, "Could not requeue task {TaskId} on dispose; it stays in its processing list until recovery", taskId);
+
+    private async Task ExecuteAsync(ITransaction transaction, IReadOnlyCollection<Task> operations, params (string Key, RedisType Expected)[] keys)
+    {
+        try
+        {
+            // Redis checks types at EXEC time and does not roll back: a WRONGTYPE shows up on one operation's task.
+            await transaction.ExecuteAsync().ConfigureAwait(false);
+            await Task.WhenAll(operations).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, keys).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string?> MoveNowAsync(string processing)
+    {
+        try
+        {
+            var item = await _connections.Database.ListMoveAsync(SourceList, processing, ListSide.Right, ListSide.Left).ConfigureAwait(false);
+            return item.IsNull ? null : item.ToString();
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (SourceList, RedisType.List), (processing, RedisType.List)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string?> BlockingMoveAsync(IDatabase blocking, string processing, TimeSpan block, CancellationToken cancellationToken)
+    {
+        var pending = blocking.ExecuteAsync(
+            "BLMOVE",
+            (RedisKey)SourceList,
+            (RedisKey)processing,
+            "RIGHT",
+            "LEFT",
+            BlockingCommands.FormatSeconds(block));
+        RedisResult result;
+        try
+        {
+            result = await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The command is still on its way; whatever it moves after we stopped waiting goes straight back.
+            TrackLateRequeue(pending, processing);
+            throw;
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (SourceList, RedisType.List), (processing, RedisType.List)).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (BlockingCommands.IsUnknownCommand(ex))
+        {
+            throw BlockingCommands.Unsupported("BLMOVE", _connections.Description, ex);
+        }
+
+        return result.IsNull ? null : result.ToString();
+    }
+
+    private void TrackLateRequeue(Task<RedisResult> pending, string processing)
+    {
+        var requeue = RequeueLateAsync(pending, processing);
+        _lateRequeues.TryAdd(requeue, 0);
+        _ = requeue.ContinueWith(t => _lateRequeues.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    private async Task RequeueLateAsync(Task<RedisResult> pending, string processing)
+    {
+        try
+        {
+            var result = await pending.ConfigureAwait(false);
+            if (result.IsNull)
+            {
+                return;
+            }
+
+            var taskId = result.ToString();
+            var transaction = _connections.Database.CreateTransaction();
+            var remove = transaction.ListRemoveAsync(processing, taskId, 1);
+            var push = transaction.ListRightPushAsync(SourceList, taskId);
+            await transaction.ExecuteAsync().ConfigureAwait(false);
+            await Task.WhenAll(remove, push).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Loop boundary of a fire-and-forget continuation: the task stays in processing, RecoverAsync or
+            // OrphanRecovery returns it later.
+            _logger.LogDebug(ex, "A claim cancelled while blocking could not be undone for {Processing}", processing);
+        }
+    }
+
+    private async Task<IClaimedTask?> PrepareClaimAsync(string taskId, string workerId)
+    {
+        var database = _connections.Database;
+        var dataKey = _keys.TaskData(taskId);
+        var attemptsKey = _keys.TaskAttempts(taskId);
+        long attempts;
+        RedisValue data;
+        try
+        {
+            var batch = database.CreateBatch();
+            var increment = batch.StringIncrementAsync(attemptsKey);
+            var expire = batch.KeyExpireAsync(attemptsKey, _options.DataTtl);
+            var get = batch.StringGetAsync(dataKey);
+            batch.Execute();
+            await Task.WhenAll(increment, expire, get).ConfigureAwait(false);
+            attempts = await increment.ConfigureAwait(false);
+            data = await get.ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (attemptsKey, RedisType.String), (dataKey, RedisType.String)).ConfigureAwait(false);
+        }
+
+        var attemptCount = (int)Math.Min(attempts, int.MaxValue);
+        var json = data.IsNull ? null : data.ToString();
+        var (runId, taskType) = Describe(taskId, json);
+        if (json is null)
+        {
+            await DeadLetterCoreAsync(
+                taskId,
+                workerId,
+                runId,
+                attemptCount,
+                $"Coordination fault: task '{taskId}' has no contract at '{dataKey}' (it expired after {_options.DataTtl} or was never written); the producer must store the data before pushing the id.",
+                CancellationToken.None).ConfigureAwait(false);
+            return null;
+        }
+
+        if (_options.MaxAttempts > 0 && attemptCount > _options.MaxAttempts)
+        {
+            await DeadLetterCoreAsync(
+                taskId,
+                workerId,
+                runId,
+                attemptCount,
+                $"task '{taskId}' was claimed {attemptCount} times without being settled (limit {_options.MaxAttempts}); its workers probably crashed or were stopped while running it.",
+                CancellationToken.None).ConfigureAwait(false);
+            return null;
+        }
+
+        return new RedisClaimedTask(this, taskId, json, attemptCount, workerId, runId, taskType);
+    }
+
+    private static (string? RunId, string? TaskType) Describe(string taskId, string? json)
+    {
+        string? runId = null;
+        string? taskType = null;
+        if (json is not null)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(json);
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    runId = StringProperty(document.RootElement, "run_id");
+                    taskType = StringProperty(document.RootElement, "task_type");
+                }
+            }
+            catch (JsonException)
+            {
+                // The agent's contract reader reports malformed JSON; here we only look for routing hints.
+            }
+        }
+
+        if (TaskIds.TryParse(taskId, out var parts))
+        {
+            runId ??= parts.RunId;
+            taskType ??= parts.TaskType;
+        }
+
+        return (runId, taskType);
+    }
+
+    private static string? StringProperty(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
+            ? value.GetString()
+            : null;
+
+    private async Task<ConnectionMultiplexer> GetClaimerAsync(string workerId, CancellationToken cancellationToken)
+    {
+        var lazy = _claimers.GetOrAdd(
+            workerId,
+            id => new Lazy<Task<ConnectionMultiplexer>>(() => _connections.ConnectDedicatedAsync("claim-" + id, _options.BlockingTimeout)));
+        try
+        {
+            return await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _claimers.TryRemove(new KeyValuePair<string, Lazy<Task<ConnectionMultiplexer>>>(workerId, lazy));
+            throw;
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}

@@ -1,0 +1,22 @@
+namespace Discernus.Coordination;
+
+/// <summary>
+/// What the CLI pushes to <c>orchestrator.tasks</c>. Options stay a string dictionary so that new CLI flags need no
+/// contract change.
+/// </summary>
+internal sealed record RunRequest
+{
+    public required string RunId { get; init; }
+
+    public required string ExperimentPath { get; init; }
+
+    public required string RunFolder { get; init; }
+
+    /// <summary>Model that overrides the experiment's own list, when the user gave one.</summary>
+    public string? Model { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Options { get; init; }
+
+    /// <summary>ISO 8601 UTC time the CLI submitted the run.</summary>
+    public string? RequestedAt { get; init; }
+}

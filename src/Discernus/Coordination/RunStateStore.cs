@@ -1,0 +1,158 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace Discernus.Coordination;
+
+/// <summary>
+/// run:{run_id}:state: the hash the Orchestrator writes and `discernus status` reads (stage, counts, status,
+/// cancel flag). Every write also stamps updated_at.
+/// </summary>
+internal sealed class RunStateStore
+{
+    private readonly RedisConnections _connections;
+    private readonly RedisKeys _keys;
+    private readonly TimeProvider _time;
+    private readonly KeyTypeGuard _guard;
+
+    public RunStateStore(RedisConnections connections, RedisKeys keys, TimeProvider? timeProvider = null)
+    {
+        _connections = connections;
+        _keys = keys;
+        _time = timeProvider ?? TimeProvider.System;
+        _guard = new KeyTypeGuard(connections.Database);
+    }
+
+    public async Task SetAsync(string runId, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var key = _keys.RunState(runId);
+        await _guard.EnsureAsync(key, RedisType.Hash, cancellationToken).ConfigureAwait(false);
+        var entries = fields
+            .Where(f => f.Key != RunStateFields.UpdatedAt)
+            .Select(f => new HashEntry(f.Key, f.Value))
+            .Append(new HashEntry(RunStateFields.UpdatedAt, CoordinationJson.FormatTimestamp(_time.GetUtcNow())))
+            .ToArray();
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            await _connections.Database.HashSetAsync(key, entries).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (key, RedisType.Hash)).ConfigureAwait(false);
+        }
+    }
+
+    public Task SetStageAsync(string runId, string stage, CancellationToken cancellationToken = default) =>
+        SetAsync(runId, new Dictionary<string, string> { [RunStateFields.Stage] = stage }, cancellationToken);
+
+    public Task SetStatusAsync(string runId, string status, string? error = null, CancellationToken cancellationToken = default)
+    {
+        var fields = new Dictionary<string, string> { [RunStateFields.Status] = status };
+        if (error is not null)
+        {
+            fields[RunStateFields.Error] = error;
+        }
+
+        return SetAsync(runId, fields, cancellationToken);
+    }
+
+    public Task SetCountsAsync(string runId, int total, int completed, int failed, CancellationToken cancellationToken = default) =>
+        SetAsync(
+            runId,
+            new Dictionary<string, string>
+            {
+                [RunStateFields.Total] = total.ToString(CultureInfo.InvariantCulture),
+                [RunStateFields.Completed] = completed.ToString(CultureInfo.InvariantCulture),
+                [RunStateFields.Failed] = failed.ToString(CultureInfo.InvariantCulture),
+            },
+            cancellationToken);
+
+    /// <summary>Atomically adds to a counter field (e.g. completed) and returns the new value.</summary>
+    public async Task<long> IncrementAsync(string runId, string field, long by = 1, CancellationToken cancellationToken = default)
+    {
+        var key = _keys.RunState(runId);
+        await _guard.EnsureAsync(key, RedisType.Hash, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var batch = _connections.Database.CreateBatch();
+            var increment = batch.HashIncrementAsync(key, field, by);
+            var stamp = batch.HashSetAsync(key, RunStateFields.UpdatedAt, CoordinationJson.FormatTimestamp(_time.GetUtcNow()));
+            batch.Execute();
+            await Task.WhenAll(increment, stamp).ConfigureAwait(false);
+            return await increment.ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (key, RedisType.Hash)).ConfigureAwait(false);
+        }
+    }
+
+    public Task RequestCancelAsync(string runId, CancellationToken cancellationToken = default) =>
+        SetAsync(runId, new Dictionary<string, string> { [RunStateFields.CancelRequested] = "1" }, cancellationToken);
+
+    public async Task<bool> IsCancelRequestedAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var key = _keys.RunState(runId);
+        await _guard.EnsureAsync(key, RedisType.Hash, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var value = await _connections.Database.HashGetAsync(key, RunStateFields.CancelRequested).ConfigureAwait(false);
+            return IsTrue(value.IsNull ? null : value.ToString());
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (key, RedisType.Hash)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The run's state, or null when nothing was recorded for it.</summary>
+    public async Task<RunState?> GetAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var key = _keys.RunState(runId);
+        await _guard.EnsureAsync(key, RedisType.Hash, cancellationToken).ConfigureAwait(false);
+        HashEntry[] entries;
+        try
+        {
+            entries = await _connections.Database.HashGetAllAsync(key).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (key, RedisType.Hash)).ConfigureAwait(false);
+        }
+
+        if (entries.Length == 0)
+        {
+            return null;
+        }
+
+        var fields = entries.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
+        return new RunState
+        {
+            RunId = runId,
+            Stage = fields.GetValueOrDefault(RunStateFields.Stage),
+            Status = fields.GetValueOrDefault(RunStateFields.Status),
+            Total = Number(fields, RunStateFields.Total),
+            Completed = Number(fields, RunStateFields.Completed),
+            Failed = Number(fields, RunStateFields.Failed),
+            CancelRequested = IsTrue(fields.GetValueOrDefault(RunStateFields.CancelRequested)),
+            Error = fields.GetValueOrDefault(RunStateFields.Error),
+            UpdatedAt = fields.GetValueOrDefault(RunStateFields.UpdatedAt),
+            Fields = fields,
+        };
+    }
+
+    /// <summary>Lets the state of a finished run expire instead of accumulating forever.</summary>
+    public Task ExpireAsync(string runId, TimeSpan timeToLive, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return _connections.Database.KeyExpireAsync(_keys.RunState(runId), timeToLive);
+    }
+
+    private static bool IsTrue(string? value) =>
+        value is not null && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase));
+
+    private static int? Number(Dictionary<string, string> fields, string name) =>
+        fields.TryGetValue(name, out var text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+}

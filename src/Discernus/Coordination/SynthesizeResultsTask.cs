@@ -1,0 +1,21 @@
+namespace Discernus.Coordination;
+
+/// <summary>Contract of a synthesize_results task: statistics and synthesis over every analysis result of a run.</summary>
+internal sealed record SynthesizeResultsTask : ITaskContract
+{
+    public static string ContractTaskType => TaskTypes.SynthesizeResults;
+
+    public string TaskType { get; init; } = TaskTypes.SynthesizeResults;
+
+    public required string RunId { get; init; }
+
+    public required string TaskId { get; init; }
+
+    public required IReadOnlyList<string> AnalysisResultHashes { get; init; }
+
+    public required string FrameworkHash { get; init; }
+
+    public required string PromptHash { get; init; }
+
+    public required string Model { get; init; }
+}

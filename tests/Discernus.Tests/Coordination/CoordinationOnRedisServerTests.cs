@@ -1,0 +1,7 @@
+using Discernus.Tests.Infrastructure;
+
+namespace Discernus.Tests.Coordination;
+
+/// <summary>The coordination contract against a real redis-server.</summary>
+public sealed class CoordinationOnRedisServerTests(RedisServerFixture server)
+    : CoordinationContractTests(server), IClassFixture<RedisServerFixture>;

@@ -1,0 +1,13 @@
+using Discernus.Coordination;
+
+namespace Discernus.Tests.Infrastructure;
+
+/// <summary>A Redis-protocol server started for tests, with one shared connection to it.</summary>
+internal interface IRedisTestServer
+{
+    string Name { get; }
+
+    RedisConnectionFactory ConnectionFactory { get; }
+
+    RedisConnections Connections { get; }
+}
