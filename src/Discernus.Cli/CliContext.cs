@@ -1,0 +1,19 @@
+using Discernus.Experiments;
+using Spectre.Console;
+
+namespace Discernus.Cli;
+
+/// <summary>What every command needs from the outside world; tests build one around captured output.</summary>
+internal sealed class CliContext
+{
+    public required IAnsiConsole Console { get; init; }
+    public required TextWriter Out { get; init; }
+    public required TextWriter Error { get; init; }
+    public required CliEnvironment Environment { get; init; }
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    public bool Interactive { get; init; }
+
+    public ExperimentLimits Limits => ExperimentLimits.FromEnvironment(Environment.Values);
+
+    public ValidationReport ReadExperiment(string path) => new ExperimentReader(Limits).Read(path);
+}

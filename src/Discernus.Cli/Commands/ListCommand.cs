@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Discernus.Provenance;
+using Spectre.Console;
+
+namespace Discernus.Cli.Commands;
+
+internal static class ListCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var directory = new Argument<string>("projects-dir") { Description = "Folder holding experiment folders", DefaultValueFactory = _ => "projects" };
+        var command = new Command("list", "List the experiments in a folder with their validity, documents and runs") { directory };
+        command.SetAction((parse, _) =>
+        {
+            var root = Path.GetFullPath(parse.GetValue(directory)!);
+            if (!Directory.Exists(root))
+            {
+                context.Error.WriteLine($"error: {root} does not exist. Pass the folder that holds your experiment folders, e.g. `discernus list projects`.");
+                return Task.FromResult(ExitCodes.FileMissing);
+            }
+
+            var table = new Table().AddColumns("experiment", "valid", "name", "framework", "documents", "runs", "latest run");
+            var found = 0;
+            foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+            {
+                if (!File.Exists(Path.Combine(folder, "experiment.md")) && !File.Exists(Path.Combine(folder, "experiment.yaml")) && !File.Exists(Path.Combine(folder, "experiment.yml")))
+                {
+                    continue;
+                }
+
+                found++;
+                var report = context.ReadExperiment(folder);
+                var (runs, latest) = Runs(folder);
+                table.AddRow(
+                    Markup.Escape(Path.GetFileName(folder)),
+                    report.IsValid ? "[green]valid[/]" : $"[red]invalid ({report.Blocking.Count()})[/]",
+                    Markup.Escape(report.Experiment?.Name ?? "-"),
+                    Markup.Escape(report.Experiment?.Framework.Name ?? "-"),
+                    report.Experiment?.Corpus.Documents.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                    runs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Markup.Escape(latest));
+            }
+
+            if (found == 0)
+            {
+                context.Console.WriteLine($"No experiment folders (with experiment.md or experiment.yaml) in {root}.");
+                return Task.FromResult(ExitCodes.Success);
+            }
+
+            context.Console.Write(table);
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static (int Count, string Latest) Runs(string experimentFolder)
+    {
+        var runsDirectory = Path.Combine(experimentFolder, "runs");
+        if (!Directory.Exists(runsDirectory))
+        {
+            return (0, "-");
+        }
+
+        var runs = Directory.EnumerateDirectories(runsDirectory).Where(d => File.Exists(Path.Combine(d, RunFolder.ManifestFileName))).Order(StringComparer.Ordinal).ToList();
+        if (runs.Count == 0)
+        {
+            return (0, "-");
+        }
+
+        try
+        {
+            var manifest = RunFolder.ReadManifest(Path.Combine(runs[^1], RunFolder.ManifestFileName));
+            return (runs.Count, $"{manifest.RunId} {manifest.Status}");
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            return (runs.Count, $"{Path.GetFileName(runs[^1])} unreadable manifest");
+        }
+    }
+}

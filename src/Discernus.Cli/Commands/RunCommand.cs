@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Discernus.Agents;
+using Discernus.Artifacts;
+using Discernus.Provenance;
+using Spectre.Console;
+
+namespace Discernus.Cli.Commands;
+
+internal static class RunCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var path = new Argument<string>("experiment") { Description = "Path of the experiment folder" };
+        var model = new Option<string?>("--model", "-m") { Description = "Model to use (lexicon, openai/<m>, anthropic/<m>, gemini/<m>, ollama/<m>, openrouter/<m>, openai-compatible/<m>)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Validate and set up the run folder only; no model is called" };
+        var concurrency = new Option<int?>("--concurrency", "-c") { Description = "Tasks processed at once by the in-process workers" };
+        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency };
+        command.SetAction(async (parse, ct) =>
+        {
+            var report = context.ReadExperiment(parse.GetValue(path)!);
+            if (!report.IsValid)
+            {
+                FindingsPrinter.Print(context.Console, report);
+                return report.ExitCode;
+            }
+
+            var models = ModelChoice.Resolve(parse.GetValue(model), report.Experiment!, context.Environment);
+            if (!parse.GetValue(dryRun))
+            {
+                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), ct);
+            }
+
+            var store = ArtifactStoreFactory.Create(ArtifactStoreOptions.For(report.Experiment!.Directory, context.Environment.Values));
+            var (folder, _) = await new RunSetup(store, context.TimeProvider).SetUpAsync(new RunSetupRequest
+            {
+                Validation = report,
+                Prompts = PromptLibrary.All(),
+                Models = models,
+                SoftwareVersion = PromptLibrary.SoftwareVersion,
+            }, ct);
+            await folder.UpdateManifestAsync(m => m with { Status = RunStatus.SetUp }, ct);
+            var manifest = folder.ReadManifest();
+            context.Console.MarkupLine($"[green]✓[/] dry run: validated and set up {manifest.Documents.Count} document(s), {manifest.Prompts.Count} prompt(s), {manifest.Files.Count} hashed file(s); no model was called.");
+            context.Console.MarkupLine($"  model (planned): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source})");
+            context.Console.MarkupLine($"  artifact store: {Markup.Escape(store.Description)}");
+            context.Out.WriteLine(folder.Path);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,46 @@
+namespace Discernus.Agents;
+
+/// <summary>The per-document result of SPEC §5 (<c>results/batch_analysis/&lt;sha256&gt;.json</c>).</summary>
+public sealed record AnalysisResult
+{
+    /// <summary>SHA-256 of the document text the model saw.</summary>
+    public required string DocumentId { get; init; }
+    public required string DocumentName { get; init; }
+    public required string CorpusDocumentId { get; init; }
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    public required IReadOnlyDictionary<string, DimensionScore> FrameworkAnalysis { get; init; }
+    public IReadOnlyDictionary<string, double?> DerivedMetrics { get; init; } = new Dictionary<string, double?>();
+    /// <summary>Why a derived metric is null (missing input, division by zero, unparseable formula).</summary>
+    public IReadOnlyDictionary<string, string> DerivedMetricErrors { get; init; } = new Dictionary<string, string>();
+    public required ProcessingMetadata ProcessingMetadata { get; init; }
+}
+
+public sealed record DimensionScore
+{
+    public double? Score { get; init; }
+    public double? Salience { get; init; }
+    public double? Confidence { get; init; }
+    public IReadOnlyList<EvidenceQuote> Evidence { get; init; } = [];
+    /// <summary>Set when the model could not score the dimension (e.g. the lexicon baseline and a marker-less dimension).</summary>
+    public string? NotScorableReason { get; init; }
+}
+
+public sealed record EvidenceQuote(string Quote, bool Verified);
+
+public sealed record ProcessingMetadata
+{
+    public required string Timestamp { get; init; }
+    public required string Model { get; init; }
+    public int Run { get; init; } = 1;
+    public required TokenUsage TokensUsed { get; init; }
+    public decimal? CostUsd { get; init; }
+    public required string PromptHash { get; init; }
+    public required string FrameworkHash { get; init; }
+    public required string DocumentHash { get; init; }
+    public required string TaskId { get; init; }
+    public int Attempts { get; init; }
+    public long DurationMs { get; init; }
+    public bool Cached { get; init; }
+}
+
+public sealed record TokenUsage(long Prompt, long Completion);

@@ -1,0 +1,104 @@
+using Discernus.Provenance;
+
+namespace Discernus.Artifacts;
+
+/// <summary>
+/// The default store: a local folder with git-style fan-out (<c>ab/cdef…</c>). Writes go to a temporary file that
+/// is renamed into place, so a reader never sees a half-written object and two writers of the same content agree.
+/// </summary>
+public sealed class FolderArtifactStore : IArtifactStore
+{
+    private readonly string _root;
+
+    public FolderArtifactStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        Directory.CreateDirectory(_root);
+    }
+
+    public string Description => $"folder {_root}";
+
+    public string Root => _root;
+
+    public async Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var hash = Hashing.Sha256Hex(content.Span);
+        var path = ObjectPath(hash);
+        if (File.Exists(path))
+        {
+            return hash;
+        }
+
+        await WriteAtomicallyAsync(path, content, cancellationToken).ConfigureAwait(false);
+        return hash;
+    }
+
+    public async Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValid(hash);
+        var path = ObjectPath(hash);
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValid(hash);
+        return Task.FromResult(File.Exists(ObjectPath(hash)));
+    }
+
+    public Task SetRefAsync(string name, string hash, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValidRef(name);
+        ArtifactKeys.EnsureValid(hash);
+        return WriteAtomicallyAsync(RefPath(name), System.Text.Encoding.ASCII.GetBytes(hash), cancellationToken);
+    }
+
+    public async Task<string?> GetRefAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValidRef(name);
+        try
+        {
+            var value = (await File.ReadAllTextAsync(RefPath(name), cancellationToken).ConfigureAwait(false)).Trim();
+            return Hashing.IsSha256Hex(value) ? value : null;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    internal string ObjectPath(string hash) => Path.Combine(_root, hash[..2], hash[2..]);
+
+    private string RefPath(string name) => Path.Combine(_root, "refs", name.Replace('/', Path.DirectorySeparatorChar));
+
+    private static async Task WriteAtomicallyAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
+        try
+        {
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+}

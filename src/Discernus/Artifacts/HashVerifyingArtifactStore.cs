@@ -1,0 +1,31 @@
+using Discernus.Provenance;
+
+namespace Discernus.Artifacts;
+
+/// <summary>Wraps any store so that every read is checked against its key, whatever the backend.</summary>
+public sealed class HashVerifyingArtifactStore(IArtifactStore inner) : IArtifactStore
+{
+    public string Description => inner.Description;
+
+    public Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        inner.PutAsync(content, cancellationToken);
+
+    public async Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValid(hash);
+        var bytes = await inner.GetAsync(hash, cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        var actual = Hashing.Sha256Hex(bytes);
+        return actual == hash ? bytes : throw new ArtifactCorruptedException(hash, actual, inner.Description);
+    }
+
+    public Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default) => inner.ExistsAsync(hash, cancellationToken);
+
+    public Task SetRefAsync(string name, string hash, CancellationToken cancellationToken = default) => inner.SetRefAsync(name, hash, cancellationToken);
+
+    public Task<string?> GetRefAsync(string name, CancellationToken cancellationToken = default) => inner.GetRefAsync(name, cancellationToken);
+}

@@ -1,0 +1,23 @@
+namespace Discernus.Artifacts;
+
+/// <summary>
+/// Content-addressable storage: the key of an artifact is the lowercase hex SHA-256 of its bytes. <c>Put</c> is
+/// idempotent; <c>Get</c> returns exactly the bytes that hash to the key or fails. Named references ("refs", like
+/// git's) map a cache key to an artifact hash so a result whose inputs were seen before is found again.
+/// </summary>
+public interface IArtifactStore
+{
+    /// <summary>Where the store lives, for messages; never contains credentials.</summary>
+    string Description { get; }
+
+    Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+
+    /// <summary>The bytes stored under <paramref name="hash"/>, or null when there are none.</summary>
+    Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default);
+
+    Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default);
+
+    Task SetRefAsync(string name, string hash, CancellationToken cancellationToken = default);
+
+    Task<string?> GetRefAsync(string name, CancellationToken cancellationToken = default);
+}

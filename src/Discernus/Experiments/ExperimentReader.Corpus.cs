@@ -1,0 +1,389 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Discernus.Experiments;
+
+public sealed partial class ExperimentReader
+{
+    private sealed record ManifestEntry(string FileName, string? DocumentId, Dictionary<string, string> Metadata, YamlNode At);
+
+    private Corpus? ReadV10Corpus(string directory, string manifestPath, FindingCollector findings, CancellationToken cancellationToken)
+    {
+        var text = ReadSpecificationFile(manifestPath, findings);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var documentsDirectory = Path.Combine(Path.GetDirectoryName(manifestPath)!, "corpus");
+        var relativeDocuments = findings.Relative(documentsDirectory);
+        if (!Directory.Exists(documentsDirectory))
+        {
+            findings.Blocking(FindingCodes.FileMissing, documentsDirectory, null, "the corpus folder does not exist next to the corpus manifest",
+                $"create '{relativeDocuments}/' and put the documents in it");
+            return null;
+        }
+
+        if (!SafePaths.ResolvesInside(directory, documentsDirectory))
+        {
+            findings.Blocking(FindingCodes.PathEscapes, documentsDirectory, null, "the corpus folder is a symbolic link that leads outside the experiment folder",
+                "copy the documents into the experiment folder");
+            return null;
+        }
+
+        var blocks = AppendixFinder.FindBlocks(text);
+        var manifest = ChooseAppendix(blocks, manifestPath, findings, root => root.Has("documents"), "`documents`", reportMissing: false);
+        if (manifest is null && findings.Findings.Any(f => f.File == findings.Relative(manifestPath) && f.Severity == FindingSeverity.Blocking))
+        {
+            return null;
+        }
+
+        // A manifest without a `documents` list still describes the corpus; every file under corpus/ is then a document.
+        manifest ??= blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault(p => p.Succeeded);
+        if (manifest is null && blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault() is { Succeeded: false } broken)
+        {
+            ReportParseFailure(broken, manifestPath, findings);
+            return null;
+        }
+
+        var root = manifest?.Root;
+        var documentsNode = root.Child("documents");
+        List<CorpusDocument> documents;
+        if (documentsNode is null)
+        {
+            findings.Warning(FindingCodes.ManifestWithoutDocuments, manifestPath, "documents",
+                "the corpus manifest has no `documents` list; every supported file under corpus/ is taken as a document, without metadata",
+                "list the documents with `documents: [{filename, document_id, metadata}]` to give them ids and metadata");
+            documents = EnumerateDocuments(directory, documentsDirectory, manifestPath, f => DocumentTextExtractor.SupportedExtensions.Contains(Path.GetExtension(f).TrimStart('.')), findings)
+                .Select(p => DocumentFromFile(documentsDirectory, p)).ToList();
+        }
+        else
+        {
+            var entries = ReadManifestEntries(documentsNode, manifestPath, manifest!.Block, findings);
+            documents = ResolveEntries(directory, documentsDirectory, manifestPath, entries, manifest.Block, findings);
+            WarnUnlisted(documentsDirectory, manifestPath, documents, findings);
+        }
+
+        CheckDocuments(documents, manifestPath, findings, cancellationToken);
+        return new Corpus
+        {
+            Name = root.ChildText("name"),
+            Version = root.ChildText("version"),
+            Description = root.ChildText("description"),
+            ManifestPath = manifestPath,
+            DocumentsDirectory = documentsDirectory,
+            Documents = documents,
+        };
+    }
+
+    private Corpus? ReadAlphaCorpus(string directory, string documentsDirectory, FindingCollector findings, CancellationToken cancellationToken)
+    {
+        var manifestPath = Path.Combine(documentsDirectory, "corpus.md");
+        var textFiles = EnumerateDocuments(directory, documentsDirectory, documentsDirectory,
+            f => string.Equals(Path.GetExtension(f), ".txt", StringComparison.OrdinalIgnoreCase), findings);
+        var documents = textFiles.Select(p => DocumentFromFile(documentsDirectory, p)).ToList();
+        string? name = null;
+
+        if (File.Exists(manifestPath))
+        {
+            var text = ReadSpecificationFile(manifestPath, findings);
+            var blocks = text is null ? [] : AppendixFinder.FindBlocks(text);
+            var manifest = ChooseAppendix(blocks, manifestPath, findings, root => root.Has("documents"), "`documents`", reportMissing: false);
+            if (manifest is not null)
+            {
+                name = manifest.Root.ChildText("name");
+                var entries = ReadManifestEntries(manifest.Root.Child("documents")!, manifestPath, manifest.Block, findings);
+                var listed = ResolveEntries(directory, documentsDirectory, manifestPath, entries, manifest.Block, findings);
+                // Metadata comes only from the manifest; files it does not list keep their file-name ids.
+                var byPath = listed.ToDictionary(d => d.RelativePath, StringComparer.Ordinal);
+                documents = documents.Select(d => byPath.GetValueOrDefault(d.RelativePath, d)).ToList();
+                foreach (var unlisted in documents.Where(d => !byPath.ContainsKey(d.RelativePath)))
+                {
+                    findings.Warning(FindingCodes.UnlistedFile, unlisted.FullPath, null,
+                        "this corpus file is not listed in corpus/corpus.md; it is analysed without metadata",
+                        "add it to the manifest's `documents` list or move it out of the corpus folder");
+                }
+            }
+        }
+
+        if (documents.Count == 0)
+        {
+            findings.Blocking(FindingCodes.NoDocuments, documentsDirectory, "corpus_path", "the corpus folder holds no .txt documents",
+                "put the documents (UTF-8 .txt files) in the corpus folder");
+            return null;
+        }
+
+        CheckDocuments(documents, documentsDirectory, findings, cancellationToken);
+        return new Corpus { Name = name, ManifestPath = File.Exists(manifestPath) ? manifestPath : null, DocumentsDirectory = documentsDirectory, Documents = documents };
+    }
+
+    private static List<ManifestEntry> ReadManifestEntries(YamlNode documentsNode, string manifestPath, YamlBlock block, FindingCollector findings)
+    {
+        var entries = new List<ManifestEntry>();
+        if (documentsNode is not YamlSequenceNode list)
+        {
+            findings.Blocking(FindingCodes.InvalidField, manifestPath, "documents", "`documents` must be a list",
+                "write `documents:` followed by `- filename: ...` entries", documentsNode, block);
+            return entries;
+        }
+
+        var index = 0;
+        foreach (var item in list.Children)
+        {
+            var field = $"documents[{index++}]";
+            if (item is not YamlMappingNode map)
+            {
+                if (item.Text() is { } bare)
+                {
+                    entries.Add(new ManifestEntry(bare, null, [], item));
+                    continue;
+                }
+
+                findings.Blocking(FindingCodes.InvalidField, manifestPath, field, "a document entry must be a mapping with `filename`",
+                    "write `- filename: speech.txt` with `document_id` and `metadata`", item, block);
+                continue;
+            }
+
+            var fileName = map.ChildText("filename") ?? map.ChildText("file") ?? map.ChildText("path");
+            if (string.IsNullOrWhiteSpace(fileName))
+            {
+                findings.Blocking(FindingCodes.MissingField, manifestPath, $"{field}.filename", "a document entry has no `filename`",
+                    "add `filename: <file relative to corpus/>`", map, block);
+                continue;
+            }
+
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (map.ChildMap("metadata") is { } nested)
+            {
+                foreach (var (key, value) in nested.Children)
+                {
+                    if (key.Text() is { } k)
+                    {
+                        metadata[k] = value.Flatten();
+                    }
+                }
+            }
+
+            // Older manifests put metadata keys directly on the entry.
+            foreach (var (key, value) in map.Children)
+            {
+                if (key.Text() is { } k && k is not ("filename" or "file" or "path" or "document_id" or "id" or "metadata") && !metadata.ContainsKey(k))
+                {
+                    metadata[k] = value.Flatten();
+                }
+            }
+
+            entries.Add(new ManifestEntry(fileName, map.ChildText("document_id") ?? map.ChildText("id"), metadata, map));
+        }
+
+        return entries;
+    }
+
+    private static List<CorpusDocument> ResolveEntries(string directory, string documentsDirectory, string manifestPath,
+        List<ManifestEntry> entries, YamlBlock block, FindingCollector findings)
+    {
+        var documents = new List<CorpusDocument>();
+        var ids = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var id = entry.DocumentId ?? Path.GetFileNameWithoutExtension(entry.FileName);
+            if (ids.TryGetValue(id, out var first))
+            {
+                findings.Blocking(FindingCodes.DuplicateDocumentId, manifestPath, "documents.document_id",
+                    $"document_id '{id}' is used twice ('{first.FileName}' and '{entry.FileName}')",
+                    "give every document a unique document_id", entry.At, block);
+                continue;
+            }
+
+            ids[id] = entry;
+            var outcome = SafePaths.Check(documentsDirectory, entry.FileName, out var full);
+            if (outcome == SafePaths.Outcome.Inside && !SafePaths.ResolvesInside(directory, full))
+            {
+                outcome = SafePaths.Outcome.SymlinkEscape;
+            }
+
+            if (outcome == SafePaths.Outcome.DotDotEscape && SafePaths.IsUnder(directory, full))
+            {
+                // '..' out of corpus/ but still inside the experiment is allowed, provided no link leads further.
+                outcome = SafePaths.ResolvesInside(directory, full) ? SafePaths.Outcome.Inside : SafePaths.Outcome.SymlinkEscape;
+            }
+
+            if (outcome != SafePaths.Outcome.Inside)
+            {
+                var why = outcome switch
+                {
+                    SafePaths.Outcome.Absolute => "is an absolute path",
+                    SafePaths.Outcome.DotDotEscape => "leads outside the experiment folder through '..'",
+                    _ => "is (or passes through) a symbolic link that leads outside the experiment folder",
+                };
+                findings.Blocking(FindingCodes.PathEscapes, manifestPath, "documents.filename", $"'{entry.FileName}' {why}",
+                    "copy the document into corpus/ and list it by its path relative to corpus/", entry.At, block);
+                continue;
+            }
+
+            if (!File.Exists(full))
+            {
+                findings.Blocking(FindingCodes.DocumentMissing, manifestPath, "documents.filename",
+                    $"listed document '{entry.FileName}' does not exist in {findings.Relative(documentsDirectory)}/",
+                    "add the file or remove its entry from the manifest", entry.At, block);
+                continue;
+            }
+
+            documents.Add(new CorpusDocument
+            {
+                DocumentId = id,
+                RelativePath = Path.GetRelativePath(documentsDirectory, full).Replace('\\', '/'),
+                FullPath = full,
+                Metadata = entry.Metadata,
+            });
+        }
+
+        return documents;
+    }
+
+    private static CorpusDocument DocumentFromFile(string documentsDirectory, string fullPath)
+    {
+        var relative = Path.GetRelativePath(documentsDirectory, fullPath).Replace('\\', '/');
+        return new CorpusDocument
+        {
+            DocumentId = Path.ChangeExtension(relative, null)!,
+            RelativePath = relative,
+            FullPath = fullPath,
+        };
+    }
+
+    /// <summary>Walks the corpus folder without following links out of it; files behind escaping links are reported, not read.</summary>
+    private List<string> EnumerateDocuments(string directory, string documentsDirectory, string reportFile, Func<string, bool> include, FindingCollector findings)
+    {
+        var files = new List<string>();
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = true };
+        foreach (var file in Directory.EnumerateFiles(documentsDirectory, "*", options).Order(StringComparer.Ordinal))
+        {
+            if (!include(file) || Path.GetFileName(file).Equals("corpus.md", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (!SafePaths.ResolvesInside(directory, file))
+            {
+                findings.Blocking(FindingCodes.PathEscapes, file, null, "this corpus file is a symbolic link that leads outside the experiment folder",
+                    "replace the link with a copy of the file");
+                continue;
+            }
+
+            files.Add(file);
+            if (files.Count > limits.MaxDocuments)
+            {
+                findings.Blocking(FindingCodes.TooManyDocuments, reportFile, null,
+                    $"the corpus holds more than {limits.MaxDocuments:N0} documents",
+                    "split the corpus, or raise the limit with DISCERNUS_MAX_DOCUMENTS");
+                return [];
+            }
+        }
+
+        return files;
+    }
+
+    private static void WarnUnlisted(string documentsDirectory, string manifestPath, List<CorpusDocument> listed, FindingCollector findings)
+    {
+        var listedPaths = listed.Select(d => d.FullPath).ToHashSet(StringComparer.Ordinal);
+        var unlisted = new List<string>();
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = true };
+        foreach (var file in Directory.EnumerateFiles(documentsDirectory, "*", options).Order(StringComparer.Ordinal))
+        {
+            if (!listedPaths.Contains(file) && !string.Equals(file, manifestPath, StringComparison.Ordinal))
+            {
+                unlisted.Add(Path.GetRelativePath(documentsDirectory, file));
+            }
+        }
+
+        if (unlisted.Count > 0)
+        {
+            var shown = string.Join(", ", unlisted.Take(10)) + (unlisted.Count > 10 ? $" and {unlisted.Count - 10} more" : string.Empty);
+            findings.Warning(FindingCodes.UnlistedFile, manifestPath, "documents",
+                $"{unlisted.Count} file(s) in {findings.Relative(documentsDirectory)}/ are not listed in the manifest and will not be analysed: {shown}",
+                "add them to `documents` or move them out of the corpus folder");
+        }
+    }
+
+    private void CheckDocuments(List<CorpusDocument> documents, string reportFile, FindingCollector findings, CancellationToken cancellationToken)
+    {
+        if (documents.Count == 0)
+        {
+            findings.Blocking(FindingCodes.NoDocuments, reportFile, "documents", "the corpus has no documents",
+                "list at least one document in the manifest and put the file in corpus/");
+            return;
+        }
+
+        if (documents.Count > limits.MaxDocuments)
+        {
+            findings.Blocking(FindingCodes.TooManyDocuments, reportFile, "documents",
+                $"the corpus lists {documents.Count:N0} documents, over the limit of {limits.MaxDocuments:N0}",
+                "split the corpus, or raise the limit with DISCERNUS_MAX_DOCUMENTS");
+            return;
+        }
+
+        foreach (var document in documents)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var length = new FileInfo(document.FullPath).Length;
+            if (length > limits.MaxDocumentBytes)
+            {
+                findings.Blocking(FindingCodes.DocumentTooLarge, document.FullPath, null,
+                    $"the document is {length:N0} bytes, over the {limits.MaxDocumentBytes:N0}-byte limit",
+                    "split it into smaller documents, or raise the limit with DISCERNUS_MAX_DOCUMENT_BYTES");
+                continue;
+            }
+
+            var extension = document.Extension;
+            if (!DocumentTextExtractor.SupportedExtensions.Contains(extension))
+            {
+                findings.Blocking(FindingCodes.UnsupportedDocument, document.FullPath, null, $"'.{extension}' documents are not supported",
+                    "convert it to .txt, .md, .pdf or .docx");
+                continue;
+            }
+
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(document.FullPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                findings.Blocking(FindingCodes.FileUnreadable, document.FullPath, null, $"the document cannot be read: {ex.Message}",
+                    "check that the file is readable");
+                continue;
+            }
+
+            var text = DocumentTextExtractor.Extract(document.FileName, bytes);
+            if (!text.Succeeded)
+            {
+                findings.Blocking(text.ProblemCode!, document.FullPath, null, text.Problem!, text.Fix!);
+            }
+        }
+    }
+
+    /// <summary>Checks that need the framework and the corpus together.</summary>
+    private static void CrossCheck(Experiment experiment, string file, FindingCollector findings)
+    {
+        var variants = experiment.Framework.AnalysisVariants;
+        if (variants.Count > 0 && !variants.ContainsKey(experiment.AnalysisVariant))
+        {
+            findings.Blocking(FindingCodes.UnknownAnalysisVariant, file, "analysis_variant",
+                $"analysis_variant '{experiment.AnalysisVariant}' is not defined by the framework (it defines: {string.Join(", ", variants.Keys)})",
+                "set `analysis_variant` to one of those, or remove it to use `default`");
+        }
+
+        foreach (var field in experiment.Grouping)
+        {
+            var lacking = experiment.Corpus.Documents.Where(d => !d.Metadata.ContainsKey(field)).Select(d => d.DocumentId).ToList();
+            if (lacking.Count > 0)
+            {
+                var manifest = experiment.Corpus.ManifestPath ?? experiment.Corpus.DocumentsDirectory;
+                var shown = string.Join(", ", lacking.Take(5)) + (lacking.Count > 5 ? $" and {lacking.Count - 5} more" : string.Empty);
+                findings.Warning(FindingCodes.GroupingFieldMissing, manifest, $"metadata.{field}",
+                    $"grouping field '{field}' is missing on {lacking.Count} of {experiment.Corpus.Documents.Count} document(s) ({shown}); they are left out of that comparison",
+                    $"add `{field}` to the metadata of every document, or remove it from `grouping`");
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Discernus.Experiments;
+
+public sealed partial class ExperimentReader
+{
+    private static readonly string[] FrameworkTopKeys =
+        ["metadata", "analysis_variants", "dimensions", "derived_metrics", "framework_fit_score", "output_schema", "name", "version",
+         "display_name", "description", "citation", "dimension_groups", "static_weights", "calculation_spec", "output_contract",
+         "reliability_rubric", "fit_score", "analysis_prompt"];
+
+    private static readonly string[] DimensionKeys =
+        ["name", "description", "definition", "markers", "scoring_calibration", "scoring_guide", "disambiguation", "language_cues",
+         "examples", "weight", "display_name", "category", "theoretical_basis", "scale", "notes"];
+
+    private Framework? ReadFramework(string directory, string path, string analysisVariant, FindingCollector findings)
+    {
+        var text = ReadSpecificationFile(path, findings);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var blocks = AppendixFinder.FindBlocks(text);
+        var appendix = ChooseAppendix(blocks, path, findings, root => FindDimensionsNode(root, analysisVariant).Node is not null || root.Has("dimensions"),
+            "`dimensions`");
+        if (appendix is null)
+        {
+            // The blocks parse but none declares dimensions: say that precisely.
+            if (!findings.Findings.Any(f => f.File == findings.Relative(path) && f.Severity == FindingSeverity.Blocking))
+            {
+                findings.Blocking(FindingCodes.NoDimensions, path, "dimensions", "the framework declares no dimensions",
+                    "add a `dimensions:` list to the YAML appendix, each with `name`, `description` and `markers`");
+            }
+
+            return null;
+        }
+
+        var root = appendix.Root!;
+        var block = appendix.Block;
+        WarnUnknownKeys(root, FrameworkTopKeys, path, null, block, findings);
+        var metadata = root.ChildMap("metadata");
+        CheckSpecVersion(metadata.ChildText("spec_version"), path, metadata?.Child("spec_version"), block, findings);
+
+        var variants = ReadVariants(root);
+        var (dimensionsNode, variantNode) = FindDimensionsNode(root, analysisVariant);
+        var dimensions = ReadDimensions(dimensionsNode, path, block, findings);
+        if (dimensions.Count == 0 && !findings.HasBlocking)
+        {
+            findings.Blocking(FindingCodes.NoDimensions, path, "dimensions", "the framework's `dimensions` list is empty",
+                "add at least one dimension with `name`, `description` and `markers`", dimensionsNode, block);
+        }
+
+        var derivedNode = root.Child("derived_metrics") ?? variantNode?.Child("derived_metrics");
+        var derived = ReadDerivedMetrics(derivedNode, path, block, findings);
+
+        return new Framework
+        {
+            Name = metadata.ChildText("framework_name") ?? root.ChildText("name") ?? metadata.ChildText("name") ?? Path.GetFileNameWithoutExtension(path),
+            Version = metadata.ChildText("framework_version") ?? metadata.ChildText("version") ?? root.ChildText("version"),
+            SpecVersion = metadata.ChildText("spec_version"),
+            FilePath = path,
+            Text = text,
+            Dimensions = dimensions,
+            DerivedMetrics = derived,
+            AnalysisVariants = variants,
+        };
+    }
+
+    /// <summary>Dimensions sit at the top of the appendix or, in some real frameworks, inside an analysis variant.</summary>
+    private static (YamlNode? Node, YamlMappingNode? Variant) FindDimensionsNode(YamlMappingNode root, string analysisVariant)
+    {
+        if (root.Child("dimensions") is { } top)
+        {
+            return (top, null);
+        }
+
+        if (root.ChildMap("analysis_variants") is not { } variants)
+        {
+            return (null, null);
+        }
+
+        var preferred = variants.ChildMap(analysisVariant) ?? variants.ChildMap("default");
+        if (preferred?.Child("dimensions") is { } inPreferred)
+        {
+            return (inPreferred, preferred);
+        }
+
+        foreach (var (_, value) in variants.Children)
+        {
+            if (value is YamlMappingNode variant && variant.Child("dimensions") is { } dims)
+            {
+                return (dims, variant);
+            }
+        }
+
+        return (null, null);
+    }
+
+    private static Dictionary<string, AnalysisVariant> ReadVariants(YamlMappingNode root)
+    {
+        var result = new Dictionary<string, AnalysisVariant>(StringComparer.Ordinal);
+        if (root.ChildMap("analysis_variants") is not { } variants)
+        {
+            return result;
+        }
+
+        foreach (var (key, value) in variants.Children)
+        {
+            if (key.Text() is { } name)
+            {
+                var map = value as YamlMappingNode;
+                result[name] = new AnalysisVariant(name, map.ChildText("description"), map.ChildText("analysis_prompt") ?? map?.Child("analysis_prompt")?.Flatten());
+            }
+        }
+
+        return result;
+    }
+
+    private static List<Dimension> ReadDimensions(YamlNode? node, string path, YamlBlock block, FindingCollector findings)
+    {
+        var dimensions = new List<Dimension>();
+        IEnumerable<(string? Name, YamlMappingNode? Map, YamlNode At)> entries = node switch
+        {
+            YamlSequenceNode list => list.Children.Select(c => ((c as YamlMappingNode).ChildText("name") ?? c.Text(), c as YamlMappingNode, c)),
+            // Some frameworks key dimensions by name instead of listing them.
+            YamlMappingNode map => map.Children.Select(kv => (kv.Key.Text(), kv.Value as YamlMappingNode, kv.Key)),
+            _ => [],
+        };
+
+        if (node is not null and not YamlSequenceNode and not YamlMappingNode)
+        {
+            findings.Blocking(FindingCodes.InvalidField, path, "dimensions", "`dimensions` must be a list of dimension entries",
+                "write `dimensions:` followed by `- name: ...` entries", node, block);
+            return dimensions;
+        }
+
+        var index = 0;
+        foreach (var (name, map, at) in entries)
+        {
+            var field = $"dimensions[{index++}]";
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                findings.Blocking(FindingCodes.MissingField, path, $"{field}.name", "a dimension has no `name`",
+                    "give every dimension a snake_case `name`", at, block);
+                continue;
+            }
+
+            if (dimensions.Any(d => d.Name == name))
+            {
+                findings.Blocking(FindingCodes.DuplicateDimension, path, $"{field}.name", $"dimension '{name}' is declared twice",
+                    "rename or remove one of them", at, block);
+                continue;
+            }
+
+            if (map is not null)
+            {
+                WarnUnknownKeys(map, DimensionKeys, path, $"dimensions.{name}", block, findings);
+            }
+
+            var markers = map.ChildMap("markers");
+            var dimension = new Dimension
+            {
+                Name = name,
+                Description = map.ChildText("description") ?? map.ChildText("definition"),
+                PositiveMarkers = ReadMarkers(markers?.Child("positive_examples")),
+                NegativeMarkers = ReadMarkers(markers?.Child("negative_examples")),
+                BoundaryCases = ReadMarkers(markers?.Child("boundary_cases")),
+                ScoringCalibration = ReadCalibration(map),
+                Disambiguation = map?.Child("disambiguation")?.Flatten(),
+            };
+            if (!dimension.HasMarkers)
+            {
+                findings.Warning(FindingCodes.DimensionWithoutMarkers, path, $"dimensions.{name}.markers",
+                    $"dimension '{name}' has no positive marker examples; the offline lexicon model records it as not scorable (null)",
+                    "add `markers: {positive_examples: [...]}` with short phrases that signal the dimension", at, block);
+            }
+
+            dimensions.Add(dimension);
+        }
+
+        return dimensions;
+    }
+
+    private static IReadOnlyList<string> ReadMarkers(YamlNode? node) => node switch
+    {
+        YamlSequenceNode list => list.Children
+            .Select(c => c is YamlMappingNode m ? m.ChildText("phrase") ?? m.ChildText("text") ?? m.ChildText("example") : c.Text())
+            .Where(t => !string.IsNullOrWhiteSpace(t))
+            .Select(t => t!.Trim())
+            .ToArray(),
+        YamlScalarNode scalar when scalar.Text() is { } single => [single.Trim()],
+        _ => [],
+    };
+
+    private static Dictionary<string, string> ReadCalibration(YamlMappingNode? map)
+    {
+        var calibration = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (map.ChildMap("scoring_calibration") is { } levels)
+        {
+            foreach (var (key, value) in levels.Children)
+            {
+                if (key.Text() is { } level)
+                {
+                    calibration[level] = value.Flatten();
+                }
+            }
+        }
+        else if (map?.Child("scoring_guide") is { } guide)
+        {
+            calibration["guide"] = guide.Flatten();
+        }
+
+        return calibration;
+    }
+
+    private static List<DerivedMetric> ReadDerivedMetrics(YamlNode? node, string path, YamlBlock block, FindingCollector findings)
+    {
+        var metrics = new List<DerivedMetric>();
+        IEnumerable<(string? Name, YamlMappingNode? Map, YamlNode At)> entries = node switch
+        {
+            YamlSequenceNode list => list.Children.Select(c => ((c as YamlMappingNode).ChildText("name"), c as YamlMappingNode, c)),
+            YamlMappingNode map => map.Children.Select(kv => (kv.Key.Text(), kv.Value as YamlMappingNode, kv.Key)),
+            _ => [],
+        };
+
+        foreach (var (name, map, at) in entries)
+        {
+            var formula = map.ChildText("formula") ?? map.ChildText("calculation");
+            if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(formula))
+            {
+                findings.Warning(FindingCodes.DerivedMetricInvalid, path, $"derived_metrics.{name ?? "?"}",
+                    "a derived metric needs both `name` and `formula`; it is ignored",
+                    "write `- name: my_index` with `formula: dimensions.a.raw_score - dimensions.b.raw_score`", at, block);
+                continue;
+            }
+
+            metrics.Add(new DerivedMetric(name, map.ChildText("description"), formula));
+        }
+
+        return metrics;
+    }
+}

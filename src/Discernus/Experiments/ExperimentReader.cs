@@ -1,0 +1,518 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Discernus.Experiments;
+
+/// <summary>
+/// Reads an experiment folder in either layout (SPEC §1, §2) into the immutable <see cref="Experiment"/> model and
+/// validates it deterministically, collecting every problem in one pass. Nothing here calls a model.
+/// </summary>
+public sealed partial class ExperimentReader(ExperimentLimits limits)
+{
+    public const string SupportedSpecVersion = "10";
+
+    private static readonly string[] V10TopKeys =
+        ["metadata", "components", "hypotheses", "reliability_filtering", "advanced_filtering", "models", "runs_per_model",
+         "analysis_variant", "budget", "grouping", "research_questions", "questions", "statistical_analysis", "expected_outcomes"];
+
+    private static readonly string[] AlphaKeys =
+        ["name", "framework", "corpus_path", "description", "hypothesis", "hypotheses", "models", "runs_per_model",
+         "analysis_variant", "budget", "grouping", "author", "spec_version", "reliability_filtering", "advanced_filtering"];
+
+    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    private static partial Regex SnakeCase();
+
+    public ExperimentReader()
+        : this(new ExperimentLimits())
+    {
+    }
+
+    public ValidationReport Read(string path, CancellationToken cancellationToken = default)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var directory = File.Exists(fullPath) ? Path.GetDirectoryName(fullPath)! : fullPath;
+        var findings = new FindingCollector(directory);
+
+        if (!Directory.Exists(directory))
+        {
+            findings.Blocking(FindingCodes.ExperimentNotFound, fullPath, null,
+                "the experiment folder does not exist",
+                "pass the path of an experiment folder, e.g. `discernus validate projects/nano`");
+            return new ValidationReport { ExperimentPath = fullPath, Findings = findings.Findings };
+        }
+
+        var experiment = ReadExperiment(directory, findings, cancellationToken);
+        return new ValidationReport
+        {
+            ExperimentPath = directory,
+            Findings = findings.Findings,
+            Experiment = findings.HasBlocking ? null : experiment,
+        };
+    }
+
+    private Experiment? ReadExperiment(string directory, FindingCollector findings, CancellationToken cancellationToken)
+    {
+        var yamlFile = new[] { "experiment.yaml", "experiment.yml" }.Select(f => Path.Combine(directory, f)).FirstOrDefault(File.Exists);
+        var mdFile = Path.Combine(directory, "experiment.md");
+        if (yamlFile is null && !File.Exists(mdFile))
+        {
+            findings.Blocking(FindingCodes.FileMissing, Path.Combine(directory, "experiment.md"), null,
+                "the folder has no experiment.md (v10 layout) or experiment.yaml (alpha layout)",
+                "add experiment.md with a ```yaml appendix holding `metadata` and `components` (see docs/formats.md)");
+            return null;
+        }
+
+        if (yamlFile is not null)
+        {
+            var text = ReadSpecificationFile(yamlFile, findings);
+            if (text is null)
+            {
+                return null;
+            }
+
+            var parsed = SafeYaml.Parse(new YamlBlock(text, 1, "file"), limits.MaxYamlNodes);
+            if (!parsed.Succeeded)
+            {
+                ReportParseFailure(parsed, yamlFile, findings);
+                return null;
+            }
+
+            return ReadAlpha(directory, yamlFile, parsed, findings, cancellationToken);
+        }
+
+        var markdown = ReadSpecificationFile(mdFile, findings);
+        if (markdown is null)
+        {
+            return null;
+        }
+
+        var blocks = AppendixFinder.FindBlocks(markdown);
+        var frontMatter = blocks.FirstOrDefault(b => b.Kind == "front_matter");
+        if (frontMatter is not null)
+        {
+            var parsedFront = SafeYaml.Parse(frontMatter, limits.MaxYamlNodes);
+            if (parsedFront.Succeeded && parsedFront.Root.Has("name") && !parsedFront.Root.Has("components"))
+            {
+                return ReadAlpha(directory, mdFile, parsedFront, findings, cancellationToken);
+            }
+        }
+
+        var appendix = ChooseAppendix(blocks, mdFile, findings, root => root.Has("metadata") || root.Has("components"),
+            "`metadata` and `components`");
+        return appendix is null ? null : ReadV10(directory, mdFile, appendix, findings, cancellationToken);
+    }
+
+    private Experiment? ReadV10(string directory, string file, YamlParseResult appendix, FindingCollector findings, CancellationToken cancellationToken)
+    {
+        var root = appendix.Root!;
+        var block = appendix.Block;
+        WarnUnknownKeys(root, V10TopKeys, file, null, block, findings);
+
+        var metadata = root.ChildMap("metadata");
+        var name = metadata.ChildText("experiment_name");
+        if (metadata is null)
+        {
+            findings.Blocking(FindingCodes.MissingField, file, "metadata", "the appendix has no `metadata` section",
+                "add `metadata:` with `experiment_name: <snake_case_name>`", root, block);
+        }
+        else if (string.IsNullOrWhiteSpace(name))
+        {
+            findings.Blocking(FindingCodes.MissingField, file, "metadata.experiment_name", "`experiment_name` is missing or empty",
+                "add `experiment_name: <snake_case_name>` under `metadata`", metadata, block);
+        }
+        else if (!SnakeCase().IsMatch(name))
+        {
+            findings.Warning(FindingCodes.NameNotSnakeCase, file, "metadata.experiment_name", $"experiment_name '{name}' is not snake_case",
+                "use lower-case letters, digits and underscores, e.g. `my_experiment`", metadata.Child("experiment_name"), block);
+        }
+
+        var specVersion = metadata.ChildText("spec_version");
+        CheckSpecVersion(specVersion, file, metadata?.Child("spec_version"), block, findings);
+
+        var components = root.ChildMap("components");
+        if (components is null)
+        {
+            findings.Blocking(FindingCodes.MissingField, file, "components", "the appendix has no `components` section",
+                "add `components:` with `framework: framework.md` and `corpus: corpus.md`", root, block);
+        }
+        else
+        {
+            WarnUnknownKeys(components, ["framework", "corpus"], file, "components", block, findings);
+        }
+
+        var frameworkPath = RequiredComponentPath(directory, file, components, "framework", "components.framework", "framework.md", block, findings);
+        var corpusPath = RequiredComponentPath(directory, file, components, "corpus", "components.corpus", "corpus.md", block, findings);
+        var options = ReadOptions(root, file, block, findings);
+
+        var framework = frameworkPath is null ? null : ReadFramework(directory, frameworkPath, options.AnalysisVariant, findings);
+        var corpus = corpusPath is null ? null : ReadV10Corpus(directory, corpusPath, findings, cancellationToken);
+        if (framework is null || corpus is null || string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var experiment = options with
+        {
+            Name = name,
+            Directory = directory,
+            Layout = ExperimentLayout.V10,
+            ExperimentFilePath = file,
+            Author = metadata.ChildText("author"),
+            SpecVersion = specVersion,
+            Description = metadata.ChildText("description"),
+            Framework = framework,
+            Corpus = corpus,
+        };
+        CrossCheck(experiment, file, findings);
+        return experiment;
+    }
+
+    private Experiment? ReadAlpha(string directory, string file, YamlParseResult parsed, FindingCollector findings, CancellationToken cancellationToken)
+    {
+        var root = parsed.Root!;
+        var block = parsed.Block;
+        WarnUnknownKeys(root, AlphaKeys, file, null, block, findings);
+
+        var name = root.ChildText("name");
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            findings.Blocking(FindingCodes.MissingField, file, "name", "`name` is missing or empty",
+                "add `name: <snake_case_name>`", root, block);
+        }
+
+        CheckSpecVersion(root.ChildText("spec_version"), file, root.Child("spec_version"), block, findings);
+        var frameworkPath = RequiredComponentPath(directory, file, root, "framework", "framework", "framework.md", block, findings);
+        var corpusDirectory = RequiredComponentPath(directory, file, root, "corpus_path", "corpus_path", "corpus", block, findings, expectDirectory: true);
+        var options = ReadOptions(root, file, block, findings);
+        var hypothesis = root.ChildText("hypothesis");
+        if (hypothesis is not null && options.Hypotheses.Count == 0)
+        {
+            options = options with { Hypotheses = [new Hypothesis("H1", hypothesis)] };
+        }
+
+        var framework = frameworkPath is null ? null : ReadFramework(directory, frameworkPath, options.AnalysisVariant, findings);
+        var corpus = corpusDirectory is null ? null : ReadAlphaCorpus(directory, corpusDirectory, findings, cancellationToken);
+        if (framework is null || corpus is null || string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var experiment = options with
+        {
+            Name = name,
+            Directory = directory,
+            Layout = ExperimentLayout.Alpha,
+            ExperimentFilePath = file,
+            Author = root.ChildText("author"),
+            SpecVersion = root.ChildText("spec_version"),
+            Description = root.ChildText("description"),
+            Framework = framework,
+            Corpus = corpus,
+        };
+        CrossCheck(experiment, file, findings);
+        return experiment;
+    }
+
+    /// <summary>Reads the optional settings both layouts share into an otherwise empty experiment.</summary>
+    private static Experiment ReadOptions(YamlMappingNode root, string file, YamlBlock block, FindingCollector findings)
+    {
+        var models = ReadStringList(root, "models", file, block, findings);
+        var runsPerModel = 1;
+        if (root.Child("runs_per_model") is { } runsNode)
+        {
+            if (!int.TryParse(runsNode.Text(), NumberStyles.Integer, CultureInfo.InvariantCulture, out runsPerModel) || runsPerModel < 1 || runsPerModel > 100)
+            {
+                findings.Blocking(FindingCodes.InvalidField, file, "runs_per_model", $"runs_per_model must be a whole number from 1 to 100, not '{runsNode.Flatten()}'",
+                    "set `runs_per_model: 1` (or more for reliability studies)", runsNode, block);
+                runsPerModel = 1;
+            }
+        }
+
+        var variant = root.ChildText("analysis_variant") ?? "default";
+        decimal? maxCost = null;
+        if (root.ChildMap("budget") is { } budget && budget.Child("max_cost_usd") is { } costNode)
+        {
+            if (decimal.TryParse(costNode.Text(), NumberStyles.Float, CultureInfo.InvariantCulture, out var cost) && cost >= 0)
+            {
+                maxCost = cost;
+            }
+            else
+            {
+                findings.Blocking(FindingCodes.InvalidField, file, "budget.max_cost_usd", $"max_cost_usd must be a non-negative number, not '{costNode.Flatten()}'",
+                    "write e.g. `budget: {max_cost_usd: 5.00}`", costNode, block);
+            }
+        }
+
+        var hypotheses = new List<Hypothesis>();
+        if (root.ChildList("hypotheses") is { } hypothesisList)
+        {
+            var index = 1;
+            foreach (var item in hypothesisList.Children)
+            {
+                if (item is YamlMappingNode map)
+                {
+                    hypotheses.Add(new Hypothesis(map.ChildText("id") ?? $"H{index}", map.ChildText("description") ?? map.Flatten()));
+                }
+                else if (item.Text() is { } text)
+                {
+                    hypotheses.Add(new Hypothesis($"H{index}", text));
+                }
+
+                index++;
+            }
+        }
+
+        return new Experiment
+        {
+            Name = string.Empty,
+            Directory = string.Empty,
+            Layout = ExperimentLayout.V10,
+            ExperimentFilePath = file,
+            Framework = null!,
+            Corpus = null!,
+            Models = models,
+            RunsPerModel = runsPerModel,
+            AnalysisVariant = variant,
+            MaxCostUsd = maxCost,
+            Grouping = ReadStringList(root, "grouping", file, block, findings),
+            Hypotheses = hypotheses,
+            ReliabilityFiltering = ReadReliability(root, file, block, findings),
+        };
+    }
+
+    private static ReliabilityFiltering? ReadReliability(YamlMappingNode root, string file, YamlBlock block, FindingCollector findings)
+    {
+        if (root.ChildMap("reliability_filtering") is not { } map)
+        {
+            return null;
+        }
+
+        double? Threshold(string key)
+        {
+            var node = map.Child(key);
+            if (node is null)
+            {
+                return null;
+            }
+
+            if (node.TryDouble(out var value) && value is >= 0 and <= 1)
+            {
+                return value;
+            }
+
+            findings.Blocking(FindingCodes.InvalidField, file, $"reliability_filtering.{key}", $"{key} must be a number from 0 to 1, not '{node.Flatten()}'",
+                $"write e.g. `{key}: 0.5`", node, block);
+            return null;
+        }
+
+        var calculation = map.ChildText("reliability_calculation");
+        if (calculation is not null && calculation is not ("confidence_x_salience" or "confidence" or "salience"))
+        {
+            findings.Blocking(FindingCodes.InvalidField, file, "reliability_filtering.reliability_calculation",
+                $"reliability_calculation '{calculation}' is not one of confidence_x_salience, confidence, salience",
+                "use `reliability_calculation: confidence_x_salience`", map.Child("reliability_calculation"), block);
+        }
+
+        return new ReliabilityFiltering(Threshold("salience_threshold"), Threshold("confidence_threshold"), Threshold("reliability_threshold"), calculation);
+    }
+
+    private static IReadOnlyList<string> ReadStringList(YamlMappingNode root, string key, string file, YamlBlock block, FindingCollector findings)
+    {
+        var node = root.Child(key);
+        switch (node)
+        {
+            case null:
+                return [];
+            case YamlScalarNode scalar when !scalar.IsNull():
+                return [scalar.Value!];
+            case YamlScalarNode:
+                return [];
+            case YamlSequenceNode list when list.Children.All(c => c.Text() is not null):
+                return list.Children.Select(c => c.Text()!).ToArray();
+            default:
+                findings.Blocking(FindingCodes.InvalidField, file, key, $"`{key}` must be a list of names",
+                    $"write e.g. `{key}: [first, second]`", node, block);
+                return [];
+        }
+    }
+
+    private static void CheckSpecVersion(string? specVersion, string file, YamlNode? node, YamlBlock block, FindingCollector findings)
+    {
+        if (specVersion is null)
+        {
+            return;
+        }
+
+        var major = specVersion.TrimStart('v', 'V').Split('.')[0];
+        if (major != SupportedSpecVersion)
+        {
+            findings.Warning(FindingCodes.SpecVersionMismatch, file, "spec_version",
+                $"spec_version '{specVersion}' differs from the supported version {SupportedSpecVersion}.x; the file is read as v{SupportedSpecVersion}",
+                $"check the file against docs/formats.md and set `spec_version: \"{SupportedSpecVersion}.0\"`", node, block);
+        }
+    }
+
+    private static void WarnUnknownKeys(YamlMappingNode map, IReadOnlyCollection<string> known, string file, string? parent, YamlBlock block, FindingCollector findings)
+    {
+        foreach (var (keyNode, _) in map.Children)
+        {
+            var key = keyNode.Text();
+            if (key is not null && !known.Contains(key))
+            {
+                var field = parent is null ? key : $"{parent}.{key}";
+                findings.Warning(FindingCodes.UnknownKey, file, field, $"unknown key `{field}` is ignored",
+                    $"remove it or check its spelling (known keys: {string.Join(", ", known)})", keyNode, block);
+            }
+        }
+    }
+
+    /// <summary>Resolves a path the experiment names and keeps it inside the experiment folder.</summary>
+    private static string? RequiredComponentPath(string directory, string file, YamlMappingNode? map, string key, string field, string example,
+        YamlBlock block, FindingCollector findings, bool expectDirectory = false)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        var node = map.Child(key);
+        var value = node.Text();
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            findings.Blocking(FindingCodes.MissingField, file, field, $"`{key}` is missing or empty",
+                $"add `{key}: {example}`", node ?? map, block);
+            return null;
+        }
+
+        return ResolveInside(directory, value, file, field, findings, node, block, expectDirectory);
+    }
+
+    private static string? ResolveInside(string directory, string relative, string file, string field, FindingCollector findings,
+        YamlNode? node, YamlBlock? block, bool expectDirectory)
+    {
+        var outcome = SafePaths.Check(directory, relative, out var full);
+        var message = outcome switch
+        {
+            SafePaths.Outcome.Absolute => $"'{relative}' is an absolute path; experiment paths must be relative to the experiment folder",
+            SafePaths.Outcome.DotDotEscape => $"'{relative}' leads outside the experiment folder through '..'",
+            SafePaths.Outcome.SymlinkEscape => $"'{relative}' is (or passes through) a symbolic link that leads outside the experiment folder",
+            _ => null,
+        };
+        if (message is not null)
+        {
+            Add(FindingCodes.PathEscapes, message, "copy the file into the experiment folder and name it by a relative path");
+            return null;
+        }
+
+        var exists = expectDirectory ? Directory.Exists(full) : File.Exists(full);
+        if (!exists)
+        {
+            Add(FindingCodes.FileMissing, expectDirectory ? $"the folder '{relative}' does not exist" : $"the file '{relative}' does not exist",
+                $"create it or correct `{field}`");
+            return null;
+        }
+
+        return full;
+
+        void Add(string code, string text, string fix)
+        {
+            if (block is null)
+            {
+                findings.Blocking(code, file, field, text, fix);
+            }
+            else
+            {
+                findings.Blocking(code, file, field, text, fix, node, block);
+            }
+        }
+    }
+
+    private string? ReadSpecificationFile(string path, FindingCollector findings)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > limits.MaxSpecificationFileBytes)
+            {
+                findings.Blocking(FindingCodes.FileUnreadable, path, null,
+                    $"the file is {info.Length:N0} bytes, over the {limits.MaxSpecificationFileBytes:N0}-byte limit for specification files",
+                    "keep only prose and the YAML appendix in it");
+                return null;
+            }
+
+            var bytes = File.ReadAllBytes(path);
+            return new UTF8Encoding(false, true).GetString(bytes).TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal);
+        }
+        catch (DecoderFallbackException)
+        {
+            findings.Blocking(FindingCodes.FileUnreadable, path, null, "the file is not valid UTF-8", "save it as UTF-8");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            findings.Blocking(FindingCodes.FileUnreadable, path, null, $"the file cannot be read: {ex.Message}", "check that it exists and is readable");
+        }
+
+        return null;
+    }
+
+    /// <summary>SPEC §1: the appendix is the last YAML block that parses and has the expected keys.</summary>
+    private YamlParseResult? ChooseAppendix(IReadOnlyList<YamlBlock> blocks, string file, FindingCollector findings,
+        Func<YamlMappingNode, bool> hasExpectedKeys, string expected, bool reportMissing = true)
+    {
+        var parsed = blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).ToList();
+        var chosen = parsed.LastOrDefault(p => p.Succeeded && hasExpectedKeys(p.Root!));
+        var bomb = parsed.FirstOrDefault(p => p.AliasBomb);
+        if (bomb is not null)
+        {
+            ReportParseFailure(bomb, file, findings);
+            return null;
+        }
+
+        if (chosen is not null)
+        {
+            var laterFailure = parsed.LastOrDefault(p => !p.Succeeded && p.Block.FirstLine > chosen.Block.FirstLine);
+            if (laterFailure is not null)
+            {
+                findings.Warning(FindingCodes.IgnoredYamlBlock, file, null,
+                    $"a later YAML block does not parse ({laterFailure.Error}); the appendix at line {chosen.Block.FirstLine} is used instead",
+                    "fix or remove the later block so there is no doubt which appendix counts", laterFailure.ErrorLine, laterFailure.ErrorColumn);
+            }
+
+            return chosen;
+        }
+
+        if (!reportMissing)
+        {
+            return null;
+        }
+
+        var failure = parsed.LastOrDefault(p => !p.Succeeded);
+        if (failure is not null)
+        {
+            ReportParseFailure(failure, file, findings);
+        }
+        else
+        {
+            findings.Blocking(FindingCodes.NoAppendix, file, null,
+                $"no YAML appendix with {expected} was found",
+                $"end the file with a ```yaml block that holds {expected} (see docs/formats.md)");
+        }
+
+        return null;
+    }
+
+    private static void ReportParseFailure(YamlParseResult failure, string file, FindingCollector findings)
+    {
+        if (failure.AliasBomb)
+        {
+            findings.Blocking(FindingCodes.YamlAliasBomb, file, null, failure.Error!,
+                "remove the recursive or exponentially nested anchors/aliases (&name / *name)", failure.ErrorLine, failure.ErrorColumn);
+            return;
+        }
+
+        findings.Blocking(FindingCodes.MalformedYaml, file, null, $"malformed YAML: {failure.Error}",
+            "fix the YAML at that line (indentation, a missing ':' or an unclosed quote are the usual causes)", failure.ErrorLine, failure.ErrorColumn);
+    }
+}

@@ -1,0 +1,36 @@
+namespace Discernus.Experiments;
+
+/// <summary>The stable codes of validation findings; scripts match on these, so they never change meaning.</summary>
+public static class FindingCodes
+{
+    public const string ExperimentNotFound = "experiment_not_found";
+    public const string FileMissing = "file_missing";
+    public const string FileUnreadable = "file_unreadable";
+    public const string MalformedYaml = "malformed_yaml";
+    public const string NoAppendix = "no_appendix";
+    public const string MissingField = "missing_field";
+    public const string InvalidField = "invalid_field";
+    public const string UnknownKey = "unknown_key";
+    public const string NoDimensions = "no_dimensions";
+    public const string DuplicateDimension = "duplicate_dimension";
+    public const string DimensionWithoutMarkers = "dimension_without_markers";
+    public const string DerivedMetricInvalid = "derived_metric_invalid";
+    public const string UnknownAnalysisVariant = "unknown_analysis_variant";
+    public const string DuplicateDocumentId = "duplicate_document_id";
+    public const string DocumentMissing = "document_missing";
+    public const string PathEscapes = "path_escapes_experiment";
+    public const string EmptyDocument = "empty_document";
+    public const string BinaryDocument = "binary_document";
+    public const string NotUtf8 = "document_not_utf8";
+    public const string UnsupportedDocument = "unsupported_document_type";
+    public const string DocumentTooLarge = "document_too_large";
+    public const string TooManyDocuments = "too_many_documents";
+    public const string NoDocuments = "no_documents";
+    public const string YamlAliasBomb = "yaml_alias_expansion";
+    public const string UnlistedFile = "unlisted_corpus_file";
+    public const string SpecVersionMismatch = "spec_version_mismatch";
+    public const string GroupingFieldMissing = "grouping_field_missing";
+    public const string ManifestWithoutDocuments = "manifest_without_documents";
+    public const string IgnoredYamlBlock = "ignored_yaml_block";
+    public const string NameNotSnakeCase = "name_not_snake_case";
+}

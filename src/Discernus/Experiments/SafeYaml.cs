@@ -1,0 +1,90 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Discernus.Experiments;
+
+/// <summary>
+/// Parses YAML into the representation model (which keeps aliases as shared references, so parsing itself is
+/// cheap) and refuses documents whose aliases would expand past a node budget when read as a tree.
+/// </summary>
+internal static class SafeYaml
+{
+    public static YamlParseResult Parse(YamlBlock block, long maxNodes)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(block.Text));
+        }
+        catch (YamlException ex)
+        {
+            var inner = ex.InnerException is YamlException innerYaml ? innerYaml : ex;
+            return new YamlParseResult(block, null, CleanMessage(inner.Message), (int)inner.Start.Line + block.FirstLine - 1, (int)inner.Start.Column, false);
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return new YamlParseResult(block, null, "the block is empty", block.FirstLine, 1, false);
+        }
+
+        var root = stream.Documents[0].RootNode;
+        var expanded = ExpandedSize(root, new Dictionary<YamlNode, long>(ReferenceEqualityComparer.Instance), new HashSet<YamlNode>(ReferenceEqualityComparer.Instance), maxNodes);
+        if (expanded > maxNodes)
+        {
+            return new YamlParseResult(block, null,
+                $"YAML aliases expand to more than {maxNodes:N0} nodes (an alias bomb)",
+                (int)root.Start.Line + block.FirstLine - 1, (int)root.Start.Column, true);
+        }
+
+        if (root is not YamlMappingNode mapping)
+        {
+            return new YamlParseResult(block, null, "expected a mapping of keys to values at the top of the block",
+                (int)root.Start.Line + block.FirstLine - 1, (int)root.Start.Column, false);
+        }
+
+        return new YamlParseResult(block, mapping, null, null, null, false);
+    }
+
+    /// <summary>Counts nodes as a tree walk would see them; memoised by reference, so shared subtrees cost once to count.</summary>
+    private static long ExpandedSize(YamlNode node, Dictionary<YamlNode, long> memo, HashSet<YamlNode> onPath, long budget)
+    {
+        if (memo.TryGetValue(node, out var known))
+        {
+            return known;
+        }
+
+        if (!onPath.Add(node))
+        {
+            // A node that contains itself expands without bound.
+            return budget + 1;
+        }
+
+        long size = 1;
+        IEnumerable<YamlNode> children = node switch
+        {
+            YamlMappingNode m => m.Children.SelectMany(kv => new[] { kv.Key, kv.Value }),
+            YamlSequenceNode s => s.Children,
+            _ => [],
+        };
+        foreach (var child in children)
+        {
+            size += ExpandedSize(child, memo, onPath, budget);
+            if (size > budget)
+            {
+                size = budget + 1;
+                break;
+            }
+        }
+
+        onPath.Remove(node);
+        memo[node] = size;
+        return size;
+    }
+
+    private static string CleanMessage(string message)
+    {
+        // YamlDotNet prefixes "(Line: x, Col: y, Idx: z) - (Line: ...): "; we report positions ourselves.
+        var idx = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return idx >= 0 ? message[(idx + 3)..] : message;
+    }
+}

@@ -1,0 +1,19 @@
+namespace Discernus.Experiments;
+
+/// <summary>The outcome of reading an experiment: the model when nothing blocks, and every finding either way.</summary>
+public sealed record ValidationReport
+{
+    public required string ExperimentPath { get; init; }
+    public required IReadOnlyList<ValidationFinding> Findings { get; init; }
+    /// <summary>Null when a blocking finding prevented building the model.</summary>
+    public Experiment? Experiment { get; init; }
+
+    public IEnumerable<ValidationFinding> Blocking => Findings.Where(f => f.Severity == FindingSeverity.Blocking);
+    public IEnumerable<ValidationFinding> Warnings => Findings.Where(f => f.Severity == FindingSeverity.Warning);
+    public bool IsValid => Experiment is not null && !Blocking.Any();
+
+    /// <summary>0 valid, 3 a required file is missing or unreadable, 5 other blocking problems.</summary>
+    public int ExitCode => IsValid ? 0
+        : Blocking.Any(f => ValidationFinding.MissingFileCodes.Contains(f.Code)) ? 3
+        : 5;
+}

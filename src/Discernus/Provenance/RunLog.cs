@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace Discernus.Provenance;
+
+/// <summary>
+/// JSONL logs of a run, one file per stage. Every line carries timestamp (ISO 8601 UTC), run_id, agent_name, stage,
+/// log_level and message, plus optional fields. Secrets never reach it: callers log hashes and names, not keys.
+/// </summary>
+public sealed class RunLog(RunFolder folder, TimeProvider timeProvider)
+{
+    private readonly Lock _gate = new();
+
+    public RunFolder Folder => folder;
+
+    public void Info(string stage, string agentName, string message, IReadOnlyDictionary<string, object?>? fields = null) =>
+        Write(stage, agentName, "info", message, fields);
+
+    public void Warning(string stage, string agentName, string message, IReadOnlyDictionary<string, object?>? fields = null) =>
+        Write(stage, agentName, "warning", message, fields);
+
+    public void Error(string stage, string agentName, string message, IReadOnlyDictionary<string, object?>? fields = null) =>
+        Write(stage, agentName, "error", message, fields);
+
+    public void Write(string stage, string agentName, string level, string message, IReadOnlyDictionary<string, object?>? fields = null) =>
+        Append(stage, new Dictionary<string, object?>
+        {
+            ["timestamp"] = timeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["run_id"] = folder.RunId,
+            ["agent_name"] = agentName,
+            ["stage"] = stage,
+            ["log_level"] = level,
+            ["message"] = message,
+        }.Concat(fields ?? new Dictionary<string, object?>()).ToDictionary());
+
+    /// <summary>Appends one JSON object as a line to <c>logs/&lt;file&gt;.jsonl</c>.</summary>
+    public void Append(string file, IReadOnlyDictionary<string, object?> line)
+    {
+        var json = JsonSerializer.Serialize(line, DiscernusJson.Compact);
+        lock (_gate)
+        {
+            Directory.CreateDirectory(folder.LogsDirectory);
+            File.AppendAllText(Path.Combine(folder.LogsDirectory, file + ".jsonl"), json + "\n");
+        }
+    }
+}

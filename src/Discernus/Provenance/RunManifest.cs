@@ -1,0 +1,100 @@
+namespace Discernus.Provenance;
+
+/// <summary>
+/// <c>manifest.json</c>: everything needed to trace every number of a run back to its exact inputs. Every input and
+/// output appears in <see cref="Files"/> with its SHA-256 so <c>discernus verify</c> can re-hash the folder.
+/// </summary>
+public sealed record RunManifest
+{
+    public int ManifestVersion { get; init; } = 1;
+    public required string RunId { get; init; }
+    public required string Status { get; init; }
+    public required string CreatedAt { get; init; }
+    public string? FinishedAt { get; init; }
+    public required ManifestExperiment Experiment { get; init; }
+    public required ManifestSoftware Software { get; init; }
+    public ManifestFramework? Framework { get; init; }
+    public ManifestCorpus? Corpus { get; init; }
+    public IReadOnlyList<ManifestDocument> Documents { get; init; } = [];
+    public IReadOnlyList<ManifestPrompt> Prompts { get; init; } = [];
+    public ManifestModels? Models { get; init; }
+    public IReadOnlyList<ManifestStage> Stages { get; init; } = [];
+    public ManifestCost Cost { get; init; } = new();
+    public IReadOnlyList<ManifestFailure> Failures { get; init; } = [];
+    public IReadOnlyList<ManifestFile> Files { get; init; } = [];
+    public ManifestOutputs Outputs { get; init; } = new();
+    public string? Error { get; init; }
+}
+
+public sealed record ManifestExperiment(string Name, string Path, string Layout, string File, string ConfigSha256, string? ConfigAsset);
+
+public sealed record ManifestSoftware(string Name, string Version, string Runtime);
+
+public sealed record ManifestFramework(string Name, string? Version, string File, string Sha256, string Asset, IReadOnlyList<string> Dimensions, IReadOnlyList<string> DerivedMetrics);
+
+public sealed record ManifestCorpus(string? Name, string? ManifestFile, string? ManifestSha256, string Sha256, int DocumentCount);
+
+public sealed record ManifestDocument
+{
+    public required string DocumentId { get; init; }
+    public required string File { get; init; }
+    public required string Sha256 { get; init; }
+    public required string Asset { get; init; }
+    /// <summary>SHA-256 of the UTF-8 text models see; equals <see cref="Sha256"/> for plain UTF-8 files without a BOM.</summary>
+    public required string TextSha256 { get; init; }
+    public required string TextAsset { get; init; }
+    public required long Bytes { get; init; }
+    public required bool Extracted { get; init; }
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+}
+
+public sealed record ManifestPrompt(string Name, string Sha256, string Asset);
+
+public sealed record ManifestModels
+{
+    public required IReadOnlyList<string> Names { get; init; }
+    /// <summary>Where the model choice came from: flag, experiment, environment or default.</summary>
+    public required string Source { get; init; }
+    public int RunsPerModel { get; init; } = 1;
+    public string AnalysisVariant { get; init; } = "default";
+    /// <summary>True when the offline lexicon dictionary baseline is used instead of a language model.</summary>
+    public bool OfflineBaseline { get; init; }
+}
+
+public sealed record ManifestStage
+{
+    public required string Name { get; init; }
+    public required string Status { get; init; }
+    public string? StartedAt { get; init; }
+    public string? FinishedAt { get; init; }
+    public long? DurationMs { get; init; }
+    public int? TasksTotal { get; init; }
+    public int? TasksSucceeded { get; init; }
+    public int? TasksFailed { get; init; }
+    public string? Error { get; init; }
+}
+
+public sealed record ManifestCost
+{
+    public decimal? MaxCostUsd { get; init; }
+    public decimal ActualUsd { get; init; }
+    /// <summary>False when some calls went to models without a known price; the actual cost is then a lower bound.</summary>
+    public bool Complete { get; init; } = true;
+    public long PromptTokens { get; init; }
+    public long CompletionTokens { get; init; }
+    public int ModelCalls { get; init; }
+    public int CachedCalls { get; init; }
+}
+
+public sealed record ManifestFailure(string TaskId, string? DocumentName, string? Model, string Reason);
+
+public sealed record ManifestFile(string Path, string Sha256, string Role);
+
+public sealed record ManifestOutputs
+{
+    public IReadOnlyList<string> AnalysisResults { get; init; } = [];
+    public string? Statistics { get; init; }
+    public string? Synthesis { get; init; }
+    public string? ReportMarkdown { get; init; }
+    public string? ReportHtml { get; init; }
+}

@@ -1,0 +1,174 @@
+using System.Text;
+using Discernus.Artifacts;
+using Discernus.Experiments;
+
+namespace Discernus.Provenance;
+
+/// <summary>
+/// RUN SETUP: claims a run folder and stores every input (experiment file, framework, corpus manifest, every document
+/// as original and as extracted text, every agent prompt) in the artifact store and under <c>assets/</c>, then writes
+/// the manifest with all their hashes and the planned stages.
+/// </summary>
+public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
+{
+    private const string Agent = "RunSetup";
+
+    public async Task<(RunFolder Folder, RunLog Log)> SetUpAsync(RunSetupRequest request, CancellationToken cancellationToken = default)
+    {
+        var experiment = request.Validation.Experiment
+            ?? throw new InvalidOperationException("run setup needs a valid experiment; validate it first");
+        var started = timeProvider.GetUtcNow();
+        var folder = await new RunFolderAllocator(timeProvider).AllocateAsync(experiment.Directory,
+            runId => InitialManifest(runId, experiment, request, started), cancellationToken).ConfigureAwait(false);
+        var log = new RunLog(folder, timeProvider);
+
+        try
+        {
+            LogValidation(log, request.Validation);
+            var manifest = await StoreInputsAsync(folder, log, experiment, request, started, cancellationToken).ConfigureAwait(false);
+            await folder.WriteManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+            log.Info(StageNames.RunSetup, Agent, $"run folder ready: {manifest.Documents.Count} documents, {manifest.Prompts.Count} prompts, {manifest.Files.Count} files hashed",
+                new Dictionary<string, object?> { ["run_folder"] = folder.Path, ["artifact_store"] = store.Description });
+            return (folder, log);
+        }
+        catch (Exception ex)
+        {
+            // The folder must never look complete: record why it stopped.
+            log.Error(StageNames.RunSetup, Agent, $"run setup failed: {ex.Message}");
+            await folder.UpdateManifestAsync(m => m with
+            {
+                Status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed,
+                Error = $"run setup failed: {ex.Message}",
+                FinishedAt = Iso(timeProvider.GetUtcNow()),
+            }, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private RunManifest InitialManifest(string runId, Experiment experiment, RunSetupRequest request, DateTimeOffset started) => new()
+    {
+        RunId = runId,
+        Status = RunStatus.SettingUp,
+        CreatedAt = Iso(started),
+        Experiment = new ManifestExperiment(experiment.Name, experiment.Directory, experiment.Layout.ToString().ToLowerInvariant(),
+            Path.GetFileName(experiment.ExperimentFilePath), string.Empty, null),
+        Software = new ManifestSoftware("discernus", request.SoftwareVersion, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription),
+        Models = request.Models,
+        Cost = new ManifestCost { MaxCostUsd = experiment.MaxCostUsd },
+        Stages = StageNames.InOrder.Select(s => new ManifestStage { Name = s, Status = RunStatus.Pending }).ToList(),
+    };
+
+    private async Task<RunManifest> StoreInputsAsync(RunFolder folder, RunLog log, Experiment experiment, RunSetupRequest request,
+        DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        var files = new List<ManifestFile>();
+
+        async Task<(string Hash, string Asset)> StoreAsync(byte[] bytes, string extension, string role)
+        {
+            var hash = await store.PutAsync(bytes, cancellationToken).ConfigureAwait(false);
+            var asset = $"assets/{hash}.{extension}";
+            await folder.WriteFileAsync(asset, bytes, cancellationToken).ConfigureAwait(false);
+            if (!files.Any(f => f.Path == asset))
+            {
+                files.Add(new ManifestFile(asset, hash, role));
+            }
+
+            return (hash, asset);
+        }
+
+        static string Ext(string path) => Path.GetExtension(path).TrimStart('.').ToLowerInvariant() is { Length: > 0 } e ? e : "txt";
+
+        var configBytes = await File.ReadAllBytesAsync(experiment.ExperimentFilePath, cancellationToken).ConfigureAwait(false);
+        var config = await StoreAsync(configBytes, Ext(experiment.ExperimentFilePath), "experiment").ConfigureAwait(false);
+
+        var frameworkBytes = await File.ReadAllBytesAsync(experiment.Framework.FilePath, cancellationToken).ConfigureAwait(false);
+        var framework = await StoreAsync(frameworkBytes, Ext(experiment.Framework.FilePath), "framework").ConfigureAwait(false);
+        log.Info(StageNames.RunSetup, Agent, $"framework '{experiment.Framework.Name}' stored", new Dictionary<string, object?> { ["sha256"] = framework.Hash });
+
+        string? corpusManifestHash = null;
+        if (experiment.Corpus.ManifestPath is { } manifestPath)
+        {
+            var manifestBytes = await File.ReadAllBytesAsync(manifestPath, cancellationToken).ConfigureAwait(false);
+            corpusManifestHash = (await StoreAsync(manifestBytes, "md", "corpus_manifest").ConfigureAwait(false)).Hash;
+        }
+
+        var documents = new List<ManifestDocument>();
+        foreach (var document in experiment.Corpus.Documents)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var bytes = await File.ReadAllBytesAsync(document.FullPath, cancellationToken).ConfigureAwait(false);
+            var text = DocumentTextExtractor.Extract(document.FileName, bytes);
+            if (!text.Succeeded)
+            {
+                // Validation passed a moment ago; the file changed since.
+                throw new InvalidDataException($"{document.RelativePath}: {text.Problem} (the file changed after validation)");
+            }
+
+            var original = await StoreAsync(bytes, document.Extension, "document").ConfigureAwait(false);
+            var textBytes = Encoding.UTF8.GetBytes(text.Text!);
+            var extracted = await StoreAsync(textBytes, "txt", "document_text").ConfigureAwait(false);
+            documents.Add(new ManifestDocument
+            {
+                DocumentId = document.DocumentId,
+                File = document.RelativePath,
+                Sha256 = original.Hash,
+                Asset = original.Asset,
+                TextSha256 = extracted.Hash,
+                TextAsset = extracted.Asset,
+                Bytes = bytes.LongLength,
+                Extracted = text.Extracted,
+                Metadata = document.Metadata,
+            });
+            log.Info(StageNames.RunSetup, Agent, $"document '{document.RelativePath}' stored",
+                new Dictionary<string, object?> { ["document_id"] = document.DocumentId, ["sha256"] = original.Hash, ["text_sha256"] = extracted.Hash });
+        }
+
+        var prompts = new List<ManifestPrompt>();
+        foreach (var prompt in request.Prompts)
+        {
+            var stored = await StoreAsync(prompt.Content, Ext(prompt.FileName), "prompt").ConfigureAwait(false);
+            prompts.Add(new ManifestPrompt(prompt.Name, stored.Hash, stored.Asset));
+        }
+
+        var stages = StageNames.InOrder.Select(s => new ManifestStage { Name = s, Status = RunStatus.Pending }).ToList();
+        var now = timeProvider.GetUtcNow();
+        stages[0] = stages[0] with { Status = RunStatus.Completed, FinishedAt = Iso(now) };
+        stages[1] = stages[1] with { Status = RunStatus.Completed, StartedAt = Iso(started), FinishedAt = Iso(now), DurationMs = (long)(now - started).TotalMilliseconds };
+
+        return folder.ReadManifest() with
+        {
+            Status = RunStatus.Pending,
+            Experiment = new ManifestExperiment(experiment.Name, experiment.Directory, experiment.Layout.ToString().ToLowerInvariant(),
+                Path.GetFileName(experiment.ExperimentFilePath), config.Hash, config.Asset),
+            Framework = new ManifestFramework(experiment.Framework.Name, experiment.Framework.Version, Path.GetFileName(experiment.Framework.FilePath),
+                framework.Hash, framework.Asset, experiment.Framework.Dimensions.Select(d => d.Name).ToList(),
+                experiment.Framework.DerivedMetrics.Select(d => d.Name).ToList()),
+            Corpus = new ManifestCorpus(experiment.Corpus.Name,
+                experiment.Corpus.ManifestPath is null ? null : Path.GetRelativePath(experiment.Directory, experiment.Corpus.ManifestPath),
+                corpusManifestHash, CorpusHash(documents), documents.Count),
+            Documents = documents,
+            Prompts = prompts,
+            Stages = stages,
+            Files = files,
+        };
+    }
+
+    /// <summary>The corpus as a whole: a hash over the sorted (document id, content hash) pairs.</summary>
+    public static string CorpusHash(IEnumerable<ManifestDocument> documents) =>
+        Hashing.Sha256Hex(string.Concat(documents.OrderBy(d => d.DocumentId, StringComparer.Ordinal).Select(d => $"{d.DocumentId}\t{d.Sha256}\n")));
+
+    private static void LogValidation(RunLog log, ValidationReport report)
+    {
+        foreach (var finding in report.Findings)
+        {
+            log.Write(StageNames.Validation, "ExperimentReader", finding.Severity == FindingSeverity.Blocking ? "error" : "warning", finding.Message,
+                new Dictionary<string, object?> { ["code"] = finding.Code, ["file"] = finding.File, ["field"] = finding.Field, ["line"] = finding.Line, ["fix"] = finding.Fix });
+        }
+
+        log.Info(StageNames.Validation, "ExperimentReader",
+            $"experiment valid: {report.Experiment!.Corpus.Documents.Count} documents, {report.Experiment.Framework.Dimensions.Count} dimensions, {report.Warnings.Count()} warning(s)");
+    }
+
+    internal static string Iso(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+}

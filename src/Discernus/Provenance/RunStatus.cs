@@ -1,0 +1,36 @@
+namespace Discernus.Provenance;
+
+public static class RunStatus
+{
+    public const string SettingUp = "setting_up";
+    public const string Pending = "pending";
+    public const string Running = "running";
+    public const string SetUp = "set_up";
+    public const string Completed = "completed";
+    public const string CompletedWithFailures = "completed_with_failures";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+
+    public static bool IsFinal(string status) => status is Completed or CompletedWithFailures or Failed or Cancelled or SetUp;
+}
+
+public static class StageNames
+{
+    public const string Validation = "validation";
+    public const string RunSetup = "run_setup";
+    public const string BatchAnalysis = "batch_analysis";
+    public const string Synthesis = "synthesis";
+    public const string Report = "report";
+
+    public static readonly IReadOnlyList<string> InOrder = [Validation, RunSetup, BatchAnalysis, Synthesis, Report];
+
+    public static string Title(string stage) => stage switch
+    {
+        Validation => "VALIDATION",
+        RunSetup => "RUN SETUP",
+        BatchAnalysis => "BATCH ANALYSIS",
+        Synthesis => "SYNTHESIS",
+        Report => "REPORT",
+        _ => stage.ToUpperInvariant(),
+    };
+}

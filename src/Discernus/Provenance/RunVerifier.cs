@@ -1,0 +1,79 @@
+namespace Discernus.Provenance;
+
+public sealed record VerificationResult(string RunFolder, int FilesChecked, IReadOnlyList<string> Problems, string? Status = null)
+{
+    public bool Succeeded => Problems.Count == 0;
+}
+
+/// <summary>
+/// <c>discernus verify</c>: re-hashes every file the manifest lists, checks that assets are named by their own hash
+/// and that no unlisted file sits among the inputs and results.
+/// </summary>
+public static class RunVerifier
+{
+    public static async Task<VerificationResult> VerifyAsync(string runFolder, CancellationToken cancellationToken = default)
+    {
+        var root = Path.GetFullPath(runFolder);
+        var problems = new List<string>();
+        var manifestPath = Path.Combine(root, RunFolder.ManifestFileName);
+        if (!File.Exists(manifestPath))
+        {
+            return new VerificationResult(root, 0, [$"{manifestPath} does not exist: this is not a run folder"]);
+        }
+
+        RunManifest manifest;
+        try
+        {
+            manifest = RunFolder.ReadManifest(manifestPath);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+        {
+            return new VerificationResult(root, 0, [$"manifest.json cannot be read: {ex.Message}"]);
+        }
+
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in manifest.Files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            listed.Add(file.Path);
+            var full = Path.GetFullPath(Path.Combine(root, file.Path));
+            if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                problems.Add($"{file.Path}: listed path leads outside the run folder");
+                continue;
+            }
+
+            if (!File.Exists(full))
+            {
+                problems.Add($"{file.Path}: missing (manifest sha256 {file.Sha256})");
+                continue;
+            }
+
+            var actual = await Hashing.Sha256FileAsync(full, cancellationToken).ConfigureAwait(false);
+            if (actual != file.Sha256)
+            {
+                problems.Add($"{file.Path}: content changed (manifest sha256 {file.Sha256}, file hashes to {actual})");
+            }
+        }
+
+        foreach (var directory in new[] { "assets", "results" })
+        {
+            var full = Path.Combine(root, directory);
+            if (!Directory.Exists(full))
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+                if (!listed.Contains(relative))
+                {
+                    problems.Add($"{relative}: not listed in the manifest");
+                }
+            }
+        }
+
+        return new VerificationResult(root, manifest.Files.Count, problems, manifest.Status);
+    }
+}

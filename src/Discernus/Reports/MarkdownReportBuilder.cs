@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text;
+using Discernus.Provenance;
+using Discernus.Statistics;
+
+namespace Discernus.Reports;
+
+/// <summary>
+/// The report of SPEC §7 in Markdown. Deterministic: every number is formatted from the statistics or the manifest
+/// with <see cref="StatisticsFormatter"/>, so the report can be checked against <c>statistics.json</c>.
+/// </summary>
+internal static class MarkdownReportBuilder
+{
+    public static string Build(ReportInputs inputs)
+    {
+        var m = inputs.Manifest;
+        var s = inputs.Statistics;
+        var t = inputs.Texts;
+        var md = new StringBuilder();
+
+        md.AppendLine($"# {t.Title}").AppendLine();
+        if (m.Models?.OfflineBaseline == true)
+        {
+            md.AppendLine($"> **Offline baseline.** {t.OfflineBaselineNote}").AppendLine();
+        }
+
+        ExecutiveSummary(md, inputs);
+        Methodology(md, inputs);
+        DetailedFindings(md, inputs);
+        Groups(md, s, t);
+        Correlations(md, s, t);
+
+        md.AppendLine($"## {t.Interpretation}").AppendLine();
+        var (annotated, unmatched) = SynthesisNumberCheck.Annotate(inputs.Synthesis.Trim(), s);
+        md.AppendLine($"*Written by `{inputs.SynthesisModel}` from the statistics above.*").AppendLine();
+        if (unmatched.Count > 0)
+        {
+            md.AppendLine($"> ⚠ {t.UnverifiedNumbersNote} ({string.Join(", ", unmatched.Distinct())})").AppendLine();
+        }
+
+        md.AppendLine(annotated).AppendLine();
+
+        if (m.Failures.Count > 0)
+        {
+            md.AppendLine($"## {t.Failures}").AppendLine();
+            md.AppendLine("| document | model | reason |").AppendLine("|---|---|---|");
+            foreach (var failure in m.Failures)
+            {
+                md.AppendLine($"| {Cell(failure.DocumentName ?? failure.TaskId)} | {Cell(failure.Model ?? "")} | {Cell(failure.Reason)} |");
+            }
+
+            md.AppendLine();
+        }
+
+        Appendix(md, inputs);
+        return md.ToString();
+    }
+
+    private static void ExecutiveSummary(StringBuilder md, ReportInputs inputs)
+    {
+        var s = inputs.Statistics;
+        var m = inputs.Manifest;
+        md.AppendLine($"## {inputs.Texts.ExecutiveSummary}").AppendLine();
+        var total = m.Corpus?.DocumentCount ?? s.Counts.DocumentsAnalysed + s.Counts.DocumentsFailed;
+        md.AppendLine($"- **Documents analysed:** {F(s.Counts.DocumentsAnalysed)} of {F(total)} ({F(s.Counts.DocumentsFailed)} failed); {F(s.Counts.Analyses)} analyses in all.");
+        md.AppendLine($"- **Framework:** {m.Framework?.Name} ({m.Framework?.Dimensions.Count ?? 0} dimensions). **Model(s):** {string.Join(", ", s.Models.Select(x => $"`{x}`"))}.");
+        var ranked = s.Dimensions.Where(d => d.Score.Mean is not null).OrderByDescending(d => d.Score.Mean).ToList();
+        if (ranked.Count > 0)
+        {
+            md.AppendLine($"- **Most present dimension:** {ranked[0].Name} (mean score {N(ranked[0].Score.Mean)}); **least present:** {ranked[^1].Name} (mean score {N(ranked[^1].Score.Mean)}).");
+        }
+
+        var strongest = StrongestCorrelation(s.Correlations);
+        if (strongest is { } pair)
+        {
+            md.AppendLine($"- **Strongest correlation:** {pair.A} × {pair.B}, r = {N(pair.R)} (n = {F(pair.N)}).");
+        }
+
+        md.AppendLine($"- **Evidence:** {F(s.Evidence.Verified)} of {F(s.Evidence.Total)} quotes verified in their documents; {F(s.Evidence.Unverified)} unverified.");
+        var unscorable = inputs.Dimensions.Where(d => d.NotScorableReason is not null).Select(d => d.Name).ToList();
+        if (unscorable.Count > 0)
+        {
+            md.AppendLine($"- **Not scorable:** {string.Join(", ", unscorable)} ({inputs.Texts.NotScorable}).");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void Methodology(StringBuilder md, ReportInputs inputs)
+    {
+        var m = inputs.Manifest;
+        md.AppendLine($"## {inputs.Texts.Methodology}").AppendLine();
+        md.AppendLine($"- **Framework:** {m.Framework?.Name} version {m.Framework?.Version ?? "n/a"} (`{m.Framework?.File}`, sha256 `{Short(m.Framework?.Sha256)}`).");
+        md.AppendLine($"- **Corpus:** {m.Corpus?.Name ?? "unnamed"}, {F(m.Corpus?.DocumentCount ?? 0)} documents (corpus sha256 `{Short(m.Corpus?.Sha256)}`).");
+        if (m.Models is { } models)
+        {
+            md.AppendLine($"- **Models:** {string.Join(", ", models.Names.Select(x => $"`{x}`"))} (chosen by {models.Source}); {F(models.RunsPerModel)} run(s) per model; analysis variant `{models.AnalysisVariant}`.");
+        }
+
+        md.AppendLine($"- **Processing:** one analysis task per document × model × run, each answer validated against the framework's dimensions (scores in 0–1) and retried with the validation error when it failed; statistics computed in code; this report assembled from them.");
+        md.AppendLine($"- **Evidence:** {inputs.Texts.EvidenceNote}");
+        if (inputs.Hypotheses.Count > 0)
+        {
+            md.AppendLine("- **Hypotheses:**");
+            foreach (var hypothesis in inputs.Hypotheses)
+            {
+                md.AppendLine($"  - {hypothesis}");
+            }
+        }
+
+        md.AppendLine().AppendLine("| dimension | description |").AppendLine("|---|---|");
+        foreach (var dimension in inputs.Dimensions)
+        {
+            md.AppendLine($"| {dimension.Name} | {Cell(dimension.Description ?? "")} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void DetailedFindings(StringBuilder md, ReportInputs inputs)
+    {
+        var s = inputs.Statistics;
+        md.AppendLine($"## {inputs.Texts.DetailedFindings}").AppendLine();
+        md.AppendLine("| dimension | n | mean | sd | min | median | max | mean salience | mean confidence |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var d in s.Dimensions)
+        {
+            md.AppendLine($"| {d.Name} | {F(d.Score.N)} | {N(d.Score.Mean)} | {N(d.Score.Sd)} | {N(d.Score.Min)} | {N(d.Score.Median)} | {N(d.Score.Max)} | {N(d.MeanSalience)} | {N(d.MeanConfidence)} |");
+        }
+
+        md.AppendLine();
+        if (s.DerivedMetrics.Count > 0)
+        {
+            md.AppendLine("| derived metric | n | mean | sd | min | median | max |").AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var metric in s.DerivedMetrics)
+            {
+                var x = metric.Summary;
+                md.AppendLine($"| {metric.Name} | {F(x.N)} | {N(x.Mean)} | {N(x.Sd)} | {N(x.Min)} | {N(x.Median)} | {N(x.Max)} |");
+            }
+
+            md.AppendLine();
+        }
+
+        foreach (var d in s.Dimensions)
+        {
+            md.AppendLine($"### {d.Name}").AppendLine();
+            var description = inputs.Dimensions.FirstOrDefault(x => x.Name == d.Name);
+            if (description?.NotScorableReason is { } reason)
+            {
+                md.AppendLine($"*{reason}*").AppendLine();
+                continue;
+            }
+
+            md.AppendLine($"Mean score {N(d.Score.Mean)} (sd {N(d.Score.Sd)}, n = {F(d.Score.N)}), ranging from {N(d.Score.Min)} to {N(d.Score.Max)}.").AppendLine();
+            var quotes = inputs.Evidence.Where(e => e.Dimension == d.Name).ToList();
+            foreach (var quote in quotes)
+            {
+                var flag = quote.Verified ? "verified" : "⚠ unverified";
+                md.AppendLine($"> “{quote.Quote.Trim()}” — *{quote.DocumentName}* (score {N(quote.Score)}, {flag})").AppendLine();
+            }
+        }
+    }
+
+    private static void Groups(StringBuilder md, CorpusStatistics s, ReportTexts t)
+    {
+        if (s.Groups.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine($"## {t.GroupComparisons}").AppendLine();
+        foreach (var comparison in s.Groups)
+        {
+            md.AppendLine($"### By {comparison.Field}").AppendLine();
+            var names = s.Dimensions.Select(d => d.Name).ToList();
+            md.AppendLine($"| {comparison.Field} | n | {string.Join(" | ", names)} |");
+            md.AppendLine($"|---|---|{string.Concat(names.Select(_ => "---|"))}");
+            foreach (var group in comparison.Groups)
+            {
+                var means = names.Select(n => N(group.Dimensions.FirstOrDefault(x => x.Name == n)?.Summary.Mean));
+                md.AppendLine($"| {Cell(group.Value)} | {F(group.N)} | {string.Join(" | ", means)} |");
+            }
+
+            if (comparison.MissingField > 0)
+            {
+                md.AppendLine().AppendLine($"{F(comparison.MissingField)} document(s) lack `{comparison.Field}` and are in no group.");
+            }
+
+            md.AppendLine();
+        }
+    }
+
+    private static void Correlations(StringBuilder md, CorpusStatistics s, ReportTexts t)
+    {
+        var c = s.Correlations;
+        if (c.Dimensions.Count < 2)
+        {
+            return;
+        }
+
+        md.AppendLine($"## {t.Correlations}").AppendLine();
+        md.AppendLine("Pearson r over documents with both scores (n/a: fewer than 3 documents or a constant score).").AppendLine();
+        md.AppendLine($"| | {string.Join(" | ", c.Dimensions)} |");
+        md.AppendLine($"|---|{string.Concat(c.Dimensions.Select(_ => "---|"))}");
+        for (var i = 0; i < c.Dimensions.Count; i++)
+        {
+            var row = Enumerable.Range(0, c.Dimensions.Count).Select(j => i == j ? "—" : N(c.Coefficients[i][j]));
+            md.AppendLine($"| {c.Dimensions[i]} | {string.Join(" | ", row)} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void Appendix(StringBuilder md, ReportInputs inputs)
+    {
+        var m = inputs.Manifest;
+        md.AppendLine($"## {inputs.Texts.Appendix}").AppendLine();
+        md.AppendLine($"- **Run id:** `{m.RunId}`");
+        md.AppendLine($"- **Framework hash:** `{m.Framework?.Sha256}`");
+        md.AppendLine($"- **Corpus hash:** `{m.Corpus?.Sha256}`");
+        md.AppendLine($"- **Experiment configuration hash:** `{m.Experiment.ConfigSha256}`");
+        foreach (var prompt in m.Prompts)
+        {
+            md.AppendLine($"- **Prompt `{prompt.Name}`:** `{prompt.Sha256}`");
+        }
+
+        var stages = m.Stages.Where(x => x.DurationMs is not null).ToList();
+        var processing = stages.Sum(x => x.DurationMs ?? 0) / 1000.0;
+        md.AppendLine($"- **Processing time:** {processing.ToString("F1", CultureInfo.InvariantCulture)} s ({string.Join(", ", stages.Select(x => $"{x.Name} {((x.DurationMs ?? 0) / 1000.0).ToString("F1", CultureInfo.InvariantCulture)} s"))})");
+        var cost = m.Cost;
+        md.AppendLine($"- **Cost:** ${cost.ActualUsd.ToString("F4", CultureInfo.InvariantCulture)}{(cost.Complete ? "" : " (lower bound: some models have no known price)")}; {F(cost.ModelCalls)} model call(s), {F(cost.CachedCalls)} from cache; {cost.PromptTokens.ToString(CultureInfo.InvariantCulture)} prompt and {cost.CompletionTokens.ToString(CultureInfo.InvariantCulture)} completion tokens.");
+        md.AppendLine($"- **Software:** {m.Software.Name} {m.Software.Version} on {m.Software.Runtime}");
+        md.AppendLine();
+    }
+
+    private static (string A, string B, double R, int N)? StrongestCorrelation(CorrelationMatrix c)
+    {
+        (string, string, double, int)? best = null;
+        for (var i = 0; i < c.Dimensions.Count; i++)
+        {
+            for (var j = i + 1; j < c.Dimensions.Count; j++)
+            {
+                if (c.Coefficients[i][j] is { } r && (best is null || Math.Abs(r) > Math.Abs(best.Value.Item3)))
+                {
+                    best = (c.Dimensions[i], c.Dimensions[j], r, c.Counts[i][j]);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private static string N(double? value) => StatisticsFormatter.Format(value);
+
+    private static string F(int value) => StatisticsFormatter.FormatCount(value);
+
+    private static string Short(string? hash) => hash is { Length: > 12 } ? hash[..12] : hash ?? "n/a";
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+}

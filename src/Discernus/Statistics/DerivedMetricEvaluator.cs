@@ -1,0 +1,219 @@
+using Discernus.Experiments;
+
+namespace Discernus.Statistics;
+
+/// <summary>Parses and evaluates a framework's <c>derived_metrics</c> formulas deterministically, in code.</summary>
+internal static class DerivedMetricEvaluator
+{
+    /// <summary>Parses a formula.</summary>
+    /// <exception cref="DerivedMetricException">The formula is not valid; the message names the column and what was expected.</exception>
+    public static DerivedMetricFormula Parse(string formula)
+    {
+        ArgumentNullException.ThrowIfNull(formula);
+        return new DerivedMetricFormula(formula, FormulaParser.Parse(formula));
+    }
+
+    /// <summary>Parses a formula without throwing; <paramref name="error"/> holds the message when it fails.</summary>
+    public static bool TryParse(string formula, out DerivedMetricFormula? result, out string? error)
+    {
+        try
+        {
+            result = Parse(formula);
+            error = null;
+            return true;
+        }
+        catch (DerivedMetricException e)
+        {
+            result = null;
+            error = e.Message;
+            return false;
+        }
+    }
+
+    public static IReadOnlyDictionary<string, DerivedMetricResult> EvaluateAll(
+        IEnumerable<DerivedMetric> metrics,
+        Func<string, string, double?> lookup)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        return EvaluateAll(metrics.Select(m => (m.Name, m.Formula)), lookup);
+    }
+
+    /// <summary>
+    /// Evaluates every metric for one document, in definition order. A metric may read another through
+    /// <c>derived_metrics.&lt;name&gt;</c> regardless of the order they are listed in. Invalid formulas,
+    /// duplicate names and circular references become failures with a reason; nothing throws.
+    /// </summary>
+    public static IReadOnlyDictionary<string, DerivedMetricResult> EvaluateAll(
+        IEnumerable<(string Name, string Formula)> metrics,
+        Func<string, string, double?> lookup)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(lookup);
+
+        var definitions = Prepare(metrics, out var order);
+        var results = new Dictionary<string, DerivedMetricResult>(StringComparer.Ordinal);
+
+        DerivedMetricResult? Resolve(string name)
+        {
+            if (results.TryGetValue(name, out var done))
+            {
+                return done;
+            }
+
+            if (!definitions.TryGetValue(name, out var definition))
+            {
+                return null;
+            }
+
+            DerivedMetricResult result;
+            if (definition.Failure is not null)
+            {
+                result = definition.Failure;
+            }
+            else
+            {
+                // Cycles were turned into failures by Prepare, so this recursion always ends.
+                result = definition.Formula!.Evaluate(lookup, Resolve);
+            }
+
+            results[name] = result;
+            return result;
+        }
+
+        var ordered = new Dictionary<string, DerivedMetricResult>(StringComparer.Ordinal);
+        foreach (var name in order)
+        {
+            ordered[name] = Resolve(name)!;
+        }
+
+        return ordered;
+    }
+
+    /// <summary>
+    /// Checks a framework's derived metrics without any document: syntax, duplicate names, circular references,
+    /// and references to dimensions or derived metrics the framework does not define.
+    /// </summary>
+    public static IReadOnlyList<DerivedMetricIssue> Check(
+        IEnumerable<(string Name, string Formula)> metrics,
+        IReadOnlyCollection<string> dimensionNames)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(dimensionNames);
+
+        var issues = new List<DerivedMetricIssue>();
+        var definitions = Prepare(metrics, out var order);
+        var knownDimensions = string.Join(", ", dimensionNames);
+        foreach (var name in order)
+        {
+            var definition = definitions[name];
+            if (definition.Failure is not null)
+            {
+                issues.Add(new DerivedMetricIssue(name, definition.Failure.Reason!, IsError: true));
+            }
+
+            if (definition.Formula is null)
+            {
+                continue;
+            }
+
+            foreach (var dimension in definition.Formula.ReferencedDimensions.Where(d => !dimensionNames.Contains(d)))
+            {
+                issues.Add(new DerivedMetricIssue(
+                    name,
+                    $"formula \"{definition.Formula.Text}\" reads dimension '{dimension}', which the framework does not define (known: {knownDimensions}); the metric will have no value",
+                    IsError: false));
+            }
+
+            foreach (var other in definition.Formula.ReferencedDerivedMetrics.Where(d => !definitions.ContainsKey(d)))
+            {
+                issues.Add(new DerivedMetricIssue(
+                    name,
+                    $"formula \"{definition.Formula.Text}\" reads derived_metrics.{other}, which the framework does not define; the metric will have no value",
+                    IsError: false));
+            }
+        }
+
+        return issues;
+    }
+
+    private static Dictionary<string, Definition> Prepare(
+        IEnumerable<(string Name, string Formula)> metrics,
+        out List<string> order)
+    {
+        var definitions = new Dictionary<string, Definition>(StringComparer.Ordinal);
+        order = [];
+        foreach (var (name, formula) in metrics)
+        {
+            if (definitions.ContainsKey(name))
+            {
+                definitions[name] = new Definition(
+                    null,
+                    DerivedMetricResult.Failure($"derived metric '{name}' is defined more than once; give each a unique name"));
+                continue;
+            }
+
+            order.Add(name);
+            if (string.IsNullOrWhiteSpace(formula))
+            {
+                definitions[name] = new Definition(null, DerivedMetricResult.Failure($"derived metric '{name}' has no formula"));
+            }
+            else if (TryParse(formula, out var parsed, out var error))
+            {
+                definitions[name] = new Definition(parsed, null);
+            }
+            else
+            {
+                definitions[name] = new Definition(null, DerivedMetricResult.Failure(error!));
+            }
+        }
+
+        MarkCycles(definitions, order);
+        return definitions;
+    }
+
+    private static void MarkCycles(Dictionary<string, Definition> definitions, List<string> order)
+    {
+        var finished = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new List<string>();
+
+        void Visit(string name)
+        {
+            if (finished.Contains(name) || !definitions.TryGetValue(name, out var definition) || definition.Formula is null)
+            {
+                return;
+            }
+
+            var onStack = stack.IndexOf(name);
+            if (onStack >= 0)
+            {
+                var members = stack.Skip(onStack).ToList();
+                var path = string.Join(" -> ", members.Select(m => $"derived_metrics.{m}").Append($"derived_metrics.{name}"));
+                foreach (var member in members.Where(m => definitions[m].Failure is null))
+                {
+                    definitions[member] = definitions[member] with
+                    {
+                        Failure = DerivedMetricResult.Failure($"circular reference: {path}; a derived metric cannot depend on itself"),
+                    };
+                }
+
+                return;
+            }
+
+            stack.Add(name);
+            foreach (var next in definition.Formula.ReferencedDerivedMetrics)
+            {
+                Visit(next);
+            }
+
+            stack.RemoveAt(stack.Count - 1);
+            finished.Add(name);
+        }
+
+        foreach (var name in order)
+        {
+            Visit(name);
+        }
+    }
+
+    private sealed record Definition(DerivedMetricFormula? Formula, DerivedMetricResult? Failure);
+}

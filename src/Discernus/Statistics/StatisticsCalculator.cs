@@ -1,0 +1,228 @@
+using MathNet.Numerics.Statistics;
+
+namespace Discernus.Statistics;
+
+/// <summary>Computes <see cref="CorpusStatistics"/> from per-document analyses; deterministic for any input order.</summary>
+internal static class StatisticsCalculator
+{
+    /// <summary>The model name used for analyses that do not name one.</summary>
+    public const string UnspecifiedModel = "(unspecified)";
+
+    // Below three pairs a correlation is either undefined or trivially ±1.
+    private const int MinimumCorrelationPairs = 3;
+
+    /// <param name="records">Successful analyses, one per document × model × run, in any order.</param>
+    /// <param name="dimensionNames">The framework's dimensions, in the order the statistics should list them.</param>
+    /// <param name="derivedMetricNames">The framework's derived metrics, in order.</param>
+    /// <param name="groupingFields">Metadata fields to compare groups of documents by.</param>
+    /// <param name="documentsFailed">Documents whose analysis failed; they contribute no values.</param>
+    public static CorpusStatistics Compute(
+        IReadOnlyList<AnalysisRecord> records,
+        IReadOnlyList<string> dimensionNames,
+        IReadOnlyList<string>? derivedMetricNames = null,
+        IReadOnlyList<string>? groupingFields = null,
+        int documentsFailed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(dimensionNames);
+        ArgumentOutOfRangeException.ThrowIfNegative(documentsFailed);
+        derivedMetricNames ??= [];
+        groupingFields ??= [];
+        foreach (var record in records)
+        {
+            if (record.VerifiedEvidence < 0 || record.UnverifiedEvidence < 0)
+            {
+                throw new ArgumentException(
+                    $"The analysis of '{record.DocumentName}' has a negative evidence count.", nameof(records));
+            }
+        }
+
+        var documents = Aggregate(records, dimensionNames, derivedMetricNames);
+        var models = records.Select(ModelOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+        var verified = records.Sum(r => r.VerifiedEvidence);
+        var unverified = records.Sum(r => r.UnverifiedEvidence);
+
+        return new CorpusStatistics(
+            new StatisticsCounts(documents.Count, documentsFailed, records.Count),
+            models,
+            DescribeDimensions(documents, dimensionNames),
+            Describe(documents, derivedMetricNames, d => d.DerivedMetrics),
+            Correlate(documents, dimensionNames),
+            groupingFields.Select(field => CompareGroups(documents, field, dimensionNames, derivedMetricNames)).ToList(),
+            models.Count > 1 ? BreakDownByModel(records, models, dimensionNames, derivedMetricNames) : [],
+            new EvidenceCounts(verified + unverified, verified, unverified));
+    }
+
+    private static string ModelOf(AnalysisRecord record) =>
+        string.IsNullOrWhiteSpace(record.Model) ? UnspecifiedModel : record.Model;
+
+    /// <summary>
+    /// One observation per document, sorted by document key: batch analyses finish in any order, and the
+    /// statistics JSON is stored by hash, so the summation order must not depend on completion order.
+    /// </summary>
+    private static List<DocumentObservation> Aggregate(
+        IEnumerable<AnalysisRecord> records,
+        IReadOnlyList<string> dimensionNames,
+        IReadOnlyList<string> derivedMetricNames)
+    {
+        return records
+            .GroupBy(r => r.DocumentKey, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(group =>
+            {
+                var analyses = group.OrderBy(ModelOf, StringComparer.Ordinal).ThenBy(r => r.Run).ToList();
+                double? MeanOver(Func<AnalysisRecord, double?> select) => MeanOrNull(analyses.Select(select));
+                double? Field(AnalysisRecord r, string dimension, Func<DimensionValues, double?> select) =>
+                    r.Dimensions.TryGetValue(dimension, out var values) ? select(values) : null;
+
+                return new DocumentObservation(
+                    group.Key,
+                    analyses[0].Metadata,
+                    dimensionNames.Select(d => MeanOver(r => Field(r, d, v => v.Score))).ToArray(),
+                    dimensionNames.Select(d => MeanOver(r => Field(r, d, v => v.Salience))).ToArray(),
+                    dimensionNames.Select(d => MeanOver(r => Field(r, d, v => v.Confidence))).ToArray(),
+                    derivedMetricNames.Select(m => MeanOver(r => r.DerivedMetrics.GetValueOrDefault(m))).ToArray());
+            })
+            .ToList();
+    }
+
+    private static double? MeanOrNull(IEnumerable<double?> values)
+    {
+        var present = values.Where(v => v is { } x && double.IsFinite(x)).Select(v => v!.Value).ToArray();
+        return present.Length switch
+        {
+            0 => null,
+            1 => present[0],
+            _ => Finite.OrNull(present.Mean()),
+        };
+    }
+
+    private static List<DimensionStatistics> DescribeDimensions(
+        List<DocumentObservation> documents,
+        IReadOnlyList<string> dimensionNames)
+    {
+        return dimensionNames
+            .Select((name, i) => new DimensionStatistics(
+                name,
+                SummaryStatistics.From(documents.Select(d => d.Scores[i])),
+                MeanOrNull(documents.Select(d => d.Salience[i])),
+                MeanOrNull(documents.Select(d => d.Confidence[i]))))
+            .ToList();
+    }
+
+    private static List<MetricStatistics> Describe(
+        IReadOnlyList<DocumentObservation> documents,
+        IReadOnlyList<string> names,
+        Func<DocumentObservation, double?[]> values)
+    {
+        return names
+            .Select((name, i) => new MetricStatistics(name, SummaryStatistics.From(documents.Select(d => values(d)[i]))))
+            .ToList();
+    }
+
+    private static CorrelationMatrix Correlate(List<DocumentObservation> documents, IReadOnlyList<string> dimensionNames)
+    {
+        var size = dimensionNames.Count;
+        var coefficients = new double?[size][];
+        var counts = new int[size][];
+        for (var i = 0; i < size; i++)
+        {
+            coefficients[i] = new double?[size];
+            counts[i] = new int[size];
+        }
+
+        for (var i = 0; i < size; i++)
+        {
+            for (var j = i; j < size; j++)
+            {
+                // Pairwise complete observations: a document missing either score is left out of this pair only.
+                var pairs = documents
+                    .Where(d => d.Scores[i].HasValue && d.Scores[j].HasValue)
+                    .Select(d => (X: d.Scores[i]!.Value, Y: d.Scores[j]!.Value))
+                    .ToArray();
+                var r = Pearson(pairs.Select(p => p.X).ToArray(), pairs.Select(p => p.Y).ToArray());
+                (coefficients[i][j], coefficients[j][i]) = (r, r);
+                (counts[i][j], counts[j][i]) = (pairs.Length, pairs.Length);
+            }
+        }
+
+        return new CorrelationMatrix(
+            dimensionNames.ToList(),
+            coefficients.Select(row => (IReadOnlyList<double?>)row).ToList(),
+            counts.Select(row => (IReadOnlyList<int>)row).ToList());
+    }
+
+    private static double? Pearson(double[] xs, double[] ys)
+    {
+        // A constant series has no variance: r is undefined, not 0.
+        if (xs.Length < MinimumCorrelationPairs || IsConstant(xs) || IsConstant(ys))
+        {
+            return null;
+        }
+
+        // Rounding can push a perfect correlation a hair past ±1.
+        return Finite.OrNull(Correlation.Pearson(xs, ys)) is { } r ? Math.Clamp(r, -1.0, 1.0) : null;
+    }
+
+    private static bool IsConstant(double[] values) => values.All(v => v == values[0]);
+
+    private static GroupComparison CompareGroups(
+        List<DocumentObservation> documents,
+        string field,
+        IReadOnlyList<string> dimensionNames,
+        IReadOnlyList<string> derivedMetricNames)
+    {
+        var missing = 0;
+        var groups = new SortedDictionary<string, List<DocumentObservation>>(StringComparer.Ordinal);
+        foreach (var document in documents)
+        {
+            if (!document.Metadata.TryGetValue(field, out var value) || string.IsNullOrWhiteSpace(value))
+            {
+                missing++;
+                continue;
+            }
+
+            var key = value.Trim();
+            if (!groups.TryGetValue(key, out var members))
+            {
+                groups[key] = members = [];
+            }
+
+            members.Add(document);
+        }
+
+        return new GroupComparison(
+            field,
+            missing,
+            groups
+                .Select(g => new GroupStatistics(
+                    g.Key,
+                    g.Value.Count,
+                    Describe(g.Value, dimensionNames, d => d.Scores),
+                    Describe(g.Value, derivedMetricNames, d => d.DerivedMetrics)))
+                .ToList());
+    }
+
+    private static List<ModelStatistics> BreakDownByModel(
+        IReadOnlyList<AnalysisRecord> records,
+        IReadOnlyList<string> models,
+        IReadOnlyList<string> dimensionNames,
+        IReadOnlyList<string> derivedMetricNames)
+    {
+        return models
+            .Select(model =>
+            {
+                var documents = Aggregate(
+                    records.Where(r => string.Equals(ModelOf(r), model, StringComparison.Ordinal)),
+                    dimensionNames,
+                    derivedMetricNames);
+                return new ModelStatistics(
+                    model,
+                    documents.Count,
+                    Describe(documents, dimensionNames, d => d.Scores),
+                    Describe(documents, derivedMetricNames, d => d.DerivedMetrics));
+            })
+            .ToList();
+    }
+}
