@@ -18,6 +18,9 @@ internal static class ChatClientBuilderExtensions
     public static ChatClientBuilder UseInteractionRecording(this ChatClientBuilder builder, LlmInteractionRecorder recorder) =>
         builder.Use(inner => new InteractionRecordingChatClient(inner, recorder));
 
+    public static ChatClientBuilder UseAttemptTimeout(this ChatClientBuilder builder, ResiliencePipeline timeout) =>
+        builder.Use(inner => new AttemptTimeoutChatClient(inner, timeout));
+
     public static ChatClientBuilder UseOptionsScrubbing(this ChatClientBuilder builder) =>
         builder.Use(inner => new OptionsScrubbingChatClient(inner));
 }

@@ -49,8 +49,6 @@ internal sealed class LexiconTexts
         public string StrongestCorrelation { get; set; } = "";
         public string NoCorrelation { get; set; } = "";
         public string LargestGroupDifference { get; set; } = "";
-        public string LargestGroupDifferenceNoGroups { get; set; } = "";
-        public string Groups { get; set; } = "";
         public string NoGroupDifference { get; set; } = "";
     }
 }

@@ -10,10 +10,11 @@ namespace Discernus.Models;
 
 /// <summary>
 /// Turns a <see cref="ModelName"/> into an <see cref="IChatClient"/>. Hosted models are wrapped, outermost first, in:
-/// the response cache (<see cref="ArtifactCachingChatClient"/>, when a cache is given), retries with a per-attempt time-out
-/// (<see cref="ResilientChatClient"/> over a Polly pipeline), the provider's rate limit (<see cref="RateLimitingChatClient"/>,
-/// when <c>DISCERNUS_MODEL_REQUESTS_PER_MINUTE</c> is set), the interaction record (<see cref="InteractionRecordingChatClient"/>,
-/// when a sink is given; one record per attempt) and the removal of Discernus-only options. The SDKs' own retries are
+/// the response cache (<see cref="ArtifactCachingChatClient"/>, when a cache is given); retries with exponential back-off
+/// and jitter on transient failures (<see cref="ResilientChatClient"/>, a Polly retry pipeline); the provider's rate limit
+/// (<see cref="RateLimitingChatClient"/>, when <c>DISCERNUS_MODEL_REQUESTS_PER_MINUTE</c> is set); the interaction record
+/// (<see cref="InteractionRecordingChatClient"/>, when a sink is given; one record per attempt); the per-attempt time-out
+/// (<see cref="AttemptTimeoutChatClient"/>, a Polly timeout pipeline); and the removal of Discernus-only options. The SDKs' own retries are
 /// switched off so that only the gateway retries. <c>lexicon</c> is the offline <see cref="LexiconChatClient"/>, recorded
 /// but never cached, limited or retried. Configuration errors (unknown provider, missing key or URL) are thrown here,
 /// before any call, as <see cref="ModelConfigurationException"/>.
@@ -74,7 +75,7 @@ internal sealed class ModelGateway : IDisposable
             builder.UseArtifactCaching(_cache, model, recorder);
         }
 
-        builder.UseResilience(BuildPipeline(), model, _settings.Redact);
+        builder.UseResilience(BuildRetryPipeline(), model, _settings.Redact);
         if (LimiterFor(model.Provider) is { } limiter)
         {
             builder.UseRateLimiting(limiter.Limiter);
@@ -85,7 +86,7 @@ internal sealed class ModelGateway : IDisposable
             builder.UseInteractionRecording(recorder);
         }
 
-        return builder.UseOptionsScrubbing().Build();
+        return builder.UseAttemptTimeout(BuildTimeoutPipeline()).UseOptionsScrubbing().Build();
     }
 
     /// <summary>The bare provider adapter, without middleware.</summary>
@@ -140,7 +141,7 @@ internal sealed class ModelGateway : IDisposable
         return client.AsIChatClient(model.Model, _options.DefaultMaxOutputTokens);
     }
 
-    private ResiliencePipeline BuildPipeline()
+    private ResiliencePipeline BuildRetryPipeline()
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = _timeProvider };
         if (_settings.MaxRetries > 0)
@@ -157,8 +158,11 @@ internal sealed class ModelGateway : IDisposable
             });
         }
 
-        return builder.AddTimeout(_settings.Timeout).Build();
+        return builder.Build();
     }
+
+    private ResiliencePipeline BuildTimeoutPipeline() =>
+        new ResiliencePipelineBuilder { TimeProvider = _timeProvider }.AddTimeout(_settings.Timeout).Build();
 
     private PacedRateLimiter? LimiterFor(ModelProvider provider)
     {

@@ -4,8 +4,8 @@ using Polly;
 namespace Discernus.Models;
 
 /// <summary>
-/// Runs each call through a Polly <see cref="ResiliencePipeline"/> (built by <see cref="ModelGateway"/>: retry with
-/// exponential back-off and jitter on transient failures, and a per-attempt time-out). Each attempt gets its number in
+/// Runs each call through a Polly retry <see cref="ResiliencePipeline"/> (built by <see cref="ModelGateway"/>: exponential
+/// back-off with jitter on the failures <see cref="ProviderFailure.IsTransient"/> accepts). Each attempt gets its number in
 /// <c>ChatOptions.AdditionalProperties[<see cref="ModelCallKeys.Attempt"/>]</c> for the interaction record. A call that
 /// still fails becomes a <see cref="ModelCallException"/> with a message that says what to do; the caller's own
 /// cancellation is rethrown as is. Streaming passes through without retries.

@@ -1,12 +1,15 @@
 namespace Discernus.Models;
 
-/// <summary>The few facts the lexicon synthesis reports, read from the statistics JSON by <see cref="StatisticsSummaryReader"/>.</summary>
+/// <summary>The few facts the lexicon synthesis reports, taken from the corpus statistics by <see cref="StatisticsSummaryReader"/>.</summary>
 internal sealed record StatisticsSummary(
-    IReadOnlyDictionary<string, double> Means,
+    IReadOnlyList<StatisticsSummary.DimensionMean> RankedMeans,
     StatisticsSummary.Correlation? StrongestCorrelation,
     StatisticsSummary.GroupDifference? LargestGroupDifference)
 {
-    internal sealed record Correlation(string First, string Second, double R);
+    internal sealed record DimensionMean(string Dimension, double Mean);
 
-    internal sealed record GroupDifference(string Dimension, string? GroupA, string? GroupB, double Difference);
+    internal sealed record Correlation(string First, string Second, double R, int N);
+
+    /// <summary>The dimension whose group means are furthest apart within one grouping field: its highest and lowest group.</summary>
+    internal sealed record GroupDifference(string Field, string Dimension, string HighGroup, double HighMean, string LowGroup, double LowMean);
 }
