@@ -1,0 +1,26 @@
+using Microsoft.Extensions.AI;
+using Polly;
+
+namespace Discernus.Models;
+
+/// <summary>The <c>UseX</c> extensions of this folder's middleware, in the Microsoft.Extensions.AI style (first added = outermost).</summary>
+internal static class ChatClientBuilderExtensions
+{
+    public static ChatClientBuilder UseArtifactCaching(this ChatClientBuilder builder, IResponseCache cache, ModelName model, LlmInteractionRecorder? recorder) =>
+        builder.Use(inner => new ArtifactCachingChatClient(inner, cache, model, recorder));
+
+    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, ResiliencePipeline pipeline, ModelName model, Func<string, string> redact) =>
+        builder.Use(inner => new ResilientChatClient(inner, pipeline, model, redact));
+
+    public static ChatClientBuilder UseRateLimiting(this ChatClientBuilder builder, System.Threading.RateLimiting.RateLimiter limiter) =>
+        builder.Use(inner => new RateLimitingChatClient(inner, limiter));
+
+    public static ChatClientBuilder UseInteractionRecording(this ChatClientBuilder builder, LlmInteractionRecorder recorder) =>
+        builder.Use(inner => new InteractionRecordingChatClient(inner, recorder));
+
+    public static ChatClientBuilder UseAttemptTimeout(this ChatClientBuilder builder, ResiliencePipeline timeout) =>
+        builder.Use(inner => new AttemptTimeoutChatClient(inner, timeout));
+
+    public static ChatClientBuilder UseOptionsScrubbing(this ChatClientBuilder builder) =>
+        builder.Use(inner => new OptionsScrubbingChatClient(inner));
+}

@@ -1,0 +1,165 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Discernus.Experiments;
+using Microsoft.Extensions.AI;
+
+namespace Discernus.Models;
+
+/// <summary>
+/// The offline <c>lexicon</c> model (SPEC §6) behind the same <see cref="IChatClient"/> seam as hosted models.
+/// It reads structured inputs from <c>ChatOptions.AdditionalProperties</c> (keys in <see cref="LexiconInputs"/>), not the
+/// prompt text, and answers deterministically:
+/// <list type="bullet">
+/// <item>analysis: the analysis answer JSON (<c>{"dimensional_scores": {...}, "notes": "..."}</c>) computed by
+/// <see cref="LexiconScorer"/> (formulas documented there);</item>
+/// <item>synthesis: a short Markdown narrative from the statistics (see <see cref="LexiconSynthesisWriter"/>);</item>
+/// <item>anything else: a plain-text explanation that it only answers Discernus requests.</item>
+/// </list>
+/// Usage reports word counts (words of the messages in, words of the answer out) so the pipeline has token-like numbers;
+/// the cost is always 0.
+/// </summary>
+internal sealed class LexiconChatClient : IChatClient
+{
+    public const string ModelId = "lexicon";
+
+    // Relaxed escaping keeps quotes readable (’ rather than \u2019); the answer is JSON, never embedded in HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private readonly LexiconTexts _texts;
+    private readonly ChatClientMetadata _metadata = new("lexicon", null, ModelId);
+
+    public LexiconChatClient()
+        : this(LexiconTexts.LoadDefault())
+    {
+    }
+
+    internal LexiconChatClient(LexiconTexts texts) => _texts = texts;
+
+    public Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        var answer = Answer(options?.AdditionalProperties);
+        var inputWords = list.Sum(m => LexiconScorer.CountWords(m.Text));
+        if (inputWords == 0 && options?.AdditionalProperties?.TryGetValue(LexiconInputs.DocumentText, out string? document) == true && document is not null)
+        {
+            inputWords = LexiconScorer.CountWords(document);
+        }
+
+        var outputWords = LexiconScorer.CountWords(answer);
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))
+        {
+            ModelId = ModelId,
+            FinishReason = ChatFinishReason.Stop,
+            CreatedAt = null,
+            Usage = new UsageDetails
+            {
+                InputTokenCount = inputWords,
+                OutputTokenCount = outputWords,
+                TotalTokenCount = inputWords + outputWords,
+            },
+        };
+        return Task.FromResult(response);
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType == typeof(ChatClientMetadata) ? _metadata
+        : serviceKey is null && serviceType.IsInstanceOfType(this) ? this
+        : null;
+
+    public void Dispose()
+    {
+    }
+
+    private string Answer(AdditionalPropertiesDictionary? inputs)
+    {
+        if (inputs is null || !inputs.TryGetValue(LexiconInputs.Framework, out var frameworkValue) || frameworkValue is not Framework framework)
+        {
+            return _texts.UnsupportedRequest.Trim();
+        }
+
+        inputs.TryGetValue(LexiconInputs.Task, out var taskValue);
+        var task = taskValue as string ?? LexiconInputs.AnalysisTask;
+        if (string.Equals(task, LexiconInputs.SynthesisTask, StringComparison.OrdinalIgnoreCase)
+            && inputs.TryGetValue(LexiconInputs.StatisticsJson, out var statistics) && statistics is string statisticsJson)
+        {
+            return new LexiconSynthesisWriter(_texts.Synthesis).Write(framework, statisticsJson);
+        }
+
+        if (string.Equals(task, LexiconInputs.AnalysisTask, StringComparison.OrdinalIgnoreCase)
+            && inputs.TryGetValue(LexiconInputs.DocumentText, out var documentValue) && documentValue is string documentText)
+        {
+            return Analyse(framework, documentText);
+        }
+
+        return _texts.UnsupportedRequest.Trim();
+    }
+
+    private string Analyse(Framework framework, string documentText)
+    {
+        var document = LexiconScorer.Prepare(documentText);
+        var scores = framework.Dimensions
+            .Select(d => LexiconScorer.Score(d, document, _texts.Analysis.NotScorableReason.Trim()))
+            .ToList();
+
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("dimensional_scores");
+            foreach (var score in scores)
+            {
+                writer.WriteStartObject(score.Dimension);
+                WriteNumber(writer, "raw_score", score.RawScore);
+                WriteNumber(writer, "salience", score.Salience);
+                WriteNumber(writer, "confidence", score.Confidence);
+                writer.WriteStartArray("evidence");
+                foreach (var quote in score.Evidence)
+                {
+                    writer.WriteStringValue(quote);
+                }
+
+                writer.WriteEndArray();
+                if (score.NotScorableReason is { } reason)
+                {
+                    writer.WriteString("not_scorable_reason", reason);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteString("notes", LexiconTexts.Fill(
+                _texts.Analysis.Notes,
+                ("words", document.WordCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("scorable", scores.Count(s => s.IsScorable).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("dimensions", scores.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}

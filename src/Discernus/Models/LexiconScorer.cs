@@ -1,0 +1,212 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Discernus.Experiments;
+
+namespace Discernus.Models;
+
+/// <summary>
+/// The dictionary analysis behind <see cref="LexiconChatClient"/>: a classic LIWC-style baseline over each dimension's
+/// markers, deterministic and monotone.
+/// <para><b>Matching.</b> Each marker (<c>positive_examples</c> as evidence, <c>negative_examples</c> as counter-evidence)
+/// is matched case-insensitively on word boundaries: a marker's words may be separated by any run of white space (so a
+/// phrase may wrap across lines), typographic apostrophes match ASCII ones and vice versa, surrounding quotation marks
+/// and trailing punctuation of a marker are ignored. Every marker counts its own non-overlapping occurrences; duplicate
+/// markers (ignoring case) count once.</para>
+/// <para><b>Formulas.</b> With W the number of words in the document (at least 1), P the positive occurrences, N the
+/// negative occurrences, p and n the numbers of distinct positive and negative markers that occur:
+/// <code>
+/// density    = 1000 * P / W                                  (positive hits per 1000 words)
+/// salience   = 1 - exp(-density / 10)                        (10 hits per 1000 words gives 0.632)
+/// share      = P / (P + N)                                   (0 when P = 0)
+/// raw_score  = salience * share
+/// conflict   = 2 * min(P, N) / (P + N)                       (0 when one side is absent, 1 when balanced)
+/// confidence = (0.2 + 0.8 * (1 - exp(-(p + n) / 3))) * (1 - 0.5 * conflict)
+/// </code>
+/// For a fixed document length, salience and raw_score rise with every added positive hit and raw_score falls with
+/// every added negative hit; confidence rises with the number of distinct markers found and falls as evidence and
+/// counter-evidence become balanced (no marker found at all gives 0.2: absence of evidence is weak evidence).
+/// All values are clamped to [0, 1] and rounded to 4 decimals (midpoint away from zero).</para>
+/// <para><b>Evidence.</b> Up to 3 sentences containing positive matches, in document order, copied from the text with
+/// runs of white space collapsed to one space (so they verify with <see cref="EvidenceVerifier"/>); a sentence longer
+/// than 400 characters is cut to the words around the match.</para>
+/// <para>A dimension without positive markers is not scored: all three numbers are null with
+/// <c>not_scorable_reason</c>, never a made-up value.</para>
+/// </summary>
+internal static class LexiconScorer
+{
+    public const double DensityScale = 10.0;
+    public const int MaxEvidence = 3;
+    public const int MaxEvidenceLength = 400;
+
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(5);
+    private static readonly Regex WordPattern = new(@"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*", RegexOptions.CultureInvariant, MatchTimeout);
+    private static readonly Regex WhiteSpace = new(@"\s+", RegexOptions.CultureInvariant, MatchTimeout);
+    // A sentence ends after . ! ? (and closing quotes/brackets) followed by white space, or at a blank line.
+    private static readonly Regex SentenceBreak = new(@"(?<=[.!?…][""'”’)\]]*)\s+|\n\s*\n", RegexOptions.CultureInvariant, MatchTimeout);
+
+    public static int CountWords(string text) => WordPattern.Count(text);
+
+    /// <summary>Word count and sentence spans of a document, computed once for all dimensions.</summary>
+    public static LexiconDocument Prepare(string text)
+    {
+        var starts = new List<int> { 0 };
+        var ends = new List<int>();
+        foreach (Match separator in SentenceBreak.Matches(text))
+        {
+            ends.Add(separator.Index);
+            starts.Add(separator.Index + separator.Length);
+        }
+
+        ends.Add(text.Length);
+        return new LexiconDocument(text, CountWords(text), starts, ends);
+    }
+
+    public static LexiconScore Score(Dimension dimension, LexiconDocument document, string notScorableReason)
+    {
+        var documentText = document.Text;
+        var positive = CompileMarkers(dimension.PositiveMarkers);
+        if (positive.Count == 0)
+        {
+            return new LexiconScore(dimension.Name, null, null, null, [], 0, 0, 0, 0, notScorableReason);
+        }
+
+        var negative = CompileMarkers(dimension.NegativeMarkers);
+        var positiveMatches = positive.Select(m => m.Matches(documentText).ToList()).ToList();
+        var negativeCounts = negative.Select(m => m.Count(documentText)).ToList();
+
+        var hitsP = positiveMatches.Sum(m => m.Count);
+        var hitsN = negativeCounts.Sum();
+        var distinctP = positiveMatches.Count(m => m.Count > 0);
+        var distinctN = negativeCounts.Count(c => c > 0);
+
+        var words = Math.Max(1, document.WordCount);
+        var density = 1000.0 * hitsP / words;
+        var salience = 1 - Math.Exp(-density / DensityScale);
+        var share = hitsP == 0 ? 0 : (double)hitsP / (hitsP + hitsN);
+        var raw = salience * share;
+        var conflict = hitsP + hitsN == 0 ? 0 : 2.0 * Math.Min(hitsP, hitsN) / (hitsP + hitsN);
+        var confidence = (0.2 + 0.8 * (1 - Math.Exp(-(distinctP + distinctN) / 3.0))) * (1 - 0.5 * conflict);
+
+        var matchIndexes = positiveMatches.SelectMany(m => m).Select(m => (m.Index, m.Length)).OrderBy(m => m.Index).ToList();
+        return new LexiconScore(
+            dimension.Name,
+            Clean(raw),
+            Clean(salience),
+            Clean(confidence),
+            Evidence(document, matchIndexes),
+            hitsP,
+            hitsN,
+            distinctP,
+            distinctN,
+            null);
+    }
+
+    private static double Clean(double value) => Math.Round(Math.Clamp(value, 0, 1), 4, MidpointRounding.AwayFromZero);
+
+    private static List<Regex> CompileMarkers(IReadOnlyList<string> markers)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var compiled = new List<Regex>();
+        foreach (var marker in markers)
+        {
+            var words = NormalizeMarker(marker);
+            if (words.Count == 0 || !seen.Add(string.Join(' ', words)))
+            {
+                continue;
+            }
+
+            compiled.Add(new Regex(
+                @"(?<![\p{L}\p{N}_])" + string.Join(@"\s+", words.Select(MarkerWordPattern)) + @"(?![\p{L}\p{N}_])",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
+                MatchTimeout));
+        }
+
+        return compiled;
+    }
+
+    private static List<string> NormalizeMarker(string marker)
+    {
+        var trimmed = marker.Trim().Trim('"', '\'', '“', '”', '‘', '’', '«', '»').TrimEnd('.', ',', ';', ':', '!', '?').Trim();
+        return trimmed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).ToList();
+    }
+
+    private static string MarkerWordPattern(string word)
+    {
+        var builder = new StringBuilder();
+        foreach (var c in word)
+        {
+            builder.Append(c switch
+            {
+                '\'' or '’' or '‘' => "['’‘]",
+                '-' or '‐' or '‑' or '–' or '—' => "[-‐‑–—]",
+                _ => Regex.Escape(c.ToString()),
+            });
+        }
+
+        return builder.ToString();
+    }
+
+    private static List<string> Evidence(LexiconDocument document, List<(int Index, int Length)> matches)
+    {
+        var text = document.Text;
+        var result = new List<string>();
+        var usedSentenceStarts = new HashSet<int>();
+        foreach (var (index, length) in matches)
+        {
+            if (result.Count == MaxEvidence)
+            {
+                break;
+            }
+
+            var (start, end) = SentenceAround(document, index);
+            if (!usedSentenceStarts.Add(start))
+            {
+                continue;
+            }
+
+            if (end - start > MaxEvidenceLength)
+            {
+                (start, end) = WindowAround(text, start, end, index, length);
+            }
+
+            var quote = WhiteSpace.Replace(text[start..end], " ").Trim();
+            if (quote.Length > 0)
+            {
+                result.Add(quote);
+            }
+        }
+
+        return result;
+    }
+
+    private static (int Start, int End) SentenceAround(LexiconDocument document, int index)
+    {
+        var starts = document.SentenceStarts;
+        var i = starts.BinarySearch(index);
+        if (i < 0)
+        {
+            i = ~i - 1;
+        }
+
+        return (starts[i], document.SentenceEnds[i]);
+    }
+
+    // Cut on white space so no word is split and the quote stays a verbatim substring.
+    private static (int Start, int End) WindowAround(string text, int start, int end, int index, int length)
+    {
+        var half = Math.Max(0, (MaxEvidenceLength - length) / 2);
+        var windowStart = Math.Max(start, index - half);
+        var windowEnd = Math.Min(end, index + length + half);
+        while (windowStart > start && windowStart < index && !char.IsWhiteSpace(text[windowStart - 1]))
+        {
+            windowStart++;
+        }
+
+        while (windowEnd < end && windowEnd > index + length && !char.IsWhiteSpace(text[windowEnd]))
+        {
+            windowEnd--;
+        }
+
+        return (windowStart, windowEnd);
+    }
+}

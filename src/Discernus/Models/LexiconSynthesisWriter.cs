@@ -1,0 +1,62 @@
+using System.Text;
+using Discernus.Experiments;
+using Discernus.Statistics;
+
+namespace Discernus.Models;
+
+/// <summary>
+/// Writes the lexicon model's synthesis: a short, deterministic Markdown narrative of the statistics (ranking by mean,
+/// strongest correlation, largest group difference), every sentence taken from <c>Resources/lexicon-texts.yaml</c> and
+/// every number formatted by <see cref="StatisticsFormatter"/> (3 decimals, invariant culture) so it matches the statistics
+/// exactly. It says that it comes from the offline baseline, not an LLM.
+/// </summary>
+internal sealed class LexiconSynthesisWriter(LexiconTexts.SynthesisTexts texts)
+{
+    /// <exception cref="System.Text.Json.JsonException">The text is not the statistics JSON.</exception>
+    public string Write(Framework framework, string statisticsJson)
+    {
+        var summary = StatisticsSummaryReader.Read(CorpusStatistics.FromJson(statisticsJson));
+        var builder = new StringBuilder();
+        builder.Append(texts.Title.Trim()).Append("\n\n");
+        builder.Append("> ").Append(texts.Disclaimer.Trim()).Append("\n\n");
+        builder.Append(LexiconTexts.Fill(texts.Framework, ("framework", framework.Name))).Append("\n\n");
+
+        var ranked = summary.RankedMeans;
+        if (ranked.Count == 0)
+        {
+            builder.Append(texts.NoMeans.Trim()).Append("\n\n");
+        }
+        else
+        {
+            builder.Append(LexiconTexts.Fill(texts.Highest, ("dimension", ranked[0].Dimension), ("mean", Format(ranked[0].Mean))));
+            if (ranked.Count > 1)
+            {
+                builder.Append(' ').Append(LexiconTexts.Fill(texts.Lowest, ("dimension", ranked[^1].Dimension), ("mean", Format(ranked[^1].Mean))));
+            }
+
+            builder.Append("\n\n").Append(texts.RankingHeader.Trim()).Append('\n');
+            foreach (var item in ranked)
+            {
+                builder.Append(LexiconTexts.Fill(texts.RankingItem, ("dimension", item.Dimension), ("mean", Format(item.Mean)))).Append('\n');
+            }
+
+            builder.Append('\n');
+        }
+
+        builder.Append(summary.StrongestCorrelation is { } c
+            ? LexiconTexts.Fill(texts.StrongestCorrelation,
+                ("first", c.First), ("second", c.Second), ("r", Format(c.R)), ("n", StatisticsFormatter.FormatCount(c.N)))
+            : texts.NoCorrelation.Trim()).Append("\n\n");
+
+        builder.Append(summary.LargestGroupDifference is { } g
+            ? LexiconTexts.Fill(texts.LargestGroupDifference,
+                ("field", g.Field), ("dimension", g.Dimension),
+                ("high_group", g.HighGroup), ("high_mean", Format(g.HighMean)),
+                ("low_group", g.LowGroup), ("low_mean", Format(g.LowMean)))
+            : texts.NoGroupDifference.Trim());
+
+        return builder.Append('\n').ToString();
+    }
+
+    private static string Format(double value) => StatisticsFormatter.Format(value);
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace Discernus.Models;
+
+/// <summary>
+/// One model call as written to <c>logs/llm_interactions.jsonl</c>: one record per provider attempt
+/// (a retried call gives one record per attempt, each with its <see cref="Attempt"/> and <see cref="Error"/>)
+/// and one record, with <see cref="Cached"/> set, for an answer served from the response cache.
+/// Hashes are lowercase hex SHA-256; no prompt text, answer text or secret is stored here.
+/// </summary>
+internal sealed record LlmInteraction
+{
+    /// <summary>UTC start of the call.</summary>
+    [JsonPropertyName("timestamp")] public required DateTimeOffset Timestamp { get; init; }
+    /// <summary>The full model name, e.g. <c>openai/gpt-4o-mini</c>.</summary>
+    [JsonPropertyName("model")] public required string Model { get; init; }
+    [JsonPropertyName("provider")] public required string Provider { get; init; }
+    /// <summary>SHA-256 of the serialized messages (see <see cref="ChatRequestHasher.HashMessages"/>).</summary>
+    [JsonPropertyName("prompt_hash")] public required string PromptHash { get; init; }
+    /// <summary>SHA-256 of the UTF-8 answer text; null when the call failed.</summary>
+    [JsonPropertyName("answer_hash")] public string? AnswerHash { get; init; }
+    [JsonPropertyName("prompt_tokens")] public long? PromptTokens { get; init; }
+    [JsonPropertyName("completion_tokens")] public long? CompletionTokens { get; init; }
+    [JsonPropertyName("duration_ms")] public required long DurationMs { get; init; }
+    /// <summary>Cost from the price table; null when the model has no known price, 0 for lexicon and cache hits.</summary>
+    [JsonPropertyName("cost_usd")] public decimal? CostUsd { get; init; }
+    [JsonPropertyName("cached")] public required bool Cached { get; init; }
+    /// <summary>1 for the first attempt, 2 for the first retry, ...</summary>
+    [JsonPropertyName("attempt")] public required int Attempt { get; init; }
+    /// <summary>What went wrong, with secrets redacted; null on success.</summary>
+    [JsonPropertyName("error")] public string? Error { get; init; }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.AI;
+
+namespace Discernus.Models;
+
+/// <summary>Builds <see cref="LlmInteraction"/> records for one model and hands them to the sink; shared by the recording and caching middleware.</summary>
+internal sealed class LlmInteractionRecorder(
+    ILlmInteractionSink sink,
+    ModelName model,
+    PriceTable prices,
+    TimeProvider timeProvider,
+    Func<string, string> redact)
+{
+    public TimeProvider TimeProvider => timeProvider;
+
+    public ValueTask RecordSuccessAsync(
+        DateTimeOffset startedAt, long startTimestamp, IEnumerable<ChatMessage> messages, ChatResponse response, int attempt, bool cached,
+        CancellationToken cancellationToken)
+    {
+        var promptTokens = response.Usage?.InputTokenCount;
+        var completionTokens = response.Usage?.OutputTokenCount;
+        return sink.RecordAsync(
+            new LlmInteraction
+            {
+                Timestamp = startedAt,
+                Model = model.ToString(),
+                Provider = model.ProviderPrefix,
+                PromptHash = ChatRequestHasher.HashMessages(messages),
+                AnswerHash = ChatRequestHasher.Sha256Hex(response.Text),
+                PromptTokens = promptTokens,
+                CompletionTokens = completionTokens,
+                DurationMs = ElapsedMs(startTimestamp),
+                // A cached answer cost nothing this time.
+                CostUsd = cached ? 0m : prices.CostOf(model, promptTokens, completionTokens),
+                Cached = cached,
+                Attempt = attempt,
+            },
+            cancellationToken);
+    }
+
+    public ValueTask RecordFailureAsync(
+        DateTimeOffset startedAt, long startTimestamp, IEnumerable<ChatMessage> messages, Exception error, int attempt,
+        CancellationToken cancellationToken) =>
+        sink.RecordAsync(
+            new LlmInteraction
+            {
+                Timestamp = startedAt,
+                Model = model.ToString(),
+                Provider = model.ProviderPrefix,
+                PromptHash = ChatRequestHasher.HashMessages(messages),
+                DurationMs = ElapsedMs(startTimestamp),
+                Cached = false,
+                Attempt = attempt,
+                Error = redact(ProviderFailure.Describe(error)),
+            },
+            cancellationToken);
+
+    private long ElapsedMs(long startTimestamp) => (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds;
+}

@@ -1,0 +1,16 @@
+namespace Discernus.Models;
+
+/// <summary>The providers a <see cref="ModelName"/> can name; the wire protocol follows from the provider.</summary>
+internal enum ModelProvider
+{
+    /// <summary>The offline dictionary analyzer (<see cref="LexiconChatClient"/>).</summary>
+    Lexicon,
+    OpenAI,
+    Anthropic,
+    /// <summary>Google Gemini through its OpenAI-compatible endpoint.</summary>
+    Gemini,
+    OpenRouter,
+    Ollama,
+    /// <summary>Any server that speaks the OpenAI chat-completions protocol at a configured base URL.</summary>
+    OpenAICompatible,
+}

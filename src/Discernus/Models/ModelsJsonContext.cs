@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Discernus.Models;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    WriteIndented = false)]
+[JsonSerializable(typeof(LlmInteraction))]
+[JsonSerializable(typeof(CachedChatResponse))]
+internal sealed partial class ModelsJsonContext : JsonSerializerContext;

@@ -1,0 +1,94 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Discernus.Models;
+
+/// <summary>
+/// USD prices per million tokens, read from <c>Resources/model-prices.yaml</c> (see that file for the
+/// matching rule). Unknown models have no price: their cost is null, never estimated.
+/// </summary>
+internal sealed class PriceTable
+{
+    private readonly IReadOnlyList<ModelPrice> _prices;
+
+    public PriceTable(IEnumerable<ModelPrice> prices)
+    {
+        // Longest first so the most specific entry wins a prefix match.
+        _prices = prices.OrderByDescending(p => p.Model.Length).ThenBy(p => p.Model, StringComparer.Ordinal).ToList();
+    }
+
+    public IReadOnlyList<ModelPrice> Prices => _prices;
+
+    /// <summary>The table shipped with Discernus.</summary>
+    public static PriceTable LoadDefault() => Parse(ModelsResources.GetText(ModelsResources.PriceTable));
+
+    public static PriceTable Parse(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        var models = (YamlSequenceNode)root.Children[new YamlScalarNode("models")];
+        var prices = new List<ModelPrice>();
+        foreach (var item in models.Children.Cast<YamlMappingNode>())
+        {
+            string Scalar(string key) => ((YamlScalarNode)item.Children[new YamlScalarNode(key)]).Value
+                ?? throw new FormatException($"price entry without '{key}'");
+            prices.Add(new ModelPrice(
+                Scalar("model"),
+                decimal.Parse(Scalar("input"), NumberStyles.Number, CultureInfo.InvariantCulture),
+                decimal.Parse(Scalar("output"), NumberStyles.Number, CultureInfo.InvariantCulture)));
+        }
+
+        return new PriceTable(prices);
+    }
+
+    /// <summary>The price of a model, or null when it is not listed. Lexicon is free.</summary>
+    public ModelPrice? Find(ModelName model)
+    {
+        if (model.Provider == ModelProvider.Lexicon)
+        {
+            return new ModelPrice(ModelName.LexiconName, 0m, 0m);
+        }
+
+        var id = model.Model;
+        var slash = id.LastIndexOf('/');
+        if (slash >= 0)
+        {
+            id = id[(slash + 1)..];
+        }
+
+        id = id.ToLowerInvariant();
+        foreach (var price in _prices)
+        {
+            var key = price.Model.ToLowerInvariant();
+            if (id == key || (id.StartsWith(key, StringComparison.Ordinal) && IsVersionSuffix(id.AsSpan(key.Length))))
+            {
+                return price;
+            }
+        }
+
+        return null;
+    }
+
+    // A dated or tagged release of a listed model ("-20250514", "-latest", "-preview-05-20", "@2024")
+    // costs what the listed model costs; any other continuation ("gpt-4o-audio") is a different model.
+    private static bool IsVersionSuffix(ReadOnlySpan<char> rest) =>
+        rest.Length > 1 && (rest[0] == '@'
+            || (rest[0] == '-' && (char.IsAsciiDigit(rest[1]) || rest[1..].StartsWith("latest") || rest[1..].StartsWith("preview") || rest[1..].StartsWith("exp"))));
+
+    /// <summary>Cost of a call, or null when the model or the token counts are unknown.</summary>
+    public decimal? CostOf(ModelName model, long? promptTokens, long? completionTokens)
+    {
+        if (Find(model) is not { } price)
+        {
+            return null;
+        }
+
+        if (model.Provider == ModelProvider.Lexicon)
+        {
+            return 0m;
+        }
+
+        return promptTokens is null && completionTokens is null ? null : price.CostOf(promptTokens ?? 0, completionTokens ?? 0);
+    }
+}
