@@ -11,7 +11,8 @@ namespace Discernus.Models;
 /// is matched case-insensitively on word boundaries: a marker's words may be separated by any run of white space (so a
 /// phrase may wrap across lines), typographic apostrophes match ASCII ones and vice versa, surrounding quotation marks
 /// and trailing punctuation of a marker are ignored. Every marker counts its own non-overlapping occurrences; duplicate
-/// markers (ignoring case) count once.</para>
+/// markers (ignoring case) count once. A match lying inside a longer match of the opposite kind does not count (in
+/// "nothing to fear", a counter-marker, the positive marker "fear" is not evidence).</para>
 /// <para><b>Formulas.</b> With W the number of words in the document (at least 1), P the positive occurrences, N the
 /// negative occurrences, p and n the numbers of distinct positive and negative markers that occur:
 /// <code>
@@ -71,13 +72,15 @@ internal static class LexiconScorer
         }
 
         var negative = CompileMarkers(dimension.NegativeMarkers);
-        var positiveMatches = positive.Select(m => m.Matches(documentText).ToList()).ToList();
-        var negativeCounts = negative.Select(m => m.Count(documentText)).ToList();
+        var positiveFound = positive.Select(m => m.Matches(documentText).ToList()).ToList();
+        var negativeFound = negative.Select(m => m.Matches(documentText).ToList()).ToList();
+        var positiveMatches = positiveFound.Select(list => list.Where(m => !InsideLonger(m, negativeFound)).ToList()).ToList();
+        var negativeMatches = negativeFound.Select(list => list.Where(m => !InsideLonger(m, positiveFound)).ToList()).ToList();
 
         var hitsP = positiveMatches.Sum(m => m.Count);
-        var hitsN = negativeCounts.Sum();
+        var hitsN = negativeMatches.Sum(m => m.Count);
         var distinctP = positiveMatches.Count(m => m.Count > 0);
-        var distinctN = negativeCounts.Count(c => c > 0);
+        var distinctN = negativeMatches.Count(m => m.Count > 0);
 
         var words = Math.Max(1, document.WordCount);
         var density = 1000.0 * hitsP / words;
@@ -100,6 +103,10 @@ internal static class LexiconScorer
             distinctN,
             null);
     }
+
+    // "fear" inside the counter-marker "nothing to fear" is counter-evidence, not evidence: the longer phrase decides.
+    private static bool InsideLonger(Match match, List<List<Match>> others) =>
+        others.Any(list => list.Any(o => o.Length > match.Length && o.Index <= match.Index && o.Index + o.Length >= match.Index + match.Length));
 
     private static double Clean(double value) => Math.Round(Math.Clamp(value, 0, 1), 4, MidpointRounding.AwayFromZero);
 

@@ -11,7 +11,7 @@ namespace Discernus.Models;
 internal sealed record LlmInteraction
 {
     /// <summary>UTC start of the call.</summary>
-    [JsonPropertyName("timestamp")] public required DateTimeOffset Timestamp { get; init; }
+    [JsonPropertyName("timestamp"), JsonConverter(typeof(UtcTimestampJsonConverter))] public required DateTimeOffset Timestamp { get; init; }
     /// <summary>The full model name, e.g. <c>openai/gpt-4o-mini</c>.</summary>
     [JsonPropertyName("model")] public required string Model { get; init; }
     [JsonPropertyName("provider")] public required string Provider { get; init; }

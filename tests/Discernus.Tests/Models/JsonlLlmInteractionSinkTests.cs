@@ -44,7 +44,7 @@ public sealed class JsonlLlmInteractionSinkTests : IDisposable
         Assert.Equal(2, lines.Length);
         using var first = JsonDocument.Parse(lines[0]);
         var root = first.RootElement;
-        Assert.Equal("2026-11-24T10:15:00+00:00", root.GetProperty("timestamp").GetString());
+        Assert.Equal("2026-11-24T10:15:00.000Z", root.GetProperty("timestamp").GetString());
         Assert.Equal("openai/gpt-4o", root.GetProperty("model").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("answer_hash").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("cost_usd").ValueKind);

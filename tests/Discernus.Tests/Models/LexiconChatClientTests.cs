@@ -135,6 +135,16 @@ public sealed class LexiconChatClientTests
     }
 
     [Fact]
+    public async Task MarkerInsideLongerCounterMarker_IsCounterEvidence()
+    {
+        var fear = await DimensionAsync("We have nothing to fear. " + TextWithHits("filler", 0), "fear");
+
+        Assert.Equal(0, fear.Salience);
+        Assert.Equal(0, fear.Score);
+        Assert.Empty(fear.Evidence);
+    }
+
+    [Fact]
     public async Task MoreMarkerHits_GiveHigherSalienceAndScore()
     {
         double? previousSalience = -1;

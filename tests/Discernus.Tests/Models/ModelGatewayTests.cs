@@ -353,6 +353,23 @@ public sealed class ModelGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenRouter_SendsVendorQualifiedModelWithItsKey()
+    {
+        using var gateway = new ModelGateway(
+            ModelSettings.FromValues(ModelsTestData.Env(
+                (ModelSettings.OpenRouterApiKeyVariable, "or-key-123456"),
+                (ModelSettings.OpenRouterBaseUrlVariable, _server.OpenAIBaseUrl.ToString()))),
+            FastRetries);
+        using var client = gateway.CreateClient("openrouter/anthropic/claude-3.5-sonnet");
+
+        await client.GetResponseAsync("a");
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("anthropic/claude-3.5-sonnet", request.Model);
+        Assert.Equal("or-key-123456", request.ApiKey);
+    }
+
+    [Fact]
     public async Task Lexicon_NeedsNoKey_AndIsRecordedAtZeroCost()
     {
         using var gateway = new ModelGateway(ModelSettings.Empty, sink: _sink);
