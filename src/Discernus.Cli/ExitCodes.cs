@@ -8,5 +8,6 @@ internal static class ExitCodes
     public const int FileMissing = 3;
     public const int RunFailed = 4;
     public const int Invalid = 5;
+    public const int CompletedWithFailures = 6;
     public const int Cancelled = 130;
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Discernus.Agents;
 using Discernus.Artifacts;
+using Discernus.Orchestration;
 using Discernus.Provenance;
 using Spectre.Console;
 
@@ -17,14 +18,14 @@ internal static class RunCommand
         var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency };
         command.SetAction(async (parse, ct) =>
         {
-            var report = context.ReadExperiment(parse.GetValue(path)!);
+            var report = ExperimentValidator.Validate(parse.GetValue(path)!, context.Limits, ct);
             if (!report.IsValid)
             {
                 FindingsPrinter.Print(context.Console, report);
                 return report.ExitCode;
             }
 
-            var models = ModelChoice.Resolve(parse.GetValue(model), report.Experiment!, context.Environment);
+            var models = ModelSelection.Resolve(parse.GetValue(model), report.Experiment!, context.Environment.Values);
             if (!parse.GetValue(dryRun))
             {
                 return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), ct);

@@ -18,4 +18,7 @@ internal sealed record SynthesizeResultsTask : ITaskContract
     public required string PromptHash { get; init; }
 
     public required string Model { get; init; }
+
+    /// <summary>Optional context for the interpretation (experiment name, grouping fields, hypotheses); never scores.</summary>
+    public SynthesisParams? Params { get; init; }
 }

@@ -22,7 +22,6 @@ public sealed class DiscernusHost : IAsyncDisposable
     private RedisConnections? _connections;
     private RedisTaskQueue? _tasks;
     private RedisTaskQueue? _runRequests;
-    private RunCompletions? _completions;
     private RunRegistry? _registry;
 
     private DiscernusHost(HostOptions options, TimeProvider time, ILogger logger)
@@ -92,8 +91,7 @@ public sealed class DiscernusHost : IAsyncDisposable
 
         if (Options.RunOrchestrator)
         {
-            _completions = new RunCompletions(_connections, Keys, timeProvider: Time, logger: Logger);
-            Orchestrator = new Orchestrator(_runRequests, _tasks, _completions, States, new OrphanRecovery(_connections, Keys, Logger), store, _registry,
+            Orchestrator = new Orchestrator(_runRequests, _tasks, _connections, Keys, States, new OrphanRecovery(_connections, Keys, Logger), store, _registry,
                 Options.Orchestrator, ExperimentLimits.FromEnvironment(Options.Environment), Options.Environment, Time, Logger);
             _loops.Add(Task.Run(() => Orchestrator.RunLoopAsync(_stopping.Token, _abort.Token)));
         }
@@ -142,11 +140,6 @@ public sealed class DiscernusHost : IAsyncDisposable
         }
 
         _registry?.Dispose();
-        if (_completions is not null)
-        {
-            await _completions.DisposeAsync().ConfigureAwait(false);
-        }
-
         if (_tasks is not null)
         {
             await _tasks.DisposeAsync().ConfigureAwait(false);

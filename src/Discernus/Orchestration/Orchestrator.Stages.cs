@@ -171,6 +171,8 @@ internal sealed partial class Orchestrator
             await tasks.EnqueueAsync(task.TaskId, task.Json, cancellationToken).ConfigureAwait(false);
         }
 
+        // One completion waiter per stage: a waiter serves one blocking wait at a time, and runs proceed concurrently.
+        await using var completions = new RunCompletions(connections, keys, timeProvider: time, logger: logger);
         var pending = planned.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
         int succeeded = 0, failed = 0;
         var lastProgress = time.GetUtcNow();

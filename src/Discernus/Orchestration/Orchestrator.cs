@@ -17,7 +17,8 @@ namespace Discernus.Orchestration;
 internal sealed partial class Orchestrator(
     ITaskQueue runRequests,
     ITaskQueue tasks,
-    RunCompletions completions,
+    RedisConnections connections,
+    RedisKeys keys,
     RunStateStore states,
     OrphanRecovery orphans,
     IArtifactStore store,

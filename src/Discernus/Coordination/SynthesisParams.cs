@@ -1,0 +1,16 @@
+namespace Discernus.Coordination;
+
+/// <summary>The optional <c>params</c> of a synthesize_results task: what the statistics are grouped by and tested against.</summary>
+internal sealed record SynthesisParams
+{
+    public string? ExperimentName { get; init; }
+
+    public string? AnalysisVariant { get; init; }
+
+    public IReadOnlyList<string>? Grouping { get; init; }
+
+    public IReadOnlyList<string>? Hypotheses { get; init; }
+
+    /// <summary>Documents whose analysis failed; counted in the statistics, never scored.</summary>
+    public int DocumentsFailed { get; init; }
+}
