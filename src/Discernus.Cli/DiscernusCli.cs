@@ -12,6 +12,9 @@ internal static class DiscernusCli
             ListCommand.Create(context),
             RunCommand.Create(context),
             VerifyCommand.Create(context),
+            StatusCommand.Create(context),
+            WorkerCommand.Create(context),
+            DebugCommand.Create(context),
         };
 
     public static async Task<int> InvokeAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
@@ -37,9 +40,22 @@ internal static class DiscernusCli
             context.Error.WriteLine("cancelled.");
             return ExitCodes.Cancelled;
         }
-        catch (Exception ex) when (ex is Artifacts.ArtifactStoreConfigurationException or Artifacts.ArtifactCorruptedException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is Artifacts.ArtifactStoreConfigurationException or Artifacts.ArtifactCorruptedException or IOException
+                                   or UnauthorizedAccessException or Coordination.CoordinationFaultException or Commands.RunAbortedException
+                                   or Models.ModelConfigurationException or ArgumentOutOfRangeException)
         {
             context.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (StackExchange.Redis.RedisConnectionException ex)
+        {
+            context.Error.WriteLine($"error: cannot reach Redis ({ex.FailureType}): check DISCERNUS_REDIS_URL and that the server is running.");
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Last line of defence: one paragraph, no stack trace; the type helps a bug report.
+            context.Error.WriteLine($"error: unexpected {ex.GetType().Name}: {ex.Message}. Please report this with the command you ran.");
             return ExitCodes.Failure;
         }
     }

@@ -15,6 +15,13 @@ internal static class RunCommand
         var model = new Option<string?>("--model", "-m") { Description = "Model to use (lexicon, openai/<m>, anthropic/<m>, gemini/<m>, ollama/<m>, openrouter/<m>, openai-compatible/<m>)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and set up the run folder only; no model is called" };
         var concurrency = new Option<int?>("--concurrency", "-c") { Description = "Tasks processed at once by the in-process workers" };
+        concurrency.Validators.Add(result =>
+        {
+            if (result.GetValue(concurrency) is < 1 or > 256)
+            {
+                result.AddError("--concurrency must be between 1 and 256");
+            }
+        });
         var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency };
         command.SetAction(async (parse, ct) =>
         {

@@ -180,14 +180,15 @@ internal sealed partial class Orchestrator
         while (pending.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (await states.IsCancelRequestedAsync(runId, cancellationToken).ConfigureAwait(false))
+            {
+                throw new OperationCanceledException("the run was cancelled");
+            }
+
             var signal = await completions.WaitAsync(runId, options.CompletionWait, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
             if (signal is null)
             {
-                if (await states.IsCancelRequestedAsync(runId, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new OperationCanceledException("the run was cancelled");
-                }
 
                 if (now - lastOrphanCheck >= options.OrphanCheckInterval)
                 {

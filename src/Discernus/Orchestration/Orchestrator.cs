@@ -199,7 +199,15 @@ internal sealed partial class Orchestrator(
             Outputs = run.Outputs,
             Files = m.Files.Concat(run.OutputFiles).Concat(logFiles).DistinctBy(f => f.Path).ToList(),
         }, CancellationToken.None).ConfigureAwait(false);
+        if (status is RunStatus.Failed or RunStatus.Cancelled)
+        {
+            // Tasks still queued for this run are acknowledged as cancelled by workers instead of being worked on.
+            await states.RequestCancelAsync(run.Folder.RunId, CancellationToken.None).ConfigureAwait(false);
+        }
+
         await states.SetStatusAsync(run.Folder.RunId, status, error, CancellationToken.None).ConfigureAwait(false);
         await states.ExpireAsync(run.Folder.RunId, options.FinishedStateTtl, CancellationToken.None).ConfigureAwait(false);
+        // Late completion signals of this run have no reader any more: let them expire with the state.
+        await connections.Database.KeyExpireAsync(keys.RunDone(run.Folder.RunId), options.FinishedStateTtl).ConfigureAwait(false);
     }
 }

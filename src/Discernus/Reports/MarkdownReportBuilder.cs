@@ -38,7 +38,7 @@ internal static class MarkdownReportBuilder
             md.AppendLine($"> ⚠ {t.UnverifiedNumbersNote} ({string.Join(", ", unmatched.Distinct())})").AppendLine();
         }
 
-        md.AppendLine(annotated).AppendLine();
+        md.AppendLine(DemoteHeadings(annotated)).AppendLine();
 
         if (m.Failures.Count > 0)
         {
@@ -249,6 +249,10 @@ internal static class MarkdownReportBuilder
 
         return best;
     }
+
+    /// <summary>Model-written headings go below the report's own, so they cannot break its outline.</summary>
+    private static string DemoteHeadings(string text) =>
+        string.Join('\n', text.Split('\n').Select(line => line.StartsWith('#') ? "### " + line.TrimStart('#').TrimStart() : line));
 
     private static string N(double? value) => StatisticsFormatter.Format(value);
 

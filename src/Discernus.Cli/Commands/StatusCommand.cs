@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Text.Json;
+using Discernus.Coordination;
+using Discernus.Provenance;
+using Spectre.Console;
+
+namespace Discernus.Cli.Commands;
+
+internal static class StatusCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var folder = new Argument<string>("run-folder") { Description = "Path of a run folder (projects/<experiment>/runs/<run_id>)" };
+        var format = new Option<string>("--format") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("status", "Show a run's status, stages and counts (from its manifest, and from Redis while it runs)") { folder, format };
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = Path.GetFullPath(parse.GetValue(folder)!);
+            var manifestPath = Path.Combine(path, RunFolder.ManifestFileName);
+            if (!File.Exists(manifestPath))
+            {
+                context.Error.WriteLine($"error: {manifestPath} does not exist; pass a run folder, e.g. projects/nano/runs/<run_id>.");
+                return ExitCodes.FileMissing;
+            }
+
+            var manifest = RunFolder.ReadManifest(manifestPath);
+            var live = RunStatus.IsFinal(manifest.Status) ? null : await ReadLiveStateAsync(context, manifest.RunId, ct);
+            if (parse.GetValue(format) == "json")
+            {
+                context.Out.WriteLine(JsonSerializer.Serialize(new
+                {
+                    manifest.RunId,
+                    manifest.Status,
+                    Experiment = manifest.Experiment.Name,
+                    manifest.CreatedAt,
+                    manifest.FinishedAt,
+                    manifest.Stages,
+                    Documents = manifest.Documents.Count,
+                    manifest.Failures,
+                    manifest.Cost,
+                    manifest.Outputs,
+                    manifest.Error,
+                    Live = live?.Fields,
+                }, DiscernusJson.Indented));
+                return ExitCodes.Success;
+            }
+
+            context.Console.MarkupLine($"Run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/]: [bold]{Markup.Escape(manifest.Status)}[/] (created {Markup.Escape(manifest.CreatedAt)}{(manifest.FinishedAt is { } f ? $", finished {Markup.Escape(f)}" : "")})");
+            var table = new Table().AddColumns("stage", "status", "tasks", "failed", "seconds");
+            foreach (var stage in manifest.Stages)
+            {
+                table.AddRow(StageNames.Title(stage.Name), Markup.Escape(stage.Status),
+                    stage.TasksTotal is { } total ? $"{stage.TasksSucceeded ?? 0}/{total}" : "",
+                    stage.TasksFailed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                    stage.DurationMs is { } ms ? (ms / 1000.0).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "");
+            }
+
+            context.Console.Write(table);
+            if (live is not null)
+            {
+                context.Console.MarkupLine($"live: stage {Markup.Escape(live.Stage ?? "?")}, {live.Completed ?? 0}/{live.Total ?? 0} done, {live.Failed ?? 0} failed");
+            }
+
+            if (manifest.Error is { } error)
+            {
+                context.Console.MarkupLine($"[red]error:[/] {Markup.Escape(error)}");
+            }
+
+            if (manifest.Outputs.ReportMarkdown is { } report)
+            {
+                context.Console.MarkupLine($"report: {Markup.Escape(Path.Combine(path, report))}");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>An embedded server lives and dies with its run, so live state exists only on an external Redis.</summary>
+    private static async Task<RunState?> ReadLiveStateAsync(CliContext context, string runId, CancellationToken cancellationToken)
+    {
+        if (context.Environment["DISCERNUS_REDIS_URL"] is not { } url)
+        {
+            return null;
+        }
+
+        try
+        {
+            await using var connections = await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), cancellationToken);
+            var keys = new RedisKeys(context.Environment["DISCERNUS_REDIS_PREFIX"] ?? "discernus:");
+            return await new RunStateStore(connections, keys).GetAsync(runId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or CoordinationFaultException or TimeoutException)
+        {
+            context.Error.WriteLine($"warning: could not read live state from Redis: {ex.Message}");
+            return null;
+        }
+    }
+}
