@@ -33,7 +33,7 @@ internal static class DiscernusCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error }, cancellationToken);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = TimeSpan.FromSeconds(45) }, cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -22,7 +22,8 @@ internal static class RunCommand
                 result.AddError("--concurrency must be between 1 and 256");
             }
         });
-        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency };
+        var noLocalWorkers = new Option<bool>("--no-local-workers") { Description = "Leave all agent tasks to `discernus worker` processes (needs DISCERNUS_REDIS_URL)" };
+        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers };
         command.SetAction(async (parse, ct) =>
         {
             var report = ExperimentValidator.Validate(parse.GetValue(path)!, context.Limits, ct);
@@ -35,7 +36,13 @@ internal static class RunCommand
             var models = ModelSelection.Resolve(parse.GetValue(model), report.Experiment!, context.Environment.Values);
             if (!parse.GetValue(dryRun))
             {
-                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), ct);
+                if (parse.GetValue(noLocalWorkers) && context.Environment["DISCERNUS_REDIS_URL"] is null)
+                {
+                    context.Error.WriteLine("error: --no-local-workers needs an external Redis that workers share: set DISCERNUS_REDIS_URL and start `discernus worker` processes.");
+                    return ExitCodes.Usage;
+                }
+
+                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct);
             }
 
             var store = ArtifactStoreFactory.Create(ArtifactStoreOptions.For(report.Experiment!.Directory, context.Environment.Values));

@@ -15,7 +15,7 @@ internal static class RunPipeline
 {
     private static readonly TimeSpan PickUpTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<int> ExecuteAsync(CliContext context, ValidationReport report, ManifestModels models, int? concurrency, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(CliContext context, ValidationReport report, ManifestModels models, int? concurrency, bool localWorkers, CancellationToken cancellationToken)
     {
         var experiment = report.Experiment!;
         var console = context.Console;
@@ -37,6 +37,7 @@ internal static class RunPipeline
             options = options with { Router = options.Router with { Concurrency = n } };
         }
 
+        options = options with { RunWorkers = localWorkers };
         options.Router.Validate();
         var started = context.TimeProvider.GetTimestamp();
         await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, cancellationToken: cancellationToken);
@@ -53,7 +54,7 @@ internal static class RunPipeline
             console.MarkupLine($"Model(s): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source}), {models.RunsPerModel} run(s) per model");
         }
 
-        console.MarkupLine($"[dim]coordination: {Markup.Escape(host.RedisDescription)}; artifacts: {Markup.Escape(artifacts.FolderPath)}; agent loops: {options.Router.Concurrency}[/]");
+        console.MarkupLine($"[dim]coordination: {Markup.Escape(host.RedisDescription)}; artifacts: {Markup.Escape(artifacts.FolderPath)}; agent loops: {(localWorkers ? options.Router.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none here (discernus worker processes)")}[/]");
 
         await host.SubmitAsync(new RunRequest
         {
