@@ -13,9 +13,9 @@ internal interface IProgressView
 }
 
 /// <summary>Shared bookkeeping: which stages are done, how many tasks, elapsed and ETA.</summary>
-internal abstract class ProgressViewBase
+internal abstract class ProgressViewBase(TimeProvider time)
 {
-    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private readonly DateTimeOffset _started = time.GetUtcNow();
     private DateTimeOffset? _stageStarted;
     private string? _stage;
 
@@ -36,14 +36,14 @@ internal abstract class ProgressViewBase
             }
 
             _stage = state.Stage;
-            _stageStarted = DateTimeOffset.UtcNow;
+            _stageStarted = time.GetUtcNow();
         }
 
         Last = state;
         return changed;
     }
 
-    protected string Elapsed => $"{(DateTimeOffset.UtcNow - _started).TotalSeconds:F0} s";
+    protected string Elapsed => $"{(time.GetUtcNow() - _started).TotalSeconds:F0} s";
 
     protected string Eta()
     {
@@ -52,12 +52,12 @@ internal abstract class ProgressViewBase
             return "";
         }
 
-        var perTask = (DateTimeOffset.UtcNow - since).TotalSeconds / completed;
+        var perTask = (time.GetUtcNow() - since).TotalSeconds / completed;
         return $", ETA {(perTask * (total - completed)).ToString("F0", CultureInfo.InvariantCulture)} s";
     }
 }
 
-internal sealed class LiveProgressView(IAnsiConsole console) : ProgressViewBase, IProgressView
+internal sealed class LiveProgressView(IAnsiConsole console, TimeProvider time) : ProgressViewBase(time), IProgressView
 {
     private LiveDisplayContext? _live;
 
@@ -91,7 +91,7 @@ internal sealed class LiveProgressView(IAnsiConsole console) : ProgressViewBase,
 }
 
 /// <summary>For logs and pipes: one plain line per stage change and per tenth of a stage's tasks.</summary>
-internal sealed class PlainProgressView(IAnsiConsole console) : ProgressViewBase, IProgressView
+internal sealed class PlainProgressView(IAnsiConsole console, TimeProvider time) : ProgressViewBase(time), IProgressView
 {
     private int _lastReported = -1;
 

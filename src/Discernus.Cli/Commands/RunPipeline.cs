@@ -66,7 +66,7 @@ internal static class RunPipeline
             RequestedAt = RunSetup.Iso(context.TimeProvider.GetUtcNow()),
         }, CancellationToken.None);
 
-        var view = context.Interactive ? (IProgressView)new LiveProgressView(console) : new PlainProgressView(console);
+        var view = context.Interactive ? (IProgressView)new LiveProgressView(console, context.TimeProvider) : new PlainProgressView(console, context.TimeProvider);
         RunState? state;
         try
         {

@@ -71,7 +71,7 @@ internal abstract class BaseAgent<TContract>(AgentContext context) : IAgent
     protected Task<string> StoreJsonAsync<T>(T value, CancellationToken cancellationToken) =>
         Context.Store.PutAsync(DiscernusJson.Serialize(value), cancellationToken);
 
-    protected string Now() => Context.TimeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    protected string Now() => IsoTime.Format(Context.TimeProvider.GetUtcNow());
 
     private static string? TryTaskId(string json)
     {

@@ -17,6 +17,7 @@ internal sealed class RunRegistry(ModelSettings settings, ModelGatewayOptions ga
     private readonly ConcurrentDictionary<string, RegisteredRun> _runs = new(StringComparer.Ordinal);
     private readonly Lazy<ModelGateway> _unregistered = new(() => new ModelGateway(settings, gatewayOptions, null, cache, timeProvider));
     private readonly PriceTable _prices = PriceTable.LoadDefault();
+    private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _unregisteredClients = new(StringComparer.Ordinal);
 
     public void Register(RunLog log) =>
         _runs[log.Folder.RunId] = new RegisteredRun(log, new ModelGateway(settings, gatewayOptions, new RunLogInteractionSink(log), cache, timeProvider));
@@ -37,8 +38,6 @@ internal sealed class RunRegistry(ModelSettings settings, ModelGatewayOptions ga
         var clients = run?.Clients ?? _unregisteredClients;
         return clients.GetOrAdd(model, m => new Lazy<IChatClient>(() => gateway.CreateClient(m))).Value;
     }
-
-    private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _unregisteredClients = new(StringComparer.Ordinal);
 
     public decimal? CostOf(string model, long promptTokens, long completionTokens) =>
         ModelName.TryParse(model, out var name, out _) ? name.IsHosted ? _prices.CostOf(name, promptTokens, completionTokens) : 0m : null;
@@ -80,7 +79,7 @@ internal sealed class RunLogInteractionSink(RunLog log) : ILlmInteractionSink
     {
         log.Append("llm_interactions", new Dictionary<string, object?>
         {
-            ["timestamp"] = interaction.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["timestamp"] = IsoTime.Format(interaction.Timestamp),
             ["run_id"] = log.Folder.RunId,
             ["agent_name"] = "ModelGateway",
             ["stage"] = "model_call",

@@ -24,7 +24,7 @@ public sealed class RunLog(RunFolder folder, TimeProvider timeProvider)
     public void Write(string stage, string agentName, string level, string message, IReadOnlyDictionary<string, object?>? fields = null) =>
         Append(stage, new Dictionary<string, object?>
         {
-            ["timestamp"] = timeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["timestamp"] = IsoTime.Format(timeProvider.GetUtcNow()),
             ["run_id"] = folder.RunId,
             ["agent_name"] = agentName,
             ["stage"] = stage,

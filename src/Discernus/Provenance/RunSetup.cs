@@ -169,6 +169,5 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             $"experiment valid: {report.Experiment!.Corpus.Documents.Count} documents, {report.Experiment.Framework.Dimensions.Count} dimensions, {report.Warnings.Count()} warning(s)");
     }
 
-    internal static string Iso(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Iso(DateTimeOffset time) => IsoTime.Format(time);
 }
