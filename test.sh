@@ -15,6 +15,13 @@ trap cleanup EXIT
 for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 export DISCERNUS_TEST_REDIS_URL="redis://127.0.0.1:$port"
 
+# Formatting is part of the contract: a change that `dotnet format` would rewrite fails here, before the tests.
+if ! dotnet format whitespace "$here/Discernus.sln" --verify-no-changes; then
+  echo "test.sh: run 'dotnet format whitespace Discernus.sln' to fix the formatting above" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 log=$(mktemp)
 dotnet test "$here/Discernus.sln" -c Debug --nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -33,7 +33,7 @@ internal static class DiscernusCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = TimeSpan.FromSeconds(45) }, cancellationToken);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = TimeSpan.FromSeconds(45), EnableDefaultExceptionHandler = false }, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -42,7 +42,7 @@ internal static class DiscernusCli
         }
         catch (Exception ex) when (ex is Artifacts.ArtifactStoreConfigurationException or Artifacts.ArtifactCorruptedException or IOException
                                    or UnauthorizedAccessException or Coordination.CoordinationFaultException or Commands.RunAbortedException
-                                   or Models.ModelConfigurationException or ArgumentOutOfRangeException)
+                                   or Models.ModelConfigurationException or ArgumentOutOfRangeException or Orchestration.CoordinationUnavailableException)
         {
             context.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.Failure;

@@ -81,6 +81,16 @@ public sealed class DiscernusHost : IAsyncDisposable
         }
 
         _connections = await RedisConnections.ConnectAsync(factory, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _connections.Database.PingAsync().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException or TimeoutException)
+        {
+            throw new CoordinationUnavailableException(
+                $"cannot reach Redis at {RedisDescription}: {ex.GetType().Name}. Check DISCERNUS_REDIS_URL and that the server runs, or unset DISCERNUS_REDIS_URL to use the embedded server.");
+        }
+
         Keys = new RedisKeys(Options.KeyPrefix);
         States = new RunStateStore(_connections, Keys, Time);
         _tasks = RedisTaskQueue.ForTasks(_connections, Keys, new TaskQueueOptions { MaxAttempts = Options.Router.MaxAttempts }, Time, Logger);
