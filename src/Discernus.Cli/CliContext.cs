@@ -15,5 +15,6 @@ internal sealed class CliContext
 
     public ExperimentLimits Limits => ExperimentLimits.FromEnvironment(Environment.Values);
 
-    public ValidationReport ReadExperiment(string path) => new ExperimentReader(Limits).Read(path);
+    /// <summary>The VALIDATION stage as every command runs it (reader checks plus formulas and model names).</summary>
+    public ValidationReport ReadExperiment(string path) => Orchestration.ExperimentValidator.Validate(path, Limits);
 }

@@ -26,7 +26,7 @@ internal static class RunCommand
         var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers };
         command.SetAction(async (parse, ct) =>
         {
-            var report = ExperimentValidator.Validate(parse.GetValue(path)!, context.Limits, ct);
+            var report = context.ReadExperiment(parse.GetValue(path)!);
             if (!report.IsValid)
             {
                 FindingsPrinter.Print(context.Console, report);

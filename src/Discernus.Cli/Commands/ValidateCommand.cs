@@ -16,7 +16,7 @@ internal static class ValidateCommand
         var command = new Command("validate", "Check an experiment (files, YAML, framework, corpus) without calling any model") { path, format };
         command.SetAction((parse, _) =>
         {
-            var report = Orchestration.ExperimentValidator.Validate(parse.GetValue(path)!, context.Limits);
+            var report = context.ReadExperiment(parse.GetValue(path)!);
             if (parse.GetValue(format) == "json")
             {
                 context.Out.WriteLine(JsonSerializer.Serialize(ToJson(report), DiscernusJson.Indented));
