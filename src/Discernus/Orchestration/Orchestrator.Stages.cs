@@ -175,64 +175,78 @@ internal sealed partial class Orchestrator
         await using var completions = new RunCompletions(connections, keys, timeProvider: time, logger: logger);
         var pending = planned.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
         int succeeded = 0, failed = 0;
-        var lastProgress = time.GetUtcNow();
-        var lastOrphanCheck = lastProgress;
-        while (pending.Count > 0)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (await states.IsCancelRequestedAsync(runId, cancellationToken).ConfigureAwait(false))
+            var lastProgress = time.GetUtcNow();
+            var lastOrphanCheck = lastProgress;
+            while (pending.Count > 0)
             {
-                throw new OperationCanceledException("the run was cancelled");
-            }
-
-            var signal = await completions.WaitAsync(runId, options.CompletionWait, cancellationToken).ConfigureAwait(false);
-            var now = time.GetUtcNow();
-            if (signal is null)
-            {
-
-                if (now - lastOrphanCheck >= options.OrphanCheckInterval)
+                cancellationToken.ThrowIfCancellationRequested();
+                if (await states.IsCancelRequestedAsync(runId, cancellationToken).ConfigureAwait(false))
                 {
-                    lastOrphanCheck = now;
-                    var requeued = await orphans.RequeueOrphansAsync(cancellationToken).ConfigureAwait(false);
-                    if (requeued > 0)
+                    throw new OperationCanceledException("the run was cancelled");
+                }
+
+                var signal = await completions.WaitAsync(runId, options.CompletionWait, cancellationToken).ConfigureAwait(false);
+                var now = time.GetUtcNow();
+                if (signal is null)
+                {
+                    if (now - lastOrphanCheck >= options.OrphanCheckInterval)
                     {
-                        run.Log.Warning(stage, Agent, $"{requeued} task(s) of workers that stopped heartbeating were put back on the queue");
+                        lastOrphanCheck = now;
+                        var requeued = await orphans.RequeueOrphansAsync(cancellationToken).ConfigureAwait(false);
+                        if (requeued > 0)
+                        {
+                            run.Log.Warning(stage, Agent, $"{requeued} task(s) of workers that stopped heartbeating were put back on the queue");
+                        }
                     }
+
+                    if (now - lastProgress >= options.StallTimeout)
+                    {
+                        var queued = await tasks.GetLengthAsync(CancellationToken.None).ConfigureAwait(false);
+                        throw new RunFailedException(
+                            $"stage {StageNames.Title(stage)} made no progress for {options.StallTimeout.TotalSeconds:F0} s: {pending.Count} of {planned.Count} task(s) unfinished, {queued} waiting in the queue. " +
+                            (queued > 0 ? "No worker is taking tasks: start `discernus worker` against the same Redis, or run without DISCERNUS_REDIS_URL." : "Workers took the tasks but did not finish them: see the worker logs.") +
+                            " (stall timeout: DISCERNUS_STALL_TIMEOUT_SECONDS)");
+                    }
+
+                    continue;
                 }
 
-                if (now - lastProgress >= options.StallTimeout)
+                if (!pending.Remove(signal.TaskId, out var task))
                 {
-                    var queued = await tasks.GetLengthAsync(CancellationToken.None).ConfigureAwait(false);
-                    throw new RunFailedException(
-                        $"stage {StageNames.Title(stage)} made no progress for {options.StallTimeout.TotalSeconds:F0} s: {pending.Count} of {planned.Count} task(s) unfinished, {queued} waiting in the queue. " +
-                        (queued > 0 ? "No worker is taking tasks: start `discernus worker` against the same Redis, or run without DISCERNUS_REDIS_URL." : "Workers took the tasks but did not finish them: see the worker logs.") +
-                        " (stall timeout: DISCERNUS_STALL_TIMEOUT_SECONDS)");
+                    // A duplicate delivery (at-least-once) or a signal for an earlier stage: already accounted for.
+                    continue;
                 }
 
-                continue;
-            }
+                lastProgress = now;
+                if (signal.IsSucceeded && signal.ResultHash is not null)
+                {
+                    await onSuccess(task, signal).ConfigureAwait(false);
+                    succeeded++;
+                }
+                else
+                {
+                    failed++;
+                    var reason = signal.Error ?? "failed without a reason";
+                    run.Failures.Add(new ManifestFailure(task.TaskId, task.DocumentName, task.Model, reason));
+                    run.Log.Error(stage, Agent, $"{task.TaskId} failed: {reason}", new Dictionary<string, object?> { ["document_name"] = task.DocumentName, ["model"] = task.Model });
+                }
 
-            if (!pending.Remove(signal.TaskId, out var task))
-            {
-                // A duplicate delivery (at-least-once) or a signal for an earlier stage: already accounted for.
-                continue;
+                await states.SetCountsAsync(runId, planned.Count, succeeded + failed, failed, CancellationToken.None).ConfigureAwait(false);
             }
-
-            lastProgress = now;
-            if (signal.IsSucceeded && signal.ResultHash is not null)
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RunFailedException or CoordinationFaultException)
+        {
+            // The stage ends here: keep what it achieved in the manifest, then let the run record why.
+            await run.StageAsync(stage, s => s with
             {
-                await onSuccess(task, signal).ConfigureAwait(false);
-                succeeded++;
-            }
-            else
-            {
-                failed++;
-                var reason = signal.Error ?? "failed without a reason";
-                run.Failures.Add(new ManifestFailure(task.TaskId, task.DocumentName, task.Model, reason));
-                run.Log.Error(stage, Agent, $"{task.TaskId} failed: {reason}", new Dictionary<string, object?> { ["document_name"] = task.DocumentName, ["model"] = task.Model });
-            }
-
-            await states.SetCountsAsync(runId, planned.Count, succeeded + failed, failed, CancellationToken.None).ConfigureAwait(false);
+                FinishedAt = run.Now(),
+                DurationMs = (long)(time.GetUtcNow() - started).TotalMilliseconds,
+                TasksSucceeded = succeeded,
+                TasksFailed = failed,
+            }).ConfigureAwait(false);
+            throw;
         }
 
         var finished = time.GetUtcNow();
