@@ -54,6 +54,22 @@ internal static class RunPipeline
             console.MarkupLine($"Model(s): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source}), {models.RunsPerModel} run(s) per model");
         }
 
+        if (!models.OfflineBaseline)
+        {
+            var estimate = CostEstimator.Estimate(experiment, models.Names);
+            console.MarkupLine($"Estimated: ~{estimate.PromptTokens:N0} prompt and ~{estimate.CompletionTokens:N0} completion tokens" +
+                (estimate.Usd is { } usd ? $", about ${(usd < 1 ? usd.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) : usd.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))} (an estimate; the manifest records actual cost)" : ""));
+            if (estimate.UnpricedModels.Count > 0)
+            {
+                console.MarkupLine($"[yellow]Note:[/] no price is known for {Markup.Escape(string.Join(", ", estimate.UnpricedModels))}: its cost is not counted{(experiment.MaxCostUsd is { } b ? $" and budget.max_cost_usd (${b}) cannot be enforced for it" : "")}.");
+            }
+            else if (experiment.MaxCostUsd is { } budget && estimate.Usd > budget)
+            {
+                context.Error.WriteLine($"error: the estimated cost (${estimate.Usd:F2}) exceeds budget.max_cost_usd (${budget}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.");
+                return ExitCodes.Invalid;
+            }
+        }
+
         console.MarkupLine($"[dim]coordination: {Markup.Escape(host.RedisDescription)}; artifacts: {Markup.Escape(artifacts.FolderPath)}; agent loops: {(localWorkers ? options.Router.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none here (discernus worker processes)")}[/]");
 
         await host.SubmitAsync(new RunRequest
