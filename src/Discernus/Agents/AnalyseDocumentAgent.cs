@@ -23,11 +23,9 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
     protected override async Task<string> ExecuteAsync(AnalyseDocumentTask task, CancellationToken cancellationToken)
     {
         var variant = task.Params.AnalysisVariant ?? "default";
-        var frameworkText = await LoadTextAsync(task.FrameworkHash, "framework", cancellationToken).ConfigureAwait(false);
-        var framework = ExperimentReader.ParseFramework(frameworkText, "framework.md", variant, out var problems)
-            ?? throw new AgentFailureException($"the stored framework cannot be read: {string.Join("; ", problems.Select(p => p.Message))}");
+        var (frameworkText, framework) = await LoadParsedAsync(task.FrameworkHash, "framework", bytes => ParseFramework(bytes, variant), cancellationToken, variant).ConfigureAwait(false);
         var documentText = await LoadTextAsync(task.DocumentHash, "document", cancellationToken).ConfigureAwait(false);
-        var prompt = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "prompt", cancellationToken).ConfigureAwait(false));
+        var prompt = await LoadParsedAsync(task.PromptHash, "prompt", PromptTemplate.Parse, cancellationToken).ConfigureAwait(false);
 
         var dimensionNames = string.Join(", ", framework.Dimensions.Select(d => d.Name));
         var values = new Dictionary<string, string>
@@ -142,6 +140,16 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
         };
         return await StoreJsonAsync(result, cancellationToken).ConfigureAwait(false);
     }
+
+    private static ParsedFramework ParseFramework(byte[] bytes, string variant)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        var framework = ExperimentReader.ParseFramework(text, "framework.md", variant, out var problems)
+            ?? throw new AgentFailureException($"the stored framework cannot be read: {string.Join("; ", problems.Select(p => p.Message))}");
+        return new ParsedFramework(text, framework);
+    }
+
+    private sealed record ParsedFramework(string Text, Framework Framework);
 
     private static Dictionary<string, string> ReadMetadata(AnalysisParams parameters)
     {

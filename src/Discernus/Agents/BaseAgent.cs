@@ -11,6 +11,9 @@ namespace Discernus.Agents;
 internal abstract class BaseAgent<TContract>(AgentContext context) : IAgent
     where TContract : class, ITaskContract
 {
+    private const int ParsedCacheLimit = 64;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _parsed = new(StringComparer.Ordinal);
+
     protected AgentContext Context { get; } = context;
 
     public string TaskType => TContract.ContractTaskType;
@@ -59,6 +62,29 @@ internal abstract class BaseAgent<TContract>(AgentContext context) : IAgent
         {
             log.Write(Stage, Name, level, message, fields);
         }
+    }
+
+    /// <summary>
+    /// Loads and parses an artifact once per agent: content addressing makes the parsed form valid for as long as the
+    /// hash (the framework and the prompt are the same for every task of a run).
+    /// </summary>
+    protected async Task<T> LoadParsedAsync<T>(string hash, string what, Func<byte[], T> parse, CancellationToken cancellationToken, string? variant = null)
+        where T : class
+    {
+        var key = $"{typeof(T).FullName}:{hash}:{variant}";
+        if (_parsed.TryGetValue(key, out var cached))
+        {
+            return (T)cached;
+        }
+
+        var value = parse(await LoadAsync(hash, what, cancellationToken).ConfigureAwait(false));
+        if (_parsed.Count >= ParsedCacheLimit)
+        {
+            _parsed.Clear();
+        }
+
+        _parsed[key] = value;
+        return value;
     }
 
     protected async Task<byte[]> LoadAsync(string hash, string what, CancellationToken cancellationToken) =>
