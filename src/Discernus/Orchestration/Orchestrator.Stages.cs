@@ -8,6 +8,8 @@ namespace Discernus.Orchestration;
 
 internal sealed partial class Orchestrator
 {
+    private static readonly TimeSpan ManifestProgressInterval = TimeSpan.FromSeconds(2);
+
     private sealed record PlannedTask(string TaskId, string Json, string? DocumentName, string? Model);
 
     private async Task<List<string>> BatchAnalysisAsync(RunContext run, CancellationToken cancellationToken)
@@ -179,6 +181,7 @@ internal sealed partial class Orchestrator
         {
             var lastProgress = time.GetUtcNow();
             var lastOrphanCheck = lastProgress;
+            var lastManifestUpdate = lastProgress;
             while (pending.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -234,6 +237,13 @@ internal sealed partial class Orchestrator
                 }
 
                 await states.SetCountsAsync(runId, planned.Count, succeeded + failed, failed, CancellationToken.None).ConfigureAwait(false);
+                if (now - lastManifestUpdate >= ManifestProgressInterval)
+                {
+                    // `discernus status` on the folder shows progress even when Redis is not reachable from there.
+                    lastManifestUpdate = now;
+                    var (ok, bad) = (succeeded, failed);
+                    await run.StageAsync(stage, s => s with { TasksSucceeded = ok, TasksFailed = bad }).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or RunFailedException or CoordinationFaultException)
