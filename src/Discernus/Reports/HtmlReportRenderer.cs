@@ -13,7 +13,8 @@ internal static class HtmlReportRenderer
     {
         var body = Markdown.ToHtml(markdown, Pipeline);
         var chart = ReportCharts.DimensionMeansSvg(statistics);
-        var chartSection = chart is null ? string.Empty : $"<figure class=\"chart\">{chart}<figcaption>Mean score per dimension (error bars: ±1 sd)</figcaption></figure>";
+        var figure = chart is null ? string.Empty : $"<figure class=\"chart\">{chart}<figcaption>Mean score per dimension (error bars: ±1 sd)</figcaption></figure>";
+        body = body.Replace(MarkdownReportBuilder.ChartMarker, figure, StringComparison.Ordinal);
         return $$"""
             <!DOCTYPE html>
             <html lang="en">
@@ -33,7 +34,6 @@ internal static class HtmlReportRenderer
             </style>
             </head>
             <body>
-            {{chartSection}}
             {{body}}
             </body>
             </html>

@@ -11,6 +11,9 @@ namespace Discernus.Reports;
 /// </summary>
 internal static class MarkdownReportBuilder
 {
+    /// <summary>Where the HTML rendering puts the chart; an HTML comment, so the Markdown shows nothing.</summary>
+    public const string ChartMarker = "<!-- chart: dimension means -->";
+
     public static string Build(ReportInputs inputs)
     {
         var m = inputs.Manifest;
@@ -121,6 +124,7 @@ internal static class MarkdownReportBuilder
     {
         var s = inputs.Statistics;
         md.AppendLine($"## {inputs.Texts.DetailedFindings}").AppendLine();
+        md.AppendLine(ChartMarker).AppendLine();
         md.AppendLine("| dimension | n | mean | sd | min | median | max | mean salience | mean confidence |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var d in s.Dimensions)

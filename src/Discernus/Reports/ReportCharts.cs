@@ -14,23 +14,23 @@ internal static class ReportCharts
             return null;
         }
 
+        // Horizontal bars: dimension names are long, and on the left axis they never collide or get cut.
         var plot = new Plot();
         var bars = dimensions.Select((d, i) => new Bar
         {
-            Position = i,
+            Position = dimensions.Count - 1 - i,
             Value = d.Score.Mean!.Value,
             Error = d.Score.Sd ?? 0,
             FillColor = Colors.SteelBlue,
         }).ToArray();
-        plot.Add.Bars(bars);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            Enumerable.Range(0, dimensions.Count).Select(i => (double)i).ToArray(),
+        var barPlot = plot.Add.Bars(bars);
+        barPlot.Horizontal = true;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, dimensions.Count).Select(i => (double)(dimensions.Count - 1 - i)).ToArray(),
             dimensions.Select(d => d.Name.Replace('_', ' ')).ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = dimensions.Count > 4 ? 30 : 0;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = dimensions.Count > 4 ? Alignment.MiddleLeft : Alignment.UpperCenter;
-        plot.Axes.SetLimitsY(0, 1);
-        plot.YLabel("mean score (0–1)");
-        plot.Axes.Margins(bottom: 0);
-        return plot.GetSvgXml(720, 380);
+        plot.Axes.SetLimitsX(0, 1);
+        plot.XLabel("mean score (0–1)");
+        var height = 90 + (40 * dimensions.Count);
+        return plot.GetSvgXml(720, height);
     }
 }
