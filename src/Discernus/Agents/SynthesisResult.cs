@@ -7,6 +7,8 @@ internal sealed record SynthesisResult
 {
     public required string StatisticsHash { get; init; }
     public required string SynthesisTextHash { get; init; }
+    /// <summary>Per-document scores as CSV (one row per document × model × run).</summary>
+    public string? ScoresCsvHash { get; init; }
     public required string Model { get; init; }
     public required TokenUsage TokensUsed { get; init; }
     public decimal? CostUsd { get; init; }

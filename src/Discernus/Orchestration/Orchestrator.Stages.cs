@@ -111,7 +111,14 @@ internal sealed partial class Orchestrator
             var statistics = await store.GetAsync(result.StatisticsHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the statistics are not in the artifact store");
             var synthesisPath = await run.WriteOutputAsync($"results/synthesis/{result.SynthesisTextHash}.md", text, "synthesis", cancellationToken).ConfigureAwait(false);
             var statisticsPath = await run.WriteOutputAsync("results/synthesis/statistics.json", statistics, "statistics", cancellationToken).ConfigureAwait(false);
-            run.Outputs = run.Outputs with { Synthesis = synthesisPath, Statistics = statisticsPath };
+            string? scoresPath = null;
+            if (result.ScoresCsvHash is { } scoresHash)
+            {
+                var scores = await store.GetAsync(scoresHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the scores table is not in the artifact store");
+                scoresPath = await run.WriteOutputAsync("results/synthesis/scores.csv", scores, "scores_table", cancellationToken).ConfigureAwait(false);
+            }
+
+            run.Outputs = run.Outputs with { Synthesis = synthesisPath, Statistics = statisticsPath, ScoresCsv = scoresPath };
         }, cancellationToken).ConfigureAwait(false);
 
         return result ?? throw new RunFailedException($"synthesis failed: {run.Failures.LastOrDefault()?.Reason ?? "no result"}");

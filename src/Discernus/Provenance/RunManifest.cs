@@ -94,6 +94,7 @@ public sealed record ManifestOutputs
 {
     public IReadOnlyList<string> AnalysisResults { get; init; } = [];
     public string? Statistics { get; init; }
+    public string? ScoresCsv { get; init; }
     public string? Synthesis { get; init; }
     public string? ReportMarkdown { get; init; }
     public string? ReportHtml { get; init; }
