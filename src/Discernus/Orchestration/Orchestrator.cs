@@ -96,6 +96,8 @@ internal sealed partial class Orchestrator(
         }, CancellationToken.None).ConfigureAwait(false);
 
         // VALIDATION: nothing is written to disk when it fails.
+        var validationStarted = time.GetUtcNow();
+        var validationTimer = time.GetTimestamp();
         var report = ExperimentValidator.Validate(request.ExperimentPath, limits, cancellationToken);
         var models = report.Experiment is { } exp ? ResolveModels(request, exp) : null;
         var problems = report.IsValid
@@ -121,6 +123,8 @@ internal sealed partial class Orchestrator(
                 Models = models!,
                 SoftwareVersion = PromptLibrary.SoftwareVersion,
                 RunId = runId,
+                ValidationStartedAt = validationStarted,
+                ValidationDuration = time.GetElapsedTime(validationTimer),
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException)

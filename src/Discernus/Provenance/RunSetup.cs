@@ -132,7 +132,15 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
 
         var stages = StageNames.InOrder.Select(s => new ManifestStage { Name = s, Status = RunStatus.Pending }).ToList();
         var now = timeProvider.GetUtcNow();
-        stages[0] = stages[0] with { Status = RunStatus.Completed, FinishedAt = Iso(now) };
+        stages[0] = request.ValidationStartedAt is { } validated
+            ? stages[0] with
+            {
+                Status = RunStatus.Completed,
+                StartedAt = Iso(validated),
+                FinishedAt = Iso(validated + (request.ValidationDuration ?? TimeSpan.Zero)),
+                DurationMs = (long)(request.ValidationDuration ?? TimeSpan.Zero).TotalMilliseconds,
+            }
+            : stages[0] with { Status = RunStatus.Completed, FinishedAt = Iso(started) };
         stages[1] = stages[1] with { Status = RunStatus.Completed, StartedAt = Iso(started), FinishedAt = Iso(now), DurationMs = (long)(now - started).TotalMilliseconds };
 
         return folder.ReadManifest() with

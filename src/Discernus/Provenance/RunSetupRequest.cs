@@ -10,4 +10,7 @@ public sealed record RunSetupRequest
     public required string SoftwareVersion { get; init; }
     /// <summary>The run id chosen by whoever submitted the run; null lets run setup choose one.</summary>
     public string? RunId { get; init; }
+    /// <summary>When validation started and how long it took, for the manifest's VALIDATION stage.</summary>
+    public DateTimeOffset? ValidationStartedAt { get; init; }
+    public TimeSpan? ValidationDuration { get; init; }
 }
