@@ -9,11 +9,11 @@ namespace Discernus.Tests.Orchestration;
 public sealed class EmbeddedGarnetLoadTests
 {
     [Fact]
-    public async Task Nano_Completes_With128AgentLoops_OnEmbeddedGarnet()
+    public async Task Nano_Completes_With256AgentLoops_OnEmbeddedGarnet()
     {
         using var sandbox = PipelineSandbox.Of("nano");
 
-        var run = await sandbox.RunAsync("--concurrency", "128");
+        var run = await sandbox.RunAsync("--concurrency", "256");
 
         await RunFolderChecks.AssertCompletedRunAsync(run, "nano");
         Assert.DoesNotContain("RedisTimeoutException", run.Output);

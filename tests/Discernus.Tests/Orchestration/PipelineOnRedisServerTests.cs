@@ -101,6 +101,21 @@ public sealed class PipelineOnRedisServerTests(RedisServerFixture redis) : IClas
         Assert.Equal("not a list", (string?)await redis.Connections.Database.StringGetAsync(key));
     }
 
+    [Fact]
+    public async Task CoordinationFault_IsReportedAsAFailedRun_NotAsAnUnhandledException()
+    {
+        // ARCHITECTURE: a key of the wrong type is reported "instead of the system crashing on it".
+        var prefix = NewPrefix("crash");
+        await redis.Connections.Database.StringSetAsync($"{prefix}tasks", "not a list");
+        using var sandbox = PipelineSandbox.Of("nano", RedisEnvironment(prefix));
+
+        var run = await sandbox.RunAsync();
+
+        Assert.True(run.ExitCode == 4, $"exit {run.ExitCode}, expected 4 (run failed)\n{run.Output}");
+        Assert.DoesNotContain("Unhandled exception", run.Output);
+        Assert.DoesNotContain("   at Discernus.", run.Output);
+    }
+
     /// <summary>Both runs are complete and verifiable, and each folder holds exactly its own documents' results.</summary>
     private static async Task AssertOnlyOwnResultsAsync(string firstFolder, string firstExperiment, string firstName, string secondFolder, string secondExperiment, string secondName)
     {
