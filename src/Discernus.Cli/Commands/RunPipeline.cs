@@ -88,6 +88,16 @@ internal static class RunPipeline
         {
             state = await view.RunAsync(ct => WatchAsync(host, runId, view, context.TimeProvider, ct), cancellationToken);
         }
+        catch (RunAbortedException ex)
+        {
+            // A coordination fault or a missing Orchestrator: say why once, then show what the run folder recorded.
+            context.Error.WriteLine($"error: {ex.Message}");
+            await host.RequestCancelAsync(runId);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            state = await WaitForEndAsync(host, runId, context.TimeProvider, grace.Token);
+            var code = Summarize(context, runFolder, state, context.TimeProvider.GetElapsedTime(started));
+            return code == ExitCodes.Success ? ExitCodes.RunFailed : code;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             console.MarkupLine("[yellow]Cancelling[/]: finishing the tasks in hand and marking the run cancelled...");

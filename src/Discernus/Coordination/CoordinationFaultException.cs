@@ -32,6 +32,6 @@ internal sealed class CoordinationFaultException : Exception
         new(key, RedisTypeNames.Of(expected), RedisTypeNames.Of(actual), innerException);
 
     public static string WrongTypeMessage(string key, string expectedType, string actualType) =>
-        $"Coordination fault: Redis key '{key}' holds a {actualType} but Discernus expects a {expectedType} there. "
+        $"Coordination fault: Redis key '{key}' has the wrong type: it holds a {actualType} but Discernus expects a {expectedType} there. "
         + $"Fix: delete it with `DEL {key}` or choose another prefix with {RedisKeys.PrefixEnvironmentVariable}.";
 }

@@ -108,6 +108,14 @@ public sealed class DiscernusHost : IAsyncDisposable
 
         if (Options.RunWorkers)
         {
+            if (_garnet is not null)
+            {
+                // Embedded Garnet holds a thread-pool thread for every blocked BLMOVE; without enough threads the agent
+                // loops starve the process into Redis timeouts. A process-wide setting, made by the composition root.
+                ThreadPool.GetMinThreads(out var workers, out var io);
+                ThreadPool.SetMinThreads(Math.Max(workers, (Options.Router.Concurrency * 2) + 32), io);
+            }
+
             var context = new AgentContext { Store = store, Runs = _registry, TimeProvider = Time };
             IAgent[] agents = [new AnalyseDocumentAgent(context), new SynthesisAgent(context), new ReportAgent(context)];
             var router = new Router(_tasks, _connections, Keys, States, agents, Options.Router, Time, Logger);
@@ -131,7 +139,7 @@ public sealed class DiscernusHost : IAsyncDisposable
     internal Task RequestCancelAsync(string runId) => States.RequestCancelAsync(runId, CancellationToken.None);
 
     /// <summary>A background loop that died (e.g. a coordination fault) surfaces here instead of going unnoticed.</summary>
-    internal Exception? LoopFailure => _loops.FirstOrDefault(l => l.IsFaulted)?.Exception?.GetBaseException();
+    internal Exception? LoopFailure => _loops.FirstOrDefault(l => l.IsFaulted)?.Exception?.Flatten().InnerExceptions.FirstOrDefault();
 
     public async ValueTask DisposeAsync()
     {

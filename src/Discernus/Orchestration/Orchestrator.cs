@@ -86,6 +86,13 @@ internal sealed partial class Orchestrator(
     public async Task<RunOutcome> ExecuteAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var runId = request.RunId;
+        if (File.Exists(Path.Combine(request.RunFolder, RunFolder.ManifestFileName)))
+        {
+            // At-least-once delivery handed us a run that is (or was) already executing: it is not ours to touch.
+            logger.LogWarning("run request {RunId} delivered again; its run folder exists, so it is ignored", runId);
+            return new RunOutcome(runId, RunStatus.Failed, request.RunFolder, "duplicate run request ignored", null, null);
+        }
+
         await states.SetAsync(runId, new Dictionary<string, string>
         {
             [RunStateFields.Status] = RunStatus.Running,
@@ -180,11 +187,13 @@ internal sealed partial class Orchestrator(
     private async Task FinalizeAsync(RunContext run, string status, string? error)
     {
         var now = time.GetUtcNow();
-        // Everything the run wrote is listed with its hash; logs are complete at this point (no task is in flight).
+        // After a cancel or a failure, tasks already started may still finish and log: sealing sends their lines to
+        // logs/after_finalize.jsonl, so the logs hashed here stay as they are and verify keeps passing.
+        run.Log.Seal();
         var logFiles = new List<ManifestFile>();
         if (Directory.Exists(run.Folder.LogsDirectory))
         {
-            foreach (var file in Directory.EnumerateFiles(run.Folder.LogsDirectory, "*.jsonl").Order(StringComparer.Ordinal))
+            foreach (var file in Directory.EnumerateFiles(run.Folder.LogsDirectory, "*.jsonl").Where(f => Path.GetFileName(f) != RunLog.AfterFinalizeFile + ".jsonl").Order(StringComparer.Ordinal))
             {
                 logFiles.Add(new ManifestFile(run.Folder.Relative(file), await Hashing.Sha256FileAsync(file).ConfigureAwait(false), "log"));
             }

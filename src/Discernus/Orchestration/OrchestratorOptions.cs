@@ -14,5 +14,6 @@ public sealed record OrchestratorOptions
     /// <summary>How long run state stays in Redis after a run ends (for <c>discernus status</c>).</summary>
     public TimeSpan FinishedStateTtl { get; init; } = TimeSpan.FromDays(7);
 
-    public string OrchestratorId { get; init; } = $"orchestrator-{Environment.MachineName}-{Environment.ProcessId}";
+    /// <summary>Unique per host instance: two hosts in one process (or a restarted process) never share a processing list.</summary>
+    public string OrchestratorId { get; init; } = $"orchestrator-{HostIdentity.New()}";
 }

@@ -11,7 +11,8 @@ public sealed record RouterOptions
     /// <summary>Claims of one task before it goes to the dead list (crashes and transient errors only).</summary>
     public int MaxAttempts { get; init; } = 3;
 
-    public string WorkerIdPrefix { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+    /// <summary>Unique per host instance; a dead instance's claims come back through heartbeat expiry, not by id reuse.</summary>
+    public string WorkerIdPrefix { get; init; } = HostIdentity.New();
 
     public void Validate()
     {

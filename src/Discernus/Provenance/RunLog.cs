@@ -8,7 +8,11 @@ namespace Discernus.Provenance;
 /// </summary>
 public sealed class RunLog(RunFolder folder, TimeProvider timeProvider)
 {
+    /// <summary>Where lines go once the manifest has hashed the logs; not listed in the manifest, so never "changed".</summary>
+    public const string AfterFinalizeFile = "after_finalize";
+
     private readonly Lock _gate = new();
+    private bool _sealed;
 
     public RunFolder Folder => folder;
 
@@ -32,6 +36,15 @@ public sealed class RunLog(RunFolder folder, TimeProvider timeProvider)
             ["message"] = message,
         }.Concat(fields ?? new Dictionary<string, object?>()).ToDictionary());
 
+    /// <summary>From now on every line goes to <see cref="AfterFinalizeFile"/>; the other files no longer change.</summary>
+    public void Seal()
+    {
+        lock (_gate)
+        {
+            _sealed = true;
+        }
+    }
+
     /// <summary>Appends one JSON object as a line to <c>logs/&lt;file&gt;.jsonl</c>.</summary>
     public void Append(string file, IReadOnlyDictionary<string, object?> line)
     {
@@ -39,7 +52,7 @@ public sealed class RunLog(RunFolder folder, TimeProvider timeProvider)
         lock (_gate)
         {
             Directory.CreateDirectory(folder.LogsDirectory);
-            File.AppendAllText(Path.Combine(folder.LogsDirectory, file + ".jsonl"), json + "\n");
+            File.AppendAllText(Path.Combine(folder.LogsDirectory, (_sealed ? AfterFinalizeFile : file) + ".jsonl"), json + "\n");
         }
     }
 }

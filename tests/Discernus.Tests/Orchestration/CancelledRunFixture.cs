@@ -30,7 +30,8 @@ public sealed class CancelledRunFixture : IAsyncLifetime
         _server = FakeModelServer.Start();
         _server.Handler = request => (ScriptedAnalysisAnswers.IsSynthesis(request)
             ? FakeModelServerResponse.Answer("A synthesis that should never be asked for.")
-            : FakeModelServerResponse.Answer(ScriptedAnalysisAnswers.Answer(ScriptedAnalysisAnswers.Dimensions(request)))) with { Latency = Latency };
+            : FakeModelServerResponse.Answer(ScriptedAnalysisAnswers.Answer(ScriptedAnalysisAnswers.Dimensions(request)))) with
+        { Latency = Latency };
         _sandbox = PipelineSandbox.Of("political_rhetoric", new Dictionary<string, string?>
         {
             ["DISCERNUS_OPENAI_COMPATIBLE_BASE_URL"] = _server.OpenAIBaseUrl.ToString(),
