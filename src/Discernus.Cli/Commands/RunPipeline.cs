@@ -107,7 +107,13 @@ internal static class RunPipeline
         }
 
         var elapsed = context.TimeProvider.GetElapsedTime(started);
-        return Summarize(context, runFolder, state, elapsed);
+        var exitCode = Summarize(context, runFolder, state, elapsed);
+        if (host.ForeignRuns(runId) is { Count: > 0 } foreign)
+        {
+            console.MarkupLine($"[dim]This process's Orchestrator also took {foreign.Count} run(s) submitted elsewhere on this Redis ({Markup.Escape(string.Join(", ", foreign))}); it finishes them before exiting.[/]");
+        }
+
+        return exitCode;
     }
 
     private static async Task<RunState?> WatchAsync(DiscernusHost host, string runId, IProgressView view, TimeProvider time, CancellationToken cancellationToken)
@@ -125,6 +131,14 @@ internal static class RunPipeline
             if (state is not null)
             {
                 view.Update(state);
+                if (state.Status == RunStatus.Running && state.UpdatedAt is { } updated
+                    && DateTimeOffset.TryParse(updated, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+                    && time.GetUtcNow() - at > host.Options.Orchestrator.StallTimeout + TimeSpan.FromSeconds(60))
+                {
+                    // The Orchestrator fails a stalled stage itself; silence beyond that means it is gone.
+                    throw new RunAbortedException($"the Orchestrator executing run {runId} stopped updating it at {updated}; it has probably exited");
+                }
+
                 if (state.Status is { } status && RunStatus.IsFinal(status))
                 {
                     return state;

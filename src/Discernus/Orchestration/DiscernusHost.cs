@@ -136,6 +136,9 @@ public sealed class DiscernusHost : IAsyncDisposable
 
     internal Task<RunState?> GetStateAsync(string runId, CancellationToken cancellationToken = default) => States.GetAsync(runId, cancellationToken);
 
+    /// <summary>Runs of other submitters that this host's Orchestrator is executing; the host waits for them on dispose.</summary>
+    internal IReadOnlyCollection<string> ForeignRuns(string ownRunId) => Orchestrator?.ActiveRuns.Where(r => r != ownRunId).ToList() ?? [];
+
     internal Task RequestCancelAsync(string runId) => States.RequestCancelAsync(runId, CancellationToken.None);
 
     /// <summary>A background loop that died (e.g. a coordination fault) surfaces here instead of going unnoticed.</summary>
@@ -146,7 +149,8 @@ public sealed class DiscernusHost : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            // Runs this host took from the shared queue end on their own (each stage is bounded by the stall timeout).
+            await Task.WhenAll(_loops).WaitAsync(Options.Orchestrator.StallTimeout + TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or CoordinationFaultException or AggregateException)
         {

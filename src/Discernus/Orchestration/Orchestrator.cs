@@ -30,6 +30,10 @@ internal sealed partial class Orchestrator(
     ILogger logger)
 {
     private const string Agent = nameof(Orchestrator);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
+
+    /// <summary>Runs this Orchestrator is executing now (any `discernus run` on the same Redis may have submitted them).</summary>
+    public IReadOnlyCollection<string> ActiveRuns => _active.Keys.ToList();
 
     /// <summary>Takes run requests from <c>orchestrator.tasks</c> until stopped; runs already taken are finished.</summary>
     public async Task RunLoopAsync(CancellationToken stoppingToken, CancellationToken abortToken)
@@ -72,6 +76,7 @@ internal sealed partial class Orchestrator(
             }
 
             await claimed.AckWithoutSignalAsync(CancellationToken.None).ConfigureAwait(false);
+            _active[request.RunId] = 0;
             try
             {
                 await ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
@@ -79,6 +84,10 @@ internal sealed partial class Orchestrator(
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 logger.LogError("run {RunId} ended with an unexpected error: {Message}", request.RunId, ex.Message);
+            }
+            finally
+            {
+                _active.TryRemove(request.RunId, out _);
             }
         }
     }
