@@ -26,6 +26,8 @@ internal sealed class LexiconChatClient : IChatClient
     // Relaxed escaping keeps quotes readable (’ rather than \u2019); the answer is JSON, never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly LexiconTexts _texts;
+    // Marker patterns are the same for every document of a framework: build each regex once per client.
+    private readonly MarkerPatternCache _patterns = new();
     private readonly ChatClientMetadata _metadata = new("lexicon", null, ModelId);
 
     public LexiconChatClient()
@@ -110,7 +112,7 @@ internal sealed class LexiconChatClient : IChatClient
     {
         var document = LexiconScorer.Prepare(documentText);
         var scores = framework.Dimensions
-            .Select(d => LexiconScorer.Score(d, document, _texts.Analysis.NotScorableReason.Trim()))
+            .Select(d => LexiconScorer.Score(d, document, _texts.Analysis.NotScorableReason.Trim(), _patterns))
             .ToList();
 
         using var buffer = new MemoryStream();

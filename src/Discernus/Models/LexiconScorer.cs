@@ -62,16 +62,17 @@ internal static class LexiconScorer
         return new LexiconDocument(text, CountWords(text), starts, ends);
     }
 
-    public static LexiconScore Score(Dimension dimension, LexiconDocument document, string notScorableReason)
+    public static LexiconScore Score(Dimension dimension, LexiconDocument document, string notScorableReason, MarkerPatternCache? cache = null)
     {
         var documentText = document.Text;
-        var positive = CompileMarkers(dimension.PositiveMarkers);
+        cache ??= new MarkerPatternCache();
+        var positive = CompileMarkers(dimension.PositiveMarkers, cache);
         if (positive.Count == 0)
         {
             return new LexiconScore(dimension.Name, null, null, null, [], 0, 0, 0, 0, notScorableReason);
         }
 
-        var negative = CompileMarkers(dimension.NegativeMarkers);
+        var negative = CompileMarkers(dimension.NegativeMarkers, cache);
         var positiveFound = positive.Select(m => m.Matches(documentText).ToList()).ToList();
         var negativeFound = negative.Select(m => m.Matches(documentText).ToList()).ToList();
         var positiveMatches = positiveFound.Select(list => list.Where(m => !InsideLonger(m, negativeFound)).ToList()).ToList();
@@ -110,7 +111,7 @@ internal static class LexiconScorer
 
     private static double Clean(double value) => Math.Round(Math.Clamp(value, 0, 1), 4, MidpointRounding.AwayFromZero);
 
-    private static List<Regex> CompileMarkers(IReadOnlyList<string> markers)
+    private static List<Regex> CompileMarkers(IReadOnlyList<string> markers, MarkerPatternCache cache)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var compiled = new List<Regex>();
@@ -122,10 +123,9 @@ internal static class LexiconScorer
                 continue;
             }
 
-            compiled.Add(new Regex(
+            compiled.Add(cache.Get(
                 @"(?<![\p{L}\p{N}_])" + string.Join(@"\s+", words.Select(MarkerWordPattern)) + @"(?![\p{L}\p{N}_])",
-                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
-                MatchTimeout));
+                pattern => new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout)));
         }
 
         return compiled;

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Discernus.Experiments;
+using Discernus.Models;
+using Microsoft.Extensions.AI;
+
+// Micro-benchmarks of the per-document work of the offline pipeline, in-process, no Redis:
+// lexicon scoring, answer validation and evidence verification on the political_rhetoric example.
+// Usage: dotnet run -c Release --project bench/Discernus.Bench [-- <iterations>]
+var iterations = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200;
+var root = FindRoot();
+var report = new ExperimentReader().Read(Path.Combine(root, "projects", "political_rhetoric"));
+var experiment = report.Experiment ?? throw new InvalidOperationException("the example experiment is not valid");
+var framework = experiment.Framework;
+var documents = experiment.Corpus.Documents.Select(d => File.ReadAllText(d.FullPath)).ToList();
+var lexicon = new LexiconChatClient();
+var messages = new List<ChatMessage> { new(ChatRole.User, "analyse") };
+
+async Task<string> AnalyseAsync(string text)
+{
+    var options = new ChatOptions
+    {
+        AdditionalProperties = new AdditionalPropertiesDictionary
+        {
+            [LexiconInputs.Task] = LexiconInputs.AnalysisTask,
+            [LexiconInputs.Framework] = framework,
+            [LexiconInputs.DocumentText] = text,
+        },
+    };
+    return (await lexicon.GetResponseAsync(messages, options)).Text;
+}
+
+// Warm up the JIT and regex caches.
+foreach (var text in documents)
+{
+    await AnalyseAsync(text);
+}
+
+var words = documents.Sum(LexiconScorer.CountWords) / documents.Count;
+var analysis = Stopwatch.StartNew();
+var answers = new List<string>();
+for (var i = 0; i < iterations; i++)
+{
+    answers.Add(await AnalyseAsync(documents[i % documents.Count]));
+}
+
+analysis.Stop();
+var validation = Stopwatch.StartNew();
+var quotes = 0;
+for (var i = 0; i < answers.Count; i++)
+{
+    var result = AnalysisAnswerValidator.Validate(answers[i], framework, allowNotScorable: true);
+    foreach (var quote in result.Analysis!.Dimensions.SelectMany(d => d.Evidence))
+    {
+        quotes++;
+        EvidenceVerifier.IsVerified(quote, documents[i % documents.Count]);
+    }
+}
+
+validation.Stop();
+Console.WriteLine($"| lexicon analysis ({framework.Dimensions.Count} dimensions, {framework.Dimensions.Sum(d => d.PositiveMarkers.Count + d.NegativeMarkers.Count)} markers, ~{words} words/document) | {analysis.Elapsed.TotalMilliseconds / iterations:F2} ms/document |");
+Console.WriteLine($"| answer validation + evidence verification ({quotes / Math.Max(1, iterations)} quotes/document) | {validation.Elapsed.TotalMilliseconds / iterations:F2} ms/document |");
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Discernus.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new DirectoryNotFoundException("run from inside the repository");
+}
