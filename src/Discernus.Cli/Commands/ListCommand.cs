@@ -69,8 +69,9 @@ internal static class ListCommand
 
         try
         {
-            var manifest = RunFolder.ReadManifest(Path.Combine(runs[^1], RunFolder.ManifestFileName));
-            return (runs.Count, $"{manifest.RunId} {manifest.Status}");
+            var path = Path.Combine(runs[^1], RunFolder.ManifestFileName);
+            var manifest = RunFolder.ReadManifest(path);
+            return (runs.Count, $"{manifest.RunId} {RunLiveness.Describe(path, manifest.Status, TimeProvider.System)}");
         }
         catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
         {

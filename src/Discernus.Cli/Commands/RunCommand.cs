@@ -14,14 +14,7 @@ internal static class RunCommand
         var path = new Argument<string>("experiment") { Description = "Path of the experiment folder" };
         var model = new Option<string?>("--model", "-m") { Description = "Model to use (lexicon, openai/<m>, anthropic/<m>, gemini/<m>, ollama/<m>, openrouter/<m>, openai-compatible/<m>)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and set up the run folder only; no model is called" };
-        var concurrency = new Option<int?>("--concurrency", "-c") { Description = "Tasks processed at once by the in-process workers" };
-        concurrency.Validators.Add(result =>
-        {
-            if (result.GetValue(concurrency) is < 1 or > 256)
-            {
-                result.AddError("--concurrency must be between 1 and 256");
-            }
-        });
+        var concurrency = ConcurrencyOption.Create("Tasks processed at once by the in-process workers (1-256, default 8)");
         var noLocalWorkers = new Option<bool>("--no-local-workers") { Description = "Leave all agent tasks to `discernus worker` processes (needs DISCERNUS_REDIS_URL)" };
         var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers };
         command.SetAction(async (parse, ct) =>
@@ -43,6 +36,13 @@ internal static class RunCommand
                 }
 
                 return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct);
+            }
+
+            var badNames = models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList();
+            if (badNames.Count > 0)
+            {
+                badNames.ForEach(p => context.Error.WriteLine($"error: {p}"));
+                return ExitCodes.Invalid;
             }
 
             var store = ArtifactStoreFactory.Create(ArtifactStoreOptions.For(report.Experiment!.Directory, context.Environment.Values));

@@ -205,13 +205,14 @@ internal static class RunPipeline
             console.MarkupLine($"[red]Error:[/] {Markup.Escape(error)}");
         }
 
-        console.MarkupLine($"Run folder: {Markup.Escape(runFolder)}");
+        // Paths go out as plain lines so a terminal never wraps them: they must stay copy-pastable.
+        context.Out.WriteLine($"Run folder: {runFolder}");
         if (manifest.Outputs.ReportMarkdown is { } report)
         {
-            console.MarkupLine($"Report: [green]{Markup.Escape(Path.Combine(runFolder, report))}[/]");
+            context.Out.WriteLine($"Report: {Path.Combine(runFolder, report)}");
             if (manifest.Outputs.ReportHtml is { } html)
             {
-                console.MarkupLine($"HTML report: {Markup.Escape(Path.Combine(runFolder, html))}");
+                context.Out.WriteLine($"HTML report: {Path.Combine(runFolder, html)}");
             }
         }
 

@@ -23,6 +23,10 @@ internal static class VerifyCommand
             if (result.Succeeded)
             {
                 context.Console.MarkupLine($"[green]✓[/] {Markup.Escape(result.RunFolder)}: all {result.FilesChecked} files match the manifest (run status: {Markup.Escape(result.Status ?? "?")}).");
+                if (result.Status is { } status && !RunStatus.IsFinal(status))
+                {
+                    context.Console.MarkupLine($"[yellow]note:[/] the run is '{Markup.Escape(status)}', not finished: its outputs are incomplete (if no process runs it any more, it was interrupted).");
+                }
                 return ExitCodes.Success;
             }
 

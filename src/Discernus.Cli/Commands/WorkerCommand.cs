@@ -8,7 +8,7 @@ internal static class WorkerCommand
 {
     public static Command Create(CliContext context)
     {
-        var concurrency = new Option<int?>("--concurrency", "-c") { Description = "Agent loops in this worker (default 8)" };
+        var concurrency = ConcurrencyOption.Create("Agent loops in this worker (1-256, default 8)");
         var command = new Command("worker", "Serve agent tasks from an external Redis (DISCERNUS_REDIS_URL) until stopped with Ctrl-C") { concurrency };
         command.SetAction(async (parse, ct) =>
         {

@@ -24,7 +24,8 @@ public sealed class FolderArtifactStore : IArtifactStore
     {
         var hash = Hashing.Sha256Hex(content.Span);
         var path = ObjectPath(hash);
-        if (File.Exists(path))
+        // An existing object is trusted only if it still hashes to its key: a damaged one is replaced by these bytes.
+        if (File.Exists(path) && await Hashing.Sha256FileAsync(path, cancellationToken).ConfigureAwait(false) == hash)
         {
             return hash;
         }

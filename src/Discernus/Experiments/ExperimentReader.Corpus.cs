@@ -48,6 +48,12 @@ public sealed partial class ExperimentReader
 
         var root = manifest?.Root;
         var documentsNode = root.Child("documents");
+        if (documentsNode is YamlScalarNode empty && empty.IsNull())
+        {
+            // `documents:` with nothing under it is a manifest without a documents list.
+            documentsNode = null;
+        }
+
         List<CorpusDocument> documents;
         if (documentsNode is null)
         {
@@ -62,7 +68,7 @@ public sealed partial class ExperimentReader
             var entries = ReadManifestEntries(documentsNode, manifestPath, manifest!.Block, findings);
             documents = ResolveEntries(directory, documentsDirectory, manifestPath, entries, manifest.Block, findings);
             var named = entries.Select(e => Path.GetFullPath(Path.Combine(documentsDirectory, e.FileName)));
-            WarnUnlisted(documentsDirectory, manifestPath, documents.Select(d => d.FullPath).Concat(named), findings);
+            WarnUnlisted(directory, documentsDirectory, manifestPath, documents.Select(d => d.FullPath).Concat(named), findings);
         }
 
         CheckDocuments(documents, manifestPath, findings, cancellationToken);
@@ -228,6 +234,14 @@ public sealed partial class ExperimentReader
                 continue;
             }
 
+            if (Directory.Exists(full))
+            {
+                findings.Blocking(FindingCodes.DocumentMissing, manifestPath, "documents.filename",
+                    $"listed document '{entry.FileName}' is a folder, not a file",
+                    "list the files inside it one by one", entry.At, block);
+                continue;
+            }
+
             if (!File.Exists(full))
             {
                 findings.Blocking(FindingCodes.DocumentMissing, manifestPath, "documents.filename",
@@ -263,8 +277,9 @@ public sealed partial class ExperimentReader
     private List<string> EnumerateDocuments(string directory, string documentsDirectory, string reportFile, Func<string, bool> include, FindingCollector findings)
     {
         var files = new List<string>();
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = true };
-        foreach (var file in Directory.EnumerateFiles(documentsDirectory, "*", options).Order(StringComparer.Ordinal))
+        var listing = CorpusWalker.Walk(directory, documentsDirectory);
+        WarnFolderLinks(listing, findings);
+        foreach (var file in listing.Files)
         {
             if (!include(file) || Path.GetFileName(file).Equals("corpus.md", StringComparison.OrdinalIgnoreCase))
             {
@@ -291,12 +306,23 @@ public sealed partial class ExperimentReader
         return files;
     }
 
-    private static void WarnUnlisted(string documentsDirectory, string manifestPath, IEnumerable<string> listed, FindingCollector findings)
+    private static void WarnFolderLinks(CorpusWalker.Listing listing, FindingCollector findings)
+    {
+        foreach (var link in listing.SkippedFolderLinks)
+        {
+            findings.Warning(FindingCodes.UnlistedFile, link, null,
+                "this is a symbolic link to a folder; it is not followed, so nothing behind it is analysed",
+                "copy the documents into the corpus folder instead of linking a folder");
+        }
+    }
+
+    private static void WarnUnlisted(string experimentDirectory, string documentsDirectory, string manifestPath, IEnumerable<string> listed, FindingCollector findings)
     {
         var listedPaths = listed.ToHashSet(StringComparer.Ordinal);
         var unlisted = new List<string>();
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = true };
-        foreach (var file in Directory.EnumerateFiles(documentsDirectory, "*", options).Order(StringComparer.Ordinal))
+        var listing = CorpusWalker.Walk(experimentDirectory, documentsDirectory);
+        WarnFolderLinks(listing, findings);
+        foreach (var file in listing.Files)
         {
             if (!listedPaths.Contains(file) && !string.Equals(file, manifestPath, StringComparison.Ordinal))
             {

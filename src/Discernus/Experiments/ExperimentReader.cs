@@ -246,7 +246,12 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         }
 
         var hypotheses = new List<Hypothesis>();
-        if (root.ChildList("hypotheses") is { } hypothesisList)
+        if (root.ChildMap("hypotheses") is { } hypothesisMap)
+        {
+            // Also written as a mapping of id to description.
+            hypotheses.AddRange(hypothesisMap.Children.Select(kv => new Hypothesis(kv.Key.Text() ?? "H", kv.Value.Flatten())));
+        }
+        else if (root.ChildList("hypotheses") is { } hypothesisList)
         {
             var index = 1;
             foreach (var item in hypothesisList.Children)
@@ -473,6 +478,13 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         if (chosen is not null)
         {
             var laterFailure = parsed.LastOrDefault(p => !p.Succeeded && p.Block.FirstLine > chosen.Block.FirstLine);
+            if (laterFailure is not null && LooksLikeAppendix(laterFailure.Block, expected))
+            {
+                // The broken block is most likely the real appendix: running on an earlier example would be a silent error.
+                ReportParseFailure(laterFailure, file, findings);
+                return null;
+            }
+
             if (laterFailure is not null)
             {
                 findings.Warning(FindingCodes.IgnoredYamlBlock, file, null,
@@ -502,6 +514,12 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
         return null;
     }
+
+    /// <summary>Whether a block that does not parse still declares the keys an appendix has (e.g. a top-level `metadata:`).</summary>
+    private static bool LooksLikeAppendix(YamlBlock block, string expected) =>
+        System.Text.RegularExpressions.Regex.Matches(expected, "`([a-z_]+)`")
+            .Select(m => m.Groups[1].Value)
+            .Any(key => block.Text.Split('\n').Any(line => line.StartsWith(key + ":", StringComparison.Ordinal)));
 
     private static void ReportParseFailure(YamlParseResult failure, string file, FindingCollector findings)
     {

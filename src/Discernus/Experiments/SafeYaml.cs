@@ -28,8 +28,10 @@ internal static class SafeYaml
         }
 
         var root = stream.Documents[0].RootNode;
-        var expanded = ExpandedSize(root, new Dictionary<YamlNode, long>(ReferenceEqualityComparer.Instance), new HashSet<YamlNode>(ReferenceEqualityComparer.Instance), maxNodes);
-        if (expanded > maxNodes)
+        // A large but alias-free document (a manifest of many documents) is fine; only growth through aliases is a bomb.
+        var budget = maxNodes + CountDistinct(root);
+        var expanded = ExpandedSize(root, new Dictionary<YamlNode, long>(ReferenceEqualityComparer.Instance), new HashSet<YamlNode>(ReferenceEqualityComparer.Instance), budget);
+        if (expanded > budget)
         {
             return new YamlParseResult(block, null,
                 $"YAML aliases expand to more than {maxNodes:N0} nodes (an alias bomb)",
@@ -79,6 +81,33 @@ internal static class SafeYaml
         onPath.Remove(node);
         memo[node] = size;
         return size;
+    }
+
+    private static long CountDistinct(YamlNode root)
+    {
+        var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<YamlNode>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (!seen.Add(node))
+            {
+                continue;
+            }
+
+            foreach (var child in node switch
+            {
+                YamlMappingNode m => m.Children.SelectMany(kv => new[] { kv.Key, kv.Value }),
+                YamlSequenceNode q => q.Children,
+                _ => [],
+            })
+            {
+                pending.Push(child);
+            }
+        }
+
+        return seen.Count;
     }
 
     private static string CleanMessage(string message)

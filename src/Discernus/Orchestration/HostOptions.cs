@@ -27,8 +27,13 @@ public sealed record HostOptions
     {
         var stall = environment.GetValueOrDefault("DISCERNUS_STALL_TIMEOUT_SECONDS");
         var orchestrator = new OrchestratorOptions();
-        if (double.TryParse(stall, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        if (!string.IsNullOrWhiteSpace(stall))
         {
+            if (!double.TryParse(stall, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds <= 0 || seconds > 86_400)
+            {
+                throw new HostConfigurationException($"DISCERNUS_STALL_TIMEOUT_SECONDS='{stall}' is not a number of seconds between 1 and 86400; set e.g. DISCERNUS_STALL_TIMEOUT_SECONDS=600 or unset it.");
+            }
+
             orchestrator = orchestrator with { StallTimeout = TimeSpan.FromSeconds(seconds) };
         }
 

@@ -17,6 +17,8 @@ public static class ModelSelection
             : experiment.Models.Count > 0 ? (experiment.Models.ToArray(), "experiment")
             : !string.IsNullOrWhiteSpace(configured) ? ([configured.Trim()], "environment")
             : (new[] { ModelName.LexiconName }, "default");
+        // The same model twice would analyse every document twice under one name; runs_per_model is the way to repeat.
+        names = names.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         return new ManifestModels
         {
             Names = names,

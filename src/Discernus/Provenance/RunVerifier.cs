@@ -54,6 +54,10 @@ public static class RunVerifier
             {
                 problems.Add($"{file.Path}: content changed (manifest sha256 {file.Sha256}, file hashes to {actual})");
             }
+            else if (file.Path.StartsWith("assets/", StringComparison.Ordinal) && Path.GetFileNameWithoutExtension(file.Path) != actual)
+            {
+                problems.Add($"{file.Path}: an asset must be named by its own hash, but its content hashes to {actual}");
+            }
         }
 
         foreach (var directory in new[] { "assets", "results" })
@@ -66,6 +70,12 @@ public static class RunVerifier
 
             foreach (var file in Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories))
             {
+                if (Path.GetFileName(file).StartsWith('.'))
+                {
+                    // File managers' hidden files (.DS_Store) are not part of a run.
+                    continue;
+                }
+
                 var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
                 if (!listed.Contains(relative))
                 {

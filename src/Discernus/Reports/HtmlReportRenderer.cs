@@ -7,14 +7,16 @@ namespace Discernus.Reports;
 /// <summary>Renders the Markdown report as one self-contained HTML page, with a chart of the dimension means.</summary>
 internal static class HtmlReportRenderer
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
+    // Document quotes and model-written text are untrusted: raw HTML in them is shown as text, never rendered.
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
+    private const string ChartPlaceholder = "DISCERNUSCHARTPLACEHOLDER";
 
     public static string Render(string markdown, CorpusStatistics statistics, string title)
     {
-        var body = Markdown.ToHtml(markdown, Pipeline);
+        var body = Markdown.ToHtml(markdown.Replace(MarkdownReportBuilder.ChartMarker, ChartPlaceholder, StringComparison.Ordinal), Pipeline);
         var chart = ReportCharts.DimensionMeansSvg(statistics);
         var figure = chart is null ? string.Empty : $"<figure class=\"chart\">{chart}<figcaption>Mean score per dimension (error bars: ±1 sd)</figcaption></figure>";
-        body = body.Replace(MarkdownReportBuilder.ChartMarker, figure, StringComparison.Ordinal);
+        body = body.Replace($"<p>{ChartPlaceholder}</p>", figure, StringComparison.Ordinal);
         return $$"""
             <!DOCTYPE html>
             <html lang="en">

@@ -1,0 +1,61 @@
+namespace Discernus.Experiments;
+
+/// <summary>
+/// Lists the files of a corpus folder without ever leaving the experiment: links to folders are not followed (a link
+/// to "." would repeat the corpus, a link to "/" would walk the machine), hidden entries are skipped, and Discernus'
+/// own output folders (<c>runs/</c>) are never taken for documents, even when the corpus folder is the experiment root.
+/// </summary>
+internal static class CorpusWalker
+{
+    public sealed record Listing(IReadOnlyList<string> Files, IReadOnlyList<string> SkippedFolderLinks);
+
+    public static Listing Walk(string experimentDirectory, string documentsDirectory)
+    {
+        var files = new List<string>();
+        var links = new List<string>();
+        var runs = Path.Combine(Path.GetFullPath(experimentDirectory), "runs");
+        var pending = new Stack<string>();
+        pending.Push(documentsDirectory);
+        while (pending.Count > 0)
+        {
+            var directory = pending.Pop();
+            IEnumerable<FileSystemInfo> entries;
+            try
+            {
+                entries = new DirectoryInfo(directory).EnumerateFileSystemInfos();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var entry in entries)
+            {
+                if (entry.Name.StartsWith('.'))
+                {
+                    continue;
+                }
+
+                if (entry is DirectoryInfo folder)
+                {
+                    if (folder.LinkTarget is not null)
+                    {
+                        links.Add(folder.FullName);
+                    }
+                    else if (!string.Equals(folder.FullName, runs, StringComparison.Ordinal))
+                    {
+                        pending.Push(folder.FullName);
+                    }
+
+                    continue;
+                }
+
+                files.Add(entry.FullName);
+            }
+        }
+
+        files.Sort(StringComparer.Ordinal);
+        links.Sort(StringComparer.Ordinal);
+        return new Listing(files, links);
+    }
+}
