@@ -21,6 +21,11 @@ internal static class SafeYaml
             var inner = ex.InnerException is YamlException innerYaml ? innerYaml : ex;
             return new YamlParseResult(block, null, CleanMessage(inner.Message), (int)inner.Start.Line + block.FirstLine - 1, (int)inner.Start.Column, false);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // YamlDotNet gives up this way on some broken constructs (a flow sequence left open, a stray event).
+            return new YamlParseResult(block, null, "the YAML is broken in a way the parser cannot place (often an unclosed bracket, brace or quote)", block.FirstLine, 1, false);
+        }
 
         if (stream.Documents.Count == 0)
         {
