@@ -1,3 +1,4 @@
+using System.Text;
 using YamlDotNet.RepresentationModel;
 
 namespace Discernus.Experiments;
@@ -232,6 +233,14 @@ public sealed partial class ExperimentReader
                 findings.Blocking(FindingCodes.PathEscapes, manifestPath, "documents.filename", $"'{entry.FileName}' {why}",
                     "copy the document into corpus/ and list it by its path relative to corpus/", entry.At, block);
                 continue;
+            }
+
+            if (!File.Exists(full) && !Directory.Exists(full))
+            {
+                // File systems differ in how they store accented names (NFC on Linux, NFD on macOS).
+                full = new[] { NormalizationForm.FormC, NormalizationForm.FormD }
+                    .Select(form => Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileName(full).Normalize(form)))
+                    .FirstOrDefault(File.Exists) ?? full;
             }
 
             if (Directory.Exists(full))
