@@ -79,7 +79,7 @@ internal static class RunPipeline
             RunFolder = runFolder,
             Model = models.Source == "flag" ? string.Join(",", models.Names) : null,
             Options = new Dictionary<string, string> { ["models"] = string.Join(",", models.Names), ["model_source"] = models.Source },
-            RequestedAt = RunSetup.Iso(context.TimeProvider.GetUtcNow()),
+            RequestedAt = IsoTime.Format(context.TimeProvider.GetUtcNow()),
         }, CancellationToken.None);
 
         var view = context.Interactive ? (IProgressView)new LiveProgressView(console, context.TimeProvider) : new PlainProgressView(console, context.TimeProvider);

@@ -14,6 +14,5 @@ internal static class CoordinationJson
         ?? throw new InvalidOperationException($"{typeof(T).Name} is not registered in {nameof(CoordinationJsonContext)}.");
 
     /// <summary>ISO 8601 UTC with a Z, the timestamp form used across run folders and logs.</summary>
-    public static string FormatTimestamp(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    public static string FormatTimestamp(DateTimeOffset time) => Provenance.IsoTime.Format(time);
 }

@@ -212,9 +212,9 @@ internal sealed partial class Orchestrator(
         {
             Status = status,
             Error = error,
-            FinishedAt = RunSetup.Iso(now),
+            FinishedAt = IsoTime.Format(now),
             Stages = m.Stages.Select(s => s.Status is RunStatus.Running or RunStatus.Pending && status != RunStatus.Completed && status != RunStatus.CompletedWithFailures
-                ? s with { Status = s.Status == RunStatus.Running ? status : "skipped", FinishedAt = s.Status == RunStatus.Running ? RunSetup.Iso(now) : null }
+                ? s with { Status = s.Status == RunStatus.Running ? status : "skipped", FinishedAt = s.Status == RunStatus.Running ? IsoTime.Format(now) : null }
                 : s).ToList(),
             Failures = run.Failures.ToList(),
             Cost = run.Cost(m.Cost),

@@ -80,5 +80,5 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     public async Task StageAsync(string stage, Func<ManifestStage, ManifestStage> update) =>
         await folder.UpdateManifestAsync(m => m with { Stages = m.Stages.Select(s => s.Name == stage ? update(s) : s).ToList() }, CancellationToken.None).ConfigureAwait(false);
 
-    public string Now() => RunSetup.Iso(time.GetUtcNow());
+    public string Now() => IsoTime.Format(time.GetUtcNow());
 }

@@ -39,7 +39,7 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             {
                 Status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed,
                 Error = $"run setup failed: {ex.Message}",
-                FinishedAt = Iso(timeProvider.GetUtcNow()),
+                FinishedAt = IsoTime.Format(timeProvider.GetUtcNow()),
             }, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
@@ -49,7 +49,7 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
     {
         RunId = runId,
         Status = RunStatus.SettingUp,
-        CreatedAt = Iso(started),
+        CreatedAt = IsoTime.Format(started),
         Experiment = new ManifestExperiment(experiment.Name, experiment.Directory, experiment.Layout.ToString().ToLowerInvariant(),
             Path.GetFileName(experiment.ExperimentFilePath), string.Empty, null),
         Software = new ManifestSoftware("discernus", request.SoftwareVersion, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription),
@@ -136,12 +136,12 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             ? stages[0] with
             {
                 Status = RunStatus.Completed,
-                StartedAt = Iso(validated),
-                FinishedAt = Iso(validated + (request.ValidationDuration ?? TimeSpan.Zero)),
+                StartedAt = IsoTime.Format(validated),
+                FinishedAt = IsoTime.Format(validated + (request.ValidationDuration ?? TimeSpan.Zero)),
                 DurationMs = (long)(request.ValidationDuration ?? TimeSpan.Zero).TotalMilliseconds,
             }
-            : stages[0] with { Status = RunStatus.Completed, FinishedAt = Iso(started) };
-        stages[1] = stages[1] with { Status = RunStatus.Completed, StartedAt = Iso(started), FinishedAt = Iso(now), DurationMs = (long)(now - started).TotalMilliseconds };
+            : stages[0] with { Status = RunStatus.Completed, FinishedAt = IsoTime.Format(started) };
+        stages[1] = stages[1] with { Status = RunStatus.Completed, StartedAt = IsoTime.Format(started), FinishedAt = IsoTime.Format(now), DurationMs = (long)(now - started).TotalMilliseconds };
 
         return folder.ReadManifest() with
         {
@@ -177,5 +177,4 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             $"experiment valid: {report.Experiment!.Corpus.Documents.Count} documents, {report.Experiment.Framework.Dimensions.Count} dimensions, {report.Warnings.Count()} warning(s)");
     }
 
-    internal static string Iso(DateTimeOffset time) => IsoTime.Format(time);
 }
