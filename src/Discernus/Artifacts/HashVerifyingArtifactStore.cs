@@ -7,6 +7,8 @@ public sealed class HashVerifyingArtifactStore(IArtifactStore inner) : IArtifact
 {
     public string Description => inner.Description;
 
+    public string Identity => inner.Identity;
+
     public Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
         inner.PutAsync(content, cancellationToken);
 

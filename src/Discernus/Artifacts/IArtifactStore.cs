@@ -10,6 +10,12 @@ public interface IArtifactStore
     /// <summary>Where the store lives, for messages; never contains credentials.</summary>
     string Description { get; }
 
+    /// <summary>
+    /// Where the objects live, stable and secret-free ("folder:&lt;absolute path&gt;", "s3:&lt;endpoint&gt;/&lt;bucket&gt;"):
+    /// a run records it so that every worker can tell whether it reaches the run's store.
+    /// </summary>
+    string Identity { get; }
+
     Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
 
     /// <summary>The bytes stored under <paramref name="hash"/>, or null when there are none.</summary>

@@ -118,6 +118,11 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
             {
                 await Task.Delay(Interval, _time, cancellationToken).ConfigureAwait(false);
                 await BeatAsync(cancellationToken).ConfigureAwait(false);
+                if (LastError is not null)
+                {
+                    _logger.LogInformation("Heartbeat of {WorkerId} reaches Redis again", WorkerId);
+                }
+
                 LastError = null;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -126,9 +131,14 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                // Loop boundary: a missed beat is not fatal until the TTL runs out, so keep trying.
+                // Loop boundary: a missed beat is not fatal until the TTL runs out, so keep trying. Said once per outage:
+                // the claim loops report the outage itself.
+                if (LastError is null)
+                {
+                    _logger.LogWarning("Heartbeat of {WorkerId} failed ({Failure}); retrying every {Interval}", WorkerId, RedisTransience.Describe(ex), Interval);
+                }
+
                 LastError = ex;
-                _logger.LogWarning(ex, "Heartbeat of worker {WorkerId} failed; retrying in {Interval}", WorkerId, Interval);
             }
         }
     }
