@@ -36,7 +36,7 @@ public sealed class DiscernusHost : IAsyncDisposable
 
     internal TimeProvider Time { get; }
 
-    internal ILogger Logger { get; }
+    internal ILogger Logger { get; private set; }
 
     internal RedisKeys Keys { get; private set; } = null!;
 
@@ -98,14 +98,15 @@ public sealed class DiscernusHost : IAsyncDisposable
         }
 
         Keys = new RedisKeys(Options.KeyPrefix);
+        Store = ArtifactStoreFactory.Create(new ArtifactStoreOptions { FolderPath = Options.ArtifactsDirectory, Backend = Options.Environment.GetValueOrDefault("DISCERNUS_ARTIFACT_STORE") ?? "folder" });
+        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions(), new ArtifactResponseCache(Store), Time);
+        Logger = new RunLogForwardingLogger(Logger, _registry, "coordination");
         Resilience = new CoordinationResilience(RedisDescription, Options.RedisOutageLimit, Time, Logger);
         States = new RunStateStore(_connections, Keys, Time);
         _tasks = RedisTaskQueue.ForTasks(_connections, Keys, new TaskQueueOptions { MaxAttempts = Options.Router.MaxAttempts }, Time, Logger);
         _runRequests = RedisTaskQueue.ForRunRequests(_connections, Keys, null, Time, Logger);
 
-        Store = ArtifactStoreFactory.Create(new ArtifactStoreOptions { FolderPath = Options.ArtifactsDirectory, Backend = Options.Environment.GetValueOrDefault("DISCERNUS_ARTIFACT_STORE") ?? "folder" });
         var stores = new RunStoreResolver(Store);
-        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions(), new ArtifactResponseCache(Store), Time);
 
         if (Options.RunOrchestrator)
         {

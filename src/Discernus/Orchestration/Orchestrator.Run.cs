@@ -29,6 +29,8 @@ internal sealed partial class Orchestrator
             [RunStateFields.ExperimentPath] = request.ExperimentPath,
             [RunStateFields.Orchestrator] = options.OrchestratorId,
             [RunStateFields.ArtifactStore] = store.Identity,
+            [RunStateFields.CancelRequested] = "0",
+            [RunStateFields.Error] = "",
         }).ConfigureAwait(false);
 
         var prepared = adopt

@@ -159,7 +159,8 @@ internal sealed partial class Orchestrator(
                 return null;
             }
 
-            if (RunStatus.IsFinal(manifest.Status))
+            var resumable = manifest.Status is RunStatus.Failed or RunStatus.Cancelled && request.Options?.GetValueOrDefault("resume") == "true";
+            if (RunStatus.IsFinal(manifest.Status) && !resumable)
             {
                 logger.LogInformation("Run request {RunId} delivered again after the run ended ({Status}); dropped", request.RunId, manifest.Status);
                 await SettleAsync(claimed, c => c.AckWithoutSignalAsync()).ConfigureAwait(false);

@@ -186,11 +186,11 @@ internal sealed class Router(
         {
             case SettleOutcome.NotOwned:
                 logger.LogWarning(
-                    "Worker {WorkerId} no longer holds task {TaskId}: it was handed to another worker after this one missed its heartbeat; this worker's result is discarded",
-                    claimed.WorkerId, claimed.TaskId);
+                    "Worker {WorkerId} no longer holds task {TaskId} of run {RunId}: it was handed to another worker after this one missed its heartbeat; this worker's result is discarded",
+                    claimed.WorkerId, claimed.TaskId, claimed.RunId);
                 break;
             case SettleOutcome.Uncertain:
-                logger.LogInformation("Task {TaskId} was settled by an attempt whose reply was lost (or recovered meanwhile); it counts once either way", claimed.TaskId);
+                logger.LogInformation("Task {TaskId} of run {RunId} was settled by an attempt whose reply was lost (or recovered meanwhile); it counts once either way", claimed.TaskId, claimed.RunId);
                 break;
             case SettleOutcome.RunEnded:
                 logger.LogInformation("Task {TaskId} finished after its run {RunId} had ended; no completion was signalled", claimed.TaskId, claimed.RunId);
