@@ -90,12 +90,31 @@ internal sealed class CliLogging : IDisposable
     /// <summary>"warning: message" lines on the command's error writer, the way the CLI's own messages look.</summary>
     private sealed class ConsoleWarningSink(TextWriter error) : Serilog.Core.ILogEventSink
     {
+        // Serilog quotes string values when it renders a message; people read these lines, so values go in bare.
+        private static string Render(LogEvent logEvent)
+        {
+            var text = new System.Text.StringBuilder();
+            foreach (var token in logEvent.MessageTemplate.Tokens)
+            {
+                if (token is Serilog.Parsing.PropertyToken property && logEvent.Properties.TryGetValue(property.PropertyName, out var value))
+                {
+                    text.Append(value is ScalarValue { Value: string plain } ? plain : value.ToString(property.Format, System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    text.Append(token.ToString());
+                }
+            }
+
+            return text.ToString();
+        }
+
         private readonly Lock _gate = new();
 
         public void Emit(LogEvent logEvent)
         {
             var level = logEvent.Level >= LogEventLevel.Error ? "error" : "warning";
-            var line = $"{level}: {logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture)}";
+            var line = $"{level}: {Render(logEvent)}";
             lock (_gate)
             {
                 error.WriteLine(line);

@@ -281,7 +281,8 @@ internal static class RunPipeline
             }
         }
 
-        if (!RunStatus.IsFinal(manifest.Status) || manifest.Status is RunStatus.Failed or RunStatus.Cancelled)
+        var setUp = manifest.Stages.Any(s => s.Name == StageNames.RunSetup && s.Status == RunStatus.Completed);
+        if (setUp && (!RunStatus.IsFinal(manifest.Status) || manifest.Status is RunStatus.Failed or RunStatus.Cancelled))
         {
             context.Out.WriteLine($"Resume: discernus run --resume {runFolder}");
         }

@@ -424,6 +424,11 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
             var taskId = result.ToString();
             await EvaluateAsync(RedisScripts.Requeue, [processing, SourceList, _keys.TaskAttempts(taskId)], [taskId, "front"]).ConfigureAwait(false);
         }
+        catch (Exception ex) when (Volatile.Read(ref _disposed) != 0 && ex is RedisConnectionException)
+        {
+            // Our own shutdown closed the connection under the pending claim: nothing was moved, or recovery returns it.
+            _logger.LogDebug(ex, "A claim pending at shutdown ended with its connection for {Processing}", processing);
+        }
         catch (Exception ex)
         {
             // Loop boundary of a fire-and-forget continuation: the task stays in processing, RecoverAsync or

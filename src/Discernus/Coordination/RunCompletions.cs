@@ -126,6 +126,15 @@ internal sealed class RunCompletions : IAsyncDisposable
         return values.Reverse().Select(v => Parse(completed, v.ToString())).ToList();
     }
 
+    /// <summary>Signals pushed for the run that no Orchestrator has taken yet (they stay in place), oldest first.</summary>
+    public async Task<IReadOnlyList<CompletionSignal>> ReadWaitingAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var done = _keys.RunDone(runId);
+        await _guard.EnsureAsync(done, RedisType.List, cancellationToken).ConfigureAwait(false);
+        var values = await _connections.Database.ListRangeAsync(done).ConfigureAwait(false);
+        return values.Reverse().Select(v => Parse(done, v.ToString())).ToList();
+    }
+
     /// <summary>How many signals wait in the run's done list.</summary>
     public async Task<long> CountPendingAsync(string runId, CancellationToken cancellationToken = default)
     {

@@ -157,7 +157,7 @@ internal sealed partial class Orchestrator
         manifest = await folder.UpdateManifestAsync(m => m with { Status = RunStatus.Running, Error = null, FinishedAt = null, ArtifactStore = store.Identity, Executions = [.. m.Executions, Execution(kind)] }, CancellationToken.None).ConfigureAwait(false);
         var log = new RunLog(folder, time);
         var run = new RunContext(folder, log, report.Experiment!, manifest.Models!, time);
-        run.RestoreCompletedStages();
+        run.AdoptEarlierExecution();
         log.Warning("orchestrator", Agent,
             $"run {kind} by Orchestrator {options.OrchestratorId}" + (previous is null ? "" : $" after {previous.OrchestratorId} (process {previous.ProcessId} on {previous.Host}) stopped")
             + (restored > 0 ? $"; {restored} input(s) put back into the artifact store from assets/" : ""),

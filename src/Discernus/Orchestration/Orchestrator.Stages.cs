@@ -55,7 +55,7 @@ internal sealed partial class Orchestrator
             }
         }
 
-        var recorded = run.Manifest.Executions.Count > 1 ? await RecordedAnalysesAsync(run, planned, cancellationToken).ConfigureAwait(false) : null;
+        var recorded = run.Adopted ? await RecordedAnalysesAsync(run, planned, cancellationToken).ConfigureAwait(false) : null;
         var succeeded = new List<(string TaskId, string Hash)>();
         await RunStageAsync(run, StageNames.BatchAnalysis, planned, async (task, signal) =>
         {
@@ -130,9 +130,11 @@ internal sealed partial class Orchestrator
             }
         }
 
+        // Workers went on while the run had no Orchestrator: their signals wait in the done list, already taken ones in completed.
         await using var completions = new RunCompletions(connections, keys, timeProvider: time);
         var taken = await resilience.ExecuteAsync(ct => completions.ReadTakenAsync(run.Folder.RunId, ct), $"reading the recorded completions of run {run.Folder.RunId}", cancellationToken).ConfigureAwait(false);
-        foreach (var signal in taken.Where(s => ids.Contains(s.TaskId)))
+        var waiting = await resilience.ExecuteAsync(ct => completions.ReadWaitingAsync(run.Folder.RunId, ct), $"reading the waiting completions of run {run.Folder.RunId}", cancellationToken).ConfigureAwait(false);
+        foreach (var signal in taken.Concat(waiting).Where(s => ids.Contains(s.TaskId)))
         {
             recorded.TryAdd(signal.TaskId, signal);
         }
@@ -230,7 +232,7 @@ internal sealed partial class Orchestrator
 
     private static void RemoveUnrecordedReports(RunContext run)
     {
-        if (run.Manifest.Executions.Count <= 1 || !Directory.Exists(run.Folder.ReportsDirectory))
+        if (!run.Adopted || !Directory.Exists(run.Folder.ReportsDirectory))
         {
             return;
         }

@@ -168,7 +168,7 @@ internal sealed partial class Orchestrator(
             }
         }
 
-        if (!await resilience.ExecuteAsync(ct => states.TryTakeOverAsync(request.RunId, options.OrchestratorId, ct), $"taking run {request.RunId}").ConfigureAwait(false))
+        if (!await TakeOverAsync(request).ConfigureAwait(false))
         {
             // A live Orchestrator executes it; this copy (a resume request, a redelivery) is not ours to keep.
             logger.LogInformation("Run {RunId} is executed by a live Orchestrator; this copy of its request is discarded", request.RunId);
@@ -177,6 +177,22 @@ internal sealed partial class Orchestrator(
         }
 
         return (request, exists);
+    }
+
+    /// <summary>
+    /// Records this Orchestrator as the run's. A run held by an Orchestrator whose heartbeat lives is not taken; orphan
+    /// recovery first clears the heartbeats of processes of this machine that are provably gone, so `run --resume`
+    /// after a kill need not wait for the heartbeat to expire.
+    /// </summary>
+    private async Task<bool> TakeOverAsync(RunRequest request)
+    {
+        if (await resilience.ExecuteAsync(ct => states.TryTakeOverAsync(request.RunId, options.OrchestratorId, ct), $"taking run {request.RunId}").ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        await resilience.ExecuteAsync(ct => orphans.RequeueOrphansAsync(ct), "returning the claims of stopped workers").ConfigureAwait(false);
+        return await resilience.ExecuteAsync(ct => states.TryTakeOverAsync(request.RunId, options.OrchestratorId, ct), $"taking run {request.RunId}").ConfigureAwait(false);
     }
 
     private async Task HandleRequestAsync(IClaimedTask claimed, RunRequest request, bool adopt, CancellationToken cancellationToken)

@@ -24,6 +24,9 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     public ManifestOutputs Outputs { get; set; } = new();
     public decimal CostUsd { get { lock (_gate) { return _costUsd; } } }
 
+    /// <summary>True when this execution took the run over from an earlier one (adoption or resume).</summary>
+    public bool Adopted { get; private set; }
+
     /// <summary>Whether a stage finished in an earlier execution of this run (adoption or resume skips it).</summary>
     public bool IsStageDone(string stage) =>
         Manifest.Stages.FirstOrDefault(s => s.Name == stage)?.Status is RunStatus.Completed or RunStatus.CompletedWithFailures;
@@ -32,8 +35,9 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     /// For a run taken over from an earlier execution: what its finished stages produced (outputs, files, failures,
     /// cost) as their ends recorded it in the manifest. An unfinished stage is redone from its own records.
     /// </summary>
-    public void RestoreCompletedStages()
+    public void AdoptEarlierExecution()
     {
+        Adopted = true;
         if (!IsStageDone(StageNames.BatchAnalysis))
         {
             return;
