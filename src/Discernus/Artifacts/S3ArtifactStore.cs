@@ -96,7 +96,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
                 return;
             }
 
-            await ExecuteAsync($"opening bucket '{_options.Bucket}'", _openPipeline, async token =>
+            await ExecuteAsync("checking the bucket at start", _openPipeline, async token =>
             {
                 if (!await BucketExistsAsync(token).ConfigureAwait(false))
                 {
