@@ -71,8 +71,6 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
 
     public string Identity => _options.Identity;
 
-    public string Bucket => _options.Bucket;
-
     internal static string ObjectKey(string hash) => $"{ObjectPrefix}{hash[..2]}/{hash[2..]}";
 
     internal static string RefKey(string name) => RefPrefix + name;
