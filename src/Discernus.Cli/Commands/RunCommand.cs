@@ -63,7 +63,7 @@ internal static class RunCommand
                 return ExitCodes.Invalid;
             }
 
-            var store = ArtifactStoreFactory.Create(ArtifactStoreOptions.For(report.Experiment!.Directory, context.Environment.Values));
+            var store = await ArtifactStoreFactory.CreateAsync(ArtifactStoreOptions.For(report.Experiment!.Directory, context.Environment.Values), context.TimeProvider, cancellationToken: ct);
             var (folder, _) = await new RunSetup(store, context.TimeProvider).SetUpAsync(new RunSetupRequest
             {
                 Validation = report,

@@ -18,7 +18,7 @@ public sealed class FolderArtifactStore : IArtifactStore
 
     public string Description => $"folder {_root}";
 
-    public string Identity => "folder:" + _root;
+    public string Identity => $"folder:{Path.TrimEndingDirectorySeparator(_root)}";
 
     public string Root => _root;
 

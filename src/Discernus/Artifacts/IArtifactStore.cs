@@ -11,8 +11,8 @@ public interface IArtifactStore
     string Description { get; }
 
     /// <summary>
-    /// Where the objects live, stable and secret-free ("folder:&lt;absolute path&gt;", "s3:&lt;endpoint&gt;/&lt;bucket&gt;"):
-    /// a run records it so that every worker can tell whether it reaches the run's store.
+    /// Where the objects live, stable across processes and machines and free of credentials: two stores with the same
+    /// identity see the same objects; a run records it so that every worker can tell whether it reaches the run's store. <c>folder:/abs/path</c> or <c>s3:http://host:port/bucket</c>.
     /// </summary>
     string Identity { get; }
 

@@ -98,7 +98,7 @@ public sealed class DiscernusHost : IAsyncDisposable
         }
 
         Keys = new RedisKeys(Options.KeyPrefix);
-        Store = ArtifactStoreFactory.Create(new ArtifactStoreOptions { FolderPath = Options.ArtifactsDirectory, Backend = Options.Environment.GetValueOrDefault("DISCERNUS_ARTIFACT_STORE") ?? "folder" });
+        Store = await ArtifactStoreFactory.CreateAsync(ArtifactStoreOptions.FromEnvironment(Options.ArtifactsDirectory, Options.Environment), Time, Logger, cancellationToken).ConfigureAwait(false);
         _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions(), new ArtifactResponseCache(Store), Time);
         Logger = new RunLogForwardingLogger(Logger, _registry, "coordination");
         Resilience = new CoordinationResilience(RedisDescription, Options.RedisOutageLimit, Time, Logger);
@@ -210,6 +210,7 @@ public sealed class DiscernusHost : IAsyncDisposable
         }
 
         _registry?.Dispose();
+        (Store as IDisposable)?.Dispose();
         if (_tasks is not null)
         {
             await _tasks.DisposeAsync().ConfigureAwait(false);
