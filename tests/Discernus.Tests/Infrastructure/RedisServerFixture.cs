@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Discernus.Coordination;
 
 namespace Discernus.Tests.Infrastructure;
@@ -13,18 +9,12 @@ namespace Discernus.Tests.Infrastructure;
 /// </summary>
 public sealed class RedisServerFixture : IRedisTestServer, IAsyncLifetime
 {
-    public const string DefaultBinary = "/usr/bin/redis-server";
-    public const string BinaryEnvironmentVariable = "DISCERNUS_TEST_REDIS_SERVER";
-
-    private static readonly TimeSpan StartupLimit = TimeSpan.FromSeconds(20);
-
-    private Process? _process;
+    private RedisServerProcess? _server;
     private RedisConnections? _connections;
-    private string? _directory;
 
     public string Name => "redis-server";
 
-    public int Port { get; private set; }
+    public int Port => _server?.Port ?? throw new InvalidOperationException("The redis-server fixture is not initialized.");
 
     RedisConnectionFactory IRedisTestServer.ConnectionFactory => ConnectionFactory;
 
@@ -37,31 +27,8 @@ public sealed class RedisServerFixture : IRedisTestServer, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var binary = Environment.GetEnvironmentVariable(BinaryEnvironmentVariable) is { Length: > 0 } configured ? configured : DefaultBinary;
-        if (!File.Exists(binary))
-        {
-            throw new InvalidOperationException(
-                $"redis-server is required by the coordination tests but was not found at '{binary}'. "
-                + $"Install it (apt-get install -y redis-server) or set {BinaryEnvironmentVariable} to its path.");
-        }
-
-        _directory = Directory.CreateTempSubdirectory("discernus-redis-").FullName;
-        var failures = new StringBuilder();
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            Port = FreeLoopbackPort();
-            var (process, output) = await StartAsync(binary, Port, _directory);
-            if (process is not null)
-            {
-                _process = process;
-                _connections = await RedisConnections.ConnectAsync(ConnectionFactory);
-                return;
-            }
-
-            failures.AppendLine(CultureInfo.InvariantCulture, $"port {Port}: {output}");
-        }
-
-        throw new InvalidOperationException($"redis-server at '{binary}' did not start:{Environment.NewLine}{failures}");
+        _server = await RedisServerProcess.StartAsync();
+        _connections = await RedisConnections.ConnectAsync(ConnectionFactory);
     }
 
     public async Task DisposeAsync()
@@ -71,88 +38,9 @@ public sealed class RedisServerFixture : IRedisTestServer, IAsyncLifetime
             await _connections.DisposeAsync();
         }
 
-        if (_process is { HasExited: false })
+        if (_server is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await _server.DisposeAsync();
         }
-
-        _process?.Dispose();
-        if (_directory is not null && Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
-
-    private static async Task<(Process? Process, string Output)> StartAsync(string binary, int port, string directory)
-    {
-        var info = new ProcessStartInfo(binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-                 {
-                     "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                     "--daemonize", "no", "--dir", directory, "--loglevel", "notice",
-                 })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var output = new StringBuilder();
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        DataReceivedEventHandler collect = (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-
-            if (e.Data.Contains("Ready to accept connections", StringComparison.Ordinal))
-            {
-                ready.TrySetResult();
-            }
-        };
-        process.OutputDataReceived += collect;
-        process.ErrorDataReceived += collect;
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("redis-server exited"));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        try
-        {
-            await ready.Task.WaitAsync(StartupLimit);
-            return (process, "");
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-
-            process.Dispose();
-            lock (output)
-            {
-                return (null, $"{ex.Message}; output:{Environment.NewLine}{output}");
-            }
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

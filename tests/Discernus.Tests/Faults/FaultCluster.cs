@@ -1,0 +1,230 @@
+using System.Text.Json;
+using Discernus.Agents;
+using Discernus.Coordination;
+using Discernus.Provenance;
+using Discernus.Tests.Infrastructure;
+using Discernus.Tests.Orchestration;
+using StackExchange.Redis;
+
+namespace Discernus.Tests.Faults;
+
+/// <summary>
+/// Everything a fault test runs on, all on loopback and all real: a redis-server with AOF persistence (so it can be
+/// restarted with its data), `discernus worker` and `discernus run` processes, and a folder for experiments, logs and
+/// artifacts. Disposing it stops every process it started.
+/// </summary>
+internal sealed class FaultCluster : IAsyncDisposable
+{
+    public const string ModelName = "openai-compatible/fault-model";
+
+    private static readonly TimeSpan ModelLatency = TimeSpan.FromMilliseconds(40);
+
+    private readonly List<CliProcess> _processes = [];
+    private readonly TempFolder _root = new();
+
+    private FaultCluster(RedisServerProcess redis, RedisConnections connections, FakeModelServer model)
+    {
+        Redis = redis;
+        Connections = connections;
+        Model = model;
+        Keys = new RedisKeys($"discernus-fault-{Guid.NewGuid():N}:");
+        Directory.CreateDirectory(LogDirectory);
+    }
+
+    public RedisServerProcess Redis { get; }
+
+    /// <summary>
+    /// The model every process calls: an OpenAI-compatible HTTP server on loopback answering each analysis after a
+    /// provider-like latency, so that tasks are in flight when a fault strikes (the offline lexicon answers in a
+    /// millisecond and would leave nothing in hand to lose).
+    /// </summary>
+    public FakeModelServer Model { get; }
+
+    public RedisConnections Connections { get; }
+
+    public RedisKeys Keys { get; }
+
+    public string Root => _root.Path;
+
+    public string LogDirectory => Path.Combine(Root, "logs");
+
+    /// <summary>One artifact folder for every process, as a shared volume would be (tests that need several set their own).</summary>
+    public string ArtifactsDirectory => Path.Combine(Root, "artifacts");
+
+    public IDatabase Db => Connections.Database;
+
+    public static async Task<FaultCluster> StartAsync()
+    {
+        var redis = await RedisServerProcess.StartAsync(appendOnly: true);
+        var connections = await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(redis.Url));
+        var model = FakeModelServer.Start();
+        model.Handler = request => ScriptedAnalysisAnswers.IsSynthesis(request)
+            ? FakeModelServerResponse.Answer("The scores separate the two tones of the corpus.")
+            : FakeModelServerResponse.Answer(ScriptedAnalysisAnswers.Answer(ScriptedAnalysisAnswers.Dimensions(request))) with { Latency = ModelLatency };
+        return new FaultCluster(redis, connections, model);
+    }
+
+    public Dictionary<string, string?> ProcessEnvironment(IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["DISCERNUS_REDIS_URL"] = Redis.Url,
+            ["DISCERNUS_REDIS_PREFIX"] = Keys.Prefix,
+            ["DISCERNUS_LOG_DIR"] = LogDirectory,
+            ["DISCERNUS_ARTIFACTS_DIR"] = ArtifactsDirectory,
+            ["DISCERNUS_MODEL"] = ModelName,
+            ["DISCERNUS_OPENAI_COMPATIBLE_BASE_URL"] = Model.OpenAIBaseUrl.ToString(),
+            ["DISCERNUS_OPENAI_COMPATIBLE_API_KEY"] = "fault-test-key",
+
+            // Bounds for a test: a stage that stalls fails in two minutes, not ten.
+            ["DISCERNUS_STALL_TIMEOUT_SECONDS"] = "120",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    public CliProcess StartWorker(string name, int concurrency = 4, IReadOnlyDictionary<string, string?>? environment = null) =>
+        Track(CliProcess.Start(name, ProcessEnvironment(environment), Root, "worker", "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    public CliProcess StartRun(string name, string experiment, IReadOnlyDictionary<string, string?>? environment = null, params string[] arguments) =>
+        Track(CliProcess.Start(name, ProcessEnvironment(environment), Root, ["run", experiment, .. arguments]));
+
+    public CliProcess StartResume(string name, string runFolder, IReadOnlyDictionary<string, string?>? environment = null, params string[] arguments) =>
+        Track(CliProcess.Start(name, ProcessEnvironment(environment), Root, ["run", "--resume", runFolder, .. arguments]));
+
+    /// <summary>The run folder a run of the experiment created (waits until it appears).</summary>
+    public static async Task<string> RunFolderOfAsync(string experiment, TimeSpan limit)
+    {
+        var runs = Path.Combine(experiment, "runs");
+        using var timeout = new CancellationTokenSource(limit);
+        while (true)
+        {
+            if (Directory.Exists(runs) && Directory.GetDirectories(runs) is [var only] && File.Exists(Path.Combine(only, RunFolder.ManifestFileName)))
+            {
+                return only;
+            }
+
+            try
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new Xunit.Sdk.XunitException($"no run folder appeared under {runs} within {limit}");
+            }
+        }
+    }
+
+    /// <summary>Waits until the run folder holds at least <paramref name="count"/> analysis results.</summary>
+    public static async Task WaitForResultsAsync(string runFolder, int count, TimeSpan limit)
+    {
+        var results = Path.Combine(runFolder, "results", "batch_analysis");
+        using var timeout = new CancellationTokenSource(limit);
+        while (!Directory.Exists(results) || Directory.GetFiles(results, "*.json").Length < count)
+        {
+            try
+            {
+                await Task.Delay(50, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new Xunit.Sdk.XunitException($"{results} did not reach {count} results within {limit}");
+            }
+        }
+    }
+
+    /// <summary>Waits until no more than <paramref name="remaining"/> tasks wait in the queue: workers are busy with the rest.</summary>
+    public async Task WaitForQueueAsync(long remaining, TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        var seen = false;
+        while (true)
+        {
+            var length = await Db.ListLengthAsync(Keys.Tasks);
+            seen |= length > remaining;
+            if (seen && length <= remaining)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new Xunit.Sdk.XunitException($"the task queue did not drain to {remaining} within {limit} (now {length})");
+            }
+        }
+    }
+
+    /// <summary>The analysis results of a run, read from its folder.</summary>
+    public static IReadOnlyList<AnalysisResult> Results(string runFolder) =>
+        Directory.GetFiles(Path.Combine(runFolder, "results", "batch_analysis"), "*.json")
+            .Select(f => JsonSerializer.Deserialize<AnalysisResult>(File.ReadAllBytes(f), DiscernusJson.Indented)!)
+            .ToList();
+
+    /// <summary>
+    /// The run ended completed, with exactly one result per document (no document lost, none analysed into two
+    /// results), every result listed in the manifest, and nothing in the dead list.
+    /// </summary>
+    public async Task AssertCompleteAsync(string runFolder, int documents, string? expectedStatus = RunStatus.Completed)
+    {
+        var manifest = RunFolder.ReadManifest(Path.Combine(runFolder, RunFolder.ManifestFileName));
+        Assert.Equal(expectedStatus, manifest.Status);
+        var results = Results(runFolder);
+        Assert.Equal(documents, results.Count);
+        Assert.Equal(documents, results.Select(r => r.CorpusDocumentId).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(documents, manifest.Outputs.AnalysisResults.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(results, r => Assert.Equal(manifest.RunId, r.ProcessingMetadata.TaskId.Split(':')[0]));
+        Assert.Equal(0, await Db.ListLengthAsync(Keys.Dead));
+        var verify = await RunVerifier.VerifyAsync(runFolder);
+        Assert.True(verify.Succeeded, string.Join(Environment.NewLine, verify.Problems.Take(10)));
+    }
+
+    /// <summary>CLIENT KILL TYPE normal, as an operator (or a failing proxy) would do it; returns how many connections it killed.</summary>
+    public async Task<long> KillClientConnectionsAsync()
+    {
+        var options = ConfigurationOptions.Parse($"127.0.0.1:{Redis.Port}");
+        options.AllowAdmin = true;
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(options);
+        return (long)await admin.GetDatabase().ExecuteAsync("CLIENT", "KILL", "TYPE", "normal");
+    }
+
+    /// <summary>Process-log events whose message contains <paramref name="text"/>: when, and the Count property if any.</summary>
+    public IReadOnlyList<(DateTimeOffset At, int Count)> LogEvents(string text) =>
+        LogLines()
+            .Where(l => l.Contains(text, StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => (DateTimeOffset.Parse(e.GetProperty("@t").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+                e.TryGetProperty("Count", out var count) ? count.GetInt32() : 0))
+            .OrderBy(e => e.Item1)
+            .ToList();
+
+    /// <summary>Every event of every process log (JSONL), for assertions on what was reported.</summary>
+    public IReadOnlyList<string> LogLines() =>
+        Directory.GetFiles(LogDirectory, "*.jsonl").SelectMany(File.ReadAllLines).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        await Connections.DisposeAsync();
+        await Redis.DisposeAsync();
+        await Model.DisposeAsync();
+        _root.Dispose();
+    }
+
+    private CliProcess Track(CliProcess process)
+    {
+        _processes.Add(process);
+        return process;
+    }
+}
