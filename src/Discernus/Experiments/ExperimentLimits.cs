@@ -9,6 +9,11 @@ public sealed record ExperimentLimits
     public long MaxSpecificationFileBytes { get; init; } = 5L * 1024 * 1024;
     /// <summary>Upper bound on YAML nodes after alias expansion ("billion laughs" guard).</summary>
     public long MaxYamlNodes { get; init; } = 100_000;
+    /// <summary>
+    /// Deepest YAML nesting read (aliases count as deep as what they name). The YAML loader recurses per level and a
+    /// stack overflow ends the process, so this is checked on the event stream first. Real appendices use under ten.
+    /// </summary>
+    public int MaxYamlDepth { get; init; } = 64;
 
     public static ExperimentLimits FromEnvironment(IReadOnlyDictionary<string, string?> environment)
     {

@@ -38,14 +38,14 @@ public sealed partial class ExperimentReader
             return null;
         }
 
-        if (manifest is null && blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault() is { Succeeded: false } broken)
+        if (manifest is null && blocks.Select(b => SafeYaml.Parse(b, limits)).LastOrDefault() is { Succeeded: false } broken)
         {
             ReportParseFailure(broken, manifestPath, findings);
             return null;
         }
 
         // A manifest without a `documents` list still describes the corpus; every file under corpus/ is then a document.
-        manifest ??= blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault(p => p.Succeeded);
+        manifest ??= blocks.Select(b => SafeYaml.Parse(b, limits)).LastOrDefault(p => p.Succeeded);
 
         var root = manifest?.Root;
         var documentsNode = root.Child("documents");
@@ -97,7 +97,7 @@ public sealed partial class ExperimentReader
             var text = ReadSpecificationFile(manifestPath, findings);
             var blocks = text is null ? [] : AppendixFinder.FindBlocks(text);
             var manifest = ChooseAppendix(blocks, manifestPath, findings, root => root.Has("documents"), "`documents`", reportMissing: false);
-            if (manifest is null && blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault(p => !p.Succeeded) is { } broken)
+            if (manifest is null && blocks.Select(b => SafeYaml.Parse(b, limits)).LastOrDefault(p => !p.Succeeded) is { } broken)
             {
                 ReportParseFailure(broken, manifestPath, findings);
                 return null;

@@ -72,7 +72,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
                 return null;
             }
 
-            var parsed = SafeYaml.Parse(new YamlBlock(text, 1, "file"), limits.MaxYamlNodes);
+            var parsed = SafeYaml.Parse(new YamlBlock(text, 1, "file"), limits);
             if (!parsed.Succeeded)
             {
                 ReportParseFailure(parsed, yamlFile, findings);
@@ -92,7 +92,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         var frontMatter = blocks.FirstOrDefault(b => b.Kind == "front_matter");
         if (frontMatter is not null)
         {
-            var parsedFront = SafeYaml.Parse(frontMatter, limits.MaxYamlNodes);
+            var parsedFront = SafeYaml.Parse(frontMatter, limits);
             if (parsedFront.Succeeded && parsedFront.Root.Has("name") && !parsedFront.Root.Has("components"))
             {
                 return ReadAlpha(directory, mdFile, parsedFront, findings, cancellationToken);
@@ -466,9 +466,9 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
     private YamlParseResult? ChooseAppendix(IReadOnlyList<YamlBlock> blocks, string file, FindingCollector findings,
         Func<YamlMappingNode, bool> hasExpectedKeys, string expected, bool reportMissing = true)
     {
-        var parsed = blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).ToList();
+        var parsed = blocks.Select(b => SafeYaml.Parse(b, limits)).ToList();
         var chosen = parsed.LastOrDefault(p => p.Succeeded && hasExpectedKeys(p.Root!));
-        var bomb = parsed.FirstOrDefault(p => p.AliasBomb);
+        var bomb = parsed.FirstOrDefault(p => p.ExceedsLimit);
         if (bomb is not null)
         {
             ReportParseFailure(bomb, file, findings);
@@ -523,10 +523,17 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
     private static void ReportParseFailure(YamlParseResult failure, string file, FindingCollector findings)
     {
-        if (failure.AliasBomb)
+        if (failure.LimitCode == FindingCodes.YamlAliasBomb)
         {
             findings.Blocking(FindingCodes.YamlAliasBomb, file, null, failure.Error!,
                 "remove the recursive or exponentially nested anchors/aliases (&name / *name)", failure.ErrorLine, failure.ErrorColumn);
+            return;
+        }
+
+        if (failure.LimitCode == FindingCodes.YamlTooDeep)
+        {
+            findings.Blocking(FindingCodes.YamlTooDeep, file, null, failure.Error!,
+                "flatten the nesting at that position: Discernus files need only a few levels", failure.ErrorLine, failure.ErrorColumn);
             return;
         }
 

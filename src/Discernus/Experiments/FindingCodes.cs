@@ -27,6 +27,7 @@ public static class FindingCodes
     public const string TooManyDocuments = "too_many_documents";
     public const string NoDocuments = "no_documents";
     public const string YamlAliasBomb = "yaml_alias_expansion";
+    public const string YamlTooDeep = "yaml_too_deep";
     public const string UnlistedFile = "unlisted_corpus_file";
     public const string SpecVersionMismatch = "spec_version_mismatch";
     public const string GroupingFieldMissing = "grouping_field_missing";
