@@ -19,11 +19,14 @@ public static class FindingCodes
     public const string DuplicateDocumentId = "duplicate_document_id";
     public const string DocumentMissing = "document_missing";
     public const string PathEscapes = "path_escapes_experiment";
+    public const string NotRegularFile = "not_a_regular_file";
+    public const string InvalidFileName = "invalid_file_name";
     public const string EmptyDocument = "empty_document";
     public const string BinaryDocument = "binary_document";
     public const string NotUtf8 = "document_not_utf8";
     public const string UnsupportedDocument = "unsupported_document_type";
     public const string DocumentTooLarge = "document_too_large";
+    public const string ExtractedTextTooLarge = "extracted_text_too_large";
     public const string TooManyDocuments = "too_many_documents";
     public const string NoDocuments = "no_documents";
     public const string YamlAliasBomb = "yaml_alias_expansion";

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Discernus.Experiments;
 
 /// <summary>
@@ -12,11 +15,18 @@ internal static class SafePaths
         Absolute,
         DotDotEscape,
         SymlinkEscape,
+        /// <summary>A name no file system takes (a NUL or, on Windows, a character such as '|'), or text that is not valid Unicode.</summary>
+        InvalidName,
     }
 
     public static Outcome Check(string root, string relative, out string fullPath)
     {
         fullPath = string.Empty;
+        if (!IsValidName(relative))
+        {
+            return Outcome.InvalidName;
+        }
+
         if (Path.IsPathRooted(relative) || relative.StartsWith('~'))
         {
             return Outcome.Absolute;
@@ -30,6 +40,57 @@ internal static class SafePaths
         }
 
         return IsUnder(realRoot, RealPath(fullPath)) ? Outcome.Inside : Outcome.SymlinkEscape;
+    }
+
+    /// <summary>Whether the OS can be asked about <paramref name="path"/> at all: no NUL or other forbidden character, no broken surrogate.</summary>
+    public static bool IsValidName(string path)
+    {
+        if (path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            return false;
+        }
+
+        var rest = path.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(rest, out _, out var used) != System.Buffers.OperationStatus.Done)
+            {
+                return false;
+            }
+
+            rest = rest[used..];
+        }
+
+        return true;
+    }
+
+    /// <summary>A name as it can be shown in a finding: control characters and broken surrogates written as escapes (\0, \u0007).</summary>
+    public static string Printable(string name)
+    {
+        var text = new StringBuilder(name.Length);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            var pair = char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]);
+            if (pair)
+            {
+                text.Append(c).Append(name[++i]);
+            }
+            else if (c == '\0')
+            {
+                text.Append("\\0");
+            }
+            else if (char.IsControl(c) || char.IsSurrogate(c))
+            {
+                text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
     }
 
     /// <summary>For a file found by enumeration: is its real location still inside the experiment?</summary>
