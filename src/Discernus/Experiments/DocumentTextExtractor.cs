@@ -191,6 +191,12 @@ public static class DocumentTextExtractor
             {
                 if (reader.IsStartElement)
                 {
+                    // Each paragraph adds a line break to the text, so a flood of empty paragraphs counts too.
+                    if (++total > maxChars)
+                    {
+                        return null;
+                    }
+
                     texts.Add(string.Empty);
                     open.Push((texts.Count - 1, new StringBuilder()));
                 }

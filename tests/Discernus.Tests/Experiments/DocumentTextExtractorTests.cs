@@ -83,6 +83,19 @@ public sealed class DocumentTextExtractorTests
     }
 
     [Fact]
+    public void Docx_FloodOfEmptyParagraphs_WithinTheUnzippedSize_CountsAgainstTheTextLimit()
+    {
+        var limits = new ExperimentLimits { MaxExtractedChars = 100_000 };
+        // 150,000 empty paragraphs: 900 kB of markup (under the 1 MB allowed) that would become 150,000 line breaks.
+        var bytes = DocxBuilder.Bomb(string.Empty, "<w:p/>", 150_000, string.Empty);
+
+        var text = DocumentTextExtractor.Extract("breaks.docx", bytes, limits);
+
+        Assert.Equal(FindingCodes.ExtractedTextTooLarge, text.ProblemCode);
+        Assert.Contains("longer than 100,000 characters", text.Problem);
+    }
+
+    [Fact]
     public void Docx_WithoutABody_IsEmptyDocument()
     {
         using var stream = new MemoryStream();
