@@ -13,6 +13,8 @@ internal enum FileKind
     BlockDevice,
     /// <summary>A folder on the way may not be searched (permission denied).</summary>
     Inaccessible,
-    /// <summary>The path names a symbolic link that leads to itself, or another kind no reader expects.</summary>
+    /// <summary>A symbolic link that leads to itself, directly or through a ring of links.</summary>
+    LinkLoop,
+    /// <summary>Any other kind no reader expects.</summary>
     Other,
 }

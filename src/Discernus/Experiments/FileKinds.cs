@@ -19,6 +19,7 @@ internal static class FileKinds
     private const int Enotdir = 20;
     private const int Eacces = 13;
     private const int Enametoolong = 36;
+    private const int Eloop = 40;
 
     /// <summary>The kind of what <paramref name="path"/> names, following symbolic links.</summary>
     public static FileKind Of(string path)
@@ -43,6 +44,7 @@ internal static class FileKinds
         FileKind.CharacterDevice => "a character device",
         FileKind.BlockDevice => "a block device",
         FileKind.Directory => "a folder",
+        FileKind.LinkLoop => "a symbolic link that leads round in a circle",
         _ => "not a regular file",
     };
 
@@ -81,8 +83,7 @@ internal static class FileKinds
             {
                 Enoent or Enotdir or Enametoolong => FileKind.Missing,
                 Eacces => FileKind.Inaccessible,
-                // ELOOP: a link that leads to itself is no file to read.
-                40 => FileKind.Other,
+                Eloop => FileKind.LinkLoop,
                 // ENOSYS or EPERM: statx refused (an old kernel, a sandbox); fall back.
                 _ => null,
             };

@@ -9,6 +9,8 @@ namespace Discernus.Experiments;
 /// </summary>
 internal static class SafePaths
 {
+    private const int MaxLinkHops = 40;
+
     public enum Outcome
     {
         Inside,
@@ -105,6 +107,17 @@ internal static class SafePaths
     /// <summary>Resolves symbolic links in every component of the path (like realpath(3)); missing tails are kept as they are.</summary>
     public static string RealPath(string path)
     {
+        var hops = 0;
+        return RealPath(path, ref hops);
+    }
+
+    /// <summary>
+    /// One budget of link hops for the whole resolution, as the kernel's ELOOP limit: a link that leads to itself (or a
+    /// ring of links) would otherwise recurse until the stack overflows. Past the budget the path is left unresolved,
+    /// and reading it is refused later as not a regular file.
+    /// </summary>
+    private static string RealPath(string path, ref int hops)
+    {
         var full = Path.GetFullPath(path);
         var rootPart = Path.GetPathRoot(full) ?? "/";
         var parts = full[rootPart.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
@@ -113,12 +126,10 @@ internal static class SafePaths
         {
             var next = Path.Combine(current, parts[i]);
             FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
-            var hops = 0;
-            while (info.Exists && info.LinkTarget is not null && hops++ < 40)
+            while (info.Exists && info.LinkTarget is { } target && hops++ < MaxLinkHops)
             {
-                var target = info.LinkTarget;
                 next = Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(current, target));
-                next = RealPath(next);
+                next = RealPath(next, ref hops);
                 info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
             }
 

@@ -130,6 +130,7 @@ internal static class SafeYaml
         var idx = message.LastIndexOf("): ", StringComparison.Ordinal);
         return idx >= 0 ? message[(idx + 3)..] : message;
     }
+
     /// <summary>
     /// Passes events through and stops the stream, before the recursive loader descends, once nesting passes the
     /// limit. An alias counts as deep as the node it names, so a chain of aliases cannot rebuild a deep tree; without

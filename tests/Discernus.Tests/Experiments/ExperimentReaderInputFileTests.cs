@@ -236,4 +236,57 @@ public sealed class ExperimentReaderInputFileTests
         Valid(report);
         Assert.Equal(12_345, report.Experiment!.Limits.MaxExtractedChars);
     }
+    public static TheoryData<string, string> OddFiles()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var file in new[] { "experiment.md", "framework.md", "corpus.md", "corpus/library_reading_room_praise.txt" })
+        {
+            foreach (var kind in new[] { "fifo", "socket", "folder", "dangling link", "link loop", "link to a device", "empty" })
+            {
+                // An empty corpus manifest is allowed: every file under corpus/ is then a document (with a warning).
+                if (!(file == "corpus.md" && kind == "empty"))
+                {
+                    data.Add(file, kind);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(OddFiles))]
+    public async Task AnyOddFileInPlaceOfAnInput_GivesABlockingFinding_NeverAnExceptionOrAHang(string file, string kind)
+    {
+        using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
+        var path = temp.File(file);
+        File.Delete(path);
+        using var socket = kind == "socket" ? UnixFiles.MakeSocket(path) : null;
+        switch (kind)
+        {
+            case "fifo":
+                UnixFiles.MakeFifo(path);
+                break;
+            case "folder":
+                Directory.CreateDirectory(path);
+                break;
+            case "dangling link":
+                File.CreateSymbolicLink(path, "nothing-here.md");
+                break;
+            case "link loop":
+                File.CreateSymbolicLink(path, Path.GetFileName(path));
+                break;
+            case "link to a device":
+                File.CreateSymbolicLink(path, "/dev/zero");
+                break;
+            case "empty":
+                File.WriteAllBytes(path, []);
+                break;
+        }
+
+        var report = await ReadAsync(temp.Path);
+
+        Assert.True(report.Blocking.Any(), $"{kind} as {file}: no blocking finding\n{Describe(report)}");
+        Assert.All(report.Findings, f => Assert.False(string.IsNullOrWhiteSpace(f.Fix)));
+    }
 }
