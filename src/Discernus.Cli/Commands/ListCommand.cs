@@ -8,7 +8,7 @@ internal static class ListCommand
 {
     public static Command Create(CliContext context)
     {
-        var directory = new Argument<string>("projects-dir") { Description = "Folder holding experiment folders", DefaultValueFactory = _ => "projects" };
+        var directory = new Argument<string>("projects-dir") { Description = "Folder holding experiment folders", DefaultValueFactory = _ => "projects" }.WithUsablePath();
         var command = new Command("list", "List the experiments in a folder with their validity, documents and runs") { directory };
         command.SetAction((parse, _) =>
         {

@@ -11,8 +11,8 @@ internal static class RunCommand
 {
     public static Command Create(CliContext context)
     {
-        var path = new Argument<string?>("experiment") { Description = "Path of the experiment folder", Arity = ArgumentArity.ZeroOrOne };
-        var resume = new Option<string?>("--resume") { Description = "Continue an interrupted, failed or cancelled run in place (path of its run folder); only analyses without a recorded result are done" };
+        var path = new Argument<string?>("experiment") { Description = "Path of the experiment folder", Arity = ArgumentArity.ZeroOrOne }.WithUsablePath();
+        var resume = new Option<string?>("--resume") { Description = "Continue an interrupted, failed or cancelled run in place (path of its run folder); only analyses without a recorded result are done" }.WithUsablePath();
         var model = new Option<string?>("--model", "-m") { Description = "Model to use (lexicon, openai/<m>, anthropic/<m>, gemini/<m>, ollama/<m>, openrouter/<m>, openai-compatible/<m>)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and set up the run folder only; no model is called" };
         var concurrency = ConcurrencyOption.Create("Tasks processed at once by the in-process workers (1-256, default 8)");

@@ -10,7 +10,7 @@ internal static class ValidateCommand
 {
     public static Command Create(CliContext context)
     {
-        var path = new Argument<string>("experiment") { Description = "Path of the experiment folder" };
+        var path = new Argument<string>("experiment") { Description = "Path of the experiment folder" }.WithUsablePath();
         var format = new Option<string>("--format") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("validate", "Check an experiment (files, YAML, framework, corpus) without calling any model") { path, format };

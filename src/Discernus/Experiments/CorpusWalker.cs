@@ -7,25 +7,29 @@ namespace Discernus.Experiments;
 /// </summary>
 internal static class CorpusWalker
 {
-    public sealed record Listing(IReadOnlyList<string> Files, IReadOnlyList<string> SkippedFolderLinks);
+    /// <param name="UnreadableFolders">Folders that could not be listed, with the reason: reported, never silently skipped.</param>
+    public sealed record Listing(IReadOnlyList<string> Files, IReadOnlyList<string> SkippedFolderLinks, IReadOnlyList<(string Folder, string Reason)> UnreadableFolders);
 
     public static Listing Walk(string experimentDirectory, string documentsDirectory)
     {
         var files = new List<string>();
         var links = new List<string>();
+        var unreadable = new List<(string, string)>();
         var runs = Path.Combine(Path.GetFullPath(experimentDirectory), "runs");
         var pending = new Stack<string>();
         pending.Push(documentsDirectory);
         while (pending.Count > 0)
         {
             var directory = pending.Pop();
-            IEnumerable<FileSystemInfo> entries;
+            List<FileSystemInfo> entries;
             try
             {
-                entries = new DirectoryInfo(directory).EnumerateFileSystemInfos();
+                // Listed in full here, so a folder that vanishes or refuses half-way is caught, not thrown from the loop below.
+                entries = new DirectoryInfo(directory).EnumerateFileSystemInfos().ToList();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                unreadable.Add((directory, ex is UnauthorizedAccessException ? "permission denied" : ex.Message));
                 continue;
             }
 
@@ -56,6 +60,6 @@ internal static class CorpusWalker
 
         files.Sort(StringComparer.Ordinal);
         links.Sort(StringComparer.Ordinal);
-        return new Listing(files, links);
+        return new Listing(files, links, unreadable);
     }
 }

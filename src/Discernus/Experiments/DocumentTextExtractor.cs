@@ -1,5 +1,8 @@
+using System.IO.Compression;
 using System.Text;
+using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Wordprocessing;
 using UglyToad.PdfPig;
 
 namespace Discernus.Experiments;
@@ -9,7 +12,7 @@ public static class DocumentTextExtractor
 {
     public static readonly IReadOnlySet<string> SupportedExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "txt", "md", "pdf", "docx" };
 
-    public static DocumentText Extract(string fileName, ReadOnlySpan<byte> bytes)
+    public static DocumentText Extract(string fileName, ReadOnlySpan<byte> bytes, ExperimentLimits limits)
     {
         var extension = Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant();
         if (bytes.Length == 0)
@@ -20,8 +23,8 @@ public static class DocumentTextExtractor
         var result = extension switch
         {
             "txt" or "md" => DecodePlainText(bytes),
-            "pdf" => ExtractPdf(bytes.ToArray()),
-            "docx" => ExtractDocx(bytes.ToArray()),
+            "pdf" => ExtractPdf(bytes.ToArray(), limits.MaxExtractedChars),
+            "docx" => ExtractDocx(bytes.ToArray(), limits),
             _ => DocumentText.Fail(FindingCodes.UnsupportedDocument, $"'.{extension}' files are not supported", "convert it to .txt, .md, .pdf or .docx"),
         };
 
@@ -69,7 +72,12 @@ public static class DocumentTextExtractor
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
 
-    private static DocumentText ExtractPdf(byte[] bytes)
+    private static DocumentText TextTooLarge(long maxChars) =>
+        DocumentText.Fail(FindingCodes.ExtractedTextTooLarge,
+            $"the text extracted from it is longer than {maxChars:N0} characters (a compressed or generated file can hold far more text than its size suggests)",
+            "check that the file is what you meant to analyse; split it into smaller documents, or raise the limit with DISCERNUS_MAX_EXTRACTED_CHARS");
+
+    private static DocumentText ExtractPdf(byte[] bytes, long maxChars)
     {
         try
         {
@@ -78,6 +86,10 @@ public static class DocumentTextExtractor
             foreach (var page in pdf.GetPages())
             {
                 text.AppendLine(UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor.ContentOrderTextExtractor.GetText(page));
+                if (text.Length > maxChars)
+                {
+                    return TextTooLarge(maxChars);
+                }
             }
 
             return DocumentText.Ok(text.ToString().Trim() + "\n", true);
@@ -89,25 +101,128 @@ public static class DocumentTextExtractor
         }
     }
 
-    private static DocumentText ExtractDocx(byte[] bytes)
+    private static DocumentText ExtractDocx(byte[] bytes, ExperimentLimits limits)
     {
         try
         {
+            if (UnzipsPast(bytes, limits.MaxDecompressedBytes))
+            {
+                return DocumentText.Fail(FindingCodes.ExtractedTextTooLarge,
+                    $"the DOCX unzips to more than {limits.MaxDecompressedBytes:N0} bytes (a zip bomb, or a document far beyond the text limit of {limits.MaxExtractedChars:N0} characters)",
+                    "check that the file is what you meant to analyse; split it into smaller documents, or raise the limit with DISCERNUS_MAX_EXTRACTED_CHARS (a DOCX may unzip to ten bytes per character)");
+            }
+
             using var stream = new MemoryStream(bytes, writable: false);
             using var document = WordprocessingDocument.Open(stream, false);
-            var body = document.MainDocumentPart?.Document?.Body;
-            if (body is null)
+            if (document.MainDocumentPart is not { } main)
             {
                 return DocumentText.Fail(FindingCodes.EmptyDocument, "the DOCX has no body", "supply a .txt version");
             }
 
-            var paragraphs = body.Descendants<DocumentFormat.OpenXml.Wordprocessing.Paragraph>().Select(p => p.InnerText);
-            return DocumentText.Ok(string.Join("\n", paragraphs).Trim() + "\n", true);
+            var paragraphs = ParagraphTexts(main, limits.MaxExtractedChars, out var sawBody);
+            if (paragraphs is null)
+            {
+                return TextTooLarge(limits.MaxExtractedChars);
+            }
+
+            return sawBody
+                ? DocumentText.Ok(string.Join("\n", paragraphs).Trim() + "\n", true)
+                : DocumentText.Fail(FindingCodes.EmptyDocument, "the DOCX has no body", "supply a .txt version");
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return DocumentText.Fail(FindingCodes.BinaryDocument, $"the DOCX cannot be read ({ex.GetType().Name})",
                 "check that it opens in a word processor, or supply a .txt version");
         }
+    }
+
+    /// <summary>
+    /// Unzips every part into a small reused buffer, counting: a zip's stated sizes can lie, so only reading tells how
+    /// much a part holds, and nothing is kept.
+    /// </summary>
+    private static bool UnzipsPast(byte[] bytes, long maxBytes)
+    {
+        using var zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
+        var buffer = new byte[81_920];
+        long total = 0;
+        foreach (var entry in zip.Entries)
+        {
+            using var part = entry.Open();
+            int read;
+            while ((read = part.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                total += read;
+                if (total > maxBytes)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The text of every paragraph in the body, in document order, streamed from the part so that no tree of the whole
+    /// document is built. Same result as joining <c>Body.Descendants&lt;Paragraph&gt;()</c>'s <c>InnerText</c>: a
+    /// paragraph's text includes that of paragraphs nested in it (text boxes), which also count on their own.
+    /// Null when the text passes <paramref name="maxChars"/>.
+    /// </summary>
+    private static List<string>? ParagraphTexts(MainDocumentPart main, long maxChars, out bool sawBody)
+    {
+        sawBody = false;
+        var texts = new List<string>();
+        var open = new Stack<(int Slot, StringBuilder Text)>();
+        long total = 0;
+        var inBody = false;
+        using var reader = OpenXmlReader.Create(main);
+        while (reader.Read())
+        {
+            if (reader.ElementType == typeof(Body))
+            {
+                inBody = reader.IsStartElement;
+                sawBody = true;
+            }
+            else if (!inBody)
+            {
+                continue;
+            }
+            else if (reader.ElementType == typeof(Paragraph))
+            {
+                if (reader.IsStartElement)
+                {
+                    // Each paragraph adds a line break to the text, so a flood of empty paragraphs counts too.
+                    if (++total > maxChars)
+                    {
+                        return null;
+                    }
+
+                    texts.Add(string.Empty);
+                    open.Push((texts.Count - 1, new StringBuilder()));
+                }
+
+                if (reader.IsEndElement && open.Count > 0)
+                {
+                    var (slot, text) = open.Pop();
+                    texts[slot] = text.ToString();
+                }
+            }
+            else if (reader.IsStartElement && open.Count > 0 && typeof(OpenXmlLeafTextElement).IsAssignableFrom(reader.ElementType))
+            {
+                var text = reader.GetText();
+                total += (long)text.Length * open.Count;
+                if (total > maxChars)
+                {
+                    return null;
+                }
+
+                foreach (var (_, paragraph) in open)
+                {
+                    paragraph.Append(text);
+                }
+            }
+        }
+
+        return texts;
     }
 }

@@ -27,6 +27,8 @@ public sealed record Experiment
     public ReliabilityFiltering? ReliabilityFiltering { get; init; }
     public required Framework Framework { get; init; }
     public required Corpus Corpus { get; init; }
+    /// <summary>The limits the experiment was read under; run setup extracts the documents again under the same ones.</summary>
+    public ExperimentLimits Limits { get; init; } = new();
 }
 
 public sealed record Hypothesis(string Id, string Description);

@@ -9,6 +9,19 @@ public sealed record ExperimentLimits
     public long MaxSpecificationFileBytes { get; init; } = 5L * 1024 * 1024;
     /// <summary>Upper bound on YAML nodes after alias expansion ("billion laughs" guard).</summary>
     public long MaxYamlNodes { get; init; } = 100_000;
+    /// <summary>
+    /// Deepest YAML nesting read (aliases count as deep as what they name). The YAML loader recurses per level and a
+    /// stack overflow ends the process, so this is checked on the event stream first. Real appendices use under ten.
+    /// </summary>
+    public int MaxYamlDepth { get; init; } = 64;
+    /// <summary>
+    /// Most characters of text taken from one PDF or DOCX. A small file can hold far more (a DOCX is a zip, and
+    /// 1 MB can unzip to hundreds of MB), so the file-size limit alone does not bound it.
+    /// </summary>
+    public long MaxExtractedChars { get; init; } = 20_000_000;
+
+    /// <summary>Most bytes all parts of one DOCX may unzip to: room for markup around the allowed text, and for images.</summary>
+    public long MaxDecompressedBytes => MaxExtractedChars > long.MaxValue / 10 ? long.MaxValue : MaxExtractedChars * 10;
 
     public static ExperimentLimits FromEnvironment(IReadOnlyDictionary<string, string?> environment)
     {
@@ -21,6 +34,11 @@ public sealed record ExperimentLimits
         if (environment.TryGetValue("DISCERNUS_MAX_DOCUMENTS", out var count) && int.TryParse(count, out var maxDocuments) && maxDocuments > 0)
         {
             limits = limits with { MaxDocuments = maxDocuments };
+        }
+
+        if (environment.TryGetValue("DISCERNUS_MAX_EXTRACTED_CHARS", out var chars) && long.TryParse(chars, out var maxChars) && maxChars > 0)
+        {
+            limits = limits with { MaxExtractedChars = maxChars };
         }
 
         return limits;

@@ -38,14 +38,14 @@ public sealed partial class ExperimentReader
             return null;
         }
 
-        if (manifest is null && blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault() is { Succeeded: false } broken)
+        if (manifest is null && blocks.Select(b => SafeYaml.Parse(b, limits)).LastOrDefault() is { Succeeded: false } broken)
         {
             ReportParseFailure(broken, manifestPath, findings);
             return null;
         }
 
         // A manifest without a `documents` list still describes the corpus; every file under corpus/ is then a document.
-        manifest ??= blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault(p => p.Succeeded);
+        manifest ??= blocks.Select(b => SafeYaml.Parse(b, limits)).LastOrDefault(p => p.Succeeded);
 
         var root = manifest?.Root;
         var documentsNode = root.Child("documents");
@@ -68,7 +68,7 @@ public sealed partial class ExperimentReader
         {
             var entries = ReadManifestEntries(documentsNode, manifestPath, manifest!.Block, findings);
             documents = ResolveEntries(directory, documentsDirectory, manifestPath, entries, manifest.Block, findings);
-            var named = entries.Select(e => Path.GetFullPath(Path.Combine(documentsDirectory, e.FileName)));
+            var named = entries.Where(e => SafePaths.IsValidName(e.FileName)).Select(e => Path.GetFullPath(Path.Combine(documentsDirectory, e.FileName)));
             WarnUnlisted(directory, documentsDirectory, manifestPath, documents.Select(d => d.FullPath).Concat(named), findings);
         }
 
@@ -97,7 +97,7 @@ public sealed partial class ExperimentReader
             var text = ReadSpecificationFile(manifestPath, findings);
             var blocks = text is null ? [] : AppendixFinder.FindBlocks(text);
             var manifest = ChooseAppendix(blocks, manifestPath, findings, root => root.Has("documents"), "`documents`", reportMissing: false);
-            if (manifest is null && blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).LastOrDefault(p => !p.Succeeded) is { } broken)
+            if (manifest is null && blocks.Select(b => SafeYaml.Parse(b, limits)).LastOrDefault(p => !p.Succeeded) is { } broken)
             {
                 ReportParseFailure(broken, manifestPath, findings);
                 return null;
@@ -200,6 +200,14 @@ public sealed partial class ExperimentReader
         var ids = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
+            if (!SafePaths.IsValidName(entry.FileName))
+            {
+                findings.Blocking(FindingCodes.InvalidFileName, manifestPath, "documents.filename",
+                    $"'{SafePaths.Printable(entry.FileName)}' contains a character no file system allows in a name (a NUL or control character, or broken Unicode)",
+                    "write the document's file name as it is on disk, relative to corpus/", entry.At, block);
+                continue;
+            }
+
             var id = entry.DocumentId ?? Path.GetFileNameWithoutExtension(entry.FileName);
             if (ids.TryGetValue(id, out var first))
             {
@@ -323,6 +331,13 @@ public sealed partial class ExperimentReader
                 "this is a symbolic link to a folder; it is not followed, so nothing behind it is analysed",
                 "copy the documents into the corpus folder instead of linking a folder");
         }
+
+        foreach (var (folder, reason) in listing.UnreadableFolders)
+        {
+            findings.Warning(FindingCodes.FileUnreadable, folder, null,
+                $"this folder cannot be listed ({reason}); nothing in it is analysed or checked",
+                "make it readable, e.g. `chmod -R u+rX <folder>`, or move it out of the corpus folder");
+        }
     }
 
     private static void WarnUnlisted(string experimentDirectory, string documentsDirectory, string manifestPath, IEnumerable<string> listed, FindingCollector findings)
@@ -368,7 +383,24 @@ public sealed partial class ExperimentReader
         foreach (var document in documents)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var length = new FileInfo(document.FullPath).Length;
+            // Where each document lies was checked when it was listed or resolved; what it is may have changed since.
+            if (!MayRead(document.FullPath, findings, checkContainment: false))
+            {
+                continue;
+            }
+
+            long length;
+            try
+            {
+                length = new FileInfo(document.FullPath).Length;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                findings.Blocking(FindingCodes.FileUnreadable, document.FullPath, null, $"the document cannot be read: {ex.Message}",
+                    "check that the file is readable");
+                continue;
+            }
+
             if (length > limits.MaxDocumentBytes)
             {
                 findings.Blocking(FindingCodes.DocumentTooLarge, document.FullPath, null,
@@ -397,7 +429,7 @@ public sealed partial class ExperimentReader
                 continue;
             }
 
-            var text = DocumentTextExtractor.Extract(document.FileName, bytes);
+            var text = DocumentTextExtractor.Extract(document.FileName, bytes, limits);
             if (!text.Succeeded)
             {
                 findings.Blocking(text.ProblemCode!, document.FullPath, null, text.Problem!, text.Fix!);

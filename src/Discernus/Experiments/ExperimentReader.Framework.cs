@@ -38,7 +38,7 @@ public sealed partial class ExperimentReader
             "`dimensions`", reportMissing: false);
         if (appendix is null)
         {
-            var parsed = blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).ToList();
+            var parsed = blocks.Select(b => SafeYaml.Parse(b, limits)).ToList();
             if (findings.Findings.Any(f => f.File == findings.Relative(path) && f.Severity == FindingSeverity.Blocking))
             {
                 return null;

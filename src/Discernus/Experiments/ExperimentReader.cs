@@ -31,6 +31,16 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
     public ValidationReport Read(string path, CancellationToken cancellationToken = default)
     {
+        if (!SafePaths.IsValidName(path))
+        {
+            var printable = SafePaths.Printable(path);
+            var invalid = new FindingCollector(Directory.GetCurrentDirectory());
+            invalid.Blocking(FindingCodes.ExperimentNotFound, printable, null,
+                "the experiment path contains a character no file system allows in a name (a NUL or control character, or broken Unicode)",
+                "pass the path of an experiment folder, e.g. `discernus validate projects/nano`");
+            return new ValidationReport { ExperimentPath = printable, Findings = invalid.Findings };
+        }
+
         var fullPath = Path.GetFullPath(path);
         var directory = File.Exists(fullPath) ? Path.GetDirectoryName(fullPath)! : fullPath;
         var findings = new FindingCollector(directory);
@@ -54,9 +64,10 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
     private Experiment? ReadExperiment(string directory, FindingCollector findings, CancellationToken cancellationToken)
     {
-        var yamlFile = new[] { "experiment.yaml", "experiment.yml" }.Select(f => Path.Combine(directory, f)).FirstOrDefault(File.Exists);
+        // Anything by those names counts as present (a folder or a FIFO too): reading it then says what is wrong with it.
+        var yamlFile = new[] { "experiment.yaml", "experiment.yml" }.Select(f => Path.Combine(directory, f)).FirstOrDefault(f => FileKinds.Of(f) != FileKind.Missing);
         var mdFile = Path.Combine(directory, "experiment.md");
-        if (yamlFile is null && !File.Exists(mdFile))
+        if (yamlFile is null && FileKinds.Of(mdFile) == FileKind.Missing)
         {
             findings.Blocking(FindingCodes.FileMissing, Path.Combine(directory, "experiment.md"), null,
                 "the folder has no experiment.md (v10 layout) or experiment.yaml (alpha layout)",
@@ -72,7 +83,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
                 return null;
             }
 
-            var parsed = SafeYaml.Parse(new YamlBlock(text, 1, "file"), limits.MaxYamlNodes);
+            var parsed = SafeYaml.Parse(new YamlBlock(text, 1, "file"), limits);
             if (!parsed.Succeeded)
             {
                 ReportParseFailure(parsed, yamlFile, findings);
@@ -92,7 +103,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         var frontMatter = blocks.FirstOrDefault(b => b.Kind == "front_matter");
         if (frontMatter is not null)
         {
-            var parsedFront = SafeYaml.Parse(frontMatter, limits.MaxYamlNodes);
+            var parsedFront = SafeYaml.Parse(frontMatter, limits);
             if (parsedFront.Succeeded && parsedFront.Root.Has("name") && !parsedFront.Root.Has("components"))
             {
                 return ReadAlpha(directory, mdFile, parsedFront, findings, cancellationToken);
@@ -164,6 +175,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             Description = metadata.ChildText("description"),
             Framework = framework,
             Corpus = corpus,
+            Limits = limits,
         };
         CrossCheck(experiment, file, findings);
         return experiment;
@@ -210,6 +222,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             Description = root.ChildText("description"),
             Framework = framework,
             Corpus = corpus,
+            Limits = limits,
         };
         CrossCheck(experiment, file, findings);
         return experiment;
@@ -405,17 +418,33 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             SafePaths.Outcome.SymlinkEscape => $"'{relative}' is (or passes through) a symbolic link that leads outside the experiment folder",
             _ => null,
         };
+        if (outcome == SafePaths.Outcome.InvalidName)
+        {
+            Add(FindingCodes.InvalidFileName, $"'{SafePaths.Printable(relative)}' contains a character no file system allows in a name (a NUL or control character, or broken Unicode)",
+                $"correct `{field}`: write the plain relative path of the file");
+            return null;
+        }
+
         if (message is not null)
         {
             Add(FindingCodes.PathEscapes, message, "copy the file into the experiment folder and name it by a relative path");
             return null;
         }
 
-        var exists = expectDirectory ? Directory.Exists(full) : File.Exists(full);
-        if (!exists)
+        var kind = FileKinds.Of(full);
+        if (kind == FileKind.Missing || (expectDirectory && kind == FileKind.Regular))
         {
             Add(FindingCodes.FileMissing, expectDirectory ? $"the folder '{relative}' does not exist" : $"the file '{relative}' does not exist",
                 $"create it or correct `{field}`");
+            return null;
+        }
+
+        if (kind != (expectDirectory ? FileKind.Directory : FileKind.Regular) && kind != FileKind.Inaccessible)
+        {
+            var what = kind == FileKind.Directory ? "a folder" : FileKinds.Describe(kind);
+            Add(kind == FileKind.Directory ? FindingCodes.FileUnreadable : FindingCodes.NotRegularFile,
+                $"'{relative}' is {what}, where {(expectDirectory ? "a folder" : "a regular file")} is expected",
+                $"correct `{field}`, or put {(expectDirectory ? "a folder" : "a regular file")} there");
             return null;
         }
 
@@ -436,6 +465,11 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
     private string? ReadSpecificationFile(string path, FindingCollector findings)
     {
+        if (!MayRead(path, findings))
+        {
+            return null;
+        }
+
         try
         {
             var info = new FileInfo(path);
@@ -466,9 +500,9 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
     private YamlParseResult? ChooseAppendix(IReadOnlyList<YamlBlock> blocks, string file, FindingCollector findings,
         Func<YamlMappingNode, bool> hasExpectedKeys, string expected, bool reportMissing = true)
     {
-        var parsed = blocks.Select(b => SafeYaml.Parse(b, limits.MaxYamlNodes)).ToList();
+        var parsed = blocks.Select(b => SafeYaml.Parse(b, limits)).ToList();
         var chosen = parsed.LastOrDefault(p => p.Succeeded && hasExpectedKeys(p.Root!));
-        var bomb = parsed.FirstOrDefault(p => p.AliasBomb);
+        var bomb = parsed.FirstOrDefault(p => p.ExceedsLimit);
         if (bomb is not null)
         {
             ReportParseFailure(bomb, file, findings);
@@ -523,10 +557,17 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
     private static void ReportParseFailure(YamlParseResult failure, string file, FindingCollector findings)
     {
-        if (failure.AliasBomb)
+        if (failure.LimitCode == FindingCodes.YamlAliasBomb)
         {
             findings.Blocking(FindingCodes.YamlAliasBomb, file, null, failure.Error!,
                 "remove the recursive or exponentially nested anchors/aliases (&name / *name)", failure.ErrorLine, failure.ErrorColumn);
+            return;
+        }
+
+        if (failure.LimitCode == FindingCodes.YamlTooDeep)
+        {
+            findings.Blocking(FindingCodes.YamlTooDeep, file, null, failure.Error!,
+                "flatten the nesting at that position: Discernus files need only a few levels", failure.ErrorLine, failure.ErrorColumn);
             return;
         }
 

@@ -10,10 +10,17 @@ internal sealed class FindingCollector(string experimentDirectory)
 
     public IReadOnlyList<ValidationFinding> Findings => _findings;
 
+    public string ExperimentDirectory => experimentDirectory;
+
     public bool HasBlocking => _findings.Any(f => f.Severity == FindingSeverity.Blocking);
 
     public string Relative(string path)
     {
+        if (!SafePaths.IsValidName(path))
+        {
+            return SafePaths.Printable(path);
+        }
+
         var relative = Path.GetRelativePath(experimentDirectory, path);
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative.Replace('\\', '/');
     }

@@ -97,7 +97,7 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var bytes = await File.ReadAllBytesAsync(document.FullPath, cancellationToken).ConfigureAwait(false);
-            var text = DocumentTextExtractor.Extract(document.FileName, bytes);
+            var text = DocumentTextExtractor.Extract(document.FileName, bytes, experiment.Limits);
             if (!text.Succeeded)
             {
                 // Validation passed a moment ago; the file changed since.
