@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Discernus.Agents;
 using Discernus.Artifacts;
+using Discernus.Coordination;
 using Discernus.Orchestration;
 using Discernus.Provenance;
 using Spectre.Console;
@@ -16,7 +17,12 @@ internal static class RunCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and set up the run folder only; no model is called" };
         var concurrency = ConcurrencyOption.Create("Tasks processed at once by the in-process workers (1-256, default 8)");
         var noLocalWorkers = new Option<bool>("--no-local-workers") { Description = "Leave all agent tasks to `discernus worker` processes (needs DISCERNUS_REDIS_URL)" };
-        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers };
+        var noCache = new Option<bool>("--no-cache") { Description = "Ask the model for every answer, even when the response cache holds a validated one (answers that pass validation replace it)" };
+        var refreshFailed = new Option<bool>("--refresh-failed")
+        {
+            Description = "Re-ask only the documents whose answers failed or are missing; validated answers come from the cache. This is what every run does (only validated answers are cached); the flag says so explicitly",
+        };
+        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers, noCache, refreshFailed };
         command.SetAction(async (parse, ct) =>
         {
             var report = context.ReadExperiment(parse.GetValue(path)!);
@@ -27,6 +33,12 @@ internal static class RunCommand
             }
 
             var models = ModelSelection.Resolve(parse.GetValue(model), report.Experiment!, context.Environment.Values);
+            if (parse.GetValue(noCache) && parse.GetValue(refreshFailed))
+            {
+                context.Error.WriteLine("error: --no-cache asks again for every answer and --refresh-failed only for failed ones; give one of them.");
+                return ExitCodes.Usage;
+            }
+
             if (!parse.GetValue(dryRun))
             {
                 if (parse.GetValue(noLocalWorkers) && context.Environment["DISCERNUS_REDIS_URL"] is null)
@@ -35,7 +47,8 @@ internal static class RunCommand
                     return ExitCodes.Usage;
                 }
 
-                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct);
+                var runOptions = new Dictionary<string, string> { [RunRequestOptions.Cache] = parse.GetValue(noCache) ? Models.CacheModes.Refresh : Models.CacheModes.Use };
+                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions);
             }
 
             var badNames = models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList();

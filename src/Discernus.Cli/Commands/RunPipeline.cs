@@ -15,7 +15,9 @@ internal static class RunPipeline
 {
     private static readonly TimeSpan PickUpTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<int> ExecuteAsync(CliContext context, ValidationReport report, ManifestModels models, int? concurrency, bool localWorkers, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(
+        CliContext context, ValidationReport report, ManifestModels models, int? concurrency, bool localWorkers, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? runOptions = null)
     {
         var experiment = report.Experiment!;
         var console = context.Console;
@@ -78,7 +80,7 @@ internal static class RunPipeline
             ExperimentPath = experiment.Directory,
             RunFolder = runFolder,
             Model = models.Source == "flag" ? string.Join(",", models.Names) : null,
-            Options = new Dictionary<string, string> { ["models"] = string.Join(",", models.Names), ["model_source"] = models.Source },
+            Options = new Dictionary<string, string>(runOptions ?? new Dictionary<string, string>()) { ["models"] = string.Join(",", models.Names), ["model_source"] = models.Source },
             RequestedAt = IsoTime.Format(context.TimeProvider.GetUtcNow()),
         }, CancellationToken.None);
 
@@ -194,7 +196,9 @@ internal static class RunPipeline
         }
 
         console.Write(table);
-        console.MarkupLine($"Run {Markup.Escape(manifest.RunId)}: [bold]{Markup.Escape(manifest.Status)}[/] in {elapsed.TotalSeconds:F1} s; cost ${manifest.Cost.ActualUsd:F4}; {manifest.Cost.ModelCalls} model call(s).");
+        var cost = manifest.Cost;
+        console.MarkupLine($"Run {Markup.Escape(manifest.RunId)}: [bold]{Markup.Escape(manifest.Status)}[/] in {elapsed.TotalSeconds:F1} s; cost {Markup.Escape(CostText.Actual(cost))}; " +
+            $"{cost.ProviderRequests} provider request(s), {cost.CacheHits} cache hit(s), {cost.Retries} retries, {cost.Failures} failed request(s).");
         foreach (var failure in manifest.Failures.Take(10))
         {
             console.MarkupLine($"  [red]failed[/] {Markup.Escape(failure.DocumentName ?? failure.TaskId)}: {Markup.Escape(failure.Reason)}");
