@@ -197,7 +197,7 @@ internal static class RunPipeline
 
         console.Write(table);
         var cost = manifest.Cost;
-        console.MarkupLine($"Run {Markup.Escape(manifest.RunId)}: [bold]{Markup.Escape(manifest.Status)}[/] in {elapsed.TotalSeconds:F1} s; cost {Markup.Escape(CostText.Actual(cost))}; " +
+        console.MarkupLine($"Run {Markup.Escape(manifest.RunId)}: [bold]{Markup.Escape(manifest.Status)}[/] in {elapsed.TotalSeconds:F1} s; cost {Markup.Escape(CostText.Actual(cost, manifest.Models?.Names ?? []))}; " +
             $"{cost.ProviderRequests} provider request(s), {cost.CacheHits} cache hit(s), {cost.Retries} retries, {cost.Failures} failed request(s).");
         foreach (var failure in manifest.Failures.Take(10))
         {
