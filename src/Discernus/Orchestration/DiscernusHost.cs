@@ -97,7 +97,9 @@ public sealed class DiscernusHost : IAsyncDisposable
         _runRequests = RedisTaskQueue.ForRunRequests(_connections, Keys, null, Time, Logger);
 
         var store = ArtifactStoreFactory.Create(new ArtifactStoreOptions { FolderPath = Options.ArtifactsDirectory, Backend = Options.Environment.GetValueOrDefault("DISCERNUS_ARTIFACT_STORE") ?? "folder" });
-        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions(), new ArtifactResponseCache(store), Time);
+        // One gateway per process; with an external Redis its rate limits are shared by every worker on it.
+        var buckets = Options.RedisUrl is null ? null : new RedisTokenBucketStore(_connections, Keys);
+        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions(), new ArtifactResponseCache(store), Time, buckets);
 
         if (Options.RunOrchestrator)
         {
