@@ -15,6 +15,8 @@ internal static class DiscernusCli
             StatusCommand.Create(context),
             WorkerCommand.Create(context),
             DebugCommand.Create(context),
+            EstimateCommand.Create(context),
+            CostsCommand.Create(context),
             DevCommand.Create(context),
         };
 

@@ -71,6 +71,7 @@ internal static class RunCommand
             context.Console.MarkupLine($"[green]✓[/] dry run: validated and set up {manifest.Documents.Count} document(s), {manifest.Prompts.Count} prompt(s), {manifest.Files.Count} hashed file(s); no model was called.");
             context.Console.MarkupLine($"  model (planned): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source})");
             context.Console.MarkupLine($"  artifact store: {Markup.Escape(store.Description)}");
+            EstimatePrinter.Print(context.Console, report.Experiment!, models.Names, CostEstimator.Estimate(report.Experiment!, models.Names), detailed: true);
             context.Out.WriteLine(folder.Path);
             return ExitCodes.Success;
         });

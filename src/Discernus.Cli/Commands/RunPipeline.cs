@@ -59,15 +59,10 @@ internal static class RunPipeline
         if (!models.OfflineBaseline)
         {
             var estimate = CostEstimator.Estimate(experiment, models.Names);
-            console.MarkupLine($"Estimated: ~{estimate.PromptTokens:N0} prompt and ~{estimate.CompletionTokens:N0} completion tokens" +
-                (estimate.Usd is { } usd ? $", about ${(usd < 1 ? usd.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) : usd.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))} (an estimate; the manifest records actual cost)" : ""));
-            if (estimate.UnpricedModels.Count > 0)
+            EstimatePrinter.Print(console, experiment, models.Names, estimate, detailed: false);
+            if (estimate.UnpricedModels.Count == 0 && experiment.MaxCostUsd is { } budget && estimate.Usd > budget)
             {
-                console.MarkupLine($"[yellow]Note:[/] no price is known for {Markup.Escape(string.Join(", ", estimate.UnpricedModels))}: its cost is not counted{(experiment.MaxCostUsd is { } b ? $" and budget.max_cost_usd (${b}) cannot be enforced for it" : "")}.");
-            }
-            else if (experiment.MaxCostUsd is { } budget && estimate.Usd > budget)
-            {
-                context.Error.WriteLine($"error: the estimated cost (${estimate.Usd:F2}) exceeds budget.max_cost_usd (${budget}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.");
+                context.Error.WriteLine($"error: the estimated cost ({CostText.Usd(estimate.Usd)}) exceeds budget.max_cost_usd (${budget}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.");
                 return ExitCodes.Invalid;
             }
         }
