@@ -15,6 +15,9 @@ internal static class DiscernusCli
             StatusCommand.Create(context),
             WorkerCommand.Create(context),
             DebugCommand.Create(context),
+            EstimateCommand.Create(context),
+            CostsCommand.Create(context),
+            DevCommand.Create(context),
         };
 
     public static async Task<int> InvokeAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)

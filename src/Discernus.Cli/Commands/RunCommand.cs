@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Discernus.Agents;
 using Discernus.Artifacts;
+using Discernus.Coordination;
 using Discernus.Orchestration;
 using Discernus.Provenance;
 using Spectre.Console;
@@ -17,7 +18,8 @@ internal static class RunCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and set up the run folder only; no model is called" };
         var concurrency = ConcurrencyOption.Create("Tasks processed at once by the in-process workers (1-256, default 8)");
         var noLocalWorkers = new Option<bool>("--no-local-workers") { Description = "Leave all agent tasks to `discernus worker` processes (needs DISCERNUS_REDIS_URL)" };
-        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers, resume };
+        var noCache = new Option<bool>("--no-cache") { Description = "Ask the model for every answer, even when the response cache holds a validated one (answers that pass validation replace it)" };
+        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers, noCache, resume };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(noLocalWorkers) && context.Environment["DISCERNUS_REDIS_URL"] is null)
@@ -53,7 +55,8 @@ internal static class RunCommand
             var models = ModelSelection.Resolve(parse.GetValue(model), report.Experiment!, context.Environment.Values);
             if (!parse.GetValue(dryRun))
             {
-                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct);
+                var runOptions = new Dictionary<string, string> { [RunRequestOptions.Cache] = parse.GetValue(noCache) ? Models.CacheModes.Refresh : Models.CacheModes.Use };
+                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions);
             }
 
             var badNames = models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList();
@@ -76,6 +79,7 @@ internal static class RunCommand
             context.Console.MarkupLine($"[green]✓[/] dry run: validated and set up {manifest.Documents.Count} document(s), {manifest.Prompts.Count} prompt(s), {manifest.Files.Count} hashed file(s); no model was called.");
             context.Console.MarkupLine($"  model (planned): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source})");
             context.Console.MarkupLine($"  artifact store: {Markup.Escape(store.Description)}");
+            EstimatePrinter.Print(context.Console, report.Experiment!, models.Names, CostEstimator.Estimate(report.Experiment!, models.Names), detailed: true);
             context.Out.WriteLine(folder.Path);
             return ExitCodes.Success;
         });

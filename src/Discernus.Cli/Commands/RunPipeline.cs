@@ -19,7 +19,9 @@ internal static class RunPipeline
 {
     private static readonly TimeSpan PickUpTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<int> ExecuteAsync(CliContext context, ValidationReport report, ManifestModels models, int? concurrency, bool localWorkers, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(
+        CliContext context, ValidationReport report, ManifestModels models, int? concurrency, bool localWorkers, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? runOptions = null)
     {
         var experiment = report.Experiment!;
         var console = context.Console;
@@ -44,15 +46,10 @@ internal static class RunPipeline
         {
             console.MarkupLine($"Model(s): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source}), {models.RunsPerModel} run(s) per model");
             var estimate = CostEstimator.Estimate(experiment, models.Names);
-            console.MarkupLine($"Estimated: ~{estimate.PromptTokens:N0} prompt and ~{estimate.CompletionTokens:N0} completion tokens" +
-                (estimate.Usd is { } usd ? $", about ${(usd < 1 ? usd.ToString("F4", CultureInfo.InvariantCulture) : usd.ToString("F2", CultureInfo.InvariantCulture))} (an estimate; the manifest records actual cost)" : ""));
-            if (estimate.UnpricedModels.Count > 0)
+            EstimatePrinter.Print(console, experiment, models.Names, estimate, detailed: false);
+            if (estimate.UnpricedModels.Count == 0 && experiment.MaxCostUsd is { } budget && estimate.Usd > budget)
             {
-                console.MarkupLine($"[yellow]Note:[/] no price is known for {Markup.Escape(string.Join(", ", estimate.UnpricedModels))}: its cost is not counted{(experiment.MaxCostUsd is { } b ? $" and budget.max_cost_usd (${b}) cannot be enforced for it" : "")}.");
-            }
-            else if (experiment.MaxCostUsd is { } budget && estimate.Usd > budget)
-            {
-                context.Error.WriteLine($"error: the estimated cost (${estimate.Usd:F2}) exceeds budget.max_cost_usd (${budget}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.");
+                context.Error.WriteLine($"error: the estimated cost ({CostText.Usd(estimate.Usd)}) exceeds budget.max_cost_usd (${budget}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.");
                 return ExitCodes.Invalid;
             }
         }
@@ -63,7 +60,7 @@ internal static class RunPipeline
             ExperimentPath = experiment.Directory,
             RunFolder = Path.Combine(experiment.Directory, "runs", runId),
             Model = models.Source == "flag" ? string.Join(",", models.Names) : null,
-            Options = new Dictionary<string, string> { ["models"] = string.Join(",", models.Names), ["model_source"] = models.Source },
+            Options = new Dictionary<string, string>(runOptions ?? new Dictionary<string, string>()) { ["models"] = string.Join(",", models.Names), ["model_source"] = models.Source },
             RequestedAt = IsoTime.Format(context.TimeProvider.GetUtcNow()),
         };
         return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(experiment.Directory, context.Environment.Values), concurrency, localWorkers, cancellationToken);
@@ -259,7 +256,9 @@ internal static class RunPipeline
         }
 
         console.Write(table);
-        console.MarkupLine($"Run {Markup.Escape(manifest.RunId)}: [bold]{Markup.Escape(manifest.Status)}[/] in {elapsed.TotalSeconds:F1} s; cost ${manifest.Cost.ActualUsd:F4}; {manifest.Cost.ModelCalls} model call(s).");
+        var cost = manifest.Cost;
+        console.MarkupLine($"Run {Markup.Escape(manifest.RunId)}: [bold]{Markup.Escape(manifest.Status)}[/] in {elapsed.TotalSeconds:F1} s; cost {Markup.Escape(CostText.Actual(cost, manifest.Models?.Names ?? []))}; " +
+            $"{cost.ProviderRequests} provider request(s), {cost.CacheHits} cache hit(s), {cost.Retries} retries, {cost.Failures} failed request(s).");
         foreach (var failure in manifest.Failures.Take(10))
         {
             console.MarkupLine($"  [red]failed[/] {Markup.Escape(failure.DocumentName ?? failure.TaskId)}: {Markup.Escape(failure.Reason)}");

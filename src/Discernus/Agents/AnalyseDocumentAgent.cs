@@ -11,6 +11,11 @@ namespace Discernus.Agents;
 /// One document, one model: builds the prompt from the run's stored prompt file, calls the model, validates the
 /// answer against the framework (retrying with the problems shown), verifies every evidence quote against the text,
 /// evaluates derived metrics in code and stores the per-document result of SPEC §5 by hash.
+/// <para>Only an answer that passed validation enters the response cache: the agent commits it under the key of its
+/// first request, so the next run with the same inputs gets it without a call. A cached answer that fails validation
+/// (one stored before this rule, or under an older validator) is never replayed: the model is asked again. A failure
+/// of the endpoint itself (no connection, bad key, unknown model, no quota) is thrown on, so the Router tries the task
+/// again later while the gateway's breaker decides whether the run must stop.</para>
 /// </summary>
 internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<AnalyseDocumentTask>(context)
 {
@@ -52,8 +57,15 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 [LexiconInputs.Task] = LexiconInputs.AnalysisTask,
                 [LexiconInputs.Framework] = framework,
                 [LexiconInputs.DocumentText] = documentText,
+                [ModelCallKeys.CallerAgent] = Name,
+                [ModelCallKeys.CallerStage] = Stage,
+                [ModelCallKeys.CallerTask] = task.TaskId,
             },
         };
+        if (task.Params.Cache == CacheModes.Refresh)
+        {
+            options.AdditionalProperties[ModelCallKeys.CacheMode] = CacheModes.Refresh;
+        }
 
         var client = Context.Runs.ClientFor(task.RunId, task.Model);
         var allowNotScorable = task.Model == ModelName.LexiconName;
@@ -61,6 +73,9 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
         long promptTokens = 0, completionTokens = 0;
         var cached = true;
         AnalysisValidationResult? validation = null;
+        ChatResponse? accepted = null;
+        string? cacheKey = null;
+        var staleCacheRefreshed = false;
         var attempts = 0;
         while (attempts < Context.MaxAnswerAttempts)
         {
@@ -70,17 +85,31 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             {
                 response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
             }
-            catch (ModelCallException ex)
+            catch (ModelCallException ex) when (ex.EndpointFailure is null)
             {
                 throw new AgentFailureException($"model call failed after {ex.Attempts} attempt(s): {ex.Message}");
             }
 
+            cacheKey ??= ResponseCacheCommit.CacheKeyOf(response);
+            var fromCache = ResponseCacheCommit.IsCached(response);
+            validation = AnalysisAnswerValidator.Validate(response.Text, framework, allowNotScorable);
+            if (!validation.IsValid && fromCache && !staleCacheRefreshed)
+            {
+                Log(task.RunId, "warning", $"the cached answer for {task.DocumentName} from {task.Model} is invalid; asking the model again",
+                    new Dictionary<string, object?> { ["task_id"] = task.TaskId, ["problems"] = validation.Problems });
+                staleCacheRefreshed = true;
+                attempts--;
+                options = options.Clone();
+                options.AdditionalProperties = new AdditionalPropertiesDictionary(options.AdditionalProperties!) { [ModelCallKeys.CacheMode] = CacheModes.Refresh };
+                continue;
+            }
+
             promptTokens += response.Usage?.InputTokenCount ?? 0;
             completionTokens += response.Usage?.OutputTokenCount ?? 0;
-            cached &= response.AdditionalProperties?.TryGetValue(ModelCallKeys.Cached, out var c) == true && c is true;
-            validation = AnalysisAnswerValidator.Validate(response.Text, framework, allowNotScorable);
+            cached &= fromCache;
             if (validation.IsValid)
             {
+                accepted = response;
                 break;
             }
 
@@ -94,11 +123,13 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             })));
         }
 
-        if (validation?.Analysis is not { } analysis)
+        if (validation?.Analysis is not { } analysis || accepted is null)
         {
             throw new AgentFailureException(
                 $"the answer of {task.Model} for {task.DocumentName} stayed invalid after {attempts} attempt(s): {string.Join("; ", validation?.Problems ?? [])}");
         }
+
+        await client.CommitToCacheAsync(cacheKey, accepted, cancellationToken).ConfigureAwait(false);
 
         var scores = analysis.Dimensions.ToDictionary(
             d => d.Name,

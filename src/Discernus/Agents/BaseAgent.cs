@@ -43,6 +43,12 @@ internal abstract class BaseAgent<TContract>(AgentContext context) : IAgent
         {
             return ReportFatalError(run, $"{taskId}: {ex.Message}");
         }
+        catch (Models.ModelEndpointUnusableException ex)
+        {
+            // Not this task's fault and not one to retry: the run must stop (see AgentOutcome.StopRun).
+            Log(run, "error", ex.Message, new Dictionary<string, object?> { ["task_id"] = taskId });
+            return AgentOutcome.StopRun(ex.Message);
+        }
     }
 
     protected abstract Task<string> ExecuteAsync(TContract contract, CancellationToken cancellationToken);

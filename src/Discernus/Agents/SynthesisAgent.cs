@@ -75,15 +75,23 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
                 [LexiconInputs.Task] = LexiconInputs.SynthesisTask,
                 [LexiconInputs.Framework] = framework,
                 [LexiconInputs.StatisticsJson] = statisticsJson,
+                [ModelCallKeys.CallerAgent] = Name,
+                [ModelCallKeys.CallerStage] = Stage,
+                [ModelCallKeys.CallerTask] = task.TaskId,
             },
         };
+        if (parameters.Cache == CacheModes.Refresh)
+        {
+            options.AdditionalProperties[ModelCallKeys.CacheMode] = CacheModes.Refresh;
+        }
 
         ChatResponse response;
+        var client = Context.Runs.ClientFor(task.RunId, task.Model);
         try
         {
-            response = await Context.Runs.ClientFor(task.RunId, task.Model).GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (ModelCallException ex)
+        catch (ModelCallException ex) when (ex.EndpointFailure is null)
         {
             throw new AgentFailureException($"the synthesis model call failed after {ex.Attempts} attempt(s): {ex.Message}");
         }
@@ -92,6 +100,9 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         {
             throw new AgentFailureException($"{task.Model} returned an empty synthesis");
         }
+
+        // Only an answer the synthesis accepts is cached, like analysis answers.
+        await client.CommitToCacheAsync(ResponseCacheCommit.CacheKeyOf(response), response, cancellationToken).ConfigureAwait(false);
 
         var textHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(response.Text.Trim() + "\n"), cancellationToken).ConfigureAwait(false);
         var promptTokens = response.Usage?.InputTokenCount ?? 0;
@@ -103,7 +114,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             ScoresCsvHash = scoresHash,
             Model = task.Model,
             TokensUsed = new TokenUsage(promptTokens, completionTokens),
-            CostUsd = Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
+            CostUsd = ResponseCacheCommit.IsCached(response) ? 0m : Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
             Evidence = SelectEvidence(framework, results),
             NotScorable = NotScorable(framework, results),
             Hypotheses = hypotheses,

@@ -19,6 +19,9 @@ internal sealed record AnalysisParams
     /// <summary>The researcher's document id from the corpus manifest.</summary>
     public string? CorpusDocumentId { get; init; }
 
+    /// <summary>"refresh" asks the model even when the response cache holds a validated answer (<c>run --no-cache</c>); null or "use" otherwise.</summary>
+    public string? Cache { get; init; }
+
     /// <summary>Settable because System.Text.Json cannot fill extension data through an init accessor.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }

@@ -51,6 +51,9 @@ internal sealed class RedisKeys
 
     public string Worker(string workerId) => Prefix + "worker:" + Segment(workerId, nameof(workerId));
 
+    /// <summary>Hash holding one token bucket of the shared model rate limits (tokens, last refill in ms), with a TTL.</summary>
+    public string RateLimit(string bucket) => Prefix + "ratelimit:" + Segment(bucket, nameof(bucket));
+
     /// <summary>SCAN MATCH pattern for every processing list under this prefix (glob characters in the prefix escaped).</summary>
     public string ProcessingPattern => EscapeGlob(Prefix) + "processing:*";
 
@@ -90,6 +93,11 @@ internal sealed class RedisKeys
         if (rest.StartsWith("worker:", StringComparison.Ordinal))
         {
             return RedisType.String;
+        }
+
+        if (rest.StartsWith("ratelimit:", StringComparison.Ordinal))
+        {
+            return RedisType.Hash;
         }
 
         if (rest.StartsWith("task:", StringComparison.Ordinal))

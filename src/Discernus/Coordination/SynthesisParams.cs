@@ -13,4 +13,7 @@ internal sealed record SynthesisParams
 
     /// <summary>Documents whose analysis failed; counted in the statistics, never scored.</summary>
     public int DocumentsFailed { get; init; }
+
+    /// <summary>"refresh" asks the model even when the response cache holds an answer (<c>run --no-cache</c>); null or "use" otherwise.</summary>
+    public string? Cache { get; init; }
 }

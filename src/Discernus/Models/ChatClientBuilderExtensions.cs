@@ -9,11 +9,17 @@ internal static class ChatClientBuilderExtensions
     public static ChatClientBuilder UseArtifactCaching(this ChatClientBuilder builder, IResponseCache cache, ModelName model, LlmInteractionRecorder? recorder) =>
         builder.Use(inner => new ArtifactCachingChatClient(inner, cache, model, recorder));
 
-    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, ResiliencePipeline pipeline, ModelName model, Func<string, string> redact) =>
-        builder.Use(inner => new ResilientChatClient(inner, pipeline, model, redact));
+    public static ChatClientBuilder UseFailFast(this ChatClientBuilder builder, ModelCircuitBreaker breaker) =>
+        builder.Use(inner => new FailFastChatClient(inner, breaker));
 
-    public static ChatClientBuilder UseRateLimiting(this ChatClientBuilder builder, System.Threading.RateLimiting.RateLimiter limiter) =>
-        builder.Use(inner => new RateLimitingChatClient(inner, limiter));
+    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, ResiliencePipeline pipeline, ModelName model, Uri endpoint, Func<string, string> redact) =>
+        builder.Use(inner => new ResilientChatClient(inner, pipeline, model, endpoint, redact));
+
+    public static ChatClientBuilder UseAdaptiveConcurrency(this ChatClientBuilder builder, AdaptiveConcurrencyLimiter limiter) =>
+        builder.Use(inner => new AdaptiveConcurrencyChatClient(inner, limiter));
+
+    public static ChatClientBuilder UseRateLimiting(this ChatClientBuilder builder, ModelRateLimiter limiter, int completionAllowance) =>
+        builder.Use(inner => new RateLimitingChatClient(inner, limiter, completionAllowance));
 
     public static ChatClientBuilder UseInteractionRecording(this ChatClientBuilder builder, LlmInteractionRecorder recorder) =>
         builder.Use(inner => new InteractionRecordingChatClient(inner, recorder));

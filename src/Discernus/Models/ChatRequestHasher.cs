@@ -117,7 +117,8 @@ internal static class ChatRequestHasher
                 writer.WriteString("response_format", JsonSerializer.Serialize(format, AIJsonUtilities.DefaultOptions));
             }
 
-            if (options.AdditionalProperties is { Count: > 0 } extra)
+            // Only entries that can change an answer: the gateway's own per-call keys (attempt, cache mode, caller) never do.
+            if (options.AdditionalProperties is { } extra && extra.Keys.Any(k => !ModelCallKeys.IsInternal(k)))
             {
                 writer.WriteStartObject("additional_properties");
                 foreach (var (key, value) in extra.OrderBy(p => p.Key, StringComparer.Ordinal))

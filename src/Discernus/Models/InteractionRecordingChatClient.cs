@@ -25,11 +25,11 @@ internal sealed class InteractionRecordingChatClient(IChatClient innerClient, Ll
         catch (Exception ex)
         {
             // The audit trail must show failed attempts too, including cancelled ones, so the write ignores the caller's token.
-            await recorder.RecordFailureAsync(startedAt, start, list, ex, attempt, CancellationToken.None).ConfigureAwait(false);
+            await recorder.RecordFailureAsync(startedAt, start, list, options, ex, attempt, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
-        await recorder.RecordSuccessAsync(startedAt, start, list, response, attempt, cached: false, cancellationToken).ConfigureAwait(false);
+        await recorder.RecordSuccessAsync(startedAt, start, list, options, response, attempt, cached: false, cancellationToken).ConfigureAwait(false);
         return response;
     }
 }

@@ -29,4 +29,10 @@ internal sealed record LlmInteraction
     [JsonPropertyName("attempt")] public required int Attempt { get; init; }
     /// <summary>What went wrong, with secrets redacted; null on success.</summary>
     [JsonPropertyName("error")] public string? Error { get; init; }
+    /// <summary>The agent that made the call (e.g. <c>AnalyseDocumentAgent</c>); null when the caller did not say.</summary>
+    [JsonPropertyName("caller_agent")] public string? CallerAgent { get; init; }
+    /// <summary>The run stage the call belongs to (e.g. <c>batch_analysis</c>); null when the caller did not say.</summary>
+    [JsonPropertyName("caller_stage")] public string? CallerStage { get; init; }
+    /// <summary>The task the call served; null when the caller did not say.</summary>
+    [JsonPropertyName("task_id")] public string? TaskId { get; init; }
 }

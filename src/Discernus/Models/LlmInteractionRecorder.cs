@@ -13,7 +13,7 @@ internal sealed class LlmInteractionRecorder(
     public TimeProvider TimeProvider => timeProvider;
 
     public ValueTask RecordSuccessAsync(
-        DateTimeOffset startedAt, long startTimestamp, IEnumerable<ChatMessage> messages, ChatResponse response, int attempt, bool cached,
+        DateTimeOffset startedAt, long startTimestamp, IEnumerable<ChatMessage> messages, ChatOptions? options, ChatResponse response, int attempt, bool cached,
         CancellationToken cancellationToken)
     {
         var promptTokens = response.Usage?.InputTokenCount;
@@ -33,12 +33,15 @@ internal sealed class LlmInteractionRecorder(
                 CostUsd = cached ? 0m : prices.CostOf(model, promptTokens, completionTokens),
                 Cached = cached,
                 Attempt = attempt,
+                CallerAgent = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerAgent),
+                CallerStage = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerStage),
+                TaskId = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerTask),
             },
             cancellationToken);
     }
 
     public ValueTask RecordFailureAsync(
-        DateTimeOffset startedAt, long startTimestamp, IEnumerable<ChatMessage> messages, Exception error, int attempt,
+        DateTimeOffset startedAt, long startTimestamp, IEnumerable<ChatMessage> messages, ChatOptions? options, Exception error, int attempt,
         CancellationToken cancellationToken) =>
         sink.RecordAsync(
             new LlmInteraction
@@ -51,6 +54,9 @@ internal sealed class LlmInteractionRecorder(
                 Cached = false,
                 Attempt = attempt,
                 Error = redact(ProviderFailure.Describe(error)),
+                CallerAgent = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerAgent),
+                CallerStage = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerStage),
+                TaskId = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerTask),
             },
             cancellationToken);
 

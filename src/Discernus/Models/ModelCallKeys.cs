@@ -1,8 +1,9 @@
 namespace Discernus.Models;
 
 /// <summary>
-/// Keys the gateway's own middleware put into <c>ChatOptions.AdditionalProperties</c> / <c>ChatResponse.AdditionalProperties</c>
-/// to pass per-call facts inward or outward. They never reach a provider's wire request.
+/// Keys the gateway's own middleware and the agents put into <c>ChatOptions.AdditionalProperties</c> /
+/// <c>ChatResponse.AdditionalProperties</c> to pass per-call facts inward or outward. They never reach a provider's
+/// wire request and never change a cache key.
 /// </summary>
 internal static class ModelCallKeys
 {
@@ -12,5 +13,25 @@ internal static class ModelCallKeys
     /// <summary>Set to true on a response served by <see cref="ArtifactCachingChatClient"/>.</summary>
     public const string Cached = "discernus.gateway.cached";
 
+    /// <summary>On a fresh response: the response-cache key of its request, for <see cref="ResponseCacheCommit.CommitToCacheAsync"/>.</summary>
+    public const string CacheKey = "discernus.gateway.cache_key";
+
+    /// <summary>On a response: the provider requests the call made (int; 1 plus its retries, 0 when served from the cache).</summary>
+    public const string Requests = "discernus.gateway.requests";
+
+    /// <summary>On options: <see cref="CacheModes.Refresh"/> asks the model even when the cache holds an answer.</summary>
+    public const string CacheMode = "discernus.gateway.cache_mode";
+
+    /// <summary>On options: the agent, stage and task making the call, written into its interaction record.</summary>
+    public const string CallerAgent = "discernus.gateway.caller_agent";
+
+    public const string CallerStage = "discernus.gateway.caller_stage";
+
+    public const string CallerTask = "discernus.gateway.caller_task";
+
     public static bool IsInternal(string key) => key.StartsWith("discernus.gateway.", StringComparison.Ordinal);
+
+    /// <summary>A string entry of <paramref name="properties"/>, or null.</summary>
+    public static string? Text(Microsoft.Extensions.AI.AdditionalPropertiesDictionary? properties, string key) =>
+        properties?.TryGetValue(key, out var value) == true ? value as string : null;
 }

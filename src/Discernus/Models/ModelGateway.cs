@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.Collections.Concurrent;
 using System.ClientModel.Primitives;
 using Anthropic;
 using Microsoft.Extensions.AI;
@@ -9,15 +10,20 @@ using Polly.Retry;
 namespace Discernus.Models;
 
 /// <summary>
-/// Turns a <see cref="ModelName"/> into an <see cref="IChatClient"/>. Hosted models are wrapped, outermost first, in:
-/// the response cache (<see cref="ArtifactCachingChatClient"/>, when a cache is given); retries with exponential back-off
-/// and jitter on transient failures (<see cref="ResilientChatClient"/>, a Polly retry pipeline); the provider's rate limit
-/// (<see cref="RateLimitingChatClient"/>, when <c>DISCERNUS_MODEL_REQUESTS_PER_MINUTE</c> is set); the interaction record
+/// Turns a <see cref="ModelName"/> into an <see cref="IChatClient"/>. One gateway serves a whole process (every run of
+/// it), so what it shares is shared by all runs: per model a circuit breaker, per provider endpoint the adaptive
+/// concurrency bound and the requests/tokens-per-minute limits (over an <see cref="ITokenBucketStore"/>: in memory, or on
+/// the external Redis so every worker shares them). Hosted models are wrapped, outermost first, in: the response cache
+/// (<see cref="ArtifactCachingChatClient"/>, when a cache is given; it serves only answers a caller committed after
+/// validation); the fail-fast breaker (<see cref="FailFastChatClient"/>); retries of transient failures honouring
+/// <c>Retry-After</c> (<see cref="ResilientChatClient"/>, a Polly retry pipeline); the adaptive concurrency bound
+/// (<see cref="AdaptiveConcurrencyChatClient"/>); the rate limits (<see cref="RateLimitingChatClient"/>, when
+/// <c>DISCERNUS_MODEL_REQUESTS_PER_MINUTE</c> or <c>DISCERNUS_MODEL_TOKENS_PER_MINUTE</c> is set); the interaction record
 /// (<see cref="InteractionRecordingChatClient"/>, when a sink is given; one record per attempt); the per-attempt time-out
-/// (<see cref="AttemptTimeoutChatClient"/>, a Polly timeout pipeline); and the removal of Discernus-only options. The SDKs' own retries are
-/// switched off so that only the gateway retries. <c>lexicon</c> is the offline <see cref="LexiconChatClient"/>, recorded
-/// but never cached, limited or retried. Configuration errors (unknown provider, missing key or URL) are thrown here,
-/// before any call, as <see cref="ModelConfigurationException"/>.
+/// (<see cref="AttemptTimeoutChatClient"/>, a Polly timeout pipeline); and the removal of Discernus-only options. The SDKs'
+/// own retries are switched off so that only the gateway retries. <c>lexicon</c> is the offline
+/// <see cref="LexiconChatClient"/>, recorded but never cached, limited or retried. Configuration errors (unknown
+/// provider, missing key or URL) are thrown here, before any call, as <see cref="ModelConfigurationException"/>.
 /// </summary>
 internal sealed class ModelGateway : IDisposable
 {
@@ -30,8 +36,11 @@ internal sealed class ModelGateway : IDisposable
     private readonly IResponseCache? _cache;
     private readonly TimeProvider _timeProvider;
     private readonly PriceTable _prices;
-    private readonly Dictionary<ModelProvider, PacedRateLimiter> _limiters = [];
-    private readonly Lock _limitersLock = new();
+    private readonly ITokenBucketStore _buckets;
+    private readonly ResiliencePipeline _retry;
+    private readonly ResiliencePipeline _timeout;
+    private readonly ConcurrentDictionary<string, ModelCircuitBreaker> _breakers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, EndpointLimits> _endpoints = new(StringComparer.Ordinal);
     private bool _disposed;
 
     public ModelGateway(
@@ -40,7 +49,8 @@ internal sealed class ModelGateway : IDisposable
         ILlmInteractionSink? sink = null,
         IResponseCache? cache = null,
         TimeProvider? timeProvider = null,
-        PriceTable? prices = null)
+        PriceTable? prices = null,
+        ITokenBucketStore? buckets = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
@@ -50,6 +60,9 @@ internal sealed class ModelGateway : IDisposable
         _cache = cache;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _prices = prices ?? PriceTable.LoadDefault();
+        _buckets = buckets ?? new LocalTokenBucketStore(_timeProvider);
+        _retry = BuildRetryPipeline();
+        _timeout = new ResiliencePipelineBuilder { TimeProvider = _timeProvider }.AddTimeout(_settings.Timeout).Build();
     }
 
     public ModelSettings Settings => _settings;
@@ -58,27 +71,37 @@ internal sealed class ModelGateway : IDisposable
 
     public IChatClient CreateClient(string modelName) => CreateClient(ModelName.Parse(modelName));
 
-    /// <summary>A client for the model with the gateway's middleware; dispose it when done (shared limiters stay with the gateway).</summary>
-    public IChatClient CreateClient(ModelName model)
+    /// <summary>A client for the model whose calls are recorded in the gateway's sink, if any.</summary>
+    public IChatClient CreateClient(ModelName model) => CreateClient(model, _sink);
+
+    /// <summary>
+    /// A client for the model with the gateway's middleware, its calls recorded in <paramref name="sink"/> (a run's log);
+    /// dispose it when done (breakers and limits stay with the gateway, shared by every client).
+    /// </summary>
+    public IChatClient CreateClient(ModelName model, ILlmInteractionSink? sink)
     {
         ArgumentNullException.ThrowIfNull(model);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var recorder = _sink is null ? null : new LlmInteractionRecorder(_sink, model, _prices, _timeProvider, _settings.Redact);
+        var recorder = sink is null ? null : new LlmInteractionRecorder(sink, model, _prices, _timeProvider, _settings.Redact);
         var builder = new ChatClientBuilder(CreateProviderClient(model));
         if (!model.IsHosted)
         {
             return recorder is null ? builder.Build() : builder.UseInteractionRecording(recorder).Build();
         }
 
+        var endpoint = _settings.RequireBaseUrl(model);
         if (_cache is not null)
         {
             builder.UseArtifactCaching(_cache, model, recorder);
         }
 
-        builder.UseResilience(BuildRetryPipeline(), model, _settings.Redact);
-        if (LimiterFor(model.Provider) is { } limiter)
+        builder.UseFailFast(BreakerFor(model, endpoint));
+        builder.UseResilience(_retry, model, endpoint, _settings.Redact);
+        var limits = LimitsFor(model, endpoint);
+        builder.UseAdaptiveConcurrency(limits.Concurrency);
+        if (limits.Rate is { } rate)
         {
-            builder.UseRateLimiting(limiter.Limiter);
+            builder.UseRateLimiting(rate, _options.CompletionTokenAllowance);
         }
 
         if (recorder is not null)
@@ -86,8 +109,15 @@ internal sealed class ModelGateway : IDisposable
             builder.UseInteractionRecording(recorder);
         }
 
-        return builder.UseAttemptTimeout(BuildTimeoutPipeline()).UseOptionsScrubbing().Build();
+        return builder.UseAttemptTimeout(_timeout).UseOptionsScrubbing().Build();
     }
+
+    /// <summary>The breaker of a hosted model, once a client for it was created (for progress displays and tests).</summary>
+    public ModelCircuitBreaker? BreakerOf(ModelName model) => _breakers.GetValueOrDefault(model.ToString());
+
+    /// <summary>The adaptive concurrency bound of a hosted model's endpoint, once a client for it was created.</summary>
+    public AdaptiveConcurrencyLimiter? ConcurrencyOf(ModelName model) =>
+        _settings.BaseUrls.TryGetValue(model.Provider, out var endpoint) && _endpoints.TryGetValue(EndpointKey(model, endpoint), out var limits) ? limits.Concurrency : null;
 
     /// <summary>The bare provider adapter, without middleware.</summary>
     internal IChatClient CreateProviderClient(ModelName model) => model.Provider switch
@@ -97,19 +127,7 @@ internal sealed class ModelGateway : IDisposable
         _ => CreateOpenAICompatibleClient(model),
     };
 
-    public void Dispose()
-    {
-        lock (_limitersLock)
-        {
-            _disposed = true;
-            foreach (var limiter in _limiters.Values)
-            {
-                limiter.Dispose();
-            }
-
-            _limiters.Clear();
-        }
-    }
+    public void Dispose() => _disposed = true;
 
     private IChatClient CreateOpenAICompatibleClient(ModelName model)
     {
@@ -146,6 +164,8 @@ internal sealed class ModelGateway : IDisposable
         var builder = new ResiliencePipelineBuilder { TimeProvider = _timeProvider };
         if (_settings.MaxRetries > 0)
         {
+            var maxDelay = _options.MaxRetryDelay;
+            var time = _timeProvider;
             builder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = static args => ValueTask.FromResult(
@@ -154,33 +174,31 @@ internal sealed class ModelGateway : IDisposable
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = _options.UseJitter,
                 Delay = _options.RetryBaseDelay,
-                MaxDelay = _options.MaxRetryDelay,
+                MaxDelay = maxDelay,
+                // The provider knows best when it can take the next request; without a Retry-After, back off exponentially.
+                DelayGenerator = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } ex && ProviderFailure.RetryAfter(ex, time) is { } wait
+                        ? (TimeSpan?)(wait < maxDelay ? wait : maxDelay)
+                        : null),
             });
         }
 
         return builder.Build();
     }
 
-    private ResiliencePipeline BuildTimeoutPipeline() =>
-        new ResiliencePipelineBuilder { TimeProvider = _timeProvider }.AddTimeout(_settings.Timeout).Build();
+    private ModelCircuitBreaker BreakerFor(ModelName model, Uri endpoint) =>
+        _breakers.GetOrAdd(model.ToString(), _ => new ModelCircuitBreaker(model, endpoint, _options, _timeProvider, _settings.Redact));
 
-    private PacedRateLimiter? LimiterFor(ModelProvider provider)
-    {
-        if (_settings.RequestsPerMinute is not { } rpm)
-        {
-            return null;
-        }
+    private EndpointLimits LimitsFor(ModelName model, Uri endpoint) =>
+        _endpoints.GetOrAdd(EndpointKey(model, endpoint), key => new EndpointLimits(
+            new AdaptiveConcurrencyLimiter(_options.MaxConcurrentCalls),
+            _settings.RequestsPerMinute is null && _settings.TokensPerMinute is null
+                ? null
+                : new ModelRateLimiter(_buckets, "limit:" + key, _settings.RequestsPerMinute, _settings.TokensPerMinute, _timeProvider)));
 
-        lock (_limitersLock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_limiters.TryGetValue(provider, out var limiter))
-            {
-                limiter = new PacedRateLimiter(rpm, _timeProvider);
-                _limiters[provider] = limiter;
-            }
+    // Limits belong to an account at an endpoint; the URL is hashed so bucket names stay short and free of secrets.
+    private static string EndpointKey(ModelName model, Uri endpoint) =>
+        $"{model.ProviderPrefix}:{ChatRequestHasher.Sha256Hex(endpoint.ToString())[..16]}";
 
-            return limiter;
-        }
-    }
+    private sealed record EndpointLimits(AdaptiveConcurrencyLimiter Concurrency, ModelRateLimiter? Rate);
 }

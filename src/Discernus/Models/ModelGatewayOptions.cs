@@ -2,14 +2,15 @@ namespace Discernus.Models;
 
 /// <summary>
 /// Tuning of the gateway that does not come from the environment (that is <see cref="ModelSettings"/>):
-/// the back-off of retries and the default answer length.
+/// the back-off of retries, the circuit breaker that stops calls to an unusable endpoint, the adaptive concurrency
+/// bound and the default answer length.
 /// </summary>
 internal sealed record ModelGatewayOptions
 {
     /// <summary>Delay before the first retry; it doubles on each further retry (with jitter).</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Upper bound of any single back-off delay.</summary>
+    /// <summary>Upper bound of any single back-off delay, including one a provider asks for with <c>Retry-After</c>.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Randomise back-off delays so parallel agents that failed together do not retry together.</summary>
@@ -17,6 +18,21 @@ internal sealed record ModelGatewayOptions
 
     /// <summary>Answer length limit sent to Anthropic, whose API requires one; other providers use their own default unless the caller sets one.</summary>
     public int DefaultMaxOutputTokens { get; init; } = 8192;
+
+    /// <summary>Endpoint failures (<see cref="EndpointFailureKind"/>) with no success in between that open a model's circuit breaker.</summary>
+    public int FailFastAfter { get; init; } = 3;
+
+    /// <summary>The window in which those failures must fall (Polly's sampling duration).</summary>
+    public TimeSpan FailFastWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open breaker fails every call at once before it lets one trial call through.</summary>
+    public TimeSpan FailFastBreak { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Upper bound (and starting value) of the calls in flight per provider endpoint; halved on each HTTP 429, then raised by one per round of successes.</summary>
+    public int MaxConcurrentCalls { get; init; } = 256;
+
+    /// <summary>Answer tokens assumed for a call without <c>MaxOutputTokens</c> when it waits for the tokens-per-minute limit; corrected by the real count afterwards.</summary>
+    public int CompletionTokenAllowance { get; init; } = 1024;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public void Validate()
@@ -29,6 +45,21 @@ internal sealed record ModelGatewayOptions
         if (MaxRetryDelay < RetryBaseDelay)
         {
             throw new ArgumentException($"{nameof(MaxRetryDelay)} must be at least {nameof(RetryBaseDelay)}.");
+        }
+
+        if (FailFastAfter < 2)
+        {
+            throw new ArgumentException($"{nameof(FailFastAfter)} must be at least 2 (Polly's minimum throughput).");
+        }
+
+        if (FailFastWindow < TimeSpan.FromMilliseconds(500) || FailFastBreak < TimeSpan.FromMilliseconds(500) || FailFastBreak > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentException($"{nameof(FailFastWindow)} must be at least 0.5 s and {nameof(FailFastBreak)} between 0.5 s and 1 day.");
+        }
+
+        if (MaxConcurrentCalls < 1 || CompletionTokenAllowance < 1)
+        {
+            throw new ArgumentException($"{nameof(MaxConcurrentCalls)} and {nameof(CompletionTokenAllowance)} must be at least 1.");
         }
 
         if (DefaultMaxOutputTokens < 1)

@@ -26,6 +26,7 @@ internal sealed class ModelSettings
     public const string TimeoutVariable = "DISCERNUS_MODEL_TIMEOUT_SECONDS";
     public const string MaxRetriesVariable = "DISCERNUS_MODEL_MAX_RETRIES";
     public const string RequestsPerMinuteVariable = "DISCERNUS_MODEL_REQUESTS_PER_MINUTE";
+    public const string TokensPerMinuteVariable = "DISCERNUS_MODEL_TOKENS_PER_MINUTE";
 
     public const string DefaultOpenAIBaseUrl = "https://api.openai.com/v1";
     public const string DefaultAnthropicBaseUrl = "https://api.anthropic.com";
@@ -43,13 +44,15 @@ internal sealed class ModelSettings
         IReadOnlyDictionary<ModelProvider, Uri> baseUrls,
         TimeSpan timeout,
         int maxRetries,
-        int? requestsPerMinute)
+        int? requestsPerMinute,
+        int? tokensPerMinute)
     {
         _apiKeys = apiKeys;
         BaseUrls = baseUrls;
         Timeout = timeout;
         MaxRetries = maxRetries;
         RequestsPerMinute = requestsPerMinute;
+        TokensPerMinute = tokensPerMinute;
     }
 
     /// <summary>Endpoint per provider; <see cref="ModelProvider.OpenAICompatible"/> is absent unless configured.</summary>
@@ -61,8 +64,11 @@ internal sealed class ModelSettings
     /// <summary>Retries after the first attempt for transient failures (0 = no retry).</summary>
     public int MaxRetries { get; }
 
-    /// <summary>Requests per minute per provider, or null for no limit.</summary>
+    /// <summary>Requests per minute per provider endpoint, shared by every run of the process (and by every worker on one external Redis), or null for no limit.</summary>
     public int? RequestsPerMinute { get; }
+
+    /// <summary>Tokens (prompt + answer) per minute per provider endpoint, shared like <see cref="RequestsPerMinute"/>, or null for no limit.</summary>
+    public int? TokensPerMinute { get; }
 
     /// <summary>Settings with no keys and default endpoints (what an empty environment gives).</summary>
     public static ModelSettings Empty { get; } = FromValues(new Dictionary<string, string?>());
@@ -104,13 +110,15 @@ internal sealed class ModelSettings
         var timeoutSeconds = Number(TimeoutVariable, Get(TimeoutVariable), min: 1, max: 3600);
         var retries = Number(MaxRetriesVariable, Get(MaxRetriesVariable), min: 0, max: 20);
         var rpm = Number(RequestsPerMinuteVariable, Get(RequestsPerMinuteVariable), min: 0, max: 1_000_000);
+        var tpm = Number(TokensPerMinuteVariable, Get(TokensPerMinuteVariable), min: 0, max: 1_000_000_000);
 
         return new ModelSettings(
             keys,
             urls,
             timeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : DefaultTimeout,
             retries ?? DefaultMaxRetries,
-            rpm is null or 0 ? null : rpm);
+            rpm is null or 0 ? null : rpm,
+            tpm is null or 0 ? null : tpm);
     }
 
     /// <summary>True when a key is configured for the provider.</summary>
@@ -126,6 +134,18 @@ internal sealed class ModelSettings
         ModelProvider.OpenAICompatible => CompatibleApiKeyVariable,
         ModelProvider.Ollama => "(none: Ollama needs no key)",
         _ => "(none: the lexicon model needs no key)",
+    };
+
+    /// <summary>The variable that sets the provider's endpoint, as named in error messages.</summary>
+    public static string BaseUrlVariableFor(ModelProvider provider) => provider switch
+    {
+        ModelProvider.OpenAI => OpenAIBaseUrlVariable,
+        ModelProvider.Anthropic => AnthropicBaseUrlVariable,
+        ModelProvider.Gemini => GeminiBaseUrlVariable,
+        ModelProvider.OpenRouter => OpenRouterBaseUrlVariable,
+        ModelProvider.Ollama => OllamaBaseUrlVariable,
+        ModelProvider.OpenAICompatible => CompatibleBaseUrlVariable,
+        _ => "(none: the lexicon model has no endpoint)",
     };
 
     /// <summary>
@@ -193,7 +213,8 @@ internal sealed class ModelSettings
 
         builder.Append("timeout ").Append(Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)).Append("s, ");
         builder.Append("max retries ").Append(MaxRetries.ToString(CultureInfo.InvariantCulture)).Append(", ");
-        builder.Append("requests/min ").Append(RequestsPerMinute?.ToString(CultureInfo.InvariantCulture) ?? "unlimited").Append(" }");
+        builder.Append("requests/min ").Append(RequestsPerMinute?.ToString(CultureInfo.InvariantCulture) ?? "unlimited").Append(", ");
+        builder.Append("tokens/min ").Append(TokensPerMinute?.ToString(CultureInfo.InvariantCulture) ?? "unlimited").Append(" }");
         return builder.ToString();
     }
 

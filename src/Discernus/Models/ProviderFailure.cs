@@ -1,11 +1,16 @@
 using System.ClientModel;
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Anthropic.Exceptions;
 using Polly.Timeout;
 
 namespace Discernus.Models;
 
-/// <summary>How the gateway reads provider exceptions: HTTP status, whether retrying can help, and a short description.</summary>
+/// <summary>
+/// How the gateway reads provider exceptions: HTTP status, whether retrying can help, whether the endpoint itself is
+/// unusable, how long the provider asked us to wait, and a short description.
+/// </summary>
 internal static class ProviderFailure
 {
     /// <summary>The HTTP status behind an exception from any provider SDK, or null when there was no response.</summary>
@@ -19,20 +24,20 @@ internal static class ProviderFailure
     };
 
     /// <summary>
-    /// True for failures a later attempt may not see: no response at all (connection refused or reset),
-    /// 408, 409, 429, 5xx, and time-outs. False for the caller's own cancellation and for every other 4xx
-    /// (bad key, unknown model, malformed request), which would fail the same way again.
+    /// True only for failures a later attempt may not see: HTTP 408, 429 (except an exhausted quota), 5xx, time-outs,
+    /// and a connection that broke mid-request. False for the caller's own cancellation, for every other 4xx (bad key,
+    /// unknown model, malformed request), and for an endpoint that cannot be reached at all (<see cref="EndpointFailureOf"/>).
     /// </summary>
     public static bool IsTransient(Exception exception, CancellationToken callerToken)
     {
-        if (callerToken.IsCancellationRequested)
+        if (callerToken.IsCancellationRequested || EndpointFailureOf(exception) is not null)
         {
             return false;
         }
 
         if (StatusCode(exception) is { } status)
         {
-            return status is 408 or 409 or 429 or >= 500;
+            return status is 408 or 429 or >= 500;
         }
 
         return exception switch
@@ -47,6 +52,86 @@ internal static class ProviderFailure
             ClientResultException c => c.InnerException is HttpRequestException or IOException or TimeoutException or OperationCanceledException,
             _ => false,
         };
+    }
+
+    /// <summary>The kind of failure that makes the endpoint unusable for every call, or null for any other failure.</summary>
+    public static EndpointFailureKind? EndpointFailureOf(Exception exception)
+    {
+        if (exception is ModelCallException call)
+        {
+            return call.EndpointFailure;
+        }
+
+        switch (StatusCode(exception))
+        {
+            case 401 or 403:
+                return EndpointFailureKind.Unauthorized;
+            case 404:
+                return EndpointFailureKind.UnknownModel;
+            case 402:
+                return EndpointFailureKind.QuotaExhausted;
+            case 429 or 400 when QuotaExhaustedText(ErrorText(exception)):
+                return EndpointFailureKind.QuotaExhausted;
+            case not null:
+                return null;
+        }
+
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError })
+            {
+                return EndpointFailureKind.HostNotFound;
+            }
+
+            if (inner is SocketException socket)
+            {
+                return socket.SocketErrorCode switch
+                {
+                    SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable
+                        => EndpointFailureKind.CannotConnect,
+                    SocketError.HostNotFound or SocketError.NoData => EndpointFailureKind.HostNotFound,
+                    _ => null,
+                };
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// How long the provider asked the client to wait before retrying (<c>retry-after-ms</c>, else <c>Retry-After</c> in
+    /// seconds or as an HTTP date), or null when the response said nothing. Only the OpenAI-protocol SDK exposes headers.
+    /// </summary>
+    public static TimeSpan? RetryAfter(Exception exception, TimeProvider timeProvider)
+    {
+        if (exception is not ClientResultException c || c.GetRawResponse() is not { } response)
+        {
+            return null;
+        }
+
+        if (response.Headers.TryGetValue("retry-after-ms", out var ms)
+            && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
+        {
+            return TimeSpan.FromMilliseconds(milliseconds);
+        }
+
+        if (!response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            var wait = at - timeProvider.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
     }
 
     /// <summary>A one-line description for logs and error messages (callers redact secrets).</summary>
@@ -69,7 +154,51 @@ internal static class ProviderFailure
             return $"HTTP {status}{reason}: {detail}";
         }
 
-        return $"{exception.GetType().Name}: {detail}";
+        return EndpointFailureOf(exception) switch
+        {
+            EndpointFailureKind.CannotConnect => $"cannot connect ({InnermostMessage(exception)})",
+            EndpointFailureKind.HostNotFound => $"the host name does not resolve ({InnermostMessage(exception)})",
+            _ => $"{exception.GetType().Name}: {detail}",
+        };
+    }
+
+    private static bool QuotaExhaustedText(string text) =>
+        text.Contains("insufficient_quota", StringComparison.OrdinalIgnoreCase)
+        || text.Contains("credit balance is too low", StringComparison.OrdinalIgnoreCase)
+        || text.Contains("exceeded your current quota", StringComparison.OrdinalIgnoreCase);
+
+    // The error body is where providers say why (OpenAI's "insufficient_quota" code); the SDKs keep it in different places.
+    private static string ErrorText(Exception exception)
+    {
+        var text = exception.Message;
+        if (exception is ClientResultException c && c.GetRawResponse() is { } response)
+        {
+            try
+            {
+                text += " " + response.Content.ToString();
+            }
+            catch (InvalidOperationException)
+            {
+                // The body was streamed and is gone; the message is all there is.
+            }
+        }
+        else if (exception is AnthropicApiException a)
+        {
+            text += " " + a.ResponseBody;
+        }
+
+        return text;
+    }
+
+    private static string InnermostMessage(Exception exception)
+    {
+        var inner = exception;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        return FirstLine(inner.Message);
     }
 
     private static string FirstLine(string message)

@@ -1,39 +1,37 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.AI;
 
 namespace Discernus.Models;
 
 /// <summary>
-/// Waits for a permit from a <see cref="RateLimiter"/> before each call (and each retry attempt, as the gateway places it
-/// inside the retry middleware). The limiter is shared by every client of one provider and owned by whoever created it.
+/// Waits for the endpoint's <see cref="ModelRateLimiter"/> before each attempt (the gateway places it inside the retry
+/// middleware, so every retry waits too) and settles the token estimate with the usage the provider reports. The
+/// limiter is shared by every client of one endpoint and owned by the gateway.
 /// </summary>
-internal sealed class RateLimitingChatClient(IChatClient innerClient, RateLimiter limiter) : DelegatingChatClient(innerClient)
+internal sealed class RateLimitingChatClient(IChatClient innerClient, ModelRateLimiter limiter, int completionAllowance) : DelegatingChatClient(innerClient)
 {
+    private const double CharactersPerToken = 4.0;
+
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        using var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        if (!lease.IsAcquired)
-        {
-            throw new InvalidOperationException("The model request queue is full; too many calls are waiting for the rate limit.");
-        }
-
-        return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        var estimate = limiter.LimitsTokens ? Estimate(list, options) : 0;
+        var taken = await limiter.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
+        // A failed attempt still counts against the provider's limit, so its estimate stays taken.
+        var response = await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+        var used = response.Usage is { } usage ? (usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0) : (long?)null;
+        await limiter.SettleAsync(taken, used, CancellationToken.None).ConfigureAwait(false);
+        return response;
     }
 
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private long Estimate(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
-        using var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        if (!lease.IsAcquired)
+        long characters = 0;
+        foreach (var message in messages)
         {
-            throw new InvalidOperationException("The model request queue is full; too many calls are waiting for the rate limit.");
+            characters += message.Text?.Length ?? 0;
         }
 
-        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
-        {
-            yield return update;
-        }
+        return (long)Math.Ceiling(characters / CharactersPerToken) + (options?.MaxOutputTokens ?? completionAllowance);
     }
 }

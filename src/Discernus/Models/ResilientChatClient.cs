@@ -4,16 +4,19 @@ using Polly;
 namespace Discernus.Models;
 
 /// <summary>
-/// Runs each call through a Polly retry <see cref="ResiliencePipeline"/> (built by <see cref="ModelGateway"/>: exponential
-/// back-off with jitter on the failures <see cref="ProviderFailure.IsTransient"/> accepts). Each attempt gets its number in
-/// <c>ChatOptions.AdditionalProperties[<see cref="ModelCallKeys.Attempt"/>]</c> for the interaction record. A call that
-/// still fails becomes a <see cref="ModelCallException"/> with a message that says what to do; the caller's own
-/// cancellation is rethrown as is. Streaming passes through without retries.
+/// Runs each call through a Polly retry <see cref="ResiliencePipeline"/> (built by <see cref="ModelGateway"/>: only the
+/// failures <see cref="ProviderFailure.IsTransient"/> accepts, after the provider's <c>Retry-After</c> when it sent one,
+/// else exponential back-off with jitter). Each attempt gets its number in
+/// <c>ChatOptions.AdditionalProperties[<see cref="ModelCallKeys.Attempt"/>]</c> for the interaction record, and the
+/// response says how many requests the call took (<see cref="ModelCallKeys.Requests"/>). A call that still fails becomes
+/// a <see cref="ModelCallException"/> with a message that says what to do; the caller's own cancellation is rethrown as
+/// is. Streaming passes through without retries.
 /// </summary>
 internal sealed class ResilientChatClient(
     IChatClient innerClient,
     ResiliencePipeline pipeline,
     ModelName model,
+    Uri endpoint,
     Func<string, string> redact) : DelegatingChatClient(innerClient)
 {
     public override async Task<ChatResponse> GetResponseAsync(
@@ -23,7 +26,7 @@ internal sealed class ResilientChatClient(
         var attempts = 0;
         try
         {
-            return await pipeline.ExecuteAsync(
+            var response = await pipeline.ExecuteAsync(
                 async token =>
                 {
                     var attemptOptions = options?.Clone() ?? new ChatOptions();
@@ -34,6 +37,8 @@ internal sealed class ResilientChatClient(
                     return await InnerClient.GetResponseAsync(list, attemptOptions, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
+            (response.AdditionalProperties ??= [])[ModelCallKeys.Requests] = Volatile.Read(ref attempts);
+            return response;
         }
         catch (Exception ex) when (ex is not ModelCallException && !cancellationToken.IsCancellationRequested)
         {
@@ -45,21 +50,17 @@ internal sealed class ResilientChatClient(
     {
         var status = ProviderFailure.StatusCode(ex);
         var transient = ProviderFailure.IsTransient(ex, cancellationToken);
+        var endpointFailure = ProviderFailure.EndpointFailureOf(ex);
         var what = ProviderFailure.Describe(ex);
         var tries = attempts == 1 ? "1 attempt" : $"{attempts} attempts";
-        var fix = status switch
-        {
-            401 or 403 => $" The provider rejected the credentials: check {ModelSettings.ApiKeyVariableFor(model.Provider)}.",
-            404 => $" Check that the model id '{model.Model}' and the provider's base URL are right.",
-            429 => $" The provider is rate-limiting: lower {ModelSettings.RequestsPerMinuteVariable} or try later.",
-            _ when transient => $" Raise {ModelSettings.MaxRetriesVariable} or {ModelSettings.TimeoutVariable}, or try later.",
-            _ => "",
-        };
-        var message = redact($"The model '{model}' failed after {tries}: {what}.{fix}");
+        var fix = endpointFailure is { } kind
+            ? ModelFailureAdvice.ForEndpoint(model, kind, ModelFailureAdvice.Display(endpoint))
+            : ModelFailureAdvice.ForStatus(model, status, transient);
+        var message = redact($"The model '{model}' failed after {tries}: {what}.{(fix.Length > 0 ? " " + fix : "")}");
 
         // Keep the provider's exception for diagnosis only when it carries no secret anywhere in its text.
         var full = ex.ToString();
         var inner = redact(full) == full ? ex : null;
-        return new ModelCallException(model.ToString(), attempts, status, transient, message, inner);
+        return new ModelCallException(model.ToString(), attempts, status, transient, message, inner, endpointFailure);
     }
 }

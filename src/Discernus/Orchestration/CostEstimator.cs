@@ -5,61 +5,103 @@ using Discernus.Models;
 namespace Discernus.Orchestration;
 
 /// <summary>What a run will cost before any call, so a researcher can stop before spending.</summary>
-public sealed record CostEstimate(decimal? Usd, long PromptTokens, long CompletionTokens, IReadOnlyList<string> UnpricedModels);
+public sealed record CostEstimate(decimal? Usd, long PromptTokens, long CompletionTokens, IReadOnlyList<string> UnpricedModels)
+{
+    /// <summary>Documents in the corpus.</summary>
+    public int Documents { get; init; }
+
+    /// <summary>Model calls planned: one per document × model × run, plus the synthesis; validation re-asks and retries come on top.</summary>
+    public int Calls { get; init; }
+
+    /// <summary>The estimate per hosted model (the offline lexicon costs nothing and is left out).</summary>
+    public IReadOnlyList<ModelCostEstimate> Models { get; init; } = [];
+}
+
+/// <summary>One model's share of a <see cref="CostEstimate"/>; <see cref="Usd"/> is null when its price is unknown.</summary>
+public sealed record ModelCostEstimate(string Model, int Calls, long PromptTokens, long CompletionTokens, decimal? Usd, string TokenCounting);
 
 /// <summary>
-/// A deliberately simple estimate: about four characters per token for prompt, framework and document, and a fixed
-/// answer size per dimension. It is an order of magnitude to plan with, not an invoice; the manifest records actuals.
+/// A deliberately simple estimate: the prompt's tokens (counted with the model's tokenizer where one ships, else about
+/// four characters per token) for every document with its framework, and a fixed answer size per dimension. It is an
+/// order of magnitude to plan with, not an invoice; the manifest records actuals and `discernus costs` breaks them down.
 /// </summary>
 public static class CostEstimator
 {
-    private const double CharactersPerToken = 4.0;
     private const int AnswerTokensPerDimension = 90;
+    private const int AnswerOverheadTokens = 50;
+    private const int SynthesisPromptTokens = 3000;
     private const int SynthesisCompletionTokens = 900;
 
     public static CostEstimate Estimate(Experiment experiment, IReadOnlyList<string> models)
     {
-        var prompt = PromptLibrary.Load(PromptLibrary.AnalyseDocument).Content.Length + experiment.Framework.Text.Length;
-        var perDocumentAnswer = AnswerTokensPerDimension * experiment.Framework.Dimensions.Count + 50;
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentNullException.ThrowIfNull(models);
+        var prompt = PromptLibrary.Load(PromptLibrary.AnalyseDocument);
+        var fixedText = prompt.Content + experiment.Framework.Text;
+        var documents = experiment.Corpus.Documents.Select(d => ReadText(d, experiment.Limits)).ToList();
+        var perDocumentAnswer = (AnswerTokensPerDimension * experiment.Framework.Dimensions.Count) + AnswerOverheadTokens;
         var prices = PriceTable.LoadDefault();
-        decimal? total = 0m;
-        long promptTokens = 0, completionTokens = 0;
-        var unpriced = new List<string>();
-        foreach (var model in models)
+        var perModel = new List<ModelCostEstimate>();
+        var calls = 0;
+        foreach (var (model, index) in models.Select((m, i) => (m, i)))
         {
-            if (!ModelName.TryParse(model, out var name, out _) || !name.IsHosted)
+            if (!ModelName.TryParse(model, out var name, out _))
             {
                 continue;
             }
 
-            long modelPrompt = 0, modelCompletion = 0;
-            foreach (var document in experiment.Corpus.Documents)
+            var analysisCalls = documents.Count * experiment.RunsPerModel;
+            var modelCalls = analysisCalls + (index == 0 ? 1 : 0);
+            calls += modelCalls;
+            if (!name.IsHosted)
             {
-                var size = File.Exists(document.FullPath) ? new FileInfo(document.FullPath).Length : 0;
-                modelPrompt += (long)((prompt + size) / CharactersPerToken) * experiment.RunsPerModel;
-                modelCompletion += perDocumentAnswer * experiment.RunsPerModel;
+                continue;
             }
 
-            if (model == models[0])
+            var counter = TokenCounter.For(name);
+            var fixedTokens = counter.Count(fixedText);
+            long promptTokens = 0;
+            foreach (var text in documents)
+            {
+                promptTokens += (fixedTokens + (text is null ? 0 : counter.Count(text))) * experiment.RunsPerModel;
+            }
+
+            long completionTokens = (long)perDocumentAnswer * analysisCalls;
+            if (index == 0)
             {
                 // The synthesis call reads the statistics, a few thousand tokens.
-                modelPrompt += 3000;
-                modelCompletion += SynthesisCompletionTokens;
+                promptTokens += SynthesisPromptTokens;
+                completionTokens += SynthesisCompletionTokens;
             }
 
-            promptTokens += modelPrompt;
-            completionTokens += modelCompletion;
-            if (prices.CostOf(name, modelPrompt, modelCompletion) is { } cost)
-            {
-                total += cost;
-            }
-            else
-            {
-                unpriced.Add(model);
-                total = null;
-            }
+            perModel.Add(new ModelCostEstimate(model, modelCalls, promptTokens, completionTokens, prices.CostOf(name, promptTokens, completionTokens),
+                counter.IsExact ? $"{counter.Method} (Microsoft.ML.Tokenizers)" : counter.Method));
         }
 
-        return new CostEstimate(total, promptTokens, completionTokens, unpriced);
+        var unpriced = perModel.Where(m => m.Usd is null).Select(m => m.Model).ToList();
+        return new CostEstimate(
+            unpriced.Count > 0 ? null : perModel.Sum(m => m.Usd ?? 0m),
+            perModel.Sum(m => m.PromptTokens),
+            perModel.Sum(m => m.CompletionTokens),
+            unpriced)
+        {
+            Documents = documents.Count,
+            Calls = calls,
+            Models = perModel,
+        };
+    }
+
+    // The text the model will see; a document that cannot be read here (validation reports it) counts as empty.
+    private static string? ReadText(CorpusDocument document, ExperimentLimits limits)
+    {
+        try
+        {
+            var text = DocumentTextExtractor.Extract(document.FileName, File.ReadAllBytes(document.FullPath), limits);
+            return text.Succeeded ? text.Text : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

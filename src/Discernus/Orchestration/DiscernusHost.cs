@@ -99,7 +99,9 @@ public sealed class DiscernusHost : IAsyncDisposable
 
         Keys = new RedisKeys(Options.KeyPrefix);
         Store = await ArtifactStoreFactory.CreateAsync(ArtifactStoreOptions.FromEnvironment(Options.ArtifactsDirectory, Options.Environment), Time, Logger, cancellationToken).ConfigureAwait(false);
-        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions(), new ArtifactResponseCache(Store), Time);
+        // One gateway per process; with an external Redis its rate limits are shared by every worker on it.
+        var buckets = Options.RedisUrl is null ? null : new RedisTokenBucketStore(_connections, Keys);
+        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions(), new ArtifactResponseCache(Store), Time, buckets);
         Logger = new RunLogForwardingLogger(Logger, _registry, "coordination");
         Resilience = new CoordinationResilience(RedisDescription, Options.RedisOutageLimit, Time, Logger);
         States = new RunStateStore(_connections, Keys, Time);

@@ -217,9 +217,11 @@ internal sealed partial class Orchestrator
     }
 
     private ManifestModels ResolveModels(RunRequest request, Experiment experiment) =>
-        request.Options?.TryGetValue("models", out var names) == true && !string.IsNullOrWhiteSpace(names)
+        (request.Options?.TryGetValue("models", out var names) == true && !string.IsNullOrWhiteSpace(names)
             ? ModelSelection.Resolve(names, experiment, environment) with { Source = request.Options.GetValueOrDefault("model_source") ?? "flag" }
-            : ModelSelection.Resolve(request.Model, experiment, environment);
+            : ModelSelection.Resolve(request.Model, experiment, environment))
+        with
+        { Cache = request.Options?.GetValueOrDefault(RunRequestOptions.Cache) is Models.CacheModes.Refresh ? Models.CacheModes.Refresh : Models.CacheModes.Use };
 
     /// <summary>Records a run that ends before it has a context (setup or adoption refused) in its folder, if any, and in Redis.</summary>
     private async Task<RunOutcome> MarkFailedAsync(RunRequest request, string error)
@@ -247,6 +249,7 @@ internal sealed partial class Orchestrator
     private async Task FinalizeAsync(RunContext run, string status, string? error)
     {
         var now = time.GetUtcNow();
+        var calls = registry.CountsOf(run.Folder.RunId);
         // After a cancel or a failure, tasks already started may still finish and log: sealing sends their lines to
         // logs/after_finalize.jsonl, so the logs hashed here stay as they are and verify keeps passing.
         run.Log.Seal();
@@ -269,7 +272,7 @@ internal sealed partial class Orchestrator
                 ? s with { Status = s.Status == RunStatus.Running ? status : "skipped", FinishedAt = s.Status == RunStatus.Running ? IsoTime.Format(now) : null }
                 : s).ToList(),
             Failures = run.Failures.ToList(),
-            Cost = run.Cost(m.Cost),
+            Cost = run.Cost(m.Cost) with { ProviderRequests = calls.ProviderRequests, CacheHits = calls.CacheHits, Retries = calls.Retries, Failures = calls.Failures },
             Outputs = run.Outputs,
             Files = m.Files.Where(f => f.Role != "log").Concat(run.OutputFiles).Concat(logFiles).DistinctBy(f => f.Path).ToList(),
         }, CancellationToken.None).ConfigureAwait(false);

@@ -47,6 +47,7 @@ internal sealed partial class Orchestrator
                             Run = r,
                             AnalysisVariant = run.Models.AnalysisVariant,
                             CorpusDocumentId = document.DocumentId,
+                            Cache = run.Models.Cache == Models.CacheModes.Refresh ? Models.CacheModes.Refresh : null,
                             Extra = new Dictionary<string, JsonElement> { ["metadata"] = JsonSerializer.SerializeToElement(document.Metadata) },
                         },
                     };
@@ -168,6 +169,7 @@ internal sealed partial class Orchestrator
                 Grouping = experiment.Grouping,
                 Hypotheses = experiment.Hypotheses.Select(h => $"{h.Id}: {h.Description.Trim()}").ToList(),
                 DocumentsFailed = run.Failures.Select(f => f.DocumentName).Distinct().Count(),
+                Cache = run.Models.Cache == Models.CacheModes.Refresh ? Models.CacheModes.Refresh : null,
             },
         };
 
@@ -285,6 +287,12 @@ internal sealed partial class Orchestrator
             {
                 await onSuccess(task, signal).ConfigureAwait(false);
                 succeeded++;
+            }
+            else if (AgentOutcome.StopsRun(signal.Error, out var stopReason))
+            {
+                // The model endpoint is unusable (ModelEndpointUnusableException): every further task would fail the
+                // same way. The task is not counted as failed, so a resumed run asks again.
+                throw new RunFailedException(stopReason);
             }
             else
             {

@@ -7,20 +7,26 @@ using Microsoft.Extensions.AI;
 namespace Discernus.Orchestration;
 
 /// <summary>
-/// The runs this process serves: each run's log and, per model, a gateway client whose calls are recorded in that
-/// run's <c>logs/llm_interactions.jsonl</c>. A run this process does not know (a remote worker's case) gets an
-/// unrecorded client and no run log; its results still carry tokens, cost and hashes.
+/// The runs this process serves and the one <see cref="ModelGateway"/> they share, so circuit breakers, concurrency
+/// bounds and rate limits hold for the whole process (and, with a Redis token-bucket store, for every worker). Each run
+/// gets its log and, per model, a client whose calls are recorded in that run's <c>logs/llm_interactions.jsonl</c> and
+/// counted (<see cref="CountsOf"/>). A run this process does not know (a remote worker's case) gets an unrecorded
+/// client and no run log; its results still carry tokens, cost and hashes.
 /// </summary>
-internal sealed class RunRegistry(ModelSettings settings, ModelGatewayOptions gatewayOptions, IResponseCache? cache, TimeProvider timeProvider)
+internal sealed class RunRegistry(
+    ModelSettings settings, ModelGatewayOptions gatewayOptions, IResponseCache? cache, TimeProvider timeProvider, ITokenBucketStore? buckets = null)
     : IRunServices, IDisposable
 {
     private readonly ConcurrentDictionary<string, RegisteredRun> _runs = new(StringComparer.Ordinal);
-    private readonly Lazy<ModelGateway> _unregistered = new(() => new ModelGateway(settings, gatewayOptions, null, cache, timeProvider));
+    private readonly ModelGateway _gateway = new(settings, gatewayOptions, null, cache, timeProvider, null, buckets);
     private readonly PriceTable _prices = PriceTable.LoadDefault();
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _unregisteredClients = new(StringComparer.Ordinal);
 
+    /// <summary>The process's gateway (breaker and concurrency state for progress displays).</summary>
+    public ModelGateway Gateway => _gateway;
+
     public void Register(RunLog log) =>
-        _runs[log.Folder.RunId] = new RegisteredRun(log, new ModelGateway(settings, gatewayOptions, new RunLogInteractionSink(log), cache, timeProvider));
+        _runs[log.Folder.RunId] = new RegisteredRun(log, new CountingInteractionSink(new RunLogInteractionSink(log)));
 
     public void Unregister(string runId)
     {
@@ -32,11 +38,14 @@ internal sealed class RunRegistry(ModelSettings settings, ModelGatewayOptions ga
 
     public RunLog? LogFor(string runId) => _runs.TryGetValue(runId, out var run) ? run.Log : null;
 
+    /// <summary>The run's provider requests, cache hits, retries and failed requests so far (zeros for an unknown run).</summary>
+    public ModelCallCounts CountsOf(string runId) => _runs.TryGetValue(runId, out var run) ? run.Sink.Counts : ModelCallCounts.None;
+
     public IChatClient ClientFor(string runId, string model)
     {
-        var gateway = _runs.TryGetValue(runId, out var run) ? run.Gateway : _unregistered.Value;
+        var run = _runs.GetValueOrDefault(runId);
         var clients = run?.Clients ?? _unregisteredClients;
-        return clients.GetOrAdd(model, m => new Lazy<IChatClient>(() => gateway.CreateClient(m))).Value;
+        return clients.GetOrAdd(model, m => new Lazy<IChatClient>(() => _gateway.CreateClient(ModelName.Parse(m), run?.Sink))).Value;
     }
 
     public decimal? CostOf(string model, long promptTokens, long completionTokens) =>
@@ -50,13 +59,15 @@ internal sealed class RunRegistry(ModelSettings settings, ModelGatewayOptions ga
         }
 
         _runs.Clear();
-        if (_unregistered.IsValueCreated)
+        foreach (var client in _unregisteredClients.Values.Where(c => c.IsValueCreated))
         {
-            _unregistered.Value.Dispose();
+            client.Value.Dispose();
         }
+
+        _gateway.Dispose();
     }
 
-    private sealed record RegisteredRun(RunLog Log, ModelGateway Gateway) : IDisposable
+    private sealed record RegisteredRun(RunLog Log, CountingInteractionSink Sink) : IDisposable
     {
         public ConcurrentDictionary<string, Lazy<IChatClient>> Clients { get; } = new(StringComparer.Ordinal);
 
@@ -66,8 +77,6 @@ internal sealed class RunRegistry(ModelSettings settings, ModelGatewayOptions ga
             {
                 client.Value.Dispose();
             }
-
-            Gateway.Dispose();
         }
     }
 }
@@ -95,6 +104,10 @@ internal sealed class RunLogInteractionSink(RunLog log) : ILlmInteractionSink
             ["cost_usd"] = interaction.CostUsd,
             ["cached"] = interaction.Cached,
             ["attempt"] = interaction.Attempt,
+            ["error"] = interaction.Error,
+            ["caller_agent"] = interaction.CallerAgent,
+            ["caller_stage"] = interaction.CallerStage,
+            ["task_id"] = interaction.TaskId,
         });
         return ValueTask.CompletedTask;
     }

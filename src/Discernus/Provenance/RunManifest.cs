@@ -80,6 +80,8 @@ public sealed record ManifestModels
     public string AnalysisVariant { get; init; } = "default";
     /// <summary>True when the offline lexicon dictionary baseline is used instead of a language model.</summary>
     public bool OfflineBaseline { get; init; }
+    /// <summary>How the run used the response cache: "use" (validated answers served from it) or "refresh" (<c>--no-cache</c>).</summary>
+    public string Cache { get; init; } = "use";
 }
 
 public sealed record ManifestStage
@@ -105,6 +107,14 @@ public sealed record ManifestCost
     public long CompletionTokens { get; init; }
     public int ModelCalls { get; init; }
     public int CachedCalls { get; init; }
+    /// <summary>Requests that reached a provider: every attempt, retries and validation re-asks included (from logs/llm_interactions.jsonl).</summary>
+    public long ProviderRequests { get; init; }
+    /// <summary>Answers served from the response cache instead of a provider.</summary>
+    public long CacheHits { get; init; }
+    /// <summary>Provider requests that retried a failed attempt (429, 5xx, time-out).</summary>
+    public long Retries { get; init; }
+    /// <summary>Provider requests that failed (error status, time-out, no connection), retried or not.</summary>
+    public long Failures { get; init; }
 }
 
 public sealed record ManifestFailure(string TaskId, string? DocumentName, string? Model, string Reason);

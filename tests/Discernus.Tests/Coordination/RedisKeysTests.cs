@@ -41,6 +41,7 @@ public sealed class RedisKeysTests
     [InlineData("discernus:run:r:done", RedisType.List)]
     [InlineData("discernus:run:r:state", RedisType.Hash)]
     [InlineData("discernus:worker:w1", RedisType.String)]
+    [InlineData("discernus:ratelimit:limit:openai:0123456789abcdef:rpm", RedisType.Hash)]
     public void ExpectedTypeOf_FollowsTheSchema(string key, RedisType expected)
     {
         Assert.Equal(expected, new RedisKeys().ExpectedTypeOf(key));

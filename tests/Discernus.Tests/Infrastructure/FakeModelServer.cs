@@ -138,7 +138,10 @@ public sealed class FakeModelServer : IAsyncDisposable
                 headers[name] = context.Request.Headers[name] ?? "";
             }
 
-            var request = new FakeModelServerRequest(context.Request.HttpMethod, context.Request.Url?.AbsolutePath ?? "/", headers, body);
+            var request = new FakeModelServerRequest(context.Request.HttpMethod, context.Request.Url?.AbsolutePath ?? "/", headers, body)
+            {
+                ReceivedAt = TimeProvider.System.GetTimestamp(),
+            };
             _requests.Enqueue(request);
 
             var response = _script.TryDequeue(out var scripted) ? scripted

@@ -5,6 +5,9 @@ namespace Discernus.Tests.Infrastructure;
 /// <summary>One request received by <see cref="FakeModelServer"/>, kept for assertions.</summary>
 public sealed record FakeModelServerRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
 {
+    /// <summary>When the request arrived (<see cref="TimeProvider.GetTimestamp"/> of the system clock), for measuring gaps between attempts.</summary>
+    public long ReceivedAt { get; init; }
+
     /// <summary>"openai" for POST /v1/chat/completions, "anthropic" for POST /v1/messages, otherwise null.</summary>
     public string? Protocol => Path.EndsWith("/chat/completions", StringComparison.Ordinal) ? "openai"
         : Path.EndsWith("/messages", StringComparison.Ordinal) ? "anthropic"

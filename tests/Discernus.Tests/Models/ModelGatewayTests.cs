@@ -261,7 +261,7 @@ public sealed class ModelGatewayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cache_ServesRepeatedRequestWithoutCallingProvider()
+    public async Task Cache_ServesRepeatedRequestWithoutCallingProvider_OnceTheAnswerIsCommitted()
     {
         _server.EnqueueAnswer("first answer", promptTokens: 7, completionTokens: 2);
         var cache = new MemoryResponseCache();
@@ -269,6 +269,7 @@ public sealed class ModelGatewayTests : IAsyncLifetime
         using var client = gateway.CreateClient("openai/gpt-4o");
 
         var first = await client.GetResponseAsync("same prompt");
+        Assert.True(await client.CommitToCacheAsync(ResponseCacheCommit.CacheKeyOf(first), first));
         var second = await client.GetResponseAsync("same prompt");
 
         Assert.Single(_server.Requests);
@@ -282,6 +283,45 @@ public sealed class ModelGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cache_NeverStoresAnAnswerTheCallerDidNotCommit()
+    {
+        _server.EnqueueAnswer("rejected by validation").EnqueueAnswer("asked again");
+        var cache = new MemoryResponseCache();
+        using var gateway = Gateway(cache);
+        using var client = gateway.CreateClient("openai/gpt-4o");
+
+        var first = await client.GetResponseAsync("same prompt");
+        var second = await client.GetResponseAsync("same prompt");
+
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal("asked again", second.Text);
+        Assert.Empty(cache.Keys);
+        Assert.Equal(ResponseCacheCommit.CacheKeyOf(first), ResponseCacheCommit.CacheKeyOf(second));
+    }
+
+    [Fact]
+    public async Task Cache_RefreshMode_AsksTheProvider_AndACommitReplacesTheStoredAnswer()
+    {
+        _server.EnqueueAnswer("old answer").EnqueueAnswer("new answer");
+        var cache = new MemoryResponseCache();
+        using var gateway = Gateway(cache);
+        using var client = gateway.CreateClient("openai/gpt-4o");
+        var refresh = new ChatOptions { AdditionalProperties = new() { [ModelCallKeys.CacheMode] = CacheModes.Refresh } };
+
+        var old = await client.GetResponseAsync("prompt");
+        await client.CommitToCacheAsync(ResponseCacheCommit.CacheKeyOf(old), old);
+        var fresh = await client.GetResponseAsync("prompt", refresh);
+        await client.CommitToCacheAsync(ResponseCacheCommit.CacheKeyOf(fresh), fresh);
+        var served = await client.GetResponseAsync("prompt");
+
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.False(ResponseCacheCommit.IsCached(fresh));
+        Assert.True(ResponseCacheCommit.IsCached(served));
+        Assert.Equal("new answer", served.Text);
+        Assert.Single(cache.Keys);
+    }
+
+    [Fact]
     public async Task Cache_DoesNotServeDifferentPromptOrModel()
     {
         var cache = new MemoryResponseCache();
@@ -289,9 +329,11 @@ public sealed class ModelGatewayTests : IAsyncLifetime
         using var gpt4o = gateway.CreateClient("openai/gpt-4o");
         using var mini = gateway.CreateClient("openai/gpt-4o-mini");
 
-        await gpt4o.GetResponseAsync("prompt one");
-        await gpt4o.GetResponseAsync("prompt two");
-        await mini.GetResponseAsync("prompt one");
+        foreach (var (client, prompt) in new[] { (gpt4o, "prompt one"), (gpt4o, "prompt two"), (mini, "prompt one") })
+        {
+            var response = await client.GetResponseAsync(prompt);
+            await client.CommitToCacheAsync(ResponseCacheCommit.CacheKeyOf(response), response);
+        }
 
         Assert.Equal(3, _server.Requests.Count);
         Assert.Equal(3, cache.Keys.Count);

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Discernus.Orchestration;
+using Discernus.Provenance;
+using Spectre.Console;
+
+namespace Discernus.Cli.Commands;
+
+/// <summary>`discernus costs`: a run's actual cost by stage, model and agent, from its interaction log and results.</summary>
+internal static class CostsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var folder = new Argument<string>("run-folder") { Description = "Path of a run folder (projects/<experiment>/runs/<run_id>)" };
+        var format = new Option<string>("--format") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("costs", "Break a run's actual cost down by stage, model and agent (from logs/llm_interactions.jsonl and the results)") { folder, format };
+        command.SetAction((parse, _) =>
+        {
+            RunCosts costs;
+            try
+            {
+                costs = RunCosts.Read(Path.GetFullPath(parse.GetValue(folder)!));
+            }
+            catch (FileNotFoundException ex)
+            {
+                context.Error.WriteLine($"error: {ex.Message}");
+                return Task.FromResult(ExitCodes.FileMissing);
+            }
+
+            if (parse.GetValue(format) == "json")
+            {
+                context.Out.WriteLine(JsonSerializer.Serialize(new
+                {
+                    costs.Manifest.RunId,
+                    costs.Manifest.Status,
+                    Total = Json(costs.Total),
+                    ByStage = costs.ByStage.Select(Json),
+                    ByModel = costs.ByModel.Select(Json),
+                    ByAgent = costs.ByAgent.Select(Json),
+                    AnalysisResults = new { costs.Results.Documents, costs.Results.Cached, UsdRecorded = costs.Results.Complete ? costs.Results.KnownUsd : (decimal?)null },
+                    costs.Interactions,
+                    costs.UnreadableLines,
+                }, DiscernusJson.Indented));
+                return Task.FromResult(ExitCodes.Success);
+            }
+
+            Print(context.Console, costs);
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static void Print(IAnsiConsole console, RunCosts costs)
+    {
+        var manifest = costs.Manifest;
+        console.MarkupLine($"Run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/] ({Markup.Escape(manifest.Status)}): actual cost [bold]{Markup.Escape(Cost(costs.Total))}[/]");
+        if (costs.Interactions == 0)
+        {
+            console.MarkupLine("[yellow]No model interactions are recorded in this run folder[/] (an offline run, or calls made by workers on other machines); the figures below come from the analysis results only.");
+        }
+        else
+        {
+            foreach (var (title, rows) in new[] { ("stage", costs.ByStage), ("model", costs.ByModel), ("agent", costs.ByAgent) })
+            {
+                var table = new Table().AddColumns(title, "provider requests", "cache hits", "failed", "prompt tokens", "completion tokens", "cost");
+                foreach (var row in rows.Append(costs.Total))
+                {
+                    table.AddRow(
+                        Markup.Escape(row.Name), N(row.Requests), N(row.CacheHits), N(row.FailedRequests), N(row.PromptTokens), N(row.CompletionTokens), Markup.Escape(Cost(row)));
+                }
+
+                console.Write(table);
+            }
+        }
+
+        var results = costs.Results;
+        console.MarkupLine(Markup.Escape(
+            $"Analysis results: {results.Documents} document result(s), {results.Cached} served from the cache, recording " +
+            (results.Complete ? CostText.Usd(results.KnownUsd) : results.KnownUsd == 0 ? "an unknown cost" : $"at least {CostText.Usd(results.KnownUsd)} (some prices unknown)") +
+            " (answers only; failed and retried requests are in the tables above)."));
+        if (costs.UnreadableLines > 0)
+        {
+            console.MarkupLine($"[yellow]{costs.UnreadableLines} line(s) of logs/llm_interactions.jsonl could not be read and were skipped.[/]");
+        }
+    }
+
+    private static string Cost(RunCosts.CostRow row) => row.Usd is { } usd ? CostText.Usd(usd)
+        : row.KnownUsd == 0 ? "unknown"
+        : $"≥ {CostText.Usd(row.KnownUsd)} (some prices unknown)";
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static object Json(RunCosts.CostRow row) => new
+    {
+        row.Name,
+        row.Requests,
+        row.CacheHits,
+        row.FailedRequests,
+        row.PromptTokens,
+        row.CompletionTokens,
+        row.Usd,
+        UsdKnownPart = row.KnownUsd,
+    };
+}

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using Discernus.Cli.Dev;
+using Spectre.Console;
+
+namespace Discernus.Cli.Commands;
+
+/// <summary>`discernus dev ...`: tools for developing and benchmarking Discernus itself.</summary>
+internal static class DevCommand
+{
+    public static Command Create(CliContext context) =>
+        new("dev", "Developer tools: a simulated model provider for benchmarks and fault tests") { FakeLlm(context) };
+
+    private static Command FakeLlm(CliContext context)
+    {
+        var port = new Option<int>("--port", "-p") { Description = "Loopback port to listen on (0 = any free port)", Required = true };
+        var latency = new Option<int>("--latency-ms") { Description = "Milliseconds to answer one request (default 200)", DefaultValueFactory = _ => 200 };
+        var jitter = new Option<int>("--jitter-ms") { Description = "Each answer takes latency ± up to this many milliseconds (default 0)" };
+        var concurrency = new Option<int>("--concurrency", "-c") { Description = "Requests served at once; more get 429 with Retry-After (default 64)", DefaultValueFactory = _ => 64 };
+        var errorRate = new Option<double>("--error-rate") { Description = "Share of requests answered 500/503, e.g. 0.05 (default 0)" };
+        var malformedRate = new Option<double>("--malformed-rate") { Description = "Share of analysis answers that are malformed, e.g. 0.05 (default 0)" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the fault draws (default 1)", DefaultValueFactory = _ => 1 };
+        var command = new Command("fake-llm", "Serve OpenAI-compatible chat completions on 127.0.0.1 with valid analysis answers, latency, 429s above the concurrency, injected 5xx and malformed answers; GET /stats counts them. Ctrl-C stops it.")
+        {
+            port, latency, jitter, concurrency, errorRate, malformedRate, seed,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new FakeLlmOptions
+            {
+                Port = parse.GetValue(port),
+                Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
+                Jitter = TimeSpan.FromMilliseconds(parse.GetValue(jitter)),
+                Concurrency = parse.GetValue(concurrency),
+                ErrorRate = parse.GetValue(errorRate),
+                MalformedRate = parse.GetValue(malformedRate),
+                Seed = parse.GetValue(seed),
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                context.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
+            FakeLlmServer server;
+            try
+            {
+                server = await FakeLlmServer.StartAsync(options, context.TimeProvider, ct);
+            }
+            catch (IOException ex)
+            {
+                context.Error.WriteLine($"error: cannot listen on 127.0.0.1:{options.Port} ({ex.Message}); choose another --port, or 0 for any free port.");
+                return ExitCodes.Failure;
+            }
+
+            await using (server)
+            {
+                var ms = (TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+                context.Console.MarkupLine(
+                    $"fake-llm: OpenAI-compatible chat completions at [bold]{server.BaseUrl}[/] ({ms(options.Latency)} ± {ms(options.Jitter)} ms, {options.Concurrency} at once, " +
+                    $"{options.ErrorRate.ToString("P0", CultureInfo.InvariantCulture)} errors, {options.MalformedRate.ToString("P0", CultureInfo.InvariantCulture)} malformed); counts at http://127.0.0.1:{server.Port}/stats. Ctrl-C stops it.");
+                context.Console.MarkupLine($"[dim]use: DISCERNUS_OPENAI_COMPATIBLE_BASE_URL={server.BaseUrl} discernus run <experiment> --model openai-compatible/fake[/]");
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, context.TimeProvider, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    var stats = server.Stats;
+                    context.Console.MarkupLine($"fake-llm stopped: {stats.Requests} request(s), {stats.Completions} completion(s), {stats.RateLimited} 429, {stats.ServerErrors} 5xx, {stats.Malformed} malformed, at most {stats.MaxConcurrent} at once.");
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

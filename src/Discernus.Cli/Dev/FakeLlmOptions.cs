@@ -1,0 +1,50 @@
+namespace Discernus.Cli.Dev;
+
+/// <summary>How the simulated provider behaves (`discernus dev fake-llm`).</summary>
+internal sealed record FakeLlmOptions
+{
+    /// <summary>Loopback port to listen on; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Time to answer one request.</summary>
+    public TimeSpan Latency { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Each answer takes Latency ± up to this much (uniformly).</summary>
+    public TimeSpan Jitter { get; init; }
+
+    /// <summary>Requests served at once; one more is answered 429 with Retry-After, like a provider at its limit.</summary>
+    public int Concurrency { get; init; } = 64;
+
+    /// <summary>Share of accepted requests answered with HTTP 500 or 503.</summary>
+    public double ErrorRate { get; init; }
+
+    /// <summary>Share of analysis answers that are malformed (not JSON, or JSON without the dimensions).</summary>
+    public double MalformedRate { get; init; }
+
+    /// <summary>Seed of the fault draws, so a benchmark can be repeated exactly.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the bad option.</summary>
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"--port {Port} is not a port; give 1-65535, or 0 for any free port.");
+        }
+
+        if (Latency < TimeSpan.Zero || Jitter < TimeSpan.Zero)
+        {
+            throw new ArgumentException("--latency-ms and --jitter-ms must not be negative.");
+        }
+
+        if (Concurrency < 1)
+        {
+            throw new ArgumentException($"--concurrency {Concurrency} must be at least 1.");
+        }
+
+        if (ErrorRate is < 0 or > 1 || MalformedRate is < 0 or > 1)
+        {
+            throw new ArgumentException("--error-rate and --malformed-rate are shares between 0 and 1 (e.g. 0.05).");
+        }
+    }
+}

@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Discernus.Cli.Dev;
+
+/// <summary>
+/// A simulated OpenAI-compatible provider on 127.0.0.1 (Kestrel, ASP.NET Core minimal APIs), for benchmarks and fault
+/// tests: <c>POST /v1/chat/completions</c> answers after <see cref="FakeLlmOptions.Latency"/> ± jitter with
+/// <see cref="FakeLlmAnswers"/>; a request beyond <see cref="FakeLlmOptions.Concurrency"/> in flight gets 429 with
+/// <c>Retry-After</c> (seconds) and <c>retry-after-ms</c>; a seeded share of accepted requests gets 500/503, another
+/// share of analysis answers is malformed. <c>GET /stats</c> returns <see cref="FakeLlmStats"/>. It never stores or logs
+/// what it receives.
+/// </summary>
+internal sealed class FakeLlmServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly FakeLlmOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Random _random;
+    private readonly Lock _randomGate = new();
+    private long _requests;
+    private long _completions;
+    private long _rateLimited;
+    private long _serverErrors;
+    private long _malformed;
+    private long _inFlight;
+    private long _maxConcurrent;
+
+    private FakeLlmServer(WebApplication app, FakeLlmOptions options, TimeProvider time)
+    {
+        _app = app;
+        _options = options;
+        _time = time;
+        _random = new Random(options.Seed);
+    }
+
+    /// <summary>The base URL clients use (<c>DISCERNUS_OPENAI_COMPATIBLE_BASE_URL</c>), ending in <c>/v1</c>.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public int Port => BaseUrl.Port;
+
+    public FakeLlmStats Stats => new()
+    {
+        Requests = Interlocked.Read(ref _requests),
+        Completions = Interlocked.Read(ref _completions),
+        RateLimited = Interlocked.Read(ref _rateLimited),
+        ServerErrors = Interlocked.Read(ref _serverErrors),
+        Malformed = Interlocked.Read(ref _malformed),
+        MaxConcurrent = Interlocked.Read(ref _maxConcurrent),
+        InFlight = Interlocked.Read(ref _inFlight),
+    };
+
+    public static async Task<FakeLlmServer> StartAsync(FakeLlmOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Limits.MaxConcurrentConnections = null;
+        });
+        var app = builder.Build();
+        var server = new FakeLlmServer(app, options, timeProvider ?? TimeProvider.System);
+        app.MapPost("/v1/chat/completions", server.CompleteAsync);
+        app.MapGet("/stats", () => Results.Json(server.Stats));
+        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "fake", @object = "model", owned_by = "discernus" } } }));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = new Uri(new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), "/v1");
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task CompleteAsync(HttpContext context)
+    {
+        var sequence = Interlocked.Increment(ref _requests);
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        try
+        {
+            if (inFlight > _options.Concurrency)
+            {
+                Interlocked.Increment(ref _rateLimited);
+                var wait = _options.Latency > TimeSpan.Zero ? _options.Latency : TimeSpan.FromMilliseconds(50);
+                context.Response.Headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers["retry-after-ms"] = ((long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+                await WriteErrorAsync(context, 429, "rate_limit_exceeded", $"simulated rate limit: more than {_options.Concurrency} requests in flight").ConfigureAwait(false);
+                return;
+            }
+
+            UpdateMax(inFlight);
+            var (messages, model) = await ReadRequestAsync(context).ConfigureAwait(false);
+            if (messages is null)
+            {
+                await WriteErrorAsync(context, 400, "invalid_request_error", "the body is not a chat completions request with messages").ConfigureAwait(false);
+                return;
+            }
+
+            var (failure, malformed, delay) = Draw();
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, _time, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (failure is { } status)
+            {
+                Interlocked.Increment(ref _serverErrors);
+                await WriteErrorAsync(context, status, "server_error", "simulated server error").ConfigureAwait(false);
+                return;
+            }
+
+            var (text, isAnalysis) = FakeLlmAnswers.Answer(messages);
+            if (isAnalysis && malformed)
+            {
+                Interlocked.Increment(ref _malformed);
+                text = FakeLlmAnswers.Malformed(sequence);
+            }
+
+            Interlocked.Increment(ref _completions);
+            var promptTokens = messages.Sum(FakeLlmAnswers.Tokens);
+            var completionTokens = FakeLlmAnswers.Tokens(text);
+            await context.Response.WriteAsJsonAsync(new
+            {
+                id = "chatcmpl-fake-" + sequence.ToString(CultureInfo.InvariantCulture),
+                @object = "chat.completion",
+                created = _time.GetUtcNow().ToUnixTimeSeconds(),
+                model,
+                choices = new[] { new { index = 0, message = new { role = "assistant", content = text }, finish_reason = "stop" } },
+                usage = new { prompt_tokens = promptTokens, completion_tokens = completionTokens, total_tokens = promptTokens + completionTokens },
+            }, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client gave up (its time-out); there is no one to answer.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private (int? Failure, bool Malformed, TimeSpan Delay) Draw()
+    {
+        lock (_randomGate)
+        {
+            int? failure = _random.NextDouble() < _options.ErrorRate ? (_random.Next(2) == 0 ? 500 : 503) : null;
+            var malformed = _random.NextDouble() < _options.MalformedRate;
+            var jitter = _options.Jitter.TotalMilliseconds * ((_random.NextDouble() * 2) - 1);
+            var delay = TimeSpan.FromMilliseconds(Math.Max(0, _options.Latency.TotalMilliseconds + jitter));
+            return (failure, malformed, delay);
+        }
+    }
+
+    private void UpdateMax(long inFlight)
+    {
+        var max = Interlocked.Read(ref _maxConcurrent);
+        while (inFlight > max)
+        {
+            var seen = Interlocked.CompareExchange(ref _maxConcurrent, inFlight, max);
+            if (seen == max)
+            {
+                return;
+            }
+
+            max = seen;
+        }
+    }
+
+    private static async Task<(IReadOnlyList<string>? Messages, string Model)> ReadRequestAsync(HttpContext context)
+    {
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            var root = body.RootElement;
+            var model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "fake";
+            if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+            {
+                return (null, model);
+            }
+
+            var texts = new List<string>();
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (!message.TryGetProperty("content", out var content))
+                {
+                    continue;
+                }
+
+                if (content.ValueKind == JsonValueKind.String)
+                {
+                    texts.Add(content.GetString()!);
+                }
+                else if (content.ValueKind == JsonValueKind.Array)
+                {
+                    texts.AddRange(content.EnumerateArray()
+                        .Where(p => p.ValueKind == JsonValueKind.Object && p.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+                        .Select(p => p.GetProperty("text").GetString()!));
+                }
+            }
+
+            return (texts, model);
+        }
+        catch (JsonException)
+        {
+            return (null, "fake");
+        }
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string type, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { error = new { message, type, code = type } }, context.RequestAborted);
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace Discernus.Cli.Dev;
+
+/// <summary>What the simulated provider has seen so far (<c>GET /stats</c>).</summary>
+internal sealed record FakeLlmStats
+{
+    [JsonPropertyName("requests")] public long Requests { get; init; }
+    [JsonPropertyName("completions")] public long Completions { get; init; }
+    [JsonPropertyName("rate_limited")] public long RateLimited { get; init; }
+    [JsonPropertyName("server_errors")] public long ServerErrors { get; init; }
+    [JsonPropertyName("malformed")] public long Malformed { get; init; }
+    [JsonPropertyName("max_concurrent")] public long MaxConcurrent { get; init; }
+    [JsonPropertyName("in_flight")] public long InFlight { get; init; }
+}

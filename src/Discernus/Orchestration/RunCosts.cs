@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Discernus.Provenance;
+
+namespace Discernus.Orchestration;
+
+/// <summary>
+/// A finished (or stopped) run's actual cost broken down by stage, model and agent, read from its
+/// <c>logs/llm_interactions.jsonl</c> (every provider request and cache hit; lines written after the manifest was sealed,
+/// in <c>logs/after_finalize.jsonl</c>, count too: they were paid for) and cross-checked against the per-document
+/// results in <c>results/batch_analysis/</c>. A request whose model has no known price makes its group's cost unknown.
+/// </summary>
+public sealed class RunCosts
+{
+    public const string NotRecorded = "(not recorded)";
+
+    private RunCosts(RunManifest manifest, IReadOnlyList<CostLine> lines, int unreadable, ResultCosts results)
+    {
+        Manifest = manifest;
+        Total = CostRow.Of("total", lines);
+        ByStage = Group(lines, l => l.Stage);
+        ByModel = Group(lines, l => l.Model);
+        ByAgent = Group(lines, l => l.Agent);
+        Interactions = lines.Count;
+        UnreadableLines = unreadable;
+        Results = results;
+    }
+
+    public RunManifest Manifest { get; }
+
+    public CostRow Total { get; }
+
+    public IReadOnlyList<CostRow> ByStage { get; }
+
+    public IReadOnlyList<CostRow> ByModel { get; }
+
+    public IReadOnlyList<CostRow> ByAgent { get; }
+
+    /// <summary>Interaction records read; 0 when the calls ran on workers that could not write this run's log.</summary>
+    public int Interactions { get; }
+
+    public int UnreadableLines { get; }
+
+    /// <summary>What the per-document analysis results record (a cross-check, and the only source without interactions).</summary>
+    public ResultCosts Results { get; }
+
+    /// <summary>Reads a run folder; throws <see cref="FileNotFoundException"/> naming the manifest when it is not one.</summary>
+    public static RunCosts Read(string runFolder)
+    {
+        var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new FileNotFoundException($"{manifestPath} does not exist; pass a run folder, e.g. projects/nano/runs/<run_id>.", manifestPath);
+        }
+
+        var manifest = RunFolder.ReadManifest(manifestPath);
+        var lines = new List<CostLine>();
+        var unreadable = 0;
+        foreach (var file in new[] { "llm_interactions.jsonl", RunLog.AfterFinalizeFile + ".jsonl" }.Select(f => Path.Combine(runFolder, "logs", f)).Where(File.Exists))
+        {
+            foreach (var text in File.ReadLines(file).Where(l => l.Length > 0))
+            {
+                switch (CostLine.TryParse(text))
+                {
+                    case { } line:
+                        lines.Add(line);
+                        break;
+                    case null when file.EndsWith("llm_interactions.jsonl", StringComparison.Ordinal):
+                        unreadable++;
+                        break;
+                }
+            }
+        }
+
+        return new RunCosts(manifest, lines, unreadable, ResultCosts.Read(Path.Combine(runFolder, "results", "batch_analysis")));
+    }
+
+    private static IReadOnlyList<CostRow> Group(IReadOnlyList<CostLine> lines, Func<CostLine, string> key) =>
+        lines.GroupBy(key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => CostRow.Of(g.Key, g.ToList())).ToList();
+
+    /// <summary>One group: provider requests, cache hits, failed requests, tokens and cost (null when a price was unknown).</summary>
+    public sealed record CostRow(string Name, long Requests, long CacheHits, long FailedRequests, long PromptTokens, long CompletionTokens, decimal KnownUsd, bool Complete)
+    {
+        /// <summary>The cost when every price was known, else null (<see cref="KnownUsd"/> is then a lower bound).</summary>
+        public decimal? Usd => Complete ? KnownUsd : null;
+
+        internal static CostRow Of(string name, IReadOnlyList<CostLine> lines) => new(
+            name,
+            lines.Count(l => !l.Cached),
+            lines.Count(l => l.Cached),
+            lines.Count(l => l.Failed),
+            lines.Where(l => !l.Cached).Sum(l => l.PromptTokens),
+            lines.Where(l => !l.Cached).Sum(l => l.CompletionTokens),
+            lines.Sum(l => l.CostUsd ?? 0m),
+            lines.All(l => l.CostUsd is not null || l.Failed));
+    }
+
+    /// <summary>What <c>results/batch_analysis/*.json</c> record: documents analysed, from the cache, and their cost.</summary>
+    public sealed record ResultCosts(int Documents, int Cached, decimal KnownUsd, bool Complete)
+    {
+        internal static ResultCosts Read(string folder)
+        {
+            if (!Directory.Exists(folder))
+            {
+                return new ResultCosts(0, 0, 0m, true);
+            }
+
+            int documents = 0, cached = 0;
+            var usd = 0m;
+            var complete = true;
+            foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+            {
+                using var json = JsonDocument.Parse(File.ReadAllBytes(file));
+                if (!json.RootElement.TryGetProperty("processing_metadata", out var meta))
+                {
+                    continue;
+                }
+
+                documents++;
+                cached += meta.TryGetProperty("cached", out var c) && c.ValueKind == JsonValueKind.True ? 1 : 0;
+                if (meta.TryGetProperty("cost_usd", out var cost) && cost.ValueKind == JsonValueKind.Number)
+                {
+                    usd += cost.GetDecimal();
+                }
+                else
+                {
+                    complete = false;
+                }
+            }
+
+            return new ResultCosts(documents, cached, usd, complete);
+        }
+    }
+
+    internal sealed record CostLine(string Stage, string Model, string Agent, bool Cached, bool Failed, long PromptTokens, long CompletionTokens, decimal? CostUsd)
+    {
+        // An interaction line has a model and a prompt hash; other lines of after_finalize.jsonl are ordinary log lines.
+        public static CostLine? TryParse(string text)
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(text);
+                var root = json.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || String(root, "model") is not { } model || String(root, "prompt_hash") is null)
+                {
+                    return null;
+                }
+
+                var cached = root.TryGetProperty("cached", out var c) && c.ValueKind == JsonValueKind.True;
+                return new CostLine(
+                    String(root, "caller_stage") ?? NotRecorded,
+                    model,
+                    String(root, "caller_agent") ?? NotRecorded,
+                    cached,
+                    String(root, "error") is not null || (!cached && String(root, "answer_hash") is null),
+                    Number(root, "prompt_tokens"),
+                    Number(root, "completion_tokens"),
+                    root.TryGetProperty("cost_usd", out var cost) && cost.ValueKind == JsonValueKind.Number ? cost.GetDecimal() : null);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        private static string? String(JsonElement root, string name) =>
+            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+        private static long Number(JsonElement root, string name) =>
+            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : 0;
+    }
+}
