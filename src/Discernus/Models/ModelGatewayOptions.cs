@@ -18,6 +18,9 @@ internal sealed record ModelGatewayOptions
     /// <summary>Answer length limit sent to Anthropic, whose API requires one; other providers use their own default unless the caller sets one.</summary>
     public int DefaultMaxOutputTokens { get; init; } = 8192;
 
+    /// <summary>Offline models registered by the composition root (<c>minilm</c>); a name without one here is a configuration error.</summary>
+    public IReadOnlyList<IOfflineModel> OfflineModels { get; init; } = [];
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public void Validate()
     {

@@ -23,6 +23,7 @@ public sealed class DiscernusHost : IAsyncDisposable
     private RedisTaskQueue? _tasks;
     private RedisTaskQueue? _runRequests;
     private RunRegistry? _registry;
+    private List<IOfflineModel> _offlineModels = [];
 
     private DiscernusHost(HostOptions options, TimeProvider time, ILogger logger)
     {
@@ -97,7 +98,8 @@ public sealed class DiscernusHost : IAsyncDisposable
         _runRequests = RedisTaskQueue.ForRunRequests(_connections, Keys, null, Time, Logger);
 
         var store = ArtifactStoreFactory.Create(new ArtifactStoreOptions { FolderPath = Options.ArtifactsDirectory, Backend = Options.Environment.GetValueOrDefault("DISCERNUS_ARTIFACT_STORE") ?? "folder" });
-        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions(), new ArtifactResponseCache(store), Time);
+        _offlineModels = Options.OfflineModels.Select(create => create(store)).ToList();
+        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(store), Time);
 
         if (Options.RunOrchestrator)
         {
@@ -162,6 +164,11 @@ public sealed class DiscernusHost : IAsyncDisposable
         }
 
         _registry?.Dispose();
+        foreach (var model in _offlineModels)
+        {
+            model.Dispose();
+        }
+
         if (_tasks is not null)
         {
             await _tasks.DisposeAsync().ConfigureAwait(false);
