@@ -4,17 +4,21 @@ namespace Discernus.MiniLM;
 /// Scores every dimension of a framework from the cosine similarities between the document's units (sentences) and the
 /// dimensions' <see cref="DimensionProfile"/>s. Deterministic for given vectors; the formulas and the calibration of
 /// their constants are in docs/models.md. For unit i and dimension d, with a = cos(unit, centroid) and b =
-/// cos(unit, counter-centroid) (b = -1 without negative markers):
+/// cos(unit, counter-centroid) (b = -1 without negative markers) and g = the mean a of the framework's other
+/// dimensions (g = Floor when d is the only one):
 /// <code>
-/// v        = a - max(0, b - a)                              (a unit closer to the counter-markers is pulled down)
+/// v        = a - max(0, b - a) - Generality * max(0, g - Floor)
+///                                                           (a unit closer to the counter-markers is pulled down, and
+///                                                            so is one as close to every dimension: it is about the
+///                                                            framework's general topic, not about d)
 /// u        = clamp((v - Floor) / (Ceiling - Floor), 0, 1)   (calibrated closeness: 0 unrelated, 1 as close as the
 ///                                                             framework's own wording gets)
 /// top      = the TopK units with the highest v
 /// strength = mean u over top
-/// spread   = 1 - exp(-m / 2), m = units with u >= Strong
+/// breadth  = share of the units with u >= Touch
 /// counter  = share of the units touching d or its counter-markers (max(u, u_b) >= Touch) that are closer to the
 ///            counter-markers (b > a)
-/// raw_score  = strength * (0.6 + 0.4 * spread) * (1 - 0.5 * counter)
+/// raw_score  = strength * (0.75 + 0.25 * breadth) * (1 - 0.5 * counter)
 /// salience   = share of the document's words in units whose nearest dimension (highest u) is d, with u >= Touch
 /// margin     = mean over top of a - max(b, best a of the other dimensions, Floor)
 /// confidence = 0.2 + 0.8 * clamp(margin / MarginScale, 0, 1)
@@ -24,10 +28,10 @@ namespace Discernus.MiniLM;
 /// </summary>
 internal static class SemanticScorer
 {
-    public const double Floor = 0.15;
-    public const double Ceiling = 0.6;
+    public const double Floor = 0.1;
+    public const double Ceiling = 0.4;
+    public const double Generality = 0.5;
     public const int TopK = 3;
-    public const double Strong = 0.5;
     public const double Touch = 0.25;
     public const double MarginScale = 0.2;
 
@@ -57,7 +61,26 @@ internal static class SemanticScorer
             {
                 a[d][i] = Vectors.Dot(unitVectors[i], profiles[d].Centroid);
                 b[d][i] = profiles[d].CounterCentroid is { } counter ? Vectors.Dot(unitVectors[i], counter) : -1;
-                v[d][i] = a[d][i] - Math.Max(0, b[d][i] - a[d][i]);
+            }
+        }
+
+        for (var d = 0; d < dims; d++)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var generic = 0.0;
+                if (dims > 1)
+                {
+                    var others = 0.0;
+                    for (var o = 0; o < dims; o++)
+                    {
+                        others += o == d ? 0 : a[o][i];
+                    }
+
+                    generic = Math.Max(0, (others / (dims - 1)) - Floor);
+                }
+
+                v[d][i] = a[d][i] - Math.Max(0, b[d][i] - a[d][i]) - (Generality * generic);
                 u[d][i] = Calibrate(v[d][i]);
             }
         }
@@ -86,11 +109,10 @@ internal static class SemanticScorer
             }
 
             var strength = top.Average(i => u[d][i]);
-            var strong = Enumerable.Range(0, n).Count(i => u[d][i] >= Strong);
-            var spread = 1 - Math.Exp(-strong / 2.0);
+            var breadth = (double)Enumerable.Range(0, n).Count(i => u[d][i] >= Touch) / n;
             var touching = Enumerable.Range(0, n).Where(i => Math.Max(u[d][i], Calibrate(b[d][i])) >= Touch).ToList();
             var counterShare = touching.Count == 0 ? 0 : (double)touching.Count(i => b[d][i] > a[d][i]) / touching.Count;
-            var raw = strength * (0.6 + 0.4 * spread) * (1 - 0.5 * counterShare);
+            var raw = strength * (0.75 + 0.25 * breadth) * (1 - 0.5 * counterShare);
 
             var dimension = d;
             var salienceWords = Enumerable.Range(0, n).Where(i => nearest[i] == dimension && u[dimension][i] >= Touch).Sum(i => units[i].Words);
