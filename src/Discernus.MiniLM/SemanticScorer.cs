@@ -11,8 +11,8 @@ namespace Discernus.MiniLM;
 ///                                                           (a unit closer to the counter-markers is pulled down, and
 ///                                                            so is one as close to every dimension: it is about the
 ///                                                            framework's general topic, not about d)
-/// u        = clamp((v - Floor) / (Ceiling - Floor), 0, 1)   (calibrated closeness: 0 unrelated, 1 as close as the
-///                                                             framework's own wording gets)
+/// u        = clamp((v - Floor) / (Ceiling - Floor), 0, 1)   (calibrated closeness: 0 at the similarity of unrelated
+///                                                             sentences, 1 at that of sentences plainly on d)
 /// top      = the TopK units with the highest v
 /// strength = mean u over top
 /// breadth  = share of the units with u >= Touch
