@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need (Debian's redis-server; the tests start it themselves on free
-# 127.0.0.1 ports, one per test class), checks formatting, then runs `dotnet test` and prints "N passed, N failed".
+# Runs every test. Installs what the tests need (Debian's redis-server and s3rver from npm into .tools/s3rver; the
+# tests start them themselves on free 127.0.0.1 ports, one per test class), checks formatting, then runs
+# `dotnet test` and prints "N passed, N failed".
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"

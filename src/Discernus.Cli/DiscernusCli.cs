@@ -42,7 +42,7 @@ internal static class DiscernusCli
         }
         catch (Exception ex) when (ex is Artifacts.ArtifactStoreConfigurationException or Artifacts.ArtifactCorruptedException or IOException
                                    or UnauthorizedAccessException or Coordination.CoordinationFaultException or Commands.RunAbortedException
-                                   or Models.ModelConfigurationException or ArgumentOutOfRangeException or Orchestration.CoordinationUnavailableException or Orchestration.HostConfigurationException)
+                                   or Models.ModelConfigurationException or ArgumentOutOfRangeException or Coordination.CoordinationUnavailableException or Orchestration.HostConfigurationException)
         {
             context.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.Failure;

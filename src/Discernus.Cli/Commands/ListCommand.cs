@@ -71,7 +71,7 @@ internal static class ListCommand
         {
             var path = Path.Combine(runs[^1], RunFolder.ManifestFileName);
             var manifest = RunFolder.ReadManifest(path);
-            return (runs.Count, $"{manifest.RunId} {RunLiveness.Describe(path, manifest.Status, TimeProvider.System)}");
+            return (runs.Count, $"{manifest.RunId} {RunLiveness.Describe(path, manifest, TimeProvider.System)}");
         }
         catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
         {

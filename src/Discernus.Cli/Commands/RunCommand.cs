@@ -11,15 +11,39 @@ internal static class RunCommand
 {
     public static Command Create(CliContext context)
     {
-        var path = new Argument<string>("experiment") { Description = "Path of the experiment folder" };
+        var path = new Argument<string?>("experiment") { Description = "Path of the experiment folder", Arity = ArgumentArity.ZeroOrOne };
+        var resume = new Option<string?>("--resume") { Description = "Continue an interrupted, failed or cancelled run in place (path of its run folder); only analyses without a recorded result are done" };
         var model = new Option<string?>("--model", "-m") { Description = "Model to use (lexicon, openai/<m>, anthropic/<m>, gemini/<m>, ollama/<m>, openrouter/<m>, openai-compatible/<m>)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and set up the run folder only; no model is called" };
         var concurrency = ConcurrencyOption.Create("Tasks processed at once by the in-process workers (1-256, default 8)");
         var noLocalWorkers = new Option<bool>("--no-local-workers") { Description = "Leave all agent tasks to `discernus worker` processes (needs DISCERNUS_REDIS_URL)" };
-        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers };
+        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers, resume };
         command.SetAction(async (parse, ct) =>
         {
-            var report = context.ReadExperiment(parse.GetValue(path)!);
+            if (parse.GetValue(noLocalWorkers) && context.Environment["DISCERNUS_REDIS_URL"] is null)
+            {
+                context.Error.WriteLine("error: --no-local-workers needs an external Redis that workers share: set DISCERNUS_REDIS_URL and start `discernus worker` processes.");
+                return ExitCodes.Usage;
+            }
+
+            if (parse.GetValue(resume) is { } runFolder)
+            {
+                if (parse.GetValue(path) is not null || parse.GetValue(model) is not null || parse.GetValue(dryRun))
+                {
+                    context.Error.WriteLine("error: --resume continues a run with the experiment, model and settings it started with: give only the run folder (`discernus run --resume projects/<experiment>/runs/<run_id>`).");
+                    return ExitCodes.Usage;
+                }
+
+                return await RunPipeline.ResumeAsync(context, runFolder, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct);
+            }
+
+            if (parse.GetValue(path) is not { } experimentPath)
+            {
+                context.Error.WriteLine("error: name the experiment folder to run (`discernus run projects/<experiment>`), or a run folder to continue with --resume.");
+                return ExitCodes.Usage;
+            }
+
+            var report = context.ReadExperiment(experimentPath);
             if (!report.IsValid)
             {
                 FindingsPrinter.Print(context.Console, report);
@@ -29,12 +53,6 @@ internal static class RunCommand
             var models = ModelSelection.Resolve(parse.GetValue(model), report.Experiment!, context.Environment.Values);
             if (!parse.GetValue(dryRun))
             {
-                if (parse.GetValue(noLocalWorkers) && context.Environment["DISCERNUS_REDIS_URL"] is null)
-                {
-                    context.Error.WriteLine("error: --no-local-workers needs an external Redis that workers share: set DISCERNUS_REDIS_URL and start `discernus worker` processes.");
-                    return ExitCodes.Usage;
-                }
-
                 return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct);
             }
 
@@ -45,7 +63,7 @@ internal static class RunCommand
                 return ExitCodes.Invalid;
             }
 
-            var store = ArtifactStoreFactory.Create(ArtifactStoreOptions.For(report.Experiment!.Directory, context.Environment.Values));
+            var store = await ArtifactStoreFactory.CreateAsync(ArtifactStoreOptions.For(report.Experiment!.Directory, context.Environment.Values), context.TimeProvider, cancellationToken: ct);
             var (folder, _) = await new RunSetup(store, context.TimeProvider).SetUpAsync(new RunSetupRequest
             {
                 Validation = report,

@@ -1,15 +1,19 @@
+using System.Globalization;
 using Discernus.Artifacts;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Orchestration;
 using Discernus.Provenance;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
 
 /// <summary>
 /// `discernus run`: starts the host (embedded Garnet unless DISCERNUS_REDIS_URL is set), submits the run to the
-/// Orchestrator, shows progress until the run ends, then prints where the report is. Every wait is bounded.
+/// Orchestrator, shows progress until the run ends, then prints where the report is. Every wait is bounded, a Redis
+/// outage is ridden out (up to DISCERNUS_REDIS_OUTAGE_SECONDS), and a background loop that stops ends the command
+/// with its reason. `--resume` submits an existing, unfinished run folder instead of a new run.
 /// </summary>
 internal static class RunPipeline
 {
@@ -30,20 +34,7 @@ internal static class RunPipeline
             return ExitCodes.Invalid;
         }
 
-        var artifacts = ArtifactStoreOptions.For(experiment.Directory, context.Environment.Values);
-        var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts.FolderPath) with { OfflineModels = OfflineModels.Registrations };
-        if (concurrency is { } n)
-        {
-            options = options with { Router = options.Router with { Concurrency = n } };
-        }
-
-        options = options with { RunWorkers = localWorkers };
-        options.Router.Validate();
-        var started = context.TimeProvider.GetTimestamp();
-        await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, cancellationToken: cancellationToken);
         var runId = RunFolderAllocator.NewRunId(context.TimeProvider);
-        var runFolder = Path.Combine(experiment.Directory, "runs", runId);
-
         console.MarkupLine($"[bold]Discernus[/] run [blue]{runId}[/] of [bold]{Markup.Escape(experiment.Name)}[/]: {experiment.Corpus.Documents.Count} document(s), framework '{Markup.Escape(experiment.Framework.Name)}'");
         if (models.OfflineBaseline)
         {
@@ -55,13 +46,9 @@ internal static class RunPipeline
         else
         {
             console.MarkupLine($"Model(s): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source}), {models.RunsPerModel} run(s) per model");
-        }
-
-        if (!models.OfflineBaseline)
-        {
             var estimate = CostEstimator.Estimate(experiment, models.Names);
             console.MarkupLine($"Estimated: ~{estimate.PromptTokens:N0} prompt and ~{estimate.CompletionTokens:N0} completion tokens" +
-                (estimate.Usd is { } usd ? $", about ${(usd < 1 ? usd.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) : usd.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))} (an estimate; the manifest records actual cost)" : ""));
+                (estimate.Usd is { } usd ? $", about ${(usd < 1 ? usd.ToString("F4", CultureInfo.InvariantCulture) : usd.ToString("F2", CultureInfo.InvariantCulture))} (an estimate; the manifest records actual cost)" : ""));
             if (estimate.UnpricedModels.Count > 0)
             {
                 console.MarkupLine($"[yellow]Note:[/] no price is known for {Markup.Escape(string.Join(", ", estimate.UnpricedModels))}: its cost is not counted{(experiment.MaxCostUsd is { } b ? $" and budget.max_cost_usd (${b}) cannot be enforced for it" : "")}.");
@@ -73,17 +60,81 @@ internal static class RunPipeline
             }
         }
 
-        console.MarkupLine($"[dim]coordination: {Markup.Escape(host.RedisDescription)}; artifacts: {Markup.Escape(artifacts.FolderPath)}; agent loops: {(localWorkers ? options.Router.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none here (discernus worker processes)")}[/]");
-
-        await host.SubmitAsync(new RunRequest
+        var request = new RunRequest
         {
             RunId = runId,
             ExperimentPath = experiment.Directory,
-            RunFolder = runFolder,
+            RunFolder = Path.Combine(experiment.Directory, "runs", runId),
             Model = models.Source == "flag" ? string.Join(",", models.Names) : null,
             Options = new Dictionary<string, string> { ["models"] = string.Join(",", models.Names), ["model_source"] = models.Source },
             RequestedAt = IsoTime.Format(context.TimeProvider.GetUtcNow()),
-        }, CancellationToken.None);
+        };
+        return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(experiment.Directory, context.Environment.Values), concurrency, localWorkers, cancellationToken);
+    }
+
+    /// <summary>
+    /// `run --resume &lt;run-folder&gt;`: continues an interrupted, failed or cancelled run in place. Only analyses without a
+    /// recorded result are done again; finished stages are kept.
+    /// </summary>
+    public static async Task<int> ResumeAsync(CliContext context, string runFolderArgument, int? concurrency, bool localWorkers, CancellationToken cancellationToken)
+    {
+        var runFolder = Path.GetFullPath(runFolderArgument.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
+        if (!File.Exists(manifestPath))
+        {
+            context.Error.WriteLine($"error: {runFolder} is not a run folder (no {RunFolder.ManifestFileName}); pass projects/<experiment>/runs/<run_id> to --resume.");
+            return ExitCodes.FileMissing;
+        }
+
+        var manifest = RunFolder.ReadManifest(manifestPath);
+        if (manifest.Status is RunStatus.Completed or RunStatus.CompletedWithFailures or RunStatus.SetUp)
+        {
+            context.Error.WriteLine(manifest.Status == RunStatus.SetUp
+                ? $"error: run {manifest.RunId} is a dry run (set up only); start a real run with `discernus run {manifest.Experiment.Path}`."
+                : $"error: run {manifest.RunId} has already {manifest.Status.Replace('_', ' ')}; nothing to resume. A new run reuses every valid cached answer: `discernus run {manifest.Experiment.Path}`.");
+            return ExitCodes.Usage;
+        }
+
+        var liveness = RunLiveness.Inspect(manifestPath, manifest, context.TimeProvider);
+        if (!RunStatus.IsFinal(manifest.Status) && !liveness.Interrupted && manifest.Executions.LastOrDefault()?.Host == Environment.MachineName)
+        {
+            context.Error.WriteLine($"error: run {manifest.RunId} is still being executed ({liveness.Description}); watch it with `discernus status {runFolder}`.");
+            return ExitCodes.Usage;
+        }
+
+        context.Console.MarkupLine($"[bold]Discernus[/] resuming run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/] ({Markup.Escape(liveness.Description)}): finished stages and recorded analyses are kept.");
+        var request = new RunRequest
+        {
+            RunId = manifest.RunId,
+            ExperimentPath = manifest.Experiment.Path,
+            RunFolder = runFolder,
+            ArtifactStore = manifest.ArtifactStore,
+            Options = new Dictionary<string, string> { ["resume"] = "true" },
+            RequestedAt = IsoTime.Format(context.TimeProvider.GetUtcNow()),
+        };
+        return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(manifest.Experiment.Path, context.Environment.Values), concurrency, localWorkers, cancellationToken);
+    }
+
+    private static async Task<int> SubmitAndWatchAsync(CliContext context, RunRequest request, ArtifactStoreOptions artifacts, int? concurrency, bool localWorkers, CancellationToken cancellationToken)
+    {
+        var console = context.Console;
+        var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts.FolderPath) with { OfflineModels = OfflineModels.Registrations };
+        if (concurrency is { } n)
+        {
+            options = options with { Router = options.Router with { Concurrency = n } };
+        }
+
+        options = options with { RunWorkers = localWorkers };
+        options.Router.Validate();
+        var started = context.TimeProvider.GetTimestamp();
+        using var logging = CliLogging.Start(context, "run");
+        var logger = logging.Factory.CreateLogger("discernus.run");
+        await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, cancellationToken);
+        var runId = request.RunId;
+        console.MarkupLine($"[dim]coordination: {Markup.Escape(host.RedisDescription)}; artifacts: {Markup.Escape(host.Store.Description)}; agent loops: {(localWorkers ? options.Router.Concurrency.ToString(CultureInfo.InvariantCulture) : "none here (discernus worker processes)")}; log: {Markup.Escape(logging.FilePath ?? "console only")}[/]");
+
+        await host.SubmitAsync(request, CancellationToken.None);
+        logger.LogInformation("Submitted run {RunId} of {Experiment}", runId, request.ExperimentPath);
 
         var view = context.Interactive ? (IProgressView)new LiveProgressView(console, context.TimeProvider) : new PlainProgressView(console, context.TimeProvider);
         RunState? state;
@@ -91,32 +142,46 @@ internal static class RunPipeline
         {
             state = await view.RunAsync(ct => WatchAsync(host, runId, view, context.TimeProvider, ct), cancellationToken);
         }
-        catch (RunAbortedException ex)
+        catch (Exception ex) when (ex is RunAbortedException or CoordinationUnavailableException)
         {
-            // A coordination fault or a missing Orchestrator: say why once, then show what the run folder recorded.
+            // A stopped loop, a coordination fault, a Redis outage past its limit, or a missing Orchestrator: say why
+            // once, then show what the run folder recorded.
             context.Error.WriteLine($"error: {ex.Message}");
-            await host.RequestCancelAsync(runId);
+            logger.LogError("Run {RunId} aborted: {Reason}", runId, ex.Message);
+            await TryCancelAsync(host, runId, logger);
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             state = await WaitForEndAsync(host, runId, context.TimeProvider, grace.Token);
-            var code = Summarize(context, runFolder, state, context.TimeProvider.GetElapsedTime(started));
+            var code = Summarize(context, request.RunFolder, state, context.TimeProvider.GetElapsedTime(started));
             return code == ExitCodes.Success ? ExitCodes.RunFailed : code;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             console.MarkupLine("[yellow]Cancelling[/]: finishing the tasks in hand and marking the run cancelled...");
-            await host.RequestCancelAsync(runId);
+            await TryCancelAsync(host, runId, logger);
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             state = await WaitForEndAsync(host, runId, context.TimeProvider, grace.Token);
         }
 
         var elapsed = context.TimeProvider.GetElapsedTime(started);
-        var exitCode = Summarize(context, runFolder, state, elapsed);
+        var exitCode = Summarize(context, request.RunFolder, state, elapsed);
         if (host.ForeignRuns(runId) is { Count: > 0 } foreign)
         {
             console.MarkupLine($"[dim]This process's Orchestrator also took {foreign.Count} run(s) submitted elsewhere on this Redis ({Markup.Escape(string.Join(", ", foreign))}); it finishes them before exiting.[/]");
         }
 
         return exitCode;
+    }
+
+    private static async Task TryCancelAsync(DiscernusHost host, string runId, ILogger logger)
+    {
+        try
+        {
+            await host.RequestCancelAsync(runId);
+        }
+        catch (Exception ex) when (ex is CoordinationUnavailableException or CoordinationFaultException)
+        {
+            logger.LogWarning("Could not flag run {RunId} as cancelled in Redis: {Message}", runId, ex.Message);
+        }
     }
 
     private static async Task<RunState?> WatchAsync(DiscernusHost host, string runId, IProgressView view, TimeProvider time, CancellationToken cancellationToken)
@@ -135,7 +200,7 @@ internal static class RunPipeline
             {
                 view.Update(state);
                 if (state.Status == RunStatus.Running && state.UpdatedAt is { } updated
-                    && DateTimeOffset.TryParse(updated, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+                    && DateTimeOffset.TryParse(updated, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
                     && time.GetUtcNow() - at > host.Options.Orchestrator.StallTimeout + TimeSpan.FromSeconds(60))
                 {
                     // The Orchestrator fails a stalled stage itself; silence beyond that means it is gone.
@@ -172,7 +237,7 @@ internal static class RunPipeline
                 await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or CoordinationUnavailableException or CoordinationFaultException)
         {
             return null;
         }
@@ -193,7 +258,7 @@ internal static class RunPipeline
         foreach (var stage in manifest.Stages)
         {
             var tasks = stage.TasksTotal is { } total ? $"{stage.TasksSucceeded ?? 0}/{total}" + (stage.TasksFailed is > 0 ? $" ({stage.TasksFailed} failed)" : "") : "";
-            table.AddRow(StageNames.Title(stage.Name), Markup.Escape(stage.Status), tasks, stage.DurationMs is { } ms ? (ms / 1000.0).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "");
+            table.AddRow(StageNames.Title(stage.Name), Markup.Escape(stage.Status), tasks, stage.DurationMs is { } ms ? (ms / 1000.0).ToString("F1", CultureInfo.InvariantCulture) : "");
         }
 
         console.Write(table);
@@ -217,6 +282,12 @@ internal static class RunPipeline
             {
                 context.Out.WriteLine($"HTML report: {Path.Combine(runFolder, html)}");
             }
+        }
+
+        var setUp = manifest.Stages.Any(s => s.Name == StageNames.RunSetup && s.Status == RunStatus.Completed);
+        if (setUp && (!RunStatus.IsFinal(manifest.Status) || manifest.Status is RunStatus.Failed or RunStatus.Cancelled))
+        {
+            context.Out.WriteLine($"Resume: discernus run --resume {runFolder}");
         }
 
         return manifest.Status switch

@@ -46,7 +46,7 @@ internal static class StatusCommand
                 return ExitCodes.Success;
             }
 
-            context.Console.MarkupLine($"Run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/]: [bold]{Markup.Escape(RunLiveness.Describe(manifestPath, manifest.Status, context.TimeProvider))}[/] (created {Markup.Escape(manifest.CreatedAt)}{(manifest.FinishedAt is { } f ? $", finished {Markup.Escape(f)}" : "")})");
+            context.Console.MarkupLine($"Run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/]: [bold]{Markup.Escape(RunLiveness.Describe(manifestPath, manifest, context.TimeProvider))}[/] (created {Markup.Escape(manifest.CreatedAt)}{(manifest.FinishedAt is { } f ? $", finished {Markup.Escape(f)}" : "")})");
             var table = new Table().AddColumns("stage", "status", "tasks", "failed", "seconds");
             foreach (var stage in manifest.Stages)
             {

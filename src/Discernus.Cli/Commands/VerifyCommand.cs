@@ -23,10 +23,7 @@ internal static class VerifyCommand
             if (result.Succeeded)
             {
                 context.Console.MarkupLine($"[green]✓[/] {Markup.Escape(result.RunFolder)}: all {result.FilesChecked} files match the manifest (run status: {Markup.Escape(result.Status ?? "?")}).");
-                if (result.Status is { } status && !RunStatus.IsFinal(status))
-                {
-                    context.Console.MarkupLine($"[yellow]note:[/] the run is '{Markup.Escape(status)}', not finished: its outputs are incomplete (if no process runs it any more, it was interrupted).");
-                }
+                PrintUnfinished(context, result);
                 return ExitCodes.Success;
             }
 
@@ -36,8 +33,30 @@ internal static class VerifyCommand
                 context.Console.WriteLine($"  {problem}");
             }
 
+            PrintUnfinished(context, result);
             return ExitCodes.Invalid;
         });
         return command;
+    }
+
+    private static void PrintUnfinished(CliContext context, VerificationResult result)
+    {
+        if (result.Manifest is not { } manifest || RunStatus.IsFinal(manifest.Status))
+        {
+            return;
+        }
+
+        var liveness = RunLiveness.Inspect(Path.Combine(result.RunFolder, RunFolder.ManifestFileName), manifest, context.TimeProvider);
+        var unlisted = result.UnlistedResults > 0 ? $"; {result.UnlistedResults} result file(s) written so far are listed when the run ends" : "";
+        if (!liveness.Interrupted)
+        {
+            context.Console.MarkupLine($"[yellow]note:[/] the run is still in progress ({Markup.Escape(liveness.Description)}){unlisted}.");
+            return;
+        }
+
+        context.Console.MarkupLine($"[yellow]note:[/] the run was interrupted ({Markup.Escape(liveness.Description)}){unlisted}. Continue it with:");
+
+        // A plain line, never wrapped by the console: it must stay copy-pastable.
+        context.Out.WriteLine($"discernus run --resume {result.RunFolder}");
     }
 }

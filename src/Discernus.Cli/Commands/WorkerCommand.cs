@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Discernus.Orchestration;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
@@ -26,17 +27,23 @@ internal static class WorkerCommand
             }
 
             options.Router.Validate();
-            await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, cancellationToken: ct);
-            context.Console.MarkupLine($"worker serving agent tasks from {Markup.Escape(host.RedisDescription)} with {options.Router.Concurrency} loop(s); artifacts in {Markup.Escape(artifacts)}. Ctrl-C stops it.");
-            try
+            using var logging = CliLogging.Start(context, "worker");
+            var logger = logging.Factory.CreateLogger("discernus.worker");
+            await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, ct);
+            context.Console.MarkupLine($"worker serving agent tasks from {Markup.Escape(host.RedisDescription)} with {options.Router.Concurrency} loop(s); artifacts in {Markup.Escape(host.Store.Description)}; log {Markup.Escape(logging.FilePath ?? "console only")}. Ctrl-C stops it.");
+            logger.LogInformation("Worker started: {Loops} agent loop(s), Redis {Redis}, store {Store}", options.Router.Concurrency, host.RedisDescription, host.Store.Identity);
+
+            // The worker lives as long as its loops: one that cannot go on ends the process with its reason.
+            var stopped = Task.Delay(Timeout.Infinite, ct);
+            var first = await Task.WhenAny(host.Failed, stopped);
+            if (first == host.Failed)
             {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                context.Console.WriteLine("stopping: finishing the tasks in hand...");
+                context.Error.WriteLine($"error: the worker stopped: {host.LoopFailure?.Message ?? "a loop ended"}");
+                return ExitCodes.Failure;
             }
 
+            context.Console.WriteLine("stopping: finishing the tasks in hand...");
+            logger.LogInformation("Worker stopping on request");
             return ExitCodes.Success;
         });
         return command;

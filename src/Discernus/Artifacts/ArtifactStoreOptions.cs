@@ -3,10 +3,15 @@ namespace Discernus.Artifacts;
 /// <summary>Which store to use and where; resolved once by <see cref="ArtifactStoreFactory"/>.</summary>
 public sealed record ArtifactStoreOptions
 {
+    public const string BackendVariable = "DISCERNUS_ARTIFACT_STORE";
+
     /// <summary><c>folder</c> (default) or <c>s3</c>.</summary>
     public string Backend { get; init; } = "folder";
 
     public required string FolderPath { get; init; }
+
+    /// <summary>The bucket and credentials when <see cref="Backend"/> is <c>s3</c>.</summary>
+    public S3ArtifactStoreOptions? S3 { get; init; }
 
     /// <summary>
     /// Default location: <c>.discernus/artifacts</c> in the folder that holds the experiment folders;
@@ -18,7 +23,18 @@ public sealed record ArtifactStoreOptions
         var folder = string.IsNullOrWhiteSpace(configured)
             ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(experimentDirectory).TrimEnd(Path.DirectorySeparatorChar)) ?? ".", ".discernus", "artifacts")
             : Path.GetFullPath(configured);
-        var backend = environment.GetValueOrDefault("DISCERNUS_ARTIFACT_STORE");
-        return new ArtifactStoreOptions { FolderPath = folder, Backend = string.IsNullOrWhiteSpace(backend) ? "folder" : backend.Trim().ToLowerInvariant() };
+        return FromEnvironment(folder, environment);
+    }
+
+    /// <summary>
+    /// The backend from <c>DISCERNUS_ARTIFACT_STORE</c> with <paramref name="folderPath"/> as the folder store; for
+    /// <c>s3</c> the <c>DISCERNUS_S3_*</c> variables must be complete and well-formed
+    /// (<see cref="ArtifactStoreConfigurationException"/> naming each one that is not).
+    /// </summary>
+    public static ArtifactStoreOptions FromEnvironment(string folderPath, IReadOnlyDictionary<string, string?> environment)
+    {
+        var backend = environment.GetValueOrDefault(BackendVariable);
+        var options = new ArtifactStoreOptions { FolderPath = folderPath, Backend = string.IsNullOrWhiteSpace(backend) ? "folder" : backend.Trim().ToLowerInvariant() };
+        return options.Backend == "s3" ? options with { S3 = S3ArtifactStoreOptions.FromEnvironment(environment) } : options;
     }
 }

@@ -18,6 +18,8 @@ public sealed class FolderArtifactStore : IArtifactStore
 
     public string Description => $"folder {_root}";
 
+    public string Identity => $"folder:{Path.TrimEndingDirectorySeparator(_root)}";
+
     public string Root => _root;
 
     public async Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)

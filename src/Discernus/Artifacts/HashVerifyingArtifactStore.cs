@@ -3,9 +3,11 @@ using Discernus.Provenance;
 namespace Discernus.Artifacts;
 
 /// <summary>Wraps any store so that every read is checked against its key, whatever the backend.</summary>
-public sealed class HashVerifyingArtifactStore(IArtifactStore inner) : IArtifactStore
+public sealed class HashVerifyingArtifactStore(IArtifactStore inner) : IArtifactStore, IDisposable
 {
     public string Description => inner.Description;
+
+    public string Identity => inner.Identity;
 
     public Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
         inner.PutAsync(content, cancellationToken);
@@ -28,4 +30,7 @@ public sealed class HashVerifyingArtifactStore(IArtifactStore inner) : IArtifact
     public Task SetRefAsync(string name, string hash, CancellationToken cancellationToken = default) => inner.SetRefAsync(name, hash, cancellationToken);
 
     public Task<string?> GetRefAsync(string name, CancellationToken cancellationToken = default) => inner.GetRefAsync(name, cancellationToken);
+
+    /// <summary>Releases the inner store's connections, if it holds any.</summary>
+    public void Dispose() => (inner as IDisposable)?.Dispose();
 }

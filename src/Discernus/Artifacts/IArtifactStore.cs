@@ -10,6 +10,12 @@ public interface IArtifactStore
     /// <summary>Where the store lives, for messages; never contains credentials.</summary>
     string Description { get; }
 
+    /// <summary>
+    /// Where the objects live, stable across processes and machines and free of credentials: two stores with the same
+    /// identity see the same objects; a run records it so that every worker can tell whether it reaches the run's store. <c>folder:/abs/path</c> or <c>s3:http://host:port/bucket</c>.
+    /// </summary>
+    string Identity { get; }
+
     Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
 
     /// <summary>The bytes stored under <paramref name="hash"/>, or null when there are none.</summary>

@@ -89,6 +89,8 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
         "--bind", "127.0.0.1",
         "--port", port.ToString(CultureInfo.InvariantCulture),
         "-q",
+        // Settles are Lua scripts that must be atomic, as they are on Redis.
+        "--lua", "--lua-transaction-mode",
         "--memory", options.LogMemorySize,
         "--page", options.PageSize,
         "--index", options.IndexMemorySize,

@@ -13,6 +13,15 @@ internal interface ITaskQueue
     Task EnqueueAsync(string taskId, string contractJson, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Stores the contracts and pushes the ids of many tasks, pipelined (one round trip per batch rather than per
+    /// task); each task is stored before its id is pushed.
+    /// </summary>
+    Task EnqueueManyAsync(IReadOnlyList<(string TaskId, string ContractJson)> items, CancellationToken cancellationToken = default);
+
+    /// <summary>Which of these tasks are still queued or claimed (their contract exists: it is deleted when a task is settled for good).</summary>
+    Task<IReadOnlySet<string>> FindQueuedAsync(IReadOnlyList<string> taskIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Waits up to <paramref name="wait"/> for a task and moves it to processing:{workerId}. Returns null when the
     /// queue stayed empty; throws <see cref="OperationCanceledException"/> when the token fires. Use one claim loop
     /// per worker id. <see cref="TimeSpan.Zero"/> makes a single non-blocking attempt.

@@ -18,8 +18,10 @@ internal sealed class KeyTypeGuard
         _database = database;
     }
 
+    // Garnet prefixes errors raised by Lua scripts with "ERR ".
     public static bool IsWrongType(RedisServerException exception) =>
-        exception.Message.StartsWith("WRONGTYPE", StringComparison.OrdinalIgnoreCase);
+        exception.Message.StartsWith("WRONGTYPE", StringComparison.OrdinalIgnoreCase)
+        || exception.Message.StartsWith("ERR WRONGTYPE", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Throws <see cref="CoordinationFaultException"/> when the key exists with another type; checked once per key.</summary>
     public async Task EnsureAsync(string key, RedisType expected, CancellationToken cancellationToken = default)

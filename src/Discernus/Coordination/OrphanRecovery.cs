@@ -39,9 +39,17 @@ internal sealed class OrphanRecovery
             }
 
             var heartbeat = _keys.Worker(workerId);
-            if (await database.KeyExistsAsync(heartbeat).ConfigureAwait(false))
+            var beat = await database.StringGetAsync(heartbeat).ConfigureAwait(false);
+            if (!beat.IsNull)
             {
-                continue;
+                if (!IsProcessGoneFromThisMachine(beat.ToString()))
+                {
+                    continue;
+                }
+
+                // Its heartbeat has not expired yet, but its process is provably gone: no need to wait for the TTL.
+                await database.KeyDeleteAsync(heartbeat).ConfigureAwait(false);
+                _logger.LogInformation("Worker {WorkerId} ran in a process of this machine that is gone; its heartbeat is cleared", workerId);
             }
 
             var type = await database.KeyTypeAsync(key).ConfigureAwait(false);
@@ -65,6 +73,46 @@ internal sealed class OrphanRecovery
         }
 
         return moved;
+    }
+
+    /// <summary>
+    /// A heartbeat written by a process of this machine that no longer runs (killed, crashed). Machine names are
+    /// assumed unique among the hosts sharing one Redis; where they are not, a live worker's task may be handed out
+    /// twice, which the conditional settles absorb (its late result is discarded).
+    /// </summary>
+    private static bool IsProcessGoneFromThisMachine(string heartbeatJson)
+    {
+        WorkerHeartbeatInfo? info;
+        try
+        {
+            info = System.Text.Json.JsonSerializer.Deserialize(heartbeatJson, CoordinationJsonContext.Default.WorkerHeartbeatInfo);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+
+        if (info is null || info.Host != Environment.MachineName || info.ProcessId == Environment.ProcessId)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(info.ProcessId);
+            if (process.HasExited)
+            {
+                return true;
+            }
+
+            // A reused pid: the process now holding it started after the heartbeat's worker did.
+            return DateTimeOffset.TryParse(info.StartedAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var started)
+                && process.StartTime.ToUniversalTime() > started.UtcDateTime;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return true;
+        }
     }
 
     private async Task<int> DrainAsync(IDatabase database, string processing, string heartbeat, CancellationToken cancellationToken)

@@ -1,10 +1,13 @@
+using StackExchange.Redis;
+
 namespace Discernus.Coordination;
 
-/// <summary>A claim handed out by <see cref="RedisTaskQueue"/>; settling goes back through the queue.</summary>
+/// <summary>A claim handed out by <see cref="RedisTaskQueue"/>; settling goes back through the queue's scripts.</summary>
 internal sealed class RedisClaimedTask : IClaimedTask
 {
     private readonly RedisTaskQueue _queue;
     private int _settled;
+    private bool _replyLost;
 
     public RedisClaimedTask(RedisTaskQueue queue, string taskId, string contractJson, int attempts, string workerId, string? runId, string? taskType)
     {
@@ -31,7 +34,7 @@ internal sealed class RedisClaimedTask : IClaimedTask
 
     public bool IsSettled => Volatile.Read(ref _settled) != 0;
 
-    public Task AckAsync(CompletionSignal signal, string runId, CancellationToken cancellationToken = default)
+    public Task<SettleOutcome> AckAsync(CompletionSignal signal, string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signal);
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
@@ -49,13 +52,19 @@ internal sealed class RedisClaimedTask : IClaimedTask
         return SettleAsync("acknowledge", ct => _queue.AckCoreAsync(this, signal, runId, ct), cancellationToken);
     }
 
-    public Task AckWithoutSignalAsync(CancellationToken cancellationToken = default) =>
+    public Task<SettleOutcome> AckWithoutSignalAsync(CancellationToken cancellationToken = default) =>
         SettleAsync("acknowledge", ct => _queue.AckCoreAsync(this, null, null, ct), cancellationToken);
 
-    public Task RequeueAsync(CancellationToken cancellationToken = default) =>
-        SettleAsync("requeue", ct => _queue.RequeueCoreAsync(this, ct), cancellationToken);
+    public Task<SettleOutcome> RequeueAsync(CancellationToken cancellationToken = default) =>
+        SettleAsync("requeue", ct => _queue.RequeueCoreAsync(this, toBack: false, ct), cancellationToken);
 
-    public Task DeadLetterAsync(string error, CancellationToken cancellationToken = default)
+    public Task<SettleOutcome> ReleaseAsync(CancellationToken cancellationToken = default) =>
+        SettleAsync("release", ct => _queue.RequeueCoreAsync(this, toBack: true, ct), cancellationToken);
+
+    public Task<SettleOutcome> DiscardAsync(CancellationToken cancellationToken = default) =>
+        SettleAsync("discard", ct => _queue.DiscardCoreAsync(this, ct), cancellationToken);
+
+    public Task<SettleOutcome> DeadLetterAsync(string error, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(error);
         return SettleAsync("dead-letter", ct => _queue.DeadLetterCoreAsync(TaskId, WorkerId, RunId, Attempts, error, ct), cancellationToken);
@@ -79,7 +88,7 @@ internal sealed class RedisClaimedTask : IClaimedTask
         }
     }
 
-    private async Task SettleAsync(string action, Func<CancellationToken, Task> settle, CancellationToken cancellationToken)
+    private async Task<SettleOutcome> SettleAsync(string action, Func<CancellationToken, Task<SettleOutcome>> settle, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _settled, 1) != 0)
         {
@@ -88,11 +97,15 @@ internal sealed class RedisClaimedTask : IClaimedTask
 
         try
         {
-            await settle(cancellationToken).ConfigureAwait(false);
+            var outcome = await settle(cancellationToken).ConfigureAwait(false);
+
+            // After a lost reply, "not ours any more" may just mean that the first attempt went through.
+            return outcome == SettleOutcome.NotOwned && _replyLost ? SettleOutcome.Uncertain : outcome;
         }
-        catch
+        catch (Exception ex)
         {
-            // Nothing was applied (MULTI/EXEC is all or nothing for these commands): the claim may be settled again.
+            // A settle is conditional on the claim, so trying again is safe whether or not this attempt was applied.
+            _replyLost |= ex is RedisConnectionException or RedisTimeoutException;
             Volatile.Write(ref _settled, 0);
             throw;
         }

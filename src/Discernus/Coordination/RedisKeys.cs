@@ -44,6 +44,9 @@ internal sealed class RedisKeys
 
     public string RunDone(string runId) => Prefix + "run:" + Segment(runId, nameof(runId)) + ":done";
 
+    /// <summary>Signals the Orchestrator has taken from run:{id}:done: its durable record, replayed after a lost reply or by an adopting host.</summary>
+    public string RunCompleted(string runId) => Prefix + "run:" + Segment(runId, nameof(runId)) + ":completed";
+
     public string RunState(string runId) => Prefix + "run:" + Segment(runId, nameof(runId)) + ":state";
 
     public string Worker(string workerId) => Prefix + "worker:" + Segment(workerId, nameof(workerId));
@@ -99,7 +102,7 @@ internal sealed class RedisKeys
 
         if (rest.StartsWith("run:", StringComparison.Ordinal))
         {
-            if (rest.EndsWith(":done", StringComparison.Ordinal))
+            if (rest.EndsWith(":done", StringComparison.Ordinal) || rest.EndsWith(":completed", StringComparison.Ordinal))
             {
                 return RedisType.List;
             }

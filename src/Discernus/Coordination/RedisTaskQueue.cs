@@ -20,6 +20,8 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly KeyTypeGuard _guard;
     private readonly ConcurrentDictionary<string, Lazy<Task<ConnectionMultiplexer>>> _claimers = new(StringComparer.Ordinal);
+    private const int EnqueueBatchSize = 500;
+
     private readonly ConcurrentDictionary<Task, byte> _lateRequeues = new();
     private int _disposed;
 
@@ -73,6 +75,54 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
             transaction.ListLeftPushAsync(SourceList, taskId),
         };
         await ExecuteAsync(transaction, operations, (SourceList, RedisType.List)).ConfigureAwait(false);
+    }
+
+    public async Task EnqueueManyAsync(IReadOnlyList<(string TaskId, string ContractJson)> items, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await _guard.EnsureAsync(SourceList, RedisType.List, cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in items.Chunk(EnqueueBatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = _connections.Database.CreateBatch();
+            var operations = new List<Task>(chunk.Length * 3);
+            foreach (var (taskId, json) in chunk)
+            {
+                ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+                ArgumentException.ThrowIfNullOrWhiteSpace(json);
+                operations.Add(batch.StringSetAsync(_keys.TaskData(taskId), json, _options.DataTtl));
+                operations.Add(batch.KeyDeleteAsync(_keys.TaskAttempts(taskId)));
+            }
+
+            // Ids last: a batch keeps its order on the connection, so every contract is stored before any id is visible.
+            operations.Add(batch.ListLeftPushAsync(SourceList, chunk.Select(c => (RedisValue)c.TaskId).ToArray()));
+            batch.Execute();
+            try
+            {
+                await Task.WhenAll(operations).ConfigureAwait(false);
+            }
+            catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+            {
+                throw await _guard.FaultAsync(ex, (SourceList, RedisType.List)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async Task<IReadOnlySet<string>> FindQueuedAsync(IReadOnlyList<string> taskIds, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in taskIds.Chunk(EnqueueBatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = _connections.Database.CreateBatch();
+            var checks = chunk.Select(id => (Id: id, Exists: batch.KeyExistsAsync(_keys.TaskData(id)))).ToList();
+            batch.Execute();
+            await Task.WhenAll(checks.Select(c => c.Exists)).ConfigureAwait(false);
+            found.UnionWith(checks.Where(c => c.Exists.Result).Select(c => c.Id));
+        }
+
+        return found;
     }
 
     public async Task<IClaimedTask?> ClaimAsync(string workerId, TimeSpan wait, CancellationToken cancellationToken = default)
@@ -208,49 +258,52 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         await Task.WhenAll(_lateRequeues.Keys).ConfigureAwait(false);
     }
 
-    internal async Task AckCoreAsync(RedisClaimedTask task, CompletionSignal? signal, string? runId, CancellationToken cancellationToken)
+    internal async Task<SettleOutcome> AckCoreAsync(RedisClaimedTask task, CompletionSignal? signal, string? runId, CancellationToken cancellationToken)
     {
-        var processing = _keys.Processing(task.WorkerId);
-        var done = signal is null ? null : _keys.RunDone(runId!);
-        if (done is not null)
-        {
-            await _guard.EnsureAsync(done, RedisType.List, cancellationToken).ConfigureAwait(false);
-        }
-
         cancellationToken.ThrowIfCancellationRequested();
-        var transaction = _connections.Database.CreateTransaction();
-        var operations = new List<Task> { transaction.ListRemoveAsync(processing, task.TaskId, 1) };
-        if (done is not null)
-        {
-            operations.Add(transaction.ListLeftPushAsync(done, CoordinationJson.Serialize(signal!)));
-        }
-
-        await ExecuteAsync(transaction, operations, (processing, RedisType.List), (done ?? processing, RedisType.List)).ConfigureAwait(false);
-    }
-
-    internal async Task RequeueCoreAsync(RedisClaimedTask task, CancellationToken cancellationToken)
-    {
         var processing = _keys.Processing(task.WorkerId);
-        cancellationToken.ThrowIfCancellationRequested();
-        var transaction = _connections.Database.CreateTransaction();
-        var operations = new Task[]
+        var done = runId is null ? processing : _keys.RunDone(runId);
+        var state = runId is null ? processing : _keys.RunState(runId);
+        var result = await EvaluateAsync(
+            RedisScripts.Ack,
+            [processing, done, _keys.TaskData(task.TaskId), _keys.TaskAttempts(task.TaskId), state],
+            [task.TaskId, signal is null ? "" : CoordinationJson.Serialize(signal)],
+            (processing, RedisType.List), (done, RedisType.List), (state, RedisType.Hash)).ConfigureAwait(false);
+        return result switch
         {
-            transaction.ListRemoveAsync(processing, task.TaskId, 1),
-            transaction.ListRightPushAsync(SourceList, task.TaskId),
+            RedisScripts.Applied => SettleOutcome.Applied,
+            RedisScripts.SignalDropped => SettleOutcome.RunEnded,
+            _ => SettleOutcome.NotOwned,
         };
-        await ExecuteAsync(transaction, operations, (processing, RedisType.List), (SourceList, RedisType.List)).ConfigureAwait(false);
     }
 
-    internal async Task DeadLetterCoreAsync(string taskId, string workerId, string? runId, int attempts, string error, CancellationToken cancellationToken)
+    internal async Task<SettleOutcome> RequeueCoreAsync(RedisClaimedTask task, bool toBack, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var processing = _keys.Processing(task.WorkerId);
+        var result = await EvaluateAsync(
+            RedisScripts.Requeue,
+            [processing, SourceList, _keys.TaskAttempts(task.TaskId)],
+            [task.TaskId, toBack ? "back" : "front"],
+            (processing, RedisType.List), (SourceList, RedisType.List)).ConfigureAwait(false);
+        return result == RedisScripts.Applied ? SettleOutcome.Applied : SettleOutcome.NotOwned;
+    }
+
+    internal async Task<SettleOutcome> DiscardCoreAsync(RedisClaimedTask task, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var processing = _keys.Processing(task.WorkerId);
+        await _guard.EnsureAsync(processing, RedisType.List, cancellationToken).ConfigureAwait(false);
+        var removed = await _connections.Database.ListRemoveAsync(processing, task.TaskId, 1).ConfigureAwait(false);
+        return removed == 1 ? SettleOutcome.Applied : SettleOutcome.NotOwned;
+    }
+
+    internal async Task<SettleOutcome> DeadLetterCoreAsync(string taskId, string workerId, string? runId, int attempts, string error, CancellationToken cancellationToken)
     {
         var processing = _keys.Processing(workerId);
-        var done = _options.SignalDeadLetters && runId is not null ? _keys.RunDone(runId) : null;
-        await _guard.EnsureAsync(_keys.Dead, RedisType.List, cancellationToken).ConfigureAwait(false);
-        if (done is not null)
-        {
-            await _guard.EnsureAsync(done, RedisType.List, cancellationToken).ConfigureAwait(false);
-        }
-
+        var signalled = _options.SignalDeadLetters && runId is not null;
+        var done = signalled ? _keys.RunDone(runId!) : processing;
+        var state = signalled ? _keys.RunState(runId!) : processing;
         var entry = new DeadLetterEntry
         {
             TaskId = taskId,
@@ -262,23 +315,35 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
             FailedAt = CoordinationJson.FormatTimestamp(_time.GetUtcNow()),
         };
         cancellationToken.ThrowIfCancellationRequested();
-        var transaction = _connections.Database.CreateTransaction();
-        var operations = new List<Task>
+        var result = await EvaluateAsync(
+            RedisScripts.DeadLetter,
+            [processing, _keys.Dead, done, _keys.TaskData(taskId), _keys.TaskAttempts(taskId), state],
+            [taskId, CoordinationJson.Serialize(entry), signalled ? CoordinationJson.Serialize(CompletionSignal.Failure(taskId, error)) : "", _options.DeadListCapacity],
+            (processing, RedisType.List), (_keys.Dead, RedisType.List), (done, RedisType.List), (state, RedisType.Hash)).ConfigureAwait(false);
+        if (result == RedisScripts.NotOwned)
         {
-            transaction.ListRemoveAsync(processing, taskId, 1),
-            transaction.ListLeftPushAsync(_keys.Dead, CoordinationJson.Serialize(entry)),
-        };
-        if (done is not null)
-        {
-            operations.Add(transaction.ListLeftPushAsync(done, CoordinationJson.Serialize(CompletionSignal.Failure(taskId, error))));
+            return SettleOutcome.NotOwned;
         }
 
-        await ExecuteAsync(transaction, operations, (processing, RedisType.List), (_keys.Dead, RedisType.List), (done ?? _keys.Dead, RedisType.List)).ConfigureAwait(false);
-        _logger.LogWarning("Task {TaskId} moved to {Dead} after {Attempts} attempt(s): {Error}", taskId, _keys.Dead, attempts, error);
+        _logger.LogWarning("Task {TaskId} of run {RunId} moved to {Dead} after {Attempts} attempt(s): {Error}", taskId, runId, _keys.Dead, attempts, error);
+        return result == RedisScripts.SignalDropped ? SettleOutcome.RunEnded : SettleOutcome.Applied;
     }
 
     internal void LogSettleFailure(Exception exception, string taskId) =>
         _logger.LogWarning(exception, "Could not requeue task {TaskId} on dispose; it stays in its processing list until recovery", taskId);
+
+    private async Task<long> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values, params (string Key, RedisType Expected)[] typed)
+    {
+        try
+        {
+            var result = await _connections.Database.ScriptEvaluateAsync(script, keys, values).ConfigureAwait(false);
+            return (long)result;
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, typed).ConfigureAwait(false);
+        }
+    }
 
     private async Task ExecuteAsync(ITransaction transaction, IReadOnlyCollection<Task> operations, params (string Key, RedisType Expected)[] keys)
     {
@@ -357,17 +422,18 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
             }
 
             var taskId = result.ToString();
-            var transaction = _connections.Database.CreateTransaction();
-            var remove = transaction.ListRemoveAsync(processing, taskId, 1);
-            var push = transaction.ListRightPushAsync(SourceList, taskId);
-            await transaction.ExecuteAsync().ConfigureAwait(false);
-            await Task.WhenAll(remove, push).ConfigureAwait(false);
+            await EvaluateAsync(RedisScripts.Requeue, [processing, SourceList, _keys.TaskAttempts(taskId)], [taskId, "front"]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Volatile.Read(ref _disposed) != 0 && ex is RedisConnectionException)
+        {
+            // Our own shutdown closed the connection under the pending claim: nothing was moved, or recovery returns it.
+            _logger.LogDebug(ex, "A claim pending at shutdown ended with its connection for {Processing}", processing);
         }
         catch (Exception ex)
         {
             // Loop boundary of a fire-and-forget continuation: the task stays in processing, RecoverAsync or
             // OrphanRecovery returns it later.
-            _logger.LogDebug(ex, "A claim cancelled while blocking could not be undone for {Processing}", processing);
+            _logger.LogWarning(ex, "A claim cancelled while blocking could not be undone for {Processing}; recovery returns it later", processing);
         }
     }
 

@@ -1,12 +1,12 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
 namespace Discernus.Coordination;
 
 /// <summary>
-/// The Orchestrator's side of run:{run_id}:done: waits for completion signals with BRPOP on a dedicated connection.
-/// One instance serves one waiter at a time (calls share its connection); use one per concurrently awaited run.
+/// The Orchestrator's side of run:{run_id}:done. Each wait moves one signal with BLMOVE (dedicated connection) into
+/// run:{run_id}:completed, so a signal is never lost: when a connection drops while a move is under way the reply may
+/// be lost, but the signal sits in the completed list and <see cref="ReplayNeeded"/> tells the caller to read it back
+/// with <see cref="ReadTakenAsync"/> (the caller counts each task once). One instance serves one waiter at a time.
 /// </summary>
 internal sealed class RunCompletions : IAsyncDisposable
 {
@@ -14,13 +14,13 @@ internal sealed class RunCompletions : IAsyncDisposable
     private readonly RedisKeys _keys;
     private readonly TimeSpan _blockingTimeout;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly KeyTypeGuard _guard;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private ConnectionMultiplexer? _blocking;
+    private Task<RedisResult>? _late;
     private int _disposed;
 
-    public RunCompletions(RedisConnections connections, RedisKeys keys, TimeSpan? blockingTimeout = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public RunCompletions(RedisConnections connections, RedisKeys keys, TimeSpan? blockingTimeout = null, TimeProvider? timeProvider = null)
     {
         _connections = connections;
         _keys = keys;
@@ -31,9 +31,16 @@ internal sealed class RunCompletions : IAsyncDisposable
         }
 
         _time = timeProvider ?? TimeProvider.System;
-        _logger = logger ?? NullLogger.Instance;
         _guard = new KeyTypeGuard(connections.Database);
     }
+
+    /// <summary>
+    /// Set when a move failed with a connection error: its signal may have been moved without reaching us. Read the
+    /// completed list back with <see cref="ReadTakenAsync"/>, then call <see cref="ClearReplay"/>.
+    /// </summary>
+    public bool ReplayNeeded { get; private set; }
+
+    public void ClearReplay() => ReplayNeeded = false;
 
     /// <summary>The next completion signal of the run, or null when none arrived within <paramref name="wait"/>.</summary>
     public async Task<CompletionSignal?> WaitAsync(string runId, TimeSpan wait, CancellationToken cancellationToken = default)
@@ -41,20 +48,27 @@ internal sealed class RunCompletions : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var done = _keys.RunDone(runId);
+        var completed = _keys.RunCompleted(runId);
         await _guard.EnsureAsync(done, RedisType.List, cancellationToken).ConfigureAwait(false);
-        if (wait == TimeSpan.Zero)
+        await _guard.EnsureAsync(completed, RedisType.List, cancellationToken).ConfigureAwait(false);
+        if (wait == TimeSpan.Zero && _late is null)
         {
-            RedisValue popped;
+            RedisValue moved;
             try
             {
-                popped = await _connections.Database.ListRightPopAsync(done).ConfigureAwait(false);
+                moved = await _connections.Database.ListMoveAsync(done, completed, ListSide.Right, ListSide.Left).ConfigureAwait(false);
             }
             catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
             {
-                throw await _guard.FaultAsync(ex, (done, RedisType.List)).ConfigureAwait(false);
+                throw await _guard.FaultAsync(ex, (done, RedisType.List), (completed, RedisType.List)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RedisTransience.IsTransient(ex))
+            {
+                ReplayNeeded = true;
+                throw;
             }
 
-            return popped.IsNull ? null : Parse(done, popped.ToString());
+            return moved.IsNull ? null : Parse(done, moved.ToString());
         }
 
         var blocking = (await GetBlockingAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
@@ -63,13 +77,15 @@ internal sealed class RunCompletions : IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var remaining = wait - _time.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero)
+            if (remaining <= TimeSpan.Zero && _late is null)
             {
                 return null;
             }
 
-            var block = BlockingCommands.NextBlock(remaining, _blockingTimeout);
-            var pending = blocking.ExecuteAsync("BRPOP", (RedisKey)done, BlockingCommands.FormatSeconds(block));
+            // A move abandoned by a cancelled wait is still on its way: its answer belongs to this wait.
+            var pending = _late ?? blocking.ExecuteAsync(
+                "BLMOVE", (RedisKey)done, (RedisKey)completed, "RIGHT", "LEFT", BlockingCommands.FormatSeconds(BlockingCommands.NextBlock(remaining, _blockingTimeout)));
+            _late = null;
             RedisResult result;
             try
             {
@@ -77,27 +93,46 @@ internal sealed class RunCompletions : IAsyncDisposable
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                _ = PushBackLateAsync(pending, done);
+                _late = pending;
                 throw;
             }
             catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
             {
-                throw await _guard.FaultAsync(ex, (done, RedisType.List)).ConfigureAwait(false);
+                throw await _guard.FaultAsync(ex, (done, RedisType.List), (completed, RedisType.List)).ConfigureAwait(false);
             }
             catch (RedisServerException ex) when (BlockingCommands.IsUnknownCommand(ex))
             {
-                throw BlockingCommands.Unsupported("BRPOP", _connections.Description, ex);
+                throw BlockingCommands.Unsupported("BLMOVE", _connections.Description, ex);
             }
-
-            if (result.IsNull)
+            catch (Exception ex) when (RedisTransience.IsTransient(ex))
             {
-                continue;
+                ReplayNeeded = true;
+                throw;
             }
 
-            // BRPOP answers [key, value].
-            var pair = (RedisResult[])result!;
-            return Parse(done, pair[1].ToString());
+            if (!result.IsNull)
+            {
+                return Parse(done, result.ToString());
+            }
         }
+    }
+
+    /// <summary>Every signal taken for the run so far, oldest first.</summary>
+    public async Task<IReadOnlyList<CompletionSignal>> ReadTakenAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var completed = _keys.RunCompleted(runId);
+        await _guard.EnsureAsync(completed, RedisType.List, cancellationToken).ConfigureAwait(false);
+        var values = await _connections.Database.ListRangeAsync(completed).ConfigureAwait(false);
+        return values.Reverse().Select(v => Parse(completed, v.ToString())).ToList();
+    }
+
+    /// <summary>Signals pushed for the run that no Orchestrator has taken yet (they stay in place), oldest first.</summary>
+    public async Task<IReadOnlyList<CompletionSignal>> ReadWaitingAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var done = _keys.RunDone(runId);
+        await _guard.EnsureAsync(done, RedisType.List, cancellationToken).ConfigureAwait(false);
+        var values = await _connections.Database.ListRangeAsync(done).ConfigureAwait(false);
+        return values.Reverse().Select(v => Parse(done, v.ToString())).ToList();
     }
 
     /// <summary>How many signals wait in the run's done list.</summary>
@@ -124,33 +159,14 @@ internal sealed class RunCompletions : IAsyncDisposable
         _connectLock.Dispose();
     }
 
-    private static CompletionSignal Parse(string done, string json)
+    private static CompletionSignal Parse(string key, string json)
     {
         var read = TaskContractReader.ReadCompletionSignal(json);
         return read.Contract ?? throw new CoordinationFaultException(
-            $"Coordination fault: '{done}' held an entry that is not a completion signal ({read.Error}); entry: {Truncate(json)}");
+            $"Coordination fault: '{key}' held an entry that is not a completion signal ({read.Error}); entry: {Truncate(json)}");
     }
 
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
-
-    private async Task PushBackLateAsync(Task<RedisResult> pending, string done)
-    {
-        try
-        {
-            var result = await pending.ConfigureAwait(false);
-            if (!result.IsNull)
-            {
-                // Back at the popping end, so the next wait sees it first.
-                var pair = (RedisResult[])result!;
-                await _connections.Database.ListRightPushAsync(done, pair[1].ToString()).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex)
-        {
-            // Fire-and-forget boundary: a signal popped after cancellation could not be returned.
-            _logger.LogWarning(ex, "A completion signal popped from {Done} after the wait was cancelled could not be pushed back", done);
-        }
-    }
 
     private async Task<ConnectionMultiplexer> GetBlockingAsync(CancellationToken cancellationToken)
     {

@@ -17,6 +17,12 @@ internal sealed record RunRequest
 
     public IReadOnlyDictionary<string, string>? Options { get; init; }
 
+    /// <summary>
+    /// Identity of the artifact store the submitter uses (IArtifactStore.Identity); an Orchestrator that cannot reach
+    /// it leaves the request to one that can. Null: the Orchestrator's own store.
+    /// </summary>
+    public string? ArtifactStore { get; init; }
+
     /// <summary>ISO 8601 UTC time the CLI submitted the run.</summary>
     public string? RequestedAt { get; init; }
 }

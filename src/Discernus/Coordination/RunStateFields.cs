@@ -11,4 +11,20 @@ internal static class RunStateFields
     public const string CancelRequested = "cancel_requested";
     public const string Error = "error";
     public const string UpdatedAt = "updated_at";
+    public const string RunFolder = "run_folder";
+    public const string ExperimentPath = "experiment_path";
+
+    /// <summary>The id of the Orchestrator executing the run; its worker:{id} heartbeat says whether it is alive.</summary>
+    public const string Orchestrator = "orchestrator";
+
+    /// <summary>Identity of the run's artifact store (IArtifactStore.Identity), so workers elsewhere can tell whether they reach it.</summary>
+    public const string ArtifactStore = "artifact_store";
+
+    /// <summary>A hash every copy of the run's store holds (the framework): a worker checks it before serving the run.</summary>
+    public const string ArtifactProbe = "artifact_probe";
+
+    /// <summary>How many claims workers handed back because they could not reach the run's store, and the last such worker.</summary>
+    public const string TasksReleased = "tasks_released";
+
+    public const string ReleasedBy = "released_by";
 }

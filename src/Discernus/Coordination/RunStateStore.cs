@@ -143,11 +143,40 @@ internal sealed class RunStateStore
         };
     }
 
-    /// <summary>Lets the state of a finished run expire instead of accumulating forever.</summary>
-    public Task ExpireAsync(string runId, TimeSpan timeToLive, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records <paramref name="orchestratorId"/> as the run's Orchestrator unless another one that is still alive
+    /// (its worker:{id} heartbeat exists) holds it. True when the run is now ours.
+    /// </summary>
+    public async Task<bool> TryTakeOverAsync(string runId, string orchestratorId, CancellationToken cancellationToken = default)
+    {
+        var key = _keys.RunState(runId);
+        var holder = (await GetAsync(runId, cancellationToken).ConfigureAwait(false))?.Fields.GetValueOrDefault(RunStateFields.Orchestrator);
+        var heartbeat = _keys.Worker(string.IsNullOrWhiteSpace(holder) ? orchestratorId : holder);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var taken = await _connections.Database.ScriptEvaluateAsync(
+                RedisScripts.TakeOverRun, [key, heartbeat], [RunStateFields.Orchestrator, orchestratorId]).ConfigureAwait(false);
+            return (long)taken == 1;
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (key, RedisType.Hash)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Lets the keys of an ended run expire instead of accumulating: its state (kept for `discernus status`), and its
+    /// done and completed lists, which nobody reads any more.
+    /// </summary>
+    public async Task ExpireAsync(string runId, TimeSpan stateTimeToLive, TimeSpan signalsTimeToLive, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return _connections.Database.KeyExpireAsync(_keys.RunState(runId), timeToLive);
+        var database = _connections.Database;
+        await Task.WhenAll(
+            database.KeyExpireAsync(_keys.RunState(runId), stateTimeToLive),
+            database.KeyExpireAsync(_keys.RunDone(runId), signalsTimeToLive),
+            database.KeyExpireAsync(_keys.RunCompleted(runId), signalsTimeToLive)).ConfigureAwait(false);
     }
 
     private static bool IsTrue(string? value) =>

@@ -21,6 +21,9 @@ internal sealed record TaskQueueOptions
     /// <summary>Whether a dead-lettered task also pushes a failed completion signal to its run's done list.</summary>
     public bool SignalDeadLetters { get; init; } = true;
 
+    /// <summary>How many entries <c>dead</c> keeps (newest first): it is a record for people, not a store.</summary>
+    public int DeadListCapacity { get; init; } = 10_000;
+
     public void Validate()
     {
         if (DataTtl <= TimeSpan.Zero)
@@ -32,6 +35,11 @@ internal sealed record TaskQueueOptions
         {
             throw new ArgumentException(
                 $"{nameof(TaskQueueOptions)}.{nameof(BlockingTimeout)} must be between 0.1 s and 30 s (was {BlockingTimeout}); 0 would block forever.");
+        }
+
+        if (DeadListCapacity < 1)
+        {
+            throw new ArgumentException($"{nameof(TaskQueueOptions)}.{nameof(DeadListCapacity)} must be at least 1 (was {DeadListCapacity}).");
         }
 
         if (MaxAttempts < 0)

@@ -21,6 +21,8 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
     private CancellationTokenSource? _loopCancellation;
     private Task? _loop;
     private int _beats;
+    private long? _failingSince;
+    private bool _warned;
 
     public WorkerHeartbeat(RedisConnections connections, RedisKeys keys, string workerId, TimeSpan? ttl = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
@@ -118,7 +120,14 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
             {
                 await Task.Delay(Interval, _time, cancellationToken).ConfigureAwait(false);
                 await BeatAsync(cancellationToken).ConfigureAwait(false);
+                if (LastError is not null)
+                {
+                    _logger.LogInformation("Heartbeat of {WorkerId} reaches Redis again", WorkerId);
+                }
+
                 LastError = null;
+                _failingSince = null;
+                _warned = false;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -126,9 +135,20 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                // Loop boundary: a missed beat is not fatal until the TTL runs out, so keep trying.
+                // Loop boundary: a missed beat is not fatal until the TTL runs out, so keep trying. The claim loops
+                // report an outage themselves; a heartbeat that keeps failing past its TTL is worth a warning of its own.
+                _failingSince ??= _time.GetTimestamp();
+                if (LastError is null)
+                {
+                    _logger.LogInformation("Heartbeat of {WorkerId} failed ({Failure}); retrying every {Interval}", WorkerId, RedisTransience.Describe(ex), Interval);
+                }
+                else if (!_warned && _time.GetElapsedTime(_failingSince.Value) > Ttl)
+                {
+                    _warned = true;
+                    _logger.LogWarning("Heartbeat of {WorkerId} has failed for more than {Ttl}: its claims may be handed to other workers ({Failure})", WorkerId, Ttl, RedisTransience.Describe(ex));
+                }
+
                 LastError = ex;
-                _logger.LogWarning(ex, "Heartbeat of worker {WorkerId} failed; retrying in {Interval}", WorkerId, Interval);
             }
         }
     }

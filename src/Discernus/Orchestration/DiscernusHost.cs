@@ -18,6 +18,7 @@ public sealed class DiscernusHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly List<Task> _loops = [];
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private EmbeddedGarnetServer? _garnet;
     private RedisConnections? _connections;
     private RedisTaskQueue? _tasks;
@@ -36,11 +37,16 @@ public sealed class DiscernusHost : IAsyncDisposable
 
     internal TimeProvider Time { get; }
 
-    internal ILogger Logger { get; }
+    internal ILogger Logger { get; private set; }
 
     internal RedisKeys Keys { get; private set; } = null!;
 
     internal RunStateStore States { get; private set; } = null!;
+
+    internal CoordinationResilience Resilience { get; private set; } = null!;
+
+    /// <summary>This process's artifact store; runs it submits record its identity.</summary>
+    public IArtifactStore Store { get; private set; } = null!;
 
     internal RedisConnections Connections => _connections!;
 
@@ -89,23 +95,26 @@ public sealed class DiscernusHost : IAsyncDisposable
         catch (Exception ex) when (ex is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException or TimeoutException)
         {
             throw new CoordinationUnavailableException(
-                $"cannot reach Redis at {RedisDescription}: {ex.GetType().Name}. Check DISCERNUS_REDIS_URL and that the server runs, or unset DISCERNUS_REDIS_URL to use the embedded server.");
+                $"cannot reach Redis at {RedisDescription}: {RedisTransience.Describe(ex)}. Check DISCERNUS_REDIS_URL and that the server runs, or unset DISCERNUS_REDIS_URL to use the embedded server.", ex);
         }
 
         Keys = new RedisKeys(Options.KeyPrefix);
+        Store = await ArtifactStoreFactory.CreateAsync(ArtifactStoreOptions.FromEnvironment(Options.ArtifactsDirectory, Options.Environment), Time, Logger, cancellationToken).ConfigureAwait(false);
+        _offlineModels = Options.OfflineModels.Select(create => create(Store)).ToList();
+        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(Store), Time);
+        Logger = new RunLogForwardingLogger(Logger, _registry, "coordination");
+        Resilience = new CoordinationResilience(RedisDescription, Options.RedisOutageLimit, Time, Logger);
         States = new RunStateStore(_connections, Keys, Time);
         _tasks = RedisTaskQueue.ForTasks(_connections, Keys, new TaskQueueOptions { MaxAttempts = Options.Router.MaxAttempts }, Time, Logger);
         _runRequests = RedisTaskQueue.ForRunRequests(_connections, Keys, null, Time, Logger);
 
-        var store = ArtifactStoreFactory.Create(new ArtifactStoreOptions { FolderPath = Options.ArtifactsDirectory, Backend = Options.Environment.GetValueOrDefault("DISCERNUS_ARTIFACT_STORE") ?? "folder" });
-        _offlineModels = Options.OfflineModels.Select(create => create(store)).ToList();
-        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(store), Time);
+        var stores = new RunStoreResolver(Store);
 
         if (Options.RunOrchestrator)
         {
-            Orchestrator = new Orchestrator(_runRequests, _tasks, _connections, Keys, States, new OrphanRecovery(_connections, Keys, Logger), store, _registry,
-                Options.Orchestrator, ExperimentLimits.FromEnvironment(Options.Environment), Options.Environment, Time, Logger);
-            _loops.Add(Task.Run(() => Orchestrator.RunLoopAsync(_stopping.Token, _abort.Token)));
+            Orchestrator = new Orchestrator(_runRequests, _tasks, _connections, Keys, States, new OrphanRecovery(_connections, Keys, Logger), stores, _registry,
+                Resilience, Options.Orchestrator, ExperimentLimits.FromEnvironment(Options.Environment), Options.Environment, Time, Logger);
+            Watch("Orchestrator", Task.Run(() => Orchestrator.RunLoopAsync(_stopping.Token, _abort.Token)));
         }
 
         if (Options.RunWorkers)
@@ -118,33 +127,72 @@ public sealed class DiscernusHost : IAsyncDisposable
                 ThreadPool.SetMinThreads(Math.Max(workers, (Options.Router.Concurrency * 2) + 32), io);
             }
 
-            var context = new AgentContext { Store = store, Runs = _registry, TimeProvider = Time };
-            IAgent[] agents = [new AnalyseDocumentAgent(context), new SynthesisAgent(context), new ReportAgent(context)];
-            var router = new Router(_tasks, _connections, Keys, States, agents, Options.Router, Time, Logger);
-            _loops.Add(Task.Run(() => router.RunAsync(_stopping.Token)));
+            IReadOnlyList<IAgent> CreateAgents(IArtifactStore store)
+            {
+                var context = new AgentContext { Store = store, Runs = _registry, TimeProvider = Time };
+                return [new AnalyseDocumentAgent(context), new SynthesisAgent(context), new ReportAgent(context)];
+            }
+
+            var router = new Router(_tasks, _connections, Keys, States, CreateAgents, stores, Resilience, Options.Router, Time, Logger);
+            Watch("agent loops", Task.Run(() => router.RunAsync(_stopping.Token)));
         }
     }
 
-    /// <summary>Pushes a run request to <c>orchestrator.tasks</c>; any Orchestrator on this Redis may take it.</summary>
+    /// <summary>Pushes a run request to <c>orchestrator.tasks</c>; any Orchestrator on this Redis that can serve it may take it.</summary>
     internal async Task SubmitAsync(RunRequest request, CancellationToken cancellationToken = default)
     {
-        await States.SetAsync(request.RunId, new Dictionary<string, string>
-        {
-            [RunStateFields.Status] = RunStatuses.Queued,
-            ["run_folder"] = request.RunFolder,
-        }, cancellationToken).ConfigureAwait(false);
-        await _runRequests!.EnqueueAsync($"run-request:{request.RunId}", CoordinationJson.Serialize(request), cancellationToken).ConfigureAwait(false);
+        request = request with { ArtifactStore = request.ArtifactStore ?? Store.Identity };
+        await Resilience.ExecuteAsync(
+            async ct =>
+            {
+                // A resumed run keeps the state it has: only a new one starts as queued.
+                if (await States.GetAsync(request.RunId, ct).ConfigureAwait(false) is null)
+                {
+                    await States.SetAsync(request.RunId, new Dictionary<string, string>
+                    {
+                        [RunStateFields.Status] = RunStatuses.Queued,
+                        [RunStateFields.RunFolder] = request.RunFolder,
+                    }, ct).ConfigureAwait(false);
+                }
+
+                await _runRequests!.EnqueueRunRequestAsync(request, ct).ConfigureAwait(false);
+            },
+            $"submitting run {request.RunId}",
+            cancellationToken).ConfigureAwait(false);
     }
 
-    internal Task<RunState?> GetStateAsync(string runId, CancellationToken cancellationToken = default) => States.GetAsync(runId, cancellationToken);
+    internal Task<RunState?> GetStateAsync(string runId, CancellationToken cancellationToken = default) =>
+        Resilience.ExecuteAsync(ct => States.GetAsync(runId, ct), $"reading the state of run {runId}", cancellationToken);
 
     /// <summary>Runs of other submitters that this host's Orchestrator is executing; the host waits for them on dispose.</summary>
     internal IReadOnlyCollection<string> ForeignRuns(string ownRunId) => Orchestrator?.ActiveRuns.Where(r => r != ownRunId).ToList() ?? [];
 
-    internal Task RequestCancelAsync(string runId) => States.RequestCancelAsync(runId, CancellationToken.None);
+    internal Task RequestCancelAsync(string runId) =>
+        Resilience.ExecuteAsync(ct => States.RequestCancelAsync(runId, ct), $"cancelling run {runId}");
 
     /// <summary>A background loop that died (e.g. a coordination fault) surfaces here instead of going unnoticed.</summary>
-    internal Exception? LoopFailure => _loops.FirstOrDefault(l => l.IsFaulted)?.Exception?.Flatten().InnerExceptions.FirstOrDefault();
+    internal Exception? LoopFailure => Failed.IsFaulted ? Failed.Exception!.InnerException : null;
+
+    /// <summary>
+    /// Faults with the reason as soon as any background loop ends on an error: a process that watches this (the
+    /// worker command, the run command) stops with a non-zero exit instead of living on with dead loops.
+    /// </summary>
+    public Task Failed => _failed.Task;
+
+    private void Watch(string name, Task loop)
+    {
+        _loops.Add(loop);
+        _ = loop.ContinueWith(
+            t =>
+            {
+                var reason = t.Exception!.Flatten().InnerExceptions.FirstOrDefault() ?? t.Exception;
+                Logger.LogError("The {Loop} of this process stopped: {Message}", name, reason.Message);
+                _failed.TrySetException(reason);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Default);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -169,6 +217,7 @@ public sealed class DiscernusHost : IAsyncDisposable
             model.Dispose();
         }
 
+        (Store as IDisposable)?.Dispose();
         if (_tasks is not null)
         {
             await _tasks.DisposeAsync().ConfigureAwait(false);

@@ -15,6 +15,9 @@ public sealed record HostOptions
 
     public RouterOptions Router { get; init; } = new();
 
+    /// <summary>How long a Redis outage is ridden out before this process's loops give up (<c>DISCERNUS_REDIS_OUTAGE_SECONDS</c>).</summary>
+    public TimeSpan RedisOutageLimit { get; init; } = Coordination.CoordinationResilience.DefaultOutageLimit;
+
     public OrchestratorOptions Orchestrator { get; init; } = new();
 
     /// <summary>Configuration values (.env merged with the environment); keys are read from here, never logged.</summary>
@@ -40,14 +43,31 @@ public sealed record HostOptions
             orchestrator = orchestrator with { StallTimeout = TimeSpan.FromSeconds(seconds) };
         }
 
+        var outage = CoordinationResilienceDefaults(environment.GetValueOrDefault("DISCERNUS_REDIS_OUTAGE_SECONDS"));
         var prefix = environment.GetValueOrDefault("DISCERNUS_REDIS_PREFIX");
         return new HostOptions
         {
             RedisUrl = string.IsNullOrWhiteSpace(environment.GetValueOrDefault("DISCERNUS_REDIS_URL")) ? null : environment["DISCERNUS_REDIS_URL"],
             KeyPrefix = string.IsNullOrWhiteSpace(prefix) ? "discernus:" : prefix,
             Orchestrator = orchestrator,
+            RedisOutageLimit = outage,
             Environment = environment,
             ArtifactsDirectory = artifactsDirectory,
         };
+    }
+
+    private static TimeSpan CoordinationResilienceDefaults(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Coordination.CoordinationResilience.DefaultOutageLimit;
+        }
+
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 1 || seconds > 86_400)
+        {
+            throw new HostConfigurationException($"DISCERNUS_REDIS_OUTAGE_SECONDS='{text}' is not a number of seconds between 1 and 86400; set e.g. DISCERNUS_REDIS_OUTAGE_SECONDS=300 or unset it.");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
     }
 }

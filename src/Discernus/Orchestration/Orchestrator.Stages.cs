@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using Discernus.Agents;
+using Discernus.Artifacts;
 using Discernus.Coordination;
 using Discernus.Provenance;
+using Microsoft.Extensions.Logging;
 
 namespace Discernus.Orchestration;
 
@@ -12,8 +14,13 @@ internal sealed partial class Orchestrator
 
     private sealed record PlannedTask(string TaskId, string Json, string? DocumentName, string? Model);
 
-    private async Task<List<string>> BatchAnalysisAsync(RunContext run, CancellationToken cancellationToken)
+    private async Task<List<string>> BatchAnalysisAsync(RunContext run, IArtifactStore store, CancellationToken cancellationToken)
     {
+        if (run.IsStageDone(StageNames.BatchAnalysis))
+        {
+            return [.. run.Outputs.AnalysisResults];
+        }
+
         var manifest = run.Manifest;
         var promptHash = run.PromptHash(PromptLibrary.AnalyseDocument);
         var planned = new List<PlannedTask>();
@@ -24,6 +31,7 @@ internal sealed partial class Orchestrator
             {
                 foreach (var document in manifest.Documents)
                 {
+                    // Ids are a pure function of the manifest, so an Orchestrator that adopts the run plans the same ones.
                     var taskId = TaskIds.Build(run.Folder.RunId, TaskTypes.AnalyseDocument, ++n);
                     var contract = new AnalyseDocumentTask
                     {
@@ -47,6 +55,7 @@ internal sealed partial class Orchestrator
             }
         }
 
+        var recorded = run.Adopted ? await RecordedAnalysesAsync(run, planned, cancellationToken).ConfigureAwait(false) : null;
         var succeeded = new List<(string TaskId, string Hash)>();
         await RunStageAsync(run, StageNames.BatchAnalysis, planned, async (task, signal) =>
         {
@@ -60,11 +69,10 @@ internal sealed partial class Orchestrator
             succeeded.Add((task.TaskId, signal.ResultHash!));
             if (run.Experiment.MaxCostUsd is { } budget && run.CostUsd > budget)
             {
-                await states.RequestCancelAsync(run.Folder.RunId, CancellationToken.None).ConfigureAwait(false);
                 throw new RunFailedException(
                     $"the budget of ${budget.ToString(CultureInfo.InvariantCulture)} (budget.max_cost_usd) was exceeded after {succeeded.Count} analyses (${run.CostUsd.ToString("F4", CultureInfo.InvariantCulture)}); the remaining tasks were cancelled");
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, recorded).ConfigureAwait(false);
 
         if (succeeded.Count == 0)
         {
@@ -76,11 +84,73 @@ internal sealed partial class Orchestrator
         var order = planned.Select((p, i) => (p.TaskId, i)).ToDictionary(x => x.TaskId, x => x.i);
         var hashes = succeeded.OrderBy(s => order[s.TaskId]).Select(s => s.Hash).ToList();
         run.Outputs = run.Outputs with { AnalysisResults = hashes };
+        await run.PersistOutputsAsync().ConfigureAwait(false);
         return hashes;
     }
 
-    private async Task<SynthesisResult> SynthesisAsync(RunContext run, List<string> analyses, CancellationToken cancellationToken)
+    /// <summary>
+    /// For a run that an earlier execution started: the results it already wrote to the run folder (a result file is
+    /// named by its own hash, so a damaged one is set aside and redone) and the completion signals Redis still holds.
+    /// </summary>
+    private async Task<Dictionary<string, CompletionSignal>> RecordedAnalysesAsync(RunContext run, IReadOnlyList<PlannedTask> planned, CancellationToken cancellationToken)
     {
+        var ids = planned.Select(p => p.TaskId).ToHashSet(StringComparer.Ordinal);
+        var recorded = new Dictionary<string, CompletionSignal>(StringComparer.Ordinal);
+        if (Directory.Exists(run.Folder.BatchAnalysisDirectory))
+        {
+            foreach (var path in Directory.EnumerateFiles(run.Folder.BatchAnalysisDirectory, "*.json"))
+            {
+                var hash = Path.GetFileNameWithoutExtension(path);
+                var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+                AnalysisResult? result = null;
+                if (Hashing.Sha256Hex(bytes) == hash)
+                {
+                    try
+                    {
+                        result = JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented);
+                    }
+                    catch (JsonException)
+                    {
+                        result = null;
+                    }
+                }
+
+                if (result is null)
+                {
+                    var aside = path + ".damaged";
+                    File.Move(path, aside, overwrite: true);
+                    run.Log.Warning(StageNames.BatchAnalysis, Agent, $"{run.Folder.Relative(path)} does not match its name; set aside as {Path.GetFileName(aside)} and redone");
+                    continue;
+                }
+
+                if (ids.Contains(result.ProcessingMetadata.TaskId))
+                {
+                    recorded[result.ProcessingMetadata.TaskId] = CompletionSignal.Success(result.ProcessingMetadata.TaskId, hash);
+                }
+            }
+        }
+
+        // Workers went on while the run had no Orchestrator: their signals wait in the done list, already taken ones in completed.
+        await using var completions = new RunCompletions(connections, keys, timeProvider: time);
+        var taken = await resilience.ExecuteAsync(ct => completions.ReadTakenAsync(run.Folder.RunId, ct), $"reading the recorded completions of run {run.Folder.RunId}", cancellationToken).ConfigureAwait(false);
+        var waiting = await resilience.ExecuteAsync(ct => completions.ReadWaitingAsync(run.Folder.RunId, ct), $"reading the waiting completions of run {run.Folder.RunId}", cancellationToken).ConfigureAwait(false);
+        foreach (var signal in taken.Concat(waiting).Where(s => ids.Contains(s.TaskId)))
+        {
+            recorded.TryAdd(signal.TaskId, signal);
+        }
+
+        run.Log.Info(StageNames.BatchAnalysis, Agent, $"{recorded.Count} of {planned.Count} analyses were already recorded by an earlier execution; only the rest are done now");
+        return recorded;
+    }
+
+    private async Task<SynthesisResult> SynthesisAsync(RunContext run, IArtifactStore store, List<string> analyses, CancellationToken cancellationToken)
+    {
+        if (run.IsStageDone(StageNames.Synthesis) && run.Outputs.SynthesisResult is { } recordedHash)
+        {
+            var recorded = await store.GetAsync(recordedHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the recorded synthesis result is not in the artifact store");
+            return JsonSerializer.Deserialize<SynthesisResult>(recorded, DiscernusJson.Indented) ?? throw new RunFailedException("the recorded synthesis result is empty");
+        }
+
         var experiment = run.Experiment;
         var taskId = TaskIds.Build(run.Folder.RunId, TaskTypes.SynthesizeResults, 1);
         var contract = new SynthesizeResultsTask
@@ -118,13 +188,15 @@ internal sealed partial class Orchestrator
                 scoresPath = await run.WriteOutputAsync("results/synthesis/scores.csv", scores, "scores_table", cancellationToken).ConfigureAwait(false);
             }
 
-            run.Outputs = run.Outputs with { Synthesis = synthesisPath, Statistics = statisticsPath, ScoresCsv = scoresPath };
+            run.Outputs = run.Outputs with { Synthesis = synthesisPath, Statistics = statisticsPath, ScoresCsv = scoresPath, SynthesisResult = signal.ResultHash };
         }, cancellationToken).ConfigureAwait(false);
 
-        return result ?? throw new RunFailedException($"synthesis failed: {run.Failures.LastOrDefault()?.Reason ?? "no result"}");
+        var synthesis = result ?? throw new RunFailedException($"synthesis failed: {run.Failures.LastOrDefault()?.Reason ?? "no result"}");
+        await run.PersistOutputsAsync().ConfigureAwait(false);
+        return synthesis;
     }
 
-    private async Task<(string Markdown, string Html)> ReportAsync(RunContext run, SynthesisResult synthesis, CancellationToken cancellationToken)
+    private async Task<(string Markdown, string Html)> ReportAsync(RunContext run, IArtifactStore store, SynthesisResult synthesis, CancellationToken cancellationToken)
     {
         // The report describes the run as it is now: stages, failures and cost so far.
         var snapshot = run.Folder.ReadManifest() with { Failures = run.Failures.ToList(), Cost = run.Cost(run.Manifest.Cost), Outputs = run.Outputs };
@@ -134,12 +206,14 @@ internal sealed partial class Orchestrator
         {
             RunId = run.Folder.RunId,
             TaskId = taskId,
-            SynthesisHash = (await store.PutAsync(DiscernusJson.Serialize(synthesis), cancellationToken).ConfigureAwait(false)),
+            SynthesisHash = await store.PutAsync(DiscernusJson.Serialize(synthesis), cancellationToken).ConfigureAwait(false),
             StatisticsHash = synthesis.StatisticsHash,
             ManifestHash = manifestHash,
             PromptHash = run.PromptHash(PromptLibrary.GenerateReport),
         };
 
+        // A report an interrupted execution began but never recorded is regenerated, not kept beside the new one.
+        RemoveUnrecordedReports(run);
         (string, string)? paths = null;
         await RunStageAsync(run, StageNames.Report, [new PlannedTask(taskId, CoordinationJson.Serialize(contract), null, null)], async (_, signal) =>
         {
@@ -156,104 +230,156 @@ internal sealed partial class Orchestrator
         return paths ?? throw new RunFailedException($"the report failed: {run.Failures.LastOrDefault()?.Reason ?? "no result"}");
     }
 
+    private static void RemoveUnrecordedReports(RunContext run)
+    {
+        if (!run.Adopted || !Directory.Exists(run.Folder.ReportsDirectory))
+        {
+            return;
+        }
+
+        var listed = run.Manifest.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(run.Folder.ReportsDirectory))
+        {
+            var relative = run.Folder.Relative(path);
+            if (!listed.Contains(relative))
+            {
+                File.Delete(path);
+                run.Log.Warning(StageNames.Report, Agent, $"removed {relative}, written by an interrupted execution and never recorded; it is generated again");
+            }
+        }
+    }
+
     /// <summary>
     /// Pushes a stage's tasks and waits for all their completion signals. Every wait is bounded: a stage with no
-    /// completion for <see cref="OrchestratorOptions.StallTimeout"/> fails the run with a diagnosis.
+    /// completion for <see cref="OrchestratorOptions.StallTimeout"/> fails the run with a diagnosis. Each task counts
+    /// once, however often its signal arrives. <paramref name="recorded"/> holds what an earlier execution of the run
+    /// already finished: those tasks are counted, not queued again, and tasks still queued or claimed are left alone.
     /// </summary>
     private async Task RunStageAsync(RunContext run, string stage, IReadOnlyList<PlannedTask> planned,
-        Func<PlannedTask, CompletionSignal, Task> onSuccess, CancellationToken cancellationToken)
+        Func<PlannedTask, CompletionSignal, Task> onSuccess, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, CompletionSignal>? recorded = null)
     {
         var runId = run.Folder.RunId;
         var started = time.GetUtcNow();
         await run.StageAsync(stage, s => s with { Status = RunStatus.Running, StartedAt = run.Now(), TasksTotal = planned.Count, TasksSucceeded = 0, TasksFailed = 0 }).ConfigureAwait(false);
-        await states.SetAsync(runId, new Dictionary<string, string>
+        await resilience.ExecuteAsync(ct => states.SetAsync(runId, new Dictionary<string, string>
         {
             [RunStateFields.Stage] = stage,
             [RunStateFields.Total] = planned.Count.ToString(CultureInfo.InvariantCulture),
             [RunStateFields.Completed] = "0",
             [RunStateFields.Failed] = "0",
-        }, CancellationToken.None).ConfigureAwait(false);
-        run.Log.Info(stage, Agent, $"{StageNames.Title(stage)}: {planned.Count} task(s) queued");
+        }, ct), $"recording the state of run {runId}", cancellationToken).ConfigureAwait(false);
 
-        foreach (var task in planned)
-        {
-            await tasks.EnqueueAsync(task.TaskId, task.Json, cancellationToken).ConfigureAwait(false);
-        }
-
-        // One completion waiter per stage: a waiter serves one blocking wait at a time, and runs proceed concurrently.
-        await using var completions = new RunCompletions(connections, keys, timeProvider: time, logger: logger);
         var pending = planned.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
         int succeeded = 0, failed = 0;
+
+        async Task CountAsync(CompletionSignal signal)
+        {
+            if (!pending.Remove(signal.TaskId, out var task))
+            {
+                // A duplicate delivery (at-least-once) or a signal for another stage: already accounted for.
+                return;
+            }
+
+            if (signal.IsSucceeded && signal.ResultHash is not null)
+            {
+                await onSuccess(task, signal).ConfigureAwait(false);
+                succeeded++;
+            }
+            else
+            {
+                failed++;
+                var reason = signal.Error ?? "failed without a reason";
+                run.Failures.Add(new ManifestFailure(task.TaskId, task.DocumentName, task.Model, reason));
+                run.Log.Error(stage, Agent, $"{task.TaskId} failed: {reason}", new Dictionary<string, object?> { ["document_name"] = task.DocumentName, ["model"] = task.Model });
+            }
+        }
+
+        var toQueue = planned;
+        if (recorded is not null)
+        {
+            foreach (var signal in recorded.Values)
+            {
+                await CountAsync(signal).ConfigureAwait(false);
+            }
+
+            var unfinished = pending.Keys.ToList();
+            var inFlight = await resilience.ExecuteAsync(ct => tasks.FindQueuedAsync(unfinished, ct), $"looking up the queued tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+            toQueue = pending.Values.Where(p => !inFlight.Contains(p.TaskId)).ToList();
+            run.Log.Info(stage, Agent, $"{StageNames.Title(stage)}: {planned.Count - pending.Count} task(s) already finished, {inFlight.Count} still queued or claimed, {toQueue.Count} queued again");
+        }
+
+        await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync(toQueue.Select(t => (t.TaskId, t.Json)).ToList(), ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+        run.Log.Info(stage, Agent, $"{StageNames.Title(stage)}: {toQueue.Count} task(s) queued");
+
+        // One completion waiter per stage: a waiter serves one blocking wait at a time, and runs proceed concurrently.
+        await using var completions = new RunCompletions(connections, keys, timeProvider: time);
         try
         {
             var lastProgress = time.GetUtcNow();
-            var lastOrphanCheck = lastProgress;
+            var lastHousekeeping = lastProgress;
             var lastManifestUpdate = lastProgress;
             while (pending.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (await states.IsCancelRequestedAsync(runId, cancellationToken).ConfigureAwait(false))
+                if (await resilience.ExecuteAsync(ct => states.IsCancelRequestedAsync(runId, ct), $"reading the state of run {runId}", cancellationToken).ConfigureAwait(false))
                 {
                     throw new OperationCanceledException("the run was cancelled");
                 }
 
-                var signal = await completions.WaitAsync(runId, options.CompletionWait, cancellationToken).ConfigureAwait(false);
+                var signal = await resilience.ExecuteAsync(ct => completions.WaitAsync(runId, options.CompletionWait, ct), $"waiting for the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
                 var now = time.GetUtcNow();
-                if (signal is null)
+                var before = pending.Count;
+                if (completions.ReplayNeeded)
                 {
-                    if (now - lastOrphanCheck >= options.OrphanCheckInterval)
+                    // A signal may have been moved while the connection dropped: read back everything taken so far.
+                    var taken = await resilience.ExecuteAsync(ct => completions.ReadTakenAsync(runId, ct), $"reading the completions of run {runId}", cancellationToken).ConfigureAwait(false);
+                    completions.ClearReplay();
+                    foreach (var replayed in taken)
                     {
-                        lastOrphanCheck = now;
-                        var requeued = await orphans.RequeueOrphansAsync(cancellationToken).ConfigureAwait(false);
-                        if (requeued > 0)
-                        {
-                            run.Log.Warning(stage, Agent, $"{requeued} task(s) of workers that stopped heartbeating were put back on the queue");
-                        }
+                        await CountAsync(replayed).ConfigureAwait(false);
                     }
-
-                    if (now - lastProgress >= options.StallTimeout)
-                    {
-                        var queued = await tasks.GetLengthAsync(CancellationToken.None).ConfigureAwait(false);
-                        throw new RunFailedException(
-                            $"stage {StageNames.Title(stage)} made no progress for {options.StallTimeout.TotalSeconds:F0} s: {pending.Count} of {planned.Count} task(s) unfinished, {queued} waiting in the queue. " +
-                            (queued > 0 ? "No worker is taking tasks: start `discernus worker` against the same Redis, or run without DISCERNUS_REDIS_URL." : "Workers took the tasks but did not finish them: see the worker logs.") +
-                            " (stall timeout: DISCERNUS_STALL_TIMEOUT_SECONDS)");
-                    }
-
-                    continue;
                 }
 
-                if (!pending.Remove(signal.TaskId, out var task))
+                if (signal is not null)
                 {
-                    // A duplicate delivery (at-least-once) or a signal for an earlier stage: already accounted for.
-                    continue;
+                    await CountAsync(signal).ConfigureAwait(false);
                 }
 
-                lastProgress = now;
-                if (signal.IsSucceeded && signal.ResultHash is not null)
+                if (pending.Count < before)
                 {
-                    await onSuccess(task, signal).ConfigureAwait(false);
-                    succeeded++;
-                }
-                else
-                {
-                    failed++;
-                    var reason = signal.Error ?? "failed without a reason";
-                    run.Failures.Add(new ManifestFailure(task.TaskId, task.DocumentName, task.Model, reason));
-                    run.Log.Error(stage, Agent, $"{task.TaskId} failed: {reason}", new Dictionary<string, object?> { ["document_name"] = task.DocumentName, ["model"] = task.Model });
+                    lastProgress = now;
+                    await resilience.ExecuteAsync(ct => states.SetCountsAsync(runId, planned.Count, succeeded + failed, failed, ct), $"recording the progress of run {runId}", cancellationToken).ConfigureAwait(false);
                 }
 
-                await states.SetCountsAsync(runId, planned.Count, succeeded + failed, failed, CancellationToken.None).ConfigureAwait(false);
-                if (now - lastManifestUpdate >= ManifestProgressInterval)
+                if (now - lastManifestUpdate >= ManifestProgressInterval && pending.Count < before)
                 {
                     // `discernus status` on the folder shows progress even when Redis is not reachable from there.
                     lastManifestUpdate = now;
                     var (ok, bad) = (succeeded, failed);
                     await run.StageAsync(stage, s => s with { TasksSucceeded = ok, TasksFailed = bad }).ConfigureAwait(false);
                 }
+
+                if (now - lastHousekeeping >= options.OrphanCheckInterval)
+                {
+                    lastHousekeeping = now;
+                    var requeued = await resilience.ExecuteAsync(ct => orphans.RequeueOrphansAsync(ct), "returning the claims of stopped workers", cancellationToken).ConfigureAwait(false);
+                    if (requeued > 0)
+                    {
+                        run.Log.Warning(stage, Agent, $"{requeued} task(s) of workers that stopped heartbeating were put back on the queue");
+                    }
+
+                    // A run nobody finishes (its Orchestrator gone for good) does not keep its keys forever.
+                    await resilience.ExecuteAsync(ct => states.ExpireAsync(runId, options.AbandonedRunTtl, options.AbandonedRunTtl, ct), $"refreshing the keys of run {runId}", cancellationToken).ConfigureAwait(false);
+                }
+
+                if (signal is null && pending.Count == before && now - lastProgress >= options.StallTimeout)
+                {
+                    throw new RunFailedException(await StallDiagnosisAsync(stage, runId, pending.Count, planned.Count).ConfigureAwait(false));
+                }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or RunFailedException or CoordinationFaultException)
+        catch (Exception ex) when (ex is OperationCanceledException or RunFailedException or CoordinationFaultException or CoordinationUnavailableException)
         {
             // The stage ends here: keep what it achieved in the manifest, then let the run record why.
             await run.StageAsync(stage, s => s with
@@ -277,5 +403,18 @@ internal sealed partial class Orchestrator
             TasksFailed = failed,
         }).ConfigureAwait(false);
         run.Log.Info(stage, Agent, $"{StageNames.Title(stage)} finished: {succeeded} succeeded, {failed} failed");
+    }
+
+    private async Task<string> StallDiagnosisAsync(string stage, string runId, int unfinished, int total)
+    {
+        var queued = await resilience.ExecuteAsync(ct => tasks.GetLengthAsync(ct), "measuring the task queue").ConfigureAwait(false);
+        var state = await resilience.ExecuteAsync(ct => states.GetAsync(runId, ct), $"reading the state of run {runId}").ConfigureAwait(false);
+        var released = state?.Fields.GetValueOrDefault(RunStateFields.TasksReleased);
+        var why = released is not null
+            ? $"Workers handed back {released} task(s) because they cannot reach the run's artifact store ({state!.Fields.GetValueOrDefault(RunStateFields.ReleasedBy)}): give them the same store (DISCERNUS_ARTIFACT_STORE=s3 for workers on other machines)."
+            : queued > 0
+                ? "No worker is taking tasks: start `discernus worker` against the same Redis, or run without DISCERNUS_REDIS_URL."
+                : "Workers took the tasks but did not finish them: see the worker logs.";
+        return $"stage {StageNames.Title(stage)} made no progress for {options.StallTimeout.TotalSeconds:F0} s: {unfinished} of {total} task(s) unfinished, {queued} waiting in the queue. {why} (stall timeout: DISCERNUS_STALL_TIMEOUT_SECONDS)";
     }
 }

@@ -1,7 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
+using System.Collections.Concurrent;
 using Discernus.Agents;
-using Discernus.Artifacts;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Provenance;
@@ -11,8 +9,9 @@ namespace Discernus.Orchestration;
 
 /// <summary>
 /// The only component that knows the stage order: VALIDATION → RUN SETUP → BATCH ANALYSIS → SYNTHESIS → REPORT.
-/// For each stage it stores the task contracts, pushes the task ids, and waits for their completion signals with a
-/// stall timeout; it records every stage's status, timing and counts in the manifest and in run:{id}:state.
+/// It heartbeats like a worker and keeps each run request claimed in its processing list until the run has ended, so
+/// when its process dies the request returns to <c>orchestrator.tasks</c> (orphan recovery) and a live Orchestrator
+/// that sees the run folder adopts the run, continuing from the results and completion signals already recorded.
 /// </summary>
 internal sealed partial class Orchestrator(
     ITaskQueue runRequests,
@@ -21,8 +20,9 @@ internal sealed partial class Orchestrator(
     RedisKeys keys,
     RunStateStore states,
     OrphanRecovery orphans,
-    IArtifactStore store,
+    RunStoreResolver stores,
     RunRegistry registry,
+    CoordinationResilience resilience,
     OrchestratorOptions options,
     ExperimentLimits limits,
     IReadOnlyDictionary<string, string?> environment,
@@ -30,7 +30,9 @@ internal sealed partial class Orchestrator(
     ILogger logger)
 {
     private const string Agent = nameof(Orchestrator);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
+    private static readonly TimeSpan CannotServePause = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, ActiveRun> _active = new(StringComparer.Ordinal);
 
     /// <summary>Runs this Orchestrator is executing now (any `discernus run` on the same Redis may have submitted them).</summary>
     public IReadOnlyCollection<string> ActiveRuns => _active.Keys.ToList();
@@ -39,197 +41,207 @@ internal sealed partial class Orchestrator(
     public async Task RunLoopAsync(CancellationToken stoppingToken, CancellationToken abortToken)
     {
         var running = new List<Task>();
-        await runRequests.RecoverAsync(options.OrchestratorId, stoppingToken).ConfigureAwait(false);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            IClaimedTask? claimed;
-            try
-            {
-                claimed = await runRequests.ClaimAsync(options.OrchestratorId, TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-
-            if (claimed is null)
-            {
-                continue;
-            }
-
-            running.RemoveAll(t => t.IsCompleted);
-            running.Add(HandleRequestAsync(claimed, abortToken));
-        }
-
-        await Task.WhenAll(running).ConfigureAwait(false);
-    }
-
-    private async Task HandleRequestAsync(IClaimedTask claimed, CancellationToken cancellationToken)
-    {
-        await using (claimed)
-        {
-            var read = TaskContractReader.ReadRunRequest(claimed.ContractJson);
-            if (read.Contract is not { } request)
-            {
-                await claimed.DeadLetterAsync($"invalid run request: {read.Error}", CancellationToken.None).ConfigureAwait(false);
-                return;
-            }
-
-            await claimed.AckWithoutSignalAsync(CancellationToken.None).ConfigureAwait(false);
-            _active[request.RunId] = 0;
-            try
-            {
-                await ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                logger.LogError("run {RunId} ended with an unexpected error: {Message}", request.RunId, ex.Message);
-            }
-            finally
-            {
-                _active.TryRemove(request.RunId, out _);
-            }
-        }
-    }
-
-    public async Task<RunOutcome> ExecuteAsync(RunRequest request, CancellationToken cancellationToken)
-    {
-        var runId = request.RunId;
-        if (File.Exists(Path.Combine(request.RunFolder, RunFolder.ManifestFileName)))
-        {
-            // At-least-once delivery handed us a run that is (or was) already executing: it is not ours to touch.
-            logger.LogWarning("run request {RunId} delivered again; its run folder exists, so it is ignored", runId);
-            return new RunOutcome(runId, RunStatus.Failed, request.RunFolder, "duplicate run request ignored", null, null);
-        }
-
-        await states.SetAsync(runId, new Dictionary<string, string>
-        {
-            [RunStateFields.Status] = RunStatus.Running,
-            [RunStateFields.Stage] = StageNames.Validation,
-            ["run_folder"] = request.RunFolder,
-            ["experiment_path"] = request.ExperimentPath,
-            ["orchestrator"] = options.OrchestratorId,
-        }, CancellationToken.None).ConfigureAwait(false);
-
-        // VALIDATION: nothing is written to disk when it fails.
-        var validationStarted = time.GetUtcNow();
-        var validationTimer = time.GetTimestamp();
-        var report = ExperimentValidator.Validate(request.ExperimentPath, limits, cancellationToken);
-        var models = report.Experiment is { } exp ? ResolveModels(request, exp) : null;
-        var problems = report.IsValid
-            ? ModelSelection.Preflight(models!.Names, environment)
-            : report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})").ToList();
-        if (problems.Count > 0)
-        {
-            var error = $"validation failed: {string.Join("; ", problems)}";
-            await states.SetStatusAsync(runId, RunStatus.Failed, error, CancellationToken.None).ConfigureAwait(false);
-            return new RunOutcome(runId, RunStatus.Failed, null, error, null, null);
-        }
-
-        // RUN SETUP
-        await states.SetStageAsync(runId, StageNames.RunSetup, CancellationToken.None).ConfigureAwait(false);
-        RunFolder folder;
-        RunLog log;
+        await using var heartbeat = new WorkerHeartbeat(connections, keys, options.OrchestratorId, timeProvider: time, logger: logger);
         try
         {
-            (folder, log) = await new RunSetup(store, time).SetUpAsync(new RunSetupRequest
+            await resilience.ExecuteAsync(ct => heartbeat.StartAsync(ct), "starting the Orchestrator's heartbeat", stoppingToken).ConfigureAwait(false);
+            var recover = true;
+            var lastOrphanCheck = long.MinValue;
+            while (!stoppingToken.IsCancellationRequested)
             {
-                Validation = report,
-                Prompts = PromptLibrary.All(),
-                Models = models!,
-                SoftwareVersion = PromptLibrary.SoftwareVersion,
-                RunId = runId,
-                ValidationStartedAt = validationStarted,
-                ValidationDuration = time.GetElapsedTime(validationTimer),
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException)
-        {
-            var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
-            await states.SetStatusAsync(runId, status, ex.Message, CancellationToken.None).ConfigureAwait(false);
-            return new RunOutcome(runId, status, null, $"run setup failed: {ex.Message}", null, null);
-        }
+                if (lastOrphanCheck == long.MinValue || time.GetElapsedTime(lastOrphanCheck) >= options.OrphanCheckInterval)
+                {
+                    // Dead workers' tasks and dead Orchestrators' run requests go back on their queues, even between runs.
+                    lastOrphanCheck = time.GetTimestamp();
+                    await resilience.ExecuteAsync(ct => orphans.RequeueOrphansAsync(ct), "returning the claims of stopped workers", stoppingToken).ConfigureAwait(false);
+                }
 
-        registry.Register(log);
-        var run = new RunContext(folder, log, report.Experiment!, models!, time);
-        try
-        {
-            log.Info("orchestrator", Agent, $"run started: {models!.Names.Count} model(s) × {models.RunsPerModel} run(s) × {run.Manifest.Documents.Count} document(s)",
-                new Dictionary<string, object?> { ["models"] = models.Names, ["offline_baseline"] = models.OfflineBaseline });
-            await folder.UpdateManifestAsync(m => m with { Status = RunStatus.Running }, CancellationToken.None).ConfigureAwait(false);
+                var claimed = await resilience.ExecuteAsync(
+                    async ct =>
+                    {
+                        if (recover)
+                        {
+                            await runRequests.RecoverAsync(options.OrchestratorId, ct).ConfigureAwait(false);
+                            recover = false;
+                        }
 
-            var analyses = await BatchAnalysisAsync(run, cancellationToken).ConfigureAwait(false);
-            var synthesis = await SynthesisAsync(run, analyses, cancellationToken).ConfigureAwait(false);
-            var reportResult = await ReportAsync(run, synthesis, cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            return await runRequests.ClaimAsync(options.OrchestratorId, TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (RedisTransience.IsTransient(ex))
+                        {
+                            recover = true;
+                            throw;
+                        }
+                    },
+                    "claiming a run request",
+                    stoppingToken).ConfigureAwait(false);
+                if (claimed is null)
+                {
+                    continue;
+                }
 
-            var finalStatus = run.Failures.Count > 0 ? RunStatus.CompletedWithFailures : RunStatus.Completed;
-            log.Info("orchestrator", Agent, $"run {finalStatus}: {analyses.Count} analyses, {run.Failures.Count} failed",
-                new Dictionary<string, object?> { ["report"] = reportResult.Markdown });
-            await FinalizeAsync(run, finalStatus, null).ConfigureAwait(false);
-            return new RunOutcome(runId, finalStatus, folder.Path, run.Failures.Count > 0 ? $"{run.Failures.Count} task(s) failed" : null,
-                Path.Combine(folder.Path, reportResult.Markdown), Path.Combine(folder.Path, reportResult.Html));
+                var request = await AcceptAsync(claimed).ConfigureAwait(false);
+                if (request is null)
+                {
+                    continue;
+                }
+
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(HandleRequestAsync(claimed, request.Value.Request, request.Value.Adopt, abortToken));
+            }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            await states.RequestCancelAsync(runId, CancellationToken.None).ConfigureAwait(false);
-            log.Warning("orchestrator", Agent, "run cancelled");
-            await FinalizeAsync(run, RunStatus.Cancelled, "the run was cancelled").ConfigureAwait(false);
-            return new RunOutcome(runId, RunStatus.Cancelled, folder.Path, "the run was cancelled", null, null);
         }
-        catch (Exception ex) when (ex is RunFailedException or CoordinationFaultException or IOException or JsonException or ArtifactCorruptedException)
+        catch (Exception ex) when (ex is CoordinationUnavailableException or CoordinationFaultException)
         {
-            log.Error("orchestrator", Agent, $"run failed: {ex.Message}");
-            await FinalizeAsync(run, RunStatus.Failed, ex.Message).ConfigureAwait(false);
-            return new RunOutcome(runId, RunStatus.Failed, folder.Path, ex.Message, null, null);
+            logger.LogError("The Orchestrator {OrchestratorId} stopped taking runs: {Message}", options.OrchestratorId, ex.Message);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "The Orchestrator {OrchestratorId} stopped taking runs on an unexpected error", options.OrchestratorId);
+            throw;
         }
         finally
         {
-            registry.Unregister(runId);
+            // Runs already taken are finished (each stage is bounded by the stall timeout) while the heartbeat goes on.
+            await Task.WhenAll(running).ConfigureAwait(false);
         }
     }
 
-    private ManifestModels ResolveModels(RunRequest request, Experiment experiment) =>
-        request.Options?.TryGetValue("models", out var names) == true && !string.IsNullOrWhiteSpace(names)
-            ? ModelSelection.Resolve(names, experiment, environment) with { Source = request.Options.GetValueOrDefault("model_source") ?? "flag" }
-            : ModelSelection.Resolve(request.Model, experiment, environment);
-
-    private async Task FinalizeAsync(RunContext run, string status, string? error)
+    /// <summary>
+    /// Decides what to do with a claimed request: null when it was settled here (invalid, duplicate, ended, or not
+    /// servable from this machine), otherwise the request and whether the run already exists (adoption).
+    /// </summary>
+    private async Task<(RunRequest Request, bool Adopt)?> AcceptAsync(IClaimedTask claimed)
     {
-        var now = time.GetUtcNow();
-        // After a cancel or a failure, tasks already started may still finish and log: sealing sends their lines to
-        // logs/after_finalize.jsonl, so the logs hashed here stay as they are and verify keeps passing.
-        run.Log.Seal();
-        var logFiles = new List<ManifestFile>();
-        if (Directory.Exists(run.Folder.LogsDirectory))
+        var read = TaskContractReader.ReadRunRequest(claimed.ContractJson);
+        if (read.Contract is not { } request)
         {
-            foreach (var file in Directory.EnumerateFiles(run.Folder.LogsDirectory, "*.jsonl").Where(f => Path.GetFileName(f) != RunLog.AfterFinalizeFile + ".jsonl").Order(StringComparer.Ordinal))
+            await SettleAsync(claimed, c => c.DeadLetterAsync($"invalid run request: {read.Error}")).ConfigureAwait(false);
+            return null;
+        }
+
+        if (_active.TryGetValue(request.RunId, out var active))
+        {
+            // Our own run, handed back while our heartbeat lapsed (a Redis restart): keep the newest claim for the end.
+            logger.LogInformation("Run request {RunId} came back while this Orchestrator executes it; keeping it claimed", request.RunId);
+            active.Claim = claimed;
+            return null;
+        }
+
+        var manifestPath = Path.Combine(request.RunFolder, RunFolder.ManifestFileName);
+        var exists = File.Exists(manifestPath);
+        var (store, storeProblem) = await stores.ResolveAsync(request.ArtifactStore, null).ConfigureAwait(false);
+        var problem = storeProblem
+            ?? (!exists && !Directory.Exists(request.ExperimentPath) ? $"the experiment folder {request.ExperimentPath} is not visible from this machine" : null);
+        if (store is null || problem is not null)
+        {
+            logger.LogInformation("Run {RunId} left for an Orchestrator that can serve it: {Problem}", request.RunId, problem);
+            await SettleAsync(claimed, c => c.ReleaseAsync()).ConfigureAwait(false);
+            await Task.Delay(CannotServePause, time).ConfigureAwait(false);
+            return null;
+        }
+
+        if (exists)
+        {
+            RunManifest manifest;
+            try
             {
-                logFiles.Add(new ManifestFile(run.Folder.Relative(file), await Hashing.Sha256FileAsync(file).ConfigureAwait(false), "log"));
+                manifest = RunFolder.ReadManifest(manifestPath);
+            }
+            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException or UnauthorizedAccessException)
+            {
+                await SettleAsync(claimed, c => c.DeadLetterAsync($"run {request.RunId}: its manifest {manifestPath} cannot be read ({ex.Message})")).ConfigureAwait(false);
+                return null;
+            }
+
+            var resumable = manifest.Status is RunStatus.Failed or RunStatus.Cancelled && request.Options?.GetValueOrDefault("resume") == "true";
+            if (RunStatus.IsFinal(manifest.Status) && !resumable)
+            {
+                logger.LogInformation("Run request {RunId} delivered again after the run ended ({Status}); dropped", request.RunId, manifest.Status);
+                await SettleAsync(claimed, c => c.AckWithoutSignalAsync()).ConfigureAwait(false);
+                return null;
             }
         }
 
-        await run.Folder.UpdateManifestAsync(m => m with
+        if (!await TakeOverAsync(request).ConfigureAwait(false))
         {
-            Status = status,
-            Error = error,
-            FinishedAt = IsoTime.Format(now),
-            Stages = m.Stages.Select(s => s.Status is RunStatus.Running or RunStatus.Pending && status != RunStatus.Completed && status != RunStatus.CompletedWithFailures
-                ? s with { Status = s.Status == RunStatus.Running ? status : "skipped", FinishedAt = s.Status == RunStatus.Running ? IsoTime.Format(now) : null }
-                : s).ToList(),
-            Failures = run.Failures.ToList(),
-            Cost = run.Cost(m.Cost),
-            Outputs = run.Outputs,
-            Files = m.Files.Concat(run.OutputFiles).Concat(logFiles).DistinctBy(f => f.Path).ToList(),
-        }, CancellationToken.None).ConfigureAwait(false);
-        if (status is RunStatus.Failed or RunStatus.Cancelled)
-        {
-            // Tasks still queued for this run are acknowledged as cancelled by workers instead of being worked on.
-            await states.RequestCancelAsync(run.Folder.RunId, CancellationToken.None).ConfigureAwait(false);
+            // A live Orchestrator executes it; this copy (a resume request, a redelivery) is not ours to keep.
+            logger.LogInformation("Run {RunId} is executed by a live Orchestrator; this copy of its request is discarded", request.RunId);
+            await SettleAsync(claimed, c => c.DiscardAsync()).ConfigureAwait(false);
+            return null;
         }
 
-        await states.SetStatusAsync(run.Folder.RunId, status, error, CancellationToken.None).ConfigureAwait(false);
-        await states.ExpireAsync(run.Folder.RunId, options.FinishedStateTtl, CancellationToken.None).ConfigureAwait(false);
-        // Late completion signals of this run have no reader any more: let them expire with the state.
-        await connections.Database.KeyExpireAsync(keys.RunDone(run.Folder.RunId), options.FinishedStateTtl).ConfigureAwait(false);
+        return (request, exists);
+    }
+
+    /// <summary>
+    /// Records this Orchestrator as the run's. A run held by an Orchestrator whose heartbeat lives is not taken; orphan
+    /// recovery first clears the heartbeats of processes of this machine that are provably gone, so `run --resume`
+    /// after a kill need not wait for the heartbeat to expire.
+    /// </summary>
+    private async Task<bool> TakeOverAsync(RunRequest request)
+    {
+        if (await resilience.ExecuteAsync(ct => states.TryTakeOverAsync(request.RunId, options.OrchestratorId, ct), $"taking run {request.RunId}").ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        await resilience.ExecuteAsync(ct => orphans.RequeueOrphansAsync(ct), "returning the claims of stopped workers").ConfigureAwait(false);
+        return await resilience.ExecuteAsync(ct => states.TryTakeOverAsync(request.RunId, options.OrchestratorId, ct), $"taking run {request.RunId}").ConfigureAwait(false);
+    }
+
+    private async Task HandleRequestAsync(IClaimedTask claimed, RunRequest request, bool adopt, CancellationToken cancellationToken)
+    {
+        var active = new ActiveRun(claimed);
+        _active[request.RunId] = active;
+        try
+        {
+            await ExecuteAsync(request, adopt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogError(ex, "Run {RunId} ended with an unexpected error", request.RunId);
+            await MarkFailedAsync(request, $"unexpected {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+        }
+        finally
+        {
+            _active.TryRemove(request.RunId, out _);
+        }
+
+        try
+        {
+            // The request leaves our processing list only now that the run has ended and its folder says so.
+            await SettleAsync(active.Claim, c => c.AckWithoutSignalAsync()).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CoordinationUnavailableException or CoordinationFaultException)
+        {
+            logger.LogError("Run {RunId} ended but its request could not be acknowledged ({Message}); whoever takes it next sees the run has ended", request.RunId, ex.Message);
+        }
+    }
+
+    private async Task SettleAsync(IClaimedTask claimed, Func<IClaimedTask, Task<SettleOutcome>> settle)
+    {
+        var outcome = await resilience.ExecuteAsync(_ => settle(claimed), $"settling run request {claimed.TaskId}").ConfigureAwait(false);
+        if (outcome == SettleOutcome.NotOwned)
+        {
+            logger.LogInformation("Run request {RunId} was no longer claimed by this Orchestrator when it was settled", claimed.TaskId);
+        }
+    }
+
+    /// <summary>The claim of a run being executed; replaced when the request is delivered to us again.</summary>
+    private sealed class ActiveRun(IClaimedTask claim)
+    {
+        private IClaimedTask _claim = claim;
+
+        public IClaimedTask Claim
+        {
+            get => Volatile.Read(ref _claim);
+            set => Volatile.Write(ref _claim, value);
+        }
     }
 }

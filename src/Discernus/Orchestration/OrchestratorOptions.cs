@@ -14,6 +14,15 @@ public sealed record OrchestratorOptions
     /// <summary>How long run state stays in Redis after a run ends (for <c>discernus status</c>).</summary>
     public TimeSpan FinishedStateTtl { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>How long an ended run's done and completed lists stay (late signals have no reader).</summary>
+    public TimeSpan FinishedSignalsTtl { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Expiry of a running run's keys, refreshed while its Orchestrator works: a run nobody finishes or resumes does
+    /// not keep its keys forever.
+    /// </summary>
+    public TimeSpan AbandonedRunTtl { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Unique per host instance: two hosts in one process (or a restarted process) never share a processing list.</summary>
     public string OrchestratorId { get; init; } = $"orchestrator-{HostIdentity.New()}";
 }

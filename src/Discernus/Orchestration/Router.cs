@@ -1,25 +1,36 @@
+using System.Collections.Concurrent;
 using Discernus.Agents;
+using Discernus.Artifacts;
 using Discernus.Coordination;
+using Discernus.Provenance;
 using Microsoft.Extensions.Logging;
 
 namespace Discernus.Orchestration;
 
 /// <summary>
 /// The worker host: N claim loops, each with its own worker id, processing list and heartbeat. A claimed task goes to
-/// the agent registered for its task_type and is acknowledged with the agent's outcome; a crash requeues it until its
-/// attempt limit, then it goes to the dead list with the last error. Stopping ends the claiming; tasks in hand finish.
+/// the agent registered for its task_type, working on the run's own artifact store, and is acknowledged with the
+/// agent's outcome; a crash requeues it until its attempt limit, then it goes to the dead list with the last error.
+/// Tasks of ended or cancelled runs are dropped, not executed. Every Redis operation rides out outages through
+/// <see cref="CoordinationResilience"/>; a loop that cannot go on (outage past the limit, a coordination fault, a bug)
+/// ends with its exception, which the host reports and turns into a non-zero exit.
 /// </summary>
 internal sealed class Router(
     ITaskQueue tasks,
     RedisConnections connections,
     RedisKeys keys,
     RunStateStore runStates,
-    IReadOnlyList<IAgent> agents,
+    Func<IArtifactStore, IReadOnlyList<IAgent>> createAgents,
+    RunStoreResolver stores,
+    CoordinationResilience resilience,
     RouterOptions options,
     TimeProvider timeProvider,
     ILogger logger)
 {
-    private readonly Dictionary<string, IAgent> _agents = agents.ToDictionary(a => a.TaskType, StringComparer.Ordinal);
+    private static readonly TimeSpan ReleasePause = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, IAgent>> _agentsByStore = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _reportedUnreachable = new(StringComparer.Ordinal);
 
     public Task RunAsync(CancellationToken stoppingToken)
     {
@@ -32,20 +43,33 @@ internal sealed class Router(
         await using var heartbeat = new WorkerHeartbeat(connections, keys, workerId, timeProvider: timeProvider, logger: logger);
         try
         {
-            await heartbeat.StartAsync(stoppingToken).ConfigureAwait(false);
-            await tasks.RecoverAsync(workerId, stoppingToken).ConfigureAwait(false);
+            await resilience.ExecuteAsync(ct => heartbeat.StartAsync(ct), $"starting the heartbeat of {workerId}", stoppingToken).ConfigureAwait(false);
+
+            // Anything in our processing list was claimed by an earlier life of this id, or by a claim whose reply was lost.
+            var recover = true;
             while (!stoppingToken.IsCancellationRequested)
             {
-                IClaimedTask? claimed;
-                try
-                {
-                    claimed = await tasks.ClaimAsync(workerId, options.ClaimWait, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    break;
-                }
+                var claimed = await resilience.ExecuteAsync(
+                    async ct =>
+                    {
+                        if (recover)
+                        {
+                            await tasks.RecoverAsync(workerId, ct).ConfigureAwait(false);
+                            recover = false;
+                        }
 
+                        try
+                        {
+                            return await tasks.ClaimAsync(workerId, options.ClaimWait, ct).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (RedisTransience.IsTransient(ex))
+                        {
+                            recover = true;
+                            throw;
+                        }
+                    },
+                    "claiming a task",
+                    stoppingToken).ConfigureAwait(false);
                 if (claimed is null)
                 {
                     continue;
@@ -54,39 +78,77 @@ internal sealed class Router(
                 await using (claimed)
                 {
                     // In-hand work finishes even when claiming stops; only the process's own end aborts it.
-                    await ProcessAsync(claimed, CancellationToken.None).ConfigureAwait(false);
+                    var released = await ProcessAsync(claimed, CancellationToken.None).ConfigureAwait(false);
+                    if (released)
+                    {
+                        // Give workers that can serve the task a chance to take it before this loop claims again.
+                        await Task.Delay(ReleasePause, timeProvider, stoppingToken).ConfigureAwait(false);
+                    }
                 }
             }
-        }
-        catch (CoordinationFaultException ex)
-        {
-            logger.LogError("worker {WorkerId} stopped: {Message}", workerId, ex.Message);
-            throw;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (Exception ex) when (ex is CoordinationUnavailableException or CoordinationFaultException)
+        {
+            logger.LogError("Agent loop {WorkerId} stopped: {Message}", workerId, ex.Message);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Agent loop {WorkerId} stopped on an unexpected error", workerId);
+            throw;
+        }
     }
 
-    private async Task ProcessAsync(IClaimedTask claimed, CancellationToken cancellationToken)
+    /// <summary>Runs one claimed task to a settled state; true when it was handed back for another worker.</summary>
+    private async Task<bool> ProcessAsync(IClaimedTask claimed, CancellationToken cancellationToken)
     {
         var runId = claimed.RunId;
-        if (claimed.TaskType is not { } taskType || !_agents.TryGetValue(taskType, out var agent))
-        {
-            await claimed.DeadLetterAsync($"no agent is registered for task_type '{claimed.TaskType ?? "(none)"}' (known: {string.Join(", ", _agents.Keys)})", cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
         if (runId is null)
         {
-            await claimed.DeadLetterAsync("the task names no run (no run_id in the contract and none in the task id)", cancellationToken).ConfigureAwait(false);
-            return;
+            await SettleAsync(claimed, c => c.DeadLetterAsync("the task names no run (no run_id in the contract and none in the task id)"), cancellationToken).ConfigureAwait(false);
+            return false;
         }
 
-        if (await runStates.IsCancelRequestedAsync(runId, cancellationToken).ConfigureAwait(false))
+        var state = await resilience.ExecuteAsync(ct => runStates.GetAsync(runId, ct), $"reading the state of run {runId}", cancellationToken).ConfigureAwait(false);
+        if (state is { } s && (s.CancelRequested || (s.Status is { } status && RunStatus.IsFinal(status))))
         {
-            await claimed.AckAsync(CompletionSignal.Failure(claimed.TaskId, "the run was cancelled before this task started"), runId, cancellationToken).ConfigureAwait(false);
-            return;
+            logger.LogInformation("Dropped task {TaskId}: its run {RunId} has ended ({Status})", claimed.TaskId, runId, s.CancelRequested ? "cancelled" : s.Status);
+            await SettleAsync(claimed, c => c.AckWithoutSignalAsync(), cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        var (store, problem) = await resilience.ExecuteAsync(
+            ct => stores.ResolveAsync(state?.Fields.GetValueOrDefault(RunStateFields.ArtifactStore), state?.Fields.GetValueOrDefault(RunStateFields.ArtifactProbe), ct),
+            $"opening the artifact store of run {runId}",
+            cancellationToken).ConfigureAwait(false);
+        if (store is null)
+        {
+            if (_reportedUnreachable.TryAdd(runId, 0))
+            {
+                logger.LogWarning("Worker {WorkerId} leaves the tasks of run {RunId} to workers that can serve them: {Problem}", claimed.WorkerId, runId, problem);
+            }
+
+            await resilience.ExecuteAsync(
+                async ct =>
+                {
+                    await runStates.IncrementAsync(runId, RunStateFields.TasksReleased, 1, ct).ConfigureAwait(false);
+                    await runStates.SetAsync(runId, new Dictionary<string, string> { [RunStateFields.ReleasedBy] = $"{Environment.MachineName}: {problem}" }, ct).ConfigureAwait(false);
+                },
+                $"recording a released task of run {runId}",
+                cancellationToken).ConfigureAwait(false);
+            await SettleAsync(claimed, c => c.ReleaseAsync(), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        var agents = _agentsByStore.GetOrAdd(store.Identity, _ => createAgents(store).ToDictionary(a => a.TaskType, StringComparer.Ordinal));
+        if (claimed.TaskType is not { } taskType || !agents.TryGetValue(taskType, out var agent))
+        {
+            var error = $"no agent is registered for task_type '{claimed.TaskType ?? "(none)"}' (known: {string.Join(", ", agents.Keys)})";
+            await SettleAsync(claimed, c => c.DeadLetterAsync(error), cancellationToken).ConfigureAwait(false);
+            return false;
         }
 
         AgentOutcome outcome;
@@ -96,22 +158,43 @@ internal sealed class Router(
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            logger.LogWarning("{Agent} failed on {TaskId} (attempt {Attempt}): {Message}", agent.Name, claimed.TaskId, claimed.Attempts, ex.Message);
+            logger.LogWarning("{Agent} failed on {TaskId} of run {RunId} (attempt {Attempt}): {Message}", agent.Name, claimed.TaskId, runId, claimed.Attempts, ex.Message);
             if (claimed.Attempts >= options.MaxAttempts)
             {
-                await claimed.DeadLetterAsync($"{agent.Name} failed {claimed.Attempts} time(s); last error: {ex.GetType().Name}: {ex.Message}", cancellationToken).ConfigureAwait(false);
+                var error = $"{agent.Name} failed {claimed.Attempts} time(s); last error: {ex.GetType().Name}: {ex.Message}";
+                await SettleAsync(claimed, c => c.DeadLetterAsync(error), cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await claimed.RequeueAsync(cancellationToken).ConfigureAwait(false);
+                await SettleAsync(claimed, c => c.RequeueAsync(), cancellationToken).ConfigureAwait(false);
             }
 
-            return;
+            return false;
         }
 
         var signal = outcome.Succeeded
             ? CompletionSignal.Success(claimed.TaskId, outcome.ResultHash!)
             : CompletionSignal.Failure(claimed.TaskId, outcome.Error ?? "the agent failed without a reason");
-        await claimed.AckAsync(signal, runId, cancellationToken).ConfigureAwait(false);
+        await SettleAsync(claimed, c => c.AckAsync(signal, runId), cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task SettleAsync(IClaimedTask claimed, Func<IClaimedTask, Task<SettleOutcome>> settle, CancellationToken cancellationToken)
+    {
+        var outcome = await resilience.ExecuteAsync(_ => settle(claimed), $"settling task {claimed.TaskId}", cancellationToken).ConfigureAwait(false);
+        switch (outcome)
+        {
+            case SettleOutcome.NotOwned:
+                logger.LogWarning(
+                    "Worker {WorkerId} no longer holds task {TaskId} of run {RunId}: it was handed to another worker after this one missed its heartbeat; this worker's result is discarded",
+                    claimed.WorkerId, claimed.TaskId, claimed.RunId);
+                break;
+            case SettleOutcome.Uncertain:
+                logger.LogInformation("Task {TaskId} of run {RunId} was settled by an attempt whose reply was lost (or recovered meanwhile); it counts once either way", claimed.TaskId, claimed.RunId);
+                break;
+            case SettleOutcome.RunEnded:
+                logger.LogInformation("Task {TaskId} finished after its run {RunId} had ended; no completion was signalled", claimed.TaskId, claimed.RunId);
+                break;
+        }
     }
 }

@@ -24,6 +24,38 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     public ManifestOutputs Outputs { get; set; } = new();
     public decimal CostUsd { get { lock (_gate) { return _costUsd; } } }
 
+    /// <summary>True when this execution took the run over from an earlier one (adoption or resume).</summary>
+    public bool Adopted { get; private set; }
+
+    /// <summary>Whether a stage finished in an earlier execution of this run (adoption or resume skips it).</summary>
+    public bool IsStageDone(string stage) =>
+        Manifest.Stages.FirstOrDefault(s => s.Name == stage)?.Status is RunStatus.Completed or RunStatus.CompletedWithFailures;
+
+    /// <summary>
+    /// For a run taken over from an earlier execution: what its finished stages produced (outputs, files, failures,
+    /// cost) as their ends recorded it in the manifest. An unfinished stage is redone from its own records.
+    /// </summary>
+    public void AdoptEarlierExecution()
+    {
+        Adopted = true;
+        if (!IsStageDone(StageNames.BatchAnalysis))
+        {
+            return;
+        }
+
+        Outputs = Manifest.Outputs;
+        Failures.AddRange(Manifest.Failures);
+        lock (_gate)
+        {
+            _costUsd = Manifest.Cost.ActualUsd;
+            _costComplete = Manifest.Cost.Complete;
+            _promptTokens = Manifest.Cost.PromptTokens;
+            _completionTokens = Manifest.Cost.CompletionTokens;
+            _modelCalls = Manifest.Cost.ModelCalls;
+            _cachedCalls = Manifest.Cost.CachedCalls;
+        }
+    }
+
     public string PromptHash(string name) =>
         Manifest.Prompts.FirstOrDefault(p => p.Name == name)?.Sha256 ?? throw new RunFailedException($"the run has no stored prompt '{name}'");
 
@@ -71,7 +103,10 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
         var hash = await folder.WriteFileAsync(relativePath, content, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
-            OutputFiles.Add(new ManifestFile(relativePath, hash, role));
+            if (!OutputFiles.Any(f => f.Path == relativePath))
+            {
+                OutputFiles.Add(new ManifestFile(relativePath, hash, role));
+            }
         }
 
         return relativePath;
@@ -79,6 +114,29 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
 
     public async Task StageAsync(string stage, Func<ManifestStage, ManifestStage> update) =>
         await folder.UpdateManifestAsync(m => m with { Stages = m.Stages.Select(s => s.Name == stage ? update(s) : s).ToList() }, CancellationToken.None).ConfigureAwait(false);
+
+    /// <summary>
+    /// Records what the stage produced so far in the manifest: an Orchestrator that adopts the run later skips the
+    /// stages recorded as finished and starts from their outputs.
+    /// </summary>
+    public async Task PersistOutputsAsync()
+    {
+        List<ManifestFile> files;
+        List<ManifestFailure> failures;
+        lock (_gate)
+        {
+            files = [.. OutputFiles];
+            failures = [.. Failures];
+        }
+
+        await folder.UpdateManifestAsync(m => m with
+        {
+            Outputs = Outputs,
+            Failures = failures,
+            Cost = Cost(m.Cost),
+            Files = m.Files.Concat(files).DistinctBy(f => f.Path).ToList(),
+        }, CancellationToken.None).ConfigureAwait(false);
+    }
 
     public string Now() => IsoTime.Format(time.GetUtcNow());
 }

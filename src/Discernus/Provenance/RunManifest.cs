@@ -24,6 +24,27 @@ public sealed record RunManifest
     public IReadOnlyList<ManifestFile> Files { get; init; } = [];
     public ManifestOutputs Outputs { get; init; } = new();
     public string? Error { get; init; }
+
+    /// <summary>Identity of the artifact store the run's inputs and results live in (IArtifactStore.Identity).</summary>
+    public string? ArtifactStore { get; init; }
+
+    /// <summary>Every Orchestrator process that executed the run: the first, then any that adopted or resumed it.</summary>
+    public IReadOnlyList<ManifestExecution> Executions { get; init; } = [];
+}
+
+/// <summary>
+/// One Orchestrator's turn at a run. Host, process id and process start time let `status`, `list` and `verify` tell a
+/// run whose process is gone from one that is still working, without waiting for a timeout.
+/// </summary>
+public sealed record ManifestExecution
+{
+    /// <summary><c>started</c>, <c>adopted</c> (taken over from an Orchestrator that stopped) or <c>resumed</c> (`run --resume`).</summary>
+    public required string Kind { get; init; }
+    public required string OrchestratorId { get; init; }
+    public required string Host { get; init; }
+    public required int ProcessId { get; init; }
+    public required string ProcessStartedAt { get; init; }
+    public required string StartedAt { get; init; }
 }
 
 public sealed record ManifestExperiment(string Name, string Path, string Layout, string File, string ConfigSha256, string? ConfigAsset);
@@ -96,6 +117,8 @@ public sealed record ManifestOutputs
     public string? Statistics { get; init; }
     public string? ScoresCsv { get; init; }
     public string? Synthesis { get; init; }
+    /// <summary>Hash of the synthesis agent's result record in the artifact store (what the report stage reads).</summary>
+    public string? SynthesisResult { get; init; }
     public string? ReportMarkdown { get; init; }
     public string? ReportHtml { get; init; }
 }

@@ -2,6 +2,14 @@ namespace Discernus.Provenance;
 
 public sealed record VerificationResult(string RunFolder, int FilesChecked, IReadOnlyList<string> Problems, string? Status = null)
 {
+    /// <summary>
+    /// Results an unfinished run wrote but has not listed yet (it lists them when it ends): expected while it runs, and
+    /// what a resumed run picks up when it was interrupted. Not problems.
+    /// </summary>
+    public int UnlistedResults { get; init; }
+
+    public RunManifest? Manifest { get; init; }
+
     public bool Succeeded => Problems.Count == 0;
 }
 
@@ -60,6 +68,8 @@ public static class RunVerifier
             }
         }
 
+        var unfinished = !RunStatus.IsFinal(manifest.Status);
+        var unlistedResults = 0;
         foreach (var directory in new[] { "assets", "results" })
         {
             var full = Path.Combine(root, directory);
@@ -77,13 +87,22 @@ public static class RunVerifier
                 }
 
                 var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-                if (!listed.Contains(relative))
+                if (listed.Contains(relative))
+                {
+                    continue;
+                }
+
+                if (unfinished && directory == "results")
+                {
+                    unlistedResults++;
+                }
+                else
                 {
                     problems.Add($"{relative}: not listed in the manifest");
                 }
             }
         }
 
-        return new VerificationResult(root, manifest.Files.Count, problems, manifest.Status);
+        return new VerificationResult(root, manifest.Files.Count, problems, manifest.Status) { UnlistedResults = unlistedResults, Manifest = manifest };
     }
 }

@@ -100,6 +100,36 @@ public sealed class ReviewRegressionTests
 
         var verify = new CliHarness();
         Assert.Equal(0, await verify.RunAsync("verify", runFolder));
-        Assert.Contains("not finished", verify.AllText);
+
+        // The run's Orchestrator was this test process, which is alive: the run counts as in progress.
+        Assert.Contains("still in progress", verify.AllText);
+    }
+
+    [Fact]
+    public async Task Verify_SaysAnInterruptedRunWasInterrupted_AndHowToResumeIt_InsteadOfListingItsResults()
+    {
+        using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
+        var cli = new CliHarness(new Dictionary<string, string?> { ["DISCERNUS_ARTIFACTS_DIR"] = temp.Outside("artifacts") });
+        Assert.Equal(0, await cli.RunAsync("run", temp.Path));
+        var runFolder = Directory.GetDirectories(temp.File("runs")).Single();
+        var manifest = RunFolder.ReadManifest(Path.Combine(runFolder, RunFolder.ManifestFileName));
+        var gone = manifest.Executions.Single() with { ProcessId = int.MaxValue - 7 };
+
+        // As a kill -9 leaves it: running, its process gone, results written but not yet listed.
+        File.WriteAllBytes(Path.Combine(runFolder, RunFolder.ManifestFileName), DiscernusJson.Serialize(manifest with
+        {
+            Status = RunStatus.Running,
+            Executions = [gone],
+            Files = manifest.Files.Where(f => !f.Path.StartsWith("results/", StringComparison.Ordinal)).ToList(),
+        }));
+
+        var verify = new CliHarness();
+        Assert.Equal(0, await verify.RunAsync("verify", runFolder));
+        Assert.Contains("interrupted", verify.AllText);
+        Assert.Contains($"discernus run --resume {runFolder}", verify.AllText);
+        Assert.DoesNotContain("not listed in the manifest", verify.AllText);
+        var status = new CliHarness();
+        Assert.Equal(0, await status.RunAsync("status", runFolder));
+        Assert.Contains("interrupted", status.AllText);
     }
 }

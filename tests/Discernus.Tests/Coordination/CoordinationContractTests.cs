@@ -9,7 +9,7 @@ namespace Discernus.Tests.Coordination;
 /// The coordination contract, run against every server we support (embedded Garnet and a real redis-server).
 /// Every test works under its own key prefix, so the suites share one server per class safely.
 /// </summary>
-public abstract class CoordinationContractTests : IAsyncLifetime
+public abstract partial class CoordinationContractTests : IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(300);

@@ -10,6 +10,8 @@ public sealed class GarnetServerFixture : IRedisTestServer, IAsyncLifetime
 
     public string Name => "embedded Garnet";
 
+    public int Port => Server.EndPoint.Port;
+
     internal EmbeddedGarnetServer Server => _server ?? throw new InvalidOperationException("The Garnet fixture is not initialized.");
 
     RedisConnectionFactory IRedisTestServer.ConnectionFactory => ConnectionFactory;

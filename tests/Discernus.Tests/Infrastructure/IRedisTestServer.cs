@@ -7,6 +7,9 @@ internal interface IRedisTestServer
 {
     string Name { get; }
 
+    /// <summary>The loopback port the server listens on.</summary>
+    int Port { get; }
+
     RedisConnectionFactory ConnectionFactory { get; }
 
     RedisConnections Connections { get; }

@@ -1,0 +1,373 @@
+using System.Net;
+using System.Security.Cryptography;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Discernus.Provenance;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Discernus.Artifacts;
+
+/// <summary>
+/// Artifacts in an S3-protocol bucket (MinIO, AWS S3, Ceph, Garage), addressed path-style: objects under
+/// <c>sha256/ab/cdef…</c>, refs under <c>refs/&lt;name&gt;</c>. Uploads are sent whole (no aws-chunked encoding,
+/// no checksum trailers) so that every server stores exactly the bytes given; reads are hash-checked by the
+/// <see cref="HashVerifyingArtifactStore"/> the factory wraps around this. Transient failures (connection refused,
+/// 5xx, timeouts) are retried with exponential backoff for at most <see cref="S3ArtifactStoreOptions.Timeout"/>;
+/// refusals (403, a missing bucket) are not.
+/// </summary>
+public sealed class S3ArtifactStore : IArtifactStore, IDisposable
+{
+    internal const string ObjectPrefix = "sha256/";
+    internal const string RefPrefix = "refs/";
+
+    private static readonly ResiliencePropertyKey<Exception> LastError = new("discernus.s3.last-error");
+
+    /// <summary>A mistyped endpoint should not keep the user waiting the whole operation timeout at start.</summary>
+    private static readonly TimeSpan OpenLimit = TimeSpan.FromSeconds(15);
+
+    private readonly S3ArtifactStoreOptions _options;
+    private readonly string _endpoint;
+    private readonly AmazonS3Client _client;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline _openPipeline;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _bucketGate = new(1, 1);
+    private volatile bool _bucketReady;
+
+    public S3ArtifactStore(S3ArtifactStoreOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        options.Validate();
+        _options = options;
+        _endpoint = options.EndpointUri.OriginalString;
+        _logger = logger ?? NullLogger.Instance;
+        var config = new AmazonS3Config
+        {
+            ServiceURL = _endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = options.Region,
+            IgnoreConfiguredEndpointUrls = true,
+            // Our pipeline is the only retrier, so its time bound is the real one.
+            MaxErrorRetry = 0,
+            Timeout = options.Timeout,
+            ConnectTimeout = options.Timeout < TimeSpan.FromSeconds(10) ? options.Timeout : TimeSpan.FromSeconds(10),
+            // The SDK's default flexible checksums add headers or aws-chunked trailers that not every S3-compatible
+            // server understands (s3rver stores trailers verbatim); integrity comes from Content-MD5, the signed
+            // payload hash and our SHA-256 check on read.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        _client = new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+        var time = timeProvider ?? TimeProvider.System;
+        _pipeline = BuildPipeline(options.Timeout, time);
+        _openPipeline = BuildPipeline(options.Timeout < OpenLimit ? options.Timeout : OpenLimit, time);
+    }
+
+    public string Description => $"S3 bucket '{_options.Bucket}' at {_endpoint}";
+
+    public string Identity => _options.Identity;
+
+    internal static string ObjectKey(string hash) => $"{ObjectPrefix}{hash[..2]}/{hash[2..]}";
+
+    internal static string RefKey(string name) => RefPrefix + name;
+
+    /// <summary>
+    /// Checks that the endpoint answers and the credentials are accepted, and creates the bucket if it is missing.
+    /// Done once; every other call does it first if it has not been done.
+    /// </summary>
+    public async Task EnsureBucketAsync(CancellationToken cancellationToken = default)
+    {
+        if (_bucketReady)
+        {
+            return;
+        }
+
+        await _bucketGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_bucketReady)
+            {
+                return;
+            }
+
+            await ExecuteAsync("checking the bucket at start", _openPipeline, async token =>
+            {
+                if (!await BucketExistsAsync(token).ConfigureAwait(false))
+                {
+                    await CreateBucketAsync(token).ConfigureAwait(false);
+                }
+
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+            _bucketReady = true;
+        }
+        finally
+        {
+            _bucketGate.Release();
+        }
+    }
+
+    public async Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
+        var hash = Hashing.Sha256Hex(content.Span);
+        var key = ObjectKey(hash);
+        var md5 = MD5.HashData(content.Span);
+        await ExecuteAsync($"writing {key}", _pipeline, async token =>
+        {
+            // An existing object is kept only if it holds these bytes: same length and the server's MD5 ETag
+            // (single-part uploads) or, where the ETag is something else, the SHA-256 of a read-back.
+            if (await HeadAsync(key, token).ConfigureAwait(false) is { } existing && existing.Length == content.Length)
+            {
+                if (string.Equals(existing.ETag.Trim('"'), Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase)
+                    || (await ReadAsync(key, token).ConfigureAwait(false) is { } bytes && Hashing.Sha256Hex(bytes) == hash))
+                {
+                    return true;
+                }
+            }
+
+            await WriteAsync(key, content, md5, token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return hash;
+    }
+
+    public async Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValid(hash);
+        await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
+        var key = ObjectKey(hash);
+        return await ExecuteAsync($"reading {key}", _pipeline, token => ReadAsync(key, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValid(hash);
+        await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
+        var key = ObjectKey(hash);
+        return await ExecuteAsync($"checking {key}", _pipeline, async token => await HeadAsync(key, token).ConfigureAwait(false) is not null, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    public async Task SetRefAsync(string name, string hash, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValidRef(name);
+        ArtifactKeys.EnsureValid(hash);
+        await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
+        var key = RefKey(name);
+        var bytes = System.Text.Encoding.ASCII.GetBytes(hash);
+        await ExecuteAsync($"writing {key}", _pipeline, async token =>
+        {
+            await WriteAsync(key, bytes, MD5.HashData(bytes), token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string?> GetRefAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValidRef(name);
+        await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
+        var key = RefKey(name);
+        var bytes = await ExecuteAsync($"reading {key}", _pipeline, token => ReadAsync(key, token), cancellationToken).ConfigureAwait(false);
+        var value = bytes is null ? null : System.Text.Encoding.ASCII.GetString(bytes).Trim();
+        return Hashing.IsSha256Hex(value) ? value : null;
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _bucketGate.Dispose();
+    }
+
+    private async Task<bool> BucketExistsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.HeadBucketAsync(new HeadBucketRequest { BucketName = _options.Bucket }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    private async Task CreateBucketAsync(CancellationToken cancellationToken)
+    {
+        var request = new PutBucketRequest { BucketName = _options.Bucket };
+        if (!string.Equals(_options.Region, S3ArtifactStoreOptions.DefaultRegion, StringComparison.Ordinal))
+        {
+            request.BucketRegionName = _options.Region;
+        }
+
+        try
+        {
+            await _client.PutBucketAsync(request, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Created bucket {Bucket} at {Endpoint} for the artifact store", _options.Bucket, _endpoint);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+        {
+            // Another process created it between our check and our request; a bucket owned by someone else fails
+            // the check again, with a 403 that names the credentials.
+            if (!await BucketExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
+    }
+
+    private async Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = key }, cancellationToken)
+                .ConfigureAwait(false);
+            return new ObjectHead(head.ContentLength, head.ETag ?? "");
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _options.Bucket, Key = key }, cancellationToken)
+                .ConfigureAwait(false);
+            using var buffer = new MemoryStream(response.ContentLength is > 0 and < int.MaxValue ? (int)response.ContentLength : 0);
+            await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchKey")
+        {
+            return null;
+        }
+    }
+
+    private async Task WriteAsync(string key, ReadOnlyMemory<byte> content, byte[] md5, CancellationToken cancellationToken)
+    {
+        // A fresh stream per attempt: a retried request must send the bytes from the start.
+        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        var request = new PutObjectRequest
+        {
+            BucketName = _options.Bucket,
+            Key = key,
+            InputStream = stream,
+            AutoCloseStream = false,
+            ContentType = "application/octet-stream",
+            // The whole body in one signed request: aws-chunked bodies are stored verbatim by some servers.
+            UseChunkEncoding = false,
+            // Content-MD5 lets the server refuse a body damaged on the way.
+            MD5Digest = Convert.ToBase64String(md5),
+        };
+        await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ResiliencePipeline BuildPipeline(TimeSpan limit, TimeProvider time) =>
+        new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = limit })
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex, args.Context.CancellationToken)),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                // The timeout around the retries is the bound, not a count.
+                MaxRetryAttempts = int.MaxValue,
+                OnRetry = args =>
+                {
+                    var error = args.Outcome.Exception!;
+                    args.Context.Properties.Set(LastError, error);
+                    _logger.LogWarning("S3 artifact store at {Endpoint} (bucket {Bucket}): {Error}; retry {Attempt} in {Delay} ms",
+                        _endpoint, _options.Bucket, Explain(error), args.AttemptNumber + 1, (int)args.RetryDelay.TotalMilliseconds);
+                    return default;
+                },
+            })
+            .Build();
+
+    private async Task<T> ExecuteAsync<T>(string action, ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                static async (ctx, op) => await op(ctx.CancellationToken).ConfigureAwait(false), context, operation).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            var last = context.Properties.TryGetValue(LastError, out var error) ? $"last error: {Explain(error)}" : "no answer";
+            var limit = pipeline == _openPipeline && _options.Timeout > OpenLimit ? OpenLimit : _options.Timeout;
+            throw new ArtifactStoreUnavailableException(
+                $"the S3 artifact store at {_endpoint} (bucket '{_options.Bucket}') could not be reached for {limit.TotalSeconds:0.#} s while {action} ({last}). "
+                + $"Check that the S3 server is running and reachable from this machine and that {S3ArtifactStoreOptions.EndpointVariable} is right; "
+                + $"{S3ArtifactStoreOptions.TimeoutVariable} sets how long to keep trying.", error ?? ex);
+        }
+        catch (AmazonServiceException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Refused(action, ex);
+        }
+        catch (AmazonClientException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ArtifactStoreUnavailableException(
+                $"the S3 artifact store at {_endpoint} (bucket '{_options.Bucket}') failed while {action}: {Explain(ex)}.", ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private ArtifactStoreUnavailableException Refused(string action, AmazonServiceException ex)
+    {
+        var where = $"the S3 artifact store at {_endpoint}";
+        var status = $"{(int)ex.StatusCode} {ex.ErrorCode}".Trim();
+        var message = ex.StatusCode == HttpStatusCode.Forbidden || ex.ErrorCode is "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied"
+            ? $"{where} refused access to bucket '{_options.Bucket}' while {action} ({status}): check {S3ArtifactStoreOptions.AccessKeyVariable} and "
+              + $"{S3ArtifactStoreOptions.SecretKeyVariable}, and that this account may create, read and write the bucket."
+            : ex.ErrorCode == "NoSuchBucket"
+                ? $"{where} has no bucket '{_options.Bucket}' ({status} while {action}); it is created when the store opens, so it was deleted while in use, "
+                  + $"or {S3ArtifactStoreOptions.BucketVariable} names a bucket this endpoint cannot create. Check {S3ArtifactStoreOptions.BucketVariable}."
+                : $"{where} (bucket '{_options.Bucket}') answered {status} while {action}: {Scrub(ex.Message)}.";
+        return new ArtifactStoreUnavailableException(message, ex);
+    }
+
+    private string Explain(Exception ex) => ex switch
+    {
+        AmazonServiceException service when service.StatusCode != 0 =>
+            $"{(int)service.StatusCode} {service.ErrorCode}: {Scrub(service.Message)}",
+        _ => $"{ex.GetType().Name}: {Scrub(ex.Message)}",
+    };
+
+    /// <summary>The secret is never sent, so no server should echo it; this makes sure no message can carry it.</summary>
+    private string Scrub(string text) => text.Replace(_options.SecretKey, "***", StringComparison.Ordinal);
+
+    /// <summary>Worth trying again: the server was not there, broke off, or said it was overloaded or failing.</summary>
+    internal static bool IsTransient(Exception ex, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        return ex switch
+        {
+            // A server that answered: its status says whether asking again can help (403, 404, 400 cannot).
+            AmazonServiceException service when service.StatusCode != 0 => (int)service.StatusCode >= 500
+                || service.StatusCode == HttpStatusCode.TooManyRequests
+                || service.ErrorCode is "RequestTimeout" or "SlowDown" or "InternalError" or "ServiceUnavailable",
+            HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException => true,
+            // HttpClient's own timeout: a cancellation nobody asked for.
+            OperationCanceledException => true,
+            _ => ex.InnerException is { } inner && IsTransient(inner, cancellationToken),
+        };
+    }
+
+    private sealed record ObjectHead(long Length, string ETag);
+}

@@ -1,0 +1,310 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Discernus.Agents;
+using Discernus.Artifacts;
+using Discernus.Coordination;
+using Discernus.Experiments;
+using Discernus.Provenance;
+using Microsoft.Extensions.Logging;
+
+namespace Discernus.Orchestration;
+
+internal sealed partial class Orchestrator
+{
+    /// <summary>Runs a request from VALIDATION (or, for a run that already exists, from where it stopped) to its end.</summary>
+    public async Task<RunOutcome> ExecuteAsync(RunRequest request, bool adopt, CancellationToken cancellationToken)
+    {
+        var runId = request.RunId;
+        var (store, storeProblem) = await stores.ResolveAsync(request.ArtifactStore, null, cancellationToken).ConfigureAwait(false);
+        if (store is null)
+        {
+            return await MarkFailedAsync(request, $"cannot open the run's artifact store: {storeProblem}").ConfigureAwait(false);
+        }
+
+        await SetStateAsync(runId, new Dictionary<string, string>
+        {
+            [RunStateFields.Status] = RunStatus.Running,
+            [RunStateFields.Stage] = adopt ? StageNames.BatchAnalysis : StageNames.Validation,
+            [RunStateFields.RunFolder] = request.RunFolder,
+            [RunStateFields.ExperimentPath] = request.ExperimentPath,
+            [RunStateFields.Orchestrator] = options.OrchestratorId,
+            [RunStateFields.ArtifactStore] = store.Identity,
+            [RunStateFields.CancelRequested] = "0",
+            [RunStateFields.Error] = "",
+        }).ConfigureAwait(false);
+
+        var prepared = adopt
+            ? await PrepareAdoptionAsync(request, store, cancellationToken).ConfigureAwait(false)
+            : await PrepareNewRunAsync(request, store, cancellationToken).ConfigureAwait(false);
+        if (prepared.Outcome is { } early)
+        {
+            return early;
+        }
+
+        var run = prepared.Run!;
+        registry.Register(run.Log);
+        try
+        {
+            await SetStateAsync(runId, new Dictionary<string, string> { [RunStateFields.ArtifactProbe] = run.Manifest.Framework!.Sha256 }).ConfigureAwait(false);
+            var analyses = await BatchAnalysisAsync(run, store, cancellationToken).ConfigureAwait(false);
+            var synthesis = await SynthesisAsync(run, store, analyses, cancellationToken).ConfigureAwait(false);
+            var reportResult = await ReportAsync(run, store, synthesis, cancellationToken).ConfigureAwait(false);
+
+            var finalStatus = run.Failures.Count > 0 ? RunStatus.CompletedWithFailures : RunStatus.Completed;
+            run.Log.Info("orchestrator", Agent, $"run {finalStatus}: {analyses.Count} analyses, {run.Failures.Count} failed",
+                new Dictionary<string, object?> { ["report"] = reportResult.Markdown });
+            await FinalizeAsync(run, finalStatus, null).ConfigureAwait(false);
+            return new RunOutcome(runId, finalStatus, run.Folder.Path, run.Failures.Count > 0 ? $"{run.Failures.Count} task(s) failed" : null,
+                Path.Combine(run.Folder.Path, reportResult.Markdown), Path.Combine(run.Folder.Path, reportResult.Html));
+        }
+        catch (OperationCanceledException)
+        {
+            run.Log.Warning("orchestrator", Agent, "run cancelled");
+            await FinalizeAsync(run, RunStatus.Cancelled, "the run was cancelled").ConfigureAwait(false);
+            return new RunOutcome(runId, RunStatus.Cancelled, run.Folder.Path, "the run was cancelled", null, null);
+        }
+        catch (Exception ex) when (ex is RunFailedException or CoordinationFaultException or CoordinationUnavailableException or IOException or JsonException or ArtifactCorruptedException)
+        {
+            run.Log.Error("orchestrator", Agent, $"run failed: {ex.Message}");
+            await FinalizeAsync(run, RunStatus.Failed, ex.Message).ConfigureAwait(false);
+            return new RunOutcome(runId, RunStatus.Failed, run.Folder.Path, ex.Message, null, null);
+        }
+        finally
+        {
+            registry.Unregister(runId);
+        }
+    }
+
+    private sealed record Prepared(RunContext? Run, RunOutcome? Outcome);
+
+    private async Task<Prepared> PrepareNewRunAsync(RunRequest request, IArtifactStore store, CancellationToken cancellationToken)
+    {
+        var runId = request.RunId;
+
+        // VALIDATION: nothing is written to disk when it fails.
+        var validationStarted = time.GetUtcNow();
+        var validationTimer = time.GetTimestamp();
+        var report = ExperimentValidator.Validate(request.ExperimentPath, limits, cancellationToken);
+        var models = report.Experiment is { } exp ? ResolveModels(request, exp) : null;
+        var problems = report.IsValid
+            ? ModelSelection.Preflight(models!.Names, environment)
+            : report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})").ToList();
+        if (problems.Count > 0)
+        {
+            var error = $"validation failed: {string.Join("; ", problems)}";
+            await SetStateAsync(runId, new Dictionary<string, string> { [RunStateFields.Status] = RunStatus.Failed, [RunStateFields.Error] = error }).ConfigureAwait(false);
+            return new Prepared(null, new RunOutcome(runId, RunStatus.Failed, null, error, null, null));
+        }
+
+        // RUN SETUP
+        await SetStateAsync(runId, new Dictionary<string, string> { [RunStateFields.Stage] = StageNames.RunSetup }).ConfigureAwait(false);
+        RunFolder folder;
+        RunLog log;
+        try
+        {
+            (folder, log) = await new RunSetup(store, time).SetUpAsync(new RunSetupRequest
+            {
+                Validation = report,
+                Prompts = PromptLibrary.All(),
+                Models = models!,
+                SoftwareVersion = PromptLibrary.SoftwareVersion,
+                RunId = runId,
+                ValidationStartedAt = validationStarted,
+                ValidationDuration = time.GetElapsedTime(validationTimer),
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException or ArgumentException)
+        {
+            var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
+            await SetStateAsync(runId, new Dictionary<string, string> { [RunStateFields.Status] = status, [RunStateFields.Error] = ex.Message }).ConfigureAwait(false);
+            return new Prepared(null, new RunOutcome(runId, status, null, $"run setup failed: {ex.Message}", null, null));
+        }
+
+        await folder.UpdateManifestAsync(m => m with { Status = RunStatus.Running, ArtifactStore = store.Identity, Executions = [.. m.Executions, Execution("started")] }, CancellationToken.None).ConfigureAwait(false);
+        var run = new RunContext(folder, log, report.Experiment!, models!, time);
+        log.Info("orchestrator", Agent, $"run started: {models!.Names.Count} model(s) × {models.RunsPerModel} run(s) × {run.Manifest.Documents.Count} document(s)",
+            new Dictionary<string, object?> { ["models"] = models.Names, ["offline_baseline"] = models.OfflineBaseline, ["orchestrator"] = options.OrchestratorId });
+        return new Prepared(run, null);
+    }
+
+    /// <summary>
+    /// Takes over a run that exists (its Orchestrator died, or `run --resume`): the experiment must still be the one
+    /// the run was set up from, the store must hold the run's inputs (they are put back from <c>assets/</c> if not),
+    /// and the run continues from the stages and results already recorded.
+    /// </summary>
+    private async Task<Prepared> PrepareAdoptionAsync(RunRequest request, IArtifactStore store, CancellationToken cancellationToken)
+    {
+        var runId = request.RunId;
+        var folder = new RunFolder(request.RunFolder, runId);
+        var manifest = folder.ReadManifest();
+        if (manifest.Status is RunStatus.SettingUp || manifest.Framework is null)
+        {
+            return new Prepared(null, await MarkFailedAsync(request, "the run was interrupted during RUN SETUP, before its inputs were all stored; it cannot be resumed: start a new run").ConfigureAwait(false));
+        }
+
+        var report = ExperimentValidator.Validate(manifest.Experiment.Path, limits, cancellationToken);
+        var changed = report.Experiment is not { } experiment
+            ? $"the experiment at {manifest.Experiment.Path} no longer validates ({string.Join("; ", report.Blocking.Select(f => f.Message).Take(3))})"
+            : ChangedInput(experiment, manifest);
+        if (changed is not null)
+        {
+            return new Prepared(null, await MarkFailedAsync(request, $"cannot resume run {runId}: {changed}. A run continues only with the inputs it started with: start a new run").ConfigureAwait(false));
+        }
+
+        var restored = await RestoreAssetsAsync(folder, manifest, store, cancellationToken).ConfigureAwait(false);
+        var previous = manifest.Executions.LastOrDefault();
+        var kind = request.Options?.GetValueOrDefault("resume") == "true" ? "resumed" : "adopted";
+        manifest = await folder.UpdateManifestAsync(m => m with { Status = RunStatus.Running, Error = null, FinishedAt = null, ArtifactStore = store.Identity, Executions = [.. m.Executions, Execution(kind)] }, CancellationToken.None).ConfigureAwait(false);
+        var log = new RunLog(folder, time);
+        var run = new RunContext(folder, log, report.Experiment!, manifest.Models!, time);
+        run.AdoptEarlierExecution();
+        log.Warning("orchestrator", Agent,
+            $"run {kind} by Orchestrator {options.OrchestratorId}" + (previous is null ? "" : $" after {previous.OrchestratorId} (process {previous.ProcessId} on {previous.Host}) stopped")
+            + (restored > 0 ? $"; {restored} input(s) put back into the artifact store from assets/" : ""),
+            new Dictionary<string, object?> { ["orchestrator"] = options.OrchestratorId, ["previous_orchestrator"] = previous?.OrchestratorId });
+        logger.LogWarning("Run {RunId} {Kind} by {OrchestratorId}", runId, kind, options.OrchestratorId);
+        return new Prepared(run, null);
+    }
+
+    private static string? ChangedInput(Experiment experiment, RunManifest manifest)
+    {
+        var config = Hashing.Sha256Hex(File.ReadAllBytes(experiment.ExperimentFilePath));
+        if (config != manifest.Experiment.ConfigSha256)
+        {
+            return $"{Path.GetFileName(experiment.ExperimentFilePath)} changed since the run started";
+        }
+
+        var framework = Hashing.Sha256Hex(File.ReadAllBytes(experiment.Framework.FilePath));
+        return framework != manifest.Framework!.Sha256 ? $"the framework {Path.GetFileName(experiment.Framework.FilePath)} changed since the run started" : null;
+    }
+
+    /// <summary>Puts every input of the run back into the store from the run folder's own copies; returns how many were missing.</summary>
+    private static async Task<int> RestoreAssetsAsync(RunFolder folder, RunManifest manifest, IArtifactStore store, CancellationToken cancellationToken)
+    {
+        var restored = 0;
+        foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("assets/", StringComparison.Ordinal)))
+        {
+            if (await store.ExistsAsync(file.Sha256, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var bytes = await File.ReadAllBytesAsync(Path.Combine(folder.Path, file.Path), cancellationToken).ConfigureAwait(false);
+            if (Hashing.Sha256Hex(bytes) != file.Sha256)
+            {
+                throw new RunFailedException($"the run's copy of {file.Path} does not match its hash in the manifest; `discernus verify {folder.Path}` shows what changed");
+            }
+
+            await store.PutAsync(bytes, cancellationToken).ConfigureAwait(false);
+            restored++;
+        }
+
+        return restored;
+    }
+
+    private ManifestExecution Execution(string kind)
+    {
+        using var process = Process.GetCurrentProcess();
+        return new ManifestExecution
+        {
+            Kind = kind,
+            OrchestratorId = options.OrchestratorId,
+            Host = Environment.MachineName,
+            ProcessId = Environment.ProcessId,
+            ProcessStartedAt = IsoTime.Format(process.StartTime.ToUniversalTime()),
+            StartedAt = IsoTime.Format(time.GetUtcNow()),
+        };
+    }
+
+    private ManifestModels ResolveModels(RunRequest request, Experiment experiment) =>
+        request.Options?.TryGetValue("models", out var names) == true && !string.IsNullOrWhiteSpace(names)
+            ? ModelSelection.Resolve(names, experiment, environment) with { Source = request.Options.GetValueOrDefault("model_source") ?? "flag" }
+            : ModelSelection.Resolve(request.Model, experiment, environment);
+
+    /// <summary>Records a run that ends before it has a context (setup or adoption refused) in its folder, if any, and in Redis.</summary>
+    private async Task<RunOutcome> MarkFailedAsync(RunRequest request, string error)
+    {
+        var manifestPath = Path.Combine(request.RunFolder, RunFolder.ManifestFileName);
+        if (File.Exists(manifestPath))
+        {
+            try
+            {
+                var folder = new RunFolder(request.RunFolder, request.RunId);
+                await folder.UpdateManifestAsync(m => RunStatus.IsFinal(m.Status) ? m : m with { Status = RunStatus.Failed, Error = error, FinishedAt = IsoTime.Format(time.GetUtcNow()) }).ConfigureAwait(false);
+                new RunLog(folder, time).Error("orchestrator", Agent, error);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+            {
+                logger.LogError("Run {RunId} failed ({Error}) and its manifest could not be updated: {Message}", request.RunId, error, ex.Message);
+            }
+        }
+
+        await SetStateAsync(request.RunId, new Dictionary<string, string> { [RunStateFields.Status] = RunStatus.Failed, [RunStateFields.Error] = error }).ConfigureAwait(false);
+        await EndStateAsync(request.RunId).ConfigureAwait(false);
+        return new RunOutcome(request.RunId, RunStatus.Failed, File.Exists(manifestPath) ? request.RunFolder : null, error, null, null);
+    }
+
+    private async Task FinalizeAsync(RunContext run, string status, string? error)
+    {
+        var now = time.GetUtcNow();
+        // After a cancel or a failure, tasks already started may still finish and log: sealing sends their lines to
+        // logs/after_finalize.jsonl, so the logs hashed here stay as they are and verify keeps passing.
+        run.Log.Seal();
+        var logFiles = new List<ManifestFile>();
+        if (Directory.Exists(run.Folder.LogsDirectory))
+        {
+            foreach (var file in Directory.EnumerateFiles(run.Folder.LogsDirectory, "*.jsonl").Where(f => Path.GetFileName(f) != RunLog.AfterFinalizeFile + ".jsonl").Order(StringComparer.Ordinal))
+            {
+                logFiles.Add(new ManifestFile(run.Folder.Relative(file), await Hashing.Sha256FileAsync(file).ConfigureAwait(false), "log"));
+            }
+        }
+
+        // The folder is the record: it is written first, so a Redis outage cannot leave it saying "running".
+        await run.Folder.UpdateManifestAsync(m => m with
+        {
+            Status = status,
+            Error = error,
+            FinishedAt = IsoTime.Format(now),
+            Stages = m.Stages.Select(s => s.Status is RunStatus.Running or RunStatus.Pending && status != RunStatus.Completed && status != RunStatus.CompletedWithFailures
+                ? s with { Status = s.Status == RunStatus.Running ? status : "skipped", FinishedAt = s.Status == RunStatus.Running ? IsoTime.Format(now) : null }
+                : s).ToList(),
+            Failures = run.Failures.ToList(),
+            Cost = run.Cost(m.Cost),
+            Outputs = run.Outputs,
+            Files = m.Files.Where(f => f.Role != "log").Concat(run.OutputFiles).Concat(logFiles).DistinctBy(f => f.Path).ToList(),
+        }, CancellationToken.None).ConfigureAwait(false);
+
+        await SetStateAsync(run.Folder.RunId, new Dictionary<string, string>
+        {
+            [RunStateFields.Status] = status,
+            [RunStateFields.Error] = error ?? "",
+        }).ConfigureAwait(false);
+        await EndStateAsync(run.Folder.RunId).ConfigureAwait(false);
+    }
+
+    /// <summary>Once a run has ended its signals have no reader: they expire, and its state stays a while for `status`.</summary>
+    private async Task EndStateAsync(string runId)
+    {
+        try
+        {
+            await resilience.ExecuteAsync(ct => states.ExpireAsync(runId, options.FinishedStateTtl, options.FinishedSignalsTtl, ct), $"expiring the keys of run {runId}").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CoordinationUnavailableException or CoordinationFaultException)
+        {
+            logger.LogError("The keys of run {RunId} could not be given an expiry: {Message}", runId, ex.Message);
+        }
+    }
+
+    /// <summary>Run state is what `status` and other hosts read; a write that cannot reach Redis is logged, never fatal to the run's own record.</summary>
+    private async Task SetStateAsync(string runId, IReadOnlyDictionary<string, string> fields)
+    {
+        try
+        {
+            await resilience.ExecuteAsync(ct => states.SetAsync(runId, fields, ct), $"recording the state of run {runId}").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CoordinationUnavailableException or CoordinationFaultException)
+        {
+            logger.LogError("The state of run {RunId} could not be recorded in Redis: {Message}", runId, ex.Message);
+        }
+    }
+}
