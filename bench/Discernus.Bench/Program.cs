@@ -6,8 +6,15 @@ using Microsoft.Extensions.AI;
 // Micro-benchmarks of the per-document work of the offline pipeline, in-process, no Redis:
 // lexicon scoring, answer validation and evidence verification on the political_rhetoric example.
 // Usage: dotnet run -c Release --project bench/Discernus.Bench [-- <iterations>]
-var iterations = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200;
+// The offline semantic model (minilm): dotnet run -c Release --project bench/Discernus.Bench -- minilm [--details]
 var root = FindRoot();
+if (args.Length > 0 && args[0] == "minilm")
+{
+    await MiniLMBenchmark.RunAsync(root, args.Contains("--details"));
+    return;
+}
+
+var iterations = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200;
 var report = new ExperimentReader().Read(Path.Combine(root, "projects", "political_rhetoric"));
 var experiment = report.Experiment ?? throw new InvalidOperationException("the example experiment is not valid");
 var framework = experiment.Framework;

@@ -40,7 +40,10 @@ internal static class RunPipeline
         console.MarkupLine($"[bold]Discernus[/] run [blue]{runId}[/] of [bold]{Markup.Escape(experiment.Name)}[/]: {experiment.Corpus.Documents.Count} document(s), framework '{Markup.Escape(experiment.Framework.Name)}'");
         if (models.OfflineBaseline)
         {
-            console.MarkupLine("[yellow]Model: lexicon[/] — the offline dictionary baseline (marker-phrase counts, no language model, no API key). Set --model or DISCERNUS_MODEL for an LLM.");
+            foreach (var name in models.Names)
+            {
+                console.MarkupLine(OfflineModels.Announcement(name));
+            }
         }
         else
         {
@@ -112,7 +115,7 @@ internal static class RunPipeline
     private static async Task<int> SubmitAndWatchAsync(CliContext context, RunRequest request, ArtifactStoreOptions artifacts, int? concurrency, bool localWorkers, CancellationToken cancellationToken)
     {
         var console = context.Console;
-        var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts.FolderPath);
+        var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts.FolderPath) with { OfflineModels = OfflineModels.Registrations };
         if (concurrency is { } n)
         {
             options = options with { Router = options.Router with { Concurrency = n } };

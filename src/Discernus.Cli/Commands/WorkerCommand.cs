@@ -20,7 +20,7 @@ internal static class WorkerCommand
             }
 
             var artifacts = context.Environment["DISCERNUS_ARTIFACTS_DIR"] ?? Path.Combine(Directory.GetCurrentDirectory(), ".discernus", "artifacts");
-            var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts) with { RunOrchestrator = false };
+            var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts) with { RunOrchestrator = false, OfflineModels = OfflineModels.Registrations };
             if (parse.GetValue(concurrency) is { } n)
             {
                 options = options with { Router = options.Router with { Concurrency = n } };

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Discernus.Coordination;
 using Discernus.Experiments;
+using Discernus.Models;
 using Discernus.Provenance;
 using Discernus.Reports;
 using Discernus.Statistics;
@@ -46,7 +47,7 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             template.Nested("sections", "synthesis"),
             template.Nested("sections", "failures"),
             template.Nested("sections", "appendix"),
-            template.Nested("texts", "offline_baseline"),
+            OfflineBaselineNote(template, manifest.Models?.Names ?? []),
             template.Nested("texts", "unverified_numbers"),
             template.Nested("texts", "evidence_note"),
             template.Nested("texts", "not_scorable"));
@@ -66,5 +67,23 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
         var markdownHash = await Context.Store.PutAsync(Encoding.UTF8.GetBytes(markdown), cancellationToken).ConfigureAwait(false);
         var htmlHash = await Context.Store.PutAsync(Encoding.UTF8.GetBytes(html), cancellationToken).ConfigureAwait(false);
         return await StoreJsonAsync(new ReportResult(markdownHash, htmlHash), cancellationToken).ConfigureAwait(false);
+    }
+
+    // Each offline baseline of the run says what it is: lexicon counts marker phrases, minilm compares sentence embeddings.
+    private static string OfflineBaselineNote(PromptTemplate template, IReadOnlyList<string> models)
+    {
+        var semantic = models.Where(m => ModelName.TryParse(m, out var name, out _) && name.Provider == ModelProvider.MiniLM).ToList();
+        var notes = new List<string>();
+        if (semantic.Count < models.Count || models.Count == 0)
+        {
+            notes.Add(template.Nested("texts", "offline_baseline"));
+        }
+
+        if (semantic.Count > 0)
+        {
+            notes.Add(template.Nested("texts", "offline_semantic_baseline"));
+        }
+
+        return string.Join(" ", notes);
     }
 }

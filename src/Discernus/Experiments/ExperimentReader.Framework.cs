@@ -198,7 +198,7 @@ public sealed partial class ExperimentReader
             if (!dimension.HasMarkers)
             {
                 findings.Warning(FindingCodes.DimensionWithoutMarkers, path, $"dimensions.{name}.markers",
-                    $"dimension '{name}' has no positive marker examples; the offline lexicon model records it as not scorable (null)",
+                    $"dimension '{name}' has no positive marker examples; the offline lexicon model records it as not scorable (null); minilm and hosted models score it from its description",
                     "add `markers: {positive_examples: [...]}` with short phrases that signal the dimension", at, block);
             }
 

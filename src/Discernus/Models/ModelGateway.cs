@@ -123,6 +123,7 @@ internal sealed class ModelGateway : IDisposable
     internal IChatClient CreateProviderClient(ModelName model) => model.Provider switch
     {
         ModelProvider.Lexicon => new LexiconChatClient(),
+        ModelProvider.MiniLM => OfflineModelRegistry.CreateClient(_options.OfflineModels, model),
         ModelProvider.Anthropic => CreateAnthropicClient(model),
         _ => CreateOpenAICompatibleClient(model),
     };

@@ -3,18 +3,20 @@ using System.Diagnostics.CodeAnalysis;
 namespace Discernus.Models;
 
 /// <summary>
-/// A model name in the LiteLLM style users know from Discernus: <c>lexicon</c> or <c>&lt;provider&gt;/&lt;model&gt;</c>.
+/// A model name in the LiteLLM style users know from Discernus: <c>lexicon</c>, <c>minilm</c> or <c>&lt;provider&gt;/&lt;model&gt;</c>.
 /// The model part is passed to the provider unchanged, so it may itself contain slashes or colons
 /// (<c>openrouter/anthropic/claude-3.5-sonnet</c>, <c>ollama/llama3.1:8b</c>).
 /// </summary>
 internal sealed record ModelName
 {
     public const string LexiconName = "lexicon";
+    public const string MiniLMName = "minilm";
 
     /// <summary>The forms accepted by <see cref="Parse"/>, as shown in error messages and help text.</summary>
     public static readonly IReadOnlyList<string> ValidForms =
     [
         "lexicon",
+        "minilm",
         "openai/<model>",
         "anthropic/<model>",
         "gemini/<model>",
@@ -31,22 +33,28 @@ internal sealed record ModelName
 
     public static ModelName Lexicon { get; } = new(ModelProvider.Lexicon, LexiconName);
 
+    public static ModelName MiniLM { get; } = new(ModelProvider.MiniLM, MiniLMName);
+
     public ModelProvider Provider { get; }
 
-    /// <summary>The provider's own model id (for <c>lexicon</c>, "lexicon").</summary>
+    /// <summary>The provider's own model id (for the offline models, their name: "lexicon", "minilm").</summary>
     public string Model { get; }
 
     /// <summary>The provider prefix as written in model names: <c>openai</c>, <c>openai-compatible</c>, ...</summary>
     public string ProviderPrefix => PrefixOf(Provider);
 
-    /// <summary>True for every provider reached over the network.</summary>
-    public bool IsHosted => Provider != ModelProvider.Lexicon;
+    /// <summary>True for every provider reached over the network; false for the offline baselines (no key, no cost).</summary>
+    public bool IsHosted => Provider is not (ModelProvider.Lexicon or ModelProvider.MiniLM);
 
-    public override string ToString() => Provider == ModelProvider.Lexicon ? LexiconName : $"{ProviderPrefix}/{Model}";
+    public override string ToString() => IsHosted ? $"{ProviderPrefix}/{Model}" : Model;
+
+    /// <summary>True for the names of the offline baselines (<c>lexicon</c>, <c>minilm</c>), in any case.</summary>
+    public static bool IsOffline(string? text) => TryParse(text, out var name, out _) && !name.IsHosted;
 
     public static string PrefixOf(ModelProvider provider) => provider switch
     {
         ModelProvider.Lexicon => "lexicon",
+        ModelProvider.MiniLM => "minilm",
         ModelProvider.OpenAI => "openai",
         ModelProvider.Anthropic => "anthropic",
         ModelProvider.Gemini => "gemini",
@@ -81,6 +89,13 @@ internal sealed record ModelName
         if (string.Equals(trimmed, LexiconName, StringComparison.OrdinalIgnoreCase))
         {
             name = Lexicon;
+            error = null;
+            return true;
+        }
+
+        if (string.Equals(trimmed, MiniLMName, StringComparison.OrdinalIgnoreCase))
+        {
+            name = MiniLM;
             error = null;
             return true;
         }

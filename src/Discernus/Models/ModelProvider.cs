@@ -5,6 +5,8 @@ internal enum ModelProvider
 {
     /// <summary>The offline dictionary analyzer (<see cref="LexiconChatClient"/>).</summary>
     Lexicon,
+    /// <summary>The offline semantic baseline: all-MiniLM-L6-v2 sentence embeddings, registered by the host (<see cref="IOfflineModel"/>).</summary>
+    MiniLM,
     OpenAI,
     Anthropic,
     /// <summary>Google Gemini through its OpenAI-compatible endpoint.</summary>

@@ -42,12 +42,12 @@ internal sealed class PriceTable
         return new PriceTable(prices);
     }
 
-    /// <summary>The price of a model, or null when it is not listed. Lexicon is free.</summary>
+    /// <summary>The price of a model, or null when it is not listed. The offline models (lexicon, minilm) are free.</summary>
     public ModelPrice? Find(ModelName model)
     {
-        if (model.Provider == ModelProvider.Lexicon)
+        if (!model.IsHosted)
         {
-            return new ModelPrice(ModelName.LexiconName, 0m, 0m);
+            return new ModelPrice(model.Model, 0m, 0m);
         }
 
         var id = model.Model;
@@ -84,7 +84,7 @@ internal sealed class PriceTable
             return null;
         }
 
-        if (model.Provider == ModelProvider.Lexicon)
+        if (!model.IsHosted)
         {
             return 0m;
         }

@@ -24,6 +24,7 @@ public sealed class DiscernusHost : IAsyncDisposable
     private RedisTaskQueue? _tasks;
     private RedisTaskQueue? _runRequests;
     private RunRegistry? _registry;
+    private List<IOfflineModel> _offlineModels = [];
 
     private DiscernusHost(HostOptions options, TimeProvider time, ILogger logger)
     {
@@ -101,7 +102,8 @@ public sealed class DiscernusHost : IAsyncDisposable
         Store = await ArtifactStoreFactory.CreateAsync(ArtifactStoreOptions.FromEnvironment(Options.ArtifactsDirectory, Options.Environment), Time, Logger, cancellationToken).ConfigureAwait(false);
         // One gateway per process; with an external Redis its rate limits are shared by every worker on it.
         var buckets = Options.RedisUrl is null ? null : new RedisTokenBucketStore(_connections, Keys);
-        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions(), new ArtifactResponseCache(Store), Time, buckets);
+        _offlineModels = Options.OfflineModels.Select(create => create(Store)).ToList();
+        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(Store), Time, buckets);
         Logger = new RunLogForwardingLogger(Logger, _registry, "coordination");
         Resilience = new CoordinationResilience(RedisDescription, Options.RedisOutageLimit, Time, Logger);
         States = new RunStateStore(_connections, Keys, Time);
@@ -212,6 +214,11 @@ public sealed class DiscernusHost : IAsyncDisposable
         }
 
         _registry?.Dispose();
+        foreach (var model in _offlineModels)
+        {
+            model.Dispose();
+        }
+
         (Store as IDisposable)?.Dispose();
         if (_tasks is not null)
         {

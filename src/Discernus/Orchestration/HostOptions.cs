@@ -26,6 +26,9 @@ public sealed record HostOptions
     /// <summary>The artifact store folder when no experiment decides it (workers).</summary>
     public required string ArtifactsDirectory { get; init; }
 
+    /// <summary>Offline models from other assemblies (<c>minilm</c>), each made once per host over its artifact store; the host disposes them.</summary>
+    internal IReadOnlyList<Func<Artifacts.IArtifactStore, Models.IOfflineModel>> OfflineModels { get; init; } = [];
+
     public static HostOptions FromEnvironment(IReadOnlyDictionary<string, string?> environment, string artifactsDirectory)
     {
         var stall = environment.GetValueOrDefault("DISCERNUS_STALL_TIMEOUT_SECONDS");

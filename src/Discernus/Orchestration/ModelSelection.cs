@@ -25,7 +25,7 @@ public static class ModelSelection
             Source = source,
             RunsPerModel = experiment.RunsPerModel,
             AnalysisVariant = experiment.AnalysisVariant,
-            OfflineBaseline = names.All(n => n == ModelName.LexiconName),
+            OfflineBaseline = names.All(ModelName.IsOffline),
         };
     }
 
@@ -34,7 +34,8 @@ public static class ModelSelection
     {
         var problems = new List<string>();
         using var gateway = new ModelGateway(ModelSettings.FromValues(environment));
-        foreach (var model in models)
+        // Offline models need no key or URL; the host that runs them registers them (see HostOptions.OfflineModels).
+        foreach (var model in models.Where(m => !ModelName.IsOffline(m)))
         {
             try
             {

@@ -7,6 +7,8 @@ public sealed class ModelNameTests
     [Theory]
     [InlineData("lexicon", "Lexicon", "lexicon")]
     [InlineData("  LEXICON ", "Lexicon", "lexicon")]
+    [InlineData("minilm", "MiniLM", "minilm")]
+    [InlineData(" MiniLM", "MiniLM", "minilm")]
     [InlineData("openai/gpt-4o-mini", "OpenAI", "gpt-4o-mini")]
     [InlineData("anthropic/claude-sonnet-4-20250514", "Anthropic", "claude-sonnet-4-20250514")]
     [InlineData("gemini/gemini-2.5-flash", "Gemini", "gemini-2.5-flash")]
@@ -26,6 +28,7 @@ public sealed class ModelNameTests
     [InlineData("openai/gpt-4o")]
     [InlineData("openrouter/meta-llama/llama-3-70b")]
     [InlineData("lexicon")]
+    [InlineData("minilm")]
     public void ToString_RoundTrips(string text) => Assert.Equal(text, ModelName.Parse(text).ToString());
 
     [Fact]

@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Discernus.Experiments;
+using Discernus.Models;
+using Discernus.Provenance;
+using Microsoft.Extensions.AI;
+
+namespace Discernus.MiniLM;
+
+/// <summary>
+/// The offline semantic baseline <c>minilm</c> behind the same <see cref="IChatClient"/> seam as every model. Like the
+/// <see cref="LexiconChatClient"/> it reads the parsed framework and the document text from
+/// <c>ChatOptions.AdditionalProperties</c> (keys in <see cref="LexiconInputs"/>), not from the prompt, and answers:
+/// <list type="bullet">
+/// <item>analysis: the analysis answer JSON, every dimension scored by <see cref="SemanticScorer"/> from sentence
+/// embeddings (markers are optional);</item>
+/// <item>synthesis: the lexicon's template narrative from the statistics, titled as the semantic baseline;</item>
+/// <item>anything else: a plain-text explanation that it only answers Discernus requests.</item>
+/// </list>
+/// Usage reports word counts, as the lexicon does; the cost is always 0.
+/// </summary>
+internal sealed class MiniLMChatClient : IChatClient
+{
+    public const string ModelId = ModelName.MiniLMName;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private readonly ISentenceEmbedder _embedder;
+    private readonly LexiconTexts _texts;
+    private readonly ChatClientMetadata _metadata = new(ModelName.MiniLMName, null, ModelId);
+    // A run analyses every document with the same framework: its dimension profiles are computed once per client.
+    private readonly ConcurrentDictionary<string, IReadOnlyList<DimensionProfile>> _profiles = new(StringComparer.Ordinal);
+
+    public MiniLMChatClient(ISentenceEmbedder embedder, LexiconTexts texts)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(texts);
+        _embedder = embedder;
+        _texts = texts;
+    }
+
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        var answer = await AnswerAsync(options?.AdditionalProperties, cancellationToken).ConfigureAwait(false);
+        var inputWords = list.Sum(m => LexiconScorer.CountWords(m.Text));
+        if (inputWords == 0 && options?.AdditionalProperties?.TryGetValue(LexiconInputs.DocumentText, out string? document) == true && document is not null)
+        {
+            inputWords = LexiconScorer.CountWords(document);
+        }
+
+        var outputWords = LexiconScorer.CountWords(answer);
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))
+        {
+            ModelId = ModelId,
+            FinishReason = ChatFinishReason.Stop,
+            CreatedAt = null,
+            Usage = new UsageDetails
+            {
+                InputTokenCount = inputWords,
+                OutputTokenCount = outputWords,
+                TotalTokenCount = inputWords + outputWords,
+            },
+        };
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType == typeof(ChatClientMetadata) ? _metadata
+        : serviceKey is null && serviceType.IsInstanceOfType(this) ? this
+        : null;
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>The scores of every dimension for one document (the analysis answer before it is written as JSON).</summary>
+    internal async Task<(IReadOnlyList<SemanticScore> Scores, int Units)> ScoreAsync(Framework framework, string documentText, CancellationToken cancellationToken = default)
+    {
+        var profiles = await ProfilesAsync(framework, cancellationToken).ConfigureAwait(false);
+        var units = SemanticUnits.Of(documentText);
+        var vectors = await _embedder.EmbedAsync(units.Select(x => x.Quote).ToList(), cancellationToken).ConfigureAwait(false);
+        return (SemanticScorer.Score(profiles, units, vectors), units.Count);
+    }
+
+    private async Task<string> AnswerAsync(AdditionalPropertiesDictionary? inputs, CancellationToken cancellationToken)
+    {
+        if (inputs is null || !inputs.TryGetValue(LexiconInputs.Framework, out var frameworkValue) || frameworkValue is not Framework framework)
+        {
+            return _texts.UnsupportedRequest.Trim();
+        }
+
+        inputs.TryGetValue(LexiconInputs.Task, out var taskValue);
+        var task = taskValue as string ?? LexiconInputs.AnalysisTask;
+        if (string.Equals(task, LexiconInputs.SynthesisTask, StringComparison.OrdinalIgnoreCase)
+            && inputs.TryGetValue(LexiconInputs.StatisticsJson, out var statistics) && statistics is string statisticsJson)
+        {
+            return new LexiconSynthesisWriter(_texts.Synthesis).Write(framework, statisticsJson);
+        }
+
+        if (string.Equals(task, LexiconInputs.AnalysisTask, StringComparison.OrdinalIgnoreCase)
+            && inputs.TryGetValue(LexiconInputs.DocumentText, out var documentValue) && documentValue is string documentText)
+        {
+            var (scores, units) = await ScoreAsync(framework, documentText, cancellationToken).ConfigureAwait(false);
+            return Write(scores, units);
+        }
+
+        return _texts.UnsupportedRequest.Trim();
+    }
+
+    private async Task<IReadOnlyList<DimensionProfile>> ProfilesAsync(Framework framework, CancellationToken cancellationToken)
+    {
+        var texts = framework.Dimensions.Select(DimensionTexts.Of).ToList();
+        var key = Hashing.Sha256Hex(JsonSerializer.Serialize(texts.Select(t => new[] { t.Name, t.Definition, string.Join('\u001f', t.Guidance), string.Join('\u001f', t.Markers), string.Join('\u001f', t.CounterMarkers) })));
+        if (_profiles.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var all = texts.SelectMany(t => t.All).Distinct(StringComparer.Ordinal).ToList();
+        var vectors = await _embedder.EmbedAsync(all, cancellationToken).ConfigureAwait(false);
+        var byText = all.Zip(vectors).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        IReadOnlyList<DimensionProfile> profiles = texts.Select(t => DimensionProfile.Of(t, byText)).ToList();
+        return _profiles.GetOrAdd(key, profiles);
+    }
+
+    private string Write(IReadOnlyList<SemanticScore> scores, int units)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("dimensional_scores");
+            foreach (var score in scores)
+            {
+                writer.WriteStartObject(score.Dimension);
+                writer.WriteNumber("raw_score", score.RawScore);
+                writer.WriteNumber("salience", score.Salience);
+                writer.WriteNumber("confidence", score.Confidence);
+                writer.WriteStartArray("evidence");
+                foreach (var quote in score.Evidence)
+                {
+                    writer.WriteStringValue(quote);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteString("notes", LexiconTexts.Fill(
+                _texts.Analysis.Notes,
+                ("units", units.ToString(CultureInfo.InvariantCulture)),
+                ("dimensions", scores.Count.ToString(CultureInfo.InvariantCulture))));
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,33 @@
+using Discernus.Artifacts;
+using Discernus.Models;
+using Microsoft.Extensions.AI;
+
+namespace Discernus.MiniLM;
+
+/// <summary>
+/// The <c>minilm</c> registration for a host: one <see cref="MiniLMEncoder"/> (the model is loaded on the first
+/// document, once per process) and, when a store is given, the sentence-embedding cache in that artifact store.
+/// The CLI registers it through <c>HostOptions.OfflineModels</c>; the host disposes it.
+/// </summary>
+internal sealed class MiniLMOfflineModel : IOfflineModel
+{
+    private readonly MiniLMEncoder _encoder = new();
+    private readonly ISentenceEmbedder _embedder;
+    private readonly LexiconTexts _texts = MiniLMTexts.Load();
+
+    public MiniLMOfflineModel(IArtifactStore? store)
+    {
+        _embedder = store is null
+            ? _encoder
+            : new CachedSentenceEmbedder(_encoder, new ArtifactEmbeddingCache(store, MiniLMEncoder.Name, MiniLMEncoder.Dimensions));
+    }
+
+    public ModelProvider Provider => ModelProvider.MiniLM;
+
+    /// <summary>Texts actually sent to the model (cache misses) since this registration was made.</summary>
+    public long TextsEncoded => _encoder.TextsEncoded;
+
+    public IChatClient CreateClient() => new MiniLMChatClient(_embedder, _texts);
+
+    public void Dispose() => _encoder.Dispose();
+}
