@@ -18,6 +18,7 @@ internal static class DiscernusCli
             EstimateCommand.Create(context),
             CostsCommand.Create(context),
             DevCommand.Create(context),
+            ConfigCommand.Create(context),
         };
 
     public static async Task<int> InvokeAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
@@ -34,9 +35,32 @@ internal static class DiscernusCli
             return ExitCodes.Usage;
         }
 
+        // Settings are checked before any work: a bad value stops here with its name and source, a misspelt name warns.
+        // `config` reports them itself, and help needs none.
+        if (parse.CommandResult.Command is not RootCommand && parse.CommandResult.Command.Name != "config" && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            var (errors, warnings) = Configuration.SettingCatalog.Check(context.Environment.Values);
+            foreach (var warning in warnings)
+            {
+                context.Error.WriteLine($"warning: {warning}");
+            }
+
+            if (errors.Count > 0)
+            {
+                errors.ToList().ForEach(e => context.Error.WriteLine($"error: {e}"));
+                context.Error.WriteLine("`discernus config` shows every setting with its value and where it came from.");
+                return ExitCodes.Usage;
+            }
+        }
+
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = TimeSpan.FromSeconds(45), EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (Configuration.SettingException ex)
+        {
+            context.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.Usage;
         }
         catch (OperationCanceledException)
         {
@@ -45,7 +69,7 @@ internal static class DiscernusCli
         }
         catch (Exception ex) when (ex is Artifacts.ArtifactStoreConfigurationException or Artifacts.ArtifactCorruptedException or IOException
                                    or UnauthorizedAccessException or Coordination.CoordinationFaultException or Commands.RunAbortedException
-                                   or Models.ModelConfigurationException or ArgumentOutOfRangeException or Coordination.CoordinationUnavailableException or Orchestration.HostConfigurationException)
+                                   or Models.ModelConfigurationException or ArgumentOutOfRangeException or Coordination.CoordinationUnavailableException)
         {
             context.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.Failure;
