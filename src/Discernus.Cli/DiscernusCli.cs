@@ -15,6 +15,7 @@ internal static class DiscernusCli
             StatusCommand.Create(context),
             WorkerCommand.Create(context),
             DebugCommand.Create(context),
+            DoctorCommand.Create(context),
         };
 
     public static async Task<int> InvokeAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
