@@ -11,6 +11,9 @@ internal sealed record AuditedKey
     /// <summary>The worker, task or run id the key carries, if any.</summary>
     public string? Id { get; init; }
 
+    /// <summary>The run the key belongs to (run keys, task keys), if any.</summary>
+    public string? RunId { get; init; }
+
     /// <summary>What TYPE says: list, string, hash, ...</summary>
     public required string Type { get; init; }
 

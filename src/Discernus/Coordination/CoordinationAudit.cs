@@ -18,6 +18,9 @@ internal sealed class CoordinationAudit
     // Commands for this many keys are pipelined at once: fast on 100,000 keys without one huge burst.
     private const int Batch = 1_000;
 
+    // How many runs an anomaly about many runs names before "and N more".
+    private const int RunsNamed = 5;
+
     private readonly RedisConnections _connections;
     private readonly RedisKeys _keys;
 
@@ -103,6 +106,7 @@ internal sealed class CoordinationAudit
                 Key = names[i],
                 Kind = schema.Kind,
                 Id = schema.Id,
+                RunId = schema.RunId,
                 Type = actualName,
                 ExpectedType = expected is { } e ? RedisTypeNames.Of(e) : null,
                 Length = lengths[i],
@@ -295,22 +299,28 @@ internal sealed class CoordinationAudit
         }
 
         var taskKeys = sound.Where(k => k.Kind is RedisKeyKind.TaskData or RedisKeyKind.TaskAttempts).ToList();
-        foreach (var group in taskKeys.Where(k => RunOf(k, states) == RunStanding.Ended).GroupBy(k => RunIdOf(k)!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var leftovers = taskKeys.Where(k => RunOf(k, states) == RunStanding.Ended).ToList();
+        if (leftovers.Count > 0)
         {
-            var keys = group.Select(k => k.Key).ToList();
+            var runs = leftovers.GroupBy(k => k.RunId!, StringComparer.Ordinal)
+                .Select(g => (RunId: g.Key, Keys: g.Count()))
+                .OrderByDescending(r => r.Keys).ThenBy(r => r.RunId, StringComparer.Ordinal)
+                .ToList();
+            var shown = string.Join(", ", runs.Take(RunsNamed).Select(r => Invariant($"{r.RunId} ({states[r.RunId].Status}) {r.Keys:N0}")));
+            var more = runs.Count > RunsNamed ? Invariant($" and {runs.Count - RunsNamed:N0} more") : "";
             anomalies.Add(new CoordinationAnomaly
             {
                 Kind = CoordinationAnomalyKind.TaskKeysOfEndedRun,
-                Count = keys.Count,
-                Message = Invariant($"{keys.Count:N0} task key(s) of run {group.Key}, which ended ({states[group.Key].Status}): a settled task's keys are deleted with its ack, so these were left behind. They expire with their TTL; `discernus debug --reset` deletes them now."),
-                Keys = keys,
+                Count = leftovers.Count,
+                Message = Invariant($"{leftovers.Count:N0} task key(s) of {runs.Count:N0} run(s) that ended: {shown}{more}. A settled task's keys are deleted with its ack, so these were left behind; they expire with their TTL, and `discernus debug --reset` deletes them now."),
+                Keys = leftovers.Select(k => k.Key).ToList(),
             });
         }
 
         var orphanedTaskKeys = taskKeys.Where(k => RunOf(k, states) == RunStanding.Unknown).ToList();
         if (orphanedTaskKeys.Count > 0)
         {
-            var runs = orphanedTaskKeys.Select(k => RunIdOf(k) ?? "?").Distinct(StringComparer.Ordinal).Count();
+            var runs = orphanedTaskKeys.Select(k => k.RunId ?? "?").Distinct(StringComparer.Ordinal).Count();
             anomalies.Add(new CoordinationAnomaly
             {
                 Kind = CoordinationAnomalyKind.TaskKeysOfUnknownRun,
@@ -323,13 +333,8 @@ internal sealed class CoordinationAudit
         return anomalies;
     }
 
-    private static string? RunIdOf(AuditedKey key) =>
-        key.Kind is RedisKeyKind.TaskData or RedisKeyKind.TaskAttempts
-            ? (TaskIds.TryParse(key.Id, out var parts) ? parts.RunId : null)
-            : key.Id;
-
     private static RunStanding RunOf(AuditedKey key, Dictionary<string, AuditedRun> states) =>
-        RunIdOf(key) is not { } runId || !states.TryGetValue(runId, out var state) ? RunStanding.Unknown
+        key.RunId is not { } runId || !states.TryGetValue(runId, out var state) ? RunStanding.Unknown
         : RunStatuses.IsFinal(state.Status) ? RunStanding.Ended
         : RunStanding.Active;
 

@@ -164,7 +164,8 @@ internal sealed class RedisKeys
             ? rest[head.Length..^suffix.Length].ToString()
             : null;
 
-    private static string? RunOfTask(string taskId) => TaskIds.TryParse(taskId, out var parts) ? parts.RunId : null;
+    // The run-request queue keeps its items' data under task:{run_id}:data, as OrphanRecovery reads any id that is not a task id as a run id.
+    private static string RunOfTask(string taskId) => TaskIds.TryParse(taskId, out var parts) ? parts.RunId : taskId;
 
     private static string EscapeGlob(string text)
     {
