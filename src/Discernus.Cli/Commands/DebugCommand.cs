@@ -38,9 +38,21 @@ internal static class DebugCommand
                 return ExitCodes.Usage;
             }
 
+            RedisConnectionFactory factory;
+            RedisKeys schema;
+            try
+            {
+                factory = RedisConnectionFactory.Parse(url);
+                schema = new RedisKeys(context.Environment[RedisKeys.PrefixEnvironmentVariable] ?? RedisKeys.DefaultPrefix);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                context.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
             var json = parse.GetValue(format) == "json";
-            var schema = new RedisKeys(context.Environment[RedisKeys.PrefixEnvironmentVariable] ?? RedisKeys.DefaultPrefix);
-            await using var connections = await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), ct);
+            await using var connections = await RedisConnections.ConnectAsync(factory, ct);
             if (doReset)
             {
                 var result = await new CoordinationReset(connections, schema).ResetAsync(parse.GetValue(force), ct);

@@ -125,6 +125,17 @@ public sealed class OperationsCommandTests(RedisServerFixture redis) : IClassFix
         Assert.StartsWith("error:", cli.Error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Debug_UnreadableRedisUrl_IsOneClearError()
+    {
+        var cli = Cli(url: "http://user:secret-pw@127.0.0.1:6379");
+
+        Assert.Equal(2, await cli.RunAsync("debug", "--show-redis-state"));
+        Assert.Contains("DISCERNUS_REDIS_URL", cli.Error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-pw", cli.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("Please report", cli.AllText, StringComparison.Ordinal);
+    }
+
     private CliHarness Cli(string? url = null) => new(new Dictionary<string, string?>
     {
         ["DISCERNUS_REDIS_URL"] = url ?? string.Create(CultureInfo.InvariantCulture, $"redis://127.0.0.1:{redis.Port}"),
