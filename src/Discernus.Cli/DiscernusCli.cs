@@ -19,6 +19,7 @@ internal static class DiscernusCli
             CostsCommand.Create(context),
             DevCommand.Create(context),
             ConfigCommand.Create(context),
+            DoctorCommand.Create(context),
         };
 
     public static async Task<int> InvokeAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
