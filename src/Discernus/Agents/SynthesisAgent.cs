@@ -43,12 +43,21 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             throw new AgentFailureException("there are no analysis results to synthesise");
         }
 
-        var statistics = StatisticsCalculator.Compute(
+        var research = parameters.Research ?? new ResearchSettings();
+        var dimensionNames = framework.Dimensions.Select(d => d.Name).ToList();
+        var (records, filtering) = ReliabilityFilter.Apply(
             results.Select(ToRecord).ToList(),
+            dimensionNames,
+            framework.DerivedMetrics.Select(m => (m.Name, m.Formula)).ToList(),
+            research.ReliabilityFiltering,
+            research.AdvancedFiltering);
+        var statistics = StatisticsCalculator.Compute(
+            records,
             framework.Dimensions.Select(d => d.Name).ToList(),
             framework.DerivedMetrics.Select(d => d.Name).ToList(),
             parameters.Grouping ?? [],
-            parameters.DocumentsFailed);
+            parameters.DocumentsFailed) with
+        { Filtering = filtering };
         var statisticsJson = statistics.ToJson();
         var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
         var scoresCsv = ScoresTable.ToCsv(results.Select(ToScoreRow).ToList(), framework.Dimensions.Select(d => d.Name).ToList(), framework.DerivedMetrics.Select(d => d.Name).ToList());

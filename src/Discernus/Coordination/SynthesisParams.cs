@@ -13,4 +13,7 @@ internal sealed record SynthesisParams
 
     /// <summary>Documents whose analysis failed; counted in the statistics, never scored.</summary>
     public int DocumentsFailed { get; init; }
+
+    /// <summary>The experiment's settings that shape statistics (filtering, hypothesis tests, gold file); statistics only, never the analysis.</summary>
+    public ResearchSettings? Research { get; init; }
 }

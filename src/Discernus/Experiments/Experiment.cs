@@ -25,6 +25,7 @@ public sealed record Experiment
     public decimal? MaxCostUsd { get; init; }
     public IReadOnlyList<string> Grouping { get; init; } = [];
     public ReliabilityFiltering? ReliabilityFiltering { get; init; }
+    public AdvancedFiltering? AdvancedFiltering { get; init; }
     public required Framework Framework { get; init; }
     public required Corpus Corpus { get; init; }
 }
@@ -36,3 +37,12 @@ public sealed record ReliabilityFiltering(
     double? ConfidenceThreshold,
     double? ReliabilityThreshold,
     string? ReliabilityCalculation);
+
+/// <summary>
+/// <c>advanced_filtering</c> (the original project's format): per-dimension salience thresholds, and dimensions always
+/// left out of or kept in the statistics regardless of the thresholds.
+/// </summary>
+public sealed record AdvancedFiltering(
+    IReadOnlyDictionary<string, double> DimensionSpecificThresholds,
+    IReadOnlyList<string> ExcludeDimensions,
+    IReadOnlyList<string> IncludeDimensions);

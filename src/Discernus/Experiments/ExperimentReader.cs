@@ -284,6 +284,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             Grouping = ReadStringList(root, "grouping", file, block, findings),
             Hypotheses = hypotheses,
             ReliabilityFiltering = ReadReliability(root, file, block, findings),
+            AdvancedFiltering = ReadAdvancedFiltering(root, file, block, findings),
         };
     }
 

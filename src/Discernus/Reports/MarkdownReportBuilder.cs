@@ -102,6 +102,21 @@ internal static class MarkdownReportBuilder
 
         md.AppendLine($"- **Processing:** one analysis task per document × model × run, each answer validated against the framework's dimensions (scores in 0–1) and retried with the validation error when it failed; statistics computed in code; this report assembled from them.");
         md.AppendLine($"- **Evidence:** {inputs.Texts.EvidenceNote}");
+        if (inputs.Statistics.Filtering is { } filtering)
+        {
+            md.AppendLine($"- **Reliability filtering:** {F(filtering.Excluded)} of {F(filtering.Observations)} scored observations (dimension × analysis) were left out of the statistics ({FilteringRule(filtering)}); {F(filtering.AnalysesFullyExcluded)} analysis(es) lost every dimension.");
+            foreach (var dimension in filtering.Dimensions.Where(d => d.Excluded > 0 || d.ExcludedByName || d.IncludedByName))
+            {
+                var reasons = new List<string>();
+                if (dimension.ExcludedByName) reasons.Add("excluded by `exclude_dimensions`");
+                if (dimension.IncludedByName) reasons.Add("kept by `include_dimensions`");
+                if (dimension.BelowSalience > 0) reasons.Add($"{F(dimension.BelowSalience)} below the salience threshold");
+                if (dimension.BelowConfidence > 0) reasons.Add($"{F(dimension.BelowConfidence)} below the confidence threshold");
+                if (dimension.BelowReliability > 0) reasons.Add($"{F(dimension.BelowReliability)} below the reliability threshold");
+                if (dimension.BelowDimensionThreshold > 0) reasons.Add($"{F(dimension.BelowDimensionThreshold)} below its own salience threshold");
+                md.AppendLine($"  - {dimension.Name}: {F(dimension.Excluded)} of {F(dimension.Observations)} left out ({string.Join("; ", reasons)}).");
+            }
+        }
         if (inputs.Hypotheses.Count > 0)
         {
             md.AppendLine("- **Hypotheses:**");
@@ -235,6 +250,15 @@ internal static class MarkdownReportBuilder
         md.AppendLine($"- **Cost:** ${cost.ActualUsd.ToString("F4", CultureInfo.InvariantCulture)}{(cost.Complete ? "" : " (lower bound: some models have no known price)")}; {F(cost.ModelCalls)} model call(s), {F(cost.CachedCalls)} from cache; {cost.PromptTokens.ToString(CultureInfo.InvariantCulture)} prompt and {cost.CompletionTokens.ToString(CultureInfo.InvariantCulture)} completion tokens.");
         md.AppendLine($"- **Software:** {m.Software.Name} {m.Software.Version} on {m.Software.Runtime}");
         md.AppendLine();
+    }
+
+    private static string FilteringRule(FilteringSummary f)
+    {
+        var parts = new List<string>();
+        if (f.SalienceThreshold is { } s) parts.Add($"salience ≥ {N(s)}");
+        if (f.ConfidenceThreshold is { } c) parts.Add($"confidence ≥ {N(c)}");
+        if (f.ReliabilityThreshold is { } r) parts.Add($"reliability ({f.ReliabilityCalculation}) ≥ {N(r)}");
+        return parts.Count == 0 ? "advanced_filtering" : "kept when " + string.Join(", ", parts);
     }
 
     private static (string A, string B, double R, int N)? StrongestCorrelation(CorrelationMatrix c)

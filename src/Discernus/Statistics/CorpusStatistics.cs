@@ -23,6 +23,9 @@ internal sealed record CorpusStatistics(
     IReadOnlyList<ModelStatistics> ModelBreakdown,
     EvidenceCounts Evidence)
 {
+    /// <summary>What reliability filtering left out; null when the experiment sets no filtering.</summary>
+    public FilteringSummary? Filtering { get; init; }
+
     public DimensionStatistics? Dimension(string name) =>
         Dimensions.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
 

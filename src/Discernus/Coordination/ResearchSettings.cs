@@ -1,0 +1,14 @@
+using Discernus.Experiments;
+
+namespace Discernus.Coordination;
+
+/// <summary>
+/// The parts of an experiment that the statistics need and the analyses do not: changing them re-runs the synthesis
+/// and the report only (every analysis is served from the artifact store).
+/// </summary>
+internal sealed record ResearchSettings
+{
+    public ReliabilityFiltering? ReliabilityFiltering { get; init; }
+
+    public AdvancedFiltering? AdvancedFiltering { get; init; }
+}
