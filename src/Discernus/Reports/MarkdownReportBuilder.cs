@@ -80,6 +80,10 @@ internal static class MarkdownReportBuilder
         }
 
         md.AppendLine($"- **Evidence:** {F(s.Evidence.Verified)} of {F(s.Evidence.Total)} quotes verified in their documents; {F(s.Evidence.Unverified)} unverified.");
+        if (s.Inference is { DescriptiveOnly: true } descriptive)
+        {
+            md.AppendLine($"- **Inference:** {descriptive.Note}");
+        }
         var unscorable = inputs.Dimensions.Where(d => d.NotScorableReason is not null).Select(d => d.Name).ToList();
         if (unscorable.Count > 0)
         {
@@ -140,21 +144,21 @@ internal static class MarkdownReportBuilder
         var s = inputs.Statistics;
         md.AppendLine($"## {inputs.Texts.DetailedFindings}").AppendLine();
         md.AppendLine(ChartMarker).AppendLine();
-        md.AppendLine("| dimension | n | mean | sd | min | median | max | mean salience | mean confidence |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| dimension | n | mean | 95% CI | sd | min | median | IQR | max | mean salience | mean confidence |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var d in s.Dimensions)
         {
-            md.AppendLine($"| {d.Name} | {F(d.Score.N)} | {N(d.Score.Mean)} | {N(d.Score.Sd)} | {N(d.Score.Min)} | {N(d.Score.Median)} | {N(d.Score.Max)} | {N(d.MeanSalience)} | {N(d.MeanConfidence)} |");
+            md.AppendLine($"| {d.Name} | {F(d.Score.N)} | {N(d.Score.Mean)} | {Ci(d.Score)} | {N(d.Score.Sd)} | {N(d.Score.Min)} | {N(d.Score.Median)} | {N(d.Score.Iqr)} | {N(d.Score.Max)} | {N(d.MeanSalience)} | {N(d.MeanConfidence)} |");
         }
 
         md.AppendLine();
         if (s.DerivedMetrics.Count > 0)
         {
-            md.AppendLine("| derived metric | n | mean | sd | min | median | max |").AppendLine("|---|---|---|---|---|---|---|");
+            md.AppendLine("| derived metric | n | mean | 95% CI | sd | min | median | IQR | max |").AppendLine("|---|---|---|---|---|---|---|---|---|");
             foreach (var metric in s.DerivedMetrics)
             {
                 var x = metric.Summary;
-                md.AppendLine($"| {metric.Name} | {F(x.N)} | {N(x.Mean)} | {N(x.Sd)} | {N(x.Min)} | {N(x.Median)} | {N(x.Max)} |");
+                md.AppendLine($"| {metric.Name} | {F(x.N)} | {N(x.Mean)} | {Ci(x)} | {N(x.Sd)} | {N(x.Min)} | {N(x.Median)} | {N(x.Iqr)} | {N(x.Max)} |");
             }
 
             md.AppendLine();
@@ -206,8 +210,49 @@ internal static class MarkdownReportBuilder
             }
 
             md.AppendLine();
+            var tests = s.Inference?.GroupTests.Where(g => g.Field == comparison.Field).ToList() ?? [];
+            if (tests.Count > 0)
+            {
+                md.AppendLine("| variable | test | groups | statistic | df | p | p (Holm) | effect size |").AppendLine("|---|---|---|---|---|---|---|---|");
+                foreach (var g in tests)
+                {
+                    var df = g.Test.Df2 is { } df2 ? $"{N(g.Test.Df1, 0)}, {N(df2, 0)}" : g.Test.Df1 is { } df1 ? N(df1, df1 % 1 == 0 ? 0 : 3) : "";
+                    var effect = g.Test.EffectSizeName is { } name ? $"{name.Replace('_', ' ')} {N(g.Test.EffectSize)}" : "";
+                    md.AppendLine($"| {g.Variable} | {TestName(g.Test.Test)} | {Cell(g.Groups.Count == 2 ? $"{g.Groups[0]} (n = {F(g.GroupSizes[0])}) vs {g.Groups[1]} (n = {F(g.GroupSizes[1])})" : $"{F(g.Groups.Count)} groups (n = {string.Join(", ", g.GroupSizes.Select(F))})")} | {N(g.Test.Statistic)} | {df} | {P(g.Test.P)} | {P(g.PHolm)} | {effect} |");
+                }
+
+                md.AppendLine();
+            }
+        }
+
+        if (s.Inference is { } inference)
+        {
+            md.AppendLine(InferenceNote(inference)).AppendLine();
         }
     }
+
+    /// <summary>What the tests are and what they are not, in one paragraph.</summary>
+    private static string InferenceNote(InferenceSummary inference) =>
+        inference.DescriptiveOnly
+            ? $"*{inference.Note}*"
+            : $"*Two groups: Welch's t-test (Hedges' g) and Mann–Whitney U; more groups: one-way ANOVA (eta²) and Kruskal–Wallis. p-values are two-sided; \"p (Holm)\" is adjusted across all {F(inference.HolmFamilySize)} tests of this run. Grouping fields: {(inference.GroupingFields.Count == 0 ? "none" : string.Join(", ", inference.GroupingFields))} ({inference.GroupingSource}).*";
+
+    private static string TestName(string test) => test switch
+    {
+        "welch_t" => "Welch t",
+        "mann_whitney_u" => "Mann–Whitney U",
+        "one_way_anova" => "ANOVA F",
+        "kruskal_wallis" => "Kruskal–Wallis H",
+        "pearson" => "Pearson r",
+        "spearman" => "Spearman ρ",
+        _ => test,
+    };
+
+    /// <summary>p-values below 0.001 are written "&lt; 0.001", as journals do.</summary>
+    private static string P(double? p) => p is { } v && v < 0.001 ? "< 0.001" : N(p);
+
+    private static string Ci(SummaryStatistics summary) =>
+        summary.CiLower is { } low && summary.CiUpper is { } high ? $"[{N(low)}, {N(high)}]" : StatisticsFormatter.NotAvailable;
 
     private static void Correlations(StringBuilder md, CorpusStatistics s, ReportTexts t)
     {
@@ -228,6 +273,17 @@ internal static class MarkdownReportBuilder
         }
 
         md.AppendLine();
+        var tests = s.Inference?.Correlations.Where(x => x.Pearson.Statistic is not null || x.Spearman.Statistic is not null).ToList() ?? [];
+        if (tests.Count > 0)
+        {
+            md.AppendLine("| pair | n | Pearson r | p | p (Holm) | Spearman ρ | p | p (Holm) |").AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (var x in tests)
+            {
+                md.AppendLine($"| {x.First} × {x.Second} | {F(x.N)} | {N(x.Pearson.Statistic)} | {P(x.Pearson.P)} | {P(x.PearsonPHolm)} | {N(x.Spearman.Statistic)} | {P(x.Spearman.P)} | {P(x.SpearmanPHolm)} |");
+            }
+
+            md.AppendLine();
+        }
     }
 
     private static void Appendix(StringBuilder md, ReportInputs inputs)
@@ -283,6 +339,8 @@ internal static class MarkdownReportBuilder
         string.Join('\n', text.Split('\n').Select(line => line.StartsWith('#') ? "### " + line.TrimStart('#').TrimStart() : line));
 
     private static string N(double? value) => StatisticsFormatter.Format(value);
+
+    private static string N(double? value, int decimals) => StatisticsFormatter.Format(value, decimals);
 
     private static string F(int value) => StatisticsFormatter.FormatCount(value);
 

@@ -26,6 +26,9 @@ internal sealed record CorpusStatistics(
     /// <summary>What reliability filtering left out; null when the experiment sets no filtering.</summary>
     public FilteringSummary? Filtering { get; init; }
 
+    /// <summary>Significance tests; null only in statistics written before they existed.</summary>
+    public InferenceSummary? Inference { get; init; }
+
     public DimensionStatistics? Dimension(string name) =>
         Dimensions.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
 

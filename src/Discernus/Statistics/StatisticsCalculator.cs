@@ -42,6 +42,9 @@ internal static class StatisticsCalculator
 
         var verified = records.Sum(r => r.VerifiedEvidence);
         var unverified = records.Sum(r => r.UnverifiedEvidence);
+        var (fields, source) = groupingFields.Count > 0
+            ? (groupingFields, "experiment")
+            : InferenceCalculator.AutomaticGroupingFields(documents) is { Count: > 0 } automatic ? (automatic, "automatic") : (groupingFields, "none");
 
         return new CorpusStatistics(
             new StatisticsCounts(documents.Count, documentsFailed, records.Count),
@@ -49,9 +52,12 @@ internal static class StatisticsCalculator
             DescribeDimensions(documents, dimensionNames),
             Describe(documents, derivedMetricNames, d => d.DerivedMetrics),
             Correlate(documents, dimensionNames),
-            groupingFields.Select(field => CompareGroups(documents, field, dimensionNames, derivedMetricNames)).ToList(),
+            fields.Select(field => CompareGroups(documents, field, dimensionNames, derivedMetricNames)).ToList(),
             models.Count > 1 ? BreakDownByModel(records, models, dimensionNames, derivedMetricNames) : [],
-            new EvidenceCounts(verified + unverified, verified, unverified));
+            new EvidenceCounts(verified + unverified, verified, unverified))
+        {
+            Inference = InferenceCalculator.Compute(documents, dimensionNames, derivedMetricNames, fields, source),
+        };
     }
 
     private static string ModelOf(AnalysisRecord record) =>
