@@ -13,10 +13,19 @@ internal static class RunCommand
     {
         var path = new Argument<string>("experiment") { Description = "Path of the experiment folder" };
         var model = new Option<string?>("--model", "-m") { Description = "Model to use (lexicon, openai/<m>, anthropic/<m>, gemini/<m>, ollama/<m>, openrouter/<m>, openai-compatible/<m>)" };
+        var modelList = new Option<string?>("--models") { Description = "Several models, comma-separated: each document is analysed by each, and the report compares them (reliability between models)" };
+        var runs = new Option<int?>("--runs") { Description = "Analyse each document N times per model (1-100; overrides runs_per_model): the report gives the reliability between runs" };
+        runs.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } n && (n < 1 || n > 100))
+            {
+                result.AddError($"--runs must be a whole number from 1 to 100, not {n}.");
+            }
+        });
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and set up the run folder only; no model is called" };
         var concurrency = ConcurrencyOption.Create("Tasks processed at once by the in-process workers (1-256, default 8)");
         var noLocalWorkers = new Option<bool>("--no-local-workers") { Description = "Leave all agent tasks to `discernus worker` processes (needs DISCERNUS_REDIS_URL)" };
-        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers };
+        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, modelList, runs, dryRun, concurrency, noLocalWorkers };
         command.SetAction(async (parse, ct) =>
         {
             var report = context.ReadExperiment(parse.GetValue(path)!);
@@ -26,7 +35,18 @@ internal static class RunCommand
                 return report.ExitCode;
             }
 
-            var models = ModelSelection.Resolve(parse.GetValue(model), report.Experiment!, context.Environment.Values);
+            if (parse.GetValue(model) is not null && parse.GetValue(modelList) is not null)
+            {
+                context.Error.WriteLine("error: use either --model or --models, not both (--models a,b,c names several).");
+                return ExitCodes.Usage;
+            }
+
+            var models = ModelSelection.Resolve(parse.GetValue(modelList) ?? parse.GetValue(model), report.Experiment!, context.Environment.Values);
+            if (parse.GetValue(runs) is { } runCount)
+            {
+                models = models with { RunsPerModel = runCount };
+            }
+
             if (!parse.GetValue(dryRun))
             {
                 if (parse.GetValue(noLocalWorkers) && context.Environment["DISCERNUS_REDIS_URL"] is null)

@@ -56,7 +56,7 @@ internal static class RunPipeline
 
         if (!models.OfflineBaseline)
         {
-            var estimate = CostEstimator.Estimate(experiment, models.Names);
+            var estimate = CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names);
             console.MarkupLine($"Estimated: ~{estimate.PromptTokens:N0} prompt and ~{estimate.CompletionTokens:N0} completion tokens" +
                 (estimate.Usd is { } usd ? $", about ${(usd < 1 ? usd.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) : usd.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))} (an estimate; the manifest records actual cost)" : ""));
             if (estimate.UnpricedModels.Count > 0)
@@ -78,7 +78,7 @@ internal static class RunPipeline
             ExperimentPath = experiment.Directory,
             RunFolder = runFolder,
             Model = models.Source == "flag" ? string.Join(",", models.Names) : null,
-            Options = new Dictionary<string, string> { ["models"] = string.Join(",", models.Names), ["model_source"] = models.Source },
+            Options = new Dictionary<string, string> { ["models"] = string.Join(",", models.Names), ["model_source"] = models.Source, [ModelSelection.RunsOption] = models.RunsPerModel.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             RequestedAt = IsoTime.Format(context.TimeProvider.GetUtcNow()),
         }, CancellationToken.None);
 

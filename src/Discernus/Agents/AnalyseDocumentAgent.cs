@@ -14,6 +14,9 @@ namespace Discernus.Agents;
 /// </summary>
 internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<AnalyseDocumentTask>(context)
 {
+    /// <summary>The chat option that tells repeated runs of one document apart in the request hash (never sent to a provider).</summary>
+    public const string RepeatedRunKey = "discernus.run";
+
     public override string Name => nameof(AnalyseDocumentAgent);
 
     protected override string Stage => StageNames.BatchAnalysis;
@@ -43,9 +46,11 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             new(ChatRole.System, prompt.Raw("system").Trim()),
             new(ChatRole.User, prompt.Render("user", values)),
         };
+        var sampling = ModelName.TryParse(task.Model, out var parsedModel, out _) ? SamplingDefaults.For(parsedModel!) : (null, null);
         var options = new ChatOptions
         {
-            Temperature = (float?)task.Params.Temperature,
+            Temperature = (float?)task.Params.Temperature ?? sampling.Temperature,
+            Seed = sampling.Seed,
             ResponseFormat = ChatResponseFormat.Json,
             AdditionalProperties = new AdditionalPropertiesDictionary
             {
@@ -54,6 +59,12 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 [LexiconInputs.DocumentText] = documentText,
             },
         };
+        if (task.Params.Run > 1)
+        {
+            // Part of the request hash only: run n of a document is its own request, so a repeated run asks the model
+            // again instead of replaying run 1 from the cache (reliability between runs would otherwise be 1 by construction).
+            options.AdditionalProperties[RepeatedRunKey] = task.Params.Run;
+        }
 
         var client = Context.Runs.ClientFor(task.RunId, task.Model);
         var allowNotScorable = task.Model == ModelName.LexiconName;
@@ -62,6 +73,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
         var cached = true;
         AnalysisValidationResult? validation = null;
         var attempts = 0;
+        string? modelVersion = null;
         while (attempts < Context.MaxAnswerAttempts)
         {
             attempts++;
@@ -75,6 +87,8 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 throw new AgentFailureException($"model call failed after {ex.Attempts} attempt(s): {ex.Message}");
             }
 
+            // The provider's own name for the model that answered (e.g. a dated snapshot behind an alias).
+            modelVersion = response.ModelId ?? modelVersion;
             promptTokens += response.Usage?.InputTokenCount ?? 0;
             completionTokens += response.Usage?.OutputTokenCount ?? 0;
             cached &= response.AdditionalProperties?.TryGetValue(ModelCallKeys.Cached, out var c) == true && c is true;
@@ -126,6 +140,9 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             {
                 Timestamp = Now(),
                 Model = task.Model,
+                ModelVersion = modelVersion,
+                Temperature = options.Temperature,
+                Seed = options.Seed,
                 Run = task.Params.Run,
                 TokensUsed = new TokenUsage(promptTokens, completionTokens),
                 CostUsd = cached ? 0m : Context.Runs.CostOf(task.Model, promptTokens, completionTokens),

@@ -46,6 +46,7 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             template.Nested("sections", "synthesis"),
             template.Nested("sections", "failures"),
             template.Nested("sections", "appendix"),
+            template.Nested("sections", "reliability"),
             template.Nested("texts", "offline_baseline"),
             template.Nested("texts", "unverified_numbers"),
             template.Nested("texts", "evidence_note"),
@@ -60,6 +61,7 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             Evidence = synthesis.Evidence,
             Dimensions = dimensions,
             Hypotheses = synthesis.Hypotheses,
+            ModelVersions = synthesis.ModelVersions,
             Texts = texts,
         });
         var html = HtmlReportRenderer.Render(markdown, statistics, texts.Title);

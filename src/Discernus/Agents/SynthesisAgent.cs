@@ -116,6 +116,10 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             Evidence = SelectEvidence(framework, results),
             NotScorable = NotScorable(framework, results),
             Hypotheses = hypotheses,
+            ModelVersions = results
+                .GroupBy(r => r.ProcessingMetadata.Model, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.ProcessingMetadata.ModelVersion).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal),
         }, cancellationToken).ConfigureAwait(false);
     }
 

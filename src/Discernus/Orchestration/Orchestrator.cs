@@ -188,10 +188,11 @@ internal sealed partial class Orchestrator(
         }
     }
 
-    private ManifestModels ResolveModels(RunRequest request, Experiment experiment) =>
+    private ManifestModels ResolveModels(RunRequest request, Experiment experiment) => ModelSelection.WithRuns(
         request.Options?.TryGetValue("models", out var names) == true && !string.IsNullOrWhiteSpace(names)
             ? ModelSelection.Resolve(names, experiment, environment) with { Source = request.Options.GetValueOrDefault("model_source") ?? "flag" }
-            : ModelSelection.Resolve(request.Model, experiment, environment);
+            : ModelSelection.Resolve(request.Model, experiment, environment),
+        request.Options);
 
     private async Task FinalizeAsync(RunContext run, string status, string? error)
     {

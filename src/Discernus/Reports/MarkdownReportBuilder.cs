@@ -33,6 +33,8 @@ internal static class MarkdownReportBuilder
         Groups(md, s, t);
         Correlations(md, s, t);
 
+        Reliability(md, s, t);
+
         md.AppendLine($"## {t.Interpretation}").AppendLine();
         var (annotated, unmatched) = SynthesisNumberCheck.Annotate(inputs.Synthesis.Trim(), s);
         md.AppendLine($"*Written by `{inputs.SynthesisModel}` from the statistics above.*").AppendLine();
@@ -102,6 +104,12 @@ internal static class MarkdownReportBuilder
         if (m.Models is { } models)
         {
             md.AppendLine($"- **Models:** {string.Join(", ", models.Names.Select(x => $"`{x}`"))} (chosen by {models.Source}); {F(models.RunsPerModel)} run(s) per model; analysis variant `{models.AnalysisVariant}`.");
+        }
+
+        var versions = inputs.ModelVersions.Where(kv => kv.Value.Count > 0 && !(kv.Value.Count == 1 && kv.Value[0] == kv.Key)).ToList();
+        if (versions.Count > 0)
+        {
+            md.AppendLine($"- **Model versions returned by the providers:** {string.Join("; ", versions.Select(kv => $"`{kv.Key}` → {string.Join(", ", kv.Value.Select(v => $"`{v}`"))}"))}.");
         }
 
         md.AppendLine($"- **Processing:** one analysis task per document × model × run, each answer validated against the framework's dimensions (scores in 0–1) and retried with the validation error when it failed; statistics computed in code; this report assembled from them.");
@@ -228,6 +236,36 @@ internal static class MarkdownReportBuilder
         if (s.Inference is { } inference)
         {
             md.AppendLine(InferenceNote(inference)).AppendLine();
+        }
+    }
+
+    private static void Reliability(StringBuilder md, CorpusStatistics s, ReportTexts t)
+    {
+        if (s.Reliability is not { Comparisons.Count: > 0 } reliability)
+        {
+            return;
+        }
+
+        md.AppendLine($"## {t.Reliability}").AppendLine();
+        md.AppendLine($"Agreement per dimension between readings of the same documents: Krippendorff's alpha (interval), ICC(2,1), Lin's concordance (CCC) and Pearson r where two readings are compared, and the mean absolute difference on the 0–1 scale. Dimensions with alpha below {N(reliability.Threshold)} are marked ⚠ unreliable; n/a means the readings do not vary (alpha is undefined).").AppendLine();
+        foreach (var comparison in reliability.Comparisons)
+        {
+            md.AppendLine($"### {Cell(char.ToUpperInvariant(comparison.Label[0]) + comparison.Label[1..])}").AppendLine();
+            md.AppendLine($"Readings compared: {string.Join(", ", comparison.Coders.Select(c => $"`{c}`"))}.").AppendLine();
+            var gold = comparison.Kind == "gold";
+            md.AppendLine(gold
+                ? "| dimension | documents | alpha | ICC(2,1) | CCC | Pearson r | mean abs. difference | coders' alpha (ceiling) | |"
+                : "| dimension | documents | alpha | ICC(2,1) | CCC | Pearson r | mean abs. difference | |");
+            md.AppendLine(gold ? "|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|");
+            foreach (var d in comparison.Dimensions)
+            {
+                var flag = d.Unreliable ? "⚠ unreliable" : "";
+                md.AppendLine(gold
+                    ? $"| {d.Dimension} | {F(d.Documents)} | {N(d.Alpha)} | {N(d.Icc)} | {N(d.Ccc)} | {N(d.Pearson)} | {N(d.MeanAbsoluteDifference)} | {N(d.Ceiling)} | {flag} |"
+                    : $"| {d.Dimension} | {F(d.Documents)} | {N(d.Alpha)} | {N(d.Icc)} | {N(d.Ccc)} | {N(d.Pearson)} | {N(d.MeanAbsoluteDifference)} | {flag} |");
+            }
+
+            md.AppendLine();
         }
     }
 

@@ -14,6 +14,8 @@ internal sealed record ReportInputs
     public IReadOnlyList<ReportEvidence> Evidence { get; init; } = [];
     public IReadOnlyList<DimensionDescription> Dimensions { get; init; } = [];
     public IReadOnlyList<string> Hypotheses { get; init; } = [];
+    /// <summary>Model name → the model ids the provider returned.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ModelVersions { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public required ReportTexts Texts { get; init; }
 }
 
@@ -33,6 +35,7 @@ internal sealed record ReportTexts(
     string Interpretation,
     string Failures,
     string Appendix,
+    string Reliability,
     string OfflineBaselineNote,
     string UnverifiedNumbersNote,
     string EvidenceNote,

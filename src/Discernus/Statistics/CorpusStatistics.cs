@@ -29,6 +29,9 @@ internal sealed record CorpusStatistics(
     /// <summary>Significance tests; null only in statistics written before they existed.</summary>
     public InferenceSummary? Inference { get; init; }
 
+    /// <summary>Agreement between runs, models and human coders; null when there is nothing to compare.</summary>
+    public ReliabilitySummary? Reliability { get; init; }
+
     public DimensionStatistics? Dimension(string name) =>
         Dimensions.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
 

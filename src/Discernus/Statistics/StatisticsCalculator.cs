@@ -57,6 +57,7 @@ internal static class StatisticsCalculator
             new EvidenceCounts(verified + unverified, verified, unverified))
         {
             Inference = InferenceCalculator.Compute(documents, dimensionNames, derivedMetricNames, fields, source),
+            Reliability = ReliabilityCalculator.Compute(records, dimensionNames),
         };
     }
 
