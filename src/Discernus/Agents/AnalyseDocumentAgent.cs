@@ -38,6 +38,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             ["analysis_variant"] = variant,
             ["analysis_instructions"] = framework.AnalysisVariants.GetValueOrDefault(variant)?.AnalysisPrompt?.Trim() ?? "Score each dimension as the framework defines it.",
             ["dimension_names"] = dimensionNames,
+            ["calibration"] = Calibration(prompt, framework),
             ["document_name"] = task.DocumentName,
             ["document_text"] = documentText,
         };
@@ -156,6 +157,22 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             },
         };
         return await StoreJsonAsync(result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The framework's anchors as calibration examples for the prompt; empty when it has none.</summary>
+    private static string Calibration(PromptTemplate prompt, Framework framework)
+    {
+        var examples = framework.Dimensions
+            .SelectMany(d => d.Anchors.Select(a => PromptTemplate.Fill(prompt.Raw("calibration_example"), new Dictionary<string, string>
+            {
+                ["dimension"] = d.Name,
+                ["score"] = a.Score.ToString("0.0##", System.Globalization.CultureInfo.InvariantCulture),
+                ["excerpt"] = a.Excerpt.ReplaceLineEndings(" "),
+            })))
+            .ToList();
+        return examples.Count == 0
+            ? string.Empty
+            : PromptTemplate.Fill(prompt.Raw("calibration"), new Dictionary<string, string> { ["examples"] = string.Join("\n", examples).TrimStart() }).TrimEnd();
     }
 
     private static ParsedFramework ParseFramework(byte[] bytes, string variant)

@@ -58,6 +58,24 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             parameters.Grouping ?? [],
             parameters.DocumentsFailed) with
         { Filtering = filtering };
+        if (research.GoldHash is { } goldHash)
+        {
+            var (gold, goldProblems) = GoldFile.Parse(await LoadTextAsync(goldHash, "gold file", cancellationToken).ConfigureAwait(false));
+            if (goldProblems.Count > 0)
+            {
+                throw new AgentFailureException($"the stored gold file cannot be read: {goldProblems[0].Message} (line {goldProblems[0].Line})");
+            }
+
+            var withCoders = ReliabilityCalculator.CompareWithCoders(
+                results.Select(ToRecord).ToList(), dimensionNames, gold.Select(g => (g.DocumentId, g.Dimension, g.Score, g.Coder)).ToList());
+            statistics = statistics with
+            {
+                Reliability = new ReliabilitySummary(
+                    ReliabilityCalculator.UnreliableBelow,
+                    [.. statistics.Reliability?.Comparisons ?? [], .. withCoders]),
+            };
+        }
+
         var statisticsJson = statistics.ToJson();
         var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
         var scoresCsv = ScoresTable.ToCsv(results.Select(ToScoreRow).ToList(), framework.Dimensions.Select(d => d.Name).ToList(), framework.DerivedMetrics.Select(d => d.Name).ToList());

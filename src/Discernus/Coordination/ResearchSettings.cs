@@ -11,4 +11,7 @@ internal sealed record ResearchSettings
     public ReliabilityFiltering? ReliabilityFiltering { get; init; }
 
     public AdvancedFiltering? AdvancedFiltering { get; init; }
+
+    /// <summary>SHA-256 of the gold file in the artifact store (human codings to compare the models with).</summary>
+    public string? GoldHash { get; init; }
 }

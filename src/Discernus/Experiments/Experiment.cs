@@ -26,6 +26,9 @@ public sealed record Experiment
     public IReadOnlyList<string> Grouping { get; init; } = [];
     public ReliabilityFiltering? ReliabilityFiltering { get; init; }
     public AdvancedFiltering? AdvancedFiltering { get; init; }
+    /// <summary>Absolute path of the human-coding file (<c>components.gold</c>), when the experiment names one.</summary>
+    public string? GoldPath { get; init; }
+    public IReadOnlyList<GoldRating> Gold { get; init; } = [];
     public required Framework Framework { get; init; }
     public required Corpus Corpus { get; init; }
 }

@@ -19,7 +19,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
     private static readonly string[] AlphaKeys =
         ["name", "framework", "corpus_path", "description", "hypothesis", "hypotheses", "models", "runs_per_model",
-         "analysis_variant", "budget", "grouping", "author", "spec_version", "reliability_filtering", "advanced_filtering"];
+         "analysis_variant", "budget", "grouping", "author", "spec_version", "reliability_filtering", "advanced_filtering", "gold"];
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex SnakeCase();
@@ -139,12 +139,13 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         }
         else
         {
-            WarnUnknownKeys(components, ["framework", "corpus"], file, "components", block, findings);
+            WarnUnknownKeys(components, ["framework", "corpus", "gold"], file, "components", block, findings);
         }
 
         var frameworkPath = RequiredComponentPath(directory, file, components, "framework", "components.framework", "framework.md", block, findings);
         var corpusPath = RequiredComponentPath(directory, file, components, "corpus", "components.corpus", "corpus.md", block, findings);
         var options = ReadOptions(root, file, block, findings);
+        var gold = ReadGold(directory, file, components, "components.gold", block, findings);
 
         var framework = frameworkPath is null ? null : ReadFramework(frameworkPath, options.AnalysisVariant, findings);
         var corpus = corpusPath is null ? null : ReadV10Corpus(directory, corpusPath, findings, cancellationToken);
@@ -164,6 +165,8 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             Description = metadata.ChildText("description"),
             Framework = framework,
             Corpus = corpus,
+            GoldPath = gold.Path,
+            Gold = gold.Ratings,
         };
         CrossCheck(experiment, file, findings);
         return experiment;
@@ -186,6 +189,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         var frameworkPath = RequiredComponentPath(directory, file, root, "framework", "framework", "framework.md", block, findings);
         var corpusDirectory = RequiredComponentPath(directory, file, root, "corpus_path", "corpus_path", "corpus", block, findings, expectDirectory: true);
         var options = ReadOptions(root, file, block, findings);
+        var gold = ReadGold(directory, file, root, "gold", block, findings);
         var hypothesis = root.ChildText("hypothesis");
         if (hypothesis is not null && options.Hypotheses.Count == 0)
         {
@@ -210,6 +214,8 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             Description = root.ChildText("description"),
             Framework = framework,
             Corpus = corpus,
+            GoldPath = gold.Path,
+            Gold = gold.Ratings,
         };
         CrossCheck(experiment, file, findings);
         return experiment;

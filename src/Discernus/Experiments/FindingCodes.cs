@@ -35,4 +35,5 @@ public static class FindingCodes
     public const string IgnoredYamlBlock = "ignored_yaml_block";
     public const string NameNotSnakeCase = "name_not_snake_case";
     public const string UnknownDimension = "unknown_dimension";
+    public const string InvalidGoldFile = "invalid_gold_file";
 }

@@ -15,6 +15,8 @@ public sealed record RunManifest
     public required ManifestSoftware Software { get; init; }
     public ManifestFramework? Framework { get; init; }
     public ManifestCorpus? Corpus { get; init; }
+    /// <summary>The human-coding file (<c>components.gold</c>), when the experiment names one.</summary>
+    public ManifestGold? Gold { get; init; }
     public IReadOnlyList<ManifestDocument> Documents { get; init; } = [];
     public IReadOnlyList<ManifestPrompt> Prompts { get; init; } = [];
     public ManifestModels? Models { get; init; }
@@ -31,6 +33,8 @@ public sealed record ManifestExperiment(string Name, string Path, string Layout,
 public sealed record ManifestSoftware(string Name, string Version, string Runtime);
 
 public sealed record ManifestFramework(string Name, string? Version, string File, string Sha256, string Asset, IReadOnlyList<string> Dimensions, IReadOnlyList<string> DerivedMetrics);
+
+public sealed record ManifestGold(string File, string Sha256, string Asset, int Ratings);
 
 public sealed record ManifestCorpus(string? Name, string? ManifestFile, string? ManifestSha256, string Sha256, int DocumentCount);
 

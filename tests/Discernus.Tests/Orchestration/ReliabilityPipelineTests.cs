@@ -86,4 +86,62 @@ public sealed class ReliabilityPipelineTests
         Assert.Contains(betweenModels["anti_elitism"]["alpha"]!.GetValue<double>().ToString("F3", CultureInfo.InvariantCulture), antiElitism);
         Assert.Contains("model-a-2025-06-01", RunFolderChecks.Section(report, "## Methodology"));
     }
+
+    [Fact]
+    public async Task GoldFileAndAnchors_ReachTheReportAndThePrompt()
+    {
+        await using var server = FakeModelServer.Start();
+        static double Basis(string fileName) => 0.1 + (fileName.Sum(c => c) % 81 / 100.0);
+        server.Handler = request =>
+        {
+            if (ScriptedAnalysisAnswers.IsSynthesis(request))
+            {
+                return FakeModelServerResponse.Answer("The statistics are in the tables above.");
+            }
+
+            var basis = Basis(ScriptedAnalysisAnswers.DocumentName(request)!);
+            return FakeModelServerResponse.Answer(ScriptedAnalysisAnswers.Answer(ScriptedAnalysisAnswers.Dimensions(request), (_, entry) =>
+            {
+                entry["raw_score"] = basis;
+                return entry;
+            }));
+        };
+        using var sandbox = PipelineSandbox.Of("political_rhetoric", new Dictionary<string, string?>
+        {
+            ["DISCERNUS_OPENAI_COMPATIBLE_BASE_URL"] = server.OpenAIBaseUrl.ToString(),
+            ["DISCERNUS_OPENAI_COMPATIBLE_API_KEY"] = "sk-test-gold",
+        });
+        var experiment = new Discernus.Experiments.ExperimentReader().Read(sandbox.ExperimentPath).Experiment!;
+        var gold = experiment.Corpus.Documents.SelectMany(d => new[]
+        {
+            new Discernus.Experiments.GoldRating(d.DocumentId, "people_centrism", Basis(d.FileName), "ann"),
+            new Discernus.Experiments.GoldRating(d.DocumentId, "people_centrism", Math.Min(1, Basis(d.FileName) + 0.05), "bob"),
+        });
+        File.WriteAllText(sandbox.Experiment.File("gold.csv"), Discernus.Experiments.GoldFile.Write(gold));
+        sandbox.Experiment.Replace("experiment.md", "  corpus: corpus.md\n", "  corpus: corpus.md\n  gold: gold.csv\n");
+        var dimension = experiment.Framework.Dimensions[0].Name;
+        sandbox.Experiment.Replace("framework.md", $"  - name: {dimension}\n", $"  - name: {dimension}\n    anchors:\n      - {{excerpt: \"The people alone are sovereign.\", score: 0.9}}\n");
+
+        var run = await sandbox.RunAsync("--model", "openai-compatible/coder");
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Output}");
+        Assert.All(server.Requests.Where(r => !ScriptedAnalysisAnswers.IsSynthesis(r)), r =>
+            Assert.Contains($"\n- {dimension}, score 0.9: \"The people alone are sovereign.\"", string.Join("\n", r.MessageTexts)));
+        var manifest = RunFolderChecks.Manifest(run.Folder);
+        Assert.Equal(40, manifest["gold"]!["ratings"]!.GetValue<int>());
+        Assert.True(File.Exists(Path.Combine(run.Folder, (string)manifest["gold"]!["asset"]!)));
+
+        var statistics = RunFolderChecks.ReadObject(Path.Combine(run.Folder, "results", "synthesis", "statistics.json"));
+        var comparisons = statistics["reliability"]!["comparisons"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        Assert.Equal(["coders", "gold"], comparisons.Select(c => (string?)c["kind"]));
+        var people = comparisons[1]["dimensions"]!.AsArray().Single(d => (string?)d!["dimension"] == "people_centrism")!;
+        Assert.Equal(20, people["documents"]!.GetValue<int>());
+        Assert.Equal(1.0, people["pearson"]!.GetValue<double>(), 9);
+        Assert.Equal(comparisons[0]["dimensions"]!.AsArray().Single(d => (string?)d!["dimension"] == "people_centrism")!["alpha"]!.GetValue<double>(), people["ceiling"]!.GetValue<double>(), 12);
+
+        var section = RunFolderChecks.Section(RunFolderChecks.ReportMarkdown(run.Folder), "## Reliability");
+        Assert.Contains("### Openai-compatible/coder vs. human coders", section);
+        Assert.Contains("coders' alpha (ceiling)", section);
+        Assert.Equal(0, (await RunFolderChecks.VerifyAsync(run.Folder)).Exit);
+    }
 }
