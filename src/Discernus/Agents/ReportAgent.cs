@@ -47,6 +47,8 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             template.Nested("sections", "failures"),
             template.Nested("sections", "appendix"),
             template.Nested("sections", "reliability"),
+            template.Nested("sections", "hypotheses"),
+            template.Nested("texts", "hypotheses_note"),
             template.Nested("texts", "offline_baseline"),
             template.Nested("texts", "unverified_numbers"),
             template.Nested("texts", "evidence_note"),

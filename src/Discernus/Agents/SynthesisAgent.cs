@@ -56,7 +56,8 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             framework.Dimensions.Select(d => d.Name).ToList(),
             framework.DerivedMetrics.Select(d => d.Name).ToList(),
             parameters.Grouping ?? [],
-            parameters.DocumentsFailed) with
+            parameters.DocumentsFailed,
+            research.Hypotheses) with
         { Filtering = filtering };
         if (research.GoldHash is { } goldHash)
         {

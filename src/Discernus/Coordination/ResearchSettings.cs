@@ -14,4 +14,7 @@ internal sealed record ResearchSettings
 
     /// <summary>SHA-256 of the gold file in the artifact store (human codings to compare the models with).</summary>
     public string? GoldHash { get; init; }
+
+    /// <summary>The stated hypotheses with their machine-readable tests, to be decided by the statistics.</summary>
+    public IReadOnlyList<Hypothesis> Hypotheses { get; init; } = [];
 }

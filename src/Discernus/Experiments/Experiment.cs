@@ -33,7 +33,26 @@ public sealed record Experiment
     public required Corpus Corpus { get; init; }
 }
 
-public sealed record Hypothesis(string Id, string Description);
+public sealed record Hypothesis(string Id, string Description)
+{
+    /// <summary>How the statistics decide it (<c>test:</c>); null when the hypothesis is prose only (then indeterminate).</summary>
+    public HypothesisTest? Test { get; init; }
+}
+
+/// <summary>
+/// The machine-readable form of a hypothesis: a group comparison (<see cref="By"/> set) or a correlation
+/// (<see cref="CorrelatesWith"/> set) of one variable (a dimension or derived metric).
+/// </summary>
+/// <param name="Expect">difference, no_difference, higher, lower (group comparisons; higher/lower: the first of
+/// <see cref="Groups"/> relative to the second), positive, negative, none (correlations).</param>
+/// <param name="Groups">For higher/lower, exactly two group values; otherwise optional (default: every group).</param>
+public sealed record HypothesisTest(string Variable, string? By, IReadOnlyList<string> Groups, string? CorrelatesWith, string Expect)
+{
+    public static readonly IReadOnlyList<string> GroupExpectations = ["difference", "no_difference", "higher", "lower"];
+    public static readonly IReadOnlyList<string> CorrelationExpectations = ["positive", "negative", "none"];
+
+    public bool IsCorrelation => CorrelatesWith is not null;
+}
 
 public sealed record ReliabilityFiltering(
     double? SalienceThreshold,

@@ -39,6 +39,90 @@ public sealed partial class ExperimentReader
         return (path, ratings);
     }
 
+    /// <summary>Reads a hypothesis's <c>test:</c> mapping; problems are blocking, because a researcher wrote it to be decided.</summary>
+    private static HypothesisTest? ReadHypothesisTest(YamlNode? node, string field, string file, YamlBlock block, FindingCollector findings)
+    {
+        if (node is null || node is YamlScalarNode empty && empty.IsNull())
+        {
+            return null;
+        }
+
+        const string Fix = "write e.g. `test: {variable: pluralist_tolerance, by: party, groups: [Democratic, Republican], expect: no_difference}` or `test: {variable: hope, correlates_with: fear, expect: negative}`";
+        if (node is not YamlMappingNode map)
+        {
+            findings.Blocking(FindingCodes.InvalidField, file, field, "`test` must be a mapping", Fix, node, block);
+            return null;
+        }
+
+        var variable = map.ChildText("variable");
+        var by = map.ChildText("by");
+        var correlates = map.ChildText("correlates_with");
+        var expect = map.ChildText("expect")?.Trim().ToLowerInvariant();
+        var groups = map.Child("groups") is { } groupsNode ? ReadStringList(map, "groups", file, block, findings) : [];
+        string? problem = null;
+        if (string.IsNullOrWhiteSpace(variable))
+        {
+            problem = "the test names no `variable` (a dimension or derived metric)";
+        }
+        else if ((by is null) == (correlates is null))
+        {
+            problem = "the test needs exactly one of `by` (a metadata field: a group comparison) and `correlates_with` (a variable: a correlation)";
+        }
+        else if (by is not null && !HypothesisTest.GroupExpectations.Contains(expect))
+        {
+            problem = $"`expect: {expect}` is not one of {string.Join(", ", HypothesisTest.GroupExpectations)} (group comparisons)";
+        }
+        else if (correlates is not null && !HypothesisTest.CorrelationExpectations.Contains(expect))
+        {
+            problem = $"`expect: {expect}` is not one of {string.Join(", ", HypothesisTest.CorrelationExpectations)} (correlations)";
+        }
+        else if (expect is "higher" or "lower" && groups.Count != 2)
+        {
+            problem = $"`expect: {expect}` compares two groups: list them as `groups: [first, second]` (the first is expected {expect})";
+        }
+
+        if (problem is not null)
+        {
+            findings.Blocking(FindingCodes.InvalidField, file, field, problem, Fix, node, block);
+            return null;
+        }
+
+        return new HypothesisTest(variable!.Trim(), by?.Trim(), groups, correlates?.Trim(), expect!);
+    }
+
+    /// <summary>A hypothesis test must name the framework's variables and the corpus's metadata.</summary>
+    private static void CheckHypothesisTests(Experiment experiment, string file, FindingCollector findings)
+    {
+        var variables = experiment.Framework.Dimensions.Select(d => d.Name).Concat(experiment.Framework.DerivedMetrics.Select(m => m.Name)).ToList();
+        foreach (var hypothesis in experiment.Hypotheses.Where(h => h.Test is not null))
+        {
+            var test = hypothesis.Test!;
+            var field = $"hypotheses.{hypothesis.Id}.test";
+            foreach (var name in new[] { test.Variable, test.CorrelatesWith }.OfType<string>().Where(v => !variables.Contains(v, StringComparer.Ordinal)))
+            {
+                findings.Blocking(FindingCodes.UnknownDimension, file, field,
+                    $"'{name}' is neither a dimension nor a derived metric of the framework", $"use one of: {string.Join(", ", variables)}");
+            }
+
+            if (test.By is { } by)
+            {
+                var values = experiment.Corpus.Documents.Select(d => d.Metadata.GetValueOrDefault(by)?.Trim()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                if (values.Count == 0)
+                {
+                    findings.Blocking(FindingCodes.GroupingFieldMissing, file, field, $"no document has the metadata field '{by}'",
+                        "name a field of the corpus manifest's metadata");
+                    continue;
+                }
+
+                foreach (var group in test.Groups.Where(g => !values.Contains(g)))
+                {
+                    findings.Blocking(FindingCodes.GroupingFieldMissing, file, field, $"no document has {by} = '{group}' (values: {string.Join(", ", values.Order(StringComparer.Ordinal))})",
+                        "use one of the values in the corpus manifest");
+                }
+            }
+        }
+    }
+
     /// <summary>Gold rows about documents or dimensions the experiment does not have are compared with nothing.</summary>
     private static void CheckGold(Experiment experiment, FindingCollector findings)
     {
@@ -106,6 +190,7 @@ public sealed partial class ExperimentReader
     private static void CheckFilteringDimensions(Experiment experiment, string file, FindingCollector findings)
     {
         CheckGold(experiment, findings);
+        CheckHypothesisTests(experiment, file, findings);
         if (experiment.AdvancedFiltering is not { } filtering)
         {
             return;

@@ -264,7 +264,11 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             {
                 if (item is YamlMappingNode map)
                 {
-                    hypotheses.Add(new Hypothesis(map.ChildText("id") ?? $"H{index}", map.ChildText("description") ?? map.Flatten()));
+                    var id = map.ChildText("id") ?? $"H{index}";
+                    hypotheses.Add(new Hypothesis(id, map.ChildText("description") ?? map.Flatten())
+                    {
+                        Test = ReadHypothesisTest(map.Child("test"), $"hypotheses.{id}.test", file, block, findings),
+                    });
                 }
                 else if (item.Text() is { } text)
                 {

@@ -98,7 +98,7 @@ internal sealed partial class Orchestrator
                 Grouping = experiment.Grouping,
                 Hypotheses = experiment.Hypotheses.Select(h => $"{h.Id}: {h.Description.Trim()}").ToList(),
                 DocumentsFailed = run.Failures.Select(f => f.DocumentName).Distinct().Count(),
-                Research = new ResearchSettings { ReliabilityFiltering = experiment.ReliabilityFiltering, AdvancedFiltering = experiment.AdvancedFiltering, GoldHash = run.Manifest.Gold?.Sha256 },
+                Research = new ResearchSettings { ReliabilityFiltering = experiment.ReliabilityFiltering, AdvancedFiltering = experiment.AdvancedFiltering, GoldHash = run.Manifest.Gold?.Sha256, Hypotheses = experiment.Hypotheses },
             },
         };
 

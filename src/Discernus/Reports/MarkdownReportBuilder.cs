@@ -33,6 +33,7 @@ internal static class MarkdownReportBuilder
         Groups(md, s, t);
         Correlations(md, s, t);
 
+        Hypotheses(md, inputs);
         Reliability(md, s, t);
 
         md.AppendLine($"## {t.Interpretation}").AppendLine();
@@ -82,6 +83,12 @@ internal static class MarkdownReportBuilder
         }
 
         md.AppendLine($"- **Evidence:** {F(s.Evidence.Verified)} of {F(s.Evidence.Total)} quotes verified in their documents; {F(s.Evidence.Unverified)} unverified.");
+        if (s.Hypotheses.Count > 0)
+        {
+            var counts = s.Hypotheses.GroupBy(h => h.Verdict).ToDictionary(g => g.Key, g => g.Count());
+            md.AppendLine($"- **Hypotheses:** {F(counts.GetValueOrDefault(HypothesisVerdict.Supported))} supported, {F(counts.GetValueOrDefault(HypothesisVerdict.NotSupported))} not supported, {F(counts.GetValueOrDefault(HypothesisVerdict.Indeterminate))} indeterminate (decided by the computed tests; see Hypotheses).");
+        }
+
         if (s.Inference is { DescriptiveOnly: true } descriptive)
         {
             md.AppendLine($"- **Inference:** {descriptive.Note}");
@@ -127,14 +134,6 @@ internal static class MarkdownReportBuilder
                 if (dimension.BelowReliability > 0) reasons.Add($"{F(dimension.BelowReliability)} below the reliability threshold");
                 if (dimension.BelowDimensionThreshold > 0) reasons.Add($"{F(dimension.BelowDimensionThreshold)} below its own salience threshold");
                 md.AppendLine($"  - {dimension.Name}: {F(dimension.Excluded)} of {F(dimension.Observations)} left out ({string.Join("; ", reasons)}).");
-            }
-        }
-        if (inputs.Hypotheses.Count > 0)
-        {
-            md.AppendLine("- **Hypotheses:**");
-            foreach (var hypothesis in inputs.Hypotheses)
-            {
-                md.AppendLine($"  - {hypothesis}");
             }
         }
 
@@ -238,6 +237,42 @@ internal static class MarkdownReportBuilder
             md.AppendLine(InferenceNote(inference)).AppendLine();
         }
     }
+
+    private static void Hypotheses(StringBuilder md, ReportInputs inputs)
+    {
+        var verdicts = inputs.Statistics.Hypotheses;
+        if (verdicts.Count == 0 && inputs.Hypotheses.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine($"## {inputs.Texts.Hypotheses}").AppendLine();
+        md.AppendLine($"*{inputs.Texts.HypothesesNote}*").AppendLine();
+        if (verdicts.Count == 0)
+        {
+            // Statistics written before verdicts existed: list the hypotheses without deciding them.
+            foreach (var hypothesis in inputs.Hypotheses)
+            {
+                md.AppendLine($"- {hypothesis} — **indeterminate**");
+            }
+
+            md.AppendLine();
+            return;
+        }
+
+        foreach (var verdict in verdicts)
+        {
+            md.AppendLine($"- **{Cell(verdict.Id)}: {VerdictText(verdict.Verdict)}.** {Cell(verdict.Description.Trim())}").AppendLine();
+            md.AppendLine($"  {verdict.Reason}.").AppendLine();
+        }
+    }
+
+    private static string VerdictText(string verdict) => verdict switch
+    {
+        HypothesisVerdict.Supported => "supported",
+        HypothesisVerdict.NotSupported => "not supported",
+        _ => "indeterminate",
+    };
 
     private static void Reliability(StringBuilder md, CorpusStatistics s, ReportTexts t)
     {

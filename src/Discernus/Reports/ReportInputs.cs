@@ -36,6 +36,8 @@ internal sealed record ReportTexts(
     string Failures,
     string Appendix,
     string Reliability,
+    string Hypotheses,
+    string HypothesesNote,
     string OfflineBaselineNote,
     string UnverifiedNumbersNote,
     string EvidenceNote,

@@ -32,6 +32,9 @@ internal sealed record CorpusStatistics(
     /// <summary>Agreement between runs, models and human coders; null when there is nothing to compare.</summary>
     public ReliabilitySummary? Reliability { get; init; }
 
+    /// <summary>A verdict per stated hypothesis, decided by the tests in <see cref="Inference"/>.</summary>
+    public IReadOnlyList<HypothesisVerdict> Hypotheses { get; init; } = [];
+
     public DimensionStatistics? Dimension(string name) =>
         Dimensions.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
 

@@ -26,7 +26,11 @@ internal sealed record CorrelationTestResult(
     TestResult Pearson,
     TestResult Spearman,
     double? PearsonPHolm,
-    double? SpearmanPHolm);
+    double? SpearmanPHolm)
+{
+    /// <summary>The hypothesis this test was added for (a pair involving a derived metric); null for the dimension pairs.</summary>
+    public string? Hypothesis { get; init; }
+}
 
 /// <summary>One test of one variable across the groups of one field.</summary>
 /// <param name="Kind">dimension or derived_metric.</param>
@@ -40,4 +44,8 @@ internal sealed record GroupTestResult(
     IReadOnlyList<int> GroupSizes,
     IReadOnlyList<double?> Means,
     TestResult Test,
-    double? PHolm);
+    double? PHolm)
+{
+    /// <summary>The hypothesis this test was added for (a subset of the groups); null for the tests of every grouping field.</summary>
+    public string? Hypothesis { get; init; }
+}

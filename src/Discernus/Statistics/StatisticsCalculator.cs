@@ -21,7 +21,8 @@ internal static class StatisticsCalculator
         IReadOnlyList<string> dimensionNames,
         IReadOnlyList<string>? derivedMetricNames = null,
         IReadOnlyList<string>? groupingFields = null,
-        int documentsFailed = 0)
+        int documentsFailed = 0,
+        IReadOnlyList<Discernus.Experiments.Hypothesis>? hypotheses = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(dimensionNames);
@@ -46,6 +47,7 @@ internal static class StatisticsCalculator
             ? (groupingFields, "experiment")
             : InferenceCalculator.AutomaticGroupingFields(documents) is { Count: > 0 } automatic ? (automatic, "automatic") : (groupingFields, "none");
 
+        var inference = InferenceCalculator.Compute(documents, dimensionNames, derivedMetricNames, fields, source, hypotheses);
         return new CorpusStatistics(
             new StatisticsCounts(documents.Count, documentsFailed, records.Count),
             models,
@@ -56,8 +58,9 @@ internal static class StatisticsCalculator
             models.Count > 1 ? BreakDownByModel(records, models, dimensionNames, derivedMetricNames) : [],
             new EvidenceCounts(verified + unverified, verified, unverified))
         {
-            Inference = InferenceCalculator.Compute(documents, dimensionNames, derivedMetricNames, fields, source),
+            Inference = inference,
             Reliability = ReliabilityCalculator.Compute(records, dimensionNames),
+            Hypotheses = HypothesisJudge.Decide(hypotheses ?? [], inference),
         };
     }
 
