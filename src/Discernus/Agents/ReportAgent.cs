@@ -49,6 +49,7 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             template.Nested("sections", "reliability"),
             template.Nested("sections", "hypotheses"),
             template.Nested("texts", "hypotheses_note"),
+            template.Nested("texts", "no_signal"),
             template.Nested("texts", "offline_baseline"),
             template.Nested("texts", "unverified_numbers"),
             template.Nested("texts", "evidence_note"),
@@ -64,6 +65,7 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             Dimensions = dimensions,
             Hypotheses = synthesis.Hypotheses,
             ModelVersions = synthesis.ModelVersions,
+            NoSignal = synthesis.NoSignal,
             Texts = texts,
         });
         var html = HtmlReportRenderer.Render(markdown, statistics, texts.Title);

@@ -134,6 +134,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             CostUsd = Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
             Evidence = SelectEvidence(framework, results),
             NotScorable = NotScorable(framework, results),
+            NoSignal = NoSignal(statistics, results, prompt),
             Hypotheses = hypotheses,
             ModelVersions = results
                 .GroupBy(r => r.ProcessingMetadata.Model, StringComparer.Ordinal)
@@ -185,6 +186,14 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         }
 
         return evidence;
+    }
+
+    /// <summary>Why a dimension has no signal: for the lexicon, no marker phrase matched; for a model, it scored every document 0.</summary>
+    private static Dictionary<string, string> NoSignal(CorpusStatistics statistics, List<AnalysisResult> results, PromptTemplate prompt)
+    {
+        var lexiconOnly = results.All(r => r.ProcessingMetadata.Model == ModelName.LexiconName);
+        var reason = prompt.Raw(lexiconOnly ? "no_signal_lexicon" : "no_signal_model").Trim();
+        return DimensionRanking.WithoutSignal(statistics).ToDictionary(d => d, _ => reason, StringComparer.Ordinal);
     }
 
     private static Dictionary<string, string> NotScorable(Framework framework, List<AnalysisResult> results) =>

@@ -16,6 +16,8 @@ internal sealed record SynthesisResult
     /// <summary>Dimensions no analysis could score, with the reason (e.g. the lexicon baseline and a marker-less dimension).</summary>
     public IReadOnlyDictionary<string, string> NotScorable { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> Hypotheses { get; init; } = [];
+    /// <summary>Dimensions with no signal (no document scored above 0), with the reason; never ranked or called a finding.</summary>
+    public IReadOnlyDictionary<string, string> NoSignal { get; init; } = new Dictionary<string, string>();
     /// <summary>For each model name, the model ids its provider returned (the exact versions that answered).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ModelVersions { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }

@@ -107,16 +107,17 @@ public sealed partial class ExperimentReader
             if (test.By is { } by)
             {
                 var values = experiment.Corpus.Documents.Select(d => d.Metadata.GetValueOrDefault(by)?.Trim()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                // The corpus may grow into the test later; until then the hypothesis is indeterminate, which the report says.
                 if (values.Count == 0)
                 {
-                    findings.Blocking(FindingCodes.GroupingFieldMissing, file, field, $"no document has the metadata field '{by}'",
+                    findings.Warning(FindingCodes.GroupingFieldMissing, file, field, $"no document has the metadata field '{by}'; {hypothesis.Id} will be indeterminate",
                         "name a field of the corpus manifest's metadata");
                     continue;
                 }
 
                 foreach (var group in test.Groups.Where(g => !values.Contains(g)))
                 {
-                    findings.Blocking(FindingCodes.GroupingFieldMissing, file, field, $"no document has {by} = '{group}' (values: {string.Join(", ", values.Order(StringComparer.Ordinal))})",
+                    findings.Warning(FindingCodes.GroupingFieldMissing, file, field, $"no document has {by} = '{group}' (values: {string.Join(", ", values.Order(StringComparer.Ordinal))}); {hypothesis.Id} will be indeterminate",
                         "use one of the values in the corpus manifest");
                 }
             }

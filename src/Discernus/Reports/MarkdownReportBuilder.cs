@@ -27,6 +27,12 @@ internal static class MarkdownReportBuilder
             md.AppendLine($"> **Offline baseline.** {t.OfflineBaselineNote}").AppendLine();
         }
 
+        var scored = inputs.Statistics.Dimensions.Where(d => d.Score.N > 0).ToList();
+        if (scored.Count > 0 && scored.All(d => inputs.NoSignal.ContainsKey(d.Name)))
+        {
+            md.AppendLine($"> ⚠ **No signal.** {t.NoSignalNote} ({string.Join("; ", inputs.NoSignal.Values.Distinct())})").AppendLine();
+        }
+
         ExecutiveSummary(md, inputs);
         Methodology(md, inputs);
         DetailedFindings(md, inputs);
@@ -70,10 +76,20 @@ internal static class MarkdownReportBuilder
         var total = m.Corpus?.DocumentCount ?? s.Counts.DocumentsAnalysed + s.Counts.DocumentsFailed;
         md.AppendLine($"- **Documents analysed:** {F(s.Counts.DocumentsAnalysed)} of {F(total)} ({F(s.Counts.DocumentsFailed)} failed); {F(s.Counts.Analyses)} analyses in all.");
         md.AppendLine($"- **Framework:** {m.Framework?.Name} ({m.Framework?.Dimensions.Count ?? 0} dimensions). **Model(s):** {string.Join(", ", s.Models.Select(x => $"`{x}`"))}.");
-        var ranked = s.Dimensions.Where(d => d.Score.Mean is not null).OrderByDescending(d => d.Score.Mean).ToList();
-        if (ranked.Count > 0)
+        var noSignal = inputs.NoSignal;
+        if (DimensionRanking.Find(s) is { } extremes)
         {
-            md.AppendLine($"- **Most present dimension:** {ranked[0].Name} (mean score {N(ranked[0].Score.Mean)}); **least present:** {ranked[^1].Name} (mean score {N(ranked[^1].Score.Mean)}).");
+            md.AppendLine($"- **Most present {(extremes.Highest.Count > 1 ? "(tie)" : "dimension")}:** {string.Join(", ", extremes.Highest)} (mean score {N(extremes.HighestMean)}); **least present{(extremes.Lowest.Count > 1 ? " (tie)" : "")}:** {string.Join(", ", extremes.Lowest)} (mean score {N(extremes.LowestMean)}).");
+        }
+        else if (DimensionRanking.AllTied(s))
+        {
+            var tied = s.Dimensions.Where(DimensionRanking.HasSignal).ToList();
+            md.AppendLine($"- **Ranking:** a tie: {string.Join(", ", tied.Select(d => d.Name))} all have mean score {N(tied[0].Score.Mean)}; none is more present than another.");
+        }
+
+        if (noSignal.Count > 0)
+        {
+            md.AppendLine($"- **No signal:** {string.Join("; ", noSignal.Select(kv => $"{kv.Key} ({kv.Value})"))}. These dimensions are not ranked, and their zero means are not findings.");
         }
 
         var strongest = StrongestCorrelation(s.Correlations);
@@ -178,6 +194,12 @@ internal static class MarkdownReportBuilder
             if (description?.NotScorableReason is { } reason)
             {
                 md.AppendLine($"*{reason}*").AppendLine();
+                continue;
+            }
+
+            if (inputs.NoSignal.TryGetValue(d.Name, out var silent))
+            {
+                md.AppendLine($"*No signal: {silent}. Every document scored 0 (n = {F(d.Score.N)}).*").AppendLine();
                 continue;
             }
 

@@ -16,6 +16,8 @@ internal sealed record ReportInputs
     public IReadOnlyList<string> Hypotheses { get; init; } = [];
     /// <summary>Model name → the model ids the provider returned.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ModelVersions { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>Dimensions no document scored above 0, with the reason (e.g. no marker phrase occurs).</summary>
+    public IReadOnlyDictionary<string, string> NoSignal { get; init; } = new Dictionary<string, string>();
     public required ReportTexts Texts { get; init; }
 }
 
@@ -38,6 +40,7 @@ internal sealed record ReportTexts(
     string Reliability,
     string Hypotheses,
     string HypothesesNote,
+    string NoSignalNote,
     string OfflineBaselineNote,
     string UnverifiedNumbersNote,
     string EvidenceNote,

@@ -22,8 +22,6 @@ public sealed class HypothesisTestReadingTests
     [InlineData("{variable: positive_sentiment, by: tone, expect: bigger}", "`expect: bigger` is not one of")]
     [InlineData("{variable: positive_sentiment, by: tone, expect: higher}", "list them as `groups: [first, second]`")]
     [InlineData("{variable: joy, by: tone, expect: difference}", "'joy' is neither a dimension nor a derived metric")]
-    [InlineData("{variable: positive_sentiment, by: tone, groups: [positive, neutral], expect: higher}", "no document has tone = 'neutral'")]
-    [InlineData("{variable: positive_sentiment, by: mood, expect: difference}", "no document has the metadata field 'mood'")]
     public void ABadTest_IsBlocking_NamingTheProblem(string test, string message)
     {
         using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
@@ -33,5 +31,19 @@ public sealed class HypothesisTestReadingTests
 
         Assert.False(report.IsValid);
         Assert.Contains(report.Blocking, f => f.Field == "hypotheses.H1.test" && f.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{variable: positive_sentiment, by: tone, groups: [positive, neutral], expect: higher}", "no document has tone = 'neutral'")]
+    [InlineData("{variable: positive_sentiment, by: mood, expect: difference}", "no document has the metadata field 'mood'")]
+    public void ATestTheCorpusCannotAnswer_IsAWarning(string test, string message)
+    {
+        using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
+        temp.Replace("experiment.md", "    test: {variable: positive_sentiment, by: tone, groups: [positive, negative], expect: higher}", $"    test: {test}");
+
+        var report = new ExperimentReader().Read(temp.Path);
+
+        Valid(report);
+        Assert.Contains(report.Warnings, f => f.Field == "hypotheses.H1.test" && f.Message.Contains(message, StringComparison.Ordinal) && f.Message.Contains("indeterminate", StringComparison.Ordinal));
     }
 }
