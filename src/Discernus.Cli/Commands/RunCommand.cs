@@ -25,13 +25,50 @@ internal static class RunCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and set up the run folder only; no model is called" };
         var concurrency = ConcurrencyOption.Create("Tasks processed at once by the in-process workers (1-256, default 8)");
         var noLocalWorkers = new Option<bool>("--no-local-workers") { Description = "Leave all agent tasks to `discernus worker` processes (needs DISCERNUS_REDIS_URL)" };
-        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, modelList, runs, dryRun, concurrency, noLocalWorkers };
+        var format = CommandOutput.FormatOption();
+        format.Description = "Output format of the summary: text, or json (one object on standard output; progress goes to standard error)";
+        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, format };
         command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(format) != "json")
+            {
+                return await ExecuteAsync(context, parse, ct);
+            }
+
+            var (jsonContext, errors) = RunSummary.ForJson(context);
+            var exit = await ExecuteAsync(jsonContext, parse, ct);
+            if (exit != ExitCodes.Success && !jsonContext.SummaryWritten)
+            {
+                var message = string.Join(" ", errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(l => l.StartsWith("error: ", StringComparison.Ordinal) ? l["error: ".Length..] : l));
+                CommandOutput.Error(context, json: true, exit, message.Length > 0 ? message : "the run did not start (see the findings on standard error)");
+            }
+
+            return exit;
+        });
+        return command;
+
+        async Task<int> ExecuteAsync(CliContext context, ParseResult parse, CancellationToken ct)
         {
             var report = context.ReadExperiment(parse.GetValue(path)!);
             if (!report.IsValid)
             {
                 FindingsPrinter.Print(context.Console, report);
+                if (context.JsonSummary is { } invalidSummary)
+                {
+                    context.MarkSummaryWritten();
+                    invalidSummary.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        Error = new
+                        {
+                            report.ExitCode,
+                            Kind = ExitCodes.Kind(report.ExitCode),
+                            Message = $"the experiment is not valid: {report.Blocking.Count()} blocking problem(s); nothing was run",
+                            Findings = report.Blocking.Select(f => new { f.Code, f.File, f.Field, f.Line, f.Message, f.Fix }),
+                        },
+                    }, DiscernusJson.Indented));
+                }
+
                 return report.ExitCode;
             }
 
@@ -79,8 +116,13 @@ internal static class RunCommand
             context.Console.MarkupLine($"  model (planned): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source})");
             context.Console.MarkupLine($"  artifact store: {Markup.Escape(store.Description)}");
             context.Out.WriteLine(folder.Path);
+            if (context.JsonSummary is { } drySummary)
+            {
+                context.MarkSummaryWritten();
+                drySummary.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { manifest.RunId, manifest.Status, ExitCode = ExitCodes.Success, RunFolder = folder.Path, DryRun = true, Models = models.Names, models.RunsPerModel }, DiscernusJson.Indented));
+            }
+
             return ExitCodes.Success;
-        });
-        return command;
+        }
     }
 }

@@ -177,6 +177,11 @@ internal static class RunPipeline
 
     private static int Summarize(CliContext context, string runFolder, RunState? state, TimeSpan elapsed)
     {
+        if (context.JsonSummary is not null)
+        {
+            return RunSummary.WriteJson(context, runFolder, state, elapsed);
+        }
+
         var console = context.Console;
         var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
         if (!File.Exists(manifestPath))

@@ -79,8 +79,17 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
 
         var statisticsJson = statistics.ToJson();
         var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
-        var scoresCsv = ScoresTable.ToCsv(results.Select(ToScoreRow).ToList(), framework.Dimensions.Select(d => d.Name).ToList(), framework.DerivedMetrics.Select(d => d.Name).ToList());
-        var scoresHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(scoresCsv), cancellationToken).ConfigureAwait(false);
+        var tables = RunExports.Tables(results, dimensionNames, framework.DerivedMetrics.Select(d => d.Name).ToList());
+        var exports = new Dictionary<string, string>(StringComparer.Ordinal) { ["statistics.json"] = statisticsHash };
+        foreach (var format in new[] { "csv", "parquet" })
+        {
+            foreach (var (file, bytes) in await RunExports.FilesAsync(tables, format, cancellationToken).ConfigureAwait(false))
+            {
+                exports[file] = await Context.Store.PutAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var scoresHash = exports["scores.csv"];
 
         var prompt = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "prompt", cancellationToken).ConfigureAwait(false));
         var hypotheses = parameters.Hypotheses ?? [];
@@ -129,6 +138,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             StatisticsHash = statisticsHash,
             SynthesisTextHash = textHash,
             ScoresCsvHash = scoresHash,
+            Exports = exports,
             Model = task.Model,
             TokensUsed = new TokenUsage(promptTokens, completionTokens),
             CostUsd = Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
@@ -156,17 +166,6 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         VerifiedEvidence = result.FrameworkAnalysis.Values.Sum(d => d.Evidence.Count(e => e.Verified)),
         UnverifiedEvidence = result.FrameworkAnalysis.Values.Sum(d => d.Evidence.Count(e => !e.Verified)),
     };
-
-    private static ScoreRow ToScoreRow(AnalysisResult result) => new(
-        result.DocumentName,
-        result.CorpusDocumentId,
-        result.DocumentId,
-        result.ProcessingMetadata.Model,
-        result.ProcessingMetadata.Run,
-        result.Metadata,
-        result.FrameworkAnalysis.ToDictionary(kv => kv.Key, kv => (kv.Value.Score, kv.Value.Salience, kv.Value.Confidence,
-            kv.Value.Evidence.Count(e => e.Verified), kv.Value.Evidence.Count(e => !e.Verified))),
-        result.DerivedMetrics);
 
     /// <summary>For each dimension, one verified quote from each of the highest-scoring documents.</summary>
     private static List<ReportEvidence> SelectEvidence(Framework framework, List<AnalysisResult> results)

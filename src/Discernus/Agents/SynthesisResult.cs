@@ -9,6 +9,8 @@ internal sealed record SynthesisResult
     public required string SynthesisTextHash { get; init; }
     /// <summary>Per-document scores as CSV (one row per document × model × run).</summary>
     public string? ScoresCsvHash { get; init; }
+    /// <summary>Export file name (scores.csv, evidence.parquet, statistics.json, ...) → its SHA-256 in the artifact store.</summary>
+    public IReadOnlyDictionary<string, string> Exports { get; init; } = new Dictionary<string, string>();
     public required string Model { get; init; }
     public required TokenUsage TokensUsed { get; init; }
     public decimal? CostUsd { get; init; }

@@ -112,14 +112,15 @@ internal sealed partial class Orchestrator
             var statistics = await store.GetAsync(result.StatisticsHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the statistics are not in the artifact store");
             var synthesisPath = await run.WriteOutputAsync($"results/synthesis/{result.SynthesisTextHash}.md", text, "synthesis", cancellationToken).ConfigureAwait(false);
             var statisticsPath = await run.WriteOutputAsync("results/synthesis/statistics.json", statistics, "statistics", cancellationToken).ConfigureAwait(false);
-            string? scoresPath = null;
-            if (result.ScoresCsvHash is { } scoresHash)
+            var exports = new List<string>();
+            foreach (var (file, hash) in result.Exports.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
-                var scores = await store.GetAsync(scoresHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the scores table is not in the artifact store");
-                scoresPath = await run.WriteOutputAsync("results/synthesis/scores.csv", scores, "scores_table", cancellationToken).ConfigureAwait(false);
+                var content = await store.GetAsync(hash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException($"the export {file} is not in the artifact store");
+                exports.Add(await run.WriteOutputAsync($"results/exports/{file}", content, "export", cancellationToken).ConfigureAwait(false));
             }
 
-            run.Outputs = run.Outputs with { Synthesis = synthesisPath, Statistics = statisticsPath, ScoresCsv = scoresPath };
+            var scoresPath = exports.FirstOrDefault(e => e.EndsWith("/scores.csv", StringComparison.Ordinal));
+            run.Outputs = run.Outputs with { Synthesis = synthesisPath, Statistics = statisticsPath, ScoresCsv = scoresPath, Exports = exports };
         }, cancellationToken).ConfigureAwait(false);
 
         return result ?? throw new RunFailedException($"synthesis failed: {run.Failures.LastOrDefault()?.Reason ?? "no result"}");

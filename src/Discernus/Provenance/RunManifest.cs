@@ -99,6 +99,8 @@ public sealed record ManifestOutputs
     public IReadOnlyList<string> AnalysisResults { get; init; } = [];
     public string? Statistics { get; init; }
     public string? ScoresCsv { get; init; }
+    /// <summary>results/exports/: scores, derived metrics and evidence as CSV and Parquet, and statistics.json.</summary>
+    public IReadOnlyList<string> Exports { get; init; } = [];
     public string? Synthesis { get; init; }
     public string? ReportMarkdown { get; init; }
     public string? ReportHtml { get; init; }
