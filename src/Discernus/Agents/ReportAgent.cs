@@ -50,6 +50,7 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             template.Nested("sections", "hypotheses"),
             template.Nested("texts", "hypotheses_note"),
             template.Nested("texts", "no_signal"),
+            template.Nested("sections", "key_findings"),
             template.Nested("texts", "offline_baseline"),
             template.Nested("texts", "unverified_numbers"),
             template.Nested("texts", "evidence_note"),

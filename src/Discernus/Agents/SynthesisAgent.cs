@@ -16,6 +16,7 @@ namespace Discernus.Agents;
 internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<SynthesizeResultsTask>(context)
 {
     private const int QuotesPerDimension = 3;
+    private const int MaxUnverifiedPerDimension = 20;
 
     public override string Name => nameof(SynthesisAgent);
 
@@ -182,6 +183,13 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
                 .Take(QuotesPerDimension);
             evidence.AddRange(picked.Select(x => new ReportEvidence(dimension.Name, x.Result.DocumentName, x.Score!.Score,
                 x.Score.Evidence.First(e => e.Verified).Quote, true)));
+
+            // Every unverified quote is shown, flagged: a model must not be able to invent evidence unnoticed.
+            evidence.AddRange(results
+                .OrderBy(r => r.DocumentName, StringComparer.Ordinal)
+                .SelectMany(r => (r.FrameworkAnalysis.GetValueOrDefault(dimension.Name)?.Evidence ?? []).Where(e => !e.Verified)
+                    .Select(e => new ReportEvidence(dimension.Name, r.DocumentName, r.FrameworkAnalysis[dimension.Name].Score, e.Quote, false)))
+                .Take(MaxUnverifiedPerDimension));
         }
 
         return evidence;

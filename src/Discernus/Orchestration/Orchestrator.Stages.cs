@@ -149,7 +149,7 @@ internal sealed partial class Orchestrator
             var result = JsonSerializer.Deserialize<ReportResult>(bytes, DiscernusJson.Indented) ?? throw new RunFailedException("the report result is empty");
             var markdown = await store.GetAsync(result.MarkdownHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the report is not in the artifact store");
             var html = await store.GetAsync(result.HtmlHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the HTML report is not in the artifact store");
-            var markdownPath = await run.WriteOutputAsync($"results/reports/{result.MarkdownHash}.md", markdown, "report", cancellationToken).ConfigureAwait(false);
+            var markdownPath = await run.WriteOutputAsync("results/reports/report.md", markdown, "report", cancellationToken).ConfigureAwait(false);
             var htmlPath = await run.WriteOutputAsync("results/reports/report.html", html, "report_html", cancellationToken).ConfigureAwait(false);
             run.Outputs = run.Outputs with { ReportMarkdown = markdownPath, ReportHtml = htmlPath };
             paths = (markdownPath, htmlPath);

@@ -11,8 +11,9 @@ namespace Discernus.Reports;
 /// </summary>
 internal static class MarkdownReportBuilder
 {
-    /// <summary>Where the HTML rendering puts the chart; an HTML comment, so the Markdown shows nothing.</summary>
-    public const string ChartMarker = "<!-- chart: dimension means -->";
+    /// <summary>Where the HTML rendering puts a chart; an HTML comment, so the Markdown shows nothing.</summary>
+    public static string Chart(string kind, string? argument = null) =>
+        argument is null ? $"<!-- chart:{kind} -->" : $"<!-- chart:{kind}:{argument.Replace(' ', '_')} -->";
 
     public static string Build(ReportInputs inputs)
     {
@@ -34,6 +35,7 @@ internal static class MarkdownReportBuilder
         }
 
         ExecutiveSummary(md, inputs);
+        KeyFindings(md, inputs);
         Methodology(md, inputs);
         DetailedFindings(md, inputs);
         Groups(md, s, t);
@@ -118,6 +120,58 @@ internal static class MarkdownReportBuilder
         md.AppendLine();
     }
 
+    /// <summary>What the tests found, most reliable first: significant group differences and correlations (Holm), verdicts.</summary>
+    private static void KeyFindings(StringBuilder md, ReportInputs inputs)
+    {
+        var s = inputs.Statistics;
+        md.AppendLine($"## {inputs.Texts.KeyFindings}").AppendLine();
+        var findings = new List<string>();
+        foreach (var d in s.Dimensions.Where(d => DimensionRanking.HasSignal(d) && d.Score.CiLower is not null))
+        {
+            findings.Add($"**{d.Name}**: mean {N(d.Score.Mean)}, 95% CI [{N(d.Score.CiLower)}, {N(d.Score.CiUpper)}], n = {F(d.Score.N)}.");
+        }
+
+        if (s.Inference is { DescriptiveOnly: false } inference)
+        {
+            foreach (var g in inference.GroupTests.Where(g => g.PHolm < HypothesisJudge.Alpha && g.Test.Test is "welch_t" or "one_way_anova"))
+            {
+                findings.Add($"**{g.Variable}** differs by {g.Field} ({TestName(g.Test.Test)} = {N(g.Test.Statistic)}, p (Holm) = {P(g.PHolm)}, {g.Test.EffectSizeName?.Replace('_', ' ')} = {N(g.Test.EffectSize)}).");
+            }
+
+            foreach (var c in inference.Correlations.Where(c => c.PearsonPHolm < HypothesisJudge.Alpha))
+            {
+                findings.Add($"**{c.First} × {c.Second}**: r = {N(c.Pearson.Statistic)} (n = {F(c.N)}, p (Holm) = {P(c.PearsonPHolm)}).");
+            }
+
+            if (!inference.GroupTests.Any(g => g.PHolm < HypothesisJudge.Alpha) && !inference.Correlations.Any(c => c.PearsonPHolm < HypothesisJudge.Alpha))
+            {
+                findings.Add($"No group difference or correlation is significant after Holm's correction across {F(inference.HolmFamilySize)} tests.");
+            }
+        }
+
+        foreach (var verdict in s.Hypotheses.Where(h => h.Verdict != HypothesisVerdict.Indeterminate))
+        {
+            findings.Add($"Hypothesis {Cell(verdict.Id)}: **{VerdictText(verdict.Verdict)}**.");
+        }
+
+        foreach (var unreliable in s.Reliability?.Comparisons.SelectMany(c => c.Dimensions.Where(d => d.Unreliable).Select(d => (c.Label, d))) ?? [])
+        {
+            findings.Add($"⚠ **{unreliable.d.Dimension}** is unreliable across {unreliable.Label} (alpha {N(unreliable.d.Alpha)}).");
+        }
+
+        if (findings.Count == 0)
+        {
+            findings.Add("No dimension has a signal in this corpus, so there are no findings to report.");
+        }
+
+        foreach (var finding in findings)
+        {
+            md.AppendLine($"- {finding}");
+        }
+
+        md.AppendLine();
+    }
+
     private static void Methodology(StringBuilder md, ReportInputs inputs)
     {
         var m = inputs.Manifest;
@@ -166,7 +220,7 @@ internal static class MarkdownReportBuilder
     {
         var s = inputs.Statistics;
         md.AppendLine($"## {inputs.Texts.DetailedFindings}").AppendLine();
-        md.AppendLine(ChartMarker).AppendLine();
+        md.AppendLine(Chart("distribution")).AppendLine();
         md.AppendLine("| dimension | n | mean | 95% CI | sd | min | median | IQR | max | mean salience | mean confidence |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var d in s.Dimensions)
@@ -205,10 +259,19 @@ internal static class MarkdownReportBuilder
 
             md.AppendLine($"Mean score {N(d.Score.Mean)} (sd {N(d.Score.Sd)}, n = {F(d.Score.N)}), ranging from {N(d.Score.Min)} to {N(d.Score.Max)}.").AppendLine();
             var quotes = inputs.Evidence.Where(e => e.Dimension == d.Name).ToList();
-            foreach (var quote in quotes)
+            foreach (var quote in quotes.Where(q => q.Verified))
             {
-                var flag = quote.Verified ? "verified" : "⚠ unverified";
-                md.AppendLine($"> “{quote.Quote.Trim()}” — *{quote.DocumentName}* (score {N(quote.Score)}, {flag})").AppendLine();
+                md.AppendLine($"> “{Quote(quote.Quote)}” — *{quote.DocumentName}* (score {N(quote.Score)}, verified)").AppendLine();
+            }
+
+            var unverified = quotes.Where(q => !q.Verified).ToList();
+            if (unverified.Count > 0)
+            {
+                md.AppendLine($"⚠ **Unverified evidence** ({F(unverified.Count)}): these quotes do not occur in the document they were given for; do not cite them.").AppendLine();
+                foreach (var quote in unverified)
+                {
+                    md.AppendLine($"> ⚠ unverified: “{Quote(quote.Quote)}” — *{quote.DocumentName}* (score {N(quote.Score)})").AppendLine();
+                }
             }
         }
     }
@@ -224,6 +287,7 @@ internal static class MarkdownReportBuilder
         foreach (var comparison in s.Groups)
         {
             md.AppendLine($"### By {comparison.Field}").AppendLine();
+            md.AppendLine(Chart("groups", comparison.Field)).AppendLine();
             var names = s.Dimensions.Select(d => d.Name).ToList();
             md.AppendLine($"| {comparison.Field} | n | {string.Join(" | ", names)} |");
             md.AppendLine($"|---|---|{string.Concat(names.Select(_ => "---|"))}");
@@ -305,6 +369,7 @@ internal static class MarkdownReportBuilder
 
         md.AppendLine($"## {t.Reliability}").AppendLine();
         md.AppendLine($"Agreement per dimension between readings of the same documents: Krippendorff's alpha (interval), ICC(2,1), Lin's concordance (CCC) and Pearson r where two readings are compared, and the mean absolute difference on the 0–1 scale. Dimensions with alpha below {N(reliability.Threshold)} are marked ⚠ unreliable; n/a means the readings do not vary (alpha is undefined).").AppendLine();
+        md.AppendLine(Chart("agreement")).AppendLine();
         foreach (var comparison in reliability.Comparisons)
         {
             md.AppendLine($"### {Cell(char.ToUpperInvariant(comparison.Label[0]) + comparison.Label[1..])}").AppendLine();
@@ -359,6 +424,7 @@ internal static class MarkdownReportBuilder
 
         md.AppendLine($"## {t.Correlations}").AppendLine();
         md.AppendLine("Pearson r over documents with both scores (n/a: fewer than 3 documents or a constant score).").AppendLine();
+        md.AppendLine(Chart("correlations")).AppendLine();
         md.AppendLine($"| | {string.Join(" | ", c.Dimensions)} |");
         md.AppendLine($"|---|{string.Concat(c.Dimensions.Select(_ => "---|"))}");
         for (var i = 0; i < c.Dimensions.Count; i++)
@@ -440,6 +506,9 @@ internal static class MarkdownReportBuilder
     private static string F(int value) => StatisticsFormatter.FormatCount(value);
 
     private static string Short(string? hash) => hash is { Length: > 12 } ? hash[..12] : hash ?? "n/a";
+
+    /// <summary>A quote on one line (a line break inside would end the block quote).</summary>
+    private static string Quote(string text) => text.Trim().ReplaceLineEndings(" ");
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
 }

@@ -41,6 +41,7 @@ internal sealed record ReportTexts(
     string Hypotheses,
     string HypothesesNote,
     string NoSignalNote,
+    string KeyFindings,
     string OfflineBaselineNote,
     string UnverifiedNumbersNote,
     string EvidenceNote,
