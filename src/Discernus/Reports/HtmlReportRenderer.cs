@@ -138,6 +138,21 @@ internal static partial class HtmlReportRenderer
                 "Agreement per dimension (Krippendorff's alpha) between runs, models and human coders."),
             _ => (null, string.Empty),
         };
-        return svg is null ? string.Empty : $"<figure class=\"chart\">{svg}<figcaption>{WebUtility.HtmlEncode(caption)}</figcaption></figure>";
+        return svg is null ? string.Empty : $"<figure class=\"chart\">{Inline(svg, kind + argument)}<figcaption>{WebUtility.HtmlEncode(caption)}</figcaption></figure>";
     }
+
+    /// <summary>
+    /// Makes a standalone SVG document fit inside the page: no XML declaration, and its ids (ScottPlot numbers its clip
+    /// paths from 1 in every chart) prefixed per chart so two charts never clip each other's drawing.
+    /// </summary>
+    private static string Inline(string svg, string chart)
+    {
+        var prefix = "c" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(chart)))[..8] + "_";
+        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        var body = start < 0 ? svg : svg[start..];
+        return SvgIdReference().Replace(body, m => $"{m.Groups[1].Value}{prefix}{m.Groups[2].Value}");
+    }
+
+    [GeneratedRegex(@"(id=""|url\(#|href=""#)([A-Za-z_][\w\-]*)")]
+    private static partial Regex SvgIdReference();
 }
