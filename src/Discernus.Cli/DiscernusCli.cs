@@ -6,13 +6,15 @@ namespace Discernus.Cli;
 internal static class DiscernusCli
 {
     public static RootCommand Build(CliContext context) =>
-        new("Discernus: apply an analytical framework to a corpus with language models, with a verifiable audit trail")
+        new("Discernus: apply an analytical framework to a corpus with language models, with a verifiable audit trail\n\n" + ExitCodes.Help)
         {
             ValidateCommand.Create(context),
             ListCommand.Create(context),
             RunCommand.Create(context),
             VerifyCommand.Create(context),
             StatusCommand.Create(context),
+            ExportCommand.Create(context),
+            LogsCommand.Create(context),
             WorkerCommand.Create(context),
             DebugCommand.Create(context),
             EstimateCommand.Create(context),
