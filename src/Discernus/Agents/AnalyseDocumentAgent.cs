@@ -186,6 +186,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 Attempts = attempts,
                 DurationMs = (long)Context.TimeProvider.GetElapsedTime(started).TotalMilliseconds,
                 Cached = cached,
+                Worker = Context.Worker,
             },
         };
         return await StoreJsonAsync(result, cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,8 @@ public sealed record ProcessingMetadata
     public int Attempts { get; init; }
     public long DurationMs { get; init; }
     public bool Cached { get; init; }
+    /// <summary>The process that analysed the document (host:pid), so a result traces back to the machine that made it.</summary>
+    public string? Worker { get; init; }
 }
 
 public sealed record TokenUsage(long Prompt, long Completion);
