@@ -11,6 +11,8 @@ namespace Discernus.Orchestration;
 internal sealed partial class Orchestrator
 {
     private static readonly TimeSpan ManifestProgressInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromMilliseconds(500);
+    private const int SignalBatch = 256;
 
     private sealed record PlannedTask(string TaskId, string Json, string? DocumentName, string? Model);
 
@@ -329,15 +331,21 @@ internal sealed partial class Orchestrator
             var lastProgress = time.GetUtcNow();
             var lastHousekeeping = lastProgress;
             var lastManifestUpdate = lastProgress;
+            var lastCancelCheck = DateTimeOffset.MinValue;
             while (pending.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (await resilience.ExecuteAsync(ct => states.IsCancelRequestedAsync(runId, ct), $"reading the state of run {runId}", cancellationToken).ConfigureAwait(false))
+                if (time.GetUtcNow() - lastCancelCheck >= CancelCheckInterval)
                 {
-                    throw new OperationCanceledException("the run was cancelled");
+                    lastCancelCheck = time.GetUtcNow();
+                    if (await resilience.ExecuteAsync(ct => states.IsCancelRequestedAsync(runId, ct), $"reading the state of run {runId}", cancellationToken).ConfigureAwait(false))
+                    {
+                        throw new OperationCanceledException("the run was cancelled");
+                    }
                 }
 
-                var signal = await resilience.ExecuteAsync(ct => completions.WaitAsync(runId, options.CompletionWait, ct), $"waiting for the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+                // Signals are taken in batches: under load many wait, and each round trip and state write is shared.
+                var signals = await resilience.ExecuteAsync(ct => completions.WaitManyAsync(runId, SignalBatch, options.CompletionWait, ct), $"waiting for the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
                 var now = time.GetUtcNow();
                 var before = pending.Count;
                 if (completions.ReplayNeeded)
@@ -351,7 +359,7 @@ internal sealed partial class Orchestrator
                     }
                 }
 
-                if (signal is not null)
+                foreach (var signal in signals)
                 {
                     await CountAsync(signal).ConfigureAwait(false);
                 }
@@ -383,7 +391,7 @@ internal sealed partial class Orchestrator
                     await resilience.ExecuteAsync(ct => states.ExpireAsync(runId, options.AbandonedRunTtl, options.AbandonedRunTtl, ct), $"refreshing the keys of run {runId}", cancellationToken).ConfigureAwait(false);
                 }
 
-                if (signal is null && pending.Count == before && now - lastProgress >= options.StallTimeout)
+                if (signals.Count == 0 && pending.Count == before && now - lastProgress >= options.StallTimeout)
                 {
                     throw new RunFailedException(await StallDiagnosisAsync(stage, runId, pending.Count, planned.Count).ConfigureAwait(false));
                 }
