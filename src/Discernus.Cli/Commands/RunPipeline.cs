@@ -38,7 +38,11 @@ internal static class RunPipeline
 
         var runId = RunFolderAllocator.NewRunId(context.TimeProvider);
         console.MarkupLine($"[bold]Discernus[/] run [blue]{runId}[/] of [bold]{Markup.Escape(experiment.Name)}[/]: {experiment.Corpus.Documents.Count} document(s), framework '{Markup.Escape(experiment.Framework.Name)}'");
-        if (models.OfflineBaseline)
+        if (runOptions?.GetValueOrDefault(RunRequestOptions.Source) is { } reusedFrom)
+        {
+            console.MarkupLine($"Starting at {Markup.Escape(StageNames.Title(runOptions[RunRequestOptions.From]))}: the earlier stages are taken from run {Markup.Escape(Path.GetFileName(reusedFrom))} ({Markup.Escape(string.Join(", ", models.Names))}); no document is analysed again.");
+        }
+        else if (models.OfflineBaseline)
         {
             foreach (var name in models.Names)
             {
