@@ -142,8 +142,10 @@ public sealed class BudgetStopTests
         Assert.Equal(0, exit);
         Assert.Equal(RunStatus.Completed, resumed.Status);
         Assert.Equal(2, resumed.Outputs.AnalysisResults.Count);
+        // Each of the two documents was asked for exactly once over both executions (how many before the stop depends
+        // on timing: a claimed task may finish while the Orchestrator stops the run).
         Assert.Equal(2, analysedAfter);
-        Assert.Equal(1, analysedBefore);
+        Assert.InRange(analysedBefore, 1, 2);
         Assert.Contains("changed since the run started", File.ReadAllText(Path.Combine(stopped.Folder, "logs", "orchestrator.jsonl")));
         Assert.True((await RunVerifier.VerifyAsync(stopped.Folder)).Succeeded);
     }
