@@ -4,6 +4,7 @@ using Discernus.Web.Projects;
 using Discernus.Web.Runs;
 using Discernus.Web.Security;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,7 +25,10 @@ internal static class ServeApp
         services.AddSingleton(_ => new RunStores(options.Environment));
         services.AddSingleton<GoldStore>();
         services.AddSingleton<RunLauncher>();
+        services.AddRouting();
         services.AddRazorComponents();
+        // Antiforgery keys live in memory: a restarted server issues new forms, and nothing is written to the home folder.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "discernus_antiforgery";
