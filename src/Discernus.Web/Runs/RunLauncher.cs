@@ -64,6 +64,13 @@ internal sealed class RunLauncher(ServeOptions options, ILogger<RunLauncher> log
         var host = await HostForAsync(RunPlanner.StoreFor(experiment, options.Environment), concurrency, cancellationToken);
         await host.SubmitAsync(plan.Request!, cancellationToken);
         _runs[plan.Request!.RunId] = host;
+        // The Orchestrator claims the run folder within moments; the run page needs its manifest to show anything.
+        var manifest = Path.Combine(plan.Request.RunFolder, Provenance.RunFolder.ManifestFileName);
+        for (var waited = 0; waited < 300 && !File.Exists(manifest); waited++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), options.TimeProvider, cancellationToken);
+        }
+
         logger.LogInformation("Started run {RunId} of {Experiment} from the browser ({Models})", plan.Request.RunId, experiment.Name, string.Join(",", models.Names));
         return new RunStart(plan.Request.RunId, [], plan.Estimate);
     }
@@ -132,6 +139,24 @@ internal sealed class RunLauncher(ServeOptions options, ILogger<RunLauncher> log
 
     public async ValueTask DisposeAsync()
     {
+        // A host waits for the runs it executes; a server that stops cancels them first (they can be resumed with
+        // `discernus run --resume`), rather than leaving them to the stall timeout with no agent loops.
+        foreach (var (runId, host) in _runs)
+        {
+            try
+            {
+                if (await host.GetStateAsync(runId, CancellationToken.None) is { Status: var status } && !RunStatuses.IsFinal(status))
+                {
+                    logger.LogWarning("Cancelling run {RunId}: the server is stopping", runId);
+                    await host.RequestCancelAsync(runId);
+                }
+            }
+            catch (Exception ex) when (ex is CoordinationUnavailableException or CoordinationFaultException)
+            {
+                logger.LogWarning("Could not cancel run {RunId} while stopping: {Message}", runId, ex.Message);
+            }
+        }
+
         foreach (var host in _hosts.Values)
         {
             await host.DisposeAsync();

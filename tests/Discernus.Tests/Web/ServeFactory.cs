@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Discernus.Tests.Web;
 
@@ -18,6 +19,7 @@ internal sealed class ServeFactory(ServeOptions options) : WebApplicationFactory
 
     protected override IHostBuilder CreateHostBuilder() =>
         Host.CreateDefaultBuilder()
+            .ConfigureLogging(logging => logging.ClearProviders())
             .ConfigureWebHost(web => web
                 .ConfigureServices(services => services.AddDiscernusServe(options))
                 .Configure(app => app.UseDiscernusServe()));
