@@ -67,7 +67,7 @@ public sealed class ServeBrowserTests
         await page.GotoAsync(origin + "/");
         await page.ClickAsync($"a[href='/e/{experiment}/r/{Path.GetFileName(run.Folder)}']");
         await page.WaitForSelectorAsync("table.documents");
-        Assert.Equal(40, await page.Locator("table.documents tbody tr").CountAsync());
+        Assert.Equal(20, await page.Locator("table.documents tbody tr").CountAsync());
         await page.WaitForSelectorAsync("iframe.report");
 
         // A document, with its evidence highlighted.
