@@ -39,13 +39,15 @@ dotnet build "$bench_dir/Discernus.Bench/Discernus.Bench.csproj" -c Release -nol
 start_redis redis
 load_before=$(load_average)
 
-ours=() ours_queue=() bull=() bull_worker=() lpush=() rpop=()
+ours=() ours_queue=() ours_loops=() bull=() bull_worker=() lpush=() rpop=()
 for ((round = 1; round <= rounds; round++)); do
   say "coordination round $round of $rounds: Discernus ($tasks tasks, $concurrency loops)"
   line=$(dotnet "$bench_work/bench-bin/Discernus.Bench.dll" coordination --redis "$redis" --tasks "$tasks" --concurrency "$concurrency" --rounds 1)
   ours+=("$(grep -o 'tasks_per_s=[0-9]*' <<<"$line" | cut -d= -f2)")
   line=$(dotnet "$bench_work/bench-bin/Discernus.Bench.dll" coordination --redis "$redis" --tasks "$tasks" --concurrency "$concurrency" --rounds 1 --queue-only)
   ours_queue+=("$(grep -o 'tasks_per_s=[0-9]*' <<<"$line" | cut -d= -f2)")
+  line=$(dotnet "$bench_work/bench-bin/Discernus.Bench.dll" coordination --redis "$redis" --tasks "$tasks" --concurrency "$concurrency" --rounds 1 --no-waiter)
+  ours_loops+=("$(grep -o 'tasks_per_s=[0-9]*' <<<"$line" | cut -d= -f2)")
   say "coordination round $round of $rounds: BullMQ $bullmq_version"
   line=$(cd "$bullmq_dir" && node noop.mjs --redis "$redis" --tasks "$tasks" --concurrency "$concurrency" --rounds 1)
   bull+=("$(grep -o ' tasks_per_s=[0-9]*' <<<"$line" | cut -d= -f2)")
@@ -68,6 +70,7 @@ echo "- **Discernus**: \`dotnet bench/Discernus.Bench coordination\` — \`Redis
 echo "  claim loops (BLMOVE on a connection each, contract and attempt counter, run-state read, a no-op \`IAgent\`, the Ack"
 echo "  script pushing a completion signal), one waiter taking signals with \`RunCompletions.WaitAsync\` and, per signal,"
 echo "  the Orchestrator's cancel check and progress counts (\"queue only\" leaves those two out). Clock: first enqueue → last signal taken."
+echo "  \"Claim loops only\": no waiter; the clock stops when run:{id}:done holds every signal (LLEN polled every 5 ms)."
 echo "- **BullMQ** $bullmq_version with ioredis $ioredis_version: \`addBulk\` in chunks of 500, one \`Worker\` (concurrency $concurrency, no-op"
 echo "  processor, \`removeOnComplete\`), clock: first add → the ${tasks}th \`completed\` event read by a \`QueueEvents\` listener"
 echo "  (\"worker\": → the worker's own ${tasks}th completion)."
@@ -77,6 +80,7 @@ echo "| | tasks/s per round | median |"
 echo "|---|---|---|"
 echo "| Discernus (as the Orchestrator drives it) | ${ours[*]} | **$m_ours** |"
 echo "| Discernus, queue only | ${ours_queue[*]} | $m_queue |"
+echo "| Discernus, claim loops only (no waiter) | ${ours_loops[*]} | $(median "${ours_loops[@]}") |"
 echo "| BullMQ (completions read by QueueEvents) | ${bull[*]} | **$m_bull** |"
 echo "| BullMQ (worker's completions) | ${bull_worker[*]} | $m_bull_worker |"
 echo "| redis-benchmark LPUSH (requests/s) | ${lpush[*]} | $(median "${lpush[@]}") |"

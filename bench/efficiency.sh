@@ -82,8 +82,8 @@ echo "**embedded**: \`discernus run --concurrency 64\` (embedded Garnet, agents 
 echo "$workers × \`discernus worker --concurrency $worker_concurrency\` (started before, timed from their heartbeats), \`discernus run --no-local-workers\`."
 echo "Analysis = the manifest's \`stages[batch_analysis].duration_ms\`; wall and peak RSS are those of the \`run\` process."
 echo
-echo "| set-up | N | status | analysis s | ideal s | actual/ideal | wall s | run peak RSS MB | provider requests | 429s | max in flight | load avg before |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| set-up | N | status | analysis s | ideal s | actual/ideal | wall s | run peak RSS MB | requests (fake-llm) | requests (manifest) | 429s | max in flight | load avg before |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 for key in "${!ratios[@]}"; do

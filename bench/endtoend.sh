@@ -33,7 +33,7 @@ for p in nano political_rhetoric institutional_communications academic_discourse
   cp -r "$bench_root/projects/$p" "$bench_work/$p"
   rm -rf "$bench_work/$p/runs"
   say "end to end: $p"
-  measure "run $p ($(find "$bench_work/$p/corpus" -type f | wc -l) docs)" "${discernus[@]}" run "$bench_work/$p"
+  measure "run $p ($(find "$bench_work/$p/corpus" -type f ! -name '*.md' | wc -l) docs)" "${discernus[@]}" run "$bench_work/$p"
 done
 for n in "${sizes[@]}"; do
   dir=$(make_corpus "$n" 0)

@@ -116,9 +116,11 @@ make_corpus() { # n words
     echo "total_documents: $n"
     echo 'documents:'
     for ((i = 0; i < n; i++)); do
-      printf -v name 'doc_%06d.txt' "$i"
+      printf -v name '%06d.txt' "$i"
       printf '%s\n[synthetic copy %d]\n' "${snippets[$((i % count))]}" "$i" >"$dir/corpus/$name"
-      printf '  - filename: %s\n    document_id: doc_%06d\n    metadata: {era: "era_%d", party: "p%d"}\n' "$name" "$i" $((i % 5)) $((i % 3))
+      # One short line per document: a specification file may not exceed 5 MiB (ExperimentLimits), and 100,000
+      # entries in the long form (filename, document_id, metadata) take 9.9 MB. Ids default to the file names.
+      printf -- '- {file: %s, era: e%d, party: p%d}\n' "$name" $((i % 5)) $((i % 3))
     done
     echo '```'
   } >"$dir/corpus.md"
@@ -126,7 +128,7 @@ make_corpus() { # n words
 }
 
 # The newest run folder of an experiment.
-latest_run() { ls -1dt "$1"/runs/*/ 2>/dev/null | head -1; }
+latest_run() { ls -1dt "$1"/runs/*/ 2>/dev/null | head -1 || true; }
 
 manifest() { jq -r "$2" "$1/manifest.json"; }
 analysis_ms() { manifest "$1" '.stages[] | select(.name == "batch_analysis") | .duration_ms // "null"'; }

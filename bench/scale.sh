@@ -41,7 +41,7 @@ for n in $sizes; do
   if [ "$timed_status" -eq 124 ]; then
     status="stopped after the ${limit}s limit ($status)"
   elif [ "$timed_status" -ne 0 ]; then
-    status="exit $timed_status ($status): $(grep -v '^\s*$' "$bench_work/scale-$n.err" | tail -1 | cut -c1-200)"
+    status="exit $timed_status ($status): $(grep -v '^\s*$' "$bench_work/scale-$n.err" | tail -1 | cut -c1-200 || true)"
   fi
   rows+=("| $n | $status | $analysed | $timed_secs | **$timed_rss_mb** | $stages | $load |")
   summary "| Scale: $n documents offline — peak RSS MB, wall s ($status) | **$timed_rss_mb** MB, $timed_secs s | < 500 MB, flat in N |"

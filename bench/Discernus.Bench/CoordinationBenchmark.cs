@@ -8,13 +8,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 /// <summary>
 /// `dotnet run -c Release --project bench/Discernus.Bench -- coordination --redis redis://127.0.0.1:P [--tasks N]
-/// [--concurrency M] [--rounds R]`: no-op tasks per second through the real coordination path on an external Redis,
+/// [--concurrency M] [--rounds R] [--queue-only | --no-waiter]`: no-op tasks per second through the real coordination path on an external Redis,
 /// driven as the Orchestrator drives a stage: the tasks are queued with <see cref="ITaskQueue.EnqueueManyAsync"/>,
 /// the <see cref="Router"/> runs M claim loops (BLMOVE, contract read, run-state read, the agent, the Ack script with
 /// a completion signal) with an agent that does nothing, and one waiter takes the signals with
 /// <see cref="RunCompletions.WaitAsync"/>, checking for cancellation and recording the counts per signal like
-/// Orchestrator.RunStageAsync. The clock runs from the first enqueue to the last signal taken. Prints one
-/// machine-readable line per round (after a warm-up round) for bench/coordination.sh.
+/// Orchestrator.RunStageAsync. The clock runs from the first enqueue to the last signal taken. `--queue-only` leaves
+/// out the per-signal cancel check and counts; `--no-waiter` takes no signal at all and stops the clock when the done
+/// list holds every signal (the claim loops' side alone). Prints one machine-readable line per round (after a
+/// warm-up round) for bench/coordination.sh.
 /// </summary>
 internal static class CoordinationBenchmark
 {
@@ -32,7 +34,7 @@ internal static class CoordinationBenchmark
         var tasks = int.Parse(Option(args, "--tasks") ?? "20000", CultureInfo.InvariantCulture);
         var concurrency = int.Parse(Option(args, "--concurrency") ?? "64", CultureInfo.InvariantCulture);
         var rounds = int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
-        var bookkeeping = !args.Contains("--queue-only");
+        var mode = args.Contains("--no-waiter") ? "no-waiter" : args.Contains("--queue-only") ? "queue-only" : "orchestrator";
 
         var factory = RedisConnectionFactory.Parse(url);
         await using var connections = await RedisConnections.ConnectAsync(factory);
@@ -58,7 +60,7 @@ internal static class CoordinationBenchmark
                 for (var round = 0; round <= rounds; round++)
                 {
                     var size = round == 0 ? Math.Min(tasks, 2000) : tasks;
-                    var elapsed = await RoundAsync(queue, connections, keys, states, resilience, $"bench{round}", size, bookkeeping);
+                    var elapsed = await RoundAsync(queue, connections, keys, states, resilience, $"bench{round}", size, mode);
                     if (loops.IsCompleted)
                     {
                         await loops;
@@ -67,7 +69,7 @@ internal static class CoordinationBenchmark
                     if (round > 0)
                     {
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"coordination round={round} tasks={size} concurrency={concurrency} bookkeeping={bookkeeping} seconds={elapsed.TotalSeconds:F3} tasks_per_s={size / elapsed.TotalSeconds:F0}"));
+                            $"coordination round={round} tasks={size} concurrency={concurrency} mode={mode} seconds={elapsed.TotalSeconds:F3} tasks_per_s={size / elapsed.TotalSeconds:F0}"));
                     }
                 }
             }
@@ -86,7 +88,7 @@ internal static class CoordinationBenchmark
     }
 
     private static async Task<TimeSpan> RoundAsync(RedisTaskQueue queue, RedisConnections connections, RedisKeys keys, RunStateStore states,
-        CoordinationResilience resilience, string runId, int size, bool bookkeeping)
+        CoordinationResilience resilience, string runId, int size, string mode)
     {
         await states.SetAsync(runId, new Dictionary<string, string> { [RunStateFields.Status] = RunStatuses.Running });
         var contract = $$"""{"run_id":"{{runId}}","task_type":"{{NoOpTaskType}}"}""";
@@ -96,6 +98,18 @@ internal static class CoordinationBenchmark
         var clock = Stopwatch.StartNew();
         await resilience.ExecuteAsync(ct => queue.EnqueueManyAsync(items, ct), "queueing the benchmark tasks");
         var counted = 0;
+        var bookkeeping = mode == "orchestrator";
+        if (mode == "no-waiter")
+        {
+            var done = keys.RunDone(runId);
+            while (await connections.Database.ListLengthAsync(done) < size)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(5));
+            }
+
+            pending.Clear();
+        }
+
         while (pending.Count > 0)
         {
             if (bookkeeping && await resilience.ExecuteAsync(ct => states.IsCancelRequestedAsync(runId, ct), "reading the run state"))
