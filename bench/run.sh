@@ -5,8 +5,9 @@
 # the commands into docs/benchmarks.md, between its `<!-- bench:NAME -->` markers (prose outside them is kept).
 #
 # Usage: bench/run.sh [--full] [--only efficiency,coordination,cache,scale,faults,endtoend] [--out FILE|-]
-#   quick (default): efficiency at N = 1,000 once, scale at 10,000 — about 5 minutes on 2 cores
-#   --full:          efficiency at N = 3,200 three times per set-up, scale at 10,000 and 100,000
+#   quick (default): efficiency at N = 1,000 once, scale at 10,000 — about 10 minutes on 2 cores
+#   --full:          efficiency at N = 3,200 three times per set-up, scale at 10,000 and 100,000 (each run stopped
+#                    after an hour; 100,000 documents take longer today)
 #   --out -          print the Markdown instead of writing docs/benchmarks.md
 # Each part is also a script of its own (bench/efficiency.sh, coordination.sh, cache.sh, scale.sh, faults.sh,
 # endtoend.sh) printing its Markdown section. What they need is installed here: redis-server and node/npm through
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
     --full) full="--full" ;;
     --only) IFS=, read -r -a only <<<"$2"; shift ;;
     --out) out=$2; shift ;;
-    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
