@@ -110,27 +110,42 @@ internal static class CoordinationBenchmark
             pending.Clear();
         }
 
+        // As Orchestrator.RunStageAsync does: signals taken in batches, the cancel flag read at most twice a second,
+        // the progress counts written once per batch.
+        var lastCancelCheck = Stopwatch.StartNew();
+        var firstCheck = true;
         while (pending.Count > 0)
         {
-            if (bookkeeping && await resilience.ExecuteAsync(ct => states.IsCancelRequestedAsync(runId, ct), "reading the run state"))
+            if (bookkeeping && (firstCheck || lastCancelCheck.Elapsed >= TimeSpan.FromMilliseconds(500)))
             {
-                throw new InvalidOperationException("the benchmark run was cancelled");
+                firstCheck = false;
+                lastCancelCheck.Restart();
+                if (await resilience.ExecuteAsync(ct => states.IsCancelRequestedAsync(runId, ct), "reading the run state"))
+                {
+                    throw new InvalidOperationException("the benchmark run was cancelled");
+                }
             }
 
-            var signal = await resilience.ExecuteAsync(ct => completions.WaitAsync(runId, TimeSpan.FromSeconds(2), ct), "waiting for completions")
-                ?? throw new TimeoutException($"no completion signal for 2 s with {pending.Count} of {size} tasks unfinished");
-            if (pending.Remove(signal.TaskId))
+            var signals = await resilience.ExecuteAsync(ct => completions.WaitManyAsync(runId, 256, TimeSpan.FromSeconds(2), ct), "waiting for completions");
+            if (signals.Count == 0)
             {
-                counted++;
-                if (bookkeeping)
-                {
-                    await resilience.ExecuteAsync(ct => states.SetCountsAsync(runId, size, counted, 0, ct), "recording the progress");
-                }
+                throw new TimeoutException($"no completion signal for 2 s with {pending.Count} of {size} tasks unfinished");
+            }
+
+            var before = counted;
+            foreach (var signal in signals)
+            {
+                counted += pending.Remove(signal.TaskId) ? 1 : 0;
+            }
+
+            if (bookkeeping && counted > before)
+            {
+                await resilience.ExecuteAsync(ct => states.SetCountsAsync(runId, size, counted, 0, ct), "recording the progress");
             }
         }
 
         clock.Stop();
-        await states.SetStatusAsync(runId, RunStatuses.Succeeded);
+        await states.SetStatusAsync(runId, Discernus.Provenance.RunStatus.Completed);
         return clock.Elapsed;
     }
 
