@@ -28,6 +28,15 @@ internal interface ITaskQueue
     /// </summary>
     Task<IClaimedTask?> ClaimAsync(string workerId, TimeSpan wait, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Like <see cref="ClaimAsync"/>, but takes up to <paramref name="max"/> waiting tasks in one round trip (short
+    /// tasks); waits only when none is waiting, then returns the one that arrives. Empty when the queue stayed empty.
+    /// </summary>
+    Task<IReadOnlyList<IClaimedTask>> ClaimManyAsync(string workerId, int max, TimeSpan wait, CancellationToken cancellationToken = default);
+
+    /// <summary>Acknowledges several claims of this queue in one round trip; each acts only if still claimed.</summary>
+    Task<IReadOnlyList<SettleOutcome>> AckManyAsync(IReadOnlyList<(IClaimedTask Task, CompletionSignal Signal, string RunId)> acks, CancellationToken cancellationToken = default);
+
     /// <summary>Moves everything left in processing:{workerId} (from an earlier life of this worker) back to the queue.</summary>
     Task<int> RecoverAsync(string workerId, CancellationToken cancellationToken = default);
 

@@ -88,6 +88,24 @@ internal sealed class RedisClaimedTask : IClaimedTask
         }
     }
 
+    /// <summary>Marks the claim as being settled by a batch (<see cref="RedisTaskQueue.AckManyAsync"/>).</summary>
+    internal void BeginSettle(string action)
+    {
+        if (Interlocked.Exchange(ref _settled, 1) != 0)
+        {
+            throw new InvalidOperationException($"Cannot {action} task '{TaskId}': it was already settled.");
+        }
+    }
+
+    internal SettleOutcome EndSettle(SettleOutcome outcome) =>
+        outcome == SettleOutcome.NotOwned && _replyLost ? SettleOutcome.Uncertain : outcome;
+
+    internal void FailSettle(Exception exception)
+    {
+        _replyLost |= exception is RedisConnectionException or RedisTimeoutException;
+        Volatile.Write(ref _settled, 0);
+    }
+
     private async Task<SettleOutcome> SettleAsync(string action, Func<CancellationToken, Task<SettleOutcome>> settle, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _settled, 1) != 0)

@@ -125,9 +125,13 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         return found;
     }
 
-    public async Task<IClaimedTask?> ClaimAsync(string workerId, TimeSpan wait, CancellationToken cancellationToken = default)
+    public async Task<IClaimedTask?> ClaimAsync(string workerId, TimeSpan wait, CancellationToken cancellationToken = default) =>
+        (await ClaimManyAsync(workerId, 1, wait, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    public async Task<IReadOnlyList<IClaimedTask>> ClaimManyAsync(string workerId, int max, TimeSpan wait, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
         var processing = _keys.Processing(workerId);
@@ -139,45 +143,85 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string? taskId;
-            if (wait == TimeSpan.Zero)
-            {
-                taskId = await MoveNowAsync(processing).ConfigureAwait(false);
-                if (taskId is null)
-                {
-                    return null;
-                }
-            }
-            else
+
+            // Waiting tasks are taken with plain LMOVEs on the shared connection, several in one round trip; only an
+            // empty queue is waited on with BLMOVE (a blocking command costs a server thread on Garnet and a round trip
+            // on a dedicated connection).
+            var taskIds = await MoveNowAsync(processing, max).ConfigureAwait(false);
+            if (taskIds.Count == 0)
             {
                 var remaining = wait - _time.GetElapsedTime(started);
-                if (remaining <= TimeSpan.Zero)
+                if (wait == TimeSpan.Zero || remaining <= TimeSpan.Zero)
                 {
-                    return null;
+                    return [];
                 }
 
-                // A waiting task is taken with a plain LMOVE on the shared connection; only an empty queue is waited on
-                // with BLMOVE. Under load the queue is rarely empty, and a blocking command costs a server thread on
-                // Garnet and a round trip on a dedicated connection.
-                taskId = await MoveNowAsync(processing).ConfigureAwait(false);
-                if (taskId is null)
+                blocking ??= (await GetClaimerAsync(workerId, cancellationToken).ConfigureAwait(false)).GetDatabase();
+                var block = BlockingCommands.NextBlock(remaining, _options.BlockingTimeout);
+                if (await BlockingMoveAsync(blocking, processing, block, cancellationToken).ConfigureAwait(false) is not { } taskId)
                 {
-                    blocking ??= (await GetClaimerAsync(workerId, cancellationToken).ConfigureAwait(false)).GetDatabase();
-                    var block = BlockingCommands.NextBlock(remaining, _options.BlockingTimeout);
-                    taskId = await BlockingMoveAsync(blocking, processing, block, cancellationToken).ConfigureAwait(false);
-                    if (taskId is null)
-                    {
-                        continue;
-                    }
+                    continue;
                 }
+
+                taskIds = [taskId];
             }
 
-            // The task is ours now: finish preparing it even if the token fires, so it is never half-claimed.
-            var claimed = await PrepareClaimAsync(taskId, workerId).ConfigureAwait(false);
-            if (claimed is not null)
+            // The tasks are ours now: finish preparing them even if the token fires, so none is half-claimed.
+            var claimed = await PrepareClaimsAsync(taskIds, workerId).ConfigureAwait(false);
+            if (claimed.Count > 0)
             {
                 return claimed;
             }
+        }
+    }
+
+    /// <summary>
+    /// Acknowledges several claims in one round trip (each by the same conditional script as
+    /// <see cref="IClaimedTask.AckAsync"/>, so each acts only if its task is still claimed).
+    /// </summary>
+    public async Task<IReadOnlyList<SettleOutcome>> AckManyAsync(IReadOnlyList<(IClaimedTask Task, CompletionSignal Signal, string RunId)> acks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(acks);
+        var claims = acks.Select(a => a.Task as RedisClaimedTask ?? throw new ArgumentException("only claims of this queue can be settled here", nameof(acks))).ToList();
+        foreach (var claim in claims)
+        {
+            claim.BeginSettle("acknowledge");
+        }
+
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = _connections.Database.CreateBatch();
+            var pending = acks.Select(a => batch.ScriptEvaluateAsync(
+                RedisScripts.Ack,
+                [_keys.Processing(a.Task.WorkerId), _keys.RunDone(a.RunId), _keys.TaskData(a.Task.TaskId), _keys.TaskAttempts(a.Task.TaskId), _keys.RunState(a.RunId)],
+                [a.Task.TaskId, CoordinationJson.Serialize(a.Signal)])).ToList();
+            batch.Execute();
+            try
+            {
+                await Task.WhenAll(pending).ConfigureAwait(false);
+            }
+            catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+            {
+                var keys = acks.SelectMany(a => new[] { (_keys.RunDone(a.RunId), RedisType.List), (_keys.RunState(a.RunId), RedisType.Hash) }).Distinct().ToArray();
+                throw await _guard.FaultAsync(ex, keys).ConfigureAwait(false);
+            }
+
+            return claims.Select((claim, i) => claim.EndSettle((long)pending[i].Result switch
+            {
+                RedisScripts.Applied => SettleOutcome.Applied,
+                RedisScripts.SignalDropped => SettleOutcome.RunEnded,
+                _ => SettleOutcome.NotOwned,
+            })).ToList();
+        }
+        catch (Exception ex)
+        {
+            foreach (var claim in claims)
+            {
+                claim.FailSettle(ex);
+            }
+
+            throw;
         }
     }
 
@@ -366,12 +410,22 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         }
     }
 
-    private async Task<string?> MoveNowAsync(string processing)
+    private async Task<IReadOnlyList<string>> MoveNowAsync(string processing, int max)
     {
         try
         {
-            var item = await _connections.Database.ListMoveAsync(SourceList, processing, ListSide.Right, ListSide.Left).ConfigureAwait(false);
-            return item.IsNull ? null : item.ToString();
+            if (max == 1)
+            {
+                var item = await _connections.Database.ListMoveAsync(SourceList, processing, ListSide.Right, ListSide.Left).ConfigureAwait(false);
+                return item.IsNull ? [] : [item.ToString()];
+            }
+
+            // Each LMOVE is atomic on its own; sent together they cost one round trip.
+            var batch = _connections.Database.CreateBatch();
+            var moves = Enumerable.Range(0, max).Select(_ => batch.ListMoveAsync(SourceList, processing, ListSide.Right, ListSide.Left)).ToList();
+            batch.Execute();
+            await Task.WhenAll(moves).ConfigureAwait(false);
+            return moves.Select(m => m.Result).Where(v => !v.IsNull).Select(v => v.ToString()).ToList();
         }
         catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
         {
@@ -444,57 +498,64 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         }
     }
 
-    private async Task<IClaimedTask?> PrepareClaimAsync(string taskId, string workerId)
+    private async Task<IReadOnlyList<IClaimedTask>> PrepareClaimsAsync(IReadOnlyList<string> taskIds, string workerId)
     {
         var database = _connections.Database;
-        var dataKey = _keys.TaskData(taskId);
-        var attemptsKey = _keys.TaskAttempts(taskId);
-        long attempts;
-        RedisValue data;
+        List<(string TaskId, Task<long> Increment, Task<RedisValue> Get)> reads;
         try
         {
             var batch = database.CreateBatch();
-            var increment = batch.StringIncrementAsync(attemptsKey);
-            var expire = batch.KeyExpireAsync(attemptsKey, _options.DataTtl);
-            var get = batch.StringGetAsync(dataKey);
+            var expiries = new List<Task>();
+            reads = taskIds.Select(taskId =>
+            {
+                var attemptsKey = _keys.TaskAttempts(taskId);
+                var increment = batch.StringIncrementAsync(attemptsKey);
+                expiries.Add(batch.KeyExpireAsync(attemptsKey, _options.DataTtl));
+                return (taskId, increment, batch.StringGetAsync(_keys.TaskData(taskId)));
+            }).ToList();
             batch.Execute();
-            await Task.WhenAll(increment, expire, get).ConfigureAwait(false);
-            attempts = await increment.ConfigureAwait(false);
-            data = await get.ConfigureAwait(false);
+            await Task.WhenAll(reads.Select(r => (Task)r.Increment).Concat(reads.Select(r => r.Get)).Concat(expiries)).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
         {
-            throw await _guard.FaultAsync(ex, (attemptsKey, RedisType.String), (dataKey, RedisType.String)).ConfigureAwait(false);
+            throw await _guard.FaultAsync(ex, taskIds.SelectMany(id => new[] { (_keys.TaskAttempts(id), RedisType.String), (_keys.TaskData(id), RedisType.String) }).ToArray()).ConfigureAwait(false);
         }
 
-        var attemptCount = (int)Math.Min(attempts, int.MaxValue);
-        var json = data.IsNull ? null : data.ToString();
-        var (runId, taskType) = Describe(taskId, json);
-        if (json is null)
+        var claimed = new List<IClaimedTask>(taskIds.Count);
+        foreach (var (taskId, increment, get) in reads)
         {
-            await DeadLetterCoreAsync(
-                taskId,
-                workerId,
-                runId,
-                attemptCount,
-                $"Coordination fault: task '{taskId}' has no contract at '{dataKey}' (it expired after {_options.DataTtl} or was never written); the producer must store the data before pushing the id.",
-                CancellationToken.None).ConfigureAwait(false);
-            return null;
+            var attemptCount = (int)Math.Min(increment.Result, int.MaxValue);
+            var data = get.Result;
+            var json = data.IsNull ? null : data.ToString();
+            var (runId, taskType) = Describe(taskId, json);
+            if (json is null)
+            {
+                await DeadLetterCoreAsync(
+                    taskId,
+                    workerId,
+                    runId,
+                    attemptCount,
+                    $"Coordination fault: task '{taskId}' has no contract at '{_keys.TaskData(taskId)}' (it expired after {_options.DataTtl} or was never written); the producer must store the data before pushing the id.",
+                    CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            if (_options.MaxAttempts > 0 && attemptCount > _options.MaxAttempts)
+            {
+                await DeadLetterCoreAsync(
+                    taskId,
+                    workerId,
+                    runId,
+                    attemptCount,
+                    $"task '{taskId}' was claimed {attemptCount} times without being settled (limit {_options.MaxAttempts}); its workers probably crashed or were stopped while running it.",
+                    CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            claimed.Add(new RedisClaimedTask(this, taskId, json, attemptCount, workerId, runId, taskType));
         }
 
-        if (_options.MaxAttempts > 0 && attemptCount > _options.MaxAttempts)
-        {
-            await DeadLetterCoreAsync(
-                taskId,
-                workerId,
-                runId,
-                attemptCount,
-                $"task '{taskId}' was claimed {attemptCount} times without being settled (limit {_options.MaxAttempts}); its workers probably crashed or were stopped while running it.",
-                CancellationToken.None).ConfigureAwait(false);
-            return null;
-        }
-
-        return new RedisClaimedTask(this, taskId, json, attemptCount, workerId, runId, taskType);
+        return claimed;
     }
 
     private static (string? RunId, string? TaskType) Describe(string taskId, string? json)

@@ -29,6 +29,7 @@ internal sealed class Router(
 {
     private static readonly TimeSpan ReleasePause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StateFreshness = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ShortTask = TimeSpan.FromMilliseconds(20);
 
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, IAgent>> _agentsByStore = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _reportedUnreachable = new(StringComparer.Ordinal);
@@ -49,9 +50,10 @@ internal sealed class Router(
 
             // Anything in our processing list was claimed by an earlier life of this id, or by a claim whose reply was lost.
             var recover = true;
+            var batchSize = 1;
             while (!stoppingToken.IsCancellationRequested)
             {
-                var claimed = await resilience.ExecuteAsync(
+                var claims = await resilience.ExecuteAsync(
                     async ct =>
                     {
                         if (recover)
@@ -62,7 +64,7 @@ internal sealed class Router(
 
                         try
                         {
-                            return await tasks.ClaimAsync(workerId, options.ClaimWait, ct).ConfigureAwait(false);
+                            return await tasks.ClaimManyAsync(workerId, batchSize, options.ClaimWait, ct).ConfigureAwait(false);
                         }
                         catch (Exception ex) when (RedisTransience.IsTransient(ex))
                         {
@@ -72,20 +74,49 @@ internal sealed class Router(
                     },
                     "claiming a task",
                     stoppingToken).ConfigureAwait(false);
-                if (claimed is null)
+                if (claims.Count == 0)
                 {
                     continue;
                 }
 
-                await using (claimed)
+                // In-hand work finishes even when claiming stops; only the process's own end aborts it.
+                var started = timeProvider.GetTimestamp();
+                var acks = new List<(IClaimedTask Task, CompletionSignal Signal, string RunId)>(claims.Count);
+                var released = false;
+                try
                 {
-                    // In-hand work finishes even when claiming stops; only the process's own end aborts it.
-                    var released = await ProcessAsync(claimed, CancellationToken.None).ConfigureAwait(false);
-                    if (released)
+                    foreach (var claimed in claims)
                     {
-                        // Give workers that can serve the task a chance to take it before this loop claims again.
-                        await Task.Delay(ReleasePause, timeProvider, stoppingToken).ConfigureAwait(false);
+                        var (ack, handedBack) = await ProcessAsync(claimed, CancellationToken.None).ConfigureAwait(false);
+                        released |= handedBack;
+                        if (ack is { } a)
+                        {
+                            acks.Add(a);
+                        }
                     }
+
+                    if (acks.Count > 0)
+                    {
+                        await AcknowledgeAsync(acks).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    // A claim left unsettled (an exception above) goes back to the queue.
+                    foreach (var claimed in claims)
+                    {
+                        await claimed.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+
+                // Short tasks (no-op, cached answers, the lexicon) are claimed several at a time, one round trip for
+                // all; a slow one (a model call) resets to one at a time, so no loop sits on tasks others could run.
+                var perTask = timeProvider.GetElapsedTime(started) / claims.Count;
+                batchSize = perTask < ShortTask ? Math.Min(options.ClaimBatch, batchSize * 2) : 1;
+                if (released)
+                {
+                    // Give workers that can serve the task a chance to take it before this loop claims again.
+                    await Task.Delay(ReleasePause, timeProvider, stoppingToken).ConfigureAwait(false);
                 }
             }
         }
@@ -104,14 +135,17 @@ internal sealed class Router(
         }
     }
 
-    /// <summary>Runs one claimed task to a settled state; true when it was handed back for another worker.</summary>
-    private async Task<bool> ProcessAsync(IClaimedTask claimed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one claimed task. Settles it, except for the usual end (the agent's outcome), which it returns as an
+    /// acknowledgement to send with the others of the batch; Released is true when it was handed back for another worker.
+    /// </summary>
+    private async Task<((IClaimedTask Task, CompletionSignal Signal, string RunId)? Ack, bool Released)> ProcessAsync(IClaimedTask claimed, CancellationToken cancellationToken)
     {
         var runId = claimed.RunId;
         if (runId is null)
         {
             await SettleAsync(claimed, c => c.DeadLetterAsync("the task names no run (no run_id in the contract and none in the task id)"), cancellationToken).ConfigureAwait(false);
-            return false;
+            return (null, false);
         }
 
         var state = await RunStateAsync(runId, fresh: false, cancellationToken).ConfigureAwait(false);
@@ -125,7 +159,7 @@ internal sealed class Router(
         {
             logger.LogInformation("Dropped task {TaskId}: its run {RunId} has ended ({Status})", claimed.TaskId, runId, s.CancelRequested ? "cancelled" : s.Status);
             await SettleAsync(claimed, c => c.AckWithoutSignalAsync(), cancellationToken).ConfigureAwait(false);
-            return false;
+            return (null, false);
         }
 
         var (store, problem) = await resilience.ExecuteAsync(
@@ -148,7 +182,7 @@ internal sealed class Router(
                 $"recording a released task of run {runId}",
                 cancellationToken).ConfigureAwait(false);
             await SettleAsync(claimed, c => c.ReleaseAsync(), cancellationToken).ConfigureAwait(false);
-            return true;
+            return (null, true);
         }
 
         var agents = _agentsByStore.GetOrAdd(store.Identity, _ => createAgents(store).ToDictionary(a => a.TaskType, StringComparer.Ordinal));
@@ -156,7 +190,7 @@ internal sealed class Router(
         {
             var error = $"no agent is registered for task_type '{claimed.TaskType ?? "(none)"}' (known: {string.Join(", ", agents.Keys)})";
             await SettleAsync(claimed, c => c.DeadLetterAsync(error), cancellationToken).ConfigureAwait(false);
-            return false;
+            return (null, false);
         }
 
         AgentOutcome outcome;
@@ -177,23 +211,22 @@ internal sealed class Router(
                 await SettleAsync(claimed, c => c.RequeueAsync(), cancellationToken).ConfigureAwait(false);
             }
 
-            return false;
+            return (null, false);
         }
 
         var signal = outcome.Succeeded
             ? CompletionSignal.Success(claimed.TaskId, outcome.ResultHash!)
             : CompletionSignal.Failure(claimed.TaskId, outcome.Error ?? "the agent failed without a reason");
-        await SettleAsync(claimed, c => c.AckAsync(signal, runId), cancellationToken).ConfigureAwait(false);
-        return false;
+        return ((claimed, signal, runId), false);
     }
 
-    /// <summary>
-    /// A run's state, read at most once per <see cref="StateFreshness"/> per process: every task of a run asks, and the
-    /// answer (store identity, ended or not) rarely changes. A run that ends is noticed within that time.
-    /// </summary>
     private static bool HasEnded(RunState? state) =>
         state is { } s && (s.CancelRequested || (s.Status is { } status && RunStatus.IsFinal(status)));
 
+    /// <summary>
+    /// A run's state, read at most once per <see cref="StateFreshness"/> per process (unless <paramref name="fresh"/>):
+    /// every task of a run asks, and the answer (store identity, ended or not) rarely changes.
+    /// </summary>
     private async Task<RunState?> RunStateAsync(string runId, bool fresh, CancellationToken cancellationToken)
     {
         if (!fresh && _states.TryGetValue(runId, out var known) && timeProvider.GetElapsedTime(known.ReadAt) < StateFreshness)
@@ -215,9 +248,23 @@ internal sealed class Router(
         return state;
     }
 
+    private async Task AcknowledgeAsync(IReadOnlyList<(IClaimedTask Task, CompletionSignal Signal, string RunId)> acks)
+    {
+        var outcomes = await resilience.ExecuteAsync(ct => tasks.AckManyAsync(acks, ct), $"acknowledging {acks.Count} task(s)").ConfigureAwait(false);
+        for (var i = 0; i < acks.Count; i++)
+        {
+            Report(acks[i].Task, outcomes[i]);
+        }
+    }
+
     private async Task SettleAsync(IClaimedTask claimed, Func<IClaimedTask, Task<SettleOutcome>> settle, CancellationToken cancellationToken)
     {
         var outcome = await resilience.ExecuteAsync(_ => settle(claimed), $"settling task {claimed.TaskId}", cancellationToken).ConfigureAwait(false);
+        Report(claimed, outcome);
+    }
+
+    private void Report(IClaimedTask claimed, SettleOutcome outcome)
+    {
         switch (outcome)
         {
             case SettleOutcome.NotOwned:

@@ -11,6 +11,9 @@ public sealed record RouterOptions
     /// <summary>Claims of one task before it goes to the dead list (crashes and transient errors only).</summary>
     public int MaxAttempts { get; init; } = 3;
 
+    /// <summary>Most tasks one loop claims at once while its tasks are short (each slow task resets it to one).</summary>
+    public int ClaimBatch { get; init; } = 8;
+
     /// <summary>Unique per host instance; a dead instance's claims come back through heartbeat expiry, not by id reuse.</summary>
     public string WorkerIdPrefix { get; init; } = HostIdentity.New();
 

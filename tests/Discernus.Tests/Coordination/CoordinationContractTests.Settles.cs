@@ -256,3 +256,33 @@ public abstract partial class CoordinationContractTests
         }
     }
 }
+
+/// <summary>Claims and acknowledgements of several short tasks in one round trip keep every guarantee of single ones.</summary>
+public abstract partial class CoordinationContractTests
+{
+    [Fact]
+    public async Task ClaimMany_TakesUpToMax_InOrder_AndAckMany_SettlesEachOnlyIfStillClaimed()
+    {
+        var queue = NewTaskQueue();
+        for (var n = 1; n <= 5; n++)
+        {
+            await queue.EnqueueAsync(AnalyseTask("run1", n));
+        }
+
+        var claims = await queue.ClaimManyAsync("worker-a", 3, Generous);
+        await new OrphanRecovery(Connections, Keys).RequeueOrphansAsync(); // worker-a never beat: all three go back
+        var again = await queue.ClaimManyAsync("worker-b", 8, Generous);
+        var late = await queue.AckManyAsync(claims.Select(c => (c, CompletionSignal.Success(c.TaskId, "late"), "run1")).ToList());
+        var onTime = await queue.AckManyAsync(again.Select(c => (c, CompletionSignal.Success(c.TaskId, "on-time"), "run1")).ToList());
+
+        Assert.Equal(["run1:analyse_document:1", "run1:analyse_document:2", "run1:analyse_document:3"], claims.Select(c => c.TaskId));
+        Assert.Equal(5, again.Count);
+        Assert.All(late, o => Assert.Equal(SettleOutcome.NotOwned, o));
+        Assert.All(onTime, o => Assert.Equal(SettleOutcome.Applied, o));
+        var signals = (await Db.ListRangeAsync(Keys.RunDone("run1"))).Select(v => v.ToString()).ToList();
+        Assert.Equal(5, signals.Count);
+        Assert.All(signals, s => Assert.Contains("on-time", s, StringComparison.Ordinal));
+        Assert.Equal(0, await Db.ListLengthAsync(Keys.Processing("worker-b")));
+        Assert.All(claims.Concat(again), c => Assert.True(c.IsSettled));
+    }
+}
