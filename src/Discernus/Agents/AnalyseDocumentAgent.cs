@@ -53,6 +53,8 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             new(ChatRole.User, prompt.Render("user", values)),
         };
         var sampling = ModelName.TryParse(task.Model, out var parsedModel, out _) ? SamplingDefaults.For(parsedModel!) : (null, null);
+        // Counts this task's provider requests, cache hits, retries and failures into its result, wherever it runs.
+        var tally = new ModelCallTally();
         var options = new ChatOptions
         {
             Temperature = (float?)task.Params.Temperature ?? sampling.Temperature,
@@ -66,6 +68,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 [ModelCallKeys.CallerAgent] = Name,
                 [ModelCallKeys.CallerStage] = Stage,
                 [ModelCallKeys.CallerTask] = task.TaskId,
+                [ModelCallKeys.Tally] = tally,
             },
         };
         if (task.Params.Cache == CacheModes.Refresh)
@@ -188,6 +191,10 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 DurationMs = (long)Context.TimeProvider.GetElapsedTime(started).TotalMilliseconds,
                 Cached = cached,
                 Worker = Context.Worker,
+                ProviderRequests = tally.Counts.ProviderRequests,
+                CacheHits = tally.Counts.CacheHits,
+                Retries = tally.Counts.Retries,
+                FailedRequests = tally.Counts.Failures,
             },
         };
         return await StoreJsonAsync(result, cancellationToken).ConfigureAwait(false);

@@ -49,6 +49,11 @@ public sealed record ProcessingMetadata
     public bool Cached { get; init; }
     /// <summary>The process that analysed the document (host:pid), so a result traces back to the machine that made it.</summary>
     public string? Worker { get; init; }
+    /// <summary>What the task's model calls amounted to (see the manifest's cost block), counted where the task ran.</summary>
+    public long ProviderRequests { get; init; }
+    public long CacheHits { get; init; }
+    public long Retries { get; init; }
+    public long FailedRequests { get; init; }
 }
 
 public sealed record TokenUsage(long Prompt, long Completion);

@@ -106,6 +106,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
                 ["statistics_json"] = statisticsJson,
             })),
         };
+        var tally = new ModelCallTally();
         var options = new ChatOptions
         {
             AdditionalProperties = new AdditionalPropertiesDictionary
@@ -116,6 +117,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
                 [ModelCallKeys.CallerAgent] = Name,
                 [ModelCallKeys.CallerStage] = Stage,
                 [ModelCallKeys.CallerTask] = task.TaskId,
+                [ModelCallKeys.Tally] = tally,
             },
         };
         if (parameters.Cache == CacheModes.Refresh)
@@ -153,6 +155,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             Exports = exports,
             Model = task.Model,
             TokensUsed = new TokenUsage(promptTokens, completionTokens),
+            Calls = tally.Counts,
             CostUsd = ResponseCacheCommit.IsCached(response) ? 0m : Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
             Evidence = SelectEvidence(framework, results),
             NotScorable = NotScorable(framework, results),

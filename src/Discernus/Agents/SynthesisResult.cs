@@ -14,6 +14,8 @@ internal sealed record SynthesisResult
     public required string Model { get; init; }
     public required TokenUsage TokensUsed { get; init; }
     public decimal? CostUsd { get; init; }
+    /// <summary>What the synthesis call amounted to (provider requests, cache hits, retries, failures), counted where it ran.</summary>
+    public Models.ModelCallCounts Calls { get; init; } = Models.ModelCallCounts.None;
     public IReadOnlyList<ReportEvidence> Evidence { get; init; } = [];
     /// <summary>Dimensions no analysis could score, with the reason (e.g. the lexicon baseline and a marker-less dimension).</summary>
     public IReadOnlyDictionary<string, string> NotScorable { get; init; } = new Dictionary<string, string>();

@@ -41,6 +41,12 @@ public sealed class FolderArtifactStore : IArtifactStore
         ArtifactKeys.EnsureValid(hash);
         var path = ObjectPath(hash);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!File.Exists(path))
+        {
+            // A miss is the usual answer of the response cache: no exception for it.
+            return Task.FromResult<byte[]?>(null);
+        }
+
         try
         {
             // Synchronous: objects are small, and an asynchronous read on Linux is a thread-pool hop per call.

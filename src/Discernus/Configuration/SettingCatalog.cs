@@ -51,7 +51,7 @@ public static class SettingCatalog
 
         // Experiments
         Integer("DISCERNUS_MAX_DOCUMENT_BYTES", "Experiments", "Largest document file read", "20971520 (20 MB)", 1, long.MaxValue),
-        Integer("DISCERNUS_MAX_DOCUMENTS", "Experiments", "Most documents in one corpus", "10000", 1, 10_000_000),
+        Integer("DISCERNUS_MAX_DOCUMENTS", "Experiments", "Most documents in one corpus", "1000000", 1, 10_000_000),
         Integer("DISCERNUS_MAX_EXTRACTED_CHARS", "Experiments", "Most characters of text taken from one PDF or DOCX", "20000000", 1, long.MaxValue),
 
         // Cli

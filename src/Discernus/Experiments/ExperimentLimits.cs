@@ -4,7 +4,8 @@ namespace Discernus.Experiments;
 public sealed record ExperimentLimits
 {
     public long MaxDocumentBytes { get; init; } = 20L * 1024 * 1024;
-    public int MaxDocuments { get; init; } = 10_000;
+    /// <summary>Memory no longer grows with the corpus (results are streamed), so this is a sanity bound, not a capacity one.</summary>
+    public int MaxDocuments { get; init; } = 1_000_000;
     /// <summary>Experiment, framework and corpus files are prose plus YAML; anything larger is not one.</summary>
     public long MaxSpecificationFileBytes { get; init; } = 5L * 1024 * 1024;
     /// <summary>Upper bound on YAML nodes after alias expansion ("billion laughs" guard).</summary>

@@ -159,7 +159,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         var gold = ReadGold(directory, file, components, "components.gold", block, findings);
 
         var framework = frameworkPath is null ? null : ReadFramework(frameworkPath, options.AnalysisVariant, findings);
-        var corpus = corpusPath is null ? null : ReadV10Corpus(directory, corpusPath, findings, cancellationToken);
+        var corpus = corpusPath is null ? null : CorpusReader.ReadV10Corpus(directory, corpusPath, findings, cancellationToken);
         if (framework is null || corpus is null || string.IsNullOrWhiteSpace(name))
         {
             return null;
@@ -209,7 +209,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         }
 
         var framework = frameworkPath is null ? null : ReadFramework(frameworkPath, options.AnalysisVariant, findings);
-        var corpus = corpusDirectory is null ? null : ReadAlphaCorpus(directory, corpusDirectory, findings, cancellationToken);
+        var corpus = corpusDirectory is null ? null : CorpusReader.ReadAlphaCorpus(directory, corpusDirectory, findings, cancellationToken);
         if (framework is null || corpus is null || string.IsNullOrWhiteSpace(name))
         {
             return null;
@@ -473,6 +473,16 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             }
         }
     }
+
+    /// <summary>
+    /// The corpus manifest lists every document, so its size and node count grow with the corpus: it is read with
+    /// limits scaled to <see cref="ExperimentLimits.MaxDocuments"/>; every other file keeps the fixed ones.
+    /// </summary>
+    private ExperimentReader CorpusReader => new(limits with
+    {
+        MaxSpecificationFileBytes = Math.Max(limits.MaxSpecificationFileBytes, limits.MaxDocuments * 2048L),
+        MaxYamlNodes = Math.Max(limits.MaxYamlNodes, limits.MaxDocuments * 40L),
+    });
 
     private string? ReadSpecificationFile(string path, FindingCollector findings)
     {

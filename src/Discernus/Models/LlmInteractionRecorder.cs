@@ -18,7 +18,8 @@ internal sealed class LlmInteractionRecorder(
     {
         var promptTokens = response.Usage?.InputTokenCount;
         var completionTokens = response.Usage?.OutputTokenCount;
-        return sink.RecordAsync(
+        return RecordAsync(
+            options,
             new LlmInteraction
             {
                 Timestamp = startedAt,
@@ -43,7 +44,8 @@ internal sealed class LlmInteractionRecorder(
     public ValueTask RecordFailureAsync(
         DateTimeOffset startedAt, long startTimestamp, IEnumerable<ChatMessage> messages, ChatOptions? options, Exception error, int attempt,
         CancellationToken cancellationToken) =>
-        sink.RecordAsync(
+        RecordAsync(
+            options,
             new LlmInteraction
             {
                 Timestamp = startedAt,
@@ -61,4 +63,10 @@ internal sealed class LlmInteractionRecorder(
             cancellationToken);
 
     private long ElapsedMs(long startTimestamp) => (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds;
+
+    private ValueTask RecordAsync(ChatOptions? options, LlmInteraction interaction, CancellationToken cancellationToken)
+    {
+        ModelCallTally.Of(options)?.Add(interaction);
+        return sink.RecordAsync(interaction, cancellationToken);
+    }
 }

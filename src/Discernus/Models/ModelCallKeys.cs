@@ -27,6 +27,9 @@ internal static class ModelCallKeys
 
     public const string CallerStage = "discernus.gateway.caller_stage";
 
+    /// <summary>On options: a <see cref="ModelCallTally"/> that counts this call's interactions for the task's result.</summary>
+    public const string Tally = "discernus.gateway.tally";
+
     public const string CallerTask = "discernus.gateway.caller_task";
 
     public static bool IsInternal(string key) => key.StartsWith("discernus.gateway.", StringComparison.Ordinal);

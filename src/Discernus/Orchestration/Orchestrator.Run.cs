@@ -318,7 +318,7 @@ internal sealed partial class Orchestrator
                 ? s with { Status = s.Status == RunStatus.Running ? status : "skipped", FinishedAt = s.Status == RunStatus.Running ? IsoTime.Format(now) : null }
                 : s).ToList(),
             Failures = run.Failures.ToList(),
-            Cost = run.Cost(m.Cost) with { ProviderRequests = calls.ProviderRequests, CacheHits = calls.CacheHits, Retries = calls.Retries, Failures = calls.Failures },
+            Cost = Counted(run.Cost(m.Cost), calls),
             Outputs = run.Outputs,
             Files = m.Files.Where(f => f.Role != "log").Concat(run.OutputFiles).Concat(logFiles).DistinctBy(f => f.Path).ToList(),
         }, CancellationToken.None).ConfigureAwait(false);
@@ -330,6 +330,19 @@ internal sealed partial class Orchestrator
         }).ConfigureAwait(false);
         await EndStateAsync(run.Folder.RunId).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The call counts of a run: those its results carry (made by whichever process ran each task, remote workers
+    /// included) or, when more, those this process counted (which also include the calls of tasks that failed and so
+    /// have no result).
+    /// </summary>
+    private static ManifestCost Counted(ManifestCost fromResults, Models.ModelCallCounts here) => fromResults with
+    {
+        ProviderRequests = Math.Max(fromResults.ProviderRequests, here.ProviderRequests),
+        CacheHits = Math.Max(fromResults.CacheHits, here.CacheHits),
+        Retries = Math.Max(fromResults.Retries, here.Retries),
+        Failures = Math.Max(fromResults.Failures, here.Failures),
+    };
 
     /// <summary>Once a run has ended its signals have no reader: they expire, and its state stays a while for `status`.</summary>
     private async Task EndStateAsync(string runId)

@@ -72,7 +72,8 @@ internal sealed partial class Orchestrator
             var result = JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
                 ?? throw new RunFailedException($"the result of {task.TaskId} is empty");
             var meta = result.ProcessingMetadata;
-            run.AddUsage(meta.TokensUsed.Prompt, meta.TokensUsed.Completion, meta.CostUsd, meta.Cached);
+            run.AddUsage(meta.TokensUsed.Prompt, meta.TokensUsed.Completion, meta.CostUsd, meta.Cached,
+                new Models.ModelCallCounts(meta.ProviderRequests, meta.CacheHits, meta.Retries, meta.FailedRequests));
             await run.WriteOutputAsync($"results/batch_analysis/{signal.ResultHash}.json", bytes, "analysis_result", cancellationToken).ConfigureAwait(false);
             succeeded.Add((task.TaskId, signal.ResultHash!));
             if (run.Experiment.MaxCostUsd is { } budget && run.CostUsd > budget)
@@ -186,7 +187,7 @@ internal sealed partial class Orchestrator
         {
             var bytes = await store.GetAsync(signal.ResultHash!, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the synthesis result is not in the artifact store");
             result = JsonSerializer.Deserialize<SynthesisResult>(bytes, DiscernusJson.Indented) ?? throw new RunFailedException("the synthesis result is empty");
-            run.AddUsage(result.TokensUsed.Prompt, result.TokensUsed.Completion, result.CostUsd, false);
+            run.AddUsage(result.TokensUsed.Prompt, result.TokensUsed.Completion, result.CostUsd, false, result.Calls);
             var text = await store.GetAsync(result.SynthesisTextHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the synthesis text is not in the artifact store");
             var statistics = await store.GetAsync(result.StatisticsHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the statistics are not in the artifact store");
             var synthesisPath = await run.WriteOutputAsync($"results/synthesis/{result.SynthesisTextHash}.md", text, "synthesis", cancellationToken).ConfigureAwait(false);

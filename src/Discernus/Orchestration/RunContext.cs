@@ -13,6 +13,7 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     private long _completionTokens;
     private int _modelCalls;
     private int _cachedCalls;
+    private Discernus.Models.ModelCallCounts _calls = Discernus.Models.ModelCallCounts.None;
 
     public RunFolder Folder => folder;
     public RunLog Log => log;
@@ -53,16 +54,22 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
             _completionTokens = Manifest.Cost.CompletionTokens;
             _modelCalls = Manifest.Cost.ModelCalls;
             _cachedCalls = Manifest.Cost.CachedCalls;
+            _calls = new Discernus.Models.ModelCallCounts(Manifest.Cost.ProviderRequests, Manifest.Cost.CacheHits, Manifest.Cost.Retries, Manifest.Cost.Failures);
         }
     }
 
     public string PromptHash(string name) =>
         Manifest.Prompts.FirstOrDefault(p => p.Name == name)?.Sha256 ?? throw new RunFailedException($"the run has no stored prompt '{name}'");
 
-    public void AddUsage(long promptTokens, long completionTokens, decimal? cost, bool cached)
+    public void AddUsage(long promptTokens, long completionTokens, decimal? cost, bool cached, Discernus.Models.ModelCallCounts? calls = null)
     {
         lock (_gate)
         {
+            if (calls is { } c0)
+            {
+                _calls = new Discernus.Models.ModelCallCounts(_calls.ProviderRequests + c0.ProviderRequests, _calls.CacheHits + c0.CacheHits, _calls.Retries + c0.Retries, _calls.Failures + c0.Failures);
+            }
+
             _promptTokens += promptTokens;
             _completionTokens += completionTokens;
             _modelCalls++;
@@ -94,6 +101,10 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
                 CompletionTokens = _completionTokens,
                 ModelCalls = _modelCalls,
                 CachedCalls = _cachedCalls,
+                ProviderRequests = _calls.ProviderRequests,
+                CacheHits = _calls.CacheHits,
+                Retries = _calls.Retries,
+                Failures = _calls.Failures,
             };
         }
     }

@@ -62,13 +62,14 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
         DateTimeOffset started, CancellationToken cancellationToken)
     {
         var files = new List<ManifestFile>();
+        var listed = new HashSet<string>(StringComparer.Ordinal);
 
         async Task<(string Hash, string Asset)> StoreAsync(byte[] bytes, string extension, string role)
         {
             var hash = await store.PutAsync(bytes, cancellationToken).ConfigureAwait(false);
             var asset = $"assets/{hash}.{extension}";
             await folder.WriteFileAsync(asset, bytes, cancellationToken).ConfigureAwait(false);
-            if (!files.Any(f => f.Path == asset))
+            if (listed.Add(asset))
             {
                 files.Add(new ManifestFile(asset, hash, role));
             }

@@ -183,6 +183,10 @@ internal sealed class FaultCluster : IAsyncDisposable
         Assert.Equal(documents, manifest.Outputs.AnalysisResults.Distinct(StringComparer.Ordinal).Count());
         Assert.All(results, r => Assert.Equal(manifest.RunId, r.ProcessingMetadata.TaskId.Split(':')[0]));
         Assert.Equal(0, await Db.ListLengthAsync(Keys.Dead));
+
+        // The calls were made by worker processes; the run's counts still account for every analysis.
+        Assert.True(manifest.Cost.ProviderRequests + manifest.Cost.CacheHits >= documents,
+            $"the manifest counts {manifest.Cost.ProviderRequests} provider requests and {manifest.Cost.CacheHits} cache hits for {documents} documents");
         var verify = await RunVerifier.VerifyAsync(runFolder);
         Assert.True(verify.Succeeded, string.Join(Environment.NewLine, verify.Problems.Take(10)));
     }
