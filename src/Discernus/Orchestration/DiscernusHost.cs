@@ -103,7 +103,7 @@ public sealed class DiscernusHost : IAsyncDisposable
         // One gateway per process; with an external Redis its rate limits are shared by every worker on it.
         var buckets = Options.RedisUrl is null ? null : new RedisTokenBucketStore(_connections, Keys);
         _offlineModels = Options.OfflineModels.Select(create => create(Store)).ToList();
-        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(Store), Time, buckets);
+        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(Store), Time, buckets, Logger);
         Logger = new RunLogForwardingLogger(Logger, _registry, "coordination");
         Resilience = new CoordinationResilience(RedisDescription, Options.RedisOutageLimit, Time, Logger);
         States = new RunStateStore(_connections, Keys, Time);

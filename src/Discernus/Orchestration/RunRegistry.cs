@@ -10,13 +10,16 @@ namespace Discernus.Orchestration;
 /// The runs this process serves and the one <see cref="ModelGateway"/> they share, so circuit breakers, concurrency
 /// bounds and rate limits hold for the whole process (and, with a Redis token-bucket store, for every worker). Each run
 /// gets its log and, per model, a client whose calls are recorded in that run's <c>logs/llm_interactions.jsonl</c> and
-/// counted (<see cref="CountsOf"/>). A run this process does not know (a remote worker's case) gets an unrecorded
-/// client and no run log; its results still carry tokens, cost and hashes.
+/// counted (<see cref="CountsOf"/>). A run this process does not know (a remote worker's case) has no run log here: its
+/// calls are recorded in this process's log, and its results carry tokens, cost, call counts and hashes.
 /// </summary>
 internal sealed class RunRegistry(
-    ModelSettings settings, ModelGatewayOptions gatewayOptions, IResponseCache? cache, TimeProvider timeProvider, ITokenBucketStore? buckets = null)
+    ModelSettings settings, ModelGatewayOptions gatewayOptions, IResponseCache? cache, TimeProvider timeProvider, ITokenBucketStore? buckets = null,
+    Microsoft.Extensions.Logging.ILogger? logger = null)
     : IRunServices, IDisposable
 {
+    private readonly ProcessLogInteractionSink _elsewhere = new(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
     private readonly ConcurrentDictionary<string, RegisteredRun> _runs = new(StringComparer.Ordinal);
     private readonly ModelGateway _gateway = new(settings, gatewayOptions, null, cache, timeProvider, null, buckets);
     private readonly PriceTable _prices = PriceTable.LoadDefault();
@@ -45,7 +48,7 @@ internal sealed class RunRegistry(
     {
         var run = _runs.GetValueOrDefault(runId);
         var clients = run?.Clients ?? _unregisteredClients;
-        return clients.GetOrAdd(model, m => new Lazy<IChatClient>(() => _gateway.CreateClient(ModelName.Parse(m), run?.Sink))).Value;
+        return clients.GetOrAdd(model, m => new Lazy<IChatClient>(() => _gateway.CreateClient(ModelName.Parse(m), run is null ? _elsewhere : run.Sink))).Value;
     }
 
     public decimal? CostOf(string model, long promptTokens, long completionTokens) =>
@@ -81,6 +84,23 @@ internal sealed class RunRegistry(
             // Closes its open log files; a line written later (a task finishing after the run) opens them again.
             Log.Dispose();
         }
+    }
+}
+
+/// <summary>
+/// Model calls of runs whose folder is on another machine (a remote worker): recorded as events of this process's
+/// log (the same fields as <c>llm_interactions.jsonl</c>), so no call goes unrecorded.
+/// </summary>
+internal sealed class ProcessLogInteractionSink(Microsoft.Extensions.Logging.ILogger logger) : ILlmInteractionSink
+{
+    public ValueTask RecordAsync(LlmInteraction interaction, CancellationToken cancellationToken = default)
+    {
+        Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(
+            logger,
+            "Model call {Model} for task {TaskId} ({CallerAgent}): attempt {Attempt}, cached {Cached}, prompt {PromptHash}, answer {AnswerHash}, tokens {PromptTokens}/{CompletionTokens}, {DurationMs} ms, cost {CostUsd}, error {Error}",
+            interaction.Model, interaction.TaskId, interaction.CallerAgent, interaction.Attempt, interaction.Cached, interaction.PromptHash, interaction.AnswerHash,
+            interaction.PromptTokens, interaction.CompletionTokens, interaction.DurationMs, interaction.CostUsd, interaction.Error);
+        return ValueTask.CompletedTask;
     }
 }
 
