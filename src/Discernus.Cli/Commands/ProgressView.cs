@@ -12,12 +12,20 @@ internal interface IProgressView
     void Update(RunState state);
 }
 
-/// <summary>Shared bookkeeping: which stages are done, how many tasks, elapsed and ETA.</summary>
+/// <summary>
+/// Shared bookkeeping of a run's progress: the stage, its counts, and a rate smoothed over the last seconds (so the
+/// remaining time is not thrown off by a slow start or a pause), plus the model calls the run has made so far.
+/// </summary>
 internal abstract class ProgressViewBase(TimeProvider time)
 {
-    private readonly DateTimeOffset _started = time.GetUtcNow();
-    private DateTimeOffset? _stageStarted;
+    // The rate is measured over this window: long enough to smooth bursts of completions, short enough to follow a change.
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
+
+    private readonly long _started = time.GetTimestamp();
+    private readonly Queue<(long At, int Completed)> _samples = new();
     private string? _stage;
+
+    protected TimeProvider Time => time;
 
     protected List<string> Done { get; } = [];
 
@@ -36,64 +44,148 @@ internal abstract class ProgressViewBase(TimeProvider time)
             }
 
             _stage = state.Stage;
-            _stageStarted = time.GetUtcNow();
+            _samples.Clear();
         }
 
         Last = state;
+        var now = time.GetTimestamp();
+        _samples.Enqueue((now, state.Completed ?? 0));
+        while (_samples.Count > 2 && time.GetElapsedTime(_samples.Peek().At, now) > RateWindow)
+        {
+            _samples.Dequeue();
+        }
+
         return changed;
     }
 
-    protected string Elapsed => $"{(time.GetUtcNow() - _started).TotalSeconds:F0} s";
+    protected string Elapsed => FormatSeconds(time.GetElapsedTime(_started).TotalSeconds);
 
-    protected string Eta()
+    /// <summary>Tasks per second over the window, or null until there is a measurable rate.</summary>
+    protected double? Rate
     {
-        if (Last is not { Total: > 0 and var total, Completed: > 0 and var completed } || _stageStarted is not { } since || completed >= total)
+        get
+        {
+            if (_samples.Count < 2)
+            {
+                return null;
+            }
+
+            var (firstAt, firstCompleted) = _samples.Peek();
+            var seconds = time.GetElapsedTime(firstAt).TotalSeconds;
+            var done = (Last?.Completed ?? 0) - firstCompleted;
+            return seconds >= 1 && done > 0 ? done / seconds : null;
+        }
+    }
+
+    /// <summary>The remaining time, once enough tasks have finished for the rate to mean something.</summary>
+    protected TimeSpan? Remaining =>
+        Last is { Total: > 0 and var total, Completed: { } completed } && completed >= Math.Min(10, total) && completed < total && Rate is { } rate
+            ? TimeSpan.FromSeconds((total - completed) / rate)
+            : null;
+
+    protected string Details()
+    {
+        if (Last is not { } state)
         {
             return "";
         }
 
-        var perTask = (time.GetUtcNow() - since).TotalSeconds / completed;
-        return $", ETA {(perTask * (total - completed)).ToString("F0", CultureInfo.InvariantCulture)} s";
+        var parts = new List<string>();
+        if (Rate is { } rate)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{rate:0.#}/s"));
+        }
+
+        if (Remaining is { } remaining)
+        {
+            parts.Add($"ETA {FormatSeconds(remaining.TotalSeconds)}");
+        }
+
+        if (state.Failed is > 0)
+        {
+            parts.Add($"{state.Failed} failed");
+        }
+
+        if (state.CacheHits is > 0)
+        {
+            parts.Add($"{state.CacheHits} cache hit(s)");
+        }
+
+        if (state.Retries is > 0)
+        {
+            parts.Add($"{state.Retries} retries");
+        }
+
+        return string.Join(", ", parts);
     }
+
+    protected static string FormatSeconds(double seconds) =>
+        seconds < 90 ? string.Create(CultureInfo.InvariantCulture, $"{seconds:F0} s") : TimeSpan.FromSeconds(Math.Round(seconds)).ToString(seconds < 3600 ? @"m\:ss" : @"h\:mm\:ss", CultureInfo.InvariantCulture);
 }
 
+/// <summary>On a terminal: Spectre.Console's Progress, one bar per stage with counts, rate, remaining time, cache hits and retries.</summary>
 internal sealed class LiveProgressView(IAnsiConsole console, TimeProvider time) : ProgressViewBase(time), IProgressView
 {
-    private LiveDisplayContext? _live;
+    private readonly Dictionary<string, ProgressTask> _bars = new(StringComparer.Ordinal);
+    private ProgressContext? _context;
 
     public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> watch, CancellationToken cancellationToken) =>
-        await console.Live(Render()).AutoClear(false).StartAsync(async live =>
-        {
-            _live = live;
-            return await watch(cancellationToken);
-        });
+        await console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                _context = context;
+                return await watch(cancellationToken);
+            });
 
     public void Update(RunState state)
     {
-        Track(state);
-        _live?.UpdateTarget(Render());
-    }
-
-    private Table Render()
-    {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("stage", "status", "progress");
-        foreach (var stage in StageNames.InOrder)
+        if (_context is null || state.Stage is not { } stage)
         {
-            var (status, progress) = stage == Stage && Last?.Status is not (RunStatus.Completed or RunStatus.CompletedWithFailures)
-                ? ("[blue]running[/]", Last is { Total: { } total } ? $"{Last.Completed ?? 0}/{total} done{(Last.Failed is > 0 ? $", {Last.Failed} failed" : "")}{Eta()}" : "")
-                : Done.Contains(stage) || Last?.Status is RunStatus.Completed or RunStatus.CompletedWithFailures ? ("[green]✓[/]", "") : ("[dim]pending[/]", "");
-            table.AddRow(StageNames.Title(stage), status, progress);
+            return;
         }
 
-        table.Caption($"elapsed {Elapsed}");
-        return table;
+        if (Track(state))
+        {
+            foreach (var previous in Done.Where(_bars.ContainsKey))
+            {
+                var bar = _bars[previous];
+                bar.Value = bar.MaxValue;
+                bar.StopTask();
+            }
+        }
+
+        if (!_bars.TryGetValue(stage, out var current))
+        {
+            current = _context.AddTask(StageNames.Title(stage), maxValue: Math.Max(1, state.Total ?? 1));
+            _bars[stage] = current;
+        }
+
+        current.MaxValue = Math.Max(1, state.Total ?? 1);
+        current.Value = Math.Min(current.MaxValue, state.Completed ?? 0);
+        var counts = state.Total is { } total ? $"{state.Completed ?? 0}/{total}" : "";
+        var details = Details();
+        current.Description = Markup.Escape($"{StageNames.Title(stage),-15} {counts}{(details.Length > 0 ? "  " + details : "")}");
+        if (state.Status is { } status && RunStatus.IsFinal(status))
+        {
+            current.StopTask();
+        }
     }
 }
 
-/// <summary>For logs and pipes: one plain line per stage change and per tenth of a stage's tasks.</summary>
+/// <summary>
+/// For logs and pipes: a line per stage, then a progress line at least every tenth of the stage's tasks or every
+/// <see cref="Interval"/>, whichever comes first, with rate, remaining time, cache hits and retries.
+/// </summary>
 internal sealed class PlainProgressView(IAnsiConsole console, TimeProvider time) : ProgressViewBase(time), IProgressView
 {
-    private int _lastReported = -1;
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    private int _lastTenth = -1;
+    private int _lastCompleted = -1;
+    private long _lastLine;
 
     public Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> watch, CancellationToken cancellationToken) => watch(cancellationToken);
 
@@ -101,15 +193,27 @@ internal sealed class PlainProgressView(IAnsiConsole console, TimeProvider time)
     {
         if (Track(state))
         {
-            _lastReported = -1;
+            _lastTenth = -1;
+            _lastCompleted = -1;
+            _lastLine = Time.GetTimestamp();
             console.WriteLine($"[{Elapsed}] {StageNames.Title(state.Stage ?? "?")}");
         }
 
-        if (state.Total is > 1 and var total && state.Completed is { } completed && completed != _lastReported
-            && (completed == total || completed % Math.Max(1, total / 10) == 0))
+        if (state.Total is not ({ } total and > 1) || state.Completed is not { } completed)
         {
-            _lastReported = completed;
-            console.WriteLine($"[{Elapsed}]   {completed}/{total} done{(state.Failed is > 0 ? $", {state.Failed} failed" : "")}{Eta()}");
+            return;
+        }
+
+        var tenth = (int)(completed * 10L / total);
+        // Even a stage that does not move says so every few seconds: a log that goes quiet looks like a hang.
+        var due = Time.GetElapsedTime(_lastLine) >= Interval;
+        if (tenth > _lastTenth || due || (completed == total && completed != _lastCompleted))
+        {
+            _lastTenth = tenth;
+            _lastCompleted = completed;
+            _lastLine = Time.GetTimestamp();
+            var details = Details();
+            console.WriteLine($"[{Elapsed}]   {completed}/{total} done{(details.Length > 0 ? ", " + details : "")}");
         }
     }
 }

@@ -15,6 +15,12 @@ internal sealed record RunState
 
     public int? Failed { get; init; }
 
+    public int? ProviderRequests { get; init; }
+
+    public int? CacheHits { get; init; }
+
+    public int? Retries { get; init; }
+
     public bool CancelRequested { get; init; }
 
     public string? Error { get; init; }

@@ -12,6 +12,13 @@ internal static class RunStateFields
     public const string Error = "error";
     public const string UpdatedAt = "updated_at";
     public const string RunFolder = "run_folder";
+
+    /// <summary>The run's model calls so far (from its results): what the progress display shows live.</summary>
+    public const string ProviderRequests = "provider_requests";
+
+    public const string CacheHits = "cache_hits";
+
+    public const string Retries = "retries";
     public const string ExperimentPath = "experiment_path";
 
     /// <summary>The id of the Orchestrator executing the run; its worker:{id} heartbeat says whether it is alive.</summary>

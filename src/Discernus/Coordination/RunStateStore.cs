@@ -58,15 +58,26 @@ internal sealed class RunStateStore
     }
 
     public Task SetCountsAsync(string runId, int total, int completed, int failed, CancellationToken cancellationToken = default) =>
-        SetAsync(
-            runId,
-            new Dictionary<string, string>
-            {
-                [RunStateFields.Total] = total.ToString(CultureInfo.InvariantCulture),
-                [RunStateFields.Completed] = completed.ToString(CultureInfo.InvariantCulture),
-                [RunStateFields.Failed] = failed.ToString(CultureInfo.InvariantCulture),
-            },
-            cancellationToken);
+        SetCountsAsync(runId, total, completed, failed, null, cancellationToken);
+
+    /// <summary>The stage's task counts and, when given, the run's model-call counts so far, in one write.</summary>
+    public Task SetCountsAsync(string runId, int total, int completed, int failed, (long Requests, long CacheHits, long Retries)? calls, CancellationToken cancellationToken = default)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            [RunStateFields.Total] = total.ToString(CultureInfo.InvariantCulture),
+            [RunStateFields.Completed] = completed.ToString(CultureInfo.InvariantCulture),
+            [RunStateFields.Failed] = failed.ToString(CultureInfo.InvariantCulture),
+        };
+        if (calls is { } c)
+        {
+            fields[RunStateFields.ProviderRequests] = c.Requests.ToString(CultureInfo.InvariantCulture);
+            fields[RunStateFields.CacheHits] = c.CacheHits.ToString(CultureInfo.InvariantCulture);
+            fields[RunStateFields.Retries] = c.Retries.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return SetAsync(runId, fields, cancellationToken);
+    }
 
     /// <summary>Atomically adds to a counter field (e.g. completed) and returns the new value.</summary>
     public async Task<long> IncrementAsync(string runId, string field, long by = 1, CancellationToken cancellationToken = default)
@@ -136,6 +147,9 @@ internal sealed class RunStateStore
             Total = Number(fields, RunStateFields.Total),
             Completed = Number(fields, RunStateFields.Completed),
             Failed = Number(fields, RunStateFields.Failed),
+            ProviderRequests = Number(fields, RunStateFields.ProviderRequests),
+            CacheHits = Number(fields, RunStateFields.CacheHits),
+            Retries = Number(fields, RunStateFields.Retries),
             CancelRequested = IsTrue(fields.GetValueOrDefault(RunStateFields.CancelRequested)),
             Error = fields.GetValueOrDefault(RunStateFields.Error),
             UpdatedAt = fields.GetValueOrDefault(RunStateFields.UpdatedAt),

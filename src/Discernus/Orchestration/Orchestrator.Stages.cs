@@ -396,7 +396,8 @@ internal sealed partial class Orchestrator
                     inQueue -= before - pending.Count;
                     await TopUpAsync().ConfigureAwait(false);
                     lastProgress = now;
-                    await resilience.ExecuteAsync(ct => states.SetCountsAsync(runId, planned.Count, succeeded + failed, failed, ct), $"recording the progress of run {runId}", cancellationToken).ConfigureAwait(false);
+                    var calls = run.Calls;
+                    await resilience.ExecuteAsync(ct => states.SetCountsAsync(runId, planned.Count, succeeded + failed, failed, (calls.ProviderRequests, calls.CacheHits, calls.Retries), ct), $"recording the progress of run {runId}", cancellationToken).ConfigureAwait(false);
                 }
 
                 if (now - lastManifestUpdate >= manifestInterval && pending.Count < before)

@@ -1,4 +1,5 @@
 using Discernus.Experiments;
+using Discernus.Models;
 using Discernus.Provenance;
 
 namespace Discernus.Orchestration;
@@ -88,6 +89,9 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
             }
         }
     }
+
+    /// <summary>The model calls of the results counted so far.</summary>
+    public ModelCallCounts Calls { get { lock (_gate) { return _calls; } } }
 
     public ManifestCost Cost(ManifestCost current)
     {
