@@ -18,6 +18,7 @@ internal static class DiscernusCli
             EstimateCommand.Create(context),
             CostsCommand.Create(context),
             DevCommand.Create(context),
+            AgentCommand.Create(context),
         };
 
     public static async Task<int> InvokeAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
@@ -36,7 +37,9 @@ internal static class DiscernusCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = TimeSpan.FromSeconds(45), EnableDefaultExceptionHandler = false }, cancellationToken);
+            // A child agent process handles (ignores) its own signals: its worker decides when it stops.
+            var termination = parse.CommandResult.Command.Name == AgentCommand.Name ? (TimeSpan?)null : TimeSpan.FromSeconds(45);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = termination, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
         catch (OperationCanceledException)
         {

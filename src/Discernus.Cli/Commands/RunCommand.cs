@@ -19,12 +19,19 @@ internal static class RunCommand
         var concurrency = ConcurrencyOption.Create("Tasks processed at once by the in-process workers (1-256, default 8)");
         var noLocalWorkers = new Option<bool>("--no-local-workers") { Description = "Leave all agent tasks to `discernus worker` processes (needs DISCERNUS_REDIS_URL)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Ask the model for every answer, even when the response cache holds a validated one (answers that pass validation replace it)" };
-        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers, noCache, resume };
+        var isolation = IsolationOption.Create();
+        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers, noCache, resume, isolation };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(noLocalWorkers) && context.Environment["DISCERNUS_REDIS_URL"] is null)
             {
                 context.Error.WriteLine("error: --no-local-workers needs an external Redis that workers share: set DISCERNUS_REDIS_URL and start `discernus worker` processes.");
+                return ExitCodes.Usage;
+            }
+
+            if (parse.GetValue(noLocalWorkers) && parse.GetValue(isolation) == AgentIsolationMode.Process)
+            {
+                context.Error.WriteLine("error: --isolation applies to this run's local workers, and --no-local-workers starts none: start the workers with `discernus worker --isolation process` instead.");
                 return ExitCodes.Usage;
             }
 
@@ -36,7 +43,7 @@ internal static class RunCommand
                     return ExitCodes.Usage;
                 }
 
-                return await RunPipeline.ResumeAsync(context, runFolder, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct);
+                return await RunPipeline.ResumeAsync(context, runFolder, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, parse.GetValue(isolation));
             }
 
             if (parse.GetValue(path) is not { } experimentPath)
@@ -56,7 +63,7 @@ internal static class RunCommand
             if (!parse.GetValue(dryRun))
             {
                 var runOptions = new Dictionary<string, string> { [RunRequestOptions.Cache] = parse.GetValue(noCache) ? Models.CacheModes.Refresh : Models.CacheModes.Use };
-                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions);
+                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions, parse.GetValue(isolation));
             }
 
             var badNames = models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList();

@@ -12,7 +12,18 @@ public sealed class RunLog(RunFolder folder, TimeProvider timeProvider)
     public const string AfterFinalizeFile = "after_finalize";
 
     private readonly Lock _gate = new();
+    private readonly Action<string, string>? _forward;
     private bool _sealed;
+
+    /// <summary>
+    /// A log whose lines go to <paramref name="forward"/> (file name, JSON line) instead of the folder: an agent's child
+    /// process hands them to its worker, so that only one process ever appends to a run's log files.
+    /// </summary>
+    internal RunLog(RunFolder folder, TimeProvider timeProvider, Action<string, string> forward)
+        : this(folder, timeProvider)
+    {
+        _forward = forward;
+    }
 
     public RunFolder Folder => folder;
 
@@ -46,9 +57,18 @@ public sealed class RunLog(RunFolder folder, TimeProvider timeProvider)
     }
 
     /// <summary>Appends one JSON object as a line to <c>logs/&lt;file&gt;.jsonl</c>.</summary>
-    public void Append(string file, IReadOnlyDictionary<string, object?> line)
+    public void Append(string file, IReadOnlyDictionary<string, object?> line) =>
+        AppendJson(file, JsonSerializer.Serialize(line, DiscernusJson.Compact));
+
+    /// <summary>Appends one line that is already a compact JSON object (a line a child agent process sent).</summary>
+    internal void AppendJson(string file, string json)
     {
-        var json = JsonSerializer.Serialize(line, DiscernusJson.Compact);
+        if (_forward is not null)
+        {
+            _forward(file, json);
+            return;
+        }
+
         lock (_gate)
         {
             Directory.CreateDirectory(folder.LogsDirectory);
