@@ -53,6 +53,7 @@ internal sealed partial class ProcessIsolatedAgent(
             RunFolder = runId is null ? null : runs.LogFor(runId)?.Folder.Path,
         };
 
+        var started = timeProvider.GetTimestamp();
         using var process = Start(command, taskId);
         var child = new ChildReport(process.Id);
         var stdout = PumpAsync(process.StandardOutput, line => OnMessageAsync(line, child, taskId, runId));
@@ -66,7 +67,7 @@ internal sealed partial class ProcessIsolatedAgent(
         catch (IOException ex)
         {
             // The child is already gone (it failed at start): its exit code and error output say why.
-            logger.LogDebug("Could not hand task {TaskId} to agent process {ProcessId}: {Message}", taskId, process.Id, ex.Message);
+            logger.LogDebug("Could not hand task {TaskId} to agent process {AgentProcessId}: {Message}", taskId, process.Id, ex.Message);
         }
 
         var timedOut = false;
@@ -93,9 +94,11 @@ internal sealed partial class ProcessIsolatedAgent(
         catch (TimeoutException)
         {
             // Something the child started still holds its output open; what arrived so far is all we use.
-            logger.LogDebug("The output of agent process {ProcessId} (task {TaskId}) was still open {Seconds} s after it exited", process.Id, taskId, DrainLimit.TotalSeconds);
+            logger.LogDebug("The output of agent process {AgentProcessId} (task {TaskId}) was still open {Seconds} s after it exited", process.Id, taskId, DrainLimit.TotalSeconds);
         }
 
+        logger.LogDebug("Task {TaskId} of run {RunId} ran in agent process {AgentProcessId}: exit code {ExitCode} after {Milliseconds} ms",
+            taskId, runId, process.Id, process.ExitCode, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
         return Conclude(process.ExitCode, child, taskId, timedOut);
     }
 
@@ -207,13 +210,13 @@ internal sealed partial class ProcessIsolatedAgent(
 
         if (message is null)
         {
-            logger.LogDebug("Agent process {ProcessId} (task {TaskId}) wrote a line that is not a message: {Line}", child.ProcessId, taskId, Clip(line));
+            logger.LogDebug("Agent process {AgentProcessId} (task {TaskId}) wrote a line that is not a message: {Line}", child.ProcessId, taskId, Clip(line));
             return;
         }
 
         if (message.Log is { } log)
         {
-            logger.Log(ParseLevel(log.Level), "{Agent} process {ProcessId} on task {TaskId} of run {RunId}: {Message}", Name, child.ProcessId, taskId, runId, log.Message);
+            logger.Log(ParseLevel(log.Level), "{Agent} process {AgentProcessId} on task {TaskId} of run {RunId}: {Message}", Name, child.ProcessId, taskId, runId, log.Message);
         }
 
         if (message.RunLog is { } runLog && runId is not null && runs.LogFor(runId) is { } target)
@@ -224,7 +227,7 @@ internal sealed partial class ProcessIsolatedAgent(
             }
             else
             {
-                logger.LogWarning("Agent process {ProcessId} sent an unusable line for the log '{File}' of run {RunId}; it was not written", child.ProcessId, Clip(runLog.File), runId);
+                logger.LogWarning("Agent process {AgentProcessId} sent an unusable line for the log '{File}' of run {RunId}; it was not written", child.ProcessId, Clip(runLog.File), runId);
             }
         }
 
@@ -269,7 +272,7 @@ internal sealed partial class ProcessIsolatedAgent(
         catch (InvalidOperationException)
         {
             // It exited on its own between the time-out and the kill.
-            logger.LogDebug("Agent process {ProcessId} had already exited when it was to be killed", process.Id);
+            logger.LogDebug("Agent process {AgentProcessId} had already exited when it was to be killed", process.Id);
         }
     }
 
