@@ -30,5 +30,6 @@ internal sealed record AgentProcessMessage
 
     internal sealed record OutcomeReport(bool Succeeded, string? ResultHash, string? Error);
 
-    internal sealed record FailureReport(string Type, string Message);
+    /// <param name="EndpointFailure">Set when a model call found its endpoint unusable (<see cref="EndpointFailureKind"/>): the worker counts it in its own breaker for the model, so fail-fast works across children.</param>
+    internal sealed record FailureReport(string Type, string Message, string? EndpointFailure = null);
 }

@@ -69,7 +69,7 @@ internal static class AgentProcessRunner
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The process boundary: what an in-process agent would have thrown to the Router goes to the worker instead.
-            channel.Send(new AgentProcessMessage { Failure = new AgentProcessMessage.FailureReport(ex.GetType().Name, ex.Message) });
+            channel.Send(new AgentProcessMessage { Failure = new AgentProcessMessage.FailureReport(ex.GetType().Name, ex.Message, (ex as ModelCallException)?.EndpointFailure?.ToString()) });
             return FailedExitCode;
         }
         finally

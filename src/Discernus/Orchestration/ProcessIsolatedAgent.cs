@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Discernus.Agents;
 using Discernus.Coordination;
+using Discernus.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Discernus.Orchestration;
@@ -41,7 +42,16 @@ internal sealed partial class ProcessIsolatedAgent(
     public async Task<AgentOutcome> HandleAsync(string contractJson, CancellationToken cancellationToken)
     {
         var command = options.Command ?? throw new HostConfigurationException("process isolation is on but no agent command is configured");
-        var taskId = ContractTaskId(contractJson) ?? "unknown";
+
+        // Fail fast across children: this process's breaker for the task's model counts what each child's calls ended
+        // with, and once it is open no child is started, exactly as an agent in this process would stop at once.
+        var (model, breaker) = BreakerOf(contractJson);
+        if (breaker?.Refusal is { } refused)
+        {
+            return AgentOutcome.StopRun(refused.Message);
+        }
+
+        var taskId = ContractProperty(contractJson, "task_id") ?? "unknown";
         var runId = TaskIds.TryParse(taskId, out var parts) ? parts.RunId : null;
         var request = new AgentProcessRequest
         {
@@ -99,10 +109,10 @@ internal sealed partial class ProcessIsolatedAgent(
 
         logger.LogDebug("Task {TaskId} of run {RunId} ran in agent process {AgentProcessId}: exit code {ExitCode} after {Milliseconds} ms",
             taskId, runId, process.Id, process.ExitCode, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
-        return Conclude(process.ExitCode, child, taskId, timedOut);
+        return await ConcludeAsync(process.ExitCode, child, taskId, timedOut, model, breaker).ConfigureAwait(false);
     }
 
-    private AgentOutcome Conclude(int exitCode, ChildReport child, string taskId, bool timedOut)
+    private async Task<AgentOutcome> ConcludeAsync(int exitCode, ChildReport child, string taskId, bool timedOut, string? model, ModelCircuitBreaker? breaker)
     {
         var who = $"the {Name} process (pid {child.ProcessId}) for task {taskId}";
         if (timedOut)
@@ -118,11 +128,26 @@ internal sealed partial class ProcessIsolatedAgent(
                 throw new AgentProcessException($"{who} reported success without a result hash");
             }
 
+            if (breaker is not null)
+            {
+                // The model answered (or the answer came from the cache): the endpoint works.
+                await breaker.RecordAsync(null).ConfigureAwait(false);
+            }
+
             return new AgentOutcome(outcome.Succeeded, outcome.ResultHash, outcome.Error);
         }
 
         if (child.Failure is { } failure)
         {
+            if (breaker is not null && Enum.TryParse<EndpointFailureKind>(failure.EndpointFailure, out var kind))
+            {
+                await breaker.RecordAsync(new ModelCallException(model!, 1, null, false, failure.Message, null, kind)).ConfigureAwait(false);
+                if (breaker.Refusal is { } unusable)
+                {
+                    return AgentOutcome.StopRun(unusable.Message);
+                }
+            }
+
             // The agent threw, as it would in this process: its own message, not a crash report.
             throw new AgentProcessException($"{failure.Type}: {failure.Message}");
         }
@@ -276,13 +301,19 @@ internal sealed partial class ProcessIsolatedAgent(
         }
     }
 
-    private static string? ContractTaskId(string contractJson)
+    private (string? Model, ModelCircuitBreaker? Breaker) BreakerOf(string contractJson)
+    {
+        var model = ContractProperty(contractJson, "model");
+        return ModelName.TryParse(model, out var name, out _) && runs.Gateway.BreakerFor(name) is { } breaker ? (model, breaker) : (null, null);
+    }
+
+    private static string? ContractProperty(string contractJson, string property)
     {
         try
         {
             using var document = JsonDocument.Parse(contractJson);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("task_id", out var id) && id.ValueKind == JsonValueKind.String
-                ? id.GetString()
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
                 : null;
         }
         catch (JsonException)
