@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Discernus.Orchestration;
 using Discernus.Provenance;
 using Discernus.Tests.Infrastructure;
 using Discernus.Tests.Orchestration;
+using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace Discernus.Tests.Faults;
@@ -17,7 +19,7 @@ namespace Discernus.Tests.Faults;
 /// and the worker itself killed. In every case the worker lives on and serves the other documents.
 /// </summary>
 [Collection(FaultsCollection.Name)]
-public sealed class ProcessIsolationFaultTests(ITestOutputHelper output)
+public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
 {
     private const string TaskRanInChild = "ran in agent process";
     private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(4);
@@ -176,6 +178,48 @@ public sealed class ProcessIsolationFaultTests(ITestOutputHelper output)
         Assert.Equal(documents + 2, (await EventuallyAsync(() => ChildRuns(cluster), c => c.Count >= documents + 2, TimeSpan.FromSeconds(30))).Count);
         Report($"isolation: `run --isolation process` (embedded Garnet): {documents} documents, {calls.Count} model calls recorded in the run's log by the run process and counted in its manifest");
     }
+
+    [Fact]
+    public async Task PerMinuteLimit_IsOneBucketForEveryAgentProcess_OnTheRunsEmbeddedGarnet()
+    {
+        // 60 requests per minute is one a second with a burst of one. The children take it from one bucket on the run's
+        // embedded Garnet (a bucket per child would let every call go at once): the bucket is seen there while the run
+        // works, and 12 calls cannot leave the children less than 11 s apart (the server sees them a little jittered).
+        const int documents = 12;
+        await using var cluster = await FaultCluster.StartAsync();
+        var experiment = SyntheticExperiment.Create(cluster.Root, "limited", documents);
+        var settings = new Dictionary<string, string?> { ["DISCERNUS_REDIS_URL"] = null, ["DISCERNUS_MODEL_REQUESTS_PER_MINUTE"] = "60" };
+
+        var run = cluster.StartRun("run", experiment, settings, "--isolation", "process", "--concurrency", "4");
+        var address = (await EventuallyAsync(() => GarnetAddress().Match(run.Output), m => m.Success, Progress)).Groups[1].Value;
+        await using var garnet = await ConnectionMultiplexer.ConnectAsync(address);
+        var buckets = new HashSet<string>(StringComparer.Ordinal);
+        while (!run.HasExited && buckets.Count == 0)
+        {
+            try
+            {
+                buckets.UnionWith(garnet.GetServer(address).Keys(pattern: cluster.Keys.Prefix + "ratelimit:*").Select(k => k.ToString()));
+            }
+            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+            {
+                // The run ended and its Garnet with it.
+                break;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+        Assert.Contains(buckets, b => b.EndsWith(":rpm", StringComparison.Ordinal));
+        var analyses = cluster.Model.Requests.Where(r => !ScriptedAnalysisAnswers.IsSynthesis(r)).Select(r => r.ReceivedAt).Order().ToList();
+        Assert.Equal(documents, analyses.Count);
+        var spread = TimeProvider.System.GetElapsedTime(analyses[0], analyses[^1]);
+        Assert.True(spread >= TimeSpan.FromSeconds(9), $"{documents} calls within {spread.TotalSeconds:F1} s: the limit of 60 per minute did not hold across the children");
+        Report($"isolation: DISCERNUS_MODEL_REQUESTS_PER_MINUTE=60 with 4 agent processes at a time: one bucket on the run's Garnet ({string.Join(", ", buckets)}), {documents} calls spread over {spread.TotalSeconds:F1} s (11 s or more when shared)");
+    }
+
+    [GeneratedRegex(@"embedded Garnet at (127\.0\.0\.1:\d+)")]
+    private static partial Regex GarnetAddress();
 
     /// <summary>Every child a worker ran, from the workers' process logs: the child's pid, its exit code and how long it took.</summary>
     private static IReadOnlyList<(int AgentProcessId, int ExitCode, long Milliseconds)> ChildRuns(FaultCluster cluster) =>
