@@ -20,10 +20,11 @@ internal static class AgentCommand
         var taskId = new Argument<string>("task_id") { Description = "The task's id, as the worker claimed it" };
         var command = new Command(Name, "Run one agent task handed over on standard input (started by `discernus worker --isolation process`)") { taskType, taskId };
         command.Hidden = true;
-        command.SetAction(async (parse, ignored) =>
+        command.SetAction(async (parse, notUsed) =>
         {
             // Ctrl-C in a terminal reaches the whole process group, and a service manager may signal every process of
-            // the service: the worker decides when its tasks stop (it kills a child it gives up on), so the child ignores them.
+            // the service: the worker decides when its tasks stop (it kills a child it gives up on), so the child ignores
+            // them, and the invocation's token (which those signals would cancel) is not used.
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true);
 

@@ -17,9 +17,10 @@ namespace Discernus.Orchestration;
 /// gets the task on standard input, its secrets through its environment, and answers with JSON lines on standard output:
 /// log events, run-log lines and model-call records (which this process writes, so one process owns every log file),
 /// then the outcome. Exit code 0 with an outcome is the agent's answer; anything else is a crash, thrown as an
-/// <see cref="AgentProcessException"/> naming the exit code or signal and the last lines of the child's error output,
-/// so the Router's attempt limit and dead list apply. A child running past <see cref="AgentIsolationOptions.Timeout"/>
-/// is killed and counts as a crash.
+/// <see cref="AgentProcessException"/> naming the exit code or signal and the first and last lines of the child's error
+/// output, so the Router's attempt limit and dead list apply. A child running past
+/// <see cref="AgentIsolationOptions.Timeout"/> is killed with what it started and counts as a crash. The model's
+/// fail-fast breaker lives here, in the worker: each child's endpoint failures and successes are counted in it.
 /// </summary>
 internal sealed partial class ProcessIsolatedAgent(
     IAgent agent,
@@ -31,8 +32,9 @@ internal sealed partial class ProcessIsolatedAgent(
     TimeProvider timeProvider,
     ILogger logger) : IAgent
 {
-    private const int TailLines = 12;
-    private const int TailLineLength = 300;
+    // Of a crashed child's error output, the first 4 and the last 4 lines go into the message, each cut at 200 characters.
+    private const int ErrorLinesKept = 8;
+    private const int ErrorLineLength = 200;
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
 
     public string TaskType => agent.TaskType;
@@ -345,7 +347,7 @@ internal sealed partial class ProcessIsolatedAgent(
 
     private static LogLevel ParseLevel(string level) => Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) ? parsed : LogLevel.Information;
 
-    private static string Clip(string text) => text.Length <= TailLineLength ? text : text[..TailLineLength] + "…";
+    private static string Clip(string text) => text.Length <= ErrorLineLength ? text : text[..ErrorLineLength] + "…";
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
@@ -387,7 +389,7 @@ internal sealed partial class ProcessIsolatedAgent(
                 }
 
                 _tail.Enqueue(Clip(line.Trim()));
-                if (_tail.Count > TailLines - HeadLines)
+                if (_tail.Count > ErrorLinesKept - HeadLines)
                 {
                     _tail.Dequeue();
                 }

@@ -83,6 +83,7 @@ public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
         Assert.Contains("SIGABRT", overflowReason, StringComparison.Ordinal);
         Assert.Contains("Stack overflow", overflowReason, StringComparison.Ordinal);
         Assert.Contains("corrupted", Assert.Single(ended.Failures, f => f.DocumentName == damaged.File).Reason, StringComparison.Ordinal);
+        output.WriteLine(string.Join(Environment.NewLine, ended.Failures.Select(f => $"{f.DocumentName}: {f.Reason}")));
         Assert.Equal(3, await cluster.Db.ListLengthAsync(cluster.Keys.Dead));
         Assert.Equal(documents - 3, FaultCluster.Results(runFolder).Count);
 
@@ -152,6 +153,41 @@ public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         await EventuallyAsync(() => children.Where(IsAlive).ToList(), alive => alive.Count == 0, TimeSpan.FromSeconds(30));
         Report($"isolation: worker killed with SIGKILL while 2 children waited on the model: both children gone {clock.Elapsed.TotalSeconds:F1} s later");
+    }
+
+    [Fact]
+    public async Task AgentProcesses_IgnoreCtrlCAndSigterm_AndFinishTheirTask()
+    {
+        // Ctrl-C in a terminal reaches every process of the group, a service manager may signal them all: the worker
+        // decides when its tasks stop, so a child signalled mid-call still delivers its answer.
+        const int documents = 4;
+        await using var cluster = await FaultCluster.StartAsync();
+        var experiment = SyntheticExperiment.Create(cluster.Root, "signalled", documents);
+        const string slow = "doc_00001.txt";
+        var answer = cluster.Model.Handler!;
+        cluster.Model.Handler = request => ScriptedAnalysisAnswers.DocumentName(request) == slow
+            ? answer(request) with { Latency = TimeSpan.FromSeconds(5) }
+            : answer(request);
+        await using var worker = CliProcess.Start("worker", cluster.ProcessEnvironment(), cluster.Root, "worker", "--concurrency", "2", "--isolation", "process");
+        var run = cluster.StartRun("run", experiment, null, "--no-local-workers");
+
+        await EventuallyAsync(() => cluster.Model.Requests.Count(r => ScriptedAnalysisAnswers.DocumentName(r) == slow), n => n == 1, Progress);
+        var signalled = ChildrenOf(worker.Id);
+        Assert.NotEmpty(signalled);
+        foreach (var child in signalled)
+        {
+            await SignalAsync("INT", child);
+            await SignalAsync("TERM", child);
+        }
+
+        Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+        var runFolder = await FaultCluster.RunFolderOfAsync(experiment, Progress);
+        await cluster.AssertCompleteAsync(runFolder, documents);
+        var children = await EventuallyAsync(() => ChildRuns(cluster), c => c.Count >= documents + 2, TimeSpan.FromSeconds(30));
+        Assert.Equal(documents + 2, children.Count);
+        Assert.All(children, c => Assert.Equal(0, c.ExitCode));
+        Assert.Equal(1, cluster.Model.Requests.Count(r => ScriptedAnalysisAnswers.DocumentName(r) == slow));
+        Report($"isolation: {signalled.Count} child process(es) sent SIGINT and SIGTERM while waiting on the model: each finished its task (exit 0), nothing was retried");
     }
 
     [Fact]
@@ -267,6 +303,12 @@ public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
     }
 
     private const string AgentCommandName = "agent";
+
+    private static async Task SignalAsync(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
 
     private static bool IsAlive(int pid)
     {
