@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the tests need: redis-server from Debian's packages (a real Redis for the external-Redis tests) and
-# s3rver from npm into .tools/s3rver (a real S3-protocol server for the S3 artifact store tests). A busy package
-# manager is waited for, never a reason to fail.
+# Installs what the tests need: from Debian's packages, redis-server (a real Redis for the external-Redis tests),
+# chromium (the headless browser the report test drives through Playwright) and the DejaVu fonts the report and its
+# charts are drawn with; from npm, s3rver into .tools/s3rver (a real S3-protocol server for the S3 store tests).
+# A busy package manager is waited for, never a reason to fail.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sudo=""
@@ -15,9 +16,13 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "$@" >/dev/null
 }
 
-if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-  echo "installing redis-server (Debian package) for the tests..." >&2
-  apt_install redis-server
+missing=()
+command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} (Debian packages) for the tests..." >&2
+  apt_install "${missing[@]}"
 fi
 
 s3rver_version="3.7.1"

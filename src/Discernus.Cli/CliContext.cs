@@ -13,6 +13,14 @@ internal sealed class CliContext
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
     public bool Interactive { get; init; }
 
+    /// <summary>Set by `run --format json`: where the run summary goes as JSON (everything else then goes to standard error).</summary>
+    public TextWriter? JsonSummary { get; init; }
+
+    /// <summary>Whether the JSON summary (or a JSON error) has been written; set once per run.</summary>
+    public bool SummaryWritten { get; private set; }
+
+    public void MarkSummaryWritten() => SummaryWritten = true;
+
     public ExperimentLimits Limits => ExperimentLimits.FromEnvironment(Environment.Values);
 
     /// <summary>The VALIDATION stage as every command runs it (reader checks plus formulas and model names).</summary>

@@ -1,40 +1,70 @@
+using Discernus.Configuration;
+using DotNetEnv.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace Discernus.Cli;
 
 /// <summary>
-/// Configuration the way ARCHITECTURE orders it: <c>.env</c> at the project root first, then environment variables
-/// (which win), then flags (applied by each command). Values are kept here and never printed.
+/// Configuration the way ARCHITECTURE orders it, through Microsoft.Extensions.Configuration: the project's <c>.env</c>
+/// (read by the maintained DotNetEnv provider, found in the working folder or above it up to the repository root),
+/// then environment variables (which win), then flags (applied by each command). Every value keeps its source, so
+/// `discernus config` and every settings error can say where a value came from. Values are never printed unmasked.
 /// </summary>
 internal sealed class CliEnvironment
 {
-    private CliEnvironment(IReadOnlyDictionary<string, string?> values) => Values = values;
+    public const string EnvironmentSource = "environment";
 
-    public IReadOnlyDictionary<string, string?> Values { get; }
+    private CliEnvironment(SettingValues values, string? dotEnvPath)
+    {
+        Values = values;
+        DotEnvPath = dotEnvPath;
+    }
 
-    public string? this[string key] => Values.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v : null;
+    public SettingValues Values { get; }
+
+    /// <summary>The <c>.env</c> file that was read, if any.</summary>
+    public string? DotEnvPath { get; }
+
+    public string? this[string key] => Values.Text(key);
 
     /// <summary>An environment made of exactly these values (tests, embedding): no <c>.env</c>, no process variables.</summary>
-    internal static CliEnvironment FromValues(IReadOnlyDictionary<string, string?> values) =>
-        new(new Dictionary<string, string?>(values, StringComparer.Ordinal));
+    internal static CliEnvironment FromValues(IReadOnlyDictionary<string, string?> values) => new(SettingValues.From(values), null);
 
     public static CliEnvironment Load(string workingDirectory)
     {
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         var envFile = FindDotEnv(workingDirectory);
+        var builder = new ConfigurationBuilder();
         if (envFile is not null)
         {
-            foreach (var (key, value) in ParseDotEnv(File.ReadAllLines(envFile)))
-            {
-                values[key] = value;
-            }
+            // NoEnvVars: the file feeds configuration only; it never changes the process environment.
+            builder.AddDotNetEnv(envFile, DotNetEnv.LoadOptions.NoEnvVars());
         }
 
-        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        builder.AddEnvironmentVariables();
+        IConfigurationRoot root;
+        try
         {
-            values[(string)entry.Key] = entry.Value as string;
+            root = builder.Build();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new SettingException($"the settings file {envFile} cannot be read ({ex.Message.Split('\n')[0].Trim()}). Each line must be NAME=value (quotes and `export` allowed, # starts a comment); correct the file or remove it.");
         }
 
-        return new CliEnvironment(values);
+        var values = new Dictionary<string, (string? Value, string Source)>(StringComparer.Ordinal);
+        foreach (var (key, value) in root.AsEnumerable())
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            // The last provider holding a key is the one that wins: name it as the source.
+            var provider = root.Providers.Reverse().First(p => p.TryGet(key, out _));
+            values[key] = (value, provider is EnvConfigurationProvider ? envFile! : EnvironmentSource);
+        }
+
+        return new CliEnvironment(new SettingValues(values), envFile);
     }
 
     private static string? FindDotEnv(string start)
@@ -54,41 +84,5 @@ internal sealed class CliEnvironment
         }
 
         return null;
-    }
-
-    internal static IEnumerable<(string Key, string Value)> ParseDotEnv(IEnumerable<string> lines)
-    {
-        foreach (var raw in lines)
-        {
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            if (line.StartsWith("export ", StringComparison.Ordinal))
-            {
-                line = line[7..].TrimStart();
-            }
-
-            var eq = line.IndexOf('=');
-            if (eq <= 0)
-            {
-                continue;
-            }
-
-            var key = line[..eq].Trim();
-            var value = line[(eq + 1)..].Trim();
-            if (value.Length >= 2 && (value[0] == '"' && value[^1] == '"' || value[0] == '\'' && value[^1] == '\''))
-            {
-                value = value[1..^1];
-            }
-            else if (value.IndexOf(" #", StringComparison.Ordinal) is var hash and >= 0)
-            {
-                value = value[..hash].TrimEnd();
-            }
-
-            yield return (key, value);
-        }
     }
 }

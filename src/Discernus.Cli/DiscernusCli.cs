@@ -6,18 +6,22 @@ namespace Discernus.Cli;
 internal static class DiscernusCli
 {
     public static RootCommand Build(CliContext context) =>
-        new("Discernus: apply an analytical framework to a corpus with language models, with a verifiable audit trail")
+        new("Discernus: apply an analytical framework to a corpus with language models, with a verifiable audit trail\n\n" + ExitCodes.Help)
         {
             ValidateCommand.Create(context),
             ListCommand.Create(context),
             RunCommand.Create(context),
             VerifyCommand.Create(context),
             StatusCommand.Create(context),
+            ExportCommand.Create(context),
+            LogsCommand.Create(context),
             WorkerCommand.Create(context),
             DebugCommand.Create(context),
             EstimateCommand.Create(context),
             CostsCommand.Create(context),
             DevCommand.Create(context),
+            ConfigCommand.Create(context),
+            DoctorCommand.Create(context),
             AgentCommand.Create(context),
         };
 
@@ -35,11 +39,34 @@ internal static class DiscernusCli
             return ExitCodes.Usage;
         }
 
+        // Settings are checked before any work: a bad value stops here with its name and source, a misspelt name warns.
+        // `config` reports them itself, and help needs none.
+        if (parse.CommandResult.Command is not RootCommand && parse.CommandResult.Command.Name != "config" && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            var (errors, warnings) = Configuration.SettingCatalog.Check(context.Environment.Values);
+            foreach (var warning in warnings)
+            {
+                context.Error.WriteLine($"warning: {warning}");
+            }
+
+            if (errors.Count > 0)
+            {
+                errors.ToList().ForEach(e => context.Error.WriteLine($"error: {e}"));
+                context.Error.WriteLine("`discernus config` shows every setting with its value and where it came from.");
+                return ExitCodes.Usage;
+            }
+        }
+
         try
         {
             // A child agent process handles (ignores) its own signals: its worker decides when it stops.
             var termination = parse.CommandResult.Command.Name == AgentCommand.Name ? (TimeSpan?)null : TimeSpan.FromSeconds(45);
             return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = termination, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (Configuration.SettingException ex)
+        {
+            context.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.Usage;
         }
         catch (OperationCanceledException)
         {
@@ -48,7 +75,7 @@ internal static class DiscernusCli
         }
         catch (Exception ex) when (ex is Artifacts.ArtifactStoreConfigurationException or Artifacts.ArtifactCorruptedException or IOException
                                    or UnauthorizedAccessException or Coordination.CoordinationFaultException or Commands.RunAbortedException
-                                   or Models.ModelConfigurationException or ArgumentOutOfRangeException or Coordination.CoordinationUnavailableException or Orchestration.HostConfigurationException)
+                                   or Models.ModelConfigurationException or ArgumentOutOfRangeException or Coordination.CoordinationUnavailableException)
         {
             context.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.Failure;

@@ -8,12 +8,23 @@ if (Console.IsOutputRedirected)
     console.Profile.Width = 240;
 }
 
+CliEnvironment environment;
+try
+{
+    environment = CliEnvironment.Load(Directory.GetCurrentDirectory());
+}
+catch (Discernus.Configuration.SettingException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return ExitCodes.Usage;
+}
+
 var context = new CliContext
 {
     Console = console,
     Out = Console.Out,
     Error = Console.Error,
-    Environment = CliEnvironment.Load(Directory.GetCurrentDirectory()),
+    Environment = environment,
     Interactive = !Console.IsOutputRedirected,
 };
 return await DiscernusCli.InvokeAsync(args, context);

@@ -7,13 +7,28 @@ internal static class DebugCommand
 {
     public static Command Create(CliContext context)
     {
-        var showRedis = new Option<bool>("--show-redis-state") { Description = "List every Discernus key on DISCERNUS_REDIS_URL with its type, and flag keys of the wrong type" };
-        var command = new Command("debug", "Diagnostics for the coordination layer") { showRedis };
+        var showRedis = new Option<bool>("--show-redis-state") { Description = "Summarise the Discernus keys on DISCERNUS_REDIS_URL by kind (queues, processing lists, workers, runs in flight, task keys, dead list) and flag anomalies" };
+        var keys = new Option<bool>("--keys") { Description = "With --show-redis-state: also list every key with its type, length and TTL" };
+        var reset = new Option<bool>("--reset") { Description = "Delete every key under the prefix (DISCERNUS_REDIS_PREFIX, default discernus:); refused while runs are in flight" };
+        var force = new Option<bool>("--force") { Description = "With --reset: delete even while runs are in flight (they fail)" };
+        var format = new Option<string>("--format") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("debug", "Diagnostics and clean-up for the coordination layer on an external Redis") { showRedis, keys, reset, force, format };
         command.SetAction(async (parse, ct) =>
         {
-            if (!parse.GetValue(showRedis))
+            var show = parse.GetValue(showRedis);
+            var doReset = parse.GetValue(reset);
+            if (show == doReset)
             {
-                context.Error.WriteLine("error: nothing to show; use `discernus debug --show-redis-state`.");
+                context.Error.WriteLine(show
+                    ? "error: use either --show-redis-state or --reset, not both."
+                    : "error: nothing to do; use `discernus debug --show-redis-state` (add --keys to list every key) or `discernus debug --reset`.");
+                return ExitCodes.Usage;
+            }
+
+            if (parse.GetValue(keys) && !show || parse.GetValue(force) && !doReset)
+            {
+                context.Error.WriteLine("error: --keys goes with --show-redis-state, --force with --reset.");
                 return ExitCodes.Usage;
             }
 
@@ -23,9 +38,31 @@ internal static class DebugCommand
                 return ExitCodes.Usage;
             }
 
-            await using var connections = await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), ct);
-            var report = await new CoordinationAudit(connections, new RedisKeys(context.Environment["DISCERNUS_REDIS_PREFIX"] ?? "discernus:")).InspectAsync(ct);
-            context.Out.WriteLine(report.ToText());
+            RedisConnectionFactory factory;
+            RedisKeys schema;
+            try
+            {
+                factory = RedisConnectionFactory.Parse(url);
+                schema = new RedisKeys(context.Environment[RedisKeys.PrefixEnvironmentVariable] ?? RedisKeys.DefaultPrefix);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                context.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
+            var json = parse.GetValue(format) == "json";
+            await using var connections = await RedisConnections.ConnectAsync(factory, ct);
+            if (doReset)
+            {
+                var result = await new CoordinationReset(connections, schema).ResetAsync(parse.GetValue(force), ct);
+                (result.Refused && !json ? context.Error : context.Out).WriteLine(json ? result.ToJson() : result.ToText().TrimEnd());
+                return result.Refused ? ExitCodes.Failure : ExitCodes.Success;
+            }
+
+            var report = await new CoordinationAudit(connections, schema).InspectAsync(ct);
+            var listKeys = parse.GetValue(keys);
+            context.Out.WriteLine(json ? report.ToJson(listKeys) : report.ToText(listKeys).TrimEnd());
             return report.HasFaults ? ExitCodes.Invalid : ExitCodes.Success;
         });
         return command;

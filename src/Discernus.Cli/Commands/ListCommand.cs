@@ -9,15 +9,19 @@ internal static class ListCommand
     public static Command Create(CliContext context)
     {
         var directory = new Argument<string>("projects-dir") { Description = "Folder holding experiment folders", DefaultValueFactory = _ => "projects" }.WithUsablePath();
-        var command = new Command("list", "List the experiments in a folder with their validity, documents and runs") { directory };
+        var format = CommandOutput.FormatOption();
+        var command = new Command("list", "List the experiments in a folder with their validity, documents and runs") { directory, format };
         command.SetAction((parse, _) =>
         {
+            var json = parse.GetValue(format) == "json";
             var root = Path.GetFullPath(parse.GetValue(directory)!);
             if (!Directory.Exists(root))
             {
-                context.Error.WriteLine($"error: {root} does not exist. Pass the folder that holds your experiment folders, e.g. `discernus list projects`.");
-                return Task.FromResult(ExitCodes.FileMissing);
+                return Task.FromResult(CommandOutput.Error(context, json, ExitCodes.FileMissing,
+                    $"{root} does not exist. Pass the folder that holds your experiment folders, e.g. `discernus list projects`."));
             }
+
+            var entries = new List<object>();
 
             var table = new Table().AddColumns("experiment", "valid", "name", "framework", "documents", "runs", "latest run");
             var found = 0;
@@ -31,6 +35,19 @@ internal static class ListCommand
                 found++;
                 var report = context.ReadExperiment(folder);
                 var (runs, latest) = Runs(folder);
+                entries.Add(new
+                {
+                    Folder = Path.GetFileName(folder),
+                    Path = folder,
+                    Valid = report.IsValid,
+                    Blocking = report.Blocking.Count(),
+                    Warnings = report.Warnings.Count(),
+                    Name = report.Experiment?.Name,
+                    Framework = report.Experiment?.Framework.Name,
+                    Documents = report.Experiment?.Corpus.Documents.Count,
+                    Runs = runs,
+                    LatestRun = runs == 0 ? null : latest,
+                });
                 table.AddRow(
                     Markup.Escape(Path.GetFileName(folder)),
                     report.IsValid ? "[green]valid[/]" : $"[red]invalid ({report.Blocking.Count()})[/]",
@@ -39,6 +56,12 @@ internal static class ListCommand
                     report.Experiment?.Corpus.Documents.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                     runs.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Markup.Escape(latest));
+            }
+
+            if (json)
+            {
+                CommandOutput.Json(context, new { Root = root, Experiments = entries });
+                return Task.FromResult(ExitCodes.Success);
             }
 
             if (found == 0)

@@ -14,14 +14,48 @@ internal static class RunCommand
     {
         var path = new Argument<string?>("experiment") { Description = "Path of the experiment folder", Arity = ArgumentArity.ZeroOrOne }.WithUsablePath();
         var resume = new Option<string?>("--resume") { Description = "Continue an interrupted, failed or cancelled run in place (path of its run folder); only analyses without a recorded result are done" }.WithUsablePath();
-        var model = new Option<string?>("--model", "-m") { Description = "Model to use (lexicon, openai/<m>, anthropic/<m>, gemini/<m>, ollama/<m>, openrouter/<m>, openai-compatible/<m>)" };
+        var model = new Option<string?>("--model", "-m") { Description = "Model to use (lexicon, minilm, openai/<m>, anthropic/<m>, gemini/<m>, ollama/<m>, openrouter/<m>, openai-compatible/<m>)" };
+        var modelList = new Option<string?>("--models") { Description = "Several models, comma-separated: each document is analysed by each, and the report compares them (reliability between models)" };
+        var runs = new Option<int?>("--runs") { Description = "Analyse each document N times per model (1-100; overrides runs_per_model): the report gives the reliability between runs" };
+        runs.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } n && (n < 1 || n > 100))
+            {
+                result.AddError($"--runs must be a whole number from 1 to 100, not {n}.");
+            }
+        });
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and set up the run folder only; no model is called" };
         var concurrency = ConcurrencyOption.Create("Tasks processed at once by the in-process workers (1-256, default 8)");
         var noLocalWorkers = new Option<bool>("--no-local-workers") { Description = "Leave all agent tasks to `discernus worker` processes (needs DISCERNUS_REDIS_URL)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Ask the model for every answer, even when the response cache holds a validated one (answers that pass validation replace it)" };
         var isolation = IsolationOption.Create();
-        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report") { path, model, dryRun, concurrency, noLocalWorkers, noCache, resume, isolation };
+        var format = CommandOutput.FormatOption();
+        format.Description = "Output format of the summary: text, or json (one object on standard output; progress goes to standard error)";
+        var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report")
+        {
+            path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, noCache, resume, format, isolation,
+        };
         command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(format) != "json")
+            {
+                return await ExecuteAsync(context, parse, ct);
+            }
+
+            var (jsonContext, errors) = RunSummary.ForJson(context);
+            var exit = await ExecuteAsync(jsonContext, parse, ct);
+            if (exit != ExitCodes.Success && !jsonContext.SummaryWritten)
+            {
+                var message = string.Join(" ", errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(l => l.StartsWith("error: ", StringComparison.Ordinal) ? l["error: ".Length..] : l));
+                CommandOutput.Error(context, json: true, exit, message.Length > 0 ? message : "the run did not start (see the findings on standard error)");
+            }
+
+            return exit;
+        });
+        return command;
+
+        async Task<int> ExecuteAsync(CliContext context, ParseResult parse, CancellationToken ct)
         {
             if (parse.GetValue(noLocalWorkers) && context.Environment["DISCERNUS_REDIS_URL"] is null)
             {
@@ -37,7 +71,7 @@ internal static class RunCommand
 
             if (parse.GetValue(resume) is { } runFolder)
             {
-                if (parse.GetValue(path) is not null || parse.GetValue(model) is not null || parse.GetValue(dryRun))
+                if (parse.GetValue(path) is not null || parse.GetValue(model) is not null || parse.GetValue(modelList) is not null || parse.GetValue(runs) is not null || parse.GetValue(dryRun))
                 {
                     context.Error.WriteLine("error: --resume continues a run with the experiment, model and settings it started with: give only the run folder (`discernus run --resume projects/<experiment>/runs/<run_id>`).");
                     return ExitCodes.Usage;
@@ -56,10 +90,36 @@ internal static class RunCommand
             if (!report.IsValid)
             {
                 FindingsPrinter.Print(context.Console, report);
+                if (context.JsonSummary is { } invalidSummary)
+                {
+                    context.MarkSummaryWritten();
+                    invalidSummary.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        Error = new
+                        {
+                            report.ExitCode,
+                            Kind = ExitCodes.Kind(report.ExitCode),
+                            Message = $"the experiment is not valid: {report.Blocking.Count()} blocking problem(s); nothing was run",
+                            Findings = report.Blocking.Select(f => new { f.Code, f.File, f.Field, f.Line, f.Message, f.Fix }),
+                        },
+                    }, DiscernusJson.Indented));
+                }
+
                 return report.ExitCode;
             }
 
-            var models = ModelSelection.Resolve(parse.GetValue(model), report.Experiment!, context.Environment.Values);
+            if (parse.GetValue(model) is not null && parse.GetValue(modelList) is not null)
+            {
+                context.Error.WriteLine("error: use either --model or --models, not both (--models a,b,c names several).");
+                return ExitCodes.Usage;
+            }
+
+            var models = ModelSelection.Resolve(parse.GetValue(modelList) ?? parse.GetValue(model), report.Experiment!, context.Environment.Values);
+            if (parse.GetValue(runs) is { } runCount)
+            {
+                models = models with { RunsPerModel = runCount };
+            }
+
             if (!parse.GetValue(dryRun))
             {
                 var runOptions = new Dictionary<string, string> { [RunRequestOptions.Cache] = parse.GetValue(noCache) ? Models.CacheModes.Refresh : Models.CacheModes.Use };
@@ -88,8 +148,13 @@ internal static class RunCommand
             context.Console.MarkupLine($"  artifact store: {Markup.Escape(store.Description)}");
             EstimatePrinter.Print(context.Console, report.Experiment!, models.Names, CostEstimator.Estimate(report.Experiment!, models.Names), detailed: true);
             context.Out.WriteLine(folder.Path);
+            if (context.JsonSummary is { } drySummary)
+            {
+                context.MarkSummaryWritten();
+                drySummary.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { manifest.RunId, manifest.Status, ExitCode = ExitCodes.Success, RunFolder = folder.Path, DryRun = true, Models = models.Names, models.RunsPerModel }, DiscernusJson.Indented));
+            }
+
             return ExitCodes.Success;
-        });
-        return command;
+        }
     }
 }

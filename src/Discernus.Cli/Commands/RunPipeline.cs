@@ -48,7 +48,7 @@ internal static class RunPipeline
         else
         {
             console.MarkupLine($"Model(s): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source}), {models.RunsPerModel} run(s) per model");
-            var estimate = CostEstimator.Estimate(experiment, models.Names);
+            var estimate = CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names);
             EstimatePrinter.Print(console, experiment, models.Names, estimate, detailed: false);
             if (estimate.UnpricedModels.Count == 0 && experiment.MaxCostUsd is { } budget && estimate.Usd > budget)
             {
@@ -63,7 +63,12 @@ internal static class RunPipeline
             ExperimentPath = experiment.Directory,
             RunFolder = Path.Combine(experiment.Directory, "runs", runId),
             Model = models.Source == "flag" ? string.Join(",", models.Names) : null,
-            Options = new Dictionary<string, string>(runOptions ?? new Dictionary<string, string>()) { ["models"] = string.Join(",", models.Names), ["model_source"] = models.Source },
+            Options = new Dictionary<string, string>(runOptions ?? new Dictionary<string, string>())
+            {
+                ["models"] = string.Join(",", models.Names),
+                ["model_source"] = models.Source,
+                [ModelSelection.RunsOption] = models.RunsPerModel.ToString(CultureInfo.InvariantCulture),
+            },
             RequestedAt = IsoTime.Format(context.TimeProvider.GetUtcNow()),
         };
         return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(experiment.Directory, context.Environment.Values), concurrency, localWorkers, cancellationToken, isolation);
@@ -244,6 +249,11 @@ internal static class RunPipeline
 
     private static int Summarize(CliContext context, string runFolder, RunState? state, TimeSpan elapsed)
     {
+        if (context.JsonSummary is not null)
+        {
+            return RunSummary.WriteJson(context, runFolder, state, elapsed);
+        }
+
         var console = context.Console;
         var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
         if (!File.Exists(manifestPath))

@@ -11,22 +11,29 @@ internal static class StatusCommand
     public static Command Create(CliContext context)
     {
         var folder = new Argument<string>("run-folder") { Description = "Path of a run folder (projects/<experiment>/runs/<run_id>)" };
-        var format = new Option<string>("--format") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = CommandOutput.FormatOption();
         var command = new Command("status", "Show a run's status, stages and counts (from its manifest, and from Redis while it runs)") { folder, format };
         command.SetAction(async (parse, ct) =>
         {
-            var path = Path.GetFullPath(parse.GetValue(folder)!);
-            var manifestPath = Path.Combine(path, RunFolder.ManifestFileName);
-            if (!File.Exists(manifestPath))
+            var json = parse.GetValue(format) == "json";
+            if (CommandOutput.ResolveRunFolder(parse.GetValue(folder)!, out var problem) is not { } path)
             {
-                context.Error.WriteLine($"error: {manifestPath} does not exist; pass a run folder, e.g. projects/nano/runs/<run_id>.");
-                return ExitCodes.FileMissing;
+                return CommandOutput.Error(context, json, ExitCodes.FileMissing, problem!);
             }
 
-            var manifest = RunFolder.ReadManifest(manifestPath);
+            var manifestPath = Path.Combine(path, RunFolder.ManifestFileName);
+            RunManifest manifest;
+            try
+            {
+                manifest = RunFolder.ReadManifest(manifestPath);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidDataException or IOException)
+            {
+                return CommandOutput.Error(context, json, ExitCodes.FileMissing, $"{manifestPath} cannot be read: {ex.Message}");
+            }
+
             var live = RunStatus.IsFinal(manifest.Status) ? null : await ReadLiveStateAsync(context, manifest.RunId, ct);
-            if (parse.GetValue(format) == "json")
+            if (json)
             {
                 context.Out.WriteLine(JsonSerializer.Serialize(new
                 {

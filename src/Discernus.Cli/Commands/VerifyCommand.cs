@@ -9,22 +9,41 @@ internal static class VerifyCommand
     public static Command Create(CliContext context)
     {
         var folder = new Argument<string>("run-folder") { Description = "Path of a run folder (projects/<experiment>/runs/<run_id>)" };
-        var command = new Command("verify", "Re-hash every file a run's manifest lists and report what differs") { folder };
+        var format = CommandOutput.FormatOption();
+        var command = new Command("verify", "Re-hash every file a run's manifest lists and report what differs") { folder, format };
         command.SetAction(async (parse, ct) =>
         {
-            var path = parse.GetValue(folder)!;
-            if (!Directory.Exists(path))
+            var json = parse.GetValue(format) == "json";
+            if (CommandOutput.ResolveRunFolder(parse.GetValue(folder)!, out var error) is not { } path)
             {
-                context.Error.WriteLine($"error: run folder {Path.GetFullPath(path)} does not exist.");
-                return ExitCodes.FileMissing;
+                return CommandOutput.Error(context, json, ExitCodes.FileMissing, error!);
             }
 
             var result = await RunVerifier.VerifyAsync(path, ct);
+            var finished = result.Status is { } status && RunStatus.IsFinal(status);
+            var exitCode = result.Succeeded ? ExitCodes.Success : ExitCodes.Invalid;
+            if (json)
+            {
+                CommandOutput.Json(context, new
+                {
+                    result.RunFolder,
+                    Verified = result.Succeeded,
+                    ExitCode = exitCode,
+                    result.FilesChecked,
+                    RunStatus = result.Status,
+                    RunFinished = finished,
+                    Interrupted = result.Manifest is { } m && RunLiveness.Inspect(Path.Combine(result.RunFolder, RunFolder.ManifestFileName), m, context.TimeProvider).Interrupted,
+                    result.UnlistedResults,
+                    result.Problems,
+                });
+                return exitCode;
+            }
+
             if (result.Succeeded)
             {
                 context.Console.MarkupLine($"[green]✓[/] {Markup.Escape(result.RunFolder)}: all {result.FilesChecked} files match the manifest (run status: {Markup.Escape(result.Status ?? "?")}).");
                 PrintUnfinished(context, result);
-                return ExitCodes.Success;
+                return exitCode;
             }
 
             context.Console.MarkupLine($"[red]✗[/] {Markup.Escape(result.RunFolder)}: {result.Problems.Count} problem(s) in {result.FilesChecked} listed files:");
@@ -34,7 +53,7 @@ internal static class VerifyCommand
             }
 
             PrintUnfinished(context, result);
-            return ExitCodes.Invalid;
+            return exitCode;
         });
         return command;
     }

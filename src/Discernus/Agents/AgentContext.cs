@@ -10,4 +10,6 @@ internal sealed record AgentContext
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
     /// <summary>Model answers that fail validation are retried with the errors shown, up to this many calls in all.</summary>
     public int MaxAnswerAttempts { get; init; } = 3;
+    /// <summary>Which process runs the agents (host:pid), recorded in each result.</summary>
+    public string Worker { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 }

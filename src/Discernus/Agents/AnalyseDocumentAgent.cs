@@ -19,6 +19,9 @@ namespace Discernus.Agents;
 /// </summary>
 internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<AnalyseDocumentTask>(context)
 {
+    /// <summary>The chat option that tells repeated runs of one document apart in the request hash (never sent to a provider).</summary>
+    public const string RepeatedRunKey = "discernus.run";
+
     public override string Name => nameof(AnalyseDocumentAgent);
 
     protected override string Stage => StageNames.BatchAnalysis;
@@ -40,6 +43,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             ["analysis_variant"] = variant,
             ["analysis_instructions"] = framework.AnalysisVariants.GetValueOrDefault(variant)?.AnalysisPrompt?.Trim() ?? "Score each dimension as the framework defines it.",
             ["dimension_names"] = dimensionNames,
+            ["calibration"] = Calibration(prompt, framework),
             ["document_name"] = task.DocumentName,
             ["document_text"] = documentText,
         };
@@ -48,9 +52,11 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             new(ChatRole.System, prompt.Raw("system").Trim()),
             new(ChatRole.User, prompt.Render("user", values)),
         };
+        var sampling = ModelName.TryParse(task.Model, out var parsedModel, out _) ? SamplingDefaults.For(parsedModel!) : (null, null);
         var options = new ChatOptions
         {
-            Temperature = (float?)task.Params.Temperature,
+            Temperature = (float?)task.Params.Temperature ?? sampling.Temperature,
+            Seed = sampling.Seed,
             ResponseFormat = ChatResponseFormat.Json,
             AdditionalProperties = new AdditionalPropertiesDictionary
             {
@@ -67,6 +73,13 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             options.AdditionalProperties[ModelCallKeys.CacheMode] = CacheModes.Refresh;
         }
 
+        if (task.Params.Run > 1)
+        {
+            // Part of the request hash only: run n of a document is its own request, so a repeated run asks the model
+            // again instead of replaying run 1 from the cache (reliability between runs would otherwise be 1 by construction).
+            options.AdditionalProperties[RepeatedRunKey] = task.Params.Run;
+        }
+
         var client = Context.Runs.ClientFor(task.RunId, task.Model);
         var allowNotScorable = task.Model == ModelName.LexiconName;
         var started = Context.TimeProvider.GetTimestamp();
@@ -77,6 +90,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
         string? cacheKey = null;
         var staleCacheRefreshed = false;
         var attempts = 0;
+        string? modelVersion = null;
         while (attempts < Context.MaxAnswerAttempts)
         {
             attempts++;
@@ -104,6 +118,8 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 continue;
             }
 
+            // The provider's own name for the model that answered (e.g. a dated snapshot behind an alias).
+            modelVersion = response.ModelId ?? modelVersion;
             promptTokens += response.Usage?.InputTokenCount ?? 0;
             completionTokens += response.Usage?.OutputTokenCount ?? 0;
             cached &= fromCache;
@@ -157,6 +173,9 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             {
                 Timestamp = Now(),
                 Model = task.Model,
+                ModelVersion = modelVersion,
+                Temperature = options.Temperature,
+                Seed = options.Seed,
                 Run = task.Params.Run,
                 TokensUsed = new TokenUsage(promptTokens, completionTokens),
                 CostUsd = cached ? 0m : Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
@@ -167,9 +186,26 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 Attempts = attempts,
                 DurationMs = (long)Context.TimeProvider.GetElapsedTime(started).TotalMilliseconds,
                 Cached = cached,
+                Worker = Context.Worker,
             },
         };
         return await StoreJsonAsync(result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The framework's anchors as calibration examples for the prompt; empty when it has none.</summary>
+    private static string Calibration(PromptTemplate prompt, Framework framework)
+    {
+        var examples = framework.Dimensions
+            .SelectMany(d => d.Anchors.Select(a => PromptTemplate.Fill(prompt.Raw("calibration_example"), new Dictionary<string, string>
+            {
+                ["dimension"] = d.Name,
+                ["score"] = a.Score.ToString("0.0##", System.Globalization.CultureInfo.InvariantCulture),
+                ["excerpt"] = a.Excerpt.ReplaceLineEndings(" "),
+            })))
+            .ToList();
+        return examples.Count == 0
+            ? string.Empty
+            : PromptTemplate.Fill(prompt.Raw("calibration"), new Dictionary<string, string> { ["examples"] = string.Join("\n", examples).TrimStart() }).TrimEnd();
     }
 
     private static ParsedFramework ParseFramework(byte[] bytes, string variant)

@@ -31,6 +31,12 @@ public sealed record ProcessingMetadata
 {
     public required string Timestamp { get; init; }
     public required string Model { get; init; }
+    /// <summary>The model id the provider returned with its answer (a dated version where the name is an alias); null when it gave none.</summary>
+    public string? ModelVersion { get; init; }
+    /// <summary>The sampling temperature sent; null when the provider's default was used.</summary>
+    public float? Temperature { get; init; }
+    /// <summary>The seed sent; null where the provider takes none.</summary>
+    public long? Seed { get; init; }
     public int Run { get; init; } = 1;
     public required TokenUsage TokensUsed { get; init; }
     public decimal? CostUsd { get; init; }
@@ -41,6 +47,8 @@ public sealed record ProcessingMetadata
     public int Attempts { get; init; }
     public long DurationMs { get; init; }
     public bool Cached { get; init; }
+    /// <summary>The process that analysed the document (host:pid), so a result traces back to the machine that made it.</summary>
+    public string? Worker { get; init; }
 }
 
 public sealed record TokenUsage(long Prompt, long Completion);

@@ -47,6 +47,11 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             template.Nested("sections", "synthesis"),
             template.Nested("sections", "failures"),
             template.Nested("sections", "appendix"),
+            template.Nested("sections", "reliability"),
+            template.Nested("sections", "hypotheses"),
+            template.Nested("texts", "hypotheses_note"),
+            template.Nested("texts", "no_signal"),
+            template.Nested("sections", "key_findings"),
             OfflineBaselineNote(template, manifest.Models?.Names ?? []),
             template.Nested("texts", "unverified_numbers"),
             template.Nested("texts", "evidence_note"),
@@ -61,6 +66,8 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             Evidence = synthesis.Evidence,
             Dimensions = dimensions,
             Hypotheses = synthesis.Hypotheses,
+            ModelVersions = synthesis.ModelVersions,
+            NoSignal = synthesis.NoSignal,
             Texts = texts,
         });
         var html = HtmlReportRenderer.Render(markdown, statistics, texts.Title);

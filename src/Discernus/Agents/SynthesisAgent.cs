@@ -16,6 +16,7 @@ namespace Discernus.Agents;
 internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<SynthesizeResultsTask>(context)
 {
     private const int QuotesPerDimension = 3;
+    private const int MaxUnverifiedPerDimension = 20;
 
     public override string Name => nameof(SynthesisAgent);
 
@@ -43,16 +44,53 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             throw new AgentFailureException("there are no analysis results to synthesise");
         }
 
-        var statistics = StatisticsCalculator.Compute(
+        var research = parameters.Research ?? new ResearchSettings();
+        var dimensionNames = framework.Dimensions.Select(d => d.Name).ToList();
+        var (records, filtering) = ReliabilityFilter.Apply(
             results.Select(ToRecord).ToList(),
+            dimensionNames,
+            framework.DerivedMetrics.Select(m => (m.Name, m.Formula)).ToList(),
+            research.ReliabilityFiltering,
+            research.AdvancedFiltering);
+        var statistics = StatisticsCalculator.Compute(
+            records,
             framework.Dimensions.Select(d => d.Name).ToList(),
             framework.DerivedMetrics.Select(d => d.Name).ToList(),
             parameters.Grouping ?? [],
-            parameters.DocumentsFailed);
+            parameters.DocumentsFailed,
+            research.Hypotheses) with
+        { Filtering = filtering };
+        if (research.GoldHash is { } goldHash)
+        {
+            var (gold, goldProblems) = GoldFile.Parse(await LoadTextAsync(goldHash, "gold file", cancellationToken).ConfigureAwait(false));
+            if (goldProblems.Count > 0)
+            {
+                throw new AgentFailureException($"the stored gold file cannot be read: {goldProblems[0].Message} (line {goldProblems[0].Line})");
+            }
+
+            var withCoders = ReliabilityCalculator.CompareWithCoders(
+                results.Select(ToRecord).ToList(), dimensionNames, gold.Select(g => (g.DocumentId, g.Dimension, g.Score, g.Coder)).ToList());
+            statistics = statistics with
+            {
+                Reliability = new ReliabilitySummary(
+                    ReliabilityCalculator.UnreliableBelow,
+                    [.. statistics.Reliability?.Comparisons ?? [], .. withCoders]),
+            };
+        }
+
         var statisticsJson = statistics.ToJson();
         var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
-        var scoresCsv = ScoresTable.ToCsv(results.Select(ToScoreRow).ToList(), framework.Dimensions.Select(d => d.Name).ToList(), framework.DerivedMetrics.Select(d => d.Name).ToList());
-        var scoresHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(scoresCsv), cancellationToken).ConfigureAwait(false);
+        var tables = RunExports.Tables(results, dimensionNames, framework.DerivedMetrics.Select(d => d.Name).ToList());
+        var exports = new Dictionary<string, string>(StringComparer.Ordinal) { ["statistics.json"] = statisticsHash };
+        foreach (var format in new[] { "csv", "parquet" })
+        {
+            foreach (var (file, bytes) in await RunExports.FilesAsync(tables, format, cancellationToken).ConfigureAwait(false))
+            {
+                exports[file] = await Context.Store.PutAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var scoresHash = exports["scores.csv"];
 
         var prompt = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "prompt", cancellationToken).ConfigureAwait(false));
         var hypotheses = parameters.Hypotheses ?? [];
@@ -112,12 +150,18 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             StatisticsHash = statisticsHash,
             SynthesisTextHash = textHash,
             ScoresCsvHash = scoresHash,
+            Exports = exports,
             Model = task.Model,
             TokensUsed = new TokenUsage(promptTokens, completionTokens),
             CostUsd = ResponseCacheCommit.IsCached(response) ? 0m : Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
             Evidence = SelectEvidence(framework, results),
             NotScorable = NotScorable(framework, results),
+            NoSignal = NoSignal(statistics, results, prompt),
             Hypotheses = hypotheses,
+            ModelVersions = results
+                .GroupBy(r => r.ProcessingMetadata.Model, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.ProcessingMetadata.ModelVersion).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal),
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -135,17 +179,6 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         UnverifiedEvidence = result.FrameworkAnalysis.Values.Sum(d => d.Evidence.Count(e => !e.Verified)),
     };
 
-    private static ScoreRow ToScoreRow(AnalysisResult result) => new(
-        result.DocumentName,
-        result.CorpusDocumentId,
-        result.DocumentId,
-        result.ProcessingMetadata.Model,
-        result.ProcessingMetadata.Run,
-        result.Metadata,
-        result.FrameworkAnalysis.ToDictionary(kv => kv.Key, kv => (kv.Value.Score, kv.Value.Salience, kv.Value.Confidence,
-            kv.Value.Evidence.Count(e => e.Verified), kv.Value.Evidence.Count(e => !e.Verified))),
-        result.DerivedMetrics);
-
     /// <summary>For each dimension, one verified quote from each of the highest-scoring documents.</summary>
     private static List<ReportEvidence> SelectEvidence(Framework framework, List<AnalysisResult> results)
     {
@@ -161,9 +194,24 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
                 .Take(QuotesPerDimension);
             evidence.AddRange(picked.Select(x => new ReportEvidence(dimension.Name, x.Result.DocumentName, x.Score!.Score,
                 x.Score.Evidence.First(e => e.Verified).Quote, true)));
+
+            // Every unverified quote is shown, flagged: a model must not be able to invent evidence unnoticed.
+            evidence.AddRange(results
+                .OrderBy(r => r.DocumentName, StringComparer.Ordinal)
+                .SelectMany(r => (r.FrameworkAnalysis.GetValueOrDefault(dimension.Name)?.Evidence ?? []).Where(e => !e.Verified)
+                    .Select(e => new ReportEvidence(dimension.Name, r.DocumentName, r.FrameworkAnalysis[dimension.Name].Score, e.Quote, false)))
+                .Take(MaxUnverifiedPerDimension));
         }
 
         return evidence;
+    }
+
+    /// <summary>Why a dimension has no signal: for the lexicon, no marker phrase matched; for a model, it scored every document 0.</summary>
+    private static Dictionary<string, string> NoSignal(CorpusStatistics statistics, List<AnalysisResult> results, PromptTemplate prompt)
+    {
+        var lexiconOnly = results.All(r => r.ProcessingMetadata.Model == ModelName.LexiconName);
+        var reason = prompt.Raw(lexiconOnly ? "no_signal_lexicon" : "no_signal_model").Trim();
+        return DimensionRanking.WithoutSignal(statistics).ToDictionary(d => d, _ => reason, StringComparer.Ordinal);
     }
 
     private static Dictionary<string, string> NotScorable(Framework framework, List<AnalysisResult> results) =>

@@ -9,6 +9,8 @@ internal sealed record SynthesisResult
     public required string SynthesisTextHash { get; init; }
     /// <summary>Per-document scores as CSV (one row per document × model × run).</summary>
     public string? ScoresCsvHash { get; init; }
+    /// <summary>Export file name (scores.csv, evidence.parquet, statistics.json, ...) → its SHA-256 in the artifact store.</summary>
+    public IReadOnlyDictionary<string, string> Exports { get; init; } = new Dictionary<string, string>();
     public required string Model { get; init; }
     public required TokenUsage TokensUsed { get; init; }
     public decimal? CostUsd { get; init; }
@@ -16,6 +18,10 @@ internal sealed record SynthesisResult
     /// <summary>Dimensions no analysis could score, with the reason (e.g. the lexicon baseline and a marker-less dimension).</summary>
     public IReadOnlyDictionary<string, string> NotScorable { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> Hypotheses { get; init; } = [];
+    /// <summary>Dimensions with no signal (no document scored above 0), with the reason; never ranked or called a finding.</summary>
+    public IReadOnlyDictionary<string, string> NoSignal { get; init; } = new Dictionary<string, string>();
+    /// <summary>For each model name, the model ids its provider returned (the exact versions that answered).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ModelVersions { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }
 
 /// <summary>What the ReportAgent stores: the two renderings of the report.</summary>

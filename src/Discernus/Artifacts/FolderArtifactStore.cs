@@ -36,17 +36,19 @@ public sealed class FolderArtifactStore : IArtifactStore
         return hash;
     }
 
-    public async Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default)
+    public Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default)
     {
         ArtifactKeys.EnsureValid(hash);
         var path = ObjectPath(hash);
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            // Synchronous: objects are small, and an asynchronous read on Linux is a thread-pool hop per call.
+            return Task.FromResult<byte[]?>(File.ReadAllBytes(path));
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return null;
+            return Task.FromResult<byte[]?>(null);
         }
     }
 
@@ -88,10 +90,12 @@ public sealed class FolderArtifactStore : IArtifactStore
         var temp = Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
         try
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            // Synchronous on purpose: objects are small, and asynchronous file writes on Linux are a thread-pool hop
+            // plus a flush each, which cost more than the write under many concurrent agents.
+            cancellationToken.ThrowIfCancellationRequested();
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
-                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                stream.Write(content.Span);
             }
 
             File.Move(temp, path, overwrite: true);

@@ -5,6 +5,15 @@ internal sealed record AuditedKey
 {
     public required string Key { get; init; }
 
+    /// <summary>Which schema key this is (<see cref="RedisKeyKind.Unknown"/> for one the schema does not know).</summary>
+    public RedisKeyKind Kind { get; init; }
+
+    /// <summary>The worker, task or run id the key carries, if any.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>The run the key belongs to (run keys, task keys), if any.</summary>
+    public string? RunId { get; init; }
+
     /// <summary>What TYPE says: list, string, hash, ...</summary>
     public required string Type { get; init; }
 

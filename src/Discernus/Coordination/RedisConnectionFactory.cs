@@ -42,6 +42,12 @@ internal sealed class RedisConnectionFactory
             return ParseUrl(text);
         }
 
+        if (!text.Contains("://", StringComparison.Ordinal) && text.Contains('@', StringComparison.Ordinal))
+        {
+            // user:password@host:port without a scheme is a URL missing its redis://, not a host name with an '@'.
+            return ParseUrl("redis://" + text);
+        }
+
         if (text.Contains("://", StringComparison.Ordinal))
         {
             throw new FormatException(
@@ -55,7 +61,8 @@ internal sealed class RedisConnectionFactory
         }
         catch (ArgumentException ex)
         {
-            throw new FormatException($"{UrlEnvironmentVariable} is not a valid Redis address: {ex.Message}", ex);
+            // The client's message may quote the option text, password included: only the kind of problem is kept.
+            throw new FormatException($"{UrlEnvironmentVariable} '{Redact(text)}' is not a valid Redis address ({Configuration.SettingCatalog.WithoutPassword(ex.Message)}); expected redis://[user:password@]host:port[/db] or host:port.", ex);
         }
 
         if (options.EndPoints.Count == 0)
@@ -204,11 +211,6 @@ internal sealed class RedisConnectionFactory
         options.ClientName ??= "discernus";
     }
 
-    /// <summary>Removes user info from a URL we could not parse, for use in error messages.</summary>
-    private static string Redact(string text)
-    {
-        var scheme = text.IndexOf("://", StringComparison.Ordinal);
-        var at = text.LastIndexOf('@');
-        return scheme >= 0 && at > scheme ? text[..(scheme + 3)] + "***@" + text[(at + 1)..] : text;
-    }
+    /// <summary>Removes any password from a URL we could not parse (every form), for use in error messages.</summary>
+    private static string Redact(string text) => Configuration.SettingCatalog.WithoutPassword(text);
 }

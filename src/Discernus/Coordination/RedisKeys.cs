@@ -12,6 +12,13 @@ internal sealed class RedisKeys
     public const string DefaultPrefix = "discernus:";
     public const string PrefixEnvironmentVariable = "DISCERNUS_REDIS_PREFIX";
 
+    private static readonly (string Suffix, RedisKeyKind Kind)[] RunSuffixes =
+    [
+        (":state", RedisKeyKind.RunState),
+        (":done", RedisKeyKind.RunDone),
+        (":completed", RedisKeyKind.RunCompleted),
+    ];
+
     public RedisKeys(string prefix = DefaultPrefix)
     {
         ArgumentNullException.ThrowIfNull(prefix);
@@ -77,51 +84,71 @@ internal sealed class RedisKeys
     /// The Redis type the schema expects for <paramref name="key"/>, or null when the key is not part of the schema
     /// (the audit lists such keys without calling them faults).
     /// </summary>
-    public RedisType? ExpectedTypeOf(string key)
+    public RedisType? ExpectedTypeOf(string key) => ExpectedTypeOf(Classify(key).Kind);
+
+    public static RedisType? ExpectedTypeOf(RedisKeyKind kind) => kind switch
     {
+        RedisKeyKind.OrchestratorTasks or RedisKeyKind.Tasks or RedisKeyKind.Dead or RedisKeyKind.Processing
+            or RedisKeyKind.RunDone or RedisKeyKind.RunCompleted => RedisType.List,
+        RedisKeyKind.Worker or RedisKeyKind.TaskData or RedisKeyKind.TaskAttempts => RedisType.String,
+        RedisKeyKind.RunState or RedisKeyKind.RateLimit => RedisType.Hash,
+        _ => null,
+    };
+
+    /// <summary>Which schema key <paramref name="key"/> is, with its id; <see cref="SchemaKey.Unknown"/> for anything else under (or outside) the prefix.</summary>
+    public SchemaKey Classify(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
         if (!key.StartsWith(Prefix, StringComparison.Ordinal))
         {
-            return null;
+            return SchemaKey.Unknown;
         }
 
-        var rest = key[Prefix.Length..];
-        if (rest is "orchestrator.tasks" or "tasks" or "dead" || rest.StartsWith("processing:", StringComparison.Ordinal))
+        var rest = key.AsSpan(Prefix.Length);
+        switch (rest)
         {
-            return RedisType.List;
+            case "orchestrator.tasks":
+                return new SchemaKey(RedisKeyKind.OrchestratorTasks, null, null);
+            case "tasks":
+                return new SchemaKey(RedisKeyKind.Tasks, null, null);
+            case "dead":
+                return new SchemaKey(RedisKeyKind.Dead, null, null);
         }
 
-        if (rest.StartsWith("worker:", StringComparison.Ordinal))
+        if (Tail(rest, "processing:") is { } worker)
         {
-            return RedisType.String;
+            return new SchemaKey(RedisKeyKind.Processing, worker, null);
         }
 
-        if (rest.StartsWith("ratelimit:", StringComparison.Ordinal))
+        if (Tail(rest, "ratelimit:") is { } bucket)
         {
-            return RedisType.Hash;
+            return new SchemaKey(RedisKeyKind.RateLimit, bucket, null);
         }
 
-        if (rest.StartsWith("task:", StringComparison.Ordinal))
+        if (Tail(rest, "worker:") is { } heartbeat)
         {
-            if (rest.EndsWith(":data", StringComparison.Ordinal) || rest.EndsWith(":attempts", StringComparison.Ordinal))
+            return new SchemaKey(RedisKeyKind.Worker, heartbeat, null);
+        }
+
+        if (Between(rest, "task:", ":data") is { } dataTask)
+        {
+            return new SchemaKey(RedisKeyKind.TaskData, dataTask, RunOfTask(dataTask));
+        }
+
+        if (Between(rest, "task:", ":attempts") is { } attemptsTask)
+        {
+            return new SchemaKey(RedisKeyKind.TaskAttempts, attemptsTask, RunOfTask(attemptsTask));
+        }
+
+        foreach (var (suffix, kind) in RunSuffixes)
+        {
+            if (Between(rest, "run:", suffix) is { } run)
             {
-                return RedisType.String;
+                return new SchemaKey(kind, run, run);
             }
         }
 
-        if (rest.StartsWith("run:", StringComparison.Ordinal))
-        {
-            if (rest.EndsWith(":done", StringComparison.Ordinal) || rest.EndsWith(":completed", StringComparison.Ordinal))
-            {
-                return RedisType.List;
-            }
-
-            if (rest.EndsWith(":state", StringComparison.Ordinal))
-            {
-                return RedisType.Hash;
-            }
-        }
-
-        return null;
+        return SchemaKey.Unknown;
     }
 
     public override string ToString() => Prefix;
@@ -136,6 +163,17 @@ internal sealed class RedisKeys
 
         return value;
     }
+
+    private static string? Tail(ReadOnlySpan<char> rest, string head) =>
+        rest.StartsWith(head, StringComparison.Ordinal) && rest.Length > head.Length ? rest[head.Length..].ToString() : null;
+
+    private static string? Between(ReadOnlySpan<char> rest, string head, string suffix) =>
+        rest.Length > head.Length + suffix.Length && rest.StartsWith(head, StringComparison.Ordinal) && rest.EndsWith(suffix, StringComparison.Ordinal)
+            ? rest[head.Length..^suffix.Length].ToString()
+            : null;
+
+    // The run-request queue keeps its items' data under task:{run_id}:data, as OrphanRecovery reads any id that is not a task id as a run id.
+    private static string RunOfTask(string taskId) => TaskIds.TryParse(taskId, out var parts) ? parts.RunId : taskId;
 
     private static string EscapeGlob(string text)
     {

@@ -89,6 +89,23 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// KEYS: done, completed. ARGV: most signals to take. Moves up to that many completion signals, oldest first, from a
+    /// run's done list into its completed list in one step and returns them.
+    /// </summary>
+    public const string TakeSignals = TypeCheck + """
+
+        if wrong(KEYS[1], 'list') then return redis.error_reply('WRONGTYPE ' .. KEYS[1]) end
+        if wrong(KEYS[2], 'list') then return redis.error_reply('WRONGTYPE ' .. KEYS[2]) end
+        local taken = {}
+        for i = 1, tonumber(ARGV[1]) do
+          local signal = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+          if not signal then break end
+          taken[#taken + 1] = signal
+        end
+        return taken
+        """;
+
+    /// <summary>
     /// KEYS: state, heartbeat of the current holder (or any key when none is recorded). ARGV: field, this
     /// Orchestrator's id. Takes a run over when no live Orchestrator holds it: 1 taken (or already ours), 0 held by a
     /// live one.

@@ -117,6 +117,50 @@ internal sealed class RunCompletions : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The signals waiting for the run, up to <paramref name="max"/>, taken in one step; when none waits, blocks up to
+    /// <paramref name="wait"/> for the next one (and takes whatever arrived with it). Empty when nothing arrived.
+    /// </summary>
+    public async Task<IReadOnlyList<CompletionSignal>> WaitManyAsync(string runId, int max, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var taken = _late is null ? await TakeWaitingAsync(runId, max).ConfigureAwait(false) : [];
+        if (taken.Count > 0)
+        {
+            return taken;
+        }
+
+        var first = await WaitAsync(runId, wait, cancellationToken).ConfigureAwait(false);
+        if (first is null)
+        {
+            return [];
+        }
+
+        return [first, .. max > 1 ? await TakeWaitingAsync(runId, max - 1).ConfigureAwait(false) : []];
+    }
+
+    private async Task<IReadOnlyList<CompletionSignal>> TakeWaitingAsync(string runId, int max)
+    {
+        var done = _keys.RunDone(runId);
+        var completed = _keys.RunCompleted(runId);
+        RedisResult result;
+        try
+        {
+            result = await _connections.Database.ScriptEvaluateAsync(RedisScripts.TakeSignals, [done, completed], [max]).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (done, RedisType.List), (completed, RedisType.List)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisTransience.IsTransient(ex))
+        {
+            ReplayNeeded = true;
+            throw;
+        }
+
+        return result.IsNull ? [] : ((RedisResult[])result!).Select(r => Parse(done, r.ToString())).ToList();
+    }
+
     /// <summary>Every signal taken for the run so far, oldest first.</summary>
     public async Task<IReadOnlyList<CompletionSignal>> ReadTakenAsync(string runId, CancellationToken cancellationToken = default)
     {

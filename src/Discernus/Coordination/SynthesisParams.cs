@@ -16,4 +16,7 @@ internal sealed record SynthesisParams
 
     /// <summary>"refresh" asks the model even when the response cache holds an answer (<c>run --no-cache</c>); null or "use" otherwise.</summary>
     public string? Cache { get; init; }
+
+    /// <summary>The experiment's settings that shape statistics (filtering, hypothesis tests, gold file); statistics only, never the analysis.</summary>
+    public ResearchSettings? Research { get; init; }
 }

@@ -23,24 +23,16 @@ public sealed record ExperimentLimits
     /// <summary>Most bytes all parts of one DOCX may unzip to: room for markup around the allowed text, and for images.</summary>
     public long MaxDecompressedBytes => MaxExtractedChars > long.MaxValue / 10 ? long.MaxValue : MaxExtractedChars * 10;
 
+    /// <summary>The limits with DISCERNUS_MAX_* settings applied; a malformed value is a <see cref="Configuration.SettingException"/>.</summary>
     public static ExperimentLimits FromEnvironment(IReadOnlyDictionary<string, string?> environment)
     {
-        var limits = new ExperimentLimits();
-        if (environment.TryGetValue("DISCERNUS_MAX_DOCUMENT_BYTES", out var bytes) && long.TryParse(bytes, out var maxBytes) && maxBytes > 0)
+        var values = environment as Configuration.SettingValues ?? Configuration.SettingValues.From(environment);
+        var defaults = new ExperimentLimits();
+        return defaults with
         {
-            limits = limits with { MaxDocumentBytes = maxBytes };
-        }
-
-        if (environment.TryGetValue("DISCERNUS_MAX_DOCUMENTS", out var count) && int.TryParse(count, out var maxDocuments) && maxDocuments > 0)
-        {
-            limits = limits with { MaxDocuments = maxDocuments };
-        }
-
-        if (environment.TryGetValue("DISCERNUS_MAX_EXTRACTED_CHARS", out var chars) && long.TryParse(chars, out var maxChars) && maxChars > 0)
-        {
-            limits = limits with { MaxExtractedChars = maxChars };
-        }
-
-        return limits;
+            MaxDocumentBytes = values.Integer("DISCERNUS_MAX_DOCUMENT_BYTES", 1, long.MaxValue) ?? defaults.MaxDocumentBytes,
+            MaxDocuments = (int)(values.Integer("DISCERNUS_MAX_DOCUMENTS", 1, 10_000_000) ?? defaults.MaxDocuments),
+            MaxExtractedChars = values.Integer("DISCERNUS_MAX_EXTRACTED_CHARS", 1, long.MaxValue) ?? defaults.MaxExtractedChars,
+        };
     }
 }

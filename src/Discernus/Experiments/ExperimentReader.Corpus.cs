@@ -198,6 +198,7 @@ public sealed partial class ExperimentReader
     {
         var documents = new List<CorpusDocument>();
         var ids = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
+        var files = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             if (!SafePaths.IsValidName(entry.FileName))
@@ -218,18 +219,7 @@ public sealed partial class ExperimentReader
             }
 
             ids[id] = entry;
-            var outcome = SafePaths.Check(documentsDirectory, entry.FileName, out var full);
-            if (outcome == SafePaths.Outcome.SymlinkEscape && SafePaths.ResolvesInside(directory, full))
-            {
-                outcome = SafePaths.Outcome.Inside;
-            }
-
-            if (outcome == SafePaths.Outcome.DotDotEscape && SafePaths.IsUnder(directory, full))
-            {
-                // '..' out of corpus/ but still inside the experiment is allowed, provided no link leads further.
-                outcome = SafePaths.ResolvesInside(directory, full) ? SafePaths.Outcome.Inside : SafePaths.Outcome.SymlinkEscape;
-            }
-
+            var (outcome, full) = ResolveEntryPath(directory, documentsDirectory, entry.FileName);
             if (outcome != SafePaths.Outcome.Inside)
             {
                 var why = outcome switch
@@ -262,11 +252,21 @@ public sealed partial class ExperimentReader
             if (!File.Exists(full))
             {
                 findings.Blocking(FindingCodes.DocumentMissing, manifestPath, "documents.filename",
-                    $"listed document '{entry.FileName}' does not exist in {findings.Relative(documentsDirectory)}/",
+                    $"listed document '{entry.FileName}' does not exist in {findings.Relative(documentsDirectory)}/ (nor relative to the experiment folder)",
                     "add the file or remove its entry from the manifest", entry.At, block);
                 continue;
             }
 
+            if (files.TryGetValue(full, out var firstListing))
+            {
+                // Analysed twice, a file would count twice in every statistic.
+                findings.Blocking(FindingCodes.DuplicateDocumentFile, manifestPath, "documents.filename",
+                    $"'{entry.FileName}' (document_id '{id}') is the same file as '{firstListing.FileName}' (document_id '{firstListing.DocumentId ?? Path.GetFileNameWithoutExtension(firstListing.FileName)}'); it would be analysed and counted twice",
+                    "list every file once: remove one of the two entries", entry.At, block);
+                continue;
+            }
+
+            files[full] = entry;
             documents.Add(new CorpusDocument
             {
                 DocumentId = id,
@@ -277,6 +277,50 @@ public sealed partial class ExperimentReader
         }
 
         return documents;
+    }
+
+    /// <summary>
+    /// A manifest path is relative to the corpus folder (SPEC) or, as manifests in the wild write it
+    /// (<c>corpus/interviews/a.txt</c>), to the experiment folder; the first that names an existing file wins.
+    /// Either way it must stay inside the experiment folder.
+    /// </summary>
+    private static (SafePaths.Outcome Outcome, string FullPath) ResolveEntryPath(string directory, string documentsDirectory, string fileName)
+    {
+        var fromCorpus = Classify(documentsDirectory);
+        if (fromCorpus.Outcome == SafePaths.Outcome.Inside && Exists(fromCorpus.FullPath))
+        {
+            return fromCorpus;
+        }
+
+        var fromExperiment = Classify(directory);
+        if (fromExperiment.Outcome == SafePaths.Outcome.Inside)
+        {
+            return Exists(fromExperiment.FullPath) ? fromExperiment : fromCorpus;
+        }
+
+        // A path that leaves the experiment under either reading is reported as leaving it, whether or not it exists.
+        return fromCorpus.Outcome == SafePaths.Outcome.Inside ? fromExperiment : fromCorpus;
+
+        (SafePaths.Outcome Outcome, string FullPath) Classify(string baseDirectory)
+        {
+            var outcome = SafePaths.Check(baseDirectory, fileName, out var full);
+            if (outcome == SafePaths.Outcome.SymlinkEscape && SafePaths.ResolvesInside(directory, full))
+            {
+                outcome = SafePaths.Outcome.Inside;
+            }
+
+            if (outcome == SafePaths.Outcome.DotDotEscape && SafePaths.IsUnder(directory, full))
+            {
+                // '..' out of corpus/ but still inside the experiment is allowed, provided no link leads further.
+                outcome = SafePaths.ResolvesInside(directory, full) ? SafePaths.Outcome.Inside : SafePaths.Outcome.SymlinkEscape;
+            }
+
+            return (outcome, full);
+        }
+
+        static bool Exists(string path) => File.Exists(path) || Directory.Exists(path)
+            || new[] { NormalizationForm.FormC, NormalizationForm.FormD }
+                .Any(form => File.Exists(Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileName(path).Normalize(form))));
     }
 
     private static CorpusDocument DocumentFromFile(string documentsDirectory, string fullPath)
@@ -440,6 +484,7 @@ public sealed partial class ExperimentReader
     /// <summary>Checks that need the framework and the corpus together.</summary>
     private static void CrossCheck(Experiment experiment, string file, FindingCollector findings)
     {
+        CheckFilteringDimensions(experiment, file, findings);
         var variants = experiment.Framework.AnalysisVariants;
         if (variants.Count > 0 && !variants.ContainsKey(experiment.AnalysisVariant))
         {

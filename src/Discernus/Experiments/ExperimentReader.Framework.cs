@@ -11,7 +11,7 @@ public sealed partial class ExperimentReader
 
     private static readonly string[] DimensionKeys =
         ["name", "description", "definition", "markers", "scoring_calibration", "scoring_guide", "disambiguation", "language_cues",
-         "examples", "weight", "display_name", "category", "theoretical_basis", "scale", "notes"];
+         "examples", "weight", "display_name", "category", "theoretical_basis", "scale", "notes", "anchors"];
 
     private Framework? ReadFramework(string path, string analysisVariant, FindingCollector findings)
     {
@@ -194,6 +194,7 @@ public sealed partial class ExperimentReader
                 BoundaryCases = ReadMarkers(markers?.Child("boundary_cases")),
                 ScoringCalibration = ReadCalibration(map),
                 Disambiguation = map?.Child("disambiguation")?.Flatten(),
+                Anchors = ReadAnchors(map?.Child("anchors"), name, path, block, findings),
             };
             if (!dimension.HasMarkers)
             {
@@ -206,6 +207,40 @@ public sealed partial class ExperimentReader
         }
 
         return dimensions;
+    }
+
+    private static List<Anchor> ReadAnchors(YamlNode? node, string dimension, string path, YamlBlock block, FindingCollector findings)
+    {
+        var anchors = new List<Anchor>();
+        if (node is null || node is YamlScalarNode empty && empty.IsNull())
+        {
+            return anchors;
+        }
+
+        if (node is not YamlSequenceNode list)
+        {
+            findings.Blocking(FindingCodes.InvalidField, path, $"dimensions.{dimension}.anchors", "`anchors` must be a list of {excerpt, score}",
+                "write `anchors:` followed by `- {excerpt: \"...\", score: 0.8}` entries", node, block);
+            return anchors;
+        }
+
+        var index = 0;
+        foreach (var item in list.Children)
+        {
+            var field = $"dimensions.{dimension}.anchors[{index++}]";
+            var map = item as YamlMappingNode;
+            var excerpt = map.ChildText("excerpt") ?? map.ChildText("text");
+            if (string.IsNullOrWhiteSpace(excerpt) || !map.Child("score").TryDouble(out var score) || score is < 0 or > 1)
+            {
+                findings.Blocking(FindingCodes.InvalidField, path, field, "an anchor needs an `excerpt` and a `score` from 0 to 1",
+                    "write e.g. `- {excerpt: \"We, the people, will take back our country.\", score: 0.9}`", item, block);
+                continue;
+            }
+
+            anchors.Add(new Anchor(excerpt.Trim(), score));
+        }
+
+        return anchors;
     }
 
     private static IReadOnlyList<string> ReadMarkers(YamlNode? node) => node switch

@@ -19,7 +19,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
     private static readonly string[] AlphaKeys =
         ["name", "framework", "corpus_path", "description", "hypothesis", "hypotheses", "models", "runs_per_model",
-         "analysis_variant", "budget", "grouping", "author", "spec_version", "reliability_filtering", "advanced_filtering"];
+         "analysis_variant", "budget", "grouping", "author", "spec_version", "reliability_filtering", "advanced_filtering", "gold"];
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex SnakeCase();
@@ -150,12 +150,13 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         }
         else
         {
-            WarnUnknownKeys(components, ["framework", "corpus"], file, "components", block, findings);
+            WarnUnknownKeys(components, ["framework", "corpus", "gold"], file, "components", block, findings);
         }
 
         var frameworkPath = RequiredComponentPath(directory, file, components, "framework", "components.framework", "framework.md", block, findings);
         var corpusPath = RequiredComponentPath(directory, file, components, "corpus", "components.corpus", "corpus.md", block, findings);
         var options = ReadOptions(root, file, block, findings);
+        var gold = ReadGold(directory, file, components, "components.gold", block, findings);
 
         var framework = frameworkPath is null ? null : ReadFramework(frameworkPath, options.AnalysisVariant, findings);
         var corpus = corpusPath is null ? null : ReadV10Corpus(directory, corpusPath, findings, cancellationToken);
@@ -176,6 +177,8 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             Framework = framework,
             Corpus = corpus,
             Limits = limits,
+            GoldPath = gold.Path,
+            Gold = gold.Ratings,
         };
         CrossCheck(experiment, file, findings);
         return experiment;
@@ -198,6 +201,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         var frameworkPath = RequiredComponentPath(directory, file, root, "framework", "framework", "framework.md", block, findings);
         var corpusDirectory = RequiredComponentPath(directory, file, root, "corpus_path", "corpus_path", "corpus", block, findings, expectDirectory: true);
         var options = ReadOptions(root, file, block, findings);
+        var gold = ReadGold(directory, file, root, "gold", block, findings);
         var hypothesis = root.ChildText("hypothesis");
         if (hypothesis is not null && options.Hypotheses.Count == 0)
         {
@@ -223,6 +227,8 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             Framework = framework,
             Corpus = corpus,
             Limits = limits,
+            GoldPath = gold.Path,
+            Gold = gold.Ratings,
         };
         CrossCheck(experiment, file, findings);
         return experiment;
@@ -271,7 +277,11 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             {
                 if (item is YamlMappingNode map)
                 {
-                    hypotheses.Add(new Hypothesis(map.ChildText("id") ?? $"H{index}", map.ChildText("description") ?? map.Flatten()));
+                    var id = map.ChildText("id") ?? $"H{index}";
+                    hypotheses.Add(new Hypothesis(id, map.ChildText("description") ?? map.Flatten())
+                    {
+                        Test = ReadHypothesisTest(map.Child("test"), $"hypotheses.{id}.test", file, block, findings),
+                    });
                 }
                 else if (item.Text() is { } text)
                 {
@@ -297,6 +307,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             Grouping = ReadStringList(root, "grouping", file, block, findings),
             Hypotheses = hypotheses,
             ReliabilityFiltering = ReadReliability(root, file, block, findings),
+            AdvancedFiltering = ReadAdvancedFiltering(root, file, block, findings),
         };
     }
 

@@ -18,6 +18,7 @@ public static class FindingCodes
     public const string UnknownAnalysisVariant = "unknown_analysis_variant";
     public const string DuplicateDocumentId = "duplicate_document_id";
     public const string DocumentMissing = "document_missing";
+    public const string DuplicateDocumentFile = "duplicate_document_file";
     public const string PathEscapes = "path_escapes_experiment";
     public const string NotRegularFile = "not_a_regular_file";
     public const string InvalidFileName = "invalid_file_name";
@@ -37,4 +38,6 @@ public static class FindingCodes
     public const string ManifestWithoutDocuments = "manifest_without_documents";
     public const string IgnoredYamlBlock = "ignored_yaml_block";
     public const string NameNotSnakeCase = "name_not_snake_case";
+    public const string UnknownDimension = "unknown_dimension";
+    public const string InvalidGoldFile = "invalid_gold_file";
 }

@@ -28,10 +28,15 @@ public sealed record Dimension
     /// <summary>Calibration levels (high, medium, low, absent) or a single free-text <c>scoring_guide</c> under the key "guide".</summary>
     public IReadOnlyDictionary<string, string> ScoringCalibration { get; init; } = new Dictionary<string, string>();
     public string? Disambiguation { get; init; }
+    /// <summary>Calibration examples (<c>anchors: [{excerpt, score}]</c>), shown to the model in the analysis prompt.</summary>
+    public IReadOnlyList<Anchor> Anchors { get; init; } = [];
 
     /// <summary>The offline lexicon model needs at least one positive marker to score a dimension.</summary>
     public bool HasMarkers => PositiveMarkers.Count > 0;
 }
+
+/// <summary>A calibration example: a short excerpt and the score it deserves on its dimension.</summary>
+public sealed record Anchor(string Excerpt, double Score);
 
 public sealed record DerivedMetric(string Name, string? Description, string Formula);
 

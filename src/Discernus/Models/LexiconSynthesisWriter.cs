@@ -21,17 +21,28 @@ internal sealed class LexiconSynthesisWriter(LexiconTexts.SynthesisTexts texts)
         builder.Append("> ").Append(texts.Disclaimer.Trim()).Append("\n\n");
         builder.Append(LexiconTexts.Fill(texts.Framework, ("framework", framework.Name))).Append("\n\n");
 
-        var ranked = summary.RankedMeans;
+        var statistics = CorpusStatistics.FromJson(statisticsJson);
+        var silent = DimensionRanking.WithoutSignal(statistics);
+        var ranked = summary.RankedMeans.Where(m => !silent.Contains(m.Dimension)).ToList();
         if (ranked.Count == 0)
         {
             builder.Append(texts.NoMeans.Trim()).Append("\n\n");
         }
         else
         {
-            builder.Append(LexiconTexts.Fill(texts.Highest, ("dimension", ranked[0].Dimension), ("mean", Format(ranked[0].Mean))));
-            if (ranked.Count > 1)
+            // Ties and dimensions without signal are said as such: a shared mean is no ranking, a zero is no finding.
+            if (DimensionRanking.Find(statistics) is { } extremes)
             {
-                builder.Append(' ').Append(LexiconTexts.Fill(texts.Lowest, ("dimension", ranked[^1].Dimension), ("mean", Format(ranked[^1].Mean))));
+                builder.Append(LexiconTexts.Fill(texts.Highest, ("dimension", string.Join(", ", extremes.Highest)), ("mean", Format(extremes.HighestMean))));
+                builder.Append(' ').Append(LexiconTexts.Fill(texts.Lowest, ("dimension", string.Join(", ", extremes.Lowest)), ("mean", Format(extremes.LowestMean))));
+            }
+            else if (ranked.Count > 1)
+            {
+                builder.Append(LexiconTexts.Fill(texts.Tie, ("dimensions", string.Join(", ", ranked.Select(r => r.Dimension))), ("mean", Format(ranked[0].Mean))));
+            }
+            else
+            {
+                builder.Append(LexiconTexts.Fill(texts.Highest, ("dimension", ranked[0].Dimension), ("mean", Format(ranked[0].Mean))));
             }
 
             builder.Append("\n\n").Append(texts.RankingHeader.Trim()).Append('\n');
@@ -41,6 +52,11 @@ internal sealed class LexiconSynthesisWriter(LexiconTexts.SynthesisTexts texts)
             }
 
             builder.Append('\n');
+        }
+
+        if (silent.Count > 0)
+        {
+            builder.Append(LexiconTexts.Fill(texts.NoSignal, ("dimensions", string.Join(", ", silent)))).Append("\n\n");
         }
 
         builder.Append(summary.StrongestCorrelation is { } c

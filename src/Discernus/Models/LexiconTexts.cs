@@ -43,6 +43,8 @@ internal sealed class LexiconTexts
         public string Framework { get; set; } = "";
         public string Highest { get; set; } = "";
         public string Lowest { get; set; } = "";
+        public string Tie { get; set; } = "";
+        public string NoSignal { get; set; } = "";
         public string RankingHeader { get; set; } = "";
         public string RankingItem { get; set; } = "";
         public string NoMeans { get; set; } = "";

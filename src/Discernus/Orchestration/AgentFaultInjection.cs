@@ -34,8 +34,7 @@ internal static partial class AgentFaultInjection
             var match = Entry().Match(entry);
             if (!match.Success)
             {
-                throw new HostConfigurationException(
-                    $"{Variable}='{value}' is not a list of <mode>:<sha256> (modes failfast, stackoverflow, exit; a 64-digit lowercase hash). It is a testing aid: unset it.");
+                throw new Configuration.SettingException(Problem(value) ?? $"{Variable} is malformed");
             }
 
             if (contractJson.Contains(match.Groups["hash"].Value, StringComparison.Ordinal))
@@ -44,6 +43,12 @@ internal static partial class AgentFaultInjection
             }
         }
     }
+
+    /// <summary>What is wrong with a value of the variable, or null when every entry is well formed (the settings check uses it).</summary>
+    public static string? Problem(string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } entries && entries.All(e => Entry().IsMatch(e))
+            ? null
+            : $"{Variable}='{value}' is not a list of <mode>:<sha256> (modes failfast, stackoverflow, exit; a 64-digit lowercase hash). It is a testing aid: unset it.";
 
     private static void Crash(string mode, string hash)
     {

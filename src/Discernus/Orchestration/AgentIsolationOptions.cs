@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Discernus.Orchestration;
 
 /// <summary>
@@ -28,31 +26,25 @@ public sealed record AgentIsolationOptions
     public static AgentIsolationOptions Process(AgentProcessCommand command, IReadOnlyDictionary<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var text = environment.GetValueOrDefault(TimeoutVariable);
-        var timeout = DefaultTimeout;
-        if (!string.IsNullOrWhiteSpace(text))
+        var values = environment as Configuration.SettingValues ?? Configuration.SettingValues.From(environment);
+        return new AgentIsolationOptions
         {
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds) || seconds < 1 || seconds > 86_400)
-            {
-                throw new HostConfigurationException($"{TimeoutVariable}='{text}' is not a number of seconds between 1 and 86400; set e.g. {TimeoutVariable}=1800 or unset it.");
-            }
-
-            timeout = TimeSpan.FromSeconds(seconds);
-        }
-
-        return new AgentIsolationOptions { Mode = AgentIsolationMode.Process, Timeout = timeout, Command = command };
+            Mode = AgentIsolationMode.Process,
+            Timeout = values.Seconds(TimeoutVariable, 1, 86_400) ?? DefaultTimeout,
+            Command = command,
+        };
     }
 
     public void Validate()
     {
         if (Mode == AgentIsolationMode.Process && Command is null)
         {
-            throw new HostConfigurationException("process isolation needs the command that starts an agent process (AgentIsolationOptions.Command).");
+            throw new InvalidOperationException("process isolation needs the command that starts an agent process (AgentIsolationOptions.Command)");
         }
 
         if (Timeout <= TimeSpan.Zero)
         {
-            throw new HostConfigurationException($"the agent process time limit must be positive, not {Timeout}; set {TimeoutVariable} to a number of seconds.");
+            throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, $"the agent process time limit must be positive; set {TimeoutVariable} to a number of seconds");
         }
     }
 }

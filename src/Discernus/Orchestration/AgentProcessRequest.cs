@@ -24,4 +24,10 @@ internal sealed record AgentProcessRequest
     /// run-log lines and model-call records back to the worker, which writes them. Null: the run is not logged here.
     /// </summary>
     public string? RunFolder { get; init; }
+
+    /// <summary>The worker (host:pid), recorded in results as the process that analysed a document: a child is part of its worker.</summary>
+    public required string Worker { get; init; }
+
+    /// <summary>What a worker tells every child of one agent: the run's store, its own store folder and its identity.</summary>
+    internal sealed record Place(string ArtifactStore, string ArtifactsDirectory, string Worker);
 }

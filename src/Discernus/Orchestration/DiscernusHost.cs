@@ -134,10 +134,11 @@ public sealed class DiscernusHost : IAsyncDisposable
             var childEnvironment = isolation.Mode == AgentIsolationMode.Process ? ChildEnvironment() : null;
             IReadOnlyList<IAgent> AgentsFor(IArtifactStore store)
             {
-                var agents = CreateAgents(new AgentContext { Store = store, Runs = _registry, TimeProvider = Time });
+                var context = new AgentContext { Store = store, Runs = _registry, TimeProvider = Time };
+                var agents = CreateAgents(context);
                 return childEnvironment is null
                     ? agents
-                    : agents.Select(a => (IAgent)new ProcessIsolatedAgent(a, store.Identity, Options.ArtifactsDirectory, isolation, childEnvironment, _registry, Time, Logger)).ToList();
+                    : agents.Select(a => (IAgent)new ProcessIsolatedAgent(a, new AgentProcessRequest.Place(store.Identity, Options.ArtifactsDirectory, context.Worker), isolation, childEnvironment, _registry, Time, Logger)).ToList();
             }
 
             var router = new Router(_tasks, _connections, Keys, States, AgentsFor, stores, Resilience, Options.Router, Time, Logger);

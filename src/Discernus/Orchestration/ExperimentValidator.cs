@@ -31,7 +31,7 @@ public static class ExperimentValidator
                 Field = $"derived_metrics.{issue.MetricName}",
                 Message = issue.Message,
                 Fix = issue.IsError
-                    ? "correct the formula: arithmetic over dimensions.<name>.raw_score|salience|confidence with + - * / ( ) abs min max sqrt"
+                    ? "correct the formula: arithmetic over dimensions.<name>.raw_score|salience|confidence (or dimensional_scores.<name>.<field>) and other derived metrics by name, with + - * / ( ) abs min max sqrt"
                     : "use one of the framework's dimension names, or remove the metric (it will be null with this reason)",
             });
         }

@@ -29,45 +29,19 @@ public sealed record HostOptions
     /// <summary>Offline models from other assemblies (<c>minilm</c>), each made once per host over its artifact store; the host disposes them.</summary>
     internal IReadOnlyList<Func<Artifacts.IArtifactStore, Models.IOfflineModel>> OfflineModels { get; init; } = [];
 
+    /// <summary>Reads DISCERNUS_REDIS_*, the stall timeout and the outage limit; a malformed value is a <see cref="Configuration.SettingException"/>.</summary>
     public static HostOptions FromEnvironment(IReadOnlyDictionary<string, string?> environment, string artifactsDirectory)
     {
-        var stall = environment.GetValueOrDefault("DISCERNUS_STALL_TIMEOUT_SECONDS");
-        var orchestrator = new OrchestratorOptions();
-        if (!string.IsNullOrWhiteSpace(stall))
-        {
-            if (!double.TryParse(stall, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds <= 0 || seconds > 86_400)
-            {
-                throw new HostConfigurationException($"DISCERNUS_STALL_TIMEOUT_SECONDS='{stall}' is not a number of seconds between 1 and 86400; set e.g. DISCERNUS_STALL_TIMEOUT_SECONDS=600 or unset it.");
-            }
-
-            orchestrator = orchestrator with { StallTimeout = TimeSpan.FromSeconds(seconds) };
-        }
-
-        var outage = CoordinationResilienceDefaults(environment.GetValueOrDefault("DISCERNUS_REDIS_OUTAGE_SECONDS"));
-        var prefix = environment.GetValueOrDefault("DISCERNUS_REDIS_PREFIX");
+        var values = environment as Configuration.SettingValues ?? Configuration.SettingValues.From(environment);
+        var defaults = new OrchestratorOptions();
         return new HostOptions
         {
-            RedisUrl = string.IsNullOrWhiteSpace(environment.GetValueOrDefault("DISCERNUS_REDIS_URL")) ? null : environment["DISCERNUS_REDIS_URL"],
-            KeyPrefix = string.IsNullOrWhiteSpace(prefix) ? "discernus:" : prefix,
-            Orchestrator = orchestrator,
-            RedisOutageLimit = outage,
+            RedisUrl = values.Text("DISCERNUS_REDIS_URL"),
+            KeyPrefix = values.Text("DISCERNUS_REDIS_PREFIX") ?? "discernus:",
+            Orchestrator = defaults with { StallTimeout = values.Seconds("DISCERNUS_STALL_TIMEOUT_SECONDS", 1, 86_400) ?? defaults.StallTimeout },
+            RedisOutageLimit = values.Seconds("DISCERNUS_REDIS_OUTAGE_SECONDS", 1, 86_400) ?? Coordination.CoordinationResilience.DefaultOutageLimit,
             Environment = environment,
             ArtifactsDirectory = artifactsDirectory,
         };
-    }
-
-    private static TimeSpan CoordinationResilienceDefaults(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return Coordination.CoordinationResilience.DefaultOutageLimit;
-        }
-
-        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 1 || seconds > 86_400)
-        {
-            throw new HostConfigurationException($"DISCERNUS_REDIS_OUTAGE_SECONDS='{text}' is not a number of seconds between 1 and 86400; set e.g. DISCERNUS_REDIS_OUTAGE_SECONDS=300 or unset it.");
-        }
-
-        return TimeSpan.FromSeconds(seconds);
     }
 }

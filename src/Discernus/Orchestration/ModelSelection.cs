@@ -29,6 +29,17 @@ public static class ModelSelection
         };
     }
 
+    /// <summary>The run request option that carries <c>--runs</c> (runs per model) from the CLI to the Orchestrator.</summary>
+    public const string RunsOption = "runs_per_model";
+
+    /// <summary>Applies <c>--runs</c> from a run request's options; an absent or malformed value keeps the experiment's.</summary>
+    public static ManifestModels WithRuns(ManifestModels models, IReadOnlyDictionary<string, string>? options) =>
+        options?.GetValueOrDefault(RunsOption) is { } text
+        && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var runs)
+        && runs is >= 1 and <= 100
+            ? models with { RunsPerModel = runs }
+            : models;
+
     /// <summary>Problems that would stop the first model call (unknown provider, missing key or base URL), one per model.</summary>
     public static IReadOnlyList<string> Preflight(IEnumerable<string> models, IReadOnlyDictionary<string, string?> environment)
     {

@@ -217,9 +217,11 @@ internal sealed partial class Orchestrator
     }
 
     private ManifestModels ResolveModels(RunRequest request, Experiment experiment) =>
-        (request.Options?.TryGetValue("models", out var names) == true && !string.IsNullOrWhiteSpace(names)
-            ? ModelSelection.Resolve(names, experiment, environment) with { Source = request.Options.GetValueOrDefault("model_source") ?? "flag" }
-            : ModelSelection.Resolve(request.Model, experiment, environment))
+        ModelSelection.WithRuns(
+            request.Options?.TryGetValue("models", out var names) == true && !string.IsNullOrWhiteSpace(names)
+                ? ModelSelection.Resolve(names, experiment, environment) with { Source = request.Options.GetValueOrDefault("model_source") ?? "flag" }
+                : ModelSelection.Resolve(request.Model, experiment, environment),
+            request.Options)
         with
         { Cache = request.Options?.GetValueOrDefault(RunRequestOptions.Cache) is Models.CacheModes.Refresh ? Models.CacheModes.Refresh : Models.CacheModes.Use };
 

@@ -11,6 +11,8 @@ namespace Discernus.Orchestration;
 internal sealed partial class Orchestrator
 {
     private static readonly TimeSpan ManifestProgressInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromMilliseconds(500);
+    private const int SignalBatch = 256;
 
     private sealed record PlannedTask(string TaskId, string Json, string? DocumentName, string? Model);
 
@@ -170,6 +172,7 @@ internal sealed partial class Orchestrator
                 Hypotheses = experiment.Hypotheses.Select(h => $"{h.Id}: {h.Description.Trim()}").ToList(),
                 DocumentsFailed = run.Failures.Select(f => f.DocumentName).Distinct().Count(),
                 Cache = run.Models.Cache == Models.CacheModes.Refresh ? Models.CacheModes.Refresh : null,
+                Research = new ResearchSettings { ReliabilityFiltering = experiment.ReliabilityFiltering, AdvancedFiltering = experiment.AdvancedFiltering, GoldHash = run.Manifest.Gold?.Sha256, Hypotheses = experiment.Hypotheses },
             },
         };
 
@@ -183,14 +186,15 @@ internal sealed partial class Orchestrator
             var statistics = await store.GetAsync(result.StatisticsHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the statistics are not in the artifact store");
             var synthesisPath = await run.WriteOutputAsync($"results/synthesis/{result.SynthesisTextHash}.md", text, "synthesis", cancellationToken).ConfigureAwait(false);
             var statisticsPath = await run.WriteOutputAsync("results/synthesis/statistics.json", statistics, "statistics", cancellationToken).ConfigureAwait(false);
-            string? scoresPath = null;
-            if (result.ScoresCsvHash is { } scoresHash)
+            var exports = new List<string>();
+            foreach (var (file, hash) in result.Exports.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
-                var scores = await store.GetAsync(scoresHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the scores table is not in the artifact store");
-                scoresPath = await run.WriteOutputAsync("results/synthesis/scores.csv", scores, "scores_table", cancellationToken).ConfigureAwait(false);
+                var content = await store.GetAsync(hash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException($"the export {file} is not in the artifact store");
+                exports.Add(await run.WriteOutputAsync($"results/exports/{file}", content, "export", cancellationToken).ConfigureAwait(false));
             }
 
-            run.Outputs = run.Outputs with { Synthesis = synthesisPath, Statistics = statisticsPath, ScoresCsv = scoresPath, SynthesisResult = signal.ResultHash };
+            var scoresPath = exports.FirstOrDefault(e => e.EndsWith("/scores.csv", StringComparison.Ordinal));
+            run.Outputs = run.Outputs with { Synthesis = synthesisPath, Statistics = statisticsPath, ScoresCsv = scoresPath, Exports = exports, SynthesisResult = signal.ResultHash };
         }, cancellationToken).ConfigureAwait(false);
 
         var synthesis = result ?? throw new RunFailedException($"synthesis failed: {run.Failures.LastOrDefault()?.Reason ?? "no result"}");
@@ -223,7 +227,7 @@ internal sealed partial class Orchestrator
             var result = JsonSerializer.Deserialize<ReportResult>(bytes, DiscernusJson.Indented) ?? throw new RunFailedException("the report result is empty");
             var markdown = await store.GetAsync(result.MarkdownHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the report is not in the artifact store");
             var html = await store.GetAsync(result.HtmlHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the HTML report is not in the artifact store");
-            var markdownPath = await run.WriteOutputAsync($"results/reports/{result.MarkdownHash}.md", markdown, "report", cancellationToken).ConfigureAwait(false);
+            var markdownPath = await run.WriteOutputAsync("results/reports/report.md", markdown, "report", cancellationToken).ConfigureAwait(false);
             var htmlPath = await run.WriteOutputAsync("results/reports/report.html", html, "report_html", cancellationToken).ConfigureAwait(false);
             run.Outputs = run.Outputs with { ReportMarkdown = markdownPath, ReportHtml = htmlPath };
             paths = (markdownPath, htmlPath);
@@ -327,15 +331,21 @@ internal sealed partial class Orchestrator
             var lastProgress = time.GetUtcNow();
             var lastHousekeeping = lastProgress;
             var lastManifestUpdate = lastProgress;
+            var lastCancelCheck = DateTimeOffset.MinValue;
             while (pending.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (await resilience.ExecuteAsync(ct => states.IsCancelRequestedAsync(runId, ct), $"reading the state of run {runId}", cancellationToken).ConfigureAwait(false))
+                if (time.GetUtcNow() - lastCancelCheck >= CancelCheckInterval)
                 {
-                    throw new OperationCanceledException("the run was cancelled");
+                    lastCancelCheck = time.GetUtcNow();
+                    if (await resilience.ExecuteAsync(ct => states.IsCancelRequestedAsync(runId, ct), $"reading the state of run {runId}", cancellationToken).ConfigureAwait(false))
+                    {
+                        throw new OperationCanceledException("the run was cancelled");
+                    }
                 }
 
-                var signal = await resilience.ExecuteAsync(ct => completions.WaitAsync(runId, options.CompletionWait, ct), $"waiting for the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+                // Signals are taken in batches: under load many wait, and each round trip and state write is shared.
+                var signals = await resilience.ExecuteAsync(ct => completions.WaitManyAsync(runId, SignalBatch, options.CompletionWait, ct), $"waiting for the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
                 var now = time.GetUtcNow();
                 var before = pending.Count;
                 if (completions.ReplayNeeded)
@@ -349,7 +359,7 @@ internal sealed partial class Orchestrator
                     }
                 }
 
-                if (signal is not null)
+                foreach (var signal in signals)
                 {
                     await CountAsync(signal).ConfigureAwait(false);
                 }
@@ -381,7 +391,7 @@ internal sealed partial class Orchestrator
                     await resilience.ExecuteAsync(ct => states.ExpireAsync(runId, options.AbandonedRunTtl, options.AbandonedRunTtl, ct), $"refreshing the keys of run {runId}", cancellationToken).ConfigureAwait(false);
                 }
 
-                if (signal is null && pending.Count == before && now - lastProgress >= options.StallTimeout)
+                if (signals.Count == 0 && pending.Count == before && now - lastProgress >= options.StallTimeout)
                 {
                     throw new RunFailedException(await StallDiagnosisAsync(stage, runId, pending.Count, planned.Count).ConfigureAwait(false));
                 }

@@ -24,8 +24,7 @@ namespace Discernus.Orchestration;
 /// </summary>
 internal sealed partial class ProcessIsolatedAgent(
     IAgent agent,
-    string storeIdentity,
-    string artifactsDirectory,
+    AgentProcessRequest.Place place,
     AgentIsolationOptions options,
     IReadOnlyDictionary<string, string?> childEnvironment,
     RunRegistry runs,
@@ -43,7 +42,7 @@ internal sealed partial class ProcessIsolatedAgent(
 
     public async Task<AgentOutcome> HandleAsync(string contractJson, CancellationToken cancellationToken)
     {
-        var command = options.Command ?? throw new HostConfigurationException("process isolation is on but no agent command is configured");
+        var command = options.Command ?? throw new InvalidOperationException("process isolation is on but no agent command is configured");
 
         // Fail fast across children: this process's breaker for the task's model counts what each child's calls ended
         // with, and once it is open no child is started, exactly as an agent in this process would stop at once.
@@ -60,8 +59,9 @@ internal sealed partial class ProcessIsolatedAgent(
             TaskType = TaskType,
             TaskId = taskId,
             Contract = contractJson,
-            ArtifactStore = storeIdentity,
-            ArtifactsDirectory = artifactsDirectory,
+            ArtifactStore = place.ArtifactStore,
+            ArtifactsDirectory = place.ArtifactsDirectory,
+            Worker = place.Worker,
             RunFolder = runId is null ? null : runs.LogFor(runId)?.Folder.Path,
         };
 

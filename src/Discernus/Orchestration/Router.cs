@@ -28,9 +28,11 @@ internal sealed class Router(
     ILogger logger)
 {
     private static readonly TimeSpan ReleasePause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StateFreshness = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, IAgent>> _agentsByStore = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _reportedUnreachable = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (RunState? State, long ReadAt)> _states = new(StringComparer.Ordinal);
 
     public Task RunAsync(CancellationToken stoppingToken)
     {
@@ -112,8 +114,14 @@ internal sealed class Router(
             return false;
         }
 
-        var state = await resilience.ExecuteAsync(ct => runStates.GetAsync(runId, ct), $"reading the state of run {runId}", cancellationToken).ConfigureAwait(false);
-        if (state is { } s && (s.CancelRequested || (s.Status is { } status && RunStatus.IsFinal(status))))
+        var state = await RunStateAsync(runId, fresh: false, cancellationToken).ConfigureAwait(false);
+        if (HasEnded(state))
+        {
+            // Dropping is never decided on a remembered state: a resumed run is running again.
+            state = await RunStateAsync(runId, fresh: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (HasEnded(state) && state is { } s)
         {
             logger.LogInformation("Dropped task {TaskId}: its run {RunId} has ended ({Status})", claimed.TaskId, runId, s.CancelRequested ? "cancelled" : s.Status);
             await SettleAsync(claimed, c => c.AckWithoutSignalAsync(), cancellationToken).ConfigureAwait(false);
@@ -177,6 +185,34 @@ internal sealed class Router(
             : CompletionSignal.Failure(claimed.TaskId, outcome.Error ?? "the agent failed without a reason");
         await SettleAsync(claimed, c => c.AckAsync(signal, runId), cancellationToken).ConfigureAwait(false);
         return false;
+    }
+
+    /// <summary>
+    /// A run's state, read at most once per <see cref="StateFreshness"/> per process: every task of a run asks, and the
+    /// answer (store identity, ended or not) rarely changes. A run that ends is noticed within that time.
+    /// </summary>
+    private static bool HasEnded(RunState? state) =>
+        state is { } s && (s.CancelRequested || (s.Status is { } status && RunStatus.IsFinal(status)));
+
+    private async Task<RunState?> RunStateAsync(string runId, bool fresh, CancellationToken cancellationToken)
+    {
+        if (!fresh && _states.TryGetValue(runId, out var known) && timeProvider.GetElapsedTime(known.ReadAt) < StateFreshness)
+        {
+            return known.State;
+        }
+
+        var state = await resilience.ExecuteAsync(ct => runStates.GetAsync(runId, ct), $"reading the state of run {runId}", cancellationToken).ConfigureAwait(false);
+        _states[runId] = (state, timeProvider.GetTimestamp());
+        if (_states.Count > 1024)
+        {
+            // Runs come and go over a worker's life; forget the ones not asked about lately.
+            foreach (var stale in _states.Where(kv => timeProvider.GetElapsedTime(kv.Value.ReadAt) > StateFreshness * 60).Select(kv => kv.Key).ToList())
+            {
+                _states.TryRemove(stale, out _);
+            }
+        }
+
+        return state;
     }
 
     private async Task SettleAsync(IClaimedTask claimed, Func<IClaimedTask, Task<SettleOutcome>> settle, CancellationToken cancellationToken)

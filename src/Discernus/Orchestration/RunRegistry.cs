@@ -82,6 +82,9 @@ internal sealed class RunRegistry(
             {
                 client.Value.Dispose();
             }
+
+            // Closes its open log files; a line written later (a task finishing after the run) opens them again.
+            Log.Dispose();
         }
     }
 }

@@ -93,7 +93,12 @@ public sealed class RunFolder
         var temp = System.IO.Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
         try
         {
-            await File.WriteAllBytesAsync(temp, content.ToArray(), cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                stream.Write(content.Span);
+            }
+
             File.Move(temp, path, overwrite: true);
         }
         finally

@@ -6,13 +6,17 @@ namespace Discernus.Provenance;
 /// JSONL logs of a run, one file per stage. Every line carries timestamp (ISO 8601 UTC), run_id, agent_name, stage,
 /// log_level and message, plus optional fields. Secrets never reach it: callers log hashes and names, not keys.
 /// </summary>
-public sealed class RunLog(RunFolder folder, TimeProvider timeProvider)
+public sealed class RunLog(RunFolder folder, TimeProvider timeProvider) : IDisposable
 {
     /// <summary>Where lines go once the manifest has hashed the logs; not listed in the manifest, so never "changed".</summary>
     public const string AfterFinalizeFile = "after_finalize";
 
     private readonly Lock _gate = new();
     private readonly Action<string, string>? _forward;
+
+    // One open, unbuffered stream per file: a line is one write call (visible to readers at once), not an
+    // open-write-close, which under many concurrent agents made the lock the bottleneck of a run.
+    private readonly Dictionary<string, FileStream> _streams = new(StringComparer.Ordinal);
     private bool _sealed;
 
     /// <summary>
@@ -53,26 +57,58 @@ public sealed class RunLog(RunFolder folder, TimeProvider timeProvider)
         lock (_gate)
         {
             _sealed = true;
+            CloseStreams();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            CloseStreams();
         }
     }
 
     /// <summary>Appends one JSON object as a line to <c>logs/&lt;file&gt;.jsonl</c>.</summary>
     public void Append(string file, IReadOnlyDictionary<string, object?> line) =>
-        AppendJson(file, JsonSerializer.Serialize(line, DiscernusJson.Compact));
+        AppendUtf8(file, JsonSerializer.SerializeToUtf8Bytes(line, DiscernusJson.Compact));
 
-    /// <summary>Appends one line that is already a compact JSON object (a line a child agent process sent).</summary>
-    internal void AppendJson(string file, string json)
+    /// <summary>
+    /// Appends one line that is already a compact JSON object (a line a child agent process sent). Only one process
+    /// appends to a run's logs: each file stays open here, and a second writer's lines would overwrite ours.
+    /// </summary>
+    internal void AppendJson(string file, string json) => AppendUtf8(file, System.Text.Encoding.UTF8.GetBytes(json));
+
+    private void AppendUtf8(string file, byte[] json)
     {
         if (_forward is not null)
         {
-            _forward(file, json);
+            _forward(file, System.Text.Encoding.UTF8.GetString(json));
             return;
         }
 
+        byte[] bytes = [.. json, (byte)'\n'];
         lock (_gate)
         {
-            Directory.CreateDirectory(folder.LogsDirectory);
-            File.AppendAllText(Path.Combine(folder.LogsDirectory, (_sealed ? AfterFinalizeFile : file) + ".jsonl"), json + "\n");
+            var name = _sealed ? AfterFinalizeFile : file;
+            if (!_streams.TryGetValue(name, out var stream))
+            {
+                Directory.CreateDirectory(folder.LogsDirectory);
+                stream = new FileStream(Path.Combine(folder.LogsDirectory, name + ".jsonl"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+                _streams[name] = stream;
+            }
+
+            stream.Write(bytes);
         }
+    }
+
+    private void CloseStreams()
+    {
+        foreach (var stream in _streams.Values)
+        {
+            stream.Dispose();
+        }
+
+        _streams.Clear();
     }
 }

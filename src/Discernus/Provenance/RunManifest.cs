@@ -15,6 +15,8 @@ public sealed record RunManifest
     public required ManifestSoftware Software { get; init; }
     public ManifestFramework? Framework { get; init; }
     public ManifestCorpus? Corpus { get; init; }
+    /// <summary>The human-coding file (<c>components.gold</c>), when the experiment names one.</summary>
+    public ManifestGold? Gold { get; init; }
     public IReadOnlyList<ManifestDocument> Documents { get; init; } = [];
     public IReadOnlyList<ManifestPrompt> Prompts { get; init; } = [];
     public ManifestModels? Models { get; init; }
@@ -52,6 +54,8 @@ public sealed record ManifestExperiment(string Name, string Path, string Layout,
 public sealed record ManifestSoftware(string Name, string Version, string Runtime);
 
 public sealed record ManifestFramework(string Name, string? Version, string File, string Sha256, string Asset, IReadOnlyList<string> Dimensions, IReadOnlyList<string> DerivedMetrics);
+
+public sealed record ManifestGold(string File, string Sha256, string Asset, int Ratings);
 
 public sealed record ManifestCorpus(string? Name, string? ManifestFile, string? ManifestSha256, string Sha256, int DocumentCount);
 
@@ -126,6 +130,8 @@ public sealed record ManifestOutputs
     public IReadOnlyList<string> AnalysisResults { get; init; } = [];
     public string? Statistics { get; init; }
     public string? ScoresCsv { get; init; }
+    /// <summary>results/exports/: scores, derived metrics and evidence as CSV and Parquet, and statistics.json.</summary>
+    public IReadOnlyList<string> Exports { get; init; } = [];
     public string? Synthesis { get; init; }
     /// <summary>Hash of the synthesis agent's result record in the artifact store (what the report stage reads).</summary>
     public string? SynthesisResult { get; init; }

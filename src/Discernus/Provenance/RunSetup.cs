@@ -92,6 +92,14 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             corpusManifestHash = (await StoreAsync(manifestBytes, "md", "corpus_manifest").ConfigureAwait(false)).Hash;
         }
 
+        ManifestGold? gold = null;
+        if (experiment.GoldPath is { } goldPath)
+        {
+            var goldBytes = await File.ReadAllBytesAsync(goldPath, cancellationToken).ConfigureAwait(false);
+            var stored = await StoreAsync(goldBytes, Ext(goldPath), "gold").ConfigureAwait(false);
+            gold = new ManifestGold(Path.GetRelativePath(experiment.Directory, goldPath).Replace('\\', '/'), stored.Hash, stored.Asset, experiment.Gold.Count);
+        }
+
         var documents = new List<ManifestDocument>();
         foreach (var document in experiment.Corpus.Documents)
         {
@@ -154,6 +162,7 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             Corpus = new ManifestCorpus(experiment.Corpus.Name,
                 experiment.Corpus.ManifestPath is null ? null : Path.GetRelativePath(experiment.Directory, experiment.Corpus.ManifestPath),
                 corpusManifestHash, CorpusHash(documents), documents.Count),
+            Gold = gold,
             Documents = documents,
             Prompts = prompts,
             Stages = stages,

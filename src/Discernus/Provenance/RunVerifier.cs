@@ -21,7 +21,8 @@ public static class RunVerifier
 {
     public static async Task<VerificationResult> VerifyAsync(string runFolder, CancellationToken cancellationToken = default)
     {
-        var root = Path.GetFullPath(runFolder);
+        // However the path was typed (trailing slash, ./, symbolic links among its parents), compare real paths.
+        var root = Experiments.SafePaths.RealPath(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runFolder)));
         var problems = new List<string>();
         var manifestPath = Path.Combine(root, RunFolder.ManifestFileName);
         if (!File.Exists(manifestPath))

@@ -14,6 +14,10 @@ internal sealed record ReportInputs
     public IReadOnlyList<ReportEvidence> Evidence { get; init; } = [];
     public IReadOnlyList<DimensionDescription> Dimensions { get; init; } = [];
     public IReadOnlyList<string> Hypotheses { get; init; } = [];
+    /// <summary>Model name → the model ids the provider returned.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ModelVersions { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>Dimensions no document scored above 0, with the reason (e.g. no marker phrase occurs).</summary>
+    public IReadOnlyDictionary<string, string> NoSignal { get; init; } = new Dictionary<string, string>();
     public required ReportTexts Texts { get; init; }
 }
 
@@ -33,6 +37,11 @@ internal sealed record ReportTexts(
     string Interpretation,
     string Failures,
     string Appendix,
+    string Reliability,
+    string Hypotheses,
+    string HypothesesNote,
+    string NoSignalNote,
+    string KeyFindings,
     string OfflineBaselineNote,
     string UnverifiedNumbersNote,
     string EvidenceNote,

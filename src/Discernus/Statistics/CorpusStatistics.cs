@@ -23,6 +23,18 @@ internal sealed record CorpusStatistics(
     IReadOnlyList<ModelStatistics> ModelBreakdown,
     EvidenceCounts Evidence)
 {
+    /// <summary>What reliability filtering left out; null when the experiment sets no filtering.</summary>
+    public FilteringSummary? Filtering { get; init; }
+
+    /// <summary>Significance tests; null only in statistics written before they existed.</summary>
+    public InferenceSummary? Inference { get; init; }
+
+    /// <summary>Agreement between runs, models and human coders; null when there is nothing to compare.</summary>
+    public ReliabilitySummary? Reliability { get; init; }
+
+    /// <summary>A verdict per stated hypothesis, decided by the tests in <see cref="Inference"/>.</summary>
+    public IReadOnlyList<HypothesisVerdict> Hypotheses { get; init; } = [];
+
     public DimensionStatistics? Dimension(string name) =>
         Dimensions.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
 

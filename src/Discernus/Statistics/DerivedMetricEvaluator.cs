@@ -7,18 +7,23 @@ internal static class DerivedMetricEvaluator
 {
     /// <summary>Parses a formula.</summary>
     /// <exception cref="DerivedMetricException">The formula is not valid; the message names the column and what was expected.</exception>
-    public static DerivedMetricFormula Parse(string formula)
+    /// <param name="derivedMetricNames">The framework's derived metrics; a bare name among them reads that metric.</param>
+    public static DerivedMetricFormula Parse(string formula, IReadOnlySet<string>? derivedMetricNames = null)
     {
         ArgumentNullException.ThrowIfNull(formula);
-        return new DerivedMetricFormula(formula, FormulaParser.Parse(formula));
+        return new DerivedMetricFormula(formula, FormulaParser.Parse(formula, derivedMetricNames));
     }
 
     /// <summary>Parses a formula without throwing; <paramref name="error"/> holds the message when it fails.</summary>
-    public static bool TryParse(string formula, out DerivedMetricFormula? result, out string? error)
+    public static bool TryParse(string formula, out DerivedMetricFormula? result, out string? error) =>
+        TryParse(formula, null, out result, out error);
+
+    /// <summary>Parses a formula without throwing; <paramref name="error"/> holds the message when it fails.</summary>
+    public static bool TryParse(string formula, IReadOnlySet<string>? derivedMetricNames, out DerivedMetricFormula? result, out string? error)
     {
         try
         {
-            result = Parse(formula);
+            result = Parse(formula, derivedMetricNames);
             error = null;
             return true;
         }
@@ -39,8 +44,9 @@ internal static class DerivedMetricEvaluator
     }
 
     /// <summary>
-    /// Evaluates every metric for one document, in definition order. A metric may read another through
-    /// <c>derived_metrics.&lt;name&gt;</c> regardless of the order they are listed in. Invalid formulas,
+    /// Evaluates every metric for one document; results are listed in definition order, and each metric is evaluated
+    /// after those it reads (dependency order). A metric may read another through <c>derived_metrics.&lt;name&gt;</c>
+    /// or its bare name, regardless of the order they are listed in. Invalid formulas,
     /// duplicate names and circular references become failures with a reason; nothing throws.
     /// </summary>
     public static IReadOnlyDictionary<string, DerivedMetricResult> EvaluateAll(
@@ -111,6 +117,15 @@ internal static class DerivedMetricEvaluator
                 issues.Add(new DerivedMetricIssue(name, definition.Failure.Reason!, IsError: true));
             }
 
+            if (dimensionNames.Contains(name))
+            {
+                // A bare name in a formula reads the derived metric of that name, so a dimension could no longer be read.
+                issues.Add(new DerivedMetricIssue(
+                    name,
+                    $"derived metric '{name}' has the name of a dimension, so a formula that writes '{name}' would be ambiguous; rename the metric",
+                    IsError: true));
+            }
+
             if (definition.Formula is null)
             {
                 continue;
@@ -141,8 +156,10 @@ internal static class DerivedMetricEvaluator
         out List<string> order)
     {
         var definitions = new Dictionary<string, Definition>(StringComparer.Ordinal);
+        var all = metrics.ToList();
+        var names = all.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         order = [];
-        foreach (var (name, formula) in metrics)
+        foreach (var (name, formula) in all)
         {
             if (definitions.ContainsKey(name))
             {
@@ -157,7 +174,7 @@ internal static class DerivedMetricEvaluator
             {
                 definitions[name] = new Definition(null, DerivedMetricResult.Failure($"derived metric '{name}' has no formula"));
             }
-            else if (TryParse(formula, out var parsed, out var error))
+            else if (TryParse(formula, names, out var parsed, out var error))
             {
                 definitions[name] = new Definition(parsed, null);
             }

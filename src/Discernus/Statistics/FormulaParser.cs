@@ -24,18 +24,23 @@ internal sealed class FormulaParser
     private const string KnownFields = "raw_score, score, salience, confidence";
 
     private readonly string _text;
+    private readonly IReadOnlySet<string> _derivedMetricNames;
     private int _position;
     private int _depth;
 
-    private FormulaParser(string text)
+    private FormulaParser(string text, IReadOnlySet<string>? derivedMetricNames)
     {
         _text = text;
+        _derivedMetricNames = derivedMetricNames ?? new HashSet<string>(StringComparer.Ordinal);
     }
 
-    public static FormulaNode Parse(string formula)
+    /// <param name="formula">The formula as written in the framework.</param>
+    /// <param name="derivedMetricNames">The framework's derived metrics: a bare name among them reads that metric
+    /// (<c>(identity_tension + emotional_tension) / 2</c>, as the flagship frameworks write it).</param>
+    public static FormulaNode Parse(string formula, IReadOnlySet<string>? derivedMetricNames = null)
     {
         ArgumentNullException.ThrowIfNull(formula);
-        var parser = new FormulaParser(formula);
+        var parser = new FormulaParser(formula, derivedMetricNames);
         parser.SkipWhiteSpace();
         if (parser.AtEnd)
         {
@@ -292,14 +297,20 @@ internal sealed class FormulaParser
             return new DerivedMetricReferenceNode(text, segments[1].Name);
         }
 
-        if (first == "dimensions" && segments.Count >= 2)
+        // `dimensional_scores.<dimension>.<field>` is the form of the original project's flagship frameworks (CFF, OPNIF).
+        if (first is "dimensions" or "dimensional_scores" && segments.Count >= 2)
         {
             return segments.Count switch
             {
                 2 => new DimensionReferenceNode(text, segments[1].Name, DimensionValues.RawScoreField),
                 3 => new DimensionReferenceNode(text, segments[1].Name, ResolveField(segments[2])),
-                _ => throw Error(start, $"'{text}' has too many parts; expected dimensions.<dimension>.<field>"),
+                _ => throw Error(start, $"'{text}' has too many parts; expected {first}.<dimension>.<field>"),
             };
+        }
+
+        if (segments.Count == 1 && _derivedMetricNames.Contains(first))
+        {
+            return new DerivedMetricReferenceNode(text, first);
         }
 
         return segments.Count switch

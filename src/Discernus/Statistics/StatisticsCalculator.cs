@@ -21,7 +21,8 @@ internal static class StatisticsCalculator
         IReadOnlyList<string> dimensionNames,
         IReadOnlyList<string>? derivedMetricNames = null,
         IReadOnlyList<string>? groupingFields = null,
-        int documentsFailed = 0)
+        int documentsFailed = 0,
+        IReadOnlyList<Discernus.Experiments.Hypothesis>? hypotheses = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(dimensionNames);
@@ -42,16 +43,25 @@ internal static class StatisticsCalculator
 
         var verified = records.Sum(r => r.VerifiedEvidence);
         var unverified = records.Sum(r => r.UnverifiedEvidence);
+        var (fields, source) = groupingFields.Count > 0
+            ? (groupingFields, "experiment")
+            : InferenceCalculator.AutomaticGroupingFields(documents) is { Count: > 0 } automatic ? (automatic, "automatic") : (groupingFields, "none");
 
+        var inference = InferenceCalculator.Compute(documents, dimensionNames, derivedMetricNames, fields, source, hypotheses);
         return new CorpusStatistics(
             new StatisticsCounts(documents.Count, documentsFailed, records.Count),
             models,
             DescribeDimensions(documents, dimensionNames),
             Describe(documents, derivedMetricNames, d => d.DerivedMetrics),
             Correlate(documents, dimensionNames),
-            groupingFields.Select(field => CompareGroups(documents, field, dimensionNames, derivedMetricNames)).ToList(),
+            fields.Select(field => CompareGroups(documents, field, dimensionNames, derivedMetricNames)).ToList(),
             models.Count > 1 ? BreakDownByModel(records, models, dimensionNames, derivedMetricNames) : [],
-            new EvidenceCounts(verified + unverified, verified, unverified));
+            new EvidenceCounts(verified + unverified, verified, unverified))
+        {
+            Inference = inference,
+            Reliability = ReliabilityCalculator.Compute(records, dimensionNames),
+            Hypotheses = HypothesisJudge.Decide(hypotheses ?? [], inference),
+        };
     }
 
     private static string ModelOf(AnalysisRecord record) =>

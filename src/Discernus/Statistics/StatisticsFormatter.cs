@@ -98,6 +98,17 @@ internal static class StatisticsFormatter
             }
         }
 
+        foreach (var value in InferenceValues(statistics.Inference))
+        {
+            yield return value;
+        }
+
+        if (statistics.Filtering is { } filtering)
+        {
+            yield return filtering.Observations;
+            yield return filtering.Excluded;
+        }
+
         foreach (var model in statistics.ModelBreakdown)
         {
             yield return model.Documents;
@@ -137,11 +148,41 @@ internal static class StatisticsFormatter
     private static string WithoutNegativeZero(string formatted) =>
         formatted.StartsWith('-') && formatted.AsSpan(1).IndexOfAnyExcept("0.") < 0 ? formatted[1..] : formatted;
 
+    private static IEnumerable<double> InferenceValues(InferenceSummary? inference)
+    {
+        if (inference is null)
+        {
+            yield break;
+        }
+
+        yield return inference.Documents;
+        var tests = inference.Correlations.SelectMany(c => new[] { (c.Pearson, c.PearsonPHolm), (c.Spearman, c.SpearmanPHolm) })
+            .Concat(inference.GroupTests.Select(g => (g.Test, g.PHolm)));
+        foreach (var (test, holm) in tests)
+        {
+            foreach (var value in new[] { test.Statistic, test.Df1, test.Df2, test.P, test.EffectSize, holm })
+            {
+                if (value is { } v)
+                {
+                    yield return v;
+                }
+            }
+        }
+
+        foreach (var value in inference.GroupTests.SelectMany(g => g.Means.Concat(g.GroupSizes.Select(n => (double?)n))))
+        {
+            if (value is { } v)
+            {
+                yield return v;
+            }
+        }
+    }
+
     private static IEnumerable<double> Values(SummaryStatistics summary)
     {
         yield return summary.N;
         yield return summary.Missing;
-        foreach (var value in new[] { summary.Mean, summary.Sd, summary.Min, summary.Max, summary.Median })
+        foreach (var value in new[] { summary.Mean, summary.Sd, summary.Min, summary.Max, summary.Median, summary.Q1, summary.Q3, summary.Iqr, summary.CiLower, summary.CiUpper })
         {
             if (value is { } v)
             {

@@ -35,6 +35,7 @@ public sealed class PromptTemplateTests
             ["analysis_variant"] = "default",
             ["analysis_instructions"] = "score",
             ["dimension_names"] = "a, b",
+            ["calibration"] = string.Empty,
             ["document_name"] = "speech.txt",
         };
 

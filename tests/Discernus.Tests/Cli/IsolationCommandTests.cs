@@ -34,8 +34,8 @@ public sealed class IsolationCommandTests
             [AgentIsolationOptions.TimeoutVariable] = "ten minutes",
         });
 
-        Assert.Equal(1, await cli.RunAsync("worker", "--isolation", "process"));
-        Assert.Contains("DISCERNUS_AGENT_TIMEOUT_SECONDS='ten minutes' is not a number of seconds between 1 and 86400", cli.AllText, StringComparison.Ordinal);
+        Assert.Equal(2, await cli.RunAsync("worker", "--isolation", "process"));
+        Assert.Contains("DISCERNUS_AGENT_TIMEOUT_SECONDS='ten minutes' (from given) is not usable: expected a whole number from 1 to 86400", cli.AllText, StringComparison.Ordinal);
         Assert.DoesNotContain("cannot reach Redis", cli.AllText, StringComparison.Ordinal);
     }
 

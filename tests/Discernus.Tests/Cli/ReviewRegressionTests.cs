@@ -39,7 +39,7 @@ public sealed class ReviewRegressionTests
             ["DISCERNUS_STALL_TIMEOUT_SECONDS"] = "abc",
         });
 
-        Assert.Equal(1, await cli.RunAsync("run", temp.Path));
+        Assert.Equal(2, await cli.RunAsync("run", temp.Path));
         Assert.Contains("DISCERNUS_STALL_TIMEOUT_SECONDS", cli.Error.ToString());
         Assert.DoesNotContain("   at ", cli.AllText);
     }

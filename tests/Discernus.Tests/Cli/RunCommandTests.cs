@@ -87,4 +87,44 @@ public sealed class RunCommandTests
         Assert.DoesNotContain("hunter2", cli.AllText);
         Assert.DoesNotContain("   at ", cli.AllText);
     }
+
+    [Theory]
+    [InlineData("--runs", "0", "--runs must be a whole number from 1 to 100")]
+    [InlineData("--runs", "101", "--runs must be a whole number from 1 to 100")]
+    public async Task RunsOutOfRange_IsAUsageError(string flag, string value, string message)
+    {
+        using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
+        var cli = new CliHarness(new Dictionary<string, string?> { ["DISCERNUS_ARTIFACTS_DIR"] = temp.Outside("artifacts") });
+
+        var exit = await cli.RunAsync("run", temp.Path, flag, value, "--dry-run");
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, cli.AllText);
+    }
+
+    [Fact]
+    public async Task ModelAndModels_Together_IsAUsageError()
+    {
+        using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
+        var cli = new CliHarness(new Dictionary<string, string?> { ["DISCERNUS_ARTIFACTS_DIR"] = temp.Outside("artifacts") });
+
+        var exit = await cli.RunAsync("run", temp.Path, "--model", "lexicon", "--models", "lexicon", "--dry-run");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("either --model or --models", cli.AllText);
+    }
+
+    [Fact]
+    public async Task DryRun_RecordsRunsAndModelsFromTheFlags_InTheManifest()
+    {
+        using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
+        var cli = new CliHarness(new Dictionary<string, string?> { ["DISCERNUS_ARTIFACTS_DIR"] = temp.Outside("artifacts") });
+
+        var exit = await cli.RunAsync("run", temp.Path, "--models", "lexicon", "--runs", "3", "--dry-run");
+
+        Assert.Equal(0, exit);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Directory.GetFiles(temp.File("runs"), "manifest.json", SearchOption.AllDirectories).Single()))!;
+        Assert.Equal(3, manifest["models"]!["runs_per_model"]!.GetValue<int>());
+        Assert.Equal("flag", (string?)manifest["models"]!["source"]);
+    }
 }

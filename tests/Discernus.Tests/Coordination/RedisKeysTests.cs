@@ -40,6 +40,7 @@ public sealed class RedisKeysTests
     [InlineData("discernus:task:r:analyse_document:1:attempts", RedisType.String)]
     [InlineData("discernus:run:r:done", RedisType.List)]
     [InlineData("discernus:run:r:state", RedisType.Hash)]
+    [InlineData("discernus:run:r:completed", RedisType.List)]
     [InlineData("discernus:worker:w1", RedisType.String)]
     [InlineData("discernus:ratelimit:limit:openai:0123456789abcdef:rpm", RedisType.Hash)]
     public void ExpectedTypeOf_FollowsTheSchema(string key, RedisType expected)
@@ -54,6 +55,27 @@ public sealed class RedisKeysTests
 
         Assert.Null(keys.ExpectedTypeOf("discernus:cache:abc"));
         Assert.Null(keys.ExpectedTypeOf("other:tasks"));
+    }
+
+    [Theory]
+    [InlineData("discernus:tasks", "Tasks", null, null)]
+    [InlineData("discernus:orchestrator.tasks", "OrchestratorTasks", null, null)]
+    [InlineData("discernus:dead", "Dead", null, null)]
+    [InlineData("discernus:processing:host-1:42", "Processing", "host-1:42", null)]
+    [InlineData("discernus:worker:w1", "Worker", "w1", null)]
+    [InlineData("discernus:task:r1:analyse_document:3:data", "TaskData", "r1:analyse_document:3", "r1")]
+    [InlineData("discernus:task:r1:analyse_document:3:attempts", "TaskAttempts", "r1:analyse_document:3", "r1")]
+    [InlineData("discernus:task:r1:data", "TaskData", "r1", "r1")] // a run request's data is keyed by its run id
+    [InlineData("discernus:run:r1:state", "RunState", "r1", "r1")]
+    [InlineData("discernus:run:r1:done", "RunDone", "r1", "r1")]
+    [InlineData("discernus:run:r1:completed", "RunCompleted", "r1", "r1")]
+    [InlineData("discernus:run:r1:other", "Unknown", null, null)]
+    [InlineData("discernus:task::data", "Unknown", null, null)]
+    [InlineData("discernus:worker:", "Unknown", null, null)]
+    [InlineData("other:tasks", "Unknown", null, null)]
+    public void Classify_NamesTheKindIdAndRunOfEveryKey(string key, string kind, string? id, string? runId)
+    {
+        Assert.Equal(new SchemaKey(Enum.Parse<RedisKeyKind>(kind), id, runId), new RedisKeys().Classify(key));
     }
 
     [Fact]

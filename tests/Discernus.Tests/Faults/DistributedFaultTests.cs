@@ -341,7 +341,7 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
     private void Report(string line)
     {
         output.WriteLine(line);
-        if (Environment.GetEnvironmentVariable("DISCERNUS_FAULT_REPORT") is { Length: > 0 } file)
+        if (Environment.GetEnvironmentVariable("DISCERNUS_TEST_FAULT_REPORT") is { Length: > 0 } file)
         {
             File.AppendAllText(file, line + Environment.NewLine);
         }

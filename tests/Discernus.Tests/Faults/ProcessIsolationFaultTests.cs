@@ -41,6 +41,9 @@ public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
         Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
         await cluster.AssertCompleteAsync(runFolder, documents);
         Assert.Contains("each task in its own process", worker.Output, StringComparison.Ordinal);
+
+        // A child is part of its worker: results name the worker process, as they do without isolation.
+        Assert.All(FaultCluster.Results(runFolder), r => Assert.Equal($"{Environment.MachineName}:{worker.Id}", r.ProcessingMetadata.Worker));
         var children = await EventuallyAsync(() => ChildRuns(cluster), c => c.Count >= documents + 2, TimeSpan.FromSeconds(30));
         Assert.Equal(documents + 2, children.Count);
         Assert.Equal(documents + 2, children.Select(c => c.AgentProcessId).Distinct().Count());

@@ -193,7 +193,7 @@ public sealed class FakeModelServer : IAsyncDisposable
                 : JsonSerializer.Serialize(new { error = new { message = response.FaultMessage, type = FaultType(response.FaultStatus), code = (string?)null } }));
         }
 
-        var model = request.Model ?? "unknown";
+        var model = response.ModelId ?? request.Model ?? "unknown";
         var id = sequence.ToString(CultureInfo.InvariantCulture);
         if (anthropic)
         {

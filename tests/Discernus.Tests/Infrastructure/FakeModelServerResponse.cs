@@ -13,6 +13,8 @@ public sealed record FakeModelServerResponse
     public int FaultStatus { get; init; }
     public string FaultMessage { get; init; } = "scripted fault";
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    /// <summary>The model id the answer names (a provider's dated version); the requested model when null.</summary>
+    public string? ModelId { get; init; }
     /// <summary>Delay before the server answers (simulated provider latency).</summary>
     public TimeSpan Latency { get; init; }
 

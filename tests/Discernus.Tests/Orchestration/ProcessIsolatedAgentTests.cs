@@ -189,7 +189,7 @@ public sealed class ProcessIsolatedAgentTests : IDisposable
     [Fact]
     public async Task ProgramThatCannotBeStarted_IsAFailureNamingTheCommand()
     {
-        var agent = new ProcessIsolatedAgent(new NamedAgent(), "folder:/store", _folder.Path,
+        var agent = new ProcessIsolatedAgent(new NamedAgent(), new AgentProcessRequest.Place("folder:/store", _folder.Path, "host:1"),
             new AgentIsolationOptions { Mode = AgentIsolationMode.Process, Command = new AgentProcessCommand(Path.Combine(_folder.Path, "no-such-program"), []) },
             new Dictionary<string, string?>(), _runs, TimeProvider.System, _logger);
 
@@ -206,7 +206,7 @@ public sealed class ProcessIsolatedAgentTests : IDisposable
     }
 
     private ProcessIsolatedAgent Isolated(string script, TimeSpan? timeout = null, IReadOnlyDictionary<string, string?>? environment = null) =>
-        new(new NamedAgent(), "folder:/store", _folder.Path,
+        new(new NamedAgent(), new AgentProcessRequest.Place("folder:/store", _folder.Path, "host:1"),
             new AgentIsolationOptions { Mode = AgentIsolationMode.Process, Timeout = timeout ?? TimeSpan.FromMinutes(2), Command = new AgentProcessCommand("/bin/sh", ["-c", script, "sh"]) },
             new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>()) { ["OUT"] = _folder.Path }, _runs, TimeProvider.System, _logger);
 

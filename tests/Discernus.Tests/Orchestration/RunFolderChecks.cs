@@ -13,7 +13,7 @@ namespace Discernus.Tests.Orchestration;
 /// </summary>
 internal static partial class RunFolderChecks
 {
-    public static readonly string[] ReportSections = ["## Executive Summary", "## Methodology", "## Detailed Findings", "## Appendix"];
+    public static readonly string[] ReportSections = ["## Executive Summary", "## Key Findings", "## Methodology", "## Detailed Findings", "## Hypotheses", "## Appendix"];
 
     private static readonly string[] StandardLogFields = ["timestamp", "run_id", "agent_name", "stage", "log_level", "message"];
     private static readonly string[] StageOrder = ["validation", "run_setup", "batch_analysis", "synthesis", "report"];

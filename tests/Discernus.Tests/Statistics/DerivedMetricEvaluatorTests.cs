@@ -357,4 +357,71 @@ public sealed class DerivedMetricEvaluatorTests
         Assert.True(loop.IsError);
         Assert.StartsWith("circular reference", loop.Message);
     }
+
+    [Theory]
+    [InlineData("dimensional_scores.hope.raw_score", 0.8)]
+    [InlineData("dimensional_scores.hope.salience - dimensional_scores.fear.salience", 0.4)]
+    [InlineData("min(dimensional_scores.hope.raw_score, dimensional_scores.fear.raw_score) * abs(dimensional_scores.hope.salience - dimensional_scores.fear.salience)", 0.12)]
+    [InlineData("dimensional_scores.fear.confidence", 0.5)]
+    public void DimensionalScoresPrefix_ReadsTheDimension_AsTheFlagshipFrameworksWriteIt(string formula, double expected)
+    {
+        Assert.Equal(expected, Value(formula)!.Value, 12);
+    }
+
+    [Fact]
+    public void DimensionalScoresPrefix_WithTooManyParts_NamesThePrefixInTheError()
+    {
+        var error = ParseError("dimensional_scores.hope.raw_score.extra");
+
+        Assert.Contains("expected dimensional_scores.<dimension>.<field>", error.Message);
+    }
+
+    [Fact]
+    public void EvaluateAll_BareNamesOfOtherDerivedMetrics_AreEvaluatedInDependencyOrder()
+    {
+        // As CFF v10.4 writes its strategic_contradiction_index: an average of tension metrics by bare name,
+        // here listed before the metrics it reads, two levels deep.
+        var results = DerivedMetricEvaluator.EvaluateAll(
+            [
+                ("index", "(tension + gap) / 2"),
+                ("tension", "min(dimensional_scores.hope.raw_score, dimensional_scores.fear.raw_score) * abs(dimensional_scores.hope.salience - dimensional_scores.fear.salience)"),
+                ("gap", "total - fear"),
+                ("total", "hope + fear"),
+            ],
+            DimensionValues.Lookup(Hope));
+
+        Assert.Equal(["index", "tension", "gap", "total"], results.Keys);
+        Assert.Equal(1.1, results["total"].Value!.Value, 12);
+        Assert.Equal(0.8, results["gap"].Value!.Value, 12);
+        Assert.Equal(0.12, results["tension"].Value!.Value, 12);
+        Assert.Equal((0.12 + 0.8) / 2, results["index"].Value!.Value, 12);
+    }
+
+    [Fact]
+    public void Check_ABareNameCycle_IsAnErrorNamingTheMetrics()
+    {
+        var issues = DerivedMetricEvaluator.Check([("a", "b + hope"), ("b", "c * 2"), ("c", "a - fear"), ("free", "hope")], ["hope", "fear"]);
+
+        Assert.Equal(3, issues.Count);
+        Assert.All(issues, i => Assert.True(i.IsError));
+        Assert.All(issues, i => Assert.Contains("derived_metrics.a -> derived_metrics.b -> derived_metrics.c -> derived_metrics.a", i.Message));
+        Assert.DoesNotContain(issues, i => i.MetricName == "free");
+    }
+
+    [Fact]
+    public void Check_ABareDerivedMetricReference_IsNotAnUnknownDimension()
+    {
+        var issues = DerivedMetricEvaluator.Check([("total", "hope + fear"), ("half", "total / 2")], ["hope", "fear"]);
+
+        Assert.Empty(issues);
+    }
+
+    [Fact]
+    public void Check_ADerivedMetricNamedLikeADimension_IsAnError()
+    {
+        var issue = Assert.Single(DerivedMetricEvaluator.Check([("hope", "fear * 2")], ["hope", "fear"]));
+
+        Assert.True(issue.IsError);
+        Assert.Contains("has the name of a dimension", issue.Message);
+    }
 }

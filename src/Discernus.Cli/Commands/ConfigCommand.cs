@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Text.Json;
+using Discernus.Configuration;
+using Discernus.Provenance;
+using Spectre.Console;
+
+namespace Discernus.Cli.Commands;
+
+/// <summary>
+/// `discernus config`: every setting with its resolved value (secrets masked, URLs without passwords), where that value
+/// came from (the <c>.env</c> file, the environment, or the default) and what it does; then the problems a command
+/// would refuse to start with, and DISCERNUS_ names that are not settings.
+/// </summary>
+internal static class ConfigCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var format = new Option<string>("--format") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("config", "Show every setting with its value and where it came from (secrets masked)") { format };
+        command.SetAction((parse, _) =>
+        {
+            var values = context.Environment.Values;
+            var (errors, warnings) = SettingCatalog.Check(values);
+            var rows = SettingCatalog.All.Select(s => new
+            {
+                s.Name,
+                s.Component,
+                Value = values.Text(s.Name) is { } text ? s.Display(text) : null,
+                Source = values.SourceOf(s.Name),
+                s.Default,
+                s.Description,
+            }).ToList();
+            if (parse.GetValue(format) == "json")
+            {
+                context.Out.WriteLine(JsonSerializer.Serialize(new { DotEnv = context.Environment.DotEnvPath, Settings = rows, Errors = errors, Warnings = warnings }, DiscernusJson.Indented));
+                return Task.FromResult(errors.Count > 0 ? ExitCodes.Usage : ExitCodes.Success);
+            }
+
+            context.Console.MarkupLine(context.Environment.DotEnvPath is { } dotEnv
+                ? $"Settings from the environment and [bold]{Markup.Escape(dotEnv)}[/] (the environment wins); flags of each command win over both."
+                : "Settings from the environment (no .env file found in this folder or above it); flags of each command win over both.");
+            var table = new Table().AddColumns("setting", "value", "source", "what it does");
+            foreach (var group in rows.GroupBy(r => r.Component))
+            {
+                table.AddRow($"[bold]{Markup.Escape(group.Key)}[/]", "", "", "");
+                foreach (var row in group)
+                {
+                    table.AddRow(
+                        Markup.Escape(row.Name),
+                        row.Value is { } v ? Markup.Escape(v) : $"[dim]{Markup.Escape(row.Default)}[/]",
+                        row.Source == SettingValues.DefaultSource ? "[dim]default[/]" : Markup.Escape(row.Source),
+                        Markup.Escape(row.Description));
+                }
+            }
+
+            context.Console.Write(table);
+            foreach (var warning in warnings)
+            {
+                context.Console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+            }
+
+            foreach (var error in errors)
+            {
+                context.Console.MarkupLine($"[red]error:[/] {Markup.Escape(error)}");
+            }
+
+            return Task.FromResult(errors.Count > 0 ? ExitCodes.Usage : ExitCodes.Success);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,187 @@
+using System.Globalization;
+
+namespace Discernus.Configuration;
+
+/// <summary>
+/// Every setting Discernus reads, in one place: `discernus config` shows them with their sources, and the composition
+/// root checks every given value against its definition before any work starts, so a malformed value is an error
+/// and a misspelt DISCERNUS_ name a warning with the likely intended name, never silently ignored.
+/// </summary>
+public static class SettingCatalog
+{
+    public const string Prefix = "DISCERNUS_";
+
+    public static IReadOnlyList<SettingDefinition> All { get; } =
+    [
+        // Models
+        Setting("DISCERNUS_MODEL", "Models", "Model used when neither --model nor the experiment names one", "lexicon"),
+        Secret("OPENAI_API_KEY", "Models", "OpenAI API key"),
+        Secret("ANTHROPIC_API_KEY", "Models", "Anthropic API key"),
+        Secret("GEMINI_API_KEY", "Models", "Gemini API key"),
+        Secret("GOOGLE_API_KEY", "Models", "Gemini API key (alternative name)"),
+        Secret("OPENROUTER_API_KEY", "Models", "OpenRouter API key"),
+        Secret("DISCERNUS_OPENAI_COMPATIBLE_API_KEY", "Models", "API key of an OpenAI-compatible server (optional)"),
+        Url("OPENAI_BASE_URL", "Models", "OpenAI endpoint", "https://api.openai.com/v1"),
+        Url("ANTHROPIC_BASE_URL", "Models", "Anthropic endpoint", "https://api.anthropic.com"),
+        Url("GEMINI_BASE_URL", "Models", "Gemini's OpenAI-compatible endpoint", "https://generativelanguage.googleapis.com/v1beta/openai/"),
+        Url("OPENROUTER_BASE_URL", "Models", "OpenRouter endpoint", "https://openrouter.ai/api/v1"),
+        Url("OLLAMA_BASE_URL", "Models", "Ollama endpoint", "http://localhost:11434/v1"),
+        Url("DISCERNUS_OPENAI_COMPATIBLE_BASE_URL", "Models", "Endpoint of an OpenAI-compatible server (openai-compatible/<model>)", "none"),
+        Integer("DISCERNUS_MODEL_TIMEOUT_SECONDS", "Models", "Time limit of one model call attempt, in seconds", "120", 1, 3600),
+        Integer("DISCERNUS_MODEL_MAX_RETRIES", "Models", "Retries of a model call after 429, 5xx or a timeout", "3", 0, 20),
+        Integer("DISCERNUS_MODEL_REQUESTS_PER_MINUTE", "Models", "Requests per minute per provider endpoint, shared by the process (and by every worker on one Redis); 0 = no limit", "no limit", 0, 1_000_000),
+        Integer("DISCERNUS_MODEL_TOKENS_PER_MINUTE", "Models", "Tokens per minute per provider endpoint, shared like the request limit; 0 = no limit", "no limit", 0, 1_000_000_000),
+
+        // Coordination
+        Setting("DISCERNUS_REDIS_URL", "Coordination", "External Redis 6.2+, Valkey or Garnet (redis://[user:password@]host:port[/db]); unset = embedded Garnet in the process", "embedded Garnet", secret: false, check: RedisUrl),
+        Setting("DISCERNUS_REDIS_PREFIX", "Coordination", "Key prefix, so several installations share one Redis", "discernus:", check: v => v.Any(char.IsWhiteSpace) ? "a prefix without white space, e.g. 'discernus:'" : null),
+        Integer("DISCERNUS_REDIS_OUTAGE_SECONDS", "Coordination", "How long a Redis outage is ridden out before a process's loops give up (and it exits non-zero)", "300", 1, 86_400),
+        Integer("DISCERNUS_STALL_TIMEOUT_SECONDS", "Orchestration", "A stage with no completion for this long fails the run with a diagnosis", "600", 1, 86_400),
+        Integer(Orchestration.AgentIsolationOptions.TimeoutVariable, "Orchestration", "With --isolation process: a task's child process running longer is killed and the task counts as crashed", "1800", 1, 86_400),
+        Setting(Orchestration.AgentFaultInjection.Variable, "Orchestration", "Testing aid of the fault tests, never for use: <failfast|stackoverflow|exit>:<sha256>[,...] makes a child agent process crash when its task names that hash", "none",
+            check: v => Orchestration.AgentFaultInjection.Problem(v) is null ? null : "<failfast|stackoverflow|exit>:<64-digit lowercase sha256>, comma-separated"),
+
+        // Artifacts
+        Setting("DISCERNUS_ARTIFACT_STORE", "Artifacts", "Artifact store backend: folder or s3", "folder", check: v => v.Trim().ToLowerInvariant() is "folder" or "s3" ? null : "folder or s3"),
+        Setting("DISCERNUS_ARTIFACTS_DIR", "Artifacts", "Folder store location", ".discernus/artifacts beside the experiment folders (worker: in its working folder)", check: PathCheck),
+        Url("DISCERNUS_S3_ENDPOINT", "Artifacts", "S3 endpoint (MinIO, AWS, Ceph, Garage), e.g. http://127.0.0.1:9000", "none"),
+        Setting("DISCERNUS_S3_BUCKET", "Artifacts", "S3 bucket (created if missing)", "none"),
+        Setting("DISCERNUS_S3_ACCESS_KEY", "Artifacts", "S3 access key", "none"),
+        Secret("DISCERNUS_S3_SECRET_KEY", "Artifacts", "S3 secret key"),
+        Setting("DISCERNUS_S3_REGION", "Artifacts", "S3 signing region", "us-east-1"),
+        Integer("DISCERNUS_S3_TIMEOUT_SECONDS", "Artifacts", "How long one store operation may take, retries included", "60", 1, 3600),
+        Boolean("DISCERNUS_S3_ALLOW_HTTP", "Artifacts", "Allow plain http to an S3 endpoint that is not on loopback", "false"),
+
+        // Experiments
+        Integer("DISCERNUS_MAX_DOCUMENT_BYTES", "Experiments", "Largest document file read", "20971520 (20 MB)", 1, long.MaxValue),
+        Integer("DISCERNUS_MAX_DOCUMENTS", "Experiments", "Most documents in one corpus", "10000", 1, 10_000_000),
+        Integer("DISCERNUS_MAX_EXTRACTED_CHARS", "Experiments", "Most characters of text taken from one PDF or DOCX", "20000000", 1, long.MaxValue),
+
+        // Cli
+        Setting("DISCERNUS_LOG_DIR", "Cli", "Folder of the per-process JSONL logs of run and worker", "~/.discernus/logs", check: PathCheck),
+    ];
+
+    private static readonly System.Collections.Frozen.FrozenDictionary<string, SettingDefinition> ByName =
+        System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(All, s => s.Name, StringComparer.Ordinal);
+
+    public static SettingDefinition? Find(string name) => ByName.GetValueOrDefault(name);
+
+    public static bool IsSecret(string name) =>
+        ByName.TryGetValue(name, out var definition) ? definition.IsSecret : name.EndsWith("_KEY", StringComparison.Ordinal) || name.Contains("PASSWORD", StringComparison.Ordinal);
+
+    public static string DefaultOf(string name) => ByName.TryGetValue(name, out var definition) ? definition.Default : "none";
+
+    /// <summary>A value as it may be shown: masked for secrets, without a password for URLs.</summary>
+    public static string Display(string name, string value) =>
+        ByName.TryGetValue(name, out var definition) ? definition.Display(value) : IsSecret(name) ? Masked : WithoutPassword(value);
+
+    public const string Masked = "*** (set)";
+
+    /// <summary>Removes any password from a URL or URL-like text (user:password@host, ...password=...), whatever its form.</summary>
+    public static string WithoutPassword(string text)
+    {
+        var at = text.LastIndexOf('@');
+        if (at > 0)
+        {
+            var start = text.IndexOf("://", StringComparison.Ordinal) is var scheme and >= 0 && scheme < at ? scheme + 3 : 0;
+            var userInfo = text[start..at];
+            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            text = text[..start] + (colon >= 0 ? userInfo[..colon] + ":***" : "***") + text[at..];
+        }
+
+        return System.Text.RegularExpressions.Regex.Replace(text, "(password|pwd)=[^,;&]*", "$1=***", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+    }
+
+    /// <summary>
+    /// Checks every given setting against its definition. Errors are values Discernus cannot use; warnings are
+    /// DISCERNUS_ names it does not know (with the closest known one), since a typo would otherwise be ignored.
+    /// </summary>
+    public static (IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings) Check(SettingValues values)
+    {
+        var errors = new List<string>();
+        var warnings = new List<string>();
+        foreach (var name in values.Keys.Order(StringComparer.Ordinal))
+        {
+            var text = values.Text(name);
+            if (ByName.TryGetValue(name, out var definition))
+            {
+                if (text is not null && definition.Check(text) is { } expected)
+                {
+                    errors.Add(values.Invalid(name, text, expected).Message);
+                }
+            }
+            else if (name.StartsWith(Prefix, StringComparison.Ordinal) && !name.StartsWith(Prefix + "TEST_", StringComparison.Ordinal))
+            {
+                var closest = All.Select(s => s.Name).MinBy(known => Distance(known, name));
+                warnings.Add($"{name} (from {values.SourceOf(name)}) is not a Discernus setting and is ignored" +
+                    (closest is not null && Distance(closest, name) <= 3 ? $"; did you mean {closest}?" : "; `discernus config` lists the settings."));
+            }
+        }
+
+        return (errors, warnings);
+    }
+
+    private static SettingDefinition Setting(string name, string component, string description, string @default, bool secret = false, Func<string, string?>? check = null) =>
+        new()
+        {
+            Name = name,
+            Component = component,
+            Description = description,
+            Default = @default,
+            IsSecret = secret,
+            Check = check ?? (_ => null),
+            Display = secret ? _ => Masked : WithoutPassword,
+        };
+
+    private static SettingDefinition Secret(string name, string component, string description) =>
+        Setting(name, component, description, "none", secret: true);
+
+    private static SettingDefinition Integer(string name, string component, string description, string @default, long min, long max) =>
+        Setting(name, component, description, @default, check: v =>
+            long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                ? null
+                : string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {max}"));
+
+    private static SettingDefinition Boolean(string name, string component, string description, string @default) =>
+        Setting(name, component, description, @default, check: v => v.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on" or "0" or "false" or "no" or "off" ? null : "true or false");
+
+    private static SettingDefinition Url(string name, string component, string description, string @default) =>
+        Setting(name, component, description, @default, check: v =>
+            Uri.TryCreate(v.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+                ? null
+                : "an http:// or https:// URL");
+
+    private static string? RedisUrl(string value)
+    {
+        var text = value.Trim();
+        if (text.Contains("://", StringComparison.Ordinal))
+        {
+            return text.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase)
+                ? (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Host.Length > 0 ? null : "redis://[user:password@]host:port[/db]")
+                : "a redis:// or rediss:// URL, or host:port";
+        }
+
+        return text.Length > 0 && !text.Any(char.IsWhiteSpace) ? null : "redis://[user:password@]host:port[/db] or host:port";
+    }
+
+    private static string? PathCheck(string value) =>
+        value.IndexOfAny(['\0']) >= 0 || value.Trim().Length == 0 ? "the path of a folder" : null;
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}

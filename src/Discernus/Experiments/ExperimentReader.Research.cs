@@ -1,0 +1,211 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Discernus.Experiments;
+
+/// <summary>The experiment settings that shape the statistics rather than the analysis: filtering thresholds, gold file.</summary>
+public sealed partial class ExperimentReader
+{
+    /// <summary>Reads the optional human-coding file (<c>components.gold</c>, or <c>gold</c> in the alpha layout).</summary>
+    private (string? Path, IReadOnlyList<GoldRating> Ratings) ReadGold(string directory, string file, YamlMappingNode? map, string field,
+        YamlBlock block, FindingCollector findings)
+    {
+        var node = map.Child("gold");
+        if (node.Text() is not { } relative || string.IsNullOrWhiteSpace(relative))
+        {
+            return (null, []);
+        }
+
+        var path = ResolveInside(directory, relative, file, field, findings, node, block, expectDirectory: false);
+        var text = path is null ? null : ReadSpecificationFile(path, findings);
+        if (path is null || text is null)
+        {
+            return (null, []);
+        }
+
+        var (ratings, problems) = GoldFile.Parse(text);
+        foreach (var problem in problems.Take(20))
+        {
+            findings.Blocking(FindingCodes.InvalidGoldFile, path, null, problem.Message,
+                "one row per coder, document and dimension: document_id,dimension,score,coder with the score from 0 to 1",
+                problem.Line == 0 ? null : problem.Line);
+        }
+
+        if (problems.Count == 0 && ratings.Count == 0)
+        {
+            findings.Warning(FindingCodes.InvalidGoldFile, path, null, "the gold file has a header but no ratings; no agreement with human coders is computed",
+                "add rows document_id,dimension,score,coder, or remove `gold` from the experiment");
+        }
+
+        return (path, ratings);
+    }
+
+    /// <summary>Reads a hypothesis's <c>test:</c> mapping; problems are blocking, because a researcher wrote it to be decided.</summary>
+    private static HypothesisTest? ReadHypothesisTest(YamlNode? node, string field, string file, YamlBlock block, FindingCollector findings)
+    {
+        if (node is null || node is YamlScalarNode empty && empty.IsNull())
+        {
+            return null;
+        }
+
+        const string Fix = "write e.g. `test: {variable: pluralist_tolerance, by: party, groups: [Democratic, Republican], expect: no_difference}` or `test: {variable: hope, correlates_with: fear, expect: negative}`";
+        if (node is not YamlMappingNode map)
+        {
+            findings.Blocking(FindingCodes.InvalidField, file, field, "`test` must be a mapping", Fix, node, block);
+            return null;
+        }
+
+        var variable = map.ChildText("variable");
+        var by = map.ChildText("by");
+        var correlates = map.ChildText("correlates_with");
+        var expect = map.ChildText("expect")?.Trim().ToLowerInvariant();
+        var groups = map.Child("groups") is { } groupsNode ? ReadStringList(map, "groups", file, block, findings) : [];
+        string? problem = null;
+        if (string.IsNullOrWhiteSpace(variable))
+        {
+            problem = "the test names no `variable` (a dimension or derived metric)";
+        }
+        else if ((by is null) == (correlates is null))
+        {
+            problem = "the test needs exactly one of `by` (a metadata field: a group comparison) and `correlates_with` (a variable: a correlation)";
+        }
+        else if (by is not null && !HypothesisTest.GroupExpectations.Contains(expect))
+        {
+            problem = $"`expect: {expect}` is not one of {string.Join(", ", HypothesisTest.GroupExpectations)} (group comparisons)";
+        }
+        else if (correlates is not null && !HypothesisTest.CorrelationExpectations.Contains(expect))
+        {
+            problem = $"`expect: {expect}` is not one of {string.Join(", ", HypothesisTest.CorrelationExpectations)} (correlations)";
+        }
+        else if (expect is "higher" or "lower" && groups.Count != 2)
+        {
+            problem = $"`expect: {expect}` compares two groups: list them as `groups: [first, second]` (the first is expected {expect})";
+        }
+
+        if (problem is not null)
+        {
+            findings.Blocking(FindingCodes.InvalidField, file, field, problem, Fix, node, block);
+            return null;
+        }
+
+        return new HypothesisTest(variable!.Trim(), by?.Trim(), groups, correlates?.Trim(), expect!);
+    }
+
+    /// <summary>A hypothesis test must name the framework's variables and the corpus's metadata.</summary>
+    private static void CheckHypothesisTests(Experiment experiment, string file, FindingCollector findings)
+    {
+        var variables = experiment.Framework.Dimensions.Select(d => d.Name).Concat(experiment.Framework.DerivedMetrics.Select(m => m.Name)).ToList();
+        foreach (var hypothesis in experiment.Hypotheses.Where(h => h.Test is not null))
+        {
+            var test = hypothesis.Test!;
+            var field = $"hypotheses.{hypothesis.Id}.test";
+            foreach (var name in new[] { test.Variable, test.CorrelatesWith }.OfType<string>().Where(v => !variables.Contains(v, StringComparer.Ordinal)))
+            {
+                findings.Blocking(FindingCodes.UnknownDimension, file, field,
+                    $"'{name}' is neither a dimension nor a derived metric of the framework", $"use one of: {string.Join(", ", variables)}");
+            }
+
+            if (test.By is { } by)
+            {
+                var values = experiment.Corpus.Documents.Select(d => d.Metadata.GetValueOrDefault(by)?.Trim()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                // The corpus may grow into the test later; until then the hypothesis is indeterminate, which the report says.
+                if (values.Count == 0)
+                {
+                    findings.Warning(FindingCodes.GroupingFieldMissing, file, field, $"no document has the metadata field '{by}'; {hypothesis.Id} will be indeterminate",
+                        "name a field of the corpus manifest's metadata");
+                    continue;
+                }
+
+                foreach (var group in test.Groups.Where(g => !values.Contains(g)))
+                {
+                    findings.Warning(FindingCodes.GroupingFieldMissing, file, field, $"no document has {by} = '{group}' (values: {string.Join(", ", values.Order(StringComparer.Ordinal))}); {hypothesis.Id} will be indeterminate",
+                        "use one of the values in the corpus manifest");
+                }
+            }
+        }
+    }
+
+    /// <summary>Gold rows about documents or dimensions the experiment does not have are compared with nothing.</summary>
+    private static void CheckGold(Experiment experiment, FindingCollector findings)
+    {
+        if (experiment.GoldPath is not { } path || experiment.Gold.Count == 0)
+        {
+            return;
+        }
+
+        var documents = experiment.Corpus.Documents.Select(d => d.DocumentId).ToHashSet(StringComparer.Ordinal);
+        var dimensions = experiment.Framework.Dimensions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        var unknownDocuments = experiment.Gold.Select(g => g.DocumentId).Where(d => !documents.Contains(d)).Distinct(StringComparer.Ordinal).ToList();
+        if (unknownDocuments.Count > 0)
+        {
+            findings.Warning(FindingCodes.InvalidGoldFile, path, "document_id",
+                $"{unknownDocuments.Count} document_id(s) in the gold file are not in the corpus and are ignored: {string.Join(", ", unknownDocuments.Take(5))}{(unknownDocuments.Count > 5 ? ", ..." : "")}",
+                "use the corpus manifest's document_id values");
+        }
+
+        var unknownDimensions = experiment.Gold.Select(g => g.Dimension).Where(d => !dimensions.Contains(d)).Distinct(StringComparer.Ordinal).ToList();
+        if (unknownDimensions.Count > 0)
+        {
+            findings.Warning(FindingCodes.InvalidGoldFile, path, "dimension",
+                $"dimension(s) {string.Join(", ", unknownDimensions.Take(5))} in the gold file are not in the framework and are ignored",
+                $"use the framework's dimension names: {string.Join(", ", dimensions)}");
+        }
+    }
+
+    private static AdvancedFiltering? ReadAdvancedFiltering(YamlMappingNode root, string file, YamlBlock block, FindingCollector findings)
+    {
+        if (root.ChildMap("advanced_filtering") is not { } map)
+        {
+            return null;
+        }
+
+        var thresholds = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (map.Child("dimension_specific_thresholds") is YamlMappingNode perDimension)
+        {
+            foreach (var (key, value) in perDimension.Children)
+            {
+                if (key.Text() is not { } dimension)
+                {
+                    continue;
+                }
+
+                if (value.TryDouble(out var threshold) && threshold is >= 0 and <= 1)
+                {
+                    thresholds[dimension] = threshold;
+                }
+                else
+                {
+                    findings.Blocking(FindingCodes.InvalidField, file, $"advanced_filtering.dimension_specific_thresholds.{dimension}",
+                        $"the threshold of '{dimension}' must be a number from 0 to 1, not '{value.Flatten()}'",
+                        $"write e.g. `{dimension}: 0.3` (the minimum salience for that dimension)", value, block);
+                }
+            }
+        }
+
+        return new AdvancedFiltering(
+            thresholds,
+            ReadStringList(map, "exclude_dimensions", file, block, findings),
+            ReadStringList(map, "include_dimensions", file, block, findings));
+    }
+
+    /// <summary>Filtering settings that name dimensions the framework does not define would silently do nothing.</summary>
+    private static void CheckFilteringDimensions(Experiment experiment, string file, FindingCollector findings)
+    {
+        CheckGold(experiment, findings);
+        CheckHypothesisTests(experiment, file, findings);
+        if (experiment.AdvancedFiltering is not { } filtering)
+        {
+            return;
+        }
+
+        var known = experiment.Framework.Dimensions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        var named = filtering.DimensionSpecificThresholds.Keys.Select(d => ("dimension_specific_thresholds", d))
+            .Concat(filtering.ExcludeDimensions.Select(d => ("exclude_dimensions", d)))
+            .Concat(filtering.IncludeDimensions.Select(d => ("include_dimensions", d)));
+        foreach (var (field, dimension) in named.Where(x => !known.Contains(x.Item2)))
+        {
+            findings.Warning(FindingCodes.UnknownDimension, file, $"advanced_filtering.{field}",
+                $"'{dimension}' is not a dimension of the framework (it has: {string.Join(", ", known)}); this setting has no effect",
+                "use one of the framework's dimension names");
+        }
+    }
+}

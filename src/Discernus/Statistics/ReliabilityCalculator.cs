@@ -1,0 +1,220 @@
+using MathNet.Numerics.Statistics;
+
+namespace Discernus.Statistics;
+
+/// <summary>
+/// Agreement between runs of each model and between models, per dimension, from the analyses of a run; and, given
+/// human codings, between each model and the coders. Documents are the units, readings the coders.
+/// </summary>
+internal static class ReliabilityCalculator
+{
+    /// <summary>The threshold, Krippendorff's (2004) .667 for tentative conclusions rounded up.</summary>
+    public const double UnreliableBelow = 0.67;
+
+    /// <returns>Null when every model ran once and there is only one model: nothing to compare.</returns>
+    public static ReliabilitySummary? Compute(IReadOnlyList<AnalysisRecord> records, IReadOnlyList<string> dimensionNames)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(dimensionNames);
+        var comparisons = new List<AgreementComparison>();
+        var byModel = records.GroupBy(ModelOf, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        foreach (var model in byModel)
+        {
+            var runs = model.Select(r => r.Run).Distinct().Order().ToList();
+            if (runs.Count < 2)
+            {
+                continue;
+            }
+
+            var table = Table(model, r => r.Run.ToString(System.Globalization.CultureInfo.InvariantCulture), dimensionNames);
+            comparisons.Add(Compare("runs", $"runs of {model.Key}", runs.Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), table, dimensionNames));
+        }
+
+        if (byModel.Count >= 2)
+        {
+            // Each model's reading of a document is the mean of its runs.
+            var table = Table(records, ModelOf, dimensionNames);
+            comparisons.Add(Compare("models", "models", byModel.Select(g => g.Key).ToList(), table, dimensionNames));
+        }
+
+        return comparisons.Count == 0 ? null : new ReliabilitySummary(UnreliableBelow, comparisons);
+    }
+
+    /// <summary>
+    /// Agreement of each model with human coders (gold rows: document key, dimension, score, coder), and of the coders
+    /// among themselves as the ceiling. Documents are matched by <see cref="AnalysisRecord.CorpusDocumentId"/>.
+    /// </summary>
+    public static IReadOnlyList<AgreementComparison> CompareWithCoders(
+        IReadOnlyList<AnalysisRecord> records,
+        IReadOnlyList<string> dimensionNames,
+        IReadOnlyList<(string DocumentId, string Dimension, double Score, string Coder)> gold)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(gold);
+        if (gold.Count == 0)
+        {
+            return [];
+        }
+
+        var coders = gold.Select(g => g.Coder).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // document → dimension → coder → score (a coder's repeated row for the same cell: their mean).
+        var human = gold.GroupBy(g => (g.DocumentId, g.Dimension))
+            .ToDictionary(g => g.Key, g => g.GroupBy(x => x.Coder, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Average(x => x.Score), StringComparer.Ordinal));
+        var coderTable = new Dictionary<string, Dictionary<string, Dictionary<string, double?>>>(StringComparer.Ordinal);
+        foreach (var ((document, dimension), scores) in human)
+        {
+            var cell = Cell(coderTable, document, dimension);
+            foreach (var (coder, score) in scores)
+            {
+                cell[coder] = score;
+            }
+        }
+
+        var ceiling = coders.Count >= 2 ? Compare("coders", "human coders among themselves", coders, coderTable, dimensionNames) : null;
+        var comparisons = new List<AgreementComparison>();
+        if (ceiling is not null)
+        {
+            comparisons.Add(ceiling);
+        }
+
+        foreach (var model in records.GroupBy(ModelOf, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var modelTable = Table(model, _ => model.Key, dimensionNames, r => r.CorpusDocumentId ?? r.DocumentName);
+            var dimensions = new List<DimensionAgreement>();
+            foreach (var dimension in dimensionNames)
+            {
+                // Units: documents the model scored and at least one coder coded. Alpha and ICC treat the model as one more coder.
+                var units = new List<IReadOnlyList<double>>();
+                var rows = new List<IReadOnlyList<double?>>();
+                var modelValues = new List<double>();
+                var humanMeans = new List<double>();
+                foreach (var (document, cells) in modelTable)
+                {
+                    if (!cells.TryGetValue(dimension, out var modelCell) || modelCell.GetValueOrDefault(model.Key) is not { } modelScore
+                        || !human.TryGetValue((document, dimension), out var humans) || humans.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    units.Add(humans.Values.Append(modelScore).ToList());
+                    rows.Add(coders.Select(c => humans.TryGetValue(c, out var s) ? (double?)s : null).Append(modelScore).ToList());
+                    modelValues.Add(modelScore);
+                    humanMeans.Add(humans.Values.Average());
+                }
+
+                var alpha = AgreementStatistics.KrippendorffAlphaInterval(units);
+                dimensions.Add(new DimensionAgreement(
+                    dimension,
+                    units.Count,
+                    alpha,
+                    AgreementStatistics.Icc21(rows),
+                    AgreementStatistics.MeanAbsoluteDifference(modelValues, humanMeans),
+                    HypothesisTests.Pearson(modelValues, humanMeans).Statistic,
+                    AgreementStatistics.LinCcc(modelValues, humanMeans),
+                    ceiling?.Dimensions.FirstOrDefault(d => d.Dimension == dimension)?.Alpha,
+                    Unreliable(alpha)));
+            }
+
+            comparisons.Add(new AgreementComparison("gold", $"{model.Key} vs. human coders", [.. coders, model.Key], dimensions));
+        }
+
+        return comparisons;
+    }
+
+    private static string ModelOf(AnalysisRecord record) =>
+        string.IsNullOrWhiteSpace(record.Model) ? StatisticsCalculator.UnspecifiedModel : record.Model;
+
+    /// <summary>document → dimension → coder → score, averaging a coder's repeated readings of a document.</summary>
+    private static Dictionary<string, Dictionary<string, Dictionary<string, double?>>> Table(
+        IEnumerable<AnalysisRecord> records,
+        Func<AnalysisRecord, string> coder,
+        IReadOnlyList<string> dimensionNames,
+        Func<AnalysisRecord, string>? unit = null)
+    {
+        unit ??= r => r.DocumentKey;
+        var table = new Dictionary<string, Dictionary<string, Dictionary<string, double?>>>(StringComparer.Ordinal);
+        foreach (var group in records.GroupBy(r => (Unit: unit(r), Coder: coder(r))).OrderBy(g => g.Key.Unit, StringComparer.Ordinal))
+        {
+            foreach (var dimension in dimensionNames)
+            {
+                var values = group.Select(r => r.Dimensions.GetValueOrDefault(dimension)?.Score).Where(v => v is { } x && double.IsFinite(x)).Select(v => v!.Value).ToList();
+                Cell(table, group.Key.Unit, dimension)[group.Key.Coder] = values.Count == 0 ? null : values.Average();
+            }
+        }
+
+        return table;
+    }
+
+    private static Dictionary<string, double?> Cell(Dictionary<string, Dictionary<string, Dictionary<string, double?>>> table, string unit, string dimension)
+    {
+        if (!table.TryGetValue(unit, out var dimensions))
+        {
+            table[unit] = dimensions = new Dictionary<string, Dictionary<string, double?>>(StringComparer.Ordinal);
+        }
+
+        if (!dimensions.TryGetValue(dimension, out var cell))
+        {
+            dimensions[dimension] = cell = new Dictionary<string, double?>(StringComparer.Ordinal);
+        }
+
+        return cell;
+    }
+
+    private static AgreementComparison Compare(
+        string kind,
+        string label,
+        IReadOnlyList<string> coders,
+        Dictionary<string, Dictionary<string, Dictionary<string, double?>>> table,
+        IReadOnlyList<string> dimensionNames)
+    {
+        var dimensions = dimensionNames.Select(dimension =>
+        {
+            var rows = table.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => kv.Value.TryGetValue(dimension, out var cell) ? coders.Select(c => cell.GetValueOrDefault(c)).ToList() : coders.Select(_ => (double?)null).ToList())
+                .ToList();
+            var units = rows.Select(r => (IReadOnlyList<double>)r.OfType<double>().ToList()).Where(u => u.Count >= 2).ToList();
+            var differences = units.Select(u => PairwiseMeanAbsoluteDifference(u)).ToList();
+            double? pearson = null, ccc = null;
+            if (coders.Count == 2)
+            {
+                var complete = rows.Where(r => r[0] is not null && r[1] is not null).ToList();
+                var xs = complete.Select(r => r[0]!.Value).ToList();
+                var ys = complete.Select(r => r[1]!.Value).ToList();
+                pearson = HypothesisTests.Pearson(xs, ys).Statistic;
+                ccc = AgreementStatistics.LinCcc(xs, ys);
+            }
+
+            var alpha = AgreementStatistics.KrippendorffAlphaInterval(units);
+            return new DimensionAgreement(
+                dimension,
+                units.Count,
+                alpha,
+                AgreementStatistics.Icc21(rows.Select(r => (IReadOnlyList<double?>)r).ToList()),
+                differences.Count == 0 ? null : Finite.OrNull(differences.Mean()),
+                pearson,
+                ccc,
+                null,
+                Unreliable(alpha));
+        }).ToList();
+        return new AgreementComparison(kind, label, coders, dimensions);
+    }
+
+    private static double PairwiseMeanAbsoluteDifference(IReadOnlyList<double> values)
+    {
+        double sum = 0;
+        var pairs = 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            for (var j = i + 1; j < values.Count; j++)
+            {
+                sum += Math.Abs(values[i] - values[j]);
+                pairs++;
+            }
+        }
+
+        return sum / pairs;
+    }
+
+    /// <summary>Below the threshold is unreliable; an undefined alpha (no variation at all) is reported as undefined, not flagged.</summary>
+    private static bool Unreliable(double? alpha) => alpha is { } a && a < UnreliableBelow;
+}

@@ -1,0 +1,87 @@
+using Discernus.Statistics;
+using static Discernus.Tests.Statistics.StatisticsTestData;
+
+namespace Discernus.Tests.Statistics;
+
+public sealed class ReliabilityCalculatorTests
+{
+    private static AnalysisRecord Reading(string document, string model, int run, double hope) =>
+        Record(document, new Dictionary<string, DimensionValues> { ["hope"] = new(hope, 0.5, 0.5) }, model: model, run: run);
+
+    [Fact]
+    public void OneModelOneRun_HasNothingToCompare()
+    {
+        Assert.Null(ReliabilityCalculator.Compute([Reading("a", "m", 1, 0.2), Reading("b", "m", 1, 0.4)], ["hope"]));
+    }
+
+    [Fact]
+    public void RunsOfAModel_AreComparedAsCoders_WithTheReferenceStatistics()
+    {
+        // Three documents read twice: (0.1, 0.2), (0.5, 0.5), (0.9, 0.7).
+        var records = new[] { ("a", 0.1, 0.2), ("b", 0.5, 0.5), ("c", 0.9, 0.7) }
+            .SelectMany(d => new[] { Reading(d.Item1, "m", 1, d.Item2), Reading(d.Item1, "m", 2, d.Item3) })
+            .ToList();
+
+        var comparison = Assert.Single(ReliabilityCalculator.Compute(records, ["hope"])!.Comparisons);
+
+        Assert.Equal(("runs", "runs of m"), (comparison.Kind, comparison.Label));
+        Assert.Equal(["1", "2"], comparison.Coders);
+        var hope = Assert.Single(comparison.Dimensions);
+        Assert.Equal(3, hope.Documents);
+        Assert.Equal(AgreementStatistics.KrippendorffAlphaInterval([[0.1, 0.2], [0.5, 0.5], [0.9, 0.7]]), hope.Alpha);
+        Assert.Equal(AgreementStatistics.Icc21([[0.1, 0.2], [0.5, 0.5], [0.9, 0.7]]), hope.Icc);
+        Assert.Equal(0.1, hope.MeanAbsoluteDifference!.Value, 12);
+        Assert.Equal(AgreementStatistics.LinCcc([0.1, 0.5, 0.9], [0.2, 0.5, 0.7]), hope.Ccc);
+        Assert.False(hope.Unreliable);
+    }
+
+    [Fact]
+    public void Models_AreComparedOnTheMeanOfTheirRuns_AndDisagreementIsFlagged()
+    {
+        var records = new List<AnalysisRecord>
+        {
+            Reading("a", "x", 1, 0.1), Reading("a", "x", 2, 0.3), Reading("a", "y", 1, 0.9),
+            Reading("b", "x", 1, 0.9), Reading("b", "x", 2, 0.7), Reading("b", "y", 1, 0.1),
+            Reading("c", "x", 1, 0.5), Reading("c", "x", 2, 0.5), Reading("c", "y", 1, 0.5),
+        };
+
+        var summary = ReliabilityCalculator.Compute(records, ["hope"])!;
+
+        var models = Assert.Single(summary.Comparisons, c => c.Kind == "models");
+        Assert.Equal(["x", "y"], models.Coders);
+        var hope = Assert.Single(models.Dimensions);
+        // x reads 0.2, 0.8, 0.5 (its runs averaged); y reads 0.9, 0.1, 0.5: opposite, so alpha is negative.
+        Assert.Equal(AgreementStatistics.KrippendorffAlphaInterval([[0.2, 0.9], [0.8, 0.1], [0.5, 0.5]])!.Value, hope.Alpha!.Value, 12);
+        Assert.True(hope.Alpha < 0);
+        Assert.True(hope.Unreliable);
+        Assert.Equal(0.67, summary.Threshold);
+    }
+
+    [Fact]
+    public void Gold_ComparesEachModelWithTheCoders_AndGivesTheCodersAlphaAsTheCeiling()
+    {
+        var records = new[] { ("a", 0.2), ("b", 0.6), ("c", 0.9) }.Select(d => Reading(d.Item1, "m", 1, d.Item2)).ToList();
+        (string, string, double, string)[] gold =
+        [
+            ("a", "hope", 0.1, "ann"), ("a", "hope", 0.3, "bob"),
+            ("b", "hope", 0.5, "ann"), ("b", "hope", 0.7, "bob"),
+            ("c", "hope", 1.0, "ann"), ("c", "hope", 0.8, "bob"),
+        ];
+
+        var comparisons = ReliabilityCalculator.CompareWithCoders(records, ["hope"], gold);
+
+        var coders = Assert.Single(comparisons, c => c.Kind == "coders");
+        var ceiling = coders.Dimensions[0].Alpha;
+        Assert.Equal(AgreementStatistics.KrippendorffAlphaInterval([[0.1, 0.3], [0.5, 0.7], [1.0, 0.8]]), ceiling);
+        var model = Assert.Single(comparisons, c => c.Kind == "gold");
+        Assert.Equal(["ann", "bob", "m"], model.Coders);
+        var hope = model.Dimensions[0];
+        Assert.Equal(ceiling, hope.Ceiling);
+        Assert.Equal(3, hope.Documents);
+        // The coders' means are 0.2, 0.6, 0.9: the model matches them exactly.
+        Assert.Equal(1.0, hope.Ccc!.Value, 12);
+        Assert.Equal(1.0, hope.Pearson!.Value, 12);
+        Assert.Equal(0.0, hope.MeanAbsoluteDifference!.Value, 12);
+        Assert.Equal(AgreementStatistics.KrippendorffAlphaInterval([[0.1, 0.3, 0.2], [0.5, 0.7, 0.6], [1.0, 0.8, 0.9]]), hope.Alpha);
+    }
+}
