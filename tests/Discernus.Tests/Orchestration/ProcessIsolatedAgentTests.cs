@@ -132,12 +132,12 @@ public sealed class ProcessIsolatedAgentTests : IDisposable
             sleep 600 &
             echo "$$ $!" > "$OUT/pids"
             wait
-            """, TimeSpan.FromSeconds(1));
+            """, TimeSpan.FromSeconds(3));
 
         var clock = Stopwatch.StartNew();
         var crash = await Assert.ThrowsAsync<AgentProcessException>(() => agent.HandleAsync(Contract, CancellationToken.None));
 
-        Assert.Contains("did not finish within 1 s (DISCERNUS_AGENT_TIMEOUT_SECONDS) and was killed", crash.Message, StringComparison.Ordinal);
+        Assert.Contains("did not finish within 3 s (DISCERNUS_AGENT_TIMEOUT_SECONDS) and was killed", crash.Message, StringComparison.Ordinal);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the hung child was only given up after {clock.Elapsed}");
         foreach (var pid in (await File.ReadAllTextAsync(pids)).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
