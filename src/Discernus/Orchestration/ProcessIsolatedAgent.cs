@@ -130,7 +130,7 @@ internal sealed partial class ProcessIsolatedAgent(
                 throw new AgentProcessException($"{who} reported success without a result hash");
             }
 
-            if (breaker is not null)
+            if (breaker is not null && outcome.Succeeded)
             {
                 // The model answered (or the answer came from the cache): the endpoint works.
                 await breaker.RecordAsync(null).ConfigureAwait(false);
