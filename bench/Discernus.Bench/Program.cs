@@ -7,11 +7,17 @@ using Microsoft.Extensions.AI;
 // lexicon scoring, answer validation and evidence verification on the political_rhetoric example.
 // Usage: dotnet run -c Release --project bench/Discernus.Bench [-- <iterations>]
 // The offline semantic model (minilm): dotnet run -c Release --project bench/Discernus.Bench -- minilm [--details]
+// Coordination throughput on an external Redis: dotnet run -c Release --project bench/Discernus.Bench -- coordination --redis URL
+if (args.Length > 0 && args[0] == "coordination")
+{
+    return await CoordinationBenchmark.RunAsync(args[1..]);
+}
+
 var root = FindRoot();
 if (args.Length > 0 && args[0] == "minilm")
 {
     await MiniLMBenchmark.RunAsync(root, args.Contains("--details"));
-    return;
+    return 0;
 }
 
 var iterations = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200;
@@ -66,6 +72,7 @@ for (var i = 0; i < answers.Count; i++)
 validation.Stop();
 Console.WriteLine($"| lexicon analysis ({framework.Dimensions.Count} dimensions, {framework.Dimensions.Sum(d => d.PositiveMarkers.Count + d.NegativeMarkers.Count)} markers, ~{words} words/document) | {analysis.Elapsed.TotalMilliseconds / iterations:F2} ms/document |");
 Console.WriteLine($"| answer validation + evidence verification ({quotes / Math.Max(1, iterations)} quotes/document) | {validation.Elapsed.TotalMilliseconds / iterations:F2} ms/document |");
+return 0;
 
 static string FindRoot()
 {

@@ -22,6 +22,7 @@ internal static class DiscernusCli
             DevCommand.Create(context),
             ConfigCommand.Create(context),
             DoctorCommand.Create(context),
+            ServeCommand.Create(context),
             AgentCommand.Create(context),
         };
 

@@ -27,13 +27,18 @@ internal static class RunCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and set up the run folder only; no model is called" };
         var concurrency = ConcurrencyOption.Create("Tasks processed at once by the in-process workers (1-256, default 8)");
         var noLocalWorkers = new Option<bool>("--no-local-workers") { Description = "Leave all agent tasks to `discernus worker` processes (needs DISCERNUS_REDIS_URL)" };
+        var from = new Option<string?>("--from") { Description = "Start at this stage (synthesis or report), taking the earlier ones from a finished run of the same framework and documents: no model is asked to analyse again" };
+        from.AcceptOnlyFromAmong(StageNames.Synthesis, StageNames.Report);
+        var to = new Option<string?>("--to") { Description = "Stop after this stage (batch_analysis, synthesis or report)" };
+        to.AcceptOnlyFromAmong(StageNames.BatchAnalysis, StageNames.Synthesis, StageNames.Report);
+        var source = new Option<string?>("--source") { Description = "With --from: the run folder whose stages are reused (default: the latest run of the experiment that finished them)" }.WithUsablePath();
         var noCache = new Option<bool>("--no-cache") { Description = "Ask the model for every answer, even when the response cache holds a validated one (answers that pass validation replace it)" };
         var isolation = IsolationOption.Create();
         var format = CommandOutput.FormatOption();
         format.Description = "Output format of the summary: text, or json (one object on standard output; progress goes to standard error)";
         var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report")
         {
-            path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, noCache, resume, format, isolation,
+            path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, noCache, resume, from, to, source, format, isolation,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -120,9 +125,56 @@ internal static class RunCommand
                 models = models with { RunsPerModel = runCount };
             }
 
+            var runOptions = new Dictionary<string, string> { [RunRequestOptions.Cache] = parse.GetValue(noCache) ? Models.CacheModes.Refresh : Models.CacheModes.Use };
+            if (parse.GetValue(to) is { } last)
+            {
+                runOptions[RunRequestOptions.To] = last;
+            }
+
+            if (parse.GetValue(from) is { } first)
+            {
+                if (parse.GetValue(to) is { } stop && StageNames.InOrder.ToList().IndexOf(stop) < StageNames.InOrder.ToList().IndexOf(first))
+                {
+                    context.Error.WriteLine($"error: --to {stop} comes before --from {first}.");
+                    return ExitCodes.Usage;
+                }
+
+                if (parse.GetValue(model) is not null || parse.GetValue(modelList) is not null || parse.GetValue(runs) is not null || parse.GetValue(dryRun))
+                {
+                    context.Error.WriteLine("error: --from reuses the analyses of an earlier run, made with its models and runs: --model, --models, --runs and --dry-run do not apply.");
+                    return ExitCodes.Usage;
+                }
+
+                var needed = first == StageNames.Synthesis ? StageNames.BatchAnalysis : StageNames.Synthesis;
+                string? sourceFolder;
+                if (parse.GetValue(source) is { } given)
+                {
+                    sourceFolder = CommandOutput.ResolveRunFolder(given, out var problem);
+                    if (sourceFolder is null)
+                    {
+                        context.Error.WriteLine($"error: --source: {problem}");
+                        return ExitCodes.FileMissing;
+                    }
+                }
+                else
+                {
+                    sourceFolder = PartialRuns.LatestWith(report.Experiment!.Directory, needed);
+                }
+
+                if (sourceFolder is null)
+                {
+                    context.Error.WriteLine($"error: --from {first} needs a run of this experiment whose {StageNames.Title(needed)} finished, and there is none; run the experiment first, or name one with --source.");
+                    return ExitCodes.Usage;
+                }
+
+                var sourceManifest = RunFolder.ReadManifest(Path.Combine(sourceFolder, RunFolder.ManifestFileName));
+                models = sourceManifest.Models! with { Source = $"reused from run {sourceManifest.RunId}" };
+                runOptions[RunRequestOptions.From] = first;
+                runOptions[RunRequestOptions.Source] = sourceFolder;
+            }
+
             if (!parse.GetValue(dryRun))
             {
-                var runOptions = new Dictionary<string, string> { [RunRequestOptions.Cache] = parse.GetValue(noCache) ? Models.CacheModes.Refresh : Models.CacheModes.Use };
                 return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions, parse.GetValue(isolation));
             }
 

@@ -25,10 +25,11 @@ internal static class RunPipeline
     {
         var experiment = report.Experiment!;
         var console = context.Console;
-        var problems = ModelSelection.Preflight(models.Names, context.Environment.Values);
-        if (problems.Count > 0)
+        // The checks, the estimate, the budget rule and the request are shared with `discernus serve` (RunPlanner).
+        var plan = RunPlanner.Plan(experiment, models, context.Environment.Values, context.TimeProvider, runOptions);
+        if (plan.PreflightProblems.Count > 0)
         {
-            foreach (var problem in problems)
+            foreach (var problem in plan.PreflightProblems)
             {
                 context.Error.WriteLine($"error: {problem}");
             }
@@ -36,9 +37,14 @@ internal static class RunPipeline
             return ExitCodes.Invalid;
         }
 
-        var runId = RunFolderAllocator.NewRunId(context.TimeProvider);
-        console.MarkupLine($"[bold]Discernus[/] run [blue]{runId}[/] of [bold]{Markup.Escape(experiment.Name)}[/]: {experiment.Corpus.Documents.Count} document(s), framework '{Markup.Escape(experiment.Framework.Name)}'");
-        if (models.OfflineBaseline)
+        var request = plan.Request!;
+        console.MarkupLine($"[bold]Discernus[/] run [blue]{request.RunId}[/] of [bold]{Markup.Escape(experiment.Name)}[/]: {experiment.Corpus.Documents.Count} document(s), framework '{Markup.Escape(experiment.Framework.Name)}'");
+        if (runOptions?.GetValueOrDefault(RunRequestOptions.Source) is { } reusedFrom)
+        {
+            // No analysis is asked for: the estimate of a whole run does not apply.
+            console.MarkupLine($"Starting at {Markup.Escape(StageNames.Title(runOptions[RunRequestOptions.From]))}: the earlier stages are taken from run {Markup.Escape(Path.GetFileName(reusedFrom))} ({Markup.Escape(string.Join(", ", models.Names))}); no document is analysed again.");
+        }
+        else if (models.OfflineBaseline)
         {
             foreach (var name in models.Names)
             {
@@ -48,29 +54,14 @@ internal static class RunPipeline
         else
         {
             console.MarkupLine($"Model(s): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source}), {models.RunsPerModel} run(s) per model");
-            var estimate = CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names);
-            EstimatePrinter.Print(console, experiment, models.Names, estimate, detailed: false);
-            if (estimate.UnpricedModels.Count == 0 && experiment.MaxCostUsd is { } budget && estimate.Usd > budget)
+            EstimatePrinter.Print(console, experiment, models.Names, plan.Estimate!, detailed: false);
+            if (plan.BudgetProblem is { } budgetProblem)
             {
-                context.Error.WriteLine($"error: the estimated cost ({CostText.Usd(estimate.Usd)}) exceeds budget.max_cost_usd (${budget}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.");
+                context.Error.WriteLine($"error: {budgetProblem}");
                 return ExitCodes.Invalid;
             }
         }
 
-        var request = new RunRequest
-        {
-            RunId = runId,
-            ExperimentPath = experiment.Directory,
-            RunFolder = Path.Combine(experiment.Directory, "runs", runId),
-            Model = models.Source == "flag" ? string.Join(",", models.Names) : null,
-            Options = new Dictionary<string, string>(runOptions ?? new Dictionary<string, string>())
-            {
-                ["models"] = string.Join(",", models.Names),
-                ["model_source"] = models.Source,
-                [ModelSelection.RunsOption] = models.RunsPerModel.ToString(CultureInfo.InvariantCulture),
-            },
-            RequestedAt = IsoTime.Format(context.TimeProvider.GetUtcNow()),
-        };
         return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(experiment.Directory, context.Environment.Values), concurrency, localWorkers, cancellationToken, isolation);
     }
 

@@ -104,6 +104,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 throw new AgentFailureException($"model call failed after {ex.Attempts} attempt(s): {ex.Message}");
             }
 
+            await StoreTranscriptAsync(messages, response, cancellationToken).ConfigureAwait(false);
             cacheKey ??= ResponseCacheCommit.CacheKeyOf(response);
             var fromCache = ResponseCacheCommit.IsCached(response);
             validation = AnalysisAnswerValidator.Validate(response.Text, framework, allowNotScorable);
@@ -190,6 +191,17 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             },
         };
         return await StoreJsonAsync(result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Keeps the exact prompt and answer of an attempt in the artifact store, under the very hashes the interaction log
+    /// records (<c>prompt_hash</c>: the serialised messages; <c>answer_hash</c>: the UTF-8 answer text), so a reader of
+    /// the run (`discernus serve`'s document page) can show what the model saw and said, checked by hash.
+    /// </summary>
+    private async Task StoreTranscriptAsync(IReadOnlyList<ChatMessage> messages, ChatResponse response, CancellationToken cancellationToken)
+    {
+        await Context.Store.PutAsync(ChatRequestHasher.SerializeMessages(messages), cancellationToken).ConfigureAwait(false);
+        await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(response.Text), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The framework's anchors as calibration examples for the prompt; empty when it has none.</summary>

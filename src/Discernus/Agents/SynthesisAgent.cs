@@ -165,7 +165,8 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static AnalysisRecord ToRecord(AnalysisResult result) => new()
+    /// <summary>The numbers statistics need from a per-document result; also used by `discernus serve` for live agreement.</summary>
+    internal static AnalysisRecord ToRecord(AnalysisResult result) => new()
     {
         DocumentName = result.DocumentName,
         CorpusDocumentId = result.CorpusDocumentId,

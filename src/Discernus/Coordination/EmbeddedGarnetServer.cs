@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Garnet;
 
 namespace Discernus.Coordination;
@@ -16,10 +17,13 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
     private readonly GarnetServer _server;
     private int _disposed;
 
-    private EmbeddedGarnetServer(GarnetServer server, IPEndPoint endPoint)
+    private readonly StrongBox<bool> _stopping;
+
+    private EmbeddedGarnetServer(GarnetServer server, IPEndPoint endPoint, StrongBox<bool> stopping)
     {
         _server = server;
         EndPoint = endPoint;
+        _stopping = stopping;
     }
 
     public IPEndPoint EndPoint { get; }
@@ -29,9 +33,11 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
 
     public RedisConnectionFactory CreateConnectionFactory() => RedisConnectionFactory.ForEndPoint(EndPoint);
 
-    public static async Task<EmbeddedGarnetServer> StartAsync(EmbeddedGarnetServerOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<EmbeddedGarnetServer> StartAsync(EmbeddedGarnetServerOptions? options = null, CancellationToken cancellationToken = default, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         options ??= new EmbeddedGarnetServerOptions();
+        var stopping = new StrongBox<bool>();
+        var loggerFactory = new GarnetLoggerFactory(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, () => stopping.Value);
         Exception? lastError = null;
 
         // The free port can be taken between probing and binding; another port then usually works.
@@ -41,8 +47,8 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
             var port = FreeLoopbackPort();
             try
             {
-                var server = await Task.Run(() => Start(Arguments(options, port)), cancellationToken).ConfigureAwait(false);
-                return new EmbeddedGarnetServer(server, new IPEndPoint(IPAddress.Loopback, port));
+                var server = await Task.Run(() => Start(Arguments(options, port), loggerFactory), cancellationToken).ConfigureAwait(false);
+                return new EmbeddedGarnetServer(server, new IPEndPoint(IPAddress.Loopback, port), stopping);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -64,14 +70,15 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
         }
 
         // Dispose closes the listener and the sessions synchronously; keep it off the caller's thread.
+        _stopping.Value = true;
         await Task.Run(() => _server.Dispose()).ConfigureAwait(false);
     }
 
     public override string ToString() => "embedded Garnet at " + Address;
 
-    private static GarnetServer Start(string[] arguments)
+    private static GarnetServer Start(string[] arguments, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory)
     {
-        var server = new GarnetServer(arguments, loggerFactory: null, cleanupDir: false, authenticationSettingsOverride: null);
+        var server = new GarnetServer(arguments, loggerFactory: loggerFactory, cleanupDir: false, authenticationSettingsOverride: null);
         try
         {
             server.Start();

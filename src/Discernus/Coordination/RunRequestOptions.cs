@@ -5,4 +5,16 @@ internal static class RunRequestOptions
 {
     /// <summary>"refresh" for <c>run --no-cache</c> (every answer asked fresh); absent or "use" otherwise.</summary>
     public const string Cache = "cache";
+
+    /// <summary>"true" for `run --resume`: an existing run folder is continued in place.</summary>
+    public const string Resume = "resume";
+
+    /// <summary>First stage to do (`--from synthesis|report`); earlier stages are taken from <see cref="Source"/>.</summary>
+    public const string From = "from";
+
+    /// <summary>Last stage to do (`--to batch_analysis|synthesis|report`); later stages are skipped.</summary>
+    public const string To = "to";
+
+    /// <summary>The run folder whose recorded stages a `--from` run reuses.</summary>
+    public const string Source = "source_run";
 }

@@ -10,9 +10,17 @@ public sealed partial class ExperimentReader
         YamlBlock block, FindingCollector findings)
     {
         var node = map.Child("gold");
-        if (node.Text() is not { } relative || string.IsNullOrWhiteSpace(relative))
+        var relative = node.Text();
+        if (string.IsNullOrWhiteSpace(relative))
         {
-            return (null, []);
+            // Unnamed, the gold file is gold.csv beside the experiment file when there is one: where `discernus serve`
+            // saves human codes, so the next run compares with them without an edit to the experiment.
+            if (!File.Exists(Path.Combine(directory, GoldFile.DefaultFileName)))
+            {
+                return (null, []);
+            }
+
+            relative = GoldFile.DefaultFileName;
         }
 
         var path = ResolveInside(directory, relative, file, field, findings, node, block, expectDirectory: false);

@@ -87,6 +87,26 @@ public static class GoldFile
         return (ratings, problems);
     }
 
+    /// <summary>The name a gold file has when the experiment does not name one: found there by the reader, written there by <c>discernus serve</c>.</summary>
+    public const string DefaultFileName = "gold.csv";
+
+    /// <summary>
+    /// The file's text with <paramref name="ratings"/> added, each replacing the row of the same document, dimension and
+    /// coder; every other line (other coders, extra columns) is kept exactly as it was.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The existing text does not parse as a gold file; it is never rewritten then.</exception>
+    public static string Merge(string? existing, IReadOnlyCollection<GoldRating> ratings)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        if (!string.IsNullOrWhiteSpace(existing) && Parse(existing).Problems is { Count: > 0 } problems)
+        {
+            throw new InvalidDataException($"line {problems[0].Line}: {problems[0].Message}");
+        }
+
+        var rows = ratings.Select(r => (IReadOnlyList<string>)[r.DocumentId, r.Dimension, r.Score.ToString("R", CultureInfo.InvariantCulture), r.Coder]).ToList();
+        return KeyedCsv.Merge(existing, Columns, ["document_id", "dimension", "coder"], rows);
+    }
+
     /// <summary>Writes ratings in the same format, sorted, scores at full precision.</summary>
     public static string Write(IEnumerable<GoldRating> ratings)
     {

@@ -44,7 +44,8 @@ internal static class ChatRequestHasher
 
     public static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static byte[] SerializeMessages(IEnumerable<ChatMessage> messages)
+    /// <summary>The bytes <see cref="HashMessages"/> hashes: stored as they are, their SHA-256 is the interaction's <c>prompt_hash</c>.</summary>
+    public static byte[] SerializeMessages(IEnumerable<ChatMessage> messages)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))

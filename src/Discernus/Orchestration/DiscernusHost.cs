@@ -77,7 +77,7 @@ public sealed class DiscernusHost : IAsyncDisposable
         RedisConnectionFactory factory;
         if (Options.RedisUrl is null)
         {
-            _garnet = await EmbeddedGarnetServer.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            _garnet = await EmbeddedGarnetServer.StartAsync(cancellationToken: cancellationToken, logger: Logger).ConfigureAwait(false);
             factory = _garnet.CreateConnectionFactory();
             RedisDescription = _garnet.ToString();
         }

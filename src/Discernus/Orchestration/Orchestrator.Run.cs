@@ -46,16 +46,27 @@ internal sealed partial class Orchestrator
         try
         {
             await SetStateAsync(runId, new Dictionary<string, string> { [RunStateFields.ArtifactProbe] = run.Manifest.Framework!.Sha256 }).ConfigureAwait(false);
-            var analyses = await BatchAnalysisAsync(run, store, cancellationToken).ConfigureAwait(false);
-            var synthesis = await SynthesisAsync(run, store, analyses, cancellationToken).ConfigureAwait(false);
-            var reportResult = await ReportAsync(run, store, synthesis, cancellationToken).ConfigureAwait(false);
+            var analyses = Reuses(run, StageNames.BatchAnalysis) && !run.IsStageDone(StageNames.BatchAnalysis)
+                ? await ReuseAnalysesAsync(run, store, cancellationToken).ConfigureAwait(false)
+                : await BatchAnalysisAsync(run, store, cancellationToken).ConfigureAwait(false);
+            (string Markdown, string Html)? reportResult = null;
+            if (!StopsAfter(run, StageNames.BatchAnalysis))
+            {
+                var synthesis = Reuses(run, StageNames.Synthesis) && !run.IsStageDone(StageNames.Synthesis)
+                    ? await ReuseSynthesisAsync(run, store, cancellationToken).ConfigureAwait(false)
+                    : await SynthesisAsync(run, store, analyses, cancellationToken).ConfigureAwait(false);
+                if (!StopsAfter(run, StageNames.Synthesis))
+                {
+                    reportResult = await ReportAsync(run, store, synthesis, cancellationToken).ConfigureAwait(false);
+                }
+            }
 
             var finalStatus = run.Failures.Count > 0 ? RunStatus.CompletedWithFailures : RunStatus.Completed;
-            run.Log.Info("orchestrator", Agent, $"run {finalStatus}: {analyses.Count} analyses, {run.Failures.Count} failed",
-                new Dictionary<string, object?> { ["report"] = reportResult.Markdown });
+            run.Log.Info("orchestrator", Agent, $"run {finalStatus}: {analyses.Count} analyses, {run.Failures.Count} failed" + (run.Manifest.Plan?.StopAfter is { } last ? $"; stopped after {StageNames.Title(last)} as asked" : ""),
+                new Dictionary<string, object?> { ["report"] = reportResult?.Markdown });
             await FinalizeAsync(run, finalStatus, null).ConfigureAwait(false);
             return new RunOutcome(runId, finalStatus, run.Folder.Path, run.Failures.Count > 0 ? $"{run.Failures.Count} task(s) failed" : null,
-                Path.Combine(run.Folder.Path, reportResult.Markdown), Path.Combine(run.Folder.Path, reportResult.Html));
+                reportResult is { } r ? Path.Combine(run.Folder.Path, r.Markdown) : null, reportResult is { } h ? Path.Combine(run.Folder.Path, h.Html) : null);
         }
         catch (OperationCanceledException)
         {
@@ -120,7 +131,18 @@ internal sealed partial class Orchestrator
             return new Prepared(null, new RunOutcome(runId, status, null, $"run setup failed: {ex.Message}", null, null));
         }
 
-        await folder.UpdateManifestAsync(m => m with { Status = RunStatus.Running, ArtifactStore = store.Identity, Executions = [.. m.Executions, Execution("started")] }, CancellationToken.None).ConfigureAwait(false);
+        ManifestPlan? plan;
+        try
+        {
+            plan = PlanOf(request);
+        }
+        catch (Exception ex) when (ex is RunFailedException or IOException or JsonException or InvalidDataException or UnauthorizedAccessException)
+        {
+            log.Error("orchestrator", Agent, ex.Message);
+            return new Prepared(null, await MarkFailedAsync(request, ex.Message).ConfigureAwait(false));
+        }
+
+        await folder.UpdateManifestAsync(m => m with { Status = RunStatus.Running, ArtifactStore = store.Identity, Plan = plan, Executions = [.. m.Executions, Execution("started")] }, CancellationToken.None).ConfigureAwait(false);
         var run = new RunContext(folder, log, report.Experiment!, models!, time);
         log.Info("orchestrator", Agent, $"run started: {models!.Names.Count} model(s) × {models.RunsPerModel} run(s) × {run.Manifest.Documents.Count} document(s)",
             new Dictionary<string, object?> { ["models"] = models.Names, ["offline_baseline"] = models.OfflineBaseline, ["orchestrator"] = options.OrchestratorId });
@@ -151,6 +173,7 @@ internal sealed partial class Orchestrator
             return new Prepared(null, await MarkFailedAsync(request, $"cannot resume run {runId}: {changed}. A run continues only with the inputs it started with: start a new run").ConfigureAwait(false));
         }
 
+        manifest = await RecordConfigChangeAsync(folder, manifest, report.Experiment!, store, cancellationToken).ConfigureAwait(false);
         var restored = await RestoreAssetsAsync(folder, manifest, store, cancellationToken).ConfigureAwait(false);
         var previous = manifest.Executions.LastOrDefault();
         var kind = request.Options?.GetValueOrDefault("resume") == "true" ? "resumed" : "adopted";
@@ -166,16 +189,37 @@ internal sealed partial class Orchestrator
         return new Prepared(run, null);
     }
 
+    /// <summary>
+    /// What makes a run impossible to continue: a different framework (the analyses done and to do would not be
+    /// comparable). The documents and models are the manifest's own, so a changed corpus does not matter; a changed
+    /// experiment file (a raised budget, a new hypothesis) is taken, and recorded, by <see cref="RecordConfigChangeAsync"/>.
+    /// </summary>
     private static string? ChangedInput(Experiment experiment, RunManifest manifest)
     {
-        var config = Hashing.Sha256Hex(File.ReadAllBytes(experiment.ExperimentFilePath));
-        if (config != manifest.Experiment.ConfigSha256)
-        {
-            return $"{Path.GetFileName(experiment.ExperimentFilePath)} changed since the run started";
-        }
-
         var framework = Hashing.Sha256Hex(File.ReadAllBytes(experiment.Framework.FilePath));
         return framework != manifest.Framework!.Sha256 ? $"the framework {Path.GetFileName(experiment.Framework.FilePath)} changed since the run started" : null;
+    }
+
+    /// <summary>A resumed run uses the experiment file as it is now; its new version is stored as an asset and named in the manifest.</summary>
+    private async Task<RunManifest> RecordConfigChangeAsync(RunFolder folder, RunManifest manifest, Experiment experiment, IArtifactStore store, CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(experiment.ExperimentFilePath, cancellationToken).ConfigureAwait(false);
+        var hash = Hashing.Sha256Hex(bytes);
+        if (hash == manifest.Experiment.ConfigSha256)
+        {
+            return manifest;
+        }
+
+        await store.PutAsync(bytes, cancellationToken).ConfigureAwait(false);
+        var asset = $"assets/{hash}{Path.GetExtension(experiment.ExperimentFilePath)}";
+        await folder.WriteFileAsync(asset, bytes, cancellationToken).ConfigureAwait(false);
+        new RunLog(folder, time).Warning("orchestrator", Agent,
+            $"{Path.GetFileName(experiment.ExperimentFilePath)} changed since the run started (was {manifest.Experiment.ConfigSha256}); the rest of the run uses the current one ({hash})");
+        return await folder.UpdateManifestAsync(m => m with
+        {
+            Experiment = m.Experiment with { ConfigSha256 = hash, ConfigAsset = asset },
+            Files = [.. m.Files, new ManifestFile(asset, hash, "experiment")],
+        }, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Puts every input of the run back into the store from the run folder's own copies; returns how many were missing.</summary>
@@ -270,7 +314,7 @@ internal sealed partial class Orchestrator
             Status = status,
             Error = error,
             FinishedAt = IsoTime.Format(now),
-            Stages = m.Stages.Select(s => s.Status is RunStatus.Running or RunStatus.Pending && status != RunStatus.Completed && status != RunStatus.CompletedWithFailures
+            Stages = m.Stages.Select(s => s.Status is RunStatus.Running or RunStatus.Pending && (status is not (RunStatus.Completed or RunStatus.CompletedWithFailures) || s.Status == RunStatus.Pending)
                 ? s with { Status = s.Status == RunStatus.Running ? status : "skipped", FinishedAt = s.Status == RunStatus.Running ? IsoTime.Format(now) : null }
                 : s).ToList(),
             Failures = run.Failures.ToList(),

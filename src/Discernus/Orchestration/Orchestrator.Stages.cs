@@ -14,7 +14,11 @@ internal sealed partial class Orchestrator
     private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromMilliseconds(500);
     private const int SignalBatch = 256;
 
-    private sealed record PlannedTask(string TaskId, string Json, string? DocumentName, string? Model);
+    /// <summary>
+    /// A task of a stage. Its contract is written only when the task is queued: a run of 100,000 documents keeps ids,
+    /// not 100,000 contracts, in memory.
+    /// </summary>
+    private sealed record PlannedTask(string TaskId, Func<string> Contract, string? DocumentName, string? Model);
 
     private async Task<List<string>> BatchAnalysisAsync(RunContext run, IArtifactStore store, CancellationToken cancellationToken)
     {
@@ -35,25 +39,26 @@ internal sealed partial class Orchestrator
                 {
                     // Ids are a pure function of the manifest, so an Orchestrator that adopts the run plans the same ones.
                     var taskId = TaskIds.Build(run.Folder.RunId, TaskTypes.AnalyseDocument, ++n);
-                    var contract = new AnalyseDocumentTask
+                    var (doc, forModel, run_) = (document, model, r);
+                    string Contract() => CoordinationJson.Serialize(new AnalyseDocumentTask
                     {
                         RunId = run.Folder.RunId,
                         TaskId = taskId,
                         FrameworkHash = manifest.Framework!.Sha256,
-                        DocumentHash = document.TextSha256,
-                        DocumentName = document.File,
+                        DocumentHash = doc.TextSha256,
+                        DocumentName = doc.File,
                         PromptHash = promptHash,
-                        Model = model,
+                        Model = forModel,
                         Params = new AnalysisParams
                         {
-                            Run = r,
+                            Run = run_,
                             AnalysisVariant = run.Models.AnalysisVariant,
-                            CorpusDocumentId = document.DocumentId,
+                            CorpusDocumentId = doc.DocumentId,
                             Cache = run.Models.Cache == Models.CacheModes.Refresh ? Models.CacheModes.Refresh : null,
-                            Extra = new Dictionary<string, JsonElement> { ["metadata"] = JsonSerializer.SerializeToElement(document.Metadata) },
+                            Extra = new Dictionary<string, JsonElement> { ["metadata"] = JsonSerializer.SerializeToElement(doc.Metadata) },
                         },
-                    };
-                    planned.Add(new PlannedTask(taskId, CoordinationJson.Serialize(contract), document.File, model));
+                    });
+                    planned.Add(new PlannedTask(taskId, Contract, document.File, model));
                 }
             }
         }
@@ -177,7 +182,7 @@ internal sealed partial class Orchestrator
         };
 
         SynthesisResult? result = null;
-        await RunStageAsync(run, StageNames.Synthesis, [new PlannedTask(taskId, CoordinationJson.Serialize(contract), null, contract.Model)], async (_, signal) =>
+        await RunStageAsync(run, StageNames.Synthesis, [new PlannedTask(taskId, () => CoordinationJson.Serialize(contract), null, contract.Model)], async (_, signal) =>
         {
             var bytes = await store.GetAsync(signal.ResultHash!, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the synthesis result is not in the artifact store");
             result = JsonSerializer.Deserialize<SynthesisResult>(bytes, DiscernusJson.Indented) ?? throw new RunFailedException("the synthesis result is empty");
@@ -221,7 +226,7 @@ internal sealed partial class Orchestrator
         // A report an interrupted execution began but never recorded is regenerated, not kept beside the new one.
         RemoveUnrecordedReports(run);
         (string, string)? paths = null;
-        await RunStageAsync(run, StageNames.Report, [new PlannedTask(taskId, CoordinationJson.Serialize(contract), null, null)], async (_, signal) =>
+        await RunStageAsync(run, StageNames.Report, [new PlannedTask(taskId, () => CoordinationJson.Serialize(contract), null, null)], async (_, signal) =>
         {
             var bytes = await store.GetAsync(signal.ResultHash!, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the report result is not in the artifact store");
             var result = JsonSerializer.Deserialize<ReportResult>(bytes, DiscernusJson.Indented) ?? throw new RunFailedException("the report result is empty");
@@ -321,8 +326,26 @@ internal sealed partial class Orchestrator
             run.Log.Info(stage, Agent, $"{StageNames.Title(stage)}: {planned.Count - pending.Count} task(s) already finished, {inFlight.Count} still queued or claimed, {toQueue.Count} queued again");
         }
 
-        await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync(toQueue.Select(t => (t.TaskId, t.Json)).ToList(), ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
-        run.Log.Info(stage, Agent, $"{StageNames.Title(stage)}: {toQueue.Count} task(s) queued");
+        // A window of tasks is queued, and refilled as tasks finish: Redis (the embedded Garnet keeps everything in
+        // memory) holds a bounded number of contracts whatever the corpus size, and runs sharing workers interleave.
+        var nextToQueue = 0;
+        var inQueue = pending.Count - toQueue.Count;
+        async Task TopUpAsync()
+        {
+            var room = options.QueueWindow - inQueue;
+            if (room <= 0 || nextToQueue >= toQueue.Count)
+            {
+                return;
+            }
+
+            var batch = toQueue.Skip(nextToQueue).Take(room).Select(t => (t.TaskId, t.Contract())).ToList();
+            await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync(batch, ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+            nextToQueue += batch.Count;
+            inQueue += batch.Count;
+        }
+
+        await TopUpAsync().ConfigureAwait(false);
+        run.Log.Info(stage, Agent, $"{StageNames.Title(stage)}: {toQueue.Count} task(s) to queue, at most {options.QueueWindow} at a time");
 
         // One completion waiter per stage: a waiter serves one blocking wait at a time, and runs proceed concurrently.
         await using var completions = new RunCompletions(connections, keys, timeProvider: time);
@@ -332,6 +355,9 @@ internal sealed partial class Orchestrator
             var lastHousekeeping = lastProgress;
             var lastManifestUpdate = lastProgress;
             var lastCancelCheck = DateTimeOffset.MinValue;
+
+            // The manifest is rewritten whole; for a large corpus its progress counts are refreshed less often.
+            var manifestInterval = ManifestProgressInterval * Math.Max(1, run.Manifest.Documents.Count / 4000);
             while (pending.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -366,11 +392,13 @@ internal sealed partial class Orchestrator
 
                 if (pending.Count < before)
                 {
+                    inQueue -= before - pending.Count;
+                    await TopUpAsync().ConfigureAwait(false);
                     lastProgress = now;
                     await resilience.ExecuteAsync(ct => states.SetCountsAsync(runId, planned.Count, succeeded + failed, failed, ct), $"recording the progress of run {runId}", cancellationToken).ConfigureAwait(false);
                 }
 
-                if (now - lastManifestUpdate >= ManifestProgressInterval && pending.Count < before)
+                if (now - lastManifestUpdate >= manifestInterval && pending.Count < before)
                 {
                     // `discernus status` on the folder shows progress even when Redis is not reachable from there.
                     lastManifestUpdate = now;

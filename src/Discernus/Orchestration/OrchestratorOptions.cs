@@ -11,6 +11,12 @@ public sealed record OrchestratorOptions
     /// <summary>How often claimed tasks of dead workers are put back on the queue while a stage waits.</summary>
     public TimeSpan OrphanCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Most tasks of one stage queued or claimed at a time; the rest are queued as these finish. Bounds what Redis
+    /// holds for a run (the embedded server keeps everything in memory) and lets concurrent runs share the workers.
+    /// </summary>
+    public int QueueWindow { get; init; } = 2000;
+
     /// <summary>How long run state stays in Redis after a run ends (for <c>discernus status</c>).</summary>
     public TimeSpan FinishedStateTtl { get; init; } = TimeSpan.FromDays(7);
 

@@ -30,8 +30,24 @@ public sealed record RunManifest
     /// <summary>Identity of the artifact store the run's inputs and results live in (IArtifactStore.Identity).</summary>
     public string? ArtifactStore { get; init; }
 
+    /// <summary>What the run did not do itself: stages taken from an earlier run, and the stage it stopped after.</summary>
+    public ManifestPlan? Plan { get; init; }
+
     /// <summary>Every Orchestrator process that executed the run: the first, then any that adopted or resumed it.</summary>
     public IReadOnlyList<ManifestExecution> Executions { get; init; } = [];
+}
+
+/// <summary>
+/// A partial run (`--from`, `--to`): <see cref="ReusedStages"/> were copied, with their results, from the run at
+/// <see cref="SourceRunFolder"/> (same framework and documents, checked by hash), and no model was asked for them;
+/// the stages after <see cref="StopAfter"/> were skipped.
+/// </summary>
+public sealed record ManifestPlan
+{
+    public IReadOnlyList<string> ReusedStages { get; init; } = [];
+    public string? SourceRunId { get; init; }
+    public string? SourceRunFolder { get; init; }
+    public string? StopAfter { get; init; }
 }
 
 /// <summary>

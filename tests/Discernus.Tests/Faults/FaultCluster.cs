@@ -20,6 +20,7 @@ internal sealed class FaultCluster : IAsyncDisposable
     private static readonly TimeSpan ModelLatency = TimeSpan.FromMilliseconds(40);
 
     private readonly List<CliProcess> _processes = [];
+    private bool _queueFilled;
     private readonly TempFolder _root = new();
 
     private FaultCluster(RedisServerProcess redis, RedisConnections connections, FakeModelServer model)
@@ -141,12 +142,12 @@ internal sealed class FaultCluster : IAsyncDisposable
     public async Task WaitForQueueAsync(long remaining, TimeSpan limit)
     {
         using var timeout = new CancellationTokenSource(limit);
-        var seen = false;
         while (true)
         {
+            // Until the queue has been seen filled, an empty queue means "not started yet", not "drained".
             var length = await Db.ListLengthAsync(Keys.Tasks);
-            seen |= length > remaining;
-            if (seen && length <= remaining)
+            _queueFilled |= length > remaining;
+            if (_queueFilled && length <= remaining)
             {
                 return;
             }

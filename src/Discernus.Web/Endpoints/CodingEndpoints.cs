@@ -1,0 +1,271 @@
+using System.Globalization;
+using Discernus.Agents;
+using Discernus.Experiments;
+using Discernus.Orchestration;
+using Discernus.Provenance;
+using Discernus.Web.Coding;
+using Discernus.Web.Pages;
+using Discernus.Web.Projects;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using static Discernus.Web.Endpoints.PageResults;
+
+namespace Discernus.Web.Endpoints;
+
+/// <summary>Human validation: the sample, blind coding of one document, evidence judgements, and live agreement.</summary>
+internal static class CodingEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/e/{experiment}/code", Home);
+        app.MapGet("/e/{experiment}/code/{position:int}", Document);
+        app.MapPost("/e/{experiment}/code/{position:int}", SaveCodesAsync);
+        app.MapPost("/e/{experiment}/code/{position:int}/evidence", SaveEvidenceAsync);
+        app.MapGet("/e/{experiment}/agreement", AgreementFragment);
+    }
+
+    private static IResult Home(string experiment, HttpRequest request, ProjectPaths paths, ServeOptions options)
+    {
+        if (Open(experiment, paths, options, out var x) is { } problem)
+        {
+            return problem;
+        }
+
+        var parameters = Parameters(request, x!);
+        var mine = parameters is null ? [] : GoldStore.Read(x!).Where(g => g.Coder == parameters.Coder).ToList();
+        var dimensions = x!.Framework.Dimensions.Count;
+        var sample = parameters is null ? [] : CodingSample.Draw(x, parameters.Size, parameters.Seed)
+            .Select(d => (d.DocumentId, mine.Count(g => g.DocumentId == d.DocumentId) >= dimensions)).ToList();
+        return Page<CodingPage>(new
+        {
+            Experiment = experiment,
+            Parameters = parameters,
+            Total = x.Corpus.Documents.Count,
+            StratifiedBy = CodingSample.StratifiedBy(x),
+            GoldFileName = Path.GetRelativePath(x.Directory, GoldStore.GoldPath(x)),
+            Sample = (IReadOnlyList<(string, bool)>)sample,
+            Agreement = Agreement(x, paths, options),
+        });
+    }
+
+    private static IResult Document(string experiment, int position, HttpRequest request, ProjectPaths paths, ServeOptions options) =>
+        Render(experiment, position, request, paths, options, message: null, StatusCodes.Status200OK);
+
+    private static IResult Render(string experiment, int position, HttpRequest request, ProjectPaths paths, ServeOptions options, string? message, int status)
+    {
+        if (Open(experiment, paths, options, out var x) is { } problem)
+        {
+            return problem;
+        }
+
+        if (Parameters(request, x!) is not { } parameters)
+        {
+            return Results.Redirect(Links.Coding(experiment));
+        }
+
+        var sample = CodingSample.Draw(x!, parameters.Size, parameters.Seed);
+        if (position < 1 || position > sample.Count)
+        {
+            return NotFound($"The sample has {sample.Count} document(s); there is no number {position}.");
+        }
+
+        var document = sample[position - 1];
+        var text = DocumentTextExtractor.Extract(document.FileName, File.ReadAllBytes(document.FullPath), x!.Limits).Text ?? string.Empty;
+        var mine = GoldStore.Read(x).Where(g => g.Coder == parameters.Coder && g.DocumentId == document.DocumentId)
+            .GroupBy(g => g.Dimension, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Score, StringComparer.Ordinal);
+        var revealed = !parameters.Blind || mine.Count > 0;
+        var latest = LatestFinishedRun(x.Directory, paths, options);
+        var analyses = revealed && latest is not null ? latest.Results.Where(r => r.CorpusDocumentId == document.DocumentId).ToList() : [];
+        return Page<CodeDocumentPage>(new
+        {
+            Experiment = experiment,
+            Parameters = parameters,
+            Position = position,
+            Count = sample.Count,
+            Document = document,
+            Text = text,
+            Dimensions = x.Framework.Dimensions,
+            Mine = (IReadOnlyDictionary<string, double>)mine,
+            Revealed = revealed,
+            ModelScores = (IReadOnlyList<ModelScore>)analyses
+                .OrderBy(a => a.ProcessingMetadata.Model, StringComparer.Ordinal).ThenBy(a => a.ProcessingMetadata.Run)
+                .SelectMany(a => a.FrameworkAnalysis.Select(kv => new ModelScore(a.ProcessingMetadata.Model, a.ProcessingMetadata.Run, kv.Key, kv.Value.Score)))
+                .ToList(),
+            Evidence = revealed && latest is not null ? EvidenceItems(x, parameters.Coder, latest, document.DocumentId) : [],
+            Message = message,
+            Agreement = Agreement(x, paths, options),
+        }, status);
+    }
+
+    private static async Task<IResult> SaveCodesAsync(
+        string experiment, int position, IFormCollection form, HttpRequest request, ProjectPaths paths, ServeOptions options, GoldStore gold, CancellationToken cancellationToken)
+    {
+        if (Open(experiment, paths, options, out var x) is { } problem)
+        {
+            return problem;
+        }
+
+        if (Parameters(request, x!) is not { } parameters)
+        {
+            return Problem("No coder", "Name the coder first (the coding page's form).", StatusCodes.Status400BadRequest);
+        }
+
+        var sample = CodingSample.Draw(x!, parameters.Size, parameters.Seed);
+        if (position < 1 || position > sample.Count)
+        {
+            return NotFound($"The sample has {sample.Count} document(s); there is no number {position}.");
+        }
+
+        var document = sample[position - 1];
+        var ratings = new List<GoldRating>();
+        var errors = new List<string>();
+        for (var i = 0; i < x!.Framework.Dimensions.Count; i++)
+        {
+            var text = form[$"score_{i}"].ToString().Trim();
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) || !double.IsFinite(score) || score < 0 || score > 1)
+            {
+                errors.Add($"{x.Framework.Dimensions[i].Name}: '{text}' is not a number from 0 to 1");
+                continue;
+            }
+
+            ratings.Add(new GoldRating(document.DocumentId, x.Framework.Dimensions[i].Name, score, parameters.Coder));
+        }
+
+        if (errors.Count > 0 || ratings.Count == 0)
+        {
+            var message = errors.Count > 0 ? $"Nothing was saved: {string.Join("; ", errors)}." : "Nothing was saved: give a score from 0 to 1 for at least one dimension.";
+            return Render(experiment, position, request, paths, options, message, StatusCodes.Status422UnprocessableEntity);
+        }
+
+        try
+        {
+            await gold.SaveAsync(x, ratings, cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            return Render(experiment, position, request, paths, options,
+                $"Nothing was saved: {GoldStore.GoldPath(x)} cannot be merged safely ({ex.Message}). Correct the file (one row per coder, document and dimension: document_id,dimension,score,coder) and submit again.",
+                StatusCodes.Status409Conflict);
+        }
+
+        return Results.Redirect(Links.Code(experiment, position, parameters));
+    }
+
+    private static async Task<IResult> SaveEvidenceAsync(
+        string experiment, int position, IFormCollection form, HttpRequest request, ProjectPaths paths, ServeOptions options, GoldStore gold, CancellationToken cancellationToken)
+    {
+        if (Open(experiment, paths, options, out var x) is { } problem)
+        {
+            return problem;
+        }
+
+        if (Parameters(request, x!) is not { } parameters)
+        {
+            return Problem("No coder", "Name the coder first (the coding page's form).", StatusCodes.Status400BadRequest);
+        }
+
+        var sample = CodingSample.Draw(x!, parameters.Size, parameters.Seed);
+        if (position < 1 || position > sample.Count || LatestFinishedRun(x!.Directory, paths, options) is not { } latest)
+        {
+            return NotFound("There is no such document in the sample, or no finished run whose evidence could be judged.");
+        }
+
+        var judgements = EvidenceItems(x, parameters.Coder, latest, sample[position - 1].DocumentId)
+            .Select(e => (Item: e, Value: form[$"q_{e.Index}"].ToString()))
+            .Where(e => e.Value is "yes" or "no")
+            .Select(e => new EvidenceJudgement(sample[position - 1].DocumentId, e.Item.Dimension, e.Item.Model, e.Item.RunId, e.Item.Quote, e.Value == "yes", parameters.Coder))
+            .ToList();
+        if (judgements.Count > 0)
+        {
+            await gold.SaveEvidenceAsync(x, judgements, cancellationToken);
+        }
+
+        return Results.Redirect(Links.Code(experiment, position, parameters));
+    }
+
+    private static IResult AgreementFragment(string experiment, ProjectPaths paths, ServeOptions options) =>
+        Open(experiment, paths, options, out var x) is { } problem
+            ? problem
+            : Page<AgreementPanel>(new { View = Agreement(x!, paths, options), RefreshUrl = Links.Agreement(experiment) });
+
+    /// <summary>The experiment as validation reads it; coding needs a valid one (its dimensions and documents).</summary>
+    private static IResult? Open(string experiment, ProjectPaths paths, ServeOptions options, out Experiment? result)
+    {
+        result = null;
+        if (paths.Experiment(experiment) is not { } folder)
+        {
+            return ServeEndpoints.NoExperiment(experiment);
+        }
+
+        var report = ExperimentValidator.Validate(folder, ExperimentLimits.FromEnvironment(options.Environment));
+        if (report.Experiment is not { } x)
+        {
+            return Problem("Not valid", $"{experiment} has {report.Blocking.Count()} blocking problem(s); fix them (see the experiment page) before coding.", StatusCodes.Status409Conflict);
+        }
+
+        result = x;
+        return null;
+    }
+
+    /// <summary>Coder, sample size, seed and blindness from the query; null until a coder is named.</summary>
+    private static CodingParameters? Parameters(HttpRequest request, Experiment experiment)
+    {
+        var coder = request.Query["coder"].ToString().Trim();
+        if (coder.Length == 0 || coder.Length > 64 || coder.Any(char.IsControl))
+        {
+            return null;
+        }
+
+        var size = int.TryParse(request.Query["n"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : CodingSample.DefaultSize;
+        var seed = int.TryParse(request.Query["seed"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 1;
+        var blind = request.Query["blind"].Count == 0 || request.Query["blind"].Contains("1");
+        return new CodingParameters(coder, Math.Clamp(size, 1, Math.Max(1, experiment.Corpus.Documents.Count)), seed, blind);
+    }
+
+    private static AgreementView Agreement(Experiment experiment, ProjectPaths paths, ServeOptions options)
+    {
+        var latest = LatestFinishedRun(experiment.Directory, paths, options);
+        return AgreementView.Compute(experiment, GoldStore.Read(experiment), latest?.RunId, latest?.Results ?? []);
+    }
+
+    /// <summary>The newest run that finished with results: the models the coders are compared with.</summary>
+    private static RunData? LatestFinishedRun(string experimentFolder, ProjectPaths paths, ServeOptions options)
+    {
+        foreach (var folder in paths.RunFolders(experimentFolder))
+        {
+            try
+            {
+                var manifest = RunFolder.ReadManifest(Path.Combine(folder, RunFolder.ManifestFileName));
+                if (manifest.Status is RunStatus.Completed or RunStatus.CompletedWithFailures && manifest.Outputs.AnalysisResults.Count > 0)
+                {
+                    return RunData.Load(paths, experimentFolder, folder, options.TimeProvider);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
+            {
+                // An unreadable run is skipped; the run pages say what is wrong with it.
+            }
+        }
+
+        return null;
+    }
+
+    private static IReadOnlyList<EvidenceItem> EvidenceItems(Experiment experiment, string coder, RunData run, string documentId)
+    {
+        var judged = GoldStore.ReadEvidence(experiment).Where(j => j.Coder == coder && j.DocumentId == documentId).ToList();
+        var index = 0;
+        return run.Results.Where(r => r.CorpusDocumentId == documentId)
+            .OrderBy(r => r.ProcessingMetadata.Model, StringComparer.Ordinal).ThenBy(r => r.ProcessingMetadata.Run)
+            .SelectMany(r => r.FrameworkAnalysis.SelectMany(kv => kv.Value.Evidence.Where(e => e.Verified).Select(e => (r.ProcessingMetadata.Model, kv.Key, e.Quote))))
+            .DistinctBy(e => (e.Model, e.Key, e.Quote))
+            .Select(e => new EvidenceItem(index++, e.Key, e.Model, run.RunId, e.Quote,
+                judged.LastOrDefault(j => j.Dimension == e.Key && j.Model == e.Model && j.Quote == e.Quote)?.Supports))
+            .ToList();
+    }
+}

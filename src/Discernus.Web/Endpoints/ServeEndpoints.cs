@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Text.Json;
+using Discernus.Experiments;
+using Discernus.Orchestration;
+using Discernus.Provenance;
+using Discernus.Web.Coding;
+using Discernus.Web.Pages;
+using Discernus.Web.Projects;
+using Discernus.Web.Runs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using static Discernus.Web.Endpoints.PageResults;
+
+namespace Discernus.Web.Endpoints;
+
+/// <summary>
+/// Every address `discernus serve` answers. Names in addresses go through <see cref="ProjectPaths"/> (one segment, real
+/// location inside the projects folder) before anything is read; forms are POSTs that take form data, so the
+/// antiforgery middleware checks each of them.
+/// </summary>
+internal static class ServeEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", Experiments);
+        app.MapGet("/e/{experiment}", Experiment);
+        app.MapPost("/e/{experiment}/runs", StartRunAsync);
+        app.MapGet("/e/{experiment}/r/{run}", Run);
+        app.MapGet("/e/{experiment}/r/{run}/events", RunEvents.Stream);
+        app.MapGet("/e/{experiment}/r/{run}/report", Report);
+        app.MapGet("/e/{experiment}/r/{run}/chart.svg", Chart);
+        app.MapGet("/e/{experiment}/r/{run}/d/{document}", DocumentAsync);
+        CodingEndpoints.Map(app);
+        app.MapGet("/static/{file}", StaticFile);
+    }
+
+    private static IResult Experiments(ProjectPaths paths, ServeOptions options) =>
+        Page<ExperimentsPage>(new
+        {
+            Root = paths.Root,
+            Experiments = paths.ExperimentFolders().Select(f => ExperimentSummary.Read(paths, f, options.Environment, options.TimeProvider)).ToList(),
+        });
+
+    private static IResult Experiment(string experiment, ProjectPaths paths, ServeOptions options) =>
+        paths.Experiment(experiment) is not { } folder
+            ? NoExperiment(experiment)
+            : Page<ExperimentPage>(new { Summary = ExperimentSummary.Read(paths, folder, options.Environment, options.TimeProvider) });
+
+    private static async Task<IResult> StartRunAsync(string experiment, IFormCollection form, ProjectPaths paths, ServeOptions options, RunLauncher launcher, CancellationToken cancellationToken)
+    {
+        if (paths.Experiment(experiment) is not { } folder)
+        {
+            return NoExperiment(experiment);
+        }
+
+        var model = form["model"].ToString().Trim();
+        var problems = new List<string>();
+        int? Number(string field)
+        {
+            var text = form[field].ToString().Trim();
+            if (text.Length == 0)
+            {
+                return null;
+            }
+
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            {
+                return n;
+            }
+
+            problems.Add($"{field} must be a whole number, not '{text}'.");
+            return null;
+        }
+
+        var runs = Number("runs");
+        var concurrency = Number("concurrency");
+        RunStart? start = null;
+        if (problems.Count == 0)
+        {
+            start = await launcher.StartAsync(folder, model.Length == 0 ? null : model, runs, concurrency, cancellationToken);
+            problems.AddRange(start.Problems);
+        }
+
+        if (problems.Count > 0 || start?.RunId is null)
+        {
+            return Page<ExperimentPage>(new
+            {
+                Summary = ExperimentSummary.Read(paths, folder, options.Environment, options.TimeProvider),
+                Problems = (IReadOnlyList<string>)problems,
+                Model = model,
+                Runs = runs,
+                Concurrency = concurrency,
+            }, StatusCodes.Status422UnprocessableEntity);
+        }
+
+        return Results.Redirect(Links.Run(experiment, start.RunId), permanent: false, preserveMethod: false);
+    }
+
+    private static IResult Run(string experiment, string run, string? sort, string? dir, ProjectPaths paths, ServeOptions options)
+    {
+        if (Load(experiment, run, paths, options) is not { } data)
+        {
+            return NoRun(experiment, run);
+        }
+
+        var statistics = data.Statistics(paths);
+        var m = data.Manifest;
+        return Page<RunPage>(new
+        {
+            Experiment = experiment,
+            Data = data,
+            Statistics = (IReadOnlyList<StatisticsRow>)(statistics?.Dimensions
+                .Select(d => new StatisticsRow(d.Name, d.Score.N, d.Score.Mean, d.Score.Sd, d.Score.CiLower, d.Score.CiUpper, d.Score.Median, d.MeanSalience, d.MeanConfidence))
+                .ToList() ?? []),
+            HasReport = m.Outputs.ReportHtml is { } html && paths.FileInside(data.Folder, html) is not null,
+            HasChart = statistics is not null,
+            Cost = CostText(m),
+            Sort = string.IsNullOrWhiteSpace(sort) ? "document" : sort,
+            Descending = dir == "desc",
+        });
+    }
+
+    private static IResult Report(string experiment, string run, ProjectPaths paths, ServeOptions options, HttpContext context)
+    {
+        if (Load(experiment, run, paths, options) is not { } data || data.Manifest.Outputs.ReportHtml is not { } relative
+            || paths.FileInside(data.Folder, relative) is not { } file)
+        {
+            return NotFound("This run has no HTML report (yet).");
+        }
+
+        // The report is sanitised when written; the sandbox policy makes sure nothing in it runs even so.
+        context.Response.Headers.ContentSecurityPolicy = Security.ServeSecurity.ReportContentSecurityPolicy;
+        return Results.File(file, "text/html; charset=utf-8");
+    }
+
+    private static IResult Chart(string experiment, string run, ProjectPaths paths, ServeOptions options)
+    {
+        if (Load(experiment, run, paths, options) is not { } data || data.Statistics(paths) is not { } statistics
+            || Reports.ReportCharts.DistributionSvg(statistics) is not { } svg)
+        {
+            return NotFound("This run has no statistics (yet).");
+        }
+
+        return Results.Text(svg, "image/svg+xml; charset=utf-8");
+    }
+
+    private static async Task<IResult> DocumentAsync(
+        string experiment, string run, string document, string? highlight, ProjectPaths paths, ServeOptions options, RunStores stores, CancellationToken cancellationToken)
+    {
+        if (Load(experiment, run, paths, options) is not { } data)
+        {
+            return NoRun(experiment, run);
+        }
+
+        var m = data.Manifest;
+        if (m.Documents.FirstOrDefault(d => d.TextSha256 == document) is not { } doc)
+        {
+            return NotFound($"Run {run} has no document with text hash {document}.");
+        }
+
+        var text = paths.FileInside(data.Folder, doc.TextAsset) is { } asset ? await File.ReadAllTextAsync(asset, cancellationToken) : string.Empty;
+        var dimensions = (m.Framework?.Dimensions ?? []).ToList();
+        var analyses = data.Results.Where(r => r.DocumentId == doc.TextSha256)
+            .OrderBy(r => r.ProcessingMetadata.Model, StringComparer.Ordinal).ThenBy(r => r.ProcessingMetadata.Run).ToList();
+        var shown = analyses.FirstOrDefault(a => DocumentPage.Key(a) == highlight) ?? analyses.FirstOrDefault();
+        var quotes = shown?.FrameworkAnalysis
+            .SelectMany(kv => kv.Value.Evidence.Where(e => e.Verified).Select(e => (Math.Max(0, dimensions.IndexOf(kv.Key)), e.Quote)))
+            .ToList() ?? [];
+        var unverified = shown?.FrameworkAnalysis
+            .SelectMany(kv => kv.Value.Evidence.Where(e => !e.Verified).Select(e => (kv.Key, e.Quote)))
+            .ToList() ?? [];
+
+        var (store, storeProblem) = await stores.ForRunAsync(data.ExperimentFolder, m, cancellationToken);
+        var transcripts = new Dictionary<string, IReadOnlyList<TranscriptAttempt>>(StringComparer.Ordinal);
+        if (paths.FileInside(data.Folder, "logs/llm_interactions.jsonl") is { } interactions)
+        {
+            foreach (var a in analyses)
+            {
+                transcripts[a.ProcessingMetadata.TaskId] = await Transcript.ForTaskAsync(interactions, a.ProcessingMetadata.TaskId, store, cancellationToken);
+            }
+        }
+
+        return Page<DocumentPage>(new
+        {
+            Experiment = experiment,
+            Data = data,
+            Document = doc,
+            Dimensions = dimensions,
+            Analyses = (IReadOnlyList<Agents.AnalysisResult>)analyses,
+            Segments = EvidenceHighlighter.Segments(text, quotes),
+            Unverified = (IReadOnlyList<(string, string)>)unverified,
+            Highlight = shown is null ? null : DocumentPage.Key(shown),
+            OtherRuns = OtherRuns(paths, data, doc.TextSha256, options.TimeProvider),
+            Transcripts = (IReadOnlyDictionary<string, IReadOnlyList<TranscriptAttempt>>)transcripts,
+            StoreProblem = storeProblem,
+        });
+    }
+
+    /// <summary>The document's scores in up to ten other runs of the experiment, newest first.</summary>
+    private static IReadOnlyList<OtherRunScore> OtherRuns(ProjectPaths paths, RunData current, string textHash, TimeProvider time)
+    {
+        var scores = new List<OtherRunScore>();
+        foreach (var folder in paths.RunFolders(current.ExperimentFolder).Where(f => f != current.Folder).Take(10))
+        {
+            RunData other;
+            try
+            {
+                other = RunData.Load(paths, current.ExperimentFolder, folder, time);
+            }
+            catch (Exception ex) when (ex is IOException or JsonException or InvalidDataException)
+            {
+                continue;
+            }
+
+            foreach (var r in other.Results.Where(r => r.DocumentId == textHash))
+            {
+                scores.AddRange(r.FrameworkAnalysis.Select(kv => new OtherRunScore(other.RunId, r.ProcessingMetadata.Model, r.ProcessingMetadata.Run, kv.Key, kv.Value.Score, kv.Value.Salience, kv.Value.Confidence)));
+            }
+        }
+
+        return scores;
+    }
+
+    private static IResult StaticFile(string file)
+    {
+        var type = file switch
+        {
+            "app.css" => "text/css; charset=utf-8",
+            "app.js" => "text/javascript; charset=utf-8",
+            _ => null,
+        };
+        if (type is null || typeof(ServeEndpoints).Assembly.GetManifestResourceStream($"Discernus.Web.Static.{file}") is not { } stream)
+        {
+            return Results.NotFound();
+        }
+
+        return Results.Stream(stream, type);
+    }
+
+    internal static RunData? Load(string experiment, string run, ProjectPaths paths, ServeOptions options)
+    {
+        if (paths.Experiment(experiment) is not { } folder || paths.Run(folder, run) is not { } runFolder)
+        {
+            return null;
+        }
+
+        try
+        {
+            return RunData.Load(paths, folder, runFolder, options.TimeProvider);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    internal static IResult NoExperiment(string experiment) =>
+        NotFound($"There is no experiment folder '{experiment}' in the projects folder.");
+
+    private static IResult NoRun(string experiment, string run) =>
+        NotFound($"Experiment '{experiment}' has no readable run '{run}'.");
+
+    private static string CostText(RunManifest manifest)
+    {
+        var cost = manifest.Cost;
+        return cost.Complete ? RunPlanner.Usd(cost.ActualUsd) : cost.ActualUsd == 0 ? "unknown (no price is known for the model)" : $"at least {RunPlanner.Usd(cost.ActualUsd)} (some prices are unknown)";
+    }
+}

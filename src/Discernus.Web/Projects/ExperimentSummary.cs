@@ -1,0 +1,34 @@
+using Discernus.Experiments;
+using Discernus.Orchestration;
+using Discernus.Provenance;
+
+namespace Discernus.Web.Projects;
+
+/// <summary>One run as the lists show it.</summary>
+public sealed record RunSummary(string RunId, string Status, string Liveness, string CreatedAt, IReadOnlyList<string> Models, int Documents, bool Final);
+
+/// <summary>An experiment folder with its validation (as `discernus validate` reports it) and its runs, newest first.</summary>
+public sealed record ExperimentSummary(string Folder, string Path, ValidationReport Report, IReadOnlyList<RunSummary> Runs)
+{
+    internal static ExperimentSummary Read(ProjectPaths paths, string experimentFolder, IReadOnlyDictionary<string, string?> environment, TimeProvider time)
+    {
+        var report = ExperimentValidator.Validate(experimentFolder, ExperimentLimits.FromEnvironment(environment));
+        var runs = new List<RunSummary>();
+        foreach (var folder in paths.RunFolders(experimentFolder))
+        {
+            var manifestPath = System.IO.Path.Combine(folder, RunFolder.ManifestFileName);
+            try
+            {
+                var manifest = RunFolder.ReadManifest(manifestPath);
+                runs.Add(new RunSummary(System.IO.Path.GetFileName(folder), manifest.Status, RunLiveness.Describe(manifestPath, manifest, time), manifest.CreatedAt,
+                    manifest.Models?.Names ?? [], manifest.Documents.Count, RunStatus.IsFinal(manifest.Status)));
+            }
+            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
+            {
+                runs.Add(new RunSummary(System.IO.Path.GetFileName(folder), "unreadable", $"unreadable manifest: {ex.Message}", string.Empty, [], 0, true));
+            }
+        }
+
+        return new ExperimentSummary(System.IO.Path.GetFileName(experimentFolder), experimentFolder, report, runs);
+    }
+}

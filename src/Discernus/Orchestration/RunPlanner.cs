@@ -1,0 +1,84 @@
+using System.Globalization;
+using Discernus.Artifacts;
+using Discernus.Coordination;
+using Discernus.Experiments;
+using Discernus.Provenance;
+
+namespace Discernus.Orchestration;
+
+/// <summary>
+/// What the CLI's <c>run</c> and the browser's "start a run" share before anything is submitted: the model checks
+/// (key, base URL), the cost estimate and the budget rule, and the run request itself. One place, so both front ends
+/// refuse the same runs with the same words.
+/// </summary>
+internal static class RunPlanner
+{
+    /// <param name="runOptions">Extra request options (e.g. the cache mode); the models and runs per model are added here.</param>
+    public static RunPlan Plan(
+        Experiment experiment, ManifestModels models, IReadOnlyDictionary<string, string?> environment, TimeProvider time,
+        IReadOnlyDictionary<string, string>? runOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentNullException.ThrowIfNull(models);
+        var problems = ModelSelection.Preflight(models.Names, environment);
+        if (problems.Count > 0)
+        {
+            return new RunPlan { Models = models, PreflightProblems = problems };
+        }
+
+        CostEstimate? estimate = null;
+        string? budgetProblem = null;
+        if (!models.OfflineBaseline)
+        {
+            estimate = CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names);
+            if (estimate.UnpricedModels.Count == 0 && experiment.MaxCostUsd is { } budget && estimate.Usd > budget)
+            {
+                budgetProblem = $"the estimated cost ({Usd(estimate.Usd.Value)}) exceeds budget.max_cost_usd (${budget.ToString(CultureInfo.InvariantCulture)}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.";
+            }
+        }
+
+        var runId = RunFolderAllocator.NewRunId(time);
+        var request = new RunRequest
+        {
+            RunId = runId,
+            ExperimentPath = experiment.Directory,
+            RunFolder = Path.Combine(experiment.Directory, "runs", runId),
+            Model = models.Source == "flag" ? string.Join(",", models.Names) : null,
+            Options = new Dictionary<string, string>(runOptions ?? new Dictionary<string, string>())
+            {
+                ["models"] = string.Join(",", models.Names),
+                ["model_source"] = models.Source,
+                [ModelSelection.RunsOption] = models.RunsPerModel.ToString(CultureInfo.InvariantCulture),
+            },
+            RequestedAt = IsoTime.Format(time.GetUtcNow()),
+        };
+        return new RunPlan { Models = models, Estimate = estimate, BudgetProblem = budgetProblem, Request = request };
+    }
+
+    /// <summary>Money as every front end prints it: four decimals below a dollar, two above.</summary>
+    public static string Usd(decimal usd) => "$" + usd.ToString(usd < 1 ? "F4" : "F2", CultureInfo.InvariantCulture);
+
+    /// <summary>The artifact store a new run of <paramref name="experiment"/> uses (beside the experiment folders unless configured).</summary>
+    public static ArtifactStoreOptions StoreFor(Experiment experiment, IReadOnlyDictionary<string, string?> environment) =>
+        ArtifactStoreOptions.For(experiment.Directory, environment);
+}
+
+/// <summary>The outcome of <see cref="RunPlanner.Plan"/>: a request ready to submit, or the reasons it must not be.</summary>
+internal sealed record RunPlan
+{
+    public required ManifestModels Models { get; init; }
+
+    /// <summary>One problem per model that cannot be called (unknown provider, missing key or base URL).</summary>
+    public IReadOnlyList<string> PreflightProblems { get; init; } = [];
+
+    /// <summary>The estimate for hosted models; null for offline baselines (they cost nothing) or when preflight failed.</summary>
+    public CostEstimate? Estimate { get; init; }
+
+    /// <summary>Set when the estimate exceeds <c>budget.max_cost_usd</c>: the run must not start.</summary>
+    public string? BudgetProblem { get; init; }
+
+    /// <summary>Null when <see cref="PreflightProblems"/> is not empty.</summary>
+    public RunRequest? Request { get; init; }
+
+    public bool CanStart => PreflightProblems.Count == 0 && BudgetProblem is null && Request is not null;
+}
