@@ -23,6 +23,7 @@ internal static class DiscernusCli
             ConfigCommand.Create(context),
             DoctorCommand.Create(context),
             ServeCommand.Create(context),
+            AgentCommand.Create(context),
         };
 
     public static async Task<int> InvokeAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
@@ -59,7 +60,9 @@ internal static class DiscernusCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = TimeSpan.FromSeconds(45), EnableDefaultExceptionHandler = false }, cancellationToken);
+            // A child agent process handles (ignores) its own signals: its worker decides when it stops.
+            var termination = parse.CommandResult.Command.Name == AgentCommand.Name ? (TimeSpan?)null : TimeSpan.FromSeconds(45);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = termination, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
         catch (Configuration.SettingException ex)
         {

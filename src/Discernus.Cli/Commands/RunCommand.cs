@@ -33,11 +33,12 @@ internal static class RunCommand
         to.AcceptOnlyFromAmong(StageNames.BatchAnalysis, StageNames.Synthesis, StageNames.Report);
         var source = new Option<string?>("--source") { Description = "With --from: the run folder whose stages are reused (default: the latest run of the experiment that finished them)" }.WithUsablePath();
         var noCache = new Option<bool>("--no-cache") { Description = "Ask the model for every answer, even when the response cache holds a validated one (answers that pass validation replace it)" };
+        var isolation = IsolationOption.Create();
         var format = CommandOutput.FormatOption();
         format.Description = "Output format of the summary: text, or json (one object on standard output; progress goes to standard error)";
         var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report")
         {
-            path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, noCache, resume, from, to, source, format,
+            path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, noCache, resume, from, to, source, format, isolation,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -67,6 +68,12 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
+            if (parse.GetValue(noLocalWorkers) && parse.GetValue(isolation) == AgentIsolationMode.Process)
+            {
+                context.Error.WriteLine("error: --isolation applies to this run's local workers, and --no-local-workers starts none: start the workers with `discernus worker --isolation process` instead.");
+                return ExitCodes.Usage;
+            }
+
             if (parse.GetValue(resume) is { } runFolder)
             {
                 if (parse.GetValue(path) is not null || parse.GetValue(model) is not null || parse.GetValue(modelList) is not null || parse.GetValue(runs) is not null || parse.GetValue(dryRun))
@@ -75,7 +82,7 @@ internal static class RunCommand
                     return ExitCodes.Usage;
                 }
 
-                return await RunPipeline.ResumeAsync(context, runFolder, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct);
+                return await RunPipeline.ResumeAsync(context, runFolder, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, parse.GetValue(isolation));
             }
 
             if (parse.GetValue(path) is not { } experimentPath)
@@ -168,7 +175,7 @@ internal static class RunCommand
 
             if (!parse.GetValue(dryRun))
             {
-                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions);
+                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions, parse.GetValue(isolation));
             }
 
             var badNames = models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList();

@@ -21,7 +21,7 @@ internal static class RunPipeline
 
     public static async Task<int> ExecuteAsync(
         CliContext context, ValidationReport report, ManifestModels models, int? concurrency, bool localWorkers, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? runOptions = null)
+        IReadOnlyDictionary<string, string>? runOptions = null, AgentIsolationMode isolation = AgentIsolationMode.None)
     {
         var experiment = report.Experiment!;
         var console = context.Console;
@@ -62,14 +62,15 @@ internal static class RunPipeline
             }
         }
 
-        return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(experiment.Directory, context.Environment.Values), concurrency, localWorkers, cancellationToken);
+        return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(experiment.Directory, context.Environment.Values), concurrency, localWorkers, cancellationToken, isolation);
     }
 
     /// <summary>
     /// `run --resume &lt;run-folder&gt;`: continues an interrupted, failed or cancelled run in place. Only analyses without a
     /// recorded result are done again; finished stages are kept.
     /// </summary>
-    public static async Task<int> ResumeAsync(CliContext context, string runFolderArgument, int? concurrency, bool localWorkers, CancellationToken cancellationToken)
+    public static async Task<int> ResumeAsync(
+        CliContext context, string runFolderArgument, int? concurrency, bool localWorkers, CancellationToken cancellationToken, AgentIsolationMode isolation = AgentIsolationMode.None)
     {
         var runFolder = Path.GetFullPath(runFolderArgument.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
@@ -105,10 +106,11 @@ internal static class RunPipeline
             Options = new Dictionary<string, string> { ["resume"] = "true" },
             RequestedAt = IsoTime.Format(context.TimeProvider.GetUtcNow()),
         };
-        return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(manifest.Experiment.Path, context.Environment.Values), concurrency, localWorkers, cancellationToken);
+        return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(manifest.Experiment.Path, context.Environment.Values), concurrency, localWorkers, cancellationToken, isolation);
     }
 
-    private static async Task<int> SubmitAndWatchAsync(CliContext context, RunRequest request, ArtifactStoreOptions artifacts, int? concurrency, bool localWorkers, CancellationToken cancellationToken)
+    private static async Task<int> SubmitAndWatchAsync(
+        CliContext context, RunRequest request, ArtifactStoreOptions artifacts, int? concurrency, bool localWorkers, CancellationToken cancellationToken, AgentIsolationMode isolation)
     {
         var console = context.Console;
         var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts.FolderPath) with { OfflineModels = OfflineModels.Registrations };
@@ -117,14 +119,14 @@ internal static class RunPipeline
             options = options with { Router = options.Router with { Concurrency = n } };
         }
 
-        options = options with { RunWorkers = localWorkers };
+        options = options with { RunWorkers = localWorkers, Router = IsolationOption.Apply(options.Router, isolation, context.Environment.Values) };
         options.Router.Validate();
         var started = context.TimeProvider.GetTimestamp();
         using var logging = CliLogging.Start(context, "run");
         var logger = logging.Factory.CreateLogger("discernus.run");
         await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, cancellationToken);
         var runId = request.RunId;
-        console.MarkupLine($"[dim]coordination: {Markup.Escape(host.RedisDescription)}; artifacts: {Markup.Escape(host.Store.Description)}; agent loops: {(localWorkers ? options.Router.Concurrency.ToString(CultureInfo.InvariantCulture) : "none here (discernus worker processes)")}; log: {Markup.Escape(logging.FilePath ?? "console only")}[/]");
+        console.MarkupLine($"[dim]coordination: {Markup.Escape(host.RedisDescription)}; artifacts: {Markup.Escape(host.Store.Description)}; agent loops: {(localWorkers ? options.Router.Concurrency.ToString(CultureInfo.InvariantCulture) + (isolation == AgentIsolationMode.Process ? ", each task in its own process" : "") : "none here (discernus worker processes)")}; log: {Markup.Escape(logging.FilePath ?? "console only")}[/]");
 
         await host.SubmitAsync(request, CancellationToken.None);
         logger.LogInformation("Submitted run {RunId} of {Experiment}", runId, request.ExperimentPath);

@@ -10,7 +10,8 @@ internal static class WorkerCommand
     public static Command Create(CliContext context)
     {
         var concurrency = ConcurrencyOption.Create("Agent loops in this worker (1-256, default 8)");
-        var command = new Command("worker", "Serve agent tasks from an external Redis (DISCERNUS_REDIS_URL) until stopped with Ctrl-C") { concurrency };
+        var isolation = IsolationOption.Create();
+        var command = new Command("worker", "Serve agent tasks from an external Redis (DISCERNUS_REDIS_URL) until stopped with Ctrl-C") { concurrency, isolation };
         command.SetAction(async (parse, ct) =>
         {
             if (context.Environment["DISCERNUS_REDIS_URL"] is null)
@@ -26,11 +27,12 @@ internal static class WorkerCommand
                 options = options with { Router = options.Router with { Concurrency = n } };
             }
 
+            options = options with { Router = IsolationOption.Apply(options.Router, parse.GetValue(isolation), context.Environment.Values) };
             options.Router.Validate();
             using var logging = CliLogging.Start(context, "worker");
             var logger = logging.Factory.CreateLogger("discernus.worker");
             await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, ct);
-            context.Console.MarkupLine($"worker serving agent tasks from {Markup.Escape(host.RedisDescription)} with {options.Router.Concurrency} loop(s); artifacts in {Markup.Escape(host.Store.Description)}; log {Markup.Escape(logging.FilePath ?? "console only")}. Ctrl-C stops it.");
+            context.Console.MarkupLine($"worker serving agent tasks from {Markup.Escape(host.RedisDescription)} with {options.Router.Concurrency} loop(s){(options.Router.Isolation.Mode == AgentIsolationMode.Process ? ", each task in its own process" : "")}; artifacts in {Markup.Escape(host.Store.Description)}; log {Markup.Escape(logging.FilePath ?? "console only")}. Ctrl-C stops it.");
             logger.LogInformation("Worker started: {Loops} agent loop(s), Redis {Redis}, store {Store}", options.Router.Concurrency, host.RedisDescription, host.Store.Identity);
 
             // The worker lives as long as its loops: one that cannot go on ends the process with its reason.

@@ -37,6 +37,9 @@ public static class SettingCatalog
         Setting("DISCERNUS_REDIS_PREFIX", "Coordination", "Key prefix, so several installations share one Redis", "discernus:", check: v => v.Any(char.IsWhiteSpace) ? "a prefix without white space, e.g. 'discernus:'" : null),
         Integer("DISCERNUS_REDIS_OUTAGE_SECONDS", "Coordination", "How long a Redis outage is ridden out before a process's loops give up (and it exits non-zero)", "300", 1, 86_400),
         Integer("DISCERNUS_STALL_TIMEOUT_SECONDS", "Orchestration", "A stage with no completion for this long fails the run with a diagnosis", "600", 1, 86_400),
+        Integer(Orchestration.AgentIsolationOptions.TimeoutVariable, "Orchestration", "With --isolation process: a task's child process running longer is killed and the task counts as crashed", "1800", 1, 86_400),
+        Setting(Orchestration.AgentFaultInjection.Variable, "Orchestration", "Testing aid of the fault tests, never for use: <failfast|stackoverflow|exit>:<sha256>[,...] makes a child agent process crash when its task names that hash", "none",
+            check: v => Orchestration.AgentFaultInjection.Problem(v) is null ? null : "<failfast|stackoverflow|exit>:<64-digit lowercase sha256>, comma-separated"),
 
         // Artifacts
         Setting("DISCERNUS_ARTIFACT_STORE", "Artifacts", "Artifact store backend: folder or s3", "folder", check: v => v.Trim().ToLowerInvariant() is "folder" or "s3" ? null : "folder or s3"),

@@ -21,6 +21,8 @@ internal sealed class ModelCircuitBreaker
     private readonly Func<string, string> _redact;
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerStateProvider _state = new();
+    // The last endpoint failure, noted before the breaker counts it: Polly reports the opening (OnOpened) only after
+    // other callers can already see the circuit open, and a refusal must always name the failure that caused it.
     private volatile Trip? _trip;
 
     public ModelCircuitBreaker(ModelName model, Uri endpoint, ModelGatewayOptions options, TimeProvider timeProvider, Func<string, string> redact)
@@ -32,27 +34,39 @@ internal sealed class ModelCircuitBreaker
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } ex && ProviderFailure.EndpointFailureOf(ex) is not null),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && Remember(ex)),
                 FailureRatio = 1.0,
                 MinimumThroughput = options.FailFastAfter,
                 SamplingDuration = options.FailFastWindow,
                 BreakDuration = options.FailFastBreak,
                 StateProvider = _state,
-                OnOpened = args =>
-                {
-                    if (args.Outcome.Exception is { } ex && ProviderFailure.EndpointFailureOf(ex) is { } kind)
-                    {
-                        _trip = new Trip(kind, ex is ModelCallException call ? StripModelPrefix(call.Message) : ProviderFailure.Describe(ex));
-                    }
-
-                    return default;
-                },
             })
             .Build();
     }
 
     /// <summary>True while calls fail at once.</summary>
     public bool IsOpen => _state.CircuitState is CircuitState.Open or CircuitState.Isolated;
+
+    /// <summary>The failure every call gets while the breaker is open; null while calls go through.</summary>
+    public ModelEndpointUnusableException? Refusal => IsOpen ? Unusable() : null;
+
+    /// <summary>
+    /// Counts a call that was made in another process (a task's child agent process) as if it had been made through this
+    /// breaker: a success (<paramref name="failure"/> null) or the failure it ended with. Only endpoint failures count
+    /// against the endpoint, as for calls made here.
+    /// </summary>
+    public async Task RecordAsync(Exception? failure, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await ExecuteAsync(_ => failure is null ? Task.FromResult(new ChatResponse()) : Task.FromException<ChatResponse>(failure), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex == failure || ex is ModelEndpointUnusableException)
+        {
+            // Counted (or the breaker was already open): the caller asks Refusal what follows.
+            return;
+        }
+    }
 
     public async Task<ChatResponse> ExecuteAsync(Func<CancellationToken, Task<ChatResponse>> call, CancellationToken cancellationToken)
     {
@@ -74,6 +88,17 @@ internal sealed class ModelCircuitBreaker
             $"{ModelFailureAdvice.ForEndpoint(_model, trip.Kind, _endpoint)} Every further call to it fails at once, so the run stops here; " +
             "documents not yet analysed keep no result and can be analysed once the endpoint works.");
         return new ModelEndpointUnusableException(_model.ToString(), _endpoint, trip.Kind, message);
+    }
+
+    private bool Remember(Exception exception)
+    {
+        if (ProviderFailure.EndpointFailureOf(exception) is not { } kind)
+        {
+            return false;
+        }
+
+        _trip = new Trip(kind, exception is ModelCallException call ? StripModelPrefix(call.Message) : ProviderFailure.Describe(exception));
+        return true;
     }
 
     // ModelCallException messages start "The model 'x' failed after 1 attempt: "; the breaker's message names the model itself.

@@ -112,6 +112,10 @@ internal sealed class ModelGateway : IDisposable
         return builder.UseAttemptTimeout(_timeout).UseOptionsScrubbing().Build();
     }
 
+    /// <summary>The breaker of a hosted model, made now if need be; null for an offline model or one without an endpoint here.</summary>
+    public ModelCircuitBreaker? BreakerFor(ModelName model) =>
+        model.IsHosted && _settings.BaseUrls.TryGetValue(model.Provider, out var endpoint) ? BreakerFor(model, endpoint) : null;
+
     /// <summary>The breaker of a hosted model, once a client for it was created (for progress displays and tests).</summary>
     public ModelCircuitBreaker? BreakerOf(ModelName model) => _breakers.GetValueOrDefault(model.ToString());
 

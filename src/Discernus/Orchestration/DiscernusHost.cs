@@ -129,15 +129,39 @@ public sealed class DiscernusHost : IAsyncDisposable
                 ThreadPool.SetMinThreads(Math.Max(workers, (Options.Router.Concurrency * 2) + 32), io);
             }
 
-            IReadOnlyList<IAgent> CreateAgents(IArtifactStore store)
+            var isolation = Options.Router.Isolation;
+            isolation.Validate();
+            var childEnvironment = isolation.Mode == AgentIsolationMode.Process ? ChildEnvironment() : null;
+            IReadOnlyList<IAgent> AgentsFor(IArtifactStore store)
             {
                 var context = new AgentContext { Store = store, Runs = _registry, TimeProvider = Time };
-                return [new AnalyseDocumentAgent(context), new SynthesisAgent(context), new ReportAgent(context)];
+                var agents = CreateAgents(context);
+                return childEnvironment is null
+                    ? agents
+                    : agents.Select(a => (IAgent)new ProcessIsolatedAgent(a, new AgentProcessRequest.Place(store.Identity, Options.ArtifactsDirectory, context.Worker), isolation, childEnvironment, _registry, Time, Logger)).ToList();
             }
 
-            var router = new Router(_tasks, _connections, Keys, States, CreateAgents, stores, Resilience, Options.Router, Time, Logger);
+            var router = new Router(_tasks, _connections, Keys, States, AgentsFor, stores, Resilience, Options.Router, Time, Logger);
             Watch("agent loops", Task.Run(() => router.RunAsync(_stopping.Token)));
         }
+    }
+
+    /// <summary>Every agent, working on one artifact store; a worker and a child agent process build the same set.</summary>
+    internal static IReadOnlyList<IAgent> CreateAgents(AgentContext context) =>
+        [new AnalyseDocumentAgent(context), new SynthesisAgent(context), new ReportAgent(context)];
+
+    /// <summary>
+    /// The environment of a child agent process: this host's configuration (secrets included: the environment is the
+    /// one channel for them) and its Redis, embedded or not, for the model gateway's shared per-minute limits.
+    /// </summary>
+    private Dictionary<string, string?> ChildEnvironment()
+    {
+        var environment = new Dictionary<string, string?>(Options.Environment, StringComparer.Ordinal)
+        {
+            ["DISCERNUS_REDIS_PREFIX"] = Options.KeyPrefix,
+        };
+        environment[RedisConnectionFactory.UrlEnvironmentVariable] = Options.RedisUrl ?? _garnet?.Address;
+        return environment;
     }
 
     /// <summary>Pushes a run request to <c>orchestrator.tasks</c>; any Orchestrator on this Redis that can serve it may take it.</summary>

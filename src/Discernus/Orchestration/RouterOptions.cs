@@ -17,6 +17,9 @@ public sealed record RouterOptions
     /// <summary>Unique per host instance; a dead instance's claims come back through heartbeat expiry, not by id reuse.</summary>
     public string WorkerIdPrefix { get; init; } = HostIdentity.New();
 
+    /// <summary>In-process agents (default) or a child process per task (<c>--isolation process</c>).</summary>
+    public AgentIsolationOptions Isolation { get; init; } = new();
+
     public void Validate()
     {
         if (Concurrency is < 1 or > 256)

@@ -28,8 +28,13 @@ internal sealed class RunRegistry(
     /// <summary>The process's gateway (breaker and concurrency state for progress displays).</summary>
     public ModelGateway Gateway => _gateway;
 
-    public void Register(RunLog log) =>
-        _runs[log.Folder.RunId] = new RegisteredRun(log, new CountingInteractionSink(new RunLogInteractionSink(log)));
+    /// <param name="interactions">Where model calls are recorded; the run's <c>logs/llm_interactions.jsonl</c> by default.</param>
+    public void Register(RunLog log, ILlmInteractionSink? interactions = null) =>
+        _runs[log.Folder.RunId] = new RegisteredRun(log, new CountingInteractionSink(interactions ?? new RunLogInteractionSink(log)));
+
+    /// <summary>A model call made for the run in another process (an agent's child process): recorded and counted as if made here.</summary>
+    public ValueTask RecordAsync(string runId, LlmInteraction interaction, CancellationToken cancellationToken = default) =>
+        _runs.TryGetValue(runId, out var run) ? run.Sink.RecordAsync(interaction, cancellationToken) : ValueTask.CompletedTask;
 
     public void Unregister(string runId)
     {

@@ -12,11 +12,22 @@ public sealed class RunLog(RunFolder folder, TimeProvider timeProvider) : IDispo
     public const string AfterFinalizeFile = "after_finalize";
 
     private readonly Lock _gate = new();
+    private readonly Action<string, string>? _forward;
 
     // One open, unbuffered stream per file: a line is one write call (visible to readers at once), not an
     // open-write-close, which under many concurrent agents made the lock the bottleneck of a run.
     private readonly Dictionary<string, FileStream> _streams = new(StringComparer.Ordinal);
     private bool _sealed;
+
+    /// <summary>
+    /// A log whose lines go to <paramref name="forward"/> (file name, JSON line) instead of the folder: an agent's child
+    /// process hands them to its worker, so that only one process ever appends to a run's log files.
+    /// </summary>
+    internal RunLog(RunFolder folder, TimeProvider timeProvider, Action<string, string> forward)
+        : this(folder, timeProvider)
+    {
+        _forward = forward;
+    }
 
     public RunFolder Folder => folder;
 
@@ -59,9 +70,24 @@ public sealed class RunLog(RunFolder folder, TimeProvider timeProvider) : IDispo
     }
 
     /// <summary>Appends one JSON object as a line to <c>logs/&lt;file&gt;.jsonl</c>.</summary>
-    public void Append(string file, IReadOnlyDictionary<string, object?> line)
+    public void Append(string file, IReadOnlyDictionary<string, object?> line) =>
+        AppendUtf8(file, JsonSerializer.SerializeToUtf8Bytes(line, DiscernusJson.Compact));
+
+    /// <summary>
+    /// Appends one line that is already a compact JSON object (a line a child agent process sent). Only one process
+    /// appends to a run's logs: each file stays open here, and a second writer's lines would overwrite ours.
+    /// </summary>
+    internal void AppendJson(string file, string json) => AppendUtf8(file, System.Text.Encoding.UTF8.GetBytes(json));
+
+    private void AppendUtf8(string file, byte[] json)
     {
-        byte[] bytes = [.. JsonSerializer.SerializeToUtf8Bytes(line, DiscernusJson.Compact), (byte)'\n'];
+        if (_forward is not null)
+        {
+            _forward(file, System.Text.Encoding.UTF8.GetString(json));
+            return;
+        }
+
+        byte[] bytes = [.. json, (byte)'\n'];
         lock (_gate)
         {
             var name = _sealed ? AfterFinalizeFile : file;

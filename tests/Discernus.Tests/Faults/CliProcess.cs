@@ -36,16 +36,22 @@ internal sealed class CliProcess : IAsyncDisposable
         }
     }
 
-    public static CliProcess Start(string name, IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] arguments)
+    public static CliProcess Start(string name, IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] arguments) =>
+        Start(name, "dotnet", [Path.Combine(AppContext.BaseDirectory, "discernus.dll"), .. arguments], environment, workingDirectory);
+
+    /// <summary>The command through its app host (the `discernus` executable), as an installed .NET tool runs it.</summary>
+    public static CliProcess StartAppHost(string name, IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] arguments) =>
+        Start(name, Path.Combine(AppContext.BaseDirectory, "discernus"), arguments, environment, workingDirectory);
+
+    private static CliProcess Start(string name, string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "discernus.dll"));
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
