@@ -89,8 +89,13 @@ echo "document -> worker (host:pid)"
 declare -A count
 for result in "$run_folder"/results/batch_analysis/*.json; do
   document=$(sed -n 's/^  "document_name": "\(.*\)",$/\1/p' "$result")
-  worker=$(sed -n 's/^    "worker": "\(.*\)"$/\1/p' "$result")
-  name=${worker_of_pid[${worker##*:}]:-$worker}
+  worker=$(sed -n 's/^    "worker": "\([^"]*\)",\{0,1\}$/\1/p' "$result")
+  if [ -z "$worker" ]; then
+    echo "cluster-demo: $result does not name the worker that analysed it" >&2
+    exit 1
+  fi
+  pid=${worker##*:}
+  name=${worker_of_pid[$pid]:-$worker}
   count[$name]=$(( ${count[$name]:-0} + 1 ))
   printf '  %-45s %s (%s)\n' "$document" "$name" "$worker"
 done
