@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Discernus.Agents;
 using Discernus.Artifacts;
 using Discernus.Coordination;
@@ -33,12 +34,29 @@ internal static class RunCommand
         to.AcceptOnlyFromAmong(StageNames.BatchAnalysis, StageNames.Synthesis, StageNames.Report);
         var source = new Option<string?>("--source") { Description = "With --from: the run folder whose stages are reused (default: the latest run of the experiment that finished them)" }.WithUsablePath();
         var noCache = new Option<bool>("--no-cache") { Description = "Ask the model for every answer, even when the response cache holds a validated one (answers that pass validation replace it)" };
+        var pretest = new Option<int?>("--pretest") { Description = "Analyse a seeded random sample of N documents first and stop before the full run when a dimension does not discriminate (zero variance), too many answers fail, or the cost extrapolated from the sample's tokens exceeds the budget; the full run reuses the sample's answers" };
+        pretest.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } n && n < 2)
+            {
+                result.AddError($"--pretest needs at least 2 documents (a spread needs two scores), not {n}.");
+            }
+        });
+        var pretestSeed = new Option<int?>("--pretest-seed") { Description = "Seed that chooses the pre-test's sample (default 1): the same seed and corpus give the same sample" };
+        var pretestMaxFailureRate = new Option<double?>("--pretest-max-failure-rate") { Description = "Share of failed sampled answers above which the pre-test stops the run (0-1, default 0.2)" };
+        pretestMaxFailureRate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } x && (double.IsNaN(x) || x < 0 || x > 1))
+            {
+                result.AddError($"--pretest-max-failure-rate must be a share from 0 to 1 (e.g. 0.2), not {x.ToString(CultureInfo.InvariantCulture)}.");
+            }
+        });
         var isolation = IsolationOption.Create();
         var format = CommandOutput.FormatOption();
         format.Description = "Output format of the summary: text, or json (one object on standard output; progress goes to standard error)";
         var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report")
         {
-            path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, noCache, resume, from, to, source, format, isolation,
+            path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, noCache, resume, from, to, source, pretest, pretestSeed, pretestMaxFailureRate, format, isolation,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -76,7 +94,7 @@ internal static class RunCommand
 
             if (parse.GetValue(resume) is { } runFolder)
             {
-                if (parse.GetValue(path) is not null || parse.GetValue(model) is not null || parse.GetValue(modelList) is not null || parse.GetValue(runs) is not null || parse.GetValue(dryRun))
+                if (parse.GetValue(path) is not null || parse.GetValue(model) is not null || parse.GetValue(modelList) is not null || parse.GetValue(runs) is not null || parse.GetValue(dryRun) || parse.GetValue(pretest) is not null)
                 {
                     context.Error.WriteLine("error: --resume continues a run with the experiment, model and settings it started with: give only the run folder (`discernus run --resume projects/<experiment>/runs/<run_id>`).");
                     return ExitCodes.Usage;
@@ -126,6 +144,24 @@ internal static class RunCommand
             }
 
             var runOptions = new Dictionary<string, string> { [RunRequestOptions.Cache] = parse.GetValue(noCache) ? Models.CacheModes.Refresh : Models.CacheModes.Use };
+            if (parse.GetValue(pretest) is { } sampleSize)
+            {
+                if (parse.GetValue(from) is not null || parse.GetValue(dryRun))
+                {
+                    context.Error.WriteLine("error: --pretest analyses a sample before the full run; --from (which analyses nothing) and --dry-run (which calls no model) leave it nothing to do.");
+                    return ExitCodes.Usage;
+                }
+
+                runOptions[RunRequestOptions.Pretest] = sampleSize.ToString(CultureInfo.InvariantCulture);
+                runOptions[RunRequestOptions.PretestSeed] = (parse.GetValue(pretestSeed) ?? 1).ToString(CultureInfo.InvariantCulture);
+                runOptions[RunRequestOptions.PretestMaxFailureRate] = (parse.GetValue(pretestMaxFailureRate) ?? Orchestrator.DefaultPretestMaxFailureRate).ToString("R", CultureInfo.InvariantCulture);
+            }
+            else if (parse.GetValue(pretestSeed) is not null || parse.GetValue(pretestMaxFailureRate) is not null)
+            {
+                context.Error.WriteLine("error: --pretest-seed and --pretest-max-failure-rate set up a pre-test: add --pretest N (the number of documents to sample).");
+                return ExitCodes.Usage;
+            }
+
             if (parse.GetValue(to) is { } last)
             {
                 runOptions[RunRequestOptions.To] = last;

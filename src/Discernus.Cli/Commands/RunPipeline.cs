@@ -62,6 +62,12 @@ internal static class RunPipeline
             }
         }
 
+        if (runOptions?.GetValueOrDefault(RunRequestOptions.Pretest) is { } sample)
+        {
+            var budget = experiment.MaxCostUsd is { } max ? string.Create(CultureInfo.InvariantCulture, $" or the cost extrapolated from its tokens exceeds the budget (${max})") : "";
+            console.MarkupLine($"Pre-test: {Markup.Escape(sample)} of {experiment.Corpus.Documents.Count} document(s) first (seed {Markup.Escape(runOptions[RunRequestOptions.PretestSeed])}); the run stops there if a dimension does not discriminate, more than {double.Parse(runOptions[RunRequestOptions.PretestMaxFailureRate], CultureInfo.InvariantCulture):P0} of the answers fail{Markup.Escape(budget)}.");
+        }
+
         return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(experiment.Directory, context.Environment.Values), concurrency, localWorkers, cancellationToken, isolation);
     }
 
@@ -262,6 +268,7 @@ internal static class RunPipeline
         }
 
         console.Write(table);
+        PretestSummary.Print(console, runFolder, manifest);
         var cost = manifest.Cost;
         console.MarkupLine($"Run {Markup.Escape(manifest.RunId)}: [bold]{Markup.Escape(manifest.Status)}[/] in {elapsed.TotalSeconds:F1} s; cost {Markup.Escape(CostText.Actual(cost, manifest.Models?.Names ?? []))}; " +
             $"{cost.ProviderRequests} provider request(s), {cost.CacheHits} cache hit(s), {cost.Retries} retries, {cost.Failures} failed request(s).");

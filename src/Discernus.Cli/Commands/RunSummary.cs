@@ -71,6 +71,7 @@ internal static class RunSummary
             manifest.Cost,
             manifest.Failures,
             manifest.Error,
+            Pretest = Full(manifest.Outputs.Pretest),
             Report = Full(manifest.Outputs.ReportMarkdown),
             ReportHtml = Full(manifest.Outputs.ReportHtml),
             Statistics = Full(manifest.Outputs.Statistics),

@@ -17,4 +17,13 @@ internal static class RunRequestOptions
 
     /// <summary>The run folder whose recorded stages a `--from` run reuses.</summary>
     public const string Source = "source_run";
+
+    /// <summary>`--pretest N`: documents in the pre-test's sample.</summary>
+    public const string Pretest = "pretest";
+
+    /// <summary>`--pretest-seed S`: chooses the sample (the same seed, the same sample).</summary>
+    public const string PretestSeed = "pretest_seed";
+
+    /// <summary>`--pretest-max-failure-rate X`: share of failed sampled answers above which the run stops.</summary>
+    public const string PretestMaxFailureRate = "pretest_max_failure_rate";
 }

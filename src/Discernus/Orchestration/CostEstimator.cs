@@ -29,8 +29,8 @@ public static class CostEstimator
 {
     private const int AnswerTokensPerDimension = 90;
     private const int AnswerOverheadTokens = 50;
-    private const int SynthesisPromptTokens = 3000;
-    private const int SynthesisCompletionTokens = 900;
+    internal const int SynthesisPromptTokens = 3000;
+    internal const int SynthesisCompletionTokens = 900;
 
     public static CostEstimate Estimate(Experiment experiment, IReadOnlyList<string> models)
     {

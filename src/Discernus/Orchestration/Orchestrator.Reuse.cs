@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Discernus.Agents;
 using Discernus.Artifacts;
@@ -18,9 +19,15 @@ internal sealed partial class Orchestrator
     {
         var from = request.Options?.GetValueOrDefault(RunRequestOptions.From);
         var to = request.Options?.GetValueOrDefault(RunRequestOptions.To);
+        var pretest = PretestOf(request);
         if (from is null && to is null)
         {
-            return null;
+            return pretest is null ? null : new ManifestPlan { Pretest = pretest };
+        }
+
+        if (pretest is not null && from is not null)
+        {
+            throw new RunFailedException("--pretest samples documents to analyse, and --from analyses none: use one or the other");
         }
 
         var reused = from switch
@@ -42,8 +49,42 @@ internal sealed partial class Orchestrator
             SourceRunFolder = source,
             SourceRunId = source is null ? null : RunFolder.ReadManifest(Path.Combine(source, RunFolder.ManifestFileName)).RunId,
             StopAfter = to,
+            Pretest = pretest,
         };
     }
+
+    /// <summary>The pre-test a request asks for (`--pretest N [--pretest-seed S] [--pretest-max-failure-rate X]`), checked.</summary>
+    private static ManifestPretest? PretestOf(RunRequest request)
+    {
+        if (request.Options?.GetValueOrDefault(RunRequestOptions.Pretest) is not { } sizeText)
+        {
+            return null;
+        }
+
+        var options = request.Options;
+        if (!int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 2)
+        {
+            throw new RunFailedException($"--pretest needs a number of documents of at least 2 (a spread needs two scores), not '{sizeText}'");
+        }
+
+        var seed = 1;
+        if (options.GetValueOrDefault(RunRequestOptions.PretestSeed) is { } seedText && !int.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed))
+        {
+            throw new RunFailedException($"--pretest-seed must be a whole number, not '{seedText}'");
+        }
+
+        var maxFailureRate = DefaultPretestMaxFailureRate;
+        if (options.GetValueOrDefault(RunRequestOptions.PretestMaxFailureRate) is { } rateText
+            && (!double.TryParse(rateText, NumberStyles.Float, CultureInfo.InvariantCulture, out maxFailureRate) || maxFailureRate is < 0 or > 1 || double.IsNaN(maxFailureRate)))
+        {
+            throw new RunFailedException($"--pretest-max-failure-rate must be a share from 0 to 1 (e.g. 0.2), not '{rateText}'");
+        }
+
+        return new ManifestPretest { SampleSize = size, Seed = seed, MaxFailureRate = maxFailureRate };
+    }
+
+    /// <summary>A fifth of the sample failing means the prompt, the model or the endpoint needs attention before the full run.</summary>
+    public const double DefaultPretestMaxFailureRate = 0.2;
 
     private static bool Reuses(RunContext run, string stage) => run.Manifest.Plan?.ReusedStages.Contains(stage) == true;
 

@@ -142,7 +142,14 @@ internal sealed partial class Orchestrator
             return new Prepared(null, await MarkFailedAsync(request, ex.Message).ConfigureAwait(false));
         }
 
-        await folder.UpdateManifestAsync(m => m with { Status = RunStatus.Running, ArtifactStore = store.Identity, Plan = plan, Executions = [.. m.Executions, Execution("started")] }, CancellationToken.None).ConfigureAwait(false);
+        await folder.UpdateManifestAsync(m => m with
+        {
+            Status = RunStatus.Running,
+            ArtifactStore = store.Identity,
+            Plan = plan,
+            Stages = plan?.Pretest is null ? m.Stages : WithPretestStage(m.Stages),
+            Executions = [.. m.Executions, Execution("started")],
+        }, CancellationToken.None).ConfigureAwait(false);
         var run = new RunContext(folder, log, report.Experiment!, models!, time);
         log.Info("orchestrator", Agent, $"run started: {models!.Names.Count} model(s) × {models.RunsPerModel} run(s) × {run.Manifest.Documents.Count} document(s)",
             new Dictionary<string, object?> { ["models"] = models.Names, ["offline_baseline"] = models.OfflineBaseline, ["orchestrator"] = options.OrchestratorId });
@@ -244,6 +251,15 @@ internal sealed partial class Orchestrator
         }
 
         return restored;
+    }
+
+    /// <summary>The stages of a run with a pre-test: PRE-TEST comes between RUN SETUP and BATCH ANALYSIS.</summary>
+    private static List<ManifestStage> WithPretestStage(IReadOnlyList<ManifestStage> stages)
+    {
+        var list = stages.ToList();
+        var at = list.FindIndex(s => s.Name == StageNames.BatchAnalysis);
+        list.Insert(at < 0 ? list.Count : at, new ManifestStage { Name = StageNames.Pretest, Status = RunStatus.Pending });
+        return list;
     }
 
     private ManifestExecution Execution(string kind)

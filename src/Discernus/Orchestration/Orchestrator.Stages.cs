@@ -27,6 +27,44 @@ internal sealed partial class Orchestrator
             return [.. run.Outputs.AnalysisResults];
         }
 
+        var planned = PlanAnalyses(run);
+        var sample = await PretestAsync(run, store, planned, cancellationToken).ConfigureAwait(false);
+
+        // An adopted run reads back what earlier executions recorded (the pre-test's sample among it); a pre-test in
+        // this execution hands its answers on, so the full run never asks for them again.
+        var recorded = run.Adopted ? await RecordedAnalysesAsync(run, planned, cancellationToken).ConfigureAwait(false) : sample;
+        var succeeded = new List<(string TaskId, string Hash)>();
+        await RunStageAsync(run, StageNames.BatchAnalysis, planned, async (task, signal) =>
+        {
+            await RecordAnalysisAsync(run, store, task, signal, cancellationToken).ConfigureAwait(false);
+            succeeded.Add((task.TaskId, signal.ResultHash!));
+            if (run.Experiment.MaxCostUsd is { } budget && run.CostUsd > budget)
+            {
+                throw new RunFailedException(
+                    $"the budget of ${budget.ToString(CultureInfo.InvariantCulture)} (budget.max_cost_usd) was exceeded after {succeeded.Count} analyses (${run.CostUsd.ToString("F4", CultureInfo.InvariantCulture)}); the remaining tasks were cancelled");
+            }
+        }, cancellationToken, recorded).ConfigureAwait(false);
+
+        if (succeeded.Count == 0)
+        {
+            var reasons = string.Join("; ", run.Failures.Select(f => f.Reason).Distinct().Take(3));
+            throw new RunFailedException($"all {planned.Count} analyses failed, so there is nothing to synthesise. First reasons: {reasons}");
+        }
+
+        // Task order, not completion order, so the synthesis input (and its hash) does not depend on timing.
+        var order = planned.Select((p, i) => (p.TaskId, i)).ToDictionary(x => x.TaskId, x => x.i);
+        var hashes = succeeded.OrderBy(s => order[s.TaskId]).Select(s => s.Hash).ToList();
+        run.Outputs = run.Outputs with { AnalysisResults = hashes };
+        await run.PersistOutputsAsync().ConfigureAwait(false);
+        return hashes;
+    }
+
+    /// <summary>
+    /// Every analysis of the run, in the order model → run → document: task ids are a pure function of the manifest,
+    /// so the pre-test, the full run and an Orchestrator that adopts the run all plan the same ones.
+    /// </summary>
+    private static List<PlannedTask> PlanAnalyses(RunContext run)
+    {
         var manifest = run.Manifest;
         var promptHash = run.PromptHash(PromptLibrary.AnalyseDocument);
         var planned = new List<PlannedTask>();
@@ -63,38 +101,28 @@ internal sealed partial class Orchestrator
             }
         }
 
-        var recorded = run.Adopted ? await RecordedAnalysesAsync(run, planned, cancellationToken).ConfigureAwait(false) : null;
-        var succeeded = new List<(string TaskId, string Hash)>();
-        await RunStageAsync(run, StageNames.BatchAnalysis, planned, async (task, signal) =>
+        return planned;
+    }
+
+    /// <summary>
+    /// Takes a finished analysis into the run: its result file in the run folder and its tokens, cost and calls in the
+    /// run's totals, each counted once (a sample answer the pre-test counted is not counted again by the full run).
+    /// </summary>
+    private static async Task<AnalysisResult> RecordAnalysisAsync(RunContext run, IArtifactStore store, PlannedTask task, CompletionSignal signal, CancellationToken cancellationToken)
+    {
+        var bytes = await store.GetAsync(signal.ResultHash!, cancellationToken).ConfigureAwait(false)
+            ?? throw new RunFailedException($"the result {signal.ResultHash} of {task.TaskId} is not in the artifact store");
+        var result = JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
+            ?? throw new RunFailedException($"the result of {task.TaskId} is empty");
+        if (run.CountOnce(task.TaskId))
         {
-            var bytes = await store.GetAsync(signal.ResultHash!, cancellationToken).ConfigureAwait(false)
-                ?? throw new RunFailedException($"the result {signal.ResultHash} of {task.TaskId} is not in the artifact store");
-            var result = JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
-                ?? throw new RunFailedException($"the result of {task.TaskId} is empty");
             var meta = result.ProcessingMetadata;
             run.AddUsage(meta.TokensUsed.Prompt, meta.TokensUsed.Completion, meta.CostUsd, meta.Cached,
                 new Models.ModelCallCounts(meta.ProviderRequests, meta.CacheHits, meta.Retries, meta.FailedRequests));
             await run.WriteOutputAsync($"results/batch_analysis/{signal.ResultHash}.json", bytes, "analysis_result", cancellationToken).ConfigureAwait(false);
-            succeeded.Add((task.TaskId, signal.ResultHash!));
-            if (run.Experiment.MaxCostUsd is { } budget && run.CostUsd > budget)
-            {
-                throw new RunFailedException(
-                    $"the budget of ${budget.ToString(CultureInfo.InvariantCulture)} (budget.max_cost_usd) was exceeded after {succeeded.Count} analyses (${run.CostUsd.ToString("F4", CultureInfo.InvariantCulture)}); the remaining tasks were cancelled");
-            }
-        }, cancellationToken, recorded).ConfigureAwait(false);
-
-        if (succeeded.Count == 0)
-        {
-            var reasons = string.Join("; ", run.Failures.Select(f => f.Reason).Distinct().Take(3));
-            throw new RunFailedException($"all {planned.Count} analyses failed, so there is nothing to synthesise. First reasons: {reasons}");
         }
 
-        // Task order, not completion order, so the synthesis input (and its hash) does not depend on timing.
-        var order = planned.Select((p, i) => (p.TaskId, i)).ToDictionary(x => x.TaskId, x => x.i);
-        var hashes = succeeded.OrderBy(s => order[s.TaskId]).Select(s => s.Hash).ToList();
-        run.Outputs = run.Outputs with { AnalysisResults = hashes };
-        await run.PersistOutputsAsync().ConfigureAwait(false);
-        return hashes;
+        return result;
     }
 
     /// <summary>

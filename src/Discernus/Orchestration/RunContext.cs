@@ -14,7 +14,10 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     private long _completionTokens;
     private int _modelCalls;
     private int _cachedCalls;
-    private Discernus.Models.ModelCallCounts _calls = Discernus.Models.ModelCallCounts.None;
+    private ModelCallCounts _calls = ModelCallCounts.None;
+
+    // Analyses already counted by this execution's pre-test: the full run takes them without counting them again.
+    private readonly HashSet<string> _countedByPretest = new(StringComparer.Ordinal);
 
     public RunFolder Folder => folder;
     public RunLog Log => log;
@@ -42,6 +45,8 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
         Adopted = true;
         if (!IsStageDone(StageNames.BatchAnalysis))
         {
+            // The pre-test's report stays an output of the run; its analyses are read back with the others.
+            Outputs = new ManifestOutputs { Pretest = Manifest.Outputs.Pretest };
             return;
         }
 
@@ -55,20 +60,20 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
             _completionTokens = Manifest.Cost.CompletionTokens;
             _modelCalls = Manifest.Cost.ModelCalls;
             _cachedCalls = Manifest.Cost.CachedCalls;
-            _calls = new Discernus.Models.ModelCallCounts(Manifest.Cost.ProviderRequests, Manifest.Cost.CacheHits, Manifest.Cost.Retries, Manifest.Cost.Failures);
+            _calls = new ModelCallCounts(Manifest.Cost.ProviderRequests, Manifest.Cost.CacheHits, Manifest.Cost.Retries, Manifest.Cost.Failures);
         }
     }
 
     public string PromptHash(string name) =>
         Manifest.Prompts.FirstOrDefault(p => p.Name == name)?.Sha256 ?? throw new RunFailedException($"the run has no stored prompt '{name}'");
 
-    public void AddUsage(long promptTokens, long completionTokens, decimal? cost, bool cached, Discernus.Models.ModelCallCounts? calls = null)
+    public void AddUsage(long promptTokens, long completionTokens, decimal? cost, bool cached, ModelCallCounts? calls = null)
     {
         lock (_gate)
         {
             if (calls is { } c0)
             {
-                _calls = new Discernus.Models.ModelCallCounts(_calls.ProviderRequests + c0.ProviderRequests, _calls.CacheHits + c0.CacheHits, _calls.Retries + c0.Retries, _calls.Failures + c0.Failures);
+                _calls = new ModelCallCounts(_calls.ProviderRequests + c0.ProviderRequests, _calls.CacheHits + c0.CacheHits, _calls.Retries + c0.Retries, _calls.Failures + c0.Failures);
             }
 
             _promptTokens += promptTokens;
@@ -87,6 +92,24 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
             {
                 _costComplete = false;
             }
+        }
+    }
+
+    /// <summary>Notes that the pre-test counted this analysis into the run's totals.</summary>
+    public void CountedByPretest(string taskId)
+    {
+        lock (_gate)
+        {
+            _countedByPretest.Add(taskId);
+        }
+    }
+
+    /// <summary>True the first time an analysis is taken into the run's totals by this execution.</summary>
+    public bool CountOnce(string taskId)
+    {
+        lock (_gate)
+        {
+            return !_countedByPretest.Remove(taskId);
         }
     }
 

@@ -48,6 +48,20 @@ public sealed record ManifestPlan
     public string? SourceRunId { get; init; }
     public string? SourceRunFolder { get; init; }
     public string? StopAfter { get; init; }
+
+    /// <summary>Set for `run --pretest N`: the sample analysed, and judged, before the rest of the corpus.</summary>
+    public ManifestPretest? Pretest { get; init; }
+}
+
+/// <summary>
+/// The pre-test a run asked for: <see cref="SampleSize"/> documents chosen by <see cref="Seed"/> (the same seed and
+/// corpus always give the same sample), and the share of failed answers above which the run stops.
+/// </summary>
+public sealed record ManifestPretest
+{
+    public required int SampleSize { get; init; }
+    public required int Seed { get; init; }
+    public required double MaxFailureRate { get; init; }
 }
 
 /// <summary>
@@ -143,6 +157,8 @@ public sealed record ManifestFile(string Path, string Sha256, string Role);
 
 public sealed record ManifestOutputs
 {
+    /// <summary>results/pretest/pretest.json, for a run with a pre-test: the sample, its spread per dimension and the verdict.</summary>
+    public string? Pretest { get; init; }
     public IReadOnlyList<string> AnalysisResults { get; init; } = [];
     public string? Statistics { get; init; }
     public string? ScoresCsv { get; init; }

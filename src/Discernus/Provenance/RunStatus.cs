@@ -18,6 +18,9 @@ public static class StageNames
 {
     public const string Validation = "validation";
     public const string RunSetup = "run_setup";
+
+    /// <summary>Only in runs started with `--pretest N`: a seeded sample analysed and judged before the full corpus.</summary>
+    public const string Pretest = "pretest";
     public const string BatchAnalysis = "batch_analysis";
     public const string Synthesis = "synthesis";
     public const string Report = "report";
@@ -28,6 +31,7 @@ public static class StageNames
     {
         Validation => "VALIDATION",
         RunSetup => "RUN SETUP",
+        Pretest => "PRE-TEST",
         BatchAnalysis => "BATCH ANALYSIS",
         Synthesis => "SYNTHESIS",
         Report => "REPORT",
