@@ -4,20 +4,21 @@ namespace Discernus.Agents;
 
 /// <summary>
 /// Turns analysis results into the <see cref="AnalysisRecord"/>s statistics and exports need, in a compact form: names
-/// (dimensions, metrics, metadata fields) are shared by every record, repeated strings (model names, metadata values
-/// such as an era or a party) are stored once, and the quotes are left out. A synthesis keeps one record per analysis
-/// and lets each result go as soon as it is read.
+/// (dimensions, metrics, metadata fields) are shared by every record, numbers are packed in arrays, repeated strings
+/// (model names, metadata values such as an era or a party) and repeated metadata are stored once, and the quotes are
+/// left out. A synthesis keeps one record per analysis (about 600 bytes) and lets each result go as soon as it is read.
 /// </summary>
 internal sealed class AnalysisRecordFactory
 {
-    // Metadata values usually repeat (era, party); a field unique to each document would only grow the pool, so it
-    // stops taking new strings here and such values are kept as they come.
-    private const int MaxPooledStrings = 10_000;
+    // Metadata usually repeats (era, party); a field unique to each document would only grow the pools, so they stop
+    // taking new entries here and such values are kept as they come.
+    private const int MaxPooled = 10_000;
 
     private readonly SharedKeys _dimensions = new();
     private readonly SharedKeys _derivedMetrics = new();
     private readonly SharedKeys _metadataFields = new();
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<SharedKeyTexts, SharedKeyTexts> _metadata = new(MetadataComparer.Instance);
 
     public AnalysisRecord Create(AnalysisResult result)
     {
@@ -46,9 +47,9 @@ internal sealed class AnalysisRecordFactory
             DocumentHash = result.DocumentId,
             Model = Pooled(result.ProcessingMetadata.Model),
             Run = result.ProcessingMetadata.Run,
-            Metadata = SharedKeyMap<string>.From(_metadataFields, result.Metadata, Pooled),
-            Dimensions = SharedKeyMap<DimensionValues>.From(_dimensions, result.FrameworkAnalysis, d => new DimensionValues(d.Score, d.Salience, d.Confidence)),
-            DerivedMetrics = SharedKeyMap<double?>.From(_derivedMetrics, result.DerivedMetrics, v => v),
+            Metadata = Pooled(SharedKeyTexts.From(_metadataFields, result.Metadata, Pooled)),
+            Dimensions = SharedKeyDimensions.From(_dimensions, result.FrameworkAnalysis),
+            DerivedMetrics = SharedKeyValues.From(_derivedMetrics, result.DerivedMetrics),
             VerifiedEvidence = verified,
             UnverifiedEvidence = unverified,
         };
@@ -67,11 +68,35 @@ internal sealed class AnalysisRecordFactory
             return pooled;
         }
 
-        if (_strings.Count < MaxPooledStrings)
+        if (_strings.Count < MaxPooled)
         {
             _strings.Add(text, text);
         }
 
         return text;
+    }
+
+    private SharedKeyTexts Pooled(SharedKeyTexts metadata)
+    {
+        if (_metadata.TryGetValue(metadata, out var pooled))
+        {
+            return pooled;
+        }
+
+        if (_metadata.Count < MaxPooled)
+        {
+            _metadata.Add(metadata, metadata);
+        }
+
+        return metadata;
+    }
+
+    private sealed class MetadataComparer : IEqualityComparer<SharedKeyTexts>
+    {
+        public static readonly MetadataComparer Instance = new();
+
+        public bool Equals(SharedKeyTexts? x, SharedKeyTexts? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.SameAs(y));
+
+        public int GetHashCode(SharedKeyTexts obj) => obj.ContentHash();
     }
 }

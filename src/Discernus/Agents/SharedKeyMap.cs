@@ -4,53 +4,31 @@ using System.Diagnostics.CodeAnalysis;
 namespace Discernus.Agents;
 
 /// <summary>
-/// A small read-only map whose names live in a <see cref="SharedKeys"/>: two arrays (slots and values, in the order
-/// of the source) instead of a dictionary per analysis, which is what lets a synthesis keep the numbers of a hundred
-/// thousand analyses. Lookups compare names ordinally, like the dictionaries the results are read into.
+/// A small read-only map whose names live in a <see cref="SharedKeys"/>: a shared slot array and the values, in the
+/// order of the source, instead of a dictionary per analysis; that is what lets a synthesis keep the numbers of a
+/// hundred thousand analyses. Lookups compare names ordinally, like the dictionaries the results are read into.
+/// Subclasses decide how the values are stored.
 /// </summary>
-internal sealed class SharedKeyMap<TValue> : IReadOnlyDictionary<string, TValue>
+internal abstract class SharedKeyMap<TValue> : IReadOnlyDictionary<string, TValue>
 {
     private readonly SharedKeys _keys;
-    private readonly int[] _slots;
-    private readonly TValue[] _values;
 
-    private SharedKeyMap(SharedKeys keys, int[] slots, TValue[] values)
+    protected SharedKeyMap(SharedKeys keys, int[] slots)
     {
         _keys = keys;
-        _slots = slots;
-        _values = values;
+        Slots = slots;
     }
 
-    public int Count => _slots.Length;
+    public int Count => Slots.Length;
 
-    public IEnumerable<string> Keys => _slots.Select(_keys.NameOf);
+    public IEnumerable<string> Keys => Slots.Select(_keys.NameOf);
 
-    public IEnumerable<TValue> Values => _values;
+    public IEnumerable<TValue> Values => Enumerable.Range(0, Slots.Length).Select(ValueAt);
+
+    /// <summary>The slot of each entry, in order; shared between maps of the same layout.</summary>
+    internal int[] Slots { get; }
 
     public TValue this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"'{key}' is not in this map");
-
-    public static SharedKeyMap<TValue> From<TSource>(SharedKeys keys, IReadOnlyDictionary<string, TSource> source, Func<TSource, TValue> select)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(select);
-        if (source.Count == 0)
-        {
-            return new SharedKeyMap<TValue>(keys, [], []);
-        }
-
-        var slots = new int[source.Count];
-        var values = new TValue[source.Count];
-        var i = 0;
-        foreach (var (name, value) in source)
-        {
-            slots[i] = keys.SlotOf(name);
-            values[i] = select(value);
-            i++;
-        }
-
-        return new SharedKeyMap<TValue>(keys, slots, values);
-    }
 
     public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
@@ -63,24 +41,27 @@ internal sealed class SharedKeyMap<TValue> : IReadOnlyDictionary<string, TValue>
             return false;
         }
 
-        value = _values[index];
+        value = ValueAt(index);
         return true;
     }
 
     public IEnumerator<KeyValuePair<string, TValue>> GetEnumerator()
     {
-        for (var i = 0; i < _slots.Length; i++)
+        for (var i = 0; i < Slots.Length; i++)
         {
-            yield return new KeyValuePair<string, TValue>(_keys.NameOf(_slots[i]), _values[i]);
+            yield return new KeyValuePair<string, TValue>(_keys.NameOf(Slots[i]), ValueAt(i));
         }
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>The value of the entry at <paramref name="index"/> (0 to <see cref="Count"/> − 1).</summary>
+    internal abstract TValue ValueAt(int index);
+
     private int IndexOf(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         var slot = _keys.Find(key);
-        return slot < 0 ? -1 : Array.IndexOf(_slots, slot);
+        return slot < 0 ? -1 : Array.IndexOf(Slots, slot);
     }
 }
