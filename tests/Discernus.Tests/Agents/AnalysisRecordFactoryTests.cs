@@ -86,6 +86,44 @@ public sealed class AnalysisRecordFactoryTests
         Assert.Equal(result.FrameworkAnalysis.Values.Sum(d => d.Evidence.Count(e => !e.Verified)), record.UnverifiedEvidence);
     }
 
+    [Fact]
+    public void MissingNumbers_StayMissing_AndNotANumber_StaysNotANumber()
+    {
+        var result = RunExportsTests.VariedResults(1)[0] with
+        {
+            Metadata = new Dictionary<string, string> { ["era"] = "founding", ["note"] = null! },
+            FrameworkAnalysis = new Dictionary<string, DimensionScore> { ["hope"] = new() { Score = 0.25, Salience = null, Confidence = double.NaN } },
+            DerivedMetrics = new Dictionary<string, double?> { ["a"] = null, ["b"] = double.NaN, ["c"] = double.NegativeInfinity, ["d"] = -0.0 },
+        };
+
+        var record = new AnalysisRecordFactory().Create(result);
+
+        Assert.Equal(new DimensionValues(0.25, null, double.NaN), record.Dimensions["hope"]);
+        Assert.Null(record.DerivedMetrics["a"]);
+        Assert.True(double.IsNaN(record.DerivedMetrics["b"]!.Value));
+        Assert.Equal(double.NegativeInfinity, record.DerivedMetrics["c"]);
+        Assert.True(double.IsNegative(record.DerivedMetrics["d"]!.Value));
+        Assert.Null(record.Metadata["note"]);
+        Assert.Equal("founding", record.Metadata["era"]);
+    }
+
+    [Fact]
+    public void RecordsWithTheSameMetadata_ShareIt_AndOthersKeepTheirOwn()
+    {
+        var factory = new AnalysisRecordFactory();
+        var results = RunExportsTests.VariedResults(40);
+
+        var records = results.Select(factory.Create).ToList();
+
+        for (var i = 0; i < results.Count; i++)
+        {
+            Assert.Equal(results[i].Metadata.OrderBy(kv => kv.Key), records[i].Metadata.OrderBy(kv => kv.Key));
+            var twin = results.FindIndex(r => r.Metadata.Count == results[i].Metadata.Count && r.Metadata.All(kv => results[i].Metadata.TryGetValue(kv.Key, out var v) && v == kv.Value)
+                && r.Metadata.Keys.SequenceEqual(results[i].Metadata.Keys));
+            Assert.Same(records[twin].Metadata, records[i].Metadata);
+        }
+    }
+
     private static string Statistics(List<AnalysisRecord> records, ReliabilityFiltering? filtering)
     {
         var (filtered, summary) = ReliabilityFilter.Apply(records, Dimensions, DerivedMetrics, filtering, null);
