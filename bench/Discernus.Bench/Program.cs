@@ -7,6 +7,7 @@ using Microsoft.Extensions.AI;
 // lexicon scoring, answer validation and evidence verification on the political_rhetoric example.
 // Usage: dotnet run -c Release --project bench/Discernus.Bench [-- <iterations>]
 // The offline semantic model (minilm): dotnet run -c Release --project bench/Discernus.Bench -- minilm [--details]
+// The synthesis stage alone: ... -- synthesis-setup <run-folder> <copies> <work-dir>, then ... -- synthesis <work-dir>
 // Coordination throughput on an external Redis: dotnet run -c Release --project bench/Discernus.Bench -- coordination --redis URL
 if (args.Length > 0 && args[0] == "coordination")
 {
@@ -17,6 +18,18 @@ var root = FindRoot();
 if (args.Length > 0 && args[0] == "minilm")
 {
     await MiniLMBenchmark.RunAsync(root, args.Contains("--details"));
+    return 0;
+}
+
+if (args.Length == 4 && args[0] == "synthesis-setup")
+{
+    await SynthesisBenchmark.SetUpAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), args[3]);
+    return 0;
+}
+
+if (args.Length == 2 && args[0] == "synthesis")
+{
+    await SynthesisBenchmark.RunAsync(args[1]);
     return 0;
 }
 

@@ -35,7 +35,9 @@ internal static class ExportCommand
                     $"run {manifest.RunId} has no analysis results to export (status: {manifest.Status}).");
             }
 
-            var results = new List<AnalysisResult>();
+            // One result at a time, as the synthesis builds them: a run of any size is exported in bounded memory.
+            using var exports = new RunExports(framework.Dimensions, framework.DerivedMetrics);
+            var records = new AnalysisRecordFactory();
             foreach (var hash in manifest.Outputs.AnalysisResults)
             {
                 var file = Path.Combine(path, "results", "batch_analysis", $"{hash}.json");
@@ -50,20 +52,13 @@ internal static class ExportCommand
                     return CommandOutput.Error(context, json, ExitCodes.Invalid, $"{file} no longer matches its hash: the run folder was changed. `discernus verify {path}` shows what differs.");
                 }
 
-                results.Add(JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
-                    ?? throw new InvalidDataException($"{file} holds no analysis result"));
+                var result = JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
+                    ?? throw new InvalidDataException($"{file} holds no analysis result");
+                exports.Add(result, records.Create(result));
             }
 
             var target = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine("exports", manifest.RunId));
-            Directory.CreateDirectory(target);
-            var tables = RunExports.Tables(results, framework.Dimensions, framework.DerivedMetrics);
-            var written = new List<(string File, int? Rows)>();
-            foreach (var (name, bytes) in await RunExports.FilesAsync(tables, kind, ct))
-            {
-                await File.WriteAllBytesAsync(Path.Combine(target, name), bytes, ct);
-                written.Add((Path.Combine(target, name), tables.Single(t => name.StartsWith(t.Name + ".", StringComparison.Ordinal)).Rows.Count));
-            }
-
+            var written = (await exports.WriteAsync(target, [kind], ct)).Select(f => (File: f.Path, Rows: (int?)f.Rows)).ToList();
             var statistics = Path.Combine(path, "results", "synthesis", "statistics.json");
             if (File.Exists(statistics))
             {
@@ -77,7 +72,7 @@ internal static class ExportCommand
             }
             else
             {
-                context.Out.WriteLine($"Exported run {manifest.RunId} ({results.Count} analyses) as {kind} to {target}:");
+                context.Out.WriteLine($"Exported run {manifest.RunId} ({exports.Count} analyses) as {kind} to {target}:");
                 foreach (var (file, rows) in written)
                 {
                     context.Out.WriteLine(rows is { } n ? $"  {file} ({n} rows)" : $"  {file}");

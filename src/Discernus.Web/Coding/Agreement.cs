@@ -20,7 +20,7 @@ public sealed record AgreementView(string? RunId, IReadOnlyList<string> Coders, 
     internal static AgreementView Compute(Experiment experiment, IReadOnlyList<GoldRating> gold, string? runId, IReadOnlyList<AnalysisResult> results)
     {
         var dimensions = experiment.Framework.Dimensions.Select(d => d.Name).ToList();
-        var records = results.Select(SynthesisAgent.ToRecord).ToList();
+        var records = results.Select(new AnalysisRecordFactory().Create).ToList();
         var comparisons = ReliabilityCalculator.CompareWithCoders(records, dimensions, gold.Select(g => (g.DocumentId, g.Dimension, g.Score, g.Coder)).ToList());
         // cell → coder → score (a coder's repeated rows averaged, as the calculator does).
         var human = gold.GroupBy(g => (g.DocumentId, g.Dimension))

@@ -15,9 +15,6 @@ namespace Discernus.Agents;
 /// </summary>
 internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<SynthesizeResultsTask>(context)
 {
-    private const int QuotesPerDimension = 3;
-    private const int MaxUnverifiedPerDimension = 20;
-
     public override string Name => nameof(SynthesisAgent);
 
     protected override string Stage => StageNames.Synthesis;
@@ -31,35 +28,35 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         var framework = ExperimentReader.ParseFramework(frameworkText, "framework.md", parameters.AnalysisVariant ?? "default", out var problems)
             ?? throw new AgentFailureException($"the stored framework cannot be read: {string.Join("; ", problems.Select(p => p.Message))}");
 
-        var results = new List<AnalysisResult>();
-        foreach (var hash in task.AnalysisResultHashes)
-        {
-            var bytes = await LoadAsync(hash, "analysis result", cancellationToken).ConfigureAwait(false);
-            results.Add(JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
-                ?? throw new AgentFailureException($"analysis result {hash} is empty"));
-        }
-
-        if (results.Count == 0)
+        if (task.AnalysisResultHashes.Count == 0)
         {
             throw new AgentFailureException("there are no analysis results to synthesise");
         }
 
         var research = parameters.Research ?? new ResearchSettings();
         var dimensionNames = framework.Dimensions.Select(d => d.Name).ToList();
-        var (records, filtering) = ReliabilityFilter.Apply(
-            results.Select(ToRecord).ToList(),
-            dimensionNames,
-            framework.DerivedMetrics.Select(m => (m.Name, m.Formula)).ToList(),
-            research.ReliabilityFiltering,
-            research.AdvancedFiltering);
-        var statistics = StatisticsCalculator.Compute(
-            records,
-            framework.Dimensions.Select(d => d.Name).ToList(),
-            framework.DerivedMetrics.Select(d => d.Name).ToList(),
-            parameters.Grouping ?? [],
-            parameters.DocumentsFailed,
-            research.Hypotheses) with
-        { Filtering = filtering };
+        var derivedMetricNames = framework.DerivedMetrics.Select(d => d.Name).ToList();
+        using var runExports = new RunExports(dimensionNames, derivedMetricNames);
+        var evidence = new EvidenceSelection(dimensionNames);
+        var tally = new AnalysisTally(dimensionNames);
+        var records = new List<AnalysisRecord>(task.AnalysisResultHashes.Count);
+        var factory = new AnalysisRecordFactory();
+
+        // Each result is read once, in task order (so nothing depends on timing), reduced to what the statistics, the
+        // exports and the report need, and let go: memory holds compact records, not results.
+        foreach (var hash in task.AnalysisResultHashes)
+        {
+            var bytes = await LoadAsync(hash, "analysis result", cancellationToken).ConfigureAwait(false);
+            var result = JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
+                ?? throw new AgentFailureException($"analysis result {hash} is empty");
+            var record = factory.Create(result);
+            records.Add(record);
+            runExports.Add(result, record);
+            evidence.Add(result);
+            tally.Add(result);
+        }
+
+        var statistics = Compute(records, framework, parameters, research);
         if (research.GoldHash is { } goldHash)
         {
             var (gold, goldProblems) = GoldFile.Parse(await LoadTextAsync(goldHash, "gold file", cancellationToken).ConfigureAwait(false));
@@ -69,7 +66,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             }
 
             var withCoders = ReliabilityCalculator.CompareWithCoders(
-                results.Select(ToRecord).ToList(), dimensionNames, gold.Select(g => (g.DocumentId, g.Dimension, g.Score, g.Coder)).ToList());
+                records, dimensionNames, gold.Select(g => (g.DocumentId, g.Dimension, g.Score, g.Coder)).ToList());
             statistics = statistics with
             {
                 Reliability = new ReliabilitySummary(
@@ -80,14 +77,18 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
 
         var statisticsJson = statistics.ToJson();
         var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
-        var tables = RunExports.Tables(results, dimensionNames, framework.DerivedMetrics.Select(d => d.Name).ToList());
         var exports = new Dictionary<string, string>(StringComparer.Ordinal) { ["statistics.json"] = statisticsHash };
-        foreach (var format in new[] { "csv", "parquet" })
+        var work = Directory.CreateTempSubdirectory("discernus-synthesis-");
+        try
         {
-            foreach (var (file, bytes) in await RunExports.FilesAsync(tables, format, cancellationToken).ConfigureAwait(false))
+            foreach (var file in await runExports.WriteAsync(work.FullName, [ExportWriter.Csv, ExportWriter.Parquet], cancellationToken).ConfigureAwait(false))
             {
-                exports[file] = await Context.Store.PutAsync(bytes, cancellationToken).ConfigureAwait(false);
+                exports[file.Name] = await Context.Store.PutFileAsync(file.Path, cancellationToken).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            work.Delete(recursive: true);
         }
 
         var scoresHash = exports["scores.csv"];
@@ -106,7 +107,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
                 ["statistics_json"] = statisticsJson,
             })),
         };
-        var tally = new ModelCallTally();
+        var calls = new ModelCallTally();
         var options = new ChatOptions
         {
             AdditionalProperties = new AdditionalPropertiesDictionary
@@ -117,7 +118,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
                 [ModelCallKeys.CallerAgent] = Name,
                 [ModelCallKeys.CallerStage] = Stage,
                 [ModelCallKeys.CallerTask] = task.TaskId,
-                [ModelCallKeys.Tally] = tally,
+                [ModelCallKeys.Tally] = calls,
             },
         };
         if (parameters.Cache == CacheModes.Refresh)
@@ -155,71 +156,40 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             Exports = exports,
             Model = task.Model,
             TokensUsed = new TokenUsage(promptTokens, completionTokens),
-            Calls = tally.Counts,
+            Calls = calls.Counts,
             CostUsd = ResponseCacheCommit.IsCached(response) ? 0m : Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
-            Evidence = SelectEvidence(framework, results),
-            NotScorable = NotScorable(framework, results),
-            NoSignal = NoSignal(statistics, results, prompt),
+            Evidence = evidence.Selected(),
+            NotScorable = tally.NotScorable(),
+            NoSignal = NoSignal(statistics, tally.LexiconOnly, prompt),
             Hypotheses = hypotheses,
-            ModelVersions = results
-                .GroupBy(r => r.ProcessingMetadata.Model, StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.ProcessingMetadata.ModelVersion).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal),
+            ModelVersions = tally.ModelVersions(),
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The numbers statistics need from a per-document result; also used by `discernus serve` for live agreement.</summary>
-    internal static AnalysisRecord ToRecord(AnalysisResult result) => new()
-    {
-        DocumentName = result.DocumentName,
-        CorpusDocumentId = result.CorpusDocumentId,
-        DocumentHash = result.DocumentId,
-        Model = result.ProcessingMetadata.Model,
-        Run = result.ProcessingMetadata.Run,
-        Metadata = result.Metadata,
-        Dimensions = result.FrameworkAnalysis.ToDictionary(kv => kv.Key, kv => new DimensionValues(kv.Value.Score, kv.Value.Salience, kv.Value.Confidence)),
-        DerivedMetrics = result.DerivedMetrics,
-        VerifiedEvidence = result.FrameworkAnalysis.Values.Sum(d => d.Evidence.Count(e => e.Verified)),
-        UnverifiedEvidence = result.FrameworkAnalysis.Values.Sum(d => d.Evidence.Count(e => !e.Verified)),
-    };
-
-    /// <summary>For each dimension, one verified quote from each of the highest-scoring documents.</summary>
-    private static List<ReportEvidence> SelectEvidence(Framework framework, List<AnalysisResult> results)
-    {
-        var evidence = new List<ReportEvidence>();
-        foreach (var dimension in framework.Dimensions)
-        {
-            var picked = results
-                .Select(r => (Result: r, Score: r.FrameworkAnalysis.GetValueOrDefault(dimension.Name)))
-                .Where(x => x.Score?.Score is > 0 && x.Score.Evidence.Any(e => e.Verified))
-                .OrderByDescending(x => x.Score!.Score)
-                .ThenBy(x => x.Result.DocumentName, StringComparer.Ordinal)
-                .DistinctBy(x => x.Result.DocumentId)
-                .Take(QuotesPerDimension);
-            evidence.AddRange(picked.Select(x => new ReportEvidence(dimension.Name, x.Result.DocumentName, x.Score!.Score,
-                x.Score.Evidence.First(e => e.Verified).Quote, true)));
-
-            // Every unverified quote is shown, flagged: a model must not be able to invent evidence unnoticed.
-            evidence.AddRange(results
-                .OrderBy(r => r.DocumentName, StringComparer.Ordinal)
-                .SelectMany(r => (r.FrameworkAnalysis.GetValueOrDefault(dimension.Name)?.Evidence ?? []).Where(e => !e.Verified)
-                    .Select(e => new ReportEvidence(dimension.Name, r.DocumentName, r.FrameworkAnalysis[dimension.Name].Score, e.Quote, false)))
-                .Take(MaxUnverifiedPerDimension));
-        }
-
-        return evidence;
-    }
-
     /// <summary>Why a dimension has no signal: for the lexicon, no marker phrase matched; for a model, it scored every document 0.</summary>
-    private static Dictionary<string, string> NoSignal(CorpusStatistics statistics, List<AnalysisResult> results, PromptTemplate prompt)
+    private static Dictionary<string, string> NoSignal(CorpusStatistics statistics, bool lexiconOnly, PromptTemplate prompt)
     {
-        var lexiconOnly = results.All(r => r.ProcessingMetadata.Model == ModelName.LexiconName);
         var reason = prompt.Raw(lexiconOnly ? "no_signal_lexicon" : "no_signal_model").Trim();
         return DimensionRanking.WithoutSignal(statistics).ToDictionary(d => d, _ => reason, StringComparer.Ordinal);
     }
 
-    private static Dictionary<string, string> NotScorable(Framework framework, List<AnalysisResult> results) =>
-        framework.Dimensions
-            .Where(d => results.All(r => r.FrameworkAnalysis.GetValueOrDefault(d.Name)?.NotScorableReason is not null))
-            .ToDictionary(d => d.Name, d => results.Select(r => r.FrameworkAnalysis[d.Name].NotScorableReason!).First());
+    // Apart, so the filtered copies of the records are gone before the model is asked.
+    private static CorpusStatistics Compute(List<AnalysisRecord> records, Framework framework, SynthesisParams parameters, ResearchSettings research)
+    {
+        var dimensionNames = framework.Dimensions.Select(d => d.Name).ToList();
+        var (filtered, filtering) = ReliabilityFilter.Apply(
+            records,
+            dimensionNames,
+            framework.DerivedMetrics.Select(m => (m.Name, m.Formula)).ToList(),
+            research.ReliabilityFiltering,
+            research.AdvancedFiltering);
+        return StatisticsCalculator.Compute(
+            filtered,
+            dimensionNames,
+            framework.DerivedMetrics.Select(d => d.Name).ToList(),
+            parameters.Grouping ?? [],
+            parameters.DocumentsFailed,
+            research.Hypotheses) with
+        { Filtering = filtering };
+    }
 }

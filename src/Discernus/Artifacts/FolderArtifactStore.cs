@@ -36,6 +36,47 @@ public sealed class FolderArtifactStore : IArtifactStore
         return hash;
     }
 
+    public async Task<string> PutFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        // One pass: copied into the store's folder while hashed, so what lands under the key is what hashes to it.
+        var temp = Path.Combine(_root, $".tmp-{Guid.NewGuid():N}");
+        try
+        {
+            string hash;
+            using (var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
+            {
+                await using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+                await using var copy = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    sha.AppendData(buffer, 0, read);
+                    await copy.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+
+                hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+            }
+
+            var target = ObjectPath(hash);
+            if (!File.Exists(target) || await Hashing.Sha256FileAsync(target, cancellationToken).ConfigureAwait(false) != hash)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Move(temp, target, overwrite: true);
+            }
+
+            return hash;
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
     public Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default)
     {
         ArtifactKeys.EnsureValid(hash);

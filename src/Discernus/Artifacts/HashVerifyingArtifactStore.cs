@@ -12,6 +12,9 @@ public sealed class HashVerifyingArtifactStore(IArtifactStore inner) : IArtifact
     public Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
         inner.PutAsync(content, cancellationToken);
 
+    public Task<string> PutFileAsync(string path, CancellationToken cancellationToken = default) =>
+        inner.PutFileAsync(path, cancellationToken);
+
     public async Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default)
     {
         ArtifactKeys.EnsureValid(hash);

@@ -18,6 +18,13 @@ public interface IArtifactStore
 
     Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores the content of the file at <paramref name="path"/> as <see cref="PutAsync"/> would, read as a stream so
+    /// that a large file (an export of a hundred thousand documents) is never held in memory. The file must not change
+    /// while it is stored.
+    /// </summary>
+    Task<string> PutFileAsync(string path, CancellationToken cancellationToken = default);
+
     /// <summary>The bytes stored under <paramref name="hash"/>, or null when there are none.</summary>
     Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default);
 

@@ -136,6 +136,32 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         return hash;
     }
 
+    public async Task<string> PutFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
+        var (hash, md5, length) = await HashFileAsync(path, cancellationToken).ConfigureAwait(false);
+        var key = ObjectKey(hash);
+        await ExecuteAsync($"writing {key}", _pipeline, async token =>
+        {
+            // As in PutAsync, with the read-back hashed as it streams in: a large object is never held in memory.
+            if (await HeadAsync(key, token).ConfigureAwait(false) is { } existing && existing.Length == length)
+            {
+                if (string.Equals(existing.ETag.Trim('"'), Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase)
+                    || await ReadHashAsync(key, token).ConfigureAwait(false) == hash)
+                {
+                    return true;
+                }
+            }
+
+            // A fresh stream per attempt; Content-MD5 makes the server refuse the body if the file changed since it was hashed.
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await WriteAsync(key, stream, md5, token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return hash;
+    }
+
     public async Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default)
     {
         ArtifactKeys.EnsureValid(hash);
@@ -250,10 +276,47 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         }
     }
 
+    private static async Task<(string Sha256, byte[] Md5, long Length)> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var buffer = new byte[1 << 16];
+        long length = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+            md5.AppendData(buffer, 0, read);
+            length += read;
+        }
+
+        return (Convert.ToHexStringLower(sha.GetHashAndReset()), md5.GetHashAndReset(), length);
+    }
+
+    private async Task<string?> ReadHashAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _options.Bucket, Key = key }, cancellationToken)
+                .ConfigureAwait(false);
+            return await Hashing.Sha256HexAsync(response.ResponseStream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchKey")
+        {
+            return null;
+        }
+    }
+
     private async Task WriteAsync(string key, ReadOnlyMemory<byte> content, byte[] md5, CancellationToken cancellationToken)
     {
         // A fresh stream per attempt: a retried request must send the bytes from the start.
         using var stream = new MemoryStream(content.ToArray(), writable: false);
+        await WriteAsync(key, stream, md5, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync(string key, Stream stream, byte[] md5, CancellationToken cancellationToken)
+    {
         var request = new PutObjectRequest
         {
             BucketName = _options.Bucket,

@@ -1,107 +1,89 @@
 using System.Globalization;
-using System.Text.Json;
-using CsvHelper;
-using Parquet;
-using Parquet.Schema;
-using Parquet.Serialization;
 
 namespace Discernus.Reports;
 
-/// <summary>Writes an <see cref="ExportTable"/> as CSV (CsvHelper), Parquet (Parquet.Net) or JSON; full precision, invariant culture.</summary>
-internal static class ExportWriter
+/// <summary>
+/// Writes one export table row by row as CSV (CsvHelper), Parquet (Parquet.Net) or JSON: full precision, invariant
+/// culture, NaN and infinities as missing. Rows go to the output as they come (Parquet in row groups of a bounded
+/// size), so memory does not grow with the number of rows. The writer owns its output stream.
+/// </summary>
+internal abstract class ExportWriter : IAsyncDisposable
 {
-    public static string ToCsv(ExportTable table)
+    public const string Csv = "csv";
+    public const string Parquet = "parquet";
+    public const string Json = "json";
+
+    /// <summary>Rows per Parquet row group: large enough for column compression, small enough to hold in memory.</summary>
+    public const int DefaultRowGroupSize = 10_000;
+
+    private bool _completed;
+
+    protected ExportWriter(IReadOnlyList<ExportColumn> columns)
     {
-        ArgumentNullException.ThrowIfNull(table);
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-        foreach (var column in table.Columns)
-        {
-            csv.WriteField(column.Name);
-        }
-
-        csv.NextRecord();
-        foreach (var row in table.Rows)
-        {
-            foreach (var cell in row)
-            {
-                csv.WriteField(Text(cell));
-            }
-
-            csv.NextRecord();
-        }
-
-        csv.Flush();
-        return writer.ToString();
+        ArgumentNullException.ThrowIfNull(columns);
+        Columns = columns;
     }
 
-    public static async Task<byte[]> ToParquetAsync(ExportTable table, CancellationToken cancellationToken = default)
+    public IReadOnlyList<ExportColumn> Columns { get; }
+
+    /// <summary>Rows written so far.</summary>
+    public int Rows { get; private set; }
+
+    /// <summary>A writer of <paramref name="format"/> (<c>csv</c>, <c>parquet</c> or <c>json</c>) to <paramref name="output"/>, which it then owns.</summary>
+    public static async Task<ExportWriter> CreateAsync(
+        string format,
+        Stream output,
+        IReadOnlyList<ExportColumn> columns,
+        int rowGroupSize = DefaultRowGroupSize,
+        CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(table);
-        var schema = new ParquetSchema(table.Columns.Select(c => new DataField(c.Name, c.Type switch
+        ArgumentNullException.ThrowIfNull(output);
+        return format switch
         {
-            ExportColumnType.Integer => typeof(int?),
-            ExportColumnType.Number => typeof(double?),
-            ExportColumnType.Boolean => typeof(bool?),
-            _ => typeof(string),
-        }, isNullable: true)).ToArray());
-        var rows = table.Rows
-            .Select(row => (IDictionary<string, object?>)table.Columns.Select((c, i) => (c.Name, Value: Normalize(row[i])))
-                .ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal))
-            .ToList();
-        using var stream = new MemoryStream();
-        await ParquetSerializer.SerializeUntypedAsync(rows, schema, stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return stream.ToArray();
+            Csv => await CsvExportWriter.CreateAsync(output, columns, cancellationToken).ConfigureAwait(false),
+            Parquet => await ParquetExportWriter.CreateAsync(output, columns, rowGroupSize, cancellationToken).ConfigureAwait(false),
+            Json => JsonExportWriter.Create(output, columns),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "expected csv, parquet or json"),
+        };
     }
 
-    /// <summary>An array of objects, one per row, keyed by column name; numbers as numbers, missing as null.</summary>
-    public static string ToJson(ExportTable table)
+    /// <summary>Appends one row; cells hold string, int, double or bool values, or null for missing, one per column.</summary>
+    public async Task WriteRowAsync(IReadOnlyList<object?> cells, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(table);
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        ArgumentNullException.ThrowIfNull(cells);
+        ObjectDisposedException.ThrowIf(_completed, this);
+        if (cells.Count != Columns.Count)
         {
-            json.WriteStartArray();
-            foreach (var row in table.Rows)
-            {
-                json.WriteStartObject();
-                for (var i = 0; i < table.Columns.Count; i++)
-                {
-                    json.WritePropertyName(table.Columns[i].Name);
-                    switch (Normalize(row[i]))
-                    {
-                        case null:
-                            json.WriteNullValue();
-                            break;
-                        case int n:
-                            json.WriteNumberValue(n);
-                            break;
-                        case double d:
-                            json.WriteNumberValue(d);
-                            break;
-                        case bool b:
-                            json.WriteBooleanValue(b);
-                            break;
-                        default:
-                            json.WriteStringValue(Convert.ToString(row[i], CultureInfo.InvariantCulture));
-                            break;
-                    }
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            throw new ArgumentException($"a row of {cells.Count} cells for {Columns.Count} columns", nameof(cells));
         }
 
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        await WriteRowCoreAsync(cells, cancellationToken).ConfigureAwait(false);
+        Rows++;
     }
+
+    /// <summary>Writes what is still buffered and the format's ending; the output is complete afterwards.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        _completed = true;
+        await CompleteCoreAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public abstract ValueTask DisposeAsync();
+
+    protected abstract Task WriteRowCoreAsync(IReadOnlyList<object?> cells, CancellationToken cancellationToken);
+
+    protected abstract Task CompleteCoreAsync(CancellationToken cancellationToken);
 
     /// <summary>NaN and infinities are missing values, as everywhere in Discernus.</summary>
-    private static object? Normalize(object? value) => value is double d && !double.IsFinite(d) ? null : value;
+    protected static object? Normalize(object? value) => value is double d && !double.IsFinite(d) ? null : value;
 
     // Empty, not "n/a": statistical packages read an empty cell as missing.
-    private static string Text(object? value) => Normalize(value) switch
+    protected static string Text(object? value) => Normalize(value) switch
     {
         null => string.Empty,
         double d => d.ToString("R", CultureInfo.InvariantCulture),

@@ -15,8 +15,9 @@ internal sealed record ScoreRow(
 internal sealed record EvidenceRow(string CorpusDocumentId, string Dimension, string Quote, bool Verified, string Model, int Run);
 
 /// <summary>
-/// The export tables of a run: <c>scores</c> (wide: one row per document × model × run), <c>derived_metrics</c> (long:
-/// one row per analysis and metric, with the manifest metadata) and <c>evidence</c> (one row per quote).
+/// The columns and rows of a run's export tables: <c>scores</c> (wide: one row per document × model × run),
+/// <c>derived_metrics</c> (long: one row per analysis and metric, with the manifest metadata) and <c>evidence</c> (one
+/// row per quote). Rows are built one analysis at a time and handed to an <see cref="ExportWriter"/>.
 /// </summary>
 internal static class ScoresTable
 {
@@ -24,14 +25,25 @@ internal static class ScoresTable
     public const string DerivedMetricsName = "derived_metrics";
     public const string EvidenceName = "evidence";
 
-    /// <summary><c>scores.csv</c> as before: the wide table as CSV.</summary>
-    public static string ToCsv(IReadOnlyList<ScoreRow> rows, IReadOnlyList<string> dimensions, IReadOnlyList<string> derivedMetrics) =>
-        ExportWriter.ToCsv(Scores(rows, dimensions, derivedMetrics));
+    /// <summary>The table names in the order their files are listed.</summary>
+    public static readonly IReadOnlyList<string> Names = [ScoresName, DerivedMetricsName, EvidenceName];
 
-    public static ExportTable Scores(IReadOnlyList<ScoreRow> rows, IReadOnlyList<string> dimensions, IReadOnlyList<string> derivedMetrics)
+    public static readonly IReadOnlyList<ExportColumn> EvidenceColumns =
+    [
+        new("document_id", ExportColumnType.Text),
+        new("dimension", ExportColumnType.Text),
+        new("quote", ExportColumnType.Text),
+        new("verified", ExportColumnType.Boolean),
+        new("model", ExportColumnType.Text),
+        new("run", ExportColumnType.Integer),
+    ];
+
+    /// <param name="metadataKeys">Every metadata field of every row, sorted: one <c>meta_</c> column each.</param>
+    public static IReadOnlyList<ExportColumn> ScoresColumns(IReadOnlyList<string> metadataKeys, IReadOnlyList<string> dimensions, IReadOnlyList<string> derivedMetrics)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        var metadataKeys = MetadataKeys(rows);
+        ArgumentNullException.ThrowIfNull(metadataKeys);
+        ArgumentNullException.ThrowIfNull(dimensions);
+        ArgumentNullException.ThrowIfNull(derivedMetrics);
         var columns = new List<ExportColumn>
         {
             new("document_name", ExportColumnType.Text),
@@ -49,27 +61,31 @@ internal static class ScoresTable
         }
 
         columns.AddRange(derivedMetrics.Select(m => new ExportColumn(m, ExportColumnType.Number)));
-        var table = rows.Select(row =>
-        {
-            var cells = new List<object?> { row.DocumentName, row.CorpusDocumentId, row.DocumentHash, row.Model, row.Run };
-            cells.AddRange(metadataKeys.Select(k => (object?)(row.Metadata.GetValueOrDefault(k) ?? string.Empty)));
-            foreach (var d in dimensions)
-            {
-                var v = row.Dimensions.GetValueOrDefault(d);
-                cells.AddRange([v.Score, v.Salience, v.Confidence, v.Verified, v.Unverified]);
-            }
+        return columns;
+    }
 
-            cells.AddRange(derivedMetrics.Select(m => (object?)row.DerivedMetrics.GetValueOrDefault(m)));
-            return (IReadOnlyList<object?>)cells;
-        }).ToList();
-        return new ExportTable(ScoresName, columns, table);
+    public static IReadOnlyList<object?> ScoresCells(ScoreRow row, IReadOnlyList<string> metadataKeys, IReadOnlyList<string> dimensions, IReadOnlyList<string> derivedMetrics)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var cells = new List<object?>(5 + metadataKeys.Count + (5 * dimensions.Count) + derivedMetrics.Count)
+        {
+            row.DocumentName, row.CorpusDocumentId, row.DocumentHash, row.Model, row.Run,
+        };
+        cells.AddRange(metadataKeys.Select(k => (object?)(row.Metadata.GetValueOrDefault(k) ?? string.Empty)));
+        foreach (var d in dimensions)
+        {
+            var v = row.Dimensions.GetValueOrDefault(d);
+            cells.AddRange([v.Score, v.Salience, v.Confidence, v.Verified, v.Unverified]);
+        }
+
+        cells.AddRange(derivedMetrics.Select(m => (object?)row.DerivedMetrics.GetValueOrDefault(m)));
+        return cells;
     }
 
     /// <summary>Long format: document_id, document_name, model, run, metric, value, then one column per metadata field.</summary>
-    public static ExportTable DerivedMetrics(IReadOnlyList<ScoreRow> rows, IReadOnlyList<string> derivedMetrics)
+    public static IReadOnlyList<ExportColumn> DerivedMetricsColumns(IReadOnlyList<string> metadataKeys)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        var metadataKeys = MetadataKeys(rows);
+        ArgumentNullException.ThrowIfNull(metadataKeys);
         var columns = new List<ExportColumn>
         {
             new("document_id", ExportColumnType.Text),
@@ -80,31 +96,24 @@ internal static class ScoresTable
             new("value", ExportColumnType.Number),
         };
         columns.AddRange(metadataKeys.Select(k => new ExportColumn(k, ExportColumnType.Text)));
-        var table = rows.SelectMany(row => derivedMetrics.Select(metric =>
+        return columns;
+    }
+
+    /// <summary>The derived-metric rows of one analysis, one per metric.</summary>
+    public static IEnumerable<IReadOnlyList<object?>> DerivedMetricsCells(ScoreRow row, IReadOnlyList<string> metadataKeys, IReadOnlyList<string> derivedMetrics)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return derivedMetrics.Select(metric =>
         {
-            var cells = new List<object?> { row.CorpusDocumentId, row.DocumentName, row.Model, row.Run, metric, row.DerivedMetrics.GetValueOrDefault(metric) };
+            var cells = new List<object?>(6 + metadataKeys.Count) { row.CorpusDocumentId, row.DocumentName, row.Model, row.Run, metric, row.DerivedMetrics.GetValueOrDefault(metric) };
             cells.AddRange(metadataKeys.Select(k => (object?)(row.Metadata.GetValueOrDefault(k) ?? string.Empty)));
             return (IReadOnlyList<object?>)cells;
-        })).ToList();
-        return new ExportTable(DerivedMetricsName, columns, table);
+        });
     }
 
-    public static ExportTable Evidence(IReadOnlyList<EvidenceRow> rows)
+    public static IReadOnlyList<object?> EvidenceCells(EvidenceRow row)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        ExportColumn[] columns =
-        [
-            new("document_id", ExportColumnType.Text),
-            new("dimension", ExportColumnType.Text),
-            new("quote", ExportColumnType.Text),
-            new("verified", ExportColumnType.Boolean),
-            new("model", ExportColumnType.Text),
-            new("run", ExportColumnType.Integer),
-        ];
-        return new ExportTable(EvidenceName, columns,
-            rows.Select(r => (IReadOnlyList<object?>)[r.CorpusDocumentId, r.Dimension, r.Quote, r.Verified, r.Model, r.Run]).ToList());
+        ArgumentNullException.ThrowIfNull(row);
+        return [row.CorpusDocumentId, row.Dimension, row.Quote, row.Verified, row.Model, row.Run];
     }
-
-    private static List<string> MetadataKeys(IReadOnlyList<ScoreRow> rows) =>
-        rows.SelectMany(r => r.Metadata.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 }

@@ -228,6 +228,52 @@ public abstract class ArtifactStoreContractTests : IDisposable
     }
 
     [Fact]
+    public async Task PutFile_StoresTheFileUnderTheHashOfItsBytes_AsPutWould()
+    {
+        var store = await OpenAsync();
+        // Larger than any read buffer, so the file goes to the store in many pieces.
+        var content = new byte[(1 << 18) + 12_345];
+        new Random(7).NextBytes(content);
+        var file = Path.Combine(Path.GetTempPath(), $"discernus-putfile-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(file, content);
+        try
+        {
+            var hash = await store.PutFileAsync(file);
+
+            Assert.Equal(Hashing.Sha256Hex(content), hash);
+            Assert.Equal(content, await store.GetAsync(hash));
+            Assert.Equal(hash, await store.PutAsync(content));
+            Assert.Equal(hash, await store.PutFileAsync(file));
+            Assert.Equal(1, await CountObjectsAsync());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task PutFile_ReplacesAnObjectOfTheRightLengthButWrongBytes()
+    {
+        var store = await OpenAsync();
+        var content = Bytes("abcdefgh");
+        var hash = await store.PutAsync(content);
+        await DamageAsync(hash, Bytes("abcdefgX"));
+        var file = Path.Combine(Path.GetTempPath(), $"discernus-putfile-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(file, content);
+        try
+        {
+            Assert.Equal(hash, await store.PutFileAsync(file));
+
+            Assert.Equal(content, await store.GetAsync(hash));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Identity_NamesTheLocation_AndIsTheSameForEveryStoreOnIt()
     {
         var first = await OpenAsync();
