@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Faults: 1,000 documents against a misbehaving simulated provider, `discernus run --concurrency 64` (embedded).
-# fake-llm injects 5xx at a set rate and malformed answers at a set rate; it cannot answer a set share of requests
-# with 429 — it answers 429 (Retry-After) only above its concurrency — so 429s are provoked by giving it less
-# concurrency than the run uses. Two set-ups: "5xx" (--error-rate 0.20 --malformed-rate 0.05, provider concurrency
-# 64) and "429" (--concurrency 48 --malformed-rate 0.05 against 64 in flight). Every document must end succeeded or
+# fake-llm injects 429s (Retry-After), 5xx and malformed answers at set rates. Three set-ups: "429" (the issue's:
+# --rate-limit-rate 0.20 --malformed-rate 0.05), "5xx" (--error-rate 0.20 --malformed-rate 0.05) and "overload"
+# (--concurrency 48 --malformed-rate 0.05 against the run's 64 in flight: 429s from the provider's own limit). Every document must end succeeded or
 # reported as failed in the manifest; retries are the manifest's cost.retries. Efficiency is analysis / (N·L/C).
 # Usage: bench/faults.sh [--documents N]   (default 1000). Prints a Markdown section on stdout.
 set -euo pipefail
@@ -24,10 +23,11 @@ bench_build_cli
 dir=$(make_corpus "$n" 300)
 unset DISCERNUS_REDIS_URL
 rows=()
-for setup in 5xx 429; do
+for setup in 429 5xx overload; do
   case $setup in
+    429) provider_concurrency=64 flags=(--rate-limit-rate 0.20 --malformed-rate 0.05) ;;
     5xx) provider_concurrency=64 flags=(--error-rate 0.20 --malformed-rate 0.05) ;;
-    429) provider_concurrency=48 flags=(--malformed-rate 0.05) ;;
+    overload) provider_concurrency=48 flags=(--malformed-rate 0.05) ;;
   esac
   say "faults: $setup, $n documents"
   start_fake_llm llm --latency-ms "$latency" --concurrency "$provider_concurrency" "${flags[@]}"
@@ -55,8 +55,9 @@ done
 echo "## Faults (\`$invocation\`)"
 echo
 echo "$n documents of ~300 words, \`discernus run --model openai-compatible/fake --concurrency 64\` (embedded), latency $latency ms."
-echo "fake-llm has no option for a share of 429s: it answers 429 with Retry-After only above its own concurrency, so the"
-echo "\"429\" set-up gives it 48 against the run's 64 and the share of 429s is whatever the run's adaptive concurrency leaves."
+echo "\"429\": a seeded 20 % of requests answered 429 with Retry-After (a spent quota); \"overload\": the provider serves 48 at"
+echo "once against the run's 64, so its 429s are whatever the run's adaptive concurrency leaves. The ideal is N·L/C with"
+echo "the provider's concurrency, so 429s and 5xx cost time against it."
 echo "Malformed answers are re-asked by the agent (with the problems shown); \"retries\" is the manifest's \`cost.retries\`."
 echo
 echo "| set-up | provider | status | succeeded | failed | all accounted for | requests | 429s | 5xx | malformed | retries | analysis / ideal s = actual/ideal |"

@@ -18,11 +18,12 @@ internal static class DevCommand
         var jitter = new Option<int>("--jitter-ms") { Description = "Each answer takes latency ± up to this many milliseconds (default 0)" };
         var concurrency = new Option<int>("--concurrency", "-c") { Description = "Requests served at once; more get 429 with Retry-After (default 64)", DefaultValueFactory = _ => 64 };
         var errorRate = new Option<double>("--error-rate") { Description = "Share of requests answered 500/503, e.g. 0.05 (default 0)" };
+        var rateLimitRate = new Option<double>("--rate-limit-rate") { Description = "Share of requests answered 429 with Retry-After whatever the load, like a spent quota, e.g. 0.2 (default 0)" };
         var malformedRate = new Option<double>("--malformed-rate") { Description = "Share of analysis answers that are malformed, e.g. 0.05 (default 0)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the fault draws (default 1)", DefaultValueFactory = _ => 1 };
-        var command = new Command("fake-llm", "Serve OpenAI-compatible chat completions on 127.0.0.1 with valid analysis answers, latency, 429s above the concurrency, injected 5xx and malformed answers; GET /stats counts them. Ctrl-C stops it.")
+        var command = new Command("fake-llm", "Serve OpenAI-compatible chat completions on 127.0.0.1 with valid analysis answers, latency, 429s above the concurrency or at a set rate, injected 5xx and malformed answers; GET /stats counts them. Ctrl-C stops it.")
         {
-            port, latency, jitter, concurrency, errorRate, malformedRate, seed,
+            port, latency, jitter, concurrency, errorRate, rateLimitRate, malformedRate, seed,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -34,6 +35,7 @@ internal static class DevCommand
                 Concurrency = parse.GetValue(concurrency),
                 ErrorRate = parse.GetValue(errorRate),
                 MalformedRate = parse.GetValue(malformedRate),
+                RateLimitRate = parse.GetValue(rateLimitRate),
                 Seed = parse.GetValue(seed),
             };
             try
@@ -62,7 +64,7 @@ internal static class DevCommand
                 var ms = (TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
                 context.Console.MarkupLine(
                     $"fake-llm: OpenAI-compatible chat completions at [bold]{server.BaseUrl}[/] ({ms(options.Latency)} ± {ms(options.Jitter)} ms, {options.Concurrency} at once, " +
-                    $"{options.ErrorRate.ToString("P0", CultureInfo.InvariantCulture)} errors, {options.MalformedRate.ToString("P0", CultureInfo.InvariantCulture)} malformed); counts at http://127.0.0.1:{server.Port}/stats. Ctrl-C stops it.");
+                    $"{options.ErrorRate.ToString("P0", CultureInfo.InvariantCulture)} errors, {options.RateLimitRate.ToString("P0", CultureInfo.InvariantCulture)} 429s, {options.MalformedRate.ToString("P0", CultureInfo.InvariantCulture)} malformed); counts at http://127.0.0.1:{server.Port}/stats. Ctrl-C stops it.");
                 context.Console.MarkupLine($"[dim]use: DISCERNUS_OPENAI_COMPATIBLE_BASE_URL={server.BaseUrl} discernus run <experiment> --model openai-compatible/fake[/]");
                 try
                 {

@@ -18,6 +18,12 @@ internal sealed record FakeLlmOptions
     /// <summary>Share of accepted requests answered with HTTP 500 or 503.</summary>
     public double ErrorRate { get; init; }
 
+    /// <summary>
+    /// Share of accepted requests answered 429 with Retry-After, as a provider does when a shared quota (requests or
+    /// tokens per minute) runs out whatever this client's own concurrency.
+    /// </summary>
+    public double RateLimitRate { get; init; }
+
     /// <summary>Share of analysis answers that are malformed (not JSON, or JSON without the dimensions).</summary>
     public double MalformedRate { get; init; }
 
@@ -42,9 +48,9 @@ internal sealed record FakeLlmOptions
             throw new ArgumentException($"--concurrency {Concurrency} must be at least 1.");
         }
 
-        if (ErrorRate is < 0 or > 1 || MalformedRate is < 0 or > 1)
+        if (ErrorRate is < 0 or > 1 || MalformedRate is < 0 or > 1 || RateLimitRate is < 0 or > 1)
         {
-            throw new ArgumentException("--error-rate and --malformed-rate are shares between 0 and 1 (e.g. 0.05).");
+            throw new ArgumentException("--error-rate, --rate-limit-rate and --malformed-rate are shares between 0 and 1 (e.g. 0.05).");
         }
     }
 }

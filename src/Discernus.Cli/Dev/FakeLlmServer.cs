@@ -94,11 +94,7 @@ internal sealed class FakeLlmServer : IAsyncDisposable
         {
             if (inFlight > _options.Concurrency)
             {
-                Interlocked.Increment(ref _rateLimited);
-                var wait = _options.Latency > TimeSpan.Zero ? _options.Latency : TimeSpan.FromMilliseconds(50);
-                context.Response.Headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                context.Response.Headers["retry-after-ms"] = ((long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-                await WriteErrorAsync(context, 429, "rate_limit_exceeded", $"simulated rate limit: more than {_options.Concurrency} requests in flight").ConfigureAwait(false);
+                await RateLimitAsync(context, $"simulated rate limit: more than {_options.Concurrency} requests in flight").ConfigureAwait(false);
                 return;
             }
 
@@ -110,7 +106,13 @@ internal sealed class FakeLlmServer : IAsyncDisposable
                 return;
             }
 
-            var (failure, malformed, delay) = Draw();
+            var (rateLimited, failure, malformed, delay) = Draw();
+            if (rateLimited)
+            {
+                await RateLimitAsync(context, "simulated rate limit: the quota is used up for now").ConfigureAwait(false);
+                return;
+            }
+
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, _time, context.RequestAborted).ConfigureAwait(false);
@@ -153,15 +155,26 @@ internal sealed class FakeLlmServer : IAsyncDisposable
         }
     }
 
-    private (int? Failure, bool Malformed, TimeSpan Delay) Draw()
+    private async Task RateLimitAsync(HttpContext context, string message)
+    {
+        Interlocked.Increment(ref _rateLimited);
+        var wait = _options.Latency > TimeSpan.Zero ? _options.Latency : TimeSpan.FromMilliseconds(50);
+        context.Response.Headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["retry-after-ms"] = ((long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        await WriteErrorAsync(context, 429, "rate_limit_exceeded", message).ConfigureAwait(false);
+    }
+
+    private (bool RateLimited, int? Failure, bool Malformed, TimeSpan Delay) Draw()
     {
         lock (_randomGate)
         {
+            // Drawn first and always, so adding rate limits to a seeded set-up shifts no other draw's meaning.
+            var rateLimited = _random.NextDouble() < _options.RateLimitRate;
             int? failure = _random.NextDouble() < _options.ErrorRate ? (_random.Next(2) == 0 ? 500 : 503) : null;
             var malformed = _random.NextDouble() < _options.MalformedRate;
             var jitter = _options.Jitter.TotalMilliseconds * ((_random.NextDouble() * 2) - 1);
             var delay = TimeSpan.FromMilliseconds(Math.Max(0, _options.Latency.TotalMilliseconds + jitter));
-            return (failure, malformed, delay);
+            return (rateLimited, failure, malformed, delay);
         }
     }
 

@@ -88,6 +88,43 @@ public sealed class FakeLlmServerTests
     }
 
     [Fact]
+    public async Task RateLimitRate_Answers429WithRetryAfter_ForASeededShareOfRequests_WellBelowTheConcurrency()
+    {
+        var options = new FakeLlmOptions { Latency = TimeSpan.FromMilliseconds(20), RateLimitRate = 0.2, Seed = 7 };
+        await using var server = await FakeLlmServer.StartAsync(options);
+        using var http = new HttpClient();
+
+        // One request at a time: the concurrency (64) is never reached, so every 429 is the set rate's.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 200; i++)
+        {
+            using var response = await PostAsync(http, server, $"{AnalysisPrompt} {i}");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
+            }
+        }
+
+        var limited = statuses.Count(s => s == HttpStatusCode.TooManyRequests);
+        Assert.InRange(limited, 25, 55);
+        Assert.Equal(200 - limited, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(limited, server.Stats.RateLimited);
+        Assert.Equal(1, server.Stats.MaxConcurrent);
+
+        // The same seed draws the same requests again.
+        await using var again = await FakeLlmServer.StartAsync(options);
+        var repeated = new List<HttpStatusCode>();
+        for (var i = 0; i < 200; i++)
+        {
+            using var response = await PostAsync(http, again, $"{AnalysisPrompt} {i}");
+            repeated.Add(response.StatusCode);
+        }
+
+        Assert.Equal(statuses, repeated);
+    }
+
+    [Fact]
     public async Task MalformedRateOne_GivesAnswersTheValidatorRejects()
     {
         await using var server = await FakeLlmServer.StartAsync(new FakeLlmOptions { Latency = TimeSpan.Zero, MalformedRate = 1 });
