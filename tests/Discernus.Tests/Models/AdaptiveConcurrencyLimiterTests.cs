@@ -6,73 +6,143 @@ namespace Discernus.Tests.Models;
 public sealed class AdaptiveConcurrencyLimiterTests
 {
     [Fact]
-    public async Task A429_HalvesTheLimit_FromTheCallsInFlight()
+    public async Task AnOverloadedWindow_HalvesTheLimit_Once_FromTheCallsInFlight()
     {
         var limiter = new AdaptiveConcurrencyLimiter(256);
-        var leases = new List<AdaptiveConcurrencyLimiter.Lease>();
-        for (var i = 0; i < 20; i++)
+        var leases = await AcquireAsync(limiter, 40);
+
+        // 10 of 40 answered 429 (25 %): the provider cannot take 40 at once.
+        foreach (var (lease, i) in leases.Select((l, i) => (l, i)))
         {
-            leases.Add(await limiter.AcquireAsync(CancellationToken.None));
+            limiter.Release(lease, i < 10 ? Outcome.RateLimited : Outcome.Succeeded);
         }
 
-        limiter.Release(leases[0], Outcome.RateLimited);
-
-        Assert.Equal(10, limiter.Limit);
+        Assert.Equal(20, limiter.Limit);
         Assert.Equal(1, limiter.Decreases);
     }
 
     [Fact]
-    public async Task ABurstOf429sFromOneOverload_HalvesOnce()
+    public async Task A429AmongTooFewCalls_DecidesNothing()
     {
         var limiter = new AdaptiveConcurrencyLimiter(64);
-        var leases = new List<AdaptiveConcurrencyLimiter.Lease>();
-        for (var i = 0; i < 16; i++)
+        var leases = await AcquireAsync(limiter, 5);
+
+        limiter.Release(leases[0], Outcome.RateLimited);
+        foreach (var lease in leases.Skip(1))
         {
-            leases.Add(await limiter.AcquireAsync(CancellationToken.None));
+            limiter.Release(lease, Outcome.Succeeded);
         }
 
-        foreach (var lease in leases.Take(8))
-        {
-            limiter.Release(lease, Outcome.RateLimited);
-        }
-
-        Assert.Equal(8, limiter.Limit);
-        Assert.Equal(1, limiter.Decreases);
-
-        // A call that started after the decrease and is limited again halves again.
-        foreach (var lease in leases.Skip(8))
-        {
-            limiter.Release(lease, Outcome.Other);
-        }
-
-        var later = await limiter.AcquireAsync(CancellationToken.None);
-        limiter.Release(later, Outcome.RateLimited);
-        Assert.Equal(2, limiter.Decreases);
+        Assert.Equal(64, limiter.Limit);
+        Assert.Equal(0, limiter.Decreases);
     }
 
     [Fact]
-    public async Task EachRoundOfSuccesses_RaisesTheLimitByOne_UpToTheMaximum()
+    public async Task AgainstAProviderAtItsCapacity_TheLimitSettlesAroundIt()
     {
-        var limiter = new AdaptiveConcurrencyLimiter(6);
-        var first = await limiter.AcquireAsync(CancellationToken.None);
-        var second = await limiter.AcquireAsync(CancellationToken.None);
-        var third = await limiter.AcquireAsync(CancellationToken.None);
-        var fourth = await limiter.AcquireAsync(CancellationToken.None);
-        limiter.Release(first, Outcome.RateLimited);
-        Assert.Equal(2, limiter.Limit);
-
-        foreach (var lease in new[] { second, third, fourth })
+        const int capacity = 20;
+        var limiter = new AdaptiveConcurrencyLimiter(64);
+        var limits = new List<int>();
+        for (var round = 0; round < 300; round++)
         {
-            limiter.Release(lease, Outcome.Other);
+            // Each round the provider serves `capacity` of the calls sent at once and answers the rest 429.
+            var leases = await AcquireAsync(limiter, limiter.Limit);
+            foreach (var (lease, i) in leases.Select((l, i) => (l, i)))
+            {
+                limiter.Release(lease, i < capacity ? Outcome.Succeeded : Outcome.RateLimited);
+            }
+
+            limits.Add(limiter.Limit);
         }
 
+        var settled = limits.Skip(150).ToList();
+        // Never far above the capacity (at most the tolerated 10 % of 429s), never collapsed below half of it.
+        Assert.InRange(settled.Max(), capacity, (int)Math.Ceiling(capacity / (1 - AdaptiveConcurrencyLimiter.Tolerance)) + 1);
+        Assert.InRange(settled.Min(), capacity / 2, capacity);
+        // The few 429s tolerated just above the capacity are not mistaken for the provider's own share.
+        Assert.True(limiter.RateLimitFloor < AdaptiveConcurrencyLimiter.Tolerance / 2, $"floor {limiter.RateLimitFloor}");
+    }
+
+    [Fact]
+    public async Task A429ShareTheProviderAnswersWhateverTheLoad_DoesNotCollapseTheLimit()
+    {
+        var random = new Random(3);
+        var limiter = new AdaptiveConcurrencyLimiter(64);
+        var limits = new List<int>();
+        for (var round = 0; round < 300; round++)
+        {
+            // One request in five is refused, however many are sent (a quota shared with others).
+            var leases = await AcquireAsync(limiter, limiter.Limit);
+            foreach (var lease in leases)
+            {
+                limiter.Release(lease, random.NextDouble() < 0.2 ? Outcome.RateLimited : Outcome.Succeeded);
+            }
+
+            limits.Add(limiter.Limit);
+        }
+
+        // Plain AIMD halves on every window with a 429 and ends near two or three calls at once.
+        Assert.True(limits.Skip(100).Average() >= 48, $"average limit {limits.Skip(100).Average():0.0}");
+        Assert.InRange(limiter.RateLimitFloor, 0.1, 0.3);
+    }
+
+    [Fact]
+    public async Task AnOverloadOnTopOfTheProvidersFloor_StillHalvesTheLimit()
+    {
+        var random = new Random(5);
+        var limiter = new AdaptiveConcurrencyLimiter(64);
+        for (var round = 0; round < 60; round++)
+        {
+            var leases = await AcquireAsync(limiter, limiter.Limit);
+            foreach (var lease in leases)
+            {
+                limiter.Release(lease, random.NextDouble() < 0.2 ? Outcome.RateLimited : Outcome.Succeeded);
+            }
+        }
+
+        Assert.True(limiter.RateLimitFloor > 0.1);
+        var before = limiter.Decreases;
+
+        // Now the provider also serves only 16 at once.
+        for (var round = 0; round < 60; round++)
+        {
+            var leases = await AcquireAsync(limiter, limiter.Limit);
+            foreach (var (lease, i) in leases.Select((l, i) => (l, i)))
+            {
+                limiter.Release(lease, i >= 16 || random.NextDouble() < 0.2 ? Outcome.RateLimited : Outcome.Succeeded);
+            }
+        }
+
+        Assert.True(limiter.Decreases > before);
+        Assert.True(limiter.Limit <= 32, $"limit {limiter.Limit}");
+    }
+
+    [Fact]
+    public async Task EachWindowWithout429s_RaisesTheLimitByOne_UpToTheMaximum()
+    {
+        var limiter = new AdaptiveConcurrencyLimiter(24);
+        var leases = await AcquireAsync(limiter, 24);
+        foreach (var (lease, i) in leases.Select((l, i) => (l, i)))
+        {
+            limiter.Release(lease, i < 12 ? Outcome.RateLimited : Outcome.Succeeded);
+        }
+
+        Assert.Equal(12, limiter.Limit);
+
+        var seen = new List<int>();
         for (var round = 0; round < 20; round++)
         {
-            limiter.Release(await limiter.AcquireAsync(CancellationToken.None), Outcome.Succeeded);
+            foreach (var lease in await AcquireAsync(limiter, limiter.Limit))
+            {
+                limiter.Release(lease, Outcome.Succeeded);
+            }
+
+            seen.Add(limiter.Limit);
         }
 
-        // 2 successes raise 2 → 3, 3 more → 4, 4 more → 5, 5 more → 6; then the maximum holds.
-        Assert.Equal(6, limiter.Limit);
+        // Windows of at least 16 calls: the limit climbs one step per window and holds at the maximum.
+        Assert.Equal(24, limiter.Limit);
+        Assert.All(seen.Zip(seen.Skip(1)), pair => Assert.InRange(pair.Second - pair.First, 0, 1));
     }
 
     [Fact]
@@ -94,5 +164,16 @@ public sealed class AdaptiveConcurrencyLimiterTests
         Assert.Equal(1, limiter.InFlight);
         limiter.Release(granted, Outcome.Succeeded);
         Assert.Equal(0, limiter.InFlight);
+    }
+
+    private static async Task<List<AdaptiveConcurrencyLimiter.Lease>> AcquireAsync(AdaptiveConcurrencyLimiter limiter, int count)
+    {
+        var leases = new List<AdaptiveConcurrencyLimiter.Lease>();
+        for (var i = 0; i < count; i++)
+        {
+            leases.Add(await limiter.AcquireAsync(CancellationToken.None));
+        }
+
+        return leases;
     }
 }

@@ -152,13 +152,13 @@ public sealed class FakeLlmServerTests
             new ModelGatewayOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromSeconds(1) });
         using var client = gateway.CreateClient("openai-compatible/fake");
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 32).Select(i => client.GetResponseAsync($"{AnalysisPrompt} {i}")));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 96).Select(i => client.GetResponseAsync($"{AnalysisPrompt} {i}")));
 
         Assert.All(answers, a => Assert.Contains("dimensional_scores", a.Text));
         var limiter = gateway.ConcurrencyOf(ModelName.Parse("openai-compatible/fake"))!;
         Assert.True(limiter.Decreases >= 2, $"the limit was halved {limiter.Decreases} time(s)");
         Assert.InRange(limiter.Limit, 1, 8);
-        Assert.Equal(32, server.Stats.Completions);
+        Assert.Equal(96, server.Stats.Completions);
         Assert.InRange(server.Stats.MaxConcurrent, 1, 4);
     }
 
