@@ -352,7 +352,7 @@ internal sealed partial class Orchestrator
             var unfinished = pending.Keys.ToList();
             var inFlight = await resilience.ExecuteAsync(ct => tasks.FindQueuedAsync(unfinished, ct), $"looking up the queued tasks of run {runId}", cancellationToken).ConfigureAwait(false);
             toQueue = pending.Values.Where(p => !inFlight.Contains(p.TaskId)).ToList();
-            run.Log.Info(stage, Agent, $"{StageNames.Title(stage)}: {planned.Count - pending.Count} task(s) already finished, {inFlight.Count} still queued or claimed, {toQueue.Count} queued again");
+            run.Log.Info(stage, Agent, $"{StageNames.Title(stage)}: {planned.Count - pending.Count} task(s) already finished, {inFlight.Count} still queued or claimed, {toQueue.Count} {(run.Adopted ? "queued again" : "to queue")}");
         }
 
         // A window of tasks is queued, and refilled as tasks finish: Redis (the embedded Garnet keeps everything in
