@@ -191,6 +191,12 @@ internal static class MarkdownReportBuilder
 
         md.AppendLine($"- **Processing:** one analysis task per document × model × run, each answer validated against the framework's dimensions (scores in 0–1) and retried with the validation error when it failed; statistics computed in code; this report assembled from them.");
         md.AppendLine($"- **Evidence:** {inputs.Texts.EvidenceNote}");
+        if (m.Plan?.Pretest is { } pretest)
+        {
+            // A report exists only when the pre-test let the run go on.
+            md.AppendLine($"- **Pre-test:** {F(pretest.SampleSize)} documents chosen with seed {F(pretest.Seed)} were analysed first and judged (spread of every dimension, failed answers against a limit of {pretest.MaxFailureRate.ToString("P0", CultureInfo.InvariantCulture)}, cost extrapolated from their tokens) before the rest of the corpus; it passed, and its answers are part of these results (`{m.Outputs.Pretest ?? "results/pretest/pretest.md"}`).");
+        }
+
         if (inputs.Statistics.Filtering is { } filtering)
         {
             md.AppendLine($"- **Reliability filtering:** {F(filtering.Excluded)} of {F(filtering.Observations)} scored observations (dimension × analysis) were left out of the statistics ({FilteringRule(filtering)}); {F(filtering.AnalysesFullyExcluded)} analysis(es) lost every dimension.");

@@ -49,6 +49,7 @@ public sealed class PretestTests
         Assert.Equal(Sample, report.SampleDocuments);
         Assert.All(report.Dimensions, d => Assert.True(d.Discriminates, d.Dimension));
         Assert.Contains("Pre-test passed", run.Output);
+        Assert.Contains($"**Pre-test:** {Sample} documents chosen with seed", RunFolderChecks.ReportMarkdown(run.Folder));
         Assert.True((await RunVerifier.VerifyAsync(run.Folder)).Succeeded);
     }
 
