@@ -464,7 +464,7 @@ public sealed partial class ExperimentReader
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(document.FullPath);
+                bytes = DocumentFile.ReadAllBytes(document.FullPath);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -96,7 +96,7 @@ public static class CostEstimator
     {
         try
         {
-            var text = DocumentTextExtractor.Extract(document.FileName, File.ReadAllBytes(document.FullPath), limits);
+            var text = DocumentTextExtractor.Extract(document.FileName, DocumentFile.ReadAllBytes(document.FullPath), limits);
             return text.Succeeded ? text.Text : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

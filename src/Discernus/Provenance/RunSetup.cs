@@ -105,7 +105,7 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
         foreach (var document in experiment.Corpus.Documents)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var bytes = await File.ReadAllBytesAsync(document.FullPath, cancellationToken).ConfigureAwait(false);
+            var bytes = DocumentFile.ReadAllBytes(document.FullPath);
             var text = DocumentTextExtractor.Extract(document.FileName, bytes, experiment.Limits);
             if (!text.Succeeded)
             {
