@@ -211,24 +211,23 @@ internal static class RunCommand
                 return Invalid(report);
             }
 
-            foreach (var (key, value) in documents.RunOptions)
-            {
-                runOptions[key] = value;
-            }
-
             if (!parse.GetValue(dryRun))
             {
+                foreach (var (key, value) in await RunPlanner.PassOnAsync(documents.Readings, store, ct))
+                {
+                    runOptions[key] = value;
+                }
+
                 return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions, parse.GetValue(isolation), documents.Tokens);
             }
 
-            var readings = await DocumentIntake.LoadAsync(documents.RunOptions[RunRequestOptions.DocumentReadings], report.Experiment!, store, ct);
             var (folder, _) = await new RunSetup(store, context.TimeProvider).SetUpAsync(new RunSetupRequest
             {
                 Validation = report,
                 Prompts = PromptLibrary.All(),
                 Models = models,
                 SoftwareVersion = PromptLibrary.SoftwareVersion,
-                Documents = readings,
+                Documents = documents.Readings,
             }, ct);
             await folder.UpdateManifestAsync(m => m with { Status = RunStatus.SetUp }, ct);
             var manifest = folder.ReadManifest();

@@ -63,7 +63,7 @@ internal sealed class RunLauncher(ServeOptions options, ILogger<RunLauncher> log
         }
 
         var plan = RunPlanner.Plan(experiment, models, options.Environment, options.TimeProvider,
-            new Dictionary<string, string>(documents.RunOptions) { [RunRequestOptions.Cache] = Models.CacheModes.Use }, documents.Tokens);
+            new Dictionary<string, string>(await RunPlanner.PassOnAsync(documents.Readings, store, cancellationToken)) { [RunRequestOptions.Cache] = Models.CacheModes.Use }, documents.Tokens);
         if (!plan.CanStart)
         {
             return new RunStart(null, [.. plan.PreflightProblems, .. plan.BudgetProblem is { } b ? [b] : Array.Empty<string>()], plan.Estimate);

@@ -27,15 +27,15 @@ internal static class RunPlanner
         var experiment = report.Experiment ?? throw new ArgumentException("the report holds no valid experiment", nameof(report));
         var tokens = new CorpusTokens(models);
         var (findings, readings) = await DocumentIntake.ReadAsync(experiment, store, tokens.Observe, cancellationToken).ConfigureAwait(false);
-        report = ExperimentValidator.WithDocumentFindings(report, findings);
-        var options = new Dictionary<string, string>();
-        if (report.IsValid)
-        {
-            options[RunRequestOptions.DocumentReadings] = await DocumentIntake.SaveAsync(readings, store, cancellationToken).ConfigureAwait(false);
-        }
-
-        return new DocumentPass(report, tokens, options);
+        return new DocumentPass(ExperimentValidator.WithDocumentFindings(report, findings), tokens, readings);
     }
+
+    /// <summary>The request options that pass <paramref name="readings"/> on to the Orchestrator's run setup (stored as one artifact).</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> PassOnAsync(IReadOnlyList<DocumentReading> readings, IArtifactStore store, CancellationToken cancellationToken = default) =>
+        new Dictionary<string, string>
+        {
+            [RunRequestOptions.DocumentReadings] = await DocumentIntake.SaveAsync(readings, store, cancellationToken).ConfigureAwait(false),
+        };
 
     /// <param name="runOptions">Extra request options (e.g. the cache mode); the models and runs per model are added here.</param>
     /// <param name="tokens">The documents' tokens from their one read; null reads them again to estimate.</param>
@@ -90,8 +90,8 @@ internal static class RunPlanner
         ArtifactStoreOptions.For(experiment.Directory, environment);
 }
 
-/// <summary>What <see cref="RunPlanner.ReadDocumentsAsync"/> leaves: the report with the documents' findings, their tokens, and the request options that carry their readings.</summary>
-internal sealed record DocumentPass(ValidationReport Report, CorpusTokens Tokens, IReadOnlyDictionary<string, string> RunOptions);
+/// <summary>What <see cref="RunPlanner.ReadDocumentsAsync"/> leaves: the report with the documents' findings, their tokens, and their readings.</summary>
+internal sealed record DocumentPass(ValidationReport Report, CorpusTokens Tokens, IReadOnlyList<DocumentReading> Readings);
 
 /// <summary>The outcome of <see cref="RunPlanner.Plan"/>: a request ready to submit, or the reasons it must not be.</summary>
 internal sealed record RunPlan

@@ -54,6 +54,36 @@ public sealed class DocumentReadsPerRunTests
         AssertReadOnce(reads, sandbox);
     }
 
+    [Fact]
+    public async Task Estimate_ReadsEveryDocumentOnce()
+    {
+        using var sandbox = PipelineSandbox.Of("nano");
+        using var reads = new DocumentReadCounter(sandbox.ExperimentPath);
+
+        var cli = sandbox.NewHarness();
+        Assert.True(await cli.RunAsync("estimate", sandbox.ExperimentPath, "--model", "openai/gpt-4o-mini") == 0, cli.AllText);
+
+        Assert.Contains("o200k_base", cli.ConsoleText);
+        AssertReadOnce(reads, sandbox);
+    }
+
+    [Fact]
+    public async Task Run_WithAnUnusableDocument_ReportsItOnce_AndStartsNothing()
+    {
+        using var sandbox = PipelineSandbox.Of("nano");
+        var broken = Path.Combine(sandbox.ExperimentPath, "corpus", "mill_road_complaint.txt");
+        await File.WriteAllBytesAsync(broken, [0x66, 0x6f, 0xff, 0x6f]);
+        using var reads = new DocumentReadCounter(sandbox.ExperimentPath);
+
+        var run = await sandbox.RunAsync("--model", "lexicon");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("not valid UTF-8", run.Output);
+        Assert.Contains("mill_road_complaint.txt", run.Output);
+        Assert.Null(sandbox.FindRunFolder());
+        AssertReadOnce(reads, sandbox);
+    }
+
     private static void AssertReadOnce(DocumentReadCounter reads, PipelineSandbox sandbox)
     {
         var documents = Directory.GetFiles(Path.Combine(sandbox.ExperimentPath, "corpus"), "*.txt");
