@@ -38,6 +38,9 @@ public sealed class CorpusTokens
         }
     }
 
+    /// <summary>The counter used for <paramref name="model"/> (a tokenizer takes a moment to load: it is loaded once).</summary>
+    internal TokenCounter? CounterFor(string model) => _models.TryGetValue(model, out var counted) ? counted.Counter : null;
+
     /// <summary>The tokens of every document's text for <paramref name="model"/>, or null when it was not counted.</summary>
     public long? TokensFor(string model) => _models.TryGetValue(model, out var counted) ? counted.Tokens : null;
 }

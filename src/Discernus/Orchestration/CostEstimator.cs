@@ -71,7 +71,7 @@ public static class CostEstimator
                 continue;
             }
 
-            var counter = TokenCounter.For(name);
+            var counter = tokens.CounterFor(model) ?? TokenCounter.For(name);
             var fixedTokens = counter.Count(fixedText);
             var documentTokens = tokens.TokensFor(model)
                 ?? throw new ArgumentException($"the documents' tokens were not counted for {model}", nameof(tokens));
