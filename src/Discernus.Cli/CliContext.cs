@@ -24,5 +24,6 @@ internal sealed class CliContext
     public ExperimentLimits Limits => ExperimentLimits.FromEnvironment(Environment.Values);
 
     /// <summary>The VALIDATION stage as every command runs it (reader checks plus formulas and model names).</summary>
-    public ValidationReport ReadExperiment(string path) => Orchestration.ExperimentValidator.Validate(path, Limits);
+    public ValidationReport ReadExperiment(string path, bool readDocuments = true) =>
+        Orchestration.ExperimentValidator.Validate(path, Limits, readDocuments: readDocuments);
 }

@@ -1,3 +1,4 @@
+using Discernus.Experiments;
 using System.CommandLine;
 using Discernus.Orchestration;
 using Spectre.Console;
@@ -14,7 +15,7 @@ internal static class EstimateCommand
         var command = new Command("estimate", "Estimate documents, tokens, model calls and cost of a run, without calling any model") { path, model };
         command.SetAction((parse, _) =>
         {
-            var report = context.ReadExperiment(parse.GetValue(path)!);
+            var report = context.ReadExperiment(parse.GetValue(path)!, readDocuments: false);
             if (!report.IsValid)
             {
                 FindingsPrinter.Print(context.Console, report);
@@ -29,8 +30,18 @@ internal static class EstimateCommand
                 return Task.FromResult(ExitCodes.Invalid);
             }
 
+            // One read of each document both checks it and counts its tokens.
+            var tokens = new CorpusTokens(models.Names);
+            var (documentFindings, _) = new ExperimentReader(report.Experiment!.Limits).ReadDocuments(report.Experiment, tokens.Observe);
+            report = ExperimentValidator.WithDocumentFindings(report, documentFindings);
+            if (!report.IsValid)
+            {
+                FindingsPrinter.Print(context.Console, report);
+                return Task.FromResult(report.ExitCode);
+            }
+
             context.Console.MarkupLine($"[bold]{Markup.Escape(report.Experiment!.Name)}[/], model(s) {Markup.Escape(string.Join(", ", models.Names))} ({models.Source})");
-            EstimatePrinter.Print(context.Console, report.Experiment, models.Names, CostEstimator.Estimate(report.Experiment, models.Names), detailed: true);
+            EstimatePrinter.Print(context.Console, report.Experiment, models.Names, CostEstimator.Estimate(report.Experiment, models.Names, tokens), detailed: true);
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Discernus.Agents;
 using Discernus.Artifacts;
 using Discernus.Coordination;
+using Discernus.Experiments;
 using Discernus.Orchestration;
 using Discernus.Provenance;
 using Spectre.Console;
@@ -109,26 +110,11 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
-            var report = context.ReadExperiment(experimentPath);
+            // The documents' content is read once, further down, with the store and the models at hand.
+            var report = context.ReadExperiment(experimentPath, readDocuments: false);
             if (!report.IsValid)
             {
-                FindingsPrinter.Print(context.Console, report);
-                if (context.JsonSummary is { } invalidSummary)
-                {
-                    context.MarkSummaryWritten();
-                    invalidSummary.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
-                    {
-                        Error = new
-                        {
-                            report.ExitCode,
-                            Kind = ExitCodes.Kind(report.ExitCode),
-                            Message = $"the experiment is not valid: {report.Blocking.Count()} blocking problem(s); nothing was run",
-                            Findings = report.Blocking.Select(f => new { f.Code, f.File, f.Field, f.Line, f.Message, f.Fix }),
-                        },
-                    }, DiscernusJson.Indented));
-                }
-
-                return report.ExitCode;
+                return Invalid(report);
             }
 
             if (parse.GetValue(model) is not null && parse.GetValue(modelList) is not null)
@@ -209,32 +195,46 @@ internal static class RunCommand
                 runOptions[RunRequestOptions.Source] = sourceFolder;
             }
 
-            if (!parse.GetValue(dryRun))
-            {
-                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions, parse.GetValue(isolation));
-            }
-
-            var badNames = models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList();
-            if (badNames.Count > 0)
+            if (parse.GetValue(dryRun) && models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList() is { Count: > 0 } badNames)
             {
                 badNames.ForEach(p => context.Error.WriteLine($"error: {p}"));
                 return ExitCodes.Invalid;
             }
 
+            // Each document is read, checked, hashed, stored and its tokens counted here, once; run setup takes it
+            // from the store by the hashes passed on.
             var store = await ArtifactStoreFactory.CreateAsync(ArtifactStoreOptions.For(report.Experiment!.Directory, context.Environment.Values), context.TimeProvider, cancellationToken: ct);
+            var documents = await RunPlanner.ReadDocumentsAsync(report, models.Names, store, ct);
+            report = documents.Report;
+            if (!report.IsValid)
+            {
+                return Invalid(report);
+            }
+
+            if (!parse.GetValue(dryRun))
+            {
+                foreach (var (key, value) in await RunPlanner.PassOnAsync(documents.Readings, store, ct))
+                {
+                    runOptions[key] = value;
+                }
+
+                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions, parse.GetValue(isolation), documents.Tokens);
+            }
+
             var (folder, _) = await new RunSetup(store, context.TimeProvider).SetUpAsync(new RunSetupRequest
             {
                 Validation = report,
                 Prompts = PromptLibrary.All(),
                 Models = models,
                 SoftwareVersion = PromptLibrary.SoftwareVersion,
+                Documents = documents.Readings,
             }, ct);
             await folder.UpdateManifestAsync(m => m with { Status = RunStatus.SetUp }, ct);
             var manifest = folder.ReadManifest();
             context.Console.MarkupLine($"[green]✓[/] dry run: validated and set up {manifest.Documents.Count} document(s), {manifest.Prompts.Count} prompt(s), {manifest.Files.Count} hashed file(s); no model was called.");
             context.Console.MarkupLine($"  model (planned): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source})");
             context.Console.MarkupLine($"  artifact store: {Markup.Escape(store.Description)}");
-            EstimatePrinter.Print(context.Console, report.Experiment!, models.Names, CostEstimator.Estimate(report.Experiment!, models.Names), detailed: true);
+            EstimatePrinter.Print(context.Console, report.Experiment!, models.Names, CostEstimator.Estimate(report.Experiment!, models.Names, documents.Tokens), detailed: true);
             context.Out.WriteLine(folder.Path);
             if (context.JsonSummary is { } drySummary)
             {
@@ -243,6 +243,27 @@ internal static class RunCommand
             }
 
             return ExitCodes.Success;
+
+            int Invalid(ValidationReport invalid)
+            {
+                FindingsPrinter.Print(context.Console, invalid);
+                if (context.JsonSummary is { } invalidSummary)
+                {
+                    context.MarkSummaryWritten();
+                    invalidSummary.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        Error = new
+                        {
+                            invalid.ExitCode,
+                            Kind = ExitCodes.Kind(invalid.ExitCode),
+                            Message = $"the experiment is not valid: {invalid.Blocking.Count()} blocking problem(s); nothing was run",
+                            Findings = invalid.Blocking.Select(f => new { f.Code, f.File, f.Field, f.Line, f.Message, f.Fix }),
+                        },
+                    }, DiscernusJson.Indented));
+                }
+
+                return invalid.ExitCode;
+            }
         }
     }
 }

@@ -21,12 +21,12 @@ internal static class RunPipeline
 
     public static async Task<int> ExecuteAsync(
         CliContext context, ValidationReport report, ManifestModels models, int? concurrency, bool localWorkers, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? runOptions = null, AgentIsolationMode isolation = AgentIsolationMode.None)
+        IReadOnlyDictionary<string, string>? runOptions = null, AgentIsolationMode isolation = AgentIsolationMode.None, CorpusTokens? tokens = null)
     {
         var experiment = report.Experiment!;
         var console = context.Console;
         // The checks, the estimate, the budget rule and the request are shared with `discernus serve` (RunPlanner).
-        var plan = RunPlanner.Plan(experiment, models, context.Environment.Values, context.TimeProvider, runOptions);
+        var plan = RunPlanner.Plan(experiment, models, context.Environment.Values, context.TimeProvider, runOptions, tokens);
         if (plan.PreflightProblems.Count > 0)
         {
             foreach (var problem in plan.PreflightProblems)

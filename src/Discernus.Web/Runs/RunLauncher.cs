@@ -35,7 +35,8 @@ internal sealed class RunLauncher(ServeOptions options, ILogger<RunLauncher> log
             return new RunStart(null, [$"concurrency must be a whole number from 1 to 256, not {concurrency}."], null);
         }
 
-        var report = ExperimentValidator.Validate(experimentFolder, ExperimentLimits.FromEnvironment(options.Environment), cancellationToken);
+        // The documents' content is read once, below, into the run's store with their tokens counted.
+        var report = ExperimentValidator.Validate(experimentFolder, ExperimentLimits.FromEnvironment(options.Environment), cancellationToken, readDocuments: false);
         if (!report.IsValid)
         {
             return new RunStart(null, report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})").ToList(), null);
@@ -54,8 +55,15 @@ internal sealed class RunLauncher(ServeOptions options, ILogger<RunLauncher> log
             return new RunStart(null, badNames, null);
         }
 
+        var store = await ArtifactStoreFactory.CreateAsync(RunPlanner.StoreFor(experiment, options.Environment), options.TimeProvider, cancellationToken: cancellationToken);
+        var documents = await RunPlanner.ReadDocumentsAsync(report, models.Names, store, cancellationToken);
+        if (!documents.Report.IsValid)
+        {
+            return new RunStart(null, documents.Report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})").ToList(), null);
+        }
+
         var plan = RunPlanner.Plan(experiment, models, options.Environment, options.TimeProvider,
-            new Dictionary<string, string> { [RunRequestOptions.Cache] = Models.CacheModes.Use });
+            new Dictionary<string, string>(await RunPlanner.PassOnAsync(documents.Readings, store, cancellationToken)) { [RunRequestOptions.Cache] = Models.CacheModes.Use }, documents.Tokens);
         if (!plan.CanStart)
         {
             return new RunStart(null, [.. plan.PreflightProblems, .. plan.BudgetProblem is { } b ? [b] : Array.Empty<string>()], plan.Estimate);

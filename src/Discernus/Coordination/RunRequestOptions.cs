@@ -6,6 +6,12 @@ internal static class RunRequestOptions
     /// <summary>"refresh" for <c>run --no-cache</c> (every answer asked fresh); absent or "use" otherwise.</summary>
     public const string Cache = "cache";
 
+    /// <summary>
+    /// Hash of the documents' readings (Provenance.DocumentIntake) the submitter stored while it validated them: run
+    /// setup takes the documents from the artifact store instead of reading them again.
+    /// </summary>
+    public const string DocumentReadings = "document_readings";
+
     /// <summary>"true" for `run --resume`: an existing run folder is continued in place.</summary>
     public const string Resume = "resume";
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using YamlDotNet.RepresentationModel;
 
@@ -424,61 +425,98 @@ public sealed partial class ExperimentReader
             return;
         }
 
+        if (!ReadsDocuments)
+        {
+            return;
+        }
+
         foreach (var document in documents)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            // Where each document lies was checked when it was listed or resolved; what it is may have changed since.
-            if (!MayRead(document.FullPath, findings, checkContainment: false))
-            {
-                continue;
-            }
-
-            long length;
-            try
-            {
-                length = new FileInfo(document.FullPath).Length;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                findings.Blocking(FindingCodes.FileUnreadable, document.FullPath, null, $"the document cannot be read: {ex.Message}",
-                    "check that the file is readable");
-                continue;
-            }
-
-            if (length > limits.MaxDocumentBytes)
-            {
-                findings.Blocking(FindingCodes.DocumentTooLarge, document.FullPath, null,
-                    $"the document is {length:N0} bytes, over the {limits.MaxDocumentBytes:N0}-byte limit",
-                    "split it into smaller documents, or raise the limit with DISCERNUS_MAX_DOCUMENT_BYTES");
-                continue;
-            }
-
-            var extension = document.Extension;
-            if (!DocumentTextExtractor.SupportedExtensions.Contains(extension))
-            {
-                findings.Blocking(FindingCodes.UnsupportedDocument, document.FullPath, null, $"'.{extension}' documents are not supported",
-                    "convert it to .txt, .md, .pdf or .docx");
-                continue;
-            }
-
-            byte[] bytes;
-            try
-            {
-                bytes = File.ReadAllBytes(document.FullPath);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                findings.Blocking(FindingCodes.FileUnreadable, document.FullPath, null, $"the document cannot be read: {ex.Message}",
-                    "check that the file is readable");
-                continue;
-            }
-
-            var text = DocumentTextExtractor.Extract(document.FileName, bytes, limits);
-            if (!text.Succeeded)
-            {
-                findings.Blocking(text.ProblemCode!, document.FullPath, null, text.Problem!, text.Fix!);
-            }
+            ReadDocument(document, findings);
         }
+    }
+
+    /// <summary>
+    /// The one read of a document: its bytes, checked against the limits, decoded or extracted, both hashed. Null, with
+    /// a finding naming the file and the fix, when it cannot be used.
+    /// </summary>
+    private DocumentContent? ReadDocument(CorpusDocument document, FindingCollector findings)
+    {
+        // Where each document lies was checked when it was listed or resolved; what it is may have changed since.
+        if (!MayRead(document.FullPath, findings, checkContainment: false))
+        {
+            return null;
+        }
+
+        long length;
+        try
+        {
+            length = new FileInfo(document.FullPath).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            findings.Blocking(FindingCodes.FileUnreadable, document.FullPath, null, $"the document cannot be read: {ex.Message}",
+                "check that the file is readable");
+            return null;
+        }
+
+        if (length > limits.MaxDocumentBytes)
+        {
+            findings.Blocking(FindingCodes.DocumentTooLarge, document.FullPath, null,
+                $"the document is {length:N0} bytes, over the {limits.MaxDocumentBytes:N0}-byte limit",
+                "split it into smaller documents, or raise the limit with DISCERNUS_MAX_DOCUMENT_BYTES");
+            return null;
+        }
+
+        var extension = document.Extension;
+        if (!DocumentTextExtractor.SupportedExtensions.Contains(extension))
+        {
+            findings.Blocking(FindingCodes.UnsupportedDocument, document.FullPath, null, $"'.{extension}' documents are not supported",
+                "convert it to .txt, .md, .pdf or .docx");
+            return null;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = DocumentFile.ReadAllBytes(document.FullPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            findings.Blocking(FindingCodes.FileUnreadable, document.FullPath, null, $"the document cannot be read: {ex.Message}",
+                "check that the file is readable");
+            return null;
+        }
+
+        if (bytes.LongLength > limits.MaxDocumentBytes)
+        {
+            // It grew between the size check and the read.
+            findings.Blocking(FindingCodes.DocumentTooLarge, document.FullPath, null,
+                $"the document is {bytes.LongLength:N0} bytes, over the {limits.MaxDocumentBytes:N0}-byte limit",
+                "split it into smaller documents, or raise the limit with DISCERNUS_MAX_DOCUMENT_BYTES");
+            return null;
+        }
+
+        var text = DocumentTextExtractor.Extract(document.FileName, bytes, limits);
+        if (!text.Succeeded)
+        {
+            findings.Blocking(text.ProblemCode!, document.FullPath, null, text.Problem!, text.Fix!);
+            return null;
+        }
+
+        var textBytes = Encoding.UTF8.GetBytes(text.Text!);
+        var reading = new DocumentReading
+        {
+            DocumentId = document.DocumentId,
+            File = document.RelativePath,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            TextSha256 = Convert.ToHexStringLower(SHA256.HashData(textBytes)),
+            Bytes = bytes.LongLength,
+            TextChars = text.Text!.Length,
+            Extracted = text.Extracted,
+        };
+        return new DocumentContent(document, reading, bytes, text.Text!, textBytes);
     }
 
     /// <summary>Checks that need the framework and the corpus together.</summary>

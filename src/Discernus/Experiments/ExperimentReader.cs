@@ -482,7 +482,8 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
     {
         MaxSpecificationFileBytes = Math.Max(limits.MaxSpecificationFileBytes, limits.MaxDocuments * 2048L),
         MaxYamlNodes = Math.Max(limits.MaxYamlNodes, limits.MaxDocuments * 40L),
-    });
+    })
+    { ReadsDocuments = ReadsDocuments };
 
     private string? ReadSpecificationFile(string path, FindingCollector findings)
     {

@@ -32,13 +32,26 @@ public static class CostEstimator
     internal const int SynthesisPromptTokens = 3000;
     internal const int SynthesisCompletionTokens = 900;
 
+    /// <summary>Reads the documents to count their tokens; where they are read anyway, pass their count to the other overload.</summary>
     public static CostEstimate Estimate(Experiment experiment, IReadOnlyList<string> models)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         ArgumentNullException.ThrowIfNull(models);
+        var tokens = new CorpusTokens(models);
+        // The one read of the documents with nowhere to store them; a document it cannot use counts as empty.
+        new ExperimentReader(experiment.Limits).ReadDocuments(experiment, tokens.Observe);
+        return Estimate(experiment, models, tokens);
+    }
+
+    /// <param name="tokens">The documents' tokens, counted during their one read (<see cref="CorpusTokens.Observe"/>).</param>
+    public static CostEstimate Estimate(Experiment experiment, IReadOnlyList<string> models, CorpusTokens tokens)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(tokens);
         var prompt = PromptLibrary.Load(PromptLibrary.AnalyseDocument);
         var fixedText = prompt.Content + experiment.Framework.Text;
-        var documents = experiment.Corpus.Documents.Select(d => ReadText(d, experiment.Limits)).ToList();
+        var documentCount = experiment.Corpus.Documents.Count;
         var perDocumentAnswer = (AnswerTokensPerDimension * experiment.Framework.Dimensions.Count) + AnswerOverheadTokens;
         var prices = PriceTable.LoadDefault();
         var perModel = new List<ModelCostEstimate>();
@@ -50,7 +63,7 @@ public static class CostEstimator
                 continue;
             }
 
-            var analysisCalls = documents.Count * experiment.RunsPerModel;
+            var analysisCalls = documentCount * experiment.RunsPerModel;
             var modelCalls = analysisCalls + (index == 0 ? 1 : 0);
             calls += modelCalls;
             if (!name.IsHosted)
@@ -58,13 +71,11 @@ public static class CostEstimator
                 continue;
             }
 
-            var counter = TokenCounter.For(name);
+            var counter = tokens.CounterFor(model) ?? TokenCounter.For(name);
             var fixedTokens = counter.Count(fixedText);
-            long promptTokens = 0;
-            foreach (var text in documents)
-            {
-                promptTokens += (fixedTokens + (text is null ? 0 : counter.Count(text))) * experiment.RunsPerModel;
-            }
+            var documentTokens = tokens.TokensFor(model)
+                ?? throw new ArgumentException($"the documents' tokens were not counted for {model}", nameof(tokens));
+            var promptTokens = ((fixedTokens * (long)documentCount) + documentTokens) * experiment.RunsPerModel;
 
             long completionTokens = (long)perDocumentAnswer * analysisCalls;
             if (index == 0)
@@ -85,23 +96,9 @@ public static class CostEstimator
             perModel.Sum(m => m.CompletionTokens),
             unpriced)
         {
-            Documents = documents.Count,
+            Documents = documentCount,
             Calls = calls,
             Models = perModel,
         };
-    }
-
-    // The text the model will see; a document that cannot be read here (validation reports it) counts as empty.
-    private static string? ReadText(CorpusDocument document, ExperimentLimits limits)
-    {
-        try
-        {
-            var text = DocumentTextExtractor.Extract(document.FileName, File.ReadAllBytes(document.FullPath), limits);
-            return text.Succeeded ? text.Text : null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

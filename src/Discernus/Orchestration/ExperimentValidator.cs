@@ -9,9 +9,13 @@ namespace Discernus.Orchestration;
 /// </summary>
 public static class ExperimentValidator
 {
-    public static ValidationReport Validate(string path, ExperimentLimits limits, CancellationToken cancellationToken = default)
+    /// <param name="readDocuments">
+    /// False: every check but the documents' content, which the caller then reads once with
+    /// <see cref="Provenance.DocumentIntake"/> (into the artifact store) or <see cref="ExperimentReader.ReadDocumentsAsync"/>.
+    /// </param>
+    public static ValidationReport Validate(string path, ExperimentLimits limits, CancellationToken cancellationToken = default, bool readDocuments = true)
     {
-        var report = new ExperimentReader(limits).Read(path, cancellationToken);
+        var report = new ExperimentReader(limits) { ReadsDocuments = readDocuments }.Read(path, cancellationToken);
         if (report.Experiment is not { } experiment)
         {
             return report;
@@ -54,5 +58,19 @@ public static class ExperimentValidator
 
         var blocking = findings.Any(f => f.Severity == FindingSeverity.Blocking);
         return report with { Findings = findings, Experiment = blocking ? null : experiment };
+    }
+
+    /// <summary>A report validated without its documents' content, completed with the findings of their one read.</summary>
+    public static ValidationReport WithDocumentFindings(ValidationReport report, IReadOnlyList<ValidationFinding> documentFindings)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(documentFindings);
+        if (documentFindings.Count == 0)
+        {
+            return report;
+        }
+
+        var blocking = documentFindings.Any(f => f.Severity == FindingSeverity.Blocking);
+        return report with { Findings = [.. report.Findings, .. documentFindings], Experiment = blocking ? null : report.Experiment };
     }
 }

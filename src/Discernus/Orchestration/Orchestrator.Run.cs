@@ -95,7 +95,35 @@ internal sealed partial class Orchestrator
         // VALIDATION: nothing is written to disk when it fails.
         var validationStarted = time.GetUtcNow();
         var validationTimer = time.GetTimestamp();
-        var report = ExperimentValidator.Validate(request.ExperimentPath, limits, cancellationToken);
+        // The documents are read once: by the submitter, who stored them and passes their readings, or here, into the
+        // store, after the other checks passed.
+        var report = ExperimentValidator.Validate(request.ExperimentPath, limits, cancellationToken, readDocuments: false);
+        IReadOnlyList<DocumentReading>? readings = null;
+        if (report.Experiment is { } validated)
+        {
+            try
+            {
+                if (request.Options?.GetValueOrDefault(RunRequestOptions.DocumentReadings) is { } readingsHash)
+                {
+                    readings = await DocumentIntake.LoadAsync(readingsHash, validated, store, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (readings is null)
+                {
+                    var (documentFindings, read) = await DocumentIntake.ReadAsync(validated, store, null, cancellationToken).ConfigureAwait(false);
+                    report = ExperimentValidator.WithDocumentFindings(report, documentFindings);
+                    readings = read;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArtifactCorruptedException or OperationCanceledException)
+            {
+                var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
+                var error = $"validation failed: the documents could not be stored in the artifact store {store.Description}: {ex.Message}";
+                await SetStateAsync(runId, new Dictionary<string, string> { [RunStateFields.Status] = status, [RunStateFields.Error] = error }).ConfigureAwait(false);
+                return new Prepared(null, new RunOutcome(runId, status, null, error, null, null));
+            }
+        }
+
         var models = report.Experiment is { } exp ? ResolveModels(request, exp) : null;
         var problems = report.IsValid
             ? ModelSelection.Preflight(models!.Names, environment)
@@ -122,6 +150,7 @@ internal sealed partial class Orchestrator
                 RunId = runId,
                 ValidationStartedAt = validationStarted,
                 ValidationDuration = time.GetElapsedTime(validationTimer),
+                Documents = readings,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException or ArgumentException)
@@ -171,7 +200,8 @@ internal sealed partial class Orchestrator
             return new Prepared(null, await MarkFailedAsync(request, "the run was interrupted during RUN SETUP, before its inputs were all stored; it cannot be resumed: start a new run").ConfigureAwait(false));
         }
 
-        var report = ExperimentValidator.Validate(manifest.Experiment.Path, limits, cancellationToken);
+        // The documents are the manifest's own (stored at setup): their files are not read again.
+        var report = ExperimentValidator.Validate(manifest.Experiment.Path, limits, cancellationToken, readDocuments: false);
         var changed = report.Experiment is not { } experiment
             ? $"the experiment at {manifest.Experiment.Path} no longer validates ({string.Join("; ", report.Blocking.Select(f => f.Message).Take(3))})"
             : ChangedInput(experiment, manifest);

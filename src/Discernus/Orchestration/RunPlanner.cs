@@ -13,10 +13,35 @@ namespace Discernus.Orchestration;
 /// </summary>
 internal static class RunPlanner
 {
+    /// <summary>
+    /// The one read of the documents of an experiment validated without them
+    /// (<see cref="ExperimentValidator.Validate"/> with <c>readDocuments: false</c>): each is checked, stored in
+    /// <paramref name="store"/> and its tokens counted for <paramref name="models"/> in the same pass. Returns the
+    /// completed report, the counted tokens, and the options that pass the readings on to run setup (none when the
+    /// report is not valid).
+    /// </summary>
+    public static async Task<DocumentPass> ReadDocumentsAsync(
+        ValidationReport report, IReadOnlyList<string> models, IArtifactStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var experiment = report.Experiment ?? throw new ArgumentException("the report holds no valid experiment", nameof(report));
+        var tokens = new CorpusTokens(models);
+        var (findings, readings) = await DocumentIntake.ReadAsync(experiment, store, tokens.Observe, cancellationToken).ConfigureAwait(false);
+        return new DocumentPass(ExperimentValidator.WithDocumentFindings(report, findings), tokens, readings);
+    }
+
+    /// <summary>The request options that pass <paramref name="readings"/> on to the Orchestrator's run setup (stored as one artifact).</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> PassOnAsync(IReadOnlyList<DocumentReading> readings, IArtifactStore store, CancellationToken cancellationToken = default) =>
+        new Dictionary<string, string>
+        {
+            [RunRequestOptions.DocumentReadings] = await DocumentIntake.SaveAsync(readings, store, cancellationToken).ConfigureAwait(false),
+        };
+
     /// <param name="runOptions">Extra request options (e.g. the cache mode); the models and runs per model are added here.</param>
+    /// <param name="tokens">The documents' tokens from their one read; null reads them again to estimate.</param>
     public static RunPlan Plan(
         Experiment experiment, ManifestModels models, IReadOnlyDictionary<string, string?> environment, TimeProvider time,
-        IReadOnlyDictionary<string, string>? runOptions = null)
+        IReadOnlyDictionary<string, string>? runOptions = null, CorpusTokens? tokens = null)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         ArgumentNullException.ThrowIfNull(models);
@@ -30,7 +55,9 @@ internal static class RunPlanner
         string? budgetProblem = null;
         if (!models.OfflineBaseline)
         {
-            estimate = CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names);
+            estimate = tokens is null
+                ? CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names)
+                : CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names, tokens);
             if (estimate.UnpricedModels.Count == 0 && experiment.MaxCostUsd is { } budget && estimate.Usd > budget)
             {
                 budgetProblem = $"the estimated cost ({Usd(estimate.Usd.Value)}) exceeds budget.max_cost_usd (${budget.ToString(CultureInfo.InvariantCulture)}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.";
@@ -62,6 +89,9 @@ internal static class RunPlanner
     public static ArtifactStoreOptions StoreFor(Experiment experiment, IReadOnlyDictionary<string, string?> environment) =>
         ArtifactStoreOptions.For(experiment.Directory, environment);
 }
+
+/// <summary>What <see cref="RunPlanner.ReadDocumentsAsync"/> leaves: the report with the documents' findings, their tokens, and their readings.</summary>
+internal sealed record DocumentPass(ValidationReport Report, CorpusTokens Tokens, IReadOnlyList<DocumentReading> Readings);
 
 /// <summary>The outcome of <see cref="RunPlanner.Plan"/>: a request ready to submit, or the reasons it must not be.</summary>
 internal sealed record RunPlan

@@ -1,4 +1,3 @@
-using System.Text;
 using Discernus.Artifacts;
 using Discernus.Experiments;
 
@@ -67,6 +66,11 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
         async Task<(string Hash, string Asset)> StoreAsync(byte[] bytes, string extension, string role)
         {
             var hash = await store.PutAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return (hash, await WriteAssetAsync(bytes, hash, extension, role).ConfigureAwait(false));
+        }
+
+        async Task<string> WriteAssetAsync(byte[] bytes, string hash, string extension, string role)
+        {
             var asset = $"assets/{hash}.{extension}";
             await folder.WriteFileAsync(asset, bytes, cancellationToken).ConfigureAwait(false);
             if (listed.Add(asset))
@@ -74,7 +78,15 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
                 files.Add(new ManifestFile(asset, hash, role));
             }
 
-            return (hash, asset);
+            return asset;
+        }
+
+        // The store holds what validation read; copying from it never reads a document file again.
+        async Task<string> CopyAssetAsync(DocumentReading reading, string hash, string extension, string role)
+        {
+            var bytes = await store.GetAsync(hash, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"{reading.File}: the content read at validation ({hash}) is not in the artifact store {store.Description}; run the experiment again");
+            return await WriteAssetAsync(bytes, hash, extension, role).ConfigureAwait(false);
         }
 
         static string Ext(string path) => Path.GetExtension(path).TrimStart('.').ToLowerInvariant() is { Length: > 0 } e ? e : "txt";
@@ -101,35 +113,51 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             gold = new ManifestGold(Path.GetRelativePath(experiment.Directory, goldPath).Replace('\\', '/'), stored.Hash, stored.Asset, experiment.Gold.Count);
         }
 
-        var documents = new List<ManifestDocument>();
-        foreach (var document in experiment.Corpus.Documents)
+        var readings = request.Documents;
+        if (readings is null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var bytes = await File.ReadAllBytesAsync(document.FullPath, cancellationToken).ConfigureAwait(false);
-            var text = DocumentTextExtractor.Extract(document.FileName, bytes, experiment.Limits);
-            if (!text.Succeeded)
+            var (problems, read) = await DocumentIntake.ReadAsync(experiment, store, null, cancellationToken).ConfigureAwait(false);
+            if (problems.FirstOrDefault(f => f.Severity == FindingSeverity.Blocking) is { } problem)
             {
                 // Validation passed a moment ago; the file changed since.
-                throw new InvalidDataException($"{document.RelativePath}: {text.Problem} (the file changed after validation)");
+                throw new InvalidDataException($"{problem.Location}: {problem.Message} (the file changed after validation)");
             }
 
-            var original = await StoreAsync(bytes, document.Extension, "document").ConfigureAwait(false);
-            var textBytes = Encoding.UTF8.GetBytes(text.Text!);
-            var extracted = await StoreAsync(textBytes, "txt", "document_text").ConfigureAwait(false);
+            readings = read;
+        }
+
+        var corpus = experiment.Corpus.Documents;
+        if (readings.Count != corpus.Count)
+        {
+            throw new InvalidDataException($"validation read {readings.Count} document(s) but the corpus lists {corpus.Count}; run the experiment again");
+        }
+
+        var documents = new List<ManifestDocument>(readings.Count);
+        for (var i = 0; i < readings.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (document, reading) = (corpus[i], readings[i]);
+            if (reading.DocumentId != document.DocumentId || reading.File != document.RelativePath)
+            {
+                throw new InvalidDataException($"{document.RelativePath}: validation read '{reading.File}' in its place; run the experiment again");
+            }
+
+            var asset = await CopyAssetAsync(reading, reading.Sha256, document.Extension, "document").ConfigureAwait(false);
+            var textAsset = await CopyAssetAsync(reading, reading.TextSha256, "txt", "document_text").ConfigureAwait(false);
             documents.Add(new ManifestDocument
             {
                 DocumentId = document.DocumentId,
                 File = document.RelativePath,
-                Sha256 = original.Hash,
-                Asset = original.Asset,
-                TextSha256 = extracted.Hash,
-                TextAsset = extracted.Asset,
-                Bytes = bytes.LongLength,
-                Extracted = text.Extracted,
+                Sha256 = reading.Sha256,
+                Asset = asset,
+                TextSha256 = reading.TextSha256,
+                TextAsset = textAsset,
+                Bytes = reading.Bytes,
+                Extracted = reading.Extracted,
                 Metadata = document.Metadata,
             });
             log.Info(StageNames.RunSetup, Agent, $"document '{document.RelativePath}' stored",
-                new Dictionary<string, object?> { ["document_id"] = document.DocumentId, ["sha256"] = original.Hash, ["text_sha256"] = extracted.Hash });
+                new Dictionary<string, object?> { ["document_id"] = document.DocumentId, ["sha256"] = reading.Sha256, ["text_sha256"] = reading.TextSha256 });
         }
 
         var prompts = new List<ManifestPrompt>();

@@ -13,4 +13,9 @@ public sealed record RunSetupRequest
     /// <summary>When validation started and how long it took, for the manifest's VALIDATION stage.</summary>
     public DateTimeOffset? ValidationStartedAt { get; init; }
     public TimeSpan? ValidationDuration { get; init; }
+    /// <summary>
+    /// The documents as validation read them into the artifact store (<see cref="DocumentIntake"/>), in corpus order;
+    /// null lets run setup read them itself.
+    /// </summary>
+    public IReadOnlyList<DocumentReading>? Documents { get; init; }
 }
