@@ -151,7 +151,7 @@ internal sealed partial class Orchestrator
             Executions = [.. m.Executions, Execution("started")],
         }, CancellationToken.None).ConfigureAwait(false);
         var run = new RunContext(folder, log, report.Experiment!, models!, time);
-        log.Info("orchestrator", Agent, $"run started: {models!.Names.Count} model(s) × {models.RunsPerModel} run(s) × {run.Manifest.Documents.Count} document(s)",
+        log.Info("orchestrator", Agent, $"run started: {models!.Names.Count} model(s) × {models.RunsPerModel} run(s) × {run.Manifest.Corpus?.DocumentCount ?? 0} document(s)",
             new Dictionary<string, object?> { ["models"] = models.Names, ["offline_baseline"] = models.OfflineBaseline, ["orchestrator"] = options.OrchestratorId });
         return new Prepared(run, null);
     }
@@ -181,7 +181,7 @@ internal sealed partial class Orchestrator
         }
 
         manifest = await RecordConfigChangeAsync(folder, manifest, report.Experiment!, store, cancellationToken).ConfigureAwait(false);
-        var restored = await RestoreAssetsAsync(folder, manifest, store, cancellationToken).ConfigureAwait(false);
+        var restored = await RestoreAssetsAsync(folder, store, cancellationToken).ConfigureAwait(false);
         var previous = manifest.Executions.LastOrDefault();
         var kind = request.Options?.GetValueOrDefault("resume") == "true" ? "resumed" : "adopted";
         manifest = await folder.UpdateManifestAsync(m => m with { Status = RunStatus.Running, Error = null, FinishedAt = null, ArtifactStore = store.Identity, Executions = [.. m.Executions, Execution(kind)] }, CancellationToken.None).ConfigureAwait(false);
@@ -225,15 +225,22 @@ internal sealed partial class Orchestrator
         return await folder.UpdateManifestAsync(m => m with
         {
             Experiment = m.Experiment with { ConfigSha256 = hash, ConfigAsset = asset },
-            Files = [.. m.Files, new ManifestFile(asset, hash, "experiment")],
-        }, CancellationToken.None).ConfigureAwait(false);
+        }, new ManifestFileChanges([new ManifestFile(asset, hash, "experiment")]), CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Puts every input of the run back into the store from the run folder's own copies; returns how many were missing.</summary>
-    private static async Task<int> RestoreAssetsAsync(RunFolder folder, RunManifest manifest, IArtifactStore store, CancellationToken cancellationToken)
+    private static async Task<int> RestoreAssetsAsync(RunFolder folder, IArtifactStore store, CancellationToken cancellationToken)
     {
         var restored = 0;
-        foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("assets/", StringComparison.Ordinal)))
+        var assets = new List<ManifestFile>();
+        folder.ReadFiles(f =>
+        {
+            if (f.Path.StartsWith("assets/", StringComparison.Ordinal))
+            {
+                assets.Add(f);
+            }
+        });
+        foreach (var file in assets)
         {
             if (await store.ExistsAsync(file.Sha256, cancellationToken).ConfigureAwait(false))
             {
@@ -336,8 +343,7 @@ internal sealed partial class Orchestrator
             Failures = run.Failures.ToList(),
             Cost = Counted(run.Cost(m.Cost), calls),
             Outputs = run.Outputs,
-            Files = m.Files.Where(f => f.Role != "log").Concat(run.OutputFiles).Concat(logFiles).DistinctBy(f => f.Path).ToList(),
-        }, CancellationToken.None).ConfigureAwait(false);
+        }, new ManifestFileChanges([.. run.OutputFiles(), .. logFiles], RemoveRole: "log"), CancellationToken.None).ConfigureAwait(false);
 
         await SetStateAsync(run.Folder.RunId, new Dictionary<string, string>
         {

@@ -67,13 +67,22 @@ internal sealed partial class Orchestrator
     {
         var manifest = run.Manifest;
         var promptHash = run.PromptHash(PromptLibrary.AnalyseDocument);
-        var planned = new List<PlannedTask>();
+
+        // Only what a contract needs is kept per document, its strings shared: a task holds its id and this, and the
+        // contract itself is written when the task is queued.
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Shared(string value) => strings.TryGetValue(value, out var shared) ? shared : strings[value] = value;
+        var documents = run.ReadDocuments().Select(d => new PlannedDocument(d.File, d.DocumentId, d.TextSha256,
+            d.Metadata.Count == 0 ? EmptyMetadata : d.Metadata.ToDictionary(kv => Shared(kv.Key), kv => Shared(kv.Value), StringComparer.Ordinal))).ToList();
+        strings.Clear();
+
+        var planned = new List<PlannedTask>(documents.Count * run.Models.Names.Count * run.Models.RunsPerModel);
         var n = 0;
         foreach (var model in run.Models.Names)
         {
             for (var r = 1; r <= run.Models.RunsPerModel; r++)
             {
-                foreach (var document in manifest.Documents)
+                foreach (var document in documents)
                 {
                     // Ids are a pure function of the manifest, so an Orchestrator that adopts the run plans the same ones.
                     var taskId = TaskIds.Build(run.Folder.RunId, TaskTypes.AnalyseDocument, ++n);
@@ -104,6 +113,11 @@ internal sealed partial class Orchestrator
         return planned;
     }
 
+    private static readonly IReadOnlyDictionary<string, string> EmptyMetadata = new Dictionary<string, string>();
+
+    /// <summary>What an analysis contract needs of a manifest document.</summary>
+    private sealed record PlannedDocument(string File, string DocumentId, string TextSha256, IReadOnlyDictionary<string, string> Metadata);
+
     /// <summary>
     /// Takes a finished analysis into the run: its result file in the run folder and its tokens, cost and calls in the
     /// run's totals, each counted once (a sample answer the pre-test counted is not counted again by the full run).
@@ -119,7 +133,7 @@ internal sealed partial class Orchestrator
             var meta = result.ProcessingMetadata;
             run.AddUsage(meta.TokensUsed.Prompt, meta.TokensUsed.Completion, meta.CostUsd, meta.Cached,
                 new Models.ModelCallCounts(meta.ProviderRequests, meta.CacheHits, meta.Retries, meta.FailedRequests));
-            await run.WriteOutputAsync($"results/batch_analysis/{signal.ResultHash}.json", bytes, "analysis_result", cancellationToken).ConfigureAwait(false);
+            await run.WriteAnalysisResultAsync(signal.ResultHash!, bytes, cancellationToken).ConfigureAwait(false);
         }
 
         return result;
@@ -239,7 +253,8 @@ internal sealed partial class Orchestrator
     private async Task<(string Markdown, string Html)> ReportAsync(RunContext run, IArtifactStore store, SynthesisResult synthesis, CancellationToken cancellationToken)
     {
         // The report describes the run as it is now: stages, failures and cost so far.
-        var snapshot = run.Folder.ReadManifest() with { Failures = run.Failures.ToList(), Cost = run.Cost(run.Manifest.Cost), Outputs = run.Outputs };
+        // Its head: the report needs no per-document list (the corpus size is in `corpus.document_count`).
+        var snapshot = run.Folder.ReadManifestHead() with { Failures = run.Failures.ToList(), Cost = run.Cost(run.Manifest.Cost), Outputs = run.Outputs };
         var manifestHash = await store.PutAsync(DiscernusJson.Serialize(snapshot), cancellationToken).ConfigureAwait(false);
         var taskId = TaskIds.Build(run.Folder.RunId, TaskTypes.GenerateReport, 1);
         var contract = new GenerateReportTask
@@ -277,7 +292,8 @@ internal sealed partial class Orchestrator
             return;
         }
 
-        var listed = run.Manifest.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        run.Folder.ReadFiles(f => listed.Add(f.Path));
         foreach (var path in Directory.EnumerateFiles(run.Folder.ReportsDirectory))
         {
             var relative = run.Folder.Relative(path);
@@ -386,7 +402,7 @@ internal sealed partial class Orchestrator
             var lastCancelCheck = DateTimeOffset.MinValue;
 
             // The manifest is rewritten whole; for a large corpus its progress counts are refreshed less often.
-            var manifestInterval = ManifestProgressInterval * Math.Max(1, run.Manifest.Documents.Count / 4000);
+            var manifestInterval = ManifestProgressInterval * Math.Max(1, (run.Manifest.Corpus?.DocumentCount ?? 0) / 4000);
             while (pending.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
