@@ -68,12 +68,12 @@ internal sealed partial class Orchestrator
         var manifest = run.Manifest;
         var promptHash = run.PromptHash(PromptLibrary.AnalyseDocument);
 
-        // Only what a contract needs is kept per document, its strings shared: a task holds its id and this, and the
-        // contract itself is written when the task is queued.
+        // Only what a contract needs is kept per document, its metadata as shared strings: a task holds its id and this,
+        // and the contract itself is written when the task is queued.
         var strings = new Dictionary<string, string>(StringComparer.Ordinal);
         string Shared(string value) => strings.TryGetValue(value, out var shared) ? shared : strings[value] = value;
         var documents = run.ReadDocuments().Select(d => new PlannedDocument(d.File, d.DocumentId, d.TextSha256,
-            d.Metadata.Count == 0 ? EmptyMetadata : d.Metadata.ToDictionary(kv => Shared(kv.Key), kv => Shared(kv.Value), StringComparer.Ordinal))).ToList();
+            [.. d.Metadata.SelectMany(kv => new[] { Shared(kv.Key), Shared(kv.Value) })])).ToList();
         strings.Clear();
 
         var planned = new List<PlannedTask>(documents.Count * run.Models.Names.Count * run.Models.RunsPerModel);
@@ -102,7 +102,7 @@ internal sealed partial class Orchestrator
                             AnalysisVariant = run.Models.AnalysisVariant,
                             CorpusDocumentId = doc.DocumentId,
                             Cache = run.Models.Cache == Models.CacheModes.Refresh ? Models.CacheModes.Refresh : null,
-                            Extra = new Dictionary<string, JsonElement> { ["metadata"] = JsonSerializer.SerializeToElement(doc.Metadata) },
+                            Extra = new Dictionary<string, JsonElement> { ["metadata"] = JsonSerializer.SerializeToElement(doc.MetadataDictionary()) },
                         },
                     });
                     planned.Add(new PlannedTask(taskId, Contract, document.File, model));
@@ -113,10 +113,20 @@ internal sealed partial class Orchestrator
         return planned;
     }
 
-    private static readonly IReadOnlyDictionary<string, string> EmptyMetadata = new Dictionary<string, string>();
+    /// <summary>What an analysis contract needs of a manifest document; metadata as key, value, key, value…, in the manifest's order.</summary>
+    private sealed record PlannedDocument(string File, string DocumentId, string TextSha256, string[] Metadata)
+    {
+        public Dictionary<string, string> MetadataDictionary()
+        {
+            var metadata = new Dictionary<string, string>(Metadata.Length / 2, StringComparer.Ordinal);
+            for (var i = 0; i < Metadata.Length; i += 2)
+            {
+                metadata[Metadata[i]] = Metadata[i + 1];
+            }
 
-    /// <summary>What an analysis contract needs of a manifest document.</summary>
-    private sealed record PlannedDocument(string File, string DocumentId, string TextSha256, IReadOnlyDictionary<string, string> Metadata);
+            return metadata;
+        }
+    }
 
     /// <summary>
     /// Takes a finished analysis into the run: its result file in the run folder and its tokens, cost and calls in the

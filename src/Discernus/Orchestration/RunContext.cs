@@ -7,6 +7,10 @@ namespace Discernus.Orchestration;
 /// <summary>What the Orchestrator keeps about one run while it moves through the stages.</summary>
 internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experiment, ManifestModels models, TimeProvider time)
 {
+    // The run's documents are those its manifest lists (read from the folder when needed); the validated corpus's own
+    // list, an entry per document, is not kept for the length of the run.
+    private readonly Experiment _experiment = experiment with { Corpus = experiment.Corpus with { Documents = [] } };
+
     private readonly Lock _gate = new();
     private decimal _costUsd;
     private bool _costComplete = true;
@@ -21,7 +25,8 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
 
     public RunFolder Folder => folder;
     public RunLog Log => log;
-    public Experiment Experiment => experiment;
+    /// <summary>The experiment as validated, without its corpus's document list (see <see cref="ReadDocuments"/>).</summary>
+    public Experiment Experiment => _experiment;
     public ManifestModels Models => models;
     /// <summary>The manifest without its per-document lists (see <see cref="RunFolder.ReadManifestHead"/>).</summary>
     public RunManifest Manifest { get; } = folder.ReadManifestHead();
