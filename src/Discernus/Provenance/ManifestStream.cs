@@ -186,7 +186,7 @@ internal static class ManifestStream
                 }
                 else
                 {
-                    JsonSerializer.Serialize(writer, property.Get!(manifest), property.PropertyType, options);
+                    WriteValue(writer, property.Get!(manifest), property.PropertyType, options);
                 }
 
                 if (writer.BytesPending >= ChunkBytes)
@@ -199,6 +199,45 @@ internal static class ManifestStream
             writer.Flush();
         });
     }
+
+    /// <summary>
+    /// Writes a value as the serializer would, but a long list (the analysis results' hashes, one per document) entry by
+    /// entry with the writer flushed between them, so no buffer grows to the list's size.
+    /// </summary>
+    private static void WriteValue(Utf8JsonWriter writer, object? value, Type type, JsonSerializerOptions options)
+    {
+        if (value is System.Collections.IList { Count: >= StreamedListLength } list)
+        {
+            writer.WriteStartArray();
+            foreach (var entry in list)
+            {
+                JsonSerializer.Serialize(writer, entry, entry?.GetType() ?? typeof(object), options);
+                if (writer.BytesPending >= ChunkBytes)
+                {
+                    writer.Flush();
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+        else if (value is ManifestOutputs outputs)
+        {
+            writer.WriteStartObject();
+            foreach (var property in options.GetTypeInfo(typeof(ManifestOutputs)).Properties)
+            {
+                writer.WritePropertyName(property.Name);
+                WriteValue(writer, property.Get!(outputs), property.PropertyType, options);
+            }
+
+            writer.WriteEndObject();
+        }
+        else
+        {
+            JsonSerializer.Serialize(writer, value, type, options);
+        }
+    }
+
+    private const int StreamedListLength = 256;
 
     private static FileStream OpenRead(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);

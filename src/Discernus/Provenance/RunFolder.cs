@@ -46,7 +46,38 @@ public sealed class RunFolder
     /// The manifest without its per-document lists (<c>documents</c> and <c>files</c> come back empty): what a run
     /// keeps in memory. The lists are read entry by entry with <see cref="ReadDocuments"/> and <see cref="ReadFiles"/>.
     /// </summary>
-    public RunManifest ReadManifestHead() => ManifestStream.ReadHead(ManifestPath);
+    public RunManifest ReadManifestHead()
+    {
+        lock (_headGate)
+        {
+            // The head this folder last wrote, while the file is still that one: after a run's analyses it holds a hash
+            // per document, and parsing it again for every update was most of the memory a run's last stages churned.
+            if (_head is { } head && Stamp() == _headStamp)
+            {
+                return head;
+            }
+        }
+
+        return ManifestStream.ReadHead(ManifestPath);
+    }
+
+    private readonly Lock _headGate = new();
+    private RunManifest? _head;
+    private (long Length, DateTime Written) _headStamp;
+
+    private (long Length, DateTime Written) Stamp()
+    {
+        var info = new FileInfo(ManifestPath);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, default);
+    }
+
+    private void Remember(RunManifest head)
+    {
+        lock (_headGate)
+        {
+            (_head, _headStamp) = (head, Stamp());
+        }
+    }
 
     /// <summary>The manifest's documents, read one entry at a time.</summary>
     public void ReadDocuments(Action<ManifestDocument> onDocument) =>
@@ -68,6 +99,7 @@ public sealed class RunFolder
         {
             var updated = update(ReadManifestHead());
             ManifestStream.Write(ManifestPath, updated, listsFrom: ManifestPath, files);
+            Remember(updated);
             return updated;
         }
         finally
@@ -85,6 +117,7 @@ public sealed class RunFolder
     {
         cancellationToken.ThrowIfCancellationRequested();
         ManifestStream.Write(ManifestPath, manifest);
+        Remember(manifest with { Documents = [], Files = [] });
         return Task.CompletedTask;
     }
 

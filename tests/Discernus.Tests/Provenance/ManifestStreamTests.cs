@@ -40,9 +40,10 @@ public sealed class ManifestStreamTests : IDisposable
         Prompts = [new ManifestPrompt("analyse_document", new string('d', 64), "assets/d.yaml")],
         Stages = [new ManifestStage { Name = "batch_analysis", Status = RunStatus.Running, DurationMs = 12, TasksTotal = documents }],
         Cost = new ManifestCost { MaxCostUsd = 1.50m, ActualUsd = 0.000123m, PromptTokens = 10, Complete = false },
-        Failures = [new ManifestFailure("t1", "corpus/x.txt", null, "failed: \"why\"")],
+        Failures = [.. Enumerable.Range(0, 300).Select(i => new ManifestFailure($"t{i}", "corpus/x.txt", null, "failed: \"why\""))],
         Files = Enumerable.Range(0, documents).Select(i => new ManifestFile($"assets/{i:D64}.txt", $"{i:D64}", "document")).ToList(),
-        Outputs = new ManifestOutputs { AnalysisResults = ["h1", "h2"] },
+        // Long lists inside the head (a hash per analysis) are written entry by entry too.
+        Outputs = new ManifestOutputs { AnalysisResults = [.. Enumerable.Range(0, documents).Select(i => $"{i:x64}")], Exports = ["results/exports/scores.csv"] },
     };
 
     private string PathOf(string name) => Path.Combine(_directory, name);
@@ -144,5 +145,24 @@ public sealed class ManifestStreamTests : IDisposable
 
         Assert.Equal(Serialized(manifest), File.ReadAllBytes(folder.ManifestPath));
         Assert.Empty(Directory.EnumerateFiles(_directory, ".tmp-*"));
+    }
+
+    [Fact]
+    public async Task ReadManifestHead_SeesAChangeAnotherWriterMade_AfterThisFolderUpdatedTheManifest()
+    {
+        var manifest = Manifest(10);
+        var folder = new RunFolder(_directory, manifest.RunId);
+        await folder.WriteManifestAsync(manifest);
+        await folder.UpdateManifestAsync(m => m with { Status = RunStatus.Running });
+
+        // Another process (or another RunFolder on the same path) records a failure.
+        await new RunFolder(_directory, manifest.RunId).UpdateManifestAsync(m => m with { Status = RunStatus.Failed, Error = "stopped elsewhere" });
+        var head = folder.ReadManifestHead();
+        var updated = await folder.UpdateManifestAsync(m => m with { FinishedAt = "2026-01-01T02:00:00.000Z" });
+
+        Assert.Equal(RunStatus.Failed, head.Status);
+        Assert.Equal("stopped elsewhere", updated.Error);
+        Assert.Equal(Serialized(manifest with { Status = RunStatus.Failed, Error = "stopped elsewhere", FinishedAt = "2026-01-01T02:00:00.000Z" }),
+            File.ReadAllBytes(folder.ManifestPath));
     }
 }
