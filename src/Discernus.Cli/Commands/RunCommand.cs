@@ -211,7 +211,11 @@ internal static class RunCommand
 
             if (!parse.GetValue(dryRun))
             {
-                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions, parse.GetValue(isolation));
+                // The run reads its documents from its manifest: the validated corpus (an entry per document) is not
+                // kept by this method for the run's length.
+                var validated = report;
+                report = null!;
+                return await RunPipeline.ExecuteAsync(context, validated, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions, parse.GetValue(isolation));
             }
 
             var badNames = models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList();
