@@ -218,7 +218,13 @@ internal static class RunCommand
                     runOptions[key] = value;
                 }
 
-                return await RunPipeline.ExecuteAsync(context, report, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions, parse.GetValue(isolation), documents.Tokens);
+                // The run reads its documents from its manifest: the validated corpus (an entry per document) and the
+                // readings are not kept by this method for the run's length.
+                var validated = report;
+                var tokens = documents.Tokens;
+                report = null!;
+                documents = null!;
+                return await RunPipeline.ExecuteAsync(context, validated, models, parse.GetValue(concurrency), !parse.GetValue(noLocalWorkers), ct, runOptions, parse.GetValue(isolation), tokens);
             }
 
             var (folder, _) = await new RunSetup(store, context.TimeProvider).SetUpAsync(new RunSetupRequest

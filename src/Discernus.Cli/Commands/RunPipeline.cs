@@ -19,7 +19,11 @@ internal static class RunPipeline
 {
     private static readonly TimeSpan PickUpTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<int> ExecuteAsync(
+    /// <remarks>
+    /// Not async: the validated experiment (an entry per document) is needed only to start the run, and an async
+    /// method would keep it, as its parameter, for the run's whole length.
+    /// </remarks>
+    public static Task<int> ExecuteAsync(
         CliContext context, ValidationReport report, ManifestModels models, int? concurrency, bool localWorkers, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? runOptions = null, AgentIsolationMode isolation = AgentIsolationMode.None, CorpusTokens? tokens = null)
     {
@@ -34,7 +38,7 @@ internal static class RunPipeline
                 context.Error.WriteLine($"error: {problem}");
             }
 
-            return ExitCodes.Invalid;
+            return Task.FromResult(ExitCodes.Invalid);
         }
 
         var request = plan.Request!;
@@ -58,7 +62,7 @@ internal static class RunPipeline
             if (plan.BudgetProblem is { } budgetProblem)
             {
                 context.Error.WriteLine($"error: {budgetProblem}");
-                return ExitCodes.Invalid;
+                return Task.FromResult(ExitCodes.Invalid);
             }
         }
 
@@ -68,7 +72,7 @@ internal static class RunPipeline
             console.MarkupLine($"Pre-test: {Markup.Escape(sample)} of {experiment.Corpus.Documents.Count} document(s) first (seed {Markup.Escape(runOptions[RunRequestOptions.PretestSeed])}); the run stops there if a dimension does not discriminate, more than {double.Parse(runOptions[RunRequestOptions.PretestMaxFailureRate], CultureInfo.InvariantCulture):P0} of the answers fail{Markup.Escape(budget)}.");
         }
 
-        return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(experiment.Directory, context.Environment.Values), concurrency, localWorkers, cancellationToken, isolation);
+        return SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(experiment.Directory, context.Environment.Values), concurrency, localWorkers, cancellationToken, isolation);
     }
 
     /// <summary>

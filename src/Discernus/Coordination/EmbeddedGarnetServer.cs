@@ -101,6 +101,10 @@ internal sealed class EmbeddedGarnetServer : IAsyncDisposable
         "--memory", options.LogMemorySize,
         "--page", options.PageSize,
         "--index", options.IndexMemorySize,
+        // Every task's contract and attempt counter are deleted when it is acked: without revivification each new task
+        // appends to the log (about 900 bytes per document, measured), so the log grew with the corpus until it would
+        // drop records. With it, new records reuse the space of deleted ones.
+        "--reviv",
         "--expired-key-deletion-scan-freq", options.ExpiredKeyScanSeconds.ToString(CultureInfo.InvariantCulture),
     ];
 

@@ -25,7 +25,7 @@ internal sealed partial class Orchestrator
             return null;
         }
 
-        var documents = run.Manifest.Documents;
+        var documents = run.ReadDocuments();
         var sample = PretestSample.Choose(documents, settings.SampleSize, settings.Seed);
         var perModel = documents.Count * run.Models.RunsPerModel;
         // Planned order is model → run → document: the first run of each model on each sampled document.

@@ -104,8 +104,9 @@ internal sealed partial class Orchestrator
             throw new RunFailedException($"the framework changed since run {source.RunId} (its hash differs), so its analyses do not apply; run the analysis again (without --from)");
         }
 
-        var documents = run.Manifest.Documents.Select(d => (d.DocumentId, d.TextSha256)).ToHashSet();
-        var changed = source.Documents.Count(d => !documents.Contains((d.DocumentId, d.TextSha256))) + Math.Abs(source.Documents.Count - run.Manifest.Documents.Count);
+        var runDocuments = run.ReadDocuments();
+        var documents = runDocuments.Select(d => (d.DocumentId, d.TextSha256)).ToHashSet();
+        var changed = source.Documents.Count(d => !documents.Contains((d.DocumentId, d.TextSha256))) + Math.Abs(source.Documents.Count - runDocuments.Count);
         if (changed > 0)
         {
             throw new RunFailedException($"the corpus differs from run {source.RunId}'s ({changed} document(s) added, removed or changed), so its analyses do not apply; run the analysis again (without --from)");

@@ -49,6 +49,7 @@ internal sealed partial class Orchestrator
             var analyses = Reuses(run, StageNames.BatchAnalysis) && !run.IsStageDone(StageNames.BatchAnalysis)
                 ? await ReuseAnalysesAsync(run, store, cancellationToken).ConfigureAwait(false)
                 : await BatchAnalysisAsync(run, store, cancellationToken).ConfigureAwait(false);
+            ReleaseStageMemory(run);
             (string Markdown, string Html)? reportResult = null;
             if (!StopsAfter(run, StageNames.BatchAnalysis))
             {
@@ -84,6 +85,21 @@ internal sealed partial class Orchestrator
         {
             registry.Unregister(runId);
         }
+    }
+
+    /// <summary>
+    /// Between BATCH ANALYSIS and SYNTHESIS the run's per-task state (its plan, an entry per document) becomes garbage
+    /// just as the synthesis, in this process when workers are local, starts to build its own. One compacting
+    /// collection here hands the freed memory back instead of leaving the synthesis to grow on top of it (100,000
+    /// documents: docs/benchmarks.md "Scale"). It takes a fraction of a second once per run.
+    /// </summary>
+    private void ReleaseStageMemory(RunContext run)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: false);
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        logger.LogDebug("Run {RunId}: managed heap {Before} MB before SYNTHESIS, {After} MB after a compacting collection",
+            run.Folder.RunId, before / 1_000_000, GC.GetTotalMemory(forceFullCollection: false) / 1_000_000);
     }
 
     private sealed record Prepared(RunContext? Run, RunOutcome? Outcome);
@@ -180,7 +196,7 @@ internal sealed partial class Orchestrator
             Executions = [.. m.Executions, Execution("started")],
         }, CancellationToken.None).ConfigureAwait(false);
         var run = new RunContext(folder, log, report.Experiment!, models!, time);
-        log.Info("orchestrator", Agent, $"run started: {models!.Names.Count} model(s) × {models.RunsPerModel} run(s) × {run.Manifest.Documents.Count} document(s)",
+        log.Info("orchestrator", Agent, $"run started: {models!.Names.Count} model(s) × {models.RunsPerModel} run(s) × {run.Manifest.Corpus?.DocumentCount ?? 0} document(s)",
             new Dictionary<string, object?> { ["models"] = models.Names, ["offline_baseline"] = models.OfflineBaseline, ["orchestrator"] = options.OrchestratorId });
         return new Prepared(run, null);
     }
@@ -211,7 +227,7 @@ internal sealed partial class Orchestrator
         }
 
         manifest = await RecordConfigChangeAsync(folder, manifest, report.Experiment!, store, cancellationToken).ConfigureAwait(false);
-        var restored = await RestoreAssetsAsync(folder, manifest, store, cancellationToken).ConfigureAwait(false);
+        var restored = await RestoreAssetsAsync(folder, store, cancellationToken).ConfigureAwait(false);
         var previous = manifest.Executions.LastOrDefault();
         var kind = request.Options?.GetValueOrDefault("resume") == "true" ? "resumed" : "adopted";
         manifest = await folder.UpdateManifestAsync(m => m with { Status = RunStatus.Running, Error = null, FinishedAt = null, ArtifactStore = store.Identity, Executions = [.. m.Executions, Execution(kind)] }, CancellationToken.None).ConfigureAwait(false);
@@ -255,15 +271,22 @@ internal sealed partial class Orchestrator
         return await folder.UpdateManifestAsync(m => m with
         {
             Experiment = m.Experiment with { ConfigSha256 = hash, ConfigAsset = asset },
-            Files = [.. m.Files, new ManifestFile(asset, hash, "experiment")],
-        }, CancellationToken.None).ConfigureAwait(false);
+        }, new ManifestFileChanges([new ManifestFile(asset, hash, "experiment")]), CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Puts every input of the run back into the store from the run folder's own copies; returns how many were missing.</summary>
-    private static async Task<int> RestoreAssetsAsync(RunFolder folder, RunManifest manifest, IArtifactStore store, CancellationToken cancellationToken)
+    private static async Task<int> RestoreAssetsAsync(RunFolder folder, IArtifactStore store, CancellationToken cancellationToken)
     {
         var restored = 0;
-        foreach (var file in manifest.Files.Where(f => f.Path.StartsWith("assets/", StringComparison.Ordinal)))
+        var assets = new List<ManifestFile>();
+        folder.ReadFiles(f =>
+        {
+            if (f.Path.StartsWith("assets/", StringComparison.Ordinal))
+            {
+                assets.Add(f);
+            }
+        });
+        foreach (var file in assets)
         {
             if (await store.ExistsAsync(file.Sha256, cancellationToken).ConfigureAwait(false))
             {
@@ -366,8 +389,7 @@ internal sealed partial class Orchestrator
             Failures = run.Failures.ToList(),
             Cost = Counted(run.Cost(m.Cost), calls),
             Outputs = run.Outputs,
-            Files = m.Files.Where(f => f.Role != "log").Concat(run.OutputFiles).Concat(logFiles).DistinctBy(f => f.Path).ToList(),
-        }, CancellationToken.None).ConfigureAwait(false);
+        }, new ManifestFileChanges([.. run.OutputFiles(), .. logFiles], RemoveRole: "log"), CancellationToken.None).ConfigureAwait(false);
 
         await SetStateAsync(run.Folder.RunId, new Dictionary<string, string>
         {

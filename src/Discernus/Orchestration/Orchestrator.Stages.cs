@@ -67,13 +67,22 @@ internal sealed partial class Orchestrator
     {
         var manifest = run.Manifest;
         var promptHash = run.PromptHash(PromptLibrary.AnalyseDocument);
-        var planned = new List<PlannedTask>();
+
+        // Only what a contract needs is kept per document, its metadata as shared strings: a task holds its id and this,
+        // and the contract itself is written when the task is queued.
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Shared(string value) => strings.TryGetValue(value, out var shared) ? shared : strings[value] = value;
+        var documents = run.ReadDocuments().Select(d => new PlannedDocument(d.File, d.DocumentId, d.TextSha256,
+            [.. d.Metadata.SelectMany(kv => new[] { Shared(kv.Key), Shared(kv.Value) })])).ToList();
+        strings.Clear();
+
+        var planned = new List<PlannedTask>(documents.Count * run.Models.Names.Count * run.Models.RunsPerModel);
         var n = 0;
         foreach (var model in run.Models.Names)
         {
             for (var r = 1; r <= run.Models.RunsPerModel; r++)
             {
-                foreach (var document in manifest.Documents)
+                foreach (var document in documents)
                 {
                     // Ids are a pure function of the manifest, so an Orchestrator that adopts the run plans the same ones.
                     var taskId = TaskIds.Build(run.Folder.RunId, TaskTypes.AnalyseDocument, ++n);
@@ -93,7 +102,7 @@ internal sealed partial class Orchestrator
                             AnalysisVariant = run.Models.AnalysisVariant,
                             CorpusDocumentId = doc.DocumentId,
                             Cache = run.Models.Cache == Models.CacheModes.Refresh ? Models.CacheModes.Refresh : null,
-                            Extra = new Dictionary<string, JsonElement> { ["metadata"] = JsonSerializer.SerializeToElement(doc.Metadata) },
+                            Extra = new Dictionary<string, JsonElement> { ["metadata"] = JsonSerializer.SerializeToElement(doc.MetadataDictionary()) },
                         },
                     });
                     planned.Add(new PlannedTask(taskId, Contract, document.File, model));
@@ -102,6 +111,21 @@ internal sealed partial class Orchestrator
         }
 
         return planned;
+    }
+
+    /// <summary>What an analysis contract needs of a manifest document; metadata as key, value, key, value…, in the manifest's order.</summary>
+    private sealed record PlannedDocument(string File, string DocumentId, string TextSha256, string[] Metadata)
+    {
+        public Dictionary<string, string> MetadataDictionary()
+        {
+            var metadata = new Dictionary<string, string>(Metadata.Length / 2, StringComparer.Ordinal);
+            for (var i = 0; i < Metadata.Length; i += 2)
+            {
+                metadata[Metadata[i]] = Metadata[i + 1];
+            }
+
+            return metadata;
+        }
     }
 
     /// <summary>
@@ -119,7 +143,7 @@ internal sealed partial class Orchestrator
             var meta = result.ProcessingMetadata;
             run.AddUsage(meta.TokensUsed.Prompt, meta.TokensUsed.Completion, meta.CostUsd, meta.Cached,
                 new Models.ModelCallCounts(meta.ProviderRequests, meta.CacheHits, meta.Retries, meta.FailedRequests));
-            await run.WriteOutputAsync($"results/batch_analysis/{signal.ResultHash}.json", bytes, "analysis_result", cancellationToken).ConfigureAwait(false);
+            await run.WriteAnalysisResultAsync(signal.ResultHash!, bytes, cancellationToken).ConfigureAwait(false);
         }
 
         return result;
@@ -239,7 +263,8 @@ internal sealed partial class Orchestrator
     private async Task<(string Markdown, string Html)> ReportAsync(RunContext run, IArtifactStore store, SynthesisResult synthesis, CancellationToken cancellationToken)
     {
         // The report describes the run as it is now: stages, failures and cost so far.
-        var snapshot = run.Folder.ReadManifest() with { Failures = run.Failures.ToList(), Cost = run.Cost(run.Manifest.Cost), Outputs = run.Outputs };
+        // Its head: the report needs no per-document list (the corpus size is in `corpus.document_count`).
+        var snapshot = run.Folder.ReadManifestHead() with { Failures = run.Failures.ToList(), Cost = run.Cost(run.Manifest.Cost), Outputs = run.Outputs };
         var manifestHash = await store.PutAsync(DiscernusJson.Serialize(snapshot), cancellationToken).ConfigureAwait(false);
         var taskId = TaskIds.Build(run.Folder.RunId, TaskTypes.GenerateReport, 1);
         var contract = new GenerateReportTask
@@ -277,7 +302,8 @@ internal sealed partial class Orchestrator
             return;
         }
 
-        var listed = run.Manifest.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        run.Folder.ReadFiles(f => listed.Add(f.Path));
         foreach (var path in Directory.EnumerateFiles(run.Folder.ReportsDirectory))
         {
             var relative = run.Folder.Relative(path);
@@ -386,7 +412,7 @@ internal sealed partial class Orchestrator
             var lastCancelCheck = DateTimeOffset.MinValue;
 
             // The manifest is rewritten whole; for a large corpus its progress counts are refreshed less often.
-            var manifestInterval = ManifestProgressInterval * Math.Max(1, run.Manifest.Documents.Count / 4000);
+            var manifestInterval = ManifestProgressInterval * Math.Max(1, (run.Manifest.Corpus?.DocumentCount ?? 0) / 4000);
             while (pending.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();

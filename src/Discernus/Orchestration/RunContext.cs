@@ -7,6 +7,10 @@ namespace Discernus.Orchestration;
 /// <summary>What the Orchestrator keeps about one run while it moves through the stages.</summary>
 internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experiment, ManifestModels models, TimeProvider time)
 {
+    // The run's documents are those its manifest lists (read from the folder when needed); the validated corpus's own
+    // list, an entry per document, is not kept for the length of the run.
+    private readonly Experiment _experiment = experiment with { Corpus = experiment.Corpus with { Documents = [] } };
+
     private readonly Lock _gate = new();
     private decimal _costUsd;
     private bool _costComplete = true;
@@ -21,11 +25,17 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
 
     public RunFolder Folder => folder;
     public RunLog Log => log;
-    public Experiment Experiment => experiment;
+    /// <summary>The experiment as validated, without its corpus's document list (see <see cref="ReadDocuments"/>).</summary>
+    public Experiment Experiment => _experiment;
     public ManifestModels Models => models;
-    public RunManifest Manifest { get; } = folder.ReadManifest();
+    /// <summary>The manifest without its per-document lists (see <see cref="RunFolder.ReadManifestHead"/>).</summary>
+    public RunManifest Manifest { get; } = folder.ReadManifestHead();
     public List<ManifestFailure> Failures { get; } = [];
-    public List<ManifestFile> OutputFiles { get; } = [];
+    private readonly List<ManifestFile> _outputFiles = [];
+    private readonly HashSet<string> _outputPaths = new(StringComparer.Ordinal);
+
+    // Analysis results are one file per document, named by their hash: kept as hashes, listed as files when written.
+    private readonly List<string> _analysisResults = [];
     public ManifestOutputs Outputs { get; set; } = new();
     public decimal CostUsd { get { lock (_gate) { return _costUsd; } } }
 
@@ -62,6 +72,14 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
             _cachedCalls = Manifest.Cost.CachedCalls;
             _calls = new ModelCallCounts(Manifest.Cost.ProviderRequests, Manifest.Cost.CacheHits, Manifest.Cost.Retries, Manifest.Cost.Failures);
         }
+    }
+
+    /// <summary>The run's documents as the manifest lists them, read from the folder on each call (a run does not hold them).</summary>
+    public List<ManifestDocument> ReadDocuments()
+    {
+        var documents = new List<ManifestDocument>(Manifest.Corpus?.DocumentCount ?? 0);
+        folder.ReadDocuments(documents.Add);
+        return documents;
     }
 
     public string PromptHash(string name) =>
@@ -141,13 +159,39 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
         var hash = await folder.WriteFileAsync(relativePath, content, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
-            if (!OutputFiles.Any(f => f.Path == relativePath))
+            if (_outputPaths.Add(relativePath))
             {
-                OutputFiles.Add(new ManifestFile(relativePath, hash, role));
+                _outputFiles.Add(new ManifestFile(relativePath, hash, role));
             }
         }
 
         return relativePath;
+    }
+
+    /// <summary>Writes an analysis result to <c>results/batch_analysis/&lt;hash&gt;.json</c>.</summary>
+    public async Task WriteAnalysisResultAsync(string hash, byte[] content, CancellationToken cancellationToken)
+    {
+        var written = await folder.WriteFileAsync(AnalysisResultPath(hash), content, cancellationToken).ConfigureAwait(false);
+        if (written != hash)
+        {
+            throw new RunFailedException($"the analysis result {hash} hashes to {written}");
+        }
+
+        lock (_gate)
+        {
+            _analysisResults.Add(hash);
+        }
+    }
+
+    private static string AnalysisResultPath(string hash) => $"results/batch_analysis/{hash}.json";
+
+    /// <summary>The files this execution wrote to the run folder, in the order written (analysis results first).</summary>
+    public List<ManifestFile> OutputFiles()
+    {
+        lock (_gate)
+        {
+            return [.. _analysisResults.Select(h => new ManifestFile(AnalysisResultPath(h), h, "analysis_result")), .. _outputFiles];
+        }
     }
 
     public async Task StageAsync(string stage, Func<ManifestStage, ManifestStage> update) =>
@@ -159,11 +203,10 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     /// </summary>
     public async Task PersistOutputsAsync()
     {
-        List<ManifestFile> files;
+        var files = OutputFiles();
         List<ManifestFailure> failures;
         lock (_gate)
         {
-            files = [.. OutputFiles];
             failures = [.. Failures];
         }
 
@@ -172,8 +215,7 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
             Outputs = Outputs,
             Failures = failures,
             Cost = Cost(m.Cost),
-            Files = m.Files.Concat(files).DistinctBy(f => f.Path).ToList(),
-        }, CancellationToken.None).ConfigureAwait(false);
+        }, new ManifestFileChanges(files), CancellationToken.None).ConfigureAwait(false);
     }
 
     public string Now() => IsoTime.Format(time.GetUtcNow());

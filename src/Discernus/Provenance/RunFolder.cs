@@ -32,22 +32,74 @@ public sealed class RunFolder
         return new RunFolder(path, manifest.RunId);
     }
 
+    /// <summary>The whole manifest, its lists included; read as a stream, never as one buffer.</summary>
     public static RunManifest ReadManifest(string manifestPath)
     {
-        var bytes = File.ReadAllBytes(manifestPath);
-        return JsonSerializer.Deserialize<RunManifest>(bytes, DiscernusJson.Indented)
+        using var stream = new FileStream(manifestPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.SequentialScan);
+        return JsonSerializer.Deserialize<RunManifest>(stream, DiscernusJson.Indented)
             ?? throw new InvalidDataException($"{manifestPath} is empty");
     }
 
     public RunManifest ReadManifest() => ReadManifest(ManifestPath);
 
-    public async Task<RunManifest> UpdateManifestAsync(Func<RunManifest, RunManifest> update, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The manifest without its per-document lists (<c>documents</c> and <c>files</c> come back empty): what a run
+    /// keeps in memory. The lists are read entry by entry with <see cref="ReadDocuments"/> and <see cref="ReadFiles"/>.
+    /// </summary>
+    public RunManifest ReadManifestHead()
+    {
+        lock (_headGate)
+        {
+            // The head this folder last wrote, while the file is still that one: after a run's analyses it holds a hash
+            // per document, and parsing it again for every update was most of the memory a run's last stages churned.
+            if (_head is { } head && Stamp() == _headStamp)
+            {
+                return head;
+            }
+        }
+
+        return ManifestStream.ReadHead(ManifestPath);
+    }
+
+    private readonly Lock _headGate = new();
+    private RunManifest? _head;
+    private (long Length, DateTime Written) _headStamp;
+
+    private (long Length, DateTime Written) Stamp()
+    {
+        var info = new FileInfo(ManifestPath);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, default);
+    }
+
+    private void Remember(RunManifest head)
+    {
+        lock (_headGate)
+        {
+            (_head, _headStamp) = (head, Stamp());
+        }
+    }
+
+    /// <summary>The manifest's documents, read one entry at a time.</summary>
+    public void ReadDocuments(Action<ManifestDocument> onDocument) =>
+        ManifestStream.ReadList(ManifestPath, ManifestStream.DocumentsProperty, onDocument);
+
+    /// <summary>The manifest's files, read one entry at a time.</summary>
+    public void ReadFiles(Action<ManifestFile> onFile) =>
+        ManifestStream.ReadList(ManifestPath, ManifestStream.FilesProperty, onFile);
+
+    /// <summary>
+    /// Changes the manifest under a lock. <paramref name="update"/> sees the head (<see cref="ReadManifestHead"/>) and
+    /// returns the new head; the <c>documents</c> and <c>files</c> lists are streamed from the file being replaced,
+    /// with <paramref name="files"/> applied. Returns the new head.
+    /// </summary>
+    public async Task<RunManifest> UpdateManifestAsync(Func<RunManifest, RunManifest> update, ManifestFileChanges? files, CancellationToken cancellationToken = default)
     {
         await _manifestLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var updated = update(ReadManifest());
-            await WriteAtomicallyAsync(ManifestPath, DiscernusJson.Serialize(updated), CancellationToken.None).ConfigureAwait(false);
+            var updated = update(ReadManifestHead());
+            ManifestStream.Write(ManifestPath, updated, listsFrom: ManifestPath, files);
+            Remember(updated);
             return updated;
         }
         finally
@@ -56,8 +108,18 @@ public sealed class RunFolder
         }
     }
 
-    internal Task WriteManifestAsync(RunManifest manifest, CancellationToken cancellationToken = default) =>
-        WriteAtomicallyAsync(ManifestPath, DiscernusJson.Serialize(manifest), cancellationToken);
+    /// <inheritdoc cref="UpdateManifestAsync(Func{RunManifest, RunManifest}, ManifestFileChanges?, CancellationToken)"/>
+    public Task<RunManifest> UpdateManifestAsync(Func<RunManifest, RunManifest> update, CancellationToken cancellationToken = default) =>
+        UpdateManifestAsync(update, null, cancellationToken);
+
+    /// <summary>Writes a whole manifest (lists included), streamed to the file.</summary>
+    internal Task WriteManifestAsync(RunManifest manifest, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ManifestStream.Write(ManifestPath, manifest);
+        Remember(manifest with { Documents = [], Files = [] });
+        return Task.CompletedTask;
+    }
 
     /// <summary>Writes a file of the run (relative path) and returns its SHA-256; existing identical content is kept as is.</summary>
     public async Task<string> WriteFileAsync(string relativePath, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
@@ -85,6 +147,30 @@ public sealed class RunFolder
     }
 
     public string Relative(string fullPath) => System.IO.Path.GetRelativePath(Path, fullPath).Replace('\\', '/');
+
+    /// <summary>Writes a file through <paramref name="write"/> to a temporary name, then moves it into place.</summary>
+    internal static void WriteAtomically(string path, Action<Stream> write)
+    {
+        var directory = System.IO.Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temp = System.IO.Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024))
+            {
+                write(stream);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
 
     internal static async Task WriteAtomicallyAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
