@@ -93,7 +93,7 @@ internal static class ListCommand
         try
         {
             var path = Path.Combine(runs[^1], RunFolder.ManifestFileName);
-            var manifest = RunFolder.ReadManifest(path);
+            var manifest = RunFolder.ReadManifestHead(path);
             return (runs.Count, $"{manifest.RunId} {RunLiveness.Describe(path, manifest, TimeProvider.System)}");
         }
         catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)

@@ -67,7 +67,7 @@ internal static class LogsCommand
     {
         try
         {
-            return RunStatus.IsFinal(RunFolder.ReadManifest(Path.Combine(runFolder, RunFolder.ManifestFileName)).Status);
+            return RunStatus.IsFinal(RunFolder.ReadManifestHead(Path.Combine(runFolder, RunFolder.ManifestFileName)).Status);
         }
         catch (Exception ex) when (ex is IOException or JsonException or InvalidDataException)
         {

@@ -25,7 +25,7 @@ internal static class PartialRuns
 
             try
             {
-                var manifest = RunFolder.ReadManifest(manifestPath);
+                var manifest = RunFolder.ReadManifestHead(manifestPath);
                 if (manifest.Stages.FirstOrDefault(s => s.Name == stage)?.Status is RunStatus.Completed or RunStatus.CompletedWithFailures)
                 {
                     return folder;

@@ -90,7 +90,7 @@ internal static class RunPipeline
             return ExitCodes.FileMissing;
         }
 
-        var manifest = RunFolder.ReadManifest(manifestPath);
+        var manifest = RunFolder.ReadManifestHead(manifestPath);
         if (manifest.Status is RunStatus.Completed or RunStatus.CompletedWithFailures or RunStatus.SetUp)
         {
             context.Error.WriteLine(manifest.Status == RunStatus.SetUp
@@ -263,7 +263,7 @@ internal static class RunPipeline
             return ExitCodes.RunFailed;
         }
 
-        var manifest = RunFolder.ReadManifest(manifestPath);
+        var manifest = RunFolder.ReadManifestHead(manifestPath);
         var table = new Table().AddColumns("stage", "status", "tasks", "seconds");
         foreach (var stage in manifest.Stages)
         {

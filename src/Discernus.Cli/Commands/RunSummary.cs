@@ -48,7 +48,7 @@ internal static class RunSummary
             return ExitCodes.RunFailed;
         }
 
-        var manifest = RunFolder.ReadManifest(manifestPath);
+        var manifest = RunFolder.ReadManifestHead(manifestPath);
         var exitCode = manifest.Status switch
         {
             RunStatus.Completed => ExitCodes.Success,

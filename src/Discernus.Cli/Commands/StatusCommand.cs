@@ -23,9 +23,12 @@ internal static class StatusCommand
 
             var manifestPath = Path.Combine(path, RunFolder.ManifestFileName);
             RunManifest manifest;
+            var documents = 0;
             try
             {
-                manifest = RunFolder.ReadManifest(manifestPath);
+                // The head and a streamed count: the whole manifest of a large run is hundreds of MB once parsed.
+                manifest = RunFolder.ReadManifestHead(manifestPath);
+                new RunFolder(path, manifest.RunId).ReadDocuments(_ => documents++);
             }
             catch (Exception ex) when (ex is JsonException or InvalidDataException or IOException)
             {
@@ -43,7 +46,7 @@ internal static class StatusCommand
                     manifest.CreatedAt,
                     manifest.FinishedAt,
                     manifest.Stages,
-                    Documents = manifest.Documents.Count,
+                    Documents = documents,
                     manifest.Failures,
                     manifest.Cost,
                     manifest.Outputs,

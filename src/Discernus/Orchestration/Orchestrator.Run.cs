@@ -210,7 +210,7 @@ internal sealed partial class Orchestrator
     {
         var runId = request.RunId;
         var folder = new RunFolder(request.RunFolder, runId);
-        var manifest = folder.ReadManifest();
+        var manifest = folder.ReadManifestHead();
         if (manifest.Status is RunStatus.SettingUp || manifest.Framework is null)
         {
             return new Prepared(null, await MarkFailedAsync(request, "the run was interrupted during RUN SETUP, before its inputs were all stored; it cannot be resumed: start a new run").ConfigureAwait(false));

@@ -43,6 +43,12 @@ public sealed class RunFolder
     public RunManifest ReadManifest() => ReadManifest(ManifestPath);
 
     /// <summary>
+    /// The manifest without its per-document lists, for readers that need its status, stages, cost or outputs: at
+    /// 100,000 documents the whole manifest is about 100 MB of JSON and several hundred MB once parsed.
+    /// </summary>
+    public static RunManifest ReadManifestHead(string manifestPath) => ManifestStream.ReadHead(manifestPath);
+
+    /// <summary>
     /// The manifest without its per-document lists (<c>documents</c> and <c>files</c> come back empty): what a run
     /// keeps in memory. The lists are read entry by entry with <see cref="ReadDocuments"/> and <see cref="ReadFiles"/>.
     /// </summary>
