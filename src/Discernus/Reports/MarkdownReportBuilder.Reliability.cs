@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using Discernus.Provenance;
+using Discernus.Statistics;
+
+namespace Discernus.Reports;
+
+/// <summary>Agreement between runs and between models.</summary>
+internal static partial class MarkdownReportBuilder
+{
+    private static void Reliability(StringBuilder md, CorpusStatistics s, ReportTexts t)
+    {
+        if (s.Reliability is not { Comparisons.Count: > 0 } reliability)
+        {
+            return;
+        }
+
+        md.AppendLine($"## {t.Reliability}").AppendLine();
+        md.AppendLine($"Agreement per dimension between readings of the same documents: Krippendorff's alpha (interval), ICC(2,1), Lin's concordance (CCC) and Pearson r where two readings are compared, and the mean absolute difference on the 0–1 scale. Dimensions with alpha below {N(reliability.Threshold)} are marked ⚠ unreliable; n/a means the readings do not vary (alpha is undefined).").AppendLine();
+        md.AppendLine(Chart("agreement")).AppendLine();
+        foreach (var comparison in reliability.Comparisons)
+        {
+            md.AppendLine($"### {Cell(char.ToUpperInvariant(comparison.Label[0]) + comparison.Label[1..])}").AppendLine();
+            md.AppendLine($"Readings compared: {string.Join(", ", comparison.Coders.Select(c => $"`{c}`"))}.").AppendLine();
+            var gold = comparison.Kind == "gold";
+            md.AppendLine(gold
+                ? "| dimension | documents | alpha | ICC(2,1) | CCC | Pearson r | mean abs. difference | coders' alpha (ceiling) | |"
+                : "| dimension | documents | alpha | ICC(2,1) | CCC | Pearson r | mean abs. difference | |");
+            md.AppendLine(gold ? "|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|");
+            foreach (var d in comparison.Dimensions)
+            {
+                var flag = d.Unreliable ? "⚠ unreliable" : "";
+                md.AppendLine(gold
+                    ? $"| {d.Dimension} | {F(d.Documents)} | {N(d.Alpha)} | {N(d.Icc)} | {N(d.Ccc)} | {N(d.Pearson)} | {N(d.MeanAbsoluteDifference)} | {N(d.Ceiling)} | {flag} |"
+                    : $"| {d.Dimension} | {F(d.Documents)} | {N(d.Alpha)} | {N(d.Icc)} | {N(d.Ccc)} | {N(d.Pearson)} | {N(d.MeanAbsoluteDifference)} | {flag} |");
+            }
+
+            md.AppendLine();
+        }
+    }
+
+    /// <summary>What the tests are and what they are not, in one paragraph.</summary>
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using Discernus.Provenance;
+using Discernus.Statistics;
+
+namespace Discernus.Reports;
+
+/// <summary>The Executive Summary and the Key Findings.</summary>
+internal static partial class MarkdownReportBuilder
+{
+    private static void ExecutiveSummary(StringBuilder md, ReportInputs inputs)
+    {
+        var s = inputs.Statistics;
+        var m = inputs.Manifest;
+        md.AppendLine($"## {inputs.Texts.ExecutiveSummary}").AppendLine();
+        var total = m.Corpus?.DocumentCount ?? s.Counts.DocumentsAnalysed + s.Counts.DocumentsFailed;
+        md.AppendLine($"- **Documents analysed:** {F(s.Counts.DocumentsAnalysed)} of {F(total)} ({F(s.Counts.DocumentsFailed)} failed); {F(s.Counts.Analyses)} analyses in all.");
+        md.AppendLine($"- **Framework:** {m.Framework?.Name} ({m.Framework?.Dimensions.Count ?? 0} dimensions). **Model(s):** {string.Join(", ", s.Models.Select(x => $"`{x}`"))}.");
+        var noSignal = inputs.NoSignal;
+        if (DimensionRanking.Find(s) is { } extremes)
+        {
+            md.AppendLine($"- **Most present {(extremes.Highest.Count > 1 ? "(tie)" : "dimension")}:** {string.Join(", ", extremes.Highest)} (mean score {N(extremes.HighestMean)}); **least present{(extremes.Lowest.Count > 1 ? " (tie)" : "")}:** {string.Join(", ", extremes.Lowest)} (mean score {N(extremes.LowestMean)}).");
+        }
+        else if (DimensionRanking.AllTied(s))
+        {
+            var tied = s.Dimensions.Where(DimensionRanking.HasSignal).ToList();
+            md.AppendLine($"- **Ranking:** a tie: {string.Join(", ", tied.Select(d => d.Name))} all have mean score {N(tied[0].Score.Mean)}; none is more present than another.");
+        }
+
+        if (noSignal.Count > 0)
+        {
+            md.AppendLine($"- **No signal:** {string.Join("; ", noSignal.Select(kv => $"{kv.Key} ({kv.Value})"))}. These dimensions are not ranked, and their zero means are not findings.");
+        }
+
+        var strongest = StrongestCorrelation(s.Correlations);
+        if (strongest is { } pair)
+        {
+            md.AppendLine($"- **Strongest correlation:** {pair.A} × {pair.B}, r = {N(pair.R)} (n = {F(pair.N)}).");
+        }
+
+        md.AppendLine($"- **Evidence:** {F(s.Evidence.Verified)} of {F(s.Evidence.Total)} quotes verified in their documents; {F(s.Evidence.Unverified)} unverified.");
+        if (s.Hypotheses.Count > 0)
+        {
+            var counts = s.Hypotheses.GroupBy(h => h.Verdict).ToDictionary(g => g.Key, g => g.Count());
+            md.AppendLine($"- **Hypotheses:** {F(counts.GetValueOrDefault(HypothesisVerdict.Supported))} supported, {F(counts.GetValueOrDefault(HypothesisVerdict.NotSupported))} not supported, {F(counts.GetValueOrDefault(HypothesisVerdict.Indeterminate))} indeterminate (decided by the computed tests; see Hypotheses).");
+        }
+
+        if (s.Inference is { DescriptiveOnly: true } descriptive)
+        {
+            md.AppendLine($"- **Inference:** {descriptive.Note}");
+        }
+        var unscorable = inputs.Dimensions.Where(d => d.NotScorableReason is not null).Select(d => d.Name).ToList();
+        if (unscorable.Count > 0)
+        {
+            md.AppendLine($"- **Not scorable:** {string.Join(", ", unscorable)} ({inputs.Texts.NotScorable}).");
+        }
+
+        md.AppendLine();
+    }
+
+    /// <summary>What the tests found, most reliable first: significant group differences and correlations (Holm), verdicts.</summary>
+    private static void KeyFindings(StringBuilder md, ReportInputs inputs)
+    {
+        var s = inputs.Statistics;
+        md.AppendLine($"## {inputs.Texts.KeyFindings}").AppendLine();
+        var findings = new List<string>();
+        foreach (var d in s.Dimensions.Where(d => DimensionRanking.HasSignal(d) && d.Score.CiLower is not null))
+        {
+            findings.Add($"**{d.Name}**: mean {N(d.Score.Mean)}, 95% CI [{N(d.Score.CiLower)}, {N(d.Score.CiUpper)}], n = {F(d.Score.N)}.");
+        }
+
+        if (s.Inference is { DescriptiveOnly: false } inference)
+        {
+            foreach (var g in inference.GroupTests.Where(g => g.PHolm < HypothesisJudge.Alpha && g.Test.Test is "welch_t" or "one_way_anova"))
+            {
+                findings.Add($"**{g.Variable}** differs by {g.Field} ({TestName(g.Test.Test)} = {N(g.Test.Statistic)}, p (Holm) = {P(g.PHolm)}, {g.Test.EffectSizeName?.Replace('_', ' ')} = {N(g.Test.EffectSize)}).");
+            }
+
+            foreach (var c in inference.Correlations.Where(c => c.PearsonPHolm < HypothesisJudge.Alpha))
+            {
+                findings.Add($"**{c.First} × {c.Second}**: r = {N(c.Pearson.Statistic)} (n = {F(c.N)}, p (Holm) = {P(c.PearsonPHolm)}).");
+            }
+
+            if (!inference.GroupTests.Any(g => g.PHolm < HypothesisJudge.Alpha) && !inference.Correlations.Any(c => c.PearsonPHolm < HypothesisJudge.Alpha))
+            {
+                findings.Add($"No group difference or correlation is significant after Holm's correction across {F(inference.HolmFamilySize)} tests.");
+            }
+        }
+
+        foreach (var verdict in s.Hypotheses.Where(h => h.Verdict != HypothesisVerdict.Indeterminate))
+        {
+            findings.Add($"Hypothesis {Cell(verdict.Id)}: **{VerdictText(verdict.Verdict)}**.");
+        }
+
+        foreach (var unreliable in s.Reliability?.Comparisons.SelectMany(c => c.Dimensions.Where(d => d.Unreliable).Select(d => (c.Label, d))) ?? [])
+        {
+            findings.Add($"⚠ **{unreliable.d.Dimension}** is unreliable across {unreliable.Label} (alpha {N(unreliable.d.Alpha)}).");
+        }
+
+        if (findings.Count == 0)
+        {
+            findings.Add("No dimension has a signal in this corpus, so there are no findings to report.");
+        }
+
+        foreach (var finding in findings)
+        {
+            md.AppendLine($"- {finding}");
+        }
+
+        md.AppendLine();
+    }
+
+    private static (string A, string B, double R, int N)? StrongestCorrelation(CorrelationMatrix c)
+    {
+        (string, string, double, int)? best = null;
+        for (var i = 0; i < c.Dimensions.Count; i++)
+        {
+            for (var j = i + 1; j < c.Dimensions.Count; j++)
+            {
+                if (c.Coefficients[i][j] is { } r && (best is null || Math.Abs(r) > Math.Abs(best.Value.Item3)))
+                {
+                    best = (c.Dimensions[i], c.Dimensions[j], r, c.Counts[i][j]);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Model-written headings go below the report's own, so they cannot break its outline.</summary>
+}
