@@ -52,12 +52,13 @@ internal static class RunCommand
                 result.AddError($"--pretest-max-failure-rate must be a share from 0 to 1 (e.g. 0.2), not {x.ToString(CultureInfo.InvariantCulture)}.");
             }
         });
+        var calibrate = new Option<bool>("--calibrate") { Description = "Calibrate the scores to the gold file's coders (as `calibration: gold`): a map from the model's scores to the coders' scale, learnt on the coded documents and cross-fitted so a coded document is never scored by a map that saw it; the report shows raw and calibrated agreement" };
         var isolation = IsolationOption.Create();
         var format = CommandOutput.FormatOption();
         format.Description = "Output format of the summary: text, or json (one object on standard output; progress goes to standard error)";
         var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report")
         {
-            path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, noCache, resume, from, to, source, pretest, pretestSeed, pretestMaxFailureRate, format, isolation,
+            path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, noCache, resume, from, to, source, pretest, pretestSeed, pretestMaxFailureRate, calibrate, format, isolation,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -95,7 +96,7 @@ internal static class RunCommand
 
             if (parse.GetValue(resume) is { } runFolder)
             {
-                if (parse.GetValue(path) is not null || parse.GetValue(model) is not null || parse.GetValue(modelList) is not null || parse.GetValue(runs) is not null || parse.GetValue(dryRun) || parse.GetValue(pretest) is not null)
+                if (parse.GetValue(path) is not null || parse.GetValue(model) is not null || parse.GetValue(modelList) is not null || parse.GetValue(runs) is not null || parse.GetValue(dryRun) || parse.GetValue(pretest) is not null || parse.GetValue(calibrate))
                 {
                     context.Error.WriteLine("error: --resume continues a run with the experiment, model and settings it started with: give only the run folder (`discernus run --resume projects/<experiment>/runs/<run_id>`).");
                     return ExitCodes.Usage;
@@ -130,6 +131,17 @@ internal static class RunCommand
             }
 
             var runOptions = new Dictionary<string, string> { [RunRequestOptions.Cache] = parse.GetValue(noCache) ? Models.CacheModes.Refresh : Models.CacheModes.Use };
+            if (parse.GetValue(calibrate))
+            {
+                if (report.Experiment!.Gold.Count == 0)
+                {
+                    context.Error.WriteLine($"error: --calibrate maps the model's scores to the coders' scale, learnt from the gold file, and {report.Experiment.Name} has none with ratings: code a sample of documents into gold.csv beside the experiment (`discernus serve` writes it), or name one as components.gold.");
+                    return ExitCodes.Usage;
+                }
+
+                runOptions[RunRequestOptions.Calibrate] = "true";
+            }
+
             if (parse.GetValue(pretest) is { } sampleSize)
             {
                 if (parse.GetValue(from) is not null || parse.GetValue(dryRun))

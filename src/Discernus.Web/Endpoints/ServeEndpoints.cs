@@ -111,7 +111,8 @@ internal static class ServeEndpoints
             Experiment = experiment,
             Data = data,
             Statistics = (IReadOnlyList<StatisticsRow>)(statistics?.Dimensions
-                .Select(d => new StatisticsRow(d.Name, d.Score.N, d.Score.Mean, d.Score.Sd, d.Score.CiLower, d.Score.CiUpper, d.Score.Median, d.MeanSalience, d.MeanConfidence))
+                .Select(d => new StatisticsRow(d.Name, d.Score.N, d.Score.Mean, d.Score.Sd, d.Score.CiLower, d.Score.CiUpper, d.Score.Median, d.MeanSalience, d.MeanConfidence,
+                    statistics.ValidityOf(d.Name), statistics.Validity?.Dimension(d.Name)?.Reason))
                 .ToList() ?? []),
             HasReport = m.Outputs.ReportHtml is { } html && paths.FileInside(data.Folder, html) is not null,
             HasChart = statistics is not null,

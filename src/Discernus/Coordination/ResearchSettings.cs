@@ -17,4 +17,10 @@ internal sealed record ResearchSettings
 
     /// <summary>The stated hypotheses with their machine-readable tests, to be decided by the statistics.</summary>
     public IReadOnlyList<Hypothesis> Hypotheses { get; init; } = [];
+
+    /// <summary>When a dimension counts as validated against the gold file; null: the defaults.</summary>
+    public ValiditySettings? Validation { get; init; }
+
+    /// <summary>Calibration of the scores to the gold file's coders; null: none.</summary>
+    public CalibrationSettings? Calibration { get; init; }
 }

@@ -32,4 +32,7 @@ internal static class RunRequestOptions
 
     /// <summary>`--pretest-max-failure-rate X`: share of failed sampled answers above which the run stops.</summary>
     public const string PretestMaxFailureRate = "pretest_max_failure_rate";
+
+    /// <summary>"true" for `run --calibrate`: the scores are calibrated to the gold file's coders (as `calibration: gold`).</summary>
+    public const string Calibrate = "calibrate";
 }

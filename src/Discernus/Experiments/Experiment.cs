@@ -29,6 +29,10 @@ public sealed record Experiment
     /// <summary>Absolute path of the human-coding file (<c>components.gold</c>), when the experiment names one.</summary>
     public string? GoldPath { get; init; }
     public IReadOnlyList<GoldRating> Gold { get; init; } = [];
+    /// <summary>When a dimension counts as validated against the gold file (<c>validation:</c>); null: the defaults.</summary>
+    public ValiditySettings? Validation { get; init; }
+    /// <summary>Calibration of the scores to the gold file's coders (<c>calibration:</c>); null: none (unless <c>run --calibrate</c>).</summary>
+    public CalibrationSettings? Calibration { get; init; }
     public required Framework Framework { get; init; }
     public required Corpus Corpus { get; init; }
     /// <summary>The limits the experiment was read under; run setup extracts the documents again under the same ones.</summary>

@@ -523,6 +523,7 @@ public sealed partial class ExperimentReader
     private static void CrossCheck(Experiment experiment, string file, FindingCollector findings)
     {
         CheckFilteringDimensions(experiment, file, findings);
+        CheckCalibration(experiment, file, findings);
         var variants = experiment.Framework.AnalysisVariants;
         if (variants.Count > 0 && !variants.ContainsKey(experiment.AnalysisVariant))
         {

@@ -15,11 +15,11 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
     private static readonly string[] V10TopKeys =
         ["metadata", "components", "hypotheses", "reliability_filtering", "advanced_filtering", "models", "runs_per_model",
-         "analysis_variant", "budget", "grouping", "research_questions", "questions", "statistical_analysis", "expected_outcomes"];
+         "analysis_variant", "budget", "grouping", "validation", "calibration", "research_questions", "questions", "statistical_analysis", "expected_outcomes"];
 
     private static readonly string[] AlphaKeys =
         ["name", "framework", "corpus_path", "description", "hypothesis", "hypotheses", "models", "runs_per_model",
-         "analysis_variant", "budget", "grouping", "author", "spec_version", "reliability_filtering", "advanced_filtering", "gold"];
+         "analysis_variant", "budget", "grouping", "author", "spec_version", "reliability_filtering", "advanced_filtering", "gold", "validation", "calibration"];
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex SnakeCase();
@@ -308,6 +308,8 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             Hypotheses = hypotheses,
             ReliabilityFiltering = ReadReliability(root, file, block, findings),
             AdvancedFiltering = ReadAdvancedFiltering(root, file, block, findings),
+            Validation = ReadValidity(root, file, block, findings),
+            Calibration = ReadCalibration(root, file, block, findings),
         };
     }
 

@@ -22,6 +22,7 @@ internal sealed class LexiconSynthesisWriter(LexiconTexts.SynthesisTexts texts)
         builder.Append(LexiconTexts.Fill(texts.Framework, ("framework", framework.Name))).Append("\n\n");
 
         var statistics = CorpusStatistics.FromJson(statisticsJson);
+        AppendValidity(builder, statistics);
         var silent = DimensionRanking.WithoutSignal(statistics);
         var ranked = summary.RankedMeans.Where(m => !silent.Contains(m.Dimension)).ToList();
         if (ranked.Count == 0)
@@ -33,8 +34,8 @@ internal sealed class LexiconSynthesisWriter(LexiconTexts.SynthesisTexts texts)
             // Ties and dimensions without signal are said as such: a shared mean is no ranking, a zero is no finding.
             if (DimensionRanking.Find(statistics) is { } extremes)
             {
-                builder.Append(LexiconTexts.Fill(texts.Highest, ("dimension", string.Join(", ", extremes.Highest)), ("mean", Format(extremes.HighestMean))));
-                builder.Append(' ').Append(LexiconTexts.Fill(texts.Lowest, ("dimension", string.Join(", ", extremes.Lowest)), ("mean", Format(extremes.LowestMean))));
+                builder.Append(LexiconTexts.Fill(texts.Highest, ("dimension", string.Join(", ", extremes.Highest)), ("mean", Format(extremes.HighestMean)))).Append(Mark(statistics, [.. extremes.Highest]));
+                builder.Append(' ').Append(LexiconTexts.Fill(texts.Lowest, ("dimension", string.Join(", ", extremes.Lowest)), ("mean", Format(extremes.LowestMean)))).Append(Mark(statistics, [.. extremes.Lowest]));
             }
             else if (ranked.Count > 1)
             {
@@ -48,7 +49,7 @@ internal sealed class LexiconSynthesisWriter(LexiconTexts.SynthesisTexts texts)
             builder.Append("\n\n").Append(texts.RankingHeader.Trim()).Append('\n');
             foreach (var item in ranked)
             {
-                builder.Append(LexiconTexts.Fill(texts.RankingItem, ("dimension", item.Dimension), ("mean", Format(item.Mean)))).Append('\n');
+                builder.Append(LexiconTexts.Fill(texts.RankingItem, ("dimension", item.Dimension), ("mean", Format(item.Mean)))).Append(Mark(statistics, item.Dimension)).Append('\n');
             }
 
             builder.Append('\n');
@@ -61,18 +62,37 @@ internal sealed class LexiconSynthesisWriter(LexiconTexts.SynthesisTexts texts)
 
         builder.Append(summary.StrongestCorrelation is { } c
             ? LexiconTexts.Fill(texts.StrongestCorrelation,
-                ("first", c.First), ("second", c.Second), ("r", Format(c.R)), ("n", StatisticsFormatter.FormatCount(c.N)))
+                ("first", c.First), ("second", c.Second), ("r", Format(c.R)), ("n", StatisticsFormatter.FormatCount(c.N))) + Mark(statistics, c.First, c.Second)
             : texts.NoCorrelation.Trim()).Append("\n\n");
 
         builder.Append(summary.LargestGroupDifference is { } g
             ? LexiconTexts.Fill(texts.LargestGroupDifference,
                 ("field", g.Field), ("dimension", g.Dimension),
                 ("high_group", g.HighGroup), ("high_mean", Format(g.HighMean)),
-                ("low_group", g.LowGroup), ("low_mean", Format(g.LowMean)))
+                ("low_group", g.LowGroup), ("low_mean", Format(g.LowMean))) + Mark(statistics, g.Dimension)
             : texts.NoGroupDifference.Trim());
 
         return builder.Append('\n').ToString();
     }
+
+    /// <summary>Validity first: whether the dimensions were shown to measure what the coders see, before any result.</summary>
+    private void AppendValidity(StringBuilder builder, CorpusStatistics statistics)
+    {
+        if (statistics.Validity is not { } validity)
+        {
+            builder.Append(texts.Unvalidated.Trim()).Append("\n\n");
+            return;
+        }
+
+        foreach (var dimension in validity.Dimensions.Where(d => d.Status != ValidityStatus.Unvalidated))
+        {
+            var template = dimension.Status == ValidityStatus.Validated ? texts.Validated : texts.NotValidated;
+            builder.Append(LexiconTexts.Fill(template, ("dimension", dimension.Dimension), ("reason", dimension.Reason))).Append("\n\n");
+        }
+    }
+
+    private string Mark(CorpusStatistics statistics, params string[] variables) =>
+        statistics.ValidityOf(variables) == ValidityStatus.NotValidated ? texts.NotValidatedMark.TrimEnd() : "";
 
     private static string Format(double value) => StatisticsFormatter.Format(value);
 }

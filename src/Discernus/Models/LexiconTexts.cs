@@ -52,5 +52,9 @@ internal sealed class LexiconTexts
         public string NoCorrelation { get; set; } = "";
         public string LargestGroupDifference { get; set; } = "";
         public string NoGroupDifference { get; set; } = "";
+        public string Unvalidated { get; set; } = "";
+        public string NotValidated { get; set; } = "";
+        public string Validated { get; set; } = "";
+        public string NotValidatedMark { get; set; } = "";
     }
 }

@@ -53,6 +53,24 @@ internal sealed partial class Orchestrator
         };
     }
 
+    /// <summary>The validity rule and the calibration of a new run: the experiment's settings, `--calibrate` when it sets none.</summary>
+    private static ManifestValidity ValidityOf(Experiments.Experiment experiment, RunRequest request)
+    {
+        var flag = request.Options?.GetValueOrDefault(RunRequestOptions.Calibrate) == "true";
+        var calibration = experiment.Calibration ?? (flag ? new Experiments.CalibrationSettings() : null);
+        if (calibration is not null && experiment.Gold.Count == 0)
+        {
+            throw new RunFailedException("--calibrate maps the model's scores to the coders' scale, but the experiment has no gold file with ratings (components.gold, or gold.csv beside the experiment): code a sample of documents first, e.g. with `discernus serve`");
+        }
+
+        return new ManifestValidity
+        {
+            Validation = experiment.Validation ?? new Experiments.ValiditySettings(),
+            Calibration = calibration,
+            CalibrationSource = calibration is null ? null : experiment.Calibration is not null ? "experiment" : "flag",
+        };
+    }
+
     /// <summary>The pre-test a request asks for (`--pretest N [--pretest-seed S] [--pretest-max-failure-rate X]`), checked.</summary>
     private static ManifestPretest? PretestOf(RunRequest request)
     {

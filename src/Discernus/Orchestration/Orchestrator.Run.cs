@@ -177,9 +177,11 @@ internal sealed partial class Orchestrator
         }
 
         ManifestPlan? plan;
+        ManifestValidity validity;
         try
         {
             plan = PlanOf(request);
+            validity = ValidityOf(report.Experiment!, request);
         }
         catch (Exception ex) when (ex is RunFailedException or IOException or JsonException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -192,6 +194,7 @@ internal sealed partial class Orchestrator
             Status = RunStatus.Running,
             ArtifactStore = store.Identity,
             Plan = plan,
+            Validity = validity,
             Stages = plan?.Pretest is null ? m.Stages : WithPretestStage(m.Stages),
             Executions = [.. m.Executions, Execution("started")],
         }, CancellationToken.None).ConfigureAwait(false);

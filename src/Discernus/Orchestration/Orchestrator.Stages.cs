@@ -230,7 +230,7 @@ internal sealed partial class Orchestrator
                 Hypotheses = experiment.Hypotheses.Select(h => $"{h.Id}: {h.Description.Trim()}").ToList(),
                 DocumentsFailed = run.Failures.Select(f => f.DocumentName).Distinct().Count(),
                 Cache = run.Models.Cache == Models.CacheModes.Refresh ? Models.CacheModes.Refresh : null,
-                Research = new ResearchSettings { ReliabilityFiltering = experiment.ReliabilityFiltering, AdvancedFiltering = experiment.AdvancedFiltering, GoldHash = run.Manifest.Gold?.Sha256, Hypotheses = experiment.Hypotheses },
+                Research = new ResearchSettings { ReliabilityFiltering = experiment.ReliabilityFiltering, AdvancedFiltering = experiment.AdvancedFiltering, GoldHash = run.Manifest.Gold?.Sha256, Hypotheses = experiment.Hypotheses, Validation = run.Manifest.Validity?.Validation, Calibration = run.Manifest.Validity?.Calibration },
             },
         };
 

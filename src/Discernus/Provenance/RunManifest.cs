@@ -33,6 +33,9 @@ public sealed record RunManifest
     /// <summary>What the run did not do itself: stages taken from an earlier run, and the stage it stopped after.</summary>
     public ManifestPlan? Plan { get; init; }
 
+    /// <summary>What decides whether the run's measurement is valid, and how its scores were calibrated to the gold file.</summary>
+    public ManifestValidity? Validity { get; init; }
+
     /// <summary>Every Orchestrator process that executed the run: the first, then any that adopted or resumed it.</summary>
     public IReadOnlyList<ManifestExecution> Executions { get; init; } = [];
 }
@@ -62,6 +65,27 @@ public sealed record ManifestPretest
     public required int SampleSize { get; init; }
     public required int Seed { get; init; }
     public required double MaxFailureRate { get; init; }
+}
+
+/// <summary>
+/// The rule a dimension is validated by (<c>validation:</c>, else the defaults) and the calibration the run applies
+/// (<c>calibration:</c> or <c>run --calibrate</c>); recorded at setup, so a resumed or adopted run judges and calibrates
+/// the same way. <see cref="CalibrationModel"/> is the fitted maps the synthesis wrote (listed in <c>files</c>).
+/// </summary>
+public sealed record ManifestValidity
+{
+    public required Experiments.ValiditySettings Validation { get; init; }
+
+    /// <summary>Null when the run does not calibrate.</summary>
+    public Experiments.CalibrationSettings? Calibration { get; init; }
+
+    /// <summary>experiment (its <c>calibration:</c>) or flag (<c>run --calibrate</c>); null without calibration.</summary>
+    public string? CalibrationSource { get; init; }
+
+    /// <summary>results/synthesis/calibration.json: every fitted map, so the calibration can be re-applied and checked.</summary>
+    public string? CalibrationModel { get; init; }
+
+    public string? CalibrationModelSha256 { get; init; }
 }
 
 /// <summary>

@@ -17,7 +17,7 @@ internal static partial class MarkdownReportBuilder
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var d in s.Dimensions)
         {
-            md.AppendLine($"| {d.Name} | {F(d.Score.N)} | {N(d.Score.Mean)} | {Ci(d.Score)} | {N(d.Score.Sd)} | {N(d.Score.Min)} | {N(d.Score.Median)} | {N(d.Score.Iqr)} | {N(d.Score.Max)} | {N(d.MeanSalience)} | {N(d.MeanConfidence)} |");
+            md.AppendLine($"| {d.Name}{ValidityMark(s, d.Name)} | {F(d.Score.N)} | {N(d.Score.Mean)} | {Ci(d.Score)} | {N(d.Score.Sd)} | {N(d.Score.Min)} | {N(d.Score.Median)} | {N(d.Score.Iqr)} | {N(d.Score.Max)} | {N(d.MeanSalience)} | {N(d.MeanConfidence)} |");
         }
 
         md.AppendLine();
@@ -27,7 +27,7 @@ internal static partial class MarkdownReportBuilder
             foreach (var metric in s.DerivedMetrics)
             {
                 var x = metric.Summary;
-                md.AppendLine($"| {metric.Name} | {F(x.N)} | {N(x.Mean)} | {Ci(x)} | {N(x.Sd)} | {N(x.Min)} | {N(x.Median)} | {N(x.Iqr)} | {N(x.Max)} |");
+                md.AppendLine($"| {metric.Name}{ValidityMark(s, metric.Name)} | {F(x.N)} | {N(x.Mean)} | {Ci(x)} | {N(x.Sd)} | {N(x.Min)} | {N(x.Median)} | {N(x.Iqr)} | {N(x.Max)} |");
             }
 
             md.AppendLine();
@@ -47,6 +47,11 @@ internal static partial class MarkdownReportBuilder
             {
                 md.AppendLine($"*No signal: {silent}. Every document scored 0 (n = {F(d.Score.N)}).*").AppendLine();
                 continue;
+            }
+
+            if (RestsOnNotValidated(s, d.Name))
+            {
+                md.AppendLine($"> ⚠ {NotValidatedNote(s, d.Name)}. The numbers below are the model's output, not findings.").AppendLine();
             }
 
             md.AppendLine($"Mean score {N(d.Score.Mean)} (sd {N(d.Score.Sd)}, n = {F(d.Score.N)}), ranging from {N(d.Score.Min)} to {N(d.Score.Max)}.").AppendLine();
@@ -103,7 +108,7 @@ internal static partial class MarkdownReportBuilder
                 {
                     var df = g.Test.Df2 is { } df2 ? $"{N(g.Test.Df1, 0)}, {N(df2, 0)}" : g.Test.Df1 is { } df1 ? N(df1, df1 % 1 == 0 ? 0 : 3) : "";
                     var effect = g.Test.EffectSizeName is { } name ? $"{name.Replace('_', ' ')} {N(g.Test.EffectSize)}" : "";
-                    md.AppendLine($"| {g.Variable} | {TestName(g.Test.Test)} | {Cell(g.Groups.Count == 2 ? $"{g.Groups[0]} (n = {F(g.GroupSizes[0])}) vs {g.Groups[1]} (n = {F(g.GroupSizes[1])})" : $"{F(g.Groups.Count)} groups (n = {string.Join(", ", g.GroupSizes.Select(F))})")} | {N(g.Test.Statistic)} | {df} | {P(g.Test.P)} | {P(g.PHolm)} | {effect} |");
+                    md.AppendLine($"| {g.Variable}{ValidityMark(s, g.Variable)} | {TestName(g.Test.Test)} | {Cell(g.Groups.Count == 2 ? $"{g.Groups[0]} (n = {F(g.GroupSizes[0])}) vs {g.Groups[1]} (n = {F(g.GroupSizes[1])})" : $"{F(g.Groups.Count)} groups (n = {string.Join(", ", g.GroupSizes.Select(F))})")} | {N(g.Test.Statistic)} | {df} | {P(g.Test.P)} | {P(g.PHolm)} | {effect} |");
                 }
 
                 md.AppendLine();
@@ -142,7 +147,7 @@ internal static partial class MarkdownReportBuilder
             md.AppendLine("| pair | n | Pearson r | p | p (Holm) | Spearman ρ | p | p (Holm) |").AppendLine("|---|---|---|---|---|---|---|---|");
             foreach (var x in tests)
             {
-                md.AppendLine($"| {x.First} × {x.Second} | {F(x.N)} | {N(x.Pearson.Statistic)} | {P(x.Pearson.P)} | {P(x.PearsonPHolm)} | {N(x.Spearman.Statistic)} | {P(x.Spearman.P)} | {P(x.SpearmanPHolm)} |");
+                md.AppendLine($"| {x.First} × {x.Second}{ValidityMark(s, x.First, x.Second)} | {F(x.N)} | {N(x.Pearson.Statistic)} | {P(x.Pearson.P)} | {P(x.PearsonPHolm)} | {N(x.Spearman.Statistic)} | {P(x.Spearman.P)} | {P(x.SpearmanPHolm)} |");
             }
 
             md.AppendLine();

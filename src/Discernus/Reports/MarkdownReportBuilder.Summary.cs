@@ -13,13 +13,14 @@ internal static partial class MarkdownReportBuilder
         var s = inputs.Statistics;
         var m = inputs.Manifest;
         md.AppendLine($"## {inputs.Texts.ExecutiveSummary}").AppendLine();
+        ValiditySummaryLines(md, inputs);
         var total = m.Corpus?.DocumentCount ?? s.Counts.DocumentsAnalysed + s.Counts.DocumentsFailed;
         md.AppendLine($"- **Documents analysed:** {F(s.Counts.DocumentsAnalysed)} of {F(total)} ({F(s.Counts.DocumentsFailed)} failed); {F(s.Counts.Analyses)} analyses in all.");
         md.AppendLine($"- **Framework:** {m.Framework?.Name} ({m.Framework?.Dimensions.Count ?? 0} dimensions). **Model(s):** {string.Join(", ", s.Models.Select(x => $"`{x}`"))}.");
         var noSignal = inputs.NoSignal;
         if (DimensionRanking.Find(s) is { } extremes)
         {
-            md.AppendLine($"- **Most present {(extremes.Highest.Count > 1 ? "(tie)" : "dimension")}:** {string.Join(", ", extremes.Highest)} (mean score {N(extremes.HighestMean)}); **least present{(extremes.Lowest.Count > 1 ? " (tie)" : "")}:** {string.Join(", ", extremes.Lowest)} (mean score {N(extremes.LowestMean)}).");
+            md.AppendLine($"- **Most present {(extremes.Highest.Count > 1 ? "(tie)" : "dimension")}:** {string.Join(", ", extremes.Highest)} (mean score {N(extremes.HighestMean)}); **least present{(extremes.Lowest.Count > 1 ? " (tie)" : "")}:** {string.Join(", ", extremes.Lowest)} (mean score {N(extremes.LowestMean)}){ValidityMark(s, [.. extremes.Highest, .. extremes.Lowest])}.");
         }
         else if (DimensionRanking.AllTied(s))
         {
@@ -35,7 +36,7 @@ internal static partial class MarkdownReportBuilder
         var strongest = StrongestCorrelation(s.Correlations);
         if (strongest is { } pair)
         {
-            md.AppendLine($"- **Strongest correlation:** {pair.A} × {pair.B}, r = {N(pair.R)} (n = {F(pair.N)}).");
+            md.AppendLine($"- **Strongest correlation:** {pair.A} × {pair.B}, r = {N(pair.R)} (n = {F(pair.N)}){ValidityMark(s, pair.A, pair.B)}.");
         }
 
         md.AppendLine($"- **Evidence:** {F(s.Evidence.Verified)} of {F(s.Evidence.Total)} quotes verified in their documents; {F(s.Evidence.Unverified)} unverified.");
@@ -58,30 +59,52 @@ internal static partial class MarkdownReportBuilder
         md.AppendLine();
     }
 
-    /// <summary>What the tests found, most reliable first: significant group differences and correlations (Holm), verdicts.</summary>
+    /// <summary>
+    /// What the tests found, most reliable first: which dimensions are validated, then significant group differences and
+    /// correlations (Holm) and verdicts. A number that rests on a not-validated dimension is never phrased as a finding:
+    /// it goes to the list of results that are not findings, with the reason next to it.
+    /// </summary>
     private static void KeyFindings(StringBuilder md, ReportInputs inputs)
     {
         var s = inputs.Statistics;
         md.AppendLine($"## {inputs.Texts.KeyFindings}").AppendLine();
-        var findings = new List<string>();
+        var findings = new List<string>(ValidityFindings(inputs));
+        var notFindings = new List<string>();
+        void Add(string text, params string[] variables)
+        {
+            if (RestsOnNotValidated(s, variables))
+            {
+                notFindings.Add($"{text} — *{NotValidatedNote(s, variables)}*");
+            }
+            else
+            {
+                findings.Add(text);
+            }
+        }
+
+        var signalled = 0;
         foreach (var d in s.Dimensions.Where(d => DimensionRanking.HasSignal(d) && d.Score.CiLower is not null))
         {
-            findings.Add($"**{d.Name}**: mean {N(d.Score.Mean)}, 95% CI [{N(d.Score.CiLower)}, {N(d.Score.CiUpper)}], n = {F(d.Score.N)}.");
+            Add($"**{d.Name}**: mean {N(d.Score.Mean)}, 95% CI [{N(d.Score.CiLower)}, {N(d.Score.CiUpper)}], n = {F(d.Score.N)}.", d.Name);
+            signalled++;
         }
 
         if (s.Inference is { DescriptiveOnly: false } inference)
         {
+            var significant = 0;
             foreach (var g in inference.GroupTests.Where(g => g.PHolm < HypothesisJudge.Alpha && g.Test.Test is "welch_t" or "one_way_anova"))
             {
-                findings.Add($"**{g.Variable}** differs by {g.Field} ({TestName(g.Test.Test)} = {N(g.Test.Statistic)}, p (Holm) = {P(g.PHolm)}, {g.Test.EffectSizeName?.Replace('_', ' ')} = {N(g.Test.EffectSize)}).");
+                Add($"**{g.Variable}** differs by {g.Field} ({TestName(g.Test.Test)} = {N(g.Test.Statistic)}, p (Holm) = {P(g.PHolm)}, {g.Test.EffectSizeName?.Replace('_', ' ')} = {N(g.Test.EffectSize)}).", g.Variable);
+                significant++;
             }
 
             foreach (var c in inference.Correlations.Where(c => c.PearsonPHolm < HypothesisJudge.Alpha))
             {
-                findings.Add($"**{c.First} × {c.Second}**: r = {N(c.Pearson.Statistic)} (n = {F(c.N)}, p (Holm) = {P(c.PearsonPHolm)}).");
+                Add($"**{c.First} × {c.Second}**: r = {N(c.Pearson.Statistic)} (n = {F(c.N)}, p (Holm) = {P(c.PearsonPHolm)}).", c.First, c.Second);
+                significant++;
             }
 
-            if (!inference.GroupTests.Any(g => g.PHolm < HypothesisJudge.Alpha) && !inference.Correlations.Any(c => c.PearsonPHolm < HypothesisJudge.Alpha))
+            if (significant == 0)
             {
                 findings.Add($"No group difference or correlation is significant after Holm's correction across {F(inference.HolmFamilySize)} tests.");
             }
@@ -92,12 +115,12 @@ internal static partial class MarkdownReportBuilder
             findings.Add($"Hypothesis {Cell(verdict.Id)}: **{VerdictText(verdict.Verdict)}**.");
         }
 
-        foreach (var unreliable in s.Reliability?.Comparisons.SelectMany(c => c.Dimensions.Where(d => d.Unreliable).Select(d => (c.Label, d))) ?? [])
+        foreach (var unreliable in s.Reliability?.Comparisons.Where(c => c.Kind != "gold" && c.Kind != "coders").SelectMany(c => c.Dimensions.Where(d => d.Unreliable).Select(d => (c.Label, d))) ?? [])
         {
             findings.Add($"⚠ **{unreliable.d.Dimension}** is unreliable across {unreliable.Label} (alpha {N(unreliable.d.Alpha)}).");
         }
 
-        if (findings.Count == 0)
+        if (signalled == 0 && findings.Count == ValidityFindings(inputs).Count() && notFindings.Count == 0)
         {
             findings.Add("No dimension has a signal in this corpus, so there are no findings to report.");
         }
@@ -105,6 +128,15 @@ internal static partial class MarkdownReportBuilder
         foreach (var finding in findings)
         {
             md.AppendLine($"- {finding}");
+        }
+
+        if (notFindings.Count > 0)
+        {
+            md.AppendLine().AppendLine("**Not findings** — these results rest on a measurement that is not validated against the human coders; they describe the model's output only:").AppendLine();
+            foreach (var result in notFindings)
+            {
+                md.AppendLine($"- {result}");
+            }
         }
 
         md.AppendLine();

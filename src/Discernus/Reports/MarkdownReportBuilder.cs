@@ -42,7 +42,13 @@ internal static partial class MarkdownReportBuilder
         Correlations(md, s, t);
 
         Hypotheses(md, inputs);
+        if (s.Validity is not null && s.Reliability is not { Comparisons.Count: > 0 })
+        {
+            md.AppendLine($"## {t.Reliability}").AppendLine();
+        }
+
         Reliability(md, s, t);
+        Validity(md, inputs);
 
         md.AppendLine($"## {t.Interpretation}").AppendLine();
         var (annotated, unmatched) = SynthesisNumberCheck.Annotate(inputs.Synthesis.Trim(), s);

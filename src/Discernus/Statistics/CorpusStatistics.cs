@@ -32,6 +32,19 @@ internal sealed record CorpusStatistics(
     /// <summary>Agreement between runs, models and human coders; null when there is nothing to compare.</summary>
     public ReliabilitySummary? Reliability { get; init; }
 
+    /// <summary>Agreement with the gold file's coders and the validity of each dimension; null without a gold file.</summary>
+    public ValiditySummary? Validity { get; init; }
+
+    /// <summary>
+    /// Every variable (dimensions, then derived metrics, in the framework's order) with the validity status the
+    /// numbers on it rest on: validated, not_validated or unvalidated (<see cref="ValidityGate"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> VariableValidity { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The status a number on these variables rests on (the weakest of theirs).</summary>
+    public string ValidityOf(params string[] variables) =>
+        ValidityStatus.Combine(variables.Select(v => VariableValidity.GetValueOrDefault(v, ValidityStatus.Unvalidated)));
+
     /// <summary>A verdict per stated hypothesis, decided by the tests in <see cref="Inference"/>.</summary>
     public IReadOnlyList<HypothesisVerdict> Hypotheses { get; init; } = [];
 

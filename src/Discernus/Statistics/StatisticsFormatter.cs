@@ -109,6 +109,11 @@ internal static class StatisticsFormatter
             yield return filtering.Excluded;
         }
 
+        foreach (var value in ValidityValues(statistics.Validity))
+        {
+            yield return value;
+        }
+
         foreach (var model in statistics.ModelBreakdown)
         {
             yield return model.Documents;
@@ -175,6 +180,44 @@ internal static class StatisticsFormatter
             {
                 yield return v;
             }
+        }
+    }
+
+    /// <summary>The agreement with the coders a synthesis may cite: coverage, every metric with its interval, the ceiling and the ratios.</summary>
+    private static IEnumerable<double> ValidityValues(ValiditySummary? validity)
+    {
+        if (validity is null)
+        {
+            yield break;
+        }
+
+        var gold = validity.Gold;
+        foreach (var count in new[] { gold.CodedDocuments, gold.CorpusDocuments, gold.Ratings, gold.CoderCount })
+        {
+            yield return count;
+        }
+
+        yield return validity.Settings.MinRatio;
+        var estimates = new List<Estimate?>();
+        foreach (var dimension in validity.Dimensions)
+        {
+            yield return dimension.CodedDocuments;
+            foreach (var metrics in dimension.Models.Select(m => m.Metrics).Append(dimension.Ceiling).OfType<AgreementMetrics>())
+            {
+                yield return metrics.Documents;
+                estimates.AddRange([metrics.Pearson, metrics.Spearman, metrics.Ccc, metrics.MeanAbsoluteError, metrics.Alpha]);
+                foreach (var mean in new[] { metrics.Mean, metrics.CodersMean }.OfType<double>())
+                {
+                    yield return mean;
+                }
+            }
+
+            estimates.AddRange(dimension.Models.Select(m => m.RatioToCeiling));
+        }
+
+        foreach (var value in estimates.OfType<Estimate>().SelectMany(e => new[] { e.Value, e.Lower, e.Upper }).OfType<double>())
+        {
+            yield return value;
         }
     }
 
