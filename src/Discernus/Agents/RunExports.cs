@@ -39,6 +39,12 @@ internal sealed class RunExports : IDisposable
         _spoolWriter = new BinaryWriter(_spool, Encoding.UTF8, leaveOpen: true);
     }
 
+    /// <summary>
+    /// The score a run's calibration gave (model, document key, dimension), or null when it calibrated none; set
+    /// before <see cref="WriteAsync"/>, it adds a calibrated column beside each raw score.
+    /// </summary>
+    public Func<string, string, string, double?>? Calibrated { get; set; }
+
     /// <summary>Analyses added so far.</summary>
     public int Count => _records.Count;
 
@@ -92,7 +98,7 @@ internal sealed class RunExports : IDisposable
                 {
                     var columns = table switch
                     {
-                        ScoresTable.ScoresName => ScoresTable.ScoresColumns(metadataKeys, _dimensions, _derivedMetrics),
+                        ScoresTable.ScoresName => ScoresTable.ScoresColumns(metadataKeys, _dimensions, _derivedMetrics, Calibrated is not null),
                         ScoresTable.DerivedMetricsName => ScoresTable.DerivedMetricsColumns(metadataKeys),
                         _ => ScoresTable.EvidenceColumns,
                     };
@@ -205,7 +211,12 @@ internal sealed class RunExports : IDisposable
             }
         }
 
-        return new ScoreRow(record.DocumentName, record.CorpusDocumentId!, record.DocumentHash!, record.Model!, record.Run, record.Metadata, dimensions, record.DerivedMetrics);
+        return new ScoreRow(record.DocumentName, record.CorpusDocumentId!, record.DocumentHash!, record.Model!, record.Run, record.Metadata, dimensions, record.DerivedMetrics)
+        {
+            Calibrated = Calibrated is { } calibrated
+                ? _dimensions.ToDictionary(d => d, d => calibrated(record.Model ?? "", record.DocumentKey, d), StringComparer.Ordinal)
+                : null,
+        };
     }
 
     // Corpus document id, model, run, then the order added (task order): the files never depend on timing.

@@ -9,7 +9,11 @@ internal sealed record ScoreRow(
     int Run,
     IReadOnlyDictionary<string, string> Metadata,
     IReadOnlyDictionary<string, (double? Score, double? Salience, double? Confidence, int Verified, int Unverified)> Dimensions,
-    IReadOnlyDictionary<string, double?> DerivedMetrics);
+    IReadOnlyDictionary<string, double?> DerivedMetrics)
+{
+    /// <summary>Per dimension, the score calibrated to the gold file's coders; null when the run did not calibrate.</summary>
+    public IReadOnlyDictionary<string, double?>? Calibrated { get; init; }
+}
 
 /// <summary>One evidence quote of one analysis.</summary>
 internal sealed record EvidenceRow(string CorpusDocumentId, string Dimension, string Quote, bool Verified, string Model, int Run);
@@ -39,7 +43,8 @@ internal static class ScoresTable
     ];
 
     /// <param name="metadataKeys">Every metadata field of every row, sorted: one <c>meta_</c> column each.</param>
-    public static IReadOnlyList<ExportColumn> ScoresColumns(IReadOnlyList<string> metadataKeys, IReadOnlyList<string> dimensions, IReadOnlyList<string> derivedMetrics)
+    /// <param name="calibrated">Whether the run calibrated its scores: then <c>&lt;dimension&gt;_calibrated_score</c> follows each raw <c>&lt;dimension&gt;_score</c>.</param>
+    public static IReadOnlyList<ExportColumn> ScoresColumns(IReadOnlyList<string> metadataKeys, IReadOnlyList<string> dimensions, IReadOnlyList<string> derivedMetrics, bool calibrated = false)
     {
         ArgumentNullException.ThrowIfNull(metadataKeys);
         ArgumentNullException.ThrowIfNull(dimensions);
@@ -55,8 +60,14 @@ internal static class ScoresTable
         columns.AddRange(metadataKeys.Select(k => new ExportColumn($"meta_{k}", ExportColumnType.Text)));
         foreach (var d in dimensions)
         {
+            columns.Add(new($"{d}_score", ExportColumnType.Number));
+            if (calibrated)
+            {
+                columns.Add(new($"{d}_calibrated_score", ExportColumnType.Number));
+            }
+
             columns.AddRange([
-                new($"{d}_score", ExportColumnType.Number), new($"{d}_salience", ExportColumnType.Number), new($"{d}_confidence", ExportColumnType.Number),
+                new($"{d}_salience", ExportColumnType.Number), new($"{d}_confidence", ExportColumnType.Number),
                 new($"{d}_evidence_verified", ExportColumnType.Integer), new($"{d}_evidence_unverified", ExportColumnType.Integer)]);
         }
 
@@ -75,7 +86,13 @@ internal static class ScoresTable
         foreach (var d in dimensions)
         {
             var v = row.Dimensions.GetValueOrDefault(d);
-            cells.AddRange([v.Score, v.Salience, v.Confidence, v.Verified, v.Unverified]);
+            cells.Add(v.Score);
+            if (row.Calibrated is { } calibrated)
+            {
+                cells.Add(calibrated.GetValueOrDefault(d));
+            }
+
+            cells.AddRange([v.Salience, v.Confidence, v.Verified, v.Unverified]);
         }
 
         cells.AddRange(derivedMetrics.Select(m => (object?)row.DerivedMetrics.GetValueOrDefault(m)));
