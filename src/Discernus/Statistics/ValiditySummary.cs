@@ -110,7 +110,7 @@ internal sealed record ModelAgreement(string Model, string Scores, AgreementMetr
 /// <param name="CodedDocuments">Documents the coders scored on this dimension that the run analysed.</param>
 /// <param name="Ceiling">The human ceiling; null with fewer than two coders on any document.</param>
 /// <param name="Models">Every model, raw and (when calibrated) calibrated, and the models' mean when there are several.</param>
-/// <param name="JudgedOn">The reading the status was decided on: what the statistics use (the model, or the models' mean; calibrated when calibrated).</param>
+/// <param name="JudgedOn">The model (or <see cref="ModelAgreement.AllModels"/>) whose reading decided the status: what the statistics use (the model, or the models' mean; its calibrated row when calibrated, see <see cref="JudgedScores"/>).</param>
 /// <param name="ScaleMismatch">The mismatch and its fix when the reading's scale does not match the coders' (CCC far below r, or its mean outside the coders' range); null otherwise.</param>
 internal sealed record DimensionValidity(
     string Dimension,
@@ -120,7 +120,20 @@ internal sealed record DimensionValidity(
     AgreementMetrics? Ceiling,
     IReadOnlyList<ModelAgreement> Models,
     string? JudgedOn,
-    string? ScaleMismatch);
+    string? ScaleMismatch)
+{
+    /// <summary>raw or calibrated: which of <see cref="JudgedOn"/>'s rows decided the status; null when none did.</summary>
+    public string? JudgedScores { get; init; }
+
+    /// <summary>
+    /// No coder shares at least three documents with the others, so the ceiling's r, ρ and CCC are computed over every
+    /// (coder, mean of the other coders) pair pooled instead of per coder and averaged.
+    /// </summary>
+    public bool CeilingPooled { get; init; }
+
+    /// <summary>The row of <see cref="Models"/> the status was decided on; null when none was.</summary>
+    public ModelAgreement? JudgedReading() => Models.FirstOrDefault(m => m.Model == JudgedOn && m.Scores == JudgedScores);
+}
 
 /// <summary>What calibration did, for the report and the manifest (the fitted maps are an artifact of their own).</summary>
 /// <param name="ArtifactHash">SHA-256 of the calibration model artifact (every fitted map, its method and parameters).</param>
