@@ -22,11 +22,11 @@ internal sealed class AgreementBootstrap
     public AgreementMetrics Metrics(int documents, AgreementPoint point, double? mean, double? codersMean) =>
         new(
             documents,
-            pearson.Estimate(point.Pearson),
-            spearman.Estimate(point.Spearman),
-            ccc.Estimate(point.Ccc),
-            error.Estimate(point.MeanAbsoluteError),
-            alpha.Estimate(point.Alpha))
+            pearson.Estimate(point.Pearson, -1, 1),
+            spearman.Estimate(point.Spearman, -1, 1),
+            ccc.Estimate(point.Ccc, -1, 1),
+            error.Estimate(point.MeanAbsoluteError, lowest: 0),
+            alpha.Estimate(point.Alpha, highest: 1))
         {
             Mean = mean,
             CodersMean = codersMean,

@@ -5,7 +5,8 @@ namespace Discernus.Statistics;
 /// <summary>
 /// The gold ratings of one dimension, indexed for resampling: the units are the coded documents in ordinal order of
 /// their id (so a seed gives the same draws whatever order the gold file lists them in), each with its coders' scores.
-/// A coder's repeated rows for the same document count once, as their mean.
+/// A coder's repeated rows for the same document count once, as their mean (taken in sorted order, so that it does not
+/// depend on the order of the rows in the file).
 /// </summary>
 internal sealed class DimensionGold
 {
@@ -23,7 +24,7 @@ internal sealed class DimensionGold
             .Select(g => (IReadOnlyList<(int Coder, double Score)>)g
                 .GroupBy(r => coderOf[r.Coder])
                 .OrderBy(c => c.Key)
-                .Select(c => (c.Key, c.Average(r => r.Score)))
+                .Select(c => (c.Key, c.Select(r => r.Score).Order().Average()))
                 .ToList())
             .ToList();
         Means = Ratings.Select(u => u.Average(r => r.Score)).ToList();

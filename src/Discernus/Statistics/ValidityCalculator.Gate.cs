@@ -27,7 +27,7 @@ internal static partial class ValidityCalculator
             + "the coders agree among themselves (ceiling r > 0), "
             + $"the lower end of the {level} % interval of the model's r with the coders' mean is above 0, "
             + $"and the upper end of the interval of that r over the ceiling r reaches {Plain(settings.MinRatio)} "
-            + $"(document-level percentile bootstrap, {settings.BootstrapResamples.ToString("N0", CultureInfo.InvariantCulture)} resamples, seed {settings.Seed.ToString(CultureInfo.InvariantCulture)}); "
+            + $"(document-level bootstrap percentiles re-centred on the estimate, {settings.BootstrapResamples.ToString("N0", CultureInfo.InvariantCulture)} resamples, seed {settings.Seed.ToString(CultureInfo.InvariantCulture)}); "
             + "not_validated otherwise, unvalidated without gold ratings.";
     }
 

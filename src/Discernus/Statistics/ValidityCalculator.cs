@@ -50,7 +50,7 @@ internal static partial class ValidityCalculator
         var names = dimensionNames.Distinct(StringComparer.Ordinal).ToList();
         var analysed = records.Concat(rawRecords ?? []).Select(ModelReading.DocumentOf).ToHashSet(StringComparer.Ordinal);
         var framework = names.ToHashSet(StringComparer.Ordinal);
-        var used = gold.Where(g => analysed.Contains(g.DocumentId) && framework.Contains(g.Dimension)).ToList();
+        var used = gold.Where(g => analysed.Contains(g.DocumentId) && framework.Contains(g.Dimension) && double.IsFinite(g.Score)).ToList();
         var byDimension = used.ToLookup(g => g.Dimension, StringComparer.Ordinal);
         var golds = names.Select(d => new DimensionGold(byDimension[d])).ToList();
         var ceilings = golds.Select(g => new HumanCeiling(g)).ToList();

@@ -50,8 +50,10 @@ internal static class ValidityStatus
 /// <summary>
 /// What the gold file covers: "validated on 300 of 10,000 documents".
 /// </summary>
-/// <param name="CodedDocuments">Corpus documents with at least one rating (any dimension).</param>
+/// <param name="CodedDocuments">Corpus documents with at least one rating (any of the framework's dimensions).</param>
 /// <param name="CorpusDocuments">Documents analysed in the run.</param>
+/// <param name="Ratings">Gold rows on those documents and dimensions, a coder's repeated rows included.</param>
+/// <param name="MedianCodingsPerDocument">Codings per document: the distinct coders of each coded document.</param>
 /// <param name="Design">complete (every coder coded every coded document) or sparse.</param>
 internal sealed record GoldCoverage(
     int CodedDocuments,
@@ -66,7 +68,7 @@ internal sealed record GoldCoverage(
 /// <summary>One coder against the mean of the other coders on the documents they share, over every dimension's ratings pooled per dimension and averaged.</summary>
 internal sealed record CoderAgreement(string Coder, int Documents, int Ratings, double? Pearson, double? MeanAbsoluteDifference);
 
-/// <summary>A point estimate with its seeded document-level bootstrap percentile interval; null where undefined.</summary>
+/// <summary>A point estimate with its seeded document-level bootstrap interval (percentiles re-centred on the estimate, see <see cref="BootstrapDistribution"/>); null where undefined.</summary>
 internal sealed record Estimate(double? Value, double? Lower, double? Upper)
 {
     public static readonly Estimate None = new(null, null, null);

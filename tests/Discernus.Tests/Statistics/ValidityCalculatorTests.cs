@@ -377,6 +377,13 @@ public sealed class ValidityCalculatorTests
         Assert.True(valence.Ceiling!.Pearson.Value > 0.5);
         Assert.Equal(ValidityStatus.Validated, valence.Status);
 
+        // Each coder shares about eight documents: the ceiling averages small-sample correlations, whose bias every
+        // resample repeats (here its CCC's resamples lie three standard deviations below it); the re-centred interval
+        // still contains the estimate.
+        var ceiling = valence.Ceiling;
+        Assert.All(new[] { ceiling.Pearson, ceiling.Spearman, ceiling.Ccc, ceiling.MeanAbsoluteError, ceiling.Alpha, valence.Models[0].RatioToCeiling }, e =>
+            Assert.InRange(e.Value!.Value, e.Lower!.Value, e.Upper!.Value));
+
         static (string, int, int, int) ValidiySparse(ValiditySummary s) => (s.Gold.Design, s.Gold.CoderCount, s.Gold.MinCodingsPerDocument, s.Gold.MaxCodingsPerDocument);
     }
 
@@ -400,6 +407,34 @@ public sealed class ValidityCalculatorTests
         var y = byDocument.SelectMany(g => g.Reverse().Select(r => r.Score)).ToList();
         Assert.Equal(HypothesisTests.Pearson(x, y).Statistic!.Value, valence.Ceiling!.Pearson.Value!.Value, 12);
         Assert.NotNull(valence.Ceiling.Pearson.Lower);
+    }
+
+    [Fact]
+    public void OneCoderPerDocument_IsNoHumanStandard()
+    {
+        var (truth, gold) = Coders(40, 1, 1, 0.1, seed: 141);
+        var records = Model("m", 40, (d, _) => truth[d], seed: 142);
+
+        var valence = ValidityCalculator.Compute(records, ["valence"], gold, Defaults with { BootstrapResamples = 50 })!.Dimension("valence")!;
+
+        Assert.Null(valence.Ceiling);
+        Assert.Null(valence.Models[0].RatioToCeiling.Value);
+        Assert.NotNull(valence.Models[0].Metrics.Pearson.Value);
+        Assert.Equal((ValidityStatus.NotValidated, "no human standard: no document was coded by two coders"), (valence.Status, valence.Reason));
+    }
+
+    [Fact]
+    public void ModelWithoutScoresOnTheCodedDocuments_IsNotValidated()
+    {
+        var (_, gold) = Coders(40, 3, 3, 0.1, seed: 151);
+        var records = Model("m", 40, (_, _) => 0.5, seed: 152)
+            .Select(r => r with { Dimensions = new Dictionary<string, DimensionValues> { ["valence"] = new(null, null, null) } })
+            .ToList();
+
+        var valence = ValidityCalculator.Compute(records, ["valence"], gold, Defaults with { BootstrapResamples = 50 })!.Dimension("valence")!;
+
+        Assert.Equal(0, valence.Models[0].Metrics.Documents);
+        Assert.Equal((ValidityStatus.NotValidated, "model–human r undefined on 0 of 40 coded documents (too few scored, or the scores do not vary)"), (valence.Status, valence.Reason));
     }
 
     private static string Number(double value) => value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture).Replace("-", "\u2212", StringComparison.Ordinal);

@@ -96,21 +96,43 @@ public sealed class ValidityResamplingTests
     }
 
     [Fact]
-    public void PercentileInterval_UsesQuantileType7_AndSkipsUndefinedResamples()
+    public void Interval_IsThePercentileInterval_WhenTheResamplesAreCentredOnTheEstimate()
     {
-        var distribution = new BootstrapDistribution();
-        foreach (var v in Enumerable.Range(1, 41).Select(i => (double?)i).Append(null).Append(double.NaN))
-        {
-            distribution.Add(v);
-        }
+        var distribution = Distribution(Enumerable.Range(1, 41).Select(i => (double?)i).Append(null).Append(double.NaN));
 
-        // Type 7 on 1..41: the 2.5th percentile is at 1 + 0.025 · 40 = 2, the 97.5th at 1 + 0.975 · 40 = 40.
-        var estimate = distribution.Estimate(20);
-        Assert.Equal(20, estimate.Value);
+        // 21 is the median of 1..41, so z₀ = 0; type 7 puts the 2.5th percentile at 1 + 0.025 · 40 = 2, the 97.5th at 40.
+        var estimate = distribution.Estimate(21);
+
+        Assert.Equal(21, estimate.Value);
         Assert.Equal(2, estimate.Lower!.Value, 12);
         Assert.Equal(40, estimate.Upper!.Value, 12);
         Assert.Equal(Estimate.None, distribution.Estimate(null));
         Assert.Equal(new Estimate(0.5, null, null), new BootstrapDistribution().Estimate(0.5));
+    }
+
+    [Fact]
+    public void Interval_IsShiftedOntoTheEstimate_WhenTheResamplesLieBelowIt_AndKeptInTheStatisticsRange()
+    {
+        var distribution = Distribution(Enumerable.Range(1, 41).Select(i => (double?)i));
+
+        // The median 21 lies 9.5 below 30.5: the percentiles 2 and 40 move up by as much.
+        var estimate = distribution.Estimate(30.5);
+        var bounded = distribution.Estimate(30.5, highest: 45);
+
+        Assert.Equal(11.5, estimate.Lower!.Value, 12);
+        Assert.Equal(49.5, estimate.Upper!.Value, 12);
+        Assert.Equal(new Estimate(30.5, 11.5, 45), bounded);
+    }
+
+    private static BootstrapDistribution Distribution(IEnumerable<double?> values)
+    {
+        var distribution = new BootstrapDistribution();
+        foreach (var v in values)
+        {
+            distribution.Add(v);
+        }
+
+        return distribution;
     }
 
     [Fact]
