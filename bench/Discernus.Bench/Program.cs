@@ -9,9 +9,16 @@ using Microsoft.Extensions.AI;
 // The offline semantic model (minilm): dotnet run -c Release --project bench/Discernus.Bench -- minilm [--details]
 // The synthesis stage alone: ... -- synthesis-setup <run-folder> <copies> <work-dir>, then ... -- synthesis <work-dir>
 // Coordination throughput on an external Redis: dotnet run -c Release --project bench/Discernus.Bench -- coordination --redis URL
+// Validity statistics on synthetic gold (600 and 10,000 coded documents): dotnet run -c Release --project bench/Discernus.Bench -- validity
 if (args.Length > 0 && args[0] == "coordination")
 {
     return await CoordinationBenchmark.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "validity")
+{
+    ValidityBenchmark.Run();
+    return 0;
 }
 
 var root = FindRoot();

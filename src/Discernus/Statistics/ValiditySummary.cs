@@ -50,8 +50,10 @@ internal static class ValidityStatus
 /// <summary>
 /// What the gold file covers: "validated on 300 of 10,000 documents".
 /// </summary>
-/// <param name="CodedDocuments">Corpus documents with at least one rating (any dimension).</param>
+/// <param name="CodedDocuments">Corpus documents with at least one rating (any of the framework's dimensions).</param>
 /// <param name="CorpusDocuments">Documents analysed in the run.</param>
+/// <param name="Ratings">Gold rows on those documents and dimensions, a coder's repeated rows included.</param>
+/// <param name="MedianCodingsPerDocument">Codings per document: the distinct coders of each coded document.</param>
 /// <param name="Design">complete (every coder coded every coded document) or sparse.</param>
 internal sealed record GoldCoverage(
     int CodedDocuments,
@@ -66,7 +68,7 @@ internal sealed record GoldCoverage(
 /// <summary>One coder against the mean of the other coders on the documents they share, over every dimension's ratings pooled per dimension and averaged.</summary>
 internal sealed record CoderAgreement(string Coder, int Documents, int Ratings, double? Pearson, double? MeanAbsoluteDifference);
 
-/// <summary>A point estimate with its seeded document-level bootstrap percentile interval; null where undefined.</summary>
+/// <summary>A point estimate with its seeded document-level bootstrap interval (percentiles re-centred on the estimate, see <see cref="BootstrapDistribution"/>); null where undefined.</summary>
 internal sealed record Estimate(double? Value, double? Lower, double? Upper)
 {
     public static readonly Estimate None = new(null, null, null);
@@ -110,7 +112,7 @@ internal sealed record ModelAgreement(string Model, string Scores, AgreementMetr
 /// <param name="CodedDocuments">Documents the coders scored on this dimension that the run analysed.</param>
 /// <param name="Ceiling">The human ceiling; null with fewer than two coders on any document.</param>
 /// <param name="Models">Every model, raw and (when calibrated) calibrated, and the models' mean when there are several.</param>
-/// <param name="JudgedOn">The reading the status was decided on: what the statistics use (the model, or the models' mean; calibrated when calibrated).</param>
+/// <param name="JudgedOn">The model (or <see cref="ModelAgreement.AllModels"/>) whose reading decided the status: what the statistics use (the model, or the models' mean; its calibrated row when calibrated, see <see cref="JudgedScores"/>).</param>
 /// <param name="ScaleMismatch">The mismatch and its fix when the reading's scale does not match the coders' (CCC far below r, or its mean outside the coders' range); null otherwise.</param>
 internal sealed record DimensionValidity(
     string Dimension,
@@ -120,7 +122,20 @@ internal sealed record DimensionValidity(
     AgreementMetrics? Ceiling,
     IReadOnlyList<ModelAgreement> Models,
     string? JudgedOn,
-    string? ScaleMismatch);
+    string? ScaleMismatch)
+{
+    /// <summary>raw or calibrated: which of <see cref="JudgedOn"/>'s rows decided the status; null when none did.</summary>
+    public string? JudgedScores { get; init; }
+
+    /// <summary>
+    /// No coder shares at least three documents with the others, so the ceiling's r, ρ and CCC are computed over every
+    /// (coder, mean of the other coders) pair pooled instead of per coder and averaged.
+    /// </summary>
+    public bool CeilingPooled { get; init; }
+
+    /// <summary>The row of <see cref="Models"/> the status was decided on; null when none was.</summary>
+    public ModelAgreement? JudgedReading() => Models.FirstOrDefault(m => m.Model == JudgedOn && m.Scores == JudgedScores);
+}
 
 /// <summary>What calibration did, for the report and the manifest (the fitted maps are an artifact of their own).</summary>
 /// <param name="ArtifactHash">SHA-256 of the calibration model artifact (every fitted map, its method and parameters).</param>
