@@ -56,25 +56,8 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             tally.Add(result);
         }
 
-        var statistics = Compute(records, framework, parameters, research);
-        if (research.GoldHash is { } goldHash)
-        {
-            var (gold, goldProblems) = GoldFile.Parse(await LoadTextAsync(goldHash, "gold file", cancellationToken).ConfigureAwait(false));
-            if (goldProblems.Count > 0)
-            {
-                throw new AgentFailureException($"the stored gold file cannot be read: {goldProblems[0].Message} (line {goldProblems[0].Line})");
-            }
-
-            var withCoders = ReliabilityCalculator.CompareWithCoders(
-                records, dimensionNames, gold.Select(g => (g.DocumentId, g.Dimension, g.Score, g.Coder)).ToList());
-            statistics = statistics with
-            {
-                Reliability = new ReliabilitySummary(
-                    ReliabilityCalculator.UnreliableBelow,
-                    [.. statistics.Reliability?.Comparisons ?? [], .. withCoders]),
-            };
-        }
-
+        var gold = await GoldAsync(research, cancellationToken).ConfigureAwait(false);
+        var statistics = Compute(records, framework, parameters, research, gold);
         var statisticsJson = statistics.ToJson();
         var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
         var exports = new Dictionary<string, string>(StringComparer.Ordinal) { ["statistics.json"] = statisticsHash };
@@ -173,8 +156,22 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         return DimensionRanking.WithoutSignal(statistics).ToDictionary(d => d, _ => reason, StringComparer.Ordinal);
     }
 
+    /// <summary>The gold file's ratings (human codings), or none when the experiment has no gold file.</summary>
+    private async Task<IReadOnlyList<GoldRating>> GoldAsync(ResearchSettings research, CancellationToken cancellationToken)
+    {
+        if (research.GoldHash is not { } goldHash)
+        {
+            return [];
+        }
+
+        var (gold, problems) = GoldFile.Parse(await LoadTextAsync(goldHash, "gold file", cancellationToken).ConfigureAwait(false));
+        return problems.Count > 0
+            ? throw new AgentFailureException($"the stored gold file cannot be read: {problems[0].Message} (line {problems[0].Line})")
+            : gold;
+    }
+
     // Apart, so the filtered copies of the records are gone before the model is asked.
-    private static CorpusStatistics Compute(List<AnalysisRecord> records, Framework framework, SynthesisParams parameters, ResearchSettings research)
+    private static CorpusStatistics Compute(List<AnalysisRecord> records, Framework framework, SynthesisParams parameters, ResearchSettings research, IReadOnlyList<GoldRating> gold)
     {
         var dimensionNames = framework.Dimensions.Select(d => d.Name).ToList();
         var (filtered, filtering) = ReliabilityFilter.Apply(
@@ -183,7 +180,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             framework.DerivedMetrics.Select(m => (m.Name, m.Formula)).ToList(),
             research.ReliabilityFiltering,
             research.AdvancedFiltering);
-        return StatisticsCalculator.Compute(
+        var statistics = StatisticsCalculator.Compute(
             filtered,
             dimensionNames,
             framework.DerivedMetrics.Select(d => d.Name).ToList(),
@@ -191,5 +188,9 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             parameters.DocumentsFailed,
             research.Hypotheses) with
         { Filtering = filtering };
+        return ValidityGate.Apply(
+            statistics,
+            gold.Count == 0 ? null : ValidityCalculator.Compute(filtered, dimensionNames, gold, research.Validation ?? new ValiditySettings()),
+            framework.DerivedMetrics);
     }
 }

@@ -87,8 +87,8 @@ internal static partial class MarkdownReportBuilder
         md.AppendLine("| dimension | status | judged on | model r | ceiling r | ratio |").AppendLine("|---|---|---|---|---|---|");
         foreach (var dimension in validity.Dimensions)
         {
-            var judged = dimension.Models.FirstOrDefault(m => ReadingName(m) == dimension.JudgedOn);
-            md.AppendLine($"| {dimension.Dimension} | {StatusText(dimension.Status)} | {Cell(dimension.JudgedOn ?? "")} | {Est(judged?.Metrics.Pearson)} | {Est(dimension.Ceiling?.Pearson)} | {Est(judged?.RatioToCeiling)} |");
+            var judged = dimension.JudgedReading();
+            md.AppendLine($"| {dimension.Dimension} | {StatusText(dimension.Status)} | {Cell(judged is null ? "" : ReadingName(judged))} | {Est(judged?.Metrics.Pearson)} | {Est(dimension.Ceiling?.Pearson)} | {Est(judged?.RatioToCeiling)} |");
         }
 
         md.AppendLine();

@@ -41,8 +41,7 @@ internal static class ValidityTable
 
             foreach (var model in dimension.Models)
             {
-                var reading = model.Scores == ModelAgreement.Calibrated ? $"{model.Model} (calibrated)" : model.Model;
-                yield return Row(dimension, model.Model, model.Scores, reading == dimension.JudgedOn, model.Metrics, model.RatioToCeiling);
+                yield return Row(dimension, model.Model, model.Scores, ReferenceEquals(model, dimension.JudgedReading()), model.Metrics, model.RatioToCeiling);
             }
 
             if (dimension.Ceiling is null && dimension.Models.Count == 0)

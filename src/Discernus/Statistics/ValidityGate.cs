@@ -56,6 +56,48 @@ internal sealed class ValidityGate
         return new ValidityGate(status, notes);
     }
 
+    /// <summary>
+    /// The statistics with their validity: the summary, every variable's status, and each hypothesis verdict that rests
+    /// on a not-validated variable left undecided (indeterminate), with what the test alone would have said kept in its
+    /// reason — a verdict is a finding, and a measurement not shown to measure what people see cannot carry one.
+    /// </summary>
+    public static CorpusStatistics Apply(CorpusStatistics statistics, ValiditySummary? validity, IReadOnlyList<DerivedMetric> derivedMetrics)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        var gate = For(validity, statistics.Dimensions.Select(d => d.Name).ToList(), derivedMetrics);
+        return statistics with
+        {
+            Validity = validity,
+            VariableValidity = gate.Statuses,
+            Hypotheses = statistics.Hypotheses.Select(v => gate.Gate(v, statistics)).ToList(),
+        };
+    }
+
+    private HypothesisVerdict Gate(HypothesisVerdict verdict, CorpusStatistics statistics)
+    {
+        var variables = Variables(verdict.Id, statistics);
+        if (StatusOf(variables) != ValidityStatus.NotValidated)
+        {
+            return verdict;
+        }
+
+        var alone = verdict.Verdict == HypothesisVerdict.Indeterminate ? "" : $"; the test alone would say {verdict.Verdict.Replace('_', ' ')}";
+        return verdict with
+        {
+            Verdict = HypothesisVerdict.Indeterminate,
+            Reason = $"not decided: the measurement is not validated ({NoteOf(variables)}){alone}: {verdict.Reason}",
+        };
+    }
+
+    /// <summary>The variables a hypothesis's test reads, from the experiment's hypotheses carried in the inference.</summary>
+    private static string[] Variables(string hypothesisId, CorpusStatistics statistics)
+    {
+        var tests = statistics.Inference?.GroupTests.Where(g => g.Hypothesis == hypothesisId).Select(g => new[] { g.Variable })
+            .Concat(statistics.Inference.Correlations.Where(c => c.Hypothesis == hypothesisId).Select(c => new[] { c.First, c.Second }))
+            .FirstOrDefault();
+        return tests ?? [];
+    }
+
     /// <summary>Every variable with its status, dimensions first, in the framework's order.</summary>
     public IReadOnlyDictionary<string, string> Statuses => _status;
 

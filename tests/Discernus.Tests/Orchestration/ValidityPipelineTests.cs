@@ -86,7 +86,8 @@ public sealed class ValidityPipelineTests
         var readings = positive["models"]!.AsArray().Select(m => m!.AsObject()).ToList();
         var raw = readings.Single(m => (string?)m["scores"] == "raw");
         var calibrated = readings.Single(m => (string?)m["scores"] == "calibrated");
-        Assert.Equal("openai-compatible/scripted (calibrated)", (string?)positive["judged_on"]);
+        Assert.Equal("openai-compatible/scripted", (string?)positive["judged_on"]);
+        Assert.Equal("calibrated", (string?)positive["judged_scores"]);
         Assert.True(calibrated["metrics"]!["ccc"]!["value"]!.GetValue<double>() > raw["metrics"]!["ccc"]!["value"]!.GetValue<double>() + 0.2,
             $"calibration did not bring the scale in line: {calibrated["metrics"]!["ccc"]} vs raw {raw["metrics"]!["ccc"]}");
         Assert.Null(positive["scale_mismatch"]);
