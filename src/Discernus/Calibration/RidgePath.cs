@@ -30,7 +30,10 @@ internal sealed class RidgePath
     private readonly double[] _scales;
     private readonly double _intercept;
     private readonly int _rows;
-    private readonly Matrix<double> _basis;
+    // Primal (more documents than inputs): B = V. Dual: the standardised training inputs X and Q, B = XᵀQ left unformed,
+    // because the held-out documents need only (Xᵥ Xᵀ) Q, far cheaper than XᵀQ with 400 inputs, and a map only Xᵀ(Q s).
+    private readonly Matrix<double>? _inputs;
+    private readonly Matrix<double> _vectors;
     private readonly double[] _eigenvalues;
     private readonly double[] _coefficients;
 
@@ -83,22 +86,24 @@ internal sealed class RidgePath
         var y = Vector<double>.Build.Dense(_rows, i => labels[rows[i]] - _intercept);
         if (_rows <= inputs)
         {
-            var evd = (x * x.Transpose()).Evd(Symmetricity.Symmetric);
-            _basis = x.TransposeThisAndMultiply(evd.EigenVectors);
+            var evd = x.TransposeAndMultiply(x).Evd(Symmetricity.Symmetric);
+            _inputs = x;
+            _vectors = evd.EigenVectors;
             _coefficients = evd.EigenVectors.TransposeThisAndMultiply(y).ToArray();
             _eigenvalues = evd.EigenValues.Select(v => Math.Max(0, v.Real)).ToArray();
         }
         else
         {
             var evd = x.TransposeThisAndMultiply(x).Evd(Symmetricity.Symmetric);
-            _basis = evd.EigenVectors;
+            _vectors = evd.EigenVectors;
             _coefficients = evd.EigenVectors.TransposeThisAndMultiply(x.TransposeThisAndMultiply(y)).ToArray();
             _eigenvalues = evd.EigenValues.Select(v => Math.Max(0, v.Real)).ToArray();
         }
     }
 
     /// <summary>Other documents in the basis of the path (standardised with the training means and deviations), for <see cref="Predict"/>.</summary>
-    public Matrix<double> Project(IReadOnlyList<double[]> design, IReadOnlyList<int> rows) => Standardise(design, rows) * _basis;
+    public Matrix<double> Project(IReadOnlyList<double[]> design, IReadOnlyList<int> rows) =>
+        _inputs is null ? Standardise(design, rows) * _vectors : Standardise(design, rows).TransposeAndMultiply(_inputs) * _vectors;
 
     /// <summary>Predictions for the projected documents at one penalty, clipped to [0, 1].</summary>
     public double[] Predict(Matrix<double> projected, double penalty)
@@ -114,8 +119,11 @@ internal sealed class RidgePath
     }
 
     /// <summary>The fitted map at one penalty.</summary>
-    public RidgeMap Map(double penalty) =>
-        new(penalty, _intercept, (double[])_means.Clone(), (double[])_scales.Clone(), (_basis * Shrunk(penalty)).ToArray());
+    public RidgeMap Map(double penalty)
+    {
+        var weights = _inputs is null ? _vectors * Shrunk(penalty) : _inputs.TransposeThisAndMultiply(_vectors * Shrunk(penalty));
+        return new RidgeMap(penalty, _intercept, (double[])_means.Clone(), (double[])_scales.Clone(), weights.ToArray());
+    }
 
     private Vector<double> Shrunk(double penalty)
     {
