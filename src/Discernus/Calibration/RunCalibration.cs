@@ -180,10 +180,13 @@ internal static class RunCalibration
         CancellationToken cancellationToken)
     {
         var reference = codedFeatures?.Values.First();
+        // By manifest id when there is one: two corpus documents with the same text share a hash, yet each must get the
+        // map its own coding calls for (its fold's when coded, the full map when not).
         var documents = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         foreach (var i in indexes)
         {
-            (documents.TryGetValue(records[i].DocumentKey, out var list) ? list : documents[records[i].DocumentKey] = []).Add(i);
+            var key = records[i].CorpusDocumentId is { } id ? "id:" + id : "key:" + records[i].DocumentKey;
+            (documents.TryGetValue(key, out var list) ? list : documents[key] = []).Add(i);
         }
 
         var chosen = new ICalibrationMap[fits.Count];
