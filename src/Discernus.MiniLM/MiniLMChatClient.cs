@@ -20,11 +20,14 @@ namespace Discernus.MiniLM;
 /// <item>synthesis: the lexicon's template narrative from the statistics, titled as the semantic baseline;</item>
 /// <item>anything else: a plain-text explanation that it only answers Discernus requests.</item>
 /// </list>
-/// Usage reports word counts, as the lexicon does; the cost is always 0.
+/// Usage reports word counts, as the lexicon does; the cost is always 0. As an <see cref="IDocumentFeatureSource"/>
+/// (found with <c>GetService</c>) it describes a document for the calibration head by the unit-length mean of its units'
+/// embeddings (the units and cached embeddings the analysis used) followed by the lexicon's marker rates.
 /// </summary>
-internal sealed class MiniLMChatClient : IChatClient
+internal sealed class MiniLMChatClient : IChatClient, IDocumentFeatureSource
 {
     public const string ModelId = ModelName.MiniLMName;
+    public const string DocumentFeatureSet = "minilm document embedding + lexicon counts";
 
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly ISentenceEmbedder _embedder;
@@ -32,6 +35,7 @@ internal sealed class MiniLMChatClient : IChatClient
     private readonly ChatClientMetadata _metadata = new(ModelName.MiniLMName, null, ModelId);
     // A run analyses every document with the same framework: its dimension profiles are computed once per client.
     private readonly ConcurrentDictionary<string, IReadOnlyList<DimensionProfile>> _profiles = new(StringComparer.Ordinal);
+    private readonly MarkerPatternCache _patterns = new();
 
     public MiniLMChatClient(ISentenceEmbedder embedder, LexiconTexts texts)
     {
@@ -85,6 +89,22 @@ internal sealed class MiniLMChatClient : IChatClient
 
     public void Dispose()
     {
+    }
+
+    public string FeatureSet => DocumentFeatureSet;
+
+    /// <summary>
+    /// The L2-normalised mean of the document's unit embeddings, then <see cref="LexiconFeatures"/>. A document without a
+    /// unit (no words) is embedded whole, so every document gets a vector of the same length.
+    /// </summary>
+    public async Task<float[]> FeaturesAsync(Framework framework, string documentText, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(framework);
+        ArgumentNullException.ThrowIfNull(documentText);
+        var units = SemanticUnits.Of(documentText);
+        var texts = units.Count > 0 ? units.Select(u => u.Quote).ToList() : [documentText];
+        var vectors = await _embedder.EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
+        return [.. Vectors.Normalize(Vectors.Mean(vectors)), .. LexiconFeatures.Of(framework, documentText, _patterns)];
     }
 
     /// <summary>The scores of every dimension for one document (the analysis answer before it is written as JSON).</summary>

@@ -17,9 +17,10 @@ namespace Discernus.Models;
 /// <item>anything else: a plain-text explanation that it only answers Discernus requests.</item>
 /// </list>
 /// Usage reports word counts (words of the messages in, words of the answer out) so the pipeline has token-like numbers;
-/// the cost is always 0.
+/// the cost is always 0. As an <see cref="IDocumentFeatureSource"/> (found with <c>GetService</c>) it describes a document
+/// by its marker rates (<see cref="LexiconFeatures"/>) for the calibration head.
 /// </summary>
-internal sealed class LexiconChatClient : IChatClient
+internal sealed class LexiconChatClient : IChatClient, IDocumentFeatureSource
 {
     public const string ModelId = "lexicon";
 
@@ -82,6 +83,14 @@ internal sealed class LexiconChatClient : IChatClient
 
     public void Dispose()
     {
+    }
+
+    public string FeatureSet => LexiconFeatures.FeatureSet;
+
+    public Task<float[]> FeaturesAsync(Framework framework, string documentText, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(LexiconFeatures.Of(framework, documentText, _patterns));
     }
 
     private string Answer(AdditionalPropertiesDictionary? inputs)

@@ -150,4 +150,8 @@ internal sealed record CalibrationReport(
 /// <param name="Method">identity, linear, isotonic or ridge.</param>
 /// <param name="Penalty">Ridge's penalty, chosen by inner cross-validation; null for the other methods.</param>
 /// <param name="Features">Feature set of the ridge head (e.g. "minilm document embedding + lexicon counts"); null otherwise.</param>
-internal sealed record CalibrationChoice(string Model, string Dimension, string Method, double? Penalty, string? Features, int CodedDocuments);
+internal sealed record CalibrationChoice(string Model, string Dimension, string Method, double? Penalty, string? Features, int CodedDocuments)
+{
+    /// <summary>Why the method is not the one asked for (ridge without features, too few coded documents); null otherwise.</summary>
+    public string? Note { get; init; }
+}
