@@ -10,7 +10,14 @@ namespace Discernus.Calibration;
 /// score therefore comes from a map whose choice and fit never saw its label (nested cross-validation), so agreement
 /// with the coders measured on it is honest. The map for uncoded documents is chosen and fitted the same way on all
 /// coded documents. Candidates are compared on mean squared error against the coders' mean; on a tie the simpler
-/// (identity, then linear, isotonic, ridge) wins.
+/// (the coders' mean, identity, then linear, isotonic, ridge) wins.
+/// <para>
+/// For auto, the coders' mean itself (<see cref="ConstantMap"/>) is a candidate: when no map predicts the coders
+/// better than their average on all coded documents, calibration has nothing to add and the scores stay raw. Deciding
+/// that on every label is no leak — it leads to a score that depends on no label at all — and it keeps the known
+/// negative artifact of cross-fitting under the null (each fold's fitted map leans away from its held-out labels) out
+/// of scores that carry no information.
+/// </para>
 /// </summary>
 internal static class CalibrationFitter
 {
@@ -19,7 +26,7 @@ internal static class CalibrationFitter
 
     /// <summary>The candidates of auto, in order of simplicity (ridge only when the model has features).</summary>
     public static readonly IReadOnlyList<string> Candidates =
-        [CalibrationSettings.Identity, CalibrationSettings.Linear, CalibrationSettings.Isotonic, CalibrationSettings.Ridge];
+        [ConstantMap.Name, CalibrationSettings.Identity, CalibrationSettings.Linear, CalibrationSettings.Isotonic, CalibrationSettings.Ridge];
 
     public static CalibrationFit CrossFit(CalibrationSample sample, CalibrationSettings settings, CancellationToken cancellationToken = default)
     {
@@ -55,6 +62,17 @@ internal static class CalibrationFitter
         var design = sample.Features is { } features
             ? all.Select(i => (double[])[sample.RawScores[i], .. features[i].Select(v => (double)v)]).ToList()
             : null;
+        var fullSelection = Select(sample, design, all, method, k, settings.Seed, allCandidates: true, cancellationToken);
+        if (method == CalibrationSettings.Auto && fullSelection.Method == ConstantMap.Name)
+        {
+            var raw = all.Select(i => IdentityMap.Instance.Predict(sample.RawScores[i], default)).ToArray();
+            var best = fullSelection.Candidates.Where(c => c.Method != ConstantMap.Name).MinBy(c => c.CrossValidatedMse);
+            return new CalibrationFit(
+                sample, outer, Enumerable.Repeat<ICalibrationMap>(IdentityMap.Instance, k).ToList(), raw, fullSelection, IdentityMap.Instance,
+                MeanSquaredError(raw, sample.Labels, all),
+                string.Create(CultureInfo.InvariantCulture, $"no map predicted the coders better than their mean in cross-validation (mean squared error {fullSelection.Candidates[0].CrossValidatedMse:F4}, best map {best?.Method} {best?.CrossValidatedMse:F4}): calibration has nothing to add, the scores stay raw"));
+        }
+
         var foldMaps = new List<ICalibrationMap>(k);
         var outOfFold = new double[n];
         for (var f = 0; f < k; f++)
@@ -71,7 +89,6 @@ internal static class CalibrationFitter
             }
         }
 
-        var fullSelection = Select(sample, design, all, method, k, settings.Seed, allCandidates: true, cancellationToken);
         return new CalibrationFit(
             sample, outer, foldMaps, outOfFold, fullSelection, Fit(sample, design, all, fullSelection),
             MeanSquaredError(outOfFold, sample.Labels, all), note);
@@ -97,7 +114,7 @@ internal static class CalibrationFitter
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(train);
         var auto = method == CalibrationSettings.Auto;
-        var candidates = Candidates.Where(c => c != CalibrationSettings.Ridge || design is not null).ToList();
+        var candidates = Candidates.Where(c => (c != CalibrationSettings.Ridge || design is not null) && (auto || c != ConstantMap.Name)).ToList();
         if (!auto && !allCandidates)
         {
             candidates = candidates.Where(c => c == method && c == CalibrationSettings.Ridge).ToList();
@@ -110,14 +127,16 @@ internal static class CalibrationFitter
 
         var k = Math.Min(folds, train.Length);
         var inner = CalibrationFolds.Assign(train.Select(i => sample.DocumentIds[i]).ToList(), k, seed, CalibrationFolds.Inner);
-        var errors = new Dictionary<string, double>(StringComparer.Ordinal);
-        var ridgeErrors = new double[RidgePath.Penalties.Count];
+        // Squared error of every held-out document, per candidate (and per ridge penalty), for the errors and their spread.
+        var errors = candidates.Where(c => c != CalibrationSettings.Ridge).ToDictionary(c => c, _ => new double[train.Length], StringComparer.Ordinal);
+        var ridgeErrors = RidgePath.Penalties.Select(_ => new double[train.Length]).ToArray();
         for (var f = 0; f < k; f++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var fold = f;
             var fit = train.Where((_, j) => inner[j] != fold).ToArray();
-            var held = train.Where((_, j) => inner[j] == fold).ToArray();
+            var heldAt = Enumerable.Range(0, train.Length).Where(j => inner[j] == fold).ToArray();
+            var held = heldAt.Select(j => train[j]).ToArray();
             foreach (var candidate in candidates)
             {
                 if (candidate == CalibrationSettings.Ridge)
@@ -129,7 +148,7 @@ internal static class CalibrationFitter
                         var predictions = path.Predict(projected, RidgePath.Penalties[p]);
                         for (var h = 0; h < held.Length; h++)
                         {
-                            ridgeErrors[p] += Square(predictions[h] - sample.Labels[held[h]]);
+                            ridgeErrors[p][heldAt[h]] = Square(predictions[h] - sample.Labels[held[h]]);
                         }
                     }
 
@@ -137,35 +156,63 @@ internal static class CalibrationFitter
                 }
 
                 var map = Fit(sample, design, fit, new CalibrationSelection(candidate, null, []));
-                errors[candidate] = errors.GetValueOrDefault(candidate)
-                    + held.Sum(i => Square(map.Predict(sample.RawScores[i], default) - sample.Labels[i]));
+                for (var h = 0; h < held.Length; h++)
+                {
+                    errors[candidate][heldAt[h]] = Square(map.Predict(sample.RawScores[held[h]], default) - sample.Labels[held[h]]);
+                }
             }
         }
 
         var results = new List<CalibrationCandidate>();
+        var spread = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var candidate in candidates)
         {
             if (candidate == CalibrationSettings.Ridge)
             {
-                // The first of equal errors is the smallest penalty; ties are rare enough not to matter.
-                var best = 0;
-                for (var p = 1; p < ridgeErrors.Length; p++)
-                {
-                    best = ridgeErrors[p] < ridgeErrors[best] ? p : best;
-                }
-
-                results.Add(new CalibrationCandidate(candidate, RidgePath.Penalties[best], ridgeErrors[best] / train.Length));
+                // The strongest penalty within one standard error of the best (glmnet's lambda.1se): the least
+                // flexible ridge the data cannot tell from the best one, so the minimum over 15 penalties is not
+                // an optimistic pick from noise.
+                var best = Enumerable.Range(0, ridgeErrors.Length).MinBy(p => ridgeErrors[p].Average());
+                var limit = ridgeErrors[best].Average() + StandardError(ridgeErrors[best]);
+                var chosen = Enumerable.Range(0, ridgeErrors.Length).Where(p => ridgeErrors[p].Average() <= limit).Max();
+                results.Add(new CalibrationCandidate(candidate, RidgePath.Penalties[chosen], ridgeErrors[chosen].Average()));
+                spread[candidate] = StandardError(ridgeErrors[chosen]);
             }
             else
             {
-                results.Add(new CalibrationCandidate(candidate, null, errors[candidate] / train.Length));
+                results.Add(new CalibrationCandidate(candidate, null, errors[candidate].Average()));
+                spread[candidate] = StandardError(errors[candidate]);
             }
         }
 
-        var chosen = auto
-            ? results.Aggregate((best, next) => next.CrossValidatedMse < best.CrossValidatedMse ? next : best)
-            : results.FirstOrDefault(r => r.Method == method);
-        return new CalibrationSelection(chosen?.Method ?? method, chosen?.Method == CalibrationSettings.Ridge ? chosen.Penalty : null, results);
+        CalibrationCandidate? chosenCandidate;
+        if (auto)
+        {
+            // The one-standard-error rule (Breiman et al. 1984; Hastie, Tibshirani and Friedman 2009, §7.10): the simplest
+            // candidate whose error is within one standard error of the smallest, candidates being in order of simplicity.
+            var lowest = results.MinBy(r => r.CrossValidatedMse)!;
+            var threshold = lowest.CrossValidatedMse + spread[lowest.Method];
+            chosenCandidate = results.First(r => r.CrossValidatedMse <= threshold);
+        }
+        else
+        {
+            chosenCandidate = results.FirstOrDefault(r => r.Method == method);
+        }
+
+        return new CalibrationSelection(chosenCandidate?.Method ?? method, chosenCandidate?.Method == CalibrationSettings.Ridge ? chosenCandidate.Penalty : null, results);
+    }
+
+    /// <summary>Standard error of the mean of per-document squared errors.</summary>
+    private static double StandardError(double[] squaredErrors)
+    {
+        if (squaredErrors.Length < 2)
+        {
+            return 0;
+        }
+
+        var mean = squaredErrors.Average();
+        var variance = squaredErrors.Sum(e => Square(e - mean)) / (squaredErrors.Length - 1);
+        return Math.Sqrt(variance / squaredErrors.Length);
     }
 
     /// <summary>The map of the selected method fitted on <paramref name="train"/>.</summary>
@@ -178,6 +225,7 @@ internal static class CalibrationFitter
         var y = train.Select(i => sample.Labels[i]).ToArray();
         return selection.Method switch
         {
+            ConstantMap.Name => new ConstantMap(y.Length == 0 ? 0.5 : y.Average()),
             CalibrationSettings.Identity => IdentityMap.Instance,
             CalibrationSettings.Linear => LinearMap.Fit(x, y),
             CalibrationSettings.Isotonic => IsotonicMap.Fit(x, y),
