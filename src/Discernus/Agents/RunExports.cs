@@ -40,10 +40,10 @@ internal sealed class RunExports : IDisposable
     }
 
     /// <summary>
-    /// The score a run's calibration gave (model, document key, dimension), or null when it calibrated none; set
-    /// before <see cref="WriteAsync"/>, it adds a calibrated column beside each raw score.
+    /// The score a run's calibration gave an analysis (its raw record) on a dimension, or null when it calibrated none;
+    /// set before <see cref="WriteAsync"/>, it adds a calibrated column beside each raw score.
     /// </summary>
-    public Func<string, string, string, double?>? Calibrated { get; set; }
+    public Func<AnalysisRecord, string, double?>? Calibrated { get; set; }
 
     /// <summary>Analyses added so far.</summary>
     public int Count => _records.Count;
@@ -214,7 +214,7 @@ internal sealed class RunExports : IDisposable
         return new ScoreRow(record.DocumentName, record.CorpusDocumentId!, record.DocumentHash!, record.Model!, record.Run, record.Metadata, dimensions, record.DerivedMetrics)
         {
             Calibrated = Calibrated is { } calibrated
-                ? _dimensions.ToDictionary(d => d, d => calibrated(record.Model ?? "", record.DocumentKey, d), StringComparer.Ordinal)
+                ? _dimensions.ToDictionary(d => d, d => calibrated(record, d), StringComparer.Ordinal)
                 : null,
         };
     }

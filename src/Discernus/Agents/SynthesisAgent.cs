@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Discernus.Calibration;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Models;
@@ -57,7 +58,9 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         }
 
         var gold = await GoldAsync(research, cancellationToken).ConfigureAwait(false);
-        var statistics = Compute(records, framework, parameters, research, gold);
+        var calibration = await CalibrateAsync(task, framework, records, gold, research, cancellationToken).ConfigureAwait(false);
+        runExports.Calibrated = calibration?.Lookup;
+        var statistics = Compute(records, framework, parameters, research, gold, calibration);
         var statisticsJson = statistics.ToJson();
         var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
         var exports = new Dictionary<string, string>(StringComparer.Ordinal) { ["statistics.json"] = statisticsHash };
@@ -67,6 +70,14 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             foreach (var file in await runExports.WriteAsync(work.FullName, [ExportWriter.Csv, ExportWriter.Parquet], cancellationToken).ConfigureAwait(false))
             {
                 exports[file.Name] = await Context.Store.PutFileAsync(file.Path, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (statistics.Validity is { } validity)
+            {
+                foreach (var (name, path, _) in await ValidityTable.WriteAsync(work.FullName, [ExportWriter.Csv, ExportWriter.Parquet], validity, cancellationToken).ConfigureAwait(false))
+                {
+                    exports[name] = await Context.Store.PutFileAsync(path, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         finally
@@ -144,6 +155,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             Evidence = evidence.Selected(),
             NotScorable = tally.NotScorable(),
             NoSignal = NoSignal(statistics, tally.LexiconOnly, prompt),
+            CalibrationHash = calibration?.Report.ArtifactHash,
             Hypotheses = hypotheses,
             ModelVersions = tally.ModelVersions(),
         }, cancellationToken).ConfigureAwait(false);
@@ -154,6 +166,48 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
     {
         var reason = prompt.Raw(lexiconOnly ? "no_signal_lexicon" : "no_signal_model").Trim();
         return DimensionRanking.WithoutSignal(statistics).ToDictionary(d => d, _ => reason, StringComparer.Ordinal);
+    }
+
+    /// <summary>The run's records calibrated to the gold file's coders, the report of it and the stored maps; null without calibration.</summary>
+    private sealed record Calibrated(IReadOnlyList<AnalysisRecord> Records, CalibrationReport Report, Func<AnalysisRecord, string, double?> Lookup);
+
+    /// <summary>
+    /// Calibration (the experiment's <c>calibration:</c> or <c>run --calibrate</c>): the maps are fitted on the coded
+    /// documents, stored as an artifact, and every record's scores replaced by the calibrated ones (its derived metrics
+    /// evaluated again on them); the raw records stay for the raw agreement, the reliability and the exports.
+    /// </summary>
+    private async Task<Calibrated?> CalibrateAsync(
+        SynthesizeResultsTask task, Framework framework, List<AnalysisRecord> records, IReadOnlyList<GoldRating> gold, ResearchSettings research, CancellationToken cancellationToken)
+    {
+        if (research.Calibration is not { } settings || gold.Count == 0)
+        {
+            return null;
+        }
+
+        var dimensionNames = framework.Dimensions.Select(d => d.Name).ToList();
+        var features = DocumentFeatureSources.FromClients(
+            model => Context.Runs.ClientFor(task.RunId, model),
+            framework,
+            (record, ct) => LoadTextAsync(record.DocumentHash ?? throw new AgentFailureException($"the analysis of {record.DocumentName} names no document hash"), "document", ct));
+        var result = await RunCalibration.CalibrateAsync(records, dimensionNames, gold, settings, features, cancellationToken).ConfigureAwait(false);
+        var hash = await Context.Store.PutAsync(result.Artifact, cancellationToken).ConfigureAwait(false);
+        var formulas = framework.DerivedMetrics.Select(m => (m.Name, m.Formula)).ToList();
+        var calibrated = result.Records
+            .Select(r => formulas.Count == 0 ? r : r with
+            {
+                DerivedMetrics = DerivedMetricEvaluator.EvaluateAll(formulas, DimensionValues.Lookup(r.Dimensions)).ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal),
+            })
+            .ToList();
+        var byRecord = new Dictionary<AnalysisRecord, AnalysisRecord>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < records.Count; i++)
+        {
+            byRecord[records[i]] = calibrated[i];
+        }
+
+        return new Calibrated(
+            calibrated,
+            new CalibrationReport(settings.Method, settings.Folds, settings.Seed, hash, result.Choices),
+            (record, dimension) => byRecord.TryGetValue(record, out var c) ? c.Dimensions.GetValueOrDefault(dimension)?.Score : null);
     }
 
     /// <summary>The gold file's ratings (human codings), or none when the experiment has no gold file.</summary>
@@ -171,15 +225,18 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
     }
 
     // Apart, so the filtered copies of the records are gone before the model is asked.
-    private static CorpusStatistics Compute(List<AnalysisRecord> records, Framework framework, SynthesisParams parameters, ResearchSettings research, IReadOnlyList<GoldRating> gold)
+    private static CorpusStatistics Compute(
+        List<AnalysisRecord> records, Framework framework, SynthesisParams parameters, ResearchSettings research, IReadOnlyList<GoldRating> gold, Calibrated? calibration)
     {
         var dimensionNames = framework.Dimensions.Select(d => d.Name).ToList();
+        var formulas = framework.DerivedMetrics.Select(m => (m.Name, m.Formula)).ToList();
+        IReadOnlyList<AnalysisRecord> Filter(IReadOnlyList<AnalysisRecord> input) =>
+            ReliabilityFilter.Apply(input, dimensionNames, formulas, research.ReliabilityFiltering, research.AdvancedFiltering).Records;
         var (filtered, filtering) = ReliabilityFilter.Apply(
-            records,
-            dimensionNames,
-            framework.DerivedMetrics.Select(m => (m.Name, m.Formula)).ToList(),
-            research.ReliabilityFiltering,
-            research.AdvancedFiltering);
+            calibration?.Records ?? records, dimensionNames, formulas, research.ReliabilityFiltering, research.AdvancedFiltering);
+        // Calibration moves scores onto the coders' scale, not the model's consistency: agreement between runs and
+        // models is measured on what the models said.
+        var raw = calibration is null ? filtered : Filter(records);
         var statistics = StatisticsCalculator.Compute(
             filtered,
             dimensionNames,
@@ -187,10 +244,16 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             parameters.Grouping ?? [],
             parameters.DocumentsFailed,
             research.Hypotheses) with
-        { Filtering = filtering };
-        return ValidityGate.Apply(
-            statistics,
-            gold.Count == 0 ? null : ValidityCalculator.Compute(filtered, dimensionNames, gold, research.Validation ?? new ValiditySettings()),
-            framework.DerivedMetrics);
+        {
+            Filtering = filtering,
+        };
+        if (calibration is not null)
+        {
+            statistics = statistics with { Reliability = ReliabilityCalculator.Compute(raw, dimensionNames) };
+        }
+
+        var validity = gold.Count == 0 ? null
+            : ValidityCalculator.Compute(filtered, dimensionNames, gold, research.Validation ?? new ValiditySettings(), calibration is null ? null : raw);
+        return ValidityGate.Apply(statistics, validity is null ? null : validity with { Calibration = calibration?.Report }, framework.DerivedMetrics);
     }
 }

@@ -22,6 +22,8 @@ internal sealed record SynthesisResult
     public IReadOnlyList<string> Hypotheses { get; init; } = [];
     /// <summary>Dimensions with no signal (no document scored above 0), with the reason; never ranked or called a finding.</summary>
     public IReadOnlyDictionary<string, string> NoSignal { get; init; } = new Dictionary<string, string>();
+    /// <summary>SHA-256 of the calibration artifact (the fitted maps and every calibrated score); null when the run did not calibrate.</summary>
+    public string? CalibrationHash { get; init; }
     /// <summary>For each model name, the model ids its provider returned (the exact versions that answered).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ModelVersions { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }

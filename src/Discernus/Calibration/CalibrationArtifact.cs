@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Discernus.Experiments;
+using Discernus.Statistics;
 
 namespace Discernus.Calibration;
 
@@ -9,9 +10,25 @@ namespace Discernus.Calibration;
 /// (<see cref="CalibrationArtifactMap.ToMap"/>). Serialised as snake_case JSON with a fixed order (models, then the
 /// framework's dimensions) and round-trip numbers, so the same fit always gives the same bytes and hash.
 /// </summary>
+/// <summary>One calibrated score: the analysis of <paramref name="Document"/> (its key: the text's hash) by a model in one run.</summary>
+internal sealed record CalibratedScore(string Document, string Model, int Run, string Dimension, double? Score);
+
 internal sealed record CalibrationArtifact(string Schema, string Method, int Folds, int Seed, IReadOnlyList<CalibrationArtifactMap> Maps)
 {
     public const string CurrentSchema = "discernus.calibration/1";
+
+    /// <summary>
+    /// Every calibrated score of the run (document key, model, run, dimension, score), in record order: what the
+    /// statistics used, so an export of the run folder shows the same calibrated values without fitting again.
+    /// </summary>
+    public IReadOnlyList<CalibratedScore>? Scores { get; init; }
+
+    /// <summary>The calibrated score of one analysis and dimension, by <see cref="Scores"/>; null when none was calibrated.</summary>
+    public Func<AnalysisRecord, string, double?> Lookup()
+    {
+        var index = (Scores ?? []).ToDictionary(s => (s.Document, s.Model, s.Run, s.Dimension), s => s.Score);
+        return (record, dimension) => index.TryGetValue((record.DocumentKey, record.Model ?? "", record.Run, dimension), out var score) ? score : null;
+    }
 
     public static CalibrationArtifact Of(CalibrationSettings settings, IReadOnlyList<CalibrationArtifactMap> maps)
     {

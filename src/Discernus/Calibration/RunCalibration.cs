@@ -55,7 +55,12 @@ internal static class RunCalibration
             }
         }
 
-        return new RunCalibrationResult(output, CalibrationArtifact.Of(settings, maps).ToJson(), choices);
+        var calibrated = maps.Select(m => (m.Model, m.Dimension)).ToHashSet();
+        var scores = output
+            .SelectMany(r => dimensionNames.Where(d => calibrated.Contains((r.Model ?? "", d)))
+                .Select(d => new CalibratedScore(r.DocumentKey, r.Model ?? "", r.Run, d, r.Dimensions.GetValueOrDefault(d)?.Score)))
+            .ToList();
+        return new RunCalibrationResult(output, (CalibrationArtifact.Of(settings, maps) with { Scores = scores }).ToJson(), choices);
     }
 
     /// <summary>Per dimension, per document id: the mean over coders of each coder's mean score.</summary>

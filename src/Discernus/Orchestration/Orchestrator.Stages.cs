@@ -251,6 +251,16 @@ internal sealed partial class Orchestrator
                 exports.Add(await run.WriteOutputAsync($"results/exports/{file}", content, "export", cancellationToken).ConfigureAwait(false));
             }
 
+            if (result.CalibrationHash is { } calibrationHash)
+            {
+                var maps = await store.GetAsync(calibrationHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the calibration maps are not in the artifact store");
+                var mapsPath = await run.WriteOutputAsync("results/synthesis/calibration.json", maps, "calibration", cancellationToken).ConfigureAwait(false);
+                await run.Folder.UpdateManifestAsync(m => m with
+                {
+                    Validity = (m.Validity ?? new ManifestValidity { Validation = new Experiments.ValiditySettings() }) with { CalibrationModel = mapsPath, CalibrationModelSha256 = calibrationHash },
+                }, CancellationToken.None).ConfigureAwait(false);
+            }
+
             var scoresPath = exports.FirstOrDefault(e => e.EndsWith("/scores.csv", StringComparison.Ordinal));
             run.Outputs = run.Outputs with { Synthesis = synthesisPath, Statistics = statisticsPath, ScoresCsv = scoresPath, Exports = exports, SynthesisResult = signal.ResultHash };
         }, cancellationToken).ConfigureAwait(false);
