@@ -64,26 +64,26 @@ internal static partial class MarkdownReportBuilder
         var s = inputs.Statistics;
         md.AppendLine($"## {inputs.Texts.KeyFindings}").AppendLine();
         var findings = new List<string>();
-        foreach (var d in s.Dimensions.Where(d => DimensionRanking.HasSignal(d) && d.Score.CiLower is not null))
+        foreach (var d in s.Dimensions.Where(DimensionRanking.HasSignal))
         {
-            findings.Add($"**{d.Name}**: mean {N(d.Score.Mean)}, 95% CI [{N(d.Score.CiLower)}, {N(d.Score.CiUpper)}], n = {F(d.Score.N)}.");
+            findings.Add($"**{d.Name}**: {MeanAndCi(d.Score)}.");
         }
 
         if (s.Inference is { DescriptiveOnly: false } inference)
         {
             foreach (var g in inference.GroupTests.Where(g => g.PHolm < HypothesisJudge.Alpha && g.Test.Test is "welch_t" or "one_way_anova"))
             {
-                findings.Add($"**{g.Variable}** differs by {g.Field} ({TestName(g.Test.Test)} = {N(g.Test.Statistic)}, p (Holm) = {P(g.PHolm)}, {g.Test.EffectSizeName?.Replace('_', ' ')} = {N(g.Test.EffectSize)}).");
+                findings.Add($"**{g.Variable}** differs by {g.Field} ({TestName(g.Test.Test)} = {N(g.Test.Statistic)}, p (Holm, exploratory) = {P(g.PHolm)}, {g.Test.EffectSizeName?.Replace('_', ' ')} = {N(g.Test.EffectSize)}).");
             }
 
             foreach (var c in inference.Correlations.Where(c => c.PearsonPHolm < HypothesisJudge.Alpha))
             {
-                findings.Add($"**{c.First} × {c.Second}**: r = {N(c.Pearson.Statistic)} (n = {F(c.N)}, p (Holm) = {P(c.PearsonPHolm)}).");
+                findings.Add($"**{c.First} × {c.Second}**: r = {N(c.Pearson.Statistic)} (n = {F(c.N)}, p (Holm, exploratory) = {P(c.PearsonPHolm)}).");
             }
 
             if (!inference.GroupTests.Any(g => g.PHolm < HypothesisJudge.Alpha) && !inference.Correlations.Any(c => c.PearsonPHolm < HypothesisJudge.Alpha))
             {
-                findings.Add($"No group difference or correlation is significant after Holm's correction across {F(inference.HolmFamilySize)} tests.");
+                findings.Add($"No group difference or correlation is significant after Holm's correction across the {F(inference.ExploratoryFamilySize)} exploratory tests.");
             }
         }
 
