@@ -30,18 +30,20 @@ internal static partial class MarkdownReportBuilder
             return;
         }
 
-        // Cells stay short (the table scrolls in its own box on a phone); what each hypothesis says and why it got its
-        // verdict go below the table.
+        // Cells stay short (the table scrolls in its own box on a phone): the rule's "supported if" clause only, and the
+        // numbers unbroken, since a box that scrolls squeezes every column to its longest word and makes each row tall.
+        // What each hypothesis says, the whole rule and why it got its verdict go below.
         if (verdicts.Any(v => v.P is not null))
         {
             var k = verdicts.Select(v => v.HolmFamilySize).Max();
-            md.AppendLine($"| hypothesis | test | statistic | p | p (Holm, {F(k)} {(k == 1 ? "hypothesis" : "hypotheses")}) | effect size [95% CI] | decision rule | verdict |");
+            md.AppendLine($"| hypothesis | test | statistic | p | p (Holm, {F(k)} {(k == 1 ? "hypothesis" : "hypotheses")}) | effect size [95% CI] | decision rule: supported if | verdict |");
             md.AppendLine("|---|---|---|---|---|---|---|---|");
             var confirmatory = inputs.Statistics.Inference?.Confirmatory ?? [];
             foreach (var v in verdicts)
             {
                 var test = confirmatory.FirstOrDefault(c => c.Hypothesis == v.Id);
-                md.AppendLine($"| {Cell(v.Id)} | {Cell(VerdictTest(v, test))} | {Cell(VerdictStatistic(v, test))} | {P(v.P)} | {P(v.PHolm)} | {Cell(v.P is null ? StatisticsFormatter.NotAvailable : EffectWithCi(v.EffectSizeName, v.EffectSize, v.EffectSizeCi))} | {Cell(v.DecisionRule ?? "—")} | **{VerdictText(v.Verdict)}** |");
+                var supportedIf = v.DecisionRule?.Split(';')[0].Replace("supported if ", "", StringComparison.Ordinal) ?? "—";
+                md.AppendLine($"| {Cell(v.Id)} | {Cell(VerdictTest(v, test))} | {NoWrap(Cell(VerdictStatistic(v, test)))} | {NoWrap(P(v.P))} | {NoWrap(P(v.PHolm))} | {NoWrap(Cell(v.P is null ? StatisticsFormatter.NotAvailable : EffectWithCi(v.EffectSizeName, v.EffectSize, v.EffectSizeCi)))} | {NoWrap(Cell(supportedIf))} | **{VerdictText(v.Verdict)}** |");
             }
 
             md.AppendLine();
@@ -49,7 +51,8 @@ internal static partial class MarkdownReportBuilder
 
         foreach (var verdict in verdicts)
         {
-            md.AppendLine($"- **{Cell(verdict.Id)}: {VerdictText(verdict.Verdict)}.** {Cell(verdict.Description.Trim())} *{Cell(verdict.Reason)}.*");
+            var rule = verdict.DecisionRule is { } r ? $" Rule: {Cell(r)}." : "";
+            md.AppendLine($"- **{Cell(verdict.Id)}: {VerdictText(verdict.Verdict)}.** {Cell(verdict.Description.Trim())} *{Cell(verdict.Reason.TrimEnd('.'))}.*{rule}");
         }
 
         md.AppendLine();
@@ -84,6 +87,9 @@ internal static partial class MarkdownReportBuilder
         "pearson" => $"r = {N(verdict.Statistic)}{(test is null ? "" : $" (n = {F(test.N)})")}",
         _ => N(verdict.Statistic),
     };
+
+    /// <summary>Joins the words of a short cell with no-break spaces, so a scrolling table keeps it on one line.</summary>
+    private static string NoWrap(string cell) => cell.Replace(' ', '\u00A0');
 
     private static string VerdictText(string verdict) => verdict switch
     {

@@ -23,7 +23,10 @@ internal static class HypothesisJudge
         return hypotheses.Select(h => Decide(h, inference)).ToList();
     }
 
-    /// <summary>The rule in words; <paramref name="groups"/> is the number of groups compared (0 for a correlation or when unknown).</summary>
+    /// <summary>
+    /// The rule in words, its condition for "supported" first (the report's table shows that clause alone);
+    /// <paramref name="groups"/> is the number of groups compared (0 for a correlation or when unknown).
+    /// </summary>
     public static string DecisionRule(HypothesisTest test, int groups)
     {
         ArgumentNullException.ThrowIfNull(test);
@@ -31,7 +34,7 @@ internal static class HypothesisJudge
         var small = test.IsCorrelation ? $"|r| < {F(SmallCorrelation, 1)}" : groups > 2 ? $"η² < {F(SmallEtaSquared, 2)}" : $"|g| < {F(SmallHedgesG, 1)}";
         return test.Expect switch
         {
-            "no_difference" or "none" => $"not supported if p (Holm) < {alpha}; supported if not and {small}; otherwise indeterminate",
+            "no_difference" or "none" => $"supported if p (Holm) ≥ {alpha} and {small}; not supported if p (Holm) < {alpha}; otherwise indeterminate",
             _ => $"supported if p (Holm) < {alpha}; otherwise not supported",
         };
     }
@@ -100,7 +103,7 @@ internal static class HypothesisJudge
         {
             "no_difference" => significant ? (HypothesisVerdict.NotSupported, "the groups differ significantly")
                 : small ? (HypothesisVerdict.Supported, "no significant difference and a small effect")
-                : (HypothesisVerdict.Indeterminate, "no significant difference, but the effect is not small: the sample cannot decide"),
+                : (HypothesisVerdict.Indeterminate, "no significant difference, but the effect is not small, so the sample cannot decide"),
             _ => significant ? (HypothesisVerdict.Supported, "the groups differ significantly") : (HypothesisVerdict.NotSupported, "no significant difference"),
         };
     }
@@ -112,7 +115,7 @@ internal static class HypothesisJudge
         {
             return significant ? (HypothesisVerdict.NotSupported, "the correlation is significant")
                 : Math.Abs(r) < SmallCorrelation ? (HypothesisVerdict.Supported, "no significant correlation and |r| is small")
-                : (HypothesisVerdict.Indeterminate, "not significant, but |r| is not small: the sample cannot decide");
+                : (HypothesisVerdict.Indeterminate, "not significant, but |r| is not small, so the sample cannot decide");
         }
 
         var observed = r > 0 ? "positive" : r < 0 ? "negative" : "zero";

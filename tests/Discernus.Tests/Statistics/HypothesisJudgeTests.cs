@@ -45,6 +45,7 @@ public sealed class HypothesisJudgeTests
         var fear = Judge(new HypothesisTest("fear", "side", [], null, "no_difference"));
         Assert.Equal(HypothesisVerdict.Supported, fear.Verdict);
         Assert.True(Math.Abs(fear.EffectSize!.Value) < 0.5);
+        Assert.Equal("supported if p (Holm) ≥ 0.05 and |g| < 0.5; not supported if p (Holm) < 0.05; otherwise indeterminate", fear.DecisionRule);
 
         Assert.Equal(HypothesisVerdict.NotSupported, Judge(new HypothesisTest("hope", "side", [], null, "no_difference")).Verdict);
     }
