@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Discernus.Statistics;
 
 /// <summary>
@@ -19,5 +21,6 @@ internal sealed record EffectSizeInterval(double? Lower, double? Upper, string M
     /// <summary>The noncentrality λ of F inverted at 0.975 and 0.025 (Steiger 2004), η² = λ/(λ + N).</summary>
     public const string NoncentralF = "noncentral_f_inversion";
 
+    [JsonIgnore]
     public bool IsDefined => Lower is not null && Upper is not null;
 }
