@@ -108,6 +108,21 @@ public sealed class HypothesisJudgeTests
     }
 
     [Fact]
+    public void ADerivedMetricPairAHypothesisNames_IsTestedForItAlone_OutsideTheExploratoryFamily()
+    {
+        var statistics = Dilution(new Hypothesis("H", "balance and energy rise together") { Test = new HypothesisTest("balance", null, [], "energy", "positive") });
+        var inference = statistics.Inference!;
+
+        Assert.Equal(16, inference.ExploratoryFamilySize);
+        Assert.DoesNotContain(inference.Correlations, c => c.First == "balance" || c.Second == "balance");
+        var test = Assert.Single(inference.Confirmatory);
+        Assert.Equal(("pearson", TestResult.Greater, 12), (test.Test.Test, test.Test.Alternative, test.N));
+        var verdict = statistics.Hypotheses[0];
+        Assert.Equal((1, "r", EffectSizeInterval.FisherZ), (verdict.HolmFamilySize, verdict.EffectSizeName, verdict.EffectSizeCi!.Method));
+        Assert.Equal(verdict.Statistic, verdict.EffectSize);
+    }
+
+    [Fact]
     public void HolmRunsAcrossTheStatedHypotheses()
     {
         var statistics = Dilution(
