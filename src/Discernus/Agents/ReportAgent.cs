@@ -55,7 +55,11 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             OfflineBaselineNote(template, manifest.Models?.Names ?? []),
             template.Nested("texts", "unverified_numbers"),
             template.Nested("texts", "evidence_note"),
-            template.Nested("texts", "not_scorable"));
+            template.Nested("texts", "not_scorable"))
+        {
+            DeterministicRuns = template.Nested("texts", "deterministic_runs"),
+            IdenticalRuns = template.Nested("texts", "identical_runs"),
+        };
 
         var markdown = MarkdownReportBuilder.Build(new ReportInputs
         {

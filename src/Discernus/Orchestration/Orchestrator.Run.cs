@@ -51,22 +51,27 @@ internal sealed partial class Orchestrator
                 : await BatchAnalysisAsync(run, store, cancellationToken).ConfigureAwait(false);
             ReleaseStageMemory(run);
             (string Markdown, string Html)? reportResult = null;
+            string? noSignal = null;
             if (!StopsAfter(run, StageNames.BatchAnalysis))
             {
                 var synthesis = Reuses(run, StageNames.Synthesis) && !run.IsStageDone(StageNames.Synthesis)
                     ? await ReuseSynthesisAsync(run, store, cancellationToken).ConfigureAwait(false)
                     : await SynthesisAsync(run, store, analyses, cancellationToken).ConfigureAwait(false);
+                noSignal = NoSignalReason(run, synthesis);
                 if (!StopsAfter(run, StageNames.Synthesis))
                 {
                     reportResult = await ReportAsync(run, store, synthesis, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            var finalStatus = run.Failures.Count > 0 ? RunStatus.CompletedWithFailures : RunStatus.Completed;
-            run.Log.Info("orchestrator", Agent, $"run {finalStatus}: {analyses.Count} analyses, {run.Failures.Count} failed" + (run.Manifest.Plan?.StopAfter is { } last ? $"; stopped after {StageNames.Title(last)} as asked" : ""),
+            // A run that measured nothing is not a success, even when every task answered: its tables are all zeros.
+            var problems = new[] { run.Failures.Count > 0 ? $"{run.Failures.Count} task(s) failed" : null, noSignal }.OfType<string>().ToList();
+            var finalStatus = problems.Count > 0 ? RunStatus.CompletedWithFailures : RunStatus.Completed;
+            var reason = problems.Count > 0 ? string.Join("; ", problems) : null;
+            run.Log.Info("orchestrator", Agent, $"run {finalStatus}: {analyses.Count} analyses, {run.Failures.Count} failed" + (noSignal is null ? "" : $"; {noSignal}") + (run.Manifest.Plan?.StopAfter is { } last ? $"; stopped after {StageNames.Title(last)} as asked" : ""),
                 new Dictionary<string, object?> { ["report"] = reportResult?.Markdown });
-            await FinalizeAsync(run, finalStatus, null).ConfigureAwait(false);
-            return new RunOutcome(runId, finalStatus, run.Folder.Path, run.Failures.Count > 0 ? $"{run.Failures.Count} task(s) failed" : null,
+            await FinalizeAsync(run, finalStatus, noSignal).ConfigureAwait(false);
+            return new RunOutcome(runId, finalStatus, run.Folder.Path, reason,
                 reportResult is { } r ? Path.Combine(run.Folder.Path, r.Markdown) : null, reportResult is { } h ? Path.Combine(run.Folder.Path, h.Html) : null);
         }
         catch (OperationCanceledException)
@@ -85,6 +90,22 @@ internal sealed partial class Orchestrator
         {
             registry.Unregister(runId);
         }
+    }
+
+    /// <summary>
+    /// Why the run measured nothing, when no dimension of the framework has any signal (every one either scored 0 in
+    /// every document or could not be scored at all); null when at least one dimension has a signal.
+    /// </summary>
+    private static string? NoSignalReason(RunContext run, Agents.SynthesisResult synthesis)
+    {
+        var dimensions = run.Manifest.Framework?.Dimensions ?? [];
+        if (dimensions.Count == 0 || !dimensions.All(d => synthesis.NoSignal.ContainsKey(d) || synthesis.NotScorable.ContainsKey(d)))
+        {
+            return null;
+        }
+
+        var why = synthesis.NoSignal.Values.Concat(synthesis.NotScorable.Values).Distinct(StringComparer.Ordinal);
+        return $"no dimension produced any signal: every score of every dimension is 0 or missing ({string.Join("; ", why)})";
     }
 
     /// <summary>

@@ -103,7 +103,7 @@ internal static partial class MarkdownReportBuilder
             var tests = s.Inference?.GroupTests.Where(g => g.Field == comparison.Field).ToList() ?? [];
             if (tests.Count > 0)
             {
-                md.AppendLine("| variable | test | groups | statistic | df | p | p (Holm) | effect size |").AppendLine("|---|---|---|---|---|---|---|---|");
+                md.AppendLine("| variable | test | groups | statistic | df | p | p (Holm, exploratory) | effect size |").AppendLine("|---|---|---|---|---|---|---|---|");
                 foreach (var g in tests)
                 {
                     var df = g.Test.Df2 is { } df2 ? $"{N(g.Test.Df1, 0)}, {N(df2, 0)}" : g.Test.Df1 is { } df1 ? N(df1, df1 % 1 == 0 ? 0 : 3) : "";
@@ -144,7 +144,7 @@ internal static partial class MarkdownReportBuilder
         var tests = s.Inference?.Correlations.Where(x => x.Pearson.Statistic is not null || x.Spearman.Statistic is not null).ToList() ?? [];
         if (tests.Count > 0)
         {
-            md.AppendLine("| pair | n | Pearson r | p | p (Holm) | Spearman ρ | p | p (Holm) |").AppendLine("|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| pair | n | Pearson r | p | p (Holm, exploratory) | Spearman ρ | p | p (Holm, exploratory) |").AppendLine("|---|---|---|---|---|---|---|---|");
             foreach (var x in tests)
             {
                 md.AppendLine($"| {x.First} × {x.Second}{ValidityMark(s, x.First, x.Second)} | {F(x.N)} | {N(x.Pearson.Statistic)} | {P(x.Pearson.P)} | {P(x.PearsonPHolm)} | {N(x.Spearman.Statistic)} | {P(x.Spearman.P)} | {P(x.SpearmanPHolm)} |");
@@ -157,7 +157,7 @@ internal static partial class MarkdownReportBuilder
     private static string InferenceNote(InferenceSummary inference) =>
         inference.DescriptiveOnly
             ? $"*{inference.Note}*"
-            : $"*Two groups: Welch's t-test (Hedges' g) and Mann–Whitney U; more groups: one-way ANOVA (eta²) and Kruskal–Wallis. p-values are two-sided; \"p (Holm)\" is adjusted across all {F(inference.HolmFamilySize)} tests of this run. Grouping fields: {(inference.GroupingFields.Count == 0 ? "none" : string.Join(", ", inference.GroupingFields))} ({inference.GroupingSource}).*";
+            : $"*Two groups: Welch's t-test (Hedges' g) and Mann–Whitney U; more groups: one-way ANOVA (eta²) and Kruskal–Wallis. p-values are two-sided; \"p (Holm, exploratory)\" is adjusted across the {F(inference.ExploratoryFamilySize)} exploratory tests of this run (the stated hypotheses are a family of their own: see Hypotheses). Grouping fields: {(inference.GroupingFields.Count == 0 ? "none" : string.Join(", ", inference.GroupingFields))} ({inference.GroupingSource}).*";
 
     private static string TestName(string test) => test switch
     {

@@ -83,9 +83,9 @@ internal static partial class MarkdownReportBuilder
         }
 
         var signalled = 0;
-        foreach (var d in s.Dimensions.Where(d => DimensionRanking.HasSignal(d) && d.Score.CiLower is not null))
+        foreach (var d in s.Dimensions.Where(DimensionRanking.HasSignal))
         {
-            Add($"**{d.Name}**: mean {N(d.Score.Mean)}, 95% CI [{N(d.Score.CiLower)}, {N(d.Score.CiUpper)}], n = {F(d.Score.N)}.", d.Name);
+            Add($"**{d.Name}**: {MeanAndCi(d.Score)}.", d.Name);
             signalled++;
         }
 
@@ -94,25 +94,30 @@ internal static partial class MarkdownReportBuilder
             var significant = 0;
             foreach (var g in inference.GroupTests.Where(g => g.PHolm < HypothesisJudge.Alpha && g.Test.Test is "welch_t" or "one_way_anova"))
             {
-                Add($"**{g.Variable}** differs by {g.Field} ({TestName(g.Test.Test)} = {N(g.Test.Statistic)}, p (Holm) = {P(g.PHolm)}, {g.Test.EffectSizeName?.Replace('_', ' ')} = {N(g.Test.EffectSize)}).", g.Variable);
+                Add($"**{g.Variable}** differs by {g.Field} ({TestName(g.Test.Test)} = {N(g.Test.Statistic)}, p (Holm, exploratory) = {P(g.PHolm)}, {g.Test.EffectSizeName?.Replace('_', ' ')} = {N(g.Test.EffectSize)}).", g.Variable);
                 significant++;
             }
 
             foreach (var c in inference.Correlations.Where(c => c.PearsonPHolm < HypothesisJudge.Alpha))
             {
-                Add($"**{c.First} × {c.Second}**: r = {N(c.Pearson.Statistic)} (n = {F(c.N)}, p (Holm) = {P(c.PearsonPHolm)}).", c.First, c.Second);
+                Add($"**{c.First} × {c.Second}**: r = {N(c.Pearson.Statistic)} (n = {F(c.N)}, p (Holm, exploratory) = {P(c.PearsonPHolm)}).", c.First, c.Second);
                 significant++;
             }
 
             if (significant == 0)
             {
-                findings.Add($"No group difference or correlation is significant after Holm's correction across {F(inference.HolmFamilySize)} tests.");
+                findings.Add($"No group difference or correlation is significant after Holm's correction across the {F(inference.ExploratoryFamilySize)} exploratory tests.");
             }
         }
 
         foreach (var verdict in s.Hypotheses.Where(h => h.Verdict != HypothesisVerdict.Indeterminate))
         {
             findings.Add($"Hypothesis {Cell(verdict.Id)}: **{VerdictText(verdict.Verdict)}**.");
+        }
+
+        foreach (var verdict in s.Hypotheses.Where(h => h.TestVerdict is not null))
+        {
+            notFindings.Add($"Hypothesis {Cell(verdict.Id)}: the test alone would say {VerdictText(verdict.TestVerdict!)}; it is left undecided — *{NotValidatedNote(s, HypothesisVariables(verdict, s))}*");
         }
 
         foreach (var unreliable in s.Reliability?.Comparisons.Where(c => c.Kind != "gold" && c.Kind != "coders").SelectMany(c => c.Dimensions.Where(d => d.Unreliable).Select(d => (c.Label, d))) ?? [])
@@ -142,6 +147,12 @@ internal static partial class MarkdownReportBuilder
         md.AppendLine();
     }
 
+    /// <summary>The variables a hypothesis's confirmatory test reads.</summary>
+    private static string[] HypothesisVariables(HypothesisVerdict verdict, CorpusStatistics s) =>
+        s.Inference?.Confirmatory.FirstOrDefault(c => c.Hypothesis == verdict.Id) is { } test
+            ? test.CorrelatesWith is { } other ? [test.Variable, other] : [test.Variable]
+            : [];
+
     private static (string A, string B, double R, int N)? StrongestCorrelation(CorrelationMatrix c)
     {
         (string, string, double, int)? best = null;
@@ -158,6 +169,4 @@ internal static partial class MarkdownReportBuilder
 
         return best;
     }
-
-    /// <summary>Model-written headings go below the report's own, so they cannot break its outline.</summary>
 }

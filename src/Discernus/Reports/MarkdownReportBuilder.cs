@@ -42,13 +42,13 @@ internal static partial class MarkdownReportBuilder
         Correlations(md, s, t);
 
         Hypotheses(md, inputs);
-        if (s.Validity is not null && s.Reliability is not { Comparisons.Count: > 0 })
+        // One section for every kind of agreement: with the human coders (validity) first, then between runs and models.
+        if (s.Validity is not null || s.Reliability is { Comparisons.Count: > 0 })
         {
             md.AppendLine($"## {t.Reliability}").AppendLine();
+            Validity(md, inputs);
+            Reliability(md, s, t);
         }
-
-        Reliability(md, s, t);
-        Validity(md, inputs);
 
         md.AppendLine($"## {t.Interpretation}").AppendLine();
         var (annotated, unmatched) = SynthesisNumberCheck.Annotate(inputs.Synthesis.Trim(), s);

@@ -45,4 +45,11 @@ internal sealed record ReportTexts(
     string OfflineBaselineNote,
     string UnverifiedNumbersNote,
     string EvidenceNote,
-    string NotScorable);
+    string NotScorable)
+{
+    /// <summary>Under the runs of a deterministic model (lexicon, minilm): why no agreement is reported.</summary>
+    public string DeterministicRuns { get; init; } = "";
+
+    /// <summary>Under the runs of a model that gave identical scores in every run: why their agreement is no evidence.</summary>
+    public string IdenticalRuns { get; init; } = "";
+}

@@ -36,6 +36,12 @@ internal static class InferenceCalculator
             .ToList();
     }
 
+    /// <summary>
+    /// Two Holm families. Exploratory: every correlation of two dimensions and every test of every grouping field, all
+    /// two-sided. Confirmatory: one test per hypothesis with a <c>test:</c>, on exactly the groups or pair it names,
+    /// one-sided when it states a direction; Holm runs over these alone, so a stated hypothesis is never diluted by the
+    /// exploration around it (and an exploratory result never borrows the hypotheses' smaller family).
+    /// </summary>
     public static InferenceSummary Compute(
         IReadOnlyList<DocumentObservation> documents,
         IReadOnlyList<string> dimensionNames,
@@ -53,8 +59,8 @@ internal static class InferenceCalculator
                 documents.Count, groupingFields, groupingSource, 0, [], []);
         }
 
-        var variables = dimensionNames.Select((name, i) => (Name: name, Kind: "dimension", Value: (Func<DocumentObservation, double?>)(d => d.Scores[i])))
-            .Concat(derivedMetricNames.Select((name, i) => (Name: name, Kind: "derived_metric", Value: (Func<DocumentObservation, double?>)(d => d.DerivedMetrics[i]))))
+        var variables = dimensionNames.Select((name, i) => new Variable(name, "dimension", d => d.Scores[i]))
+            .Concat(derivedMetricNames.Select((name, i) => new Variable(name, "derived_metric", d => d.DerivedMetrics[i])))
             .ToList();
 
         var correlations = new List<PendingCorrelation>();
@@ -62,7 +68,7 @@ internal static class InferenceCalculator
         {
             for (var j = i + 1; j < dimensionNames.Count; j++)
             {
-                correlations.Add(Correlate(documents, variables[i].Name, variables[i].Value, variables[j].Name, variables[j].Value, null));
+                correlations.Add(Correlate(documents, variables[i], variables[j]));
             }
         }
 
@@ -71,96 +77,112 @@ internal static class InferenceCalculator
         {
             foreach (var variable in variables)
             {
-                groupTests.AddRange(CompareGroups(documents, field, variable.Name, variable.Kind, variable.Value, [], null));
+                groupTests.AddRange(CompareGroups(documents, field, variable));
             }
         }
 
-        // A hypothesis about a pair or a subset of groups the tests above do not cover gets its own tests, in the same family.
-        foreach (var hypothesis in hypotheses.Where(h => h.Test is not null))
-        {
-            var test = hypothesis.Test!;
-            var variable = variables.FirstOrDefault(v => v.Name == test.Variable);
-            if (variable.Name is null)
-            {
-                continue;
-            }
-
-            if (test.CorrelatesWith is { } other)
-            {
-                var second = variables.FirstOrDefault(v => v.Name == other);
-                if (second.Name is not null && !correlations.Any(c => SamePair(c.First, c.Second, test.Variable, other)))
-                {
-                    correlations.Add(Correlate(documents, variable.Name, variable.Value, second.Name, second.Value, hypothesis.Id));
-                }
-            }
-            else if (test.By is { } by)
-            {
-                var candidate = CompareGroups(documents, by, variable.Name, variable.Kind, variable.Value, test.Groups, hypothesis.Id);
-                if (candidate.Count > 0 && !groupTests.Any(g => g.Field == by && g.Variable == variable.Name && g.Groups.SequenceEqual(candidate[0].Groups)))
-                {
-                    groupTests.AddRange(candidate);
-                }
-            }
-        }
-
-        // One family: every p-value this run reports.
         var family = correlations.SelectMany(c => new[] { c.Pearson.P, c.Spearman.P }).Concat(groupTests.Select(g => g.Test.P)).ToList();
         var adjusted = Holm.Adjust(family);
         var k = 0;
         var correlationResults = correlations
-            .Select(c => new CorrelationTestResult(c.First, c.Second, c.N, c.Pearson, c.Spearman, adjusted[k++], adjusted[k++]) { Hypothesis = c.Hypothesis })
+            .Select(c => new CorrelationTestResult(c.First, c.Second, c.N, c.Pearson, c.Spearman, adjusted[k++], adjusted[k++]))
             .ToList();
         var groupResults = groupTests
-            .Select(g => new GroupTestResult(g.Field, g.Variable, g.Kind, g.Groups, g.Sizes, g.Means, g.Test, adjusted[k++]) { Hypothesis = g.Hypothesis })
+            .Select(g => new GroupTestResult(g.Field, g.Variable, g.Kind, g.Groups, g.Sizes, g.Means, g.Test, adjusted[k++]))
             .ToList();
+
+        var confirmatory = hypotheses.Where(h => h.Test is not null).Select(h => Confirm(documents, variables, h)).OfType<ConfirmatoryTestResult>().ToList();
+        var confirmatoryHolm = Holm.Adjust(confirmatory.Select(c => c.Test.P).ToList());
         string? note = groupingFields.Count == 0 ? "no grouping field was named and no manifest field has 2–10 groups of at least 2 documents, so there are no group comparisons." : null;
-        return new InferenceSummary(false, note, documents.Count, groupingFields, groupingSource, family.Count(p => p is not null), correlationResults, groupResults);
+        return new InferenceSummary(false, note, documents.Count, groupingFields, groupingSource, family.Count(p => p is not null), correlationResults, groupResults)
+        {
+            Confirmatory = confirmatory.Select((c, i) => c with { PHolm = confirmatoryHolm[i] }).ToList(),
+            ConfirmatoryFamilySize = confirmatoryHolm.Count(p => p is not null),
+        };
     }
 
-    /// <summary>The parametric test (Welch's t or ANOVA) that decides a group hypothesis, from the tests of the run.</summary>
-    public static GroupTestResult? FindGroupTest(InferenceSummary inference, Discernus.Experiments.HypothesisTest test, string hypothesisId)
+    /// <summary>
+    /// The one test that decides a hypothesis, computed on the groups (in the order it names them) or the pair it states:
+    /// higher/lower → one-sided Welch t of the first group against the second; difference/no_difference → two-sided Welch
+    /// t for two groups, one-way ANOVA for more; positive/negative → one-sided Pearson; none → two-sided Pearson.
+    /// Null when the variable is unknown or the named groups are not all present with at least two values.
+    /// </summary>
+    private static ConfirmatoryTestResult? Confirm(IReadOnlyList<DocumentObservation> documents, List<Variable> variables, Discernus.Experiments.Hypothesis hypothesis)
     {
-        ArgumentNullException.ThrowIfNull(inference);
-        ArgumentNullException.ThrowIfNull(test);
-        var candidates = inference.GroupTests
-            .Where(g => g.Field == test.By && g.Variable == test.Variable && g.Test.Test is "welch_t" or "one_way_anova")
-            .ToList();
-        return test.Groups.Count == 0
-            ? candidates.FirstOrDefault(g => g.Hypothesis is null) ?? candidates.FirstOrDefault(g => g.Hypothesis == hypothesisId)
-            : candidates.FirstOrDefault(g => g.Groups.Order(StringComparer.Ordinal).SequenceEqual(test.Groups.Order(StringComparer.Ordinal)));
+        var test = hypothesis.Test!;
+        if (variables.FirstOrDefault(v => v.Name == test.Variable) is not { } variable)
+        {
+            return null;
+        }
+
+        if (test.CorrelatesWith is { } other)
+        {
+            if (variables.FirstOrDefault(v => v.Name == other) is not { } second)
+            {
+                return null;
+            }
+
+            var alternative = test.Expect switch { "positive" => TestResult.Greater, "negative" => TestResult.Less, _ => TestResult.TwoSided };
+            var pairs = Pairs(documents, variable, second);
+            var pearson = HypothesisTests.Pearson(pairs.Select(p => p.X).ToList(), pairs.Select(p => p.Y).ToList(), alternative);
+            pearson = pearson with { EffectSizeName = "r", EffectSize = pearson.Statistic, EffectSizeCi = HypothesisTests.FisherZInterval(pearson.Statistic, pairs.Count) };
+            return new ConfirmatoryTestResult(hypothesis.Id, test.Variable, null, other, [], [], [], pairs.Count, pearson, null);
+        }
+
+        if (test.By is not { } by)
+        {
+            return null;
+        }
+
+        var groups = Groups(documents, by, variable, test.Groups);
+        if (groups.Count < MinimumGroups || (test.Groups.Count > 0 && groups.Count != test.Groups.Count))
+        {
+            return null;
+        }
+
+        // The groups a hypothesis names keep its order: "higher" is about the first of them.
+        if (test.Groups.Count > 0)
+        {
+            groups = test.Groups.Select(name => groups.First(g => g.Value == name)).ToList();
+        }
+
+        var values = groups.Select(g => g.Values).ToList();
+        var result = groups.Count == 2
+            ? HypothesisTests.WelchT(values[0], values[1], test.Expect switch { "higher" => TestResult.Greater, "lower" => TestResult.Less, _ => TestResult.TwoSided })
+            : HypothesisTests.OneWayAnova(values);
+        return new ConfirmatoryTestResult(
+            hypothesis.Id, test.Variable, by, null,
+            groups.Select(g => g.Value).ToList(), groups.Select(g => g.Values.Count).ToList(), groups.Select(g => Finite.OrNull(g.Values.Mean())).ToList(),
+            groups.Sum(g => g.Values.Count), result, null);
     }
 
-    public static CorrelationTestResult? FindCorrelation(InferenceSummary inference, string first, string second)
-    {
-        ArgumentNullException.ThrowIfNull(inference);
-        return inference.Correlations.FirstOrDefault(c => SamePair(c.First, c.Second, first, second));
-    }
+    private static List<(double X, double Y)> Pairs(IReadOnlyList<DocumentObservation> documents, Variable x, Variable y) =>
+        documents.Where(d => x.Value(d) is { } a && double.IsFinite(a) && y.Value(d) is { } b && double.IsFinite(b)).Select(d => (X: x.Value(d)!.Value, Y: y.Value(d)!.Value)).ToList();
 
-    private static bool SamePair(string a, string b, string x, string y) => (a == x && b == y) || (a == y && b == x);
-
-    private static PendingCorrelation Correlate(
-        IReadOnlyList<DocumentObservation> documents, string first, Func<DocumentObservation, double?> x, string second, Func<DocumentObservation, double?> y, string? hypothesis)
+    private static PendingCorrelation Correlate(IReadOnlyList<DocumentObservation> documents, Variable first, Variable second)
     {
-        var pairs = documents.Where(d => x(d) is { } a && double.IsFinite(a) && y(d) is { } b && double.IsFinite(b)).Select(d => (X: x(d)!.Value, Y: y(d)!.Value)).ToList();
+        var pairs = Pairs(documents, first, second);
         var xs = pairs.Select(p => p.X).ToList();
         var ys = pairs.Select(p => p.Y).ToList();
-        return new PendingCorrelation(first, second, pairs.Count, HypothesisTests.Pearson(xs, ys), HypothesisTests.Spearman(xs, ys), hypothesis);
+        return new PendingCorrelation(first.Name, second.Name, pairs.Count, HypothesisTests.Pearson(xs, ys), HypothesisTests.Spearman(xs, ys));
     }
 
-    /// <summary>Welch and Mann–Whitney for two groups, ANOVA and Kruskal–Wallis for more; only groups with at least two values.</summary>
-    private static List<PendingGroupTest> CompareGroups(
-        IReadOnlyList<DocumentObservation> documents, string field, string name, string kind, Func<DocumentObservation, double?> value,
-        IReadOnlyList<string> only, string? hypothesis)
-    {
-        var groups = documents
-            .Where(d => value(d) is { } v && double.IsFinite(v) && !string.IsNullOrWhiteSpace(d.Metadata.GetValueOrDefault(field)))
+    /// <summary>The groups of <paramref name="field"/> with at least two values of the variable, sorted; only those named when <paramref name="only"/> is not empty.</summary>
+    private static List<(string Value, IReadOnlyList<double> Values)> Groups(IReadOnlyList<DocumentObservation> documents, string field, Variable variable, IReadOnlyList<string> only) =>
+        documents
+            .Where(d => variable.Value(d) is { } v && double.IsFinite(v) && !string.IsNullOrWhiteSpace(d.Metadata.GetValueOrDefault(field)))
             .GroupBy(d => d.Metadata[field].Trim(), StringComparer.Ordinal)
             .Where(g => only.Count == 0 || only.Contains(g.Key, StringComparer.Ordinal))
             .Where(g => g.Count() >= MinimumGroupSize)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (Value: g.Key, Values: (IReadOnlyList<double>)g.Select(d => value(d)!.Value).ToList()))
+            .Select(g => (Value: g.Key, Values: (IReadOnlyList<double>)g.Select(d => variable.Value(d)!.Value).ToList()))
             .ToList();
-        if (groups.Count < MinimumGroups || (only.Count > 0 && groups.Count != only.Count))
+
+    /// <summary>Welch and Mann–Whitney for two groups, ANOVA and Kruskal–Wallis for more; only groups with at least two values.</summary>
+    private static List<PendingGroupTest> CompareGroups(IReadOnlyList<DocumentObservation> documents, string field, Variable variable)
+    {
+        var groups = Groups(documents, field, variable, []);
+        if (groups.Count < MinimumGroups)
         {
             return [];
         }
@@ -168,24 +190,20 @@ internal static class InferenceCalculator
         var labels = groups.Select(g => g.Value).ToList();
         var sizes = groups.Select(g => g.Values.Count).ToList();
         var means = groups.Select(g => Finite.OrNull(g.Values.Mean())).ToList();
+        PendingGroupTest Pending(TestResult test) => new(field, variable.Name, variable.Kind, labels, sizes, means, test);
         if (groups.Count == 2)
         {
-            return
-            [
-                new(field, name, kind, labels, sizes, means, HypothesisTests.WelchT(groups[0].Values, groups[1].Values), hypothesis),
-                new(field, name, kind, labels, sizes, means, HypothesisTests.MannWhitneyU(groups[0].Values, groups[1].Values), hypothesis),
-            ];
+            return [Pending(HypothesisTests.WelchT(groups[0].Values, groups[1].Values)), Pending(HypothesisTests.MannWhitneyU(groups[0].Values, groups[1].Values))];
         }
 
         var values = groups.Select(g => g.Values).ToList();
-        return
-        [
-            new(field, name, kind, labels, sizes, means, HypothesisTests.OneWayAnova(values), hypothesis),
-            new(field, name, kind, labels, sizes, means, HypothesisTests.KruskalWallis(values), hypothesis),
-        ];
+        return [Pending(HypothesisTests.OneWayAnova(values)), Pending(HypothesisTests.KruskalWallis(values))];
     }
 
-    private sealed record PendingCorrelation(string First, string Second, int N, TestResult Pearson, TestResult Spearman, string? Hypothesis);
+    /// <param name="Kind">dimension or derived_metric.</param>
+    private sealed record Variable(string Name, string Kind, Func<DocumentObservation, double?> Value);
 
-    private sealed record PendingGroupTest(string Field, string Variable, string Kind, List<string> Groups, List<int> Sizes, List<double?> Means, TestResult Test, string? Hypothesis);
+    private sealed record PendingCorrelation(string First, string Second, int N, TestResult Pearson, TestResult Spearman);
+
+    private sealed record PendingGroupTest(string Field, string Variable, string Kind, List<string> Groups, List<int> Sizes, List<double?> Means, TestResult Test);
 }

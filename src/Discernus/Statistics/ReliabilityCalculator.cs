@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using MathNet.Numerics.Statistics;
 
 namespace Discernus.Statistics;
@@ -11,11 +12,19 @@ internal static class ReliabilityCalculator
     /// <summary>The threshold, Krippendorff's (2004) .667 for tentative conclusions rounded up.</summary>
     public const double UnreliableBelow = 0.67;
 
+    /// <summary>
+    /// The models whose answers are a function of the text alone (the offline baselines <c>lexicon</c> and <c>minilm</c>,
+    /// Models/ModelName.cs): their runs agree by construction, so agreement between them is no evidence of anything.
+    /// </summary>
+    public static readonly IReadOnlySet<string> DeterministicModels = FrozenSet.ToFrozenSet(["lexicon", "minilm"], StringComparer.OrdinalIgnoreCase);
+
+    /// <param name="deterministicModels">Models whose runs are identical by construction; <see cref="DeterministicModels"/> by default.</param>
     /// <returns>Null when every model ran once and there is only one model: nothing to compare.</returns>
-    public static ReliabilitySummary? Compute(IReadOnlyList<AnalysisRecord> records, IReadOnlyList<string> dimensionNames)
+    public static ReliabilitySummary? Compute(IReadOnlyList<AnalysisRecord> records, IReadOnlyList<string> dimensionNames, IReadOnlySet<string>? deterministicModels = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(dimensionNames);
+        deterministicModels ??= DeterministicModels;
         var comparisons = new List<AgreementComparison>();
         var byModel = records.GroupBy(ModelOf, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         foreach (var model in byModel)
@@ -27,7 +36,23 @@ internal static class ReliabilityCalculator
             }
 
             var table = Table(model, r => r.Run.ToString(System.Globalization.CultureInfo.InvariantCulture), dimensionNames);
-            comparisons.Add(Compare("runs", $"runs of {model.Key}", runs.Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), table, dimensionNames));
+            var comparison = Compare("runs", $"runs of {model.Key}", runs.Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), table, dimensionNames);
+            if (deterministicModels.Contains(model.Key))
+            {
+                // Alpha of identical copies is 1 (or undefined), whatever the model measures: not reported as if it meant reliability.
+                comparison = comparison with
+                {
+                    Identical = AgreementComparison.IdenticalByConstruction,
+                    Dimensions = comparison.Dimensions.Select(d => d with { Alpha = null, Icc = null, Ccc = null, Pearson = null, Unreliable = false }).ToList(),
+                };
+            }
+            else if (IdenticalInEveryRun(table))
+            {
+                // Plausibly answers replayed from a cache, or temperature 0 on a stable deployment: the runs are not independent readings.
+                comparison = comparison with { Identical = AgreementComparison.IdenticalInEveryRun };
+            }
+
+            comparisons.Add(comparison);
         }
 
         if (byModel.Count >= 2)
@@ -39,6 +64,10 @@ internal static class ReliabilityCalculator
 
         return comparisons.Count == 0 ? null : new ReliabilitySummary(UnreliableBelow, comparisons);
     }
+
+    /// <summary>True when every document got the same reading (or none) on every dimension in every run.</summary>
+    private static bool IdenticalInEveryRun(Dictionary<string, Dictionary<string, Dictionary<string, double?>>> table) =>
+        table.Values.SelectMany(dimensions => dimensions.Values).All(cell => cell.Values.Distinct().Count() <= 1);
 
     /// <summary>
     /// Agreement of each model with human coders (gold rows: document key, dimension, score, coder), and of the coders

@@ -15,7 +15,20 @@ internal sealed record AgreementComparison(
     string Kind,
     string Label,
     IReadOnlyList<string> Coders,
-    IReadOnlyList<DimensionAgreement> Dimensions);
+    IReadOnlyList<DimensionAgreement> Dimensions)
+{
+    /// <summary>A deterministic model (lexicon, minilm): its runs are identical by construction; no alpha is given.</summary>
+    public const string IdenticalByConstruction = "by_construction";
+
+    /// <summary>A model whose runs gave the same score to every document on every dimension: not independent readings.</summary>
+    public const string IdenticalInEveryRun = "in_every_run";
+
+    /// <summary>
+    /// For runs: why their agreement is no evidence of reliability: <see cref="IdenticalByConstruction"/> (alpha, ICC,
+    /// CCC and r are left null) or <see cref="IdenticalInEveryRun"/> (computed, but flagged); null when the runs vary.
+    /// </summary>
+    public string? Identical { get; init; }
+}
 
 /// <summary>Agreement on one dimension; null where a statistic is undefined (too few documents, no variance).</summary>
 /// <param name="Documents">Documents with at least two readings.</param>

@@ -115,19 +115,21 @@ internal static class StatisticsCalculator
         return dimensionNames
             .Select((name, i) => new DimensionStatistics(
                 name,
-                SummaryStatistics.From(documents.Select(d => d.Scores[i])),
+                SummaryStatistics.From(documents.Select(d => d.Scores[i]), SummaryStatistics.ScoreScale),
                 MeanOrNull(documents.Select(d => d.Salience[i])),
                 MeanOrNull(documents.Select(d => d.Confidence[i]))))
             .ToList();
     }
 
+    /// <param name="bounds">The scale of the values (dimension scores: 0–1); null for derived metrics.</param>
     private static List<MetricStatistics> Describe(
         IReadOnlyList<DocumentObservation> documents,
         IReadOnlyList<string> names,
-        Func<DocumentObservation, double?[]> values)
+        Func<DocumentObservation, double?[]> values,
+        (double Lower, double Upper)? bounds = null)
     {
         return names
-            .Select((name, i) => new MetricStatistics(name, SummaryStatistics.From(documents.Select(d => values(d)[i]))))
+            .Select((name, i) => new MetricStatistics(name, SummaryStatistics.From(documents.Select(d => values(d)[i]), bounds)))
             .ToList();
     }
 
@@ -209,7 +211,7 @@ internal static class StatisticsCalculator
                 .Select(g => new GroupStatistics(
                     g.Key,
                     g.Value.Count,
-                    Describe(g.Value, dimensionNames, d => d.Scores),
+                    Describe(g.Value, dimensionNames, d => d.Scores, SummaryStatistics.ScoreScale),
                     Describe(g.Value, derivedMetricNames, d => d.DerivedMetrics)))
                 .ToList());
     }
@@ -230,7 +232,7 @@ internal static class StatisticsCalculator
                 return new ModelStatistics(
                     model,
                     documents.Count,
-                    Describe(documents, dimensionNames, d => d.Scores),
+                    Describe(documents, dimensionNames, d => d.Scores, SummaryStatistics.ScoreScale),
                     Describe(documents, derivedMetricNames, d => d.DerivedMetrics));
             })
             .ToList();

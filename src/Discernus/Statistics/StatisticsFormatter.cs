@@ -161,11 +161,14 @@ internal static class StatisticsFormatter
         }
 
         yield return inference.Documents;
+        yield return inference.ExploratoryFamilySize;
+        yield return inference.ConfirmatoryFamilySize;
         var tests = inference.Correlations.SelectMany(c => new[] { (c.Pearson, c.PearsonPHolm), (c.Spearman, c.SpearmanPHolm) })
-            .Concat(inference.GroupTests.Select(g => (g.Test, g.PHolm)));
+            .Concat(inference.GroupTests.Select(g => (g.Test, g.PHolm)))
+            .Concat(inference.Confirmatory.Select(c => (c.Test, c.PHolm)));
         foreach (var (test, holm) in tests)
         {
-            foreach (var value in new[] { test.Statistic, test.Df1, test.Df2, test.P, test.EffectSize, holm })
+            foreach (var value in new[] { test.Statistic, test.Df1, test.Df2, test.P, test.EffectSize, test.EffectSizeCi?.Lower, test.EffectSizeCi?.Upper, holm })
             {
                 if (value is { } v)
                 {
@@ -174,7 +177,8 @@ internal static class StatisticsFormatter
             }
         }
 
-        foreach (var value in inference.GroupTests.SelectMany(g => g.Means.Concat(g.GroupSizes.Select(n => (double?)n))))
+        var groups = inference.GroupTests.Select(g => (g.Means, g.GroupSizes)).Concat(inference.Confirmatory.Select(c => (c.Means, c.GroupSizes)));
+        foreach (var value in groups.SelectMany(g => g.Means.Concat(g.GroupSizes.Select(n => (double?)n))))
         {
             if (value is { } v)
             {

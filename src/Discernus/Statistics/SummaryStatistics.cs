@@ -26,14 +26,36 @@ internal sealed record SummaryStatistics(
     /// <summary>Interquartile range Q3 − Q1.</summary>
     public double? Iqr { get; init; }
 
-    /// <summary>Lower end of the 95 % confidence interval of the mean (Student t, n − 1 df); null when N &lt; 2.</summary>
+    /// <summary>
+    /// Below this many values there is no interval: with n = 2 the t quantile is 12.71, and the "interval" of two scores
+    /// on a 0–1 scale spans several units, a number that only looks like a result.
+    /// </summary>
+    public const int MinimumForInterval = 3;
+
+    /// <summary>The scale of dimension scores: an interval of their mean is clipped to it.</summary>
+    public static readonly (double Lower, double Upper) ScoreScale = (0, 1);
+
+    /// <summary>
+    /// Lower end of the 95 % confidence interval of the mean (Student t, n − 1 df), clipped to the variable's scale when
+    /// it has one; null when N &lt; <see cref="MinimumForInterval"/>.
+    /// </summary>
     public double? CiLower { get; init; }
 
     /// <summary>Upper end of the 95 % confidence interval of the mean.</summary>
     public double? CiUpper { get; init; }
 
+    /// <summary>True when the t-interval reached past the bounded scale and was cut at its end (0 or 1).</summary>
+    public bool CiClipped { get; init; }
+
+    /// <summary>Why there is no interval, e.g. "n too small for a CI (n = 2)"; null when there is one or nothing was measured.</summary>
+    public string? CiNote { get; init; }
+
     /// <summary>Summarises <paramref name="values"/>; null and non-finite entries count as missing.</summary>
-    public static SummaryStatistics From(IEnumerable<double?> values)
+    /// <param name="bounds">The scale the values cannot leave (dimension scores: <see cref="ScoreScale"/>); null for an
+    /// unbounded variable such as a derived metric. A t-interval is symmetric and knows nothing of the scale, so near its
+    /// ends it would claim impossible means. Clipping loses no coverage (the true mean lies in the scale, so it is in the
+    /// clipped interval whenever it is in the t-interval), and <see cref="CiClipped"/> says it happened.</param>
+    public static SummaryStatistics From(IEnumerable<double?> values, (double Lower, double Upper)? bounds = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         var all = values.ToList();
@@ -48,9 +70,17 @@ internal sealed record SummaryStatistics(
         var sd = present.Length >= 2 ? Finite.OrNull(present.StandardDeviation()) : null;
         var q1 = Finite.OrNull(present.QuantileCustom(0.25, QuantileDefinition.R7));
         var q3 = Finite.OrNull(present.QuantileCustom(0.75, QuantileDefinition.R7));
-        double? halfWidth = mean is not null && sd is { } s
+        double? halfWidth = mean is not null && sd is { } s && present.Length >= MinimumForInterval
             ? StudentT.InvCDF(0, 1, present.Length - 1, 0.975) * s / Math.Sqrt(present.Length)
             : null;
+        var (lower, upper) = (Finite.OrNull(mean - halfWidth), Finite.OrNull(mean + halfWidth));
+        var clipped = false;
+        if (bounds is { } scale && lower is { } low && upper is { } high)
+        {
+            clipped = low < scale.Lower || high > scale.Upper;
+            (lower, upper) = (Math.Max(low, scale.Lower), Math.Min(high, scale.Upper));
+        }
+
         return new SummaryStatistics(
             present.Length,
             missing,
@@ -63,8 +93,12 @@ internal sealed record SummaryStatistics(
             Q1 = q1,
             Q3 = q3,
             Iqr = q3 - q1,
-            CiLower = Finite.OrNull(mean - halfWidth),
-            CiUpper = Finite.OrNull(mean + halfWidth),
+            CiLower = lower,
+            CiUpper = upper,
+            CiClipped = clipped,
+            CiNote = present.Length < MinimumForInterval
+                ? $"n too small for a CI (n = {present.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)})"
+                : null,
         };
     }
 }

@@ -65,38 +65,45 @@ internal sealed class ValidityGate
     {
         ArgumentNullException.ThrowIfNull(statistics);
         var gate = For(validity, statistics.Dimensions.Select(d => d.Name).ToList(), derivedMetrics);
+        var inference = statistics.Inference is { } tests
+            ? tests with
+            {
+                GroupTests = tests.GroupTests.Select(t => t with { Validity = gate.StatusOf(t.Variable) }).ToList(),
+                Correlations = tests.Correlations.Select(c => c with { Validity = gate.StatusOf(c.First, c.Second) }).ToList(),
+                Confirmatory = tests.Confirmatory.Select(c => c with { Validity = gate.StatusOf(Variables(c)) }).ToList(),
+            }
+            : null;
         return statistics with
         {
             Validity = validity,
             VariableValidity = gate.Statuses,
-            Hypotheses = statistics.Hypotheses.Select(v => gate.Gate(v, statistics)).ToList(),
+            Inference = inference,
+            Hypotheses = statistics.Hypotheses.Select(v => gate.Gate(v, inference)).ToList(),
         };
     }
 
-    private HypothesisVerdict Gate(HypothesisVerdict verdict, CorpusStatistics statistics)
+    private HypothesisVerdict Gate(HypothesisVerdict verdict, InferenceSummary? inference)
     {
-        var variables = Variables(verdict.Id, statistics);
-        if (StatusOf(variables) != ValidityStatus.NotValidated)
+        var variables = inference?.Confirmatory.FirstOrDefault(c => c.Hypothesis == verdict.Id) is { } test ? Variables(test) : [];
+        var status = variables.Length == 0 ? ValidityStatus.Unvalidated : StatusOf(variables);
+        if (status != ValidityStatus.NotValidated)
         {
-            return verdict;
+            return verdict with { Validity = status };
         }
 
         var alone = verdict.Verdict == HypothesisVerdict.Indeterminate ? "" : $"; the test alone would say {verdict.Verdict.Replace('_', ' ')}";
         return verdict with
         {
             Verdict = HypothesisVerdict.Indeterminate,
+            TestVerdict = verdict.Verdict,
+            Validity = status,
             Reason = $"not decided: the measurement is not validated ({NoteOf(variables)}){alone}: {verdict.Reason}",
         };
     }
 
-    /// <summary>The variables a hypothesis's test reads, from the experiment's hypotheses carried in the inference.</summary>
-    private static string[] Variables(string hypothesisId, CorpusStatistics statistics)
-    {
-        var tests = statistics.Inference?.GroupTests.Where(g => g.Hypothesis == hypothesisId).Select(g => new[] { g.Variable })
-            .Concat(statistics.Inference.Correlations.Where(c => c.Hypothesis == hypothesisId).Select(c => new[] { c.First, c.Second }))
-            .FirstOrDefault();
-        return tests ?? [];
-    }
+    /// <summary>The variables a confirmatory test reads.</summary>
+    private static string[] Variables(ConfirmatoryTestResult test) =>
+        test.CorrelatesWith is { } other ? [test.Variable, other] : [test.Variable];
 
     /// <summary>Every variable with its status, dimensions first, in the framework's order.</summary>
     public IReadOnlyDictionary<string, string> Statuses => _status;

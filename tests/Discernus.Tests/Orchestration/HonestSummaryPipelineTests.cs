@@ -22,7 +22,8 @@ public sealed partial class HonestSummaryPipelineTests
 
         var run = await sandbox.RunAsync();
 
-        Assert.True(run.ExitCode == 0, run.Output);
+        // The run measured nothing, so it does not end as a success (see ARunWithoutAnySignal_...); its report still says why.
+        Assert.True(run.ExitCode == Discernus.Cli.ExitCodes.CompletedWithFailures, run.Output);
         var report = RunFolderChecks.ReportMarkdown(run.Folder);
         Assert.Contains("⚠ **No signal.**", report);
         var summary = RunFolderChecks.Section(report, "## Executive Summary");
@@ -33,6 +34,33 @@ public sealed partial class HonestSummaryPipelineTests
         var interpretation = RunFolderChecks.Section(report, "## Interpretation");
         Assert.DoesNotContain("highest-ranking", interpretation);
         Assert.Contains("have no signal here", interpretation);
+    }
+
+    [Fact]
+    public async Task ARunWithoutAnySignal_EndsCompletedWithFailures_WithTheReason_InTheOutcomeAndTheManifest()
+    {
+        using var sandbox = PipelineSandbox.Of("nano");
+        var framework = sandbox.Experiment.File("framework.md");
+        // Neither dimension can match anything: every analysis answers, every score is 0.
+        var text = PositiveMarkers().Replace(File.ReadAllText(framework), "      positive_examples:\n        - \"zzqxv\"\n");
+        File.WriteAllText(framework, NegativeMarkers().Replace(text, "      negative_examples:\n        - \"qqzxw\"\n"));
+
+        var run = await sandbox.RunAsync();
+
+        Assert.True(run.ExitCode == Discernus.Cli.ExitCodes.CompletedWithFailures, $"exit {run.ExitCode}\n{run.Output}");
+        var manifest = RunFolderChecks.Manifest(run.Folder);
+        Assert.Equal("completed_with_failures", (string?)manifest["status"]);
+        Assert.Empty(manifest["failures"]!.AsArray());
+        var error = (string?)manifest["error"];
+        Assert.NotNull(error);
+        Assert.StartsWith("no dimension produced any signal", error);
+        Assert.Contains("no marker phrase of this dimension occurs in the corpus", error);
+        Assert.Contains("no dimension produced any signal", run.Output);
+        // Every stage ran; the report exists and says the same.
+        Assert.All(manifest["stages"]!.AsArray(), s => Assert.Equal("completed", (string?)s!["status"]));
+        Assert.Contains("⚠ **No signal.**", RunFolderChecks.ReportMarkdown(run.Folder));
+        var (verifyExit, verifyOutput) = await RunFolderChecks.VerifyAsync(run.Folder);
+        Assert.True(verifyExit == 0, verifyOutput);
     }
 
     [Fact]

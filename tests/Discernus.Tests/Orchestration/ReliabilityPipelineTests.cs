@@ -87,6 +87,44 @@ public sealed class ReliabilityPipelineTests
         Assert.Contains("model-a-2025-06-01", RunFolderChecks.Section(report, "## Methodology"));
     }
 
+    /// <summary>
+    /// `--runs 2` with the lexicon on nano: two runs of a deterministic model agree by construction, and two documents
+    /// are too few for a t-interval (with n = 2 it would span several units of a 0–1 scale). Neither is reported as a result.
+    /// </summary>
+    [Fact]
+    public async Task TwoLexiconRunsOfNano_ReportNeitherAlphaNorAConfidenceInterval_AsEvidence()
+    {
+        using var sandbox = PipelineSandbox.Of("nano");
+
+        var run = await sandbox.RunAsync("--runs", "2");
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Output}");
+        var statistics = RunFolderChecks.ReadObject(Path.Combine(run.Folder, "results", "synthesis", "statistics.json"));
+        var runs = Assert.Single(statistics["reliability"]!["comparisons"]!.AsArray())!.AsObject();
+        Assert.Equal(("runs of lexicon", "by_construction"), ((string?)runs["label"], (string?)runs["identical"]));
+        Assert.All(runs["dimensions"]!.AsArray(), d =>
+        {
+            Assert.Null(d!["alpha"]);
+            Assert.False(d["unreliable"]!.GetValue<bool>());
+        });
+        Assert.All(statistics["dimensions"]!.AsArray(), d =>
+        {
+            Assert.Null(d!["score"]!["ci_lower"]);
+            Assert.Equal("n too small for a CI (n = 2)", (string?)d["score"]!["ci_note"]);
+        });
+
+        var report = RunFolderChecks.ReportMarkdown(run.Folder);
+        var reliability = RunFolderChecks.Section(report, "## Reliability");
+        Assert.Contains("deterministic: identical by construction", reliability, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("| alpha |", reliability);
+        Assert.DoesNotContain("<!-- chart:agreement -->", reliability);
+        Assert.DoesNotContain("unreliable", RunFolderChecks.Section(report, "## Key Findings"));
+        var findings = RunFolderChecks.Section(report, "## Detailed Findings");
+        Assert.Contains("| positive_sentiment | 2 | 0.500 | n too small for a CI (n = 2) |", findings);
+        Assert.Contains("**positive_sentiment**: mean 0.500; n too small for a CI (n = 2).", RunFolderChecks.Section(report, "## Key Findings"));
+        Assert.DoesNotContain("95% CI [", report);
+    }
+
     [Fact]
     public async Task GoldFileAndAnchors_ReachTheReportAndThePrompt()
     {

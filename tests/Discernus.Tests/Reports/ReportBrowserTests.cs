@@ -55,7 +55,11 @@ public sealed class ReportBrowserTests
         Assert.DoesNotContain(console, c => c.StartsWith("error", StringComparison.Ordinal));
         var scroll = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
         Assert.True(scroll[0] <= scroll[1], $"the page scrolls sideways at {width} px: scrollWidth {scroll[0]} > clientWidth {scroll[1]}");
-        Assert.Equal(5, await page.Locator("figure.chart svg").CountAsync());
+        // Distribution, the two grouping fields and correlations; no agreement chart: two lexicon runs are identical by
+        // construction, so there is no alpha to draw.
+        Assert.Equal(4, await page.Locator("figure.chart svg").CountAsync());
+        // The verdict table scrolls in its own box; the page does not (checked above).
+        Assert.Equal(1, await page.Locator("div.table-scroll table:has(th:text-is('verdict'))").CountAsync());
         var headings = await page.Locator("h2").AllInnerTextsAsync();
         Assert.Equal(["Executive Summary", "Key Findings", "Methodology", "Detailed Findings", "Group Comparisons", "Correlations Between Dimensions", "Hypotheses", "Reliability", "Interpretation", "Appendix"], headings);
     }

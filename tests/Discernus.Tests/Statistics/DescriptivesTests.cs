@@ -43,4 +43,60 @@ public sealed class DescriptivesTests
         Assert.Null(summary.CiLower);
         Assert.Null(summary.Sd);
     }
+
+    [Fact]
+    public void TwoValues_AsInNano_HaveNoInterval_AndSayWhy()
+    {
+        // The t quantile with 1 df is 12.71: the interval of 0.2 and 0.8 would be [-3.31, 4.31] on a 0–1 scale.
+        var summary = SummaryStatistics.From([0.2, 0.8], SummaryStatistics.ScoreScale);
+
+        Assert.Equal(0.5, summary.Mean!.Value, 12);
+        Assert.NotNull(summary.Sd);
+        Assert.Null(summary.CiLower);
+        Assert.Null(summary.CiUpper);
+        Assert.False(summary.CiClipped);
+        Assert.Equal("n too small for a CI (n = 2)", summary.CiNote);
+    }
+
+    [Fact]
+    public void BoundedScoresNearZero_HaveTheirIntervalClippedAtZero_AndMarked()
+    {
+        // mean 0.04, sd 0.0418330, t(0.975, 4) = 2.776445: the t-interval is [-0.011942, 0.091942].
+        var summary = SummaryStatistics.From([0, 0, 0.05, 0.1, 0.05], SummaryStatistics.ScoreScale);
+
+        Assert.Equal(0.0, summary.CiLower);
+        Assert.Equal(0.04 + (2.7764451051977987 * 0.041833001326703774 / Math.Sqrt(5)), summary.CiUpper!.Value, 12);
+        Assert.True(summary.CiClipped);
+        Assert.Null(summary.CiNote);
+    }
+
+    [Fact]
+    public void UnboundedValues_SuchAsDerivedMetrics_AreNotClipped_ButFollowTheSameSmallNRule()
+    {
+        var unbounded = SummaryStatistics.From([0, 0, 0.05, 0.1, 0.05]);
+        Assert.True(unbounded.CiLower < 0);
+        Assert.False(unbounded.CiClipped);
+
+        Assert.Equal("n too small for a CI (n = 2)", SummaryStatistics.From([-0.6, 0.6]).CiNote);
+        // n = 3 has an interval (t(0.975, 2) = 4.303): 0.5 ± 4.303 · 0.1/√3 stays inside 0–1.
+        Assert.False(SummaryStatistics.From([0.4, 0.5, 0.6], SummaryStatistics.ScoreScale).CiClipped);
+    }
+
+    [Fact]
+    public void DimensionScores_AreClipped_ButDerivedMetrics_AreNot_InTheCorpusStatistics()
+    {
+        var records = new[] { 0.0, 0.0, 0.05, 0.1, 0.05 }.Select((v, i) => StatisticsTestData.Record($"d{i}",
+            new Dictionary<string, DimensionValues> { ["hope"] = new(v, null, null) },
+            new Dictionary<string, string> { ["side"] = i % 2 == 0 ? "a" : "b" },
+            derived: new Dictionary<string, double?> { ["shifted"] = v })).ToList();
+
+        var statistics = StatisticsCalculator.Compute(records, ["hope"], ["shifted"], ["side"]);
+
+        Assert.True(statistics.Dimension("hope")!.Score.CiClipped);
+        Assert.False(statistics.DerivedMetric("shifted")!.Summary.CiClipped);
+        Assert.True(statistics.DerivedMetric("shifted")!.Summary.CiLower < 0);
+        var a = statistics.Group("side")!.Groups.Single(g => g.Value == "a");
+        Assert.True(a.Dimensions.Single().Summary.CiClipped);
+        Assert.Equal("n too small for a CI (n = 2)", statistics.Group("side")!.Groups.Single(g => g.Value == "b").Dimensions.Single().Summary.CiNote);
+    }
 }

@@ -18,6 +18,126 @@ public sealed class HypothesisTestsTests
         Assert.Equal(0.07939, result.P!.Value, 5);
     }
 
+    // The expected values of the one-sided tests and the effect size intervals below are printed by
+    // Statistics/Reference/one_sided_reference.py (Python 3.11 + mpmath at 40 digits, from the textbook definitions;
+    // SciPy's conventions: alternative="greater" tests mean(first) > mean(second), or r > 0).
+
+    [Fact]
+    public void WelchT_OneSided_MatchesTheReference_OnTheSleepData()
+    {
+        // one_sided_reference.py, sleep: t = -1.86081346748685, df = 17.7764735161785,
+        // p greater = 0.960302929906321, p less = 0.0396970700936791.
+        var greater = HypothesisTests.WelchT(SleepGroup1, SleepGroup2, TestResult.Greater);
+        var less = HypothesisTests.WelchT(SleepGroup1, SleepGroup2, TestResult.Less);
+
+        Assert.Equal((TestResult.Greater, TestResult.Less), (greater.Alternative, less.Alternative));
+        Assert.Equal(-1.86081346748685, greater.Statistic!.Value, 12);
+        Assert.Equal(17.7764735161785, greater.Df1!.Value, 11);
+        Assert.Equal(0.960302929906321, greater.P!.Value, 12);
+        Assert.Equal(0.0396970700936791, less.P!.Value, 12);
+    }
+
+    [Fact]
+    public void WelchT_OneSided_MatchesTheReference_OnTwelveDocumentsScoredZeroToOne()
+    {
+        // one_sided_reference.py, low vs high: t = -2.30664115373842, df = 8.22422568067933,
+        // p greater = 0.975451177712435, p less = 0.0245488222875647, p two-sided = 0.0490976445751293.
+        var less = HypothesisTests.WelchT(Low, High, TestResult.Less);
+
+        Assert.Equal(-2.30664115373842, less.Statistic!.Value, 12);
+        Assert.Equal(8.22422568067933, less.Df1!.Value, 11);
+        Assert.Equal(0.0245488222875647, less.P!.Value, 12);
+        Assert.Equal(0.975451177712435, HypothesisTests.WelchT(Low, High, TestResult.Greater).P!.Value, 12);
+        Assert.Equal(0.0490976445751293, HypothesisTests.WelchT(Low, High).P!.Value, 12);
+    }
+
+    [Theory]
+    [InlineData(TestResult.Greater)]
+    [InlineData(TestResult.Less)]
+    public void OneSidedP_IsHalfTheTwoSided_InTheObservedDirection_AndOneMinusThatAgainstIt(string alternative)
+    {
+        foreach (var (first, second) in new[] { (SleepGroup1, SleepGroup2), (SleepGroup2, SleepGroup1), (Low, High), (PlantControl, PlantTreatment2) })
+        {
+            var two = HypothesisTests.WelchT(first, second).P!.Value;
+            var one = HypothesisTests.WelchT(first, second, alternative);
+            var observed = one.Statistic > 0 ? TestResult.Greater : TestResult.Less;
+
+            Assert.Equal(observed == alternative ? two / 2 : 1 - (two / 2), one.P!.Value, 14);
+            // The statistic, df and effect size do not depend on the direction asked.
+            Assert.Equal(HypothesisTests.WelchT(first, second) with { Alternative = alternative, P = one.P }, one);
+        }
+    }
+
+    [Fact]
+    public void Pearson_OneSided_MatchesTheReference()
+    {
+        // one_sided_reference.py, Hollander & Wolfe: r = 0.571181557563829, p greater = 0.0540865271747469,
+        // p less = 0.945913472825253, p two-sided = 0.108173054349494 (R's cor.test prints 0.1082).
+        var greater = HypothesisTests.Pearson(HollanderWolfeX, HollanderWolfeY, TestResult.Greater);
+
+        Assert.Equal(0.0540865271747469, greater.P!.Value, 12);
+        Assert.Equal(0.945913472825253, HypothesisTests.Pearson(HollanderWolfeX, HollanderWolfeY, TestResult.Less).P!.Value, 12);
+        Assert.Equal(0.108173054349494, HypothesisTests.Pearson(HollanderWolfeX, HollanderWolfeY).P!.Value, 12);
+        Assert.Equal(greater.P!.Value * 2, HypothesisTests.Pearson(HollanderWolfeX, HollanderWolfeY).P!.Value, 14);
+    }
+
+    [Fact]
+    public void PerfectCorrelation_HasPZeroInItsDirection_AndOneAgainstIt()
+    {
+        Assert.Equal(0, HypothesisTests.Pearson([1, 2, 3, 4], [2, 4, 6, 8], TestResult.Greater).P);
+        Assert.Equal(1, HypothesisTests.Pearson([1, 2, 3, 4], [2, 4, 6, 8], TestResult.Less).P);
+    }
+
+    [Fact]
+    public void HedgesG_Interval_IsHedgesAndOlkinsLargeSampleInterval()
+    {
+        // one_sided_reference.py: sleep g = -0.797018500447446, 95% CI [-1.70767640913793, 0.113639408243039];
+        // low vs high g = -1.22929836095515, [-2.46314034546053, 0.00454362355023915].
+        var sleep = HypothesisTests.WelchT(SleepGroup1, SleepGroup2).EffectSizeCi!;
+        var twelve = HypothesisTests.WelchT(Low, High).EffectSizeCi!;
+
+        Assert.Equal(EffectSizeInterval.HedgesOlkin, sleep.Method);
+        Assert.Equal(-1.70767640913793, sleep.Lower!.Value, 9);
+        Assert.Equal(0.113639408243039, sleep.Upper!.Value, 9);
+        Assert.Equal(-2.46314034546053, twelve.Lower!.Value, 9);
+        Assert.Equal(0.00454362355023915, twelve.Upper!.Value, 9);
+    }
+
+    [Fact]
+    public void FisherZ_Interval_MatchesTheReference_AndR()
+    {
+        // one_sided_reference.py: [-0.149742633036757, 0.895579461838739]; R's cor.test prints -0.1497426 0.8955795.
+        var interval = HypothesisTests.FisherZInterval(HypothesisTests.Pearson(HollanderWolfeX, HollanderWolfeY).Statistic, HollanderWolfeX.Length);
+
+        Assert.Equal(-0.149742633036757, interval.Lower!.Value, 9);
+        Assert.Equal(0.895579461838739, interval.Upper!.Value, 9);
+        Assert.Contains("n = 3", HypothesisTests.FisherZInterval(0.5, 3).Note);
+        Assert.False(HypothesisTests.FisherZInterval(1, 10).IsDefined);
+    }
+
+    [Fact]
+    public void EtaSquared_Interval_InvertsTheNoncentralF_AsTheReference()
+    {
+        // one_sided_reference.py, PlantGrowth: F = 4.84608786238014, eta² = 0.26414829683212,
+        // 95% CI [0.0099039685620603, 0.463896467306307] (λ bounds solved to 1e-30 at 40 digits).
+        var interval = HypothesisTests.OneWayAnova([PlantControl, PlantTreatment1, PlantTreatment2]).EffectSizeCi!;
+
+        Assert.Equal(EffectSizeInterval.NoncentralF, interval.Method);
+        Assert.Equal(0.0099039685620603, interval.Lower!.Value, 8);
+        Assert.Equal(0.463896467306307, interval.Upper!.Value, 8);
+    }
+
+    [Fact]
+    public void NoncentralF_WithoutNoncentrality_IsTheCentralF_AndFallsAsLambdaGrows()
+    {
+        Assert.Equal(MathNet.Numerics.Distributions.FisherSnedecor.CDF(2, 27, 4.846), HypothesisTests.NoncentralFCdf(4.846, 2, 27, 0), 12);
+        var values = new[] { 0.5, 5, 50, 500, 5000 }.Select(lambda => HypothesisTests.NoncentralFCdf(4.846, 2, 27, lambda)).ToList();
+        Assert.True(values.Zip(values.Skip(1)).All(pair => pair.First > pair.Second), string.Join(", ", values));
+        // A large sample and effect (λ in the tens of thousands) still sums from the Poisson mode without underflow.
+        var big = HypothesisTests.EtaSquaredInterval(2000, 2, 60000, 60003);
+        Assert.True(big.IsDefined && big.Lower < 0.0625 && big.Upper > 0.0625, $"{big.Lower} {big.Upper}");
+    }
+
     [Fact]
     public void HedgesG_OnTheSleepData_IsCohensDTimesTheSmallSampleCorrection()
     {
@@ -120,6 +240,8 @@ public sealed class HypothesisTestsTests
         Assert.Null(HypothesisTests.WelchT([1], [2, 3]).P);
         Assert.Null(HypothesisTests.WelchT([1, 1], [1, 1]).P);
         Assert.Null(HypothesisTests.OneWayAnova([[1, 1], [1, 1]]).P);
+        Assert.Null(HypothesisTests.OneWayAnova([[1, 1], [2, 2]]).EffectSizeCi!.Lower);
+        Assert.NotNull(HypothesisTests.OneWayAnova([[1, 1], [2, 2]]).EffectSizeCi!.Note);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class InferenceCalculatorTests
         Assert.Equal(0.06933, mannWhitney.Test.P!.Value, 5);
 
         // Family: 1 correlation pair × 2 coefficients + 2 variables × 2 tests = 6 p-values.
-        Assert.Equal(6, inference.HolmFamilySize);
+        Assert.Equal(6, inference.ExploratoryFamilySize);
         var raw = inference.Correlations.SelectMany(c => new[] { c.Pearson.P, c.Spearman.P }).Concat(inference.GroupTests.Select(g => g.Test.P)).ToList();
         var holm = inference.Correlations.SelectMany(c => new[] { c.PearsonPHolm, c.SpearmanPHolm }).Concat(inference.GroupTests.Select(g => g.PHolm)).ToList();
         Assert.All(raw.Zip(holm), pair => Assert.True(pair.Second >= pair.First));

@@ -1,3 +1,4 @@
+using Discernus.Models;
 using Discernus.Statistics;
 using static Discernus.Tests.Statistics.StatisticsTestData;
 
@@ -83,5 +84,53 @@ public sealed class ReliabilityCalculatorTests
         Assert.Equal(1.0, hope.Pearson!.Value, 12);
         Assert.Equal(0.0, hope.MeanAbsoluteDifference!.Value, 12);
         Assert.Equal(AgreementStatistics.KrippendorffAlphaInterval([[0.1, 0.3, 0.2], [0.5, 0.7, 0.6], [1.0, 0.8, 0.9]]), hope.Alpha);
+    }
+
+    [Fact]
+    public void RunsOfADeterministicModel_AreIdenticalByConstruction_AndGetNoAlpha()
+    {
+        var records = new[] { ("a", 0.1), ("b", 0.5), ("c", 0.9) }
+            .SelectMany(d => new[] { Reading(d.Item1, "lexicon", 1, d.Item2), Reading(d.Item1, "lexicon", 2, d.Item2) })
+            .ToList();
+
+        var comparison = Assert.Single(ReliabilityCalculator.Compute(records, ["hope"])!.Comparisons);
+
+        Assert.Equal(AgreementComparison.IdenticalByConstruction, comparison.Identical);
+        var hope = Assert.Single(comparison.Dimensions);
+        Assert.Equal(3, hope.Documents);
+        Assert.Null(hope.Alpha);
+        Assert.Null(hope.Icc);
+        Assert.Null(hope.Ccc);
+        Assert.False(hope.Unreliable);
+        Assert.Contains("\"identical\": \"by_construction\"", StatisticsCalculator.Compute(records, ["hope"]).ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheDeterministicModels_AreTheCallersToName_AndByDefaultTheOfflineModels()
+    {
+        Assert.All(ReliabilityCalculator.DeterministicModels, m => Assert.True(ModelName.IsOffline(m), m));
+        Assert.Contains(ModelName.LexiconName, ReliabilityCalculator.DeterministicModels);
+        Assert.Contains(ModelName.MiniLMName, ReliabilityCalculator.DeterministicModels);
+
+        var records = new[] { Reading("a", "lexicon", 1, 0.1), Reading("a", "lexicon", 2, 0.3), Reading("b", "lexicon", 1, 0.6), Reading("b", "lexicon", 2, 0.8) }.ToList();
+        var asHosted = Assert.Single(ReliabilityCalculator.Compute(records, ["hope"], new HashSet<string>())!.Comparisons);
+        Assert.Null(asHosted.Identical);
+        Assert.NotNull(asHosted.Dimensions[0].Alpha);
+    }
+
+    [Fact]
+    public void AHostedModelWhoseRunsAreIdentical_IsFlagged_NotPresentedAsIndependentReadings()
+    {
+        var records = new[] { ("a", 0.1), ("b", 0.5), ("c", 0.9) }
+            .SelectMany(d => new[] { Reading(d.Item1, "openai/gpt-4o", 1, d.Item2), Reading(d.Item1, "openai/gpt-4o", 2, d.Item2) })
+            .ToList();
+
+        var comparison = Assert.Single(ReliabilityCalculator.Compute(records, ["hope"])!.Comparisons);
+
+        Assert.Equal(AgreementComparison.IdenticalInEveryRun, comparison.Identical);
+        Assert.Equal(1.0, comparison.Dimensions[0].Alpha!.Value, 12);
+
+        var varying = records.Select(r => r.Run == 2 && r.DocumentName == "a.txt" ? r with { Dimensions = new Dictionary<string, DimensionValues> { ["hope"] = new(0.15, 0.5, 0.5) } } : r).ToList();
+        Assert.Null(Assert.Single(ReliabilityCalculator.Compute(varying, ["hope"])!.Comparisons).Identical);
     }
 }
