@@ -10,6 +10,8 @@ using Microsoft.Extensions.AI;
 // The synthesis stage alone: ... -- synthesis-setup <run-folder> <copies> <work-dir>, then ... -- synthesis <work-dir>
 // Coordination throughput on an external Redis: dotnet run -c Release --project bench/Discernus.Bench -- coordination --redis URL
 // Validity statistics on synthetic gold (600 and 10,000 coded documents): dotnet run -c Release --project bench/Discernus.Bench -- validity
+// The validity benchmark on EmoBank (bench/validity.sh): ... -- emobank-build <checkout> <work-dir> --framework FILE [--sentences N]
+// [--coded N] [--seed S], then ... -- emobank-analyse <work-dir> <runs.tsv> [--json FILE]
 if (args.Length > 0 && args[0] == "coordination")
 {
     return await CoordinationBenchmark.RunAsync(args[1..]);
@@ -19,6 +21,16 @@ if (args.Length > 0 && args[0] == "validity")
 {
     ValidityBenchmark.Run();
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "emobank-build")
+{
+    return EmoBankBuilder.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "emobank-analyse")
+{
+    return EmoBankAnalysis.Run(args[1..]);
 }
 
 var root = FindRoot();
