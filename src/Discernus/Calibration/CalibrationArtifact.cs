@@ -18,7 +18,7 @@ internal sealed record CalibrationArtifact(string Schema, string Method, int Fol
     public const string CurrentSchema = "discernus.calibration/1";
 
     /// <summary>
-    /// Every calibrated score of the run (document key, model, run, dimension, score), in record order: what the
+    /// Every calibrated score of the run (document key, model, run, dimension, score), sorted so the bytes never depend on the order of the records: what the
     /// statistics used, so an export of the run folder shows the same calibrated values without fitting again.
     /// </summary>
     public IReadOnlyList<CalibratedScore>? Scores { get; init; }

@@ -59,6 +59,7 @@ internal static class RunCalibration
         var scores = output
             .SelectMany(r => dimensionNames.Where(d => calibrated.Contains((r.Model ?? "", d)))
                 .Select(d => new CalibratedScore(r.DocumentKey, r.Model ?? "", r.Run, d, r.Dimensions.GetValueOrDefault(d)?.Score)))
+            .OrderBy(c => c.Document, StringComparer.Ordinal).ThenBy(c => c.Model, StringComparer.Ordinal).ThenBy(c => c.Run).ThenBy(c => c.Dimension, StringComparer.Ordinal)
             .ToList();
         return new RunCalibrationResult(output, (CalibrationArtifact.Of(settings, maps) with { Scores = scores }).ToJson(), choices);
     }

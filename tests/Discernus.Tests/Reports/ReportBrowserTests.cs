@@ -10,16 +10,6 @@ namespace Discernus.Tests.Reports;
 [Collection(PipelineRunsCollection.Name)]
 public sealed class ReportBrowserTests
 {
-    /// <summary>The chromium on PATH (installed by scripts/install-test-deps.sh); its absence fails the test.</summary>
-    private static string Chromium()
-    {
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "chromium"))
-            .FirstOrDefault(File.Exists);
-        Assert.True(path is not null, "chromium is not on PATH: run scripts/install-test-deps.sh (Debian package 'chromium')");
-        return path!;
-    }
-
     [Theory]
     [InlineData("political_rhetoric", 390)]
     [InlineData("political_rhetoric", 1280)]
@@ -33,7 +23,7 @@ public sealed class ReportBrowserTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = Chromium(),
+            ExecutablePath = BrowserPaths.Chromium(),
             Headless = true,
             Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
