@@ -263,12 +263,19 @@ internal static class EmoBankAnalysis
             mine = rows;
         }
 
+        // A calibrated run exports the raw score and, beside it, the calibrated one: the statistics used the latter.
         var byDimension = Dimensions.ToDictionary(d => d, d =>
         {
+            var column = scores == "calibrated" ? $"{d}_calibrated_score" : $"{d}_score";
+            if (mine.Count > 0 && !mine[0].ContainsKey(column))
+            {
+                throw new InvalidDataException($"scores.csv of {folder} has no column {column}");
+            }
+
             var values = new Dictionary<string, List<double>>(StringComparer.Ordinal);
             foreach (var row in mine)
             {
-                if (row.TryGetValue($"{d}_score", out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v))
+                if (row.TryGetValue(column, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v))
                 {
                     var id = row.GetValueOrDefault("corpus_document_id") is { Length: > 0 } doc ? doc : row["document_name"];
                     (values.TryGetValue(id, out var list) ? list : values[id] = []).Add(v);

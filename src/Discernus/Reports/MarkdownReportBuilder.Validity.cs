@@ -149,6 +149,15 @@ internal static partial class MarkdownReportBuilder
             }
 
             md.AppendLine();
+            foreach (var choice in calibration.Choices.Where(c => c.Note is not null))
+            {
+                md.AppendLine($"- {Cell(choice.Model)} / {choice.Dimension}: {Cell(choice.Note!)}.");
+            }
+
+            if (calibration.Choices.Any(c => c.Note is not null))
+            {
+                md.AppendLine();
+            }
         }
     }
 

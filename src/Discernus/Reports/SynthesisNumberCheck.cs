@@ -9,7 +9,8 @@ namespace Discernus.Reports;
 /// </summary>
 internal static partial class SynthesisNumberCheck
 {
-    [GeneratedRegex(@"(?<![\w.])-?\d*\.\d+(?![\w.])")]
+    // A minus may be the hyphen or the true minus sign (U+2212) that typeset text and the validity reasons use.
+    [GeneratedRegex(@"(?<![\w.])[-\u2212]?\d*\.\d+(?![\w.])")]
     private static partial Regex Decimal();
 
     public static (string Annotated, IReadOnlyList<string> Unmatched) Annotate(string text, CorpusStatistics statistics)
@@ -18,7 +19,7 @@ internal static partial class SynthesisNumberCheck
         var unmatched = new List<string>();
         var annotated = Decimal().Replace(text, m =>
         {
-            if (StatisticsFormatter.MatchesAny(m.Value, values))
+            if (StatisticsFormatter.MatchesAny(m.Value.Replace('\u2212', '-'), values))
             {
                 return m.Value;
             }

@@ -90,7 +90,9 @@ internal static partial class ValidityCalculator
         }
 
         var (r, ccc) = (metrics.Pearson.Value, metrics.Ccc.Value);
-        var far = r is { } rv && rv > ScaleMismatchMinimumR && ccc is { } cv && cv < rv / 2;
+        // A calibrated score is the coders' expected score given the model's reading: it spreads less than the coders do
+        // by construction (by r), so its CCC sits well below r without any scale being wrong. Only its level is checked.
+        var far = judged.Scores != ModelAgreement.Calibrated && r is { } rv && rv > ScaleMismatchMinimumR && ccc is { } cv && cv < rv / 2;
         var range = coderMeans.Count >= 2 ? (Low: coderMeans.Min(), High: coderMeans.Max()) : ((double Low, double High)?)null;
         var outside = range is { } rg && (mean < rg.Low - ScaleMismatchMinimumGap || mean > rg.High + ScaleMismatchMinimumGap);
         if (!far && !outside)
