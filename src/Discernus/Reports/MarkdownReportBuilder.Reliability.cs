@@ -37,17 +37,12 @@ internal static partial class MarkdownReportBuilder
                 md.AppendLine($"⚠ **Identical in every run.** {t.IdenticalRuns}").AppendLine();
             }
 
-            var gold = comparison.Kind == "gold";
-            md.AppendLine(gold
-                ? "| dimension | documents | alpha | ICC(2,1) | CCC | Pearson r | mean abs. difference | coders' alpha (ceiling) | |"
-                : "| dimension | documents | alpha | ICC(2,1) | CCC | Pearson r | mean abs. difference | |");
-            md.AppendLine(gold ? "|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| dimension | documents | alpha | ICC(2,1) | CCC | Pearson r | mean abs. difference | |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|");
             foreach (var d in comparison.Dimensions)
             {
                 var flag = d.Unreliable ? "⚠ unreliable" : "";
-                md.AppendLine(gold
-                    ? $"| {d.Dimension} | {F(d.Documents)} | {N(d.Alpha)} | {N(d.Icc)} | {N(d.Ccc)} | {N(d.Pearson)} | {N(d.MeanAbsoluteDifference)} | {N(d.Ceiling)} | {flag} |"
-                    : $"| {d.Dimension} | {F(d.Documents)} | {N(d.Alpha)} | {N(d.Icc)} | {N(d.Ccc)} | {N(d.Pearson)} | {N(d.MeanAbsoluteDifference)} | {flag} |");
+                md.AppendLine($"| {d.Dimension} | {F(d.Documents)} | {N(d.Alpha)} | {N(d.Icc)} | {N(d.Ccc)} | {N(d.Pearson)} | {N(d.MeanAbsoluteDifference)} | {flag} |");
             }
 
             md.AppendLine();

@@ -120,7 +120,7 @@ internal static partial class MarkdownReportBuilder
             notFindings.Add($"Hypothesis {Cell(verdict.Id)}: the test alone would say {VerdictText(verdict.TestVerdict!)}; it is left undecided — *{NotValidatedNote(s, HypothesisVariables(verdict, s))}*");
         }
 
-        foreach (var unreliable in s.Reliability?.Comparisons.Where(c => c.Kind != "gold" && c.Kind != "coders").SelectMany(c => c.Dimensions.Where(d => d.Unreliable).Select(d => (c.Label, d))) ?? [])
+        foreach (var unreliable in s.Reliability?.Comparisons.SelectMany(c => c.Dimensions.Where(d => d.Unreliable).Select(d => (c.Label, d))) ?? [])
         {
             findings.Add($"⚠ **{unreliable.d.Dimension}** is unreliable across {unreliable.Label} (alpha {N(unreliable.d.Alpha)}).");
         }

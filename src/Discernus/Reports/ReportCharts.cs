@@ -64,6 +64,7 @@ internal static class ReportCharts
 
         var plot = NewPlot();
         var slot = 0.8 / groups.Count;
+        var intervals = new List<(double Position, double Lower, double Upper)>();
         for (var g = 0; g < groups.Count; g++)
         {
             var bars = new List<Bar>();
@@ -75,19 +76,31 @@ internal static class ReportCharts
                     continue;
                 }
 
+                var position = names.Count - 1 - i - 0.4 + (slot * (g + 0.5));
                 bars.Add(new Bar
                 {
-                    Position = names.Count - 1 - i - 0.4 + (slot * (g + 0.5)),
+                    Position = position,
                     Value = mean,
-                    Error = summary.CiUpper is { } upper ? upper - mean : 0,
                     Size = slot * 0.9,
                     FillColor = Palette[g],
                 });
+                // The interval as a line of its own: a clipped one is not symmetric about the mean.
+                if (summary.CiLower is { } lower && summary.CiUpper is { } upper)
+                {
+                    intervals.Add((position, lower, upper));
+                }
             }
 
             var plottable = plot.Add.Bars(bars);
             plottable.Horizontal = true;
             plottable.LegendText = $"{groups[g].Value} (n = {groups[g].N.ToString(CultureInfo.InvariantCulture)})";
+        }
+
+        foreach (var (position, lower, upper) in intervals)
+        {
+            var line = plot.Add.Line(lower, position, upper, position);
+            line.LineWidth = 1.5f;
+            line.LineColor = Colors.Black;
         }
 
         CategoryAxis(plot, names);

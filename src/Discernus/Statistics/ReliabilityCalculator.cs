@@ -5,7 +5,8 @@ namespace Discernus.Statistics;
 
 /// <summary>
 /// Agreement between runs of each model and between models, per dimension, from the analyses of a run; and, given
-/// human codings, between each model and the coders. Documents are the units, readings the coders.
+/// Documents are the units, readings the coders. Agreement with human coders is the validity of the measurement:
+/// <see cref="ValidityCalculator"/>.
 /// </summary>
 internal static class ReliabilityCalculator
 {
@@ -68,87 +69,6 @@ internal static class ReliabilityCalculator
     /// <summary>True when every document got the same reading (or none) on every dimension in every run.</summary>
     private static bool IdenticalInEveryRun(Dictionary<string, Dictionary<string, Dictionary<string, double?>>> table) =>
         table.Values.SelectMany(dimensions => dimensions.Values).All(cell => cell.Values.Distinct().Count() <= 1);
-
-    /// <summary>
-    /// Agreement of each model with human coders (gold rows: document key, dimension, score, coder), and of the coders
-    /// among themselves as the ceiling. Documents are matched by <see cref="AnalysisRecord.CorpusDocumentId"/>.
-    /// </summary>
-    public static IReadOnlyList<AgreementComparison> CompareWithCoders(
-        IReadOnlyList<AnalysisRecord> records,
-        IReadOnlyList<string> dimensionNames,
-        IReadOnlyList<(string DocumentId, string Dimension, double Score, string Coder)> gold)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        ArgumentNullException.ThrowIfNull(gold);
-        if (gold.Count == 0)
-        {
-            return [];
-        }
-
-        var coders = gold.Select(g => g.Coder).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        // document → dimension → coder → score (a coder's repeated row for the same cell: their mean).
-        var human = gold.GroupBy(g => (g.DocumentId, g.Dimension))
-            .ToDictionary(g => g.Key, g => g.GroupBy(x => x.Coder, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Average(x => x.Score), StringComparer.Ordinal));
-        var coderTable = new Dictionary<string, Dictionary<string, Dictionary<string, double?>>>(StringComparer.Ordinal);
-        foreach (var ((document, dimension), scores) in human)
-        {
-            var cell = Cell(coderTable, document, dimension);
-            foreach (var (coder, score) in scores)
-            {
-                cell[coder] = score;
-            }
-        }
-
-        var ceiling = coders.Count >= 2 ? Compare("coders", "human coders among themselves", coders, coderTable, dimensionNames) : null;
-        var comparisons = new List<AgreementComparison>();
-        if (ceiling is not null)
-        {
-            comparisons.Add(ceiling);
-        }
-
-        foreach (var model in records.GroupBy(ModelOf, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var modelTable = Table(model, _ => model.Key, dimensionNames, r => r.CorpusDocumentId ?? r.DocumentName);
-            var dimensions = new List<DimensionAgreement>();
-            foreach (var dimension in dimensionNames)
-            {
-                // Units: documents the model scored and at least one coder coded. Alpha and ICC treat the model as one more coder.
-                var units = new List<IReadOnlyList<double>>();
-                var rows = new List<IReadOnlyList<double?>>();
-                var modelValues = new List<double>();
-                var humanMeans = new List<double>();
-                foreach (var (document, cells) in modelTable)
-                {
-                    if (!cells.TryGetValue(dimension, out var modelCell) || modelCell.GetValueOrDefault(model.Key) is not { } modelScore
-                        || !human.TryGetValue((document, dimension), out var humans) || humans.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    units.Add(humans.Values.Append(modelScore).ToList());
-                    rows.Add(coders.Select(c => humans.TryGetValue(c, out var s) ? (double?)s : null).Append(modelScore).ToList());
-                    modelValues.Add(modelScore);
-                    humanMeans.Add(humans.Values.Average());
-                }
-
-                var alpha = AgreementStatistics.KrippendorffAlphaInterval(units);
-                dimensions.Add(new DimensionAgreement(
-                    dimension,
-                    units.Count,
-                    alpha,
-                    AgreementStatistics.Icc21(rows),
-                    AgreementStatistics.MeanAbsoluteDifference(modelValues, humanMeans),
-                    HypothesisTests.Pearson(modelValues, humanMeans).Statistic,
-                    AgreementStatistics.LinCcc(modelValues, humanMeans),
-                    ceiling?.Dimensions.FirstOrDefault(d => d.Dimension == dimension)?.Alpha,
-                    Unreliable(alpha)));
-            }
-
-            comparisons.Add(new AgreementComparison("gold", $"{model.Key} vs. human coders", [.. coders, model.Key], dimensions));
-        }
-
-        return comparisons;
-    }
 
     private static string ModelOf(AnalysisRecord record) =>
         string.IsNullOrWhiteSpace(record.Model) ? StatisticsCalculator.UnspecifiedModel : record.Model;
@@ -222,7 +142,6 @@ internal static class ReliabilityCalculator
                 differences.Count == 0 ? null : Finite.OrNull(differences.Mean()),
                 pearson,
                 ccc,
-                null,
                 Unreliable(alpha));
         }).ToList();
         return new AgreementComparison(kind, label, coders, dimensions);

@@ -1,15 +1,16 @@
 namespace Discernus.Statistics;
 
 /// <summary>
-/// Agreement between repeated readings of the same documents: runs of one model, different models, or a model and
-/// human coders (the gold file). One <see cref="AgreementComparison"/> per set of readings compared.
+/// Agreement between repeated readings of the same documents: runs of one model, or different models. (Agreement with
+/// the human coders of a gold file is the measurement's validity: <see cref="ValiditySummary"/>.) One
+/// <see cref="AgreementComparison"/> per set of readings compared.
 /// </summary>
 /// <param name="Threshold">Krippendorff's alpha below which a dimension is flagged unreliable (0.67: Krippendorff 2004 accepts .667 for tentative conclusions only).</param>
 internal sealed record ReliabilitySummary(double Threshold, IReadOnlyList<AgreementComparison> Comparisons);
 
 /// <summary>One comparison: which readings were compared, and the agreement per dimension.</summary>
-/// <param name="Kind">runs (of one model), models (each model's runs averaged), gold (model vs. human coders) or coders (humans among themselves).</param>
-/// <param name="Label">What was compared, e.g. "runs of openai/gpt-4o" or "lexicon vs. human coders".</param>
+/// <param name="Kind">runs (of one model) or models (each model's runs averaged).</param>
+/// <param name="Label">What was compared, e.g. "runs of openai/gpt-4o" or "models".</param>
 /// <param name="Coders">The readings compared (run numbers, model names, coder ids), in column order.</param>
 internal sealed record AgreementComparison(
     string Kind,
@@ -33,9 +34,8 @@ internal sealed record AgreementComparison(
 /// <summary>Agreement on one dimension; null where a statistic is undefined (too few documents, no variance).</summary>
 /// <param name="Documents">Documents with at least two readings.</param>
 /// <param name="MeanAbsoluteDifference">Mean over documents and pairs of readings of |a − b| on the 0–1 scale.</param>
-/// <param name="Pearson">Between the two readings (or, for gold, between the model and the coders' mean); null with more than two.</param>
+/// <param name="Pearson">Between the two readings; null with more than two.</param>
 /// <param name="Ccc">Lin's concordance correlation, as <see cref="Pearson"/>.</param>
-/// <param name="Ceiling">For gold: the coders' alpha among themselves, the best a model can be expected to reach.</param>
 /// <param name="Unreliable">Alpha is below the threshold.</param>
 internal sealed record DimensionAgreement(
     string Dimension,
@@ -45,5 +45,4 @@ internal sealed record DimensionAgreement(
     double? MeanAbsoluteDifference,
     double? Pearson,
     double? Ccc,
-    double? Ceiling,
     bool Unreliable);

@@ -50,15 +50,16 @@ public sealed class AnalysisRecordFactoryTests
         var random = new Random(3);
         var gold = results.Select(r => r.CorpusDocumentId).Distinct().SelectMany(id => Dimensions.SelectMany(d => new[]
         {
-            (id, d, Math.Round(random.NextDouble(), 2), "coder_a"),
-            (id, d, Math.Round(random.NextDouble(), 2), "coder_b"),
+            new Discernus.Experiments.GoldRating(id, d, Math.Round(random.NextDouble(), 2), "coder_a"),
+            new Discernus.Experiments.GoldRating(id, d, Math.Round(random.NextDouble(), 2), "coder_b"),
         })).ToList();
+        var settings = new Discernus.Experiments.ValiditySettings(BootstrapResamples: 100);
 
-        var expected = ReliabilityCalculator.CompareWithCoders(results.Select(InMemorySynthesisReference.ToRecord).ToList(), Dimensions, gold);
-        var actual = ReliabilityCalculator.CompareWithCoders(results.Select(factory.Create).ToList(), Dimensions, gold);
+        var expected = ValidityCalculator.Compute(results.Select(InMemorySynthesisReference.ToRecord).ToList(), Dimensions, gold, settings);
+        var actual = ValidityCalculator.Compute(results.Select(factory.Create).ToList(), Dimensions, gold, settings);
 
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(expected), System.Text.Json.JsonSerializer.Serialize(actual));
-        Assert.NotEmpty(actual);
+        Assert.NotEmpty(actual!.Dimensions);
     }
 
     [Fact]

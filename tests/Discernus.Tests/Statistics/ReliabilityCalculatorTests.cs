@@ -59,34 +59,6 @@ public sealed class ReliabilityCalculatorTests
     }
 
     [Fact]
-    public void Gold_ComparesEachModelWithTheCoders_AndGivesTheCodersAlphaAsTheCeiling()
-    {
-        var records = new[] { ("a", 0.2), ("b", 0.6), ("c", 0.9) }.Select(d => Reading(d.Item1, "m", 1, d.Item2)).ToList();
-        (string, string, double, string)[] gold =
-        [
-            ("a", "hope", 0.1, "ann"), ("a", "hope", 0.3, "bob"),
-            ("b", "hope", 0.5, "ann"), ("b", "hope", 0.7, "bob"),
-            ("c", "hope", 1.0, "ann"), ("c", "hope", 0.8, "bob"),
-        ];
-
-        var comparisons = ReliabilityCalculator.CompareWithCoders(records, ["hope"], gold);
-
-        var coders = Assert.Single(comparisons, c => c.Kind == "coders");
-        var ceiling = coders.Dimensions[0].Alpha;
-        Assert.Equal(AgreementStatistics.KrippendorffAlphaInterval([[0.1, 0.3], [0.5, 0.7], [1.0, 0.8]]), ceiling);
-        var model = Assert.Single(comparisons, c => c.Kind == "gold");
-        Assert.Equal(["ann", "bob", "m"], model.Coders);
-        var hope = model.Dimensions[0];
-        Assert.Equal(ceiling, hope.Ceiling);
-        Assert.Equal(3, hope.Documents);
-        // The coders' means are 0.2, 0.6, 0.9: the model matches them exactly.
-        Assert.Equal(1.0, hope.Ccc!.Value, 12);
-        Assert.Equal(1.0, hope.Pearson!.Value, 12);
-        Assert.Equal(0.0, hope.MeanAbsoluteDifference!.Value, 12);
-        Assert.Equal(AgreementStatistics.KrippendorffAlphaInterval([[0.1, 0.3, 0.2], [0.5, 0.7, 0.6], [1.0, 0.8, 0.9]]), hope.Alpha);
-    }
-
-    [Fact]
     public void RunsOfADeterministicModel_AreIdenticalByConstruction_AndGetNoAlpha()
     {
         var records = new[] { ("a", 0.1), ("b", 0.5), ("c", 0.9) }
