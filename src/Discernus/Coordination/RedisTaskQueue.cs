@@ -278,6 +278,15 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         }
     }
 
+    public async Task RestoreClaimAsync(string workerId, string taskId, string contractJson, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var processing = _keys.Processing(workerId);
+        await _guard.EnsureAsync(processing, RedisType.List, cancellationToken).ConfigureAwait(false);
+        await EvaluateAsync(RedisScripts.RestoreClaim, [processing, _keys.TaskData(taskId)], [taskId, contractJson, (long)_options.DataTtl.TotalSeconds],
+            (processing, RedisType.List)).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -55,11 +55,12 @@ public sealed class RunCosts
         var manifest = RunFolder.ReadManifest(manifestPath);
         var lines = new List<CostLine>();
         var unreadable = 0;
+        var prices = Models.PriceTable.LoadDefault();
         foreach (var file in new[] { "llm_interactions.jsonl", RunLog.AfterFinalizeFile + ".jsonl" }.Select(f => Path.Combine(runFolder, "logs", f)).Where(File.Exists))
         {
             foreach (var text in File.ReadLines(file).Where(l => l.Length > 0))
             {
-                switch (CostLine.TryParse(text))
+                switch (CostLine.TryParse(text, prices))
                 {
                     case { } line:
                         lines.Add(line);
@@ -83,6 +84,8 @@ public sealed class RunCosts
         /// <summary>The cost when every price was known, else null (<see cref="KnownUsd"/> is then a lower bound).</summary>
         public decimal? Usd => Complete ? KnownUsd : null;
 
+        // Known only when every line has a price: a failed request costs nothing, but only a model with a known price
+        // makes that a known $0; and no line at all (calls recorded nowhere) is no knowledge either.
         internal static CostRow Of(string name, IReadOnlyList<CostLine> lines) => new(
             name,
             lines.Count(l => !l.Cached),
@@ -91,7 +94,7 @@ public sealed class RunCosts
             lines.Where(l => !l.Cached).Sum(l => l.PromptTokens),
             lines.Where(l => !l.Cached).Sum(l => l.CompletionTokens),
             lines.Sum(l => l.CostUsd ?? 0m),
-            lines.All(l => l.CostUsd is not null || l.Failed));
+            lines.Count > 0 && lines.All(l => l.CostUsd is not null || (l.Failed && l.Priced)));
     }
 
     /// <summary>What <c>results/batch_analysis/*.json</c> record: documents analysed, from the cache, and their cost.</summary>
@@ -133,8 +136,11 @@ public sealed class RunCosts
 
     internal sealed record CostLine(string Stage, string Model, string Agent, bool Cached, bool Failed, long PromptTokens, long CompletionTokens, decimal? CostUsd)
     {
+        /// <summary>Whether the model has a price (or needs none: offline), so that a failed request of it is a known $0.</summary>
+        public bool Priced { get; init; }
+
         // An interaction line has a model and a prompt hash; other lines of after_finalize.jsonl are ordinary log lines.
-        public static CostLine? TryParse(string text)
+        public static CostLine? TryParse(string text, Models.PriceTable prices)
         {
             try
             {
@@ -154,7 +160,10 @@ public sealed class RunCosts
                     String(root, "error") is not null || (!cached && String(root, "answer_hash") is null),
                     Number(root, "prompt_tokens"),
                     Number(root, "completion_tokens"),
-                    root.TryGetProperty("cost_usd", out var cost) && cost.ValueKind == JsonValueKind.Number ? cost.GetDecimal() : null);
+                    root.TryGetProperty("cost_usd", out var cost) && cost.ValueKind == JsonValueKind.Number ? cost.GetDecimal() : null)
+                {
+                    Priced = Models.ModelName.TryParse(model, out var name, out _) && (!name!.IsHosted || prices.Find(name) is not null),
+                };
             }
             catch (JsonException)
             {
