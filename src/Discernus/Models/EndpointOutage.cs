@@ -133,7 +133,8 @@ internal sealed class EndpointOutage
 
         if (announce)
         {
-            _logger.LogWarning(
+            // Information, not a warning: a run prints its own notice of the outage, once, whichever process waits.
+            _logger.LogInformation(
                 "Model endpoint unreachable, waiting: {Endpoint} ({Cause}) since {Since:O}; every call to it waits while one request probes it at a growing interval, for up to {LimitSeconds:F0} s ({Variable})",
                 _endpoint, cause, since, Limit.TotalSeconds, ModelSettings.OutageLimitVariable);
         }

@@ -56,7 +56,7 @@ internal sealed class EndpointResilience
         if (exception is BrokenCircuitException)
         {
             call.AwaySince ??= now;
-            return !Outage.Exceeded(call.AwaySince);
+            return KeepsWaiting(call, now);
         }
 
         if (ProviderFailure.IsRateLimited(exception))
@@ -78,7 +78,7 @@ internal sealed class EndpointResilience
 
             call.AwaySince ??= now;
             call.UnreachableInARow++;
-            return !Outage.Exceeded(call.AwaySince);
+            return KeepsWaiting(call, now);
         }
 
         if (!ProviderFailure.IsTransient(exception, context.CancellationToken))
@@ -88,8 +88,27 @@ internal sealed class EndpointResilience
 
         // A failure of this request, unless the endpoint went away meanwhile (then the next attempt waits for it).
         call.TransientFailures++;
-        return call.TransientFailures <= _maxRetries || (Outage.IsAway && !Outage.Exceeded(call.AwaySince));
+        if (call.TransientFailures <= _maxRetries)
+        {
+            return true;
+        }
+
+        if (!Outage.IsAway)
+        {
+            return false;
+        }
+
+        call.AwaySince ??= now;
+        return KeepsWaiting(call, now);
     }
+
+    /// <summary>
+    /// A call waits for an absent endpoint until the outage has lasted longer than the limit; a call that starts after
+    /// that (a resumed run meeting a breaker still open from the outage that stopped the last one) still waits for one
+    /// probe, so that an endpoint that came back meanwhile is found.
+    /// </summary>
+    private bool KeepsWaiting(ModelCallState call, DateTimeOffset now) =>
+        !Outage.Exceeded(call.AwaySince) || now - call.AwaySince!.Value <= _options.OutageMaxProbeInterval + ProbeInFlightPause;
 
     private TimeSpan Delay(Exception? exception, ResilienceContext context)
     {

@@ -53,7 +53,7 @@ internal sealed record ModelGatewayOptions
     public TimeSpan OutageFirstProbe { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest interval between two probes of an endpoint that is away.</summary>
-    public TimeSpan OutageMaxProbeInterval { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan OutageMaxProbeInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Answer tokens assumed for a call without <c>MaxOutputTokens</c> when it waits for the tokens-per-minute limit; corrected by the real count afterwards.</summary>
     public int CompletionTokenAllowance { get; init; } = 1024;

@@ -48,6 +48,9 @@ internal static class ProviderFailure
             TimeoutException => true,
             HttpRequestException => true,
             IOException => true,
+            // The SDK could not read the response body as JSON: an answer cut off on the way (a provider killed mid-
+            // response, a proxy), not a judgement on the request. (A malformed answer *text* is the validator's business.)
+            System.Text.Json.JsonException => true,
             AnthropicIOException => true,
             ClientResultException c => c.InnerException is HttpRequestException or IOException or TimeoutException or OperationCanceledException,
             _ => false,

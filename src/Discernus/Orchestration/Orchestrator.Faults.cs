@@ -30,7 +30,8 @@ internal sealed partial class Orchestrator
                 $"Every task for it pauses, spending no attempt, while one request probes it at a growing interval; the run fails only if it stays away longer than " +
                 $"{options.ModelOutageLimit.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s ({ModelSettings.OutageLimitVariable}).";
             run.Log.Warning(stage, Agent, message, new Dictionary<string, object?> { ["endpoint"] = recorded.Endpoint, ["since"] = IsoTime.Format(recorded.Since) });
-            logger.LogWarning("Run {RunId}: {Message}", run.Folder.RunId, message);
+            // The watchers get the notice; the process log gets the line, but not as a warning the console would repeat.
+            logger.LogInformation("Run {RunId}: {Message}", run.Folder.RunId, message);
             await NoticeAsync(run.Folder.RunId, message).ConfigureAwait(false);
         }
 

@@ -14,6 +14,7 @@ internal sealed partial class Orchestrator
     private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan CallsInterval = TimeSpan.FromSeconds(1);
     private const int SignalBatch = 256;
+    private const int LostContractRequeues = 3;
 
     /// <summary>
     /// A task of a stage. Its contract is written only when the task is queued: a run of 100,000 documents keeps ids,
@@ -199,14 +200,19 @@ internal sealed partial class Orchestrator
         var taken = await resilience.ExecuteAsync(ct => completions.ReadTakenAsync(run.Folder.RunId, ct), $"reading the recorded completions of run {run.Folder.RunId}", cancellationToken).ConfigureAwait(false);
         var waiting = await resilience.ExecuteAsync(ct => completions.ReadWaitingAsync(run.Folder.RunId, ct), $"reading the waiting completions of run {run.Folder.RunId}", cancellationToken).ConfigureAwait(false);
         var failed = new HashSet<string>(run.Manifest.Failures.Select(f => f.TaskId).Where(ids.Contains), StringComparer.Ordinal);
+
+        // Failures still waiting in the done list were sent to an earlier execution (some after it had stopped): this
+        // one will read them first, and must not take them for verdicts on the tasks it queues again.
+        var stale = waiting.Where(s => ids.Contains(s.TaskId) && !s.IsSucceeded).Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
         foreach (var signal in taken.Concat(waiting).Where(s => ids.Contains(s.TaskId)))
         {
             if (signal.IsSucceeded && signal.ResultHash is not null)
             {
                 recorded.TryAdd(signal.TaskId, signal);
             }
-            else
+            else if (!AgentOutcome.StopsRun(signal.Error, out _))
             {
+                // A task that stopped the run (its endpoint unusable) did not fail: it has no result, like a lost one.
                 failed.Add(signal.TaskId);
             }
         }
@@ -216,11 +222,14 @@ internal sealed partial class Orchestrator
         deadListed.IntersectWith(failed);
         deadListed.UnionWith(run.Manifest.Failures.Where(f => failed.Contains(f.TaskId) && IsDeadLetterReason(f.Reason)).Select(f => f.TaskId));
         run.Log.Info(StageNames.BatchAnalysis, Agent, $"{recorded.Count} of {planned.Count} analyses were already recorded by an earlier execution; only the rest are done now");
-        return new PriorExecution(recorded, failed, deadListed);
+        return new PriorExecution(recorded, failed, deadListed, stale);
     }
 
-    /// <summary>What earlier executions of a run left: the analyses with a result, and those that failed (some of them dead-listed).</summary>
-    private sealed record PriorExecution(Dictionary<string, CompletionSignal> Succeeded, HashSet<string> Failed, HashSet<string> DeadListed);
+    /// <summary>
+    /// What earlier executions of a run left: the analyses with a result, those that failed (some of them dead-listed),
+    /// and the failure signals sent to them that still wait to be read.
+    /// </summary>
+    private sealed record PriorExecution(Dictionary<string, CompletionSignal> Succeeded, HashSet<string> Failed, HashSet<string> DeadListed, HashSet<string> StaleSignals);
 
     /// <summary>The tasks of a run in the dead list (moved there after their attempt limit); empty when Redis forgot it.</summary>
     private async Task<HashSet<string>> DeadListedAsync(string runId, CancellationToken cancellationToken)
@@ -399,8 +408,39 @@ internal sealed partial class Orchestrator
         var pending = planned.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
         int succeeded = 0, failed = 0;
 
+        // Tasks an earlier execution left queued or claimed: a worker may still finish them the old way.
+        var earlierInFlight = new HashSet<string>(StringComparer.Ordinal);
+
+        // Tasks whose contract Redis lost before a worker claimed them, and how often each was queued again for it.
+        var lostContracts = new Dictionary<string, int>(StringComparer.Ordinal);
+
         async Task CountAsync(CompletionSignal signal)
         {
+            if (!signal.IsSucceeded && prior?.StaleSignals.Remove(signal.TaskId) == true)
+            {
+                // Already read (and the task queued again) when this execution took the run over.
+                return;
+            }
+
+            if (RedisTaskQueue.IsLostContract(signal.Error) && pending.TryGetValue(signal.TaskId, out var lost) && lostContracts.GetValueOrDefault(signal.TaskId) < LostContractRequeues)
+            {
+                // The task never ran: Redis lost its contract (a reset deletes keys one by one, a restart forgets them).
+                lostContracts[signal.TaskId] = lostContracts.GetValueOrDefault(signal.TaskId) + 1;
+                run.Log.Info(stage, Agent, $"{signal.TaskId} had no contract when a worker claimed it (Redis lost it); queued again");
+                await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync([(lost.TaskId, lost.Contract())], ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (AgentOutcome.StopsRun(signal.Error, out var staleReason) && earlierInFlight.Remove(signal.TaskId) && pending.TryGetValue(signal.TaskId, out var stale))
+            {
+                // A task that waited for the endpoint since before this execution gave up on the outage that stopped
+                // the last one: that is no verdict on the endpoint now. It is queued again; a task of this execution
+                // that gives up stops the run.
+                run.Log.Info(stage, Agent, $"{signal.TaskId}, left in flight by an earlier execution, gave up on an earlier outage ({staleReason}); queued again");
+                await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync([(stale.TaskId, stale.Contract())], ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             if (!pending.Remove(signal.TaskId, out var task))
             {
                 // A duplicate delivery (at-least-once) or a signal for another stage: already accounted for.
@@ -441,6 +481,7 @@ internal sealed partial class Orchestrator
 
             var unfinished = pending.Keys.ToList();
             var inFlight = await resilience.ExecuteAsync(ct => tasks.FindQueuedAsync(unfinished, ct), $"looking up the queued tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+            earlierInFlight.UnionWith(inFlight);
             toQueue = pending.Values.Where(p => !inFlight.Contains(p.TaskId)).ToList();
             run.Log.Info(stage, Agent, $"{StageNames.Title(stage)}: {planned.Count - pending.Count} task(s) already finished, {inFlight.Count} still queued or claimed, {toQueue.Count} {(run.Adopted ? "queued again" : "to queue")}");
             if (prior is not null)
@@ -487,7 +528,7 @@ internal sealed partial class Orchestrator
             var message = $"Redis lost the state of run {runId} (restart without persistence? `discernus debug --reset`? eviction?) — rebuilding from the run folder: " +
                 $"{planned.Count - pending.Count} task(s) of {StageNames.Title(stage)} already finished are kept, {pending.Count} without a result are queued again";
             run.Log.Warning(stage, Agent, message);
-            logger.LogWarning("{Message}", message);
+            logger.LogInformation("{Message}", message);
             await RestoreStateAsync(run, stage, planned.Count, succeeded + failed, failed).ConfigureAwait(false);
             await NoticeAsync(run.Folder.RunId, message).ConfigureAwait(false);
             var order = planned.Select((p, i) => (p.TaskId, i)).ToDictionary(x => x.TaskId, x => x.i, StringComparer.Ordinal);
