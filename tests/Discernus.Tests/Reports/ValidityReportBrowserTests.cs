@@ -1,7 +1,7 @@
-using Discernus.Tests.Infrastructure;
 using System.Globalization;
 using System.Text;
 using Discernus.Experiments;
+using Discernus.Tests.Infrastructure;
 using Discernus.Tests.Orchestration;
 using Microsoft.Playwright;
 
