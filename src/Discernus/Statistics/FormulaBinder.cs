@@ -240,9 +240,18 @@ internal sealed class FormulaBinder
                 : new TotalWeightedScoreNode(_text, name.Start, name.End, _names.Dimensions!);
         }
 
-        return _dimensions is null
-            ? BareDimension(name)
-            : throw Unknown(parts[0].Start, first, "a dimension, a derived metric or a variable of this formula");
+        if (_dimensions is null)
+        {
+            return BareDimension(name);
+        }
+
+        // "dimension.hope.raw_score": a misspelt prefix before a real dimension.
+        if (parts.Count >= 2 && _dimensions.Contains(parts[1].Name))
+        {
+            throw Unknown(parts[0].Start, first, "a dimension, a derived metric or a variable of this formula", ["dimensions", "dimensional_scores"]);
+        }
+
+        throw Unknown(parts[0].Start, first, "a dimension, a derived metric or a variable of this formula");
     }
 
     /// <summary><c>hope</c> or <c>hope.salience</c>.</summary>
