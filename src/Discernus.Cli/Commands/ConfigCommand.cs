@@ -54,7 +54,7 @@ internal static class ConfigCommand
                 }
             }
 
-            context.Console.Write(table);
+            CliTables.Write(context.Console, table);
             foreach (var warning in warnings)
             {
                 context.Console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");

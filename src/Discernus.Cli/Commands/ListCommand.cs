@@ -70,7 +70,7 @@ internal static class ListCommand
                 return Task.FromResult(ExitCodes.Success);
             }
 
-            context.Console.Write(table);
+            CliTables.Write(context.Console, table);
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

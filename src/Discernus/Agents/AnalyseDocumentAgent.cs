@@ -195,6 +195,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 CacheHits = tally.Counts.CacheHits,
                 Retries = tally.Counts.Retries,
                 FailedRequests = tally.Counts.Failures,
+                OfflineAnalyses = tally.Counts.OfflineAnalyses,
             },
         };
         return await StoreJsonAsync(result, cancellationToken).ConfigureAwait(false);

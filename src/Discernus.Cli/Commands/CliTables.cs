@@ -1,0 +1,27 @@
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Discernus.Cli.Commands;
+
+/// <summary>
+/// Every table the CLI prints is at most <see cref="MaxWidth"/> columns wide, whatever the console: piped output is
+/// 240 columns wide (whole log lines), and a table that wide is unreadable in a terminal, a log viewer or a pull request.
+/// A wider table wraps its cells; a narrower one keeps its natural width.
+/// </summary>
+internal static class CliTables
+{
+    public const int MaxWidth = 100;
+
+    public static void Write(IAnsiConsole console, Table table)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(table);
+        var natural = ((IRenderable)table).Measure(RenderOptions.Create(console), console.Profile.Width).Max;
+        if (natural > MaxWidth)
+        {
+            table.Width = Math.Min(MaxWidth, console.Profile.Width);
+        }
+
+        console.Write(table);
+    }
+}
