@@ -22,10 +22,10 @@ for n in 0 "${sizes[@]}"; do
   cp -r "$bench_root/projects/nano" "$dir"
   rm -rf "$dir/runs"
   if [ "$n" -gt 0 ]; then
-    formula=$(yes 'dimensions.positive_sentiment.raw_score' | head -n "$n" | paste -sd'+' | sed 's/+/ + /g')
-    python3 - "$dir/framework.md" "$formula" <<'PY'
+    python3 - "$dir/framework.md" "$n" <<'PY'
 import sys
-path, formula = sys.argv[1], sys.argv[2]
+path, n = sys.argv[1], int(sys.argv[2])
+formula = " + ".join(["dimensions.positive_sentiment.raw_score"] * n)
 text = open(path, encoding="utf-8").read()
 old = 'formula: "dimensions.positive_sentiment.raw_score - dimensions.negative_sentiment.raw_score"'
 assert old in text

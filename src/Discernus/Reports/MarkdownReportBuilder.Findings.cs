@@ -162,7 +162,7 @@ internal static partial class MarkdownReportBuilder
 
     private static string InferenceNote(InferenceSummary inference) =>
         inference.DescriptiveOnly
-            ? $"*{inference.Note}*"
+            ? $"*{inference.Note?.TrimEnd('.')}.*"
             : $"*Two groups: Welch's t-test (Hedges' g) and Mann–Whitney U; more groups: one-way ANOVA (eta²) and Kruskal–Wallis. p-values are two-sided; \"p (Holm, exploratory)\" is adjusted across the {F(inference.ExploratoryFamilySize)} exploratory tests of this run (the stated hypotheses are a family of their own: see Hypotheses). Grouping fields: {(inference.GroupingFields.Count == 0 ? "none" : string.Join(", ", inference.GroupingFields))} ({inference.GroupingSource}).*";
 
     private static string TestName(string test) => test switch
