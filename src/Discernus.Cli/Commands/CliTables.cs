@@ -12,16 +12,21 @@ internal static class CliTables
 {
     public const int MaxWidth = 100;
 
+    /// <summary>Whether the table fits <see cref="MaxWidth"/> columns without wrapping a cell.</summary>
+    public static bool Fits(IAnsiConsole console, Table table) => Natural(console, table) <= MaxWidth;
+
     public static void Write(IAnsiConsole console, Table table)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(table);
-        var natural = ((IRenderable)table).Measure(RenderOptions.Create(console), console.Profile.Width).Max;
-        if (natural > MaxWidth)
+        if (Natural(console, table) > MaxWidth)
         {
             table.Width = Math.Min(MaxWidth, console.Profile.Width);
         }
 
         console.Write(table);
     }
+
+    private static int Natural(IAnsiConsole console, Table table) =>
+        ((IRenderable)table).Measure(RenderOptions.Create(console), console.Profile.Width).Max;
 }
