@@ -7,7 +7,8 @@ namespace Discernus.Tests.Reports;
 /// <summary>
 /// The report's charts on a phone (issue 15), in headless Chromium at 390 px: each chart scales to its box (a
 /// viewBox), none is wider than the viewport, every label stays inside its chart, legends sit below the plotted area,
-/// the heat map's diagonal reads 1.00, and the offline notice is said once for both offline models.
+/// the heat map's diagonal reads 1.00, the group means cover every variable tested (derived metrics too), and the
+/// offline notice is said once for both offline models.
 /// </summary>
 [Collection(PipelineRunsCollection.Name)]
 public sealed class ReportChartsBrowserTests
@@ -81,6 +82,13 @@ public sealed class ReportChartsBrowserTests
         var heatmap = list.Single(c => Texts(c).Any(t => t.Text == "1.00"));
         Assert.Equal(5, Texts(heatmap).Count(t => t.Text == "1.00"));
         Assert.DoesNotContain(Texts(heatmap), t => t.Text == "—");
+
+        // Every variable the group tests compare has its group means, the derived metrics too.
+        var tested = (await page.Locator("table:has(th:text-is('p (Holm, exploratory)')):has(th:text-is('effect size')) tbody tr td:first-child").AllInnerTextsAsync())
+            .Select(v => v.TrimEnd('⚠', ' ')).Distinct().ToList();
+        var means = await page.Locator("table:has(th:text-is('era')) th").AllInnerTextsAsync();
+        Assert.Contains("populism_index", tested);
+        Assert.All(tested, variable => Assert.Contains(variable, means));
 
         // One offline notice for both offline models.
         var notices = await page.Locator("blockquote:has-text('Offline baseline')").AllInnerTextsAsync();
