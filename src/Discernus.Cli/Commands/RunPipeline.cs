@@ -271,11 +271,11 @@ internal static class RunPipeline
             table.AddRow(StageNames.Title(stage.Name), Markup.Escape(stage.Status), tasks, stage.DurationMs is { } ms ? (ms / 1000.0).ToString("F1", CultureInfo.InvariantCulture) : "");
         }
 
-        console.Write(table);
+        CliTables.Write(console, table);
         PretestSummary.Print(console, runFolder, manifest);
         var cost = manifest.Cost;
         console.MarkupLine($"Run {Markup.Escape(manifest.RunId)}: [bold]{Markup.Escape(manifest.Status)}[/] in {elapsed.TotalSeconds:F1} s; cost {Markup.Escape(CostText.Actual(cost, manifest.Models?.Names ?? []))}; " +
-            $"{cost.ProviderRequests} provider request(s), {cost.CacheHits} cache hit(s), {cost.Retries} retries, {cost.Failures} failed request(s).");
+            $"{Markup.Escape(cost.Work())}, {cost.Retries} retries, {cost.Failures} failed request(s).");
         foreach (var failure in manifest.Failures.Take(10))
         {
             console.MarkupLine($"  [red]failed[/] {Markup.Escape(failure.DocumentName ?? failure.TaskId)}: {Markup.Escape(failure.Reason)}");

@@ -46,7 +46,7 @@ internal static partial class MarkdownReportBuilder
 
         if (s.Inference is { DescriptiveOnly: true } descriptive)
         {
-            md.AppendLine($"- **Inference:** {descriptive.Note}");
+            md.AppendLine($"- **Inference:** {descriptive.Note?.TrimEnd('.')}.");
         }
         var unscorable = inputs.Dimensions.Where(d => d.NotScorableReason is not null).Select(d => d.Name).ToList();
         if (unscorable.Count > 0)
