@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Discernus.Tests.Infrastructure;
 using Discernus.Tests.Orchestration;
 using Microsoft.Playwright;
 
@@ -40,12 +41,7 @@ public sealed class ReportChartsBrowserTests
         var report = Path.Combine(run.Folder, "results", "reports", "report.html");
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserPaths.Chromium(),
-            Headless = true,
-            Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = Phone, Height = 844 } });
         await page.GotoAsync(new Uri(report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = sandbox.Experiment.Outside("charts-390.png"), FullPage = true });
