@@ -188,6 +188,79 @@ internal static class ReportCharts
     }
 
     /// <summary>
+    /// Per dimension, the reading the validity was judged on against the human ceiling: the model's r with the coders'
+    /// mean and the ceiling's r (each coder against the others), each with its 95 % interval, and a tick at
+    /// min_ratio × the ceiling — the r the model had to reach. A dimension without gold has no bars.
+    /// </summary>
+    public static string? ValiditySvg(ValiditySummary? validity)
+    {
+        var dimensions = validity?.Dimensions.Where(d => d.Ceiling is not null || d.JudgedReading() is not null).ToList() ?? [];
+        if (dimensions.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = NewPlot();
+        var names = dimensions.Select(d => d.Dimension).ToList();
+        var readings = new (string Label, Func<DimensionValidity, Estimate?> Value)[]
+        {
+            ("human ceiling (each coder vs the others)", d => d.Ceiling?.Pearson),
+            ("model (the reading judged)", d => d.JudgedReading()?.Metrics.Pearson),
+        };
+        var slot = 0.8 / readings.Length;
+        var intervals = new List<(double Position, double Lower, double Upper)>();
+        var lowest = 0.0;
+        for (var k = 0; k < readings.Length; k++)
+        {
+            var bars = new List<Bar>();
+            for (var i = 0; i < dimensions.Count; i++)
+            {
+                if (readings[k].Value(dimensions[i]) is not { Value: { } r } estimate)
+                {
+                    continue;
+                }
+
+                var position = names.Count - 1 - i - 0.4 + (slot * (k + 0.5));
+                bars.Add(new Bar { Position = position, Value = r, Size = slot * 0.9, FillColor = Palette[k] });
+                lowest = Math.Min(lowest, estimate.Lower ?? r);
+                if (estimate.Lower is { } lower && estimate.Upper is { } upper)
+                {
+                    intervals.Add((position, lower, upper));
+                }
+            }
+
+            var plottable = plot.Add.Bars(bars);
+            plottable.Horizontal = true;
+            plottable.LegendText = readings[k].Label;
+        }
+
+        foreach (var (position, lower, upper) in intervals)
+        {
+            var line = plot.Add.Line(lower, position, upper, position);
+            line.LineWidth = 1.5f;
+            line.LineColor = Colors.Black;
+        }
+
+        for (var i = 0; i < dimensions.Count; i++)
+        {
+            if (dimensions[i].Ceiling?.Pearson.Value is { } ceiling && ceiling > 0)
+            {
+                var target = ceiling * validity!.Settings.MinRatio;
+                var center = names.Count - 1 - i;
+                var tick = plot.Add.Line(target, center - 0.45, target, center + 0.45);
+                tick.LineColor = Colors.DarkRed;
+                tick.LinePattern = LinePattern.Dashed;
+            }
+        }
+
+        CategoryAxis(plot, names);
+        plot.Axes.SetLimitsX(Math.Max(-1, Math.Floor(lowest * 10) / 10), 1);
+        plot.XLabel($"Pearson r with the coders' mean; dashed: {validity!.Settings.MinRatio.ToString("0.##", CultureInfo.InvariantCulture)} × the ceiling");
+        plot.ShowLegend(Edge.Bottom);
+        return Svg(plot, 110 + (50 * dimensions.Count) + LegendHeight(readings.Length));
+    }
+
+    /// <summary>
     /// The chart as SVG with a viewBox in place of a fixed size: it keeps its proportions and scales to its box (the
     /// report's CSS gives it the page's width at most). The width and height stay as the size it has where there is room.
     /// </summary>

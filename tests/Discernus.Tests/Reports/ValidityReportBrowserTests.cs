@@ -57,6 +57,12 @@ public sealed class ValidityReportBrowserTests
             Assert.True(named.Count(id => block.Contains(id, StringComparison.Ordinal)) <= 1, $"a list of coder ids in: {block[..Math.Min(block.Length, 200)]}");
         }
 
+        // The validity chart: one, and as wide as the page at most.
+        var chart = page.Locator("figure.chart", new PageLocatorOptions { HasText = "Validity per dimension" });
+        Assert.Equal(1, await chart.CountAsync());
+        var box = await chart.Locator("svg").BoundingBoxAsync();
+        Assert.True(box is not null && box.Width <= scroll[1], $"the validity chart is {box?.Width} px wide at 390 px");
+
         var headings = await page.Locator("h2").AllInnerTextsAsync();
         Assert.Contains("Reliability", headings);
         Assert.Contains("Validity against human coders", await page.Locator("h3").AllInnerTextsAsync());
