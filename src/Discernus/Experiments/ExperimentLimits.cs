@@ -21,6 +21,24 @@ public sealed record ExperimentLimits
     /// </summary>
     public long MaxExtractedChars { get; init; } = 20_000_000;
 
+    /// <summary>
+    /// Most pages read from one PDF. The page tree is loaded when the file is opened, so this bounds what a file of
+    /// tiny compressed page objects can make us hold.
+    /// </summary>
+    public int MaxPdfPages { get; init; } = 10_000;
+
+    /// <summary>
+    /// Most bytes one PDF stream may inflate to. Streams are measured before they are decoded, so a compression bomb
+    /// (1 MB inflating to 1 GiB) costs a count, not the memory; a page's content rarely passes 1 MB.
+    /// </summary>
+    public long MaxPdfStreamBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// Most operators plus bytes of text one PDF page may draw, counted before PdfPig builds the page (it holds every
+    /// operation and a letter object per glyph at once). A dense page of text has about 10,000.
+    /// </summary>
+    public long MaxPdfPageOperations { get; init; } = 200_000;
+
     /// <summary>Most bytes all parts of one DOCX may unzip to: room for markup around the allowed text, and for images.</summary>
     public long MaxDecompressedBytes => MaxExtractedChars > long.MaxValue / 10 ? long.MaxValue : MaxExtractedChars * 10;
 
@@ -34,6 +52,9 @@ public sealed record ExperimentLimits
             MaxDocumentBytes = values.Integer("DISCERNUS_MAX_DOCUMENT_BYTES", 1, long.MaxValue) ?? defaults.MaxDocumentBytes,
             MaxDocuments = (int)(values.Integer("DISCERNUS_MAX_DOCUMENTS", 1, 10_000_000) ?? defaults.MaxDocuments),
             MaxExtractedChars = values.Integer("DISCERNUS_MAX_EXTRACTED_CHARS", 1, long.MaxValue) ?? defaults.MaxExtractedChars,
+            MaxPdfPages = (int)(values.Integer("DISCERNUS_MAX_PDF_PAGES", 1, 10_000_000) ?? defaults.MaxPdfPages),
+            MaxPdfStreamBytes = values.Integer("DISCERNUS_MAX_PDF_STREAM_BYTES", 1, long.MaxValue) ?? defaults.MaxPdfStreamBytes,
+            MaxPdfPageOperations = values.Integer("DISCERNUS_MAX_PDF_PAGE_OPERATIONS", 1, long.MaxValue) ?? defaults.MaxPdfPageOperations,
         };
     }
 }

@@ -40,4 +40,6 @@ public static class FindingCodes
     public const string NameNotSnakeCase = "name_not_snake_case";
     public const string UnknownDimension = "unknown_dimension";
     public const string InvalidGoldFile = "invalid_gold_file";
+    public const string DocumentOverLimit = "document_over_limit";
+    public const string DocumentCorrupt = "document_corrupt";
 }
