@@ -39,6 +39,15 @@ public sealed record ExperimentLimits
     /// </summary>
     public long MaxPdfPageOperations { get; init; } = 200_000;
 
+    /// <summary>Most dimensions in one framework: each adds a prompt section, a score column and a row and column of every matrix in the report.</summary>
+    public int MaxDimensions { get; init; } = 100;
+
+    /// <summary>Most characters of one metadata value in the corpus manifest (a year, a speaker, an abstract); values reach every table and group.</summary>
+    public int MaxMetadataValueChars { get; init; } = 10_000;
+
+    /// <summary>Most bytes of report.md or report.html; past it the report keeps its first sections and says where the rest is.</summary>
+    public long MaxReportBytes { get; init; } = 20_000_000;
+
     /// <summary>Most bytes all parts of one DOCX may unzip to: room for markup around the allowed text, and for images.</summary>
     public long MaxDecompressedBytes => MaxExtractedChars > long.MaxValue / 10 ? long.MaxValue : MaxExtractedChars * 10;
 
@@ -52,6 +61,9 @@ public sealed record ExperimentLimits
             MaxDocumentBytes = values.Integer("DISCERNUS_MAX_DOCUMENT_BYTES", 1, long.MaxValue) ?? defaults.MaxDocumentBytes,
             MaxDocuments = (int)(values.Integer("DISCERNUS_MAX_DOCUMENTS", 1, 10_000_000) ?? defaults.MaxDocuments),
             MaxExtractedChars = values.Integer("DISCERNUS_MAX_EXTRACTED_CHARS", 1, long.MaxValue) ?? defaults.MaxExtractedChars,
+            MaxDimensions = (int)(values.Integer("DISCERNUS_MAX_DIMENSIONS", 1, 100_000) ?? defaults.MaxDimensions),
+            MaxMetadataValueChars = (int)(values.Integer("DISCERNUS_MAX_METADATA_CHARS", 1, int.MaxValue) ?? defaults.MaxMetadataValueChars),
+            MaxReportBytes = values.Integer("DISCERNUS_MAX_REPORT_BYTES", 10_000, long.MaxValue) ?? defaults.MaxReportBytes,
             MaxPdfPages = (int)(values.Integer("DISCERNUS_MAX_PDF_PAGES", 1, 10_000_000) ?? defaults.MaxPdfPages),
             MaxPdfStreamBytes = values.Integer("DISCERNUS_MAX_PDF_STREAM_BYTES", 1, long.MaxValue) ?? defaults.MaxPdfStreamBytes,
             MaxPdfPageOperations = values.Integer("DISCERNUS_MAX_PDF_PAGE_OPERATIONS", 1, long.MaxValue) ?? defaults.MaxPdfPageOperations,

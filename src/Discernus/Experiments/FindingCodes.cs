@@ -42,4 +42,11 @@ public static class FindingCodes
     public const string InvalidGoldFile = "invalid_gold_file";
     public const string DocumentOverLimit = "document_over_limit";
     public const string DocumentCorrupt = "document_corrupt";
+    public const string InvalidName = "invalid_name";
+    public const string TooManyDimensions = "too_many_dimensions";
+    public const string MetadataValueTooLong = "metadata_value_too_long";
+    public const string SpecificationFileTooLarge = "specification_file_too_large";
+    public const string GoldFileTooLarge = "gold_file_too_large";
+    public const string UnsupportedEncoding = "document_unsupported_encoding";
+    public const string OldMacLineEndings = "cr_line_endings";
 }
