@@ -33,6 +33,7 @@ internal static class CodingEndpoints
         }
 
         var parameters = Parameters(request, x!);
+        var coderError = CoderError(request);
         var mine = parameters is null ? [] : GoldStore.Read(x!).Where(g => g.Coder == parameters.Coder).ToList();
         var dimensions = x!.Framework.Dimensions.Count;
         var sample = parameters is null ? [] : CodingSample.Draw(x, parameters.Size, parameters.Seed)
@@ -46,7 +47,9 @@ internal static class CodingEndpoints
             GoldFileName = Path.GetRelativePath(x.Directory, GoldStore.GoldPath(x)),
             Sample = (IReadOnlyList<(string, bool)>)sample,
             Agreement = Agreement(x, paths, options),
-        });
+            CoderError = coderError,
+            Coder = coderError is null ? null : SafePaths.Printable(request.Query["coder"].ToString()),
+        }, coderError is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 
     private static IResult Document(string experiment, int position, HttpRequest request, ProjectPaths paths, ServeOptions options) =>
@@ -108,7 +111,7 @@ internal static class CodingEndpoints
 
         if (Parameters(request, x!) is not { } parameters)
         {
-            return Problem("No coder", "Name the coder first (the coding page's form).", StatusCodes.Status400BadRequest);
+            return Problem("No coder", CoderError(request) ?? "Name the coder first (the coding page's form).", StatusCodes.Status400BadRequest);
         }
 
         var sample = CodingSample.Draw(x!, parameters.Size, parameters.Seed);
@@ -167,7 +170,7 @@ internal static class CodingEndpoints
 
         if (Parameters(request, x!) is not { } parameters)
         {
-            return Problem("No coder", "Name the coder first (the coding page's form).", StatusCodes.Status400BadRequest);
+            return Problem("No coder", CoderError(request) ?? "Name the coder first (the coding page's form).", StatusCodes.Status400BadRequest);
         }
 
         var sample = CodingSample.Draw(x!, parameters.Size, parameters.Seed);
@@ -213,11 +216,23 @@ internal static class CodingEndpoints
         return null;
     }
 
-    /// <summary>Coder, sample size, seed and blindness from the query; null until a coder is named.</summary>
+    /// <summary>
+    /// Why the coder name in the query cannot be used (it follows the one name rule: it becomes a column value of
+    /// gold.csv and a key of agreement tables), or null when it can or none was given.
+    /// </summary>
+    private static string? CoderError(HttpRequest request)
+    {
+        var coder = request.Query["coder"].ToString().Trim();
+        return coder.Length == 0 || NameRule.Problem(coder) is not { } problem
+            ? null
+            : $"The coder name '{NameRule.Printable(coder)}' cannot be used: {problem}. Write it with {NameRule.Description}.";
+    }
+
+    /// <summary>Coder, sample size, seed and blindness from the query; null until a coder is named by the name rule.</summary>
     private static CodingParameters? Parameters(HttpRequest request, Experiment experiment)
     {
         var coder = request.Query["coder"].ToString().Trim();
-        if (coder.Length == 0 || coder.Length > 64 || coder.Any(char.IsControl))
+        if (!NameRule.IsValid(coder))
         {
             return null;
         }
