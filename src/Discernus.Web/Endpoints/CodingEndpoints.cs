@@ -18,16 +18,17 @@ internal static class CodingEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/e/{experiment}/code", Home);
-        app.MapGet("/e/{experiment}/code/{position:int}", Document);
+        app.MapGet("/e/{experiment}/code", HomeAsync);
+        app.MapGet("/e/{experiment}/code/{position:int}", DocumentAsync);
         app.MapPost("/e/{experiment}/code/{position:int}", SaveCodesAsync);
         app.MapPost("/e/{experiment}/code/{position:int}/evidence", SaveEvidenceAsync);
-        app.MapGet("/e/{experiment}/agreement", AgreementFragment);
+        app.MapGet("/e/{experiment}/agreement", AgreementFragmentAsync);
     }
 
-    private static IResult Home(string experiment, HttpRequest request, ProjectPaths paths, ServeOptions options)
+    private static async Task<IResult> HomeAsync(string experiment, HttpRequest request, ProjectPaths paths, ServeOptions options, ValidationCache validations, CancellationToken cancellationToken)
     {
-        if (Open(experiment, paths, options, out var x) is { } problem)
+        var (problem, x) = await OpenAsync(experiment, paths, options, validations, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
@@ -52,15 +53,14 @@ internal static class CodingEndpoints
         }, coderError is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 
-    private static IResult Document(string experiment, int position, HttpRequest request, ProjectPaths paths, ServeOptions options) =>
-        Render(experiment, position, request, paths, options, message: null, StatusCodes.Status200OK);
-
-    private static IResult Render(string experiment, int position, HttpRequest request, ProjectPaths paths, ServeOptions options, string? message, int status)
+    private static async Task<IResult> DocumentAsync(string experiment, int position, HttpRequest request, ProjectPaths paths, ServeOptions options, ValidationCache validations, CancellationToken cancellationToken)
     {
-        if (Open(experiment, paths, options, out var x) is { } problem)
-        {
-            return problem;
-        }
+        var (problem, x) = await OpenAsync(experiment, paths, options, validations, cancellationToken);
+        return problem ?? Render(x!, experiment, position, request, paths, options, message: null, StatusCodes.Status200OK);
+    }
+
+    private static IResult Render(Experiment x, string experiment, int position, HttpRequest request, ProjectPaths paths, ServeOptions options, string? message, int status)
+    {
 
         if (Parameters(request, x!) is not { } parameters)
         {
@@ -102,9 +102,10 @@ internal static class CodingEndpoints
     }
 
     private static async Task<IResult> SaveCodesAsync(
-        string experiment, int position, IFormCollection form, HttpRequest request, ProjectPaths paths, ServeOptions options, GoldStore gold, CancellationToken cancellationToken)
+        string experiment, int position, IFormCollection form, HttpRequest request, ProjectPaths paths, ServeOptions options, GoldStore gold, ValidationCache validations, CancellationToken cancellationToken)
     {
-        if (Open(experiment, paths, options, out var x) is { } problem)
+        var (problem, x) = await OpenAsync(experiment, paths, options, validations, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
@@ -143,7 +144,7 @@ internal static class CodingEndpoints
         if (errors.Count > 0 || ratings.Count == 0)
         {
             var message = errors.Count > 0 ? $"Nothing was saved: {string.Join("; ", errors)}." : "Nothing was saved: give a score from 0 to 1 for at least one dimension.";
-            return Render(experiment, position, request, paths, options, message, StatusCodes.Status422UnprocessableEntity);
+            return Render(x!, experiment, position, request, paths, options, message, StatusCodes.Status422UnprocessableEntity);
         }
 
         try
@@ -152,7 +153,7 @@ internal static class CodingEndpoints
         }
         catch (InvalidDataException ex)
         {
-            return Render(experiment, position, request, paths, options,
+            return Render(x!, experiment, position, request, paths, options,
                 $"Nothing was saved: {GoldStore.GoldPath(x)} cannot be merged safely ({ex.Message}). Correct the file (one row per coder, document and dimension: document_id,dimension,score,coder) and submit again.",
                 StatusCodes.Status409Conflict);
         }
@@ -161,9 +162,10 @@ internal static class CodingEndpoints
     }
 
     private static async Task<IResult> SaveEvidenceAsync(
-        string experiment, int position, IFormCollection form, HttpRequest request, ProjectPaths paths, ServeOptions options, GoldStore gold, CancellationToken cancellationToken)
+        string experiment, int position, IFormCollection form, HttpRequest request, ProjectPaths paths, ServeOptions options, GoldStore gold, ValidationCache validations, CancellationToken cancellationToken)
     {
-        if (Open(experiment, paths, options, out var x) is { } problem)
+        var (problem, x) = await OpenAsync(experiment, paths, options, validations, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
@@ -192,28 +194,36 @@ internal static class CodingEndpoints
         return Results.Redirect(Links.Code(experiment, position, parameters));
     }
 
-    private static IResult AgreementFragment(string experiment, ProjectPaths paths, ServeOptions options) =>
-        Open(experiment, paths, options, out var x) is { } problem
-            ? problem
-            : Page<AgreementPanel>(new { View = Agreement(x!, paths, options), RefreshUrl = Links.Agreement(experiment) });
-
-    /// <summary>The experiment as validation reads it; coding needs a valid one (its dimensions and documents).</summary>
-    private static IResult? Open(string experiment, ProjectPaths paths, ServeOptions options, out Experiment? result)
+    private static async Task<IResult> AgreementFragmentAsync(string experiment, ProjectPaths paths, ServeOptions options, ValidationCache validations, CancellationToken cancellationToken)
     {
-        result = null;
+        var (problem, x) = await OpenAsync(experiment, paths, options, validations, cancellationToken);
+        return problem ?? Page<AgreementPanel>(new { View = Agreement(x!, paths, options), RefreshUrl = Links.Agreement(experiment) });
+    }
+
+    /// <summary>
+    /// The experiment as its last validation read it (<see cref="ValidationCache"/>); coding needs a valid one (its
+    /// dimensions and documents), so a first validation is waited for up to half the request time limit.
+    /// </summary>
+    private static async Task<(IResult? Problem, Experiment? Experiment)> OpenAsync(
+        string experiment, ProjectPaths paths, ServeOptions options, ValidationCache validations, CancellationToken cancellationToken)
+    {
         if (paths.Experiment(experiment) is not { } folder)
         {
-            return ServeEndpoints.NoExperiment(experiment);
+            return (ServeEndpoints.NoExperiment(experiment), null);
         }
 
-        var report = ExperimentValidator.Validate(folder, ExperimentLimits.FromEnvironment(options.Environment));
+        var report = await validations.GetAsync(folder, cancellationToken, options.RequestTimeout / 2);
+        if (report is null)
+        {
+            return (Problem("Being validated", $"{experiment} is still being validated (a large corpus takes a while); reload this page in a moment.", StatusCodes.Status503ServiceUnavailable), null);
+        }
+
         if (report.Experiment is not { } x)
         {
-            return Problem("Not valid", $"{experiment} has {report.Blocking.Count()} blocking problem(s); fix them (see the experiment page) before coding.", StatusCodes.Status409Conflict);
+            return (Problem("Not valid", $"{experiment} has {report.Blocking.Count()} blocking problem(s); fix them (see the experiment page) before coding.", StatusCodes.Status409Conflict), null);
         }
 
-        result = x;
-        return null;
+        return (null, x);
     }
 
     /// <summary>

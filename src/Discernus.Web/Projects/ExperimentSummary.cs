@@ -1,5 +1,4 @@
 using Discernus.Experiments;
-using Discernus.Orchestration;
 using Discernus.Provenance;
 
 namespace Discernus.Web.Projects;
@@ -10,9 +9,18 @@ public sealed record RunSummary(string RunId, string Status, string Liveness, st
 /// <summary>An experiment folder with its validation (as `discernus validate` reports it) and its runs, newest first.</summary>
 public sealed record ExperimentSummary(string Folder, string Path, ValidationReport Report, IReadOnlyList<RunSummary> Runs)
 {
-    internal static ExperimentSummary Read(ProjectPaths paths, string experimentFolder, IReadOnlyDictionary<string, string?> environment, TimeProvider time)
+    /// <summary>True while the folder's first validation is still running: <see cref="Report"/> is then empty.</summary>
+    public bool Pending { get; init; }
+
+    /// <summary>The folder with its validation from the <see cref="ValidationCache"/> (never validated here) and its runs.</summary>
+    internal static async Task<ExperimentSummary> ReadAsync(ProjectPaths paths, string experimentFolder, ValidationCache validations, TimeProvider time, CancellationToken cancellationToken)
     {
-        var report = ExperimentValidator.Validate(experimentFolder, ExperimentLimits.FromEnvironment(environment));
+        var report = await validations.GetAsync(experimentFolder, cancellationToken).ConfigureAwait(false);
+        return Read(paths, experimentFolder, report, time);
+    }
+
+    private static ExperimentSummary Read(ProjectPaths paths, string experimentFolder, ValidationReport? report, TimeProvider time)
+    {
         var runs = new List<RunSummary>();
         foreach (var folder in paths.RunFolders(experimentFolder))
         {
@@ -29,6 +37,8 @@ public sealed record ExperimentSummary(string Folder, string Path, ValidationRep
             }
         }
 
-        return new ExperimentSummary(System.IO.Path.GetFileName(experimentFolder), experimentFolder, report, runs);
+        return new ExperimentSummary(System.IO.Path.GetFileName(experimentFolder), experimentFolder,
+            report ?? new ValidationReport { ExperimentPath = experimentFolder, Findings = [] }, runs)
+        { Pending = report is null };
     }
 }
