@@ -74,6 +74,8 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             NoSignal = synthesis.NoSignal,
             Texts = texts,
         });
+        // Quotes and model-written text reach report.md too: neutralised there as the HTML report does.
+        markdown = MarkdownSafety.Neutralise(markdown);
         var (fitted, html, cut) = ReportSizeLimit.Fit(markdown, text => HtmlReportRenderer.Render(text, statistics, texts.Title), Context.MaxReportBytes);
         if (cut)
         {

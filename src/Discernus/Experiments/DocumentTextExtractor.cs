@@ -40,10 +40,26 @@ public static class DocumentTextExtractor
 
     private static DocumentText DecodePlainText(ReadOnlySpan<byte> bytes)
     {
+        // UTF-32's byte-order marks begin like UTF-16's (FF FE 00 00): read as UTF-16 the text would be NUL-interleaved.
+        if (bytes.Length >= 4 && ((bytes[0] == 0xFF && bytes[1] == 0xFE && bytes[2] == 0 && bytes[3] == 0) || (bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0xFE && bytes[3] == 0xFF)))
+        {
+            return DocumentText.Fail(FindingCodes.UnsupportedEncoding, "the file is UTF-32 text (it starts with a UTF-32 byte-order mark); documents are read as UTF-8 or UTF-16",
+                "convert it to UTF-8, e.g. `iconv -f UTF-32 -t UTF-8 in.txt > out.txt`");
+        }
+
         if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
         {
             var utf16 = bytes[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
-            return DocumentText.Ok(Normalize(utf16.GetString(bytes[2..])), false);
+            var decoded = utf16.GetString(bytes[2..]);
+            var nulChar = decoded.IndexOf('\0', StringComparison.Ordinal);
+            if (nulChar >= 0)
+            {
+                // The same rule as for UTF-8: a NUL is not text.
+                return DocumentText.Fail(FindingCodes.BinaryDocument, $"the file is binary (a NUL character at character {nulChar:N0} of its UTF-16 text), not text",
+                    "remove it from the corpus or convert it to UTF-8 text");
+            }
+
+            return DocumentText.Ok(Normalize(decoded), false);
         }
 
         if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)

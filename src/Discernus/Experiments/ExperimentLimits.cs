@@ -8,6 +8,8 @@ public sealed record ExperimentLimits
     public int MaxDocuments { get; init; } = 1_000_000;
     /// <summary>Experiment, framework and corpus files are prose plus YAML; anything larger is not one.</summary>
     public long MaxSpecificationFileBytes { get; init; } = 5L * 1024 * 1024;
+    /// <summary>A gold file holds a row per coder, document and dimension: it grows with the coding, unlike the specification files.</summary>
+    public long MaxGoldFileBytes { get; init; } = 64L * 1024 * 1024;
     /// <summary>Upper bound on YAML nodes after alias expansion ("billion laughs" guard).</summary>
     public long MaxYamlNodes { get; init; } = 100_000;
     /// <summary>

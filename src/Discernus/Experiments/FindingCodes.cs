@@ -45,7 +45,6 @@ public static class FindingCodes
     public const string InvalidName = "invalid_name";
     public const string TooManyDimensions = "too_many_dimensions";
     public const string MetadataValueTooLong = "metadata_value_too_long";
-    public const string SpecificationFileTooLarge = "specification_file_too_large";
     public const string GoldFileTooLarge = "gold_file_too_large";
     public const string UnsupportedEncoding = "document_unsupported_encoding";
     public const string OldMacLineEndings = "cr_line_endings";

@@ -109,6 +109,61 @@ public sealed class ExperimentLimitsTests
         Assert.Contains(names, f => f.Message.Contains("U+202E", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void ExperimentWithCarriageReturnLineEndings_SaysSo()
+    {
+        using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
+        File.WriteAllText(temp.File("experiment.md"), File.ReadAllText(temp.File("experiment.md")).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\n', '\r'));
+
+        var finding = FindingAssertions.SingleBlocking(Read(temp.Path), FindingCodes.OldMacLineEndings);
+
+        Assert.Equal("experiment.md", finding.File);
+        Assert.Contains("carriage return alone", finding.Message);
+        Assert.Contains("LF", finding.Fix);
+    }
+
+    [Fact]
+    public void LargeGoldFile_IsReadUnderItsOwnLimit_AndPastItSaysWhatAGoldFileHolds()
+    {
+        using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
+        var rows = new StringBuilder("document_id,dimension,score,coder,note\n");
+        while (rows.Length < 6_000_000)
+        {
+            rows.Append("nano_positive_library,positive_sentiment,0.9,ann,").Append('x', 200).Append('\n');
+        }
+
+        File.WriteAllText(temp.File("gold.csv"), rows.ToString());
+
+        var accepted = Read(temp.Path);
+        var refused = Read(temp.Path, new ExperimentLimits { MaxGoldFileBytes = 1_000_000 });
+
+        Assert.DoesNotContain(accepted.Blocking, f => f.File == "gold.csv");
+        var finding = FindingAssertions.SingleBlocking(refused, FindingCodes.GoldFileTooLarge);
+        Assert.Contains("limit for gold files", finding.Message);
+        Assert.Contains("one short row per coder, document and dimension", finding.Fix);
+        Assert.DoesNotContain("YAML appendix", finding.Fix);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE, 0, 0, (byte)'h', 0, 0, 0, (byte)'i', 0, 0, 0 })]
+    [InlineData(new byte[] { 0, 0, 0xFE, 0xFF, 0, 0, 0, (byte)'h', 0, 0, 0, (byte)'i' })]
+    public void Utf32Document_IsAnEncodingFinding_NotUtf16Text(byte[] bytes)
+    {
+        var text = DocumentTextExtractor.Extract("a.txt", bytes, new ExperimentLimits());
+
+        Assert.Equal(FindingCodes.UnsupportedEncoding, text.ProblemCode);
+        Assert.Contains("UTF-32", text.Problem);
+        Assert.Contains("iconv -f UTF-32", text.Fix);
+    }
+
+    [Fact]
+    public void Utf16DocumentHoldingANul_IsBinary_AsInUtf8()
+    {
+        var text = DocumentTextExtractor.Extract("a.txt", [0xFF, 0xFE, (byte)'h', 0, 0, 0, (byte)'i', 0], new ExperimentLimits());
+
+        Assert.Equal(FindingCodes.BinaryDocument, text.ProblemCode);
+    }
+
     [Theory]
     [InlineData("moral_outrage", true)]
     [InlineData("_private", true)]
