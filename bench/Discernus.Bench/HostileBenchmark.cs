@@ -6,12 +6,19 @@ using Microsoft.Extensions.AI;
 
 /// <summary>
 /// The hostile inputs of issue 14, one per process so that bench/hostile.sh can read each one's peak RSS:
-/// <c>hostile pdf-lines | pdf-air | lexicon-single-line MB</c>. Prints the case, its outcome and the seconds it took.
+/// <c>hostile pdf-lines | pdf-air | lexicon-single-line MB</c> prints the case, its outcome and the seconds it took;
+/// <c>hostile experiment CASE DIR</c> writes a copy of projects/nano holding the hostile input (pdf-lines, pdf-air,
+/// single-line, metadata, dimensions) for the CLI and serve to be measured on.
 /// </summary>
 internal static class HostileBenchmark
 {
     public static async Task<int> RunAsync(string root, string[] args)
     {
+        if (args[0] == "experiment")
+        {
+            return MakeExperiment(root, args[1], args[2]);
+        }
+
         var watch = Stopwatch.StartNew();
         string outcome;
         switch (args[0])
@@ -32,6 +39,58 @@ internal static class HostileBenchmark
         }
 
         Console.WriteLine($"{args[0]}\t{outcome}\t{watch.Elapsed.TotalSeconds:F2}");
+        return 0;
+    }
+
+    private static int MakeExperiment(string root, string kind, string directory)
+    {
+        var source = Path.Combine(root, "projects", "nano");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}runs{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            var target = Path.Combine(directory, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+
+        var corpus = Path.Combine(directory, "corpus.md");
+        void AddDocument(string name, byte[] bytes)
+        {
+            File.WriteAllBytes(Path.Combine(directory, "corpus", name), bytes);
+            File.WriteAllText(corpus, File.ReadAllText(corpus).Replace("documents:\n", $"documents:\n  - filename: {name}\n    document_id: hostile\n", StringComparison.Ordinal));
+        }
+
+        switch (kind)
+        {
+            case "pdf-lines":
+                AddDocument("lines.pdf", HostileFiles.PdfOfTextLines(600_000));
+                break;
+            case "pdf-air":
+                AddDocument("air.pdf", HostileFiles.PdfInflatingTo(1L << 30));
+                break;
+            case "single-line":
+                AddDocument("line.txt", System.Text.Encoding.UTF8.GetBytes(HostileFiles.SingleLineDocument(19_000_000)));
+                break;
+            case "metadata":
+                File.WriteAllText(corpus, File.ReadAllText(corpus).Replace("      topic: library", $"      topic: \"{new string('x', 1_000_000)}\"", StringComparison.Ordinal));
+                break;
+            case "dimensions":
+                var framework = Path.Combine(directory, "framework.md");
+                var text = File.ReadAllText(framework);
+                var dimensions = new System.Text.StringBuilder("dimensions:\n");
+                for (var i = 0; i < 500; i++)
+                {
+                    dimensions.Append(System.Globalization.CultureInfo.InvariantCulture, $"  - name: dimension_{i}\n    description: \"Dimension {i}.\"\n    markers:\n      positive_examples: [\"word{i}\"]\n");
+                }
+
+                var start = text.IndexOf("\ndimensions:\n", StringComparison.Ordinal) + 1;
+                var end = text.IndexOf("\nderived_metrics:", StringComparison.Ordinal) + 1;
+                File.WriteAllText(framework, text[..start] + dimensions + text[end..]);
+                break;
+            default:
+                Console.Error.WriteLine($"unknown hostile experiment '{kind}'");
+                return 2;
+        }
+
         return 0;
     }
 
