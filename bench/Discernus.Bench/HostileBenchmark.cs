@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 
 /// <summary>
 /// The hostile inputs of issue 14, one per process so that bench/hostile.sh can read each one's peak RSS:
-/// <c>hostile pdf-lines | pdf-air | lexicon-single-line MB</c> prints the case, its outcome and the seconds it took;
+/// <c>hostile pdf-lines | pdf-air | lexicon-single-line MB | lexicon-multi-line</c> prints the case, its outcome and the seconds it took;
 /// <c>hostile experiment CASE DIR</c> writes a copy of projects/nano holding the hostile input (pdf-lines, pdf-air,
 /// single-line, metadata, dimensions) for the CLI and serve to be measured on.
 /// </summary>
@@ -32,6 +32,10 @@ internal static class HostileBenchmark
             case "lexicon-single-line":
                 var megabytes = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 19;
                 outcome = await LexiconAsync(root, HostileFiles.SingleLineDocument(megabytes * 1_000_000), watch);
+                break;
+            case "lexicon-multi-line":
+                // The same prose, one sentence per line (the issue's 19 MB multi-line document was killed at 180 s).
+                outcome = await LexiconAsync(root, HostileFiles.SingleLineDocument(19_000_000).Replace(". ", ".\n", StringComparison.Ordinal), watch);
                 break;
             default:
                 Console.Error.WriteLine($"unknown hostile case '{args[0]}'");

@@ -27,9 +27,10 @@ public sealed record ExperimentSummary(string Folder, string Path, ValidationRep
             var manifestPath = System.IO.Path.Combine(folder, RunFolder.ManifestFileName);
             try
             {
-                var manifest = RunFolder.ReadManifest(manifestPath);
+                // The head only: a run of 100,000 documents has a 100 MB manifest, and this runs for every run on every look.
+                var manifest = RunFolder.ReadManifestHead(manifestPath);
                 runs.Add(new RunSummary(System.IO.Path.GetFileName(folder), manifest.Status, RunLiveness.Describe(manifestPath, manifest, time), manifest.CreatedAt,
-                    manifest.Models?.Names ?? [], manifest.Documents.Count, RunStatus.IsFinal(manifest.Status)));
+                    manifest.Models?.Names ?? [], manifest.Corpus?.DocumentCount ?? 0, RunStatus.IsFinal(manifest.Status)));
             }
             catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
             {
