@@ -33,26 +33,35 @@ namespace Discernus.Models;
 /// <para>A dimension without positive markers is not scored: all three numbers are null with
 /// <c>not_scorable_reason</c>, never a made-up value.</para>
 /// </summary>
-internal static class LexiconScorer
+internal static partial class LexiconScorer
 {
     public const double DensityScale = 10.0;
     public const int MaxEvidence = 3;
     public const int MaxEvidenceLength = 400;
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(5);
-    private static readonly Regex WordPattern = new(@"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*", RegexOptions.CultureInvariant, MatchTimeout);
-    private static readonly Regex WhiteSpace = new(@"\s+", RegexOptions.CultureInvariant, MatchTimeout);
-    // A sentence ends after . ! ? (and closing quotes/brackets) followed by white space, or at a blank line.
-    private static readonly Regex SentenceBreak = new(@"(?<=[.!?…][""'”’)\]]*)\s+|\n\s*\n", RegexOptions.CultureInvariant, MatchTimeout);
 
-    public static int CountWords(string text) => WordPattern.Count(text);
+    // The document-wide patterns are source-generated and have no time limit: each is linear (no two ways to match the
+    // same text), and one scan of a 19 MB document takes seconds, so a limit would only fail long documents on a busy
+    // machine. The marker patterns, built from the framework's text, keep theirs (it applies to each match).
+    [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*", RegexOptions.CultureInvariant)]
+    private static partial Regex WordPattern();
+
+    [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
+    private static partial Regex WhiteSpace();
+
+    // A sentence ends after . ! ? (and closing quotes/brackets) followed by white space, or at a blank line.
+    [GeneratedRegex(@"(?<=[.!?…][""'”’)\]]*)\s+|\n\s*\n", RegexOptions.CultureInvariant)]
+    private static partial Regex SentenceBreak();
+
+    public static int CountWords(string text) => WordPattern().Count(text);
 
     /// <summary>Word count and sentence spans of a document, computed once for all dimensions.</summary>
     public static LexiconDocument Prepare(string text)
     {
         var starts = new List<int> { 0 };
         var ends = new List<int>();
-        foreach (Match separator in SentenceBreak.Matches(text))
+        foreach (var separator in SentenceBreak().EnumerateMatches(text))
         {
             ends.Add(separator.Index);
             starts.Add(separator.Index + separator.Length);
@@ -249,7 +258,7 @@ internal static class LexiconScorer
                 (start, end) = WindowAround(text, start, end, index, length);
             }
 
-            var quote = WhiteSpace.Replace(text[start..end], " ").Trim();
+            var quote = WhiteSpace().Replace(text[start..end], " ").Trim();
             if (quote.Length > 0)
             {
                 result.Add(quote);

@@ -51,11 +51,6 @@ internal static class RunPlanner
             return new RunPlan { Models = models, PreflightProblems = problems };
         }
 
-        if (RunFolderAllocator.WritableProblem(experiment.Directory) is { } unwritable)
-        {
-            return new RunPlan { Models = models, RunsFolderProblem = unwritable };
-        }
-
         CostEstimate? estimate = null;
         string? budgetProblem = null;
         if (!models.OfflineBaseline)
@@ -67,6 +62,11 @@ internal static class RunPlanner
             {
                 budgetProblem = $"the estimated cost ({Usd(estimate.Usd.Value)}) exceeds budget.max_cost_usd (${budget.ToString(CultureInfo.InvariantCulture)}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.";
             }
+        }
+
+        if (budgetProblem is null && RunFolderAllocator.WritableProblem(experiment.Directory) is { } unwritable)
+        {
+            return new RunPlan { Models = models, Estimate = estimate, RunsFolderProblem = unwritable };
         }
 
         var runId = RunFolderAllocator.NewRunId(time);
