@@ -16,13 +16,23 @@ namespace Discernus.Web.Projects;
 /// limits (a PDF bomb costs what its budget allows, once); a folder never validated yet is waited for up to
 /// <see cref="ServeOptions.RequestBudget"/>, then shown as being validated.
 /// </summary>
-internal sealed class ValidationCache(ServeOptions options) : IDisposable
+internal sealed class ValidationCache : IDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _worker = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ExperimentLimits _limits = ExperimentLimits.FromEnvironment(options.Environment);
+    // Taken once: a check finishing after Dispose sees a cancelled token, never a disposed source.
+    private readonly CancellationToken _stoppingToken;
+    private readonly ServeOptions _options;
+    private readonly ExperimentLimits _limits;
     private int _validations;
+
+    public ValidationCache(ServeOptions options)
+    {
+        _options = options;
+        _limits = ExperimentLimits.FromEnvironment(options.Environment);
+        _stoppingToken = _stopping.Token;
+    }
 
     /// <summary>Validations run so far (tests: a request never validates, a changed file does once).</summary>
     public int Validations => Volatile.Read(ref _validations);
@@ -42,7 +52,7 @@ internal sealed class ValidationCache(ServeOptions options) : IDisposable
 
         try
         {
-            await refresh.WaitAsync(wait ?? options.RequestBudget, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await refresh.WaitAsync(wait ?? _options.RequestBudget, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -57,13 +67,13 @@ internal sealed class ValidationCache(ServeOptions options) : IDisposable
     {
         lock (entry)
         {
-            var now = options.TimeProvider.GetTimestamp();
+            var now = _options.TimeProvider.GetTimestamp();
             if (entry.Running is { IsCompleted: false } running)
             {
                 return running;
             }
 
-            if (entry.Report is not null && options.TimeProvider.GetElapsedTime(entry.CheckedAt, now) < options.ValidationFreshness)
+            if (entry.Report is not null && _options.TimeProvider.GetElapsedTime(entry.CheckedAt, now) < _options.ValidationFreshness)
             {
                 return Task.CompletedTask;
             }
@@ -75,7 +85,7 @@ internal sealed class ValidationCache(ServeOptions options) : IDisposable
 
     private async Task CheckAsync(Entry entry)
     {
-        var token = _stopping.Token;
+        var token = _stoppingToken;
         try
         {
             await _worker.WaitAsync(token).ConfigureAwait(false);
