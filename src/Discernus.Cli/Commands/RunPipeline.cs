@@ -41,6 +41,12 @@ internal static class RunPipeline
             return Task.FromResult(ExitCodes.Invalid);
         }
 
+        if (plan.RunsFolderProblem is { } unwritable)
+        {
+            context.Error.WriteLine($"error: {unwritable}");
+            return Task.FromResult(ExitCodes.Failure);
+        }
+
         var request = plan.Request!;
         console.MarkupLine($"[bold]Discernus[/] run [blue]{request.RunId}[/] of [bold]{Markup.Escape(experiment.Name)}[/]: {experiment.Corpus.Documents.Count} document(s), framework '{Markup.Escape(experiment.Framework.Name)}'");
         if (runOptions?.GetValueOrDefault(RunRequestOptions.Source) is { } reusedFrom)

@@ -74,7 +74,15 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             NoSignal = synthesis.NoSignal,
             Texts = texts,
         });
-        var html = HtmlReportRenderer.Render(markdown, statistics, texts.Title);
+        // Quotes and model-written text reach report.md too: neutralised there as the HTML report does.
+        markdown = MarkdownSafety.Neutralise(markdown);
+        var (fitted, html, cut) = ReportSizeLimit.Fit(markdown, text => HtmlReportRenderer.Render(text, statistics, texts.Title), Context.MaxReportBytes);
+        if (cut)
+        {
+            Log(task.RunId, "warning", $"the report was cut to its first sections to stay under {Context.MaxReportBytes:N0} bytes ({ReportSizeLimit.Setting})");
+        }
+
+        markdown = fitted;
         var markdownHash = await Context.Store.PutAsync(Encoding.UTF8.GetBytes(markdown), cancellationToken).ConfigureAwait(false);
         var htmlHash = await Context.Store.PutAsync(Encoding.UTF8.GetBytes(html), cancellationToken).ConfigureAwait(false);
         return await StoreJsonAsync(new ReportResult(markdownHash, htmlHash), cancellationToken).ConfigureAwait(false);

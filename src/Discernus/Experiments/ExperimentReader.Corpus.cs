@@ -132,7 +132,7 @@ public sealed partial class ExperimentReader
         return new Corpus { Name = name, ManifestPath = File.Exists(manifestPath) ? manifestPath : null, DocumentsDirectory = documentsDirectory, Documents = documents };
     }
 
-    private static List<ManifestEntry> ReadManifestEntries(YamlNode documentsNode, string manifestPath, YamlBlock block, FindingCollector findings)
+    private List<ManifestEntry> ReadManifestEntries(YamlNode documentsNode, string manifestPath, YamlBlock block, FindingCollector findings)
     {
         var entries = new List<ManifestEntry>();
         if (documentsNode is not YamlSequenceNode list)
@@ -174,7 +174,7 @@ public sealed partial class ExperimentReader
                 {
                     if (key.Text() is { } k)
                     {
-                        metadata[k] = value.Flatten();
+                        AddMetadata(k, value);
                     }
                 }
             }
@@ -184,8 +184,30 @@ public sealed partial class ExperimentReader
             {
                 if (key.Text() is { } k && k is not ("filename" or "file" or "path" or "document_id" or "id" or "metadata") && !metadata.ContainsKey(k))
                 {
-                    metadata[k] = value.Flatten();
+                    AddMetadata(k, value);
                 }
+            }
+
+            void AddMetadata(string key, YamlNode value)
+            {
+                if (NameRule.Problem(key) is { } problem)
+                {
+                    findings.Blocking(FindingCodes.InvalidName, manifestPath, $"{field}.metadata", $"metadata key '{NameRule.Printable(key)}' is not a name: {problem}",
+                        $"name it with {NameRule.Description}", value, block);
+                    return;
+                }
+
+                var text = value.Flatten();
+                if (text.Length > limits.MaxMetadataValueChars)
+                {
+                    // Values reach every table, group and chart of the report: a megabyte there left REPORT unfinished.
+                    findings.Blocking(FindingCodes.MetadataValueTooLong, manifestPath, $"{field}.metadata.{key}",
+                        $"the value of `{key}` is {text.Length:N0} characters, over the limit of {limits.MaxMetadataValueChars:N0}",
+                        "keep metadata short (a year, a speaker, a category) and put long text in the document, or raise the limit with DISCERNUS_MAX_METADATA_CHARS", value, block);
+                    return;
+                }
+
+                metadata[key] = text;
             }
 
             entries.Add(new ManifestEntry(fileName, map.ChildText("document_id") ?? map.ChildText("id"), metadata, map));

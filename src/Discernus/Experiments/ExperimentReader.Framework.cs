@@ -71,6 +71,13 @@ public sealed partial class ExperimentReader
         var variants = ReadVariants(root);
         var (dimensionsNode, variantNode) = FindDimensionsNode(root, analysisVariant);
         var dimensions = ReadDimensions(dimensionsNode, path, block, findings);
+        if (dimensions.Count > limits.MaxDimensions)
+        {
+            findings.Blocking(FindingCodes.TooManyDimensions, path, "dimensions",
+                $"the framework declares {dimensions.Count:N0} dimensions, over the limit of {limits.MaxDimensions:N0} (each adds a prompt section, a score column and a row and column of every matrix in the report)",
+                "split the framework into several, or raise the limit with DISCERNUS_MAX_DIMENSIONS", dimensionsNode, block);
+        }
+
         if (dimensions.Count == 0 && !findings.HasBlocking)
         {
             findings.Blocking(FindingCodes.NoDimensions, path, "dimensions", "the framework's `dimensions` list is empty",
@@ -198,6 +205,7 @@ public sealed partial class ExperimentReader
         }
 
         var index = 0;
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, map, at) in entries)
         {
             var field = $"dimensions[{index++}]";
@@ -208,7 +216,14 @@ public sealed partial class ExperimentReader
                 continue;
             }
 
-            if (dimensions.Any(d => d.Name == name))
+            if (NameRule.Problem(name) is { } problem)
+            {
+                findings.Blocking(FindingCodes.InvalidName, path, $"{field}.name", $"dimension name '{NameRule.Printable(name)}' is not a name: {problem}",
+                    $"name it with {NameRule.Description}", at, block);
+                continue;
+            }
+
+            if (!names.Add(name))
             {
                 findings.Blocking(FindingCodes.DuplicateDimension, path, $"{field}.name", $"dimension '{name}' is declared twice",
                     "rename or remove one of them", at, block);
@@ -329,6 +344,13 @@ public sealed partial class ExperimentReader
                 findings.Warning(FindingCodes.DerivedMetricInvalid, path, $"derived_metrics.{name ?? "?"}",
                     "a derived metric needs both `name` and `formula`; it is ignored",
                     "write `- name: my_index` with `formula: dimensions.a.raw_score - dimensions.b.raw_score`", at, block);
+                continue;
+            }
+
+            if (NameRule.Problem(name) is { } problem)
+            {
+                findings.Blocking(FindingCodes.InvalidName, path, $"derived_metrics.{NameRule.Printable(name)}", $"derived metric name '{NameRule.Printable(name)}' is not a name: {problem}",
+                    $"name it with {NameRule.Description}", at, block);
                 continue;
             }
 

@@ -24,7 +24,7 @@ public sealed partial class ExperimentReader
         }
 
         var path = ResolveInside(directory, relative, file, field, findings, node, block, expectDirectory: false);
-        var text = path is null ? null : ReadSpecificationFile(path, findings);
+        var text = path is null ? null : ReadSpecificationFile(path, findings, gold: true);
         if (path is null || text is null)
         {
             return (null, []);

@@ -494,7 +494,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
     })
     { ReadsDocuments = ReadsDocuments };
 
-    private string? ReadSpecificationFile(string path, FindingCollector findings)
+    private string? ReadSpecificationFile(string path, FindingCollector findings, bool gold = false)
     {
         if (!MayRead(path, findings))
         {
@@ -504,7 +504,15 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         try
         {
             var info = new FileInfo(path);
-            if (info.Length > limits.MaxSpecificationFileBytes)
+            if (gold && info.Length > limits.MaxGoldFileBytes)
+            {
+                findings.Blocking(FindingCodes.GoldFileTooLarge, path, null,
+                    $"the gold file is {info.Length:N0} bytes, over the {limits.MaxGoldFileBytes:N0}-byte limit for gold files",
+                    "keep one short row per coder, document and dimension (document_id,dimension,score,coder): drop other columns and long notes, or code a sample of the corpus");
+                return null;
+            }
+
+            if (!gold && info.Length > limits.MaxSpecificationFileBytes)
             {
                 findings.Blocking(FindingCodes.FileUnreadable, path, null,
                     $"the file is {info.Length:N0} bytes, over the {limits.MaxSpecificationFileBytes:N0}-byte limit for specification files",
@@ -513,7 +521,17 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             }
 
             var bytes = File.ReadAllBytes(path);
-            return new UTF8Encoding(false, true).GetString(bytes).TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal);
+            var text = new UTF8Encoding(false, true).GetString(bytes).TrimStart('\uFEFF');
+            if (text.Contains('\r') && !text.Contains('\n'))
+            {
+                // Every line would run into one: the appendix (or the header) could not be found, for a reason no other message names.
+                findings.Blocking(FindingCodes.OldMacLineEndings, path, null,
+                    "the file's lines end in a carriage return alone (classic Mac OS line endings), so it reads as one line",
+                    "save it with LF (or CRLF) line endings, e.g. `tr '\\r' '\\n' < file > file.new`, then replace the file");
+                return null;
+            }
+
+            return text.Replace("\r\n", "\n", StringComparison.Ordinal);
         }
         catch (DecoderFallbackException)
         {

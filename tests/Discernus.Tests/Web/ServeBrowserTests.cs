@@ -22,7 +22,7 @@ public sealed class ServeBrowserTests
         var run = await sandbox.RunAsync();
         Assert.True(run.ExitCode == 0, run.Output);
         var experiment = Path.GetFileName(sandbox.ExperimentPath);
-        var options = ServeOptions.For(Path.GetDirectoryName(sandbox.ExperimentPath)!, null, 0, sandbox.Environment);
+        var options = ServeOptions.For(Path.GetDirectoryName(sandbox.ExperimentPath)!, null, 0, sandbox.Environment) with { RequestBudget = TimeSpan.FromSeconds(30) };
         await using var server = await ServeHost.StartAsync(options);
         var origin = server.Addresses.Single();
 
