@@ -8,6 +8,7 @@ using Microsoft.Extensions.AI;
 // Usage: dotnet run -c Release --project bench/Discernus.Bench [-- <iterations>]
 // The offline semantic model (minilm): dotnet run -c Release --project bench/Discernus.Bench -- minilm [--details]
 // The synthesis stage alone: ... -- synthesis-setup <run-folder> <copies> <work-dir>, then ... -- synthesis <work-dir>
+// The hostile inputs of issue 14, one case per process (bench/hostile.sh): ... -- hostile pdf-lines|pdf-air|lexicon-single-line [MB]
 // Coordination throughput on an external Redis: dotnet run -c Release --project bench/Discernus.Bench -- coordination --redis URL
 // Validity statistics on synthetic gold (600 and 10,000 coded documents): dotnet run -c Release --project bench/Discernus.Bench -- validity
 // The validity benchmark on EmoBank (bench/validity.sh): ... -- emobank-build <checkout> <work-dir> --framework FILE [--sentences N]
@@ -34,6 +35,11 @@ if (args.Length > 0 && args[0] == "emobank-analyse")
 }
 
 var root = FindRoot();
+if (args.Length > 0 && args[0] == "hostile")
+{
+    return await HostileBenchmark.RunAsync(root, args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "minilm")
 {
     await MiniLMBenchmark.RunAsync(root, args.Contains("--details"));

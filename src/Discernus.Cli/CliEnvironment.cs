@@ -46,9 +46,14 @@ internal sealed class CliEnvironment
         {
             root = builder.Build();
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SettingException($"the settings file {envFile} cannot be read ({ex.Message}); make it readable or remove it.");
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            throw new SettingException($"the settings file {envFile} cannot be read ({ex.Message.Split('\n')[0].Trim()}). Each line must be NAME=value (quotes and `export` allowed, # starts a comment); correct the file or remove it.");
+            // The parser's message quotes the characters it last read, which may be a key: name the line, never its text.
+            throw new SettingException($"the settings file {envFile} cannot be read: line {FailingLine(envFile!)} is not NAME=value (or a quote opened there is never closed). Each line must be NAME=value (quotes and `export` allowed, # starts a comment); correct that line or remove the file.");
         }
 
         var values = new Dictionary<string, (string? Value, string Source)>(StringComparer.Ordinal);
@@ -65,6 +70,40 @@ internal sealed class CliEnvironment
         }
 
         return new CliEnvironment(new SettingValues(values), envFile);
+    }
+
+    /// <summary>
+    /// The first line the parser cannot get past: one more than the longest run of leading lines that parses on its
+    /// own (a quoted value may span lines, so each prefix is tried whole). Files are short; past 2,000 lines the search
+    /// stops there.
+    /// </summary>
+    private static int FailingLine(string path)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllText(path).Split('\n');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 1;
+        }
+
+        var parsed = 0;
+        for (var count = 1; count <= Math.Min(lines.Length, 2000); count++)
+        {
+            try
+            {
+                _ = DotNetEnv.Env.LoadContents(string.Join('\n', lines.Take(count)), DotNetEnv.LoadOptions.NoEnvVars()).ToList();
+                parsed = count;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Not yet past the bad line (or inside a quoted value that closes later).
+            }
+        }
+
+        return parsed + 1;
     }
 
     private static string? FindDotEnv(string start)

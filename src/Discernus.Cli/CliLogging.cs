@@ -48,6 +48,12 @@ internal sealed class CliLogging : IDisposable
             Directory.CreateDirectory(directory);
             RemoveOld(directory, context.TimeProvider);
             filePath = Path.Combine(directory, $"discernus-{command}-{context.TimeProvider.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Environment.ProcessId}.jsonl");
+            // Serilog's file sink reports a file it cannot open only to its self-log: a read-only folder would lose
+            // every line without a word. Creating the file here makes that our error, said once below.
+            using (new FileStream(filePath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite))
+            {
+            }
+
             configuration = configuration.WriteTo.File(new CompactJsonFormatter(), filePath, flushToDiskInterval: TimeSpan.FromSeconds(1));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -23,38 +23,43 @@ internal static class SemanticUnits
         ArgumentNullException.ThrowIfNull(text);
         var document = LexiconScorer.Prepare(text);
         var units = new List<SemanticUnit>();
+        var window = new List<(int Index, int Length)>(MaxWords);
         for (var s = 0; s < document.SentenceStarts.Count; s++)
         {
-            var words = new List<Match>();
-            for (var m = Word.Match(text, document.SentenceStarts[s], document.SentenceEnds[s] - document.SentenceStarts[s]); m.Success; m = m.NextMatch())
+            // Words are taken one at a time into a window of at most MaxWords words and MaxChars characters, so a
+            // sentence of millions of words (a document on one line) never holds more than one window.
+            var start = document.SentenceStarts[s];
+            foreach (var word in Word.EnumerateMatches(text.AsSpan(start, document.SentenceEnds[s] - start)))
             {
-                words.Add(m);
-            }
-
-            var first = 0;
-            while (first < words.Count)
-            {
-                var last = first;
-                while (last + 1 < words.Count && last + 1 - first < MaxWords
-                       && words[last + 1].Index + words[last + 1].Length - words[first].Index <= MaxChars)
+                if (window.Count > 0 && (window.Count >= MaxWords || start + word.Index + word.Length - window[0].Index > MaxChars))
                 {
-                    last++;
+                    Emit();
                 }
 
-                var start = words[first].Index;
-                var end = words[last].Index + words[last].Length;
-                var quote = string.Join(' ', words.Skip(first).Take(last - first + 1).Select(w => w.Value));
-                var wordCount = LexiconScorer.CountWords(quote);
-                if (wordCount > 0)
-                {
-                    units.Add(new SemanticUnit(start, end, quote, wordCount));
-                }
-
-                first = last + 1;
+                window.Add((start + word.Index, word.Length));
             }
+
+            Emit();
         }
 
         var substantial = units.Where(u => u.Words >= MinWords).ToList();
         return substantial.Count > 0 ? substantial : units;
+
+        void Emit()
+        {
+            if (window.Count == 0)
+            {
+                return;
+            }
+
+            var quote = string.Join(' ', window.Select(w => text.Substring(w.Index, w.Length)));
+            var wordCount = LexiconScorer.CountWords(quote);
+            if (wordCount > 0)
+            {
+                units.Add(new SemanticUnit(window[0].Index, window[^1].Index + window[^1].Length, quote, wordCount));
+            }
+
+            window.Clear();
+        }
     }
 }

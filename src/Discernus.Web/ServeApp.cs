@@ -25,7 +25,10 @@ internal static class ServeApp
         services.AddSingleton(_ => new RunStores(options.Environment));
         services.AddSingleton<GoldStore>();
         services.AddSingleton<RunLauncher>();
+        services.AddSingleton<ValidationCache>();
         services.AddRouting();
+        // A request that runs past its time is cancelled (504), so one slow page cannot hold a connection for ever.
+        services.AddRequestTimeouts(o => o.DefaultPolicy = new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy { Timeout = options.RequestTimeout });
         services.AddRazorComponents();
         // Antiforgery keys live in memory: a restarted server issues new forms, and nothing is written to the home folder.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
@@ -62,6 +65,7 @@ internal static class ServeApp
         }
 
         app.UseRouting();
+        app.UseRequestTimeouts();
         app.UseAntiforgery();
         app.UseEndpoints(ServeEndpoints.Map);
         return app;

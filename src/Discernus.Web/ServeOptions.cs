@@ -31,6 +31,18 @@ internal sealed record ServeOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// How long a request waits for a folder's first validation before the page shows it as being validated; every
+    /// later request is served from the last result at once (<see cref="Projects.ValidationCache"/>).
+    /// </summary>
+    public TimeSpan RequestBudget { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A folder's files are looked at again (in the background) at most this often.</summary>
+    public TimeSpan ValidationFreshness { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest any request may take (ASP.NET Core's request timeouts; the live progress stream is exempt).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public bool IsLoopback => ServeSecurity.IsLoopbackHost(Host);
 
     /// <summary>The options for <paramref name="host"/>: a loopback bind needs no token, any other gets a fresh one.</summary>

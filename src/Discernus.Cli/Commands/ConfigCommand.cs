@@ -40,21 +40,41 @@ internal static class ConfigCommand
             context.Console.MarkupLine(context.Environment.DotEnvPath is { } dotEnv
                 ? $"Settings from the environment and [bold]{Markup.Escape(dotEnv)}[/] (the environment wins); flags of each command win over both."
                 : "Settings from the environment (no .env file found in this folder or above it); flags of each command win over both.");
-            var table = new Table().AddColumns("setting", "value", "source", "what it does");
-            foreach (var group in rows.GroupBy(r => r.Component))
+            Table Build(bool descriptions)
             {
-                table.AddRow($"[bold]{Markup.Escape(group.Key)}[/]", "", "", "");
-                foreach (var row in group)
+                var table = new Table().AddColumn(new TableColumn("setting").NoWrap()).AddColumns("value", "source");
+                if (descriptions)
                 {
-                    table.AddRow(
-                        Markup.Escape(row.Name),
-                        row.Value is { } v ? Markup.Escape(v) : $"[dim]{Markup.Escape(row.Default)}[/]",
-                        row.Source == SettingValues.DefaultSource ? "[dim]default[/]" : Markup.Escape(row.Source),
-                        Markup.Escape(row.Description));
+                    table.AddColumn("what it does");
                 }
+
+                foreach (var group in rows.GroupBy(r => r.Component))
+                {
+                    table.AddRow([$"[bold]{Markup.Escape(group.Key)}[/]", "", "", .. descriptions ? [""] : Array.Empty<string>()]);
+                    foreach (var row in group)
+                    {
+                        table.AddRow([
+                            Markup.Escape(row.Name),
+                            row.Value is { } v ? Markup.Escape(v) : $"[dim]{Markup.Escape(row.Default)}[/]",
+                            row.Source == SettingValues.DefaultSource ? "[dim]default[/]" : Markup.Escape(row.Source),
+                            .. descriptions ? [Markup.Escape(row.Description)] : Array.Empty<string>()]);
+                    }
+                }
+
+                return table;
             }
 
-            context.Console.Write(table);
+            // Names and values stay whole: when the descriptions would squeeze them past 100 columns, they are left out.
+            var full = Build(descriptions: true);
+            if (CliTables.Fits(context.Console, full))
+            {
+                CliTables.Write(context.Console, full);
+            }
+            else
+            {
+                CliTables.Write(context.Console, Build(descriptions: false));
+                context.Console.MarkupLine("[dim]What each setting does is left out to fit 100 columns: `discernus config --format json` lists it, and docs/user-guide.md explains it.[/]");
+            }
             foreach (var warning in warnings)
             {
                 context.Console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");

@@ -55,23 +55,55 @@ internal static class CostsCommand
     private static void Print(IAnsiConsole console, RunCosts costs)
     {
         var manifest = costs.Manifest;
-        console.MarkupLine($"Run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/] ({Markup.Escape(manifest.Status)}): actual cost [bold]{Markup.Escape(Cost(costs.Total))}[/]");
+        console.MarkupLine($"Run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/] ({Markup.Escape(manifest.Status)}): actual cost [bold]{Markup.Escape(Cost(costs.Total))}[/]; " +
+            Markup.Escape(ModelWork.Describe(costs.Total.Requests, costs.Total.OfflineAnalyses, costs.Total.CacheHits)) + ".");
+        if (costs.Total.OfflineAnalyses > 0)
+        {
+            console.MarkupLine("[dim]Offline analyses (lexicon, minilm) are computed on this machine: no provider request, no token sent, no cost.[/]");
+        }
+
         if (costs.Interactions == 0)
         {
             console.MarkupLine("[yellow]No model interactions are recorded in this run folder[/] (an offline run, or calls made by workers on other machines); the figures below come from the analysis results only.");
         }
         else
         {
+            // Columns that are zero in every row are left out (and named below), so the tables fit 100 columns.
+            var columns = new List<(string Header, Func<RunCosts.CostRow, string> Cell)> { ("provider requests", r => N(r.Requests)) };
+            var dropped = new List<string>();
+            foreach (var (header, cell, total) in new (string, Func<RunCosts.CostRow, string>, long)[]
+            {
+                ("offline analyses", r => N(r.OfflineAnalyses), costs.Total.OfflineAnalyses),
+                ("cache hits", r => N(r.CacheHits), costs.Total.CacheHits),
+                ("failed", r => N(r.FailedRequests), costs.Total.FailedRequests),
+            })
+            {
+                if (total > 0)
+                {
+                    columns.Add((header, cell));
+                }
+                else
+                {
+                    dropped.Add(header);
+                }
+            }
+
+            columns.AddRange([("prompt tokens", r => N(r.PromptTokens)), ("completion tokens", r => N(r.CompletionTokens)), ("cost", r => Markup.Escape(Cost(r)))]);
             foreach (var (title, rows) in new[] { ("stage", costs.ByStage), ("model", costs.ByModel), ("agent", costs.ByAgent) })
             {
-                var table = new Table().AddColumns(title, "provider requests", "cache hits", "failed", "prompt tokens", "completion tokens", "cost");
+                // The names stay whole; the numbers' headers wrap when a table still has to fit 100 columns.
+                var table = new Table().AddColumn(new TableColumn(title).NoWrap()).AddColumns(columns.Select(c => c.Header).ToArray());
                 foreach (var row in rows.Append(costs.Total))
                 {
-                    table.AddRow(
-                        Markup.Escape(row.Name), N(row.Requests), N(row.CacheHits), N(row.FailedRequests), N(row.PromptTokens), N(row.CompletionTokens), Markup.Escape(Cost(row)));
+                    table.AddRow([Markup.Escape(row.Name), .. columns.Select(c => c.Cell(row))]);
                 }
 
-                console.Write(table);
+                CliTables.Write(console, table);
+            }
+
+            if (dropped.Count > 0)
+            {
+                console.MarkupLine($"[dim]Left out, 0 in every row: {Markup.Escape(string.Join(", ", dropped))} (`--format json` has every column).[/]");
             }
         }
 
@@ -96,6 +128,7 @@ internal static class CostsCommand
     {
         row.Name,
         row.Requests,
+        row.OfflineAnalyses,
         row.CacheHits,
         row.FailedRequests,
         row.PromptTokens,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Discernus.Experiments;
 using Discernus.Orchestration;
+using Discernus.Provenance;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
@@ -11,16 +12,20 @@ internal static class EstimatePrinter
     public static void Print(IAnsiConsole console, Experiment experiment, IReadOnlyList<string> models, CostEstimate estimate, bool detailed)
     {
         var analyses = estimate.Documents * experiment.RunsPerModel * models.Count;
-        var header = $"Estimate: {estimate.Documents:N0} document(s) × {experiment.RunsPerModel} run(s) × {models.Count} model(s) = {estimate.Calls:N0} model call(s) ({analyses:N0} analyses + 1 synthesis)";
+        // The same words as the run summary, `costs`, the report and serve: provider requests, offline analyses, cache hits.
+        var work = ModelWork.Requests(estimate.ProviderRequests, estimate.OfflineAnalyses);
+        var header = $"Estimate: {estimate.Documents:N0} document(s) × {experiment.RunsPerModel} run(s) × {models.Count} model(s) = {estimate.Calls:N0} model call(s) ({analyses:N0} analyses + 1 synthesis): {work}";
+        var offline = estimate.OfflineModels.Count == 0 ? ""
+            : $"; {string.Join(" and ", estimate.OfflineModels)} run{(estimate.OfflineModels.Count == 1 ? "s" : "")} on this machine: no provider request, no token sent, $0";
         if (estimate.Models.Count == 0)
         {
-            console.MarkupLine(Markup.Escape(header) + "; the offline lexicon baseline sends no tokens and costs $0.");
+            console.MarkupLine(Markup.Escape(header + offline + "."));
             return;
         }
 
         if (detailed)
         {
-            console.MarkupLine(Markup.Escape(header));
+            console.MarkupLine(Markup.Escape(header + offline + "."));
             var table = new Table().AddColumns("model", "calls", "prompt tokens", "completion tokens", "cost", "tokens counted with");
             foreach (var model in estimate.Models)
             {
@@ -33,7 +38,7 @@ internal static class EstimatePrinter
                     Markup.Escape(model.TokenCounting));
             }
 
-            console.Write(table);
+            CliTables.Write(console, table);
         }
 
         var cost = estimate.Usd is { } usd ? $"about {CostText.Usd(usd)}"

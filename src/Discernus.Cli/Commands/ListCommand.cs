@@ -23,7 +23,10 @@ internal static class ListCommand
 
             var entries = new List<object>();
 
-            var table = new Table().AddColumns("experiment", "valid", "name", "framework", "documents", "runs", "latest run");
+            // The folder and the run id are what a reader types next: they never wrap; the other columns do when the table
+            // has to fit 100 columns.
+            var table = new Table().AddColumn(new TableColumn("experiment").NoWrap()).AddColumns("valid", "name", "framework", "documents", "runs")
+                .AddColumn(new TableColumn("latest run").NoWrap());
             var found = 0;
             foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
             {
@@ -70,7 +73,7 @@ internal static class ListCommand
                 return Task.FromResult(ExitCodes.Success);
             }
 
-            context.Console.Write(table);
+            CliTables.Write(context.Console, table);
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

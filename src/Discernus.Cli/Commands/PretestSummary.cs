@@ -42,7 +42,7 @@ internal static class PretestSummary
             table.AddRow([.. several ? new[] { Markup.Escape(d.Model) } : [], .. cells.Take(5).Select(Markup.Escape), cells[5]]);
         }
 
-        console.Write(table);
+        CliTables.Write(console, table);
         var quotes = report.VerifiedQuoteRate is { } rate ? string.Create(inv, $"{report.VerifiedQuotes}/{report.Quotes} evidence quotes verified ({rate:P0})") : "no evidence quoted";
         var tokens = string.Join(", ", report.Models.Select(m => string.Create(inv, $"{m.PromptTokensPerDocument + m.CompletionTokensPerDocument:0} tokens/document{(several ? " (" + m.Model + ")" : "")}")));
         var cost = report.ExtrapolatedUsd is { } usd ? usd.ToString("$0.0000", inv) : "unknown";

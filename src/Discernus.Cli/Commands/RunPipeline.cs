@@ -41,6 +41,12 @@ internal static class RunPipeline
             return Task.FromResult(ExitCodes.Invalid);
         }
 
+        if (plan.RunsFolderProblem is { } unwritable)
+        {
+            context.Error.WriteLine($"error: {unwritable}");
+            return Task.FromResult(ExitCodes.Failure);
+        }
+
         var request = plan.Request!;
         console.MarkupLine($"[bold]Discernus[/] run [blue]{request.RunId}[/] of [bold]{Markup.Escape(experiment.Name)}[/]: {experiment.Corpus.Documents.Count} document(s), framework '{Markup.Escape(experiment.Framework.Name)}'");
         if (runOptions?.GetValueOrDefault(RunRequestOptions.Source) is { } reusedFrom)
@@ -286,11 +292,11 @@ internal static class RunPipeline
             table.AddRow(StageNames.Title(stage.Name), Markup.Escape(stage.Status), tasks, stage.DurationMs is { } ms ? (ms / 1000.0).ToString("F1", CultureInfo.InvariantCulture) : "");
         }
 
-        console.Write(table);
+        CliTables.Write(console, table);
         PretestSummary.Print(console, runFolder, manifest);
         var cost = manifest.Cost;
         console.MarkupLine($"Run {Markup.Escape(manifest.RunId)}: [bold]{Markup.Escape(manifest.Status)}[/] in {elapsed.TotalSeconds:F1} s; cost {Markup.Escape(CostText.Actual(cost, manifest.Models?.Names ?? []))}; " +
-            $"{cost.ProviderRequests} provider request(s), {cost.CacheHits} cache hit(s), {cost.Retries} retries, {cost.Failures} failed request(s).");
+            $"{Markup.Escape(cost.Work())}, {cost.Retries} retries, {cost.Failures} failed request(s).");
         foreach (var failure in manifest.Failures.Take(10))
         {
             console.MarkupLine($"  [red]failed[/] {Markup.Escape(failure.DocumentName ?? failure.TaskId)}: {Markup.Escape(failure.Reason)}");

@@ -66,7 +66,7 @@ internal static class StatusCommand
                     stage.DurationMs is { } ms ? (ms / 1000.0).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "");
             }
 
-            context.Console.Write(table);
+            CliTables.Write(context.Console, table);
             if (live is not null)
             {
                 context.Console.MarkupLine($"live: stage {Markup.Escape(live.Stage ?? "?")}, {live.Completed ?? 0}/{live.Total ?? 0} done, {live.Failed ?? 0} failed");

@@ -58,7 +58,7 @@ internal sealed class GoldStore
 
         while (csv.Read())
         {
-            string Field(string name) => csv.TryGetField<string>(name, out var v) ? v?.Trim() ?? string.Empty : string.Empty;
+            string Field(string name) => csv.TryGetField<string>(name, out var v) ? SpreadsheetSafeCsvWriter.Unescape(v?.Trim() ?? string.Empty) : string.Empty;
             judgements.Add(new EvidenceJudgement(Field("document_id"), Field("dimension"), Field("model"), Field("run_id"), Field("quote"),
                 Field("supports") == "yes", Field("coder")));
         }

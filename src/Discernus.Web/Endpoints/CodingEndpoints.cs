@@ -18,21 +18,23 @@ internal static class CodingEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/e/{experiment}/code", Home);
-        app.MapGet("/e/{experiment}/code/{position:int}", Document);
+        app.MapGet("/e/{experiment}/code", HomeAsync);
+        app.MapGet("/e/{experiment}/code/{position:int}", DocumentAsync);
         app.MapPost("/e/{experiment}/code/{position:int}", SaveCodesAsync);
         app.MapPost("/e/{experiment}/code/{position:int}/evidence", SaveEvidenceAsync);
-        app.MapGet("/e/{experiment}/agreement", AgreementFragment);
+        app.MapGet("/e/{experiment}/agreement", AgreementFragmentAsync);
     }
 
-    private static IResult Home(string experiment, HttpRequest request, ProjectPaths paths, ServeOptions options)
+    private static async Task<IResult> HomeAsync(string experiment, HttpRequest request, ProjectPaths paths, ServeOptions options, ValidationCache validations, CancellationToken cancellationToken)
     {
-        if (Open(experiment, paths, options, out var x) is { } problem)
+        var (problem, x) = await OpenAsync(experiment, paths, options, validations, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
 
         var parameters = Parameters(request, x!);
+        var coderError = CoderError(request);
         var mine = parameters is null ? [] : GoldStore.Read(x!).Where(g => g.Coder == parameters.Coder).ToList();
         var dimensions = x!.Framework.Dimensions.Count;
         var sample = parameters is null ? [] : CodingSample.Draw(x, parameters.Size, parameters.Seed)
@@ -46,18 +48,19 @@ internal static class CodingEndpoints
             GoldFileName = Path.GetRelativePath(x.Directory, GoldStore.GoldPath(x)),
             Sample = (IReadOnlyList<(string, bool)>)sample,
             Agreement = Agreement(x, paths, options),
-        });
+            CoderError = coderError,
+            Coder = coderError is null ? null : SafePaths.Printable(request.Query["coder"].ToString()),
+        }, coderError is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 
-    private static IResult Document(string experiment, int position, HttpRequest request, ProjectPaths paths, ServeOptions options) =>
-        Render(experiment, position, request, paths, options, message: null, StatusCodes.Status200OK);
-
-    private static IResult Render(string experiment, int position, HttpRequest request, ProjectPaths paths, ServeOptions options, string? message, int status)
+    private static async Task<IResult> DocumentAsync(string experiment, int position, HttpRequest request, ProjectPaths paths, ServeOptions options, ValidationCache validations, CancellationToken cancellationToken)
     {
-        if (Open(experiment, paths, options, out var x) is { } problem)
-        {
-            return problem;
-        }
+        var (problem, x) = await OpenAsync(experiment, paths, options, validations, cancellationToken);
+        return problem ?? Render(x!, experiment, position, request, paths, options, message: null, StatusCodes.Status200OK);
+    }
+
+    private static IResult Render(Experiment x, string experiment, int position, HttpRequest request, ProjectPaths paths, ServeOptions options, string? message, int status)
+    {
 
         if (Parameters(request, x!) is not { } parameters)
         {
@@ -99,16 +102,17 @@ internal static class CodingEndpoints
     }
 
     private static async Task<IResult> SaveCodesAsync(
-        string experiment, int position, IFormCollection form, HttpRequest request, ProjectPaths paths, ServeOptions options, GoldStore gold, CancellationToken cancellationToken)
+        string experiment, int position, IFormCollection form, HttpRequest request, ProjectPaths paths, ServeOptions options, GoldStore gold, ValidationCache validations, CancellationToken cancellationToken)
     {
-        if (Open(experiment, paths, options, out var x) is { } problem)
+        var (problem, x) = await OpenAsync(experiment, paths, options, validations, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
 
         if (Parameters(request, x!) is not { } parameters)
         {
-            return Problem("No coder", "Name the coder first (the coding page's form).", StatusCodes.Status400BadRequest);
+            return Problem("No coder", CoderError(request) ?? "Name the coder first (the coding page's form).", StatusCodes.Status400BadRequest);
         }
 
         var sample = CodingSample.Draw(x!, parameters.Size, parameters.Seed);
@@ -140,7 +144,7 @@ internal static class CodingEndpoints
         if (errors.Count > 0 || ratings.Count == 0)
         {
             var message = errors.Count > 0 ? $"Nothing was saved: {string.Join("; ", errors)}." : "Nothing was saved: give a score from 0 to 1 for at least one dimension.";
-            return Render(experiment, position, request, paths, options, message, StatusCodes.Status422UnprocessableEntity);
+            return Render(x!, experiment, position, request, paths, options, message, StatusCodes.Status422UnprocessableEntity);
         }
 
         try
@@ -149,7 +153,7 @@ internal static class CodingEndpoints
         }
         catch (InvalidDataException ex)
         {
-            return Render(experiment, position, request, paths, options,
+            return Render(x!, experiment, position, request, paths, options,
                 $"Nothing was saved: {GoldStore.GoldPath(x)} cannot be merged safely ({ex.Message}). Correct the file (one row per coder, document and dimension: document_id,dimension,score,coder) and submit again.",
                 StatusCodes.Status409Conflict);
         }
@@ -158,16 +162,17 @@ internal static class CodingEndpoints
     }
 
     private static async Task<IResult> SaveEvidenceAsync(
-        string experiment, int position, IFormCollection form, HttpRequest request, ProjectPaths paths, ServeOptions options, GoldStore gold, CancellationToken cancellationToken)
+        string experiment, int position, IFormCollection form, HttpRequest request, ProjectPaths paths, ServeOptions options, GoldStore gold, ValidationCache validations, CancellationToken cancellationToken)
     {
-        if (Open(experiment, paths, options, out var x) is { } problem)
+        var (problem, x) = await OpenAsync(experiment, paths, options, validations, cancellationToken);
+        if (problem is not null)
         {
             return problem;
         }
 
         if (Parameters(request, x!) is not { } parameters)
         {
-            return Problem("No coder", "Name the coder first (the coding page's form).", StatusCodes.Status400BadRequest);
+            return Problem("No coder", CoderError(request) ?? "Name the coder first (the coding page's form).", StatusCodes.Status400BadRequest);
         }
 
         var sample = CodingSample.Draw(x!, parameters.Size, parameters.Seed);
@@ -189,35 +194,55 @@ internal static class CodingEndpoints
         return Results.Redirect(Links.Code(experiment, position, parameters));
     }
 
-    private static IResult AgreementFragment(string experiment, ProjectPaths paths, ServeOptions options) =>
-        Open(experiment, paths, options, out var x) is { } problem
-            ? problem
-            : Page<AgreementPanel>(new { View = Agreement(x!, paths, options), RefreshUrl = Links.Agreement(experiment) });
-
-    /// <summary>The experiment as validation reads it; coding needs a valid one (its dimensions and documents).</summary>
-    private static IResult? Open(string experiment, ProjectPaths paths, ServeOptions options, out Experiment? result)
+    private static async Task<IResult> AgreementFragmentAsync(string experiment, ProjectPaths paths, ServeOptions options, ValidationCache validations, CancellationToken cancellationToken)
     {
-        result = null;
-        if (paths.Experiment(experiment) is not { } folder)
-        {
-            return ServeEndpoints.NoExperiment(experiment);
-        }
-
-        var report = ExperimentValidator.Validate(folder, ExperimentLimits.FromEnvironment(options.Environment));
-        if (report.Experiment is not { } x)
-        {
-            return Problem("Not valid", $"{experiment} has {report.Blocking.Count()} blocking problem(s); fix them (see the experiment page) before coding.", StatusCodes.Status409Conflict);
-        }
-
-        result = x;
-        return null;
+        var (problem, x) = await OpenAsync(experiment, paths, options, validations, cancellationToken);
+        return problem ?? Page<AgreementPanel>(new { View = Agreement(x!, paths, options), RefreshUrl = Links.Agreement(experiment) });
     }
 
-    /// <summary>Coder, sample size, seed and blindness from the query; null until a coder is named.</summary>
+    /// <summary>
+    /// The experiment as its last validation read it (<see cref="ValidationCache"/>); coding needs a valid one (its
+    /// dimensions and documents), so a first validation is waited for up to half the request time limit.
+    /// </summary>
+    private static async Task<(IResult? Problem, Experiment? Experiment)> OpenAsync(
+        string experiment, ProjectPaths paths, ServeOptions options, ValidationCache validations, CancellationToken cancellationToken)
+    {
+        if (paths.Experiment(experiment) is not { } folder)
+        {
+            return (ServeEndpoints.NoExperiment(experiment), null);
+        }
+
+        var report = await validations.GetAsync(folder, cancellationToken, options.RequestTimeout / 2);
+        if (report is null)
+        {
+            return (Problem("Being validated", $"{experiment} is still being validated (a large corpus takes a while); reload this page in a moment.", StatusCodes.Status503ServiceUnavailable), null);
+        }
+
+        if (report.Experiment is not { } x)
+        {
+            return (Problem("Not valid", $"{experiment} has {report.Blocking.Count()} blocking problem(s); fix them (see the experiment page) before coding.", StatusCodes.Status409Conflict), null);
+        }
+
+        return (null, x);
+    }
+
+    /// <summary>
+    /// Why the coder name in the query cannot be used (it follows the one name rule: it becomes a column value of
+    /// gold.csv and a key of agreement tables), or null when it can or none was given.
+    /// </summary>
+    private static string? CoderError(HttpRequest request)
+    {
+        var coder = request.Query["coder"].ToString().Trim();
+        return coder.Length == 0 || NameRule.Problem(coder) is not { } problem
+            ? null
+            : $"The coder name '{NameRule.Printable(coder)}' cannot be used: {problem}. Write it with {NameRule.Description}.";
+    }
+
+    /// <summary>Coder, sample size, seed and blindness from the query; null until a coder is named by the name rule.</summary>
     private static CodingParameters? Parameters(HttpRequest request, Experiment experiment)
     {
         var coder = request.Query["coder"].ToString().Trim();
-        if (coder.Length == 0 || coder.Length > 64 || coder.Any(char.IsControl))
+        if (!NameRule.IsValid(coder))
         {
             return null;
         }

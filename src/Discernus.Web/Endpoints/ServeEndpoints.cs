@@ -23,11 +23,12 @@ internal static class ServeEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/", Experiments);
-        app.MapGet("/e/{experiment}", Experiment);
+        app.MapGet("/", ExperimentsAsync);
+        app.MapGet("/e/{experiment}", ExperimentAsync);
         app.MapPost("/e/{experiment}/runs", StartRunAsync);
         app.MapGet("/e/{experiment}/r/{run}", Run);
-        app.MapGet("/e/{experiment}/r/{run}/events", RunEvents.Stream);
+        // A stream that lives as long as the run: the one address without a request time limit.
+        app.MapGet("/e/{experiment}/r/{run}/events", RunEvents.Stream).DisableRequestTimeout();
         app.MapGet("/e/{experiment}/r/{run}/report", Report);
         app.MapGet("/e/{experiment}/r/{run}/chart.svg", Chart);
         app.MapGet("/e/{experiment}/r/{run}/d/{document}", DocumentAsync);
@@ -35,19 +36,21 @@ internal static class ServeEndpoints
         app.MapGet("/static/{file}", StaticFile);
     }
 
-    private static IResult Experiments(ProjectPaths paths, ServeOptions options) =>
+    // Every folder's validation comes from the cache (started together, so the first look waits one budget, not one per folder).
+    private static async Task<IResult> ExperimentsAsync(ProjectPaths paths, ServeOptions options, ValidationCache validations, CancellationToken cancellationToken) =>
         Page<ExperimentsPage>(new
         {
             Root = paths.Root,
-            Experiments = paths.ExperimentFolders().Select(f => ExperimentSummary.Read(paths, f, options.Environment, options.TimeProvider)).ToList(),
+            Experiments = (IReadOnlyList<ExperimentSummary>)await Task.WhenAll(paths.ExperimentFolders()
+                .Select(f => ExperimentSummary.ReadAsync(paths, f, validations, options.TimeProvider, cancellationToken))),
         });
 
-    private static IResult Experiment(string experiment, ProjectPaths paths, ServeOptions options) =>
+    private static async Task<IResult> ExperimentAsync(string experiment, ProjectPaths paths, ServeOptions options, ValidationCache validations, CancellationToken cancellationToken) =>
         paths.Experiment(experiment) is not { } folder
             ? NoExperiment(experiment)
-            : Page<ExperimentPage>(new { Summary = ExperimentSummary.Read(paths, folder, options.Environment, options.TimeProvider) });
+            : Page<ExperimentPage>(new { Summary = await ExperimentSummary.ReadAsync(paths, folder, validations, options.TimeProvider, cancellationToken) });
 
-    private static async Task<IResult> StartRunAsync(string experiment, IFormCollection form, ProjectPaths paths, ServeOptions options, RunLauncher launcher, CancellationToken cancellationToken)
+    private static async Task<IResult> StartRunAsync(string experiment, IFormCollection form, ProjectPaths paths, ServeOptions options, RunLauncher launcher, ValidationCache validations, CancellationToken cancellationToken)
     {
         if (paths.Experiment(experiment) is not { } folder)
         {
@@ -86,7 +89,7 @@ internal static class ServeEndpoints
         {
             return Page<ExperimentPage>(new
             {
-                Summary = ExperimentSummary.Read(paths, folder, options.Environment, options.TimeProvider),
+                Summary = await ExperimentSummary.ReadAsync(paths, folder, validations, options.TimeProvider, cancellationToken),
                 Problems = (IReadOnlyList<string>)problems,
                 Model = model,
                 Runs = runs,

@@ -1,5 +1,4 @@
 using Discernus.Experiments;
-using Discernus.Orchestration;
 using Discernus.Provenance;
 
 namespace Discernus.Web.Projects;
@@ -10,18 +9,28 @@ public sealed record RunSummary(string RunId, string Status, string Liveness, st
 /// <summary>An experiment folder with its validation (as `discernus validate` reports it) and its runs, newest first.</summary>
 public sealed record ExperimentSummary(string Folder, string Path, ValidationReport Report, IReadOnlyList<RunSummary> Runs)
 {
-    internal static ExperimentSummary Read(ProjectPaths paths, string experimentFolder, IReadOnlyDictionary<string, string?> environment, TimeProvider time)
+    /// <summary>True while the folder's first validation is still running: <see cref="Report"/> is then empty.</summary>
+    public bool Pending { get; init; }
+
+    /// <summary>The folder with its validation from the <see cref="ValidationCache"/> (never validated here) and its runs.</summary>
+    internal static async Task<ExperimentSummary> ReadAsync(ProjectPaths paths, string experimentFolder, ValidationCache validations, TimeProvider time, CancellationToken cancellationToken)
     {
-        var report = ExperimentValidator.Validate(experimentFolder, ExperimentLimits.FromEnvironment(environment));
+        var report = await validations.GetAsync(experimentFolder, cancellationToken).ConfigureAwait(false);
+        return Read(paths, experimentFolder, report, time);
+    }
+
+    private static ExperimentSummary Read(ProjectPaths paths, string experimentFolder, ValidationReport? report, TimeProvider time)
+    {
         var runs = new List<RunSummary>();
         foreach (var folder in paths.RunFolders(experimentFolder))
         {
             var manifestPath = System.IO.Path.Combine(folder, RunFolder.ManifestFileName);
             try
             {
-                var manifest = RunFolder.ReadManifest(manifestPath);
+                // The head only: a run of 100,000 documents has a 100 MB manifest, and this runs for every run on every look.
+                var manifest = RunFolder.ReadManifestHead(manifestPath);
                 runs.Add(new RunSummary(System.IO.Path.GetFileName(folder), manifest.Status, RunLiveness.Describe(manifestPath, manifest, time), manifest.CreatedAt,
-                    manifest.Models?.Names ?? [], manifest.Documents.Count, RunStatus.IsFinal(manifest.Status)));
+                    manifest.Models?.Names ?? [], manifest.Corpus?.DocumentCount ?? 0, RunStatus.IsFinal(manifest.Status)));
             }
             catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
             {
@@ -29,6 +38,8 @@ public sealed record ExperimentSummary(string Folder, string Path, ValidationRep
             }
         }
 
-        return new ExperimentSummary(System.IO.Path.GetFileName(experimentFolder), experimentFolder, report, runs);
+        return new ExperimentSummary(System.IO.Path.GetFileName(experimentFolder), experimentFolder,
+            report ?? new ValidationReport { ExperimentPath = experimentFolder, Findings = [] }, runs)
+        { Pending = report is null };
     }
 }

@@ -66,7 +66,7 @@ internal sealed class RunLauncher(ServeOptions options, ILogger<RunLauncher> log
             new Dictionary<string, string>(await RunPlanner.PassOnAsync(documents.Readings, store, cancellationToken)) { [RunRequestOptions.Cache] = Models.CacheModes.Use }, documents.Tokens);
         if (!plan.CanStart)
         {
-            return new RunStart(null, [.. plan.PreflightProblems, .. plan.BudgetProblem is { } b ? [b] : Array.Empty<string>()], plan.Estimate);
+            return new RunStart(null, [.. plan.PreflightProblems, .. plan.BudgetProblem is { } b ? [b] : Array.Empty<string>(), .. plan.RunsFolderProblem is { } r ? [r] : Array.Empty<string>()], plan.Estimate);
         }
 
         var host = await HostForAsync(RunPlanner.StoreFor(experiment, options.Environment), concurrency, cancellationToken);

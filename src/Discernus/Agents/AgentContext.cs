@@ -10,6 +10,8 @@ internal sealed record AgentContext
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
     /// <summary>Model answers that fail validation are retried with the errors shown, up to this many calls in all.</summary>
     public int MaxAnswerAttempts { get; init; } = 3;
+    /// <summary>Most bytes of report.md or report.html (<c>DISCERNUS_MAX_REPORT_BYTES</c>); the report agent cuts past it.</summary>
+    public long MaxReportBytes { get; init; } = new Experiments.ExperimentLimits().MaxReportBytes;
     /// <summary>Which process runs the agents (host:pid), recorded in each result.</summary>
     public string Worker { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 }

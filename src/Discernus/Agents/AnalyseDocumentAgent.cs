@@ -162,7 +162,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 NotScorableReason = d.NotScorableReason,
                 Evidence = d.Evidence.Select(q => new EvidenceQuote(q, EvidenceVerifier.IsVerified(q, documentText))).ToList(),
             });
-        var derived = DerivedMetricEvaluator.EvaluateAll(framework.DerivedMetrics,
+        var derived = DerivedMetricEvaluator.EvaluateAll(framework,
             DimensionValues.Lookup(scores.ToDictionary(kv => kv.Key, kv => new DimensionValues(kv.Value.Score, kv.Value.Salience, kv.Value.Confidence))));
 
         var result = new AnalysisResult
@@ -196,6 +196,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 CacheHits = tally.Counts.CacheHits,
                 Retries = tally.Counts.Retries,
                 FailedRequests = tally.Counts.Failures,
+                OfflineAnalyses = tally.Counts.OfflineAnalyses,
             },
         };
         return await StoreJsonAsync(result, cancellationToken).ConfigureAwait(false);

@@ -54,6 +54,8 @@ public sealed record ProcessingMetadata
     public long CacheHits { get; init; }
     public long Retries { get; init; }
     public long FailedRequests { get; init; }
+    /// <summary>Answers an offline model (lexicon, minilm) computed for the task: no provider request, no tokens sent.</summary>
+    public long OfflineAnalyses { get; init; }
 }
 
 public sealed record TokenUsage(long Prompt, long Completion);

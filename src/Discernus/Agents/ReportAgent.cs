@@ -74,27 +74,36 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
             NoSignal = synthesis.NoSignal,
             Texts = texts,
         });
-        var html = HtmlReportRenderer.Render(markdown, statistics, texts.Title);
+        // Quotes and model-written text reach report.md too: neutralised there as the HTML report does.
+        markdown = MarkdownSafety.Neutralise(markdown);
+        var (fitted, html, cut) = ReportSizeLimit.Fit(markdown, text => HtmlReportRenderer.Render(text, statistics, texts.Title), Context.MaxReportBytes);
+        if (cut)
+        {
+            Log(task.RunId, "warning", $"the report was cut to its first sections to stay under {Context.MaxReportBytes:N0} bytes ({ReportSizeLimit.Setting})");
+        }
+
+        markdown = fitted;
         var markdownHash = await Context.Store.PutAsync(Encoding.UTF8.GetBytes(markdown), cancellationToken).ConfigureAwait(false);
         var htmlHash = await Context.Store.PutAsync(Encoding.UTF8.GetBytes(html), cancellationToken).ConfigureAwait(false);
         return await StoreJsonAsync(new ReportResult(markdownHash, htmlHash), cancellationToken).ConfigureAwait(false);
     }
 
-    // Each offline baseline of the run says what it is: lexicon counts marker phrases, minilm compares sentence embeddings.
+    // One notice for the report, naming each offline baseline of the run once (runs and repeats do not repeat it):
+    // lexicon counts marker phrases, minilm compares sentence embeddings.
     private static string OfflineBaselineNote(PromptTemplate template, IReadOnlyList<string> models)
     {
-        var semantic = models.Where(m => ModelName.TryParse(m, out var name, out _) && name.Provider == ModelProvider.MiniLM).ToList();
-        var notes = new List<string>();
-        if (semantic.Count < models.Count || models.Count == 0)
+        var providers = models.Select(m => ModelName.TryParse(m, out var name, out _) ? name.Provider : ModelProvider.Lexicon).ToList();
+        var entries = new List<string>();
+        if (providers.Count == 0 || providers.Contains(ModelProvider.Lexicon))
         {
-            notes.Add(template.Nested("texts", "offline_baseline"));
+            entries.Add(template.Nested("texts", "offline_lexicon"));
         }
 
-        if (semantic.Count > 0)
+        if (providers.Contains(ModelProvider.MiniLM))
         {
-            notes.Add(template.Nested("texts", "offline_semantic_baseline"));
+            entries.Add(template.Nested("texts", "offline_minilm"));
         }
 
-        return string.Join(" ", notes);
+        return template.Nested("texts", "offline_baseline").Replace("{{models}}", string.Join(" and ", entries), StringComparison.Ordinal);
     }
 }

@@ -193,10 +193,11 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         var result = await RunCalibration.CalibrateAsync(records, dimensionNames, gold, settings, features, cancellationToken).ConfigureAwait(false);
         var hash = await Context.Store.PutAsync(result.Artifact, cancellationToken).ConfigureAwait(false);
         var formulas = framework.DerivedMetrics.Select(m => (m.Name, m.Formula)).ToList();
+        var names = FormulaNames.Of(framework);
         var calibrated = result.Records
             .Select(r => formulas.Count == 0 ? r : r with
             {
-                DerivedMetrics = DerivedMetricEvaluator.EvaluateAll(formulas, DimensionValues.Lookup(r.Dimensions)).ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal),
+                DerivedMetrics = DerivedMetricEvaluator.EvaluateAll(formulas, names, DimensionValues.Lookup(r.Dimensions)).ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal),
             })
             .ToList();
         var byRecord = new Dictionary<AnalysisRecord, AnalysisRecord>(ReferenceEqualityComparer.Instance);

@@ -59,6 +59,12 @@ public static class SettingCatalog
         Integer("DISCERNUS_MAX_DOCUMENT_BYTES", "Experiments", "Largest document file read", "20971520 (20 MB)", 1, long.MaxValue),
         Integer("DISCERNUS_MAX_DOCUMENTS", "Experiments", "Most documents in one corpus", "1000000", 1, 10_000_000),
         Integer("DISCERNUS_MAX_EXTRACTED_CHARS", "Experiments", "Most characters of text taken from one PDF or DOCX", "20000000", 1, long.MaxValue),
+        Integer("DISCERNUS_MAX_DIMENSIONS", "Experiments", "Most dimensions in one framework", "100", 1, 100_000),
+        Integer("DISCERNUS_MAX_METADATA_CHARS", "Experiments", "Most characters of one metadata value in the corpus manifest", "10000", 1, int.MaxValue),
+        Integer("DISCERNUS_MAX_REPORT_BYTES", "Experiments", "Most bytes of report.md or report.html; past it the report keeps its first sections and says where the rest is", "20000000", 10_000, long.MaxValue),
+        Integer("DISCERNUS_MAX_PDF_PAGES", "Experiments", "Most pages read from one PDF", "10000", 1, 10_000_000),
+        Integer("DISCERNUS_MAX_PDF_STREAM_BYTES", "Experiments", "Most bytes one PDF stream may inflate to (measured before it is decoded)", "33554432 (32 MB)", 1, long.MaxValue),
+        Integer("DISCERNUS_MAX_PDF_PAGE_OPERATIONS", "Experiments", "Most operators plus bytes of text one PDF page may draw (a dense page of text has about 10,000)", "200000", 1, long.MaxValue),
 
         // Cli
         Setting("DISCERNUS_LOG_DIR", "Cli", "Folder of the per-process JSONL logs of run and worker", "~/.discernus/logs", check: PathCheck),

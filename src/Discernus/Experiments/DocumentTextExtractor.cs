@@ -23,7 +23,7 @@ public static class DocumentTextExtractor
         var result = extension switch
         {
             "txt" or "md" => DecodePlainText(bytes),
-            "pdf" => ExtractPdf(bytes.ToArray(), limits.MaxExtractedChars),
+            "pdf" => Pdf.PdfTextExtractor.Extract(bytes.ToArray(), limits),
             "docx" => ExtractDocx(bytes.ToArray(), limits),
             _ => DocumentText.Fail(FindingCodes.UnsupportedDocument, $"'.{extension}' files are not supported", "convert it to .txt, .md, .pdf or .docx"),
         };
@@ -40,10 +40,26 @@ public static class DocumentTextExtractor
 
     private static DocumentText DecodePlainText(ReadOnlySpan<byte> bytes)
     {
+        // UTF-32's byte-order marks begin like UTF-16's (FF FE 00 00): read as UTF-16 the text would be NUL-interleaved.
+        if (bytes.Length >= 4 && ((bytes[0] == 0xFF && bytes[1] == 0xFE && bytes[2] == 0 && bytes[3] == 0) || (bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0xFE && bytes[3] == 0xFF)))
+        {
+            return DocumentText.Fail(FindingCodes.UnsupportedEncoding, "the file is UTF-32 text (it starts with a UTF-32 byte-order mark); documents are read as UTF-8 or UTF-16",
+                "convert it to UTF-8, e.g. `iconv -f UTF-32 -t UTF-8 in.txt > out.txt`");
+        }
+
         if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
         {
             var utf16 = bytes[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
-            return DocumentText.Ok(Normalize(utf16.GetString(bytes[2..])), false);
+            var decoded = utf16.GetString(bytes[2..]);
+            var nulChar = decoded.IndexOf('\0', StringComparison.Ordinal);
+            if (nulChar >= 0)
+            {
+                // The same rule as for UTF-8: a NUL is not text.
+                return DocumentText.Fail(FindingCodes.BinaryDocument, $"the file is binary (a NUL character at character {nulChar:N0} of its UTF-16 text), not text",
+                    "remove it from the corpus or convert it to UTF-8 text");
+            }
+
+            return DocumentText.Ok(Normalize(decoded), false);
         }
 
         if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
@@ -72,34 +88,10 @@ public static class DocumentTextExtractor
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
 
-    private static DocumentText TextTooLarge(long maxChars) =>
+    internal static DocumentText TextTooLarge(long maxChars) =>
         DocumentText.Fail(FindingCodes.ExtractedTextTooLarge,
             $"the text extracted from it is longer than {maxChars:N0} characters (a compressed or generated file can hold far more text than its size suggests)",
             "check that the file is what you meant to analyse; split it into smaller documents, or raise the limit with DISCERNUS_MAX_EXTRACTED_CHARS");
-
-    private static DocumentText ExtractPdf(byte[] bytes, long maxChars)
-    {
-        try
-        {
-            using var pdf = PdfDocument.Open(bytes);
-            var text = new StringBuilder();
-            foreach (var page in pdf.GetPages())
-            {
-                text.AppendLine(UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor.ContentOrderTextExtractor.GetText(page));
-                if (text.Length > maxChars)
-                {
-                    return TextTooLarge(maxChars);
-                }
-            }
-
-            return DocumentText.Ok(text.ToString().Trim() + "\n", true);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            return DocumentText.Fail(FindingCodes.BinaryDocument, $"the PDF cannot be read ({ex.GetType().Name})",
-                "check that it opens in a PDF viewer, or supply a .txt version");
-        }
-    }
 
     private static DocumentText ExtractDocx(byte[] bytes, ExperimentLimits limits)
     {
@@ -131,9 +123,24 @@ public static class DocumentTextExtractor
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return DocumentText.Fail(FindingCodes.BinaryDocument, $"the DOCX cannot be read ({ex.GetType().Name})",
-                "check that it opens in a word processor, or supply a .txt version");
+            return Corrupt("DOCX", ex, "open it in a word processor and save it again as .docx, or supply a .txt version");
         }
+    }
+
+    /// <summary>
+    /// A file the library could not read: the finding says what it reported (made printable and short: it may quote
+    /// the file's bytes) and of which kind, so "a broken zip" and "a missing page tree" read differently.
+    /// </summary>
+    internal static DocumentText Corrupt(string kind, Exception exception, string fix)
+    {
+        var reason = SafePaths.Printable(exception.Message.ReplaceLineEndings(" ").Trim());
+        if (reason.Length > 200)
+        {
+            reason = reason[..200] + "…";
+        }
+
+        return DocumentText.Fail(FindingCodes.DocumentCorrupt,
+            $"the {kind} cannot be read: {(reason.Length == 0 ? "no reason given" : reason)} ({exception.GetType().Name})", fix);
     }
 
     /// <summary>

@@ -132,7 +132,7 @@ public sealed partial class ExperimentReader
         return new Corpus { Name = name, ManifestPath = File.Exists(manifestPath) ? manifestPath : null, DocumentsDirectory = documentsDirectory, Documents = documents };
     }
 
-    private static List<ManifestEntry> ReadManifestEntries(YamlNode documentsNode, string manifestPath, YamlBlock block, FindingCollector findings)
+    private List<ManifestEntry> ReadManifestEntries(YamlNode documentsNode, string manifestPath, YamlBlock block, FindingCollector findings)
     {
         var entries = new List<ManifestEntry>();
         if (documentsNode is not YamlSequenceNode list)
@@ -174,7 +174,7 @@ public sealed partial class ExperimentReader
                 {
                     if (key.Text() is { } k)
                     {
-                        metadata[k] = value.Flatten();
+                        AddMetadata(k, value);
                     }
                 }
             }
@@ -184,8 +184,30 @@ public sealed partial class ExperimentReader
             {
                 if (key.Text() is { } k && k is not ("filename" or "file" or "path" or "document_id" or "id" or "metadata") && !metadata.ContainsKey(k))
                 {
-                    metadata[k] = value.Flatten();
+                    AddMetadata(k, value);
                 }
+            }
+
+            void AddMetadata(string key, YamlNode value)
+            {
+                if (NameRule.Problem(key) is { } problem)
+                {
+                    findings.Blocking(FindingCodes.InvalidName, manifestPath, $"{field}.metadata", $"metadata key '{NameRule.Printable(key)}' is not a name: {problem}",
+                        $"name it with {NameRule.Description}", value, block);
+                    return;
+                }
+
+                var text = value.Flatten();
+                if (text.Length > limits.MaxMetadataValueChars)
+                {
+                    // Values reach every table, group and chart of the report: a megabyte there left REPORT unfinished.
+                    findings.Blocking(FindingCodes.MetadataValueTooLong, manifestPath, $"{field}.metadata.{key}",
+                        $"the value of `{key}` is {text.Length:N0} characters, over the limit of {limits.MaxMetadataValueChars:N0}",
+                        "keep metadata short (a year, a speaker, a category) and put long text in the document, or raise the limit with DISCERNUS_MAX_METADATA_CHARS", value, block);
+                    return;
+                }
+
+                metadata[key] = text;
             }
 
             entries.Add(new ManifestEntry(fileName, map.ChildText("document_id") ?? map.ChildText("id"), metadata, map));
@@ -520,29 +542,113 @@ public sealed partial class ExperimentReader
     }
 
     /// <summary>Checks that need the framework and the corpus together.</summary>
-    private static void CrossCheck(Experiment experiment, string file, FindingCollector findings)
+    /// <summary>
+    /// Checks the experiment's settings against the framework and the corpus. Each check runs when the file it needs
+    /// was read, whatever else failed, so every problem shows in one pass; a check that cannot run says so.
+    /// </summary>
+    /// <param name="settings">The experiment's own settings (its Framework and Corpus are not set yet).</param>
+    private static void CrossCheck(Experiment settings, Framework? framework, Corpus? corpus, string file, FindingCollector findings)
     {
-        CheckFilteringDimensions(experiment, file, findings);
-        CheckCalibration(experiment, file, findings);
-        var variants = experiment.Framework.AnalysisVariants;
-        if (variants.Count > 0 && !variants.ContainsKey(experiment.AnalysisVariant))
+        CheckCalibration(settings, file, findings);
+        if (framework is not null)
         {
-            findings.Blocking(FindingCodes.UnknownAnalysisVariant, file, "analysis_variant",
-                $"analysis_variant '{experiment.AnalysisVariant}' is not defined by the framework (it defines: {string.Join(", ", variants.Keys)})",
-                "set `analysis_variant` to one of those, or remove it to use `default`");
+            CheckAgainstFramework(settings, framework, file, findings);
+        }
+        else
+        {
+            findings.Warning(FindingCodes.CheckNotRun, file, null,
+                "the framework could not be read, so the hypothesis variables, the filtering dimensions, the analysis variant and the derived-metric formulas were not checked",
+                "fix the framework's findings and validate again");
         }
 
-        foreach (var field in experiment.Grouping)
+        if (corpus is not null)
         {
-            var lacking = experiment.Corpus.Documents.Where(d => !d.Metadata.ContainsKey(field)).Select(d => d.DocumentId).ToList();
-            if (lacking.Count > 0)
-            {
-                var manifest = experiment.Corpus.ManifestPath ?? experiment.Corpus.DocumentsDirectory;
-                var shown = string.Join(", ", lacking.Take(5)) + (lacking.Count > 5 ? $" and {lacking.Count - 5} more" : string.Empty);
-                findings.Warning(FindingCodes.GroupingFieldMissing, manifest, $"metadata.{field}",
-                    $"grouping field '{field}' is missing on {lacking.Count} of {experiment.Corpus.Documents.Count} document(s) ({shown}); they are left out of that comparison",
-                    $"add `{field}` to the metadata of every document, or remove it from `grouping`");
-            }
+            CheckAgainstCorpus(settings, corpus, file, findings);
         }
+        else if (settings.Grouping.Count > 0 || settings.Hypotheses.Any(h => h.Test?.By is not null) || settings.Gold.Count > 0)
+        {
+            findings.Warning(FindingCodes.CheckNotRun, file, null,
+                "the corpus could not be read, so the grouping fields, the hypotheses' group fields and the gold file's document ids were not checked against its metadata",
+                "fix the corpus's findings and validate again");
+        }
+    }
+
+    private static void CheckAgainstFramework(Experiment settings, Framework framework, string file, FindingCollector findings)
+    {
+        CheckHypothesisVariables(settings, framework, file, findings);
+        CheckFilteringDimensions(settings, framework, file, findings);
+        CheckGoldDimensions(settings, framework, findings);
+        var variants = framework.AnalysisVariants;
+        if (variants.Count > 0 && !variants.ContainsKey(settings.AnalysisVariant))
+        {
+            findings.Blocking(FindingCodes.UnknownAnalysisVariant, file, "analysis_variant",
+                $"analysis_variant '{settings.AnalysisVariant}' is not defined by the framework (it defines: {string.Join(", ", variants.Keys)})",
+                "set `analysis_variant` to one of those, or remove it to use `default`");
+        }
+    }
+
+    private static void CheckAgainstCorpus(Experiment settings, Corpus corpus, string file, FindingCollector findings)
+    {
+        CheckHypothesisGroups(settings, corpus, file, findings);
+        CheckGoldDocuments(settings, corpus, findings);
+        foreach (var field in settings.Grouping)
+        {
+            var lacking = corpus.Documents.Where(d => !d.Metadata.ContainsKey(field)).Select(d => d.DocumentId).ToList();
+            if (lacking.Count == 0 || corpus.Documents.Count == 0)
+            {
+                continue;
+            }
+
+            var manifest = corpus.ManifestPath ?? corpus.DocumentsDirectory;
+            var fields = MetadataFields(corpus);
+            if (lacking.Count == corpus.Documents.Count && fields.Count > 0)
+            {
+                // A field no document has, in a corpus that has metadata, is a name the corpus does not know, like a
+                // misspelt dimension. A corpus with no metadata at all (every file a document) is the warning below.
+                findings.Blocking(FindingCodes.GroupingFieldMissing, file, "grouping",
+                    $"no document has the metadata field '{field}'{Suggest(field, fields)}",
+                    $"use one of the corpus's metadata fields: {string.Join(", ", fields)}");
+                continue;
+            }
+
+            var shown = string.Join(", ", lacking.Take(5)) + (lacking.Count > 5 ? $" and {lacking.Count - 5} more" : string.Empty);
+            findings.Warning(FindingCodes.GroupingFieldMissing, manifest, $"metadata.{field}",
+                $"grouping field '{field}' is missing on {lacking.Count} of {corpus.Documents.Count} document(s) ({shown}); they are left out of that comparison",
+                $"add `{field}` to the metadata of every document, or remove it from `grouping`");
+        }
+    }
+
+    /// <summary>Every metadata field some document has, sorted.</summary>
+    private static List<string> MetadataFields(Corpus corpus) =>
+        corpus.Documents.SelectMany(d => d.Metadata.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>"; did you mean 'x'?" for a name one or two edits from a known one, else nothing.</summary>
+    private static string Suggest(string name, IEnumerable<string> known)
+    {
+        var close = known.FirstOrDefault(k => !string.Equals(k, name, StringComparison.Ordinal) && EditDistanceAtMost(name, k, name.Length < 6 ? 1 : 2));
+        return close is null ? string.Empty : $"; did you mean '{close}'?";
+    }
+
+    private static bool EditDistanceAtMost(string a, string b, int limit)
+    {
+        if (Math.Abs(a.Length - b.Length) > limit || a.Length > 64 || b.Length > 64)
+        {
+            return false;
+        }
+
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length] <= limit;
     }
 }

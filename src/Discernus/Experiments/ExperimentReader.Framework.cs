@@ -71,6 +71,13 @@ public sealed partial class ExperimentReader
         var variants = ReadVariants(root);
         var (dimensionsNode, variantNode) = FindDimensionsNode(root, analysisVariant);
         var dimensions = ReadDimensions(dimensionsNode, path, block, findings);
+        if (dimensions.Count > limits.MaxDimensions)
+        {
+            findings.Blocking(FindingCodes.TooManyDimensions, path, "dimensions",
+                $"the framework declares {dimensions.Count:N0} dimensions, over the limit of {limits.MaxDimensions:N0} (each adds a prompt section, a score column and a row and column of every matrix in the report)",
+                "split the framework into several, or raise the limit with DISCERNUS_MAX_DIMENSIONS", dimensionsNode, block);
+        }
+
         if (dimensions.Count == 0 && !findings.HasBlocking)
         {
             findings.Blocking(FindingCodes.NoDimensions, path, "dimensions", "the framework's `dimensions` list is empty",
@@ -79,6 +86,8 @@ public sealed partial class ExperimentReader
 
         var derivedNode = root.Child("derived_metrics") ?? variantNode?.Child("derived_metrics");
         var derived = ReadDerivedMetrics(derivedNode, path, block, findings);
+        var declaredFields = new List<string>();
+        CollectScoreFields(root.Child("output_schema"), declaredFields, 0);
 
         return new Framework
         {
@@ -90,7 +99,41 @@ public sealed partial class ExperimentReader
             Dimensions = dimensions,
             DerivedMetrics = derived,
             AnalysisVariants = variants,
+            DeclaredScoreFields = declaredFields,
         };
+    }
+
+    /// <summary>Every key of a mapping in the output schema that also declares <c>raw_score</c>: the fields of a score.</summary>
+    private static void CollectScoreFields(YamlNode? node, List<string> fields, int depth)
+    {
+        // The YAML reader already bounds nesting; this keeps the walk bounded on its own.
+        if (node is null || depth > 64)
+        {
+            return;
+        }
+
+        switch (node)
+        {
+            case YamlMappingNode map:
+                if (map.Child("raw_score") is not null)
+                {
+                    fields.AddRange(map.Children.Keys.Select(k => k.Text()).OfType<string>().Where(k => !fields.Contains(k)));
+                }
+
+                foreach (var value in map.Children.Values)
+                {
+                    CollectScoreFields(value, fields, depth + 1);
+                }
+
+                break;
+            case YamlSequenceNode list:
+                foreach (var item in list.Children)
+                {
+                    CollectScoreFields(item, fields, depth + 1);
+                }
+
+                break;
+        }
     }
 
     /// <summary>Dimensions sit at the top of the appendix or, in some real frameworks, inside an analysis variant.</summary>
@@ -162,6 +205,7 @@ public sealed partial class ExperimentReader
         }
 
         var index = 0;
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, map, at) in entries)
         {
             var field = $"dimensions[{index++}]";
@@ -172,7 +216,14 @@ public sealed partial class ExperimentReader
                 continue;
             }
 
-            if (dimensions.Any(d => d.Name == name))
+            if (NameRule.Problem(name) is { } problem)
+            {
+                findings.Blocking(FindingCodes.InvalidName, path, $"{field}.name", $"dimension name '{NameRule.Printable(name)}' is not a name: {problem}",
+                    $"name it with {NameRule.Description}", at, block);
+                continue;
+            }
+
+            if (!names.Add(name))
             {
                 findings.Blocking(FindingCodes.DuplicateDimension, path, $"{field}.name", $"dimension '{name}' is declared twice",
                     "rename or remove one of them", at, block);
@@ -293,6 +344,23 @@ public sealed partial class ExperimentReader
                 findings.Warning(FindingCodes.DerivedMetricInvalid, path, $"derived_metrics.{name ?? "?"}",
                     "a derived metric needs both `name` and `formula`; it is ignored",
                     "write `- name: my_index` with `formula: dimensions.a.raw_score - dimensions.b.raw_score`", at, block);
+                continue;
+            }
+
+            if (NameRule.Problem(name) is { } problem)
+            {
+                findings.Blocking(FindingCodes.InvalidName, path, $"derived_metrics.{NameRule.Printable(name)}", $"derived metric name '{NameRule.Printable(name)}' is not a name: {problem}",
+                    $"name it with {NameRule.Description}", at, block);
+                continue;
+            }
+
+            if (DerivedMetricPlaceholder.IsPlaceholder(formula))
+            {
+                // A note where the formula should be (CDDF v10.2 ships seven "[v10.1 formula]"): only that metric
+                // cannot be computed, so it is left out and the rest of the experiment runs.
+                findings.Warning(FindingCodes.DerivedMetricPlaceholder, path, $"derived_metrics.{name}",
+                    $"the formula of derived metric '{name}' is a placeholder (\"{formula.Trim()}\"), not a formula; the metric is left out",
+                    "write the formula, e.g. `formula: dimensions.a.raw_score - dimensions.b.raw_score`, or remove the metric", at, block);
                 continue;
             }
 

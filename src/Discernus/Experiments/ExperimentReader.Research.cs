@@ -24,7 +24,7 @@ public sealed partial class ExperimentReader
         }
 
         var path = ResolveInside(directory, relative, file, field, findings, node, block, expectDirectory: false);
-        var text = path is null ? null : ReadSpecificationFile(path, findings);
+        var text = path is null ? null : ReadSpecificationFile(path, findings, gold: true);
         if (path is null || text is null)
         {
             return (null, []);
@@ -98,59 +98,87 @@ public sealed partial class ExperimentReader
         return new HypothesisTest(variable!.Trim(), by?.Trim(), groups, correlates?.Trim(), expect!);
     }
 
-    /// <summary>A hypothesis test must name the framework's variables and the corpus's metadata.</summary>
-    private static void CheckHypothesisTests(Experiment experiment, string file, FindingCollector findings)
+    /// <summary>A hypothesis test must name the framework's variables: an unknown one is blocking, like a misspelt dimension in a formula.</summary>
+    private static void CheckHypothesisVariables(Experiment settings, Framework framework, string file, FindingCollector findings)
     {
-        var variables = experiment.Framework.Dimensions.Select(d => d.Name).Concat(experiment.Framework.DerivedMetrics.Select(m => m.Name)).ToList();
-        foreach (var hypothesis in experiment.Hypotheses.Where(h => h.Test is not null))
+        var variables = framework.Dimensions.Select(d => d.Name).Concat(framework.DerivedMetrics.Select(m => m.Name)).ToList();
+        foreach (var hypothesis in settings.Hypotheses.Where(h => h.Test is not null))
         {
             var test = hypothesis.Test!;
-            var field = $"hypotheses.{hypothesis.Id}.test";
             foreach (var name in new[] { test.Variable, test.CorrelatesWith }.OfType<string>().Where(v => !variables.Contains(v, StringComparer.Ordinal)))
             {
-                findings.Blocking(FindingCodes.UnknownDimension, file, field,
-                    $"'{name}' is neither a dimension nor a derived metric of the framework", $"use one of: {string.Join(", ", variables)}");
-            }
-
-            if (test.By is { } by)
-            {
-                var values = experiment.Corpus.Documents.Select(d => d.Metadata.GetValueOrDefault(by)?.Trim()).OfType<string>().ToHashSet(StringComparer.Ordinal);
-                // The corpus may grow into the test later; until then the hypothesis is indeterminate, which the report says.
-                if (values.Count == 0)
-                {
-                    findings.Warning(FindingCodes.GroupingFieldMissing, file, field, $"no document has the metadata field '{by}'; {hypothesis.Id} will be indeterminate",
-                        "name a field of the corpus manifest's metadata");
-                    continue;
-                }
-
-                foreach (var group in test.Groups.Where(g => !values.Contains(g)))
-                {
-                    findings.Warning(FindingCodes.GroupingFieldMissing, file, field, $"no document has {by} = '{group}' (values: {string.Join(", ", values.Order(StringComparer.Ordinal))}); {hypothesis.Id} will be indeterminate",
-                        "use one of the values in the corpus manifest");
-                }
+                findings.Blocking(FindingCodes.UnknownDimension, file, $"hypotheses.{hypothesis.Id}.test",
+                    $"'{name}' is neither a dimension nor a derived metric of the framework{Suggest(name, variables)}", $"use one of: {string.Join(", ", variables)}");
             }
         }
     }
 
-    /// <summary>Gold rows about documents or dimensions the experiment does not have are compared with nothing.</summary>
-    private static void CheckGold(Experiment experiment, FindingCollector findings)
+    /// <summary>
+    /// A hypothesis test's `by` must be a metadata field of the corpus (blocking when no document has it); a group
+    /// value no document has is a warning: the corpus may grow into the test, and until then it is indeterminate.
+    /// </summary>
+    private static void CheckHypothesisGroups(Experiment settings, Corpus corpus, string file, FindingCollector findings)
     {
-        if (experiment.GoldPath is not { } path || experiment.Gold.Count == 0)
+        foreach (var hypothesis in settings.Hypotheses.Where(h => h.Test?.By is not null))
+        {
+            var test = hypothesis.Test!;
+            var by = test.By!;
+            var field = $"hypotheses.{hypothesis.Id}.test";
+            var values = corpus.Documents.Select(d => d.Metadata.GetValueOrDefault(by)?.Trim()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            if (values.Count == 0)
+            {
+                var fields = MetadataFields(corpus);
+                if (fields.Count == 0)
+                {
+                    // No metadata at all (every file a document): nothing to check the name against; the test waits for it.
+                    findings.Warning(FindingCodes.GroupingFieldMissing, file, field, $"no document has metadata, so none has the field '{by}'; {hypothesis.Id} will be indeterminate",
+                        "give the documents metadata in the corpus manifest");
+                }
+                else
+                {
+                    findings.Blocking(FindingCodes.GroupingFieldMissing, file, field, $"no document has the metadata field '{by}'{Suggest(by, fields)}",
+                        $"name a metadata field of the corpus: {string.Join(", ", fields)}");
+                }
+
+                continue;
+            }
+
+            foreach (var group in test.Groups.Where(g => !values.Contains(g)))
+            {
+                findings.Warning(FindingCodes.GroupingFieldMissing, file, field, $"no document has {by} = '{group}' (values: {string.Join(", ", values.Order(StringComparer.Ordinal))}); {hypothesis.Id} will be indeterminate",
+                    "use one of the values in the corpus manifest");
+            }
+        }
+    }
+
+    /// <summary>Gold rows about documents the corpus does not have are compared with nothing.</summary>
+    private static void CheckGoldDocuments(Experiment settings, Corpus corpus, FindingCollector findings)
+    {
+        if (settings.GoldPath is not { } path || settings.Gold.Count == 0)
         {
             return;
         }
 
-        var documents = experiment.Corpus.Documents.Select(d => d.DocumentId).ToHashSet(StringComparer.Ordinal);
-        var dimensions = experiment.Framework.Dimensions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
-        var unknownDocuments = experiment.Gold.Select(g => g.DocumentId).Where(d => !documents.Contains(d)).Distinct(StringComparer.Ordinal).ToList();
+        var documents = corpus.Documents.Select(d => d.DocumentId).ToHashSet(StringComparer.Ordinal);
+        var unknownDocuments = settings.Gold.Select(g => g.DocumentId).Where(d => !documents.Contains(d)).Distinct(StringComparer.Ordinal).ToList();
         if (unknownDocuments.Count > 0)
         {
             findings.Warning(FindingCodes.InvalidGoldFile, path, "document_id",
                 $"{unknownDocuments.Count} document_id(s) in the gold file are not in the corpus and are ignored: {string.Join(", ", unknownDocuments.Take(5))}{(unknownDocuments.Count > 5 ? ", ..." : "")}",
                 "use the corpus manifest's document_id values");
         }
+    }
 
-        var unknownDimensions = experiment.Gold.Select(g => g.Dimension).Where(d => !dimensions.Contains(d)).Distinct(StringComparer.Ordinal).ToList();
+    /// <summary>Gold rows about dimensions the framework does not have are compared with nothing.</summary>
+    private static void CheckGoldDimensions(Experiment settings, Framework framework, FindingCollector findings)
+    {
+        if (settings.GoldPath is not { } path || settings.Gold.Count == 0)
+        {
+            return;
+        }
+
+        var dimensions = framework.Dimensions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        var unknownDimensions = settings.Gold.Select(g => g.Dimension).Where(d => !dimensions.Contains(d)).Distinct(StringComparer.Ordinal).ToList();
         if (unknownDimensions.Count > 0)
         {
             findings.Warning(FindingCodes.InvalidGoldFile, path, "dimension",
@@ -195,24 +223,22 @@ public sealed partial class ExperimentReader
             ReadStringList(map, "include_dimensions", file, block, findings));
     }
 
-    /// <summary>Filtering settings that name dimensions the framework does not define would silently do nothing.</summary>
-    private static void CheckFilteringDimensions(Experiment experiment, string file, FindingCollector findings)
+    /// <summary>Filtering settings that name dimensions the framework does not define: blocking, as any unknown name.</summary>
+    private static void CheckFilteringDimensions(Experiment settings, Framework framework, string file, FindingCollector findings)
     {
-        CheckGold(experiment, findings);
-        CheckHypothesisTests(experiment, file, findings);
-        if (experiment.AdvancedFiltering is not { } filtering)
+        if (settings.AdvancedFiltering is not { } filtering)
         {
             return;
         }
 
-        var known = experiment.Framework.Dimensions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        var known = framework.Dimensions.Select(d => d.Name).ToList();
         var named = filtering.DimensionSpecificThresholds.Keys.Select(d => ("dimension_specific_thresholds", d))
             .Concat(filtering.ExcludeDimensions.Select(d => ("exclude_dimensions", d)))
             .Concat(filtering.IncludeDimensions.Select(d => ("include_dimensions", d)));
-        foreach (var (field, dimension) in named.Where(x => !known.Contains(x.Item2)))
+        foreach (var (field, dimension) in named.Where(x => !known.Contains(x.Item2, StringComparer.Ordinal)))
         {
-            findings.Warning(FindingCodes.UnknownDimension, file, $"advanced_filtering.{field}",
-                $"'{dimension}' is not a dimension of the framework (it has: {string.Join(", ", known)}); this setting has no effect",
+            findings.Blocking(FindingCodes.UnknownDimension, file, $"advanced_filtering.{field}",
+                $"'{dimension}' is not a dimension of the framework{Suggest(dimension, known)} (it has: {string.Join(", ", known)})",
                 "use one of the framework's dimension names");
         }
     }

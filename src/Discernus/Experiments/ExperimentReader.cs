@@ -53,16 +53,25 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             return new ValidationReport { ExperimentPath = fullPath, Findings = findings.Findings };
         }
 
-        var experiment = ReadExperiment(directory, findings, cancellationToken);
+        var outcome = ReadExperiment(directory, findings, cancellationToken);
         return new ValidationReport
         {
             ExperimentPath = directory,
             Findings = findings.Findings,
-            Experiment = findings.HasBlocking ? null : experiment,
+            Experiment = findings.HasBlocking ? null : outcome?.Experiment,
+            Framework = outcome?.Framework,
+            Models = outcome?.Settings.Models ?? [],
+            ExperimentFilePath = outcome?.Settings.ExperimentFilePath,
         };
     }
 
-    private Experiment? ReadExperiment(string directory, FindingCollector findings, CancellationToken cancellationToken)
+    /// <summary>
+    /// What was read, also when something blocks: the settings and, when its file could be read, the framework, so
+    /// the checks above the reader (formulas, model names) still run and every finding shows in one pass.
+    /// </summary>
+    private sealed record ReadOutcome(Experiment Settings, Framework? Framework, Experiment? Experiment);
+
+    private ReadOutcome? ReadExperiment(string directory, FindingCollector findings, CancellationToken cancellationToken)
     {
         // Anything by those names counts as present (a folder or a FIFO too): reading it then says what is wrong with it.
         var yamlFile = new[] { "experiment.yaml", "experiment.yml" }.Select(f => Path.Combine(directory, f)).FirstOrDefault(f => FileKinds.Of(f) != FileKind.Missing);
@@ -115,7 +124,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         return appendix is null ? null : ReadV10(directory, mdFile, appendix, findings, cancellationToken);
     }
 
-    private Experiment? ReadV10(string directory, string file, YamlParseResult appendix, FindingCollector findings, CancellationToken cancellationToken)
+    private ReadOutcome ReadV10(string directory, string file, YamlParseResult appendix, FindingCollector findings, CancellationToken cancellationToken)
     {
         var root = appendix.Root!;
         var block = appendix.Block;
@@ -160,17 +169,17 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
         var framework = frameworkPath is null ? null : ReadFramework(frameworkPath, options.AnalysisVariant, findings);
         var corpus = corpusPath is null ? null : CorpusReader.ReadV10Corpus(directory, corpusPath, findings, cancellationToken);
+        options = options with { Directory = directory, ExperimentFilePath = file, GoldPath = gold.Path, Gold = gold.Ratings };
+        CrossCheck(options, framework, corpus, file, findings);
         if (framework is null || corpus is null || string.IsNullOrWhiteSpace(name))
         {
-            return null;
+            return new ReadOutcome(options, framework, null);
         }
 
         var experiment = options with
         {
             Name = name,
-            Directory = directory,
             Layout = ExperimentLayout.V10,
-            ExperimentFilePath = file,
             Author = metadata.ChildText("author"),
             SpecVersion = specVersion,
             Description = metadata.ChildText("description"),
@@ -180,11 +189,10 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             GoldPath = gold.Path,
             Gold = gold.Ratings,
         };
-        CrossCheck(experiment, file, findings);
-        return experiment;
+        return new ReadOutcome(options, framework, experiment);
     }
 
-    private Experiment? ReadAlpha(string directory, string file, YamlParseResult parsed, FindingCollector findings, CancellationToken cancellationToken)
+    private ReadOutcome ReadAlpha(string directory, string file, YamlParseResult parsed, FindingCollector findings, CancellationToken cancellationToken)
     {
         var root = parsed.Root!;
         var block = parsed.Block;
@@ -210,17 +218,17 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
         var framework = frameworkPath is null ? null : ReadFramework(frameworkPath, options.AnalysisVariant, findings);
         var corpus = corpusDirectory is null ? null : CorpusReader.ReadAlphaCorpus(directory, corpusDirectory, findings, cancellationToken);
+        options = options with { Directory = directory, ExperimentFilePath = file, GoldPath = gold.Path, Gold = gold.Ratings };
+        CrossCheck(options, framework, corpus, file, findings);
         if (framework is null || corpus is null || string.IsNullOrWhiteSpace(name))
         {
-            return null;
+            return new ReadOutcome(options, framework, null);
         }
 
         var experiment = options with
         {
             Name = name,
-            Directory = directory,
             Layout = ExperimentLayout.Alpha,
-            ExperimentFilePath = file,
             Author = root.ChildText("author"),
             SpecVersion = root.ChildText("spec_version"),
             Description = root.ChildText("description"),
@@ -230,8 +238,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             GoldPath = gold.Path,
             Gold = gold.Ratings,
         };
-        CrossCheck(experiment, file, findings);
-        return experiment;
+        return new ReadOutcome(options, framework, experiment);
     }
 
     /// <summary>Reads the optional settings both layouts share into an otherwise empty experiment.</summary>
@@ -487,7 +494,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
     })
     { ReadsDocuments = ReadsDocuments };
 
-    private string? ReadSpecificationFile(string path, FindingCollector findings)
+    private string? ReadSpecificationFile(string path, FindingCollector findings, bool gold = false)
     {
         if (!MayRead(path, findings))
         {
@@ -497,7 +504,15 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
         try
         {
             var info = new FileInfo(path);
-            if (info.Length > limits.MaxSpecificationFileBytes)
+            if (gold && info.Length > limits.MaxGoldFileBytes)
+            {
+                findings.Blocking(FindingCodes.GoldFileTooLarge, path, null,
+                    $"the gold file is {info.Length:N0} bytes, over the {limits.MaxGoldFileBytes:N0}-byte limit for gold files",
+                    "keep one short row per coder, document and dimension (document_id,dimension,score,coder): drop other columns and long notes, or code a sample of the corpus");
+                return null;
+            }
+
+            if (!gold && info.Length > limits.MaxSpecificationFileBytes)
             {
                 findings.Blocking(FindingCodes.FileUnreadable, path, null,
                     $"the file is {info.Length:N0} bytes, over the {limits.MaxSpecificationFileBytes:N0}-byte limit for specification files",
@@ -506,7 +521,17 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             }
 
             var bytes = File.ReadAllBytes(path);
-            return new UTF8Encoding(false, true).GetString(bytes).TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal);
+            var text = new UTF8Encoding(false, true).GetString(bytes).TrimStart('\uFEFF');
+            if (text.Contains('\r') && !text.Contains('\n'))
+            {
+                // Every line would run into one: the appendix (or the header) could not be found, for a reason no other message names.
+                findings.Blocking(FindingCodes.OldMacLineEndings, path, null,
+                    "the file's lines end in a carriage return alone (classic Mac OS line endings), so it reads as one line",
+                    "save it with LF (or CRLF) line endings, e.g. `tr '\\r' '\\n' < file > file.new`, then replace the file");
+                return null;
+            }
+
+            return text.Replace("\r\n", "\n", StringComparison.Ordinal);
         }
         catch (DecoderFallbackException)
         {

@@ -40,4 +40,20 @@ public static class FindingCodes
     public const string NameNotSnakeCase = "name_not_snake_case";
     public const string UnknownDimension = "unknown_dimension";
     public const string InvalidGoldFile = "invalid_gold_file";
+
+    // Derived-metric formulas (issue 15 / 14): a placeholder or a metric that can never have a value is a warning,
+    // a formula over the parser's limits is blocking.
+    public const string DerivedMetricPlaceholder = "derived_metric_placeholder";
+    public const string DerivedMetricWithoutValue = "derived_metric_without_value";
+    public const string FormulaTooLarge = "formula_too_large";
+    public const string CheckNotRun = "check_not_run";
+
+    public const string DocumentOverLimit = "document_over_limit";
+    public const string DocumentCorrupt = "document_corrupt";
+    public const string InvalidName = "invalid_name";
+    public const string TooManyDimensions = "too_many_dimensions";
+    public const string MetadataValueTooLong = "metadata_value_too_long";
+    public const string GoldFileTooLarge = "gold_file_too_large";
+    public const string UnsupportedEncoding = "document_unsupported_encoding";
+    public const string OldMacLineEndings = "cr_line_endings";
 }

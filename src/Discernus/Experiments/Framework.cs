@@ -14,6 +14,13 @@ public sealed record Framework
     public IReadOnlyList<DerivedMetric> DerivedMetrics { get; init; } = [];
     public IReadOnlyDictionary<string, AnalysisVariant> AnalysisVariants { get; init; } = new Dictionary<string, AnalysisVariant>();
 
+    /// <summary>
+    /// The per-dimension fields the framework's <c>output_schema</c> declares (the keys beside <c>raw_score</c>, e.g.
+    /// MFT v11's <c>scope_breadth</c>): a formula may name them, and validation says the metric will have no value
+    /// when Discernus does not record the field, instead of refusing the name as unknown.
+    /// </summary>
+    public IReadOnlyList<string> DeclaredScoreFields { get; init; } = [];
+
     public Dimension? FindDimension(string name) =>
         Dimensions.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
 }

@@ -56,7 +56,7 @@ public static class GoldFile
             while (csv.Read())
             {
                 var line = csv.Parser.RawRow;
-                string Field(string column) => csv.TryGetField<string>(index[column], out var value) ? value?.Trim() ?? string.Empty : string.Empty;
+                string Field(string column) => csv.TryGetField<string>(index[column], out var value) ? SpreadsheetSafeCsvWriter.Unescape(value?.Trim() ?? string.Empty) : string.Empty;
                 var (document, dimension, scoreText, coder) = (Field("document_id"), Field("dimension"), Field("score"), Field("coder"));
                 if (document.Length == 0 && dimension.Length == 0 && scoreText.Length == 0 && coder.Length == 0)
                 {
@@ -112,7 +112,7 @@ public static class GoldFile
     {
         ArgumentNullException.ThrowIfNull(ratings);
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+        using var csv = new SpreadsheetSafeCsvWriter(writer);
         foreach (var column in Columns)
         {
             csv.WriteField(column);

@@ -60,7 +60,7 @@ internal static class KeyedCsv
             while (csv.Read())
             {
                 var raw = csv.Parser.RawRecord;
-                var values = indexes.Select(i => csv.TryGetField<string>(i, out var v) ? v?.Trim() ?? string.Empty : string.Empty).ToList();
+                var values = indexes.Select(i => csv.TryGetField<string>(i, out var v) ? SpreadsheetSafeCsvWriter.Unescape(v?.Trim() ?? string.Empty) : string.Empty).ToList();
                 if (!replaced.Contains(KeyOf(values)))
                 {
                     output.Append(WithNewline(raw));
@@ -83,7 +83,7 @@ internal static class KeyedCsv
     private static string Line(IReadOnlyList<string> values)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
+        using (var csv = new SpreadsheetSafeCsvWriter(writer))
         {
             foreach (var value in values)
             {

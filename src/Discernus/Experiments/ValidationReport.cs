@@ -8,6 +8,18 @@ public sealed record ValidationReport
     /// <summary>Null when a blocking finding prevented building the model.</summary>
     public Experiment? Experiment { get; init; }
 
+    /// <summary>
+    /// The framework as read, also when something else blocks, so the checks that need it (derived-metric formulas)
+    /// run in the same pass; null when the framework itself could not be read.
+    /// </summary>
+    public Framework? Framework { get; init; }
+
+    /// <summary>The models the experiment names, also when something else blocks.</summary>
+    public IReadOnlyList<string> Models { get; init; } = [];
+
+    /// <summary>The experiment file (experiment.md or experiment.yaml) when one was found.</summary>
+    public string? ExperimentFilePath { get; init; }
+
     public IEnumerable<ValidationFinding> Blocking => Findings.Where(f => f.Severity == FindingSeverity.Blocking);
     public IEnumerable<ValidationFinding> Warnings => Findings.Where(f => f.Severity == FindingSeverity.Warning);
     public bool IsValid => Experiment is not null && !Blocking.Any();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace Discernus.Models;
 
 /// <summary>
-/// Serves a request whose key (SHA-256 of model, options and messages) is in the <see cref="IResponseCache"/> without
+/// Serves a request whose key (SHA-256 of model, provider, endpoint, options and messages) is in the <see cref="IResponseCache"/> without
 /// calling the model. It never stores an answer by itself: a fresh response carries its key
 /// (<see cref="ModelCallKeys.CacheKey"/>) and the caller stores it with <see cref="ResponseCacheCommit.CommitToCacheAsync"/>
 /// once the answer has passed its validation, so an invalid answer is never replayed. With
@@ -15,13 +15,14 @@ internal sealed class ArtifactCachingChatClient(
     IChatClient innerClient,
     IResponseCache cache,
     ModelName model,
+    Uri? endpoint,
     LlmInteractionRecorder? recorder) : DelegatingChatClient(innerClient)
 {
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        var key = ChatRequestHasher.HashRequest(model, options, list);
+        var key = ChatRequestHasher.HashRequest(model, endpoint, options, list);
         if (ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CacheMode) != CacheModes.Refresh)
         {
             var startedAt = recorder?.TimeProvider.GetUtcNow() ?? default;

@@ -6,8 +6,8 @@ namespace Discernus.Models;
 /// <summary>The <c>UseX</c> extensions of this folder's middleware, in the Microsoft.Extensions.AI style (first added = outermost).</summary>
 internal static class ChatClientBuilderExtensions
 {
-    public static ChatClientBuilder UseArtifactCaching(this ChatClientBuilder builder, IResponseCache cache, ModelName model, LlmInteractionRecorder? recorder) =>
-        builder.Use(inner => new ArtifactCachingChatClient(inner, cache, model, recorder));
+    public static ChatClientBuilder UseArtifactCaching(this ChatClientBuilder builder, IResponseCache cache, ModelName model, Uri? endpoint, LlmInteractionRecorder? recorder) =>
+        builder.Use(inner => new ArtifactCachingChatClient(inner, cache, model, endpoint, recorder));
 
     public static ChatClientBuilder UseFailFast(this ChatClientBuilder builder, ModelCircuitBreaker breaker) =>
         builder.Use(inner => new FailFastChatClient(inner, breaker));

@@ -20,16 +20,29 @@ internal static class ChatRequestHasher
     public static string HashMessages(IEnumerable<ChatMessage> messages) => Sha256Hex(SerializeMessages(messages));
 
     /// <summary>
-    /// The response-cache key: SHA-256 of the model name, the options that change an answer, and the messages.
-    /// Internal per-attempt keys (<see cref="ModelCallKeys"/>) are left out so a retry maps to the same key.
+    /// The response-cache key: SHA-256 of the model name (its provider included), the endpoint that answers it, the
+    /// options that change an answer, and the messages. The same model name on another server is another model (a local
+    /// server, a proxy, a fine-tune behind the same name), so its answers are never replayed for it. Internal per-attempt
+    /// keys (<see cref="ModelCallKeys"/>) are left out so a retry maps to the same key.
     /// </summary>
-    public static string HashRequest(ModelName model, ChatOptions? options, IEnumerable<ChatMessage> messages)
+    public static string HashRequest(ModelName model, ChatOptions? options, IEnumerable<ChatMessage> messages) =>
+        HashRequest(model, endpoint: null, options, messages);
+
+    /// <inheritdoc cref="HashRequest(ModelName, ChatOptions?, IEnumerable{ChatMessage})"/>
+    public static string HashRequest(ModelName model, Uri? endpoint, ChatOptions? options, IEnumerable<ChatMessage> messages)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("model", model.ToString());
+            writer.WriteString("provider", model.ProviderPrefix);
+            if (endpoint is not null)
+            {
+                // Scheme, host, port and path: credentials in the URL never reach a key, and "/v1/" equals "/v1".
+                writer.WriteString("endpoint", endpoint.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/'));
+            }
+
             writer.WritePropertyName("options");
             WriteOptions(writer, options);
             writer.WritePropertyName("messages");

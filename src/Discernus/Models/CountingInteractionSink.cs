@@ -1,8 +1,8 @@
 namespace Discernus.Models;
 
 /// <summary>
-/// Counts the interactions it passes on to the inner sink (<see cref="ModelCallCounts"/>); the offline lexicon makes no
-/// provider request and is not counted. Safe for concurrent calls.
+/// Counts the interactions it passes on to the inner sink (<see cref="ModelCallCounts"/>); the offline models make no
+/// provider request and count as offline analyses. Safe for concurrent calls.
 /// </summary>
 internal sealed class CountingInteractionSink(ILlmInteractionSink inner) : ILlmInteractionSink
 {

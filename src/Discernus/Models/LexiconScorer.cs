@@ -33,26 +33,35 @@ namespace Discernus.Models;
 /// <para>A dimension without positive markers is not scored: all three numbers are null with
 /// <c>not_scorable_reason</c>, never a made-up value.</para>
 /// </summary>
-internal static class LexiconScorer
+internal static partial class LexiconScorer
 {
     public const double DensityScale = 10.0;
     public const int MaxEvidence = 3;
     public const int MaxEvidenceLength = 400;
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(5);
-    private static readonly Regex WordPattern = new(@"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*", RegexOptions.CultureInvariant, MatchTimeout);
-    private static readonly Regex WhiteSpace = new(@"\s+", RegexOptions.CultureInvariant, MatchTimeout);
-    // A sentence ends after . ! ? (and closing quotes/brackets) followed by white space, or at a blank line.
-    private static readonly Regex SentenceBreak = new(@"(?<=[.!?…][""'”’)\]]*)\s+|\n\s*\n", RegexOptions.CultureInvariant, MatchTimeout);
 
-    public static int CountWords(string text) => WordPattern.Count(text);
+    // The document-wide patterns are source-generated and have no time limit: each is linear (no two ways to match the
+    // same text), and one scan of a 19 MB document takes seconds, so a limit would only fail long documents on a busy
+    // machine. The marker patterns, built from the framework's text, keep theirs (it applies to each match).
+    [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*", RegexOptions.CultureInvariant)]
+    private static partial Regex WordPattern();
+
+    [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
+    private static partial Regex WhiteSpace();
+
+    // A sentence ends after . ! ? (and closing quotes/brackets) followed by white space, or at a blank line.
+    [GeneratedRegex(@"(?<=[.!?…][""'”’)\]]*)\s+|\n\s*\n", RegexOptions.CultureInvariant)]
+    private static partial Regex SentenceBreak();
+
+    public static int CountWords(string text) => WordPattern().Count(text);
 
     /// <summary>Word count and sentence spans of a document, computed once for all dimensions.</summary>
     public static LexiconDocument Prepare(string text)
     {
         var starts = new List<int> { 0 };
         var ends = new List<int>();
-        foreach (Match separator in SentenceBreak.Matches(text))
+        foreach (var separator in SentenceBreak().EnumerateMatches(text))
         {
             ends.Add(separator.Index);
             starts.Add(separator.Index + separator.Length);
@@ -73,10 +82,12 @@ internal static class LexiconScorer
         }
 
         var negative = CompileMarkers(dimension.NegativeMarkers, cache);
-        var positiveFound = positive.Select(m => m.Matches(documentText).ToList()).ToList();
-        var negativeFound = negative.Select(m => m.Matches(documentText).ToList()).ToList();
-        var positiveMatches = positiveFound.Select(list => list.Where(m => !InsideLonger(m, negativeFound)).ToList()).ToList();
-        var negativeMatches = negativeFound.Select(list => list.Where(m => !InsideLonger(m, positiveFound)).ToList()).ToList();
+        var positiveFound = positive.Select(m => Find(m, documentText)).ToList();
+        var negativeFound = negative.Select(m => Find(m, documentText)).ToList();
+        var positiveSpans = Spans.Of(positiveFound);
+        var negativeSpans = Spans.Of(negativeFound);
+        var positiveMatches = positiveFound.Select(list => list.Where(m => !negativeSpans.ContainsLonger(m.Index, m.Length)).ToList()).ToList();
+        var negativeMatches = negativeFound.Select(list => list.Where(m => !positiveSpans.ContainsLonger(m.Index, m.Length)).ToList()).ToList();
 
         var hitsP = positiveMatches.Sum(m => m.Count);
         var hitsN = negativeMatches.Sum(m => m.Count);
@@ -91,7 +102,7 @@ internal static class LexiconScorer
         var conflict = hitsP + hitsN == 0 ? 0 : 2.0 * Math.Min(hitsP, hitsN) / (hitsP + hitsN);
         var confidence = (0.2 + 0.8 * (1 - Math.Exp(-(distinctP + distinctN) / 3.0))) * (1 - 0.5 * conflict);
 
-        var matchIndexes = positiveMatches.SelectMany(m => m).Select(m => (m.Index, m.Length)).OrderBy(m => m.Index).ToList();
+        var matchIndexes = positiveMatches.SelectMany(m => m).OrderBy(m => m.Index).ToList();
         return new LexiconScore(
             dimension.Name,
             Clean(raw),
@@ -105,9 +116,80 @@ internal static class LexiconScorer
             null);
     }
 
-    // "fear" inside the counter-marker "nothing to fear" is counter-evidence, not evidence: the longer phrase decides.
-    private static bool InsideLonger(Match match, List<List<Match>> others) =>
-        others.Any(list => list.Any(o => o.Length > match.Length && o.Index <= match.Index && o.Index + o.Length >= match.Index + match.Length));
+    /// <summary>A marker's occurrences as (index, length) pairs: a Match object each would hold a 19 MB document's million hits at ~150 bytes apiece.</summary>
+    private static List<(int Index, int Length)> Find(Regex marker, string text)
+    {
+        var found = new List<(int, int)>();
+        foreach (var match in marker.EnumerateMatches(text))
+        {
+            found.Add((match.Index, match.Length));
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The matches of one kind, sorted by start, with the furthest end reached so far: whether one of them strictly
+    /// contains a span is two binary searches, not a scan of them all ("fear" inside the counter-marker "nothing to
+    /// fear" is counter-evidence, not evidence: the longer phrase decides). Scanning made a 2 MB document of marker
+    /// words quadratic (170 s).
+    /// </summary>
+    private sealed class Spans
+    {
+        private readonly (int Start, int End)[] _sorted;
+        private readonly int[] _furthestEnd;
+
+        private Spans((int Start, int End)[] sorted)
+        {
+            _sorted = sorted;
+            _furthestEnd = new int[sorted.Length];
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                _furthestEnd[i] = Math.Max(sorted[i].End, i > 0 ? _furthestEnd[i - 1] : int.MinValue);
+            }
+        }
+
+        public static Spans Of(List<List<(int Index, int Length)>> matches)
+        {
+            var spans = matches.SelectMany(list => list).Select(m => (m.Index, m.Index + m.Length)).ToArray();
+            Array.Sort(spans);
+            return new Spans(spans);
+        }
+
+        /// <summary>Whether a span starting before (and ending at or after) it, or at the same start and ending after it, exists.</summary>
+        public bool ContainsLonger(int start, int length)
+        {
+            var end = start + length;
+            var before = LowerBound(start, int.MinValue);
+            if (before > 0 && _furthestEnd[before - 1] >= end)
+            {
+                return true;
+            }
+
+            // Same start: sorted by end, so the last of them reaches furthest.
+            var after = LowerBound(start + 1, int.MinValue);
+            return after > before && _sorted[after - 1].End > end;
+        }
+
+        private int LowerBound(int start, int end)
+        {
+            int low = 0, high = _sorted.Length;
+            while (low < high)
+            {
+                var middle = (low + high) >>> 1;
+                if (_sorted[middle].CompareTo((start, end)) < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            return low;
+        }
+    }
 
     private static double Clean(double value) => Math.Round(Math.Clamp(value, 0, 1), 4, MidpointRounding.AwayFromZero);
 
@@ -176,7 +258,7 @@ internal static class LexiconScorer
                 (start, end) = WindowAround(text, start, end, index, length);
             }
 
-            var quote = WhiteSpace.Replace(text[start..end], " ").Trim();
+            var quote = WhiteSpace().Replace(text[start..end], " ").Trim();
             if (quote.Length > 0)
             {
                 result.Add(quote);

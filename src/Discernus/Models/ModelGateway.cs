@@ -99,7 +99,7 @@ internal sealed class ModelGateway : IDisposable
         var endpoint = _settings.RequireBaseUrl(model);
         if (_cache is not null)
         {
-            builder.UseArtifactCaching(_cache, model, recorder);
+            builder.UseArtifactCaching(_cache, model, endpoint, recorder);
         }
 
         builder.UseFailFast(BreakerFor(model, endpoint));

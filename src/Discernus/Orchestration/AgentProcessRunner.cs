@@ -57,7 +57,7 @@ internal static class AgentProcessRunner
                 registry.Register(forwarded, channel.Interactions);
             }
 
-            var agent = DiscernusHost.CreateAgents(new AgentContext { Store = store, Runs = registry, TimeProvider = time, Worker = request.Worker })
+            var agent = DiscernusHost.CreateAgents(new AgentContext { Store = store, Runs = registry, TimeProvider = time, Worker = request.Worker, MaxReportBytes = Experiments.ExperimentLimits.FromEnvironment(environment).MaxReportBytes })
                 .FirstOrDefault(a => a.TaskType == request.TaskType)
                 ?? throw new TaskContractException($"no agent is registered for task_type '{request.TaskType}'");
 

@@ -13,8 +13,17 @@ public sealed record CostEstimate(decimal? Usd, long PromptTokens, long Completi
     /// <summary>Model calls planned: one per document × model × run, plus the synthesis; validation re-asks and retries come on top.</summary>
     public int Calls { get; init; }
 
-    /// <summary>The estimate per hosted model (the offline lexicon costs nothing and is left out).</summary>
+    /// <summary>The estimate per hosted model (the offline models cost nothing and are left out).</summary>
     public IReadOnlyList<ModelCostEstimate> Models { get; init; } = [];
+
+    /// <summary>Of <see cref="Calls"/>, those to hosted models: requests to a provider.</summary>
+    public int ProviderRequests { get; init; }
+
+    /// <summary>Of <see cref="Calls"/>, those an offline model (lexicon, minilm) answers on this machine: no request, no token sent.</summary>
+    public int OfflineAnalyses { get; init; }
+
+    /// <summary>The offline models among those estimated, for "(lexicon: no tokens sent, $0)".</summary>
+    public IReadOnlyList<string> OfflineModels { get; init; } = [];
 }
 
 /// <summary>One model's share of a <see cref="CostEstimate"/>; <see cref="Usd"/> is null when its price is unknown.</summary>
@@ -56,6 +65,9 @@ public static class CostEstimator
         var prices = PriceTable.LoadDefault();
         var perModel = new List<ModelCostEstimate>();
         var calls = 0;
+        var requests = 0;
+        var offline = 0;
+        var offlineModels = new List<string>();
         foreach (var (model, index) in models.Select((m, i) => (m, i)))
         {
             if (!ModelName.TryParse(model, out var name, out _))
@@ -68,8 +80,12 @@ public static class CostEstimator
             calls += modelCalls;
             if (!name.IsHosted)
             {
+                offline += modelCalls;
+                offlineModels.Add(name.ToString());
                 continue;
             }
+
+            requests += modelCalls;
 
             var counter = tokens.CounterFor(model) ?? TokenCounter.For(name);
             var fixedTokens = counter.Count(fixedText);
@@ -99,6 +115,9 @@ public static class CostEstimator
             Documents = documentCount,
             Calls = calls,
             Models = perModel,
+            ProviderRequests = requests,
+            OfflineAnalyses = offline,
+            OfflineModels = offlineModels,
         };
     }
 }

@@ -157,7 +157,7 @@ public sealed class DiscernusHost : IAsyncDisposable
             var childEnvironment = isolation.Mode == AgentIsolationMode.Process ? ChildEnvironment() : null;
             IReadOnlyList<IAgent> AgentsFor(IArtifactStore store)
             {
-                var context = new AgentContext { Store = store, Runs = _registry, TimeProvider = Time };
+                var context = new AgentContext { Store = store, Runs = _registry, TimeProvider = Time, MaxReportBytes = Experiments.ExperimentLimits.FromEnvironment(Options.Environment).MaxReportBytes };
                 var agents = CreateAgents(context);
                 return childEnvironment is null
                     ? agents

@@ -16,31 +16,34 @@ public static class ExperimentValidator
     public static ValidationReport Validate(string path, ExperimentLimits limits, CancellationToken cancellationToken = default, bool readDocuments = true)
     {
         var report = new ExperimentReader(limits) { ReadsDocuments = readDocuments }.Read(path, cancellationToken);
-        if (report.Experiment is not { } experiment)
-        {
-            return report;
-        }
-
         var findings = report.Findings.ToList();
-        var framework = experiment.Framework;
-        var file = Path.GetRelativePath(experiment.Directory, framework.FilePath);
-        var issues = DerivedMetricEvaluator.Check(framework.DerivedMetrics.Select(m => (m.Name, m.Formula)), framework.Dimensions.Select(d => d.Name).ToList());
-        foreach (var issue in issues)
+        // Checked whatever else blocks, so a bad formula shows together with a missing file (one pass).
+        if (report.Framework is { } framework)
         {
-            findings.Add(new ValidationFinding
+            var file = Path.GetRelativePath(report.ExperimentPath, framework.FilePath);
+            foreach (var issue in DerivedMetricEvaluator.Check(framework.DerivedMetrics.Select(m => (m.Name, m.Formula)), FormulaNames.Of(framework)))
             {
-                Severity = issue.IsError ? FindingSeverity.Blocking : FindingSeverity.Warning,
-                Code = FindingCodes.DerivedMetricInvalid,
-                File = file,
-                Field = $"derived_metrics.{issue.MetricName}",
-                Message = issue.Message,
-                Fix = issue.IsError
-                    ? "correct the formula: arithmetic over dimensions.<name>.raw_score|salience|confidence (or dimensional_scores.<name>.<field>) and other derived metrics by name, with + - * / ( ) abs min max sqrt"
-                    : "use one of the framework's dimension names, or remove the metric (it will be null with this reason)",
-            });
+                findings.Add(new ValidationFinding
+                {
+                    Severity = issue.IsError ? FindingSeverity.Blocking : FindingSeverity.Warning,
+                    Code = issue.Code,
+                    File = file,
+                    Field = $"derived_metrics.{issue.MetricName}",
+                    Message = issue.Message,
+                    Fix = issue.Code switch
+                    {
+                        FindingCodes.FormulaTooLarge =>
+                            $"keep a formula under {FormulaParser.MaxTerms:N0} terms and {FormulaParser.MaxDepth} levels of nesting: split it into derived metrics that read each other by name, or sum a comprehension over all_dimensions",
+                        FindingCodes.DerivedMetricWithoutValue =>
+                            "rewrite the formula to give a number from raw_score, salience or confidence, or remove the metric (it stays in the results with no value and this reason)",
+                        _ => "correct the formula: names of the framework's dimensions (dimensions.<name>.raw_score|salience|confidence) and derived metrics, numbers, + - * / ** ( ), lists and comprehensions over all_dimensions, and the functions in docs/authoring.md section 5",
+                    },
+                });
+            }
         }
 
-        foreach (var model in experiment.Models)
+        var experimentFile = report.ExperimentFilePath is { } experimentPath ? Path.GetRelativePath(report.ExperimentPath, experimentPath) : "experiment.md";
+        foreach (var model in report.Models)
         {
             if (ModelNameCheck.Problem(model) is { } problem)
             {
@@ -48,7 +51,7 @@ public static class ExperimentValidator
                 {
                     Severity = FindingSeverity.Blocking,
                     Code = FindingCodes.InvalidField,
-                    File = Path.GetRelativePath(experiment.Directory, experiment.ExperimentFilePath),
+                    File = experimentFile,
                     Field = "models",
                     Message = problem,
                     Fix = "use lexicon, openai/<model>, anthropic/<model>, gemini/<model>, openrouter/<model>, ollama/<model> or openai-compatible/<model>",
@@ -57,7 +60,7 @@ public static class ExperimentValidator
         }
 
         var blocking = findings.Any(f => f.Severity == FindingSeverity.Blocking);
-        return report with { Findings = findings, Experiment = blocking ? null : experiment };
+        return report with { Findings = findings, Experiment = blocking ? null : report.Experiment };
     }
 
     /// <summary>A report validated without its documents' content, completed with the findings of their one read.</summary>

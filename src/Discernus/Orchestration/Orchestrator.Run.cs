@@ -445,6 +445,7 @@ internal sealed partial class Orchestrator
         CacheHits = Math.Max(fromResults.CacheHits, here.CacheHits),
         Retries = Math.Max(fromResults.Retries, here.Retries),
         Failures = Math.Max(fromResults.Failures, here.Failures),
+        OfflineAnalyses = Math.Max(fromResults.OfflineAnalyses, here.OfflineAnalyses),
     };
 
     /// <summary>Once a run has ended its signals have no reader: they expire, and its state stays a while for `status`.</summary>

@@ -145,8 +145,10 @@ internal sealed partial class Orchestrator
         if (run.CountOnce(task.TaskId))
         {
             var meta = result.ProcessingMetadata;
-            run.AddUsage(meta.TokensUsed.Prompt, meta.TokensUsed.Completion, meta.CostUsd, meta.Cached,
-                new Models.ModelCallCounts(meta.ProviderRequests, meta.CacheHits, meta.Retries, meta.FailedRequests));
+            // Tokens count what was sent to a provider: an offline model's prompt goes nowhere.
+            var sent = !Models.ModelName.IsOffline(meta.Model);
+            run.AddUsage(sent ? meta.TokensUsed.Prompt : 0, sent ? meta.TokensUsed.Completion : 0, meta.CostUsd, meta.Cached,
+                new Models.ModelCallCounts(meta.ProviderRequests, meta.CacheHits, meta.Retries, meta.FailedRequests, meta.OfflineAnalyses));
             await run.WriteAnalysisResultAsync(signal.ResultHash!, bytes, cancellationToken).ConfigureAwait(false);
         }
 
@@ -298,7 +300,8 @@ internal sealed partial class Orchestrator
         {
             var bytes = await store.GetAsync(signal.ResultHash!, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the synthesis result is not in the artifact store");
             result = JsonSerializer.Deserialize<SynthesisResult>(bytes, DiscernusJson.Indented) ?? throw new RunFailedException("the synthesis result is empty");
-            run.AddUsage(result.TokensUsed.Prompt, result.TokensUsed.Completion, result.CostUsd, false, result.Calls);
+            var sent = !Models.ModelName.IsOffline(result.Model);
+            run.AddUsage(sent ? result.TokensUsed.Prompt : 0, sent ? result.TokensUsed.Completion : 0, result.CostUsd, false, result.Calls);
             var text = await store.GetAsync(result.SynthesisTextHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the synthesis text is not in the artifact store");
             var statistics = await store.GetAsync(result.StatisticsHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the statistics are not in the artifact store");
             var synthesisPath = await run.WriteOutputAsync($"results/synthesis/{result.SynthesisTextHash}.md", text, "synthesis", cancellationToken).ConfigureAwait(false);

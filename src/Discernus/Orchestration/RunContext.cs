@@ -98,7 +98,7 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
             _completionTokens = Manifest.Cost.CompletionTokens;
             _modelCalls = Manifest.Cost.ModelCalls;
             _cachedCalls = Manifest.Cost.CachedCalls;
-            _calls = new ModelCallCounts(Manifest.Cost.ProviderRequests, Manifest.Cost.CacheHits, Manifest.Cost.Retries, Manifest.Cost.Failures);
+            _calls = new ModelCallCounts(Manifest.Cost.ProviderRequests, Manifest.Cost.CacheHits, Manifest.Cost.Retries, Manifest.Cost.Failures, Manifest.Cost.OfflineAnalyses);
         }
     }
 
@@ -119,7 +119,8 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
         {
             if (calls is { } c0)
             {
-                _calls = new ModelCallCounts(_calls.ProviderRequests + c0.ProviderRequests, _calls.CacheHits + c0.CacheHits, _calls.Retries + c0.Retries, _calls.Failures + c0.Failures);
+                _calls = new ModelCallCounts(_calls.ProviderRequests + c0.ProviderRequests, _calls.CacheHits + c0.CacheHits, _calls.Retries + c0.Retries, _calls.Failures + c0.Failures,
+                    _calls.OfflineAnalyses + c0.OfflineAnalyses);
             }
 
             _promptTokens += promptTokens;
@@ -178,6 +179,7 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
                 CacheHits = _calls.CacheHits,
                 Retries = _calls.Retries,
                 Failures = _calls.Failures,
+                OfflineAnalyses = _calls.OfflineAnalyses,
             };
         }
     }

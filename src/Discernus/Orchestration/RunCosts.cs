@@ -78,23 +78,31 @@ public sealed class RunCosts
     private static IReadOnlyList<CostRow> Group(IReadOnlyList<CostLine> lines, Func<CostLine, string> key) =>
         lines.GroupBy(key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => CostRow.Of(g.Key, g.ToList())).ToList();
 
-    /// <summary>One group: provider requests, cache hits, failed requests, tokens and cost (null when a price was unknown).</summary>
+    /// <summary>
+    /// One group: provider requests, offline analyses (lexicon, minilm: no request, no token sent), cache hits, failed
+    /// requests, tokens sent to providers and cost (null when a price was unknown); counted as the manifest counts them.
+    /// </summary>
     public sealed record CostRow(string Name, long Requests, long CacheHits, long FailedRequests, long PromptTokens, long CompletionTokens, decimal KnownUsd, bool Complete)
     {
         /// <summary>The cost when every price was known, else null (<see cref="KnownUsd"/> is then a lower bound).</summary>
         public decimal? Usd => Complete ? KnownUsd : null;
 
+        public long OfflineAnalyses { get; init; }
+
         // Known only when every line has a price: a failed request costs nothing, but only a model with a known price
         // makes that a known $0; and no line at all (calls recorded nowhere) is no knowledge either.
         internal static CostRow Of(string name, IReadOnlyList<CostLine> lines) => new(
             name,
-            lines.Count(l => !l.Cached),
+            lines.Count(l => !l.Cached && !l.Offline),
             lines.Count(l => l.Cached),
             lines.Count(l => l.Failed),
-            lines.Where(l => !l.Cached).Sum(l => l.PromptTokens),
-            lines.Where(l => !l.Cached).Sum(l => l.CompletionTokens),
+            lines.Where(l => !l.Cached && !l.Offline).Sum(l => l.PromptTokens),
+            lines.Where(l => !l.Cached && !l.Offline).Sum(l => l.CompletionTokens),
             lines.Sum(l => l.CostUsd ?? 0m),
-            lines.Count > 0 && lines.All(l => l.CostUsd is not null || (l.Failed && l.Priced)));
+            lines.Count > 0 && lines.All(l => l.CostUsd is not null || (l.Failed && l.Priced)))
+        {
+            OfflineAnalyses = lines.Count(l => !l.Cached && l.Offline),
+        };
     }
 
     /// <summary>What <c>results/batch_analysis/*.json</c> record: documents analysed, from the cache, and their cost.</summary>
@@ -134,7 +142,8 @@ public sealed class RunCosts
         }
     }
 
-    internal sealed record CostLine(string Stage, string Model, string Agent, bool Cached, bool Failed, long PromptTokens, long CompletionTokens, decimal? CostUsd)
+    /// <param name="Offline">An offline model's answer (lexicon, minilm): computed in the process, no provider request.</param>
+    internal sealed record CostLine(string Stage, string Model, string Agent, bool Cached, bool Failed, long PromptTokens, long CompletionTokens, decimal? CostUsd, bool Offline = false)
     {
         /// <summary>Whether the model has a price (or needs none: offline), so that a failed request of it is a known $0.</summary>
         public bool Priced { get; init; }
@@ -160,7 +169,8 @@ public sealed class RunCosts
                     String(root, "error") is not null || (!cached && String(root, "answer_hash") is null),
                     Number(root, "prompt_tokens"),
                     Number(root, "completion_tokens"),
-                    root.TryGetProperty("cost_usd", out var cost) && cost.ValueKind == JsonValueKind.Number ? cost.GetDecimal() : null)
+                    root.TryGetProperty("cost_usd", out var cost) && cost.ValueKind == JsonValueKind.Number ? cost.GetDecimal() : null,
+                    Models.ModelName.IsOffline(String(root, "provider") ?? model))
                 {
                     Priced = Models.ModelName.TryParse(model, out var name, out _) && (!name!.IsHosted || prices.Find(name) is not null),
                 };

@@ -64,6 +64,11 @@ internal static class RunPlanner
             }
         }
 
+        if (budgetProblem is null && RunFolderAllocator.WritableProblem(experiment.Directory) is { } unwritable)
+        {
+            return new RunPlan { Models = models, Estimate = estimate, RunsFolderProblem = unwritable };
+        }
+
         var runId = RunFolderAllocator.NewRunId(time);
         var request = new RunRequest
         {
@@ -107,8 +112,11 @@ internal sealed record RunPlan
     /// <summary>Set when the estimate exceeds <c>budget.max_cost_usd</c>: the run must not start.</summary>
     public string? BudgetProblem { get; init; }
 
-    /// <summary>Null when <see cref="PreflightProblems"/> is not empty.</summary>
+    /// <summary>Set when no run folder can be written: an environment problem, not the experiment's.</summary>
+    public string? RunsFolderProblem { get; init; }
+
+    /// <summary>Null when <see cref="PreflightProblems"/> is not empty or <see cref="RunsFolderProblem"/> is set.</summary>
     public RunRequest? Request { get; init; }
 
-    public bool CanStart => PreflightProblems.Count == 0 && BudgetProblem is null && Request is not null;
+    public bool CanStart => PreflightProblems.Count == 0 && BudgetProblem is null && RunsFolderProblem is null && Request is not null;
 }

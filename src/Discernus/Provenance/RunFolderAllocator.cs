@@ -12,6 +12,30 @@ public sealed class RunFolderAllocator(TimeProvider timeProvider)
     public static string NewRunId(TimeProvider timeProvider) =>
         $"{timeProvider.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
 
+    /// <summary>
+    /// Why no run folder can be made under <paramref name="experimentDirectory"/> (the runs folder is read-only, or a file
+    /// stands in its way), or null when one can: checked before a run starts, so the cause is said as it is instead of
+    /// surfacing later as a run that "did not get past validation".
+    /// </summary>
+    public static string? WritableProblem(string experimentDirectory)
+    {
+        var runsDirectory = Path.Combine(experimentDirectory, "runs");
+        try
+        {
+            Directory.CreateDirectory(runsDirectory);
+            using (new FileStream(Path.Combine(runsDirectory, $".write-check-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}"),
+                FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"the runs folder {runsDirectory} cannot be written ({ex.Message.TrimEnd('.')}), so no run can be recorded there. Make it writable (e.g. `chmod u+w {runsDirectory}`), move what is in its way, or copy the experiment to a folder you can write.";
+        }
+    }
+
     /// <summary>Claims <c>runs/&lt;id&gt;/</c>; with <paramref name="requestedRunId"/> exactly that id or an error, otherwise a fresh one.</summary>
     public async Task<RunFolder> AllocateAsync(string experimentDirectory, Func<string, RunManifest> initialManifest, string? requestedRunId = null,
         CancellationToken cancellationToken = default)

@@ -173,6 +173,14 @@ public sealed record ManifestCost
     public long Retries { get; init; }
     /// <summary>Provider requests that failed (error status, time-out, no connection), retried or not.</summary>
     public long Failures { get; init; }
+    /// <summary>Answers the offline models (lexicon, minilm) computed: no provider request, no token sent, no cost.</summary>
+    public long OfflineAnalyses { get; init; }
+
+    /// <summary>
+    /// The run's model work in the one wording every front end prints (run summary, report, serve):
+    /// "3 provider request(s), 0 cache hit(s)", with "3 offline analyses" when an offline model answered.
+    /// </summary>
+    public string Work() => ModelWork.Describe(ProviderRequests, OfflineAnalyses, CacheHits);
 }
 
 public sealed record ManifestFailure(string TaskId, string? DocumentName, string? Model, string Reason);

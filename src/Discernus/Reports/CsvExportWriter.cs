@@ -4,17 +4,17 @@ using CsvHelper;
 
 namespace Discernus.Reports;
 
-/// <summary>An export table as CSV (CsvHelper): UTF-8 without a byte-order mark, a header row, one line per row.</summary>
+/// <summary>An export table as CSV (CsvHelper): UTF-8 without a byte-order mark, a header row, one line per row, every text cell safe to open in a spreadsheet.</summary>
 internal sealed class CsvExportWriter : ExportWriter
 {
     private readonly StreamWriter _text;
-    private readonly CsvWriter _csv;
+    private readonly Experiments.SpreadsheetSafeCsvWriter _csv;
 
     private CsvExportWriter(Stream output, IReadOnlyList<ExportColumn> columns)
         : base(columns)
     {
         _text = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16);
-        _csv = new CsvWriter(_text, CultureInfo.InvariantCulture);
+        _csv = new Experiments.SpreadsheetSafeCsvWriter(_text);
     }
 
     public static async Task<CsvExportWriter> CreateAsync(Stream output, IReadOnlyList<ExportColumn> columns, CancellationToken cancellationToken)

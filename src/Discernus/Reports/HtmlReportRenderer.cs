@@ -135,7 +135,9 @@ internal static partial class HtmlReportRenderer
                 $"Mean score per dimension by {argument}, with 95% confidence intervals."),
             "correlations" => (ReportCharts.CorrelationHeatmapSvg(statistics), "Pearson correlations between dimensions."),
             "agreement" => (ReportCharts.AgreementSvg(statistics.Reliability, statistics.Dimensions.Select(d => d.Name).ToList()),
-                "Agreement per dimension (Krippendorff's alpha) between runs, models and human coders."),
+                "Agreement per dimension (Krippendorff's alpha) between runs and between models."),
+            "validity" => (ReportCharts.ValiditySvg(statistics.Validity),
+                "Validity per dimension: the model's r with the coders' mean against the human ceiling, with 95% intervals; the dashed tick is the r the model had to reach."),
             _ => (null, string.Empty),
         };
         return svg is null ? string.Empty : $"<figure class=\"chart\">{Inline(svg, kind + argument)}<figcaption>{WebUtility.HtmlEncode(caption)}</figcaption></figure>";

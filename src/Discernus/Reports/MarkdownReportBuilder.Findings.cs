@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using Discernus.Provenance;
 using Discernus.Statistics;
 
 namespace Discernus.Reports;
@@ -85,12 +83,18 @@ internal static partial class MarkdownReportBuilder
         {
             md.AppendLine($"### By {comparison.Field}").AppendLine();
             md.AppendLine(Chart("groups", comparison.Field)).AppendLine();
+            // Every variable the tests below (and the hypotheses) compare has its group means here: the dimensions, and
+            // each derived metric with a value in some group.
             var names = s.Dimensions.Select(d => d.Name).ToList();
-            md.AppendLine($"| {comparison.Field} | n | {string.Join(" | ", names)} |");
-            md.AppendLine($"|---|---|{string.Concat(names.Select(_ => "---|"))}");
+            var derived = s.DerivedMetrics.Select(d => d.Name)
+                .Where(n => comparison.Groups.Any(g => g.DerivedMetrics.FirstOrDefault(x => x.Name == n)?.Summary.Mean is not null))
+                .ToList();
+            md.AppendLine($"| {comparison.Field} | n | {string.Join(" | ", names.Concat(derived))} |");
+            md.AppendLine($"|---|---|{string.Concat(names.Concat(derived).Select(_ => "---|"))}");
             foreach (var group in comparison.Groups)
             {
-                var means = names.Select(n => N(group.Dimensions.FirstOrDefault(x => x.Name == n)?.Summary.Mean));
+                var means = names.Select(n => N(group.Dimensions.FirstOrDefault(x => x.Name == n)?.Summary.Mean))
+                    .Concat(derived.Select(n => N(group.DerivedMetrics.FirstOrDefault(x => x.Name == n)?.Summary.Mean)));
                 md.AppendLine($"| {Cell(group.Value)} | {F(group.N)} | {string.Join(" | ", means)} |");
             }
 
@@ -156,7 +160,7 @@ internal static partial class MarkdownReportBuilder
 
     private static string InferenceNote(InferenceSummary inference) =>
         inference.DescriptiveOnly
-            ? $"*{inference.Note}*"
+            ? $"*{inference.Note?.TrimEnd('.')}.*"
             : $"*Two groups: Welch's t-test (Hedges' g) and Mann–Whitney U; more groups: one-way ANOVA (eta²) and Kruskal–Wallis. p-values are two-sided; \"p (Holm, exploratory)\" is adjusted across the {F(inference.ExploratoryFamilySize)} exploratory tests of this run (the stated hypotheses are a family of their own: see Hypotheses). Grouping fields: {(inference.GroupingFields.Count == 0 ? "none" : string.Join(", ", inference.GroupingFields))} ({inference.GroupingSource}).*";
 
     private static string TestName(string test) => test switch

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using Discernus.Provenance;
 using Discernus.Statistics;
 
 namespace Discernus.Reports;

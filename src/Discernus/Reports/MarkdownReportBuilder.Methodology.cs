@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Discernus.Provenance;
 using Discernus.Statistics;
 
 namespace Discernus.Reports;
@@ -75,7 +74,8 @@ internal static partial class MarkdownReportBuilder
         var processing = stages.Sum(x => x.DurationMs ?? 0) / 1000.0;
         md.AppendLine($"- **Processing time:** {processing.ToString("F1", CultureInfo.InvariantCulture)} s ({string.Join(", ", stages.Select(x => $"{x.Name} {((x.DurationMs ?? 0) / 1000.0).ToString("F1", CultureInfo.InvariantCulture)} s"))})");
         var cost = m.Cost;
-        md.AppendLine($"- **Cost:** ${cost.ActualUsd.ToString("F4", CultureInfo.InvariantCulture)}{(cost.Complete ? "" : " (lower bound: some models have no known price)")}; {F(cost.ModelCalls)} model call(s), {F(cost.CachedCalls)} from cache; {cost.PromptTokens.ToString(CultureInfo.InvariantCulture)} prompt and {cost.CompletionTokens.ToString(CultureInfo.InvariantCulture)} completion tokens.");
+        // The same counts, in the same words, as the run summary, `discernus costs` and serve (one record per call).
+        md.AppendLine($"- **Cost:** ${cost.ActualUsd.ToString("F4", CultureInfo.InvariantCulture)}{(cost.Complete ? "" : " (lower bound: some models have no known price)")}; {cost.Work()}; {cost.PromptTokens.ToString(CultureInfo.InvariantCulture)} prompt and {cost.CompletionTokens.ToString(CultureInfo.InvariantCulture)} completion tokens sent to providers.");
         md.AppendLine($"- **Software:** {m.Software.Name} {m.Software.Version} on {m.Software.Runtime}");
         md.AppendLine();
     }

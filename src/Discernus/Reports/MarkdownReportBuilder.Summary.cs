@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using Discernus.Provenance;
 using Discernus.Statistics;
 
 namespace Discernus.Reports;
@@ -48,7 +46,7 @@ internal static partial class MarkdownReportBuilder
 
         if (s.Inference is { DescriptiveOnly: true } descriptive)
         {
-            md.AppendLine($"- **Inference:** {descriptive.Note}");
+            md.AppendLine($"- **Inference:** {descriptive.Note?.TrimEnd('.')}.");
         }
         var unscorable = inputs.Dimensions.Where(d => d.NotScorableReason is not null).Select(d => d.Name).ToList();
         if (unscorable.Count > 0)

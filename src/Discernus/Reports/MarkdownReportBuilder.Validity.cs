@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Discernus.Provenance;
 using Discernus.Statistics;
 
 namespace Discernus.Reports;
@@ -84,6 +83,7 @@ internal static partial class MarkdownReportBuilder
         md.AppendLine($"Validated on {F(gold.CodedDocuments)} of {F(gold.CorpusDocuments)} documents: {F(gold.Ratings)} ratings by {F(gold.CoderCount)} coder(s); codings per document min {F(gold.MinCodingsPerDocument)}, median {N(gold.MedianCodingsPerDocument, 1)}, max {F(gold.MaxCodingsPerDocument)} ({gold.Design} design).").AppendLine();
         md.AppendLine($"*{validity.Rule}* Every interval is a seeded document-level bootstrap (95 %, {F(validity.Settings.BootstrapResamples)} resamples, seed {validity.Settings.Seed.ToString(CultureInfo.InvariantCulture)}). The human ceiling is each coder against the mean of the other coders (r, ρ, CCC, MAE, averaged over coders) and the coders' alpha; a model is compared with the coders' mean, its alpha computed with it as one more coder.").AppendLine();
 
+        md.AppendLine(Chart("validity")).AppendLine();
         md.AppendLine("| dimension | status | judged on | model r | ceiling r | ratio |").AppendLine("|---|---|---|---|---|---|");
         foreach (var dimension in validity.Dimensions)
         {

@@ -8,7 +8,8 @@ namespace Discernus.Reports;
 /// The report's charts as SVG (ScottPlot), all drawn in <see cref="FontFamily"/>, the page's font: the distribution of
 /// each dimension, dimension means by group with 95% confidence intervals, the correlation heat map, and agreement
 /// between runs, models and coders. Everything is drawn from <see cref="CorpusStatistics"/>; nothing is embedded as a
-/// bitmap, so a chart never carries an image URL.
+/// bitmap, so a chart never carries an image URL. Every chart has a viewBox, so it scales to the width of its box (a
+/// phone's 390 pixels as well as a desktop's), and legends sit below the plotted area, never over the bars.
 /// </summary>
 internal static class ReportCharts
 {
@@ -49,7 +50,7 @@ internal static class ReportCharts
         CategoryAxis(plot, dimensions.Select(d => d.Name).ToList());
         plot.Axes.SetLimits(0, 1, -0.6, dimensions.Count - 0.4);
         plot.XLabel("score (0–1): whiskers min–max, box quartiles, line median");
-        return plot.GetSvgXml(Width, 90 + (40 * dimensions.Count));
+        return Svg(plot, 90 + (40 * dimensions.Count));
     }
 
     /// <summary>One chart per grouping field: each group's mean per dimension, with its 95% confidence interval.</summary>
@@ -106,8 +107,8 @@ internal static class ReportCharts
         CategoryAxis(plot, names);
         plot.Axes.SetLimitsX(0, 1);
         plot.XLabel($"mean score by {comparison.Field} (error bars: 95% confidence interval)");
-        plot.ShowLegend(Alignment.LowerRight);
-        return plot.GetSvgXml(Width, 110 + (Math.Max(40, 18 * groups.Count) * names.Count));
+        plot.ShowLegend(Edge.Bottom);
+        return Svg(plot, 110 + (Math.Max(40, 18 * groups.Count) * names.Count) + LegendHeight(groups.Count));
     }
 
     /// <summary>Pearson r between dimensions as coloured cells (blue negative, red positive) with the value written in.</summary>
@@ -125,12 +126,14 @@ internal static class ReportCharts
         {
             for (var j = 0; j < n; j++)
             {
-                var r = c.Coefficients[i][j];
+                // The diagonal is a dimension with itself: r = 1 by definition, shown as such in a neutral colour so it does
+                // not read as the strongest finding of the chart.
+                var r = i == j ? 1.0 : c.Coefficients[i][j];
                 var y = n - 1 - i;
                 var cell = plot.Add.Rectangle(j - 0.5, j + 0.5, y - 0.5, y + 0.5);
-                cell.FillColor = r is { } v ? Diverging(v) : Colors.LightGray;
+                cell.FillColor = i == j ? Color.FromHex("#E8E8EC") : r is { } v ? Diverging(v) : Colors.LightGray;
                 cell.LineColor = Colors.White;
-                var label = plot.Add.Text(i == j ? "—" : StatisticsFormatter.Format(r, 2), j, y);
+                var label = plot.Add.Text(StatisticsFormatter.Format(r, 2), j, y);
                 label.LabelFontSize = 12;
                 label.LabelAlignment = Alignment.MiddleCenter;
                 label.LabelFontName = FontFamily;
@@ -144,7 +147,7 @@ internal static class ReportCharts
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Enumerable.Range(0, n).Select(i => (double)(n - 1 - i)).ToArray(), labels);
         plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
         plot.Axes.Bottom.MinimumSize = 120;
-        return plot.GetSvgXml(Width, 160 + (50 * n));
+        return Svg(plot, 160 + (50 * n));
     }
 
     /// <summary>Krippendorff's alpha per dimension for each comparison (runs, models, gold), with the 0.67 line.</summary>
@@ -180,9 +183,104 @@ internal static class ReportCharts
         CategoryAxis(plot, dimensions.ToList());
         plot.Axes.SetLimitsX(Math.Min(0, comparisons.SelectMany(c => c.Dimensions).Select(d => d.Alpha ?? 0).DefaultIfEmpty(0).Min()), 1);
         plot.XLabel("Krippendorff's alpha (interval); dashed line: 0.67");
-        plot.ShowLegend(Alignment.LowerLeft);
-        return plot.GetSvgXml(Width, 110 + (Math.Max(40, 18 * comparisons.Count) * dimensions.Count));
+        plot.ShowLegend(Edge.Bottom);
+        return Svg(plot, 110 + (Math.Max(40, 18 * comparisons.Count) * dimensions.Count) + LegendHeight(comparisons.Count));
     }
+
+    /// <summary>
+    /// Per dimension, the reading the validity was judged on against the human ceiling: the model's r with the coders'
+    /// mean and the ceiling's r (each coder against the others), each with its 95 % interval, and a tick at
+    /// min_ratio × the ceiling — the r the model had to reach. A dimension without gold has no bars.
+    /// </summary>
+    public static string? ValiditySvg(ValiditySummary? validity)
+    {
+        var dimensions = validity?.Dimensions.Where(d => d.Ceiling is not null || d.JudgedReading() is not null).ToList() ?? [];
+        if (dimensions.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = NewPlot();
+        var names = dimensions.Select(d => d.Dimension).ToList();
+        var readings = new (string Label, Func<DimensionValidity, Estimate?> Value)[]
+        {
+            ("human ceiling (each coder vs the others)", d => d.Ceiling?.Pearson),
+            ("model (the reading judged)", d => d.JudgedReading()?.Metrics.Pearson),
+        };
+        var slot = 0.8 / readings.Length;
+        var intervals = new List<(double Position, double Lower, double Upper)>();
+        var lowest = 0.0;
+        for (var k = 0; k < readings.Length; k++)
+        {
+            var bars = new List<Bar>();
+            for (var i = 0; i < dimensions.Count; i++)
+            {
+                if (readings[k].Value(dimensions[i]) is not { Value: { } r } estimate)
+                {
+                    continue;
+                }
+
+                var position = names.Count - 1 - i - 0.4 + (slot * (k + 0.5));
+                bars.Add(new Bar { Position = position, Value = r, Size = slot * 0.9, FillColor = Palette[k] });
+                lowest = Math.Min(lowest, estimate.Lower ?? r);
+                if (estimate.Lower is { } lower && estimate.Upper is { } upper)
+                {
+                    intervals.Add((position, lower, upper));
+                }
+            }
+
+            var plottable = plot.Add.Bars(bars);
+            plottable.Horizontal = true;
+            plottable.LegendText = readings[k].Label;
+        }
+
+        foreach (var (position, lower, upper) in intervals)
+        {
+            var line = plot.Add.Line(lower, position, upper, position);
+            line.LineWidth = 1.5f;
+            line.LineColor = Colors.Black;
+        }
+
+        for (var i = 0; i < dimensions.Count; i++)
+        {
+            if (dimensions[i].Ceiling?.Pearson.Value is { } ceiling && ceiling > 0)
+            {
+                var target = ceiling * validity!.Settings.MinRatio;
+                var center = names.Count - 1 - i;
+                var tick = plot.Add.Line(target, center - 0.45, target, center + 0.45);
+                tick.LineColor = Colors.DarkRed;
+                tick.LinePattern = LinePattern.Dashed;
+            }
+        }
+
+        CategoryAxis(plot, names);
+        plot.Axes.SetLimitsX(Math.Max(-1, Math.Floor(lowest * 10) / 10), 1);
+        plot.XLabel($"Pearson r with the coders' mean; dashed: {validity!.Settings.MinRatio.ToString("0.##", CultureInfo.InvariantCulture)} × the ceiling");
+        plot.ShowLegend(Edge.Bottom);
+        return Svg(plot, 110 + (50 * dimensions.Count) + LegendHeight(readings.Length));
+    }
+
+    /// <summary>
+    /// The chart as SVG with a viewBox in place of a fixed size: it keeps its proportions and scales to its box (the
+    /// report's CSS gives it the page's width at most). The width and height stay as the size it has where there is room.
+    /// </summary>
+    internal static string Svg(Plot plot, int height)
+    {
+        var svg = plot.GetSvgXml(Width, height);
+        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        var end = start < 0 ? -1 : svg.IndexOf('>', start);
+        if (end < 0)
+        {
+            return svg;
+        }
+
+        var open = svg[start..end];
+        var viewBox = string.Create(CultureInfo.InvariantCulture, $" viewBox=\"0 0 {Width} {height}\" preserveAspectRatio=\"xMidYMid meet\"");
+        return open.Contains("viewBox", StringComparison.Ordinal) ? svg : svg[..end] + viewBox + svg[end..];
+    }
+
+    /// <summary>Room below the axis for a legend of this many entries (a line of them where they fit, more lines where not).</summary>
+    private static int LegendHeight(int entries) => 30 + (22 * ((entries + 2) / 3));
 
     private static Plot NewPlot()
     {

@@ -5,25 +5,35 @@ namespace Discernus.Statistics;
 /// <summary>Parses and evaluates a framework's <c>derived_metrics</c> formulas deterministically, in code.</summary>
 internal static class DerivedMetricEvaluator
 {
-    /// <summary>Parses a formula.</summary>
+    /// <summary>Parses a formula without checking its names against a framework (any name reads a dimension).</summary>
     /// <exception cref="DerivedMetricException">The formula is not valid; the message names the column and what was expected.</exception>
     /// <param name="derivedMetricNames">The framework's derived metrics; a bare name among them reads that metric.</param>
-    public static DerivedMetricFormula Parse(string formula, IReadOnlySet<string>? derivedMetricNames = null)
+    public static DerivedMetricFormula Parse(string formula, IReadOnlySet<string>? derivedMetricNames = null) =>
+        Parse(formula, derivedMetricNames is null ? FormulaNames.Unchecked : FormulaNames.Unchecked with { DerivedMetrics = derivedMetricNames });
+
+    /// <summary>Parses a formula and resolves its names; with the framework's dimensions an unknown name is an error.</summary>
+    /// <exception cref="DerivedMetricException">The formula is not valid; the message names the column and what was expected.</exception>
+    public static DerivedMetricFormula Parse(string formula, FormulaNames names)
     {
         ArgumentNullException.ThrowIfNull(formula);
-        return new DerivedMetricFormula(formula, FormulaParser.Parse(formula, derivedMetricNames));
+        ArgumentNullException.ThrowIfNull(names);
+        return new DerivedMetricFormula(formula, FormulaBinder.Bind(formula, FormulaParser.Parse(formula), names));
     }
 
     /// <summary>Parses a formula without throwing; <paramref name="error"/> holds the message when it fails.</summary>
     public static bool TryParse(string formula, out DerivedMetricFormula? result, out string? error) =>
-        TryParse(formula, null, out result, out error);
+        TryParse(formula, FormulaNames.Unchecked, out result, out error);
 
     /// <summary>Parses a formula without throwing; <paramref name="error"/> holds the message when it fails.</summary>
-    public static bool TryParse(string formula, IReadOnlySet<string>? derivedMetricNames, out DerivedMetricFormula? result, out string? error)
+    public static bool TryParse(string formula, IReadOnlySet<string>? derivedMetricNames, out DerivedMetricFormula? result, out string? error) =>
+        TryParse(formula, derivedMetricNames is null ? FormulaNames.Unchecked : FormulaNames.Unchecked with { DerivedMetrics = derivedMetricNames }, out result, out error);
+
+    /// <summary>Parses a formula without throwing; <paramref name="error"/> holds the message when it fails.</summary>
+    public static bool TryParse(string formula, FormulaNames names, out DerivedMetricFormula? result, out string? error)
     {
         try
         {
-            result = Parse(formula, derivedMetricNames);
+            result = Parse(formula, names);
             error = null;
             return true;
         }
@@ -35,6 +45,13 @@ internal static class DerivedMetricEvaluator
         }
     }
 
+    /// <summary>Evaluates a framework's derived metrics for one document, with every name checked against the framework.</summary>
+    public static IReadOnlyDictionary<string, DerivedMetricResult> EvaluateAll(Framework framework, Func<string, string, double?> lookup)
+    {
+        ArgumentNullException.ThrowIfNull(framework);
+        return EvaluateAll(framework.DerivedMetrics.Select(m => (m.Name, m.Formula)), FormulaNames.Of(framework), lookup);
+    }
+
     public static IReadOnlyDictionary<string, DerivedMetricResult> EvaluateAll(
         IEnumerable<DerivedMetric> metrics,
         Func<string, string, double?> lookup)
@@ -43,20 +60,28 @@ internal static class DerivedMetricEvaluator
         return EvaluateAll(metrics.Select(m => (m.Name, m.Formula)), lookup);
     }
 
+    /// <summary>Evaluates metrics without the framework's dimensions: any name reads a dimension (see <see cref="FormulaNames.Unchecked"/>).</summary>
+    public static IReadOnlyDictionary<string, DerivedMetricResult> EvaluateAll(
+        IEnumerable<(string Name, string Formula)> metrics,
+        Func<string, string, double?> lookup) =>
+        EvaluateAll(metrics, null, lookup);
+
     /// <summary>
     /// Evaluates every metric for one document; results are listed in definition order, and each metric is evaluated
     /// after those it reads (dependency order). A metric may read another through <c>derived_metrics.&lt;name&gt;</c>
     /// or its bare name, regardless of the order they are listed in. Invalid formulas,
     /// duplicate names and circular references become failures with a reason; nothing throws.
     /// </summary>
+    /// <param name="names">The framework's names; null to check none (the metrics' own names are always known).</param>
     public static IReadOnlyDictionary<string, DerivedMetricResult> EvaluateAll(
         IEnumerable<(string Name, string Formula)> metrics,
+        FormulaNames? names,
         Func<string, string, double?> lookup)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(lookup);
 
-        var definitions = Prepare(metrics, out var order);
+        var definitions = Prepare(metrics, names, out var order);
         var results = new Dictionary<string, DerivedMetricResult>(StringComparer.Ordinal);
 
         DerivedMetricResult? Resolve(string name)
@@ -96,25 +121,30 @@ internal static class DerivedMetricEvaluator
     }
 
     /// <summary>
-    /// Checks a framework's derived metrics without any document: syntax, duplicate names, circular references,
-    /// and references to dimensions or derived metrics the framework does not define.
+    /// Checks a framework's derived metrics without any document: syntax, duplicate names, circular references, and
+    /// references to names the framework does not define (errors, wherever they appear). A formula that is valid but
+    /// can never give a number (a text, a field Discernus does not record) is a warning: the metric will have no value.
     /// </summary>
     public static IReadOnlyList<DerivedMetricIssue> Check(
         IEnumerable<(string Name, string Formula)> metrics,
-        IReadOnlyCollection<string> dimensionNames)
+        IReadOnlyCollection<string> dimensionNames) =>
+        Check(metrics, FormulaNames.Of(dimensionNames.ToList(), metrics.Select(m => m.Name)));
+
+    /// <inheritdoc cref="Check(IEnumerable{ValueTuple{string, string}}, IReadOnlyCollection{string})"/>
+    public static IReadOnlyList<DerivedMetricIssue> Check(IEnumerable<(string Name, string Formula)> metrics, FormulaNames names)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        ArgumentNullException.ThrowIfNull(dimensionNames);
+        ArgumentNullException.ThrowIfNull(names);
 
         var issues = new List<DerivedMetricIssue>();
-        var definitions = Prepare(metrics, out var order);
-        var knownDimensions = string.Join(", ", dimensionNames);
+        var definitions = Prepare(metrics, names, out var order);
+        var dimensionNames = names.Dimensions ?? [];
         foreach (var name in order)
         {
             var definition = definitions[name];
             if (definition.Failure is not null)
             {
-                issues.Add(new DerivedMetricIssue(name, definition.Failure.Reason!, IsError: true));
+                issues.Add(new DerivedMetricIssue(name, definition.Failure.Reason!, IsError: true) { Code = definition.Code });
             }
 
             if (dimensionNames.Contains(name))
@@ -126,25 +156,13 @@ internal static class DerivedMetricEvaluator
                     IsError: true));
             }
 
-            if (definition.Formula is null)
-            {
-                continue;
-            }
-
-            foreach (var dimension in definition.Formula.ReferencedDimensions.Where(d => !dimensionNames.Contains(d)))
+            if (definition.Formula?.NoValueReason is { } reason)
             {
                 issues.Add(new DerivedMetricIssue(
                     name,
-                    $"formula \"{definition.Formula.Text}\" reads dimension '{dimension}', which the framework does not define (known: {knownDimensions}); the metric will have no value",
-                    IsError: false));
-            }
-
-            foreach (var other in definition.Formula.ReferencedDerivedMetrics.Where(d => !definitions.ContainsKey(d)))
-            {
-                issues.Add(new DerivedMetricIssue(
-                    name,
-                    $"formula \"{definition.Formula.Text}\" reads derived_metrics.{other}, which the framework does not define; the metric will have no value",
-                    IsError: false));
+                    $"derived metric '{name}' will have no value: {reason}",
+                    IsError: false)
+                { Code = FindingCodes.DerivedMetricWithoutValue });
             }
         }
 
@@ -153,11 +171,13 @@ internal static class DerivedMetricEvaluator
 
     private static Dictionary<string, Definition> Prepare(
         IEnumerable<(string Name, string Formula)> metrics,
+        FormulaNames? names,
         out List<string> order)
     {
         var definitions = new Dictionary<string, Definition>(StringComparer.Ordinal);
         var all = metrics.ToList();
-        var names = all.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var metricNames = all.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var resolved = (names ?? FormulaNames.Unchecked) with { DerivedMetrics = metricNames };
         order = [];
         foreach (var (name, formula) in all)
         {
@@ -174,13 +194,16 @@ internal static class DerivedMetricEvaluator
             {
                 definitions[name] = new Definition(null, DerivedMetricResult.Failure($"derived metric '{name}' has no formula"));
             }
-            else if (TryParse(formula, names, out var parsed, out var error))
-            {
-                definitions[name] = new Definition(parsed, null);
-            }
             else
             {
-                definitions[name] = new Definition(null, DerivedMetricResult.Failure(error!));
+                try
+                {
+                    definitions[name] = new Definition(Parse(formula, resolved), null);
+                }
+                catch (DerivedMetricException e)
+                {
+                    definitions[name] = new Definition(null, DerivedMetricResult.Failure(e.Message)) { Code = e.Code };
+                }
             }
         }
 
@@ -232,5 +255,8 @@ internal static class DerivedMetricEvaluator
         }
     }
 
-    private sealed record Definition(DerivedMetricFormula? Formula, DerivedMetricResult? Failure);
+    private sealed record Definition(DerivedMetricFormula? Formula, DerivedMetricResult? Failure)
+    {
+        public string Code { get; init; } = FindingCodes.DerivedMetricInvalid;
+    }
 }

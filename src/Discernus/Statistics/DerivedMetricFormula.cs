@@ -1,29 +1,30 @@
 namespace Discernus.Statistics;
 
-/// <summary>A parsed derived-metric formula; immutable and safe to evaluate many times (once per document).</summary>
+/// <summary>A parsed derived-metric formula; immutable and safe to evaluate many times (once per document), also concurrently.</summary>
 internal sealed class DerivedMetricFormula
 {
-    private readonly FormulaNode _root;
+    private readonly BoundFormula _bound;
 
-    internal DerivedMetricFormula(string text, FormulaNode root)
+    internal DerivedMetricFormula(string text, BoundFormula bound)
     {
         Text = text;
-        _root = root;
-        var dimensions = new List<string>();
-        var derived = new List<string>();
-        Collect(root, dimensions, derived);
-        ReferencedDimensions = dimensions;
-        ReferencedDerivedMetrics = derived;
+        _bound = bound;
     }
 
     /// <summary>The formula as written.</summary>
     public string Text { get; }
 
-    /// <summary>Every dimension the formula reads, each once, in order of first appearance.</summary>
-    public IReadOnlyList<string> ReferencedDimensions { get; }
+    /// <summary>Every dimension the formula reads, each once, in order of first appearance (all of them for <c>all_dimensions</c>).</summary>
+    public IReadOnlyList<string> ReferencedDimensions => _bound.Dimensions;
 
-    /// <summary>Every other derived metric the formula reads (<c>derived_metrics.&lt;name&gt;</c>), each once.</summary>
-    public IReadOnlyList<string> ReferencedDerivedMetrics { get; }
+    /// <summary>Every other derived metric the formula reads (<c>derived_metrics.&lt;name&gt;</c> or a bare name), each once.</summary>
+    public IReadOnlyList<string> ReferencedDerivedMetrics => _bound.DerivedMetrics;
+
+    /// <summary>
+    /// Why the formula can never have a value although it is valid: it gives a text (a category's name), or reads a
+    /// field the framework declares and Discernus does not record. Null for an ordinary formula.
+    /// </summary>
+    public string? NoValueReason => _bound.NoValueReason;
 
     /// <summary>Evaluates a formula that reads only dimensions; a <c>derived_metrics.</c> reference yields a failure.</summary>
     /// <param name="lookup">(dimension, canonical field) → value; fields are raw_score, salience, confidence.</param>
@@ -37,35 +38,16 @@ internal sealed class DerivedMetricFormula
         Func<string, DerivedMetricResult?>? derivedMetricLookup)
     {
         ArgumentNullException.ThrowIfNull(lookup);
-        return _root.Evaluate(new FormulaContext(lookup, derivedMetricLookup));
+        var result = _bound.Root.Evaluate(new FormulaContext(lookup, derivedMetricLookup, new FormulaEvaluation(_bound.Slots)));
+        if (result.Failed)
+        {
+            return DerivedMetricResult.Failure(result.Failure!);
+        }
+
+        return result.Value.IsNumeric
+            ? DerivedMetricResult.Success(result.Value.Number)
+            : DerivedMetricResult.Failure($"the formula gives {result.Value.Describe()}, not a number");
     }
 
     public override string ToString() => Text;
-
-    private static void Collect(FormulaNode node, List<string> dimensions, List<string> derived)
-    {
-        switch (node)
-        {
-            case DimensionReferenceNode reference when !dimensions.Contains(reference.Dimension):
-                dimensions.Add(reference.Dimension);
-                break;
-            case DerivedMetricReferenceNode reference when !derived.Contains(reference.Name):
-                derived.Add(reference.Name);
-                break;
-            case NegateNode negate:
-                Collect(negate.Operand, dimensions, derived);
-                break;
-            case BinaryNode binary:
-                Collect(binary.Left, dimensions, derived);
-                Collect(binary.Right, dimensions, derived);
-                break;
-            case FunctionNode function:
-                foreach (var argument in function.Arguments)
-                {
-                    Collect(argument, dimensions, derived);
-                }
-
-                break;
-        }
-    }
 }

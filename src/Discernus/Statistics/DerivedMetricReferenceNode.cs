@@ -1,19 +1,20 @@
 namespace Discernus.Statistics;
 
-/// <summary>Another derived metric of the same framework, written <c>derived_metrics.&lt;name&gt;</c> (real frameworks build indices in steps).</summary>
-internal sealed class DerivedMetricReferenceNode(string text, string name) : FormulaNode(text)
+/// <summary>Another derived metric of the same framework, written <c>derived_metrics.&lt;name&gt;</c> or by its bare name (real frameworks build indices in steps).</summary>
+internal sealed class DerivedMetricReferenceNode(string formula, int start, int end, string name)
+    : FormulaNode(formula, start, end, FormulaType.Number)
 {
     public string Name { get; } = name;
 
-    public override DerivedMetricResult Evaluate(FormulaContext context)
+    protected override FormulaResult EvaluateCore(FormulaContext context)
     {
         if (context.DerivedMetricLookup?.Invoke(Name) is not { } result)
         {
-            return DerivedMetricResult.Failure($"derived_metrics.{Name} is not a known derived metric");
+            return FormulaResult.Fail($"derived_metrics.{Name} is not a known derived metric");
         }
 
-        return result.HasValue
-            ? result
-            : DerivedMetricResult.Failure($"derived_metrics.{Name} has no value ({result.Reason})");
+        return result.Value is { } value
+            ? FormulaResult.Of(value)
+            : FormulaResult.Fail($"derived_metrics.{Name} has no value ({result.Reason})");
     }
 }

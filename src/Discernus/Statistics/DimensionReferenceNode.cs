@@ -1,7 +1,8 @@
 namespace Discernus.Statistics;
 
 /// <summary>A dimension value such as <c>dimensions.hope.salience</c>, <c>hope.salience</c> or bare <c>hope</c>.</summary>
-internal sealed class DimensionReferenceNode(string text, string dimension, string field) : FormulaNode(text)
+internal sealed class DimensionReferenceNode(string formula, int start, int end, string dimension, string field)
+    : FormulaNode(formula, start, end, FormulaType.Number)
 {
     public string Dimension { get; } = dimension;
 
@@ -11,16 +12,19 @@ internal sealed class DimensionReferenceNode(string text, string dimension, stri
     /// <summary>The reference in its long, unambiguous form, as failure reasons show it.</summary>
     public string CanonicalName => $"dimensions.{Dimension}.{Field}";
 
-    public override DerivedMetricResult Evaluate(FormulaContext context)
+    protected override FormulaResult EvaluateCore(FormulaContext context) => Read(context, Dimension, Field);
+
+    /// <summary>A dimension's field for the document, or why it has none.</summary>
+    public static FormulaResult Read(FormulaContext context, string dimension, string field)
     {
-        var value = context.DimensionLookup(Dimension, Field);
+        var value = context.DimensionLookup(dimension, field);
         if (value is not { } v)
         {
-            return DerivedMetricResult.Failure($"{CanonicalName} has no value");
+            return FormulaResult.Fail($"dimensions.{dimension}.{field} has no value");
         }
 
         return double.IsFinite(v)
-            ? DerivedMetricResult.Success(v)
-            : DerivedMetricResult.Failure($"{CanonicalName} is not a finite number");
+            ? FormulaResult.Of(v)
+            : FormulaResult.Fail($"dimensions.{dimension}.{field} is not a finite number");
     }
 }

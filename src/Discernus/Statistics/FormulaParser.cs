@@ -1,359 +1,423 @@
 using System.Globalization;
+using Discernus.Experiments;
 
 namespace Discernus.Statistics;
 
 /// <summary>
-/// Recursive-descent parser for derived-metric formulas. Grammar:
+/// Recursive-descent parser for derived-metric formulas: the arithmetic of the original design plus the part of
+/// Python the original project's frameworks write (<c>**</c>, NumPy calls, lists, indexing, comprehensions,
+/// comparisons and conditionals). Grammar, from the loosest binding to the tightest:
 /// <code>
-/// expression := term (('+' | '-') term)*
-/// term       := unary (('*' | '/') unary)*
-/// unary      := ('-' | '+') unary | primary
-/// primary    := number | name | name '(' expression (',' expression)* ')' | '(' expression ')'
-/// name       := identifier ('.' identifier)*
+/// formula     := conditional END
+/// conditional := or_test ['if' or_test 'else' conditional]
+/// or_test     := and_test ('or' and_test)*
+/// and_test    := not_test ('and' not_test)*
+/// not_test    := 'not' not_test | comparison
+/// comparison  := arith (('&lt;' | '&lt;=' | '&gt;' | '&gt;=' | '==' | '!=') arith)*
+/// arith       := term (('+' | '-') term)*
+/// term        := unary (('*' | '/' | '//' | '%') unary)*
+/// unary       := ('-' | '+') unary | power
+/// power       := postfix ['**' unary]
+/// postfix     := atom ('[' conditional (',' conditional)* ']')*
+/// atom        := number | 'text' | True | False | name ['(' arguments ')'] | '(' conditional ')' | '[' list ']'
+/// list        := [conditional (comprehension | (',' conditional)* [','])]
+/// arguments   := conditional comprehension | conditional (',' conditional)*
+/// comprehension := ('for' identifier 'in' or_test ('if' or_test)*)+
+/// name        := identifier ('.' identifier)*
 /// </code>
-/// Formulas come from researcher-written YAML, so every error names the column and what was expected there.
+/// It only builds a syntax tree: nothing is evaluated, no host code is reachable. It reads each character once and
+/// refuses a formula of more than <see cref="MaxTerms"/> terms or <see cref="MaxDepth"/> levels at the point it
+/// passes the limit, so a hostile formula costs time and memory in proportion to the part read. Formulas come from
+/// researcher-written YAML, so every error names the column and what was expected there.
 /// </summary>
 internal sealed class FormulaParser
 {
-    // Deep enough for any real formula, shallow enough that a hostile one cannot overflow the stack.
-    private const int MaxDepth = 64;
+    /// <summary>Deep enough for any real formula, shallow enough that a hostile one cannot overflow the stack.</summary>
+    public const int MaxDepth = 64;
 
-    private static readonly string[] OneArgumentFunctions = ["abs", "sqrt"];
-    private static readonly string[] ManyArgumentFunctions = ["max", "min"];
-    private const string KnownFunctions = "abs, max, min, sqrt";
-    private const string KnownFields = "raw_score, score, salience, confidence";
+    /// <summary>Numbers, texts and names in one formula: the original project's longest formula has about 40.</summary>
+    public const int MaxTerms = 1_000;
+
+    private static readonly string[] TwoCharacterOperators = ["**", "//", "<=", ">=", "==", "!="];
+    private const string OneCharacterOperators = "+-*/%<>()[],.";
 
     private readonly string _text;
-    private readonly IReadOnlySet<string> _derivedMetricNames;
-    private int _position;
     private int _depth;
+    private int _terms;
+    private Token _token;
 
-    private FormulaParser(string text, IReadOnlySet<string>? derivedMetricNames)
+    private FormulaParser(string text)
     {
         _text = text;
-        _derivedMetricNames = derivedMetricNames ?? new HashSet<string>(StringComparer.Ordinal);
+        _token = Lex(0);
     }
 
-    /// <param name="formula">The formula as written in the framework.</param>
-    /// <param name="derivedMetricNames">The framework's derived metrics: a bare name among them reads that metric
-    /// (<c>(identity_tension + emotional_tension) / 2</c>, as the flagship frameworks write it).</param>
-    public static FormulaNode Parse(string formula, IReadOnlySet<string>? derivedMetricNames = null)
+    private enum TokenKind
+    {
+        End,
+        Number,
+        Text,
+        Identifier,
+        Operator,
+        Unknown,
+    }
+
+    /// <summary>Parses a formula into its syntax tree.</summary>
+    /// <exception cref="DerivedMetricException">The formula is not valid; the message names the column and what was expected.</exception>
+    public static FormulaSyntax Parse(string formula)
     {
         ArgumentNullException.ThrowIfNull(formula);
-        var parser = new FormulaParser(formula, derivedMetricNames);
-        parser.SkipWhiteSpace();
-        if (parser.AtEnd)
+        var parser = new FormulaParser(formula);
+        if (parser._token.Kind == TokenKind.End)
         {
-            throw parser.Error(parser._position, "expected an expression but the formula is empty");
+            throw parser.Error(parser._token.Start, "expected an expression but the formula is empty");
         }
 
-        var root = parser.ParseExpression();
-        parser.SkipWhiteSpace();
-        if (!parser.AtEnd)
+        var root = parser.ParseConditional();
+        if (parser._token.Kind != TokenKind.End)
         {
-            throw parser.Current == ')'
-                ? parser.Error(parser._position, "found ')' with no matching '('")
-                : parser.Error(parser._position, $"expected an operator (+, -, *, /) or the end of the formula but found {parser.Describe(parser._position)}");
+            throw parser.Is(")")
+                ? parser.Error(parser._token.Start, "found ')' with no matching '('")
+                : parser.Is("]")
+                    ? parser.Error(parser._token.Start, "found ']' with no matching '['")
+                    : parser.Error(parser._token.Start, $"expected an operator (+, -, *, /, **) or the end of the formula but found {parser.Describe(parser._token)}");
         }
 
         return root;
     }
 
-    private bool AtEnd => _position >= _text.Length;
-
-    private char Current => _text[_position];
-
-    private FormulaNode ParseExpression()
+    private FormulaSyntax ParseConditional()
     {
         Enter();
-        var start = StartOfToken();
-        var left = ParseTerm();
-        while (true)
+        var then = ParseOr();
+        if (IsKeyword("if"))
         {
-            SkipWhiteSpace();
-            if (AtEnd || (Current != '+' && Current != '-'))
+            Advance();
+            var condition = ParseOr();
+            if (!IsKeyword("else"))
             {
-                break;
+                throw Error(_token.Start, $"expected 'else' to complete the conditional 'x if condition else y' but found {Describe(_token)}");
             }
 
-            var op = Current;
-            _position++;
-            var right = ParseTerm();
-            left = new BinaryNode(Slice(start), op, left, right);
+            Advance();
+            var otherwise = ParseConditional();
+            then = new ConditionalSyntax(then.Start, otherwise.End, then, condition, otherwise);
         }
 
         _depth--;
-        return left;
+        return then;
     }
 
-    private FormulaNode ParseTerm()
-    {
-        var start = StartOfToken();
-        var left = ParseUnary();
-        while (true)
-        {
-            SkipWhiteSpace();
-            if (AtEnd || (Current != '*' && Current != '/'))
-            {
-                break;
-            }
+    private FormulaSyntax ParseOr() => ParseLogic("or", ParseAnd);
 
-            var op = Current;
-            _position++;
-            var right = ParseUnary();
-            left = new BinaryNode(Slice(start), op, left, right);
+    private FormulaSyntax ParseAnd() => ParseLogic("and", ParseNot);
+
+    private FormulaSyntax ParseLogic(string keyword, Func<FormulaSyntax> operand)
+    {
+        var first = operand();
+        if (!IsKeyword(keyword))
+        {
+            return first;
         }
 
-        return left;
+        var operands = new List<FormulaSyntax> { first };
+        while (IsKeyword(keyword))
+        {
+            Advance();
+            operands.Add(operand());
+        }
+
+        return new LogicSyntax(first.Start, operands[^1].End, keyword, operands);
     }
 
-    private FormulaNode ParseUnary()
+    private FormulaSyntax ParseNot()
     {
-        var start = StartOfToken();
-        if (!AtEnd && (Current == '-' || Current == '+'))
+        if (!IsKeyword("not"))
         {
-            var op = Current;
-            _position++;
+            return ParseComparison();
+        }
+
+        var start = _token.Start;
+        Advance();
+        Enter();
+        var operand = ParseNot();
+        _depth--;
+        return new UnarySyntax(start, operand.End, "not", operand);
+    }
+
+    private FormulaSyntax ParseComparison()
+    {
+        var first = ParseArithmetic();
+        List<(string, FormulaSyntax)>? rest = null;
+        while (_token.Kind == TokenKind.Operator && _token.Text is "<" or "<=" or ">" or ">=" or "==" or "!=")
+        {
+            var op = _token.Text;
+            Advance();
+            (rest ??= []).Add((op, ParseArithmetic()));
+        }
+
+        return rest is null ? first : new CompareSyntax(first.Start, rest[^1].Item2.End, first, rest);
+    }
+
+    private FormulaSyntax ParseArithmetic() => ParseChain(ParseTerm, "+", "-");
+
+    private FormulaSyntax ParseTerm() => ParseChain(ParseUnary, "*", "/", "//", "%");
+
+    private FormulaSyntax ParseChain(Func<FormulaSyntax> operand, params string[] operators)
+    {
+        var first = operand();
+        List<(string, FormulaSyntax)>? rest = null;
+        while (_token.Kind == TokenKind.Operator && operators.Contains(_token.Text))
+        {
+            var op = _token.Text!;
+            Advance();
+            (rest ??= []).Add((op, operand()));
+        }
+
+        return rest is null ? first : new ChainSyntax(first.Start, rest[^1].Item2.End, first, rest);
+    }
+
+    private FormulaSyntax ParseUnary()
+    {
+        if (Is("-") || Is("+"))
+        {
+            var start = _token.Start;
+            var op = _token.Text!;
+            Advance();
             Enter();
             var operand = ParseUnary();
             _depth--;
-            return op == '-' ? new NegateNode(Slice(start), operand) : operand;
+            return new UnarySyntax(start, operand.End, op, operand);
         }
 
-        return ParsePrimary();
+        return ParsePower();
     }
 
-    private FormulaNode ParsePrimary()
+    private FormulaSyntax ParsePower()
     {
-        var start = StartOfToken();
-        if (AtEnd)
+        var baseSyntax = ParsePostfix();
+        if (!Is("**"))
         {
-            throw Error(_position, "expected a number, a name, a function call or '(' but found the end of the formula");
+            return baseSyntax;
         }
 
-        var c = Current;
-        if (char.IsAsciiDigit(c) || (c == '.' && _position + 1 < _text.Length && char.IsAsciiDigit(_text[_position + 1])))
-        {
-            return ParseNumber(start);
-        }
-
-        if (IsIdentifierStart(c))
-        {
-            return ParseNameOrCall(start);
-        }
-
-        if (c == '(')
-        {
-            _position++;
-            var inner = ParseExpression();
-            SkipWhiteSpace();
-            if (AtEnd || Current != ')')
-            {
-                throw Error(_position, $"expected ')' to close the '(' at column {start + 1} but found {Describe(_position)}");
-            }
-
-            _position++;
-            return inner;
-        }
-
-        throw Error(_position, $"expected a number, a name, a function call or '(' but found {Describe(_position)}");
-    }
-
-    private NumberNode ParseNumber(int start)
-    {
-        while (!AtEnd && char.IsAsciiDigit(Current))
-        {
-            _position++;
-        }
-
-        if (!AtEnd && Current == '.')
-        {
-            _position++;
-            while (!AtEnd && char.IsAsciiDigit(Current))
-            {
-                _position++;
-            }
-        }
-
-        if (!AtEnd && (Current == 'e' || Current == 'E'))
-        {
-            var exponentStart = _position;
-            _position++;
-            if (!AtEnd && (Current == '+' || Current == '-'))
-            {
-                _position++;
-            }
-
-            if (AtEnd || !char.IsAsciiDigit(Current))
-            {
-                throw Error(_position, $"expected the digits of the exponent started at column {exponentStart + 1} but found {Describe(_position)}");
-            }
-
-            while (!AtEnd && char.IsAsciiDigit(Current))
-            {
-                _position++;
-            }
-        }
-
-        var literal = Slice(start);
-        var value = double.Parse(literal, NumberStyles.Float, CultureInfo.InvariantCulture);
-        if (!double.IsFinite(value))
-        {
-            throw Error(start, $"the number {literal} is too large");
-        }
-
-        return new NumberNode(literal, value);
-    }
-
-    private FormulaNode ParseNameOrCall(int start)
-    {
-        var segments = new List<(string Name, int Start)> { ReadIdentifier() };
-        while (!AtEnd && Current == '.')
-        {
-            _position++;
-            if (AtEnd || !IsIdentifierStart(Current))
-            {
-                throw Error(_position, $"expected a name after '.' but found {Describe(_position)}");
-            }
-
-            segments.Add(ReadIdentifier());
-        }
-
-        var afterName = _position;
-        SkipWhiteSpace();
-        if (!AtEnd && Current == '(')
-        {
-            if (segments.Count > 1)
-            {
-                throw Error(start, $"'{Slice(start, afterName)}' is not a function; expected one of {KnownFunctions}");
-            }
-
-            return ParseCall(start, segments[0].Name);
-        }
-
-        // Whitespace after a name belongs to whatever follows it, not to the reference.
-        _position = afterName;
-        return ResolveReference(start, segments);
-    }
-
-    private FunctionNode ParseCall(int start, string name)
-    {
-        var function = name.ToLowerInvariant();
-        var takesOne = OneArgumentFunctions.Contains(function);
-        if (!takesOne && !ManyArgumentFunctions.Contains(function))
-        {
-            throw Error(start, $"unknown function '{name}'; expected one of {KnownFunctions}");
-        }
-
-        var open = _position;
-        _position++;
+        Advance();
         Enter();
-        var arguments = new List<FormulaNode>();
-        SkipWhiteSpace();
-        if (!AtEnd && Current == ')')
-        {
-            throw Error(_position, $"expected an argument for {function}() but found ')'");
-        }
-
-        while (true)
-        {
-            arguments.Add(ParseExpression());
-            SkipWhiteSpace();
-            if (!AtEnd && Current == ',')
-            {
-                _position++;
-                continue;
-            }
-
-            if (!AtEnd && Current == ')')
-            {
-                _position++;
-                break;
-            }
-
-            throw Error(_position, $"expected ',' or ')' to close the '(' of {function} at column {open + 1} but found {Describe(_position)}");
-        }
-
+        // Python: the exponent may carry its own sign (2 ** -1), and ** groups to the right (2 ** 3 ** 2 is 2 ** 9).
+        var exponent = ParseUnary();
         _depth--;
-        if (takesOne && arguments.Count != 1)
-        {
-            throw Error(start, $"{function}() takes exactly 1 argument but was given {arguments.Count}");
-        }
-
-        return new FunctionNode(Slice(start), function, arguments);
+        return new PowerSyntax(baseSyntax.Start, exponent.End, baseSyntax, exponent);
     }
 
-    private FormulaNode ResolveReference(int start, List<(string Name, int Start)> segments)
+    private FormulaSyntax ParsePostfix()
     {
-        var text = Slice(start);
-        var first = segments[0].Name;
-        if (first == "derived_metrics")
+        var target = ParseAtom();
+        // Each index nests the target one level deeper in the tree (a[0][0]...), so each counts towards the depth.
+        var levels = 0;
+        while (Is("["))
         {
-            if (segments.Count != 2)
+            var open = _token.Start;
+            Advance();
+            Enter();
+            levels++;
+            var indices = new List<FormulaSyntax> { ParseConditional() };
+            while (Is(","))
             {
-                throw Error(start, $"'{text}' should be derived_metrics.<name>");
+                Advance();
+                indices.Add(ParseConditional());
             }
 
-            return new DerivedMetricReferenceNode(text, segments[1].Name);
+            var end = Expect("]", $"to close the '[' at column {open + 1}");
+            target = new IndexSyntax(target.Start, end, target, indices);
         }
 
-        // `dimensional_scores.<dimension>.<field>` is the form of the original project's flagship frameworks (CFF, OPNIF).
-        if (first is "dimensions" or "dimensional_scores" && segments.Count >= 2)
+        _depth -= levels;
+        return target;
+    }
+
+    private FormulaSyntax ParseAtom()
+    {
+        var token = _token;
+        switch (token.Kind)
         {
-            return segments.Count switch
+            case TokenKind.Number:
+                CountTerm(token);
+                Advance();
+                return new NumberSyntax(token.Start, token.End, token.Number);
+            case TokenKind.Text:
+                CountTerm(token);
+                Advance();
+                return new TextSyntax(token.Start, token.End, token.Text!);
+            case TokenKind.Identifier when token.Text is "True" or "False":
+                CountTerm(token);
+                Advance();
+                return new BooleanSyntax(token.Start, token.End, token.Text == "True");
+            case TokenKind.Identifier when !IsReserved(token.Text!):
+                CountTerm(token);
+                return ParseNameOrCall();
+            case TokenKind.Operator when token.Text == "(":
+                {
+                    Advance();
+                    var inner = ParseConditional();
+                    Expect(")", $"to close the '(' at column {token.Start + 1}");
+                    return inner;
+                }
+
+            case TokenKind.Operator when token.Text == "[":
+                return ParseList();
+            default:
+                throw Error(token.Start, $"expected a number, a name, a function call, '(' or '[' but found {Describe(token)}");
+        }
+    }
+
+    private FormulaSyntax ParseNameOrCall()
+    {
+        var start = _token.Start;
+        var parts = new List<(string, int)> { (_token.Text!, _token.Start) };
+        var end = _token.End;
+        Advance();
+        // A '.' continues the name only when nothing separates it from the parts around it ("hope.salience").
+        while (Is(".") && _token.Start == end)
+        {
+            var dot = _token;
+            Advance();
+            if (_token.Kind != TokenKind.Identifier || _token.Start != dot.End)
             {
-                2 => new DimensionReferenceNode(text, segments[1].Name, DimensionValues.RawScoreField),
-                3 => new DimensionReferenceNode(text, segments[1].Name, ResolveField(segments[2])),
-                _ => throw Error(start, $"'{text}' has too many parts; expected {first}.<dimension>.<field>"),
-            };
+                throw Error(dot.End, $"expected a name after '.' but found {(_token.Start == dot.End ? Describe(_token) : $"'{_text[dot.End]}'")}");
+            }
+
+            parts.Add((_token.Text!, _token.Start));
+            end = _token.End;
+            Advance();
         }
 
-        if (segments.Count == 1 && _derivedMetricNames.Contains(first))
+        var name = new NameSyntax(start, end, parts);
+        if (!Is("("))
         {
-            return new DerivedMetricReferenceNode(text, first);
+            return name;
         }
 
-        return segments.Count switch
+        var open = _token.Start;
+        Advance();
+        Enter();
+        if (Is(")"))
         {
-            1 => new DimensionReferenceNode(text, first, DimensionValues.RawScoreField),
-            2 => new DimensionReferenceNode(text, first, ResolveField(segments[1])),
-            _ => throw Error(start, $"'{text}' has too many parts; expected <dimension>.<field> or dimensions.<dimension>.<field>"),
-        };
-    }
-
-    private string ResolveField((string Name, int Start) segment) => segment.Name.ToLowerInvariant() switch
-    {
-        "raw_score" or "score" => DimensionValues.RawScoreField,
-        "salience" => DimensionValues.SalienceField,
-        "confidence" => DimensionValues.ConfidenceField,
-        _ => throw Error(segment.Start, $"unknown field '{segment.Name}'; expected one of {KnownFields}"),
-    };
-
-    private (string Name, int Start) ReadIdentifier()
-    {
-        var start = _position;
-        _position++;
-        while (!AtEnd && (char.IsAsciiLetterOrDigit(Current) || Current == '_'))
-        {
-            _position++;
+            throw Error(_token.Start, $"expected an argument for {Slice(start, end).ToLowerInvariant()}() but found ')'");
         }
 
-        return (_text[start.._position], start);
-    }
-
-    private static bool IsIdentifierStart(char c) => char.IsAsciiLetter(c) || c == '_';
-
-    private int StartOfToken()
-    {
-        SkipWhiteSpace();
-        return _position;
-    }
-
-    private void SkipWhiteSpace()
-    {
-        while (!AtEnd && char.IsWhiteSpace(Current))
+        var arguments = new List<FormulaSyntax> { ParseConditional() };
+        if (IsKeyword("for"))
         {
-            _position++;
+            // sum(x for x in values): a generator argument, read as the list it produces.
+            var element = arguments[0];
+            var clauses = ParseComprehensionClauses();
+            var last = clauses[^1];
+            arguments[0] = new ComprehensionSyntax(element.Start, (last.Iterable ?? last.Condition)!.End, element, clauses);
+        }
+
+        while (Is(","))
+        {
+            Advance();
+            arguments.Add(ParseConditional());
+        }
+
+        var close = Expect(")", $"to close the '(' of {Slice(start, end).ToLowerInvariant()} at column {open + 1}", "',' or ')'");
+        _depth--;
+        return new CallSyntax(start, close, name, open, arguments);
+    }
+
+    private FormulaSyntax ParseList()
+    {
+        var open = _token.Start;
+        Advance();
+        Enter();
+        var items = new List<FormulaSyntax>();
+        if (!Is("]"))
+        {
+            items.Add(ParseConditional());
+            if (IsKeyword("for"))
+            {
+                var clauses = ParseComprehensionClauses();
+                var comprehensionEnd = Expect("]", $"to close the '[' at column {open + 1}");
+                _depth--;
+                return new ComprehensionSyntax(open, comprehensionEnd, items[0], clauses);
+            }
+
+            while (Is(","))
+            {
+                Advance();
+                if (Is("]"))
+                {
+                    break;
+                }
+
+                items.Add(ParseConditional());
+            }
+        }
+
+        var end = Expect("]", $"to close the '[' at column {open + 1}", "',' or ']'");
+        _depth--;
+        return new ListSyntax(open, end, items);
+    }
+
+    private List<ComprehensionClause> ParseComprehensionClauses()
+    {
+        var clauses = new List<ComprehensionClause>();
+        while (IsKeyword("for"))
+        {
+            Advance();
+            if (_token.Kind != TokenKind.Identifier || IsReserved(_token.Text!))
+            {
+                throw Error(_token.Start, $"expected a variable name after 'for' but found {Describe(_token)}");
+            }
+
+            var variable = _token;
+            Advance();
+            if (!IsKeyword("in"))
+            {
+                throw Error(_token.Start, $"expected 'in' after 'for {variable.Text}' but found {Describe(_token)}");
+            }
+
+            Advance();
+            clauses.Add(new ComprehensionClause(variable.Text, variable.Start, ParseOr(), null));
+            while (IsKeyword("if"))
+            {
+                Advance();
+                clauses.Add(new ComprehensionClause(null, 0, null, ParseOr()));
+            }
+        }
+
+        return clauses;
+    }
+
+    /// <summary>Consumes <paramref name="expected"/> and returns the offset after it, or fails naming what it closes.</summary>
+    private int Expect(string expected, string purpose, string? alternatives = null)
+    {
+        if (!Is(expected))
+        {
+            throw Error(_token.Start, $"expected {alternatives ?? $"'{expected}'"} {purpose} but found {Describe(_token)}");
+        }
+
+        var end = _token.End;
+        Advance();
+        return end;
+    }
+
+    private bool Is(string op) => _token.Kind == TokenKind.Operator && _token.Text == op;
+
+    private bool IsKeyword(string keyword) => _token.Kind == TokenKind.Identifier && _token.Text == keyword;
+
+    private static bool IsReserved(string word) => word is "for" or "in" or "if" or "else" or "and" or "or" or "not";
+
+    private void Advance() => _token = Lex(_token.End);
+
+    private void CountTerm(Token token)
+    {
+        if (++_terms > MaxTerms)
+        {
+            throw new DerivedMetricException(_text, token.Start + 1,
+                $"the formula has more than {MaxTerms:N0} terms (numbers and names); split it into derived metrics that use each other by name, or sum a list: sum([dim.raw_score for dim in all_dimensions])",
+                FindingCodes.FormulaTooLarge);
         }
     }
 
@@ -361,16 +425,122 @@ internal sealed class FormulaParser
     {
         if (++_depth > MaxDepth)
         {
-            throw Error(_position, $"the formula nests deeper than {MaxDepth} levels");
+            throw new DerivedMetricException(_text, _token.Start + 1, $"the formula nests deeper than {MaxDepth} levels", FindingCodes.FormulaTooLarge);
         }
     }
 
-    private string Slice(int start) => Slice(start, _position);
+    private Token Lex(int from)
+    {
+        var i = from;
+        while (i < _text.Length && char.IsWhiteSpace(_text[i]))
+        {
+            i++;
+        }
 
-    private string Slice(int start, int end) => _text[start..end].Trim();
+        if (i >= _text.Length)
+        {
+            return new Token(TokenKind.End, i, i, null, 0);
+        }
 
-    private string Describe(int position) =>
+        var c = _text[i];
+        if (char.IsAsciiDigit(c) || (c == '.' && i + 1 < _text.Length && char.IsAsciiDigit(_text[i + 1])))
+        {
+            return LexNumber(i);
+        }
+
+        if (char.IsAsciiLetter(c) || c == '_')
+        {
+            var end = i + 1;
+            while (end < _text.Length && (char.IsAsciiLetterOrDigit(_text[end]) || _text[end] == '_'))
+            {
+                end++;
+            }
+
+            return new Token(TokenKind.Identifier, i, end, _text[i..end], 0);
+        }
+
+        if (c is '\'' or '"')
+        {
+            var close = _text.IndexOf(c, i + 1);
+            if (close < 0)
+            {
+                throw Error(i, $"the text opened with {c} at column {i + 1} is never closed");
+            }
+
+            return new Token(TokenKind.Text, i, close + 1, _text[(i + 1)..close], 0);
+        }
+
+        if (i + 1 < _text.Length && TwoCharacterOperators.Contains(_text.Substring(i, 2)))
+        {
+            return new Token(TokenKind.Operator, i, i + 2, _text.Substring(i, 2), 0);
+        }
+
+        return OneCharacterOperators.Contains(c)
+            ? new Token(TokenKind.Operator, i, i + 1, c.ToString(), 0)
+            : new Token(TokenKind.Unknown, i, i + 1, c.ToString(), 0);
+    }
+
+    private Token LexNumber(int start)
+    {
+        var i = start;
+        while (i < _text.Length && char.IsAsciiDigit(_text[i]))
+        {
+            i++;
+        }
+
+        if (i < _text.Length && _text[i] == '.')
+        {
+            i++;
+            while (i < _text.Length && char.IsAsciiDigit(_text[i]))
+            {
+                i++;
+            }
+        }
+
+        if (i < _text.Length && (_text[i] == 'e' || _text[i] == 'E'))
+        {
+            var exponentStart = i;
+            i++;
+            if (i < _text.Length && (_text[i] == '+' || _text[i] == '-'))
+            {
+                i++;
+            }
+
+            if (i >= _text.Length || !char.IsAsciiDigit(_text[i]))
+            {
+                throw Error(i, $"expected the digits of the exponent started at column {exponentStart + 1} but found {DescribeAt(i)}");
+            }
+
+            while (i < _text.Length && char.IsAsciiDigit(_text[i]))
+            {
+                i++;
+            }
+        }
+
+        var literal = _text[start..i];
+        var value = double.Parse(literal, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (!double.IsFinite(value))
+        {
+            throw Error(start, $"the number {literal} is too large");
+        }
+
+        return new Token(TokenKind.Number, start, i, null, value);
+    }
+
+    private string Slice(int start, int end) => _text[start..end];
+
+    private string Describe(Token token) => token.Kind switch
+    {
+        TokenKind.End => "the end of the formula",
+        TokenKind.Identifier when IsReserved(token.Text!) => $"'{token.Text}'",
+        _ => DescribeAt(token.Start),
+    };
+
+    private string DescribeAt(int position) =>
         position >= _text.Length ? "the end of the formula" : $"'{_text[position]}'";
 
     private DerivedMetricException Error(int position, string problem) => new(_text, position + 1, problem);
+
+    /// <param name="Text">The operator, identifier or text content; null for a number and the end.</param>
+    private readonly record struct Token(TokenKind Kind, int Start, int End, string? Text, double Number);
 }

@@ -55,7 +55,9 @@ internal static class InferenceCalculator
         if (documents.Count < MinimumDocuments)
         {
             return new InferenceSummary(true,
-                $"{documents.Count} document(s) were analysed; below {MinimumDocuments} the results are descriptive only (no significance tests).",
+                // A clause without a closing period: every place that prints it ends the sentence itself (a reason printed
+                // as "...: {reason}." gave "tests).." before).
+                $"{documents.Count} document(s) were analysed; below {MinimumDocuments} the results are descriptive only, with no significance tests",
                 documents.Count, groupingFields, groupingSource, 0, [], []);
         }
 

@@ -1,12 +1,14 @@
 namespace Discernus.Statistics;
 
-internal sealed class NegateNode(string text, FormulaNode operand) : FormulaNode(text)
+/// <summary>Unary <c>-</c> (and <c>+</c>, which only checks that its operand is a number).</summary>
+internal sealed class NegateNode(string formula, int start, int end, FormulaNode operand, bool negate)
+    : FormulaNode(formula, start, end, FormulaType.Number)
 {
     public FormulaNode Operand { get; } = operand;
 
-    public override DerivedMetricResult Evaluate(FormulaContext context)
+    protected override FormulaResult EvaluateCore(FormulaContext context)
     {
-        var operand = Operand.Evaluate(context);
-        return operand.Value is { } v ? Checked(-v) : operand;
+        var operand = Numeric(Operand, context, out var v);
+        return operand.Failed ? operand : Checked(negate ? -v : v);
     }
 }

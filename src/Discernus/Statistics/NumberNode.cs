@@ -1,8 +1,8 @@
 namespace Discernus.Statistics;
 
-internal sealed class NumberNode(string text, double value) : FormulaNode(text)
+internal sealed class NumberNode(string formula, int start, int end, double value) : FormulaNode(formula, start, end, FormulaType.Number)
 {
     public double Value { get; } = value;
 
-    public override DerivedMetricResult Evaluate(FormulaContext context) => DerivedMetricResult.Success(Value);
+    protected override FormulaResult EvaluateCore(FormulaContext context) => FormulaResult.Of(Value);
 }

@@ -38,7 +38,7 @@ internal sealed class ValidityGate
         var names = derivedMetrics.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var formulas = derivedMetrics.ToDictionary(
             m => m.Name,
-            m => DerivedMetricEvaluator.TryParse(m.Formula, names, out var formula, out _) ? formula : null,
+            m => DerivedMetricEvaluator.TryParse(m.Formula, FormulaNames.Of(dimensionNames, names), out var formula, out _) ? formula : null,
             StringComparer.Ordinal);
         foreach (var metric in derivedMetrics)
         {

@@ -35,6 +35,25 @@ public sealed class ConfigurationTests
         Assert.Null(Environment.GetEnvironmentVariable("DISCERNUS_STALL_TIMEOUT_SECONDS"));
     }
 
+    [Theory]
+    [InlineData("OPENAI_API_KEY=sk-abcdefXYZ\nDISCERNUS_MODEL=\"openai/gpt-4o\nBROKEN\n", 2)]
+    [InlineData("# keys\nOPENAI_API_KEY=sk-abcdefXYZ\nnot a setting line sk-abcdefXYZ\n", 3)]
+    [InlineData("OPENAI_API_KEY='sk-abcdefXYZ\n", 1)]
+    public void MalformedDotEnv_NamesTheFileAndLine_NeverTheContent(string text, int line)
+    {
+        using var folder = new TempFolder();
+        Directory.CreateDirectory(Path.Combine(folder.Path, ".git"));
+        var path = Path.Combine(folder.Path, ".env");
+        File.WriteAllText(path, text);
+
+        var error = Assert.Throws<SettingException>(() => CliEnvironment.Load(folder.Path));
+
+        Assert.Contains($"the settings file {path} cannot be read: line {line} is not NAME=value", error.Message);
+        Assert.DoesNotContain("abcdef", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("XYZ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("consumed", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task MalformedNumber_IsOneClearError_NamingTheSettingAndItsSource_ForEveryCommand()
     {

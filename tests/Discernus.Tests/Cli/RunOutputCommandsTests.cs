@@ -71,7 +71,7 @@ public sealed class RunOutputCommandsTests(RunOutputFixture fixture) : IClassFix
         var cli = Cli();
         var target = fixture.Sandbox.Experiment.Outside($"export-{format}");
 
-        var exit = await cli.RunAsync("export", Folder, "--format", format, "-o", target);
+        var exit = await cli.RunAsync("export", Folder, "--to", format, "-o", target, "--format", format == "json" ? "json" : "text");
 
         Assert.True(exit == 0, cli.AllText);
         var evidence = Path.Combine(target, $"evidence.{format}");

@@ -130,6 +130,47 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public async Task ValidateJson_ListsThreeIndependentProblems_InOnePass()
+    {
+        // A missing corpus file, a bad formula and a misspelt hypothesis variable: none hides another.
+        using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
+        File.Delete(temp.File("corpus/mill_road_complaint.txt"));
+        temp.Replace("framework.md", "formula: \"dimensions.positive_sentiment.raw_score - dimensions.negative_sentiment.raw_score\"",
+            "formula: \"dimension.positive_sentiment.raw_score - dimensions.negative_sentiment.raw_score\"");
+        temp.Replace("experiment.md", "test: {variable: positive_sentiment, by: tone", "test: {variable: positive_sentimnt, by: tone");
+        var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("validate", temp.Path, "--format", "json");
+
+        Assert.Equal(3, exit);
+        using var json = JsonDocument.Parse(cli.Out.ToString());
+        var blocking = json.RootElement.GetProperty("findings").EnumerateArray()
+            .Where(f => f.GetProperty("severity").GetString() == "blocking")
+            .Select(f => (Code: f.GetProperty("code").GetString(), File: f.GetProperty("file").GetString(), Field: f.GetProperty("field").GetString(), Message: f.GetProperty("message").GetString()!))
+            .ToList();
+        Assert.Equal(3, blocking.Count);
+        Assert.Equal(3, json.RootElement.GetProperty("blocking").GetInt32());
+        Assert.Contains(blocking, f => f.Code == FindingCodes.DocumentMissing && f.File == "corpus.md");
+        Assert.Contains(blocking, f => f.Code == FindingCodes.DerivedMetricInvalid && f.Field == "derived_metrics.net_sentiment"
+            && f.Message.Contains("'dimension' is not a dimension, a derived metric or a variable of this formula; did you mean 'dimensions'?", StringComparison.Ordinal));
+        Assert.Contains(blocking, f => f.Code == FindingCodes.UnknownDimension && f.Field == "hypotheses.H1.test"
+            && f.Message.Contains("did you mean 'positive_sentiment'?", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Validate_SaysWhichChecksCouldNotRun_WhenTheFrameworkIsMissing()
+    {
+        var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("validate", TestPaths.Broken("missing_framework_file"), "--format", "json");
+
+        Assert.Equal(3, exit);
+        using var json = JsonDocument.Parse(cli.Out.ToString());
+        var notRun = Assert.Single(json.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == FindingCodes.CheckNotRun);
+        Assert.Contains("the framework could not be read, so the hypothesis variables", notRun.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task ValidateJson_DescribesAValidExperiment()
     {
         var cli = new CliHarness();

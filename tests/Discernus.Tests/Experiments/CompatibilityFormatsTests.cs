@@ -71,17 +71,17 @@ public sealed class CompatibilityFormatsTests
     }
 
     [Fact]
-    public void AdvancedFiltering_NamingAnUnknownDimension_IsAWarning()
+    public void AdvancedFiltering_NamingAnUnknownDimension_IsBlocking_WithTheClosestName()
     {
         using var temp = TempExperiment.CopyOf(TestPaths.Valid("flagship_formats"));
         temp.Replace("experiment.md", "grouping:\n", "advanced_filtering:\n  dimension_specific_thresholds:\n    hopee: 0.2\n  exclude_dimensions: [fear]\ngrouping:\n");
 
         var report = Validate(temp.Path);
 
-        Valid(report);
-        var warning = SingleWarning(report, FindingCodes.UnknownDimension);
-        Assert.Contains("'hopee'", warning.Message);
-        Assert.Equal(["fear"], report.Experiment!.AdvancedFiltering!.ExcludeDimensions);
-        Assert.Equal(0.2, report.Experiment.AdvancedFiltering.DimensionSpecificThresholds["hopee"]);
+        Assert.False(report.IsValid);
+        var finding = Assert.Single(report.Blocking);
+        Assert.Equal(FindingCodes.UnknownDimension, finding.Code);
+        Assert.Equal("advanced_filtering.dimension_specific_thresholds", finding.Field);
+        Assert.Contains("'hopee' is not a dimension of the framework; did you mean 'hope'?", finding.Message);
     }
 }

@@ -145,7 +145,7 @@ public sealed class DocumentTextExtractorTests
         return string.Join("\n", paragraphs).Trim() + "\n";
     }
 
-    private static byte[] Pdf(int pages, int linesPerPage, string line)
+    internal static byte[] Pdf(int pages, int linesPerPage, string line)
     {
         var builder = new PdfDocumentBuilder();
         var font = builder.AddStandard14Font(Standard14Font.Helvetica);

@@ -40,7 +40,7 @@ public sealed class ExperimentReaderRobustnessTests
     {
         using var temp = TempExperiment.CopyOf(TestPaths.Project("academic_discourse"));
         temp.Replace("experiment.yaml", "corpus_path: corpus", "corpus_path: .");
-        foreach (var file in Directory.GetFiles(temp.File("corpus"), "*.txt"))
+        foreach (var file in Directory.GetFiles(temp.File("corpus"), "*.txt").Append(temp.File("corpus/corpus.md")))
         {
             File.Move(file, temp.File(Path.GetFileName(file)));
         }

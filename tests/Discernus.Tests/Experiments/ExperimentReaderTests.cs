@@ -93,7 +93,7 @@ public sealed class ExperimentReaderTests
     }
 
     [Fact]
-    public void GroupingFieldMissing_IsAWarning_NamingTheField()
+    public void GroupingFieldMissingOnSomeDocuments_IsAWarning_NamingTheField()
     {
         var report = Read(TestPaths.Warning("grouping_field_missing"));
 
@@ -101,7 +101,23 @@ public sealed class ExperimentReaderTests
         var warning = SingleWarning(report, FindingCodes.GroupingFieldMissing);
         Assert.Equal("corpus.md", warning.File);
         Assert.Equal("metadata.speaker_age", warning.Field);
-        Assert.Contains("missing on 2 of 2 document(s)", warning.Message);
+        Assert.Contains("missing on 1 of 2 document(s)", warning.Message);
+    }
+
+    [Fact]
+    public void GroupingFieldNoDocumentHas_IsBlocking_WithTheClosestKnownField()
+    {
+        using var temp = TempExperiment.CopyOf(TestPaths.Warning("grouping_field_missing"));
+        temp.Replace("experiment.md", "speaker_age", "topc");
+
+        var report = Read(temp.Path);
+
+        Assert.False(report.IsValid);
+        var finding = Assert.Single(report.Blocking);
+        Assert.Equal(FindingCodes.GroupingFieldMissing, finding.Code);
+        Assert.Equal("grouping", finding.Field);
+        Assert.Contains("no document has the metadata field 'topc'; did you mean 'topic'?", finding.Message);
+        Assert.Contains("source, speaker_age, tone, topic", finding.Fix);
     }
 
     [Fact]

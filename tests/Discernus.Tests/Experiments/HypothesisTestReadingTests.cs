@@ -33,9 +33,22 @@ public sealed class HypothesisTestReadingTests
         Assert.Contains(report.Blocking, f => f.Field == "hypotheses.H1.test" && f.Message.Contains(message, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void ATestByAFieldNoDocumentHas_IsBlocking_LikeAnyUnknownName()
+    {
+        using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
+        temp.Replace("experiment.md", "    test: {variable: positive_sentiment, by: tone, groups: [positive, negative], expect: higher}", "    test: {variable: positive_sentiment, by: mood, expect: difference}");
+
+        var report = new ExperimentReader().Read(temp.Path);
+
+        Assert.False(report.IsValid);
+        var finding = Assert.Single(report.Blocking);
+        Assert.Equal("hypotheses.H1.test", finding.Field);
+        Assert.Contains("no document has the metadata field 'mood'", finding.Message);
+    }
+
     [Theory]
     [InlineData("{variable: positive_sentiment, by: tone, groups: [positive, neutral], expect: higher}", "no document has tone = 'neutral'")]
-    [InlineData("{variable: positive_sentiment, by: mood, expect: difference}", "no document has the metadata field 'mood'")]
     public void ATestTheCorpusCannotAnswer_IsAWarning(string test, string message)
     {
         using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));

@@ -28,7 +28,7 @@ public sealed class MiniLMExampleExperimentTests
 
         await RunFolderChecks.AssertCompletedRunAsync(run, project, "minilm");
         Assert.Contains("offline semantic baseline", run.Cli.ConsoleText);
-        Assert.Contains("offline `minilm` model", RunFolderChecks.ReportMarkdown(run.Folder));
+        Assert.Contains("Scores were produced offline, on this machine, by `minilm` (a semantic baseline", RunFolderChecks.ReportMarkdown(run.Folder));
         foreach (var result in RunFolderChecks.AnalysisResults(run.Folder))
         {
             foreach (var (dimension, scores) in result["framework_analysis"]!.AsObject())

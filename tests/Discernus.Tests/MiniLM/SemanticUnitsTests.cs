@@ -18,6 +18,19 @@ public sealed class SemanticUnitsTests
     }
 
     [Fact]
+    public void NineteenMegabytesOnOneLine_WithoutASentenceBreak_IsWindowedLinearly()
+    {
+        // Issue 14: one "sentence" of three million words; each unit is one window, never the whole line.
+        var text = string.Join(' ', Enumerable.Repeat("people demand change and nothing less", 500_000));
+
+        var units = SemanticUnits.Of(text);
+
+        Assert.Equal(3_000_000 / SemanticUnits.MaxWords, units.Count);
+        Assert.All(units, u => Assert.True(u.Words <= SemanticUnits.MaxWords && u.Quote.Length <= SemanticUnits.MaxChars, u.Quote));
+        Assert.Equal(text.Length, units[^1].End);
+    }
+
+    [Fact]
     public void LongSentence_IsCutIntoConsecutiveWindows()
     {
         var text = string.Join(' ', Enumerable.Range(1, 100).Select(i => $"word{i}")) + ".";

@@ -145,6 +145,24 @@ public sealed class LexiconChatClientTests
     }
 
     [Fact]
+    public async Task NineteenMegabyteSingleLineDocument_IsAnalysed_WithEvidenceCutToAWindow()
+    {
+        // Issue 14: a 19 MB document on one line never finished batch analysis (each marker hit was checked against
+        // every hit of the other kind). The time is measured by bench/hostile.sh; here: it finishes, and counts as before.
+        var document = Discernus.Tests.Infrastructure.HostileFiles.SingleLineDocument(19_000_000).Replace("wonderful", "hope", StringComparison.Ordinal)
+            .Replace("nothing to fear", "hope and fear nothing to fear", StringComparison.Ordinal);
+
+        var hope = await DimensionAsync(document, "hope");
+        var fear = await DimensionAsync(document, "fear");
+
+        Assert.Equal(3, hope.Evidence.Count);
+        Assert.All(hope.Evidence, quote => Assert.InRange(quote.Length, 1, LexiconScorer.MaxEvidenceLength));
+        Assert.True(hope.Salience > 0.9, $"salience {hope.Salience}");
+        // "fear" inside "nothing to fear" is still counter-evidence, so fear's only hits are the free-standing ones.
+        Assert.True(fear.Score > 0, $"fear {fear.Score}");
+    }
+
+    [Fact]
     public async Task MoreMarkerHits_GiveHigherSalienceAndScore()
     {
         double? previousSalience = -1;

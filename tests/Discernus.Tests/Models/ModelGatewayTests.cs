@@ -283,6 +283,31 @@ public sealed class ModelGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cache_KeyIncludesTheEndpoint_SoTheSameModelNameOnAnotherServerIsAskedAgain()
+    {
+        // Issue 14: a run against another server under the same model name replayed the first server's answers.
+        await using var other = FakeModelServer.Start();
+        _server.EnqueueAnswer("answer of the first server", promptTokens: 7, completionTokens: 2);
+        other.EnqueueAnswer("answer of the second server", promptTokens: 7, completionTokens: 2);
+        var cache = new MemoryResponseCache();
+        using var first = Gateway(cache);
+        using var second = Gateway(cache, (ModelSettings.OpenAIBaseUrlVariable, other.OpenAIBaseUrl.ToString()));
+        using var firstClient = first.CreateClient("openai/gpt-4o");
+        using var secondClient = second.CreateClient("openai/gpt-4o");
+
+        var fromFirst = await firstClient.GetResponseAsync("same prompt");
+        Assert.True(await firstClient.CommitToCacheAsync(ResponseCacheCommit.CacheKeyOf(fromFirst), fromFirst));
+        var fromSecond = await secondClient.GetResponseAsync("same prompt");
+        var again = await firstClient.GetResponseAsync("same prompt");
+
+        Assert.Equal("answer of the second server", fromSecond.Text);
+        Assert.Single(other.Requests);
+        Assert.NotEqual(ResponseCacheCommit.CacheKeyOf(fromFirst), ResponseCacheCommit.CacheKeyOf(fromSecond));
+        Assert.Equal("answer of the first server", again.Text);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
     public async Task Cache_NeverStoresAnAnswerTheCallerDidNotCommit()
     {
         _server.EnqueueAnswer("rejected by validation").EnqueueAnswer("asked again");

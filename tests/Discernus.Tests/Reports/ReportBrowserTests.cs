@@ -1,3 +1,4 @@
+using Discernus.Tests.Infrastructure;
 using Discernus.Tests.Orchestration;
 using Microsoft.Playwright;
 
@@ -21,12 +22,7 @@ public sealed class ReportBrowserTests
         var report = Path.Combine(run.Folder, "results", "reports", "report.html");
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserPaths.Chromium(),
-            Headless = true,
-            Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 844 } });
         var requests = new List<string>();
         var failed = new List<string>();

@@ -61,7 +61,10 @@ public sealed class ReportPipelineTests
         var html = File.ReadAllText(Path.Combine(run.Folder, "results", "reports", "report.html"));
         Assert.Empty(HtmlSafety.Problems(html));
         Assert.Contains("0.937 ⚠", html);
-        Assert.Contains("read (javascript:alert(1))", html);
+        Assert.Contains("read (<code>javascript:alert(1)</code>)", html);
+        // report.md is as inert: the link is text in a code span, and no viewer follows it.
+        Assert.Contains("read (`javascript:alert(1)`)", report);
+        Assert.DoesNotContain("](javascript:", report);
         Assert.Equal(0, (await RunFolderChecks.VerifyAsync(run.Folder)).Exit);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Discernus.Experiments;
+using Discernus.Tests.Infrastructure;
 using Discernus.Tests.Orchestration;
 using Microsoft.Playwright;
 
@@ -42,12 +43,7 @@ public sealed class ValidityReportBrowserTests
 
         var report = Path.Combine(run.Folder, "results", "reports", "report.html");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserPaths.Chromium(),
-            Headless = true,
-            Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
         await page.GotoAsync(new Uri(report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = sandbox.Experiment.Outside("validity-390.png"), FullPage = true });
@@ -60,6 +56,12 @@ public sealed class ValidityReportBrowserTests
         {
             Assert.True(named.Count(id => block.Contains(id, StringComparison.Ordinal)) <= 1, $"a list of coder ids in: {block[..Math.Min(block.Length, 200)]}");
         }
+
+        // The validity chart: one, and as wide as the page at most.
+        var chart = page.Locator("figure.chart", new PageLocatorOptions { HasText = "Validity per dimension" });
+        Assert.Equal(1, await chart.CountAsync());
+        var box = await chart.Locator("svg").BoundingBoxAsync();
+        Assert.True(box is not null && box.Width <= scroll[1], $"the validity chart is {box?.Width} px wide at 390 px");
 
         var headings = await page.Locator("h2").AllInnerTextsAsync();
         Assert.Contains("Reliability", headings);

@@ -102,7 +102,8 @@ public sealed class DerivedMetricEvaluatorTests
 
         Assert.Equal(8, error.Column);
         Assert.Contains("unknown function 'log'", error.Message);
-        Assert.Contains("abs, max, min, sqrt", error.Message);
+        Assert.Contains("abs, sqrt, min, max, sum, len, mean", error.Message);
+        Assert.Contains("np.std", error.Message);
         Assert.Contains("column 8", error.Message);
         Assert.Contains("\"hope + log(fear)\"", error.Message);
     }
@@ -132,13 +133,13 @@ public sealed class DerivedMetricEvaluatorTests
         var error = ParseError("hope fear");
 
         Assert.Equal(6, error.Column);
-        Assert.Contains("expected an operator (+, -, *, /) or the end of the formula but found 'f'", error.Message);
+        Assert.Contains("expected an operator (+, -, *, /, **) or the end of the formula but found 'f'", error.Message);
     }
 
     [Theory]
     [InlineData("", 1, "the formula is empty")]
     [InlineData("   ", 4, "the formula is empty")]
-    [InlineData("hope +", 7, "expected a number, a name, a function call or '(' but found the end of the formula")]
+    [InlineData("hope +", 7, "expected a number, a name, a function call, '(' or '[' but found the end of the formula")]
     [InlineData("hope * / fear", 8, "but found '/'")]
     [InlineData("hope ^ 2", 6, "but found '^'")]
     [InlineData("hope.foo", 6, "unknown field 'foo'")]
@@ -331,7 +332,7 @@ public sealed class DerivedMetricEvaluatorTests
     }
 
     [Fact]
-    public void Check_WarnsAboutUnknownReferences_AndErrsOnSyntaxAndCycles()
+    public void Check_ErrsOnUnknownReferences_SyntaxAndCycles_WithTheClosestName()
     {
         var issues = DerivedMetricEvaluator.Check(
             [
@@ -345,11 +346,11 @@ public sealed class DerivedMetricEvaluatorTests
 
         Assert.DoesNotContain(issues, i => i.MetricName == "ok");
         var typo = Assert.Single(issues, i => i.MetricName == "typo");
-        Assert.False(typo.IsError);
-        Assert.Contains("reads dimension 'hopee', which the framework does not define (known: hope, fear)", typo.Message);
+        Assert.True(typo.IsError);
+        Assert.Contains("at column 1: 'hopee' is not a dimension, a derived metric or a variable of this formula; did you mean 'hope'?", typo.Message);
         var dangling = Assert.Single(issues, i => i.MetricName == "dangling");
-        Assert.False(dangling.IsError);
-        Assert.Contains("derived_metrics.nothing", dangling.Message);
+        Assert.True(dangling.IsError);
+        Assert.Contains("'nothing' is not a derived metric of the framework", dangling.Message);
         var bad = Assert.Single(issues, i => i.MetricName == "bad");
         Assert.True(bad.IsError);
         Assert.Contains("column 9", bad.Message);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Discernus.Tests.Infrastructure;
 using Discernus.Tests.Orchestration;
 using Discernus.Web;
 using Microsoft.Playwright;
@@ -14,15 +15,6 @@ namespace Discernus.Tests.Web;
 [Collection(PipelineRunsCollection.Name)]
 public sealed class ServeBrowserTests
 {
-    private static string Chromium()
-    {
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "chromium"))
-            .FirstOrDefault(File.Exists);
-        Assert.True(path is not null, "chromium is not on PATH: run scripts/install-test-deps.sh (Debian package 'chromium')");
-        return path!;
-    }
-
     [Fact]
     public async Task Researcher_OpensARunAndADocument_CodesTwoDocumentsBlind_AndSeesAgreement()
     {
@@ -30,17 +22,12 @@ public sealed class ServeBrowserTests
         var run = await sandbox.RunAsync();
         Assert.True(run.ExitCode == 0, run.Output);
         var experiment = Path.GetFileName(sandbox.ExperimentPath);
-        var options = ServeOptions.For(Path.GetDirectoryName(sandbox.ExperimentPath)!, null, 0, sandbox.Environment);
+        var options = ServeOptions.For(Path.GetDirectoryName(sandbox.ExperimentPath)!, null, 0, sandbox.Environment) with { RequestBudget = TimeSpan.FromSeconds(30) };
         await using var server = await ServeHost.StartAsync(options);
         var origin = server.Addresses.Single();
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium(),
-            Headless = true,
-            Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var failed = new List<string>();
         var foreign = new List<string>();

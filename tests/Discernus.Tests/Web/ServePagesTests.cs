@@ -35,6 +35,34 @@ public sealed class ServePagesTests(ServedProjects projects) : IClassFixture<Ser
         Assert.Equal(runsBefore, Directory.GetDirectories(Path.Combine(projects.Sandbox.ExperimentPath, "runs")).Length);
     }
 
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\")")]
+    [InlineData("+cmd|calc")]
+    [InlineData("@SUM(1)")]
+    [InlineData("a,b")]
+    [InlineData("ann\u202Eevil")]
+    public async Task CoderNames_FollowTheNameRule_WithAFormError_AndNothingIsWritten(string coder)
+    {
+        await using var factory = new ServeFactory(projects.Options());
+        var client = factory.Client();
+        var goldPath = Path.Combine(projects.Sandbox.ExperimentPath, GoldFile.DefaultFileName);
+        var goldBefore = File.Exists(goldPath) ? await File.ReadAllTextAsync(goldPath) : null;
+        var escaped = Uri.EscapeDataString(coder);
+
+        var home = await client.GetAsync($"/e/{projects.Experiment}/code?coder={escaped}&n=2&seed=7");
+        var page = await home.Content.ReadAsStringAsync();
+        var valid = await client.GetStringAsync(Code(1, "ann"));
+        var post = await Forms.PostAsync(client, $"/e/{projects.Experiment}/code/1?coder={escaped}&n=2&seed=7&blind=1",
+            [new("__RequestVerificationToken", Forms.Token(valid, "code-form")), new("score_0", "0.9"), new("score_1", "0.1")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, home.StatusCode);
+        Assert.Contains("id=\"coder-error\"", page);
+        Assert.Contains("cannot be used", page);
+        Assert.DoesNotContain("\u202E", page);
+        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+        Assert.Equal(goldBefore, File.Exists(goldPath) ? await File.ReadAllTextAsync(goldPath) : null);
+    }
+
     [Fact]
     public async Task RunPage_ListsDocumentsSortable_WithStatisticsChartAndReport()
     {

@@ -23,7 +23,12 @@ public sealed class ServedProjects : IAsyncLifetime
     internal string RunId => Path.GetFileName(RunFolder);
 
     internal ServeOptions Options(string? host = null) =>
-        ServeOptions.For(Root, host, 0, Sandbox.Environment) with { OfflineModels = Discernus.Cli.Commands.OfflineModels.Registrations };
+        ServeOptions.For(Root, host, 0, Sandbox.Environment) with
+        {
+            OfflineModels = Discernus.Cli.Commands.OfflineModels.Registrations,
+            // The pages' tests read the findings of a folder on first sight: wait for its validation (a slow test machine).
+            RequestBudget = TimeSpan.FromSeconds(30),
+        };
 
     public async Task InitializeAsync()
     {
