@@ -260,8 +260,13 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
         Assert.Equal(documents, FaultCluster.Results(runFolder).Select(r => r.CorpusDocumentId).Distinct().Count());
         Assert.Equal(documents, FaultCluster.Results(runFolder).Count);
         Assert.True((await RunVerifier.VerifyAsync(runFolder)).Succeeded);
-        var queued = File.ReadAllLines(Path.Combine(runFolder, "logs", "batch_analysis.jsonl")).Last(l => l.Contains("queued again", StringComparison.Ordinal));
+        var log = File.ReadAllLines(Path.Combine(runFolder, "logs", "batch_analysis.jsonl"));
+        var queued = log.Last(l => l.Contains("task(s) already finished", StringComparison.Ordinal));
         Assert.Contains($"{atKill} task(s) already finished", queued, StringComparison.Ordinal);
+
+        // The resume says what it found: every analysis without a result was lost with the embedded server.
+        var tally = log.Last(l => l.Contains("analyses have a result and are kept", StringComparison.Ordinal));
+        Assert.Contains($"{atKill} of {documents} analyses have a result and are kept; {documents - atKill} queued again", tally, StringComparison.Ordinal);
         Report($"(g) embedded Garnet: `run` killed at {atKill}/{documents}; resumed from the folder alone ({Message(queued)})");
     }
 

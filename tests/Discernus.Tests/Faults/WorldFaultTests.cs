@@ -195,13 +195,16 @@ public sealed partial class WorldFaultTests(ITestOutputHelper output)
             var statsBefore = await StatsAsync(http);
             var workers = Enumerable.Range(1, 4).Select(i => cluster.StartWorker($"cold-{r}-{i}", 16, environment)).ToList();
             var experiment = SyntheticExperiment.Create(Path.Combine(cluster.Root, $"cold_{r}"), "cold_start", documents);
-            var run = cluster.StartRun($"run-{r}", experiment, environment, "--no-local-workers");
+            // --no-cache: every run asks the provider for every document (the same synthetic texts would be answered
+            // from the response cache after the first run, and nothing would meet the limit).
+            var run = cluster.StartRun($"run-{r}", experiment, environment, "--no-local-workers", "--no-cache");
             Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
             var runFolder = await FaultCluster.RunFolderOfAsync(experiment, Progress);
             await cluster.AssertCompleteAsync(runFolder, documents);
             var manifest = RunFolder.ReadManifest(Path.Combine(runFolder, RunFolder.ManifestFileName));
             Assert.Empty(manifest.Failures);
             var stats = await StatsAsync(http);
+            Assert.True(stats.Requests - statsBefore.Requests >= documents, $"run {r} sent {stats.Requests - statsBefore.Requests} requests for {documents} documents");
             rows.Add($"run {r}: 0 failed; {stats.Requests - statsBefore.Requests} requests, {stats.RateLimited - statsBefore.RateLimited} answered 429, at most {stats.MaxConcurrent} in flight");
             foreach (var worker in workers)
             {
@@ -211,6 +214,37 @@ public sealed partial class WorldFaultTests(ITestOutputHelper output)
         }
 
         Report($"4 workers × 16 loops from a cold start against fake-llm --concurrency 16 (100 ms), {documents} documents, {runs} runs: 0 failed documents in {runs} of {runs}; " + string.Join("; ", rows));
+    }
+
+    [Fact]
+    public async Task AnEvictingRedis_IsRefusedByWorkerAndRun_OrWarnedAboutWhenAllowed()
+    {
+        await using var cluster = await FaultCluster.StartAsync();
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{cluster.Redis.Port},allowAdmin=true"))
+        {
+            await admin.GetServers()[0].ConfigSetAsync("maxmemory-policy", "allkeys-lru");
+        }
+
+        var experiment = SyntheticExperiment.Create(cluster.Root, "evicting", 4);
+
+        // Refused: an eviction would drop queued tasks and claims without a word.
+        var worker = cluster.StartWorker("worker");
+        Assert.NotEqual(0, await worker.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains("maxmemory-policy allkeys-lru", worker.Output, StringComparison.Ordinal);
+        Assert.Contains("DISCERNUS_REDIS_EVICTION=warn", worker.Output, StringComparison.Ordinal);
+        var run = cluster.StartRun("run", experiment, null, "--no-local-workers");
+        Assert.NotEqual(0, await run.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains("maxmemory-policy allkeys-lru", run.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(experiment, "runs")) && Directory.EnumerateFiles(Path.Combine(experiment, "runs"), RunFolder.ManifestFileName, SearchOption.AllDirectories).Any(),
+            "a refused run leaves no run folder behind");
+
+        // Allowed by setting: the processes start and say what they risk.
+        var allow = new Dictionary<string, string?> { ["DISCERNUS_REDIS_EVICTION"] = "warn" };
+        cluster.StartWorker("worker-allowed", 2, allow);
+        var allowed = cluster.StartRun("run-allowed", experiment, allow, "--no-local-workers");
+        Assert.Equal(0, await allowed.WaitForExitAsync(RunLimit));
+        Assert.Contains("allkeys-lru", allowed.Output, StringComparison.Ordinal);
+        Report("an external Redis with maxmemory-policy allkeys-lru: `worker` and `run` refused to start with the fix named; with DISCERNUS_REDIS_EVICTION=warn both started, warned and the run completed");
     }
 
     private static async Task ForgetLearntLimitsAsync(FaultCluster cluster)
