@@ -10,7 +10,7 @@ internal static class DebugCommand
         var showRedis = new Option<bool>("--show-redis-state") { Description = "Summarise the Discernus keys on DISCERNUS_REDIS_URL by kind (queues, processing lists, workers, runs in flight, task keys, dead list) and flag anomalies" };
         var keys = new Option<bool>("--keys") { Description = "With --show-redis-state: also list every key with its type, length and TTL" };
         var reset = new Option<bool>("--reset") { Description = "Delete every key under the prefix (DISCERNUS_REDIS_PREFIX, default discernus:); refused while runs are in flight" };
-        var force = new Option<bool>("--force") { Description = "With --reset: delete even while runs are in flight (they fail)" };
+        var force = new Option<bool>("--force") { Description = "With --reset: delete even while runs are in flight (their Orchestrators rebuild them from their run folders)" };
         var format = new Option<string>("--format") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("debug", "Diagnostics and clean-up for the coordination layer on an external Redis") { showRedis, keys, reset, force, format };

@@ -10,6 +10,9 @@ internal interface IProgressView
     Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> watch, CancellationToken cancellationToken);
 
     void Update(RunState state);
+
+    /// <summary>A line the run's Orchestrator addressed to its watchers (an outage, a recovery, a resume's tally), shown once.</summary>
+    void Notice(string message);
 }
 
 /// <summary>
@@ -140,6 +143,9 @@ internal sealed class LiveProgressView(IAnsiConsole console, TimeProvider time) 
                 return await watch(cancellationToken);
             });
 
+    // Spectre draws the progress bars below whatever is written meanwhile.
+    public void Notice(string message) => console.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
+
     public void Update(RunState state)
     {
         if (_context is null || state.Stage is not { } stage)
@@ -188,6 +194,8 @@ internal sealed class PlainProgressView(IAnsiConsole console, TimeProvider time)
     private long _lastLine;
 
     public Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> watch, CancellationToken cancellationToken) => watch(cancellationToken);
+
+    public void Notice(string message) => console.WriteLine($"[{Elapsed}] {message}");
 
     public void Update(RunState state)
     {

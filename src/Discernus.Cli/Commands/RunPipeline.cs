@@ -97,7 +97,7 @@ internal static class RunPipeline
         }
 
         var manifest = RunFolder.ReadManifestHead(manifestPath);
-        if (manifest.Status is RunStatus.Completed or RunStatus.CompletedWithFailures or RunStatus.SetUp)
+        if (manifest.Status is RunStatus.Completed or RunStatus.SetUp || (manifest.Status == RunStatus.CompletedWithFailures && manifest.Failures.Count == 0))
         {
             context.Error.WriteLine(manifest.Status == RunStatus.SetUp
                 ? $"error: run {manifest.RunId} is a dry run (set up only); start a real run with `discernus run {manifest.Experiment.Path}`."
@@ -112,7 +112,7 @@ internal static class RunPipeline
             return ExitCodes.Usage;
         }
 
-        context.Console.MarkupLine($"[bold]Discernus[/] resuming run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/] ({Markup.Escape(liveness.Description)}): finished stages and recorded analyses are kept.");
+        context.Console.MarkupLine($"[bold]Discernus[/] resuming run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/] ({Markup.Escape(liveness.Description)}): finished stages and recorded analyses are kept; every document without a valid result is asked again.");
         var request = new RunRequest
         {
             RunId = manifest.RunId,
@@ -142,16 +142,21 @@ internal static class RunPipeline
         var logger = logging.Factory.CreateLogger("discernus.run");
         await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, cancellationToken);
         var runId = request.RunId;
+        if (host.EvictionWarning is { } eviction)
+        {
+            context.Error.WriteLine($"warning: {eviction}");
+        }
+
         console.MarkupLine($"[dim]coordination: {Markup.Escape(host.RedisDescription)}; artifacts: {Markup.Escape(host.Store.Description)}; agent loops: {(localWorkers ? options.Router.Concurrency.ToString(CultureInfo.InvariantCulture) + (isolation == AgentIsolationMode.Process ? ", each task in its own process" : "") : "none here (discernus worker processes)")}; log: {Markup.Escape(logging.FilePath ?? "console only")}[/]");
 
-        await host.SubmitAsync(request, CancellationToken.None);
+        var noticesBefore = await host.SubmitAsync(request, CancellationToken.None);
         logger.LogInformation("Submitted run {RunId} of {Experiment}", runId, request.ExperimentPath);
 
         var view = context.Interactive ? (IProgressView)new LiveProgressView(console, context.TimeProvider) : new PlainProgressView(console, context.TimeProvider);
         RunState? state;
         try
         {
-            state = await view.RunAsync(ct => WatchAsync(host, runId, view, context.TimeProvider, ct), cancellationToken);
+            state = await view.RunAsync(ct => WatchAsync(host, runId, view, context.TimeProvider, noticesBefore, ct), cancellationToken);
         }
         catch (Exception ex) when (ex is RunAbortedException or CoordinationUnavailableException)
         {
@@ -195,9 +200,10 @@ internal static class RunPipeline
         }
     }
 
-    private static async Task<RunState?> WatchAsync(DiscernusHost host, string runId, IProgressView view, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<RunState?> WatchAsync(DiscernusHost host, string runId, IProgressView view, TimeProvider time, int noticesBefore, CancellationToken cancellationToken)
     {
         var submitted = time.GetTimestamp();
+        var shown = noticesBefore;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -209,6 +215,15 @@ internal static class RunPipeline
             var state = await host.GetStateAsync(runId, cancellationToken);
             if (state is not null)
             {
+                // Redis may have lost the state (and its notices with it): a rebuilt state numbers them from 1 again.
+                var notices = state.Notices;
+                shown = Math.Min(shown, notices.Count);
+                foreach (var notice in notices.Skip(shown))
+                {
+                    view.Notice(notice);
+                }
+
+                shown = notices.Count;
                 view.Update(state);
                 if (state.Status == RunStatus.Running && state.UpdatedAt is { } updated
                     && DateTimeOffset.TryParse(updated, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)

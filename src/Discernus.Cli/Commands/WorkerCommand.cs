@@ -32,6 +32,11 @@ internal static class WorkerCommand
             using var logging = CliLogging.Start(context, "worker");
             var logger = logging.Factory.CreateLogger("discernus.worker");
             await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, ct);
+            if (host.EvictionWarning is { } eviction)
+            {
+                context.Error.WriteLine($"warning: {eviction}");
+            }
+
             context.Console.MarkupLine($"worker serving agent tasks from {Markup.Escape(host.RedisDescription)} with {options.Router.Concurrency} loop(s){(options.Router.Isolation.Mode == AgentIsolationMode.Process ? ", each task in its own process" : "")}; artifacts in {Markup.Escape(host.Store.Description)}; log {Markup.Escape(logging.FilePath ?? "console only")}. Ctrl-C stops it.");
             logger.LogInformation("Worker started: {Loops} agent loop(s), Redis {Redis}, store {Store}", options.Router.Concurrency, host.RedisDescription, host.Store.Identity);
 

@@ -69,6 +69,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 [ModelCallKeys.CallerStage] = Stage,
                 [ModelCallKeys.CallerTask] = task.TaskId,
                 [ModelCallKeys.Tally] = tally,
+                [ModelCallKeys.OutageObserver] = new RunOutageObserver(Context.Runs, task.RunId),
             },
         };
         if (task.Params.Cache == CacheModes.Refresh)

@@ -16,4 +16,10 @@ internal interface IRunServices
 
     /// <summary>USD cost of a call, or null when the model's price is unknown (lexicon: 0).</summary>
     decimal? CostOf(string model, long promptTokens, long completionTokens);
+
+    /// <summary>
+    /// Records on the run that a call of one of its tasks waits for an endpoint that is away, so that its Orchestrator
+    /// tells the people watching (once per outage) and does not take the pause for a stall. Best effort.
+    /// </summary>
+    ValueTask ReportOutageAsync(string runId, Models.ModelOutage outage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -113,6 +113,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
                 [ModelCallKeys.CallerStage] = Stage,
                 [ModelCallKeys.CallerTask] = task.TaskId,
                 [ModelCallKeys.Tally] = calls,
+                [ModelCallKeys.OutageObserver] = new RunOutageObserver(Context.Runs, task.RunId),
             },
         };
         if (parameters.Cache == CacheModes.Refresh)

@@ -31,10 +31,13 @@ public static class SettingCatalog
         Integer("DISCERNUS_MODEL_MAX_RETRIES", "Models", "Retries of a model call after 429, 5xx or a timeout", "3", 0, 20),
         Integer("DISCERNUS_MODEL_REQUESTS_PER_MINUTE", "Models", "Requests per minute per provider endpoint, shared by the process (and by every worker on one Redis); 0 = no limit", "no limit", 0, 1_000_000),
         Integer("DISCERNUS_MODEL_TOKENS_PER_MINUTE", "Models", "Tokens per minute per provider endpoint, shared like the request limit; 0 = no limit", "no limit", 0, 1_000_000_000),
+        Integer("DISCERNUS_MODEL_OUTAGE_LIMIT_SECONDS", "Models", "How long tasks wait for a model endpoint that answered before and then went away (no connection, server errors, time-outs, only 429s) before the run fails, resumable", "900", 1, 86_400),
 
         // Coordination
         Setting("DISCERNUS_REDIS_URL", "Coordination", "External Redis 6.2+, Valkey or Garnet (redis://[user:password@]host:port[/db]); unset = embedded Garnet in the process", "embedded Garnet", secret: false, check: RedisUrl),
         Setting("DISCERNUS_REDIS_PREFIX", "Coordination", "Key prefix, so several installations share one Redis", "discernus:", check: v => v.Any(char.IsWhiteSpace) ? "a prefix without white space, e.g. 'discernus:'" : null),
+        Setting("DISCERNUS_REDIS_EVICTION", "Coordination", "What `run` and `worker` do on an external Redis whose maxmemory-policy may evict keys: refuse to start, or warn (loudly) and go on", "refuse",
+            check: v => v.Trim().ToLowerInvariant() is "refuse" or "warn" ? null : "refuse or warn"),
         Integer("DISCERNUS_REDIS_OUTAGE_SECONDS", "Coordination", "How long a Redis outage is ridden out before a process's loops give up (and it exits non-zero)", "300", 1, 86_400),
         Integer("DISCERNUS_STALL_TIMEOUT_SECONDS", "Orchestration", "A stage with no completion for this long fails the run with a diagnosis", "600", 1, 86_400),
         Integer(Orchestration.AgentIsolationOptions.TimeoutVariable, "Orchestration", "With --isolation process: a task's child process running longer is killed and the task counts as crashed", "1800", 1, 86_400),

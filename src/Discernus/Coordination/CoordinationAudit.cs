@@ -271,7 +271,7 @@ internal sealed class CoordinationAudit
         }
 
         var runKeysWithoutTtl = sound
-            .Where(k => k.Kind is RedisKeyKind.RunState or RedisKeyKind.RunDone or RedisKeyKind.RunCompleted && k.TimeToLive is null
+            .Where(k => k.Kind is RedisKeyKind.RunState or RedisKeyKind.RunDone or RedisKeyKind.RunCompleted or RedisKeyKind.RunCalls && k.TimeToLive is null
                         && RunOf(k, states) is RunStanding.Ended or RunStanding.Unknown)
             .Select(k => k.Key)
             .ToList();

@@ -42,7 +42,7 @@ internal sealed record CoordinationResetResult
         }
         else if (WorkInFlight)
         {
-            Line($"--force: deleting although work is in flight (these runs will fail and these workers lose their claims):");
+            Line($"--force: deleting although work is in flight; each of these runs' Orchestrators notices within a second and rebuilds it from its run folder (every task without a result is queued again), and these workers' claims are discarded:");
         }
 
         foreach (var run in RunsInFlight)
@@ -58,7 +58,7 @@ internal sealed record CoordinationResetResult
 
         if (Refused)
         {
-            text.AppendLine("Stop them first (Ctrl-C the `discernus run`, stop the `discernus worker` processes) and try again, or pass --force to delete their keys anyway (their runs then fail).");
+            text.AppendLine("Stop them first (Ctrl-C the `discernus run`, stop the `discernus worker` processes) and try again, or pass --force to delete their keys anyway (their Orchestrators then rebuild them from their run folders).");
             return text.ToString();
         }
 

@@ -41,4 +41,10 @@ internal interface ITaskQueue
     Task<int> RecoverAsync(string workerId, CancellationToken cancellationToken = default);
 
     Task<long> GetLengthAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Puts a claim back that Redis lost (a restart without persistence, a reset): the contract at task:{id}:data and
+    /// the id in processing:{workerId}, unless it is there already. The claimer still holds the work; only the record was gone.
+    /// </summary>
+    Task RestoreClaimAsync(string workerId, string taskId, string contractJson, CancellationToken cancellationToken = default);
 }

@@ -88,6 +88,22 @@ internal sealed class RedisDoctor
         }
     }
 
+    /// <summary>
+    /// Only the maxmemory-policy check, on its own short-lived admin connection: `run` and `worker` make it before they
+    /// serve anything, since an evicting server can silently drop queued tasks, claims and run state.
+    /// </summary>
+    public async Task<DoctorCheck> CheckEvictionAsync(CancellationToken cancellationToken = default)
+    {
+        var options = _factory.CreateOptions("discernus-eviction-check");
+        options.AllowAdmin = true;
+        options.ConnectRetry = 1;
+        options.AbortOnConnectFail = true;
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(_connectLimit, cancellationToken).ConfigureAwait(false);
+        var database = connection.GetDatabase();
+        var server = await IdentifyAsync(database).ConfigureAwait(false);
+        return await CheckEvictionPolicyAsync(database, server.IsGarnet).ConfigureAwait(false);
+    }
+
     private async Task<DoctorCheck> RoundTripAsync(IDatabase database)
     {
         await database.PingAsync().ConfigureAwait(false);

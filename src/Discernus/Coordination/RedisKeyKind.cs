@@ -16,6 +16,9 @@ internal enum RedisKeyKind
     RunDone,
     RunCompleted,
 
+    /// <summary>Model call records of a run made by workers that cannot write its folder, for its Orchestrator to log.</summary>
+    RunCalls,
+
     /// <summary>A shared model rate limit (token bucket) of the model gateway.</summary>
     RateLimit,
 }

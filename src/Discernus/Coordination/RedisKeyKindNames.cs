@@ -17,6 +17,7 @@ internal static class RedisKeyKindNames
         RedisKeyKind.RunState => "run states",
         RedisKeyKind.RunDone => "run signal lists (done)",
         RedisKeyKind.RunCompleted => "run completion records (completed)",
+        RedisKeyKind.RunCalls => "run model call records (calls)",
         RedisKeyKind.RateLimit => "shared model rate limits (ratelimit)",
         _ => "keys not in the schema",
     };

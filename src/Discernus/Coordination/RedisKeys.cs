@@ -17,6 +17,7 @@ internal sealed class RedisKeys
         (":state", RedisKeyKind.RunState),
         (":done", RedisKeyKind.RunDone),
         (":completed", RedisKeyKind.RunCompleted),
+        (":calls", RedisKeyKind.RunCalls),
     ];
 
     public RedisKeys(string prefix = DefaultPrefix)
@@ -54,6 +55,9 @@ internal sealed class RedisKeys
     /// <summary>Signals the Orchestrator has taken from run:{id}:done: its durable record, replayed after a lost reply or by an adopting host.</summary>
     public string RunCompleted(string runId) => Prefix + "run:" + Segment(runId, nameof(runId)) + ":completed";
 
+    /// <summary>Model call records (starts and ends) pushed by workers for a run whose folder they cannot write; its Orchestrator logs them.</summary>
+    public string RunCalls(string runId) => Prefix + "run:" + Segment(runId, nameof(runId)) + ":calls";
+
     public string RunState(string runId) => Prefix + "run:" + Segment(runId, nameof(runId)) + ":state";
 
     public string Worker(string workerId) => Prefix + "worker:" + Segment(workerId, nameof(workerId));
@@ -89,7 +93,7 @@ internal sealed class RedisKeys
     public static RedisType? ExpectedTypeOf(RedisKeyKind kind) => kind switch
     {
         RedisKeyKind.OrchestratorTasks or RedisKeyKind.Tasks or RedisKeyKind.Dead or RedisKeyKind.Processing
-            or RedisKeyKind.RunDone or RedisKeyKind.RunCompleted => RedisType.List,
+            or RedisKeyKind.RunDone or RedisKeyKind.RunCompleted or RedisKeyKind.RunCalls => RedisType.List,
         RedisKeyKind.Worker or RedisKeyKind.TaskData or RedisKeyKind.TaskAttempts => RedisType.String,
         RedisKeyKind.RunState or RedisKeyKind.RateLimit => RedisType.Hash,
         _ => null,

@@ -106,6 +106,21 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// KEYS: processing, data. ARGV: task id, contract JSON, data TTL in seconds. Restores a claim Redis lost: the
+    /// contract, and the id in the processing list unless it is there already. Returns 1.
+    /// </summary>
+    public const string RestoreClaim = TypeCheck + """
+
+        if wrong(KEYS[1], 'list') then return redis.error_reply('WRONGTYPE ' .. KEYS[1]) end
+        redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]))
+        for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+          if item == ARGV[1] then return 1 end
+        end
+        redis.call('LPUSH', KEYS[1], ARGV[1])
+        return 1
+        """;
+
+    /// <summary>
     /// KEYS: state, heartbeat of the current holder (or any key when none is recorded). ARGV: field, this
     /// Orchestrator's id. Takes a run over when no live Orchestrator holds it: 1 taken (or already ours), 0 held by a
     /// live one.

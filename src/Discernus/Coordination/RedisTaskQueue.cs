@@ -22,6 +22,16 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<ConnectionMultiplexer>>> _claimers = new(StringComparer.Ordinal);
     private const int EnqueueBatchSize = 500;
 
+    // Part of the dead-letter error of a task whose contract was gone when it was claimed.
+    private const string NoContract = "has no contract at";
+
+    /// <summary>
+    /// True for the failure of a task whose contract Redis no longer had when it was claimed (an expiry, a reset, a
+    /// restart without persistence): the task itself never ran, and its run may queue it again.
+    /// </summary>
+    public static bool IsLostContract(string? error) =>
+        error is not null && error.StartsWith("Coordination fault: task '", StringComparison.Ordinal) && error.Contains(NoContract, StringComparison.Ordinal);
+
     private readonly ConcurrentDictionary<Task, byte> _lateRequeues = new();
     private int _disposed;
 
@@ -276,6 +286,15 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         {
             throw await _guard.FaultAsync(ex, (SourceList, RedisType.List)).ConfigureAwait(false);
         }
+    }
+
+    public async Task RestoreClaimAsync(string workerId, string taskId, string contractJson, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var processing = _keys.Processing(workerId);
+        await _guard.EnsureAsync(processing, RedisType.List, cancellationToken).ConfigureAwait(false);
+        await EvaluateAsync(RedisScripts.RestoreClaim, [processing, _keys.TaskData(taskId)], [taskId, contractJson, (long)_options.DataTtl.TotalSeconds],
+            (processing, RedisType.List)).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -535,7 +554,7 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
                     workerId,
                     runId,
                     attemptCount,
-                    $"Coordination fault: task '{taskId}' has no contract at '{_keys.TaskData(taskId)}' (it expired after {_options.DataTtl} or was never written); the producer must store the data before pushing the id.",
+                    $"Coordination fault: task '{taskId}' {NoContract} '{_keys.TaskData(taskId)}' (it expired after {_options.DataTtl}, was deleted by a reset, or was never written); the producer must store the data before pushing the id.",
                     CancellationToken.None).ConfigureAwait(false);
                 continue;
             }

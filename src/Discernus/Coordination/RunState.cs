@@ -28,4 +28,10 @@ internal sealed record RunState
     public string? UpdatedAt { get; init; }
 
     public required IReadOnlyDictionary<string, string> Fields { get; init; }
+
+    /// <summary>The notices the Orchestrator wrote for the run's watchers, oldest first (<see cref="RunStateFields.Notice"/>).</summary>
+    public IReadOnlyList<string> Notices =>
+        Fields.TryGetValue(RunStateFields.Notices, out var count) && long.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? Enumerable.Range(1, (int)Math.Min(n, 10_000)).Select(i => Fields.GetValueOrDefault(RunStateFields.Notice(i))).OfType<string>().ToList()
+            : [];
 }

@@ -34,4 +34,27 @@ internal static class RunStateFields
     public const string TasksReleased = "tasks_released";
 
     public const string ReleasedBy = "released_by";
+
+    /// <summary>
+    /// The execution that wrote the state (a new value for each Orchestrator that executes the run): an Orchestrator
+    /// that finds its run's state without it, or with another one, knows Redis lost the run (a restart without
+    /// persistence, `debug --reset`, an eviction) and rebuilds it from the run folder.
+    /// </summary>
+    public const string Epoch = "epoch";
+
+    /// <summary>An endpoint a worker waits for on behalf of this run (written by the worker whose breaker opened).</summary>
+    public const string OutageEndpoint = "outage_endpoint";
+
+    public const string OutageModel = "outage_model";
+
+    public const string OutageCause = "outage_cause";
+
+    /// <summary>When the worker's breaker opened (ISO 8601 UTC): the Orchestrator announces each outage once.</summary>
+    public const string OutageSince = "outage_since";
+
+    /// <summary>How many notices the Orchestrator wrote for people watching the run (<c>notice:{n}</c>, from 1).</summary>
+    public const string Notices = "notices";
+
+    /// <summary>The field of notice <paramref name="n"/>: one line a watching `discernus run` prints once.</summary>
+    public static string Notice(long n) => "notice:" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -43,6 +43,13 @@ internal sealed class RunStateStore
         }
     }
 
+    /// <summary>Deletes the run's state (a resumed run starts from a fresh one).</summary>
+    public async Task DeleteAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _connections.Database.KeyDeleteAsync(_keys.RunState(runId)).ConfigureAwait(false);
+    }
+
     public Task SetStageAsync(string runId, string stage, CancellationToken cancellationToken = default) =>
         SetAsync(runId, new Dictionary<string, string> { [RunStateFields.Stage] = stage }, cancellationToken);
 
@@ -118,6 +125,96 @@ internal sealed class RunStateStore
         }
     }
 
+    /// <summary>
+    /// What an Orchestrator checks of its run every half second, in one round trip: whether the state still exists with
+    /// its epoch, the cancel flag, and an endpoint outage a worker recorded.
+    /// </summary>
+    public async Task<RunControl> GetControlAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var key = _keys.RunState(runId);
+        await _guard.EnsureAsync(key, RedisType.Hash, cancellationToken).ConfigureAwait(false);
+        RedisValue[] values;
+        try
+        {
+            values = await _connections.Database.HashGetAsync(key,
+                [RunStateFields.CancelRequested, RunStateFields.Epoch, RunStateFields.OutageEndpoint, RunStateFields.OutageModel, RunStateFields.OutageCause, RunStateFields.OutageSince]).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (key, RedisType.Hash)).ConfigureAwait(false);
+        }
+
+        string? Text(int i) => values[i].IsNull ? null : values[i].ToString();
+        Models.ModelOutage? outage = null;
+        if (Text(2) is { } endpoint && Text(5) is { } since
+            && DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            outage = new Models.ModelOutage(Text(3) ?? "", endpoint, Text(4) ?? "", at);
+        }
+
+        return new RunControl(IsTrue(Text(0)), Text(1), outage);
+    }
+
+    /// <summary>
+    /// Records on a run that a worker waits for its model endpoint. Written only to a state that exists: a run whose
+    /// keys Redis lost is rebuilt by its Orchestrator first (a partial state would hide the loss).
+    /// </summary>
+    public async Task RecordOutageAsync(string runId, Models.ModelOutage outage, CancellationToken cancellationToken = default)
+    {
+        var key = _keys.RunState(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            await _connections.Database.ScriptEvaluateAsync(
+                SetIfExists,
+                [key],
+                [RunStateFields.OutageEndpoint, outage.Endpoint, RunStateFields.OutageModel, outage.Model, RunStateFields.OutageCause, outage.Cause,
+                 RunStateFields.OutageSince, CoordinationJson.FormatTimestamp(outage.Since)]).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (key, RedisType.Hash)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Forgets the outage a worker recorded (the endpoint answered again).</summary>
+    public async Task ClearOutageAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _connections.Database.HashDeleteAsync(_keys.RunState(runId),
+            [RunStateFields.OutageEndpoint, RunStateFields.OutageModel, RunStateFields.OutageCause, RunStateFields.OutageSince]).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a notice for the people watching the run (a `discernus run` prints each once, in order).</summary>
+    public async Task AddNoticeAsync(string runId, string message, CancellationToken cancellationToken = default)
+    {
+        var key = _keys.RunState(runId);
+        await _guard.EnsureAsync(key, RedisType.Hash, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            await _connections.Database.ScriptEvaluateAsync(AppendNotice, [key], [RunStateFields.Notices, message]).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (KeyTypeGuard.IsWrongType(ex))
+        {
+            throw await _guard.FaultAsync(ex, (key, RedisType.Hash)).ConfigureAwait(false);
+        }
+    }
+
+    // KEYS: state. ARGV: field, value, ... Sets the fields only when the state exists.
+    private const string SetIfExists = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        redis.call('HSET', KEYS[1], unpack(ARGV))
+        return 1
+        """;
+
+    // KEYS: state. ARGV: counter field, message. Numbers the notice and stores it under notice:{n}.
+    private const string AppendNotice = """
+        local n = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+        redis.call('HSET', KEYS[1], 'notice:' .. n, ARGV[2])
+        return n
+        """;
+
     /// <summary>The run's state, or null when nothing was recorded for it.</summary>
     public async Task<RunState?> GetAsync(string runId, CancellationToken cancellationToken = default)
     {
@@ -190,7 +287,8 @@ internal sealed class RunStateStore
         await Task.WhenAll(
             database.KeyExpireAsync(_keys.RunState(runId), stateTimeToLive),
             database.KeyExpireAsync(_keys.RunDone(runId), signalsTimeToLive),
-            database.KeyExpireAsync(_keys.RunCompleted(runId), signalsTimeToLive)).ConfigureAwait(false);
+            database.KeyExpireAsync(_keys.RunCompleted(runId), signalsTimeToLive),
+            database.KeyExpireAsync(_keys.RunCalls(runId), signalsTimeToLive)).ConfigureAwait(false);
     }
 
     private static bool IsTrue(string? value) =>

@@ -23,6 +23,8 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
     private int _beats;
     private long? _failingSince;
     private bool _warned;
+    private long _lastSuccess;
+    private int _lapses;
 
     public WorkerHeartbeat(RedisConnections connections, RedisKeys keys, string workerId, TimeSpan? ttl = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
@@ -48,6 +50,19 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
 
     /// <summary>How many beats reached Redis so far.</summary>
     public int BeatCount => Volatile.Read(ref _beats);
+
+    /// <summary>How many times the key went unrefreshed for longer than its TTL (the process paused, Redis away): each time, other hosts may have taken this worker's claims.</summary>
+    public int Lapses => Volatile.Read(ref _lapses);
+
+    /// <summary>
+    /// True when the heartbeat may have lapsed since <paramref name="lapsesBefore"/> was read: a lapse was seen, or the
+    /// last beat that reached Redis is older than the TTL now (a paused process notices before its next beat).
+    /// </summary>
+    public bool LapsedSince(int lapsesBefore)
+    {
+        var last = Interlocked.Read(ref _lastSuccess);
+        return Lapses != lapsesBefore || (last != 0 && _time.GetElapsedTime(last) > Ttl);
+    }
 
     /// <summary>The error of the last beat, or null when it succeeded; the loop keeps trying.</summary>
     public Exception? LastError { get; private set; }
@@ -80,6 +95,11 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
         // SET replaces a value of any type, so this key needs no type check.
         await _connections.Database.StringSetAsync(_key, CoordinationJson.Serialize(info), Ttl).ConfigureAwait(false);
         Interlocked.Increment(ref _beats);
+        var previous = Interlocked.Exchange(ref _lastSuccess, _time.GetTimestamp());
+        if (previous != 0 && _time.GetElapsedTime(previous) > Ttl)
+        {
+            Interlocked.Increment(ref _lapses);
+        }
     }
 
     /// <summary>Stops beating and deletes the key: a worker that stopped cleanly is not alive.</summary>

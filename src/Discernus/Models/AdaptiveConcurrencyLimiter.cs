@@ -1,11 +1,15 @@
 namespace Discernus.Models;
 
 /// <summary>
-/// AIMD bound on the calls in flight to one provider endpoint, shared by every run of the process. It starts at
-/// <see cref="ModelGatewayOptions.MaxConcurrentCalls"/> and decides once per window (the calls started under the current
+/// AIMD bound on the calls in flight to one provider endpoint, shared by every run of the process. It starts small
+/// (<see cref="ModelGatewayOptions.InitialConcurrentCalls"/>) and doubles after each window without an overload (slow
+/// start) up to <see cref="ModelGatewayOptions.MaxConcurrentCalls"/>, so a cold start never opens every loop at once
+/// against a provider's limit. It decides once per window (the calls started under the current
 /// limit, at least <see cref="MinWindow"/>): when the share of 429s in the window is above what the provider answers
-/// anyway plus <see cref="Tolerance"/>, the limit halves; otherwise it grows by one, so concurrency settles just under
+/// anyway plus <see cref="Tolerance"/>, the limit halves (and slow start ends); otherwise it grows by one, so concurrency settles just under
 /// the provider's real limit and probes it again now and then. A burst of 429s from one overload halves the limit once.
+/// With a <see cref="SharedConcurrencyCeiling"/> (workers on one Redis) each decision is shared: an overload sets the
+/// ceiling all of them learnt, and this process keeps to its share of it.
 /// After a decrease the next window checks that it helped: when the share of 429s stayed nearer where it was than where
 /// an overload would have put it, they do not come from this client's load (a quota shared with others, a provider that sheds a share of requests whatever comes)
 /// and the limit goes back up, with that share remembered as the provider's floor — halving again and again would only
@@ -38,15 +42,58 @@ internal sealed class AdaptiveConcurrencyLimiter
     private int _windowPeak;
     private double _floor;
     private Decrease? _lastDecrease;
+    private bool _slowStart;
+    private int _cap;
+    private SharedConcurrencyCeiling? _shared;
 
-    public AdaptiveConcurrencyLimiter(int maxConcurrency)
+    /// <param name="maxConcurrency">The most calls in flight it ever allows.</param>
+    /// <param name="initialConcurrency">Where it starts; below the maximum, it doubles per clean window until the first overload.</param>
+    public AdaptiveConcurrencyLimiter(int maxConcurrency, int? initialConcurrency = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         _max = maxConcurrency;
-        _limit = maxConcurrency;
+        _cap = maxConcurrency;
+        _limit = Math.Clamp(initialConcurrency ?? maxConcurrency, 1, maxConcurrency);
+        _slowStart = _limit < _max;
     }
 
     public int Limit { get { lock (_gate) { return _limit; } } }
+
+    /// <summary>True until the first overload: clean windows double the limit instead of raising it by one.</summary>
+    public bool InSlowStart { get { lock (_gate) { return _slowStart; } } }
+
+    /// <summary>Shares this limiter's decisions with the other processes calling the endpoint and keeps it to its share.</summary>
+    public void Share(SharedConcurrencyCeiling shared)
+    {
+        _shared = shared;
+        shared.Join(this);
+    }
+
+    /// <summary>
+    /// Applies this process's share of the ceiling the processes learnt together: the limit never goes above it; a
+    /// process that joins (<paramref name="adopt"/>) starts at its share instead of slow-starting from scratch.
+    /// </summary>
+    public void ApplyShare(int share, bool adopt)
+    {
+        List<TaskCompletionSource<Lease>>? granted;
+        lock (_gate)
+        {
+            _cap = Math.Clamp(share, 1, _max);
+            if (adopt)
+            {
+                _limit = _cap;
+                _slowStart = false;
+            }
+            else
+            {
+                _limit = Math.Min(_limit, _cap);
+            }
+
+            granted = GrantWaiters();
+        }
+
+        Grant(granted);
+    }
 
     public int InFlight { get { lock (_gate) { return _inFlight; } } }
 
@@ -58,6 +105,7 @@ internal sealed class AdaptiveConcurrencyLimiter
 
     public ValueTask<Lease> AcquireAsync(CancellationToken cancellationToken)
     {
+        _shared?.KeepAlive();
         TaskCompletionSource<Lease> waiter;
         lock (_gate)
         {
@@ -78,7 +126,8 @@ internal sealed class AdaptiveConcurrencyLimiter
     /// <summary>Ends a call; <paramref name="outcome"/> steers the limit.</summary>
     public void Release(Lease lease, CallOutcome outcome)
     {
-        List<TaskCompletionSource<Lease>>? granted = null;
+        List<TaskCompletionSource<Lease>>? granted;
+        SharedConcurrencyCeiling.Decision? decision = null;
         lock (_gate)
         {
             // Calls started under an earlier limit say nothing about the current one.
@@ -93,24 +142,42 @@ internal sealed class AdaptiveConcurrencyLimiter
                 // A window is as many calls as are sent at once (the limit may be above what the run sends).
                 if (_windowCalls >= Math.Max(Math.Min(_limit, _windowPeak), MinWindow))
                 {
-                    CloseWindow();
+                    decision = CloseWindow();
                 }
             }
 
             _inFlight--;
-            while (_inFlight < _limit && _waiters.TryDequeue(out var next))
-            {
-                if (next.Task.IsCompleted)
-                {
-                    continue;
-                }
-
-                _inFlight++;
-                _windowPeak = Math.Max(_windowPeak, _inFlight);
-                (granted ??= []).Add(next);
-            }
+            granted = GrantWaiters();
         }
 
+        if (decision is { } made)
+        {
+            _shared?.Report(made);
+        }
+
+        Grant(granted);
+    }
+
+    private List<TaskCompletionSource<Lease>>? GrantWaiters()
+    {
+        List<TaskCompletionSource<Lease>>? granted = null;
+        while (_inFlight < _limit && _waiters.TryDequeue(out var next))
+        {
+            if (next.Task.IsCompleted)
+            {
+                continue;
+            }
+
+            _inFlight++;
+            _windowPeak = Math.Max(_windowPeak, _inFlight);
+            (granted ??= []).Add(next);
+        }
+
+        return granted;
+    }
+
+    private void Grant(List<TaskCompletionSource<Lease>>? granted)
+    {
         if (granted is not null)
         {
             var epoch = Volatile.Read(ref _epoch);
@@ -125,36 +192,45 @@ internal sealed class AdaptiveConcurrencyLimiter
         }
     }
 
-    private void CloseWindow()
+    private SharedConcurrencyCeiling.Decision CloseWindow()
     {
         var share = (double)_windowRateLimited / _windowCalls;
+        var before = _limit;
+        var peak = Math.Min(_limit, _windowPeak);
+        SharedConcurrencyCeiling.Kind kind;
         if (_lastDecrease is { } decrease && decrease.Share <= MaxFloor && share >= decrease.Expected())
         {
             // Half the load left the share of 429s where it was: they are the provider's, not ours.
             _floor = (decrease.Share + share) / 2;
-            _limit = decrease.From;
+            _limit = Math.Min(decrease.From, _cap);
             _lastDecrease = null;
+            kind = SharedConcurrencyCeiling.Kind.Restored;
         }
         else if (share > _floor + Tolerance)
         {
             // From the calls actually in flight: a limit above what the run sends would halve to no effect.
             _lastDecrease = new Decrease(_limit, share);
-            _limit = Math.Max(1, Math.Min(_limit, _windowPeak) / 2);
+            _limit = Math.Max(1, peak / 2);
             _decreases++;
+            _slowStart = false;
+            kind = SharedConcurrencyCeiling.Kind.Overload;
         }
         else
         {
             _lastDecrease = null;
-            _limit = Math.Min(_max, _limit + 1);
+            _limit = Math.Min(Math.Min(_max, _cap), _slowStart ? _limit * 2 : _limit + 1);
+            _slowStart &= _limit < Math.Min(_max, _cap);
 
             // The provider's share moves (others' load on a shared quota comes and goes): follow it slowly.
             _floor += FloorSmoothing * (share - _floor);
+            kind = SharedConcurrencyCeiling.Kind.Clean;
         }
 
         _epoch++;
         _windowCalls = 0;
         _windowRateLimited = 0;
         _windowPeak = _inFlight;
+        return new SharedConcurrencyCeiling.Decision(kind, peak, _limit);
     }
 
     private static async ValueTask<Lease> WaitAsync(TaskCompletionSource<Lease> waiter, CancellationToken cancellationToken)

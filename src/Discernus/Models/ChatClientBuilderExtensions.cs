@@ -12,8 +12,8 @@ internal static class ChatClientBuilderExtensions
     public static ChatClientBuilder UseFailFast(this ChatClientBuilder builder, ModelCircuitBreaker breaker) =>
         builder.Use(inner => new FailFastChatClient(inner, breaker));
 
-    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, ResiliencePipeline pipeline, ModelName model, Uri endpoint, Func<string, string> redact) =>
-        builder.Use(inner => new ResilientChatClient(inner, pipeline, model, endpoint, redact));
+    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, EndpointResilience resilience, ModelName model, Uri endpoint, Func<string, string> redact) =>
+        builder.Use(inner => new ResilientChatClient(inner, resilience, model, endpoint, redact));
 
     public static ChatClientBuilder UseAdaptiveConcurrency(this ChatClientBuilder builder, AdaptiveConcurrencyLimiter limiter) =>
         builder.Use(inner => new AdaptiveConcurrencyChatClient(inner, limiter));

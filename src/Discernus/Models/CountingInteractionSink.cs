@@ -15,4 +15,6 @@ internal sealed class CountingInteractionSink(ILlmInteractionSink inner) : ILlmI
         _tally.Add(interaction);
         return inner.RecordAsync(interaction, cancellationToken);
     }
+
+    public ValueTask BeginAsync(LlmCallStart start, CancellationToken cancellationToken = default) => inner.BeginAsync(start, cancellationToken);
 }

@@ -3,6 +3,8 @@ namespace Discernus.Models;
 /// <summary>
 /// Failures that say the endpoint itself is unusable, so every further call would fail the same way: they are never
 /// retried, and a few in a row open the model's circuit breaker (<see cref="ModelCircuitBreaker"/>), which stops the run.
+/// An endpoint that has answered before and then cannot be reached is away, not unusable: its calls wait
+/// (<see cref="EndpointOutage"/>) and only an outage longer than the limit ends them, as <see cref="Unreachable"/>.
 /// </summary>
 internal enum EndpointFailureKind
 {
@@ -16,4 +18,8 @@ internal enum EndpointFailureKind
     UnknownModel,
     /// <summary>The account's quota or credit is exhausted (HTTP 402, 429 insufficient_quota, "credit balance is too low").</summary>
     QuotaExhausted,
+    /// <summary>The endpoint answered before, then stopped (no connection, server errors, time-outs) for longer than the outage limit.</summary>
+    Unreachable,
+    /// <summary>The endpoint answered every request with HTTP 429 (rate limited) for longer than the outage limit.</summary>
+    RateLimited,
 }

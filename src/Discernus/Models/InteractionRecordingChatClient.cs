@@ -17,6 +17,7 @@ internal sealed class InteractionRecordingChatClient(IChatClient innerClient, Ll
         var attempt = options?.AdditionalProperties?.TryGetValue(ModelCallKeys.Attempt, out int n) == true ? n : 1;
         var startedAt = recorder.TimeProvider.GetUtcNow();
         var start = recorder.TimeProvider.GetTimestamp();
+        var callId = await recorder.BeginAsync(startedAt, list, options, attempt, cancellationToken).ConfigureAwait(false);
         ChatResponse response;
         try
         {
@@ -25,11 +26,11 @@ internal sealed class InteractionRecordingChatClient(IChatClient innerClient, Ll
         catch (Exception ex)
         {
             // The audit trail must show failed attempts too, including cancelled ones, so the write ignores the caller's token.
-            await recorder.RecordFailureAsync(startedAt, start, list, options, ex, attempt, CancellationToken.None).ConfigureAwait(false);
+            await recorder.RecordFailureAsync(startedAt, start, list, options, ex, attempt, CancellationToken.None, callId).ConfigureAwait(false);
             throw;
         }
 
-        await recorder.RecordSuccessAsync(startedAt, start, list, options, response, attempt, cached: false, cancellationToken).ConfigureAwait(false);
+        await recorder.RecordSuccessAsync(startedAt, start, list, options, response, attempt, cached: false, CancellationToken.None, callId).ConfigureAwait(false);
         return response;
     }
 }

@@ -35,4 +35,6 @@ internal sealed record LlmInteraction
     [JsonPropertyName("caller_stage")] public string? CallerStage { get; init; }
     /// <summary>The task the call served; null when the caller did not say.</summary>
     [JsonPropertyName("task_id")] public string? TaskId { get; init; }
+    /// <summary>Ties a provider request to the <see cref="LlmCallStart"/> sent before it (null for cache hits and offline models).</summary>
+    [JsonPropertyName("call_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CallId { get; init; }
 }

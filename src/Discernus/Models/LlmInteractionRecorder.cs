@@ -12,9 +12,33 @@ internal sealed class LlmInteractionRecorder(
 {
     public TimeProvider TimeProvider => timeProvider;
 
+    /// <summary>Tells the sink a provider request is about to be sent; returns its call id for the record that follows (null for an offline model).</summary>
+    public async ValueTask<string?> BeginAsync(DateTimeOffset startedAt, IEnumerable<ChatMessage> messages, ChatOptions? options, int attempt, CancellationToken cancellationToken)
+    {
+        if (!model.IsHosted)
+        {
+            return null;
+        }
+
+        var callId = Guid.NewGuid().ToString("N");
+        await sink.BeginAsync(new LlmCallStart
+        {
+            CallId = callId,
+            Timestamp = startedAt,
+            Model = model.ToString(),
+            Provider = model.ProviderPrefix,
+            PromptHash = ChatRequestHasher.HashMessages(messages),
+            Attempt = attempt,
+            CallerAgent = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerAgent),
+            CallerStage = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerStage),
+            TaskId = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerTask),
+        }, cancellationToken).ConfigureAwait(false);
+        return callId;
+    }
+
     public ValueTask RecordSuccessAsync(
         DateTimeOffset startedAt, long startTimestamp, IEnumerable<ChatMessage> messages, ChatOptions? options, ChatResponse response, int attempt, bool cached,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? callId = null)
     {
         var promptTokens = response.Usage?.InputTokenCount;
         var completionTokens = response.Usage?.OutputTokenCount;
@@ -37,13 +61,14 @@ internal sealed class LlmInteractionRecorder(
                 CallerAgent = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerAgent),
                 CallerStage = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerStage),
                 TaskId = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerTask),
+                CallId = callId,
             },
             cancellationToken);
     }
 
     public ValueTask RecordFailureAsync(
         DateTimeOffset startedAt, long startTimestamp, IEnumerable<ChatMessage> messages, ChatOptions? options, Exception error, int attempt,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken, string? callId = null) =>
         RecordAsync(
             options,
             new LlmInteraction
@@ -59,6 +84,7 @@ internal sealed class LlmInteractionRecorder(
                 CallerAgent = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerAgent),
                 CallerStage = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerStage),
                 TaskId = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerTask),
+                CallId = callId,
             },
             cancellationToken);
 

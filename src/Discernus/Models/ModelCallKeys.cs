@@ -32,6 +32,9 @@ internal static class ModelCallKeys
 
     public const string CallerTask = "discernus.gateway.caller_task";
 
+    /// <summary>On options: an <see cref="IEndpointOutageObserver"/> told when the call starts waiting out an outage of its endpoint.</summary>
+    public const string OutageObserver = "discernus.gateway.outage_observer";
+
     public static bool IsInternal(string key) => key.StartsWith("discernus.gateway.", StringComparison.Ordinal);
 
     /// <summary>A string entry of <paramref name="properties"/>, or null.</summary>

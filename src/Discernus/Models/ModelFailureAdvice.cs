@@ -15,6 +15,8 @@ internal static class ModelFailureAdvice
             $"Check that the model id '{model.Model}' exists at this provider and that {ModelSettings.BaseUrlVariableFor(model.Provider)} ({endpoint}) is its API address.",
         EndpointFailureKind.QuotaExhausted =>
             "The account's quota or credit is used up: add credit or raise the limit with the provider, or choose another model.",
+        EndpointFailureKind.Unreachable or EndpointFailureKind.RateLimited =>
+            $"Once {endpoint} answers again, continue with `discernus run --resume <run folder>`: only the documents without a result are asked; {ModelSettings.OutageLimitVariable} sets how long a run waits for an endpoint.",
         _ => "",
     };
 

@@ -4,8 +4,9 @@ using System.ClientModel.Primitives;
 using Anthropic;
 using Microsoft.Extensions.AI;
 using OpenAI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
-using Polly.Retry;
 
 namespace Discernus.Models;
 
@@ -15,8 +16,10 @@ namespace Discernus.Models;
 /// concurrency bound and the requests/tokens-per-minute limits (over an <see cref="ITokenBucketStore"/>: in memory, or on
 /// the external Redis so every worker shares them). Hosted models are wrapped, outermost first, in: the response cache
 /// (<see cref="ArtifactCachingChatClient"/>, when a cache is given; it serves only answers a caller committed after
-/// validation); the fail-fast breaker (<see cref="FailFastChatClient"/>); retries of transient failures honouring
-/// <c>Retry-After</c> (<see cref="ResilientChatClient"/>, a Polly retry pipeline); the adaptive concurrency bound
+/// validation); the fail-fast breaker (<see cref="FailFastChatClient"/>); the endpoint's retries and outage breaker
+/// (<see cref="ResilientChatClient"/> over <see cref="EndpointResilience"/>: failures of a request retried a few times
+/// honouring <c>Retry-After</c>; 429s and an endpoint that is away waited out, up to the outage limit, without spending
+/// the retries); the adaptive concurrency bound
 /// (<see cref="AdaptiveConcurrencyChatClient"/>); the rate limits (<see cref="RateLimitingChatClient"/>, when
 /// <c>DISCERNUS_MODEL_REQUESTS_PER_MINUTE</c> or <c>DISCERNUS_MODEL_TOKENS_PER_MINUTE</c> is set); the interaction record
 /// (<see cref="InteractionRecordingChatClient"/>, when a sink is given; one record per attempt); the per-attempt time-out
@@ -37,7 +40,8 @@ internal sealed class ModelGateway : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly PriceTable _prices;
     private readonly ITokenBucketStore _buckets;
-    private readonly ResiliencePipeline _retry;
+    private readonly IConcurrencyCeilingStore? _ceilings;
+    private readonly ILogger _logger;
     private readonly ResiliencePipeline _timeout;
     private readonly ConcurrentDictionary<string, ModelCircuitBreaker> _breakers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, EndpointLimits> _endpoints = new(StringComparer.Ordinal);
@@ -50,7 +54,9 @@ internal sealed class ModelGateway : IDisposable
         IResponseCache? cache = null,
         TimeProvider? timeProvider = null,
         PriceTable? prices = null,
-        ITokenBucketStore? buckets = null)
+        ITokenBucketStore? buckets = null,
+        IConcurrencyCeilingStore? ceilings = null,
+        ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
@@ -61,7 +67,8 @@ internal sealed class ModelGateway : IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _prices = prices ?? PriceTable.LoadDefault();
         _buckets = buckets ?? new LocalTokenBucketStore(_timeProvider);
-        _retry = BuildRetryPipeline();
+        _ceilings = ceilings;
+        _logger = logger ?? NullLogger.Instance;
         _timeout = new ResiliencePipelineBuilder { TimeProvider = _timeProvider }.AddTimeout(_settings.Timeout).Build();
     }
 
@@ -96,8 +103,8 @@ internal sealed class ModelGateway : IDisposable
         }
 
         builder.UseFailFast(BreakerFor(model, endpoint));
-        builder.UseResilience(_retry, model, endpoint, _settings.Redact);
         var limits = LimitsFor(model, endpoint);
+        builder.UseResilience(limits.Resilience, model, endpoint, _settings.Redact);
         builder.UseAdaptiveConcurrency(limits.Concurrency);
         if (limits.Rate is { } rate)
         {
@@ -122,6 +129,10 @@ internal sealed class ModelGateway : IDisposable
     /// <summary>The adaptive concurrency bound of a hosted model's endpoint, once a client for it was created.</summary>
     public AdaptiveConcurrencyLimiter? ConcurrencyOf(ModelName model) =>
         _settings.BaseUrls.TryGetValue(model.Provider, out var endpoint) && _endpoints.TryGetValue(EndpointKey(model, endpoint), out var limits) ? limits.Concurrency : null;
+
+    /// <summary>The outage state of a hosted model's endpoint, once a client for it was created.</summary>
+    public EndpointOutage? OutageOf(ModelName model) =>
+        _settings.BaseUrls.TryGetValue(model.Provider, out var endpoint) && _endpoints.TryGetValue(EndpointKey(model, endpoint), out var limits) ? limits.Resilience.Outage : null;
 
     /// <summary>The bare provider adapter, without middleware.</summary>
     internal IChatClient CreateProviderClient(ModelName model) => model.Provider switch
@@ -164,46 +175,30 @@ internal sealed class ModelGateway : IDisposable
         return client.AsIChatClient(model.Model, _options.DefaultMaxOutputTokens);
     }
 
-    private ResiliencePipeline BuildRetryPipeline()
-    {
-        var builder = new ResiliencePipelineBuilder { TimeProvider = _timeProvider };
-        if (_settings.MaxRetries > 0)
-        {
-            var maxDelay = _options.MaxRetryDelay;
-            var time = _timeProvider;
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = static args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } ex && ProviderFailure.IsTransient(ex, args.Context.CancellationToken)),
-                MaxRetryAttempts = _settings.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = _options.UseJitter,
-                Delay = _options.RetryBaseDelay,
-                MaxDelay = maxDelay,
-                // The provider knows best when it can take the next request; without a Retry-After, back off exponentially.
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } ex && ProviderFailure.RetryAfter(ex, time) is { } wait
-                        ? (TimeSpan?)(wait < maxDelay ? wait : maxDelay)
-                        : null),
-            });
-        }
-
-        return builder.Build();
-    }
-
     private ModelCircuitBreaker BreakerFor(ModelName model, Uri endpoint) =>
         _breakers.GetOrAdd(model.ToString(), _ => new ModelCircuitBreaker(model, endpoint, _options, _timeProvider, _settings.Redact));
 
     private EndpointLimits LimitsFor(ModelName model, Uri endpoint) =>
-        _endpoints.GetOrAdd(EndpointKey(model, endpoint), key => new EndpointLimits(
-            new AdaptiveConcurrencyLimiter(_options.MaxConcurrentCalls),
-            _settings.RequestsPerMinute is null && _settings.TokensPerMinute is null
-                ? null
-                : new ModelRateLimiter(_buckets, "limit:" + key, _settings.RequestsPerMinute, _settings.TokensPerMinute, _timeProvider)));
+        _endpoints.GetOrAdd(EndpointKey(model, endpoint), key =>
+        {
+            var concurrency = new AdaptiveConcurrencyLimiter(_options.MaxConcurrentCalls, _options.InitialConcurrentCalls);
+            if (_ceilings is not null)
+            {
+                // Workers on one Redis learn the provider's ceiling together (see SharedConcurrencyCeiling).
+                concurrency.Share(new SharedConcurrencyCeiling(_ceilings, "limit:" + key + ":concurrency", _options.MaxConcurrentCalls, _timeProvider, _logger));
+            }
+
+            return new EndpointLimits(
+                concurrency,
+                _settings.RequestsPerMinute is null && _settings.TokensPerMinute is null
+                    ? null
+                    : new ModelRateLimiter(_buckets, "limit:" + key, _settings.RequestsPerMinute, _settings.TokensPerMinute, _timeProvider),
+                new EndpointResilience(new EndpointOutage(endpoint, _options, _settings.OutageLimit, _timeProvider, _settings.Redact, _logger), _settings, _options, _timeProvider));
+        });
 
     // Limits belong to an account at an endpoint; the URL is hashed so bucket names stay short and free of secrets.
     private static string EndpointKey(ModelName model, Uri endpoint) =>
         $"{model.ProviderPrefix}:{ChatRequestHasher.Sha256Hex(endpoint.ToString())[..16]}";
 
-    private sealed record EndpointLimits(AdaptiveConcurrencyLimiter Concurrency, ModelRateLimiter? Rate);
+    private sealed record EndpointLimits(AdaptiveConcurrencyLimiter Concurrency, ModelRateLimiter? Rate, EndpointResilience Resilience);
 }

@@ -28,8 +28,32 @@ internal sealed record ModelGatewayOptions
     /// <summary>How long an open breaker fails every call at once before it lets one trial call through.</summary>
     public TimeSpan FailFastBreak { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Upper bound (and starting value) of the calls in flight per provider endpoint; halved on each HTTP 429, then raised by one per round of successes.</summary>
+    /// <summary>Upper bound of the calls in flight per provider endpoint; halved on an overload of HTTP 429s, then raised by one per round of successes.</summary>
     public int MaxConcurrentCalls { get; init; } = 256;
+
+    /// <summary>
+    /// Calls in flight per endpoint at start-up (slow start): the bound doubles after each round without an overload of
+    /// 429s until the first one, so a cold start never opens every loop at once against a provider's limit.
+    /// </summary>
+    public int InitialConcurrentCalls { get; init; } = 8;
+
+    /// <summary>Share of an endpoint's recent attempts that must fail as an absent endpoint would (no connection, 5xx, time-out) to open its outage breaker.</summary>
+    public double OutageFailureRatio { get; init; } = 0.5;
+
+    /// <summary>
+    /// The recent window that share is measured over (Polly's sampling duration): short, so that the successes from just
+    /// before an outage stop counting within seconds and the failures that follow open the breaker.
+    /// </summary>
+    public TimeSpan OutageWindow { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Attempts the window needs at least before it can open the outage breaker (a streak of this many failures opens it).</summary>
+    public int OutageMinimumThroughput { get; init; } = 4;
+
+    /// <summary>How long an endpoint's outage breaker stays open before its first probe; each failed probe doubles it.</summary>
+    public TimeSpan OutageFirstProbe { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest interval between two probes of an endpoint that is away.</summary>
+    public TimeSpan OutageMaxProbeInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Answer tokens assumed for a call without <c>MaxOutputTokens</c> when it waits for the tokens-per-minute limit; corrected by the real count afterwards.</summary>
     public int CompletionTokenAllowance { get; init; } = 1024;
@@ -63,6 +87,21 @@ internal sealed record ModelGatewayOptions
         if (MaxConcurrentCalls < 1 || CompletionTokenAllowance < 1)
         {
             throw new ArgumentException($"{nameof(MaxConcurrentCalls)} and {nameof(CompletionTokenAllowance)} must be at least 1.");
+        }
+
+        if (InitialConcurrentCalls < 1 || InitialConcurrentCalls > MaxConcurrentCalls)
+        {
+            throw new ArgumentException($"{nameof(InitialConcurrentCalls)} must be between 1 and {nameof(MaxConcurrentCalls)}.");
+        }
+
+        if (OutageFailureRatio is <= 0 or > 1 || OutageMinimumThroughput < 2 || OutageWindow < TimeSpan.FromMilliseconds(500))
+        {
+            throw new ArgumentException($"{nameof(OutageFailureRatio)} must be in (0, 1], {nameof(OutageMinimumThroughput)} at least 2 and {nameof(OutageWindow)} at least 0.5 s.");
+        }
+
+        if (OutageFirstProbe < TimeSpan.FromMilliseconds(500) || OutageMaxProbeInterval < OutageFirstProbe)
+        {
+            throw new ArgumentException($"{nameof(OutageFirstProbe)} must be at least 0.5 s (Polly's shortest break) and {nameof(OutageMaxProbeInterval)} at least that.");
         }
 
         if (DefaultMaxOutputTokens < 1)

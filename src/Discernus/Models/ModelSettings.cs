@@ -27,6 +27,7 @@ internal sealed class ModelSettings
     public const string MaxRetriesVariable = "DISCERNUS_MODEL_MAX_RETRIES";
     public const string RequestsPerMinuteVariable = "DISCERNUS_MODEL_REQUESTS_PER_MINUTE";
     public const string TokensPerMinuteVariable = "DISCERNUS_MODEL_TOKENS_PER_MINUTE";
+    public const string OutageLimitVariable = "DISCERNUS_MODEL_OUTAGE_LIMIT_SECONDS";
 
     public const string DefaultOpenAIBaseUrl = "https://api.openai.com/v1";
     public const string DefaultAnthropicBaseUrl = "https://api.anthropic.com";
@@ -36,6 +37,7 @@ internal sealed class ModelSettings
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
     public const int DefaultMaxRetries = 3;
+    public static readonly TimeSpan DefaultOutageLimit = TimeSpan.FromMinutes(15);
 
     private readonly Dictionary<ModelProvider, string> _apiKeys;
 
@@ -45,7 +47,8 @@ internal sealed class ModelSettings
         TimeSpan timeout,
         int maxRetries,
         int? requestsPerMinute,
-        int? tokensPerMinute)
+        int? tokensPerMinute,
+        TimeSpan outageLimit)
     {
         _apiKeys = apiKeys;
         BaseUrls = baseUrls;
@@ -53,6 +56,7 @@ internal sealed class ModelSettings
         MaxRetries = maxRetries;
         RequestsPerMinute = requestsPerMinute;
         TokensPerMinute = tokensPerMinute;
+        OutageLimit = outageLimit;
     }
 
     /// <summary>Endpoint per provider; <see cref="ModelProvider.OpenAICompatible"/> is absent unless configured.</summary>
@@ -69,6 +73,12 @@ internal sealed class ModelSettings
 
     /// <summary>Tokens (prompt + answer) per minute per provider endpoint, shared like <see cref="RequestsPerMinute"/>, or null for no limit.</summary>
     public int? TokensPerMinute { get; }
+
+    /// <summary>
+    /// How long calls wait for an endpoint that answered before and then stopped answering (no connection, server errors,
+    /// time-outs) or answers only 429, before the calls fail and the run stops (<c>DISCERNUS_MODEL_OUTAGE_LIMIT_SECONDS</c>).
+    /// </summary>
+    public TimeSpan OutageLimit { get; }
 
     /// <summary>Settings with no keys and default endpoints (what an empty environment gives).</summary>
     public static ModelSettings Empty { get; } = FromValues(new Dictionary<string, string?>());
@@ -111,6 +121,7 @@ internal sealed class ModelSettings
         var retries = Number(MaxRetriesVariable, Get(MaxRetriesVariable), min: 0, max: 20);
         var rpm = Number(RequestsPerMinuteVariable, Get(RequestsPerMinuteVariable), min: 0, max: 1_000_000);
         var tpm = Number(TokensPerMinuteVariable, Get(TokensPerMinuteVariable), min: 0, max: 1_000_000_000);
+        var outage = Number(OutageLimitVariable, Get(OutageLimitVariable), min: 1, max: 86_400);
 
         return new ModelSettings(
             keys,
@@ -118,7 +129,8 @@ internal sealed class ModelSettings
             timeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : DefaultTimeout,
             retries ?? DefaultMaxRetries,
             rpm is null or 0 ? null : rpm,
-            tpm is null or 0 ? null : tpm);
+            tpm is null or 0 ? null : tpm,
+            outage is { } o ? TimeSpan.FromSeconds(o) : DefaultOutageLimit);
     }
 
     /// <summary>True when a key is configured for the provider.</summary>

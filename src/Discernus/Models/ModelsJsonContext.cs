@@ -7,5 +7,6 @@ namespace Discernus.Models;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     WriteIndented = false)]
 [JsonSerializable(typeof(LlmInteraction))]
+[JsonSerializable(typeof(LlmCallStart))]
 [JsonSerializable(typeof(CachedChatResponse))]
 internal sealed partial class ModelsJsonContext : JsonSerializerContext;

@@ -48,11 +48,31 @@ internal static class ProviderFailure
             TimeoutException => true,
             HttpRequestException => true,
             IOException => true,
+            // The SDK could not read the response body as JSON: an answer cut off on the way (a provider killed mid-
+            // response, a proxy), not a judgement on the request. (A malformed answer *text* is the validator's business.)
+            System.Text.Json.JsonException => true,
             AnthropicIOException => true,
             ClientResultException c => c.InnerException is HttpRequestException or IOException or TimeoutException or OperationCanceledException,
             _ => false,
         };
     }
+
+    /// <summary>HTTP 429 that asks to wait (not an exhausted quota): never a failure of the call, only a reason to wait.</summary>
+    public static bool IsRateLimited(Exception exception) => StatusCode(exception) == 429 && EndpointFailureOf(exception) is null;
+
+    /// <summary>
+    /// True for what an endpoint that is away answers: no connection (refused, unreachable, DNS), a server error (5xx),
+    /// HTTP 408, a time-out or a connection that broke mid-request. A streak of these opens the endpoint's outage breaker
+    /// (<see cref="EndpointOutage"/>). False for 429, for every other 4xx and for the caller's own cancellation.
+    /// </summary>
+    public static bool IsAway(Exception exception, CancellationToken callerToken) =>
+        !callerToken.IsCancellationRequested
+        && (EndpointFailureOf(exception) is EndpointFailureKind.CannotConnect or EndpointFailureKind.HostNotFound
+            || (IsTransient(exception, callerToken) && StatusCode(exception) != 429));
+
+    /// <summary>No connection at all (refused, unreachable, DNS): an endpoint that is down or misconfigured.</summary>
+    public static bool IsUnreachable(Exception exception) =>
+        EndpointFailureOf(exception) is EndpointFailureKind.CannotConnect or EndpointFailureKind.HostNotFound;
 
     /// <summary>The kind of failure that makes the endpoint unusable for every call, or null for any other failure.</summary>
     public static EndpointFailureKind? EndpointFailureOf(Exception exception)

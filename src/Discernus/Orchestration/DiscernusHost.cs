@@ -99,14 +99,37 @@ public sealed class DiscernusHost : IAsyncDisposable
         }
 
         Keys = new RedisKeys(Options.KeyPrefix);
+        if (Options.RedisUrl is not null)
+        {
+            await CheckEvictionPolicyAsync(factory, cancellationToken).ConfigureAwait(false);
+        }
+
         Store = await ArtifactStoreFactory.CreateAsync(ArtifactStoreOptions.FromEnvironment(Options.ArtifactsDirectory, Options.Environment), Time, Logger, cancellationToken).ConfigureAwait(false);
-        // One gateway per process; with an external Redis its rate limits are shared by every worker on it.
-        var buckets = Options.RedisUrl is null ? null : new RedisTokenBucketStore(_connections, Keys);
+        // One gateway per process; with an external Redis its rate limits and the concurrency ceiling it learns are
+        // shared by every worker on it, and the calls it makes for runs hosted elsewhere reach their Orchestrators.
+        var shared = Options.RedisUrl is not null;
+        var buckets = shared ? new RedisTokenBucketStore(_connections, Keys) : null;
+        States = new RunStateStore(_connections, Keys, Time);
+        var processLogger = Logger;
+        var links = new RegistryLinks(
+            shared ? new RedisConcurrencyCeilingStore(_connections, Keys) : null,
+            new RemoteRunInteractionSink(new RunCallRecords(_connections, Keys), processLogger),
+            async (runId, outage, ct) =>
+            {
+                try
+                {
+                    await States.RecordOutageAsync(runId, outage, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (RedisTransience.IsTransient(ex) || ex is CoordinationFaultException or OperationCanceledException)
+                {
+                    // Best effort: the calls wait anyway; only the run's watchers miss the notice.
+                    processLogger.LogWarning("The outage of {Endpoint} could not be recorded on run {RunId}: {Message}", outage.Endpoint, runId, ex.Message);
+                }
+            });
         _offlineModels = Options.OfflineModels.Select(create => create(Store)).ToList();
-        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(Store), Time, buckets, Logger);
+        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(Store), Time, buckets, Logger, links);
         Logger = new RunLogForwardingLogger(Logger, _registry, "coordination");
         Resilience = new CoordinationResilience(RedisDescription, Options.RedisOutageLimit, Time, Logger);
-        States = new RunStateStore(_connections, Keys, Time);
         _tasks = RedisTaskQueue.ForTasks(_connections, Keys, new TaskQueueOptions { MaxAttempts = Options.Router.MaxAttempts }, Time, Logger);
         _runRequests = RedisTaskQueue.ForRunRequests(_connections, Keys, null, Time, Logger);
 
@@ -146,6 +169,41 @@ public sealed class DiscernusHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Refuses (or, with <c>DISCERNUS_REDIS_EVICTION=warn</c>, warns about) an external Redis that may evict keys, as
+    /// `doctor` reports it: an eviction drops queued tasks and claims without a word. A policy that cannot be read
+    /// (CONFIG refused by a managed service) is a warning only.
+    /// </summary>
+    private async Task CheckEvictionPolicyAsync(RedisConnectionFactory factory, CancellationToken cancellationToken)
+    {
+        DoctorCheck check;
+        try
+        {
+            check = await new RedisDoctor(factory, Keys, RedisDescription, "").CheckEvictionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            Logger.LogWarning("Could not check the maxmemory-policy of {Redis}: {Message}", RedisDescription, ex.Message);
+            return;
+        }
+
+        if (check.Status == DoctorStatus.Fail && Options.RefuseEvictingRedis)
+        {
+            throw new CoordinationFaultException(
+                $"the Redis at {RedisDescription} may evict keys (maxmemory-policy {check.Detail}), which can silently drop queued tasks, claims and run state. {check.Fix} " +
+                $"To start anyway, set {HostOptions.EvictionVariable}=warn.");
+        }
+
+        if (check.Status is DoctorStatus.Fail or DoctorStatus.Warn)
+        {
+            EvictionWarning = $"maxmemory-policy of {RedisDescription}: {check.Detail}. {check.Fix}";
+            Logger.LogWarning("{Warning}", EvictionWarning);
+        }
+    }
+
+    /// <summary>Set when the external Redis may evict keys and the process was told to go on anyway; the CLI prints it.</summary>
+    public string? EvictionWarning { get; private set; }
+
     /// <summary>Every agent, working on one artifact store; a worker and a child agent process build the same set.</summary>
     internal static IReadOnlyList<IAgent> CreateAgents(AgentContext context) =>
         [new AnalyseDocumentAgent(context), new SynthesisAgent(context), new ReportAgent(context)];
@@ -164,24 +222,34 @@ public sealed class DiscernusHost : IAsyncDisposable
         return environment;
     }
 
-    /// <summary>Pushes a run request to <c>orchestrator.tasks</c>; any Orchestrator on this Redis that can serve it may take it.</summary>
-    internal async Task SubmitAsync(RunRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Pushes a run request to <c>orchestrator.tasks</c>; any Orchestrator on this Redis that can serve it may take it.
+    /// Returns how many notices the run's state held already (a watcher shows only the ones that come after).
+    /// </summary>
+    internal async Task<int> SubmitAsync(RunRequest request, CancellationToken cancellationToken = default)
     {
         request = request with { ArtifactStore = request.ArtifactStore ?? Store.Identity };
-        await Resilience.ExecuteAsync(
+        return await Resilience.ExecuteAsync(
             async ct =>
             {
-                // A resumed run keeps the state it has: only a new one starts as queued.
-                if (await States.GetAsync(request.RunId, ct).ConfigureAwait(false) is null)
+                // A new run starts as queued, and so does a resumed run that had ended: the previous execution's
+                // outcome is not this one's, and a watcher must never report it. A run still marked running (its
+                // Orchestrator died, or lives elsewhere) keeps its state, which tells who holds it.
+                var existing = await States.GetAsync(request.RunId, ct).ConfigureAwait(false);
+                var notices = existing?.Notices.Count ?? 0;
+                if (existing is null || existing.Status is { } status && Provenance.RunStatus.IsFinal(status))
                 {
+                    await States.DeleteAsync(request.RunId, ct).ConfigureAwait(false);
                     await States.SetAsync(request.RunId, new Dictionary<string, string>
                     {
                         [RunStateFields.Status] = RunStatuses.Queued,
                         [RunStateFields.RunFolder] = request.RunFolder,
                     }, ct).ConfigureAwait(false);
+                    notices = 0;
                 }
 
                 await _runRequests!.EnqueueRunRequestAsync(request, ct).ConfigureAwait(false);
+                return notices;
             },
             $"submitting run {request.RunId}",
             cancellationToken).ConfigureAwait(false);

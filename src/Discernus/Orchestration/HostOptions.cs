@@ -20,6 +20,12 @@ public sealed record HostOptions
 
     public OrchestratorOptions Orchestrator { get; init; } = new();
 
+    /// <summary>
+    /// What a process does when the external Redis may evict keys (a maxmemory-policy other than noeviction):
+    /// refuse to start (the default) or start with a loud warning (<c>DISCERNUS_REDIS_EVICTION=warn</c>).
+    /// </summary>
+    public bool RefuseEvictingRedis { get; init; } = true;
+
     /// <summary>Configuration values (.env merged with the environment); keys are read from here, never logged.</summary>
     public required IReadOnlyDictionary<string, string?> Environment { get; init; }
 
@@ -28,6 +34,8 @@ public sealed record HostOptions
 
     /// <summary>Offline models from other assemblies (<c>minilm</c>), each made once per host over its artifact store; the host disposes them.</summary>
     internal IReadOnlyList<Func<Artifacts.IArtifactStore, Models.IOfflineModel>> OfflineModels { get; init; } = [];
+
+    public const string EvictionVariable = "DISCERNUS_REDIS_EVICTION";
 
     /// <summary>Reads DISCERNUS_REDIS_*, the stall timeout and the outage limit; a malformed value is a <see cref="Configuration.SettingException"/>.</summary>
     public static HostOptions FromEnvironment(IReadOnlyDictionary<string, string?> environment, string artifactsDirectory)
@@ -38,8 +46,13 @@ public sealed record HostOptions
         {
             RedisUrl = values.Text("DISCERNUS_REDIS_URL"),
             KeyPrefix = values.Text("DISCERNUS_REDIS_PREFIX") ?? "discernus:",
-            Orchestrator = defaults with { StallTimeout = values.Seconds("DISCERNUS_STALL_TIMEOUT_SECONDS", 1, 86_400) ?? defaults.StallTimeout },
+            Orchestrator = defaults with
+            {
+                StallTimeout = values.Seconds("DISCERNUS_STALL_TIMEOUT_SECONDS", 1, 86_400) ?? defaults.StallTimeout,
+                ModelOutageLimit = values.Seconds(Models.ModelSettings.OutageLimitVariable, 1, 86_400) ?? defaults.ModelOutageLimit,
+            },
             RedisOutageLimit = values.Seconds("DISCERNUS_REDIS_OUTAGE_SECONDS", 1, 86_400) ?? Coordination.CoordinationResilience.DefaultOutageLimit,
+            RefuseEvictingRedis = !string.Equals(values.Text(EvictionVariable), "warn", StringComparison.OrdinalIgnoreCase),
             Environment = environment,
             ArtifactsDirectory = artifactsDirectory,
         };

@@ -42,7 +42,7 @@ internal sealed partial class Orchestrator
             results.Add(await RecordAnalysisAsync(run, store, task, signal, cancellationToken).ConfigureAwait(false));
             run.CountedByPretest(task.TaskId);
             answers[task.TaskId] = signal;
-        }, cancellationToken, recorded).ConfigureAwait(false);
+        }, cancellationToken, recorded?.Succeeded, recorded).ConfigureAwait(false);
 
         var failed = run.Failures.Count(f => sampleIds.Contains(f.TaskId));
         var report = PretestEvaluator.Evaluate(new PretestEvaluator.Input

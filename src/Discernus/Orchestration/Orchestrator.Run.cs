@@ -21,8 +21,10 @@ internal sealed partial class Orchestrator
             return await MarkFailedAsync(request, $"cannot open the run's artifact store: {storeProblem}").ConfigureAwait(false);
         }
 
+        var epoch = Guid.NewGuid().ToString("N");
         await SetStateAsync(runId, new Dictionary<string, string>
         {
+            [RunStateFields.Epoch] = epoch,
             [RunStateFields.Status] = RunStatus.Running,
             [RunStateFields.Stage] = adopt ? StageNames.BatchAnalysis : StageNames.Validation,
             [RunStateFields.RunFolder] = request.RunFolder,
@@ -42,6 +44,7 @@ internal sealed partial class Orchestrator
         }
 
         var run = prepared.Run!;
+        run.Epoch = epoch;
         registry.Register(run.Log);
         try
         {
@@ -80,8 +83,15 @@ internal sealed partial class Orchestrator
             await FinalizeAsync(run, RunStatus.Cancelled, "the run was cancelled").ConfigureAwait(false);
             return new RunOutcome(runId, RunStatus.Cancelled, run.Folder.Path, "the run was cancelled", null, null);
         }
-        catch (Exception ex) when (ex is RunFailedException or CoordinationFaultException or CoordinationUnavailableException or IOException or JsonException or ArtifactCorruptedException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Expected failures carry their message; anything else (an artifact store outage, a bug) is named and logged
+            // in full, and the run still ends with a manifest that says what it achieved.
+            if (ex is not (RunFailedException or CoordinationFaultException or CoordinationUnavailableException or IOException or JsonException or ArtifactCorruptedException or ArtifactStoreUnavailableException))
+            {
+                logger.LogError(ex, "Run {RunId} ended with an unexpected error", runId);
+            }
+
             run.Log.Error("orchestrator", Agent, $"run failed: {ex.Message}");
             await FinalizeAsync(run, RunStatus.Failed, ex.Message).ConfigureAwait(false);
             return new RunOutcome(runId, RunStatus.Failed, run.Folder.Path, ex.Message, null, null);
@@ -387,6 +397,7 @@ internal sealed partial class Orchestrator
 
     private async Task FinalizeAsync(RunContext run, string status, string? error)
     {
+        await CloseRemoteCallsAsync(run).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var calls = registry.CountsOf(run.Folder.RunId);
         // After a cancel or a failure, tasks already started may still finish and log: sealing sends their lines to
@@ -413,7 +424,7 @@ internal sealed partial class Orchestrator
             Failures = run.Failures.ToList(),
             Cost = Counted(run.Cost(m.Cost), calls),
             Outputs = run.Outputs,
-        }, new ManifestFileChanges([.. run.OutputFiles(), .. logFiles], RemoveRole: "log"), CancellationToken.None).ConfigureAwait(false);
+        }, new ManifestFileChanges([.. run.OutputFiles(), .. logFiles], RemoveRole: "log", Replace: run.WrittenOutputPaths), CancellationToken.None).ConfigureAwait(false);
 
         await SetStateAsync(run.Folder.RunId, new Dictionary<string, string>
         {

@@ -12,7 +12,9 @@ internal sealed partial class Orchestrator
 {
     private static readonly TimeSpan ManifestProgressInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan CallsInterval = TimeSpan.FromSeconds(1);
     private const int SignalBatch = 256;
+    private const int LostContractRequeues = 3;
 
     /// <summary>
     /// A task of a stage. Its contract is written only when the task is queued: a run of 100,000 documents keeps ids,
@@ -31,8 +33,10 @@ internal sealed partial class Orchestrator
         var sample = await PretestAsync(run, store, planned, cancellationToken).ConfigureAwait(false);
 
         // An adopted run reads back what earlier executions recorded (the pre-test's sample among it); a pre-test in
-        // this execution hands its answers on, so the full run never asks for them again.
-        var recorded = run.Adopted ? await RecordedAnalysesAsync(run, planned, cancellationToken).ConfigureAwait(false) : sample;
+        // this execution hands its answers on, so the full run never asks for them again. Only results count as
+        // recorded: a task that failed earlier (dead-listed, or failed after its attempts) is done again.
+        var prior = run.Adopted ? await RecordedAnalysesAsync(run, planned, cancellationToken).ConfigureAwait(false) : null;
+        var recorded = prior?.Succeeded ?? sample;
         var succeeded = new List<(string TaskId, string Hash)>();
         await RunStageAsync(run, StageNames.BatchAnalysis, planned, async (task, signal) =>
         {
@@ -43,7 +47,7 @@ internal sealed partial class Orchestrator
                 throw new RunFailedException(
                     $"the budget of ${budget.ToString(CultureInfo.InvariantCulture)} (budget.max_cost_usd) was exceeded after {succeeded.Count} analyses (${run.CostUsd.ToString("F4", CultureInfo.InvariantCulture)}); the remaining tasks were cancelled");
             }
-        }, cancellationToken, recorded).ConfigureAwait(false);
+        }, cancellationToken, recorded, prior).ConfigureAwait(false);
 
         if (succeeded.Count == 0)
         {
@@ -155,7 +159,7 @@ internal sealed partial class Orchestrator
     /// For a run that an earlier execution started: the results it already wrote to the run folder (a result file is
     /// named by its own hash, so a damaged one is set aside and redone) and the completion signals Redis still holds.
     /// </summary>
-    private async Task<Dictionary<string, CompletionSignal>> RecordedAnalysesAsync(RunContext run, IReadOnlyList<PlannedTask> planned, CancellationToken cancellationToken)
+    private async Task<PriorExecution> RecordedAnalysesAsync(RunContext run, IReadOnlyList<PlannedTask> planned, CancellationToken cancellationToken)
     {
         var ids = planned.Select(p => p.TaskId).ToHashSet(StringComparer.Ordinal);
         var recorded = new Dictionary<string, CompletionSignal>(StringComparer.Ordinal);
@@ -197,14 +201,69 @@ internal sealed partial class Orchestrator
         await using var completions = new RunCompletions(connections, keys, timeProvider: time);
         var taken = await resilience.ExecuteAsync(ct => completions.ReadTakenAsync(run.Folder.RunId, ct), $"reading the recorded completions of run {run.Folder.RunId}", cancellationToken).ConfigureAwait(false);
         var waiting = await resilience.ExecuteAsync(ct => completions.ReadWaitingAsync(run.Folder.RunId, ct), $"reading the waiting completions of run {run.Folder.RunId}", cancellationToken).ConfigureAwait(false);
+        var failed = new HashSet<string>(run.Manifest.Failures.Select(f => f.TaskId).Where(ids.Contains), StringComparer.Ordinal);
+
+        // Failures still waiting in the done list were sent to an earlier execution (some after it had stopped): this
+        // one will read them first, and must not take them for verdicts on the tasks it queues again.
+        var stale = waiting.Where(s => ids.Contains(s.TaskId) && !s.IsSucceeded).Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
         foreach (var signal in taken.Concat(waiting).Where(s => ids.Contains(s.TaskId)))
         {
-            recorded.TryAdd(signal.TaskId, signal);
+            if (signal.IsSucceeded && signal.ResultHash is not null)
+            {
+                recorded.TryAdd(signal.TaskId, signal);
+            }
+            else if (!AgentOutcome.StopsRun(signal.Error, out _))
+            {
+                // A task that stopped the run (its endpoint unusable) did not fail: it has no result, like a lost one.
+                failed.Add(signal.TaskId);
+            }
         }
 
+        failed.ExceptWith(recorded.Keys);
+        var deadListed = await DeadListedAsync(run.Folder.RunId, cancellationToken).ConfigureAwait(false);
+        deadListed.IntersectWith(failed);
+        deadListed.UnionWith(run.Manifest.Failures.Where(f => failed.Contains(f.TaskId) && IsDeadLetterReason(f.Reason)).Select(f => f.TaskId));
         run.Log.Info(StageNames.BatchAnalysis, Agent, $"{recorded.Count} of {planned.Count} analyses were already recorded by an earlier execution; only the rest are done now");
-        return recorded;
+        return new PriorExecution(recorded, failed, deadListed, stale);
     }
+
+    /// <summary>
+    /// What earlier executions of a run left: the analyses with a result, those that failed (some of them dead-listed),
+    /// and the failure signals sent to them that still wait to be read.
+    /// </summary>
+    private sealed record PriorExecution(Dictionary<string, CompletionSignal> Succeeded, HashSet<string> Failed, HashSet<string> DeadListed, HashSet<string> StaleSignals);
+
+    /// <summary>The tasks of a run in the dead list (moved there after their attempt limit); empty when Redis forgot it.</summary>
+    private async Task<HashSet<string>> DeadListedAsync(string runId, CancellationToken cancellationToken)
+    {
+        var entries = await resilience.ExecuteAsync(async ct =>
+        {
+            ct.ThrowIfCancellationRequested();
+            return await connections.Database.ListRangeAsync(keys.Dead).ConfigureAwait(false);
+        }, "reading the dead list", cancellationToken).ConfigureAwait(false);
+        var dead = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize(entry.ToString(), CoordinationJson.TypeInfo<DeadLetterEntry>()) is { } letter && letter.RunId == runId)
+                {
+                    dead.Add(letter.TaskId);
+                }
+            }
+            catch (JsonException)
+            {
+                // The audit reports malformed entries; here they name no task of this run.
+                continue;
+            }
+        }
+
+        return dead;
+    }
+
+    // The Router's dead-letter reasons: an agent that threw on every attempt, or a task whose workers kept dying.
+    private static bool IsDeadLetterReason(string reason) =>
+        reason.Contains(" time(s); last error", StringComparison.Ordinal) || reason.Contains("without being settled", StringComparison.Ordinal);
 
     private async Task<SynthesisResult> SynthesisAsync(RunContext run, IArtifactStore store, List<string> analyses, CancellationToken cancellationToken)
     {
@@ -336,7 +395,7 @@ internal sealed partial class Orchestrator
     /// </summary>
     private async Task RunStageAsync(RunContext run, string stage, IReadOnlyList<PlannedTask> planned,
         Func<PlannedTask, CompletionSignal, Task> onSuccess, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, CompletionSignal>? recorded = null)
+        IReadOnlyDictionary<string, CompletionSignal>? recorded = null, PriorExecution? prior = null)
     {
         var runId = run.Folder.RunId;
         var started = time.GetUtcNow();
@@ -352,8 +411,39 @@ internal sealed partial class Orchestrator
         var pending = planned.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
         int succeeded = 0, failed = 0;
 
+        // Tasks an earlier execution left queued or claimed: a worker may still finish them the old way.
+        var earlierInFlight = new HashSet<string>(StringComparer.Ordinal);
+
+        // Tasks whose contract Redis lost before a worker claimed them, and how often each was queued again for it.
+        var lostContracts = new Dictionary<string, int>(StringComparer.Ordinal);
+
         async Task CountAsync(CompletionSignal signal)
         {
+            if (!signal.IsSucceeded && prior?.StaleSignals.Remove(signal.TaskId) == true)
+            {
+                // Already read (and the task queued again) when this execution took the run over.
+                return;
+            }
+
+            if (RedisTaskQueue.IsLostContract(signal.Error) && pending.TryGetValue(signal.TaskId, out var lost) && lostContracts.GetValueOrDefault(signal.TaskId) < LostContractRequeues)
+            {
+                // The task never ran: Redis lost its contract (a reset deletes keys one by one, a restart forgets them).
+                lostContracts[signal.TaskId] = lostContracts.GetValueOrDefault(signal.TaskId) + 1;
+                run.Log.Info(stage, Agent, $"{signal.TaskId} had no contract when a worker claimed it (Redis lost it); queued again");
+                await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync([(lost.TaskId, lost.Contract())], ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (AgentOutcome.StopsRun(signal.Error, out var staleReason) && earlierInFlight.Remove(signal.TaskId) && pending.TryGetValue(signal.TaskId, out var stale))
+            {
+                // A task that waited for the endpoint since before this execution gave up on the outage that stopped
+                // the last one: that is no verdict on the endpoint now. It is queued again; a task of this execution
+                // that gives up stops the run.
+                run.Log.Info(stage, Agent, $"{signal.TaskId}, left in flight by an earlier execution, gave up on an earlier outage ({staleReason}); queued again");
+                await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync([(stale.TaskId, stale.Contract())], ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             if (!pending.Remove(signal.TaskId, out var task))
             {
                 // A duplicate delivery (at-least-once) or a signal for another stage: already accounted for.
@@ -364,6 +454,10 @@ internal sealed partial class Orchestrator
             {
                 await onSuccess(task, signal).ConfigureAwait(false);
                 succeeded++;
+                if (run.AnnouncedOutage is not null)
+                {
+                    await EndOutageAsync(run, stage).ConfigureAwait(false);
+                }
             }
             else if (AgentOutcome.StopsRun(signal.Error, out var stopReason))
             {
@@ -390,8 +484,21 @@ internal sealed partial class Orchestrator
 
             var unfinished = pending.Keys.ToList();
             var inFlight = await resilience.ExecuteAsync(ct => tasks.FindQueuedAsync(unfinished, ct), $"looking up the queued tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+            earlierInFlight.UnionWith(inFlight);
             toQueue = pending.Values.Where(p => !inFlight.Contains(p.TaskId)).ToList();
             run.Log.Info(stage, Agent, $"{StageNames.Title(stage)}: {planned.Count - pending.Count} task(s) already finished, {inFlight.Count} still queued or claimed, {toQueue.Count} {(run.Adopted ? "queued again" : "to queue")}");
+            if (prior is not null)
+            {
+                // What a resume (or an adoption) repairs, by cause: every task without a valid result is done again.
+                var again = toQueue.Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal);
+                var dead = prior.DeadListed.Count(again.Contains);
+                var failedBefore = prior.Failed.Count(id => again.Contains(id) && !prior.DeadListed.Contains(id));
+                var lost = again.Count - dead - failedBefore;
+                var message = $"Run {(run.Manifest.Executions.LastOrDefault()?.Kind ?? "resumed")}: {planned.Count - pending.Count} of {planned.Count} analyses have a result and are kept; " +
+                    $"{again.Count} queued again: {dead} dead-listed, {failedBefore} failed after their attempts, {lost} lost (no result and no record); {inFlight.Count} still queued or claimed.";
+                run.Log.Warning(stage, Agent, message, new Dictionary<string, object?> { ["dead_listed"] = dead, ["failed"] = failedBefore, ["lost"] = lost, ["in_flight"] = inFlight.Count });
+                await NoticeAsync(runId, message).ConfigureAwait(false);
+            }
         }
 
         // A window of tasks is queued, and refilled as tasks finish: Redis (the embedded Garnet keeps everything in
@@ -415,6 +522,25 @@ internal sealed partial class Orchestrator
         await TopUpAsync().ConfigureAwait(false);
         run.Log.Info(stage, Agent, $"{StageNames.Title(stage)}: {toQueue.Count} task(s) to queue, at most {options.QueueWindow} at a time");
 
+        // Redis is a cache of the run; the folder and this execution's own count are its truth. When the run's keys
+        // are gone (a restart without persistence, `debug --reset`, an eviction), every task without a result is queued
+        // again, with the same ids: workers whose claims vanished discard their results, and the cache makes the
+        // repeated calls cheap.
+        async Task RebuildAsync()
+        {
+            var message = $"Redis lost the state of run {runId} (restart without persistence? `discernus debug --reset`? eviction?) — rebuilding from the run folder: " +
+                $"{planned.Count - pending.Count} task(s) of {StageNames.Title(stage)} already finished are kept, {pending.Count} without a result are queued again";
+            run.Log.Warning(stage, Agent, message);
+            logger.LogInformation("{Message}", message);
+            await RestoreStateAsync(run, stage, planned.Count, succeeded + failed, failed).ConfigureAwait(false);
+            await NoticeAsync(run.Folder.RunId, message).ConfigureAwait(false);
+            var order = planned.Select((p, i) => (p.TaskId, i)).ToDictionary(x => x.TaskId, x => x.i, StringComparer.Ordinal);
+            toQueue = pending.Values.OrderBy(p => order[p.TaskId]).ToList();
+            nextToQueue = 0;
+            inQueue = 0;
+            await TopUpAsync().ConfigureAwait(false);
+        }
+
         // One completion waiter per stage: a waiter serves one blocking wait at a time, and runs proceed concurrently.
         await using var completions = new RunCompletions(connections, keys, timeProvider: time);
         try
@@ -423,6 +549,7 @@ internal sealed partial class Orchestrator
             var lastHousekeeping = lastProgress;
             var lastManifestUpdate = lastProgress;
             var lastCancelCheck = DateTimeOffset.MinValue;
+            var lastCallsTaken = DateTimeOffset.MinValue;
 
             // The manifest is rewritten whole; for a large corpus its progress counts are refreshed less often.
             var manifestInterval = ManifestProgressInterval * Math.Max(1, (run.Manifest.Corpus?.DocumentCount ?? 0) / 4000);
@@ -432,10 +559,25 @@ internal sealed partial class Orchestrator
                 if (time.GetUtcNow() - lastCancelCheck >= CancelCheckInterval)
                 {
                     lastCancelCheck = time.GetUtcNow();
-                    if (await resilience.ExecuteAsync(ct => states.IsCancelRequestedAsync(runId, ct), $"reading the state of run {runId}", cancellationToken).ConfigureAwait(false))
+                    var control = await resilience.ExecuteAsync(ct => states.GetControlAsync(runId, ct), $"reading the state of run {runId}", cancellationToken).ConfigureAwait(false);
+                    if (control.CancelRequested)
                     {
                         throw new OperationCanceledException("the run was cancelled");
                     }
+
+                    if (control.Epoch != run.Epoch)
+                    {
+                        await RebuildAsync().ConfigureAwait(false);
+                        lastProgress = time.GetUtcNow();
+                    }
+
+                    await WatchOutageAsync(run, stage, control.Outage).ConfigureAwait(false);
+                }
+
+                if (time.GetUtcNow() - lastCallsTaken >= CallsInterval)
+                {
+                    lastCallsTaken = time.GetUtcNow();
+                    await TakeRemoteCallsAsync(run, cancellationToken).ConfigureAwait(false);
                 }
 
                 // Signals are taken in batches: under load many wait, and each round trip and state write is shared.
@@ -488,15 +630,22 @@ internal sealed partial class Orchestrator
                     await resilience.ExecuteAsync(ct => states.ExpireAsync(runId, options.AbandonedRunTtl, options.AbandonedRunTtl, ct), $"refreshing the keys of run {runId}", cancellationToken).ConfigureAwait(false);
                 }
 
+                // A stage waiting out a model outage is paused, not stalled: the outage limit bounds that wait.
+                if (run.AnnouncedOutage is not null)
+                {
+                    lastProgress = now;
+                }
+
                 if (signals.Count == 0 && pending.Count == before && now - lastProgress >= options.StallTimeout)
                 {
                     throw new RunFailedException(await StallDiagnosisAsync(stage, runId, pending.Count, planned.Count).ConfigureAwait(false));
                 }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or RunFailedException or CoordinationFaultException or CoordinationUnavailableException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The stage ends here: keep what it achieved in the manifest, then let the run record why.
+            // The stage ends here, whatever ended it (an artifact store outage too): keep what it achieved in the
+            // manifest, so its counts match the result files in the folder, then let the run record why.
             await run.StageAsync(stage, s => s with
             {
                 FinishedAt = run.Now(),

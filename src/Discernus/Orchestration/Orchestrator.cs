@@ -159,7 +159,9 @@ internal sealed partial class Orchestrator(
                 return null;
             }
 
-            var resumable = manifest.Status is RunStatus.Failed or RunStatus.Cancelled && request.Options?.GetValueOrDefault("resume") == "true";
+            // A resume repairs what is missing: a failed or cancelled run, and a finished one whose analyses partly failed.
+            var resumable = request.Options?.GetValueOrDefault("resume") == "true"
+                && (manifest.Status is RunStatus.Failed or RunStatus.Cancelled || (manifest.Status == RunStatus.CompletedWithFailures && manifest.Failures.Count > 0));
             if (RunStatus.IsFinal(manifest.Status) && !resumable)
             {
                 logger.LogInformation("Run request {RunId} delivered again after the run ended ({Status}); dropped", request.RunId, manifest.Status);

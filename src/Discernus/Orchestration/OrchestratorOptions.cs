@@ -5,6 +5,12 @@ public sealed record OrchestratorOptions
     /// <summary>A stage with no completion for this long fails the run with a diagnosis instead of waiting forever.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long tasks wait for a model endpoint that went away (<c>DISCERNUS_MODEL_OUTAGE_LIMIT_SECONDS</c>): while an
+    /// outage is announced the stall timeout is paused; past this (and a grace for the workers' own limit) the run fails.
+    /// </summary>
+    public TimeSpan ModelOutageLimit { get; init; } = Models.ModelSettings.DefaultOutageLimit;
+
     /// <summary>How long one blocking wait for a completion lasts before the Orchestrator checks cancel, orphans and stalls.</summary>
     public TimeSpan CompletionWait { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -81,13 +81,14 @@ internal sealed class Router(
 
                 // In-hand work finishes even when claiming stops; only the process's own end aborts it.
                 var started = timeProvider.GetTimestamp();
+                var claim = new ClaimWatch(heartbeat, heartbeat.Lapses);
                 var acks = new List<(IClaimedTask Task, CompletionSignal Signal, string RunId)>(claims.Count);
                 var released = false;
                 try
                 {
                     foreach (var claimed in claims)
                     {
-                        var (ack, handedBack) = await ProcessAsync(claimed, CancellationToken.None).ConfigureAwait(false);
+                        var (ack, handedBack) = await ProcessAsync(claimed, claim, CancellationToken.None).ConfigureAwait(false);
                         released |= handedBack;
                         if (ack is { } a)
                         {
@@ -97,7 +98,7 @@ internal sealed class Router(
 
                     if (acks.Count > 0)
                     {
-                        await AcknowledgeAsync(acks).ConfigureAwait(false);
+                        await AcknowledgeAsync(acks, claim).ConfigureAwait(false);
                     }
                 }
                 finally
@@ -139,12 +140,12 @@ internal sealed class Router(
     /// Runs one claimed task. Settles it, except for the usual end (the agent's outcome), which it returns as an
     /// acknowledgement to send with the others of the batch; Released is true when it was handed back for another worker.
     /// </summary>
-    private async Task<((IClaimedTask Task, CompletionSignal Signal, string RunId)? Ack, bool Released)> ProcessAsync(IClaimedTask claimed, CancellationToken cancellationToken)
+    private async Task<((IClaimedTask Task, CompletionSignal Signal, string RunId)? Ack, bool Released)> ProcessAsync(IClaimedTask claimed, ClaimWatch claim, CancellationToken cancellationToken)
     {
         var runId = claimed.RunId;
         if (runId is null)
         {
-            await SettleAsync(claimed, c => c.DeadLetterAsync("the task names no run (no run_id in the contract and none in the task id)"), cancellationToken).ConfigureAwait(false);
+            await SettleAsync(claimed, claim, c => c.DeadLetterAsync("the task names no run (no run_id in the contract and none in the task id)"), cancellationToken).ConfigureAwait(false);
             return (null, false);
         }
 
@@ -158,7 +159,7 @@ internal sealed class Router(
         if (HasEnded(state) && state is { } s)
         {
             logger.LogInformation("Dropped task {TaskId}: its run {RunId} has ended ({Status})", claimed.TaskId, runId, s.CancelRequested ? "cancelled" : s.Status);
-            await SettleAsync(claimed, c => c.AckWithoutSignalAsync(), cancellationToken).ConfigureAwait(false);
+            await SettleAsync(claimed, claim, c => c.AckWithoutSignalAsync(), cancellationToken).ConfigureAwait(false);
             return (null, false);
         }
 
@@ -181,7 +182,7 @@ internal sealed class Router(
                 },
                 $"recording a released task of run {runId}",
                 cancellationToken).ConfigureAwait(false);
-            await SettleAsync(claimed, c => c.ReleaseAsync(), cancellationToken).ConfigureAwait(false);
+            await SettleAsync(claimed, claim, c => c.ReleaseAsync(), cancellationToken).ConfigureAwait(false);
             return (null, true);
         }
 
@@ -189,7 +190,7 @@ internal sealed class Router(
         if (claimed.TaskType is not { } taskType || !agents.TryGetValue(taskType, out var agent))
         {
             var error = $"no agent is registered for task_type '{claimed.TaskType ?? "(none)"}' (known: {string.Join(", ", agents.Keys)})";
-            await SettleAsync(claimed, c => c.DeadLetterAsync(error), cancellationToken).ConfigureAwait(false);
+            await SettleAsync(claimed, claim, c => c.DeadLetterAsync(error), cancellationToken).ConfigureAwait(false);
             return (null, false);
         }
 
@@ -204,11 +205,11 @@ internal sealed class Router(
             if (claimed.Attempts >= options.MaxAttempts)
             {
                 var error = $"{agent.Name} failed {claimed.Attempts} time(s); last error: {ex.GetType().Name}: {ex.Message}";
-                await SettleAsync(claimed, c => c.DeadLetterAsync(error), cancellationToken).ConfigureAwait(false);
+                await SettleAsync(claimed, claim, c => c.DeadLetterAsync(error), cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await SettleAsync(claimed, c => c.RequeueAsync(), cancellationToken).ConfigureAwait(false);
+                await SettleAsync(claimed, claim, c => c.RequeueAsync(), cancellationToken).ConfigureAwait(false);
             }
 
             return (null, false);
@@ -218,6 +219,12 @@ internal sealed class Router(
             ? CompletionSignal.Success(claimed.TaskId, outcome.ResultHash!)
             : CompletionSignal.Failure(claimed.TaskId, outcome.Error ?? "the agent failed without a reason");
         return ((claimed, signal, runId), false);
+    }
+
+    /// <summary>A loop's heartbeat as it was when it claimed: whether it lapsed since tells a handed-over claim from a lost one.</summary>
+    private readonly record struct ClaimWatch(WorkerHeartbeat Heartbeat, int LapsesAtClaim)
+    {
+        public bool Lapsed => Heartbeat.LapsedSince(LapsesAtClaim);
     }
 
     private static bool HasEnded(RunState? state) =>
@@ -248,28 +255,48 @@ internal sealed class Router(
         return state;
     }
 
-    private async Task AcknowledgeAsync(IReadOnlyList<(IClaimedTask Task, CompletionSignal Signal, string RunId)> acks)
+    private async Task AcknowledgeAsync(IReadOnlyList<(IClaimedTask Task, CompletionSignal Signal, string RunId)> acks, ClaimWatch claim)
     {
         var outcomes = await resilience.ExecuteAsync(ct => tasks.AckManyAsync(acks, ct), $"acknowledging {acks.Count} task(s)").ConfigureAwait(false);
+        var lost = new List<IClaimedTask>();
         for (var i = 0; i < acks.Count; i++)
         {
-            Report(acks[i].Task, outcomes[i]);
+            if (outcomes[i] == SettleOutcome.NotOwned && !claim.Lapsed)
+            {
+                lost.Add(acks[i].Task);
+                continue;
+            }
+
+            Report(acks[i].Task, outcomes[i], claim);
+        }
+
+        if (lost.Count > 0)
+        {
+            // One line for a batch: after a Redis restart every loop of every worker finds its claims gone at once.
+            logger.LogWarning(
+                "Worker {WorkerId} no longer holds {Count} task(s) ({TaskIds}): Redis lost its claims (a restart without persistence, `discernus debug --reset`, an eviction), its heartbeat never lapsed; the results are discarded here and each run's Orchestrator queues its tasks again",
+                lost[0].WorkerId, lost.Count, string.Join(", ", lost.Select(t => t.TaskId).Take(5)));
         }
     }
 
-    private async Task SettleAsync(IClaimedTask claimed, Func<IClaimedTask, Task<SettleOutcome>> settle, CancellationToken cancellationToken)
+    private async Task SettleAsync(IClaimedTask claimed, ClaimWatch claim, Func<IClaimedTask, Task<SettleOutcome>> settle, CancellationToken cancellationToken)
     {
         var outcome = await resilience.ExecuteAsync(_ => settle(claimed), $"settling task {claimed.TaskId}", cancellationToken).ConfigureAwait(false);
-        Report(claimed, outcome);
+        Report(claimed, outcome, claim);
     }
 
-    private void Report(IClaimedTask claimed, SettleOutcome outcome)
+    private void Report(IClaimedTask claimed, SettleOutcome outcome, ClaimWatch claim)
     {
         switch (outcome)
         {
-            case SettleOutcome.NotOwned:
+            case SettleOutcome.NotOwned when claim.Lapsed:
                 logger.LogWarning(
                     "Worker {WorkerId} no longer holds task {TaskId} of run {RunId}: it was handed to another worker after this one missed its heartbeat; this worker's result is discarded",
+                    claimed.WorkerId, claimed.TaskId, claimed.RunId);
+                break;
+            case SettleOutcome.NotOwned:
+                logger.LogWarning(
+                    "Worker {WorkerId} no longer holds task {TaskId} of run {RunId}: Redis lost the claim (a restart without persistence, `discernus debug --reset`, an eviction), its heartbeat never lapsed; the result is discarded here and the run's Orchestrator queues the task again",
                     claimed.WorkerId, claimed.TaskId, claimed.RunId);
                 break;
             case SettleOutcome.Uncertain:

@@ -42,9 +42,27 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     /// <summary>True when this execution took the run over from an earlier one (adoption or resume).</summary>
     public bool Adopted { get; private set; }
 
+    /// <summary>This execution's mark in the run's Redis state: a state without it means Redis lost the run.</summary>
+    public string Epoch { get; set; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The endpoint outage announced to the run's watchers and not yet over (it ends with the next success).</summary>
+    public ModelOutage? AnnouncedOutage { get; set; }
+
+    /// <summary>When the last announced outage ended: an outage a worker reports as older is the tail of that one.</summary>
+    public DateTimeOffset LastRecoveryAt { get; set; } = DateTimeOffset.MinValue;
+
+    /// <summary>Provider requests workers elsewhere announced and whose record has not arrived yet, by call id.</summary>
+    public Dictionary<string, LlmCallStart> OpenCalls { get; } = new(StringComparer.Ordinal);
+
+    // Stages an earlier execution finished that this one does again: analyses that failed are asked again on resume.
+    private readonly HashSet<string> _redone = new(StringComparer.Ordinal);
+
     /// <summary>Whether a stage finished in an earlier execution of this run (adoption or resume skips it).</summary>
     public bool IsStageDone(string stage) =>
-        Manifest.Stages.FirstOrDefault(s => s.Name == stage)?.Status is RunStatus.Completed or RunStatus.CompletedWithFailures;
+        !_redone.Contains(stage) && Manifest.Stages.FirstOrDefault(s => s.Name == stage)?.Status is RunStatus.Completed or RunStatus.CompletedWithFailures;
+
+    /// <summary>True when this execution redoes BATCH ANALYSIS for the analyses an earlier one left failed (and so what follows).</summary>
+    public bool RedoesFailedAnalyses => _redone.Count > 0;
 
     /// <summary>
     /// For a run taken over from an earlier execution: what its finished stages produced (outputs, files, failures,
@@ -53,6 +71,16 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     public void AdoptEarlierExecution()
     {
         Adopted = true;
+
+        // Every document without a valid result is asked again: a finished BATCH ANALYSIS with failed analyses (unless
+        // its analyses were taken from another run) is redone for those, and the synthesis and report with it.
+        if (IsStageDone(StageNames.BatchAnalysis)
+            && Manifest.Plan?.ReusedStages.Contains(StageNames.BatchAnalysis) != true
+            && Manifest.Failures.Any(f => Coordination.TaskIds.TryParse(f.TaskId, out var parts) && parts.TaskType == Coordination.TaskTypes.AnalyseDocument))
+        {
+            _redone.UnionWith([StageNames.BatchAnalysis, StageNames.Synthesis, StageNames.Report]);
+        }
+
         if (!IsStageDone(StageNames.BatchAnalysis))
         {
             // The pre-test's report stays an output of the run; its analyses are read back with the others.
@@ -187,6 +215,18 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
 
     private static string AnalysisResultPath(string hash) => $"results/batch_analysis/{hash}.json";
 
+    /// <summary>The outputs (not analysis results) this execution wrote: an earlier execution may have listed the same paths with other content.</summary>
+    public IReadOnlySet<string> WrittenOutputPaths
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new HashSet<string>(_outputPaths, StringComparer.Ordinal);
+            }
+        }
+    }
+
     /// <summary>The files this execution wrote to the run folder, in the order written (analysis results first).</summary>
     public List<ManifestFile> OutputFiles()
     {
@@ -217,7 +257,7 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
             Outputs = Outputs,
             Failures = failures,
             Cost = Cost(m.Cost),
-        }, new ManifestFileChanges(files), CancellationToken.None).ConfigureAwait(false);
+        }, new ManifestFileChanges(files, Replace: WrittenOutputPaths), CancellationToken.None).ConfigureAwait(false);
     }
 
     public string Now() => IsoTime.Format(time.GetUtcNow());

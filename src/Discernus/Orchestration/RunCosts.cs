@@ -55,11 +55,12 @@ public sealed class RunCosts
         var manifest = RunFolder.ReadManifest(manifestPath);
         var lines = new List<CostLine>();
         var unreadable = 0;
+        var prices = Models.PriceTable.LoadDefault();
         foreach (var file in new[] { "llm_interactions.jsonl", RunLog.AfterFinalizeFile + ".jsonl" }.Select(f => Path.Combine(runFolder, "logs", f)).Where(File.Exists))
         {
             foreach (var text in File.ReadLines(file).Where(l => l.Length > 0))
             {
-                switch (CostLine.TryParse(text))
+                switch (CostLine.TryParse(text, prices))
                 {
                     case { } line:
                         lines.Add(line);
@@ -88,6 +89,8 @@ public sealed class RunCosts
 
         public long OfflineAnalyses { get; init; }
 
+        // Known only when every line has a price: a failed request costs nothing, but only a model with a known price
+        // makes that a known $0; and no line at all (calls recorded nowhere) is no knowledge either.
         internal static CostRow Of(string name, IReadOnlyList<CostLine> lines) => new(
             name,
             lines.Count(l => !l.Cached && !l.Offline),
@@ -96,7 +99,7 @@ public sealed class RunCosts
             lines.Where(l => !l.Cached && !l.Offline).Sum(l => l.PromptTokens),
             lines.Where(l => !l.Cached && !l.Offline).Sum(l => l.CompletionTokens),
             lines.Sum(l => l.CostUsd ?? 0m),
-            lines.All(l => l.CostUsd is not null || l.Failed))
+            lines.Count > 0 && lines.All(l => l.CostUsd is not null || (l.Failed && l.Priced)))
         {
             OfflineAnalyses = lines.Count(l => !l.Cached && l.Offline),
         };
@@ -142,8 +145,11 @@ public sealed class RunCosts
     /// <param name="Offline">An offline model's answer (lexicon, minilm): computed in the process, no provider request.</param>
     internal sealed record CostLine(string Stage, string Model, string Agent, bool Cached, bool Failed, long PromptTokens, long CompletionTokens, decimal? CostUsd, bool Offline = false)
     {
+        /// <summary>Whether the model has a price (or needs none: offline), so that a failed request of it is a known $0.</summary>
+        public bool Priced { get; init; }
+
         // An interaction line has a model and a prompt hash; other lines of after_finalize.jsonl are ordinary log lines.
-        public static CostLine? TryParse(string text)
+        public static CostLine? TryParse(string text, Models.PriceTable prices)
         {
             try
             {
@@ -164,7 +170,10 @@ public sealed class RunCosts
                     Number(root, "prompt_tokens"),
                     Number(root, "completion_tokens"),
                     root.TryGetProperty("cost_usd", out var cost) && cost.ValueKind == JsonValueKind.Number ? cost.GetDecimal() : null,
-                    Models.ModelName.IsOffline(String(root, "provider") ?? model));
+                    Models.ModelName.IsOffline(String(root, "provider") ?? model))
+                {
+                    Priced = Models.ModelName.TryParse(model, out var name, out _) && (!name!.IsHosted || prices.Find(name) is not null),
+                };
             }
             catch (JsonException)
             {

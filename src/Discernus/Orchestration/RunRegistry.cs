@@ -11,17 +11,21 @@ namespace Discernus.Orchestration;
 /// bounds and rate limits hold for the whole process (and, with a Redis token-bucket store, for every worker). Each run
 /// gets its log and, per model, a client whose calls are recorded in that run's <c>logs/llm_interactions.jsonl</c> and
 /// counted (<see cref="CountsOf"/>). A run this process does not know (a remote worker's case) has no run log here: its
-/// calls are recorded in this process's log, and its results carry tokens, cost, call counts and hashes.
+/// calls are recorded in this process's log and, with <see cref="RegistryLinks.RemoteCalls"/>, sent to the run's
+/// Orchestrator through Redis; its results carry tokens, cost, call counts and hashes.
 /// </summary>
 internal sealed class RunRegistry(
     ModelSettings settings, ModelGatewayOptions gatewayOptions, IResponseCache? cache, TimeProvider timeProvider, ITokenBucketStore? buckets = null,
-    Microsoft.Extensions.Logging.ILogger? logger = null)
+    Microsoft.Extensions.Logging.ILogger? logger = null, RegistryLinks? links = null)
     : IRunServices, IDisposable
 {
-    private readonly ProcessLogInteractionSink _elsewhere = new(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    private readonly ILlmInteractionSink _elsewhere = links?.RemoteCalls is { } remote
+        ? new TeeInteractionSink(new ProcessLogInteractionSink(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance), remote)
+        : new ProcessLogInteractionSink(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     private readonly ConcurrentDictionary<string, RegisteredRun> _runs = new(StringComparer.Ordinal);
-    private readonly ModelGateway _gateway = new(settings, gatewayOptions, null, cache, timeProvider, null, buckets);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _reportedOutages = new(StringComparer.Ordinal);
+    private readonly ModelGateway _gateway = new(settings, gatewayOptions, null, cache, timeProvider, null, buckets, links?.Ceilings, logger);
     private readonly PriceTable _prices = PriceTable.LoadDefault();
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _unregisteredClients = new(StringComparer.Ordinal);
 
@@ -32,12 +36,28 @@ internal sealed class RunRegistry(
     public void Register(RunLog log, ILlmInteractionSink? interactions = null) =>
         _runs[log.Folder.RunId] = new RegisteredRun(log, new CountingInteractionSink(interactions ?? new RunLogInteractionSink(log)));
 
-    /// <summary>A model call made for the run in another process (an agent's child process): recorded and counted as if made here.</summary>
+    /// <summary>
+    /// A model call made for the run in another process (an agent's child process, a worker elsewhere): recorded and
+    /// counted as if made here; for a run hosted elsewhere, passed on as this process's own calls are.
+    /// </summary>
     public ValueTask RecordAsync(string runId, LlmInteraction interaction, CancellationToken cancellationToken = default) =>
-        _runs.TryGetValue(runId, out var run) ? run.Sink.RecordAsync(interaction, cancellationToken) : ValueTask.CompletedTask;
+        _runs.TryGetValue(runId, out var run) ? run.Sink.RecordAsync(interaction, cancellationToken) : _elsewhere.RecordAsync(interaction, cancellationToken);
+
+    /// <summary>Records the outage on the run, once per outage per process (every waiting call of the process reports it).</summary>
+    public async ValueTask ReportOutageAsync(string runId, ModelOutage outage, CancellationToken cancellationToken)
+    {
+        if (links?.RecordOutage is not { } record || (_reportedOutages.TryGetValue(runId, out var known) && known == outage.Since))
+        {
+            return;
+        }
+
+        _reportedOutages[runId] = outage.Since;
+        await record(runId, outage, cancellationToken).ConfigureAwait(false);
+    }
 
     public void Unregister(string runId)
     {
+        _reportedOutages.TryRemove(runId, out _);
         if (_runs.TryRemove(runId, out var run))
         {
             run.Dispose();
@@ -89,6 +109,28 @@ internal sealed class RunRegistry(
             // Closes its open log files; a line written later (a task finishing after the run) opens them again.
             Log.Dispose();
         }
+    }
+}
+
+/// <summary>What a registry is connected to beyond its process: the shared concurrency ceiling, where calls for runs hosted elsewhere go, and where an outage is recorded on a run.</summary>
+internal sealed record RegistryLinks(
+    IConcurrencyCeilingStore? Ceilings = null,
+    ILlmInteractionSink? RemoteCalls = null,
+    Func<string, ModelOutage, CancellationToken, Task>? RecordOutage = null);
+
+/// <summary>Passes every record (and every start) to two sinks.</summary>
+internal sealed class TeeInteractionSink(ILlmInteractionSink first, ILlmInteractionSink second) : ILlmInteractionSink
+{
+    public async ValueTask RecordAsync(LlmInteraction interaction, CancellationToken cancellationToken = default)
+    {
+        await first.RecordAsync(interaction, cancellationToken).ConfigureAwait(false);
+        await second.RecordAsync(interaction, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask BeginAsync(LlmCallStart start, CancellationToken cancellationToken = default)
+    {
+        await first.BeginAsync(start, cancellationToken).ConfigureAwait(false);
+        await second.BeginAsync(start, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -163,7 +163,7 @@ internal static class ManifestStream
                     var listed = new HashSet<string>(StringComparer.Ordinal);
                     ReadList<ManifestFile>(listsFrom, FilesProperty, file =>
                     {
-                        if (files?.RemoveRole is { } role && file.Role == role)
+                        if ((files?.RemoveRole is { } role && file.Role == role) || files?.Replace?.Contains(file.Path) == true)
                         {
                             return;
                         }

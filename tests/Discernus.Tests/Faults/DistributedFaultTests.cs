@@ -45,10 +45,21 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
 
         Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
         await cluster.AssertCompleteAsync(runFolder, documents);
+
+        // Every request the provider received is in the run's record, wherever it was made: the workers sent theirs to
+        // the run, a killed worker's requests in flight included (announced before they went out). Only a request
+        // announced by a worker killed before it reached the provider is recorded and never served.
+        var recorded = File.ReadAllLines(Path.Combine(runFolder, "logs", "llm_interactions.jsonl"))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Count(c => !c.GetProperty("cached").GetBoolean());
+        var served = cluster.Model.Requests.Count;
+        Assert.InRange(recorded - served, 0, kills.Count * 4);
+        Assert.Equal(recorded, RunFolder.ReadManifest(Path.Combine(runFolder, RunFolder.ManifestFileName)).Cost.ProviderRequests);
         var requeues = cluster.LogEvents("stopped beating; requeued");
         var delays = killedAt.Select(k => requeues.Where(e => e.At >= k).Select(e => (e.At - k).TotalSeconds).DefaultIfEmpty(double.NaN).Min()).ToList();
         Report($"(a) {documents} documents, {kills.Count} workers killed with SIGKILL ({string.Join("; ", kills)}): completed in {clock.Elapsed.TotalSeconds:F1} s; "
-            + $"{requeues.Count} requeue event(s), {requeues.Sum(e => e.Count)} task(s) requeued, {string.Join(" / ", delays.Select(d => d.ToString("F1", CultureInfo.InvariantCulture)))} s after each kill; 0 lost, 0 duplicated, dead list empty");
+            + $"{requeues.Count} requeue event(s), {requeues.Sum(e => e.Count)} task(s) requeued, {string.Join(" / ", delays.Select(d => d.ToString("F1", CultureInfo.InvariantCulture)))} s after each kill; 0 lost, 0 duplicated, dead list empty; "
+            + $"provider requests: {served} served by the fake, {recorded} recorded in the run (manifest and llm_interactions.jsonl)");
     }
 
     [Fact]
@@ -249,8 +260,13 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
         Assert.Equal(documents, FaultCluster.Results(runFolder).Select(r => r.CorpusDocumentId).Distinct().Count());
         Assert.Equal(documents, FaultCluster.Results(runFolder).Count);
         Assert.True((await RunVerifier.VerifyAsync(runFolder)).Succeeded);
-        var queued = File.ReadAllLines(Path.Combine(runFolder, "logs", "batch_analysis.jsonl")).Last(l => l.Contains("queued again", StringComparison.Ordinal));
+        var log = File.ReadAllLines(Path.Combine(runFolder, "logs", "batch_analysis.jsonl"));
+        var queued = log.Last(l => l.Contains("task(s) already finished", StringComparison.Ordinal));
         Assert.Contains($"{atKill} task(s) already finished", queued, StringComparison.Ordinal);
+
+        // The resume says what it found: every analysis without a result was lost with the embedded server.
+        var tally = log.Last(l => l.Contains("analyses have a result and are kept", StringComparison.Ordinal));
+        Assert.Contains($"{atKill} of {documents} analyses have a result and are kept; {documents - atKill} queued again", tally, StringComparison.Ordinal);
         Report($"(g) embedded Garnet: `run` killed at {atKill}/{documents}; resumed from the folder alone ({Message(queued)})");
     }
 

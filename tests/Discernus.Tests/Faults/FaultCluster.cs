@@ -39,7 +39,7 @@ internal sealed class FaultCluster : IAsyncDisposable
     /// provider-like latency, so that tasks are in flight when a fault strikes (the offline lexicon answers in a
     /// millisecond and would leave nothing in hand to lose).
     /// </summary>
-    public FakeModelServer Model { get; }
+    public FakeModelServer Model { get; private set; }
 
     public RedisConnections Connections { get; }
 
@@ -54,15 +54,29 @@ internal sealed class FaultCluster : IAsyncDisposable
 
     public IDatabase Db => Connections.Database;
 
-    public static async Task<FaultCluster> StartAsync()
+    /// <param name="persistence">Whether redis-server keeps its data across a restart (AOF), as the earlier fault tests assume; without it a restart forgets every key.</param>
+    public static async Task<FaultCluster> StartAsync(bool persistence = true)
     {
-        var redis = await RedisServerProcess.StartAsync(appendOnly: true);
+        var redis = await RedisServerProcess.StartAsync(appendOnly: persistence);
         var connections = await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(redis.Url));
         var model = FakeModelServer.Start();
-        model.Handler = request => ScriptedAnalysisAnswers.IsSynthesis(request)
-            ? FakeModelServerResponse.Answer("The scores separate the two tones of the corpus.")
-            : FakeModelServerResponse.Answer(ScriptedAnalysisAnswers.Answer(ScriptedAnalysisAnswers.Dimensions(request))) with { Latency = ModelLatency };
+        model.Handler = Answers;
         return new FaultCluster(redis, connections, model);
+    }
+
+    private static FakeModelServerResponse Answers(FakeModelServerRequest request) => ScriptedAnalysisAnswers.IsSynthesis(request)
+        ? FakeModelServerResponse.Answer("The scores separate the two tones of the corpus.")
+        : FakeModelServerResponse.Answer(ScriptedAnalysisAnswers.Answer(ScriptedAnalysisAnswers.Dimensions(request))) with { Latency = ModelLatency };
+
+    /// <summary>The provider goes away as a killed process does: its port refuses connections, requests in flight break.</summary>
+    public async Task StopModelAsync() => await Model.DisposeAsync();
+
+    /// <summary>The provider comes back on the same address, answering as before; its request log starts empty.</summary>
+    public void StartModelAgain()
+    {
+        var handler = Model.Handler;
+        Model = FakeModelServer.Start(Model.Port);
+        Model.Handler = handler ?? Answers;
     }
 
     public Dictionary<string, string?> ProcessEnvironment(IReadOnlyDictionary<string, string?>? extra = null)

@@ -22,6 +22,7 @@ public sealed class FakeModelServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _sequence;
+    private int _disposed;
 
     private FakeModelServer(HttpListener listener, int port)
     {
@@ -48,11 +49,20 @@ public sealed class FakeModelServer : IAsyncDisposable
     /// <summary>The requests received so far, in arrival order.</summary>
     public IReadOnlyList<FakeModelServerRequest> Requests => _requests.ToArray();
 
-    public static FakeModelServer Start()
+    /// <param name="port">A port to listen on (a provider coming back where it was), or 0 for a free one.</param>
+    public static FakeModelServer Start(int port = 0)
     {
+        if (port != 0)
+        {
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            listener.Start();
+            return new FakeModelServer(listener, port);
+        }
+
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            port = FreePort();
             var listener = new HttpListener();
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
@@ -82,6 +92,12 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test may stop the server mid-way (a provider killed) and dispose it again at its end.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _listener.Stop();
         _listener.Close();

@@ -166,6 +166,57 @@ public sealed class AdaptiveConcurrencyLimiterTests
         Assert.Equal(0, limiter.InFlight);
     }
 
+    [Fact]
+    public async Task FromAColdStart_TheLimitDoublesPerCleanWindow_UntilTheFirstOverload_ThenGrowsByOne()
+    {
+        var limiter = new AdaptiveConcurrencyLimiter(256, initialConcurrency: 4);
+        var seen = new List<int> { limiter.Limit };
+        for (var round = 0; round < 4; round++)
+        {
+            // A window's worth of calls, as many at once as the limit lets through, all answered.
+            var limit = limiter.Limit;
+            for (var calls = 0; calls < Math.Max(limit, AdaptiveConcurrencyLimiter.MinWindow); calls += limit)
+            {
+                var leases = await AcquireAsync(limiter, limit);
+                leases.ForEach(l => limiter.Release(l, Outcome.Succeeded));
+            }
+
+            seen.Add(limiter.Limit);
+        }
+
+        Assert.Equal([4, 8, 16, 32, 64], seen);
+        Assert.True(limiter.InSlowStart);
+
+        // 64 at once meet a provider that serves 40: a quarter answered 429.
+        var overloaded = await AcquireAsync(limiter, 64);
+        foreach (var (lease, i) in overloaded.Select((l, i) => (l, i)))
+        {
+            limiter.Release(lease, i < 24 ? Outcome.RateLimited : Outcome.Succeeded);
+        }
+
+        Assert.Equal(32, limiter.Limit);
+        Assert.False(limiter.InSlowStart);
+        var next = await AcquireAsync(limiter, 32);
+        next.ForEach(l => limiter.Release(l, Outcome.Succeeded));
+        Assert.Equal(33, limiter.Limit);
+    }
+
+    [Fact]
+    public async Task AShareOfTheCeilingLearntTogether_CapsTheLimit_AndAJoiningProcessStartsAtItsShare()
+    {
+        var running = new AdaptiveConcurrencyLimiter(256, initialConcurrency: 64);
+        running.ApplyShare(12, adopt: false);
+        Assert.Equal(12, running.Limit);
+        var leases = await AcquireAsync(running, 12);
+        leases.ForEach(l => running.Release(l, Outcome.Succeeded));
+        Assert.Equal(12, running.Limit);
+
+        var joining = new AdaptiveConcurrencyLimiter(256, initialConcurrency: 4);
+        joining.ApplyShare(12, adopt: true);
+        Assert.Equal(12, joining.Limit);
+        Assert.False(joining.InSlowStart);
+    }
+
     private static async Task<List<AdaptiveConcurrencyLimiter.Lease>> AcquireAsync(AdaptiveConcurrencyLimiter limiter, int count)
     {
         var leases = new List<AdaptiveConcurrencyLimiter.Lease>();

@@ -194,22 +194,34 @@ public sealed class ModelGatewayFailFastTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TransientAndDocumentErrors_DoNotOpenTheBreaker()
+    public async Task SporadicTransientAndDocumentErrors_OpenNeitherBreaker()
     {
+        // A document too long for the model (400) and an occasional server error (500) are failures of their request:
+        // neither the fail-fast breaker nor the outage breaker (a majority of recent attempts failing) opens.
         _server.Handler = request => request.MessageTexts.Any(t => t.Contains("too long", StringComparison.Ordinal))
             ? FakeModelServerResponse.Fault(400, "context length exceeded")
-            : FakeModelServerResponse.Fault(500, "boom");
+            : request.MessageTexts.Any(t => t.Contains("unlucky", StringComparison.Ordinal))
+                ? FakeModelServerResponse.Fault(500, "boom")
+                : FakeModelServerResponse.Answer("ok");
         using var gateway = Gateway(retries: 0);
         using var client = gateway.CreateClient("openai-compatible/m");
 
         for (var i = 0; i < 5; i++)
         {
             await Assert.ThrowsAsync<ModelCallException>(() => client.GetResponseAsync($"too long {i}"));
-            await Assert.ThrowsAsync<ModelCallException>(() => client.GetResponseAsync($"fine {i}"));
+            if (i % 2 == 0)
+            {
+                await Assert.ThrowsAsync<ModelCallException>(() => client.GetResponseAsync($"unlucky {i}"));
+            }
+            else
+            {
+                await client.GetResponseAsync($"fine {i}");
+            }
         }
 
         Assert.Equal(10, _server.Requests.Count);
         Assert.False(gateway.BreakerOf(ModelName.Parse("openai-compatible/m"))!.IsOpen);
+        Assert.False(gateway.OutageOf(ModelName.Parse("openai-compatible/m"))!.IsAway);
     }
 
     [Fact]
