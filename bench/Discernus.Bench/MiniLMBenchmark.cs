@@ -17,6 +17,48 @@ internal static class MiniLMBenchmark
 {
     private static readonly string[] Projects = ["nano", "political_rhetoric", "institutional_communications", "academic_discourse"];
 
+    /// <summary>
+    /// `... -- minilm-encoder [sentences]`: the encoder alone on short sentences, three ways: one call per sentence in
+    /// turn (a run's single agent), one call per sentence from 8 callers at once (a run's agent loops, whose calls the
+    /// encoder merges into one batch per turn), and one call with every sentence (the ceiling).
+    /// </summary>
+    public static async Task RunEncoderAsync(int count)
+    {
+        var subjects = new[] { "The council", "My neighbour", "The new policy", "This film", "Our team", "The weather" };
+        var predicates = new[] { "was a pleasant surprise", "made everyone furious", "left me rather indifferent", "is the best thing that happened this year", "ruined the whole weekend", "seems fine, I suppose" };
+        var sentences = Enumerable.Range(0, count).Select(i => $"{subjects[i % subjects.Length]} {predicates[i / subjects.Length % predicates.Length]} ({i}).").ToArray();
+        using var encoder = new MiniLMEncoder();
+        await encoder.EmbedAsync(["Loading the model."]);
+
+        var sequential = Stopwatch.StartNew();
+        foreach (var sentence in sentences)
+        {
+            await encoder.EmbedAsync([sentence]);
+        }
+
+        sequential.Stop();
+        var batchesBefore = encoder.BatchesRun;
+        var concurrent = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < sentences.Length; i = Interlocked.Increment(ref next))
+            {
+                await encoder.EmbedAsync([sentences[i]]);
+            }
+        })));
+        concurrent.Stop();
+        var concurrentBatches = encoder.BatchesRun - batchesBefore;
+        var whole = Stopwatch.StartNew();
+        await encoder.EmbedAsync(sentences);
+        whole.Stop();
+
+        string Rate(Stopwatch clock) => (sentences.Length / clock.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture);
+        Console.WriteLine($"| encoder, {sentences.Length} short sentences | one call at a time | 8 callers at once | one call with all |");
+        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine($"| sentences/s | {Rate(sequential)} | {Rate(concurrent)} ({concurrentBatches} batches) | {Rate(whole)} |");
+    }
+
     public static async Task RunAsync(string root, bool details)
     {
         var storeFolder = Directory.CreateTempSubdirectory("discernus-bench-minilm-");

