@@ -81,12 +81,25 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             return asset;
         }
 
-        // The store holds what validation read; copying from it never reads a document file again.
-        async Task<string> CopyAssetAsync(DocumentReading reading, string hash, string extension, string role)
-        {
-            var bytes = await store.GetAsync(hash, cancellationToken).ConfigureAwait(false)
+        // The store holds what validation read; copying from it never reads a document file again. A plain-text
+        // document is its own text (one hash): it is fetched once (one GET from S3) and written once when the two
+        // assets have the same name.
+        async Task<byte[]> FetchAsync(DocumentReading reading, string hash) =>
+            await store.GetAsync(hash, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidDataException($"{reading.File}: the content read at validation ({hash}) is not in the artifact store {store.Description}; run the experiment again");
-            return await WriteAssetAsync(bytes, hash, extension, role).ConfigureAwait(false);
+
+        async Task<(string Asset, string TextAsset)> CopyDocumentAsync(DocumentReading reading, string extension)
+        {
+            var bytes = await FetchAsync(reading, reading.Sha256).ConfigureAwait(false);
+            var asset = await WriteAssetAsync(bytes, reading.Sha256, extension, "document").ConfigureAwait(false);
+            if (reading.TextSha256 == reading.Sha256)
+            {
+                var sameFile = $"assets/{reading.TextSha256}.txt" == asset;
+                return (asset, sameFile ? asset : await WriteAssetAsync(bytes, reading.TextSha256, "txt", "document_text").ConfigureAwait(false));
+            }
+
+            var text = await FetchAsync(reading, reading.TextSha256).ConfigureAwait(false);
+            return (asset, await WriteAssetAsync(text, reading.TextSha256, "txt", "document_text").ConfigureAwait(false));
         }
 
         static string Ext(string path) => Path.GetExtension(path).TrimStart('.').ToLowerInvariant() is { Length: > 0 } e ? e : "txt";
@@ -142,8 +155,7 @@ public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
                 throw new InvalidDataException($"{document.RelativePath}: validation read '{reading.File}' in its place; run the experiment again");
             }
 
-            var asset = await CopyAssetAsync(reading, reading.Sha256, document.Extension, "document").ConfigureAwait(false);
-            var textAsset = await CopyAssetAsync(reading, reading.TextSha256, "txt", "document_text").ConfigureAwait(false);
+            var (asset, textAsset) = await CopyDocumentAsync(reading, document.Extension).ConfigureAwait(false);
             documents.Add(new ManifestDocument
             {
                 DocumentId = document.DocumentId,
