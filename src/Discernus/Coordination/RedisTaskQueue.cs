@@ -527,7 +527,7 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
             var attemptCount = (int)Math.Min(increment.Result, int.MaxValue);
             var data = get.Result;
             var json = data.IsNull ? null : data.ToString();
-            var (runId, taskType) = Describe(taskId, json);
+            var (runId, taskType, traceparent) = Describe(taskId, json);
             if (json is null)
             {
                 await DeadLetterCoreAsync(
@@ -552,16 +552,17 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
                 continue;
             }
 
-            claimed.Add(new RedisClaimedTask(this, taskId, json, attemptCount, workerId, runId, taskType));
+            claimed.Add(new RedisClaimedTask(this, taskId, json, attemptCount, workerId, runId, taskType) { Traceparent = traceparent });
         }
 
         return claimed;
     }
 
-    private static (string? RunId, string? TaskType) Describe(string taskId, string? json)
+    private static (string? RunId, string? TaskType, string? Traceparent) Describe(string taskId, string? json)
     {
         string? runId = null;
         string? taskType = null;
+        string? traceparent = null;
         if (json is not null)
         {
             try
@@ -571,6 +572,7 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
                 {
                     runId = StringProperty(document.RootElement, "run_id");
                     taskType = StringProperty(document.RootElement, "task_type");
+                    traceparent = StringProperty(document.RootElement, "traceparent");
                 }
             }
             catch (JsonException)
@@ -585,7 +587,7 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
             taskType ??= parts.TaskType;
         }
 
-        return (runId, taskType);
+        return (runId, taskType, traceparent);
     }
 
     private static string? StringProperty(JsonElement element, string name) =>

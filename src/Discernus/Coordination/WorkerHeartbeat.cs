@@ -20,11 +20,12 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
     private readonly string _startedAt;
     private CancellationTokenSource? _loopCancellation;
     private Task? _loop;
+    private readonly Telemetry.DiscernusMetrics? _metrics;
     private int _beats;
     private long? _failingSince;
     private bool _warned;
 
-    public WorkerHeartbeat(RedisConnections connections, RedisKeys keys, string workerId, TimeSpan? ttl = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public WorkerHeartbeat(RedisConnections connections, RedisKeys keys, string workerId, TimeSpan? ttl = null, TimeProvider? timeProvider = null, ILogger? logger = null, Telemetry.DiscernusMetrics? metrics = null)
     {
         _connections = connections;
         _key = keys.Worker(workerId);
@@ -37,6 +38,7 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
 
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _metrics = metrics;
         _startedAt = CoordinationJson.FormatTimestamp(_time.GetUtcNow());
     }
 
@@ -80,6 +82,7 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
         // SET replaces a value of any type, so this key needs no type check.
         await _connections.Database.StringSetAsync(_key, CoordinationJson.Serialize(info), Ttl).ConfigureAwait(false);
         Interlocked.Increment(ref _beats);
+        _metrics?.Heartbeat();
     }
 
     /// <summary>Stops beating and deletes the key: a worker that stopped cleanly is not alive.</summary>

@@ -8,7 +8,8 @@ internal sealed class LlmInteractionRecorder(
     ModelName model,
     PriceTable prices,
     TimeProvider timeProvider,
-    Func<string, string> redact)
+    Func<string, string> redact,
+    Telemetry.DiscernusMetrics? metrics = null)
 {
     public TimeProvider TimeProvider => timeProvider;
 
@@ -38,6 +39,7 @@ internal sealed class LlmInteractionRecorder(
                 CallerStage = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerStage),
                 TaskId = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerTask),
             },
+            null,
             cancellationToken);
     }
 
@@ -60,13 +62,16 @@ internal sealed class LlmInteractionRecorder(
                 CallerStage = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerStage),
                 TaskId = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerTask),
             },
+            ProviderFailure.StatusCode(error),
             cancellationToken);
 
     private long ElapsedMs(long startTimestamp) => (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds;
 
-    private ValueTask RecordAsync(ChatOptions? options, LlmInteraction interaction, CancellationToken cancellationToken)
+    private ValueTask RecordAsync(ChatOptions? options, LlmInteraction interaction, int? statusCode, CancellationToken cancellationToken)
     {
         ModelCallTally.Of(options)?.Add(interaction);
+        metrics?.ModelCall(interaction.Model, TimeSpan.FromMilliseconds(interaction.DurationMs), interaction.Cached, interaction.Error is not null, statusCode,
+            interaction.PromptTokens, interaction.CompletionTokens, interaction.CostUsd);
         return sink.RecordAsync(interaction, cancellationToken);
     }
 }

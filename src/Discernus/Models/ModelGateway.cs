@@ -37,6 +37,7 @@ internal sealed class ModelGateway : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly PriceTable _prices;
     private readonly ITokenBucketStore _buckets;
+    private readonly Telemetry.DiscernusMetrics? _metrics;
     private readonly ResiliencePipeline _retry;
     private readonly ResiliencePipeline _timeout;
     private readonly ConcurrentDictionary<string, ModelCircuitBreaker> _breakers = new(StringComparer.Ordinal);
@@ -50,7 +51,8 @@ internal sealed class ModelGateway : IDisposable
         IResponseCache? cache = null,
         TimeProvider? timeProvider = null,
         PriceTable? prices = null,
-        ITokenBucketStore? buckets = null)
+        ITokenBucketStore? buckets = null,
+        Telemetry.DiscernusMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
@@ -61,6 +63,7 @@ internal sealed class ModelGateway : IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _prices = prices ?? PriceTable.LoadDefault();
         _buckets = buckets ?? new LocalTokenBucketStore(_timeProvider);
+        _metrics = metrics;
         _retry = BuildRetryPipeline();
         _timeout = new ResiliencePipelineBuilder { TimeProvider = _timeProvider }.AddTimeout(_settings.Timeout).Build();
     }
@@ -82,8 +85,11 @@ internal sealed class ModelGateway : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var recorder = sink is null ? null : new LlmInteractionRecorder(sink, model, _prices, _timeProvider, _settings.Redact);
-        var builder = new ChatClientBuilder(CreateProviderClient(model));
+        var recorder = sink is null ? null : new LlmInteractionRecorder(sink, model, _prices, _timeProvider, _settings.Redact, _metrics);
+
+        // Outermost: one gen_ai span per call as the agent sees it (cache hits and retries inside it), a child of the
+        // task's span. Prompts and answers are not recorded on it (EnableSensitiveData stays off).
+        var builder = new ChatClientBuilder(CreateProviderClient(model)).UseOpenTelemetry(sourceName: Telemetry.DiscernusActivities.SourceName);
         if (!model.IsHosted)
         {
             return recorder is null ? builder.Build() : builder.UseInteractionRecording(recorder).Build();
@@ -115,6 +121,10 @@ internal sealed class ModelGateway : IDisposable
     /// <summary>The breaker of a hosted model, made now if need be; null for an offline model or one without an endpoint here.</summary>
     public ModelCircuitBreaker? BreakerFor(ModelName model) =>
         model.IsHosted && _settings.BaseUrls.TryGetValue(model.Provider, out var endpoint) ? BreakerFor(model, endpoint) : null;
+
+    /// <summary>Every breaker made so far, by model name, and whether it is open (the breaker gauge, /readyz).</summary>
+    public IEnumerable<KeyValuePair<string, bool>> BreakerStates() =>
+        _breakers.Select(b => new KeyValuePair<string, bool>(b.Key, b.Value.IsOpen));
 
     /// <summary>The breaker of a hosted model, once a client for it was created (for progress displays and tests).</summary>
     public ModelCircuitBreaker? BreakerOf(ModelName model) => _breakers.GetValueOrDefault(model.ToString());

@@ -15,13 +15,13 @@ namespace Discernus.Orchestration;
 /// </summary>
 internal sealed class RunRegistry(
     ModelSettings settings, ModelGatewayOptions gatewayOptions, IResponseCache? cache, TimeProvider timeProvider, ITokenBucketStore? buckets = null,
-    Microsoft.Extensions.Logging.ILogger? logger = null)
+    Microsoft.Extensions.Logging.ILogger? logger = null, Telemetry.DiscernusMetrics? metrics = null)
     : IRunServices, IDisposable
 {
     private readonly ProcessLogInteractionSink _elsewhere = new(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     private readonly ConcurrentDictionary<string, RegisteredRun> _runs = new(StringComparer.Ordinal);
-    private readonly ModelGateway _gateway = new(settings, gatewayOptions, null, cache, timeProvider, null, buckets);
+    private readonly ModelGateway _gateway = new(settings, gatewayOptions, null, cache, timeProvider, null, buckets, metrics);
     private readonly PriceTable _prices = PriceTable.LoadDefault();
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _unregisteredClients = new(StringComparer.Ordinal);
 
