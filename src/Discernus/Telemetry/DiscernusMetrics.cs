@@ -95,6 +95,9 @@ internal sealed class DiscernusMetrics : IDisposable
         _meter.CreateObservableGauge("discernus.run.budget.usd", () => _runs.Where(r => r.Value.Budget is not null).Select(r => new Measurement<double>((double)r.Value.Budget!.Value, new KeyValuePair<string, object?>(RunIdAttribute, r.Key))), null, Find("discernus.run.budget.usd").Description);
     }
 
+    /// <summary>The meter itself, for tests that listen to this host's instruments only.</summary>
+    internal Meter Meter => _meter;
+
     /// <summary>True when a meter provider listens to the coordination gauges, so sampling Redis for them is worth it.</summary>
     public bool GaugesObserved => _queueDepth.Enabled;
 
