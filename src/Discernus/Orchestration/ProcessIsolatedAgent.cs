@@ -63,6 +63,7 @@ internal sealed partial class ProcessIsolatedAgent(
             ArtifactsDirectory = place.ArtifactsDirectory,
             Worker = place.Worker,
             RunFolder = runId is null ? null : runs.LogFor(runId)?.Folder.Path,
+            Traceparent = Telemetry.DiscernusActivities.Traceparent(System.Diagnostics.Activity.Current),
         };
 
         var started = timeProvider.GetTimestamp();

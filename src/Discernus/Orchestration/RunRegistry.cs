@@ -33,8 +33,13 @@ internal sealed class RunRegistry(
         _runs[log.Folder.RunId] = new RegisteredRun(log, new CountingInteractionSink(interactions ?? new RunLogInteractionSink(log)));
 
     /// <summary>A model call made for the run in another process (an agent's child process): recorded and counted as if made here.</summary>
-    public ValueTask RecordAsync(string runId, LlmInteraction interaction, CancellationToken cancellationToken = default) =>
-        _runs.TryGetValue(runId, out var run) ? run.Sink.RecordAsync(interaction, cancellationToken) : ValueTask.CompletedTask;
+    public ValueTask RecordAsync(string runId, LlmInteraction interaction, CancellationToken cancellationToken = default)
+    {
+        // The child's gateway exports no metrics: its worker counts the call (the status code is not carried over).
+        metrics?.ModelCall(interaction.Model, TimeSpan.FromMilliseconds(interaction.DurationMs), interaction.Cached, interaction.Error is not null, null,
+            interaction.PromptTokens, interaction.CompletionTokens, interaction.CostUsd);
+        return _runs.TryGetValue(runId, out var run) ? run.Sink.RecordAsync(interaction, cancellationToken) : ValueTask.CompletedTask;
+    }
 
     public void Unregister(string runId)
     {

@@ -21,6 +21,7 @@ internal static class DiscernusActivities
     public const string RunSpan = "run";
     public const string StagePrefix = "stage ";
     public const string TaskPrefix = "task ";
+    public const string AgentProcessPrefix = "agent_process ";
 
     public const string RunIdAttribute = "discernus.run_id";
     public const string TaskIdAttribute = "discernus.task_id";
@@ -69,6 +70,24 @@ internal static class DiscernusActivities
         activity?.SetTag(RunIdAttribute, runId);
         activity?.SetTag(WorkerIdAttribute, workerId);
         activity?.SetTag(AttemptAttribute, attempt);
+        return activity;
+    }
+
+    /// <summary>
+    /// A task's child agent process (<c>--isolation process</c>): a child of the worker's task span, read from the request
+    /// the worker hands over, so the model calls made in the child join the run's trace.
+    /// </summary>
+    public static Activity? StartAgentProcess(string taskId, string taskType, string? traceparent)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        ActivityContext.TryParse(traceparent, null, isRemote: true, out var parent);
+        var activity = Source.StartActivity(AgentProcessPrefix + taskType, ActivityKind.Internal, parent);
+        activity?.SetTag(TaskIdAttribute, taskId);
+        activity?.SetTag(TaskTypeAttribute, taskType);
         return activity;
     }
 

@@ -29,9 +29,12 @@ internal sealed record TelemetryOptions
     /// <summary>Port of the Prometheus scrape endpoint (worker only).</summary>
     public int? MetricsPort { get; init; }
 
+    /// <summary>False for a child agent process: it lives for one task, and its worker counts what it does.</summary>
+    public bool ExportMetrics { get; init; } = true;
+
     public bool Traces => OtlpEndpoint is not null || SpanFile is not null;
 
-    public bool Metrics => OtlpEndpoint is not null || MetricsPort is not null;
+    public bool Metrics => ExportMetrics && (OtlpEndpoint is not null || MetricsPort is not null);
 
     /// <summary>Reads the settings; a malformed value is a <see cref="SettingException"/> naming it.</summary>
     public static TelemetryOptions FromSettings(IReadOnlyDictionary<string, string?> environment, string serviceName, int? metricsPort = null)

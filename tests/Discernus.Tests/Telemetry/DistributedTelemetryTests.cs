@@ -131,6 +131,41 @@ public sealed class DistributedTelemetryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task WithProcessIsolation_TheChildsModelCalls_JoinTheTaskInTheRunsTrace()
+    {
+        const int documents = 6;
+        await using var cluster = await FaultCluster.StartAsync();
+        var spans = Path.Combine(cluster.Root, "spans");
+        var environment = new Dictionary<string, string?> { [TelemetryOptions.SpanFileVariable] = Path.Combine(spans, "{pid}.jsonl") };
+        var experiment = SyntheticExperiment.Create(cluster.Root, "isolated", documents);
+        var worker = cluster.StartWorker("worker", 2, environment, "--isolation", "process");
+        var run = cluster.StartRun("run", experiment, environment, "--no-local-workers");
+        Assert.True(0 == await run.WaitForExitAsync(RunLimit), run.Output + worker.Output);
+        var runFolder = await FaultCluster.RunFolderOfAsync(experiment, TimeSpan.FromSeconds(5));
+        await cluster.AssertCompleteAsync(runFolder, documents);
+
+        var all = SpanRecord.ReadAll(spans);
+        var root = Assert.Single(all, s => s.Name == DiscernusActivities.RunSpan && s.Attribute(DiscernusActivities.RunIdAttribute) == Path.GetFileName(runFolder));
+        var trace = all.Where(s => s.TraceId == root.TraceId).ToDictionary(s => s.SpanId, StringComparer.Ordinal);
+        var calls = trace.Values.Where(s => s.Attribute("gen_ai.operation.name") == "chat").ToList();
+        Assert.Equal(cluster.Model.Requests.Count, calls.Count);
+        foreach (var call in calls)
+        {
+            // chat (child process) → agent_process (child process) → task (worker) → stage (run process).
+            var child = trace[call.ParentSpanId!];
+            Assert.StartsWith(DiscernusActivities.AgentProcessPrefix, child.Name, StringComparison.Ordinal);
+            Assert.Equal("discernus-agent", child.Service);
+            Assert.NotEqual(worker.Id, child.Pid);
+            var task = trace[child.ParentSpanId!];
+            Assert.StartsWith(DiscernusActivities.TaskPrefix, task.Name, StringComparison.Ordinal);
+            Assert.Equal(worker.Id, task.Pid);
+            Assert.Equal(task.Attribute(DiscernusActivities.TaskIdAttribute), child.Attribute(DiscernusActivities.TaskIdAttribute));
+        }
+
+        output.WriteLine($"{documents} documents, each task in a child process: {calls.Count} model calls in {calls.Select(c => c.Pid).Distinct().Count()} child processes, all in the run's trace under their tasks");
+    }
+
+    [Fact]
     public async Task Readyz_TurnsUnready_WhenRedisStops_AndReadyAgain_WhenItReturns()
     {
         await using var cluster = await FaultCluster.StartAsync();
