@@ -88,8 +88,9 @@ internal sealed class ModelGateway : IDisposable
         var recorder = sink is null ? null : new LlmInteractionRecorder(sink, model, _prices, _timeProvider, _settings.Redact, _metrics);
 
         // Outermost: one gen_ai span per call as the agent sees it (cache hits and retries inside it), a child of the
-        // task's span. Prompts and answers are not recorded on it (EnableSensitiveData stays off).
-        var builder = new ChatClientBuilder(CreateProviderClient(model)).UseOpenTelemetry(sourceName: Telemetry.DiscernusActivities.SourceName);
+        // task's span. Prompts and answers are never recorded on it (EnableSensitiveData off, whatever the environment says).
+        var builder = new ChatClientBuilder(CreateProviderClient(model))
+            .UseOpenTelemetry(sourceName: Telemetry.DiscernusActivities.SourceName, configure: otel => otel.EnableSensitiveData = false);
         if (!model.IsHosted)
         {
             return recorder is null ? builder.Build() : builder.UseInteractionRecording(recorder).Build();
