@@ -37,7 +37,7 @@ internal static class DiscernusActivities
     /// <summary>The span of one execution of a run (an adopted run's new execution starts a trace of its own).</summary>
     public static Activity? StartRun(string runId, bool adopted)
     {
-        var activity = Source.StartActivity(RunSpan, ActivityKind.Internal, parentContext: default);
+        var activity = Source.StartActivity(RunSpan, ActivityKind.Internal);
         activity?.SetTag(RunIdAttribute, runId);
         activity?.SetTag(AdoptedAttribute, adopted);
         return activity;

@@ -65,4 +65,64 @@ public sealed class ProcessTelemetryTests
         var span = Assert.Single(SpanRecord.ReadAll(temp.Path), s => s.Attribute(DiscernusActivities.RunIdAttribute) == runId);
         Assert.Null(span.ParentSpanId);
     }
+
+    [Fact]
+    public async Task OtlpOverHttp_PostsSpansAndMetrics_ToTheSignalsPathsOfTheEndpoint()
+    {
+        // A loopback HTTP server stands in for the collector: the test checks where and what is posted, not the protobuf.
+        using var listener = new System.Net.HttpListener();
+        var port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var posts = new System.Collections.Concurrent.ConcurrentQueue<(string Path, string? ContentType, long Length)>();
+        var serving = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                System.Net.HttpListenerContext context;
+                try
+                {
+                    context = await listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is System.Net.HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                posts.Enqueue((context.Request.Url!.AbsolutePath, context.Request.ContentType, body.Length));
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        });
+
+        var runId = $"test-{Guid.NewGuid():N}";
+        var options = TelemetryOptions.FromSettings(new Dictionary<string, string?>
+        {
+            [TelemetryOptions.OtlpEndpointVariable] = $"http://127.0.0.1:{port}",
+            [TelemetryOptions.ProtocolVariable] = "http/protobuf",
+        }, "discernus-test");
+        using (var metrics = new DiscernusMetrics())
+        using (ProcessTelemetry.Start(options))
+        {
+            using (DiscernusActivities.StartRun(runId, adopted: false))
+            {
+                metrics.TaskClaimed("analyse_document");
+            }
+        }
+
+        // Disposing the providers flushed both exporters.
+        listener.Stop();
+        await serving;
+        Assert.Contains(posts, p => p.Path == "/v1/traces" && p.ContentType == "application/x-protobuf" && p.Length > 0);
+        Assert.Contains(posts, p => p.Path == "/v1/metrics" && p.ContentType == "application/x-protobuf" && p.Length > 0);
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
 }
