@@ -14,6 +14,7 @@ namespace Discernus.Coordination;
 internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
 {
     private readonly RedisConnections _connections;
+    private readonly Telemetry.DiscernusMetrics? _metrics;
     private readonly RedisKeys _keys;
     private readonly TaskQueueOptions _options;
     private readonly TimeProvider _time;
@@ -31,8 +32,10 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         string sourceList,
         TaskQueueOptions? options = null,
         TimeProvider? timeProvider = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        Telemetry.DiscernusMetrics? metrics = null)
     {
+        _metrics = metrics;
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceList);
         _connections = connections;
         _keys = keys;
@@ -49,8 +52,9 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
     public RedisKeys Keys => _keys;
 
     /// <summary>The queue of agent tasks (<c>tasks</c>).</summary>
-    public static RedisTaskQueue ForTasks(RedisConnections connections, RedisKeys keys, TaskQueueOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null) =>
-        new(connections, keys, keys.Tasks, options, timeProvider, logger);
+    public static RedisTaskQueue ForTasks(RedisConnections connections, RedisKeys keys, TaskQueueOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null,
+        Telemetry.DiscernusMetrics? metrics = null) =>
+        new(connections, keys, keys.Tasks, options, timeProvider, logger, metrics);
 
     /// <summary>The queue of run requests (<c>orchestrator.tasks</c>); dead-lettered requests signal no run.</summary>
     public static RedisTaskQueue ForRunRequests(RedisConnections connections, RedisKeys keys, TaskQueueOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null) =>
@@ -377,6 +381,8 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         }
 
         _logger.LogWarning("Task {TaskId} of run {RunId} moved to {Dead} after {Attempts} attempt(s): {Error}", taskId, runId, _keys.Dead, attempts, error);
+        // Counted here, where every dead-lettering passes (an agent's last failure, a task whose workers kept dying).
+        _metrics?.TaskDeadLettered(TaskIds.TryParse(taskId, out var parts) ? parts.TaskType : null);
         return result == RedisScripts.SignalDropped ? SettleOutcome.RunEnded : SettleOutcome.Applied;
     }
 

@@ -120,14 +120,14 @@ public sealed class DiscernusHost : IAsyncDisposable
         Logger = new RunLogForwardingLogger(Logger, _registry, "coordination");
         Resilience = new CoordinationResilience(RedisDescription, Options.RedisOutageLimit, Time, Logger);
         States = new RunStateStore(_connections, Keys, Time);
-        _tasks = RedisTaskQueue.ForTasks(_connections, Keys, new TaskQueueOptions { MaxAttempts = Options.Router.MaxAttempts }, Time, Logger);
+        _tasks = RedisTaskQueue.ForTasks(_connections, Keys, new TaskQueueOptions { MaxAttempts = Options.Router.MaxAttempts }, Time, Logger, _metrics);
         _runRequests = RedisTaskQueue.ForRunRequests(_connections, Keys, null, Time, Logger);
 
         var stores = new RunStoreResolver(Store);
 
         if (Options.RunOrchestrator)
         {
-            Orchestrator = new Orchestrator(_runRequests, _tasks, _connections, Keys, States, new OrphanRecovery(_connections, Keys, Logger), stores, _registry,
+            Orchestrator = new Orchestrator(_runRequests, _tasks, _connections, Keys, States, new OrphanRecovery(_connections, Keys, Logger, _metrics), stores, _registry,
                 Resilience, Options.Orchestrator, ExperimentLimits.FromEnvironment(Options.Environment), Options.Environment, Time, Logger, _metrics);
             Watch("Orchestrator", Task.Run(() => Orchestrator.RunLoopAsync(_stopping.Token, _abort.Token)));
         }

@@ -152,7 +152,6 @@ internal sealed class Router(
         if (runId is null)
         {
             await SettleAsync(claimed, c => c.DeadLetterAsync("the task names no run (no run_id in the contract and none in the task id)"), cancellationToken).ConfigureAwait(false);
-            metrics?.TaskDeadLettered(claimed.TaskType);
             return (null, false);
         }
 
@@ -198,7 +197,6 @@ internal sealed class Router(
         {
             var error = $"no agent is registered for task_type '{claimed.TaskType ?? "(none)"}' (known: {string.Join(", ", agents.Keys)})";
             await SettleAsync(claimed, c => c.DeadLetterAsync(error), cancellationToken).ConfigureAwait(false);
-            metrics?.TaskDeadLettered(claimed.TaskType);
             return (null, false);
         }
 
@@ -219,7 +217,6 @@ internal sealed class Router(
             {
                 var error = $"{agent.Name} failed {claimed.Attempts} time(s); last error: {ex.GetType().Name}: {ex.Message}";
                 await SettleAsync(claimed, c => c.DeadLetterAsync(error), cancellationToken).ConfigureAwait(false);
-                metrics?.TaskDeadLettered(taskType);
             }
             else
             {

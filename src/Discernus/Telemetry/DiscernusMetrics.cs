@@ -29,7 +29,7 @@ internal sealed class DiscernusMetrics : IDisposable
         Counter("discernus.tasks.completed", "{task}", "Tasks whose agent succeeded and whose completion was signalled", TaskTypeAttribute),
         Counter("discernus.tasks.failed", "{task}", "Tasks whose agent failed (a failure signal, or an exception on any attempt)", TaskTypeAttribute),
         Counter("discernus.tasks.requeued", "{task}", "Tasks put back on the queue: after an agent exception below the attempt limit, or as orphans of a dead worker", TaskTypeAttribute),
-        Counter("discernus.tasks.dead_lettered", "{task}", "Tasks moved to the dead list", TaskTypeAttribute),
+        Counter("discernus.tasks.dead_lettered", "{task}", "Tasks moved to the dead list (an agent's last failure, or a task whose workers kept dying)", TaskTypeAttribute),
         Histogram("discernus.task.duration", "s", "Time an agent took on one task", TaskTypeAttribute, OutcomeAttribute),
         Gauge("discernus.queue.depth", "{task}", "Items waiting in a queue (queue=tasks or orchestrator.tasks)", QueueAttribute),
         Gauge("discernus.processing.tasks", "{task}", "Tasks claimed and not yet settled, over every processing list"),
