@@ -107,14 +107,18 @@ done
 echo
 for name in "${!count[@]}"; do echo "  $name analysed ${count[$name]} document(s)"; done | sort
 
-echo
-echo "worker-1 endpoints:"
-for path in /healthz /readyz; do
-  printf '  %-9s %s\n' "$path" "$(curl -sS --max-time 5 -w ' (HTTP %{http_code})' "http://127.0.0.1:$health_port$path")"
-done
-echo "  /metrics (tasks and model calls of worker-1):"
-curl -sS --max-time 5 "http://127.0.0.1:$metrics_port/metrics" | grep -E '^discernus_(tasks_(claimed|completed|failed)_total|model_calls_total|queue_depth|workers_live)' | sed 's/{otel_scope_name="Discernus",otel_scope_version="[^"]*",\{0,1\}/{/; s/{}//; s/^/    /'
-curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" | grep -q 200 || { echo "cluster-demo: worker-1 is not ready" >&2; exit 1; }
+if command -v curl >/dev/null 2>&1; then
+  echo
+  echo "worker-1 endpoints:"
+  for path in /healthz /readyz; do
+    printf '  %-9s %s\n' "$path" "$(curl -sS --max-time 5 -w ' (HTTP %{http_code})' "http://127.0.0.1:$health_port$path")"
+  done
+  echo "  /metrics (tasks and model calls of worker-1):"
+  curl -sS --max-time 5 "http://127.0.0.1:$metrics_port/metrics" | grep -E '^discernus_(tasks_(claimed|completed|failed)_total|model_calls_total|queue_depth|workers_live)' | sed 's/{otel_scope_name="Discernus",otel_scope_version="[^"]*",\{0,1\}/{/; s/{}//; s/^/    /' || true
+  curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" | grep -q 200 || { echo "cluster-demo: worker-1 is not ready" >&2; exit 1; }
+else
+  echo "cluster-demo: curl is not installed; the health and metrics endpoints of worker-1 were not fetched" >&2
+fi
 
 "$root/discernus" verify "$run_folder"
 if [ "${#count[@]}" -lt 2 ]; then
