@@ -100,6 +100,12 @@ internal sealed class ProcessTelemetry : IDisposable
                 meter = builder.Build();
             }
         }
+        catch (InvalidOperationException ex) when (options.MetricsPort is { } port && meter is null)
+        {
+            // The exporter's own message ("HttpListener could not be started") names neither the port nor the fix.
+            tracer?.Dispose();
+            throw new IOException($"cannot serve metrics on port {port}: {ex.InnerException?.Message ?? ex.Message}. Choose another --metrics-port (or {TelemetryOptions.MetricsPortVariable}).", ex);
+        }
         catch
         {
             tracer?.Dispose();

@@ -36,4 +36,17 @@ public sealed class WorkerEndpointsCommandTests
         Assert.Equal(2, await cli.RunAsync("worker"));
         Assert.Contains($"{TelemetryOptions.HealthPortVariable}='eighty'", cli.AllText, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AMetricsPortInUse_IsAnErrorNamingThePortAndTheFix()
+    {
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+
+        var error = Assert.Throws<IOException>(() => Discernus.Cli.Telemetry.ProcessTelemetry.Start(
+            TelemetryOptions.FromSettings(new Dictionary<string, string?>(), "discernus-worker", port)));
+        Assert.Contains($"cannot serve metrics on port {port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--metrics-port", error.Message, StringComparison.Ordinal);
+    }
 }
