@@ -18,15 +18,22 @@ internal sealed partial class Orchestrator
 
         // The root of the run's trace: stages are its children, and each task joins it through its contract.
         using var span = Telemetry.DiscernusActivities.StartRun(runId, adopt);
-        var outcome = await ExecuteTracedAsync(request, adopt, cancellationToken).ConfigureAwait(false);
-        span?.SetTag(Telemetry.DiscernusActivities.OutcomeAttribute, outcome.Status);
-        if (outcome.Status is RunStatus.Failed or RunStatus.Cancelled)
+        try
         {
-            Telemetry.DiscernusActivities.Fail(span, outcome.Error ?? outcome.Status);
-        }
+            var outcome = await ExecuteTracedAsync(request, adopt, cancellationToken).ConfigureAwait(false);
+            span?.SetTag(Telemetry.DiscernusActivities.OutcomeAttribute, outcome.Status);
+            if (outcome.Status is RunStatus.Failed or RunStatus.Cancelled)
+            {
+                Telemetry.DiscernusActivities.Fail(span, outcome.Error ?? outcome.Status);
+            }
 
-        metrics?.RunEnded(runId);
-        return outcome;
+            return outcome;
+        }
+        finally
+        {
+            // The run's cost and budget gauges are for runs in progress only.
+            metrics?.RunEnded(runId);
+        }
     }
 
     private async Task<RunOutcome> ExecuteTracedAsync(RunRequest request, bool adopt, CancellationToken cancellationToken)

@@ -26,8 +26,8 @@ internal sealed class DiscernusMetrics : IDisposable
     [
         Counter("discernus.tasks.queued", "{task}", "Tasks pushed to the task queue by an Orchestrator", TaskTypeAttribute),
         Counter("discernus.tasks.claimed", "{task}", "Tasks claimed by an agent loop (each attempt counts)", TaskTypeAttribute),
-        Counter("discernus.tasks.completed", "{task}", "Tasks whose agent succeeded and whose completion was signalled", TaskTypeAttribute),
-        Counter("discernus.tasks.failed", "{task}", "Tasks whose agent failed (a failure signal, or an exception on any attempt)", TaskTypeAttribute),
+        Counter("discernus.tasks.completed", "{task}", "Tasks whose agent succeeded (the worker then acknowledges them with their result)", TaskTypeAttribute),
+        Counter("discernus.tasks.failed", "{task}", "Tasks whose agent failed: it reported a failure, or threw (each attempt counts)", TaskTypeAttribute),
         Counter("discernus.tasks.requeued", "{task}", "Tasks put back on the queue: after an agent exception below the attempt limit, or as orphans of a dead worker", TaskTypeAttribute),
         Counter("discernus.tasks.dead_lettered", "{task}", "Tasks moved to the dead list (an agent's last failure, or a task whose workers kept dying)", TaskTypeAttribute),
         Histogram("discernus.task.duration", "s", "Time an agent took on one task", TaskTypeAttribute, OutcomeAttribute),
