@@ -59,10 +59,15 @@ export DISCERNUS_S3_ACCESS_KEY=S3RVER
 export DISCERNUS_S3_SECRET_KEY=S3RVER
 export DISCERNUS_LOG_DIR="$work/logs"
 
+# worker-1 also serves /healthz, /readyz and Prometheus /metrics (docs/operations.md).
+health_port=$(free_port)
+metrics_port=$(free_port)
 declare -A worker_of_pid
 for i in $(seq 1 "$workers"); do
   mkdir -p "$work/worker-$i"
-  (cd "$work/worker-$i" && exec "$root/discernus" worker --concurrency 4) >"$work/worker-$i.log" 2>&1 &
+  endpoints=()
+  if [ "$i" = 1 ]; then endpoints=(--health-port "$health_port" --metrics-port "$metrics_port"); fi
+  (cd "$work/worker-$i" && exec "$root/discernus" worker --concurrency 4 "${endpoints[@]}") >"$work/worker-$i.log" 2>&1 &
   pids+=($!)
   worker_of_pid[$!]="worker-$i"
 done
@@ -101,6 +106,19 @@ for result in "$run_folder"/results/batch_analysis/*.json; do
 done
 echo
 for name in "${!count[@]}"; do echo "  $name analysed ${count[$name]} document(s)"; done | sort
+
+if command -v curl >/dev/null 2>&1; then
+  echo
+  echo "worker-1 endpoints:"
+  for path in /healthz /readyz; do
+    printf '  %-9s %s\n' "$path" "$(curl -sS --max-time 5 -w ' (HTTP %{http_code})' "http://127.0.0.1:$health_port$path")"
+  done
+  echo "  /metrics (tasks and model calls of worker-1):"
+  curl -sS --max-time 5 "http://127.0.0.1:$metrics_port/metrics" | grep -E '^discernus_(tasks_(claimed|completed|failed)_total|model_calls_total|queue_depth|workers_live)' | sed 's/{otel_scope_name="Discernus",otel_scope_version="[^"]*",\{0,1\}/{/; s/{}//; s/^/    /' || true
+  curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" | grep -q 200 || { echo "cluster-demo: worker-1 is not ready" >&2; exit 1; }
+else
+  echo "cluster-demo: curl is not installed; the health and metrics endpoints of worker-1 were not fetched" >&2
+fi
 
 "$root/discernus" verify "$run_folder"
 if [ "${#count[@]}" -lt 2 ]; then

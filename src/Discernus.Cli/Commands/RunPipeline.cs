@@ -140,6 +140,9 @@ internal static class RunPipeline
         var started = context.TimeProvider.GetTimestamp();
         using var logging = CliLogging.Start(context, "run");
         var logger = logging.Factory.CreateLogger("discernus.run");
+
+        // The run's trace starts in this process's Orchestrator; the providers outlive the host so its last spans export.
+        using var telemetry = Telemetry.ProcessTelemetry.Start(Discernus.Telemetry.TelemetryOptions.FromSettings(context.Environment.Values, "discernus-run"));
         await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, cancellationToken);
         var runId = request.RunId;
         if (host.EvictionWarning is { } eviction)

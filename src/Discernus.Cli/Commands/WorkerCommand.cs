@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Discernus.Cli.Telemetry;
+using Discernus.Health;
 using Discernus.Orchestration;
+using Discernus.Telemetry;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -11,7 +14,9 @@ internal static class WorkerCommand
     {
         var concurrency = ConcurrencyOption.Create("Agent loops in this worker (1-256, default 8)");
         var isolation = IsolationOption.Create();
-        var command = new Command("worker", "Serve agent tasks from an external Redis (DISCERNUS_REDIS_URL) until stopped with Ctrl-C") { concurrency, isolation };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = $"Serve Prometheus metrics at http://<any address>:<port>/metrics ({TelemetryOptions.MetricsPortVariable})" };
+        var healthPort = new Option<int?>("--health-port") { Description = $"Serve {WorkerHealth.LivenessPath} and {WorkerHealth.ReadinessPath} on this port, every address ({TelemetryOptions.HealthPortVariable})" };
+        var command = new Command("worker", "Serve agent tasks from an external Redis (DISCERNUS_REDIS_URL) until stopped with Ctrl-C") { concurrency, isolation, metricsPort, healthPort };
         command.SetAction(async (parse, ct) =>
         {
             if (context.Environment["DISCERNUS_REDIS_URL"] is null)
@@ -29,16 +34,34 @@ internal static class WorkerCommand
 
             options = options with { Router = IsolationOption.Apply(options.Router, parse.GetValue(isolation), context.Environment.Values) };
             options.Router.Validate();
+            var values = context.Environment.Values;
+            var health = parse.GetValue(healthPort) ?? (int?)values.Integer(TelemetryOptions.HealthPortVariable, 1, 65_535);
+            var telemetryOptions = TelemetryOptions.FromSettings(values, "discernus-worker", parse.GetValue(metricsPort));
+            if (health is < 1 or > 65_535 || telemetryOptions.MetricsPort is < 1 or > 65_535 || (health is not null && health == telemetryOptions.MetricsPort))
+            {
+                context.Error.WriteLine("error: --health-port and --metrics-port must be two different ports from 1 to 65535.");
+                return ExitCodes.Usage;
+            }
+
             using var logging = CliLogging.Start(context, "worker");
             var logger = logging.Factory.CreateLogger("discernus.worker");
+
+            // Before the host: the Router's first spans and counts already have their listeners.
+            using var telemetry = ProcessTelemetry.Start(telemetryOptions);
             await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, ct);
             if (host.EvictionWarning is { } eviction)
             {
                 context.Error.WriteLine($"warning: {eviction}");
             }
 
-            context.Console.MarkupLine($"worker serving agent tasks from {Markup.Escape(host.RedisDescription)} with {options.Router.Concurrency} loop(s){(options.Router.Isolation.Mode == AgentIsolationMode.Process ? ", each task in its own process" : "")}; artifacts in {Markup.Escape(host.Store.Description)}; log {Markup.Escape(logging.FilePath ?? "console only")}. Ctrl-C stops it.");
-            logger.LogInformation("Worker started: {Loops} agent loop(s), Redis {Redis}, store {Store}", options.Router.Concurrency, host.RedisDescription, host.Store.Identity);
+            await using var healthServer = health is { } port ? await WorkerHealthServer.StartAsync(host, port, logging.Factory, ct) : null;
+            var endpoints = string.Join(", ", new[]
+            {
+                telemetry.MetricsUrl,
+                health is { } h ? $"http://+:{h}{WorkerHealth.LivenessPath} and {WorkerHealth.ReadinessPath}" : null,
+            }.OfType<string>());
+            context.Console.MarkupLine($"worker serving agent tasks from {Markup.Escape(host.RedisDescription)} with {options.Router.Concurrency} loop(s){(options.Router.Isolation.Mode == AgentIsolationMode.Process ? ", each task in its own process" : "")}; artifacts in {Markup.Escape(host.Store.Description)}; log {Markup.Escape(logging.FilePath ?? "console only")}; telemetry {telemetry.Description}{(endpoints.Length > 0 ? $" ({Markup.Escape(endpoints)})" : "")}. Ctrl-C stops it.");
+            logger.LogInformation("Worker started: {Loops} agent loop(s), Redis {Redis}, store {Store}, telemetry {Telemetry}", options.Router.Concurrency, host.RedisDescription, host.Store.Identity, telemetry.Description);
 
             // The worker lives as long as its loops: one that cannot go on ends the process with its reason.
             var stopped = Task.Delay(Timeout.Infinite, ct);

@@ -68,6 +68,14 @@ public static class SettingCatalog
 
         // Cli
         Setting("DISCERNUS_LOG_DIR", "Cli", "Folder of the per-process JSONL logs of run and worker", "~/.discernus/logs", check: PathCheck),
+
+        // Telemetry (docs/operations.md): nothing is exported unless one of these is set
+        Url(Telemetry.TelemetryOptions.OtlpEndpointVariable, "Telemetry", "OTLP endpoint for traces and metrics of run and worker (gRPC, e.g. http://collector:4317; http/protobuf with OTEL_EXPORTER_OTLP_PROTOCOL)", "none (or OTEL_EXPORTER_OTLP_ENDPOINT)"),
+        Url(Telemetry.TelemetryOptions.StandardOtlpEndpointVariable, "Telemetry", "The standard OpenTelemetry name of the OTLP endpoint, used when DISCERNUS_OTLP_ENDPOINT is unset", "none"),
+        Setting(Telemetry.TelemetryOptions.ProtocolVariable, "Telemetry", "OTLP protocol: grpc or http/protobuf", "grpc", check: v => v.Trim() is "grpc" or "http/protobuf" ? null : "grpc or http/protobuf"),
+        Setting(Telemetry.TelemetryOptions.SpanFileVariable, "Telemetry", "Write every span as one JSON line to this file ({pid} becomes the process id): for tests and debugging without a collector", "none", check: PathCheck),
+        Integer(Telemetry.TelemetryOptions.MetricsPortVariable, "Telemetry", "worker: serve Prometheus metrics at http://<any address>:<port>/metrics (--metrics-port)", "none", 1, 65_535),
+        Integer(Telemetry.TelemetryOptions.HealthPortVariable, "Telemetry", "worker: serve /healthz and /readyz on this port (--health-port)", "none", 1, 65_535),
     ];
 
     private static readonly System.Collections.Frozen.FrozenDictionary<string, SettingDefinition> ByName =

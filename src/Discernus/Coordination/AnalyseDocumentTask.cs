@@ -22,4 +22,10 @@ internal sealed record AnalyseDocumentTask : ITaskContract
     public required string Model { get; init; }
 
     public required AnalysisParams Params { get; init; }
+
+    /// <summary>
+    /// W3C trace context of the stage that queued the task, so the worker's span joins the run's trace; null when the
+    /// Orchestrator traced nothing. Never used for anything but telemetry.
+    /// </summary>
+    public string? Traceparent { get; init; }
 }

@@ -18,4 +18,10 @@ internal sealed record GenerateReportTask : ITaskContract
     public required string ManifestHash { get; init; }
 
     public required string PromptHash { get; init; }
+
+    /// <summary>
+    /// W3C trace context of the stage that queued the task, so the worker's span joins the run's trace; null when the
+    /// Orchestrator traced nothing. Never used for anything but telemetry.
+    /// </summary>
+    public string? Traceparent { get; init; }
 }

@@ -23,6 +23,9 @@ internal interface IClaimedTask : IAsyncDisposable
     /// <summary>The contract's task_type, for dispatching; null when the contract has none.</summary>
     string? TaskType { get; }
 
+    /// <summary>The contract's W3C trace context (telemetry only), or null.</summary>
+    string? Traceparent { get; }
+
     bool IsSettled { get; }
 
     /// <summary>Removes the task, deletes its keys and pushes the signal to run:{runId}:done (unless the run ended).</summary>

@@ -16,8 +16,11 @@ internal sealed class OrphanRecovery
     private readonly ILogger _logger;
     private readonly KeyTypeGuard _guard;
 
-    public OrphanRecovery(RedisConnections connections, RedisKeys keys, ILogger? logger = null)
+    private readonly Telemetry.DiscernusMetrics? _metrics;
+
+    public OrphanRecovery(RedisConnections connections, RedisKeys keys, ILogger? logger = null, Telemetry.DiscernusMetrics? metrics = null)
     {
+        _metrics = metrics;
         _connections = connections;
         _keys = keys;
         _logger = logger ?? NullLogger.Instance;
@@ -152,6 +155,10 @@ internal sealed class OrphanRecovery
             if (committed)
             {
                 moved++;
+                if (TaskIds.TryParse(newest.ToString(), out var parts))
+                {
+                    _metrics?.TaskRequeued(parts.TaskType);
+                }
             }
             else if (await database.KeyExistsAsync(heartbeat).ConfigureAwait(false))
             {

@@ -32,6 +32,8 @@ internal sealed class RedisClaimedTask : IClaimedTask
 
     public string? TaskType { get; }
 
+    public string? Traceparent { get; init; }
+
     public bool IsSettled => Volatile.Read(ref _settled) != 0;
 
     public Task<SettleOutcome> AckAsync(CompletionSignal signal, string runId, CancellationToken cancellationToken = default)

@@ -106,26 +106,22 @@ internal sealed class RedisDoctor
 
     private async Task<DoctorCheck> RoundTripAsync(IDatabase database)
     {
-        await database.PingAsync().ConfigureAwait(false);
-        var key = ProbeKey("roundtrip");
-        var value = Guid.NewGuid().ToString("N");
-        try
+        // The same check a worker's /readyz runs.
+        var health = await new Health.RedisHealthCheck(() => database, _keys, _target)
+            .CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext()).ConfigureAwait(false);
+        if (health.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
         {
-            await database.StringSetAsync(key, value, ProbeTtl).ConfigureAwait(false);
-            var read = await database.StringGetAsync(key).ConfigureAwait(false);
-            if (read != value)
-            {
-                return DoctorCheck.Fail(Reachable, "Redis reachable",
-                    $"{_target} answered, but a key written under '{_keys.Prefix}' read back as {(read.IsNull ? "nothing" : "something else")}",
-                    "Check that nothing else rewrites or evicts keys under this prefix (another program, a proxy, an evicting maxmemory-policy), or choose another DISCERNUS_REDIS_PREFIX.");
-            }
-        }
-        finally
-        {
-            await database.KeyDeleteAsync(key).ConfigureAwait(false);
+            return DoctorCheck.Pass(Reachable, "Redis reachable", health.Description!);
         }
 
-        return DoctorCheck.Pass(Reachable, "Redis reachable", $"{_target} answered PING and a write/read/delete round trip under prefix '{_keys.Prefix}'");
+        // A server that cannot be reached throws, as before, so the doctor skips the checks that need it.
+        if (health.Exception is { } unreachable)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unreachable);
+        }
+
+        return DoctorCheck.Fail(Reachable, "Redis reachable", health.Description!,
+            "Check that nothing else rewrites or evicts keys under this prefix (another program, a proxy, an evicting maxmemory-policy), or choose another DISCERNUS_REDIS_PREFIX.");
     }
 
     private async Task<(DoctorCheck Check, bool IsGarnet)> IdentifyAsync(IDatabase database)

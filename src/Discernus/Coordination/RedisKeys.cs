@@ -68,6 +68,9 @@ internal sealed class RedisKeys
     /// <summary>SCAN MATCH pattern for every processing list under this prefix (glob characters in the prefix escaped).</summary>
     public string ProcessingPattern => EscapeGlob(Prefix) + "processing:*";
 
+    /// <summary>SCAN MATCH pattern for every heartbeat key under this prefix.</summary>
+    public string WorkerPattern => EscapeGlob(Prefix) + "worker:*";
+
     /// <summary>SCAN MATCH pattern for every key under this prefix.</summary>
     public string AllKeysPattern => EscapeGlob(Prefix) + "*";
 

@@ -14,6 +14,7 @@ namespace Discernus.Coordination;
 internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
 {
     private readonly RedisConnections _connections;
+    private readonly Telemetry.DiscernusMetrics? _metrics;
     private readonly RedisKeys _keys;
     private readonly TaskQueueOptions _options;
     private readonly TimeProvider _time;
@@ -41,8 +42,10 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         string sourceList,
         TaskQueueOptions? options = null,
         TimeProvider? timeProvider = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        Telemetry.DiscernusMetrics? metrics = null)
     {
+        _metrics = metrics;
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceList);
         _connections = connections;
         _keys = keys;
@@ -59,8 +62,9 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
     public RedisKeys Keys => _keys;
 
     /// <summary>The queue of agent tasks (<c>tasks</c>).</summary>
-    public static RedisTaskQueue ForTasks(RedisConnections connections, RedisKeys keys, TaskQueueOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null) =>
-        new(connections, keys, keys.Tasks, options, timeProvider, logger);
+    public static RedisTaskQueue ForTasks(RedisConnections connections, RedisKeys keys, TaskQueueOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null,
+        Telemetry.DiscernusMetrics? metrics = null) =>
+        new(connections, keys, keys.Tasks, options, timeProvider, logger, metrics);
 
     /// <summary>The queue of run requests (<c>orchestrator.tasks</c>); dead-lettered requests signal no run.</summary>
     public static RedisTaskQueue ForRunRequests(RedisConnections connections, RedisKeys keys, TaskQueueOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null) =>
@@ -396,6 +400,8 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         }
 
         _logger.LogWarning("Task {TaskId} of run {RunId} moved to {Dead} after {Attempts} attempt(s): {Error}", taskId, runId, _keys.Dead, attempts, error);
+        // Counted here, where every dead-lettering passes (an agent's last failure, a task whose workers kept dying).
+        _metrics?.TaskDeadLettered(TaskIds.TryParse(taskId, out var parts) ? parts.TaskType : null);
         return result == RedisScripts.SignalDropped ? SettleOutcome.RunEnded : SettleOutcome.Applied;
     }
 
@@ -546,7 +552,7 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
             var attemptCount = (int)Math.Min(increment.Result, int.MaxValue);
             var data = get.Result;
             var json = data.IsNull ? null : data.ToString();
-            var (runId, taskType) = Describe(taskId, json);
+            var (runId, taskType, traceparent) = Describe(taskId, json);
             if (json is null)
             {
                 await DeadLetterCoreAsync(
@@ -571,16 +577,17 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
                 continue;
             }
 
-            claimed.Add(new RedisClaimedTask(this, taskId, json, attemptCount, workerId, runId, taskType));
+            claimed.Add(new RedisClaimedTask(this, taskId, json, attemptCount, workerId, runId, taskType) { Traceparent = traceparent });
         }
 
         return claimed;
     }
 
-    private static (string? RunId, string? TaskType) Describe(string taskId, string? json)
+    private static (string? RunId, string? TaskType, string? Traceparent) Describe(string taskId, string? json)
     {
         string? runId = null;
         string? taskType = null;
+        string? traceparent = null;
         if (json is not null)
         {
             try
@@ -590,6 +597,7 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
                 {
                     runId = StringProperty(document.RootElement, "run_id");
                     taskType = StringProperty(document.RootElement, "task_type");
+                    traceparent = StringProperty(document.RootElement, "traceparent");
                 }
             }
             catch (JsonException)
@@ -604,7 +612,7 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
             taskType ??= parts.TaskType;
         }
 
-        return (runId, taskType);
+        return (runId, taskType, traceparent);
     }
 
     private static string? StringProperty(JsonElement element, string name) =>

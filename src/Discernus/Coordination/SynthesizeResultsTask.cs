@@ -21,4 +21,10 @@ internal sealed record SynthesizeResultsTask : ITaskContract
 
     /// <summary>Optional context for the interpretation (experiment name, grouping fields, hypotheses); never scores.</summary>
     public SynthesisParams? Params { get; init; }
+
+    /// <summary>
+    /// W3C trace context of the stage that queued the task, so the worker's span joins the run's trace; null when the
+    /// Orchestrator traced nothing. Never used for anything but telemetry.
+    /// </summary>
+    public string? Traceparent { get; init; }
 }

@@ -20,13 +20,14 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
     private readonly string _startedAt;
     private CancellationTokenSource? _loopCancellation;
     private Task? _loop;
+    private readonly Telemetry.DiscernusMetrics? _metrics;
     private int _beats;
     private long? _failingSince;
     private bool _warned;
     private long _lastSuccess;
     private int _lapses;
 
-    public WorkerHeartbeat(RedisConnections connections, RedisKeys keys, string workerId, TimeSpan? ttl = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public WorkerHeartbeat(RedisConnections connections, RedisKeys keys, string workerId, TimeSpan? ttl = null, TimeProvider? timeProvider = null, ILogger? logger = null, Telemetry.DiscernusMetrics? metrics = null)
     {
         _connections = connections;
         _key = keys.Worker(workerId);
@@ -39,6 +40,7 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
 
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _metrics = metrics;
         _startedAt = CoordinationJson.FormatTimestamp(_time.GetUtcNow());
     }
 
@@ -100,6 +102,7 @@ internal sealed class WorkerHeartbeat : IAsyncDisposable
         {
             Interlocked.Increment(ref _lapses);
         }
+        _metrics?.Heartbeat();
     }
 
     /// <summary>Stops beating and deletes the key: a worker that stopped cleanly is not alive.</summary>

@@ -8,7 +8,8 @@ internal sealed class LlmInteractionRecorder(
     ModelName model,
     PriceTable prices,
     TimeProvider timeProvider,
-    Func<string, string> redact)
+    Func<string, string> redact,
+    Telemetry.DiscernusMetrics? metrics = null)
 {
     public TimeProvider TimeProvider => timeProvider;
 
@@ -63,6 +64,7 @@ internal sealed class LlmInteractionRecorder(
                 TaskId = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerTask),
                 CallId = callId,
             },
+            null,
             cancellationToken);
     }
 
@@ -86,13 +88,16 @@ internal sealed class LlmInteractionRecorder(
                 TaskId = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerTask),
                 CallId = callId,
             },
+            ProviderFailure.StatusCode(error),
             cancellationToken);
 
     private long ElapsedMs(long startTimestamp) => (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds;
 
-    private ValueTask RecordAsync(ChatOptions? options, LlmInteraction interaction, CancellationToken cancellationToken)
+    private ValueTask RecordAsync(ChatOptions? options, LlmInteraction interaction, int? statusCode, CancellationToken cancellationToken)
     {
         ModelCallTally.Of(options)?.Add(interaction);
+        metrics?.ModelCall(interaction.Model, TimeSpan.FromMilliseconds(interaction.DurationMs), interaction.Cached, interaction.Error is not null, statusCode,
+            interaction.PromptTokens, interaction.CompletionTokens, interaction.CostUsd);
         return sink.RecordAsync(interaction, cancellationToken);
     }
 }

@@ -42,6 +42,7 @@ internal sealed class ModelGateway : IDisposable
     private readonly ITokenBucketStore _buckets;
     private readonly IConcurrencyCeilingStore? _ceilings;
     private readonly ILogger _logger;
+    private readonly Telemetry.DiscernusMetrics? _metrics;
     private readonly ResiliencePipeline _timeout;
     private readonly ConcurrentDictionary<string, ModelCircuitBreaker> _breakers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, EndpointLimits> _endpoints = new(StringComparer.Ordinal);
@@ -56,7 +57,8 @@ internal sealed class ModelGateway : IDisposable
         PriceTable? prices = null,
         ITokenBucketStore? buckets = null,
         IConcurrencyCeilingStore? ceilings = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        Telemetry.DiscernusMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
@@ -69,6 +71,7 @@ internal sealed class ModelGateway : IDisposable
         _buckets = buckets ?? new LocalTokenBucketStore(_timeProvider);
         _ceilings = ceilings;
         _logger = logger ?? NullLogger.Instance;
+        _metrics = metrics;
         _timeout = new ResiliencePipelineBuilder { TimeProvider = _timeProvider }.AddTimeout(_settings.Timeout).Build();
     }
 
@@ -89,8 +92,12 @@ internal sealed class ModelGateway : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var recorder = sink is null ? null : new LlmInteractionRecorder(sink, model, _prices, _timeProvider, _settings.Redact);
-        var builder = new ChatClientBuilder(CreateProviderClient(model));
+        var recorder = sink is null ? null : new LlmInteractionRecorder(sink, model, _prices, _timeProvider, _settings.Redact, _metrics);
+
+        // Outermost: one gen_ai span per call as the agent sees it (cache hits and retries inside it), a child of the
+        // task's span. Prompts and answers are never recorded on it (EnableSensitiveData off, whatever the environment says).
+        var builder = new ChatClientBuilder(CreateProviderClient(model))
+            .UseOpenTelemetry(sourceName: Telemetry.DiscernusActivities.SourceName, configure: otel => otel.EnableSensitiveData = false);
         if (!model.IsHosted)
         {
             return recorder is null ? builder.Build() : builder.UseInteractionRecording(recorder).Build();
@@ -122,6 +129,10 @@ internal sealed class ModelGateway : IDisposable
     /// <summary>The breaker of a hosted model, made now if need be; null for an offline model or one without an endpoint here.</summary>
     public ModelCircuitBreaker? BreakerFor(ModelName model) =>
         model.IsHosted && _settings.BaseUrls.TryGetValue(model.Provider, out var endpoint) ? BreakerFor(model, endpoint) : null;
+
+    /// <summary>Every breaker made so far, by model name, and whether it is open (the breaker gauge, /readyz).</summary>
+    public IEnumerable<KeyValuePair<string, bool>> BreakerStates() =>
+        _breakers.Select(b => new KeyValuePair<string, bool>(b.Key, b.Value.IsOpen));
 
     /// <summary>The breaker of a hosted model, once a client for it was created (for progress displays and tests).</summary>
     public ModelCircuitBreaker? BreakerOf(ModelName model) => _breakers.GetValueOrDefault(model.ToString());

@@ -28,6 +28,9 @@ internal sealed record AgentProcessRequest
     /// <summary>The worker (host:pid), recorded in results as the process that analysed a document: a child is part of its worker.</summary>
     public required string Worker { get; init; }
 
+    /// <summary>The W3C trace context of the worker's task span: the child's model calls join the run's trace under it.</summary>
+    public string? Traceparent { get; init; }
+
     /// <summary>What a worker tells every child of one agent: the run's store, its own store folder and its identity.</summary>
     internal sealed record Place(string ArtifactStore, string ArtifactsDirectory, string Worker);
 }

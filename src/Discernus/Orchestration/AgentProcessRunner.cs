@@ -62,6 +62,7 @@ internal static class AgentProcessRunner
                 ?? throw new TaskContractException($"no agent is registered for task_type '{request.TaskType}'");
 
             AgentFaultInjection.CrashIfTargeted(environment, request.Contract);
+            using var span = Telemetry.DiscernusActivities.StartAgentProcess(request.TaskId, request.TaskType, request.Traceparent);
             var outcome = await agent.HandleAsync(request.Contract, cancellationToken).ConfigureAwait(false);
             channel.Send(new AgentProcessMessage { Outcome = new AgentProcessMessage.OutcomeReport(outcome.Succeeded, outcome.ResultHash, outcome.Error) });
             return 0;

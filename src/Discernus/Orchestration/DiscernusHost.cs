@@ -18,6 +18,7 @@ public sealed class DiscernusHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly List<Task> _loops = [];
+    private Task? _sampler;
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private EmbeddedGarnetServer? _garnet;
     private RedisConnections? _connections;
@@ -25,6 +26,7 @@ public sealed class DiscernusHost : IAsyncDisposable
     private RedisTaskQueue? _runRequests;
     private RunRegistry? _registry;
     private List<IOfflineModel> _offlineModels = [];
+    private readonly Telemetry.DiscernusMetrics _metrics = new();
 
     private DiscernusHost(HostOptions options, TimeProvider time, ILogger logger)
     {
@@ -51,6 +53,15 @@ public sealed class DiscernusHost : IAsyncDisposable
     internal RedisConnections Connections => _connections!;
 
     internal Orchestrator? Orchestrator { get; private set; }
+
+    /// <summary>This host's instruments on the <c>Discernus</c> meter; a meter provider of the process exports them.</summary>
+    internal Telemetry.DiscernusMetrics Metrics => _metrics;
+
+    /// <summary>The process's model gateway (its breakers are part of readiness).</summary>
+    internal Models.ModelGateway? Gateway => _registry?.Gateway;
+
+    /// <summary>The background loops (Orchestrator, agent loops) still running: none has ended or failed.</summary>
+    internal bool LoopsRunning => _loops.Count > 0 && _loops.All(l => !l.IsCompleted);
 
     /// <summary>Where Redis is, for messages: "embedded Garnet at 127.0.0.1:port" or the URL without its password.</summary>
     public string RedisDescription { get; private set; } = string.Empty;
@@ -127,18 +138,19 @@ public sealed class DiscernusHost : IAsyncDisposable
                 }
             });
         _offlineModels = Options.OfflineModels.Select(create => create(Store)).ToList();
-        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(Store), Time, buckets, Logger, links);
+        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(Store), Time, buckets, Logger, links, _metrics);
+        _metrics.ObserveBreakers(_registry.Gateway.BreakerStates);
         Logger = new RunLogForwardingLogger(Logger, _registry, "coordination");
         Resilience = new CoordinationResilience(RedisDescription, Options.RedisOutageLimit, Time, Logger);
-        _tasks = RedisTaskQueue.ForTasks(_connections, Keys, new TaskQueueOptions { MaxAttempts = Options.Router.MaxAttempts }, Time, Logger);
+        _tasks = RedisTaskQueue.ForTasks(_connections, Keys, new TaskQueueOptions { MaxAttempts = Options.Router.MaxAttempts }, Time, Logger, _metrics);
         _runRequests = RedisTaskQueue.ForRunRequests(_connections, Keys, null, Time, Logger);
 
         var stores = new RunStoreResolver(Store);
 
         if (Options.RunOrchestrator)
         {
-            Orchestrator = new Orchestrator(_runRequests, _tasks, _connections, Keys, States, new OrphanRecovery(_connections, Keys, Logger), stores, _registry,
-                Resilience, Options.Orchestrator, ExperimentLimits.FromEnvironment(Options.Environment), Options.Environment, Time, Logger);
+            Orchestrator = new Orchestrator(_runRequests, _tasks, _connections, Keys, States, new OrphanRecovery(_connections, Keys, Logger, _metrics), stores, _registry,
+                Resilience, Options.Orchestrator, ExperimentLimits.FromEnvironment(Options.Environment), Options.Environment, Time, Logger, _metrics);
             Watch("Orchestrator", Task.Run(() => Orchestrator.RunLoopAsync(_stopping.Token, _abort.Token)));
         }
 
@@ -164,9 +176,13 @@ public sealed class DiscernusHost : IAsyncDisposable
                     : agents.Select(a => (IAgent)new ProcessIsolatedAgent(a, new AgentProcessRequest.Place(store.Identity, Options.ArtifactsDirectory, context.Worker), isolation, childEnvironment, _registry, Time, Logger)).ToList();
             }
 
-            var router = new Router(_tasks, _connections, Keys, States, AgentsFor, stores, Resilience, Options.Router, Time, Logger);
+            var router = new Router(_tasks, _connections, Keys, States, AgentsFor, stores, Resilience, Options.Router, Time, Logger, _metrics);
             Watch("agent loops", Task.Run(() => router.RunAsync(_stopping.Token)));
         }
+
+        // The coordination gauges; the sampler asks Redis only while a meter provider listens. Not watched: a gauge
+        // that cannot be sampled is no reason to stop the process.
+        _sampler = Task.Run(() => new Telemetry.CoordinationSampler(_connections, Keys, _metrics, Time, Logger).RunAsync(_stopping.Token));
     }
 
     /// <summary>
@@ -305,7 +321,20 @@ public sealed class DiscernusHost : IAsyncDisposable
             Logger.LogWarning("a background loop ended with an error: {Message}", ex.Message);
         }
 
+        if (_sampler is not null)
+        {
+            try
+            {
+                await _sampler.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Logger.LogWarning("the coordination gauges' sampler ended with an error: {Message}", ex.Message);
+            }
+        }
+
         _registry?.Dispose();
+        _metrics.Dispose();
         foreach (var model in _offlineModels)
         {
             model.Dispose();

@@ -19,9 +19,6 @@ internal static class Doctor
 
     private const string RedisUrlVariable = RedisConnectionFactory.UrlEnvironmentVariable;
 
-    /// <summary>The probe object: always the same bytes, so repeated checks store one small object, not one each.</summary>
-    private static readonly byte[] Probe = "discernus doctor: artifact store round trip\n"u8.ToArray();
-
     public static async Task<DoctorReport> ExamineAsync(DoctorOptions options, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         var checks = new List<DoctorCheck>();
@@ -126,19 +123,12 @@ internal static class Doctor
         try
         {
             store = await ArtifactStoreFactory.CreateAsync(storeOptions, time, logger: null, cancellationToken).ConfigureAwait(false);
-            var hash = await store.PutAsync(Probe, cancellationToken).ConfigureAwait(false);
-            var read = await store.GetAsync(hash, cancellationToken).ConfigureAwait(false);
-            if (read is null || !read.AsSpan().SequenceEqual(Probe))
-            {
-                return DoctorCheck.Fail(StoreCheck, title, $"{store.Description}: a probe object was stored but {(read is null ? "could not be read back" : "read back different bytes")}", fix);
-            }
 
-            if (!await store.ExistsAsync(hash, cancellationToken).ConfigureAwait(false))
-            {
-                return DoctorCheck.Fail(StoreCheck, title, $"{store.Description}: a probe object was stored and read back, but the store says it does not exist", fix);
-            }
-
-            return DoctorCheck.Pass(StoreCheck, title, $"{store.Description}: put, get and exists of a probe object{(note is null ? "" : $" ({note})")}");
+            // The same check a worker's /readyz runs.
+            var health = await new Health.ArtifactStoreHealthCheck(store).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext(), cancellationToken).ConfigureAwait(false);
+            return health.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+                ? DoctorCheck.Pass(StoreCheck, title, $"{health.Description}{(note is null ? "" : $" ({note})")}")
+                : DoctorCheck.Fail(StoreCheck, title, health.Description ?? "the store failed its check", fix);
         }
         catch (Exception ex) when (ex is ArtifactStoreConfigurationException or ArtifactCorruptedException or IOException or UnauthorizedAccessException)
         {

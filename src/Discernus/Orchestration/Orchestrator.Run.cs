@@ -15,6 +15,30 @@ internal sealed partial class Orchestrator
     public async Task<RunOutcome> ExecuteAsync(RunRequest request, bool adopt, CancellationToken cancellationToken)
     {
         var runId = request.RunId;
+
+        // The root of the run's trace: stages are its children, and each task joins it through its contract.
+        using var span = Telemetry.DiscernusActivities.StartRun(runId, adopt);
+        try
+        {
+            var outcome = await ExecuteTracedAsync(request, adopt, cancellationToken).ConfigureAwait(false);
+            span?.SetTag(Telemetry.DiscernusActivities.OutcomeAttribute, outcome.Status);
+            if (outcome.Status is RunStatus.Failed or RunStatus.Cancelled)
+            {
+                Telemetry.DiscernusActivities.Fail(span, outcome.Error ?? outcome.Status);
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            // The run's cost and budget gauges are for runs in progress only.
+            metrics?.RunEnded(runId);
+        }
+    }
+
+    private async Task<RunOutcome> ExecuteTracedAsync(RunRequest request, bool adopt, CancellationToken cancellationToken)
+    {
+        var runId = request.RunId;
         var (store, storeProblem) = await stores.ResolveAsync(request.ArtifactStore, null, cancellationToken).ConfigureAwait(false);
         if (store is null)
         {
@@ -140,6 +164,7 @@ internal sealed partial class Orchestrator
         var runId = request.RunId;
 
         // VALIDATION: nothing is written to disk when it fails.
+        var validationSpan = Telemetry.DiscernusActivities.StartStage(runId, StageNames.Validation);
         var validationStarted = time.GetUtcNow();
         var validationTimer = time.GetTimestamp();
         // The documents are read once: by the submitter, who stored them and passes their readings, or here, into the
@@ -166,6 +191,8 @@ internal sealed partial class Orchestrator
             {
                 var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
                 var error = $"validation failed: the documents could not be stored in the artifact store {store.Description}: {ex.Message}";
+                Telemetry.DiscernusActivities.Fail(validationSpan, error);
+                validationSpan?.Dispose();
                 await SetStateAsync(runId, new Dictionary<string, string> { [RunStateFields.Status] = status, [RunStateFields.Error] = error }).ConfigureAwait(false);
                 return new Prepared(null, new RunOutcome(runId, status, null, error, null, null));
             }
@@ -178,11 +205,15 @@ internal sealed partial class Orchestrator
         if (problems.Count > 0)
         {
             var error = $"validation failed: {string.Join("; ", problems)}";
+            Telemetry.DiscernusActivities.Fail(validationSpan, error);
+            validationSpan?.Dispose();
             await SetStateAsync(runId, new Dictionary<string, string> { [RunStateFields.Status] = RunStatus.Failed, [RunStateFields.Error] = error }).ConfigureAwait(false);
             return new Prepared(null, new RunOutcome(runId, RunStatus.Failed, null, error, null, null));
         }
 
         // RUN SETUP
+        validationSpan?.Dispose();
+        using var setupSpan = Telemetry.DiscernusActivities.StartStage(runId, StageNames.RunSetup);
         await SetStateAsync(runId, new Dictionary<string, string> { [RunStateFields.Stage] = StageNames.RunSetup }).ConfigureAwait(false);
         RunFolder folder;
         RunLog log;

@@ -18,9 +18,9 @@ internal sealed partial class Orchestrator
 
     /// <summary>
     /// A task of a stage. Its contract is written only when the task is queued: a run of 100,000 documents keeps ids,
-    /// not 100,000 contracts, in memory.
+    /// not 100,000 contracts, in memory. <see cref="Contract"/> takes the stage's W3C trace context (or null).
     /// </summary>
-    private sealed record PlannedTask(string TaskId, Func<string> Contract, string? DocumentName, string? Model);
+    private sealed record PlannedTask(string TaskId, Func<string?, string> Contract, string? DocumentName, string? Model);
 
     private async Task<List<string>> BatchAnalysisAsync(RunContext run, IArtifactStore store, CancellationToken cancellationToken)
     {
@@ -42,6 +42,7 @@ internal sealed partial class Orchestrator
         {
             await RecordAnalysisAsync(run, store, task, signal, cancellationToken).ConfigureAwait(false);
             succeeded.Add((task.TaskId, signal.ResultHash!));
+            metrics?.RunCost(run.Folder.RunId, run.CostUsd, run.Experiment.MaxCostUsd);
             if (run.Experiment.MaxCostUsd is { } budget && run.CostUsd > budget)
             {
                 throw new RunFailedException(
@@ -91,7 +92,7 @@ internal sealed partial class Orchestrator
                     // Ids are a pure function of the manifest, so an Orchestrator that adopts the run plans the same ones.
                     var taskId = TaskIds.Build(run.Folder.RunId, TaskTypes.AnalyseDocument, ++n);
                     var (doc, forModel, run_) = (document, model, r);
-                    string Contract() => CoordinationJson.Serialize(new AnalyseDocumentTask
+                    string Contract(string? traceparent) => CoordinationJson.Serialize(new AnalyseDocumentTask
                     {
                         RunId = run.Folder.RunId,
                         TaskId = taskId,
@@ -108,6 +109,7 @@ internal sealed partial class Orchestrator
                             Cache = run.Models.Cache == Models.CacheModes.Refresh ? Models.CacheModes.Refresh : null,
                             Extra = new Dictionary<string, JsonElement> { ["metadata"] = JsonSerializer.SerializeToElement(doc.MetadataDictionary()) },
                         },
+                        Traceparent = traceparent,
                     });
                     planned.Add(new PlannedTask(taskId, Contract, document.File, model));
                 }
@@ -296,7 +298,7 @@ internal sealed partial class Orchestrator
         };
 
         SynthesisResult? result = null;
-        await RunStageAsync(run, StageNames.Synthesis, [new PlannedTask(taskId, () => CoordinationJson.Serialize(contract), null, contract.Model)], async (_, signal) =>
+        await RunStageAsync(run, StageNames.Synthesis, [new PlannedTask(taskId, traceparent => CoordinationJson.Serialize(contract with { Traceparent = traceparent }), null, contract.Model)], async (_, signal) =>
         {
             var bytes = await store.GetAsync(signal.ResultHash!, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the synthesis result is not in the artifact store");
             result = JsonSerializer.Deserialize<SynthesisResult>(bytes, DiscernusJson.Indented) ?? throw new RunFailedException("the synthesis result is empty");
@@ -352,7 +354,7 @@ internal sealed partial class Orchestrator
         // A report an interrupted execution began but never recorded is regenerated, not kept beside the new one.
         RemoveUnrecordedReports(run);
         (string, string)? paths = null;
-        await RunStageAsync(run, StageNames.Report, [new PlannedTask(taskId, () => CoordinationJson.Serialize(contract), null, null)], async (_, signal) =>
+        await RunStageAsync(run, StageNames.Report, [new PlannedTask(taskId, traceparent => CoordinationJson.Serialize(contract with { Traceparent = traceparent }), null, null)], async (_, signal) =>
         {
             var bytes = await store.GetAsync(signal.ResultHash!, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the report result is not in the artifact store");
             var result = JsonSerializer.Deserialize<ReportResult>(bytes, DiscernusJson.Indented) ?? throw new RunFailedException("the report result is empty");
@@ -398,6 +400,8 @@ internal sealed partial class Orchestrator
         IReadOnlyDictionary<string, CompletionSignal>? recorded = null, PriorExecution? prior = null)
     {
         var runId = run.Folder.RunId;
+        using var span = Telemetry.DiscernusActivities.StartStage(runId, stage);
+        var traceparent = Telemetry.DiscernusActivities.Traceparent(span);
         var started = time.GetUtcNow();
         await run.StageAsync(stage, s => s with { Status = RunStatus.Running, StartedAt = run.Now(), TasksTotal = planned.Count, TasksSucceeded = 0, TasksFailed = 0 }).ConfigureAwait(false);
         await resilience.ExecuteAsync(ct => states.SetAsync(runId, new Dictionary<string, string>
@@ -430,7 +434,7 @@ internal sealed partial class Orchestrator
                 // The task never ran: Redis lost its contract (a reset deletes keys one by one, a restart forgets them).
                 lostContracts[signal.TaskId] = lostContracts.GetValueOrDefault(signal.TaskId) + 1;
                 run.Log.Info(stage, Agent, $"{signal.TaskId} had no contract when a worker claimed it (Redis lost it); queued again");
-                await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync([(lost.TaskId, lost.Contract())], ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+                await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync([(lost.TaskId, lost.Contract(traceparent))], ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -440,7 +444,7 @@ internal sealed partial class Orchestrator
                 // the last one: that is no verdict on the endpoint now. It is queued again; a task of this execution
                 // that gives up stops the run.
                 run.Log.Info(stage, Agent, $"{signal.TaskId}, left in flight by an earlier execution, gave up on an earlier outage ({staleReason}); queued again");
-                await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync([(stale.TaskId, stale.Contract())], ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+                await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync([(stale.TaskId, stale.Contract(traceparent))], ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -513,8 +517,12 @@ internal sealed partial class Orchestrator
                 return;
             }
 
-            var batch = toQueue.Skip(nextToQueue).Take(room).Select(t => (t.TaskId, t.Contract())).ToList();
+            var batch = toQueue.Skip(nextToQueue).Take(room).Select(t => (t.TaskId, t.Contract(traceparent))).ToList();
             await resilience.ExecuteAsync(ct => tasks.EnqueueManyAsync(batch, ct), $"queueing the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
+            if (TaskIds.TryParse(batch[0].TaskId, out var queuedType))
+            {
+                metrics?.TasksQueued(queuedType.TaskType, batch.Count);
+            }
             nextToQueue += batch.Count;
             inQueue += batch.Count;
         }
@@ -646,6 +654,7 @@ internal sealed partial class Orchestrator
         {
             // The stage ends here, whatever ended it (an artifact store outage too): keep what it achieved in the
             // manifest, so its counts match the result files in the folder, then let the run record why.
+            Telemetry.DiscernusActivities.Fail(span, ex is OperationCanceledException ? "cancelled" : ex.Message);
             await run.StageAsync(stage, s => s with
             {
                 FinishedAt = run.Now(),
@@ -666,6 +675,7 @@ internal sealed partial class Orchestrator
             TasksSucceeded = succeeded,
             TasksFailed = failed,
         }).ConfigureAwait(false);
+        span?.SetTag(Telemetry.DiscernusActivities.OutcomeAttribute, status);
         run.Log.Info(stage, Agent, $"{StageNames.Title(stage)} finished: {succeeded} succeeded, {failed} failed");
     }
 

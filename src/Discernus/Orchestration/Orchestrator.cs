@@ -27,7 +27,8 @@ internal sealed partial class Orchestrator(
     ExperimentLimits limits,
     IReadOnlyDictionary<string, string?> environment,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    Telemetry.DiscernusMetrics? metrics = null)
 {
     private const string Agent = nameof(Orchestrator);
     private static readonly TimeSpan CannotServePause = TimeSpan.FromSeconds(1);
@@ -41,7 +42,7 @@ internal sealed partial class Orchestrator(
     public async Task RunLoopAsync(CancellationToken stoppingToken, CancellationToken abortToken)
     {
         var running = new List<Task>();
-        await using var heartbeat = new WorkerHeartbeat(connections, keys, options.OrchestratorId, timeProvider: time, logger: logger);
+        await using var heartbeat = new WorkerHeartbeat(connections, keys, options.OrchestratorId, timeProvider: time, logger: logger, metrics: metrics);
         try
         {
             await resilience.ExecuteAsync(ct => heartbeat.StartAsync(ct), "starting the Orchestrator's heartbeat", stoppingToken).ConfigureAwait(false);

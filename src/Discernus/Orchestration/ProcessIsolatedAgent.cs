@@ -63,6 +63,7 @@ internal sealed partial class ProcessIsolatedAgent(
             ArtifactsDirectory = place.ArtifactsDirectory,
             Worker = place.Worker,
             RunFolder = runId is null ? null : runs.LogFor(runId)?.Folder.Path,
+            Traceparent = Telemetry.DiscernusActivities.Traceparent(System.Diagnostics.Activity.Current),
         };
 
         var started = timeProvider.GetTimestamp();
@@ -260,7 +261,7 @@ internal sealed partial class ProcessIsolatedAgent(
 
         if (message.LlmInteraction is { } interaction && runId is not null)
         {
-            await runs.RecordAsync(runId, interaction).ConfigureAwait(false);
+            await runs.RecordChildCallAsync(runId, interaction).ConfigureAwait(false);
         }
 
         if (message.Outcome is { } outcome)

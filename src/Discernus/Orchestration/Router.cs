@@ -3,6 +3,7 @@ using Discernus.Agents;
 using Discernus.Artifacts;
 using Discernus.Coordination;
 using Discernus.Provenance;
+using Discernus.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Discernus.Orchestration;
@@ -25,7 +26,8 @@ internal sealed class Router(
     CoordinationResilience resilience,
     RouterOptions options,
     TimeProvider timeProvider,
-    ILogger logger)
+    ILogger logger,
+    DiscernusMetrics? metrics = null)
 {
     private static readonly TimeSpan ReleasePause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StateFreshness = TimeSpan.FromSeconds(1);
@@ -43,7 +45,7 @@ internal sealed class Router(
 
     private async Task LoopAsync(string workerId, CancellationToken stoppingToken)
     {
-        await using var heartbeat = new WorkerHeartbeat(connections, keys, workerId, timeProvider: timeProvider, logger: logger);
+        await using var heartbeat = new WorkerHeartbeat(connections, keys, workerId, timeProvider: timeProvider, logger: logger, metrics: metrics);
         try
         {
             await resilience.ExecuteAsync(ct => heartbeat.StartAsync(ct), $"starting the heartbeat of {workerId}", stoppingToken).ConfigureAwait(false);
@@ -77,6 +79,11 @@ internal sealed class Router(
                 if (claims.Count == 0)
                 {
                     continue;
+                }
+
+                foreach (var claimed in claims)
+                {
+                    metrics?.TaskClaimed(claimed.TaskType);
                 }
 
                 // In-hand work finishes even when claiming stops; only the process's own end aborts it.
@@ -194,6 +201,9 @@ internal sealed class Router(
             return (null, false);
         }
 
+        // The task's span joins the trace of the stage that queued it; the model calls the agent makes are its children.
+        using var span = DiscernusActivities.StartTask(claimed.TaskId, taskType, runId, claimed.WorkerId, claimed.Attempts, claimed.Traceparent);
+        var started = timeProvider.GetTimestamp();
         AgentOutcome outcome;
         try
         {
@@ -202,6 +212,8 @@ internal sealed class Router(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             logger.LogWarning("{Agent} failed on {TaskId} of run {RunId} (attempt {Attempt}): {Message}", agent.Name, claimed.TaskId, runId, claimed.Attempts, ex.Message);
+            metrics?.TaskFinished(taskType, succeeded: false, timeProvider.GetElapsedTime(started), "exception");
+            DiscernusActivities.Fail(span, $"{ex.GetType().Name} on attempt {claimed.Attempts}");
             if (claimed.Attempts >= options.MaxAttempts)
             {
                 var error = $"{agent.Name} failed {claimed.Attempts} time(s); last error: {ex.GetType().Name}: {ex.Message}";
@@ -210,9 +222,16 @@ internal sealed class Router(
             else
             {
                 await SettleAsync(claimed, claim, c => c.RequeueAsync(), cancellationToken).ConfigureAwait(false);
+                metrics?.TaskRequeued(taskType);
             }
 
             return (null, false);
+        }
+
+        metrics?.TaskFinished(taskType, outcome.Succeeded, timeProvider.GetElapsedTime(started));
+        if (!outcome.Succeeded)
+        {
+            DiscernusActivities.Fail(span, outcome.Error ?? "the agent failed without a reason");
         }
 
         var signal = outcome.Succeeded

@@ -16,7 +16,7 @@ namespace Discernus.Orchestration;
 /// </summary>
 internal sealed class RunRegistry(
     ModelSettings settings, ModelGatewayOptions gatewayOptions, IResponseCache? cache, TimeProvider timeProvider, ITokenBucketStore? buckets = null,
-    Microsoft.Extensions.Logging.ILogger? logger = null, RegistryLinks? links = null)
+    Microsoft.Extensions.Logging.ILogger? logger = null, RegistryLinks? links = null, Telemetry.DiscernusMetrics? metrics = null)
     : IRunServices, IDisposable
 {
     private readonly ILlmInteractionSink _elsewhere = links?.RemoteCalls is { } remote
@@ -25,7 +25,7 @@ internal sealed class RunRegistry(
 
     private readonly ConcurrentDictionary<string, RegisteredRun> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _reportedOutages = new(StringComparer.Ordinal);
-    private readonly ModelGateway _gateway = new(settings, gatewayOptions, null, cache, timeProvider, null, buckets, links?.Ceilings, logger);
+    private readonly ModelGateway _gateway = new(settings, gatewayOptions, null, cache, timeProvider, null, buckets, links?.Ceilings, logger, metrics);
     private readonly PriceTable _prices = PriceTable.LoadDefault();
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _unregisteredClients = new(StringComparer.Ordinal);
 
@@ -35,6 +35,17 @@ internal sealed class RunRegistry(
     /// <param name="interactions">Where model calls are recorded; the run's <c>logs/llm_interactions.jsonl</c> by default.</param>
     public void Register(RunLog log, ILlmInteractionSink? interactions = null) =>
         _runs[log.Folder.RunId] = new RegisteredRun(log, new CountingInteractionSink(interactions ?? new RunLogInteractionSink(log)));
+
+    /// <summary>
+    /// A model call made by an agent's child process: counted in this process's metrics (the child's gateway exports
+    /// none, and the status code is not carried over), then recorded as <see cref="RecordAsync"/> does.
+    /// </summary>
+    public ValueTask RecordChildCallAsync(string runId, LlmInteraction interaction, CancellationToken cancellationToken = default)
+    {
+        metrics?.ModelCall(interaction.Model, TimeSpan.FromMilliseconds(interaction.DurationMs), interaction.Cached, interaction.Error is not null, null,
+            interaction.PromptTokens, interaction.CompletionTokens, interaction.CostUsd);
+        return RecordAsync(runId, interaction, cancellationToken);
+    }
 
     /// <summary>
     /// A model call made for the run in another process (an agent's child process, a worker elsewhere): recorded and

@@ -105,9 +105,15 @@ public sealed class SecretCanaryTests
         var values = Secrets(server.OpenAIBaseUrl.ToString());
         using var logs = new TempFolder();
         values[CliLogging.DirectoryVariable] = logs.Path;
+
+        // The model call spans carry the failure too (status, error type): they are checked with the logs.
+        var spans = Path.Combine(logs.Path, "spans-{pid}.jsonl");
+        values[Discernus.Telemetry.TelemetryOptions.SpanFileVariable] = spans;
         using var sandbox = PipelineSandbox.Of("nano", values);
 
         var run = await sandbox.RunAsync("--model", "openai-compatible/canary");
+        Assert.Contains(File.ReadLines(spans.Replace("{pid}", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)),
+            line => line.Contains("\"name\":\"chat canary\"", StringComparison.Ordinal) && line.Contains("\"status\":\"Error\"", StringComparison.Ordinal));
         var json = sandbox.NewHarness();
         await json.RunAsync("run", sandbox.ExperimentPath, "--model", "openai-compatible/canary", "--format", "json").WaitAsync(PipelineSandbox.RunLimit);
 

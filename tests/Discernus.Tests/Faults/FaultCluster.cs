@@ -102,8 +102,8 @@ internal sealed class FaultCluster : IAsyncDisposable
         return environment;
     }
 
-    public CliProcess StartWorker(string name, int concurrency = 4, IReadOnlyDictionary<string, string?>? environment = null) =>
-        Track(CliProcess.Start(name, ProcessEnvironment(environment), Root, "worker", "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    public CliProcess StartWorker(string name, int concurrency = 4, IReadOnlyDictionary<string, string?>? environment = null, params string[] arguments) =>
+        Track(CliProcess.Start(name, ProcessEnvironment(environment), Root, ["worker", "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments]));
 
     public CliProcess StartRun(string name, string experiment, IReadOnlyDictionary<string, string?>? environment = null, params string[] arguments) =>
         Track(CliProcess.Start(name, ProcessEnvironment(environment), Root, ["run", experiment, .. arguments]));

@@ -86,6 +86,12 @@ public sealed class RedisServerProcess : IAsyncDisposable
     public async Task RestartAsync()
     {
         await StopAsync();
+        await StartAgainAsync();
+    }
+
+    /// <summary>Starts a server stopped with <see cref="StopAsync"/> again on the same port and folder.</summary>
+    public async Task StartAgainAsync()
+    {
         for (var attempt = 0; attempt < 20; attempt++)
         {
             // The port can linger for a moment after the old process exits.

@@ -1,0 +1,8 @@
+namespace Discernus.Telemetry;
+
+internal enum MetricKind
+{
+    Counter,
+    Histogram,
+    Gauge,
+}

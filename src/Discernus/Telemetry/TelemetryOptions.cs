@@ -1,0 +1,67 @@
+using Discernus.Configuration;
+
+namespace Discernus.Telemetry;
+
+/// <summary>
+/// What a process exports, read once from the settings (and the worker's flags). Every member null means nothing is
+/// exported and no provider is built: the activity source and the meter then have no listener.
+/// </summary>
+internal sealed record TelemetryOptions
+{
+    public const string OtlpEndpointVariable = "DISCERNUS_OTLP_ENDPOINT";
+    public const string StandardOtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string ProtocolVariable = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    public const string SpanFileVariable = "DISCERNUS_OTEL_FILE";
+    public const string MetricsPortVariable = "DISCERNUS_METRICS_PORT";
+    public const string HealthPortVariable = "DISCERNUS_HEALTH_PORT";
+
+    /// <summary>The process's role as <c>service.name</c>: <c>discernus-worker</c>, <c>discernus-run</c>.</summary>
+    public required string ServiceName { get; init; }
+
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>True for OTLP over HTTP (protobuf), false for gRPC.</summary>
+    public bool OtlpHttp { get; init; }
+
+    /// <summary>JSON-lines span file, <c>{pid}</c> already replaced.</summary>
+    public string? SpanFile { get; init; }
+
+    /// <summary>Port of the Prometheus scrape endpoint (worker only).</summary>
+    public int? MetricsPort { get; init; }
+
+    /// <summary>False for a child agent process: it lives for one task, and its worker counts what it does.</summary>
+    public bool ExportMetrics { get; init; } = true;
+
+    public bool Traces => OtlpEndpoint is not null || SpanFile is not null;
+
+    public bool Metrics => ExportMetrics && (OtlpEndpoint is not null || MetricsPort is not null);
+
+    /// <summary>Reads the settings; a malformed value is a <see cref="SettingException"/> naming it.</summary>
+    public static TelemetryOptions FromSettings(IReadOnlyDictionary<string, string?> environment, string serviceName, int? metricsPort = null)
+    {
+        var values = environment as SettingValues ?? SettingValues.From(environment);
+        var endpointName = values.Text(OtlpEndpointVariable) is not null ? OtlpEndpointVariable : StandardOtlpEndpointVariable;
+        Uri? endpoint = null;
+        if (values.Text(endpointName) is { } text)
+        {
+            endpoint = Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                ? uri
+                : throw values.Invalid(endpointName, text, "an http:// or https:// URL, e.g. http://collector:4317");
+        }
+
+        var protocol = values.Text(ProtocolVariable)?.Trim() ?? "grpc";
+        if (protocol is not ("grpc" or "http/protobuf"))
+        {
+            throw values.Invalid(ProtocolVariable, protocol, "grpc or http/protobuf");
+        }
+
+        return new TelemetryOptions
+        {
+            ServiceName = serviceName,
+            OtlpEndpoint = endpoint,
+            OtlpHttp = protocol == "http/protobuf",
+            SpanFile = values.Text(SpanFileVariable)?.Replace("{pid}", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
+            MetricsPort = metricsPort ?? (int?)values.Integer(MetricsPortVariable, 1, 65_535),
+        };
+    }
+}
