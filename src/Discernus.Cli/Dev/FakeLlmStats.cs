@@ -12,4 +12,6 @@ internal sealed record FakeLlmStats
     [JsonPropertyName("malformed")] public long Malformed { get; init; }
     [JsonPropertyName("max_concurrent")] public long MaxConcurrent { get; init; }
     [JsonPropertyName("in_flight")] public long InFlight { get; init; }
+    /// <summary>Requests whose prefix was read from the simulated prompt cache (reported as <c>cached_tokens</c>).</summary>
+    [JsonPropertyName("prompt_cache_hits")] public long PromptCacheHits { get; init; }
 }

@@ -1,3 +1,4 @@
+using Discernus.Models;
 using Discernus.Provenance;
 using Microsoft.Extensions.AI;
 
@@ -16,4 +17,11 @@ internal interface IRunServices
 
     /// <summary>USD cost of a call, or null when the model's price is unknown (lexicon: 0).</summary>
     decimal? CostOf(string model, long promptTokens, long completionTokens);
+
+    /// <summary>
+    /// USD cost of one answer as billed: cached input at the cached rate, in the mode it was sent (batch or interactive);
+    /// null when the model's price in that mode is unknown.
+    /// </summary>
+    decimal? CostOf(string model, ProviderUsage usage, BillingMode mode) =>
+        usage.CachedInputTokens == 0 && usage.CacheWriteTokens == 0 && mode == BillingMode.Interactive ? CostOf(model, usage.PromptTokens, usage.CompletionTokens) : null;
 }

@@ -90,6 +90,8 @@ internal sealed class ModelGateway : IDisposable
         }
 
         var endpoint = _settings.RequireBaseUrl(model);
+        // Outermost: a batch answer for this very request is served (and recorded, billed as batch) without a call.
+        builder.Use(inner => new PreparedAnswerChatClient(inner, model, endpoint, recorder));
         if (_cache is not null)
         {
             builder.UseArtifactCaching(_cache, model, endpoint, recorder);
@@ -161,7 +163,7 @@ internal sealed class ModelGateway : IDisposable
             MaxRetries = 0,
             Timeout = _settings.Timeout + SdkTimeoutMargin,
         });
-        return client.AsIChatClient(model.Model, _options.DefaultMaxOutputTokens);
+        return new PromptCacheMarkingChatClient(client.AsIChatClient(model.Model, _options.DefaultMaxOutputTokens));
     }
 
     private ResiliencePipeline BuildRetryPipeline()

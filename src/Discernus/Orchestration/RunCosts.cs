@@ -20,6 +20,8 @@ public sealed class RunCosts
         ByStage = Group(lines, l => l.Stage);
         ByModel = Group(lines, l => l.Model);
         ByAgent = Group(lines, l => l.Agent);
+        // Offline analyses and response-cache hits were billed in no mode.
+        ByMode = Group(lines.Where(l => !l.Offline && !l.Cached).ToList(), l => l.Mode);
         Interactions = lines.Count;
         UnreadableLines = unreadable;
         Results = results;
@@ -34,6 +36,9 @@ public sealed class RunCosts
     public IReadOnlyList<CostRow> ByModel { get; }
 
     public IReadOnlyList<CostRow> ByAgent { get; }
+
+    /// <summary>Provider requests by billing mode (<c>interactive</c>, <c>batch</c>), each priced at its mode's rates.</summary>
+    public IReadOnlyList<CostRow> ByMode { get; }
 
     /// <summary>Interaction records read; 0 when the calls ran on workers that could not write this run's log.</summary>
     public int Interactions { get; }
@@ -88,6 +93,12 @@ public sealed class RunCosts
 
         public long OfflineAnalyses { get; init; }
 
+        /// <summary>Of <see cref="PromptTokens"/>, those the provider read from its prompt cache (billed at the cached-input rate).</summary>
+        public long CachedInputTokens { get; init; }
+
+        /// <summary>Of <see cref="PromptTokens"/>, those written to the provider's prompt cache (Anthropic).</summary>
+        public long CacheWriteTokens { get; init; }
+
         internal static CostRow Of(string name, IReadOnlyList<CostLine> lines) => new(
             name,
             lines.Count(l => !l.Cached && !l.Offline),
@@ -99,6 +110,8 @@ public sealed class RunCosts
             lines.All(l => l.CostUsd is not null || l.Failed))
         {
             OfflineAnalyses = lines.Count(l => !l.Cached && l.Offline),
+            CachedInputTokens = lines.Where(l => !l.Cached && !l.Offline).Sum(l => l.CachedInputTokens),
+            CacheWriteTokens = lines.Where(l => !l.Cached && !l.Offline).Sum(l => l.CacheWriteTokens),
         };
     }
 
@@ -142,6 +155,13 @@ public sealed class RunCosts
     /// <param name="Offline">An offline model's answer (lexicon, minilm): computed in the process, no provider request.</param>
     internal sealed record CostLine(string Stage, string Model, string Agent, bool Cached, bool Failed, long PromptTokens, long CompletionTokens, decimal? CostUsd, bool Offline = false)
     {
+        /// <summary><c>interactive</c> or <c>batch</c>; lines written before modes were recorded are interactive.</summary>
+        public string Mode { get; init; } = Models.LlmInteraction.Modes.Interactive;
+
+        public long CachedInputTokens { get; init; }
+
+        public long CacheWriteTokens { get; init; }
+
         // An interaction line has a model and a prompt hash; other lines of after_finalize.jsonl are ordinary log lines.
         public static CostLine? TryParse(string text)
         {
@@ -164,7 +184,12 @@ public sealed class RunCosts
                     Number(root, "prompt_tokens"),
                     Number(root, "completion_tokens"),
                     root.TryGetProperty("cost_usd", out var cost) && cost.ValueKind == JsonValueKind.Number ? cost.GetDecimal() : null,
-                    Models.ModelName.IsOffline(String(root, "provider") ?? model));
+                    Models.ModelName.IsOffline(String(root, "provider") ?? model))
+                {
+                    Mode = String(root, "mode") ?? Models.LlmInteraction.Modes.Interactive,
+                    CachedInputTokens = Number(root, "cached_input_tokens"),
+                    CacheWriteTokens = Number(root, "cache_write_tokens"),
+                };
             }
             catch (JsonException)
             {
