@@ -34,6 +34,7 @@ internal sealed class FakeLlmServer : IAsyncDisposable
     private long _inFlight;
     private long _maxConcurrent;
     private long _cacheHits;
+    private FakeLlmBatches _batches = null!;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _seenPrefixes = new(StringComparer.Ordinal);
 
     /// <summary>The shortest prefix a provider caches (OpenAI: 1,024 tokens).</summary>
@@ -62,6 +63,9 @@ internal sealed class FakeLlmServer : IAsyncDisposable
         MaxConcurrent = Interlocked.Read(ref _maxConcurrent),
         InFlight = Interlocked.Read(ref _inFlight),
         PromptCacheHits = Interlocked.Read(ref _cacheHits),
+        BatchSubmissions = _batches.Submissions,
+        BatchFileUploads = _batches.Uploads,
+        BatchLines = _batches.Lines,
     };
 
     public static async Task<FakeLlmServer> StartAsync(FakeLlmOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
@@ -78,6 +82,8 @@ internal sealed class FakeLlmServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeLlmServer(app, options, timeProvider ?? TimeProvider.System);
         app.MapPost("/v1/chat/completions", server.CompleteAsync);
+        server._batches = new FakeLlmBatches(options, server._time, server.CachedTokens);
+        server._batches.Map(app);
         app.MapGet("/stats", () => Results.Json(server.Stats));
         app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "fake", @object = "model", owned_by = "discernus" } } }));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Discernus.Batches;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Models;
@@ -59,6 +60,13 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
         if (task.Params.Cache == CacheModes.Refresh)
         {
             options.AdditionalProperties[ModelCallKeys.CacheMode] = CacheModes.Refresh;
+        }
+
+        // A batch run's answer for this very request (Batches): served by the gateway without a call, then validated,
+        // verified, cached and settled below like any answer; when it is invalid, the re-ask goes to the provider.
+        if (await BatchAnswers.LoadAsync(task.Params, Context.Store, cancellationToken).ConfigureAwait(false) is { } batchAnswer)
+        {
+            options.AdditionalProperties[ModelCallKeys.PreparedAnswer] = batchAnswer.ToChatResponse();
         }
 
         if (task.Params.Run > 1)

@@ -33,6 +33,9 @@ internal sealed partial class Orchestrator
         // An adopted run reads back what earlier executions recorded (the pre-test's sample among it); a pre-test in
         // this execution hands its answers on, so the full run never asks for them again.
         var recorded = run.Adopted ? await RecordedAnalysesAsync(run, planned, cancellationToken).ConfigureAwait(false) : sample;
+
+        // A batch run (`run --batch`) gets the answers from the provider's batch API first; the tasks then carry them.
+        planned = await WithBatchAnswersAsync(run, store, planned, recorded, cancellationToken).ConfigureAwait(false);
         var succeeded = new List<(string TaskId, string Hash)>();
         await RunStageAsync(run, StageNames.BatchAnalysis, planned, async (task, signal) =>
         {

@@ -51,6 +51,12 @@ internal static class RunPlanner
             return new RunPlan { Models = models, PreflightProblems = problems };
         }
 
+        // Batch mode: `run --batch` (a request option) or `mode: batch` in the experiment; the same rule for every front end.
+        if (experiment.Mode == RunRequestOptions.BatchMode && ModeOf(runOptions) != Models.BillingMode.Batch)
+        {
+            runOptions = new Dictionary<string, string>(runOptions ?? new Dictionary<string, string>()) { [RunRequestOptions.Mode] = RunRequestOptions.BatchMode };
+        }
+
         CostEstimate? estimate = null;
         string? budgetProblem = null;
         if (!models.OfflineBaseline)

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Discernus.Agents;
+using Discernus.Artifacts;
+using Discernus.Batches;
+using Discernus.Coordination;
+using Discernus.Experiments;
+using Discernus.Models;
+using Discernus.Provenance;
+
+namespace Discernus.Orchestration;
+
+internal sealed partial class Orchestrator
+{
+    /// <summary>
+    /// Batch mode's hook into the analysis stage: the analyses not yet recorded, of models whose endpoint speaks the
+    /// OpenAI Batch API, are sent as batches (<see cref="BatchAnalysisPhase"/>); each task that got an answer carries it
+    /// in its contract, so the agent validates, verifies, caches and settles it as it would an interactive answer. Tasks
+    /// whose batch line failed carry nothing and are asked interactively; they are named in the manifest
+    /// (<c>batch_retries</c>) and the log. Interactive runs pass through unchanged.
+    /// </summary>
+    private async Task<List<PlannedTask>> WithBatchAnswersAsync(
+        RunContext run, IArtifactStore store, List<PlannedTask> planned, IReadOnlyDictionary<string, CompletionSignal>? recorded, CancellationToken cancellationToken)
+    {
+        if (run.Models.Mode != RunRequestOptions.BatchMode)
+        {
+            return planned;
+        }
+
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        var retries = new List<ManifestFailure>();
+        foreach (var group in planned.Where(p => recorded?.ContainsKey(p.TaskId) != true).GroupBy(p => p.Model ?? "", StringComparer.Ordinal))
+        {
+            var model = ModelName.Parse(group.Key);
+            if (model.Provider is not (ModelProvider.OpenAI or ModelProvider.OpenAICompatible))
+            {
+                run.Log.Warning(StageNames.BatchAnalysis, Agent, $"{model} has no batch API that Discernus speaks yet (OpenAI-compatible endpoints only): its analyses are sent one by one");
+                continue;
+            }
+
+            var settings = registry.Gateway.Settings;
+            using var client = new OpenAIBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time);
+            var phase = new BatchAnalysisPhase(client, BatchOptions.FromValues(environment), run.Folder.Path, run.Folder.RunId, store, time,
+                submission => RecordBatchesAsync(run, submission));
+            var requests = new BatchRequestBuilder(store, model);
+            var items = group.Select(p => new BatchItem(p.TaskId, p.DocumentName, ct => requests.BodyAsync(p.Contract(), ct))).ToList();
+            run.Log.Info(StageNames.BatchAnalysis, Agent, $"sending {items.Count} analyses of {model} as provider batches (results within 24 h, no live progress)");
+            var outcome = await phase.RunAsync(model.ToString(), items, cancellationToken).ConfigureAwait(false);
+            foreach (var (task, hash) in outcome.Answers)
+            {
+                answers[task] = hash;
+            }
+
+            foreach (var failure in outcome.Failures)
+            {
+                retries.Add(new ManifestFailure(failure.TaskId, failure.DocumentName, model.ToString(), failure.Reason));
+                run.Log.Warning(StageNames.BatchAnalysis, Agent, $"the batch answer for {failure.DocumentName ?? failure.TaskId} cannot be used ({failure.Reason}); it is asked interactively");
+            }
+        }
+
+        await run.Folder.UpdateManifestAsync(m => m with { BatchRetries = retries }, CancellationToken.None).ConfigureAwait(false);
+        return planned.Select(p => answers.TryGetValue(p.TaskId, out var hash)
+            ? p with { Contract = () => BatchAnswers.WithAnswer(p.Contract(), hash) }
+            : p).ToList();
+    }
+
+    private static Task RecordBatchesAsync(RunContext run, BatchSubmission submission) =>
+        run.Folder.UpdateManifestAsync(m => m with
+        {
+            Batches = submission.Chunks.Select(c => new ManifestBatch(c.File, c.Sha256, c.TaskIds.Count, c.BatchId, c.Status, c.Completed, c.Failed)).ToList(),
+        }, CancellationToken.None);
+
+    /// <summary>The body of a batch line: the very request the agent would send (<see cref="AnalysisRequest"/>), in the OpenAI wire format.</summary>
+    private sealed class BatchRequestBuilder(IArtifactStore store, ModelName model)
+    {
+        private readonly Dictionary<string, object> _parsed = new(StringComparer.Ordinal);
+
+        public async Task<JsonObject> BodyAsync(string contractJson, CancellationToken cancellationToken)
+        {
+            var task = JsonSerializer.Deserialize(contractJson, CoordinationJson.TypeInfo<AnalyseDocumentTask>())!;
+            var variant = task.Params.AnalysisVariant ?? "default";
+            var (frameworkText, framework) = await ParsedAsync($"framework:{task.FrameworkHash}:{variant}", task.FrameworkHash, bytes =>
+            {
+                var text = System.Text.Encoding.UTF8.GetString(bytes);
+                return (text, ExperimentReader.ParseFramework(text, "framework.md", variant, out var problems)
+                    ?? throw new RunFailedException($"the stored framework cannot be read: {string.Join("; ", problems.Select(p => p.Message))}"));
+            }, cancellationToken).ConfigureAwait(false);
+            var prompt = await ParsedAsync($"prompt:{task.PromptHash}", task.PromptHash, PromptTemplate.Parse, cancellationToken).ConfigureAwait(false);
+            var document = await store.GetAsync(task.DocumentHash, cancellationToken).ConfigureAwait(false)
+                ?? throw new RunFailedException($"the document {task.DocumentHash} of {task.TaskId} is not in the artifact store");
+            var messages = AnalysisRequest.Messages(prompt, frameworkText, framework, variant, task.DocumentName, System.Text.Encoding.UTF8.GetString(document));
+            var (temperature, seed) = AnalysisRequest.Sampling(task);
+            var body = new JsonObject
+            {
+                ["model"] = model.Model,
+                ["messages"] = new JsonArray(messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role.Value, ["content"] = m.Text }).ToArray()),
+                ["response_format"] = new JsonObject { ["type"] = "json_object" },
+            };
+            if (temperature is { } t)
+            {
+                body["temperature"] = t;
+            }
+
+            if (seed is { } s)
+            {
+                body["seed"] = s;
+            }
+
+            return body;
+        }
+
+        private async Task<T> ParsedAsync<T>(string key, string hash, Func<byte[], T> parse, CancellationToken cancellationToken)
+            where T : notnull
+        {
+            if (!_parsed.TryGetValue(key, out var value))
+            {
+                var bytes = await store.GetAsync(hash, cancellationToken).ConfigureAwait(false)
+                    ?? throw new RunFailedException($"{hash} is not in the artifact store");
+                _parsed[key] = value = parse(bytes);
+            }
+
+            return (T)value;
+        }
+    }
+}
