@@ -16,8 +16,10 @@ namespace Discernus.Cli.Dev;
 /// tests: <c>POST /v1/chat/completions</c> answers after <see cref="FakeLlmOptions.Latency"/> ± jitter with
 /// <see cref="FakeLlmAnswers"/>; a request beyond <see cref="FakeLlmOptions.Concurrency"/> in flight gets 429 with
 /// <c>Retry-After</c> (seconds) and <c>retry-after-ms</c>; a seeded share of accepted requests gets 500/503, another
-/// share of analysis answers is malformed. <c>GET /stats</c> returns <see cref="FakeLlmStats"/>. It never stores or logs
-/// what it receives.
+/// share of analysis answers is malformed. A system prefix of 1,024 tokens or more seen before is reported as
+/// <c>usage.prompt_tokens_details.cached_tokens</c> (OpenAI's prompt caching). The Files and Batch API is served by
+/// <see cref="FakeLlmBatches"/>. <c>GET /stats</c> returns <see cref="FakeLlmStats"/>. It never logs what it receives;
+/// batch files are kept in memory while it runs, as a provider keeps them.
 /// </summary>
 internal sealed class FakeLlmServer : IAsyncDisposable
 {

@@ -45,7 +45,18 @@ internal sealed partial class Orchestrator
             var requests = new BatchRequestBuilder(store, model);
             var items = group.Select(p => new BatchItem(p.TaskId, p.DocumentName, ct => requests.BodyAsync(p.Contract(), ct))).ToList();
             run.Log.Info(StageNames.BatchAnalysis, Agent, $"sending {items.Count} analyses of {model} as provider batches (results within 24 h, no live progress)");
-            var outcome = await phase.RunAsync(model.ToString(), items, cancellationToken).ConfigureAwait(false);
+            BatchOutcome outcome;
+            try
+            {
+                outcome = await phase.RunAsync(model.ToString(), items, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is BatchApiException or InvalidDataException or ArgumentException)
+            {
+                // What was submitted is recorded: a resumed run picks it up instead of sending it again.
+                throw new RunFailedException(
+                    $"the batch API of {model} failed: {settings.Redact(ex.Message)}. Batches already submitted are recorded in {BatchAnalysisPhase.Folder}/{BatchAnalysisPhase.SubmissionFile}; `discernus run --resume {run.Folder.Path}` picks them up.");
+            }
+
             foreach (var (task, hash) in outcome.Answers)
             {
                 answers[task] = hash;

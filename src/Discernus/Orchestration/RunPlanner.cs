@@ -57,6 +57,18 @@ internal static class RunPlanner
             runOptions = new Dictionary<string, string>(runOptions ?? new Dictionary<string, string>()) { [RunRequestOptions.Mode] = RunRequestOptions.BatchMode };
         }
 
+        if (ModeOf(runOptions) == Models.BillingMode.Batch)
+        {
+            try
+            {
+                Batches.BatchOptions.FromValues(environment);
+            }
+            catch (ArgumentException ex)
+            {
+                return new RunPlan { Models = models, PreflightProblems = [ex.Message] };
+            }
+        }
+
         CostEstimate? estimate = null;
         string? budgetProblem = null;
         if (!models.OfflineBaseline)

@@ -158,6 +158,39 @@ public sealed class BatchRunPipelineTests
         Assert.Equal(200, results.Select(r => (string?)r["document_name"]).Distinct().Count());
     }
 
+    [Fact]
+    public async Task TheRequestFileAndItsTaskIds_AreRecordedBeforeAnythingIsSent()
+    {
+        // A server without the Batch API: the upload is refused, so the record shows what existed before the first call.
+        await using var server = Infrastructure.FakeModelServer.Start();
+        using var sandbox = PipelineSandbox.Of("nano", new Dictionary<string, string?>
+        {
+            ["OPENAI_API_KEY"] = "sk-test-batch-0123456789",
+            ["OPENAI_BASE_URL"] = server.OpenAIBaseUrl.ToString(),
+        });
+        SyntheticCorpus.Write(sandbox.ExperimentPath, 5);
+
+        var run = await sandbox.RunAsync("--model", Model, "--batch");
+
+        Assert.True(run.ExitCode == 4, $"exit {run.ExitCode}, expected 4 (failed)\n{run.Output}");
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("/v1/files", request.Path);
+        Assert.DoesNotContain("sk-test-batch-0123456789", run.Output);
+        var submission = JsonNode.Parse(File.ReadAllText(Path.Combine(run.Folder, "batches", "submission.json")))!;
+        var chunk = Assert.Single(submission["chunks"]!.AsArray())!;
+        Assert.Equal("prepared", (string?)chunk["status"]);
+        Assert.Null((string?)chunk["batch_id"]);
+        var file = File.ReadAllBytes(Path.Combine(run.Folder, (string)chunk["file"]!));
+        Assert.Equal(RunFolderChecks.Sha256(file), (string?)chunk["sha256"]);
+        var lines = System.Text.Encoding.UTF8.GetString(file).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(chunk["task_ids"]!.AsArray().Select(t => (string?)t), lines.Select(l => (string?)l["custom_id"]));
+        Assert.Equal(5, lines.Count);
+        Assert.All(lines, l => Assert.Equal("/v1/chat/completions", (string?)l["url"]));
+        var manifest = RunFolderChecks.Manifest(run.Folder);
+        Assert.Equal("prepared", (string?)Assert.Single(manifest["batches"]!.AsArray())!["status"]);
+        Assert.Contains("--resume", (string?)manifest["error"]);
+    }
+
     private static PipelineSandbox Sandbox(FakeLlmServer server, int documents)
     {
         var sandbox = PipelineSandbox.Of("nano", new Dictionary<string, string?>
