@@ -85,6 +85,25 @@ internal sealed class BatchAnalysisPhase(
         return new BatchOutcome(answers, [.. failures.Values.Where(f => names.ContainsKey(f.TaskId))]);
     }
 
+    /// <summary>
+    /// Cancels every batch of the submission that has not ended (the run was cancelled): answers the provider already
+    /// gave stay billed and are kept; a resumed run collects them and asks the rest interactively.
+    /// </summary>
+    public async Task CancelOpenAsync(CancellationToken cancellationToken)
+    {
+        _submission ??= ReadSubmission(runFolder)!;
+        if (_submission is null)
+        {
+            return;
+        }
+
+        foreach (var chunk in _submission.Chunks.Where(c => c.BatchId is not null && !IsFinal(c.Status)).ToList())
+        {
+            var batch = await client.CancelAsync(chunk.BatchId!, cancellationToken).ConfigureAwait(false);
+            await UpdateAsync(chunk, c => c with { Status = batch.Status }).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Writes the request files and records them, before any of them is sent.</summary>
     private async Task PrepareAsync(IReadOnlyList<BatchItem> items, CancellationToken cancellationToken)
     {

@@ -32,6 +32,12 @@ internal sealed partial class Orchestrator
         foreach (var group in planned.Where(p => recorded?.ContainsKey(p.TaskId) != true).GroupBy(p => p.Model ?? "", StringComparer.Ordinal))
         {
             var model = ModelName.Parse(group.Key);
+            if (!model.IsHosted)
+            {
+                // lexicon, minilm: answered on this machine, nothing to batch.
+                continue;
+            }
+
             if (model.Provider is not (ModelProvider.OpenAI or ModelProvider.OpenAICompatible))
             {
                 run.Log.Warning(StageNames.BatchAnalysis, Agent, $"{model} has no batch API that Discernus speaks yet (OpenAI-compatible endpoints only): its analyses are sent one by one");
@@ -46,15 +52,30 @@ internal sealed partial class Orchestrator
             var items = group.Select(p => new BatchItem(p.TaskId, p.DocumentName, ct => requests.BodyAsync(p.Contract(), ct))).ToList();
             run.Log.Info(StageNames.BatchAnalysis, Agent, $"sending {items.Count} analyses of {model} as provider batches (results within 24 h, no live progress)");
             BatchOutcome outcome;
+            using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var watcher = WatchCancelFlagAsync(run.Folder.RunId, watching);
             try
             {
-                outcome = await phase.RunAsync(model.ToString(), items, cancellationToken).ConfigureAwait(false);
+                outcome = await phase.RunAsync(model.ToString(), items, watching.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && watching.IsCancellationRequested)
+            {
+                // Cancelled by the user (`run` interrupted, serve's cancel): stop spending, keep what was answered.
+                run.Log.Warning(StageNames.BatchAnalysis, Agent, "the run was cancelled: cancelling its provider batches");
+                await phase.CancelOpenAsync(CancellationToken.None).ConfigureAwait(false);
+                throw new OperationCanceledException("the run was cancelled");
             }
             catch (Exception ex) when (ex is BatchApiException or InvalidDataException or ArgumentException)
             {
                 // What was submitted is recorded: a resumed run picks it up instead of sending it again.
                 throw new RunFailedException(
                     $"the batch API of {model} failed: {settings.Redact(ex.Message)}. Batches already submitted are recorded in {BatchAnalysisPhase.Folder}/{BatchAnalysisPhase.SubmissionFile}; `discernus run --resume {run.Folder.Path}` picks them up.");
+            }
+
+            finally
+            {
+                await watching.CancelAsync().ConfigureAwait(false);
+                await watcher.ConfigureAwait(false);
             }
 
             foreach (var (task, hash) in outcome.Answers)
@@ -73,6 +94,27 @@ internal sealed partial class Orchestrator
         return planned.Select(p => answers.TryGetValue(p.TaskId, out var hash)
             ? p with { Contract = () => BatchAnswers.WithAnswer(p.Contract(), hash) }
             : p).ToList();
+    }
+
+    /// <summary>Cancels <paramref name="watching"/> when the run's cancel flag is set; ends quietly when it is cancelled itself.</summary>
+    private async Task WatchCancelFlagAsync(string runId, CancellationTokenSource watching)
+    {
+        try
+        {
+            while (!watching.IsCancellationRequested)
+            {
+                await Task.Delay(CancelCheckInterval, time, watching.Token).ConfigureAwait(false);
+                if (await resilience.ExecuteAsync(ct => states.IsCancelRequestedAsync(runId, ct), $"reading the state of run {runId}", watching.Token).ConfigureAwait(false))
+                {
+                    await watching.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The batches ended, or the run stopped: nothing to watch.
+        }
     }
 
     private static Task RecordBatchesAsync(RunContext run, BatchSubmission submission) =>

@@ -35,11 +35,11 @@ public sealed class BatchRunPipelineTests
         Assert.True(batch.ExitCode == 0, $"exit {batch.ExitCode}\n{batch.Output}");
         var stats = server.Stats;
         Assert.Equal(1, stats.Requests); // the synthesis: not one analysis was sent interactively
-        Assert.Equal(3, stats.BatchSubmissions); // 300 requests, at most 100 per file
+        Assert.Equal(Documents / 100, stats.BatchSubmissions); // at most 100 requests per file
         Assert.Equal(Documents, stats.BatchLines);
         var manifest = RunFolderChecks.Manifest(batch.Folder);
         Assert.Equal("batch", (string?)manifest["models"]!["mode"]);
-        Assert.Equal(3, manifest["batches"]!.AsArray().Count);
+        Assert.Equal(Documents / 100, manifest["batches"]!.AsArray().Count);
         Assert.All(manifest["batches"]!.AsArray(), b => Assert.Equal("collected", (string?)b!["status"]));
         Assert.Empty(manifest["batch_retries"]!.AsArray());
         var results = RunFolderChecks.AnalysisResults(batch.Folder);
@@ -156,6 +156,28 @@ public sealed class BatchRunPipelineTests
         var results = RunFolderChecks.AnalysisResults(folder);
         Assert.Equal(200, results.Count);
         Assert.Equal(200, results.Select(r => (string?)r["document_name"]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task CancellingABatchRun_CancelsItsProviderBatches_AndEndsTheRunCancelled()
+    {
+        await using var server = await FakeLlmServer.StartAsync(new FakeLlmOptions { Latency = TimeSpan.Zero, BatchCompletionDelay = TimeSpan.FromMinutes(10) });
+        using var sandbox = Sandbox(server, 20);
+        var cli = new CliHarness(sandbox.Environment);
+        using var cancel = new CancellationTokenSource();
+
+        var invocation = Discernus.Cli.DiscernusCli.InvokeAsync(["run", sandbox.ExperimentPath, "--model", Model, "--batch"], cli.Context, cancel.Token);
+        await WaitForAsync(() => server.Stats.BatchSubmissions >= 1, TimeSpan.FromSeconds(60), () => cli.AllText);
+        await cancel.CancelAsync();
+        var exit = await invocation.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.True(exit == 130, $"exit {exit}, expected 130\n{cli.AllText}");
+        var folder = sandbox.FindRunFolder()!;
+        var manifest = RunFolderChecks.Manifest(folder);
+        Assert.Equal("cancelled", (string?)manifest["status"]);
+        // Well before the batch's ten minutes: the provider was told to stop, and the record says so.
+        Assert.Equal("cancelled", (string?)Assert.Single(manifest["batches"]!.AsArray())!["status"]);
+        Assert.Equal(0, server.Stats.Requests);
     }
 
     [Fact]
