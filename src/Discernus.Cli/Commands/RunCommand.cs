@@ -34,7 +34,7 @@ internal static class RunCommand
         var to = new Option<string?>("--to") { Description = "Stop after this stage (batch_analysis, synthesis or report)" };
         to.AcceptOnlyFromAmong(StageNames.BatchAnalysis, StageNames.Synthesis, StageNames.Report);
         var source = new Option<string?>("--source") { Description = "With --from: the run folder whose stages are reused (default: the latest run of the experiment that finished them)" }.WithUsablePath();
-        var batch = new Option<bool>("--batch") { Description = "Send the analyses through the provider's batch API (OpenAI-compatible endpoints): about half the price, results within 24 h, no live progress; `run --resume` picks the batches up after a restart" };
+        var batch = new Option<bool>("--batch") { Description = "Send the analyses through the provider's batch API (OpenAI-compatible endpoints, Anthropic): about half the price, results within 24 h, no live progress; `run --resume` picks the batches up after a restart" };
         var noCache = new Option<bool>("--no-cache") { Description = "Ask the model for every answer, even when the response cache holds a validated one (answers that pass validation replace it)" };
         var pretest = new Option<int?>("--pretest") { Description = "Analyse a seeded random sample of N documents first and stop before the full run when a dimension does not discriminate (zero variance), too many answers fail, or the cost extrapolated from the sample's tokens exceeds the budget; the full run reuses the sample's answers" };
         pretest.Validators.Add(result =>

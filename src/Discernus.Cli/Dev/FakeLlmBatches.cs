@@ -45,10 +45,36 @@ internal sealed class FakeLlmBatches(FakeLlmOptions options, TimeProvider time, 
         app.MapGet("/v1/batches", () => Results.Json(new JsonObject
         {
             ["object"] = "list",
-            ["data"] = new JsonArray(_batches.Values.OrderByDescending(b => b.Sequence).Select(b => (JsonNode)Describe(b)).ToArray()),
+            ["data"] = new JsonArray(_batches.Values.Where(b => !b.Anthropic).OrderByDescending(b => b.Sequence).Select(b => (JsonNode)Describe(b)).ToArray()),
             ["has_more"] = false,
         }));
         app.MapGet("/v1/batches/{id}", (string id) => _batches.TryGetValue(id, out var batch) ? Results.Json(Describe(batch)) : Error(404, $"no batch {id}"));
+        app.MapPost("/v1/messages/batches", (Delegate)CreateMessageBatchAsync);
+        app.MapGet("/v1/messages/batches", (HttpContext context) => Results.Json(new JsonObject
+        {
+            ["data"] = new JsonArray(_batches.Values.Where(b => b.Anthropic).OrderByDescending(b => b.Sequence).Select(b => (JsonNode)DescribeMessageBatch(b, context)).ToArray()),
+            ["has_more"] = false,
+        }));
+        app.MapGet("/v1/messages/batches/{id}", (string id, HttpContext context) => _batches.TryGetValue(id, out var batch) && batch.Anthropic
+            ? Results.Json(DescribeMessageBatch(batch, context))
+            : Error(404, $"no message batch {id}"));
+        app.MapGet("/v1/messages/batches/{id}/results", (string id) => _batches.TryGetValue(id, out var batch) && batch.Anthropic && batch.OutputFileId is { } results
+            ? Results.Bytes(_files[results], "application/binary")
+            : Error(404, $"no results for message batch {id}"));
+        app.MapPost("/v1/messages/batches/{id}/cancel", (string id, HttpContext context) =>
+        {
+            if (!_batches.TryGetValue(id, out var batch) || !batch.Anthropic)
+            {
+                return Error(404, $"no message batch {id}");
+            }
+
+            lock (_gate)
+            {
+                batch.Cancelled = true;
+            }
+
+            return Results.Json(DescribeMessageBatch(batch, context));
+        });
         app.MapPost("/v1/batches/{id}/cancel", (string id) =>
         {
             if (!_batches.TryGetValue(id, out var batch))
@@ -100,15 +126,72 @@ internal sealed class FakeLlmBatches(FakeLlmOptions options, TimeProvider time, 
         return Results.Json(Describe(batch));
     }
 
+    /// <summary>Anthropic's Message Batches: the requests come in the call, <c>{"requests": [{"custom_id", "params"}]}</c>.</summary>
+    private async Task<IResult> CreateMessageBatchAsync(HttpContext context)
+    {
+        using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        if (!body.RootElement.TryGetProperty("requests", out var requests) || requests.ValueKind != JsonValueKind.Array || requests.GetArrayLength() == 0)
+        {
+            return Error(400, "requests: a non-empty list of {custom_id, params} is required");
+        }
+
+        var lines = requests.EnumerateArray().Select(r => r.GetRawText()).ToArray();
+        var batch = new FakeBatch(NewId("msgbatch"), Interlocked.Increment(ref _submissions), "", lines, new Dictionary<string, string>(StringComparer.Ordinal), time.GetUtcNow())
+        {
+            Anthropic = true,
+        };
+        _batches[batch.Id] = batch;
+        Interlocked.Add(ref _lines, lines.Length);
+        return Results.Json(DescribeMessageBatch(batch, context));
+    }
+
+    private JsonObject DescribeMessageBatch(FakeBatch batch, HttpContext context)
+    {
+        lock (_gate)
+        {
+            Advance(batch);
+            var ended = batch.Status is not "in_progress";
+            return new JsonObject
+            {
+                ["id"] = batch.Id,
+                ["type"] = "message_batch",
+                ["processing_status"] = ended ? "ended" : batch.Cancelled ? "canceling" : "in_progress",
+                ["request_counts"] = new JsonObject
+                {
+                    ["processing"] = ended ? 0 : batch.Lines.Length,
+                    ["succeeded"] = batch.Completed,
+                    ["errored"] = batch.Errored,
+                    ["canceled"] = batch.Canceled,
+                    ["expired"] = batch.Expired,
+                },
+                ["created_at"] = batch.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+                ["results_url"] = ended ? $"{context.Request.Scheme}://{context.Request.Host}/v1/messages/batches/{batch.Id}/results" : null,
+            };
+        }
+    }
+
+    // Called under _gate.
+    private void Advance(FakeBatch batch)
+    {
+        var due = time.GetUtcNow() - batch.CreatedAt >= options.BatchCompletionDelay;
+        if (batch.Status is "in_progress" && (due || batch.Cancelled))
+        {
+            if (batch.Anthropic)
+            {
+                FinishMessageBatch(batch);
+            }
+            else
+            {
+                Finish(batch);
+            }
+        }
+    }
+
     private JsonObject Describe(FakeBatch batch)
     {
         lock (_gate)
         {
-            var due = time.GetUtcNow() - batch.CreatedAt >= options.BatchCompletionDelay;
-            if (batch.Status is "in_progress" && (due || batch.Cancelled))
-            {
-                Finish(batch);
-            }
+            Advance(batch);
 
             var metadata = new JsonObject();
             foreach (var (key, value) in batch.Metadata)
@@ -221,6 +304,73 @@ internal sealed class FakeLlmBatches(FakeLlmOptions options, TimeProvider time, 
         batch.Status = batch.Cancelled ? "cancelled" : options.BatchExpires ? "expired" : "completed";
     }
 
+    // Called under _gate: answers an Anthropic message batch, in its result format.
+    private void FinishMessageBatch(FakeBatch batch)
+    {
+        var results = new StringBuilder();
+        var answered = options.BatchExpires || batch.Cancelled ? batch.Lines.Length / 2 : batch.Lines.Length;
+        for (var i = 0; i < batch.Lines.Length; i++)
+        {
+            var request = JsonNode.Parse(batch.Lines[i])!.AsObject();
+            var customId = (string?)request["custom_id"] ?? "";
+            JsonObject result;
+            if (i >= answered)
+            {
+                result = new JsonObject { ["type"] = options.BatchExpires ? "expired" : "canceled" };
+                _ = options.BatchExpires ? batch.Expired++ : batch.Canceled++;
+            }
+            else if (_random.NextDouble() < options.BatchLineErrorRate)
+            {
+                batch.Errored++;
+                result = new JsonObject { ["type"] = "errored", ["error"] = new JsonObject { ["type"] = "error", ["error"] = new JsonObject { ["type"] = "api_error", ["message"] = "simulated failure of one batch request" } } };
+            }
+            else if (_random.NextDouble() < options.BatchMalformedLineRate)
+            {
+                batch.Completed++;
+                results.Append("{\"custom_id\": \"").Append(customId).Append("\", \"result\": {\"type\": \"succ\n");
+                continue;
+            }
+            else
+            {
+                var parameters = request["params"]!;
+                var system = string.Join('\n', (parameters["system"] as JsonArray ?? []).Select(b => (string?)b!["text"] ?? ""));
+                var texts = new List<string> { system };
+                texts.AddRange((parameters["messages"] as JsonArray ?? []).Select(m => m!["content"] is JsonValue v ? v.ToString() : string.Join('\n', m["content"]!.AsArray().Select(b => (string?)b!["text"] ?? ""))));
+                var (text, _) = FakeLlmAnswers.Answer(texts);
+                var total = texts.Sum(FakeLlmAnswers.Tokens);
+                var read = cachedTokens(system);
+                var written = read == 0 && FakeLlmAnswers.Tokens(system) >= FakeLlmServer.MinimumCachedPrefix ? FakeLlmAnswers.Tokens(system) : 0;
+                batch.Completed++;
+                result = new JsonObject
+                {
+                    ["type"] = "succeeded",
+                    ["message"] = new JsonObject
+                    {
+                        ["id"] = "msg_fake_batch_" + Interlocked.Increment(ref _ids).ToString(CultureInfo.InvariantCulture),
+                        ["type"] = "message",
+                        ["role"] = "assistant",
+                        ["model"] = (string?)parameters["model"] ?? "fake",
+                        ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text }),
+                        ["stop_reason"] = "end_turn",
+                        ["usage"] = new JsonObject
+                        {
+                            ["input_tokens"] = total - read - written,
+                            ["output_tokens"] = FakeLlmAnswers.Tokens(text),
+                            ["cache_read_input_tokens"] = read,
+                            ["cache_creation_input_tokens"] = written,
+                        },
+                    },
+                };
+            }
+
+            results.Append(new JsonObject { ["custom_id"] = customId, ["result"] = result }.ToJsonString()).Append('\n');
+        }
+
+        batch.OutputFileId = NewId("results");
+        _files[batch.OutputFileId] = Encoding.UTF8.GetBytes(results.ToString());
+        batch.Status = "ended";
+    }
+
     private static string ErrorLine(string customId, string code, string message) => new JsonObject
     {
         ["id"] = "batch_req_error",
@@ -246,6 +396,10 @@ internal sealed class FakeLlmBatches(FakeLlmOptions options, TimeProvider time, 
         public bool Cancelled { get; set; }
         public int Completed { get; set; }
         public int Failed { get; set; }
+        public bool Anthropic { get; init; }
+        public int Errored { get; set; }
+        public int Canceled { get; set; }
+        public int Expired { get; set; }
         public string? OutputFileId { get; set; }
         public string? ErrorFileId { get; set; }
     }

@@ -25,7 +25,7 @@ namespace Discernus.Batches;
 /// be read or are missing become <see cref="BatchLineFailure"/>s: the caller asks them interactively.
 /// </summary>
 internal sealed class BatchAnalysisPhase(
-    OpenAIBatchClient client,
+    IBatchApi client,
     BatchOptions options,
     string runFolder,
     string runId,
@@ -49,7 +49,7 @@ internal sealed class BatchAnalysisPhase(
     public async Task<BatchOutcome> RunAsync(string model, IReadOnlyList<BatchItem> items, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_folder);
-        _submission = ReadSubmission(runFolder) ?? new BatchSubmission { Model = model, Protocol = "openai", CreatedAt = IsoTime.Format(time.GetUtcNow()) };
+        _submission = ReadSubmission(runFolder) ?? new BatchSubmission { Model = model, Protocol = client.Protocol, CreatedAt = IsoTime.Format(time.GetUtcNow()) };
         var covered = _submission.Chunks.SelectMany(c => c.TaskIds).ToHashSet(StringComparer.Ordinal);
         var fresh = items.Where(i => !covered.Contains(i.TaskId)).ToList();
         if (fresh.Count > 0)
@@ -110,24 +110,20 @@ internal sealed class BatchAnalysisPhase(
         var chunks = _submission.Chunks.ToList();
         FileStream? file = null;
         var ids = new List<string>();
+        var prompts = new Dictionary<string, string>(StringComparer.Ordinal);
         string? path = null;
         try
         {
             foreach (var item in items)
             {
-                var body = await item.BuildBody(cancellationToken).ConfigureAwait(false);
-                var line = Encoding.UTF8.GetBytes(new JsonObject
-                {
-                    ["custom_id"] = item.TaskId,
-                    ["method"] = "POST",
-                    ["url"] = "/v1/chat/completions",
-                    ["body"] = body,
-                }.ToJsonString() + "\n");
+                var request = await item.Build(cancellationToken).ConfigureAwait(false);
+                var line = Encoding.UTF8.GetBytes(client.Line(client.CustomIdOf(item.TaskId), request.Body).ToJsonString() + "\n");
                 if (file is not null && (ids.Count >= options.MaxRequestsPerFile || file.Length + line.Length > options.MaxBytesPerFile))
                 {
-                    chunks.Add(await CloseAsync(file, path!, chunks.Count + 1, ids).ConfigureAwait(false));
+                    chunks.Add(await CloseAsync(file, path!, chunks.Count + 1, ids, prompts).ConfigureAwait(false));
                     file = null;
                     ids = [];
+                    prompts = new Dictionary<string, string>(StringComparer.Ordinal);
                 }
 
                 if (file is null)
@@ -138,11 +134,12 @@ internal sealed class BatchAnalysisPhase(
 
                 await file.WriteAsync(line, cancellationToken).ConfigureAwait(false);
                 ids.Add(item.TaskId);
+                prompts[item.TaskId] = request.PromptHash;
             }
 
             if (file is not null)
             {
-                chunks.Add(await CloseAsync(file, path!, chunks.Count + 1, ids).ConfigureAwait(false));
+                chunks.Add(await CloseAsync(file, path!, chunks.Count + 1, ids, prompts).ConfigureAwait(false));
                 file = null;
             }
         }
@@ -157,8 +154,10 @@ internal sealed class BatchAnalysisPhase(
         await SaveAsync(_submission with { Chunks = chunks }).ConfigureAwait(false);
     }
 
-    private static async Task<BatchChunk> CloseAsync(FileStream file, string path, int index, List<string> ids)
+    private static async Task<BatchChunk> CloseAsync(FileStream file, string path, int index, List<string> ids, Dictionary<string, string> prompts)
     {
+        // Beside the request file: the hash of each task's messages, to match answers with the agent's own requests.
+        await File.WriteAllBytesAsync(PromptsPath(path), DiscernusJson.Serialize(prompts), CancellationToken.None).ConfigureAwait(false);
         await file.FlushAsync().ConfigureAwait(false);
         file.Position = 0;
         var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(file).ConfigureAwait(false));
@@ -169,16 +168,18 @@ internal sealed class BatchAnalysisPhase(
     private async Task SubmitAsync(BatchChunk chunk, CancellationToken cancellationToken)
     {
         var path = Path.Combine(runFolder, chunk.File);
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != chunk.Sha256)
+        {
+            throw new InvalidDataException($"{chunk.File} does not match the hash recorded in {Folder}/{SubmissionFile}; it was changed after it was written.");
+        }
+
         if (chunk.InputFileId is null)
         {
-            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != chunk.Sha256)
+            if (await client.UploadAsync(bytes, $"{runId}-{Path.GetFileName(path)}", cancellationToken).ConfigureAwait(false) is { } fileId)
             {
-                throw new InvalidDataException($"{chunk.File} does not match the hash recorded in {Folder}/{SubmissionFile}; it was changed after it was written.");
+                chunk = await UpdateAsync(chunk, c => c with { InputFileId = fileId, Status = "uploaded" }).ConfigureAwait(false);
             }
-
-            var fileId = await client.UploadAsync(bytes, $"{runId}-{Path.GetFileName(path)}", cancellationToken).ConfigureAwait(false);
-            chunk = await UpdateAsync(chunk, c => c with { InputFileId = fileId, Status = "uploaded" }).ConfigureAwait(false);
         }
         else
         {
@@ -191,7 +192,7 @@ internal sealed class BatchAnalysisPhase(
             }
         }
 
-        var batch = await client.CreateAsync(chunk.InputFileId!, new Dictionary<string, string>
+        var batch = await client.CreateAsync(chunk.InputFileId, bytes, new Dictionary<string, string>
         {
             ["discernus_run"] = runId,
             ["discernus_file"] = chunk.File,
@@ -235,7 +236,9 @@ internal sealed class BatchAnalysisPhase(
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool IsFinal(string status) => status is "completed" or "failed" or "expired" or "cancelled" or "collected";
+    private static bool IsFinal(string status) => status is "completed" or "ended" or "failed" or "expired" or "cancelled" or "collected";
+
+    private static string PromptsPath(string requestFile) => Path.ChangeExtension(requestFile, ".prompts.json");
 
     private async Task<(Dictionary<string, string> Answers, List<BatchLineFailure> Failures)> CollectAsync(
         BatchChunk chunk, IReadOnlyDictionary<string, string?> names, CancellationToken cancellationToken)
@@ -247,45 +250,45 @@ internal sealed class BatchAnalysisPhase(
             return (saved.Answers, [.. saved.Failures]);
         }
 
-        var prompts = await PromptHashesAsync(chunk, cancellationToken).ConfigureAwait(false);
+        var prompts = JsonSerializer.Deserialize<Dictionary<string, string>>(
+            await File.ReadAllBytesAsync(PromptsPath(Path.Combine(runFolder, chunk.File)), cancellationToken).ConfigureAwait(false), DiscernusJson.Indented)!;
+        var tasks = chunk.TaskIds.ToDictionary(client.CustomIdOf, t => t, StringComparer.Ordinal);
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var failures = new Dictionary<string, BatchLineFailure>(StringComparer.Ordinal);
         BatchLineFailure Fail(string task, string reason) => new(task, names.GetValueOrDefault(task), reason);
-        if (chunk.OutputFileId is { } output)
+        var results = chunk.BatchId is null ? [] : await client.ResultsAsync(chunk.BatchId, chunk.OutputFileId, chunk.ErrorFileId, cancellationToken).ConfigureAwait(false);
+        foreach (var result in results)
         {
-            foreach (var line in Lines(await client.DownloadAsync(output, cancellationToken).ConfigureAwait(false)))
+            if (!tasks.TryGetValue(result.CustomId, out var task) || answers.ContainsKey(task))
             {
-                var (task, answer, problem) = ReadOutputLine(line, chunk.BatchId!, prompts);
-                if (task is null)
-                {
-                    continue;
-                }
-
-                if (answer is not null)
-                {
-                    answers[task] = await store.PutAsync(DiscernusJson.Serialize(answer), cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    failures[task] = Fail(task, problem!);
-                }
+                continue;
             }
-        }
 
-        if (chunk.ErrorFileId is { } errors)
-        {
-            foreach (var line in Lines(await client.DownloadAsync(errors, cancellationToken).ConfigureAwait(false)))
+            if (result.Text is { } text)
             {
-                if (ReadErrorLine(line) is { } error && !answers.ContainsKey(error.Task))
+                failures.Remove(task);
+                answers[task] = await store.PutAsync(DiscernusJson.Serialize(new BatchAnswer
                 {
-                    failures[error.Task] = Fail(error.Task, error.Reason);
-                }
+                    TaskId = task,
+                    PromptHash = prompts[task],
+                    Text = text,
+                    ModelId = result.ModelId,
+                    PromptTokens = result.PromptTokens,
+                    CompletionTokens = result.CompletionTokens,
+                    CachedInputTokens = result.CachedInputTokens,
+                    CacheWriteTokens = result.CacheWriteTokens,
+                    BatchId = chunk.BatchId,
+                }), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                failures[task] = Fail(task, result.Error ?? "no answer");
             }
         }
 
         foreach (var task in chunk.TaskIds.Where(t => !answers.ContainsKey(t) && !failures.ContainsKey(t)))
         {
-            failures[task] = Fail(task, chunk.Status is "completed"
+            failures[task] = Fail(task, chunk.Status is "completed" or "ended"
                 ? "no readable answer in the batch's output (a line that is not JSON, or none)"
                 : $"the batch ended {chunk.Status} before answering it");
         }
@@ -295,89 +298,6 @@ internal sealed class BatchAnalysisPhase(
         await UpdateAsync(chunk, c => c with { Status = "collected", CollectedAt = IsoTime.Format(time.GetUtcNow()) }).ConfigureAwait(false);
         return (answers, [.. failures.Values]);
     }
-
-    /// <summary>The prompt hash of every line of a request file, as the gateway hashes the agent's messages.</summary>
-    private async Task<Dictionary<string, string>> PromptHashesAsync(BatchChunk chunk, CancellationToken cancellationToken)
-    {
-        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in Lines(await File.ReadAllBytesAsync(Path.Combine(runFolder, chunk.File), cancellationToken).ConfigureAwait(false)))
-        {
-            var node = JsonNode.Parse(line)!;
-            var messages = node["body"]!["messages"]!.AsArray()
-                .Select(m => new ChatMessage(new ChatRole((string)m!["role"]!), (string)m["content"]!)).ToList();
-            hashes[(string)node["custom_id"]!] = ChatRequestHasher.HashMessages(messages);
-        }
-
-        return hashes;
-    }
-
-    private static (string? Task, BatchAnswer? Answer, string? Problem) ReadOutputLine(string line, string batchId, IReadOnlyDictionary<string, string> prompts)
-    {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(line);
-        }
-        catch (JsonException)
-        {
-            return (null, null, null);
-        }
-
-        if (node?["custom_id"]?.GetValueKind() != JsonValueKind.String || (string?)node["custom_id"] is not { } task || !prompts.TryGetValue(task, out var prompt))
-        {
-            return (null, null, null);
-        }
-
-        var response = node["response"];
-        var status = response?["status_code"]?.GetValue<int>() ?? 0;
-        var body = response?["body"];
-        if (status != 200 || body is null)
-        {
-            var message = (string?)body?["error"]?["message"] ?? (string?)node["error"]?["message"] ?? "no answer";
-            return (task, null, $"HTTP {status.ToString(CultureInfo.InvariantCulture)} in the batch: {message}");
-        }
-
-        var text = (string?)body["choices"]?[0]?["message"]?["content"];
-        if (text is null)
-        {
-            return (task, null, "the batch answer has no message content");
-        }
-
-        var usage = body["usage"];
-        return (task, new BatchAnswer
-        {
-            TaskId = task,
-            PromptHash = prompt,
-            Text = text,
-            ModelId = (string?)body["model"],
-            PromptTokens = usage?["prompt_tokens"]?.GetValue<long>() ?? 0,
-            CompletionTokens = usage?["completion_tokens"]?.GetValue<long>() ?? 0,
-            CachedInputTokens = usage?["prompt_tokens_details"]?["cached_tokens"]?.GetValue<long>() ?? 0,
-            BatchId = batchId,
-        }, null);
-    }
-
-    private static (string Task, string Reason)? ReadErrorLine(string line)
-    {
-        try
-        {
-            var node = JsonNode.Parse(line);
-            if ((string?)node?["custom_id"] is not { } task)
-            {
-                return null;
-            }
-
-            var error = node["error"] ?? node["response"]?["body"]?["error"];
-            return (task, $"failed in the batch: {(string?)error?["code"] ?? "error"}: {(string?)error?["message"] ?? "no message"}");
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static IEnumerable<string> Lines(byte[] bytes) =>
-        Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private async Task<BatchChunk> UpdateAsync(BatchChunk chunk, Func<BatchChunk, BatchChunk> change)
     {

@@ -26,6 +26,9 @@ internal sealed record BatchAnswer
 
     public long CachedInputTokens { get; init; }
 
+    /// <summary>Tokens written to the provider's prompt cache (Anthropic's <c>cache_creation_input_tokens</c>).</summary>
+    public long CacheWriteTokens { get; init; }
+
     public string? BatchId { get; init; }
 
     /// <summary>The answer as the gateway returns a provider's, billed in batch mode.</summary>
@@ -38,6 +41,7 @@ internal sealed record BatchAnswer
             OutputTokenCount = CompletionTokens,
             TotalTokenCount = PromptTokens + CompletionTokens,
             CachedInputTokenCount = CachedInputTokens,
+            AdditionalCounts = CacheWriteTokens > 0 ? new AdditionalPropertiesDictionary<long> { [ProviderUsage.AnthropicCacheCreationCount] = CacheWriteTokens } : null,
         },
         AdditionalProperties = new AdditionalPropertiesDictionary
         {

@@ -69,6 +69,8 @@ internal sealed class ModelGateway : IDisposable
 
     public PriceTable Prices => _prices;
 
+    public ModelGatewayOptions Options => _options;
+
     public IChatClient CreateClient(string modelName) => CreateClient(ModelName.Parse(modelName));
 
     /// <summary>A client for the model whose calls are recorded in the gateway's sink, if any.</summary>

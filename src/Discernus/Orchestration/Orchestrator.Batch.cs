@@ -38,18 +38,20 @@ internal sealed partial class Orchestrator
                 continue;
             }
 
-            if (model.Provider is not (ModelProvider.OpenAI or ModelProvider.OpenAICompatible))
+            if (model.Provider is not (ModelProvider.OpenAI or ModelProvider.OpenAICompatible or ModelProvider.Anthropic))
             {
-                run.Log.Warning(StageNames.BatchAnalysis, Agent, $"{model} has no batch API that Discernus speaks yet (OpenAI-compatible endpoints only): its analyses are sent one by one");
+                run.Log.Warning(StageNames.BatchAnalysis, Agent, $"{model} has no batch API that Discernus speaks yet (OpenAI-compatible endpoints and Anthropic only): its analyses are sent one by one");
                 continue;
             }
 
             var settings = registry.Gateway.Settings;
-            using var client = new OpenAIBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time);
+            using IBatchApi client = model.Provider == ModelProvider.Anthropic
+                ? new AnthropicBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time)
+                : new OpenAIBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time);
             var phase = new BatchAnalysisPhase(client, BatchOptions.FromValues(environment), run.Folder.Path, run.Folder.RunId, store, time,
                 submission => RecordBatchesAsync(run, submission));
-            var requests = new BatchRequestBuilder(store, model);
-            var items = group.Select(p => new BatchItem(p.TaskId, p.DocumentName, ct => requests.BodyAsync(p.Contract(), ct))).ToList();
+            var requests = new BatchRequestBuilder(store, model, registry.Gateway.Options.DefaultMaxOutputTokens);
+            var items = group.Select(p => new BatchItem(p.TaskId, p.DocumentName, ct => requests.BuildAsync(p.Contract(), ct))).ToList();
             run.Log.Info(StageNames.BatchAnalysis, Agent, $"sending {items.Count} analyses of {model} as provider batches (results within 24 h, no live progress)");
             BatchOutcome outcome;
             using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -123,12 +125,15 @@ internal sealed partial class Orchestrator
             Batches = submission.Chunks.Select(c => new ManifestBatch(c.File, c.Sha256, c.TaskIds.Count, c.BatchId, c.Status, c.Completed, c.Failed)).ToList(),
         }, CancellationToken.None);
 
-    /// <summary>The body of a batch line: the very request the agent would send (<see cref="AnalysisRequest"/>), in the OpenAI wire format.</summary>
-    private sealed class BatchRequestBuilder(IArtifactStore store, ModelName model)
+    /// <summary>
+    /// The body of a batch line: the very request the agent would send (<see cref="AnalysisRequest"/>), in the wire format
+    /// of the model's provider (Anthropic: the system block marked as a cache breakpoint, as the gateway marks it).
+    /// </summary>
+    private sealed class BatchRequestBuilder(IArtifactStore store, ModelName model, int maxOutputTokens)
     {
         private readonly Dictionary<string, object> _parsed = new(StringComparer.Ordinal);
 
-        public async Task<JsonObject> BodyAsync(string contractJson, CancellationToken cancellationToken)
+        public async Task<BatchRequest> BuildAsync(string contractJson, CancellationToken cancellationToken)
         {
             var task = JsonSerializer.Deserialize(contractJson, CoordinationJson.TypeInfo<AnalyseDocumentTask>())!;
             var variant = task.Params.AnalysisVariant ?? "default";
@@ -143,6 +148,24 @@ internal sealed partial class Orchestrator
                 ?? throw new RunFailedException($"the document {task.DocumentHash} of {task.TaskId} is not in the artifact store");
             var messages = AnalysisRequest.Messages(prompt, frameworkText, framework, variant, task.DocumentName, System.Text.Encoding.UTF8.GetString(document));
             var (temperature, seed) = AnalysisRequest.Sampling(task);
+            var promptHash = ChatRequestHasher.HashMessages(messages);
+            if (model.Provider == ModelProvider.Anthropic)
+            {
+                var anthropic = new JsonObject
+                {
+                    ["model"] = model.Model,
+                    ["max_tokens"] = maxOutputTokens,
+                    ["system"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = messages[0].Text, ["cache_control"] = new JsonObject { ["type"] = "ephemeral" } }),
+                    ["messages"] = new JsonArray(messages.Skip(1).Select(m => (JsonNode)new JsonObject { ["role"] = m.Role.Value, ["content"] = m.Text }).ToArray()),
+                };
+                if (temperature is { } at)
+                {
+                    anthropic["temperature"] = at;
+                }
+
+                return new BatchRequest(anthropic, promptHash);
+            }
+
             var body = new JsonObject
             {
                 ["model"] = model.Model,
@@ -159,7 +182,7 @@ internal sealed partial class Orchestrator
                 body["seed"] = s;
             }
 
-            return body;
+            return new BatchRequest(body, promptHash);
         }
 
         private async Task<T> ParsedAsync<T>(string key, string hash, Func<byte[], T> parse, CancellationToken cancellationToken)

@@ -181,6 +181,49 @@ public sealed class BatchRunPipelineTests
     }
 
     [Fact]
+    public async Task AnthropicMessageBatches_AnswerEveryDocument_WithCacheBreakpoints_AtTheBatchPrice()
+    {
+        const int count = 40;
+        await using var server = await FakeLlmServer.StartAsync(new FakeLlmOptions { Latency = TimeSpan.Zero, BatchCompletionDelay = TimeSpan.FromMilliseconds(200) });
+        var root = server.BaseUrl.GetLeftPart(UriPartial.Authority);
+        using var sandbox = PipelineSandbox.Of("nano", new Dictionary<string, string?>
+        {
+            ["ANTHROPIC_API_KEY"] = "sk-ant-test-batch-0123456789",
+            ["ANTHROPIC_BASE_URL"] = root,
+            ["DISCERNUS_BATCH_POLL_SECONDS"] = "0.1",
+            ["DISCERNUS_BATCH_MAX_POLL_SECONDS"] = "0.2",
+        });
+        SyntheticCorpus.Write(sandbox.ExperimentPath, count);
+
+        // Up to the analyses: the simulated provider serves Anthropic's batches, not its interactive messages.
+        var run = await sandbox.RunAsync("--model", "anthropic/claude-3-5-haiku", "--batch", "--to", "batch_analysis");
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Output}");
+        Assert.Equal(0, server.Stats.Requests);
+        Assert.Equal(1, server.Stats.BatchSubmissions);
+        Assert.Equal(0, server.Stats.BatchFileUploads);
+        var results = RunFolderChecks.AnalysisResults(run.Folder);
+        Assert.Equal(count, results.Count);
+        RunFolderChecks.AssertResultsFollowSpec(run.Folder, run.ExperimentPath, "anthropic/claude-3-5-haiku");
+        var requests = File.ReadAllLines(Path.Combine(run.Folder, "batches", "requests-0001.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.All(requests, r =>
+        {
+            Assert.Matches("^[a-zA-Z0-9_-]{1,64}$", (string?)r["custom_id"]);
+            Assert.Equal("ephemeral", (string?)r["params"]!["system"]![0]!["cache_control"]!["type"]);
+        });
+
+        // claude-3-5-haiku in a batch, per million: 0.40 in, 0.04 cache read, 0.50 cache write (1.00 x half), 2.00 out.
+        var lines = File.ReadAllLines(Path.Combine(run.Folder, "logs", "llm_interactions.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(count, lines.Count);
+        Assert.All(lines, l => Assert.Equal("batch", (string?)l["mode"]));
+        Assert.Equal(1, lines.Count(l => Tokens(l, "cache_write_tokens") > 0));
+        Assert.Equal(count - 1, lines.Count(l => Tokens(l, "cached_input_tokens") > 0));
+        var expected = lines.Sum(l => Math.Round((((Tokens(l, "prompt_tokens") - Tokens(l, "cached_input_tokens") - Tokens(l, "cache_write_tokens")) * 0.40m)
+            + (Tokens(l, "cached_input_tokens") * 0.04m) + (Tokens(l, "cache_write_tokens") * 0.50m) + (Tokens(l, "completion_tokens") * 2.00m)) / 1_000_000m, 8));
+        Assert.Equal(expected, lines.Sum(l => l["cost_usd"]!.GetValue<decimal>()));
+    }
+
+    [Fact]
     public async Task TheRequestFileAndItsTaskIds_AreRecordedBeforeAnythingIsSent()
     {
         // A server without the Batch API: the upload is refused, so the record shows what existed before the first call.

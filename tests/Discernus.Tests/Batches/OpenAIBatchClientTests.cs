@@ -22,8 +22,9 @@ public sealed class OpenAIBatchClientTests
         await using var server = await FakeLlmServer.StartAsync(new FakeLlmOptions { Latency = TimeSpan.Zero, BatchCompletionDelay = TimeSpan.FromMilliseconds(400) });
         using var client = new OpenAIBatchClient(server.BaseUrl, "sk-test", TimeProvider.System);
 
-        var file = await client.UploadAsync(RequestFile("t1", "t2", "t3"), "requests.jsonl", CancellationToken.None);
-        var created = await client.CreateAsync(file, new Dictionary<string, string> { ["discernus_run"] = "r1" }, CancellationToken.None);
+        var requests = RequestFile("t1", "t2", "t3");
+        var file = await client.UploadAsync(requests, "requests.jsonl", CancellationToken.None);
+        var created = await client.CreateAsync(file, requests, new Dictionary<string, string> { ["discernus_run"] = "r1" }, CancellationToken.None);
 
         Assert.Equal("in_progress", created.Status);
         Assert.Equal(file, created.InputFileId);
@@ -48,7 +49,8 @@ public sealed class OpenAIBatchClientTests
         await using var server = await FakeLlmServer.StartAsync(new FakeLlmOptions { Latency = TimeSpan.Zero, BatchCompletionDelay = TimeSpan.Zero, BatchExpires = true });
         using var client = new OpenAIBatchClient(server.BaseUrl, null, TimeProvider.System);
 
-        var created = await client.CreateAsync(await client.UploadAsync(RequestFile("a", "b", "c", "d"), "r.jsonl", CancellationToken.None), new Dictionary<string, string>(), CancellationToken.None);
+        var requests = RequestFile("a", "b", "c", "d");
+        var created = await client.CreateAsync(await client.UploadAsync(requests, "r.jsonl", CancellationToken.None), requests, new Dictionary<string, string>(), CancellationToken.None);
         var done = await client.GetAsync(created.Id, CancellationToken.None);
 
         Assert.Equal("expired", done.Status);
