@@ -13,10 +13,10 @@ using Polly.Retry;
 namespace Discernus.Batches;
 
 /// <summary>
-/// The analysis stage's batch mode (`run --batch`), for OpenAI-compatible endpoints: writes the requests as JSONL batch
-/// files in the run folder (<c>batches/requests-NNNN.jsonl</c>, split by <see cref="BatchOptions"/>' count and size
-/// limits, custom id = task id), records them in <c>batches/submission.json</c> before anything is sent, uploads each
-/// file, creates its batch and records the batch id (before the next step), polls every open batch with back-off (a
+/// The analysis stage's batch mode (`run --batch`) for one model, over its provider's <see cref="IBatchApi"/>: writes the
+/// requests as JSONL batch files in the run folder (<c>batches/&lt;model&gt;/requests-NNNN.jsonl</c>, split by <see cref="BatchOptions"/>' count and size
+/// limits, custom id = task id), records them in <c>submission.json</c> beside them before anything is sent, uploads each
+/// file (OpenAI), creates its batch and records the batch id (before the next step), polls every open batch with back-off (a
 /// Polly retry pipeline on the result: <see cref="BatchOptions.PollInterval"/> doubling to
 /// <see cref="BatchOptions.MaxPollInterval"/>), then downloads the output and error files and stores each answer as a
 /// <see cref="BatchAnswer"/>. A run started again (`run --resume`) reads the submission and goes on from where it was:
@@ -29,6 +29,7 @@ internal sealed class BatchAnalysisPhase(
     BatchOptions options,
     string runFolder,
     string runId,
+    string model,
     IArtifactStore store,
     TimeProvider time,
     Func<BatchSubmission, Task> recorded)
@@ -36,20 +37,26 @@ internal sealed class BatchAnalysisPhase(
     public const string Folder = "batches";
     public const string SubmissionFile = "submission.json";
 
-    private readonly string _folder = Path.Combine(runFolder, Folder);
+    private readonly string _relative = RelativeFolder(model);
+    private readonly string _folder = Path.Combine(runFolder, RelativeFolder(model));
     private BatchSubmission _submission = null!;
 
     /// <summary>The submission recorded in a run folder, or null when the run sent no batch.</summary>
-    public static BatchSubmission? ReadSubmission(string runFolder)
+    /// <summary>The folder of one model's batches in the run folder, <c>batches/openai_gpt-4o-mini</c>: each model has its own submission.</summary>
+    public static string RelativeFolder(string model) =>
+        $"{Folder}/{string.Concat(model.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_'))}";
+
+    /// <summary>The submission a model's batches recorded in a run folder, or null when it sent none.</summary>
+    public static BatchSubmission? ReadSubmission(string runFolder, string model)
     {
-        var path = Path.Combine(runFolder, Folder, SubmissionFile);
+        var path = Path.Combine(runFolder, RelativeFolder(model), SubmissionFile);
         return File.Exists(path) ? JsonSerializer.Deserialize<BatchSubmission>(File.ReadAllBytes(path), DiscernusJson.Indented) : null;
     }
 
-    public async Task<BatchOutcome> RunAsync(string model, IReadOnlyList<BatchItem> items, CancellationToken cancellationToken)
+    public async Task<BatchOutcome> RunAsync(IReadOnlyList<BatchItem> items, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_folder);
-        _submission = ReadSubmission(runFolder) ?? new BatchSubmission { Model = model, Protocol = client.Protocol, CreatedAt = IsoTime.Format(time.GetUtcNow()) };
+        _submission = ReadSubmission(runFolder, model) ?? new BatchSubmission { Model = model, Protocol = client.Protocol, CreatedAt = IsoTime.Format(time.GetUtcNow()) };
         var covered = _submission.Chunks.SelectMany(c => c.TaskIds).ToHashSet(StringComparer.Ordinal);
         var fresh = items.Where(i => !covered.Contains(i.TaskId)).ToList();
         if (fresh.Count > 0)
@@ -91,7 +98,7 @@ internal sealed class BatchAnalysisPhase(
     /// </summary>
     public async Task CancelOpenAsync(CancellationToken cancellationToken)
     {
-        _submission ??= ReadSubmission(runFolder)!;
+        _submission ??= ReadSubmission(runFolder, model)!;
         if (_submission is null)
         {
             return;
@@ -120,7 +127,7 @@ internal sealed class BatchAnalysisPhase(
                 var line = Encoding.UTF8.GetBytes(client.Line(client.CustomIdOf(item.TaskId), request.Body).ToJsonString() + "\n");
                 if (file is not null && (ids.Count >= options.MaxRequestsPerFile || file.Length + line.Length > options.MaxBytesPerFile))
                 {
-                    chunks.Add(await CloseAsync(file, path!, chunks.Count + 1, ids, prompts).ConfigureAwait(false));
+                    chunks.Add(await CloseAsync(file, path!, _relative, chunks.Count + 1, ids, prompts).ConfigureAwait(false));
                     file = null;
                     ids = [];
                     prompts = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -139,7 +146,7 @@ internal sealed class BatchAnalysisPhase(
 
             if (file is not null)
             {
-                chunks.Add(await CloseAsync(file, path!, chunks.Count + 1, ids, prompts).ConfigureAwait(false));
+                chunks.Add(await CloseAsync(file, path!, _relative, chunks.Count + 1, ids, prompts).ConfigureAwait(false));
                 file = null;
             }
         }
@@ -154,7 +161,7 @@ internal sealed class BatchAnalysisPhase(
         await SaveAsync(_submission with { Chunks = chunks }).ConfigureAwait(false);
     }
 
-    private static async Task<BatchChunk> CloseAsync(FileStream file, string path, int index, List<string> ids, Dictionary<string, string> prompts)
+    private static async Task<BatchChunk> CloseAsync(FileStream file, string path, string relative, int index, List<string> ids, Dictionary<string, string> prompts)
     {
         // Beside the request file: the hash of each task's messages, to match answers with the agent's own requests.
         await File.WriteAllBytesAsync(PromptsPath(path), DiscernusJson.Serialize(prompts), CancellationToken.None).ConfigureAwait(false);
@@ -162,7 +169,7 @@ internal sealed class BatchAnalysisPhase(
         file.Position = 0;
         var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(file).ConfigureAwait(false));
         await file.DisposeAsync().ConfigureAwait(false);
-        return new BatchChunk { Index = index, File = $"{Folder}/{Path.GetFileName(path)}", Sha256 = hash, TaskIds = ids, Status = "prepared" };
+        return new BatchChunk { Index = index, File = $"{relative}/{Path.GetFileName(path)}", Sha256 = hash, TaskIds = ids, Status = "prepared" };
     }
 
     private async Task SubmitAsync(BatchChunk chunk, CancellationToken cancellationToken)
@@ -171,7 +178,7 @@ internal sealed class BatchAnalysisPhase(
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != chunk.Sha256)
         {
-            throw new InvalidDataException($"{chunk.File} does not match the hash recorded in {Folder}/{SubmissionFile}; it was changed after it was written.");
+            throw new InvalidDataException($"{chunk.File} does not match the hash recorded in {_relative}/{SubmissionFile}; it was changed after it was written.");
         }
 
         if (chunk.InputFileId is null)

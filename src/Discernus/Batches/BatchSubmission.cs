@@ -1,7 +1,7 @@
 namespace Discernus.Batches;
 
 /// <summary>
-/// What a batch run sent, kept in <c>runs/&lt;id&gt;/batches/submission.json</c> and written before every step that
+/// What a batch run sent, kept in <c>runs/&lt;id&gt;/batches/&lt;model&gt;/submission.json</c> (one per model) and written before every step that
 /// reaches the provider: the request files (by hash, with the task ids they hold as custom ids), then each file's id
 /// once uploaded, then each batch's id once created. A restarted run (`run --resume`) reads it and picks every batch
 /// up by its id; a file uploaded but not yet recorded as submitted is looked for among the provider's batches before

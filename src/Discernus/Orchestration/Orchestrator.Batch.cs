@@ -13,8 +13,8 @@ namespace Discernus.Orchestration;
 internal sealed partial class Orchestrator
 {
     /// <summary>
-    /// Batch mode's hook into the analysis stage: the analyses not yet recorded, of models whose endpoint speaks the
-    /// OpenAI Batch API, are sent as batches (<see cref="BatchAnalysisPhase"/>); each task that got an answer carries it
+    /// Batch mode's hook into the analysis stage: the analyses not yet recorded, of models whose endpoint has a batch API
+    /// Discernus speaks (OpenAI-compatible, Anthropic), are sent as batches, one submission per model (<see cref="BatchAnalysisPhase"/>); each task that got an answer carries it
     /// in its contract, so the agent validates, verifies, caches and settles it as it would an interactive answer. Tasks
     /// whose batch line failed carry nothing and are asked interactively; they are named in the manifest
     /// (<c>batch_retries</c>) and the log. Interactive runs pass through unchanged.
@@ -48,8 +48,8 @@ internal sealed partial class Orchestrator
             using IBatchApi client = model.Provider == ModelProvider.Anthropic
                 ? new AnthropicBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time)
                 : new OpenAIBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time);
-            var phase = new BatchAnalysisPhase(client, BatchOptions.FromValues(environment), run.Folder.Path, run.Folder.RunId, store, time,
-                submission => RecordBatchesAsync(run, submission));
+            var phase = new BatchAnalysisPhase(client, BatchOptions.FromValues(environment), run.Folder.Path, run.Folder.RunId, model.ToString(), store, time,
+                submission => RecordBatchesAsync(run, model.ToString(), submission));
             var requests = new BatchRequestBuilder(store, model, registry.Gateway.Options.DefaultMaxOutputTokens);
             var items = group.Select(p => new BatchItem(p.TaskId, p.DocumentName, ct => requests.BuildAsync(p.Contract(), ct))).ToList();
             run.Log.Info(StageNames.BatchAnalysis, Agent, $"sending {items.Count} analyses of {model} as provider batches (results within 24 h, no live progress)");
@@ -58,7 +58,7 @@ internal sealed partial class Orchestrator
             var watcher = WatchCancelFlagAsync(run.Folder.RunId, watching);
             try
             {
-                outcome = await phase.RunAsync(model.ToString(), items, watching.Token).ConfigureAwait(false);
+                outcome = await phase.RunAsync(items, watching.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && watching.IsCancellationRequested)
             {
@@ -71,7 +71,7 @@ internal sealed partial class Orchestrator
             {
                 // What was submitted is recorded: a resumed run picks it up instead of sending it again.
                 throw new RunFailedException(
-                    $"the batch API of {model} failed: {settings.Redact(ex.Message)}. Batches already submitted are recorded in {BatchAnalysisPhase.Folder}/{BatchAnalysisPhase.SubmissionFile}; `discernus run --resume {run.Folder.Path}` picks them up.");
+                    $"the batch API of {model} failed: {settings.Redact(ex.Message)}. Batches already submitted are recorded in {BatchAnalysisPhase.RelativeFolder(model.ToString())}/{BatchAnalysisPhase.SubmissionFile}; `discernus run --resume {run.Folder.Path}` picks them up.");
             }
 
             finally
@@ -119,11 +119,16 @@ internal sealed partial class Orchestrator
         }
     }
 
-    private static Task RecordBatchesAsync(RunContext run, BatchSubmission submission) =>
-        run.Folder.UpdateManifestAsync(m => m with
+    /// <summary>The model's batches in the manifest, beside those of the run's other models (each model has its own folder).</summary>
+    private static Task RecordBatchesAsync(RunContext run, string model, BatchSubmission submission)
+    {
+        var folder = BatchAnalysisPhase.RelativeFolder(model) + "/";
+        return run.Folder.UpdateManifestAsync(m => m with
         {
-            Batches = submission.Chunks.Select(c => new ManifestBatch(c.File, c.Sha256, c.TaskIds.Count, c.BatchId, c.Status, c.Completed, c.Failed)).ToList(),
+            Batches = [.. m.Batches.Where(b => !b.File.StartsWith(folder, StringComparison.Ordinal)),
+                .. submission.Chunks.Select(c => new ManifestBatch(c.File, c.Sha256, c.TaskIds.Count, c.BatchId, c.Status, c.Completed, c.Failed))],
         }, CancellationToken.None);
+    }
 
     /// <summary>
     /// The body of a batch line: the very request the agent would send (<see cref="AnalysisRequest"/>), in the wire format

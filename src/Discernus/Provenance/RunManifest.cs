@@ -39,7 +39,7 @@ public sealed record RunManifest
     /// <summary>Every Orchestrator process that executed the run: the first, then any that adopted or resumed it.</summary>
     public IReadOnlyList<ManifestExecution> Executions { get; init; } = [];
 
-    /// <summary>The provider batches of a batch run (`run --batch`), as last seen; <c>batches/submission.json</c> has the whole record.</summary>
+    /// <summary>The provider batches of a batch run (`run --batch`), as last seen; <c>batches/<c>batches/submission.json</c> has the whole record.lt;model<c>batches/submission.json</c> has the whole record.gt;/submission.json</c> has the whole record.</summary>
     public IReadOnlyList<ManifestBatch> Batches { get; init; } = [];
 
     /// <summary>Analyses whose batch answer could not be used and that were asked interactively instead, with the reason.</summary>

@@ -205,7 +205,7 @@ public sealed class BatchRunPipelineTests
         var results = RunFolderChecks.AnalysisResults(run.Folder);
         Assert.Equal(count, results.Count);
         RunFolderChecks.AssertResultsFollowSpec(run.Folder, run.ExperimentPath, "anthropic/claude-3-5-haiku");
-        var requests = File.ReadAllLines(Path.Combine(run.Folder, "batches", "requests-0001.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+        var requests = File.ReadAllLines(Path.Combine(run.Folder, "batches", "anthropic_claude-3-5-haiku", "requests-0001.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
         Assert.All(requests, r =>
         {
             Assert.Matches("^[a-zA-Z0-9_-]{1,64}$", (string?)r["custom_id"]);
@@ -221,6 +221,24 @@ public sealed class BatchRunPipelineTests
         var expected = lines.Sum(l => Math.Round((((Tokens(l, "prompt_tokens") - Tokens(l, "cached_input_tokens") - Tokens(l, "cache_write_tokens")) * 0.40m)
             + (Tokens(l, "cached_input_tokens") * 0.04m) + (Tokens(l, "cache_write_tokens") * 0.50m) + (Tokens(l, "completion_tokens") * 2.00m)) / 1_000_000m, 8));
         Assert.Equal(expected, lines.Sum(l => l["cost_usd"]!.GetValue<decimal>()));
+    }
+
+    [Fact]
+    public async Task TwoModels_EachGetTheirOwnBatches_AndEveryAnalysisIsAnsweredOnce()
+    {
+        await using var server = await FakeLlmServer.StartAsync(new FakeLlmOptions { Latency = TimeSpan.Zero, BatchCompletionDelay = TimeSpan.FromMilliseconds(200) });
+        using var sandbox = Sandbox(server, 30);
+        sandbox.Environment["DISCERNUS_OPENAI_COMPATIBLE_BASE_URL"] = server.BaseUrl.ToString();
+
+        var run = await sandbox.RunAsync("--models", $"{Model},openai-compatible/fake", "--batch");
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Output}");
+        Assert.Equal(2, server.Stats.BatchSubmissions);
+        Assert.Equal(60, server.Stats.BatchLines);
+        Assert.Equal(1, server.Stats.Requests);
+        var batches = RunFolderChecks.Manifest(run.Folder)["batches"]!.AsArray().Select(b => (string)b!["file"]!).ToList();
+        Assert.Equal(["batches/openai-compatible_fake/requests-0001.jsonl", "batches/openai_gpt-4o-mini/requests-0001.jsonl"], batches.Order(StringComparer.Ordinal));
+        Assert.Equal(60, RunFolderChecks.AnalysisResults(run.Folder).Count);
     }
 
     [Fact]
@@ -241,7 +259,7 @@ public sealed class BatchRunPipelineTests
         var request = Assert.Single(server.Requests);
         Assert.Equal("/v1/files", request.Path);
         Assert.DoesNotContain("sk-test-batch-0123456789", run.Output);
-        var submission = JsonNode.Parse(File.ReadAllText(Path.Combine(run.Folder, "batches", "submission.json")))!;
+        var submission = JsonNode.Parse(File.ReadAllText(Path.Combine(run.Folder, "batches", "openai_gpt-4o-mini", "submission.json")))!;
         var chunk = Assert.Single(submission["chunks"]!.AsArray())!;
         Assert.Equal("prepared", (string?)chunk["status"]);
         Assert.Null((string?)chunk["batch_id"]);
