@@ -15,7 +15,7 @@ internal static class CostsCommand
         var folder = new Argument<string>("run-folder") { Description = "Path of a run folder (projects/<experiment>/runs/<run_id>)" };
         var format = new Option<string>("--format") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var command = new Command("costs", "Break a run's actual cost down by stage, model and agent (from logs/llm_interactions.jsonl and the results)") { folder, format };
+        var command = new Command("costs", "Break a run's actual cost down by stage, model, agent and billing mode (from logs/llm_interactions.jsonl and the results)") { folder, format };
         command.SetAction((parse, _) =>
         {
             RunCosts costs;
@@ -39,6 +39,7 @@ internal static class CostsCommand
                     ByStage = costs.ByStage.Select(Json),
                     ByModel = costs.ByModel.Select(Json),
                     ByAgent = costs.ByAgent.Select(Json),
+                    ByMode = costs.ByMode.Select(Json),
                     AnalysisResults = new { costs.Results.Documents, costs.Results.Cached, UsdRecorded = costs.Results.Complete ? costs.Results.KnownUsd : (decimal?)null },
                     costs.Interactions,
                     costs.UnreadableLines,
@@ -88,8 +89,19 @@ internal static class CostsCommand
                 }
             }
 
-            columns.AddRange([("prompt tokens", r => N(r.PromptTokens)), ("completion tokens", r => N(r.CompletionTokens)), ("cost", r => Markup.Escape(Cost(r)))]);
-            foreach (var (title, rows) in new[] { ("stage", costs.ByStage), ("model", costs.ByModel), ("agent", costs.ByAgent) })
+            columns.Add(("prompt tokens", r => N(r.PromptTokens)));
+            if (costs.Total.CachedInputTokens > 0 || costs.Total.CacheWriteTokens > 0)
+            {
+                // Billed at the cached-input (and cache-write) rate, not the input rate.
+                columns.Add(("of which cached", r => r.CacheWriteTokens > 0 ? $"{N(r.CachedInputTokens)} (+{N(r.CacheWriteTokens)} written)" : N(r.CachedInputTokens)));
+            }
+            else
+            {
+                dropped.Add("of which cached");
+            }
+
+            columns.AddRange([("completion tokens", r => N(r.CompletionTokens)), ("cost", r => Markup.Escape(Cost(r)))]);
+            foreach (var (title, rows) in new[] { ("stage", costs.ByStage), ("model", costs.ByModel), ("agent", costs.ByAgent), ("mode", costs.ByMode) })
             {
                 // The names stay whole; the numbers' headers wrap when a table still has to fit 100 columns.
                 var table = new Table().AddColumn(new TableColumn(title).NoWrap()).AddColumns(columns.Select(c => c.Header).ToArray());
@@ -132,6 +144,8 @@ internal static class CostsCommand
         row.CacheHits,
         row.FailedRequests,
         row.PromptTokens,
+        row.CachedInputTokens,
+        row.CacheWriteTokens,
         row.CompletionTokens,
         row.Usd,
         UsdKnownPart = row.KnownUsd,

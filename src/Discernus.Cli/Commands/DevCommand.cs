@@ -21,9 +21,13 @@ internal static class DevCommand
         var rateLimitRate = new Option<double>("--rate-limit-rate") { Description = "Share of requests answered 429 with Retry-After whatever the load, like a spent quota, e.g. 0.2 (default 0)" };
         var malformedRate = new Option<double>("--malformed-rate") { Description = "Share of analysis answers that are malformed, e.g. 0.05 (default 0)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the fault draws (default 1)", DefaultValueFactory = _ => 1 };
-        var command = new Command("fake-llm", "Serve OpenAI-compatible chat completions on 127.0.0.1 with valid analysis answers, latency, 429s above the concurrency or at a set rate, injected 5xx and malformed answers; GET /stats counts them. Ctrl-C stops it.")
+        var batchDelay = new Option<int>("--batch-delay-ms") { Description = "Milliseconds a batch (POST /v1/batches) stays in progress before it completes (default 2000)", DefaultValueFactory = _ => 2000 };
+        var batchErrorRate = new Option<double>("--batch-error-rate") { Description = "Share of batch lines returned as errors in the error file, e.g. 0.02 (default 0)" };
+        var batchMalformedRate = new Option<double>("--batch-malformed-rate") { Description = "Share of batch output lines that are not valid JSON, e.g. 0.01 (default 0)" };
+        var batchExpires = new Option<bool>("--batch-expires") { Description = "Every batch ends expired: half its lines answered, the rest in the error file as batch_expired" };
+        var command = new Command("fake-llm", "Serve OpenAI-compatible chat completions and the Files/Batch API on 127.0.0.1 with valid analysis answers, latency, 429s above the concurrency or at a set rate, injected 5xx and malformed answers, delayed, partly failed or expired batches; GET /stats counts them. Ctrl-C stops it.")
         {
-            port, latency, jitter, concurrency, errorRate, rateLimitRate, malformedRate, seed,
+            port, latency, jitter, concurrency, errorRate, rateLimitRate, malformedRate, seed, batchDelay, batchErrorRate, batchMalformedRate, batchExpires,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -37,6 +41,10 @@ internal static class DevCommand
                 MalformedRate = parse.GetValue(malformedRate),
                 RateLimitRate = parse.GetValue(rateLimitRate),
                 Seed = parse.GetValue(seed),
+                BatchCompletionDelay = TimeSpan.FromMilliseconds(parse.GetValue(batchDelay)),
+                BatchLineErrorRate = parse.GetValue(batchErrorRate),
+                BatchMalformedLineRate = parse.GetValue(batchMalformedRate),
+                BatchExpires = parse.GetValue(batchExpires),
             };
             try
             {

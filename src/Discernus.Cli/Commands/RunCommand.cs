@@ -34,6 +34,7 @@ internal static class RunCommand
         var to = new Option<string?>("--to") { Description = "Stop after this stage (batch_analysis, synthesis or report)" };
         to.AcceptOnlyFromAmong(StageNames.BatchAnalysis, StageNames.Synthesis, StageNames.Report);
         var source = new Option<string?>("--source") { Description = "With --from: the run folder whose stages are reused (default: the latest run of the experiment that finished them)" }.WithUsablePath();
+        var batch = new Option<bool>("--batch") { Description = "Send the analyses through the provider's batch API (OpenAI-compatible endpoints, Anthropic): about half the price, results within 24 h, no live progress; `run --resume` picks the batches up after a restart" };
         var noCache = new Option<bool>("--no-cache") { Description = "Ask the model for every answer, even when the response cache holds a validated one (answers that pass validation replace it)" };
         var pretest = new Option<int?>("--pretest") { Description = "Analyse a seeded random sample of N documents first and stop before the full run when a dimension does not discriminate (zero variance), too many answers fail, or the cost extrapolated from the sample's tokens exceeds the budget; the full run reuses the sample's answers" };
         pretest.Validators.Add(result =>
@@ -58,7 +59,7 @@ internal static class RunCommand
         format.Description = "Output format of the summary: text, or json (one object on standard output; progress goes to standard error)";
         var command = new Command("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report")
         {
-            path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, noCache, resume, from, to, source, pretest, pretestSeed, pretestMaxFailureRate, calibrate, format, isolation,
+            path, model, modelList, runs, dryRun, concurrency, noLocalWorkers, noCache, batch, resume, from, to, source, pretest, pretestSeed, pretestMaxFailureRate, calibrate, format, isolation,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -131,6 +132,10 @@ internal static class RunCommand
             }
 
             var runOptions = new Dictionary<string, string> { [RunRequestOptions.Cache] = parse.GetValue(noCache) ? Models.CacheModes.Refresh : Models.CacheModes.Use };
+            if (parse.GetValue(batch))
+            {
+                runOptions[RunRequestOptions.Mode] = RunRequestOptions.BatchMode;
+            }
             if (parse.GetValue(calibrate))
             {
                 if (report.Experiment!.Gold.Count == 0)

@@ -64,7 +64,13 @@ internal static class RunPipeline
         else
         {
             console.MarkupLine($"Model(s): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source}), {models.RunsPerModel} run(s) per model");
-            EstimatePrinter.Print(console, experiment, models.Names, plan.Estimate!, detailed: false);
+            var mode = plan.Request is { } planned ? RunPlanner.ModeOf(planned.Options) : RunPlanner.ModeOf(runOptions);
+            if (mode == Models.BillingMode.Batch)
+            {
+                console.MarkupLine("Batch mode: the analyses go through the provider's batch API (about half the price); results can take up to 24 h and show no live progress. `discernus status` shows the batches; `run --resume` picks them up after a restart.");
+            }
+
+            EstimatePrinter.Print(console, experiment, models.Names, plan.Estimate!, detailed: false, mode);
             if (plan.BudgetProblem is { } budgetProblem)
             {
                 context.Error.WriteLine($"error: {budgetProblem}");

@@ -51,6 +51,8 @@ internal static class StatusCommand
                     manifest.Cost,
                     manifest.Outputs,
                     manifest.Error,
+                    manifest.Batches,
+                    manifest.BatchRetries,
                     Live = live?.Fields,
                 }, DiscernusJson.Indented));
                 return ExitCodes.Success;
@@ -70,6 +72,18 @@ internal static class StatusCommand
             if (live is not null)
             {
                 context.Console.MarkupLine($"live: stage {Markup.Escape(live.Stage ?? "?")}, {live.Completed ?? 0}/{live.Total ?? 0} done, {live.Failed ?? 0} failed");
+            }
+
+            foreach (var batch in manifest.Batches)
+            {
+                // A batch run: what the provider said about each batch when it was last asked.
+                context.Console.MarkupLine(Markup.Escape(
+                    $"batch {batch.BatchId ?? "(not submitted yet)"} ({batch.File}, {batch.Requests} requests): {batch.Status}, {batch.Completed} completed, {batch.Failed} failed"));
+            }
+
+            if (manifest.BatchRetries.Count > 0)
+            {
+                context.Console.MarkupLine(Markup.Escape($"{manifest.BatchRetries.Count} analyses asked interactively after their batch line failed: {string.Join(", ", manifest.BatchRetries.Take(5).Select(r => r.DocumentName ?? r.TaskId))}{(manifest.BatchRetries.Count > 5 ? ", ..." : "")}"));
             }
 
             if (manifest.Error is { } error)

@@ -20,8 +20,9 @@ internal static partial class FakeLlmAnswers
     /// <summary>The answer text for a request's messages, and whether it was an analysis prompt.</summary>
     public static (string Text, bool IsAnalysis) Answer(IReadOnlyList<string> messages)
     {
-        var prompt = messages.FirstOrDefault(m => m.Contains("=== DOCUMENT:", StringComparison.Ordinal) && DimensionsLine().IsMatch(m));
-        if (prompt is null)
+        // The framework and dimensions come in the system message (the run's shared prefix), the document in the user's.
+        var prompt = string.Join("\n", messages);
+        if (!prompt.Contains("=== DOCUMENT:", StringComparison.Ordinal) || !DimensionsLine().IsMatch(prompt))
         {
             return (SynthesisText, false);
         }
@@ -64,6 +65,9 @@ internal static partial class FakeLlmAnswers
     public static string Malformed(long sequence) => sequence % 2 == 0
         ? "I am sorry, I cannot produce JSON for this document."
         : "{\"dimensional_scores\": {}, \"notes\": \"simulated malformed answer\"}";
+
+    /// <summary>SHA-256 of a text, hex: how the simulated prompt cache remembers a prefix without keeping it.</summary>
+    public static string Fingerprint(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Tokens of a text as the simulated provider reports them: about four characters per token.</summary>
     public static int Tokens(string text) => Math.Max(1, (text.Length + 3) / 4);

@@ -27,6 +27,18 @@ internal sealed record FakeLlmOptions
     /// <summary>Share of analysis answers that are malformed (not JSON, or JSON without the dimensions).</summary>
     public double MalformedRate { get; init; }
 
+    /// <summary>How long a batch stays <c>in_progress</c> after its creation (the Batch API; a real one takes up to 24 h).</summary>
+    public TimeSpan BatchCompletionDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Share of batch lines that come back as errors (in the batch's error file).</summary>
+    public double BatchLineErrorRate { get; init; }
+
+    /// <summary>Share of batch lines in the output file that are not valid JSON.</summary>
+    public double BatchMalformedLineRate { get; init; }
+
+    /// <summary>Every batch ends <c>expired</c>: half its lines answered, the rest in the error file.</summary>
+    public bool BatchExpires { get; init; }
+
     /// <summary>Seed of the fault draws, so a benchmark can be repeated exactly.</summary>
     public int Seed { get; init; } = 1;
 
@@ -48,9 +60,14 @@ internal sealed record FakeLlmOptions
             throw new ArgumentException($"--concurrency {Concurrency} must be at least 1.");
         }
 
-        if (ErrorRate is < 0 or > 1 || MalformedRate is < 0 or > 1 || RateLimitRate is < 0 or > 1)
+        if (ErrorRate is < 0 or > 1 || MalformedRate is < 0 or > 1 || RateLimitRate is < 0 or > 1 || BatchLineErrorRate is < 0 or > 1 || BatchMalformedLineRate is < 0 or > 1)
         {
-            throw new ArgumentException("--error-rate, --rate-limit-rate and --malformed-rate are shares between 0 and 1 (e.g. 0.05).");
+            throw new ArgumentException("--error-rate, --rate-limit-rate, --malformed-rate, --batch-error-rate and --batch-malformed-rate are shares between 0 and 1 (e.g. 0.05).");
+        }
+
+        if (BatchCompletionDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException("--batch-delay-ms must not be negative.");
         }
     }
 }

@@ -16,8 +16,10 @@ namespace Discernus.Cli.Dev;
 /// tests: <c>POST /v1/chat/completions</c> answers after <see cref="FakeLlmOptions.Latency"/> ± jitter with
 /// <see cref="FakeLlmAnswers"/>; a request beyond <see cref="FakeLlmOptions.Concurrency"/> in flight gets 429 with
 /// <c>Retry-After</c> (seconds) and <c>retry-after-ms</c>; a seeded share of accepted requests gets 500/503, another
-/// share of analysis answers is malformed. <c>GET /stats</c> returns <see cref="FakeLlmStats"/>. It never stores or logs
-/// what it receives.
+/// share of analysis answers is malformed. A system prefix of 1,024 tokens or more seen before is reported as
+/// <c>usage.prompt_tokens_details.cached_tokens</c> (OpenAI's prompt caching). The Files and Batch API is served by
+/// <see cref="FakeLlmBatches"/>. <c>GET /stats</c> returns <see cref="FakeLlmStats"/>. It never logs what it receives;
+/// batch files are kept in memory while it runs, as a provider keeps them.
 /// </summary>
 internal sealed class FakeLlmServer : IAsyncDisposable
 {
@@ -33,6 +35,12 @@ internal sealed class FakeLlmServer : IAsyncDisposable
     private long _malformed;
     private long _inFlight;
     private long _maxConcurrent;
+    private long _cacheHits;
+    private FakeLlmBatches _batches = null!;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _seenPrefixes = new(StringComparer.Ordinal);
+
+    /// <summary>The shortest prefix a provider caches (OpenAI: 1,024 tokens).</summary>
+    public const int MinimumCachedPrefix = 1024;
 
     private FakeLlmServer(WebApplication app, FakeLlmOptions options, TimeProvider time)
     {
@@ -56,6 +64,10 @@ internal sealed class FakeLlmServer : IAsyncDisposable
         Malformed = Interlocked.Read(ref _malformed),
         MaxConcurrent = Interlocked.Read(ref _maxConcurrent),
         InFlight = Interlocked.Read(ref _inFlight),
+        PromptCacheHits = Interlocked.Read(ref _cacheHits),
+        BatchSubmissions = _batches.Submissions,
+        BatchFileUploads = _batches.Uploads,
+        BatchLines = _batches.Lines,
     };
 
     public static async Task<FakeLlmServer> StartAsync(FakeLlmOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
@@ -72,6 +84,8 @@ internal sealed class FakeLlmServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeLlmServer(app, options, timeProvider ?? TimeProvider.System);
         app.MapPost("/v1/chat/completions", server.CompleteAsync);
+        server._batches = new FakeLlmBatches(options, server._time, server.CachedTokens);
+        server._batches.Map(app);
         app.MapGet("/stats", () => Results.Json(server.Stats));
         app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "fake", @object = "model", owned_by = "discernus" } } }));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -99,7 +113,7 @@ internal sealed class FakeLlmServer : IAsyncDisposable
             }
 
             UpdateMax(inFlight);
-            var (messages, model) = await ReadRequestAsync(context).ConfigureAwait(false);
+            var (messages, model, prefix) = await ReadRequestAsync(context).ConfigureAwait(false);
             if (messages is null)
             {
                 await WriteErrorAsync(context, 400, "invalid_request_error", "the body is not a chat completions request with messages").ConfigureAwait(false);
@@ -135,6 +149,7 @@ internal sealed class FakeLlmServer : IAsyncDisposable
             Interlocked.Increment(ref _completions);
             var promptTokens = messages.Sum(FakeLlmAnswers.Tokens);
             var completionTokens = FakeLlmAnswers.Tokens(text);
+            var cachedTokens = CachedTokens(prefix);
             await context.Response.WriteAsJsonAsync(new
             {
                 id = "chatcmpl-fake-" + sequence.ToString(CultureInfo.InvariantCulture),
@@ -142,7 +157,13 @@ internal sealed class FakeLlmServer : IAsyncDisposable
                 created = _time.GetUtcNow().ToUnixTimeSeconds(),
                 model,
                 choices = new[] { new { index = 0, message = new { role = "assistant", content = text }, finish_reason = "stop" } },
-                usage = new { prompt_tokens = promptTokens, completion_tokens = completionTokens, total_tokens = promptTokens + completionTokens },
+                usage = new
+                {
+                    prompt_tokens = promptTokens,
+                    completion_tokens = completionTokens,
+                    total_tokens = promptTokens + completionTokens,
+                    prompt_tokens_details = new { cached_tokens = cachedTokens },
+                },
             }, context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -193,7 +214,23 @@ internal sealed class FakeLlmServer : IAsyncDisposable
         }
     }
 
-    private static async Task<(IReadOnlyList<string>? Messages, string Model)> ReadRequestAsync(HttpContext context)
+    /// <summary>
+    /// Prompt caching as OpenAI does it: a prefix (here: the leading system messages) of at least 1,024 tokens that an
+    /// earlier request already sent is read from the cache, counted in steps of 128 tokens.
+    /// </summary>
+    private long CachedTokens(string prefix)
+    {
+        var tokens = FakeLlmAnswers.Tokens(prefix);
+        if (prefix.Length == 0 || tokens < MinimumCachedPrefix || _seenPrefixes.TryAdd(FakeLlmAnswers.Fingerprint(prefix), 0))
+        {
+            return 0;
+        }
+
+        Interlocked.Increment(ref _cacheHits);
+        return tokens / 128 * 128;
+    }
+
+    private static async Task<(IReadOnlyList<string>? Messages, string Model, string Prefix)> ReadRequestAsync(HttpContext context)
     {
         try
         {
@@ -202,12 +239,17 @@ internal sealed class FakeLlmServer : IAsyncDisposable
             var model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "fake";
             if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
             {
-                return (null, model);
+                return (null, model, "");
             }
 
             var texts = new List<string>();
+            var prefix = new System.Text.StringBuilder();
+            var leading = true;
             foreach (var message in messages.EnumerateArray())
             {
+                var system = message.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String && role.GetString() is "system" or "developer";
+                leading &= system;
+                var before = texts.Count;
                 if (!message.TryGetProperty("content", out var content))
                 {
                     continue;
@@ -223,13 +265,18 @@ internal sealed class FakeLlmServer : IAsyncDisposable
                         .Where(p => p.ValueKind == JsonValueKind.Object && p.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
                         .Select(p => p.GetProperty("text").GetString()!));
                 }
+
+                if (leading)
+                {
+                    prefix.AppendJoin('\n', texts.Skip(before));
+                }
             }
 
-            return (texts, model);
+            return (texts, model, prefix.ToString());
         }
         catch (JsonException)
         {
-            return (null, "fake");
+            return (null, "fake", "");
         }
     }
 

@@ -1,3 +1,4 @@
+using Discernus.Batches;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Models;
@@ -36,28 +37,13 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
         var prompt = await LoadParsedAsync(task.PromptHash, "prompt", PromptTemplate.Parse, cancellationToken).ConfigureAwait(false);
 
         var dimensionNames = string.Join(", ", framework.Dimensions.Select(d => d.Name));
-        var values = new Dictionary<string, string>
-        {
-            ["framework_name"] = framework.Name,
-            ["framework_text"] = frameworkText,
-            ["analysis_variant"] = variant,
-            ["analysis_instructions"] = framework.AnalysisVariants.GetValueOrDefault(variant)?.AnalysisPrompt?.Trim() ?? "Score each dimension as the framework defines it.",
-            ["dimension_names"] = dimensionNames,
-            ["calibration"] = Calibration(prompt, framework),
-            ["document_name"] = task.DocumentName,
-            ["document_text"] = documentText,
-        };
-        var messages = new List<ChatMessage>
-        {
-            new(ChatRole.System, prompt.Raw("system").Trim()),
-            new(ChatRole.User, prompt.Render("user", values)),
-        };
-        var sampling = ModelName.TryParse(task.Model, out var parsedModel, out _) ? SamplingDefaults.For(parsedModel!) : (null, null);
+        var messages = AnalysisRequest.Messages(prompt, frameworkText, framework, variant, task.DocumentName, documentText);
+        var sampling = AnalysisRequest.Sampling(task);
         // Counts this task's provider requests, cache hits, retries and failures into its result, wherever it runs.
         var tally = new ModelCallTally();
         var options = new ChatOptions
         {
-            Temperature = (float?)task.Params.Temperature ?? sampling.Temperature,
+            Temperature = sampling.Temperature,
             Seed = sampling.Seed,
             ResponseFormat = ChatResponseFormat.Json,
             AdditionalProperties = new AdditionalPropertiesDictionary
@@ -77,6 +63,13 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             options.AdditionalProperties[ModelCallKeys.CacheMode] = CacheModes.Refresh;
         }
 
+        // A batch run's answer for this very request (Batches): served by the gateway without a call, then validated,
+        // verified, cached and settled below like any answer; when it is invalid, the re-ask goes to the provider.
+        if (await BatchAnswers.LoadAsync(task.Params, Context.Store, cancellationToken).ConfigureAwait(false) is { } batchAnswer)
+        {
+            options.AdditionalProperties[ModelCallKeys.PreparedAnswer] = batchAnswer.ToChatResponse();
+        }
+
         if (task.Params.Run > 1)
         {
             // Part of the request hash only: run n of a document is its own request, so a repeated run asks the model
@@ -88,6 +81,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
         var allowNotScorable = task.Model == ModelName.LexiconName;
         var started = Context.TimeProvider.GetTimestamp();
         long promptTokens = 0, completionTokens = 0;
+        decimal? costUsd = 0m;
         var cached = true;
         AnalysisValidationResult? validation = null;
         ChatResponse? accepted = null;
@@ -128,6 +122,11 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             promptTokens += response.Usage?.InputTokenCount ?? 0;
             completionTokens += response.Usage?.OutputTokenCount ?? 0;
             cached &= fromCache;
+            if (!fromCache)
+            {
+                costUsd += Context.Runs.CostOf(task.Model, ProviderUsage.Of(response.Usage), ResponseCacheCommit.BillingModeOf(response));
+            }
+
             if (validation.IsValid)
             {
                 accepted = response;
@@ -183,7 +182,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 Seed = options.Seed,
                 Run = task.Params.Run,
                 TokensUsed = new TokenUsage(promptTokens, completionTokens),
-                CostUsd = cached ? 0m : Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
+                CostUsd = cached ? 0m : costUsd,
                 PromptHash = task.PromptHash,
                 FrameworkHash = task.FrameworkHash,
                 DocumentHash = task.DocumentHash,
@@ -211,22 +210,6 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
     {
         await Context.Store.PutAsync(ChatRequestHasher.SerializeMessages(messages), cancellationToken).ConfigureAwait(false);
         await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(response.Text), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The framework's anchors as calibration examples for the prompt; empty when it has none.</summary>
-    private static string Calibration(PromptTemplate prompt, Framework framework)
-    {
-        var examples = framework.Dimensions
-            .SelectMany(d => d.Anchors.Select(a => PromptTemplate.Fill(prompt.Raw("calibration_example"), new Dictionary<string, string>
-            {
-                ["dimension"] = d.Name,
-                ["score"] = a.Score.ToString("0.0##", System.Globalization.CultureInfo.InvariantCulture),
-                ["excerpt"] = a.Excerpt.ReplaceLineEndings(" "),
-            })))
-            .ToList();
-        return examples.Count == 0
-            ? string.Empty
-            : PromptTemplate.Fill(prompt.Raw("calibration"), new Dictionary<string, string> { ["examples"] = string.Join("\n", examples).TrimStart() }).TrimEnd();
     }
 
     private static ParsedFramework ParseFramework(byte[] bytes, string variant)

@@ -1,3 +1,4 @@
+using Discernus.Models;
 using Discernus.Provenance;
 using Microsoft.Extensions.AI;
 
@@ -22,4 +23,11 @@ internal interface IRunServices
     /// tells the people watching (once per outage) and does not take the pause for a stall. Best effort.
     /// </summary>
     ValueTask ReportOutageAsync(string runId, Models.ModelOutage outage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// USD cost of one answer as billed: cached input at the cached rate, in the mode it was sent (batch or interactive);
+    /// null when the model's price in that mode is unknown.
+    /// </summary>
+    decimal? CostOf(string model, ProviderUsage usage, BillingMode mode) =>
+        usage.CachedInputTokens == 0 && usage.CacheWriteTokens == 0 && mode == BillingMode.Interactive ? CostOf(model, usage.PromptTokens, usage.CompletionTokens) : null;
 }

@@ -59,6 +59,8 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
         {
             DeterministicRuns = template.Nested("texts", "deterministic_runs"),
             IdenticalRuns = template.Nested("texts", "identical_runs"),
+            BatchRetries = template.Nested("sections", "batch_retries"),
+            BatchRetriesNote = template.Nested("texts", "batch_retries"),
         };
 
         var markdown = MarkdownReportBuilder.Build(new ReportInputs

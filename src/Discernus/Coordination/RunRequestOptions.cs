@@ -6,6 +6,12 @@ internal static class RunRequestOptions
     /// <summary>"refresh" for <c>run --no-cache</c> (every answer asked fresh); absent or "use" otherwise.</summary>
     public const string Cache = "cache";
 
+    /// <summary>"batch" for `run --batch` (or <c>mode: batch</c> in the experiment): the analyses go through the provider's batch API.</summary>
+    public const string Mode = "mode";
+
+    /// <summary>The <see cref="Mode"/> value of a batch run.</summary>
+    public const string BatchMode = "batch";
+
     /// <summary>
     /// Hash of the documents' readings (Provenance.DocumentIntake) the submitter stored while it validated them: run
     /// setup takes the documents from the artifact store instead of reading them again.

@@ -23,6 +23,9 @@ public sealed record Experiment
     public int RunsPerModel { get; init; } = 1;
     public string AnalysisVariant { get; init; } = "default";
     public decimal? MaxCostUsd { get; init; }
+
+    /// <summary><c>interactive</c> (default) or <c>batch</c> (<c>mode: batch</c>): how the analyses reach hosted models; `run --batch` sets batch too.</summary>
+    public string Mode { get; init; } = "interactive";
     public IReadOnlyList<string> Grouping { get; init; } = [];
     public ReliabilityFiltering? ReliabilityFiltering { get; init; }
     public AdvancedFiltering? AdvancedFiltering { get; init; }

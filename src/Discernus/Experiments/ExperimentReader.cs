@@ -15,11 +15,11 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
     private static readonly string[] V10TopKeys =
         ["metadata", "components", "hypotheses", "reliability_filtering", "advanced_filtering", "models", "runs_per_model",
-         "analysis_variant", "budget", "grouping", "validation", "calibration", "research_questions", "questions", "statistical_analysis", "expected_outcomes"];
+         "analysis_variant", "budget", "mode", "grouping", "validation", "calibration", "research_questions", "questions", "statistical_analysis", "expected_outcomes"];
 
     private static readonly string[] AlphaKeys =
         ["name", "framework", "corpus_path", "description", "hypothesis", "hypotheses", "models", "runs_per_model",
-         "analysis_variant", "budget", "grouping", "author", "spec_version", "reliability_filtering", "advanced_filtering", "gold", "validation", "calibration"];
+         "analysis_variant", "budget", "mode", "grouping", "author", "spec_version", "reliability_filtering", "advanced_filtering", "gold", "validation", "calibration"];
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex SnakeCase();
@@ -271,6 +271,20 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             }
         }
 
+        var mode = "interactive";
+        if (root.Child("mode") is { } modeNode)
+        {
+            if (modeNode.Text() is "interactive" or "batch")
+            {
+                mode = modeNode.Text()!;
+            }
+            else
+            {
+                findings.Blocking(FindingCodes.InvalidField, file, "mode", $"mode must be interactive or batch, not '{modeNode.Flatten()}'",
+                    "write `mode: batch` to send the analyses through the provider's batch API (half the price, results within 24 h), or remove it", modeNode, block);
+            }
+        }
+
         var hypotheses = new List<Hypothesis>();
         if (root.ChildMap("hypotheses") is { } hypothesisMap)
         {
@@ -311,6 +325,7 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
             RunsPerModel = runsPerModel,
             AnalysisVariant = variant,
             MaxCostUsd = maxCost,
+            Mode = mode,
             Grouping = ReadStringList(root, "grouping", file, block, findings),
             Hypotheses = hypotheses,
             ReliabilityFiltering = ReadReliability(root, file, block, findings),

@@ -21,10 +21,19 @@ internal sealed record LlmInteraction
     [JsonPropertyName("answer_hash")] public string? AnswerHash { get; init; }
     [JsonPropertyName("prompt_tokens")] public long? PromptTokens { get; init; }
     [JsonPropertyName("completion_tokens")] public long? CompletionTokens { get; init; }
+    /// <summary>
+    /// Of <see cref="PromptTokens"/>, those the provider read from its prompt cache, as it reported them (OpenAI
+    /// <c>usage.prompt_tokens_details.cached_tokens</c>, Anthropic <c>cache_read_input_tokens</c>); null when it said nothing.
+    /// </summary>
+    [JsonPropertyName("cached_input_tokens")] public long? CachedInputTokens { get; init; }
+    /// <summary>Of <see cref="PromptTokens"/>, those the provider wrote to its prompt cache (Anthropic <c>cache_creation_input_tokens</c>); null when it said nothing.</summary>
+    [JsonPropertyName("cache_write_tokens")] public long? CacheWriteTokens { get; init; }
     [JsonPropertyName("duration_ms")] public required long DurationMs { get; init; }
     /// <summary>Cost from the price table; null when the model has no known price, 0 for lexicon and cache hits.</summary>
     [JsonPropertyName("cost_usd")] public decimal? CostUsd { get; init; }
     [JsonPropertyName("cached")] public required bool Cached { get; init; }
+    /// <summary><c>interactive</c> (one request) or <c>batch</c> (an answer from the provider's batch API): the price it was billed at.</summary>
+    [JsonPropertyName("mode")] public string Mode { get; init; } = Modes.Interactive;
     /// <summary>1 for the first attempt, 2 for the first retry, ...</summary>
     [JsonPropertyName("attempt")] public required int Attempt { get; init; }
     /// <summary>What went wrong, with secrets redacted; null on success.</summary>
@@ -37,4 +46,11 @@ internal sealed record LlmInteraction
     [JsonPropertyName("task_id")] public string? TaskId { get; init; }
     /// <summary>Ties a provider request to the <see cref="LlmCallStart"/> sent before it (null for cache hits and offline models).</summary>
     [JsonPropertyName("call_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CallId { get; init; }
+
+    /// <summary>The values of <see cref="Mode"/>.</summary>
+    public static class Modes
+    {
+        public const string Interactive = "interactive";
+        public const string Batch = "batch";
+    }
 }

@@ -43,6 +43,7 @@ internal sealed class LlmInteractionRecorder(
     {
         var promptTokens = response.Usage?.InputTokenCount;
         var completionTokens = response.Usage?.OutputTokenCount;
+        var batch = ModelCallKeys.Text(response.AdditionalProperties, ModelCallKeys.BillingMode) == ModelCallKeys.BatchMode;
         return RecordAsync(
             options,
             new LlmInteraction
@@ -54,9 +55,14 @@ internal sealed class LlmInteractionRecorder(
                 AnswerHash = ChatRequestHasher.Sha256Hex(response.Text),
                 PromptTokens = promptTokens,
                 CompletionTokens = completionTokens,
+                CachedInputTokens = cached ? null : response.Usage?.CachedInputTokenCount,
+                CacheWriteTokens = cached ? null : ProviderUsage.CacheWritesOf(response.Usage),
                 DurationMs = ElapsedMs(startTimestamp),
                 // A cached answer cost nothing this time.
-                CostUsd = cached ? 0m : prices.CostOf(model, promptTokens, completionTokens),
+                CostUsd = cached ? 0m
+                    : promptTokens is null && completionTokens is null ? prices.CostOf(model, promptTokens, completionTokens)
+                    : prices.CostOf(model, ProviderUsage.Of(response.Usage), batch ? BillingMode.Batch : BillingMode.Interactive),
+                Mode = batch ? LlmInteraction.Modes.Batch : LlmInteraction.Modes.Interactive,
                 Cached = cached,
                 Attempt = attempt,
                 CallerAgent = ModelCallKeys.Text(options?.AdditionalProperties, ModelCallKeys.CallerAgent),

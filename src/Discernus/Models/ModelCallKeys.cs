@@ -35,6 +35,22 @@ internal static class ModelCallKeys
     /// <summary>On options: an <see cref="IEndpointOutageObserver"/> told when the call starts waiting out an outage of its endpoint.</summary>
     public const string OutageObserver = "discernus.gateway.outage_observer";
 
+    /// <summary>On a response: <c>batch</c> when it came from the provider's batch API (billed at the batch price); absent for an interactive answer.</summary>
+    public const string BillingMode = "discernus.gateway.billing_mode";
+
+    /// <summary>
+    /// On options: a <c>ChatResponse</c> the provider already gave for this very request (a batch answer), served by
+    /// <see cref="PreparedAnswerChatClient"/> instead of a new request when the messages hash to its
+    /// <see cref="PreparedPromptHash"/>.
+    /// </summary>
+    public const string PreparedAnswer = "discernus.gateway.prepared_answer";
+
+    /// <summary>On a prepared answer: the <see cref="ChatRequestHasher.HashMessages"/> of the request it answers.</summary>
+    public const string PreparedPromptHash = "discernus.gateway.prepared_prompt_hash";
+
+    /// <summary>The <see cref="BillingMode"/> value of a batch answer.</summary>
+    public const string BatchMode = "batch";
+
     public static bool IsInternal(string key) => key.StartsWith("discernus.gateway.", StringComparison.Ordinal);
 
     /// <summary>A string entry of <paramref name="properties"/>, or null.</summary>

@@ -79,6 +79,8 @@ internal sealed class ModelGateway : IDisposable
 
     public PriceTable Prices => _prices;
 
+    public ModelGatewayOptions Options => _options;
+
     public IChatClient CreateClient(string modelName) => CreateClient(ModelName.Parse(modelName));
 
     /// <summary>A client for the model whose calls are recorded in the gateway's sink, if any.</summary>
@@ -104,6 +106,8 @@ internal sealed class ModelGateway : IDisposable
         }
 
         var endpoint = _settings.RequireBaseUrl(model);
+        // Outermost: a batch answer for this very request is served (and recorded, billed as batch) without a call.
+        builder.Use(inner => new PreparedAnswerChatClient(inner, model, endpoint, recorder));
         if (_cache is not null)
         {
             builder.UseArtifactCaching(_cache, model, endpoint, recorder);
@@ -183,7 +187,7 @@ internal sealed class ModelGateway : IDisposable
             MaxRetries = 0,
             Timeout = _settings.Timeout + SdkTimeoutMargin,
         });
-        return client.AsIChatClient(model.Model, _options.DefaultMaxOutputTokens);
+        return new PromptCacheMarkingChatClient(client.AsIChatClient(model.Model, _options.DefaultMaxOutputTokens));
     }
 
     private ModelCircuitBreaker BreakerFor(ModelName model, Uri endpoint) =>

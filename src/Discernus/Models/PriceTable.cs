@@ -28,15 +28,25 @@ internal sealed class PriceTable
         stream.Load(new StringReader(yaml));
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         var models = (YamlSequenceNode)root.Children[new YamlScalarNode("models")];
+        var sources = root.Children.TryGetValue(new YamlScalarNode("sources"), out var sourceNode) && sourceNode is YamlMappingNode sourceMap
+            ? sourceMap.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => ((YamlScalarNode)kv.Value).Value!, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
         var prices = new List<ModelPrice>();
         foreach (var item in models.Children.Cast<YamlMappingNode>())
         {
-            string Scalar(string key) => ((YamlScalarNode)item.Children[new YamlScalarNode(key)]).Value
-                ?? throw new FormatException($"price entry without '{key}'");
-            prices.Add(new ModelPrice(
-                Scalar("model"),
-                decimal.Parse(Scalar("input"), NumberStyles.Number, CultureInfo.InvariantCulture),
-                decimal.Parse(Scalar("output"), NumberStyles.Number, CultureInfo.InvariantCulture)));
+            string? Optional(string key) => item.Children.TryGetValue(new YamlScalarNode(key), out var node) ? ((YamlScalarNode)node).Value : null;
+            string Scalar(string key) => Optional(key) ?? throw new FormatException($"price entry without '{key}'");
+            decimal? Price(string key) => Optional(key) is { } text ? decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture) : null;
+            prices.Add(new ModelPrice(Scalar("model"), Price("input") ?? throw new FormatException("price entry without 'input'"), Price("output") ?? throw new FormatException("price entry without 'output'"))
+            {
+                CachedInputPerMillion = Price("cached_input"),
+                CacheWritePerMillion = Price("cache_write"),
+                BatchInputPerMillion = Price("batch_input"),
+                BatchOutputPerMillion = Price("batch_output"),
+                BatchCachedInputPerMillion = Price("batch_cached_input"),
+                AsOf = Optional("as_of"),
+                Source = Optional("source") is { } source && sources.TryGetValue(source, out var url) ? url : Optional("source"),
+            });
         }
 
         return new PriceTable(prices);
@@ -47,7 +57,7 @@ internal sealed class PriceTable
     {
         if (!model.IsHosted)
         {
-            return new ModelPrice(model.Model, 0m, 0m);
+            return new ModelPrice(model.Model, 0m, 0m) { BatchInputPerMillion = 0m, BatchOutputPerMillion = 0m };
         }
 
         var id = model.Model;
@@ -75,6 +85,25 @@ internal sealed class PriceTable
     private static bool IsVersionSuffix(ReadOnlySpan<char> rest) =>
         rest.Length > 1 && (rest[0] == '@'
             || (rest[0] == '-' && (char.IsAsciiDigit(rest[1]) || rest[1..].StartsWith("latest") || rest[1..].StartsWith("preview") || rest[1..].StartsWith("exp"))));
+
+    /// <summary>
+    /// Cost of a call as billed in <paramref name="mode"/> (cached input at the cached rate), or null when the model, its
+    /// price in that mode or the token counts are unknown.
+    /// </summary>
+    public decimal? CostOf(ModelName model, ProviderUsage? usage, BillingMode mode = BillingMode.Interactive)
+    {
+        if (Find(model) is not { } price)
+        {
+            return null;
+        }
+
+        if (!model.IsHosted)
+        {
+            return 0m;
+        }
+
+        return usage is null ? null : price.CostOf(usage, mode);
+    }
 
     /// <summary>Cost of a call, or null when the model or the token counts are unknown.</summary>
     public decimal? CostOf(ModelName model, long? promptTokens, long? completionTokens)

@@ -12,6 +12,10 @@ internal static class ResponseCacheCommit
     public static string? CacheKeyOf(ChatResponse response) => ModelCallKeys.Text(response.AdditionalProperties, ModelCallKeys.CacheKey);
 
     /// <summary>True when the response came from the cache rather than the model.</summary>
+    /// <summary>How the answer was billed: <see cref="BillingMode.Batch"/> when it came from the provider's batch API.</summary>
+    public static BillingMode BillingModeOf(ChatResponse response) =>
+        ModelCallKeys.Text(response.AdditionalProperties, ModelCallKeys.BillingMode) == ModelCallKeys.BatchMode ? BillingMode.Batch : BillingMode.Interactive;
+
     public static bool IsCached(ChatResponse response) =>
         response.AdditionalProperties?.TryGetValue(ModelCallKeys.Cached, out var cached) == true && cached is true;
 

@@ -24,10 +24,38 @@ public sealed record CostEstimate(decimal? Usd, long PromptTokens, long Completi
 
     /// <summary>The offline models among those estimated, for "(lexicon: no tokens sent, $0)".</summary>
     public IReadOnlyList<string> OfflineModels { get; init; } = [];
+
+    /// <summary>
+    /// The same calls with the providers' prompt caching: every analysis request after the first reads the shared
+    /// prefix (prompt and framework) at the cached-input rate, when it is long enough to be cached; null when a price is unknown.
+    /// </summary>
+    public decimal? CachedUsd { get; init; }
+
+    /// <summary>The analyses sent through the providers' batch APIs (the synthesis stays interactive); null when a model has no batch price.</summary>
+    public decimal? BatchUsd { get; init; }
+
+    /// <summary>The estimate for a run in <paramref name="mode"/>: what the budget rule compares (interactive without cache credit: caching is likely, not sure).</summary>
+    internal decimal? UsdFor(BillingMode mode) => mode == BillingMode.Batch ? BatchUsd : Usd;
 }
 
 /// <summary>One model's share of a <see cref="CostEstimate"/>; <see cref="Usd"/> is null when its price is unknown.</summary>
-public sealed record ModelCostEstimate(string Model, int Calls, long PromptTokens, long CompletionTokens, decimal? Usd, string TokenCounting);
+public sealed record ModelCostEstimate(string Model, int Calls, long PromptTokens, long CompletionTokens, decimal? Usd, string TokenCounting)
+{
+    /// <summary>Prompt tokens an analysis request shares with every other of the run (prompt and framework), before the document.</summary>
+    public long SharedPrefixTokens { get; init; }
+
+    /// <summary>Of <see cref="PromptTokens"/>, those expected to be read from the provider's prompt cache (0 when the prefix is too short to be cached).</summary>
+    public long CachedInputTokens { get; init; }
+
+    /// <summary>With prompt caching; null when the price is unknown.</summary>
+    public decimal? CachedUsd { get; init; }
+
+    /// <summary>Analyses through the batch API, synthesis interactive; null when the model has no batch price.</summary>
+    public decimal? BatchUsd { get; init; }
+
+    /// <summary>When and where the model's prices were read (e.g. <c>2025-06, https://openai.com/api/pricing/</c>), or null.</summary>
+    public string? PriceSource { get; init; }
+}
 
 /// <summary>
 /// A deliberately simple estimate: the prompt's tokens (counted with the model's tokenizer where one ships, else about
@@ -40,6 +68,12 @@ public static class CostEstimator
     private const int AnswerOverheadTokens = 50;
     internal const int SynthesisPromptTokens = 3000;
     internal const int SynthesisCompletionTokens = 900;
+
+    /// <summary>
+    /// The shortest prefix the providers cache (OpenAI: 1,024 tokens; Anthropic: 1,024, 2,048 for Haiku; Gemini's
+    /// implicit cache: 1,024 to 4,096): below it the estimate expects no cached tokens.
+    /// </summary>
+    internal const int MinimumCachedPrefixTokens = 1024;
 
     /// <summary>Reads the documents to count their tokens; where they are read anyway, pass their count to the other overload.</summary>
     public static CostEstimate Estimate(Experiment experiment, IReadOnlyList<string> models)
@@ -94,15 +128,35 @@ public static class CostEstimator
             var promptTokens = ((fixedTokens * (long)documentCount) + documentTokens) * experiment.RunsPerModel;
 
             long completionTokens = (long)perDocumentAnswer * analysisCalls;
+            var analysisPromptTokens = promptTokens;
+            var analysisCompletionTokens = completionTokens;
+            var synthesis = new ProviderUsage(0, 0);
             if (index == 0)
             {
                 // The synthesis call reads the statistics, a few thousand tokens.
                 promptTokens += SynthesisPromptTokens;
                 completionTokens += SynthesisCompletionTokens;
+                synthesis = new ProviderUsage(SynthesisPromptTokens, SynthesisCompletionTokens);
             }
 
+            // Prompt caching: the first analysis request writes the shared prefix, every later one reads it.
+            var price = prices.Find(name);
+            var cacheable = fixedTokens >= MinimumCachedPrefixTokens && analysisCalls > 1;
+            var cachedTokens = cacheable ? fixedTokens * (long)(analysisCalls - 1) : 0;
+            var written = cacheable && price?.CacheWritePerMillion is not null ? fixedTokens : 0;
+            var cachedUsd = prices.CostOf(name, new ProviderUsage(analysisPromptTokens, analysisCompletionTokens, cachedTokens, written))
+                + prices.CostOf(name, synthesis);
+            var batchUsd = prices.CostOf(name, new ProviderUsage(analysisPromptTokens, analysisCompletionTokens), BillingMode.Batch)
+                + prices.CostOf(name, synthesis);
             perModel.Add(new ModelCostEstimate(model, modelCalls, promptTokens, completionTokens, prices.CostOf(name, promptTokens, completionTokens),
-                counter.IsExact ? $"{counter.Method} (Microsoft.ML.Tokenizers)" : counter.Method));
+                counter.IsExact ? $"{counter.Method} (Microsoft.ML.Tokenizers)" : counter.Method)
+            {
+                SharedPrefixTokens = fixedTokens,
+                CachedInputTokens = cachedTokens,
+                CachedUsd = cachedUsd,
+                BatchUsd = batchUsd,
+                PriceSource = price is { AsOf: not null } ? $"{price.AsOf}, {price.Source}" : price?.Source,
+            });
         }
 
         var unpriced = perModel.Where(m => m.Usd is null).Select(m => m.Model).ToList();
@@ -113,6 +167,8 @@ public static class CostEstimator
             unpriced)
         {
             Documents = documentCount,
+            CachedUsd = perModel.Any(m => m.CachedUsd is null) ? null : perModel.Sum(m => m.CachedUsd ?? 0m),
+            BatchUsd = perModel.Any(m => m.BatchUsd is null) ? null : perModel.Sum(m => m.BatchUsd ?? 0m),
             Calls = calls,
             Models = perModel,
             ProviderRequests = requests,

@@ -401,7 +401,10 @@ internal sealed partial class Orchestrator
                 : ModelSelection.Resolve(request.Model, experiment, environment),
             request.Options)
         with
-        { Cache = request.Options?.GetValueOrDefault(RunRequestOptions.Cache) is Models.CacheModes.Refresh ? Models.CacheModes.Refresh : Models.CacheModes.Use };
+        {
+            Cache = request.Options?.GetValueOrDefault(RunRequestOptions.Cache) is Models.CacheModes.Refresh ? Models.CacheModes.Refresh : Models.CacheModes.Use,
+            Mode = RunPlanner.ModeOf(request.Options) == Models.BillingMode.Batch ? RunRequestOptions.BatchMode : "interactive",
+        };
 
     /// <summary>Records a run that ends before it has a context (setup or adoption refused) in its folder, if any, and in Redis.</summary>
     private async Task<RunOutcome> MarkFailedAsync(RunRequest request, string error)

@@ -37,6 +37,9 @@ internal sealed partial class Orchestrator
         // recorded: a task that failed earlier (dead-listed, or failed after its attempts) is done again.
         var prior = run.Adopted ? await RecordedAnalysesAsync(run, planned, cancellationToken).ConfigureAwait(false) : null;
         var recorded = prior?.Succeeded ?? sample;
+
+        // A batch run (`run --batch`) gets the answers from the provider's batch API first; the tasks then carry them.
+        planned = await WithBatchAnswersAsync(run, store, planned, recorded, cancellationToken).ConfigureAwait(false);
         var succeeded = new List<(string TaskId, string Hash)>();
         await RunStageAsync(run, StageNames.BatchAnalysis, planned, async (task, signal) =>
         {

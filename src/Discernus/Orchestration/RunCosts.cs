@@ -20,6 +20,8 @@ public sealed class RunCosts
         ByStage = Group(lines, l => l.Stage);
         ByModel = Group(lines, l => l.Model);
         ByAgent = Group(lines, l => l.Agent);
+        // Offline analyses and response-cache hits were billed in no mode.
+        ByMode = Group(lines.Where(l => !l.Offline && !l.Cached).ToList(), l => l.Mode);
         Interactions = lines.Count;
         UnreadableLines = unreadable;
         Results = results;
@@ -34,6 +36,9 @@ public sealed class RunCosts
     public IReadOnlyList<CostRow> ByModel { get; }
 
     public IReadOnlyList<CostRow> ByAgent { get; }
+
+    /// <summary>Provider requests by billing mode (<c>interactive</c>, <c>batch</c>), each priced at its mode's rates.</summary>
+    public IReadOnlyList<CostRow> ByMode { get; }
 
     /// <summary>Interaction records read; 0 when the calls ran on workers that could not write this run's log.</summary>
     public int Interactions { get; }
@@ -89,6 +94,12 @@ public sealed class RunCosts
 
         public long OfflineAnalyses { get; init; }
 
+        /// <summary>Of <see cref="PromptTokens"/>, those the provider read from its prompt cache (billed at the cached-input rate).</summary>
+        public long CachedInputTokens { get; init; }
+
+        /// <summary>Of <see cref="PromptTokens"/>, those written to the provider's prompt cache (Anthropic).</summary>
+        public long CacheWriteTokens { get; init; }
+
         // Known only when every line has a price: a failed request costs nothing, but only a model with a known price
         // makes that a known $0; and no line at all (calls recorded nowhere) is no knowledge either.
         internal static CostRow Of(string name, IReadOnlyList<CostLine> lines) => new(
@@ -102,6 +113,8 @@ public sealed class RunCosts
             lines.Count > 0 && lines.All(l => l.CostUsd is not null || (l.Failed && l.Priced)))
         {
             OfflineAnalyses = lines.Count(l => !l.Cached && l.Offline),
+            CachedInputTokens = lines.Where(l => !l.Cached && !l.Offline).Sum(l => l.CachedInputTokens),
+            CacheWriteTokens = lines.Where(l => !l.Cached && !l.Offline).Sum(l => l.CacheWriteTokens),
         };
     }
 
@@ -148,6 +161,13 @@ public sealed class RunCosts
         /// <summary>Whether the model has a price (or needs none: offline), so that a failed request of it is a known $0.</summary>
         public bool Priced { get; init; }
 
+        /// <summary><c>interactive</c> or <c>batch</c>; lines written before modes were recorded are interactive.</summary>
+        public string Mode { get; init; } = Models.LlmInteraction.Modes.Interactive;
+
+        public long CachedInputTokens { get; init; }
+
+        public long CacheWriteTokens { get; init; }
+
         // An interaction line has a model and a prompt hash; other lines of after_finalize.jsonl are ordinary log lines.
         public static CostLine? TryParse(string text, Models.PriceTable prices)
         {
@@ -173,6 +193,9 @@ public sealed class RunCosts
                     Models.ModelName.IsOffline(String(root, "provider") ?? model))
                 {
                     Priced = Models.ModelName.TryParse(model, out var name, out _) && (!name!.IsHosted || prices.Find(name) is not null),
+                    Mode = String(root, "mode") ?? Models.LlmInteraction.Modes.Interactive,
+                    CachedInputTokens = Number(root, "cached_input_tokens"),
+                    CacheWriteTokens = Number(root, "cache_write_tokens"),
                 };
             }
             catch (JsonException)

@@ -51,6 +51,24 @@ internal static class RunPlanner
             return new RunPlan { Models = models, PreflightProblems = problems };
         }
 
+        // Batch mode: `run --batch` (a request option) or `mode: batch` in the experiment; the same rule for every front end.
+        if (experiment.Mode == RunRequestOptions.BatchMode && ModeOf(runOptions) != Models.BillingMode.Batch)
+        {
+            runOptions = new Dictionary<string, string>(runOptions ?? new Dictionary<string, string>()) { [RunRequestOptions.Mode] = RunRequestOptions.BatchMode };
+        }
+
+        if (ModeOf(runOptions) == Models.BillingMode.Batch)
+        {
+            try
+            {
+                Batches.BatchOptions.FromValues(environment);
+            }
+            catch (ArgumentException ex)
+            {
+                return new RunPlan { Models = models, PreflightProblems = [ex.Message] };
+            }
+        }
+
         CostEstimate? estimate = null;
         string? budgetProblem = null;
         if (!models.OfflineBaseline)
@@ -58,9 +76,14 @@ internal static class RunPlanner
             estimate = tokens is null
                 ? CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names)
                 : CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names, tokens);
-            if (estimate.UnpricedModels.Count == 0 && experiment.MaxCostUsd is { } budget && estimate.Usd > budget)
+            // The budget rule compares the estimate of the mode the run will use (batch: the batch price).
+            var mode = ModeOf(runOptions);
+            var planned = estimate.UsdFor(mode);
+            if (estimate.UnpricedModels.Count == 0 && experiment.MaxCostUsd is { } budget && (planned is null || planned > budget))
             {
-                budgetProblem = $"the estimated cost ({Usd(estimate.Usd.Value)}) exceeds budget.max_cost_usd (${budget.ToString(CultureInfo.InvariantCulture)}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.";
+                budgetProblem = planned is null
+                    ? $"budget.max_cost_usd (${budget.ToString(CultureInfo.InvariantCulture)}) in {Path.GetFileName(experiment.ExperimentFilePath)} cannot be checked: a model has no batch price. Run without --batch, or add its batch price. Nothing was run."
+                    : $"the estimated {(mode == Models.BillingMode.Batch ? "batch " : "")}cost ({Usd(planned.Value)}) exceeds budget.max_cost_usd (${budget.ToString(CultureInfo.InvariantCulture)}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.";
             }
         }
 
@@ -86,6 +109,10 @@ internal static class RunPlanner
         };
         return new RunPlan { Models = models, Estimate = estimate, BudgetProblem = budgetProblem, Request = request };
     }
+
+    /// <summary>The billing mode a request's options ask for (<c>mode=batch</c>: the provider's batch API).</summary>
+    public static Models.BillingMode ModeOf(IReadOnlyDictionary<string, string>? runOptions) =>
+        runOptions?.GetValueOrDefault(RunRequestOptions.Mode) == RunRequestOptions.BatchMode ? Models.BillingMode.Batch : Models.BillingMode.Interactive;
 
     /// <summary>Money as every front end prints it: four decimals below a dollar, two above.</summary>
     public static string Usd(decimal usd) => "$" + usd.ToString(usd < 1 ? "F4" : "F2", CultureInfo.InvariantCulture);

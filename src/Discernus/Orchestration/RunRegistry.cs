@@ -87,6 +87,9 @@ internal sealed class RunRegistry(
         return clients.GetOrAdd(model, m => new Lazy<IChatClient>(() => _gateway.CreateClient(ModelName.Parse(m), run is null ? _elsewhere : run.Sink))).Value;
     }
 
+    public decimal? CostOf(string model, ProviderUsage usage, BillingMode mode) =>
+        ModelName.TryParse(model, out var name, out _) ? name.IsHosted ? _prices.CostOf(name, usage, mode) : 0m : null;
+
     public decimal? CostOf(string model, long promptTokens, long completionTokens) =>
         ModelName.TryParse(model, out var name, out _) ? name.IsHosted ? _prices.CostOf(name, promptTokens, completionTokens) : 0m : null;
 
@@ -167,7 +170,7 @@ internal sealed class RunLogInteractionSink(RunLog log) : ILlmInteractionSink
 {
     public ValueTask RecordAsync(LlmInteraction interaction, CancellationToken cancellationToken = default)
     {
-        log.Append("llm_interactions", new Dictionary<string, object?>
+        var line = new Dictionary<string, object?>
         {
             ["timestamp"] = IsoTime.Format(interaction.Timestamp),
             ["run_id"] = log.Folder.RunId,
@@ -184,12 +187,26 @@ internal sealed class RunLogInteractionSink(RunLog log) : ILlmInteractionSink
             ["duration_ms"] = interaction.DurationMs,
             ["cost_usd"] = interaction.CostUsd,
             ["cached"] = interaction.Cached,
+            ["mode"] = interaction.Mode,
             ["attempt"] = interaction.Attempt,
             ["error"] = interaction.Error,
             ["caller_agent"] = interaction.CallerAgent,
             ["caller_stage"] = interaction.CallerStage,
             ["task_id"] = interaction.TaskId,
-        });
+        };
+
+        // The provider's prompt-cache counts, only when it reported them (as billed: they are priced differently).
+        if (interaction.CachedInputTokens is { } read)
+        {
+            line["cached_input_tokens"] = read;
+        }
+
+        if (interaction.CacheWriteTokens is { } written)
+        {
+            line["cache_write_tokens"] = written;
+        }
+
+        log.Append("llm_interactions", line);
         return ValueTask.CompletedTask;
     }
 }

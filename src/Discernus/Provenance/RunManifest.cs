@@ -38,6 +38,12 @@ public sealed record RunManifest
 
     /// <summary>Every Orchestrator process that executed the run: the first, then any that adopted or resumed it.</summary>
     public IReadOnlyList<ManifestExecution> Executions { get; init; } = [];
+
+    /// <summary>The provider batches of a batch run (`run --batch`), as last seen; <c>batches/<c>batches/submission.json</c> has the whole record.lt;model<c>batches/submission.json</c> has the whole record.gt;/submission.json</c> has the whole record.</summary>
+    public IReadOnlyList<ManifestBatch> Batches { get; init; } = [];
+
+    /// <summary>Analyses whose batch answer could not be used and that were asked interactively instead, with the reason.</summary>
+    public IReadOnlyList<ManifestFailure> BatchRetries { get; init; } = [];
 }
 
 /// <summary>
@@ -129,6 +135,9 @@ public sealed record ManifestDocument
 
 public sealed record ManifestPrompt(string Name, string Sha256, string Asset);
 
+/// <summary>One provider batch: its request file, its id once created, its status and counts.</summary>
+public sealed record ManifestBatch(string File, string Sha256, int Requests, string? BatchId, string Status, int Completed, int Failed);
+
 public sealed record ManifestModels
 {
     public required IReadOnlyList<string> Names { get; init; }
@@ -140,6 +149,9 @@ public sealed record ManifestModels
     public bool OfflineBaseline { get; init; }
     /// <summary>How the run used the response cache: "use" (validated answers served from it) or "refresh" (<c>--no-cache</c>).</summary>
     public string Cache { get; init; } = "use";
+
+    /// <summary><c>interactive</c>, or <c>batch</c> (`run --batch`, <c>mode: batch</c>): the analyses go through the provider's batch API.</summary>
+    public string Mode { get; init; } = "interactive";
 }
 
 public sealed record ManifestStage

@@ -72,6 +72,18 @@ internal static partial class MarkdownReportBuilder
             md.AppendLine();
         }
 
+        if (m.BatchRetries.Count > 0)
+        {
+            md.AppendLine($"## {t.BatchRetries}").AppendLine().AppendLine(t.BatchRetriesNote).AppendLine();
+            md.AppendLine("| document | model | reason |").AppendLine("|---|---|---|");
+            foreach (var retry in m.BatchRetries)
+            {
+                md.AppendLine($"| {Cell(retry.DocumentName ?? retry.TaskId)} | {Cell(retry.Model ?? "")} | {Cell(retry.Reason)} |");
+            }
+
+            md.AppendLine();
+        }
+
         Appendix(md, inputs);
         return md.ToString();
     }

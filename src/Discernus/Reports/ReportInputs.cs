@@ -52,4 +52,9 @@ internal sealed record ReportTexts(
 
     /// <summary>Under the runs of a model that gave identical scores in every run: why their agreement is no evidence.</summary>
     public string IdenticalRuns { get; init; } = "";
+
+    /// <summary>Heading and note of a batch run's analyses that were asked interactively after their batch line failed.</summary>
+    public string BatchRetries { get; init; } = "";
+
+    public string BatchRetriesNote { get; init; } = "";
 }

@@ -222,7 +222,13 @@ public sealed class FakeModelServer : IAsyncDisposable
                 content = new[] { new { type = "text", text = response.Text ?? "" } },
                 stop_reason = "end_turn",
                 stop_sequence = (string?)null,
-                usage = new { input_tokens = response.PromptTokens, output_tokens = response.CompletionTokens },
+                usage = new
+                {
+                    input_tokens = response.PromptTokens - response.CachedPromptTokens - response.CacheWriteTokens,
+                    output_tokens = response.CompletionTokens,
+                    cache_read_input_tokens = response.CachedPromptTokens,
+                    cache_creation_input_tokens = response.CacheWriteTokens,
+                },
             }));
         }
 
@@ -241,6 +247,7 @@ public sealed class FakeModelServer : IAsyncDisposable
                 prompt_tokens = response.PromptTokens,
                 completion_tokens = response.CompletionTokens,
                 total_tokens = response.PromptTokens + response.CompletionTokens,
+                prompt_tokens_details = new { cached_tokens = response.CachedPromptTokens },
             },
         }));
     }

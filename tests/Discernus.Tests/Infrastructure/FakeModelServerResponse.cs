@@ -9,6 +9,14 @@ public sealed record FakeModelServerResponse
     public string? Text { get; init; }
     public int PromptTokens { get; init; } = 10;
     public int CompletionTokens { get; init; } = 5;
+    /// <summary>
+    /// Of <see cref="PromptTokens"/>, those read from the provider's prompt cache: OpenAI's
+    /// <c>usage.prompt_tokens_details.cached_tokens</c>, Anthropic's <c>cache_read_input_tokens</c> (which Anthropic
+    /// counts outside <c>input_tokens</c>: the server reports <c>input_tokens</c> as the rest).
+    /// </summary>
+    public int CachedPromptTokens { get; init; }
+    /// <summary>Of <see cref="PromptTokens"/>, those written to Anthropic's prompt cache (<c>cache_creation_input_tokens</c>); OpenAI has no such count.</summary>
+    public int CacheWriteTokens { get; init; }
     /// <summary>0 for an answer; otherwise the HTTP status of a fault.</summary>
     public int FaultStatus { get; init; }
     public string FaultMessage { get; init; } = "scripted fault";

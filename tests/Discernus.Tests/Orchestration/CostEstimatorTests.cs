@@ -44,4 +44,38 @@ public sealed class CostEstimatorTests
         Assert.Equal(0, estimate.PromptTokens);
         Assert.Equal(3, estimate.Calls);
     }
+
+    [Fact]
+    public void Estimate_ShowsInteractiveCachedAndBatchCost_SideBySide()
+    {
+        var experiment = ExperimentValidator.Validate(TestPaths.Project("political_rhetoric"), new ExperimentLimits()).Experiment!;
+
+        var estimate = CostEstimator.Estimate(experiment, ["openai/gpt-4o-mini"]);
+
+        var model = Assert.Single(estimate.Models);
+        Assert.True(model.SharedPrefixTokens >= CostEstimator.MinimumCachedPrefixTokens, $"a prefix of {model.SharedPrefixTokens} tokens is too short to be cached");
+        Assert.Equal(model.SharedPrefixTokens * (estimate.Documents - 1), model.CachedInputTokens);
+        Assert.True(estimate.CachedUsd < estimate.Usd, $"cached {estimate.CachedUsd} is not below {estimate.Usd}");
+        // Batch: half the price for the analyses; the one synthesis call stays interactive.
+        var synthesis = Discernus.Models.PriceTable.LoadDefault().CostOf(Discernus.Models.ModelName.Parse("openai/gpt-4o-mini"), CostEstimator.SynthesisPromptTokens, CostEstimator.SynthesisCompletionTokens)!.Value;
+        Assert.Equal(((estimate.Usd!.Value - synthesis) / 2) + synthesis, estimate.BatchUsd!.Value, 6);
+        Assert.Contains("openai.com", model.PriceSource);
+    }
+
+    [Fact]
+    public void APrefixTooShortToCache_GetsNoCacheCredit()
+    {
+        var estimate = CostEstimator.Estimate(Nano(), ["openai/gpt-4o-mini"]);
+
+        var model = Assert.Single(estimate.Models);
+        if (model.SharedPrefixTokens < CostEstimator.MinimumCachedPrefixTokens)
+        {
+            Assert.Equal(0, model.CachedInputTokens);
+            Assert.Equal(estimate.Usd, estimate.CachedUsd);
+        }
+        else
+        {
+            Assert.Equal(model.SharedPrefixTokens, model.CachedInputTokens);
+        }
+    }
 }

@@ -162,6 +162,33 @@ public sealed class FakeLlmServerTests
         Assert.InRange(server.Stats.MaxConcurrent, 1, 4);
     }
 
+    [Fact]
+    public async Task ALongSystemPrefixSeenBefore_IsReportedAsCachedTokens_LikeOpenAI()
+    {
+        await using var server = await FakeLlmServer.StartAsync(new FakeLlmOptions { Latency = TimeSpan.Zero });
+        using var gateway = new ModelGateway(ModelSettings.FromValues(new Dictionary<string, string?>
+        {
+            ["DISCERNUS_OPENAI_COMPATIBLE_BASE_URL"] = server.BaseUrl.ToString(),
+        }));
+        using var client = gateway.CreateClient("openai-compatible/fake");
+        var longPrefix = "You apply a framework. " + string.Concat(Enumerable.Repeat("The framework defines hope and fear at length. ", 120));
+        var shortPrefix = "Be brief.";
+
+        ChatMessage[] Request(string system, int document) => [new(ChatRole.System, system), new(ChatRole.User, $"document {document}")];
+        var first = await client.GetResponseAsync(Request(longPrefix, 1));
+        var second = await client.GetResponseAsync(Request(longPrefix, 2));
+        var shortFirst = await client.GetResponseAsync(Request(shortPrefix, 1));
+        var shortSecond = await client.GetResponseAsync(Request(shortPrefix, 2));
+
+        Assert.Equal(0, first.Usage?.CachedInputTokenCount ?? 0);
+        var cached = second.Usage?.CachedInputTokenCount ?? 0;
+        Assert.True(cached >= FakeLlmServer.MinimumCachedPrefix && cached % 128 == 0 && cached <= second.Usage!.InputTokenCount, $"cached {cached} of {second.Usage?.InputTokenCount}");
+        // Below the provider's minimum a prefix is never cached.
+        Assert.Equal(0, shortFirst.Usage?.CachedInputTokenCount ?? 0);
+        Assert.Equal(0, shortSecond.Usage?.CachedInputTokenCount ?? 0);
+        Assert.Equal(1, server.Stats.PromptCacheHits);
+    }
+
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, FakeLlmServer server, string prompt) =>
         http.PostAsJsonAsync(new Uri(server.BaseUrl + "/chat/completions"), new
         {
