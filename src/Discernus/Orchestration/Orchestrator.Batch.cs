@@ -34,13 +34,18 @@ internal sealed partial class Orchestrator
             var model = ModelName.Parse(group.Key);
             if (!model.IsHosted)
             {
-                // lexicon, minilm: answered on this machine, nothing to batch.
+                // lexicon, minilm: answered on this machine, nothing to batch; said once, so `--batch` is not a silent no-op.
+                var offline = $"{model} is an offline model: batch mode changes nothing for it (it sends no provider request)";
+                run.Log.Info(StageNames.BatchAnalysis, Agent, offline);
+                await NoticeAsync(run.Folder.RunId, offline).ConfigureAwait(false);
                 continue;
             }
 
             if (model.Provider is not (ModelProvider.OpenAI or ModelProvider.OpenAICompatible or ModelProvider.Anthropic))
             {
-                run.Log.Warning(StageNames.BatchAnalysis, Agent, $"{model} has no batch API that Discernus speaks yet (OpenAI-compatible endpoints and Anthropic only): its analyses are sent one by one");
+                var unsupported = $"{model} has no batch API that Discernus speaks yet (OpenAI-compatible endpoints and Anthropic only): its analyses are sent one by one at the interactive price";
+                run.Log.Warning(StageNames.BatchAnalysis, Agent, unsupported);
+                await NoticeAsync(run.Folder.RunId, unsupported).ConfigureAwait(false);
                 continue;
             }
 

@@ -159,6 +159,20 @@ public sealed class BatchRunPipelineTests
     }
 
     [Fact]
+    public async Task BatchModeWithAnOfflineModel_SaysItChangesNothing_AndTheRunCompletes()
+    {
+        await using var server = await FakeLlmServer.StartAsync(new FakeLlmOptions { Latency = TimeSpan.Zero });
+        using var sandbox = Sandbox(server, 4);
+        var cli = new CliHarness(sandbox.Environment);
+
+        var exit = await cli.RunAsync("run", sandbox.ExperimentPath, "--model", "lexicon", "--batch");
+
+        Assert.True(exit == 0, cli.AllText);
+        Assert.Contains("lexicon is an offline model: batch mode changes nothing for it", cli.AllText, StringComparison.Ordinal);
+        Assert.Equal(0, server.Stats.BatchSubmissions);
+    }
+
+    [Fact]
     public async Task CancellingABatchRun_CancelsItsProviderBatches_AndEndsTheRunCancelled()
     {
         await using var server = await FakeLlmServer.StartAsync(new FakeLlmOptions { Latency = TimeSpan.Zero, BatchCompletionDelay = TimeSpan.FromMinutes(10) });
