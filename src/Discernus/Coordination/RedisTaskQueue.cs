@@ -553,6 +553,11 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
             var data = get.Result;
             var json = data.IsNull ? null : data.ToString();
             var (runId, taskType, traceparent) = Describe(taskId, json);
+            if (json is null && runId is not null && await DropIfRunForgottenAsync(taskId, runId, workerId).ConfigureAwait(false))
+            {
+                continue;
+            }
+
             if (json is null)
             {
                 await DeadLetterCoreAsync(
@@ -581,6 +586,28 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
         }
 
         return claimed;
+    }
+
+    /// <summary>
+    /// A claim whose contract and run state are both gone was taken in the moment Redis forgot the run (a reset, a
+    /// restart without persistence): it is no failure of the task, and the run's orchestrator queues it again from
+    /// the run folder. Dead-listing it would report a failure that never happened.
+    /// </summary>
+    private async Task<bool> DropIfRunForgottenAsync(string taskId, string runId, string workerId)
+    {
+        var database = _connections.Database;
+        if (await database.KeyExistsAsync(_keys.RunState(runId)).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await database.ListRemoveAsync(_keys.Processing(workerId), taskId, 1).ConfigureAwait(false);
+        await database.KeyDeleteAsync(_keys.TaskAttempts(taskId)).ConfigureAwait(false);
+        _logger.LogWarning(
+            "Task {TaskId} was claimed as Redis forgot run {RunId} (a reset or a restart without persistence): it is dropped here, and the run's orchestrator queues it again from the run folder",
+            taskId,
+            runId);
+        return true;
     }
 
     private static (string? RunId, string? TaskType, string? Traceparent) Describe(string taskId, string? json)

@@ -301,6 +301,7 @@ public abstract partial class CoordinationContractTests : IAsyncLifetime
     {
         var queue = NewTaskQueue();
         var completions = NewCompletions();
+        await Db.HashSetAsync(Keys.RunState("run1"), "status", "running");
         await Db.ListLeftPushAsync(Keys.Tasks, "run1:analyse_document:7");
 
         var claimed = await queue.ClaimAsync("worker-a", Short);
@@ -312,6 +313,23 @@ public abstract partial class CoordinationContractTests : IAsyncLifetime
         Assert.Equal("run1:analyse_document:7", signal!.TaskId);
         Assert.Equal(CompletionStatus.Failed, signal.Status);
         Assert.Equal(0, await Db.ListLengthAsync(Keys.Processing("worker-a")));
+    }
+
+    [Fact]
+    public async Task Claim_DropsTaskWithoutDeadListing_WhenRedisForgotItsRun()
+    {
+        // The moment of a reset: the id was in flight, its contract and its run's state are gone. The run's
+        // orchestrator queues it again from the folder; a dead-list entry would report a failure that never happened.
+        var queue = NewTaskQueue();
+        await Db.ListLeftPushAsync(Keys.Tasks, "run1:analyse_document:7");
+
+        var claimed = await queue.ClaimAsync("worker-a", Short);
+
+        Assert.Null(claimed);
+        Assert.Equal(0, await Db.ListLengthAsync(Keys.Dead));
+        Assert.Equal(0, await Db.ListLengthAsync(Keys.RunDone("run1")));
+        Assert.Equal(0, await Db.ListLengthAsync(Keys.Processing("worker-a")));
+        Assert.False(await Db.KeyExistsAsync(Keys.TaskAttempts("run1:analyse_document:7")));
     }
 
     [Fact]
