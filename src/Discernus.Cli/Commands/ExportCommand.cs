@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Discernus.Agents;
+using Discernus.Content;
 using Discernus.Provenance;
 
 namespace Discernus.Cli.Commands;

@@ -40,9 +40,9 @@ public static class SettingCatalog
             check: v => v.Trim().ToLowerInvariant() is "refuse" or "warn" ? null : "refuse or warn"),
         Integer("DISCERNUS_REDIS_OUTAGE_SECONDS", "Coordination", "How long a Redis outage is ridden out before a process's loops give up (and it exits non-zero)", "300", 1, 86_400),
         Integer("DISCERNUS_STALL_TIMEOUT_SECONDS", "Orchestration", "A stage with no completion for this long fails the run with a diagnosis", "600", 1, 86_400),
-        Integer(Orchestration.AgentIsolationOptions.TimeoutVariable, "Orchestration", "With --isolation process: a task's child process running longer is killed and the task counts as crashed", "1800", 1, 86_400),
-        Setting(Orchestration.AgentFaultInjection.Variable, "Orchestration", "Testing aid of the fault tests, never for use: <failfast|stackoverflow|exit>:<sha256>[,...] makes a child agent process crash when its task names that hash", "none",
-            check: v => Orchestration.AgentFaultInjection.Problem(v) is null ? null : "<failfast|stackoverflow|exit>:<64-digit lowercase sha256>, comma-separated"),
+        Integer(SettingNames.AgentTimeoutSeconds, "Orchestration", "With --isolation process: a task's child process running longer is killed and the task counts as crashed", "1800", 1, 86_400),
+        Setting(SettingNames.FaultInjectAgentCrash, "Orchestration", "Testing aid of the fault tests, never for use: <failfast|stackoverflow|exit>:<sha256>[,...] makes a child agent process crash when its task names that hash", "none",
+            check: v => AgentCrashInjectionFormat.Problem(v) is null ? null : "<failfast|stackoverflow|exit>:<64-digit lowercase sha256>, comma-separated"),
 
         // Artifacts
         Setting("DISCERNUS_ARTIFACT_STORE", "Artifacts", "Artifact store backend: folder or s3", "folder", check: v => v.Trim().ToLowerInvariant() is "folder" or "s3" ? null : "folder or s3"),
@@ -70,12 +70,12 @@ public static class SettingCatalog
         Setting("DISCERNUS_LOG_DIR", "Cli", "Folder of the per-process JSONL logs of run and worker", "~/.discernus/logs", check: PathCheck),
 
         // Telemetry (docs/operations.md): nothing is exported unless one of these is set
-        Url(Telemetry.TelemetryOptions.OtlpEndpointVariable, "Telemetry", "OTLP endpoint for traces and metrics of run and worker (gRPC, e.g. http://collector:4317; http/protobuf with OTEL_EXPORTER_OTLP_PROTOCOL)", "none (or OTEL_EXPORTER_OTLP_ENDPOINT)"),
-        Url(Telemetry.TelemetryOptions.StandardOtlpEndpointVariable, "Telemetry", "The standard OpenTelemetry name of the OTLP endpoint, used when DISCERNUS_OTLP_ENDPOINT is unset", "none"),
-        Setting(Telemetry.TelemetryOptions.ProtocolVariable, "Telemetry", "OTLP protocol: grpc or http/protobuf", "grpc", check: v => v.Trim() is "grpc" or "http/protobuf" ? null : "grpc or http/protobuf"),
-        Setting(Telemetry.TelemetryOptions.SpanFileVariable, "Telemetry", "Write every span as one JSON line to this file ({pid} becomes the process id): for tests and debugging without a collector", "none", check: PathCheck),
-        Integer(Telemetry.TelemetryOptions.MetricsPortVariable, "Telemetry", "worker: serve Prometheus metrics at http://<any address>:<port>/metrics (--metrics-port)", "none", 1, 65_535),
-        Integer(Telemetry.TelemetryOptions.HealthPortVariable, "Telemetry", "worker: serve /healthz and /readyz on this port (--health-port)", "none", 1, 65_535),
+        Url(SettingNames.OtlpEndpoint, "Telemetry", "OTLP endpoint for traces and metrics of run and worker (gRPC, e.g. http://collector:4317; http/protobuf with OTEL_EXPORTER_OTLP_PROTOCOL)", "none (or OTEL_EXPORTER_OTLP_ENDPOINT)"),
+        Url(SettingNames.StandardOtlpEndpoint, "Telemetry", "The standard OpenTelemetry name of the OTLP endpoint, used when DISCERNUS_OTLP_ENDPOINT is unset", "none"),
+        Setting(SettingNames.OtlpProtocol, "Telemetry", "OTLP protocol: grpc or http/protobuf", "grpc", check: v => v.Trim() is "grpc" or "http/protobuf" ? null : "grpc or http/protobuf"),
+        Setting(SettingNames.SpanFile, "Telemetry", "Write every span as one JSON line to this file ({pid} becomes the process id): for tests and debugging without a collector", "none", check: PathCheck),
+        Integer(SettingNames.MetricsPort, "Telemetry", "worker: serve Prometheus metrics at http://<any address>:<port>/metrics (--metrics-port)", "none", 1, 65_535),
+        Integer(SettingNames.HealthPort, "Telemetry", "worker: serve /healthz and /readyz on this port (--health-port)", "none", 1, 65_535),
     ];
 
     private static readonly System.Collections.Frozen.FrozenDictionary<string, SettingDefinition> ByName =

@@ -125,7 +125,7 @@ internal static class Doctor
             store = await ArtifactStoreFactory.CreateAsync(storeOptions, time, logger: null, cancellationToken).ConfigureAwait(false);
 
             // The same check a worker's /readyz runs.
-            var health = await new Health.ArtifactStoreHealthCheck(store).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext(), cancellationToken).ConfigureAwait(false);
+            var health = await new ArtifactStoreHealthCheck(store).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext(), cancellationToken).ConfigureAwait(false);
             return health.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
                 ? DoctorCheck.Pass(StoreCheck, title, $"{health.Description}{(note is null ? "" : $" ({note})")}")
                 : DoctorCheck.Fail(StoreCheck, title, health.Description ?? "the store failed its check", fix);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Discernus.Content;
 
 namespace Discernus.Provenance;
 

@@ -1,3 +1,5 @@
+using Discernus.Content;
+
 namespace Discernus.Provenance;
 
 public sealed record VerificationResult(string RunFolder, int FilesChecked, IReadOnlyList<string> Problems, string? Status = null)

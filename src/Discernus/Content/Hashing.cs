@@ -1,9 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Discernus.Provenance;
+namespace Discernus.Content;
 
-/// <summary>SHA-256 as lowercase hex: the one identity every input and output has in Discernus.</summary>
+/// <summary>
+/// SHA-256 as lowercase hex: the one identity every input and output has in Discernus. It sits in a namespace of its
+/// own, below everything else, because both the artifact stores and provenance address content by it.
+/// </summary>
 public static class Hashing
 {
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
