@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Discernus.Agents;
 using Discernus.Content;
@@ -84,7 +83,7 @@ internal static class ExportCommand
                 }
 
                 var bytes = await File.ReadAllBytesAsync(file, ct);
-                if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != hash)
+                if (Hashing.Sha256Hex(bytes) != hash)
                 {
                     return CommandOutput.Error(context, json, ExitCodes.Invalid, $"{file} no longer matches its hash: the run folder was changed. `discernus verify {path}` shows what differs.");
                 }

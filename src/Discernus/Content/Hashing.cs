@@ -22,6 +22,12 @@ public static class Hashing
         return await Sha256HexAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A SHA-256 fed piece by piece (a file copied while it is hashed, a listing); finish it with <see cref="Hex(IncrementalHash)"/>.</summary>
+    public static IncrementalHash Incremental() => IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    /// <summary>The identity of what <paramref name="hash"/> was fed, in the same form as <see cref="Sha256Hex(string)"/>.</summary>
+    public static string Hex(IncrementalHash hash) => Convert.ToHexStringLower(hash.GetHashAndReset());
+
     public static bool IsSha256Hex(string? value) =>
         value is { Length: 64 } && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }
