@@ -19,7 +19,7 @@ internal static class WorkerCommand
         var command = new Command("worker", "Serve agent tasks from an external Redis (DISCERNUS_REDIS_URL) until stopped with Ctrl-C") { concurrency, isolation, metricsPort, healthPort };
         command.SetAction(async (parse, ct) =>
         {
-            if (context.Environment["DISCERNUS_REDIS_URL"] is null)
+            if (context.Environment.Redis.Url is null)
             {
                 context.Error.WriteLine("error: a worker needs the Redis the runs are coordinated on: set DISCERNUS_REDIS_URL (e.g. redis://host:6379) and DISCERNUS_ARTIFACTS_DIR to the shared artifact store.");
                 return ExitCodes.Usage;

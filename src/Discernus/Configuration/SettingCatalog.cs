@@ -34,8 +34,8 @@ public static class SettingCatalog
         Integer("DISCERNUS_MODEL_OUTAGE_LIMIT_SECONDS", "Models", "How long tasks wait for a model endpoint that answered before and then went away (no connection, server errors, time-outs, only 429s) before the run fails, resumable", "900", 1, 86_400),
 
         // Coordination
-        Setting("DISCERNUS_REDIS_URL", "Coordination", "External Redis 6.2+, Valkey or Garnet (redis://[user:password@]host:port[/db]); unset = embedded Garnet in the process", "embedded Garnet", secret: false, check: RedisUrl),
-        Setting("DISCERNUS_REDIS_PREFIX", "Coordination", "Key prefix, so several installations share one Redis", "discernus:", check: v => v.Any(char.IsWhiteSpace) ? "a prefix without white space, e.g. 'discernus:'" : null),
+        Setting(RedisSettings.UrlVariable, "Coordination", "External Redis 6.2+, Valkey or Garnet (redis://[user:password@]host:port[/db]); unset = embedded Garnet in the process", "embedded Garnet", secret: false, check: RedisUrl),
+        Setting(RedisSettings.PrefixVariable, "Coordination", "Key prefix, so several installations share one Redis", RedisSettings.DefaultPrefix, check: v => v.Any(char.IsWhiteSpace) ? "a prefix without white space, e.g. 'discernus:'" : null),
         Setting("DISCERNUS_REDIS_EVICTION", "Coordination", "What `run` and `worker` do on an external Redis whose maxmemory-policy may evict keys: refuse to start, or warn (loudly) and go on", "refuse",
             check: v => v.Trim().ToLowerInvariant() is "refuse" or "warn" ? null : "refuse or warn"),
         Integer("DISCERNUS_REDIS_OUTAGE_SECONDS", "Coordination", "How long a Redis outage is ridden out before a process's loops give up (and it exits non-zero)", "300", 1, 86_400),
@@ -80,6 +80,13 @@ public static class SettingCatalog
 
     private static readonly System.Collections.Frozen.FrozenDictionary<string, SettingDefinition> ByName =
         System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(All, s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>The coordination settings, read the one way every component uses (blank counts as unset).</summary>
+    public static RedisSettings Redis(IReadOnlyDictionary<string, string?> values)
+    {
+        var settings = values as SettingValues ?? SettingValues.From(values);
+        return new RedisSettings { Url = settings.Text(RedisSettings.UrlVariable), Prefix = settings.Text(RedisSettings.PrefixVariable) ?? RedisSettings.DefaultPrefix };
+    }
 
     public static SettingDefinition? Find(string name) => ByName.GetValueOrDefault(name);
 

@@ -45,7 +45,7 @@ internal static class Doctor
         RedisKeys keys;
         try
         {
-            keys = new RedisKeys(Value(options.Environment, RedisKeys.PrefixEnvironmentVariable) ?? RedisKeys.DefaultPrefix);
+            keys = new RedisKeys(Configuration.SettingCatalog.Redis(options.Environment).Prefix);
         }
         catch (ArgumentException ex)
         {
@@ -53,7 +53,7 @@ internal static class Doctor
                 .. RedisDoctor.Skipped("not checked: the key prefix is unusable")];
         }
 
-        if (Value(options.Environment, RedisUrlVariable) is not { } url)
+        if (Configuration.SettingCatalog.Redis(options.Environment).Url is not { } url)
         {
             EmbeddedGarnetServer garnet;
             try
