@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Discernus.Cli.Telemetry;
+using Discernus.Configuration;
 using Discernus.Health;
 using Discernus.Orchestration;
 using Discernus.Telemetry;
@@ -25,7 +26,7 @@ internal static class WorkerCommand
                 return ExitCodes.Usage;
             }
 
-            var artifacts = context.Environment["DISCERNUS_ARTIFACTS_DIR"] ?? Path.Combine(Directory.GetCurrentDirectory(), ".discernus", "artifacts");
+            var artifacts = context.Environment[SettingCatalog.StoreFolderVariable] ?? SettingCatalog.DefaultStoreFolderIn(Directory.GetCurrentDirectory());
             var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts) with { RunOrchestrator = false, OfflineModels = OfflineModels.Registrations };
             if (parse.GetValue(concurrency) is { } n)
             {

@@ -11,6 +11,12 @@ public static class SettingCatalog
 {
     public const string Prefix = "DISCERNUS_";
 
+    /// <summary>The folder store's location; unset, <see cref="DefaultStoreFolderIn"/> applies.</summary>
+    public const string StoreFolderVariable = "DISCERNUS_ARTIFACTS_DIR";
+
+    /// <summary>The folder store's default place: <c>.discernus/artifacts</c> inside <paramref name="directory"/>.</summary>
+    public static string DefaultStoreFolderIn(string directory) => Path.Combine(directory, ".discernus", "artifacts");
+
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         // Models
@@ -46,7 +52,7 @@ public static class SettingCatalog
 
         // Artifacts
         Setting("DISCERNUS_ARTIFACT_STORE", "Artifacts", "Artifact store backend: folder or s3", "folder", check: v => v.Trim().ToLowerInvariant() is "folder" or "s3" ? null : "folder or s3"),
-        Setting("DISCERNUS_ARTIFACTS_DIR", "Artifacts", "Folder store location", ".discernus/artifacts beside the experiment folders (worker: in its working folder)", check: PathCheck),
+        Setting(StoreFolderVariable, "Artifacts", "Folder store location", ".discernus/artifacts beside the experiment folders (worker: in its working folder)", check: PathCheck),
         Url("DISCERNUS_S3_ENDPOINT", "Artifacts", "S3 endpoint (MinIO, AWS, Ceph, Garage), e.g. http://127.0.0.1:9000", "none"),
         Setting("DISCERNUS_S3_BUCKET", "Artifacts", "S3 bucket (created if missing)", "none"),
         Setting("DISCERNUS_S3_ACCESS_KEY", "Artifacts", "S3 access key", "none"),
@@ -167,7 +173,15 @@ public static class SettingCatalog
                 : string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {max}"));
 
     private static SettingDefinition Boolean(string name, string component, string description, string @default) =>
-        Setting(name, component, description, @default, check: v => v.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on" or "0" or "false" or "no" or "off" ? null : "true or false");
+        Setting(name, component, description, @default, check: v => Flag(v) is null ? "true or false" : null);
+
+    /// <summary>The one reading of a true/false setting (1/0, true/false, yes/no, on/off); null when the text is none of them.</summary>
+    public static bool? Flag(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "1" or "true" or "yes" or "on" => true,
+        "0" or "false" or "no" or "off" => false,
+        _ => null,
+    };
 
     private static SettingDefinition Url(string name, string component, string description, string @default) =>
         Setting(name, component, description, @default, check: v =>

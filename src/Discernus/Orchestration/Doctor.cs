@@ -105,9 +105,9 @@ internal static class Doctor
             }
             else
             {
-                var configured = Value(options.Environment, "DISCERNUS_ARTIFACTS_DIR");
+                var configured = Value(options.Environment, Configuration.SettingCatalog.StoreFolderVariable);
                 storeOptions = ArtifactStoreOptions.FromEnvironment(
-                    Path.GetFullPath(configured ?? Path.Combine(options.WorkingDirectory, ".discernus", "artifacts")), options.Environment);
+                    Path.GetFullPath(configured ?? Configuration.SettingCatalog.DefaultStoreFolderIn(options.WorkingDirectory)), options.Environment);
                 if (configured is null && storeOptions.Backend == "folder")
                 {
                     note = "DISCERNUS_ARTIFACTS_DIR is unset: this is the folder a worker started here uses; a run uses .discernus/artifacts beside its experiment folder, so give the experiment to check that one";
