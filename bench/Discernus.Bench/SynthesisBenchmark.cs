@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Discernus.Agents;
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Coordination;
 using Discernus.Models;
 using Discernus.Provenance;

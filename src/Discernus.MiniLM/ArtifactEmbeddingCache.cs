@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Provenance;
 
 namespace Discernus.MiniLM;

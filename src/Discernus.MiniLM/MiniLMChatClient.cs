@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using Discernus.Content;
 using Discernus.Experiments;
 using Discernus.Models;
 using Discernus.Provenance;

@@ -32,7 +32,7 @@ internal static class DebugCommand
                 return ExitCodes.Usage;
             }
 
-            if (context.Environment["DISCERNUS_REDIS_URL"] is not { } url)
+            if (context.Environment.Redis.Url is not { } url)
             {
                 context.Error.WriteLine("error: set DISCERNUS_REDIS_URL; the embedded server exists only while a run is in progress.");
                 return ExitCodes.Usage;
@@ -43,7 +43,7 @@ internal static class DebugCommand
             try
             {
                 factory = RedisConnectionFactory.Parse(url);
-                schema = new RedisKeys(context.Environment[RedisKeys.PrefixEnvironmentVariable] ?? RedisKeys.DefaultPrefix);
+                schema = new RedisKeys(context.Environment.Redis.Prefix);
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Discernus.Agents;
+using Discernus.Content;
 using Discernus.Provenance;
 
 namespace Discernus.Cli.Commands;
@@ -76,14 +76,14 @@ internal static class ExportCommand
             var records = new AnalysisRecordFactory();
             foreach (var hash in manifest.Outputs.AnalysisResults)
             {
-                var file = Path.Combine(path, "results", "batch_analysis", $"{hash}.json");
+                var file = RunFolder.Full(path, RunFolder.AnalysisResultFile(hash));
                 if (!File.Exists(file))
                 {
                     return CommandOutput.Error(context, json, ExitCodes.FileMissing, $"{file} is missing; `discernus verify {path}` lists what else is.");
                 }
 
                 var bytes = await File.ReadAllBytesAsync(file, ct);
-                if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != hash)
+                if (Hashing.Sha256Hex(bytes) != hash)
                 {
                     return CommandOutput.Error(context, json, ExitCodes.Invalid, $"{file} no longer matches its hash: the run folder was changed. `discernus verify {path}` shows what differs.");
                 }
@@ -93,12 +93,12 @@ internal static class ExportCommand
                 exports.Add(result, records.Create(result));
             }
 
-            var statistics = Path.Combine(path, "results", "synthesis", "statistics.json");
+            var statistics = RunFolder.Full(path, RunFolder.StatisticsFile);
             List<Written> written;
             string target;
             if (intoRun)
             {
-                target = Path.Combine(path, "results", "exports");
+                target = RunFolder.Full(path, RunFolder.ExportsFolder);
                 written = await IntoRunAsync(path, exports, kinds, ct);
             }
             else
@@ -159,8 +159,8 @@ internal static class ExportCommand
         {
             foreach (var file in await exports.WriteAsync(staging, kinds, ct))
             {
-                var relative = $"results/exports/{file.Name}";
-                var destination = Path.Combine(path, "results", "exports", file.Name);
+                var relative = RunFolder.ExportFile(file.Name);
+                var destination = RunFolder.Full(path, relative);
                 var hash = await Hashing.Sha256FileAsync(file.Path, ct);
                 if (listed.TryGetValue(relative, out var recorded))
                 {

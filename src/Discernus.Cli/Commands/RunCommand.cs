@@ -83,7 +83,7 @@ internal static class RunCommand
 
         async Task<int> ExecuteAsync(CliContext context, ParseResult parse, CancellationToken ct)
         {
-            if (parse.GetValue(noLocalWorkers) && context.Environment["DISCERNUS_REDIS_URL"] is null)
+            if (parse.GetValue(noLocalWorkers) && context.Environment.Redis.Url is null)
             {
                 context.Error.WriteLine("error: --no-local-workers needs an external Redis that workers share: set DISCERNUS_REDIS_URL and start `discernus worker` processes.");
                 return ExitCodes.Usage;

@@ -104,7 +104,7 @@ internal static class StatusCommand
     /// <summary>An embedded server lives and dies with its run, so live state exists only on an external Redis.</summary>
     private static async Task<RunState?> ReadLiveStateAsync(CliContext context, string runId, CancellationToken cancellationToken)
     {
-        if (context.Environment["DISCERNUS_REDIS_URL"] is not { } url)
+        if (context.Environment.Redis is not { Url: { } url } redis)
         {
             return null;
         }
@@ -112,7 +112,7 @@ internal static class StatusCommand
         try
         {
             await using var connections = await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), cancellationToken);
-            var keys = new RedisKeys(context.Environment["DISCERNUS_REDIS_PREFIX"] ?? "discernus:");
+            var keys = new RedisKeys(redis.Prefix);
             return await new RunStateStore(connections, keys).GetAsync(runId, cancellationToken);
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or CoordinationFaultException or TimeoutException)

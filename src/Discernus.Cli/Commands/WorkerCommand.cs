@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Discernus.Cli.Telemetry;
+using Discernus.Configuration;
 using Discernus.Health;
 using Discernus.Orchestration;
 using Discernus.Telemetry;
@@ -19,13 +20,13 @@ internal static class WorkerCommand
         var command = new Command("worker", "Serve agent tasks from an external Redis (DISCERNUS_REDIS_URL) until stopped with Ctrl-C") { concurrency, isolation, metricsPort, healthPort };
         command.SetAction(async (parse, ct) =>
         {
-            if (context.Environment["DISCERNUS_REDIS_URL"] is null)
+            if (context.Environment.Redis.Url is null)
             {
                 context.Error.WriteLine("error: a worker needs the Redis the runs are coordinated on: set DISCERNUS_REDIS_URL (e.g. redis://host:6379) and DISCERNUS_ARTIFACTS_DIR to the shared artifact store.");
                 return ExitCodes.Usage;
             }
 
-            var artifacts = context.Environment["DISCERNUS_ARTIFACTS_DIR"] ?? Path.Combine(Directory.GetCurrentDirectory(), ".discernus", "artifacts");
+            var artifacts = context.Environment[SettingCatalog.StoreFolderVariable] ?? SettingCatalog.DefaultStoreFolderIn(Directory.GetCurrentDirectory());
             var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts) with { RunOrchestrator = false, OfflineModels = OfflineModels.Registrations };
             if (parse.GetValue(concurrency) is { } n)
             {

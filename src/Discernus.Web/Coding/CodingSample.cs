@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Discernus.Content;
 using Discernus.Experiments;
 
 namespace Discernus.Web.Coding;
@@ -83,5 +82,5 @@ internal static class CodingSample
     }
 
     private static string Rank(int seed, string documentId) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}\n{documentId}")));
+        Hashing.Sha256Hex($"{seed}\n{documentId}");
 }

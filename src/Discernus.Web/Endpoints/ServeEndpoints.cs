@@ -177,7 +177,7 @@ internal static class ServeEndpoints
 
         var (store, storeProblem) = await stores.ForRunAsync(data.ExperimentFolder, m, cancellationToken);
         var transcripts = new Dictionary<string, IReadOnlyList<TranscriptAttempt>>(StringComparer.Ordinal);
-        if (paths.FileInside(data.Folder, "logs/llm_interactions.jsonl") is { } interactions)
+        if (paths.FileInside(data.Folder, RunFolder.InteractionsLog) is { } interactions)
         {
             foreach (var a in analyses)
             {

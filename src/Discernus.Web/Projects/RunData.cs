@@ -32,7 +32,7 @@ public sealed record RunData
         var results = new List<AnalysisResult>();
         foreach (var hash in manifest.Outputs.AnalysisResults)
         {
-            if (paths.FileInside(runFolder, $"results/batch_analysis/{hash}.json") is not { } file)
+            if (paths.FileInside(runFolder, RunFolder.AnalysisResultFile(hash)) is not { } file)
             {
                 continue;
             }
@@ -63,7 +63,7 @@ public sealed record RunData
     /// <summary>The run's statistics (results/synthesis/statistics.json), or null before the synthesis stage.</summary>
     internal CorpusStatistics? Statistics(ProjectPaths paths)
     {
-        var relative = Manifest.Outputs.Statistics ?? "results/synthesis/statistics.json";
+        var relative = Manifest.Outputs.Statistics ?? RunFolder.StatisticsFile;
         if (paths.FileInside(Folder, relative) is not { } file)
         {
             return null;

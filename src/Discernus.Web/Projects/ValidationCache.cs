@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using Discernus.Content;
 using Discernus.Experiments;
 using Discernus.Orchestration;
 
@@ -156,13 +156,13 @@ internal sealed class ValidationCache : IDisposable
         }
 
         entries.Sort(StringComparer.Ordinal);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hash = Hashing.Incremental();
         foreach (var line in entries)
         {
             hash.AppendData(Encoding.UTF8.GetBytes(line + "\n"));
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return Hashing.Hex(hash);
     }
 
     public void Dispose()

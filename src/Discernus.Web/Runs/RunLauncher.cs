@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Discernus.Artifacts;
+using Discernus.Configuration;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Orchestration;
@@ -93,13 +94,13 @@ internal sealed class RunLauncher(ServeOptions options, ILogger<RunLauncher> log
                 return await host.GetStateAsync(runId, cancellationToken);
             }
 
-            if (options.Environment.GetValueOrDefault("DISCERNUS_REDIS_URL") is not { Length: > 0 } url)
+            if (SettingCatalog.Redis(options.Environment) is not { Url: { } url } redis)
             {
                 return null;
             }
 
             _external ??= await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), cancellationToken);
-            var keys = new RedisKeys(options.Environment.GetValueOrDefault("DISCERNUS_REDIS_PREFIX") ?? "discernus:");
+            var keys = new RedisKeys(redis.Prefix);
             return await new RunStateStore(_external, keys, options.TimeProvider).GetAsync(runId, cancellationToken);
         }
         catch (Exception ex) when (ex is CoordinationUnavailableException or CoordinationFaultException or StackExchange.Redis.RedisException or TimeoutException)

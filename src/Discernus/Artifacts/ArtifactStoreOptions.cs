@@ -19,9 +19,9 @@ public sealed record ArtifactStoreOptions
     /// </summary>
     public static ArtifactStoreOptions For(string experimentDirectory, IReadOnlyDictionary<string, string?> environment)
     {
-        var configured = environment.GetValueOrDefault("DISCERNUS_ARTIFACTS_DIR");
+        var configured = environment.GetValueOrDefault(Configuration.SettingCatalog.StoreFolderVariable);
         var folder = string.IsNullOrWhiteSpace(configured)
-            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(experimentDirectory).TrimEnd(Path.DirectorySeparatorChar)) ?? ".", ".discernus", "artifacts")
+            ? Configuration.SettingCatalog.DefaultStoreFolderIn(Path.GetDirectoryName(Path.GetFullPath(experimentDirectory).TrimEnd(Path.DirectorySeparatorChar)) ?? ".")
             : Path.GetFullPath(configured);
         return FromEnvironment(folder, environment);
     }

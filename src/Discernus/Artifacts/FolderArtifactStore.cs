@@ -1,4 +1,4 @@
-using Discernus.Provenance;
+using Discernus.Content;
 
 namespace Discernus.Artifacts;
 
@@ -44,7 +44,7 @@ public sealed class FolderArtifactStore : IArtifactStore
         try
         {
             string hash;
-            using (var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
+            using (var sha = Hashing.Incremental())
             {
                 await using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
                 await using var copy = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
@@ -56,7 +56,7 @@ public sealed class FolderArtifactStore : IArtifactStore
                     await copy.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 }
 
-                hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+                hash = Hashing.Hex(sha);
             }
 
             var target = ObjectPath(hash);

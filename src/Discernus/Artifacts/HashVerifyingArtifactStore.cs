@@ -1,4 +1,4 @@
-using Discernus.Provenance;
+using Discernus.Content;
 
 namespace Discernus.Artifacts;
 

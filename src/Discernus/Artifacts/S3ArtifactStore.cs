@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Discernus.Provenance;
+using Discernus.Content;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -278,7 +278,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
 
     private static async Task<(string Sha256, byte[] Md5, long Length)> HashFileAsync(string path, CancellationToken cancellationToken)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var sha = Hashing.Incremental();
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         var buffer = new byte[1 << 16];
@@ -291,7 +291,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             length += read;
         }
 
-        return (Convert.ToHexStringLower(sha.GetHashAndReset()), md5.GetHashAndReset(), length);
+        return (Hashing.Hex(sha), md5.GetHashAndReset(), length);
     }
 
     private async Task<string?> ReadHashAsync(string key, CancellationToken cancellationToken)

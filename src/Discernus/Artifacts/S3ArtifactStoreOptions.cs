@@ -71,11 +71,11 @@ public sealed record S3ArtifactStoreOptions
         var allowHttp = false;
         if (Value(environment, AllowHttpVariable) is { } allowText)
         {
-            if (allowText.ToLowerInvariant() is "true" or "1" or "yes")
+            if (Configuration.SettingCatalog.Flag(allowText) is { } allow)
             {
-                allowHttp = true;
+                allowHttp = allow;
             }
-            else if (allowText.ToLowerInvariant() is not ("false" or "0" or "no"))
+            else
             {
                 problems.Add($"{AllowHttpVariable}='{allowText}' is not true or false.");
             }

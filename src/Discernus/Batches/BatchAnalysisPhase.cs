@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Models;
 using Discernus.Provenance;
 using Microsoft.Extensions.AI;
@@ -167,7 +167,7 @@ internal sealed class BatchAnalysisPhase(
         await File.WriteAllBytesAsync(PromptsPath(path), DiscernusJson.Serialize(prompts), CancellationToken.None).ConfigureAwait(false);
         await file.FlushAsync().ConfigureAwait(false);
         file.Position = 0;
-        var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(file).ConfigureAwait(false));
+        var hash = await Hashing.Sha256HexAsync(file).ConfigureAwait(false);
         await file.DisposeAsync().ConfigureAwait(false);
         return new BatchChunk { Index = index, File = $"{relative}/{Path.GetFileName(path)}", Sha256 = hash, TaskIds = ids, Status = "prepared" };
     }
@@ -176,7 +176,7 @@ internal sealed class BatchAnalysisPhase(
     {
         var path = Path.Combine(runFolder, chunk.File);
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != chunk.Sha256)
+        if (Hashing.Sha256Hex(bytes) != chunk.Sha256)
         {
             throw new InvalidDataException($"{chunk.File} does not match the hash recorded in {_relative}/{SubmissionFile}; it was changed after it was written.");
         }

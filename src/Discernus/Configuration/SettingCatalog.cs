@@ -11,6 +11,12 @@ public static class SettingCatalog
 {
     public const string Prefix = "DISCERNUS_";
 
+    /// <summary>The folder store's location; unset, <see cref="DefaultStoreFolderIn"/> applies.</summary>
+    public const string StoreFolderVariable = "DISCERNUS_ARTIFACTS_DIR";
+
+    /// <summary>The folder store's default place: <c>.discernus/artifacts</c> inside <paramref name="directory"/>.</summary>
+    public static string DefaultStoreFolderIn(string directory) => Path.Combine(directory, ".discernus", "artifacts");
+
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         // Models
@@ -34,19 +40,19 @@ public static class SettingCatalog
         Integer("DISCERNUS_MODEL_OUTAGE_LIMIT_SECONDS", "Models", "How long tasks wait for a model endpoint that answered before and then went away (no connection, server errors, time-outs, only 429s) before the run fails, resumable", "900", 1, 86_400),
 
         // Coordination
-        Setting("DISCERNUS_REDIS_URL", "Coordination", "External Redis 6.2+, Valkey or Garnet (redis://[user:password@]host:port[/db]); unset = embedded Garnet in the process", "embedded Garnet", secret: false, check: RedisUrl),
-        Setting("DISCERNUS_REDIS_PREFIX", "Coordination", "Key prefix, so several installations share one Redis", "discernus:", check: v => v.Any(char.IsWhiteSpace) ? "a prefix without white space, e.g. 'discernus:'" : null),
+        Setting(RedisSettings.UrlVariable, "Coordination", "External Redis 6.2+, Valkey or Garnet (redis://[user:password@]host:port[/db]); unset = embedded Garnet in the process", "embedded Garnet", secret: false, check: RedisUrl),
+        Setting(RedisSettings.PrefixVariable, "Coordination", "Key prefix, so several installations share one Redis", RedisSettings.DefaultPrefix, check: v => v.Any(char.IsWhiteSpace) ? "a prefix without white space, e.g. 'discernus:'" : null),
         Setting("DISCERNUS_REDIS_EVICTION", "Coordination", "What `run` and `worker` do on an external Redis whose maxmemory-policy may evict keys: refuse to start, or warn (loudly) and go on", "refuse",
             check: v => v.Trim().ToLowerInvariant() is "refuse" or "warn" ? null : "refuse or warn"),
         Integer("DISCERNUS_REDIS_OUTAGE_SECONDS", "Coordination", "How long a Redis outage is ridden out before a process's loops give up (and it exits non-zero)", "300", 1, 86_400),
         Integer("DISCERNUS_STALL_TIMEOUT_SECONDS", "Orchestration", "A stage with no completion for this long fails the run with a diagnosis", "600", 1, 86_400),
-        Integer(Orchestration.AgentIsolationOptions.TimeoutVariable, "Orchestration", "With --isolation process: a task's child process running longer is killed and the task counts as crashed", "1800", 1, 86_400),
-        Setting(Orchestration.AgentFaultInjection.Variable, "Orchestration", "Testing aid of the fault tests, never for use: <failfast|stackoverflow|exit>:<sha256>[,...] makes a child agent process crash when its task names that hash", "none",
-            check: v => Orchestration.AgentFaultInjection.Problem(v) is null ? null : "<failfast|stackoverflow|exit>:<64-digit lowercase sha256>, comma-separated"),
+        Integer(SettingNames.AgentTimeoutSeconds, "Orchestration", "With --isolation process: a task's child process running longer is killed and the task counts as crashed", "1800", 1, 86_400),
+        Setting(SettingNames.FaultInjectAgentCrash, "Orchestration", "Testing aid of the fault tests, never for use: <failfast|stackoverflow|exit>:<sha256>[,...] makes a child agent process crash when its task names that hash", "none",
+            check: v => AgentCrashInjectionFormat.Problem(v) is null ? null : "<failfast|stackoverflow|exit>:<64-digit lowercase sha256>, comma-separated"),
 
         // Artifacts
         Setting("DISCERNUS_ARTIFACT_STORE", "Artifacts", "Artifact store backend: folder or s3", "folder", check: v => v.Trim().ToLowerInvariant() is "folder" or "s3" ? null : "folder or s3"),
-        Setting("DISCERNUS_ARTIFACTS_DIR", "Artifacts", "Folder store location", ".discernus/artifacts beside the experiment folders (worker: in its working folder)", check: PathCheck),
+        Setting(StoreFolderVariable, "Artifacts", "Folder store location", ".discernus/artifacts beside the experiment folders (worker: in its working folder)", check: PathCheck),
         Url("DISCERNUS_S3_ENDPOINT", "Artifacts", "S3 endpoint (MinIO, AWS, Ceph, Garage), e.g. http://127.0.0.1:9000", "none"),
         Setting("DISCERNUS_S3_BUCKET", "Artifacts", "S3 bucket (created if missing)", "none"),
         Setting("DISCERNUS_S3_ACCESS_KEY", "Artifacts", "S3 access key", "none"),
@@ -70,16 +76,23 @@ public static class SettingCatalog
         Setting("DISCERNUS_LOG_DIR", "Cli", "Folder of the per-process JSONL logs of run and worker", "~/.discernus/logs", check: PathCheck),
 
         // Telemetry (docs/operations.md): nothing is exported unless one of these is set
-        Url(Telemetry.TelemetryOptions.OtlpEndpointVariable, "Telemetry", "OTLP endpoint for traces and metrics of run and worker (gRPC, e.g. http://collector:4317; http/protobuf with OTEL_EXPORTER_OTLP_PROTOCOL)", "none (or OTEL_EXPORTER_OTLP_ENDPOINT)"),
-        Url(Telemetry.TelemetryOptions.StandardOtlpEndpointVariable, "Telemetry", "The standard OpenTelemetry name of the OTLP endpoint, used when DISCERNUS_OTLP_ENDPOINT is unset", "none"),
-        Setting(Telemetry.TelemetryOptions.ProtocolVariable, "Telemetry", "OTLP protocol: grpc or http/protobuf", "grpc", check: v => v.Trim() is "grpc" or "http/protobuf" ? null : "grpc or http/protobuf"),
-        Setting(Telemetry.TelemetryOptions.SpanFileVariable, "Telemetry", "Write every span as one JSON line to this file ({pid} becomes the process id): for tests and debugging without a collector", "none", check: PathCheck),
-        Integer(Telemetry.TelemetryOptions.MetricsPortVariable, "Telemetry", "worker: serve Prometheus metrics at http://<any address>:<port>/metrics (--metrics-port)", "none", 1, 65_535),
-        Integer(Telemetry.TelemetryOptions.HealthPortVariable, "Telemetry", "worker: serve /healthz and /readyz on this port (--health-port)", "none", 1, 65_535),
+        Url(SettingNames.OtlpEndpoint, "Telemetry", "OTLP endpoint for traces and metrics of run and worker (gRPC, e.g. http://collector:4317; http/protobuf with OTEL_EXPORTER_OTLP_PROTOCOL)", "none (or OTEL_EXPORTER_OTLP_ENDPOINT)"),
+        Url(SettingNames.StandardOtlpEndpoint, "Telemetry", "The standard OpenTelemetry name of the OTLP endpoint, used when DISCERNUS_OTLP_ENDPOINT is unset", "none"),
+        Setting(SettingNames.OtlpProtocol, "Telemetry", "OTLP protocol: grpc or http/protobuf", "grpc", check: v => v.Trim() is "grpc" or "http/protobuf" ? null : "grpc or http/protobuf"),
+        Setting(SettingNames.SpanFile, "Telemetry", "Write every span as one JSON line to this file ({pid} becomes the process id): for tests and debugging without a collector", "none", check: PathCheck),
+        Integer(SettingNames.MetricsPort, "Telemetry", "worker: serve Prometheus metrics at http://<any address>:<port>/metrics (--metrics-port)", "none", 1, 65_535),
+        Integer(SettingNames.HealthPort, "Telemetry", "worker: serve /healthz and /readyz on this port (--health-port)", "none", 1, 65_535),
     ];
 
     private static readonly System.Collections.Frozen.FrozenDictionary<string, SettingDefinition> ByName =
         System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(All, s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>The coordination settings, read the one way every component uses (blank counts as unset).</summary>
+    public static RedisSettings Redis(IReadOnlyDictionary<string, string?> values)
+    {
+        var settings = values as SettingValues ?? SettingValues.From(values);
+        return new RedisSettings { Url = settings.Text(RedisSettings.UrlVariable), Prefix = settings.Text(RedisSettings.PrefixVariable) ?? RedisSettings.DefaultPrefix };
+    }
 
     public static SettingDefinition? Find(string name) => ByName.GetValueOrDefault(name);
 
@@ -160,7 +173,15 @@ public static class SettingCatalog
                 : string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {max}"));
 
     private static SettingDefinition Boolean(string name, string component, string description, string @default) =>
-        Setting(name, component, description, @default, check: v => v.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on" or "0" or "false" or "no" or "off" ? null : "true or false");
+        Setting(name, component, description, @default, check: v => Flag(v) is null ? "true or false" : null);
+
+    /// <summary>The one reading of a true/false setting (1/0, true/false, yes/no, on/off); null when the text is none of them.</summary>
+    public static bool? Flag(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "1" or "true" or "yes" or "on" => true,
+        "0" or "false" or "no" or "off" => false,
+        _ => null,
+    };
 
     private static SettingDefinition Url(string name, string component, string description, string @default) =>
         Setting(name, component, description, @default, check: v =>

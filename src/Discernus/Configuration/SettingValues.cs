@@ -57,12 +57,7 @@ public sealed class SettingValues : IReadOnlyDictionary<string, string?>
             return null;
         }
 
-        return text.ToLowerInvariant() switch
-        {
-            "1" or "true" or "yes" or "on" => true,
-            "0" or "false" or "no" or "off" => false,
-            _ => throw Invalid(name, text, "true or false"),
-        };
+        return SettingCatalog.Flag(text) ?? throw Invalid(name, text, "true or false");
     }
 
     /// <summary>A refusal naming the setting, the value's source, the problem and the fix.</summary>

@@ -12,7 +12,7 @@ namespace Discernus.Coordination;
 /// </summary>
 internal sealed class RedisConnectionFactory
 {
-    public const string UrlEnvironmentVariable = "DISCERNUS_REDIS_URL";
+    public const string UrlEnvironmentVariable = Configuration.RedisSettings.UrlVariable;
     public const int DefaultPort = 6379;
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan DefaultAsyncTimeout = TimeSpan.FromSeconds(5);

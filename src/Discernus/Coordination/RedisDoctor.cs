@@ -107,7 +107,7 @@ internal sealed class RedisDoctor
     private async Task<DoctorCheck> RoundTripAsync(IDatabase database)
     {
         // The same check a worker's /readyz runs.
-        var health = await new Health.RedisHealthCheck(() => database, _keys, _target)
+        var health = await new RedisHealthCheck(() => database, _keys, _target)
             .CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext()).ConfigureAwait(false);
         if (health.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
         {

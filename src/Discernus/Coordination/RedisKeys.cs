@@ -9,8 +9,8 @@ namespace Discernus.Coordination;
 /// </summary>
 internal sealed class RedisKeys
 {
-    public const string DefaultPrefix = "discernus:";
-    public const string PrefixEnvironmentVariable = "DISCERNUS_REDIS_PREFIX";
+    public const string DefaultPrefix = Configuration.RedisSettings.DefaultPrefix;
+    public const string PrefixEnvironmentVariable = Configuration.RedisSettings.PrefixVariable;
 
     private static readonly (string Suffix, RedisKeyKind Kind)[] RunSuffixes =
     [

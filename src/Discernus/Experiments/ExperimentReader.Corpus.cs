@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
+using Discernus.Content;
 using YamlDotNet.RepresentationModel;
 
 namespace Discernus.Experiments;
@@ -532,8 +532,8 @@ public sealed partial class ExperimentReader
         {
             DocumentId = document.DocumentId,
             File = document.RelativePath,
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
-            TextSha256 = Convert.ToHexStringLower(SHA256.HashData(textBytes)),
+            Sha256 = Hashing.Sha256Hex(bytes),
+            TextSha256 = Hashing.Sha256Hex(textBytes),
             Bytes = bytes.LongLength,
             TextChars = text.Text!.Length,
             Extracted = text.Extracted,

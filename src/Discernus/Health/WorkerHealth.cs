@@ -1,3 +1,5 @@
+using Discernus.Artifacts;
+using Discernus.Coordination;
 using Discernus.Orchestration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

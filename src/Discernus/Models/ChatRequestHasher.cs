@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Discernus.Content;
 using Discernus.Experiments;
 using Microsoft.Extensions.AI;
 
@@ -53,9 +52,9 @@ internal static class ChatRequestHasher
         return Sha256Hex(buffer.ToArray());
     }
 
-    public static string Sha256Hex(string text) => Sha256Hex(Encoding.UTF8.GetBytes(text));
+    public static string Sha256Hex(string text) => Hashing.Sha256Hex(text);
 
-    public static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+    public static string Sha256Hex(byte[] bytes) => Hashing.Sha256Hex(bytes);
 
     /// <summary>The bytes <see cref="HashMessages"/> hashes: stored as they are, their SHA-256 is the interaction's <c>prompt_hash</c>.</summary>
     public static byte[] SerializeMessages(IEnumerable<ChatMessage> messages)

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
+using Discernus.Configuration;
 
 namespace Discernus.Orchestration;
 
@@ -12,9 +12,9 @@ namespace Discernus.Orchestration;
 /// <c>exit</c> (exit code 70 without a word). It cannot fire by accident: the variable must be set by name, and each
 /// entry must name a mode and a full 64-digit hash; anything else is refused with an error.
 /// </summary>
-internal static partial class AgentFaultInjection
+internal static class AgentFaultInjection
 {
-    public const string Variable = "DISCERNUS_FAULT_INJECT_AGENT_CRASH";
+    public const string Variable = SettingNames.FaultInjectAgentCrash;
 
     /// <summary>True when the variable is set (the child then warns on every task that it is armed).</summary>
     public static bool IsArmed(IReadOnlyDictionary<string, string?> environment) =>
@@ -34,7 +34,7 @@ internal static partial class AgentFaultInjection
             var match = Entry().Match(entry);
             if (!match.Success)
             {
-                throw new Configuration.SettingException(Problem(value) ?? $"{Variable} is malformed");
+                throw new SettingException(Problem(value) ?? $"{Variable} is malformed");
             }
 
             if (contractJson.Contains(match.Groups["hash"].Value, StringComparison.Ordinal))
@@ -44,11 +44,8 @@ internal static partial class AgentFaultInjection
         }
     }
 
-    /// <summary>What is wrong with a value of the variable, or null when every entry is well formed (the settings check uses it).</summary>
-    public static string? Problem(string value) =>
-        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } entries && entries.All(e => Entry().IsMatch(e))
-            ? null
-            : $"{Variable}='{value}' is not a list of <mode>:<sha256> (modes failfast, stackoverflow, exit; a 64-digit lowercase hash). It is a testing aid: unset it.";
+    /// <summary>What is wrong with a value of the variable, or null when every entry is well formed.</summary>
+    public static string? Problem(string value) => AgentCrashInjectionFormat.Problem(value);
 
     private static void Crash(string mode, string hash)
     {
@@ -70,6 +67,5 @@ internal static partial class AgentFaultInjection
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Recurse(int depth) => Recurse(depth + 1) + 1;
 
-    [GeneratedRegex("^(?<mode>failfast|stackoverflow|exit):(?<hash>[0-9a-f]{64})$")]
-    private static partial Regex Entry();
+    private static System.Text.RegularExpressions.Regex Entry() => AgentCrashInjectionFormat.Entry();
 }

@@ -7,7 +7,7 @@ namespace Discernus.Orchestration;
 public sealed record AgentIsolationOptions
 {
     /// <summary>How long one child may run (<c>DISCERNUS_AGENT_TIMEOUT_SECONDS</c>).</summary>
-    public const string TimeoutVariable = "DISCERNUS_AGENT_TIMEOUT_SECONDS";
+    public const string TimeoutVariable = Configuration.SettingNames.AgentTimeoutSeconds;
 
     /// <summary>
     /// Generous on purpose: a legitimate analysis may make up to 3 answer attempts of up to 4 provider calls of up to

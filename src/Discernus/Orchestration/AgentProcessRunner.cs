@@ -1,5 +1,6 @@
 using Discernus.Agents;
 using Discernus.Artifacts;
+using Discernus.Configuration;
 using Discernus.Coordination;
 using Discernus.Models;
 using Discernus.Provenance;
@@ -97,10 +98,10 @@ internal static class AgentProcessRunner
             return null;
         }
 
-        var url = environment.GetValueOrDefault(RedisConnectionFactory.UrlEnvironmentVariable);
-        return string.IsNullOrWhiteSpace(url) ? null : await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), cancellationToken).ConfigureAwait(false);
+        var url = SettingCatalog.Redis(environment).Url;
+        return url is null ? null : await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), cancellationToken).ConfigureAwait(false);
     }
 
     private static string KeyPrefix(IReadOnlyDictionary<string, string?> environment) =>
-        environment.GetValueOrDefault("DISCERNUS_REDIS_PREFIX") is { Length: > 0 } prefix ? prefix : "discernus:";
+        SettingCatalog.Redis(environment).Prefix;
 }

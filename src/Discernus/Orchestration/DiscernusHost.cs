@@ -182,7 +182,7 @@ public sealed class DiscernusHost : IAsyncDisposable
 
         // The coordination gauges; the sampler asks Redis only while a meter provider listens. Not watched: a gauge
         // that cannot be sampled is no reason to stop the process.
-        _sampler = Task.Run(() => new Telemetry.CoordinationSampler(_connections, Keys, _metrics, Time, Logger).RunAsync(_stopping.Token));
+        _sampler = Task.Run(() => new CoordinationSampler(_connections, Keys, _metrics, Time, Logger).RunAsync(_stopping.Token));
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ internal static class Doctor
         RedisKeys keys;
         try
         {
-            keys = new RedisKeys(Value(options.Environment, RedisKeys.PrefixEnvironmentVariable) ?? RedisKeys.DefaultPrefix);
+            keys = new RedisKeys(Configuration.SettingCatalog.Redis(options.Environment).Prefix);
         }
         catch (ArgumentException ex)
         {
@@ -53,7 +53,7 @@ internal static class Doctor
                 .. RedisDoctor.Skipped("not checked: the key prefix is unusable")];
         }
 
-        if (Value(options.Environment, RedisUrlVariable) is not { } url)
+        if (Configuration.SettingCatalog.Redis(options.Environment).Url is not { } url)
         {
             EmbeddedGarnetServer garnet;
             try
@@ -105,9 +105,9 @@ internal static class Doctor
             }
             else
             {
-                var configured = Value(options.Environment, "DISCERNUS_ARTIFACTS_DIR");
+                var configured = Value(options.Environment, Configuration.SettingCatalog.StoreFolderVariable);
                 storeOptions = ArtifactStoreOptions.FromEnvironment(
-                    Path.GetFullPath(configured ?? Path.Combine(options.WorkingDirectory, ".discernus", "artifacts")), options.Environment);
+                    Path.GetFullPath(configured ?? Configuration.SettingCatalog.DefaultStoreFolderIn(options.WorkingDirectory)), options.Environment);
                 if (configured is null && storeOptions.Backend == "folder")
                 {
                     note = "DISCERNUS_ARTIFACTS_DIR is unset: this is the folder a worker started here uses; a run uses .discernus/artifacts beside its experiment folder, so give the experiment to check that one";
@@ -125,7 +125,7 @@ internal static class Doctor
             store = await ArtifactStoreFactory.CreateAsync(storeOptions, time, logger: null, cancellationToken).ConfigureAwait(false);
 
             // The same check a worker's /readyz runs.
-            var health = await new Health.ArtifactStoreHealthCheck(store).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext(), cancellationToken).ConfigureAwait(false);
+            var health = await new ArtifactStoreHealthCheck(store).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext(), cancellationToken).ConfigureAwait(false);
             return health.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
                 ? DoctorCheck.Pass(StoreCheck, title, $"{health.Description}{(note is null ? "" : $" ({note})")}")
                 : DoctorCheck.Fail(StoreCheck, title, health.Description ?? "the store failed its check", fix);

@@ -7,7 +7,7 @@ public sealed record HostOptions
     public string? RedisUrl { get; init; }
 
     /// <summary>Key prefix, so one Redis can host several installations (<c>DISCERNUS_REDIS_PREFIX</c>).</summary>
-    public string KeyPrefix { get; init; } = "discernus:";
+    public string KeyPrefix { get; init; } = Configuration.RedisSettings.DefaultPrefix;
 
     public bool RunOrchestrator { get; init; } = true;
 
@@ -42,10 +42,11 @@ public sealed record HostOptions
     {
         var values = environment as Configuration.SettingValues ?? Configuration.SettingValues.From(environment);
         var defaults = new OrchestratorOptions();
+        var redis = Configuration.SettingCatalog.Redis(values);
         return new HostOptions
         {
-            RedisUrl = values.Text("DISCERNUS_REDIS_URL"),
-            KeyPrefix = values.Text("DISCERNUS_REDIS_PREFIX") ?? "discernus:",
+            RedisUrl = redis.Url,
+            KeyPrefix = redis.Prefix,
             Orchestrator = defaults with
             {
                 StallTimeout = values.Seconds("DISCERNUS_STALL_TIMEOUT_SECONDS", 1, 86_400) ?? defaults.StallTimeout,

@@ -15,7 +15,7 @@ namespace Discernus.Orchestration;
 /// </summary>
 internal sealed partial class Orchestrator
 {
-    public const string PretestReportPath = "results/pretest/pretest.json";
+    public const string PretestReportPath = RunFolder.PretestReportFile;
 
     /// <returns>The sample's answers, for the full run to take without asking again; null when the run has no pre-test to do.</returns>
     private async Task<Dictionary<string, CompletionSignal>?> PretestAsync(RunContext run, IArtifactStore store, IReadOnlyList<PlannedTask> planned, CancellationToken cancellationToken)
@@ -61,7 +61,7 @@ internal sealed partial class Orchestrator
         });
 
         var json = await run.WriteOutputAsync(PretestReportPath, DiscernusJson.Serialize(report), "pretest", cancellationToken).ConfigureAwait(false);
-        await run.WriteOutputAsync("results/pretest/pretest.md", System.Text.Encoding.UTF8.GetBytes(PretestEvaluator.ToMarkdown(report)), "pretest_report", cancellationToken).ConfigureAwait(false);
+        await run.WriteOutputAsync(RunFolder.PretestMarkdownFile, System.Text.Encoding.UTF8.GetBytes(PretestEvaluator.ToMarkdown(report)), "pretest_report", cancellationToken).ConfigureAwait(false);
         run.Outputs = run.Outputs with { Pretest = json };
         await run.PersistOutputsAsync().ConfigureAwait(false);
         foreach (var note in report.Notes)
@@ -73,7 +73,7 @@ internal sealed partial class Orchestrator
         if (report.StopReasons.Count > 0)
         {
             throw new RunFailedException(
-                $"the pre-test stopped the run before the full corpus: {string.Join("; ", report.StopReasons)}. See results/pretest/pretest.md. "
+                $"the pre-test stopped the run before the full corpus: {string.Join("; ", report.StopReasons)}. See {RunFolder.PretestMarkdownFile}. "
                 + $"To analyse the full corpus anyway, resume the run (its {report.Succeeded} sampled answer(s) are kept and not asked for again); after changing the framework, start a new run");
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Discernus.Agents;
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Coordination;
 using Discernus.Provenance;
 
@@ -135,7 +136,7 @@ internal sealed partial class Orchestrator
         foreach (var hash in source.Outputs.AnalysisResults)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var bytes = await CopyVerifiedAsync(sourceFolder, source, $"results/batch_analysis/{hash}.json", hash, run, "analysis_result", cancellationToken).ConfigureAwait(false);
+            var bytes = await CopyVerifiedAsync(sourceFolder, source, RunFolder.AnalysisResultFile(hash), hash, run, "analysis_result", cancellationToken).ConfigureAwait(false);
             await store.PutAsync(bytes, cancellationToken).ConfigureAwait(false);
         }
 

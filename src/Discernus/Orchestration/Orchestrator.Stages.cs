@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Discernus.Agents;
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Coordination;
 using Discernus.Provenance;
 using Microsoft.Extensions.Logging;
@@ -309,19 +310,19 @@ internal sealed partial class Orchestrator
             run.AddUsage(sent ? result.TokensUsed.Prompt : 0, sent ? result.TokensUsed.Completion : 0, result.CostUsd, false, result.Calls);
             var text = await store.GetAsync(result.SynthesisTextHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the synthesis text is not in the artifact store");
             var statistics = await store.GetAsync(result.StatisticsHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the statistics are not in the artifact store");
-            var synthesisPath = await run.WriteOutputAsync($"results/synthesis/{result.SynthesisTextHash}.md", text, "synthesis", cancellationToken).ConfigureAwait(false);
-            var statisticsPath = await run.WriteOutputAsync("results/synthesis/statistics.json", statistics, "statistics", cancellationToken).ConfigureAwait(false);
+            var synthesisPath = await run.WriteOutputAsync(RunFolder.SynthesisFile(result.SynthesisTextHash), text, "synthesis", cancellationToken).ConfigureAwait(false);
+            var statisticsPath = await run.WriteOutputAsync(RunFolder.StatisticsFile, statistics, "statistics", cancellationToken).ConfigureAwait(false);
             var exports = new List<string>();
             foreach (var (file, hash) in result.Exports.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
                 var content = await store.GetAsync(hash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException($"the export {file} is not in the artifact store");
-                exports.Add(await run.WriteOutputAsync($"results/exports/{file}", content, "export", cancellationToken).ConfigureAwait(false));
+                exports.Add(await run.WriteOutputAsync(RunFolder.ExportFile(file), content, "export", cancellationToken).ConfigureAwait(false));
             }
 
             if (result.CalibrationHash is { } calibrationHash)
             {
                 var maps = await store.GetAsync(calibrationHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the calibration maps are not in the artifact store");
-                var mapsPath = await run.WriteOutputAsync("results/synthesis/calibration.json", maps, "calibration", cancellationToken).ConfigureAwait(false);
+                var mapsPath = await run.WriteOutputAsync(RunFolder.CalibrationFile, maps, "calibration", cancellationToken).ConfigureAwait(false);
                 await run.Folder.UpdateManifestAsync(m => m with
                 {
                     Validity = (m.Validity ?? new ManifestValidity { Validation = new Experiments.ValiditySettings() }) with { CalibrationModel = mapsPath, CalibrationModelSha256 = calibrationHash },
@@ -363,8 +364,8 @@ internal sealed partial class Orchestrator
             var result = JsonSerializer.Deserialize<ReportResult>(bytes, DiscernusJson.Indented) ?? throw new RunFailedException("the report result is empty");
             var markdown = await store.GetAsync(result.MarkdownHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the report is not in the artifact store");
             var html = await store.GetAsync(result.HtmlHash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException("the HTML report is not in the artifact store");
-            var markdownPath = await run.WriteOutputAsync("results/reports/report.md", markdown, "report", cancellationToken).ConfigureAwait(false);
-            var htmlPath = await run.WriteOutputAsync("results/reports/report.html", html, "report_html", cancellationToken).ConfigureAwait(false);
+            var markdownPath = await run.WriteOutputAsync(RunFolder.ReportMarkdownFile, markdown, "report", cancellationToken).ConfigureAwait(false);
+            var htmlPath = await run.WriteOutputAsync(RunFolder.ReportHtmlFile, html, "report_html", cancellationToken).ConfigureAwait(false);
             run.Outputs = run.Outputs with { ReportMarkdown = markdownPath, ReportHtml = htmlPath };
             paths = (markdownPath, htmlPath);
         }, cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Discernus.Agents;
+using Discernus.Content;
 using Discernus.Models;
 using Discernus.Provenance;
 using MathNet.Numerics.Statistics;
@@ -18,7 +18,7 @@ internal static class PretestSample
     /// <summary>Indices into <paramref name="documents"/> of the sample, in corpus order.</summary>
     public static IReadOnlyList<int> Choose(IReadOnlyList<ManifestDocument> documents, int size, int seed) =>
         documents
-            .Select((d, i) => (Index: i, Key: Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{seed}\n{d.TextSha256}\n{d.DocumentId}"))))))
+            .Select((d, i) => (Index: i, Key: Hashing.Sha256Hex(string.Create(CultureInfo.InvariantCulture, $"{seed}\n{d.TextSha256}\n{d.DocumentId}"))))
             .OrderBy(x => x.Key, StringComparer.Ordinal)
             .Take(Math.Max(0, size))
             .Select(x => x.Index)

@@ -213,7 +213,7 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
         }
     }
 
-    private static string AnalysisResultPath(string hash) => $"results/batch_analysis/{hash}.json";
+    private static string AnalysisResultPath(string hash) => RunFolder.AnalysisResultFile(hash);
 
     /// <summary>The outputs (not analysis results) this execution wrote: an earlier execution may have listed the same paths with other content.</summary>
     public IReadOnlySet<string> WrittenOutputPaths

@@ -61,7 +61,7 @@ public sealed class RunCosts
         var lines = new List<CostLine>();
         var unreadable = 0;
         var prices = Models.PriceTable.LoadDefault();
-        foreach (var file in new[] { "llm_interactions.jsonl", RunLog.AfterFinalizeFile + ".jsonl" }.Select(f => Path.Combine(runFolder, "logs", f)).Where(File.Exists))
+        foreach (var file in new[] { RunFolder.InteractionsLog, $"{RunFolder.LogsFolder}/{RunLog.AfterFinalizeFile}.jsonl" }.Select(f => RunFolder.Full(runFolder, f)).Where(File.Exists))
         {
             foreach (var text in File.ReadLines(file).Where(l => l.Length > 0))
             {
@@ -70,14 +70,14 @@ public sealed class RunCosts
                     case { } line:
                         lines.Add(line);
                         break;
-                    case null when file.EndsWith("llm_interactions.jsonl", StringComparison.Ordinal):
+                    case null when file.EndsWith(RunFolder.InteractionsLogName + ".jsonl", StringComparison.Ordinal):
                         unreadable++;
                         break;
                 }
             }
         }
 
-        return new RunCosts(manifest, lines, unreadable, ResultCosts.Read(Path.Combine(runFolder, "results", "batch_analysis")));
+        return new RunCosts(manifest, lines, unreadable, ResultCosts.Read(RunFolder.Full(runFolder, RunFolder.BatchAnalysisFolder)));
     }
 
     private static IReadOnlyList<CostRow> Group(IReadOnlyList<CostLine> lines, Func<CostLine, string> key) =>

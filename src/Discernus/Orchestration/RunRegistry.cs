@@ -206,7 +206,7 @@ internal sealed class RunLogInteractionSink(RunLog log) : ILlmInteractionSink
             line["cache_write_tokens"] = written;
         }
 
-        log.Append("llm_interactions", line);
+        log.Append(RunFolder.InteractionsLogName, line);
         return ValueTask.CompletedTask;
     }
 }

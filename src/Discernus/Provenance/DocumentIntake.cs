@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Experiments;
 
 namespace Discernus.Provenance;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Discernus.Content;
 
 namespace Discernus.Provenance;
 
@@ -9,6 +10,36 @@ namespace Discernus.Provenance;
 public sealed class RunFolder
 {
     public const string ManifestFileName = "manifest.json";
+
+    // The layout of every run folder, as '/'-separated paths relative to it (the form the manifest records). Only
+    // these members spell it, so the writers, the verifier, `export`, `costs` and the web pages cannot drift apart.
+    public const string LogsFolder = "logs";
+    public const string AssetsFolder = "assets";
+    public const string ResultsFolder = "results";
+    public const string InteractionsLogName = "llm_interactions";
+    public const string InteractionsLog = LogsFolder + "/" + InteractionsLogName + ".jsonl";
+    public const string BatchAnalysisFolder = ResultsFolder + "/batch_analysis";
+    public const string SynthesisFolder = ResultsFolder + "/synthesis";
+    public const string ReportsFolder = ResultsFolder + "/reports";
+    public const string ExportsFolder = ResultsFolder + "/exports";
+    public const string PretestFolder = ResultsFolder + "/pretest";
+    public const string StatisticsFile = SynthesisFolder + "/statistics.json";
+    public const string CalibrationFile = SynthesisFolder + "/calibration.json";
+    public const string ReportMarkdownFile = ReportsFolder + "/report.md";
+    public const string ReportHtmlFile = ReportsFolder + "/report.html";
+    public const string PretestReportFile = PretestFolder + "/pretest.json";
+    public const string PretestMarkdownFile = PretestFolder + "/pretest.md";
+
+    public static string AnalysisResultFile(string hash) => $"{BatchAnalysisFolder}/{hash}.json";
+
+    public static string SynthesisFile(string hash) => $"{SynthesisFolder}/{hash}.md";
+
+    public static string ExportFile(string name) => $"{ExportsFolder}/{name}";
+
+    /// <summary>The full path of a layout path (one of the constants above) inside the run folder at <paramref name="runFolder"/>.</summary>
+    public static string Full(string runFolder, string relative) =>
+        System.IO.Path.Combine(runFolder, relative.Replace('/', System.IO.Path.DirectorySeparatorChar));
+
     private readonly SemaphoreSlim _manifestLock = new(1, 1);
 
     public RunFolder(string path, string runId)
@@ -20,11 +51,11 @@ public sealed class RunFolder
     public string Path { get; }
     public string RunId { get; }
     public string ManifestPath => System.IO.Path.Combine(Path, ManifestFileName);
-    public string LogsDirectory => System.IO.Path.Combine(Path, "logs");
-    public string AssetsDirectory => System.IO.Path.Combine(Path, "assets");
-    public string BatchAnalysisDirectory => System.IO.Path.Combine(Path, "results", "batch_analysis");
-    public string SynthesisDirectory => System.IO.Path.Combine(Path, "results", "synthesis");
-    public string ReportsDirectory => System.IO.Path.Combine(Path, "results", "reports");
+    public string LogsDirectory => Full(Path, LogsFolder);
+    public string AssetsDirectory => Full(Path, AssetsFolder);
+    public string BatchAnalysisDirectory => Full(Path, BatchAnalysisFolder);
+    public string SynthesisDirectory => Full(Path, SynthesisFolder);
+    public string ReportsDirectory => Full(Path, ReportsFolder);
 
     public static RunFolder Open(string path)
     {

@@ -1,4 +1,5 @@
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Experiments;
 
 namespace Discernus.Provenance;

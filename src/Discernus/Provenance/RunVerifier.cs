@@ -1,3 +1,5 @@
+using Discernus.Content;
+
 namespace Discernus.Provenance;
 
 public sealed record VerificationResult(string RunFolder, int FilesChecked, IReadOnlyList<string> Problems, string? Status = null)
@@ -71,7 +73,7 @@ public static class RunVerifier
 
         var unfinished = !RunStatus.IsFinal(manifest.Status);
         var unlistedResults = 0;
-        foreach (var directory in new[] { "assets", "results" })
+        foreach (var directory in new[] { RunFolder.AssetsFolder, RunFolder.ResultsFolder })
         {
             var full = Path.Combine(root, directory);
             if (!Directory.Exists(full))
@@ -93,7 +95,7 @@ public static class RunVerifier
                     continue;
                 }
 
-                if (unfinished && directory == "results")
+                if (unfinished && directory == RunFolder.ResultsFolder)
                 {
                     unlistedResults++;
                 }

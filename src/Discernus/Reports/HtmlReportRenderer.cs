@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Discernus.Content;
 using Discernus.Statistics;
 using Ganss.Xss;
 using Markdig;
@@ -149,7 +150,7 @@ internal static partial class HtmlReportRenderer
     /// </summary>
     private static string Inline(string svg, string chart)
     {
-        var prefix = "c" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(chart)))[..8] + "_";
+        var prefix = "c" + Hashing.Sha256Hex(chart)[..8] + "_";
         var start = svg.IndexOf("<svg", StringComparison.Ordinal);
         var body = start < 0 ? svg : svg[start..];
         return SvgIdReference().Replace(body, m => $"{m.Groups[1].Value}{prefix}{m.Groups[2].Value}");

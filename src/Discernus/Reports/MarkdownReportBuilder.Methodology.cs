@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Discernus.Provenance;
 using Discernus.Statistics;
 
 namespace Discernus.Reports;
@@ -29,7 +30,7 @@ internal static partial class MarkdownReportBuilder
         if (m.Plan?.Pretest is { } pretest)
         {
             // A report exists only when the pre-test let the run go on.
-            md.AppendLine($"- **Pre-test:** {F(pretest.SampleSize)} documents chosen with seed {F(pretest.Seed)} were analysed first and judged (spread of every dimension, failed answers against a limit of {pretest.MaxFailureRate.ToString("P0", CultureInfo.InvariantCulture)}, cost extrapolated from their tokens) before the rest of the corpus; it passed, and its answers are part of these results (`{m.Outputs.Pretest ?? "results/pretest/pretest.md"}`).");
+            md.AppendLine($"- **Pre-test:** {F(pretest.SampleSize)} documents chosen with seed {F(pretest.Seed)} were analysed first and judged (spread of every dimension, failed answers against a limit of {pretest.MaxFailureRate.ToString("P0", CultureInfo.InvariantCulture)}, cost extrapolated from their tokens) before the rest of the corpus; it passed, and its answers are part of these results (`{m.Outputs.Pretest ?? RunFolder.PretestMarkdownFile}`).");
         }
 
         if (inputs.Statistics.Filtering is { } filtering)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Discernus.Provenance;
 using Discernus.Statistics;
 
 namespace Discernus.Reports;
@@ -140,7 +141,7 @@ internal static partial class MarkdownReportBuilder
 
         if (validity.Calibration is { } calibration)
         {
-            md.AppendLine($"**Calibration.** The scores were calibrated to the coders (method `{calibration.Method}`, {F(calibration.Folds)}-fold cross-fitting, seed {calibration.Seed.ToString(CultureInfo.InvariantCulture)}): each coded document is scored by a map fitted without it, every other document by the map fitted on all coded documents; the calibrated readings above are therefore cross-validated. The fitted maps are `results/synthesis/calibration.json` (sha256 `{Short(calibration.ArtifactHash)}`); scores.csv keeps each raw score beside the calibrated one.").AppendLine();
+            md.AppendLine($"**Calibration.** The scores were calibrated to the coders (method `{calibration.Method}`, {F(calibration.Folds)}-fold cross-fitting, seed {calibration.Seed.ToString(CultureInfo.InvariantCulture)}): each coded document is scored by a map fitted without it, every other document by the map fitted on all coded documents; the calibrated readings above are therefore cross-validated. The fitted maps are `{RunFolder.CalibrationFile}` (sha256 `{Short(calibration.ArtifactHash)}`); scores.csv keeps each raw score beside the calibrated one.").AppendLine();
             md.AppendLine("| model | dimension | map | coded documents |").AppendLine("|---|---|---|---|");
             foreach (var choice in calibration.Choices)
             {

@@ -8,12 +8,12 @@ namespace Discernus.Telemetry;
 /// </summary>
 internal sealed record TelemetryOptions
 {
-    public const string OtlpEndpointVariable = "DISCERNUS_OTLP_ENDPOINT";
-    public const string StandardOtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
-    public const string ProtocolVariable = "OTEL_EXPORTER_OTLP_PROTOCOL";
-    public const string SpanFileVariable = "DISCERNUS_OTEL_FILE";
-    public const string MetricsPortVariable = "DISCERNUS_METRICS_PORT";
-    public const string HealthPortVariable = "DISCERNUS_HEALTH_PORT";
+    public const string OtlpEndpointVariable = Configuration.SettingNames.OtlpEndpoint;
+    public const string StandardOtlpEndpointVariable = Configuration.SettingNames.StandardOtlpEndpoint;
+    public const string ProtocolVariable = Configuration.SettingNames.OtlpProtocol;
+    public const string SpanFileVariable = Configuration.SettingNames.SpanFile;
+    public const string MetricsPortVariable = Configuration.SettingNames.MetricsPort;
+    public const string HealthPortVariable = Configuration.SettingNames.HealthPort;
 
     /// <summary>The process's role as <c>service.name</c>: <c>discernus-worker</c>, <c>discernus-run</c>.</summary>
     public required string ServiceName { get; init; }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Discernus.Agents;
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Models;

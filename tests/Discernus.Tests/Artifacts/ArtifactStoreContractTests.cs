@@ -1,5 +1,6 @@
 using System.Text;
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Provenance;
 
 namespace Discernus.Tests.Artifacts;

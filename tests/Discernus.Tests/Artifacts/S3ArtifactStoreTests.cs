@@ -4,6 +4,7 @@ using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Provenance;
 using Discernus.Tests.Infrastructure;
 

@@ -1,3 +1,4 @@
+using Discernus.Content;
 using Discernus.MiniLM;
 using Discernus.Provenance;
 

@@ -1,5 +1,6 @@
 using Discernus.Agents;
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Experiments;
 using Discernus.Orchestration;
 using Discernus.Provenance;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Discernus.Agents;
+using Discernus.Content;
 using Discernus.Experiments;
 using Discernus.Provenance;
 using Discernus.Tests.Experiments;

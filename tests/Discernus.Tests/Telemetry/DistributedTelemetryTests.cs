@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Discernus.Artifacts;
 using Discernus.Coordination;
 using Discernus.Health;
 using Discernus.Provenance;

@@ -1,3 +1,5 @@
+using Discernus.Artifacts;
+using Discernus.Coordination;
 using Discernus.Health;
 using Discernus.Telemetry;
 using Discernus.Tests.Experiments;

@@ -1,8 +1,7 @@
-using Discernus.Coordination;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
-namespace Discernus.Health;
+namespace Discernus.Coordination;
 
 /// <summary>
 /// Redis answers: PING, then a write, read and delete of a short-lived probe key under the installation's prefix (a

@@ -1,7 +1,7 @@
-using Discernus.Coordination;
+using Discernus.Telemetry;
 using Microsoft.Extensions.Logging;
 
-namespace Discernus.Telemetry;
+namespace Discernus.Coordination;
 
 /// <summary>
 /// Measures the coordination lists for the gauges (queue depth, processing lists, dead list, live workers) every

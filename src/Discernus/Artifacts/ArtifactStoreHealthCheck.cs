@@ -1,7 +1,6 @@
-using Discernus.Artifacts;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Discernus.Health;
+namespace Discernus.Artifacts;
 
 /// <summary>
 /// The artifact store works: a probe object is stored, read back and looked up. Always the same bytes, so repeated
