@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Discernus.Cli.Dev;
+namespace Discernus.FakeLlm;
 
 /// <summary>What the simulated provider has seen so far (<c>GET /stats</c>).</summary>
 internal sealed record FakeLlmStats

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Discernus.Cli.Dev;
+namespace Discernus.FakeLlm;
 
 /// <summary>
 /// The simulated provider's OpenAI Files and Batch API, all in memory: <c>POST /v1/files</c> (purpose <c>batch</c>),
@@ -383,24 +383,4 @@ internal sealed class FakeLlmBatches(FakeLlmOptions options, TimeProvider time, 
 
     private static IResult Error(int status, string message) =>
         Results.Json(new { error = new { message, type = "invalid_request_error", code = (string?)null } }, statusCode: status);
-
-    private sealed class FakeBatch(string id, long sequence, string inputFileId, string[] lines, Dictionary<string, string> metadata, DateTimeOffset createdAt)
-    {
-        public string Id => id;
-        public long Sequence => sequence;
-        public string InputFileId => inputFileId;
-        public string[] Lines => lines;
-        public Dictionary<string, string> Metadata => metadata;
-        public DateTimeOffset CreatedAt => createdAt;
-        public string Status { get; set; } = "in_progress";
-        public bool Cancelled { get; set; }
-        public int Completed { get; set; }
-        public int Failed { get; set; }
-        public bool Anthropic { get; init; }
-        public int Errored { get; set; }
-        public int Canceled { get; set; }
-        public int Expired { get; set; }
-        public string? OutputFileId { get; set; }
-        public string? ErrorFileId { get; set; }
-    }
 }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Discernus.Cli.Dev;
+namespace Discernus.FakeLlm;
 
 /// <summary>
 /// A simulated OpenAI-compatible provider on 127.0.0.1 (Kestrel, ASP.NET Core minimal APIs), for benchmarks and fault

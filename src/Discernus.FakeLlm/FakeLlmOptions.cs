@@ -1,4 +1,4 @@
-namespace Discernus.Cli.Dev;
+namespace Discernus.FakeLlm;
 
 /// <summary>How the simulated provider behaves (`discernus dev fake-llm`).</summary>
 internal sealed record FakeLlmOptions

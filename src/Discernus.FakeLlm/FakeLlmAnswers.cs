@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Discernus.Cli.Dev;
+namespace Discernus.FakeLlm;
 
 /// <summary>
 /// The simulated provider's answers. An analysis prompt (the one in <c>Agents/Prompts/analyse_document.yaml</c>) gets a
