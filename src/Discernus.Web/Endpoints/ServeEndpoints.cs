@@ -3,9 +3,8 @@ using System.Text.Json;
 using Discernus.Experiments;
 using Discernus.Orchestration;
 using Discernus.Provenance;
-using Discernus.Web.Coding;
+using Discernus.Application;
 using Discernus.Web.Pages;
-using Discernus.Web.Projects;
 using Discernus.Web.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -50,7 +49,7 @@ internal static class ServeEndpoints
             ? NoExperiment(experiment)
             : Page<ExperimentPage>(new { Summary = await ExperimentSummary.ReadAsync(paths, folder, validations, options.TimeProvider, cancellationToken) });
 
-    private static async Task<IResult> StartRunAsync(string experiment, IFormCollection form, ProjectPaths paths, ServeOptions options, RunLauncher launcher, ValidationCache validations, CancellationToken cancellationToken)
+    private static async Task<IResult> StartRunAsync(string experiment, IFormCollection form, ProjectPaths paths, ServeOptions options, RunService launcher, ValidationCache validations, CancellationToken cancellationToken)
     {
         if (paths.Experiment(experiment) is not { } folder)
         {

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Discernus.Provenance;
 using Discernus.Web.Endpoints;
-using Discernus.Web.Projects;
+using Discernus.Application;
 using Microsoft.AspNetCore.Http;
 
 namespace Discernus.Web.Runs;
@@ -17,7 +17,7 @@ internal static class RunEvents
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
-    public static IResult Stream(string experiment, string run, ProjectPaths paths, ServeOptions options, RunLauncher launcher, CancellationToken cancellationToken)
+    public static IResult Stream(string experiment, string run, ProjectPaths paths, ServeOptions options, RunService launcher, CancellationToken cancellationToken)
     {
         if (paths.Experiment(experiment) is not { } folder || paths.Run(folder, run) is not { } runFolder)
         {
@@ -27,7 +27,7 @@ internal static class RunEvents
         return TypedResults.ServerSentEvents(EventsAsync(runFolder, run, options.TimeProvider, launcher, cancellationToken), "progress");
     }
 
-    private static async IAsyncEnumerable<string> EventsAsync(string runFolder, string runId, TimeProvider time, RunLauncher launcher, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<string> EventsAsync(string runFolder, string runId, TimeProvider time, RunService launcher, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? last = null;
         while (!cancellationToken.IsCancellationRequested)
@@ -57,7 +57,7 @@ internal static class RunEvents
     }
 
     /// <summary>The progress a page shows; the Redis state wins over the manifest while both are live.</summary>
-    internal static async Task<RunProgress> ReadAsync(string runFolder, string runId, TimeProvider time, RunLauncher launcher, CancellationToken cancellationToken)
+    internal static async Task<RunProgress> ReadAsync(string runFolder, string runId, TimeProvider time, RunService launcher, CancellationToken cancellationToken)
     {
         var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
         RunManifest manifest;

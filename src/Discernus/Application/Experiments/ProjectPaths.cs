@@ -1,6 +1,6 @@
 using Discernus.Experiments;
 
-namespace Discernus.Web.Projects;
+namespace Discernus.Application;
 
 /// <summary>
 /// The only way a request turns a name into a path. Every name from a URL is one path segment (no separator, no

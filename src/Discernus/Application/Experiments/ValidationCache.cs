@@ -5,16 +5,16 @@ using System.Text;
 using Discernus.Experiments;
 using Discernus.Orchestration;
 
-namespace Discernus.Web.Projects;
+namespace Discernus.Application;
 
 /// <summary>
 /// Validation results of the experiment folders, so that no request validates: a page shows the last result at once,
 /// and a folder is validated again only when its files changed, in the background. Whether they changed is told by a
 /// fingerprint of every file's relative path, size and modification time (hashing the documents themselves on each
-/// look would be the very work this avoids), taken at most every <see cref="ServeOptions.ValidationFreshness"/>, also
+/// look would be the very work this avoids), taken at most every <see cref="WorkspaceOptions.ValidationFreshness"/>, also
 /// in the background. One validation runs at a time, so memory is that of one validation under the experiment
 /// limits (a PDF bomb costs what its budget allows, once); a folder never validated yet is waited for up to
-/// <see cref="ServeOptions.RequestBudget"/>, then shown as being validated.
+/// <see cref="WorkspaceOptions.RequestBudget"/>, then shown as being validated.
 /// </summary>
 internal sealed class ValidationCache : IDisposable
 {
@@ -23,11 +23,11 @@ internal sealed class ValidationCache : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     // Taken once: a check finishing after Dispose sees a cancelled token, never a disposed source.
     private readonly CancellationToken _stoppingToken;
-    private readonly ServeOptions _options;
+    private readonly WorkspaceOptions _options;
     private readonly ExperimentLimits _limits;
     private int _validations;
 
-    public ValidationCache(ServeOptions options)
+    public ValidationCache(WorkspaceOptions options)
     {
         _options = options;
         _limits = ExperimentLimits.FromEnvironment(options.Environment);
@@ -39,7 +39,7 @@ internal sealed class ValidationCache : IDisposable
 
     /// <summary>
     /// The last validation of <paramref name="experimentFolder"/>, or null while its first one is still running after
-    /// <paramref name="wait"/> (by default <see cref="ServeOptions.RequestBudget"/>).
+    /// <paramref name="wait"/> (by default <see cref="WorkspaceOptions.RequestBudget"/>).
     /// </summary>
     public async Task<ValidationReport?> GetAsync(string experimentFolder, CancellationToken cancellationToken, TimeSpan? wait = null)
     {

@@ -1,4 +1,4 @@
-namespace Discernus.Web.Projects;
+namespace Discernus.Application;
 
 /// <summary>One dimension's line of the run page's statistics table (from results/synthesis/statistics.json).</summary>
 /// <param name="Validity">validated, not_validated or unvalidated, as the report and statistics.json say.</param>

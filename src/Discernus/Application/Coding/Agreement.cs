@@ -2,7 +2,7 @@ using Discernus.Agents;
 using Discernus.Experiments;
 using Discernus.Statistics;
 
-namespace Discernus.Web.Coding;
+namespace Discernus.Application;
 
 /// <summary>One line of the agreement table: a comparison (a model against the coders, or the coders among themselves).</summary>
 /// <param name="Pooled">Krippendorff's alpha (interval) over every coded document and dimension at once.</param>

@@ -1,7 +1,7 @@
 using System.Text;
 using Discernus.Models;
 
-namespace Discernus.Web.Projects;
+namespace Discernus.Application;
 
 /// <summary>A stretch of the document text and the dimensions whose evidence covers it (none: plain text).</summary>
 public sealed record TextSegment(string Text, IReadOnlyList<int> Dimensions);

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Discernus.Experiments;
 
-namespace Discernus.Web.Coding;
+namespace Discernus.Application;
 
 /// <summary>
 /// The documents a coder codes: N drawn at random, stratified by the experiment's first grouping field, reproducible

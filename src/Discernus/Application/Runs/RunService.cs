@@ -5,7 +5,7 @@ using Discernus.Experiments;
 using Discernus.Orchestration;
 using Microsoft.Extensions.Logging;
 
-namespace Discernus.Web.Runs;
+namespace Discernus.Application;
 
 /// <summary>What starting a run from the page came to: the run id, or the problems that stopped it (nothing was run).</summary>
 internal sealed record RunStart(string? RunId, IReadOnlyList<string> Problems, CostEstimate? Estimate);
@@ -16,7 +16,7 @@ internal sealed record RunStart(string? RunId, IReadOnlyList<string> Problems, C
 /// <see cref="DiscernusHost"/> (embedded Garnet, or DISCERNUS_REDIS_URL), one per artifact store and concurrency,
 /// started on first use and disposed with the server. Live state comes from those hosts, or from the external Redis.
 /// </summary>
-internal sealed class RunLauncher(ServeOptions options, ILogger<RunLauncher> logger) : IAsyncDisposable
+internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, DiscernusHost> _hosts = new(StringComparer.Ordinal);

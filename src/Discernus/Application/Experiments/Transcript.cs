@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Discernus.Artifacts;
 
-namespace Discernus.Web.Projects;
+namespace Discernus.Application;
 
 /// <summary>One attempt of a model call as the run recorded it, with the prompt and answer read back from the store by hash.</summary>
 /// <param name="Messages">Role and text of each message sent; null when the store does not hold the prompt.</param>

@@ -3,7 +3,7 @@ using Discernus.Artifacts;
 using Discernus.Orchestration;
 using Discernus.Provenance;
 
-namespace Discernus.Web.Projects;
+namespace Discernus.Application;
 
 /// <summary>
 /// Finds a run's artifact store the way a worker does: this process's store for the experiment (beside the experiment

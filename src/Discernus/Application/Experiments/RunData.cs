@@ -3,7 +3,7 @@ using Discernus.Agents;
 using Discernus.Provenance;
 using Discernus.Statistics;
 
-namespace Discernus.Web.Projects;
+namespace Discernus.Application;
 
 /// <summary>What one run folder holds, read for a page: its manifest and the per-document results it lists.</summary>
 public sealed record RunData

@@ -1,7 +1,7 @@
 using Discernus.Experiments;
 using Discernus.Provenance;
 
-namespace Discernus.Web.Projects;
+namespace Discernus.Application;
 
 /// <summary>One run as the lists show it.</summary>
 public sealed record RunSummary(string RunId, string Status, string Liveness, string CreatedAt, IReadOnlyList<string> Models, int Documents, bool Final);

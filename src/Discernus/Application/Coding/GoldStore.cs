@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Discernus.Experiments;
 
-namespace Discernus.Web.Coding;
+namespace Discernus.Application;
 
 /// <summary>One coder's judgement of one evidence quote: does it support the model's reading of the dimension?</summary>
 public sealed record EvidenceJudgement(string DocumentId, string Dimension, string Model, string RunId, string Quote, bool Supports, string Coder);

@@ -1,4 +1,4 @@
-namespace Discernus.Web.Coding;
+namespace Discernus.Application;
 
 /// <summary>A verified evidence quote a model gave for a dimension, with this coder's judgement of it so far (null: none).</summary>
 public sealed record EvidenceItem(int Index, string Dimension, string Model, string RunId, string Quote, bool? Supports);
