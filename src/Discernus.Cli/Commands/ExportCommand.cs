@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Security.Cryptography;
-using System.Text.Json;
-using Discernus.Agents;
-using Discernus.Provenance;
+using Discernus.Application;
 
 namespace Discernus.Cli.Commands;
 
@@ -57,68 +54,25 @@ internal static class ExportCommand
                 return CommandOutput.Error(context, json, ExitCodes.FileMissing, problem!);
             }
 
-            var manifest = RunFolder.ReadManifest(Path.Combine(path, RunFolder.ManifestFileName));
-            if (manifest.Framework is not { } framework || manifest.Outputs.AnalysisResults.Count == 0)
+            var export = await RunExportService.ExportAsync(path, kinds, parse.GetValue(output), ct);
+            if (export.Problem is { } failure)
             {
-                return CommandOutput.Error(context, json, ExitCodes.FileMissing,
-                    $"run {manifest.RunId} has no analysis results to export (status: {manifest.Status}).");
-            }
-
-            var intoRun = parse.GetValue(output) is null;
-            if (intoRun && !RunStatus.IsFinal(manifest.Status))
-            {
-                return CommandOutput.Error(context, json, ExitCodes.Usage,
-                    $"run {manifest.RunId} is {manifest.Status}: its results/exports/ is still being written. Export when it has ended, or pass -o DIR.");
-            }
-
-            // One result at a time, as the synthesis builds them: a run of any size is exported in bounded memory.
-            using var exports = new RunExports(framework.Dimensions, framework.DerivedMetrics);
-            var records = new AnalysisRecordFactory();
-            foreach (var hash in manifest.Outputs.AnalysisResults)
-            {
-                var file = Path.Combine(path, "results", "batch_analysis", $"{hash}.json");
-                if (!File.Exists(file))
+                return CommandOutput.Error(context, json, export.Refusal switch
                 {
-                    return CommandOutput.Error(context, json, ExitCodes.FileMissing, $"{file} is missing; `discernus verify {path}` lists what else is.");
-                }
-
-                var bytes = await File.ReadAllBytesAsync(file, ct);
-                if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != hash)
-                {
-                    return CommandOutput.Error(context, json, ExitCodes.Invalid, $"{file} no longer matches its hash: the run folder was changed. `discernus verify {path}` shows what differs.");
-                }
-
-                var result = JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
-                    ?? throw new InvalidDataException($"{file} holds no analysis result");
-                exports.Add(result, records.Create(result));
+                    ExportRefusal.NotEnded => ExitCodes.Usage,
+                    ExportRefusal.Changed => ExitCodes.Invalid,
+                    _ => ExitCodes.FileMissing,
+                }, failure);
             }
 
-            var statistics = Path.Combine(path, "results", "synthesis", "statistics.json");
-            List<Written> written;
-            string target;
-            if (intoRun)
-            {
-                target = Path.Combine(path, "results", "exports");
-                written = await IntoRunAsync(path, exports, kinds, ct);
-            }
-            else
-            {
-                target = Path.GetFullPath(parse.GetValue(output)!);
-                written = (await exports.WriteAsync(target, kinds, ct)).Select(f => new Written(f.Path, f.Rows, "written")).ToList();
-                if (File.Exists(statistics))
-                {
-                    File.Copy(statistics, Path.Combine(target, "statistics.json"), overwrite: true);
-                    written.Add(new Written(Path.Combine(target, "statistics.json"), null, "written"));
-                }
-            }
-
+            var (runId, target, written) = (export.RunId, export.Folder!, export.Files);
             if (json)
             {
-                CommandOutput.Json(context, new { manifest.RunId, Formats = kinds, Folder = target, Files = written.Select(w => new { w.File, w.Rows, w.Status }) });
+                CommandOutput.Json(context, new { RunId = runId, Formats = kinds, Folder = target, Files = written.Select(w => new { w.File, w.Rows, w.Status }) });
             }
             else
             {
-                context.Out.WriteLine($"Exported run {manifest.RunId} ({exports.Count} analyses) as {string.Join(", ", kinds)} to {target}:");
+                context.Out.WriteLine($"Exported run {runId} ({export.Analyses} analyses) as {string.Join(", ", kinds)} to {target}:");
                 foreach (var w in written)
                 {
                     var rows = w.Rows is { } n ? $" ({n} rows)" : "";
@@ -137,59 +91,6 @@ internal static class ExportCommand
         return command;
     }
 
-    /// <param name="Status">written, unchanged (the run's own file, identical) or kept (the run's own file, different).</param>
-    private sealed record Written(string File, int? Rows, string Status);
-
     private static IEnumerable<string> Split(IEnumerable<string> values) =>
         values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(v => v.ToLowerInvariant());
-
-    /// <summary>
-    /// Writes into the run's results/exports/: new files are added to the manifest (role <c>export</c>); a file the
-    /// manifest already lists is left as it is, since verify compares it with its hash.
-    /// </summary>
-    private static async Task<List<Written>> IntoRunAsync(string path, RunExports exports, IReadOnlyList<string> kinds, CancellationToken ct)
-    {
-        var run = RunFolder.Open(path);
-        var listed = new Dictionary<string, string>(StringComparer.Ordinal);
-        run.ReadFiles(f => listed[f.Path] = f.Sha256);
-        var staging = Path.Combine(Path.GetTempPath(), $"discernus-export-{run.RunId}-{Guid.NewGuid():N}");
-        var written = new List<Written>();
-        var added = new List<ManifestFile>();
-        try
-        {
-            foreach (var file in await exports.WriteAsync(staging, kinds, ct))
-            {
-                var relative = $"results/exports/{file.Name}";
-                var destination = Path.Combine(path, "results", "exports", file.Name);
-                var hash = await Hashing.Sha256FileAsync(file.Path, ct);
-                if (listed.TryGetValue(relative, out var recorded))
-                {
-                    written.Add(new Written(destination, file.Rows, recorded == hash ? "unchanged" : "kept"));
-                    continue;
-                }
-
-                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                File.Move(file.Path, destination, overwrite: true);
-                added.Add(new ManifestFile(relative, hash, "export"));
-                written.Add(new Written(destination, file.Rows, "written"));
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
-
-        if (added.Count > 0)
-        {
-            await run.UpdateManifestAsync(
-                m => m with { Outputs = m.Outputs with { Exports = [.. m.Outputs.Exports, .. added.Select(a => a.Path).Where(p => !m.Outputs.Exports.Contains(p))] } },
-                new ManifestFileChanges(added),
-                ct);
-        }
-
-        return written;
-    }
 }

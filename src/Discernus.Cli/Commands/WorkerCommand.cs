@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Discernus.Cli.Telemetry;
+using Discernus.Hosting;
 using Discernus.Health;
 using Discernus.Orchestration;
 using Discernus.Telemetry;

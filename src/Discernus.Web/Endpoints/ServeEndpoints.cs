@@ -118,7 +118,7 @@ internal static class ServeEndpoints
                 .ToList() ?? []),
             HasReport = m.Outputs.ReportHtml is { } html && paths.FileInside(data.Folder, html) is not null,
             HasChart = statistics is not null,
-            Cost = CostText(m),
+            Cost = CostText.Recorded(m.Cost),
             Sort = string.IsNullOrWhiteSpace(sort) ? "document" : sort,
             Descending = dir == "desc",
         });
@@ -263,10 +263,4 @@ internal static class ServeEndpoints
 
     private static IResult NoRun(string experiment, string run) =>
         NotFound($"Experiment '{experiment}' has no readable run '{run}'.");
-
-    private static string CostText(RunManifest manifest)
-    {
-        var cost = manifest.Cost;
-        return cost.Complete ? RunPlanner.Usd(cost.ActualUsd) : cost.ActualUsd == 0 ? "unknown (no price is known for the model)" : $"at least {RunPlanner.Usd(cost.ActualUsd)} (some prices are unknown)";
-    }
 }

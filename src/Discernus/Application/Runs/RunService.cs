@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Discernus.Artifacts;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Orchestration;
+using Discernus.Provenance;
 using Microsoft.Extensions.Logging;
 
 namespace Discernus.Application;
@@ -25,14 +27,9 @@ internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> l
 
     public async Task<RunStart> StartAsync(string experimentFolder, string? model, int? runs, int? concurrency, CancellationToken cancellationToken)
     {
-        if (runs is < 1 or > 100)
+        if ((RunRules.RunsProblem(runs, "runs") ?? RunRules.ConcurrencyProblem(concurrency, "concurrency")) is { } outOfRange)
         {
-            return new RunStart(null, [$"runs must be a whole number from 1 to 100, not {runs}."], null);
-        }
-
-        if (concurrency is < 1 or > 256)
-        {
-            return new RunStart(null, [$"concurrency must be a whole number from 1 to 256, not {concurrency}."], null);
+            return new RunStart(null, [outOfRange], null);
         }
 
         // The documents' content is read once, below, into the run's store with their tokens counted.
@@ -99,8 +96,7 @@ internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> l
             }
 
             _external ??= await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), cancellationToken);
-            var keys = new RedisKeys(options.Environment.GetValueOrDefault("DISCERNUS_REDIS_PREFIX") ?? "discernus:");
-            return await new RunStateStore(_external, keys, options.TimeProvider).GetAsync(runId, cancellationToken);
+            return await new RunStateStore(_external, RunRules.KeysFor(options.Environment), options.TimeProvider).GetAsync(runId, cancellationToken);
         }
         catch (Exception ex) when (ex is CoordinationUnavailableException or CoordinationFaultException or StackExchange.Redis.RedisException or TimeoutException)
         {
@@ -108,6 +104,39 @@ internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> l
             logger.LogWarning("Could not read the live state of run {RunId}: {Message}", runId, ex.Message);
             return null;
         }
+    }
+
+    /// <summary>The progress a page shows; the Redis state wins over the manifest while both are live.</summary>
+    public async Task<RunProgress> ProgressAsync(string runFolder, string runId, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
+        RunManifest manifest;
+        try
+        {
+            manifest = RunFolder.ReadManifest(manifestPath);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or InvalidDataException)
+        {
+            // The manifest is replaced by rename; a reader that lost the race reads it again on the next poll.
+            return new RunProgress("unknown", null, 0, 0, 0, "reading the manifest…", false);
+        }
+
+        var stage = manifest.Stages.LastOrDefault(s => s.Status == RunStatus.Running) ?? manifest.Stages.LastOrDefault();
+        var (total, done, failed) = (stage?.TasksTotal ?? 0, (stage?.TasksSucceeded ?? 0) + (stage?.TasksFailed ?? 0), stage?.TasksFailed ?? 0);
+        var state = RunStatus.IsFinal(manifest.Status) ? null : await StateAsync(runId, cancellationToken);
+        if (state is { Total: { } t })
+        {
+            (total, done, failed) = (t, state.Completed ?? done, state.Failed ?? failed);
+        }
+
+        var final = RunStatus.IsFinal(manifest.Status);
+        var status = final ? manifest.Status : state?.Status ?? manifest.Status;
+        var stageName = state?.Stage ?? stage?.Name;
+        var liveness = RunLiveness.Describe(manifestPath, manifest, time);
+        var text = final
+            ? $"{manifest.Status.Replace('_', ' ')}"
+            : $"{liveness}: {(stageName is null ? "starting" : StageNames.Title(stageName))}{(total > 0 ? $" {done}/{total} done{(failed > 0 ? $", {failed} failed" : "")}" : "")}";
+        return new RunProgress(status, stageName, done, total, failed, text, final);
     }
 
     private async Task<DiscernusHost> HostForAsync(ArtifactStoreOptions store, int? concurrency, CancellationToken cancellationToken)
@@ -178,4 +207,11 @@ internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> l
 
         _gate.Dispose();
     }
+}
+
+/// <summary>One progress event.</summary>
+internal sealed record RunProgress(string Status, string? Stage, int Done, int Total, int Failed, string Text, bool Final)
+{
+    /// <summary>The event's data, in the compact JSON every Discernus stream uses.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, DiscernusJson.Compact);
 }

@@ -1,10 +1,11 @@
 using System.Globalization;
 using Discernus.Models;
+using Discernus.Orchestration;
 using Discernus.Provenance;
 
-namespace Discernus.Cli.Commands;
+namespace Discernus.Application;
 
-/// <summary>Money as the CLI prints it: an unknown price is "unknown", never $0.0000.</summary>
+/// <summary>Money as the CLI and the browser show it: an unknown price is "unknown", never $0.0000.</summary>
 internal static class CostText
 {
     public static string Usd(decimal usd) =>
@@ -28,4 +29,8 @@ internal static class CostText
             (false, var usd) => $"at least {Usd(usd)} (some prices are unknown)",
         };
     }
+
+    /// <summary>A run's recorded cost as the run page shows it: exact, a lower bound, or unknown.</summary>
+    public static string Recorded(ManifestCost cost) =>
+        cost.Complete ? RunPlanner.Usd(cost.ActualUsd) : cost.ActualUsd == 0 ? "unknown (no price is known for the model)" : $"at least {RunPlanner.Usd(cost.ActualUsd)} (some prices are unknown)";
 }

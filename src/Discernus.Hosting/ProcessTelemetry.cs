@@ -5,7 +5,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace Discernus.Cli.Telemetry;
+namespace Discernus.Hosting;
 
 /// <summary>
 /// The OpenTelemetry providers of one long-running command (run, worker), built from <see cref="TelemetryOptions"/>: a

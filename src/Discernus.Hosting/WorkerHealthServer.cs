@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
-namespace Discernus.Cli.Telemetry;
+namespace Discernus.Hosting;
 
 /// <summary>
 /// <c>worker --health-port</c>: <c>/healthz</c> and <c>/readyz</c> on a small Kestrel app bound to every address (a

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using OpenTelemetry;
 
-namespace Discernus.Cli.Telemetry;
+namespace Discernus.Hosting;
 
 /// <summary>
 /// Writes each finished span as one JSON line (trace and span ids, parent, name, kind, times, status, attributes) to a
