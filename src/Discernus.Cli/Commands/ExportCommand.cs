@@ -23,27 +23,10 @@ internal static class ExportCommand
             DefaultValueFactory = _ => ["csv"],
             AllowMultipleArgumentsPerToken = true,
         };
-        to.Validators.Add(result =>
-        {
-            foreach (var value in Split(result.GetValueOrDefault<string[]>() ?? []).Where(v => !FileFormats.Contains(v)))
-            {
-                result.AddError($"--to must be csv, parquet or json, not '{value}' (several are allowed: --to csv --to parquet).");
-            }
-        });
+        to.Validators.Add(ValidateFileFormats);
         var output = new Option<string?>("--output", "-o") { Description = "Folder to write to (default: the run's own results/exports/)" };
         var format = new Option<string>("--format") { Description = "Output format of the command: text or json (the files' formats are --to)", DefaultValueFactory = _ => "text" };
-        format.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<string>();
-            if (value is "csv" or "parquet")
-            {
-                result.AddError($"--format chooses what the command prints (text or json); write the files as {value} with --to {value}.");
-            }
-            else if (value is not ("text" or "json"))
-            {
-                result.AddError($"--format must be text or json, not '{value}'.");
-            }
-        });
+        format.Validators.Add(ValidateOutputFormat);
         var command = new Command("export", "Write a run's scores, derived metrics and evidence as CSV, Parquet or JSON files") { folder, to, output, format };
         command.SetAction(async (parse, ct) =>
         {
@@ -65,25 +48,13 @@ internal static class ExportCommand
                 }, failure);
             }
 
-            var (runId, target, written) = (export.RunId, export.Folder!, export.Files);
             if (json)
             {
-                CommandOutput.Json(context, new { RunId = runId, Formats = kinds, Folder = target, Files = written.Select(w => new { w.File, w.Rows, w.Status }) });
+                CommandOutput.Json(context, new { export.RunId, Formats = kinds, export.Folder, Files = export.Files.Select(w => new { w.File, w.Rows, w.Status }) });
             }
             else
             {
-                context.Out.WriteLine($"Exported run {runId} ({export.Analyses} analyses) as {string.Join(", ", kinds)} to {target}:");
-                foreach (var w in written)
-                {
-                    var rows = w.Rows is { } n ? $" ({n} rows)" : "";
-                    var note = w.Status switch
-                    {
-                        "unchanged" => ", already there",
-                        "kept" => ", kept as the run wrote it (its manifest hashes it; a fresh export differs: pass -o DIR for one)",
-                        _ => "",
-                    };
-                    context.Out.WriteLine($"  {w.File}{rows}{note}");
-                }
+                PrintText(context, export, kinds);
             }
 
             return ExitCodes.Success;
@@ -93,4 +64,41 @@ internal static class ExportCommand
 
     private static IEnumerable<string> Split(IEnumerable<string> values) =>
         values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(v => v.ToLowerInvariant());
+
+    private static void PrintText(CliContext context, ExportOutcome export, IReadOnlyList<string> kinds)
+    {
+        context.Out.WriteLine($"Exported run {export.RunId} ({export.Analyses} analyses) as {string.Join(", ", kinds)} to {export.Folder}:");
+        foreach (var w in export.Files)
+        {
+            var rows = w.Rows is { } n ? $" ({n} rows)" : "";
+            var note = w.Status switch
+            {
+                "unchanged" => ", already there",
+                "kept" => ", kept as the run wrote it (its manifest hashes it; a fresh export differs: pass -o DIR for one)",
+                _ => "",
+            };
+            context.Out.WriteLine($"  {w.File}{rows}{note}");
+        }
+    }
+
+    private static void ValidateFileFormats(System.CommandLine.Parsing.OptionResult result)
+    {
+        foreach (var value in Split(result.GetValueOrDefault<string[]>() ?? []).Where(v => !FileFormats.Contains(v)))
+        {
+            result.AddError($"--to must be csv, parquet or json, not '{value}' (several are allowed: --to csv --to parquet).");
+        }
+    }
+
+    private static void ValidateOutputFormat(System.CommandLine.Parsing.OptionResult result)
+    {
+        var value = result.GetValueOrDefault<string>();
+        if (value is "csv" or "parquet")
+        {
+            result.AddError($"--format chooses what the command prints (text or json); write the files as {value} with --to {value}.");
+        }
+        else if (value is not ("text" or "json"))
+        {
+            result.AddError($"--format must be text or json, not '{value}'.");
+        }
+    }
 }

@@ -47,12 +47,7 @@ internal static class RunCommand
 
         if (parse.GetValue(a.Resume) is { } runFolder)
         {
-            if (parse.GetValue(a.Path) is not null || parse.GetValue(a.Model) is not null || parse.GetValue(a.Models) is not null || parse.GetValue(a.Runs) is not null || parse.GetValue(a.DryRun) || parse.GetValue(a.Pretest) is not null || parse.GetValue(a.Calibrate))
-            {
-                return Usage(context, "--resume continues a run with the experiment, model and settings it started with: give only the run folder (`discernus run --resume projects/<experiment>/runs/<run_id>`).");
-            }
-
-            return await RunPipeline.ResumeAsync(context, runFolder, parse.GetValue(a.Concurrency), !parse.GetValue(a.NoLocalWorkers), ct, parse.GetValue(a.Isolation));
+            return await ResumeAsync(context, a, parse, runFolder, ct);
         }
 
         if (parse.GetValue(a.Path) is not { } experimentPath)
@@ -99,6 +94,17 @@ internal static class RunCommand
         var validated = report;
         report = null!;
         return await StartAsync(context, a, parse, validated, models, runOptions, ct);
+    }
+
+    /// <summary>`--resume`: only the run folder; the experiment, models and settings are the run's own.</summary>
+    private static async Task<int> ResumeAsync(CliContext context, RunArguments a, ParseResult parse, string runFolder, CancellationToken ct)
+    {
+        if (parse.GetValue(a.Path) is not null || parse.GetValue(a.Model) is not null || parse.GetValue(a.Models) is not null || parse.GetValue(a.Runs) is not null || parse.GetValue(a.DryRun) || parse.GetValue(a.Pretest) is not null || parse.GetValue(a.Calibrate))
+        {
+            return Usage(context, "--resume continues a run with the experiment, model and settings it started with: give only the run folder (`discernus run --resume projects/<experiment>/runs/<run_id>`).");
+        }
+
+        return await RunPipeline.ResumeAsync(context, runFolder, parse.GetValue(a.Concurrency), !parse.GetValue(a.NoLocalWorkers), ct, parse.GetValue(a.Isolation));
     }
 
     /// <summary>--no-local-workers needs shared Redis and leaves --isolation nothing to isolate.</summary>

@@ -24,7 +24,6 @@ public sealed class ArchitectureBoundaryTests
             "Discernus.Cli.Commands.CostsCommand",
             "Discernus.Cli.Commands.EstimateCommand",
             "Discernus.Cli.Commands.EstimatePrinter",
-            "Discernus.Cli.Commands.ExportCommand",
             "Discernus.Cli.Commands.IProgressView",
             "Discernus.Cli.Commands.IsolationOption",
             "Discernus.Cli.Commands.LiveProgressView",
