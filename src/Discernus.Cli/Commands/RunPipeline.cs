@@ -289,6 +289,18 @@ internal static class RunPipeline
             console.MarkupLine($"[red]Error:[/] {Markup.Escape(error)}");
         }
 
+        PrintPaths(context, runFolder, manifest);
+        return manifest.Status switch
+        {
+            RunStatus.Completed => ExitCodes.Success,
+            RunStatus.CompletedWithFailures => ExitCodes.CompletedWithFailures,
+            RunStatus.Cancelled => ExitCodes.Cancelled,
+            _ => ExitCodes.RunFailed,
+        };
+    }
+
+    private static void PrintPaths(CliContext context, string runFolder, RunManifest manifest)
+    {
         // Paths go out as plain lines so a terminal never wraps them: they must stay copy-pastable.
         context.Out.WriteLine($"Run folder: {runFolder}");
         if (manifest.Outputs.ReportMarkdown is { } report)
@@ -305,14 +317,6 @@ internal static class RunPipeline
         {
             context.Out.WriteLine($"Resume: discernus run --resume {runFolder}");
         }
-
-        return manifest.Status switch
-        {
-            RunStatus.Completed => ExitCodes.Success,
-            RunStatus.CompletedWithFailures => ExitCodes.CompletedWithFailures,
-            RunStatus.Cancelled => ExitCodes.Cancelled,
-            _ => ExitCodes.RunFailed,
-        };
     }
 }
 
