@@ -1,6 +1,5 @@
-using Discernus.Web.Coding;
+using Discernus.Application;
 using Discernus.Web.Endpoints;
-using Discernus.Web.Projects;
 using Discernus.Web.Runs;
 using Discernus.Web.Security;
 using Microsoft.AspNetCore.Builder;
@@ -21,10 +20,11 @@ internal static class ServeApp
     {
         services.AddSingleton(options);
         services.AddSingleton(options.TimeProvider);
+        services.AddSingleton(options.Workspace);
         services.AddSingleton(new ProjectPaths(options.ProjectsDirectory));
         services.AddSingleton(_ => new RunStores(options.Environment));
         services.AddSingleton<GoldStore>();
-        services.AddSingleton<RunLauncher>();
+        services.AddSingleton<RunService>();
         services.AddSingleton<ValidationCache>();
         services.AddRouting();
         // A request that runs past its time is cancelled (504), so one slow page cannot hold a connection for ever.

@@ -1,3 +1,4 @@
+using Discernus.Application;
 using Discernus.Artifacts;
 using Discernus.Models;
 using Discernus.Web.Security;
@@ -33,7 +34,7 @@ internal sealed record ServeOptions
 
     /// <summary>
     /// How long a request waits for a folder's first validation before the page shows it as being validated; every
-    /// later request is served from the last result at once (<see cref="Projects.ValidationCache"/>).
+    /// later request is served from the last result at once (<see cref="Application.ValidationCache"/>).
     /// </summary>
     public TimeSpan RequestBudget { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -42,6 +43,16 @@ internal sealed record ServeOptions
 
     /// <summary>The longest any request may take (ASP.NET Core's request timeouts; the live progress stream is exempt).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>What the application layer (runs, validation) takes of these options.</summary>
+    public WorkspaceOptions Workspace => new()
+    {
+        Environment = Environment,
+        OfflineModels = OfflineModels,
+        TimeProvider = TimeProvider,
+        RequestBudget = RequestBudget,
+        ValidationFreshness = ValidationFreshness,
+    };
 
     public bool IsLoopback => ServeSecurity.IsLoopbackHost(Host);
 

@@ -59,7 +59,7 @@ internal static class AgentCommand
             });
 
             // Spans only (the span file is written as each ends, so an exit on the worker's signal loses none).
-            using var telemetry = Telemetry.ProcessTelemetry.Start(Discernus.Telemetry.TelemetryOptions.FromSettings(context.Environment.Values, "discernus-agent") with { ExportMetrics = false });
+            using var telemetry = Hosting.ProcessTelemetry.Start(Discernus.Telemetry.TelemetryOptions.FromSettings(context.Environment.Values, "discernus-agent") with { ExportMetrics = false });
             return await AgentProcessRunner.RunAsync(request, context.Environment.Values, OfflineModels.Registrations, new AgentProcessChannel(context.Out), context.TimeProvider);
         });
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Discernus.Application;
 
 namespace Discernus.Cli.Commands;
 
@@ -12,7 +13,7 @@ internal static class ConcurrencyOption
         CustomParser = result =>
         {
             var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-            if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 256)
+            if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && RunRules.ConcurrencyInRange(value))
             {
                 return value;
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Discernus.Application;
 using Discernus.Orchestration;
 using Discernus.Provenance;
 using Spectre.Console;

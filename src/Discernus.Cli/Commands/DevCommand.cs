@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Discernus.Cli.Dev;
+using Discernus.FakeLlm;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Discernus.Application;
 using Discernus.Experiments;
 using Discernus.Models;
 using Discernus.Orchestration;

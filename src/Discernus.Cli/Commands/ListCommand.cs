@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Discernus.Provenance;
+using Discernus.Application;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
@@ -28,16 +28,11 @@ internal static class ListCommand
             var table = new Table().AddColumn(new TableColumn("experiment").NoWrap()).AddColumns("valid", "name", "framework", "documents", "runs")
                 .AddColumn(new TableColumn("latest run").NoWrap());
             var found = 0;
-            foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+            foreach (var folder in ExperimentService.ExperimentFolders(root))
             {
-                if (!File.Exists(Path.Combine(folder, "experiment.md")) && !File.Exists(Path.Combine(folder, "experiment.yaml")) && !File.Exists(Path.Combine(folder, "experiment.yml")))
-                {
-                    continue;
-                }
-
                 found++;
                 var report = context.ReadExperiment(folder);
-                var (runs, latest) = Runs(folder);
+                var (runs, latest) = ExperimentService.RunsOf(folder, TimeProvider.System);
                 entries.Add(new
                 {
                     Folder = Path.GetFileName(folder),
@@ -77,31 +72,5 @@ internal static class ListCommand
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
-    }
-
-    private static (int Count, string Latest) Runs(string experimentFolder)
-    {
-        var runsDirectory = Path.Combine(experimentFolder, "runs");
-        if (!Directory.Exists(runsDirectory))
-        {
-            return (0, "-");
-        }
-
-        var runs = Directory.EnumerateDirectories(runsDirectory).Where(d => File.Exists(Path.Combine(d, RunFolder.ManifestFileName))).Order(StringComparer.Ordinal).ToList();
-        if (runs.Count == 0)
-        {
-            return (0, "-");
-        }
-
-        try
-        {
-            var path = Path.Combine(runs[^1], RunFolder.ManifestFileName);
-            var manifest = RunFolder.ReadManifestHead(path);
-            return (runs.Count, $"{manifest.RunId} {RunLiveness.Describe(path, manifest, TimeProvider.System)}");
-        }
-        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
-        {
-            return (runs.Count, $"{Path.GetFileName(runs[^1])} unreadable manifest");
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Discernus.Application;
 using Discernus.Artifacts;
 using Discernus.Coordination;
 using Discernus.Experiments;
@@ -94,40 +95,16 @@ internal static class RunPipeline
     public static async Task<int> ResumeAsync(
         CliContext context, string runFolderArgument, int? concurrency, bool localWorkers, CancellationToken cancellationToken, AgentIsolationMode isolation = AgentIsolationMode.None)
     {
-        var runFolder = Path.GetFullPath(runFolderArgument.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
-        if (!File.Exists(manifestPath))
+        var check = RunRules.CheckResume(runFolderArgument, context.TimeProvider);
+        if (check.Refusal != ResumeRefusal.None)
         {
-            context.Error.WriteLine($"error: {runFolder} is not a run folder (no {RunFolder.ManifestFileName}); pass projects/<experiment>/runs/<run_id> to --resume.");
-            return ExitCodes.FileMissing;
+            context.Error.WriteLine($"error: {check.Problem}");
+            return check.Refusal == ResumeRefusal.NotARunFolder ? ExitCodes.FileMissing : ExitCodes.Usage;
         }
 
-        var manifest = RunFolder.ReadManifestHead(manifestPath);
-        if (manifest.Status is RunStatus.Completed or RunStatus.SetUp || (manifest.Status == RunStatus.CompletedWithFailures && manifest.Failures.Count == 0))
-        {
-            context.Error.WriteLine(manifest.Status == RunStatus.SetUp
-                ? $"error: run {manifest.RunId} is a dry run (set up only); start a real run with `discernus run {manifest.Experiment.Path}`."
-                : $"error: run {manifest.RunId} has already {manifest.Status.Replace('_', ' ')}; nothing to resume. A new run reuses every valid cached answer: `discernus run {manifest.Experiment.Path}`.");
-            return ExitCodes.Usage;
-        }
-
-        var liveness = RunLiveness.Inspect(manifestPath, manifest, context.TimeProvider);
-        if (!RunStatus.IsFinal(manifest.Status) && !liveness.Interrupted && manifest.Executions.LastOrDefault()?.Host == Environment.MachineName)
-        {
-            context.Error.WriteLine($"error: run {manifest.RunId} is still being executed ({liveness.Description}); watch it with `discernus status {runFolder}`.");
-            return ExitCodes.Usage;
-        }
-
-        context.Console.MarkupLine($"[bold]Discernus[/] resuming run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/] ({Markup.Escape(liveness.Description)}): finished stages and recorded analyses are kept; every document without a valid result is asked again.");
-        var request = new RunRequest
-        {
-            RunId = manifest.RunId,
-            ExperimentPath = manifest.Experiment.Path,
-            RunFolder = runFolder,
-            ArtifactStore = manifest.ArtifactStore,
-            Options = new Dictionary<string, string> { ["resume"] = "true" },
-            RequestedAt = IsoTime.Format(context.TimeProvider.GetUtcNow()),
-        };
+        var (manifest, runFolder) = (check.Manifest!, check.RunFolder);
+        context.Console.MarkupLine($"[bold]Discernus[/] resuming run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/] ({Markup.Escape(check.Liveness)}): finished stages and recorded analyses are kept; every document without a valid result is asked again.");
+        var request = RunRules.ResumeRequest(check, context.TimeProvider);
         return await SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(manifest.Experiment.Path, context.Environment.Values), concurrency, localWorkers, cancellationToken, isolation);
     }
 
@@ -148,7 +125,7 @@ internal static class RunPipeline
         var logger = logging.Factory.CreateLogger("discernus.run");
 
         // The run's trace starts in this process's Orchestrator; the providers outlive the host so its last spans export.
-        using var telemetry = Telemetry.ProcessTelemetry.Start(Discernus.Telemetry.TelemetryOptions.FromSettings(context.Environment.Values, "discernus-run"));
+        using var telemetry = Hosting.ProcessTelemetry.Start(Discernus.Telemetry.TelemetryOptions.FromSettings(context.Environment.Values, "discernus-run"));
         await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, cancellationToken);
         var runId = request.RunId;
         if (host.EvictionWarning is { } eviction)
@@ -234,12 +211,9 @@ internal static class RunPipeline
 
                 shown = notices.Count;
                 view.Update(state);
-                if (state.Status == RunStatus.Running && state.UpdatedAt is { } updated
-                    && DateTimeOffset.TryParse(updated, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-                    && time.GetUtcNow() - at > host.Options.Orchestrator.StallTimeout + TimeSpan.FromSeconds(60))
+                if (RunRules.HasGoneSilent(state, host.Options.Orchestrator.StallTimeout, time.GetUtcNow()))
                 {
-                    // The Orchestrator fails a stalled stage itself; silence beyond that means it is gone.
-                    throw new RunAbortedException($"the Orchestrator executing run {runId} stopped updating it at {updated}; it has probably exited");
+                    throw new RunAbortedException($"the Orchestrator executing run {runId} stopped updating it at {state.UpdatedAt}; it has probably exited");
                 }
 
                 if (state.Status is { } status && RunStatus.IsFinal(status))
@@ -295,10 +269,9 @@ internal static class RunPipeline
 
         var manifest = RunFolder.ReadManifestHead(manifestPath);
         var table = new Table().AddColumns("stage", "status", "tasks", "seconds");
-        foreach (var stage in manifest.Stages)
+        foreach (var row in RunRules.StageRows(manifest))
         {
-            var tasks = stage.TasksTotal is { } total ? $"{stage.TasksSucceeded ?? 0}/{total}" + (stage.TasksFailed is > 0 ? $" ({stage.TasksFailed} failed)" : "") : "";
-            table.AddRow(StageNames.Title(stage.Name), Markup.Escape(stage.Status), tasks, stage.DurationMs is { } ms ? (ms / 1000.0).ToString("F1", CultureInfo.InvariantCulture) : "");
+            table.AddRow(row.Title, Markup.Escape(row.Status), row.TasksWithFailures, row.Seconds);
         }
 
         CliTables.Write(console, table);
@@ -316,6 +289,18 @@ internal static class RunPipeline
             console.MarkupLine($"[red]Error:[/] {Markup.Escape(error)}");
         }
 
+        PrintPaths(context, runFolder, manifest);
+        return manifest.Status switch
+        {
+            RunStatus.Completed => ExitCodes.Success,
+            RunStatus.CompletedWithFailures => ExitCodes.CompletedWithFailures,
+            RunStatus.Cancelled => ExitCodes.Cancelled,
+            _ => ExitCodes.RunFailed,
+        };
+    }
+
+    private static void PrintPaths(CliContext context, string runFolder, RunManifest manifest)
+    {
         // Paths go out as plain lines so a terminal never wraps them: they must stay copy-pastable.
         context.Out.WriteLine($"Run folder: {runFolder}");
         if (manifest.Outputs.ReportMarkdown is { } report)
@@ -332,14 +317,6 @@ internal static class RunPipeline
         {
             context.Out.WriteLine($"Resume: discernus run --resume {runFolder}");
         }
-
-        return manifest.Status switch
-        {
-            RunStatus.Completed => ExitCodes.Success,
-            RunStatus.CompletedWithFailures => ExitCodes.CompletedWithFailures,
-            RunStatus.Cancelled => ExitCodes.Cancelled,
-            _ => ExitCodes.RunFailed,
-        };
     }
 }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Discernus.Application;
 using Discernus.Coordination;
 using Discernus.Provenance;
 using Spectre.Console;
@@ -35,7 +36,7 @@ internal static class StatusCommand
                 return CommandOutput.Error(context, json, ExitCodes.FileMissing, $"{manifestPath} cannot be read: {ex.Message}");
             }
 
-            var live = RunStatus.IsFinal(manifest.Status) ? null : await ReadLiveStateAsync(context, manifest.RunId, ct);
+            var live = RunStatus.IsFinal(manifest.Status) ? null : await RunRules.ReadLiveStateAsync(context.Environment.Values, manifest.RunId, m => context.Error.WriteLine($"warning: could not read live state from Redis: {m}"), ct);
             if (json)
             {
                 context.Out.WriteLine(JsonSerializer.Serialize(new
@@ -58,67 +59,47 @@ internal static class StatusCommand
                 return ExitCodes.Success;
             }
 
-            context.Console.MarkupLine($"Run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/]: [bold]{Markup.Escape(RunLiveness.Describe(manifestPath, manifest, context.TimeProvider))}[/] (created {Markup.Escape(manifest.CreatedAt)}{(manifest.FinishedAt is { } f ? $", finished {Markup.Escape(f)}" : "")})");
-            var table = new Table().AddColumns("stage", "status", "tasks", "failed", "seconds");
-            foreach (var stage in manifest.Stages)
-            {
-                table.AddRow(StageNames.Title(stage.Name), Markup.Escape(stage.Status),
-                    stage.TasksTotal is { } total ? $"{stage.TasksSucceeded ?? 0}/{total}" : "",
-                    stage.TasksFailed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
-                    stage.DurationMs is { } ms ? (ms / 1000.0).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "");
-            }
-
-            CliTables.Write(context.Console, table);
-            if (live is not null)
-            {
-                context.Console.MarkupLine($"live: stage {Markup.Escape(live.Stage ?? "?")}, {live.Completed ?? 0}/{live.Total ?? 0} done, {live.Failed ?? 0} failed");
-            }
-
-            foreach (var batch in manifest.Batches)
-            {
-                // A batch run: what the provider said about each batch when it was last asked.
-                context.Console.MarkupLine(Markup.Escape(
-                    $"batch {batch.BatchId ?? "(not submitted yet)"} ({batch.File}, {batch.Requests} requests): {batch.Status}, {batch.Completed} completed, {batch.Failed} failed"));
-            }
-
-            if (manifest.BatchRetries.Count > 0)
-            {
-                context.Console.MarkupLine(Markup.Escape($"{manifest.BatchRetries.Count} analyses asked interactively after their batch line failed: {string.Join(", ", manifest.BatchRetries.Take(5).Select(r => r.DocumentName ?? r.TaskId))}{(manifest.BatchRetries.Count > 5 ? ", ..." : "")}"));
-            }
-
-            if (manifest.Error is { } error)
-            {
-                context.Console.MarkupLine($"[red]error:[/] {Markup.Escape(error)}");
-            }
-
-            if (manifest.Outputs.ReportMarkdown is { } report)
-            {
-                context.Console.MarkupLine($"report: {Markup.Escape(Path.Combine(path, report))}");
-            }
-
+            PrintText(context, path, manifestPath, manifest, live);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    /// <summary>An embedded server lives and dies with its run, so live state exists only on an external Redis.</summary>
-    private static async Task<RunState?> ReadLiveStateAsync(CliContext context, string runId, CancellationToken cancellationToken)
+    private static void PrintText(CliContext context, string path, string manifestPath, RunManifest manifest, RunState? live)
     {
-        if (context.Environment.Redis is not { Url: { } url } redis)
+        context.Console.MarkupLine($"Run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/]: [bold]{Markup.Escape(RunLiveness.Describe(manifestPath, manifest, context.TimeProvider))}[/] (created {Markup.Escape(manifest.CreatedAt)}{(manifest.FinishedAt is { } f ? $", finished {Markup.Escape(f)}" : "")})");
+        var table = new Table().AddColumns("stage", "status", "tasks", "failed", "seconds");
+        foreach (var row in RunRules.StageRows(manifest))
         {
-            return null;
+            table.AddRow(row.Title, Markup.Escape(row.Status), row.Tasks, row.Failed, row.Seconds);
         }
 
-        try
+        CliTables.Write(context.Console, table);
+        if (live is not null)
         {
-            await using var connections = await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), cancellationToken);
-            var keys = new RedisKeys(redis.Prefix);
-            return await new RunStateStore(connections, keys).GetAsync(runId, cancellationToken);
+            context.Console.MarkupLine($"live: stage {Markup.Escape(live.Stage ?? "?")}, {live.Completed ?? 0}/{live.Total ?? 0} done, {live.Failed ?? 0} failed");
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or CoordinationFaultException or TimeoutException)
+
+        foreach (var batch in manifest.Batches)
         {
-            context.Error.WriteLine($"warning: could not read live state from Redis: {ex.Message}");
-            return null;
+            // A batch run: what the provider said about each batch when it was last asked.
+            context.Console.MarkupLine(Markup.Escape(
+                $"batch {batch.BatchId ?? "(not submitted yet)"} ({batch.File}, {batch.Requests} requests): {batch.Status}, {batch.Completed} completed, {batch.Failed} failed"));
+        }
+
+        if (manifest.BatchRetries.Count > 0)
+        {
+            context.Console.MarkupLine(Markup.Escape($"{manifest.BatchRetries.Count} analyses asked interactively after their batch line failed: {string.Join(", ", manifest.BatchRetries.Take(5).Select(r => r.DocumentName ?? r.TaskId))}{(manifest.BatchRetries.Count > 5 ? ", ..." : "")}"));
+        }
+
+        if (manifest.Error is { } error)
+        {
+            context.Console.MarkupLine($"[red]error:[/] {Markup.Escape(error)}");
+        }
+
+        if (manifest.Outputs.ReportMarkdown is { } report)
+        {
+            context.Console.MarkupLine($"report: {Markup.Escape(Path.Combine(path, report))}");
         }
     }
 }

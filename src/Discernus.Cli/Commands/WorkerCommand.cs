@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Discernus.Cli.Telemetry;
 using Discernus.Configuration;
+using Discernus.Hosting;
 using Discernus.Health;
 using Discernus.Orchestration;
 using Discernus.Telemetry;

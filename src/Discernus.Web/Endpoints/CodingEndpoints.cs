@@ -3,9 +3,8 @@ using Discernus.Agents;
 using Discernus.Experiments;
 using Discernus.Orchestration;
 using Discernus.Provenance;
-using Discernus.Web.Coding;
+using Discernus.Application;
 using Discernus.Web.Pages;
-using Discernus.Web.Projects;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -47,7 +46,7 @@ internal static class CodingEndpoints
             StratifiedBy = CodingSample.StratifiedBy(x),
             GoldFileName = Path.GetRelativePath(x.Directory, GoldStore.GoldPath(x)),
             Sample = (IReadOnlyList<(string, bool)>)sample,
-            Agreement = Agreement(x, paths, options),
+            Agreement = CodingService.Agreement(x, paths, options.TimeProvider),
             CoderError = coderError,
             Coder = coderError is null ? null : SafePaths.Printable(request.Query["coder"].ToString()),
         }, coderError is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
@@ -78,7 +77,7 @@ internal static class CodingEndpoints
         var mine = GoldStore.Read(x).Where(g => g.Coder == parameters.Coder && g.DocumentId == document.DocumentId)
             .GroupBy(g => g.Dimension, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Score, StringComparer.Ordinal);
         var revealed = !parameters.Blind || mine.Count > 0;
-        var latest = LatestFinishedRun(x.Directory, paths, options);
+        var latest = CodingService.LatestFinishedRun(x.Directory, paths, options.TimeProvider);
         var analyses = revealed && latest is not null ? latest.Results.Where(r => r.CorpusDocumentId == document.DocumentId).ToList() : [];
         return Page<CodeDocumentPage>(new
         {
@@ -95,9 +94,9 @@ internal static class CodingEndpoints
                 .OrderBy(a => a.ProcessingMetadata.Model, StringComparer.Ordinal).ThenBy(a => a.ProcessingMetadata.Run)
                 .SelectMany(a => a.FrameworkAnalysis.Select(kv => new ModelScore(a.ProcessingMetadata.Model, a.ProcessingMetadata.Run, kv.Key, kv.Value.Score)))
                 .ToList(),
-            Evidence = revealed && latest is not null ? EvidenceItems(x, parameters.Coder, latest, document.DocumentId) : [],
+            Evidence = revealed && latest is not null ? CodingService.EvidenceItems(x, parameters.Coder, latest, document.DocumentId) : [],
             Message = message,
-            Agreement = Agreement(x, paths, options),
+            Agreement = CodingService.Agreement(x, paths, options.TimeProvider),
         }, status);
     }
 
@@ -176,12 +175,12 @@ internal static class CodingEndpoints
         }
 
         var sample = CodingSample.Draw(x!, parameters.Size, parameters.Seed);
-        if (position < 1 || position > sample.Count || LatestFinishedRun(x!.Directory, paths, options) is not { } latest)
+        if (position < 1 || position > sample.Count || CodingService.LatestFinishedRun(x!.Directory, paths, options.TimeProvider) is not { } latest)
         {
             return NotFound("There is no such document in the sample, or no finished run whose evidence could be judged.");
         }
 
-        var judgements = EvidenceItems(x, parameters.Coder, latest, sample[position - 1].DocumentId)
+        var judgements = CodingService.EvidenceItems(x, parameters.Coder, latest, sample[position - 1].DocumentId)
             .Select(e => (Item: e, Value: form[$"q_{e.Index}"].ToString()))
             .Where(e => e.Value is "yes" or "no")
             .Select(e => new EvidenceJudgement(sample[position - 1].DocumentId, e.Item.Dimension, e.Item.Model, e.Item.RunId, e.Item.Quote, e.Value == "yes", parameters.Coder))
@@ -197,7 +196,7 @@ internal static class CodingEndpoints
     private static async Task<IResult> AgreementFragmentAsync(string experiment, ProjectPaths paths, ServeOptions options, ValidationCache validations, CancellationToken cancellationToken)
     {
         var (problem, x) = await OpenAsync(experiment, paths, options, validations, cancellationToken);
-        return problem ?? Page<AgreementPanel>(new { View = Agreement(x!, paths, options), RefreshUrl = Links.Agreement(experiment) });
+        return problem ?? Page<AgreementPanel>(new { View = CodingService.Agreement(x!, paths, options.TimeProvider), RefreshUrl = Links.Agreement(experiment) });
     }
 
     /// <summary>
@@ -251,46 +250,5 @@ internal static class CodingEndpoints
         var seed = int.TryParse(request.Query["seed"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 1;
         var blind = request.Query["blind"].Count == 0 || request.Query["blind"].Contains("1");
         return new CodingParameters(coder, Math.Clamp(size, 1, Math.Max(1, experiment.Corpus.Documents.Count)), seed, blind);
-    }
-
-    private static AgreementView Agreement(Experiment experiment, ProjectPaths paths, ServeOptions options)
-    {
-        var latest = LatestFinishedRun(experiment.Directory, paths, options);
-        return AgreementView.Compute(experiment, GoldStore.Read(experiment), latest?.RunId, latest?.Results ?? []);
-    }
-
-    /// <summary>The newest run that finished with results: the models the coders are compared with.</summary>
-    private static RunData? LatestFinishedRun(string experimentFolder, ProjectPaths paths, ServeOptions options)
-    {
-        foreach (var folder in paths.RunFolders(experimentFolder))
-        {
-            try
-            {
-                var manifest = RunFolder.ReadManifest(Path.Combine(folder, RunFolder.ManifestFileName));
-                if (manifest.Status is RunStatus.Completed or RunStatus.CompletedWithFailures && manifest.Outputs.AnalysisResults.Count > 0)
-                {
-                    return RunData.Load(paths, experimentFolder, folder, options.TimeProvider);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
-            {
-                // An unreadable run is skipped; the run pages say what is wrong with it.
-            }
-        }
-
-        return null;
-    }
-
-    private static IReadOnlyList<EvidenceItem> EvidenceItems(Experiment experiment, string coder, RunData run, string documentId)
-    {
-        var judged = GoldStore.ReadEvidence(experiment).Where(j => j.Coder == coder && j.DocumentId == documentId).ToList();
-        var index = 0;
-        return run.Results.Where(r => r.CorpusDocumentId == documentId)
-            .OrderBy(r => r.ProcessingMetadata.Model, StringComparer.Ordinal).ThenBy(r => r.ProcessingMetadata.Run)
-            .SelectMany(r => r.FrameworkAnalysis.SelectMany(kv => kv.Value.Evidence.Where(e => e.Verified).Select(e => (r.ProcessingMetadata.Model, kv.Key, e.Quote))))
-            .DistinctBy(e => (e.Model, e.Key, e.Quote))
-            .Select(e => new EvidenceItem(index++, e.Key, e.Model, run.RunId, e.Quote,
-                judged.LastOrDefault(j => j.Dimension == e.Key && j.Model == e.Model && j.Quote == e.Quote)?.Supports))
-            .ToList();
     }
 }

@@ -3,9 +3,8 @@ using System.Text.Json;
 using Discernus.Experiments;
 using Discernus.Orchestration;
 using Discernus.Provenance;
-using Discernus.Web.Coding;
+using Discernus.Application;
 using Discernus.Web.Pages;
-using Discernus.Web.Projects;
 using Discernus.Web.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -50,7 +49,7 @@ internal static class ServeEndpoints
             ? NoExperiment(experiment)
             : Page<ExperimentPage>(new { Summary = await ExperimentSummary.ReadAsync(paths, folder, validations, options.TimeProvider, cancellationToken) });
 
-    private static async Task<IResult> StartRunAsync(string experiment, IFormCollection form, ProjectPaths paths, ServeOptions options, RunLauncher launcher, ValidationCache validations, CancellationToken cancellationToken)
+    private static async Task<IResult> StartRunAsync(string experiment, IFormCollection form, ProjectPaths paths, ServeOptions options, RunService launcher, ValidationCache validations, CancellationToken cancellationToken)
     {
         if (paths.Experiment(experiment) is not { } folder)
         {
@@ -119,7 +118,7 @@ internal static class ServeEndpoints
                 .ToList() ?? []),
             HasReport = m.Outputs.ReportHtml is { } html && paths.FileInside(data.Folder, html) is not null,
             HasChart = statistics is not null,
-            Cost = CostText(m),
+            Cost = CostText.Recorded(m.Cost),
             Sort = string.IsNullOrWhiteSpace(sort) ? "document" : sort,
             Descending = dir == "desc",
         });
@@ -264,10 +263,4 @@ internal static class ServeEndpoints
 
     private static IResult NoRun(string experiment, string run) =>
         NotFound($"Experiment '{experiment}' has no readable run '{run}'.");
-
-    private static string CostText(RunManifest manifest)
-    {
-        var cost = manifest.Cost;
-        return cost.Complete ? RunPlanner.Usd(cost.ActualUsd) : cost.ActualUsd == 0 ? "unknown (no price is known for the model)" : $"at least {RunPlanner.Usd(cost.ActualUsd)} (some prices are unknown)";
-    }
 }

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Discernus.Provenance;
 using Discernus.Web.Endpoints;
-using Discernus.Web.Projects;
+using Discernus.Application;
 using Microsoft.AspNetCore.Http;
 
 namespace Discernus.Web.Runs;
@@ -17,7 +16,7 @@ internal static class RunEvents
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
-    public static IResult Stream(string experiment, string run, ProjectPaths paths, ServeOptions options, RunLauncher launcher, CancellationToken cancellationToken)
+    public static IResult Stream(string experiment, string run, ProjectPaths paths, ServeOptions options, RunService launcher, CancellationToken cancellationToken)
     {
         if (paths.Experiment(experiment) is not { } folder || paths.Run(folder, run) is not { } runFolder)
         {
@@ -27,13 +26,13 @@ internal static class RunEvents
         return TypedResults.ServerSentEvents(EventsAsync(runFolder, run, options.TimeProvider, launcher, cancellationToken), "progress");
     }
 
-    private static async IAsyncEnumerable<string> EventsAsync(string runFolder, string runId, TimeProvider time, RunLauncher launcher, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<string> EventsAsync(string runFolder, string runId, TimeProvider time, RunService launcher, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? last = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var progress = await ReadAsync(runFolder, runId, time, launcher, cancellationToken);
-            var json = JsonSerializer.Serialize(progress, DiscernusJson.Compact);
+            var progress = await launcher.ProgressAsync(runFolder, runId, time, cancellationToken);
+            var json = progress.ToJson();
             if (json != last)
             {
                 last = json;
@@ -55,40 +54,4 @@ internal static class RunEvents
             }
         }
     }
-
-    /// <summary>The progress a page shows; the Redis state wins over the manifest while both are live.</summary>
-    internal static async Task<RunProgress> ReadAsync(string runFolder, string runId, TimeProvider time, RunLauncher launcher, CancellationToken cancellationToken)
-    {
-        var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
-        RunManifest manifest;
-        try
-        {
-            manifest = RunFolder.ReadManifest(manifestPath);
-        }
-        catch (Exception ex) when (ex is IOException or JsonException or InvalidDataException)
-        {
-            // The manifest is replaced by rename; a reader that lost the race reads it again on the next poll.
-            return new RunProgress("unknown", null, 0, 0, 0, "reading the manifest…", false);
-        }
-
-        var stage = manifest.Stages.LastOrDefault(s => s.Status == RunStatus.Running) ?? manifest.Stages.LastOrDefault();
-        var (total, done, failed) = (stage?.TasksTotal ?? 0, (stage?.TasksSucceeded ?? 0) + (stage?.TasksFailed ?? 0), stage?.TasksFailed ?? 0);
-        var state = RunStatus.IsFinal(manifest.Status) ? null : await launcher.StateAsync(runId, cancellationToken);
-        if (state is { Total: { } t })
-        {
-            (total, done, failed) = (t, state.Completed ?? done, state.Failed ?? failed);
-        }
-
-        var final = RunStatus.IsFinal(manifest.Status);
-        var status = final ? manifest.Status : state?.Status ?? manifest.Status;
-        var stageName = state?.Stage ?? stage?.Name;
-        var liveness = RunLiveness.Describe(manifestPath, manifest, time);
-        var text = final
-            ? $"{manifest.Status.Replace('_', ' ')}"
-            : $"{liveness}: {(stageName is null ? "starting" : StageNames.Title(stageName))}{(total > 0 ? $" {done}/{total} done{(failed > 0 ? $", {failed} failed" : "")}" : "")}";
-        return new RunProgress(status, stageName, done, total, failed, text, final);
-    }
 }
-
-/// <summary>One progress event.</summary>
-internal sealed record RunProgress(string Status, string? Stage, int Done, int Total, int Failed, string Text, bool Final);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Discernus.Cli.Dev;
+using Discernus.FakeLlm;
 using Discernus.Tests.Cli;
 using Discernus.Tests.Faults;
 using Discernus.Tests.Orchestration;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Discernus.Batches;
-using Discernus.Cli.Dev;
+using Discernus.FakeLlm;
 
 namespace Discernus.Tests.Batches;
 

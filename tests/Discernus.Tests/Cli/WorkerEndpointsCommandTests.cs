@@ -44,7 +44,7 @@ public sealed class WorkerEndpointsCommandTests
         busy.Start();
         var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
 
-        var error = Assert.Throws<IOException>(() => Discernus.Cli.Telemetry.ProcessTelemetry.Start(
+        var error = Assert.Throws<IOException>(() => Discernus.Hosting.ProcessTelemetry.Start(
             TelemetryOptions.FromSettings(new Dictionary<string, string?>(), "discernus-worker", port)));
         Assert.Contains($"cannot serve metrics on port {port}", error.Message, StringComparison.Ordinal);
         Assert.Contains("--metrics-port", error.Message, StringComparison.Ordinal);

@@ -1,4 +1,4 @@
-using Discernus.Cli.Dev;
+using Discernus.FakeLlm;
 
 namespace Discernus.Tests.Orchestration;
 

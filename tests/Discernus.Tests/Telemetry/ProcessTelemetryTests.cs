@@ -1,4 +1,4 @@
-using Discernus.Cli.Telemetry;
+using Discernus.Hosting;
 using Discernus.Telemetry;
 using Discernus.Tests.Infrastructure;
 

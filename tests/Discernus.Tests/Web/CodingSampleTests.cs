@@ -1,7 +1,6 @@
 using Discernus.Experiments;
 using Discernus.Tests.Experiments;
-using Discernus.Web.Coding;
-using Discernus.Web.Projects;
+using Discernus.Application;
 
 namespace Discernus.Tests.Web;
 

@@ -129,9 +129,9 @@ public sealed class ServePagesTests(ServedProjects projects) : IClassFixture<Ser
     public async Task ConcurrentCoders_NeverLoseEachOthersLines()
     {
         var experiment = Discernus.Orchestration.ExperimentValidator.Validate(projects.Sandbox.ExperimentPath, new ExperimentLimits()).Experiment!;
-        var goldPath = Discernus.Web.Coding.GoldStore.GoldPath(experiment);
+        var goldPath = Discernus.Application.GoldStore.GoldPath(experiment);
         await File.WriteAllTextAsync(goldPath, "document_id,dimension,score,coder,note\nnano_positive_library,positive_sentiment,1,hand,\"kept, with a comma\"\n");
-        var stores = new[] { new Discernus.Web.Coding.GoldStore(), new Discernus.Web.Coding.GoldStore() };
+        var stores = new[] { new Discernus.Application.GoldStore(), new Discernus.Application.GoldStore() };
         var saves = Enumerable.Range(0, 40).Select(i => Task.Run(() => stores[i % 2].SaveAsync(experiment,
             [new GoldRating(i % 2 == 0 ? "nano_positive_library" : "nano_negative_road", "negative_sentiment", (i % 10) / 10.0, $"coder{i}")], CancellationToken.None)));
         await Task.WhenAll(saves);

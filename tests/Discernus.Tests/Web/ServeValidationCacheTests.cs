@@ -2,7 +2,7 @@ using System.Net;
 using Discernus.Tests.Experiments;
 using Discernus.Tests.Infrastructure;
 using Discernus.Web;
-using Discernus.Web.Projects;
+using Discernus.Application;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Discernus.Tests.Web;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Discernus.Cli.Dev;
+using Discernus.FakeLlm;
 using Discernus.Models;
 using Discernus.Tests.Models;
 using Microsoft.Extensions.AI;

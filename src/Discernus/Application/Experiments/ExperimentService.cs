@@ -1,0 +1,42 @@
+using Discernus.Provenance;
+
+namespace Discernus.Application;
+
+/// <summary>The experiment folders of a projects folder and the runs in each, as `discernus list` and the browser show them.</summary>
+internal static class ExperimentService
+{
+    /// <summary>A folder is an experiment when it holds experiment.md or experiment.yaml (or .yml).</summary>
+    public static bool IsExperimentFolder(string folder) =>
+        File.Exists(Path.Combine(folder, "experiment.md")) || File.Exists(Path.Combine(folder, "experiment.yaml")) || File.Exists(Path.Combine(folder, "experiment.yml"));
+
+    /// <summary>The experiment folders directly under <paramref name="root"/>, in name order.</summary>
+    public static IEnumerable<string> ExperimentFolders(string root) =>
+        Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal).Where(IsExperimentFolder);
+
+    /// <summary>How many runs the experiment has, and its latest as "run-id liveness" ("-" when none).</summary>
+    public static (int Count, string Latest) RunsOf(string experimentFolder, TimeProvider time)
+    {
+        var runsDirectory = Path.Combine(experimentFolder, "runs");
+        if (!Directory.Exists(runsDirectory))
+        {
+            return (0, "-");
+        }
+
+        var runs = Directory.EnumerateDirectories(runsDirectory).Where(d => File.Exists(Path.Combine(d, RunFolder.ManifestFileName))).Order(StringComparer.Ordinal).ToList();
+        if (runs.Count == 0)
+        {
+            return (0, "-");
+        }
+
+        try
+        {
+            var path = Path.Combine(runs[^1], RunFolder.ManifestFileName);
+            var manifest = RunFolder.ReadManifestHead(path);
+            return (runs.Count, $"{manifest.RunId} {RunLiveness.Describe(path, manifest, time)}");
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            return (runs.Count, $"{Path.GetFileName(runs[^1])} unreadable manifest");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Reflection;
+using NetArchTest.Rules;
+
+namespace Discernus.Tests.Architecture;
+
+/// <summary>
+/// The CLI and `discernus serve` are front ends: they parse, call Discernus.Application and render. The run machinery
+/// (Orchestration, Coordination, Provenance) is the application layer's to use, so a rule changed there is changed once.
+/// </summary>
+public sealed class ArchitectureBoundaryTests
+{
+    private static readonly string[] BehindTheApplicationLayer = ["Discernus.Orchestration", "Discernus.Coordination", "Discernus.Provenance"];
+
+    /// <summary>
+    /// Front-end types that still reach past the application layer (issue 16 moves them behind it). The list may only
+    /// shrink: a type not on it fails the test, and so does a listed type that no longer needs to be here.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> NotYetBehind = new(StringComparer.Ordinal)
+    {
+        ["discernus"] = [
+            "Discernus.Cli.CliContext",
+            "Discernus.Cli.Commands.CommandOutput",
+            "Discernus.Cli.Commands.ConfigCommand",
+            "Discernus.Cli.Commands.CostsCommand",
+            "Discernus.Cli.Commands.EstimateCommand",
+            "Discernus.Cli.Commands.EstimatePrinter",
+            "Discernus.Cli.Commands.IProgressView",
+            "Discernus.Cli.Commands.IsolationOption",
+            "Discernus.Cli.Commands.LiveProgressView",
+            "Discernus.Cli.Commands.LogsCommand",
+            "Discernus.Cli.Commands.PlainProgressView",
+            "Discernus.Cli.Commands.PretestSummary",
+            "Discernus.Cli.Commands.ProgressViewBase",
+            "Discernus.Cli.Commands.RunArguments",
+            "Discernus.Cli.Commands.RunCommand",
+            "Discernus.Cli.Commands.RunPipeline",
+            "Discernus.Cli.Commands.RunSummary",
+            "Discernus.Cli.Commands.StatusCommand",
+            "Discernus.Cli.Commands.ValidateCommand",
+            "Discernus.Cli.Commands.VerifyCommand",
+            "Discernus.Cli.Commands.WorkerCommand",
+            "Discernus.Cli.DiscernusCli",
+        ],
+        ["Discernus.Web"] = [
+            "Discernus.Web.Endpoints.ServeEndpoints",
+            "Discernus.Web.Pages.DocumentPage",
+            "Discernus.Web.Pages.RunPage",
+        ],
+    };
+
+    [Theory]
+    [InlineData("discernus")]
+    [InlineData("Discernus.Web")]
+    public void FrontEnds_DoNotReachPastTheApplicationLayer(string assemblyName)
+    {
+        var reaching = Reaching(assemblyName);
+        var allowed = NotYetBehind[assemblyName].ToHashSet(StringComparer.Ordinal);
+        Assert.True(reaching.All(allowed.Contains), $"{assemblyName} types use {string.Join(", ", BehindTheApplicationLayer)} directly; go through Discernus.Application: {string.Join(", ", reaching.Where(t => !allowed.Contains(t)))}");
+        Assert.True(allowed.All(reaching.Contains), $"no longer reaching past the application layer, take them off the list: {string.Join(", ", allowed.Where(t => !reaching.Contains(t)))}");
+    }
+
+    [Fact]
+    public void TheApplicationLayerIsInTheLibrary()
+    {
+        var application = Types.InAssembly(typeof(Discernus.Application.RunRules).Assembly).That().ResideInNamespace("Discernus.Application").GetTypes().ToList();
+        Assert.Contains(application, t => t.Name == "RunService");
+        Assert.Contains(application, t => t.Name == "ExperimentService");
+        Assert.Contains(application, t => t.Name == "CodingService");
+    }
+
+    /// <summary>The top-level types (nested and compiler-generated ones count as the type they are in) that depend on those namespaces.</summary>
+    private static HashSet<string> Reaching(string assemblyName)
+    {
+        var result = Types.InAssembly(Assembly.Load(assemblyName)).Should().NotHaveDependencyOnAny(BehindTheApplicationLayer).GetResult();
+        return (result.FailingTypeNames ?? []).Select(n => n.Split('/', '+')[0]).ToHashSet(StringComparer.Ordinal);
+    }
+}
