@@ -18,13 +18,15 @@ public sealed class ArchitectureCycleTests
 
     /// <summary>
     /// The intended layering, lowest first: each namespace may depend only on those listed before it. Content (hashes,
-    /// content addresses) and Configuration (the setting catalog) use nothing of ours, so every other layer may use them.
+    /// content addresses) and Configuration (the setting catalog) use nothing of ours, so every other layer may use them;
+    /// Application, the one surface of the CLI and serve, sits on top.
     /// </summary>
     private static readonly string[] Layers =
     [
         "Discernus.Content", "Discernus.Configuration", "Discernus.Telemetry", "Discernus.Experiments", "Discernus.Statistics",
         "Discernus.Artifacts", "Discernus.Provenance", "Discernus.Models", "Discernus.Calibration", "Discernus.Reports",
         "Discernus.Coordination", "Discernus.Batches", "Discernus.Agents", "Discernus.Orchestration", "Discernus.Health",
+        "Discernus.Application",
     ];
 
     private static readonly string[] Foundations = ["Discernus.Content", "Discernus.Configuration"];
