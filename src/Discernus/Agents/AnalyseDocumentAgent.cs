@@ -31,13 +31,47 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
 
     protected override async Task<string> ExecuteAsync(AnalyseDocumentTask task, CancellationToken cancellationToken)
     {
+        var call = await PrepareAsync(task, cancellationToken).ConfigureAwait(false);
+        var started = Context.TimeProvider.GetTimestamp();
+        var answers = await CallAsync(task, call, cancellationToken).ConfigureAwait(false);
+        var analysis = await AcceptAsync(task, call, answers, cancellationToken).ConfigureAwait(false);
+        return await StoreJsonAsync(Result(task, call, answers, analysis, started), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What one analysis asks of its model: the inputs, the first request's messages and options, and the client.</summary>
+    private sealed class AnalysisCall
+    {
+        public required Experiments.Framework Framework { get; init; }
+        public required string DocumentText { get; init; }
+        public required PromptTemplate Prompt { get; init; }
+        public required List<ChatMessage> Messages { get; init; }
+        public required ChatOptions Options { get; set; }
+        public required ModelCallTally Tally { get; init; }
+        public required IChatClient Client { get; init; }
+    }
+
+    /// <summary>What the attempts at an answer added up to: the last validation, the answer accepted, and their usage.</summary>
+    private sealed class AnswerAttempts
+    {
+        public long PromptTokens { get; set; }
+        public long CompletionTokens { get; set; }
+        public decimal? CostUsd { get; set; } = 0m;
+        public bool Cached { get; set; } = true;
+        public AnalysisValidationResult? Validation { get; set; }
+        public ChatResponse? Accepted { get; set; }
+        public string? CacheKey { get; set; }
+        public bool StaleCacheRefreshed { get; set; }
+        public int Count { get; set; }
+        public string? ModelVersion { get; set; }
+    }
+
+    /// <summary>Loads the framework, document and prompt by hash and builds the first request.</summary>
+    private async Task<AnalysisCall> PrepareAsync(AnalyseDocumentTask task, CancellationToken cancellationToken)
+    {
         var variant = task.Params.AnalysisVariant ?? "default";
         var (frameworkText, framework) = await LoadParsedAsync(task.FrameworkHash, "framework", bytes => ParseFramework(bytes, variant), cancellationToken, variant).ConfigureAwait(false);
         var documentText = await LoadTextAsync(task.DocumentHash, "document", cancellationToken).ConfigureAwait(false);
         var prompt = await LoadParsedAsync(task.PromptHash, "prompt", PromptTemplate.Parse, cancellationToken).ConfigureAwait(false);
-
-        var dimensionNames = string.Join(", ", framework.Dimensions.Select(d => d.Name));
-        var messages = AnalysisRequest.Messages(prompt, frameworkText, framework, variant, task.DocumentName, documentText);
         var sampling = AnalysisRequest.Sampling(task);
         // Counts this task's provider requests, cache hits, retries and failures into its result, wherever it runs.
         var tally = new ModelCallTally();
@@ -77,80 +111,102 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             options.AdditionalProperties[RepeatedRunKey] = task.Params.Run;
         }
 
-        var client = Context.Runs.ClientFor(task.RunId, task.Model);
-        var allowNotScorable = task.Model == ModelName.LexiconName;
-        var started = Context.TimeProvider.GetTimestamp();
-        long promptTokens = 0, completionTokens = 0;
-        decimal? costUsd = 0m;
-        var cached = true;
-        AnalysisValidationResult? validation = null;
-        ChatResponse? accepted = null;
-        string? cacheKey = null;
-        var staleCacheRefreshed = false;
-        var attempts = 0;
-        string? modelVersion = null;
-        while (attempts < Context.MaxAnswerAttempts)
+        return new AnalysisCall
         {
-            attempts++;
+            Framework = framework,
+            DocumentText = documentText,
+            Prompt = prompt,
+            Messages = AnalysisRequest.Messages(prompt, frameworkText, framework, variant, task.DocumentName, documentText),
+            Options = options,
+            Tally = tally,
+            Client = Context.Runs.ClientFor(task.RunId, task.Model),
+        };
+    }
+
+    /// <summary>Asks the model until an answer passes validation or the attempts run out, showing it the problems each time.</summary>
+    private async Task<AnswerAttempts> CallAsync(AnalyseDocumentTask task, AnalysisCall call, CancellationToken cancellationToken)
+    {
+        var allowNotScorable = task.Model == ModelName.LexiconName;
+        var dimensionNames = string.Join(", ", call.Framework.Dimensions.Select(d => d.Name));
+        var answers = new AnswerAttempts();
+        while (answers.Count < Context.MaxAnswerAttempts)
+        {
+            answers.Count++;
             ChatResponse response;
             try
             {
-                response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+                response = await call.Client.GetResponseAsync(call.Messages, call.Options, cancellationToken).ConfigureAwait(false);
             }
             catch (ModelCallException ex) when (ex.EndpointFailure is null)
             {
                 throw new AgentFailureException($"model call failed after {ex.Attempts} attempt(s): {ex.Message}");
             }
 
-            await StoreTranscriptAsync(messages, response, cancellationToken).ConfigureAwait(false);
-            cacheKey ??= ResponseCacheCommit.CacheKeyOf(response);
+            await StoreTranscriptAsync(call.Messages, response, cancellationToken).ConfigureAwait(false);
+            answers.CacheKey ??= ResponseCacheCommit.CacheKeyOf(response);
             var fromCache = ResponseCacheCommit.IsCached(response);
-            validation = AnalysisAnswerValidator.Validate(response.Text, framework, allowNotScorable);
-            if (!validation.IsValid && fromCache && !staleCacheRefreshed)
+            var validation = answers.Validation = AnalysisAnswerValidator.Validate(response.Text, call.Framework, allowNotScorable);
+            if (!validation.IsValid && fromCache && !answers.StaleCacheRefreshed)
             {
                 Log(task.RunId, "warning", $"the cached answer for {task.DocumentName} from {task.Model} is invalid; asking the model again",
                     new Dictionary<string, object?> { ["task_id"] = task.TaskId, ["problems"] = validation.Problems });
-                staleCacheRefreshed = true;
-                attempts--;
-                options = options.Clone();
-                options.AdditionalProperties = new AdditionalPropertiesDictionary(options.AdditionalProperties!) { [ModelCallKeys.CacheMode] = CacheModes.Refresh };
+                answers.StaleCacheRefreshed = true;
+                answers.Count--;
+                call.Options = call.Options.Clone();
+                call.Options.AdditionalProperties = new AdditionalPropertiesDictionary(call.Options.AdditionalProperties!) { [ModelCallKeys.CacheMode] = CacheModes.Refresh };
                 continue;
             }
 
-            // The provider's own name for the model that answered (e.g. a dated snapshot behind an alias).
-            modelVersion = response.ModelId ?? modelVersion;
-            promptTokens += response.Usage?.InputTokenCount ?? 0;
-            completionTokens += response.Usage?.OutputTokenCount ?? 0;
-            cached &= fromCache;
-            if (!fromCache)
-            {
-                costUsd += Context.Runs.CostOf(task.Model, ProviderUsage.Of(response.Usage), ResponseCacheCommit.BillingModeOf(response));
-            }
-
+            Count(task, answers, response, fromCache);
             if (validation.IsValid)
             {
-                accepted = response;
+                answers.Accepted = response;
                 break;
             }
 
-            Log(task.RunId, "warning", $"answer {attempts} for {task.DocumentName} from {task.Model} was invalid",
+            Log(task.RunId, "warning", $"answer {answers.Count} for {task.DocumentName} from {task.Model} was invalid",
                 new Dictionary<string, object?> { ["task_id"] = task.TaskId, ["problems"] = validation.Problems });
-            messages.Add(new ChatMessage(ChatRole.Assistant, response.Text));
-            messages.Add(new ChatMessage(ChatRole.User, PromptTemplate.Fill(prompt.Raw("retry"), new Dictionary<string, string>
+            call.Messages.Add(new ChatMessage(ChatRole.Assistant, response.Text));
+            call.Messages.Add(new ChatMessage(ChatRole.User, PromptTemplate.Fill(call.Prompt.Raw("retry"), new Dictionary<string, string>
             {
                 ["validation_errors"] = validation.ProblemsText,
                 ["dimension_names"] = dimensionNames,
             })));
         }
 
-        if (validation?.Analysis is not { } analysis || accepted is null)
+        return answers;
+    }
+
+    /// <summary>An answer's usage, and what it cost unless it came from the cache.</summary>
+    private void Count(AnalyseDocumentTask task, AnswerAttempts answers, ChatResponse response, bool fromCache)
+    {
+        // The provider's own name for the model that answered (e.g. a dated snapshot behind an alias).
+        answers.ModelVersion = response.ModelId ?? answers.ModelVersion;
+        answers.PromptTokens += response.Usage?.InputTokenCount ?? 0;
+        answers.CompletionTokens += response.Usage?.OutputTokenCount ?? 0;
+        answers.Cached &= fromCache;
+        if (!fromCache)
+        {
+            answers.CostUsd += Context.Runs.CostOf(task.Model, ProviderUsage.Of(response.Usage), ResponseCacheCommit.BillingModeOf(response));
+        }
+    }
+
+    /// <summary>The valid answer's analysis, committed to the response cache; a task whose answers all failed validation fails.</summary>
+    private static async Task<ValidatedAnalysis> AcceptAsync(AnalyseDocumentTask task, AnalysisCall call, AnswerAttempts answers, CancellationToken cancellationToken)
+    {
+        if (answers.Validation?.Analysis is not { } analysis || answers.Accepted is null)
         {
             throw new AgentFailureException(
-                $"the answer of {task.Model} for {task.DocumentName} stayed invalid after {attempts} attempt(s): {string.Join("; ", validation?.Problems ?? [])}");
+                $"the answer of {task.Model} for {task.DocumentName} stayed invalid after {answers.Count} attempt(s): {string.Join("; ", answers.Validation?.Problems ?? [])}");
         }
 
-        await client.CommitToCacheAsync(cacheKey, accepted, cancellationToken).ConfigureAwait(false);
+        await call.Client.CommitToCacheAsync(answers.CacheKey, answers.Accepted, cancellationToken).ConfigureAwait(false);
+        return analysis;
+    }
 
+    /// <summary>The per-document result of SPEC §5: scores with verified evidence, derived metrics, and how the answer was got.</summary>
+    private AnalysisResult Result(AnalyseDocumentTask task, AnalysisCall call, AnswerAttempts answers, ValidatedAnalysis analysis, long started)
+    {
         var scores = analysis.Dimensions.ToDictionary(
             d => d.Name,
             d => new DimensionScore
@@ -159,12 +215,12 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 Salience = d.Salience,
                 Confidence = d.Confidence,
                 NotScorableReason = d.NotScorableReason,
-                Evidence = d.Evidence.Select(q => new EvidenceQuote(q, EvidenceVerifier.IsVerified(q, documentText))).ToList(),
+                Evidence = d.Evidence.Select(q => new EvidenceQuote(q, EvidenceVerifier.IsVerified(q, call.DocumentText))).ToList(),
             });
-        var derived = DerivedMetricEvaluator.EvaluateAll(framework,
+        var derived = DerivedMetricEvaluator.EvaluateAll(call.Framework,
             DimensionValues.Lookup(scores.ToDictionary(kv => kv.Key, kv => new DimensionValues(kv.Value.Score, kv.Value.Salience, kv.Value.Confidence))));
-
-        var result = new AnalysisResult
+        var counts = call.Tally.Counts;
+        return new AnalysisResult
         {
             DocumentId = task.DocumentHash,
             DocumentName = task.DocumentName,
@@ -177,28 +233,27 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             {
                 Timestamp = Now(),
                 Model = task.Model,
-                ModelVersion = modelVersion,
-                Temperature = options.Temperature,
-                Seed = options.Seed,
+                ModelVersion = answers.ModelVersion,
+                Temperature = call.Options.Temperature,
+                Seed = call.Options.Seed,
                 Run = task.Params.Run,
-                TokensUsed = new TokenUsage(promptTokens, completionTokens),
-                CostUsd = cached ? 0m : costUsd,
+                TokensUsed = new TokenUsage(answers.PromptTokens, answers.CompletionTokens),
+                CostUsd = answers.Cached ? 0m : answers.CostUsd,
                 PromptHash = task.PromptHash,
                 FrameworkHash = task.FrameworkHash,
                 DocumentHash = task.DocumentHash,
                 TaskId = task.TaskId,
-                Attempts = attempts,
+                Attempts = answers.Count,
                 DurationMs = (long)Context.TimeProvider.GetElapsedTime(started).TotalMilliseconds,
-                Cached = cached,
+                Cached = answers.Cached,
                 Worker = Context.Worker,
-                ProviderRequests = tally.Counts.ProviderRequests,
-                CacheHits = tally.Counts.CacheHits,
-                Retries = tally.Counts.Retries,
-                FailedRequests = tally.Counts.Failures,
-                OfflineAnalyses = tally.Counts.OfflineAnalyses,
+                ProviderRequests = counts.ProviderRequests,
+                CacheHits = counts.CacheHits,
+                Retries = counts.Retries,
+                FailedRequests = counts.Failures,
+                OfflineAnalyses = counts.OfflineAnalyses,
             },
         };
-        return await StoreJsonAsync(result, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

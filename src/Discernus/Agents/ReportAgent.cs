@@ -28,40 +28,8 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
         var synthesisText = await LoadTextAsync(synthesis.SynthesisTextHash, "synthesis text", cancellationToken).ConfigureAwait(false);
         var template = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "report template", cancellationToken).ConfigureAwait(false));
 
-        var dimensions = new List<DimensionDescription>();
-        if (manifest.Framework is { } frameworkEntry)
-        {
-            var text = await LoadTextAsync(frameworkEntry.Sha256, "framework", cancellationToken).ConfigureAwait(false);
-            var framework = ExperimentReader.ParseFramework(text, frameworkEntry.File, manifest.Models?.AnalysisVariant ?? "default", out _);
-            dimensions.AddRange((framework?.Dimensions ?? []).Select(d =>
-                new DimensionDescription(d.Name, d.Description?.Trim(), synthesis.NotScorable.GetValueOrDefault(d.Name))));
-        }
-
-        var texts = new ReportTexts(
-            PromptTemplate.Fill(template.Raw("title"), new Dictionary<string, string> { ["experiment_name"] = manifest.Experiment.Name }),
-            template.Nested("sections", "executive_summary"),
-            template.Nested("sections", "methodology"),
-            template.Nested("sections", "detailed_findings"),
-            template.Nested("sections", "group_comparisons"),
-            template.Nested("sections", "correlations"),
-            template.Nested("sections", "synthesis"),
-            template.Nested("sections", "failures"),
-            template.Nested("sections", "appendix"),
-            template.Nested("sections", "reliability"),
-            template.Nested("sections", "hypotheses"),
-            template.Nested("texts", "hypotheses_note"),
-            template.Nested("texts", "no_signal"),
-            template.Nested("sections", "key_findings"),
-            OfflineBaselineNote(template, manifest.Models?.Names ?? []),
-            template.Nested("texts", "unverified_numbers"),
-            template.Nested("texts", "evidence_note"),
-            template.Nested("texts", "not_scorable"))
-        {
-            DeterministicRuns = template.Nested("texts", "deterministic_runs"),
-            IdenticalRuns = template.Nested("texts", "identical_runs"),
-            BatchRetries = template.Nested("sections", "batch_retries"),
-            BatchRetriesNote = template.Nested("texts", "batch_retries"),
-        };
+        var dimensions = await DimensionsAsync(manifest, synthesis, cancellationToken).ConfigureAwait(false);
+        var texts = Texts(template, manifest);
 
         var markdown = MarkdownReportBuilder.Build(new ReportInputs
         {
@@ -89,6 +57,49 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
         var htmlHash = await Context.Store.PutAsync(Encoding.UTF8.GetBytes(html), cancellationToken).ConfigureAwait(false);
         return await StoreJsonAsync(new ReportResult(markdownHash, htmlHash), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The framework's dimensions with their descriptions, and why any could not be scored.</summary>
+    private async Task<List<DimensionDescription>> DimensionsAsync(RunManifest manifest, SynthesisResult synthesis, CancellationToken cancellationToken)
+    {
+        var dimensions = new List<DimensionDescription>();
+        if (manifest.Framework is { } frameworkEntry)
+        {
+            var text = await LoadTextAsync(frameworkEntry.Sha256, "framework", cancellationToken).ConfigureAwait(false);
+            var framework = ExperimentReader.ParseFramework(text, frameworkEntry.File, manifest.Models?.AnalysisVariant ?? "default", out _);
+            dimensions.AddRange((framework?.Dimensions ?? []).Select(d =>
+                new DimensionDescription(d.Name, d.Description?.Trim(), synthesis.NotScorable.GetValueOrDefault(d.Name))));
+        }
+
+        return dimensions;
+    }
+
+    /// <summary>The report's headings and notes, from its template.</summary>
+    private static ReportTexts Texts(PromptTemplate template, RunManifest manifest) =>
+        new ReportTexts(
+            PromptTemplate.Fill(template.Raw("title"), new Dictionary<string, string> { ["experiment_name"] = manifest.Experiment.Name }),
+            template.Nested("sections", "executive_summary"),
+            template.Nested("sections", "methodology"),
+            template.Nested("sections", "detailed_findings"),
+            template.Nested("sections", "group_comparisons"),
+            template.Nested("sections", "correlations"),
+            template.Nested("sections", "synthesis"),
+            template.Nested("sections", "failures"),
+            template.Nested("sections", "appendix"),
+            template.Nested("sections", "reliability"),
+            template.Nested("sections", "hypotheses"),
+            template.Nested("texts", "hypotheses_note"),
+            template.Nested("texts", "no_signal"),
+            template.Nested("sections", "key_findings"),
+            OfflineBaselineNote(template, manifest.Models?.Names ?? []),
+            template.Nested("texts", "unverified_numbers"),
+            template.Nested("texts", "evidence_note"),
+            template.Nested("texts", "not_scorable"))
+        {
+            DeterministicRuns = template.Nested("texts", "deterministic_runs"),
+            IdenticalRuns = template.Nested("texts", "identical_runs"),
+            BatchRetries = template.Nested("sections", "batch_retries"),
+            BatchRetriesNote = template.Nested("texts", "batch_retries"),
+        };
 
     // One notice for the report, naming each offline baseline of the run once (runs and repeats do not repeat it):
     // lexicon counts marker phrases, minilm compares sentence embeddings.

@@ -92,20 +92,7 @@ internal sealed class RunExports : IDisposable
         var outputs = new List<(string Table, ExportFile File, ExportWriter Writer)>();
         try
         {
-            foreach (var format in formats)
-            {
-                foreach (var table in ScoresTable.Names)
-                {
-                    var columns = table switch
-                    {
-                        ScoresTable.ScoresName => ScoresTable.ScoresColumns(metadataKeys, _dimensions, _derivedMetrics, Calibrated is not null),
-                        ScoresTable.DerivedMetricsName => ScoresTable.DerivedMetricsColumns(metadataKeys),
-                        _ => ScoresTable.EvidenceColumns,
-                    };
-                    var file = new ExportFile($"{table}.{format}", Path.Combine(directory, $"{table}.{format}"), 0);
-                    outputs.Add((table, file, await OpenAsync(format, file.Path, columns, _rowGroupSize, cancellationToken).ConfigureAwait(false)));
-                }
-            }
+            await OpenWritersAsync(directory, formats, metadataKeys, outputs, cancellationToken).ConfigureAwait(false);
 
             var evidence = new List<EvidenceRow>();
             var counts = new (int Verified, int Unverified)[_dimensions.Count];
@@ -119,29 +106,7 @@ internal sealed class RunExports : IDisposable
                 var row = ScoreRowOf(record, counts);
                 var scores = ScoresTable.ScoresCells(row, metadataKeys, _dimensions, _derivedMetrics);
                 var derived = ScoresTable.DerivedMetricsCells(row, metadataKeys, _derivedMetrics).ToList();
-                foreach (var (table, _, writer) in outputs)
-                {
-                    switch (table)
-                    {
-                        case ScoresTable.ScoresName:
-                            await writer.WriteRowAsync(scores, cancellationToken).ConfigureAwait(false);
-                            break;
-                        case ScoresTable.DerivedMetricsName:
-                            foreach (var cells in derived)
-                            {
-                                await writer.WriteRowAsync(cells, cancellationToken).ConfigureAwait(false);
-                            }
-
-                            break;
-                        default:
-                            foreach (var quote in evidence)
-                            {
-                                await writer.WriteRowAsync(ScoresTable.EvidenceCells(quote), cancellationToken).ConfigureAwait(false);
-                            }
-
-                            break;
-                    }
-                }
+                await WriteRowAsync(outputs, scores, derived, evidence, cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var (_, _, writer) in outputs)
@@ -160,6 +125,54 @@ internal sealed class RunExports : IDisposable
 
             // Further results are appended after those already spooled.
             _spool.Seek(0, SeekOrigin.End);
+        }
+    }
+
+    /// <summary>Opens a writer for every table in every format; <paramref name="outputs"/> holds each as it opens, for the caller to dispose.</summary>
+    private async Task OpenWritersAsync(string directory, IReadOnlyList<string> formats, List<string> metadataKeys, List<(string Table, ExportFile File, ExportWriter Writer)> outputs, CancellationToken cancellationToken)
+    {
+        foreach (var format in formats)
+        {
+            foreach (var table in ScoresTable.Names)
+            {
+                var columns = table switch
+                {
+                    ScoresTable.ScoresName => ScoresTable.ScoresColumns(metadataKeys, _dimensions, _derivedMetrics, Calibrated is not null),
+                    ScoresTable.DerivedMetricsName => ScoresTable.DerivedMetricsColumns(metadataKeys),
+                    _ => ScoresTable.EvidenceColumns,
+                };
+                var file = new ExportFile($"{table}.{format}", Path.Combine(directory, $"{table}.{format}"), 0);
+                outputs.Add((table, file, await OpenAsync(format, file.Path, columns, _rowGroupSize, cancellationToken).ConfigureAwait(false)));
+            }
+        }
+    }
+
+    /// <summary>One document's rows: its scores, its derived metrics, and its evidence quotes, each to its table's writers.</summary>
+    private static async Task WriteRowAsync(List<(string Table, ExportFile File, ExportWriter Writer)> outputs, IReadOnlyList<object?> scores, List<IReadOnlyList<object?>> derived,
+        List<EvidenceRow> evidence, CancellationToken cancellationToken)
+    {
+        foreach (var (table, _, writer) in outputs)
+        {
+            switch (table)
+            {
+                case ScoresTable.ScoresName:
+                    await writer.WriteRowAsync(scores, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ScoresTable.DerivedMetricsName:
+                    foreach (var cells in derived)
+                    {
+                        await writer.WriteRowAsync(cells, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                default:
+                    foreach (var quote in evidence)
+                    {
+                        await writer.WriteRowAsync(ScoresTable.EvidenceCells(quote), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+            }
         }
     }
 

@@ -36,15 +36,54 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
 
         var research = parameters.Research ?? new ResearchSettings();
         var dimensionNames = framework.Dimensions.Select(d => d.Name).ToList();
-        var derivedMetricNames = framework.DerivedMetrics.Select(d => d.Name).ToList();
-        using var runExports = new RunExports(dimensionNames, derivedMetricNames);
+        using var runExports = new RunExports(dimensionNames, framework.DerivedMetrics.Select(d => d.Name).ToList());
         var evidence = new EvidenceSelection(dimensionNames);
         var tally = new AnalysisTally(dimensionNames);
+        var records = await ReadResultsAsync(task, runExports, evidence, tally, cancellationToken).ConfigureAwait(false);
+
+        var gold = await GoldAsync(research, cancellationToken).ConfigureAwait(false);
+        var calibration = await CalibrateAsync(task, framework, records, gold, research, cancellationToken).ConfigureAwait(false);
+        runExports.Calibrated = calibration?.Lookup;
+        var statistics = Compute(records, framework, parameters, research, gold, calibration);
+        var statisticsJson = statistics.ToJson();
+        var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
+        var exports = await StoreExportsAsync(runExports, statistics, statisticsHash, cancellationToken).ConfigureAwait(false);
+        var scoresHash = exports["scores.csv"];
+
+        var prompt = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "prompt", cancellationToken).ConfigureAwait(false));
+        var hypotheses = parameters.Hypotheses ?? [];
+        var calls = new ModelCallTally();
+        var response = await InterpretAsync(task, parameters, framework, statistics, statisticsJson, prompt, calls, cancellationToken).ConfigureAwait(false);
+        var textHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(response.Text.Trim() + "\n"), cancellationToken).ConfigureAwait(false);
+        var promptTokens = response.Usage?.InputTokenCount ?? 0;
+        var completionTokens = response.Usage?.OutputTokenCount ?? 0;
+        return await StoreJsonAsync(new SynthesisResult
+        {
+            StatisticsHash = statisticsHash,
+            SynthesisTextHash = textHash,
+            ScoresCsvHash = scoresHash,
+            Exports = exports,
+            Model = task.Model,
+            TokensUsed = new TokenUsage(promptTokens, completionTokens),
+            Calls = calls.Counts,
+            CostUsd = ResponseCacheCommit.IsCached(response) ? 0m : Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
+            Evidence = evidence.Selected(),
+            NotScorable = tally.NotScorable(),
+            NoSignal = NoSignal(statistics, tally.LexiconOnly, prompt),
+            CalibrationHash = calibration?.Report.ArtifactHash,
+            Hypotheses = hypotheses,
+            ModelVersions = tally.ModelVersions(),
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Each result is read once, in task order (so nothing depends on timing), reduced to what the statistics, the
+    /// exports and the report need, and let go: memory holds compact records, not results.
+    /// </summary>
+    private async Task<List<AnalysisRecord>> ReadResultsAsync(SynthesizeResultsTask task, RunExports runExports, EvidenceSelection evidence, AnalysisTally tally, CancellationToken cancellationToken)
+    {
         var records = new List<AnalysisRecord>(task.AnalysisResultHashes.Count);
         var factory = new AnalysisRecordFactory();
-
-        // Each result is read once, in task order (so nothing depends on timing), reduced to what the statistics, the
-        // exports and the report need, and let go: memory holds compact records, not results.
         foreach (var hash in task.AnalysisResultHashes)
         {
             var bytes = await LoadAsync(hash, "analysis result", cancellationToken).ConfigureAwait(false);
@@ -57,12 +96,12 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             tally.Add(result);
         }
 
-        var gold = await GoldAsync(research, cancellationToken).ConfigureAwait(false);
-        var calibration = await CalibrateAsync(task, framework, records, gold, research, cancellationToken).ConfigureAwait(false);
-        runExports.Calibrated = calibration?.Lookup;
-        var statistics = Compute(records, framework, parameters, research, gold, calibration);
-        var statisticsJson = statistics.ToJson();
-        var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
+        return records;
+    }
+
+    /// <summary>The statistics, the run's exports (CSV, Parquet) and the validity table in the store, by file name.</summary>
+    private async Task<Dictionary<string, string>> StoreExportsAsync(RunExports runExports, CorpusStatistics statistics, string statisticsHash, CancellationToken cancellationToken)
+    {
         var exports = new Dictionary<string, string>(StringComparer.Ordinal) { ["statistics.json"] = statisticsHash };
         var work = Directory.CreateTempSubdirectory("discernus-synthesis-");
         try
@@ -85,9 +124,13 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             work.Delete(recursive: true);
         }
 
-        var scoresHash = exports["scores.csv"];
+        return exports;
+    }
 
-        var prompt = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "prompt", cancellationToken).ConfigureAwait(false));
+    /// <summary>The model's interpretation of the statistics; only an answer the synthesis accepts is cached.</summary>
+    private async Task<ChatResponse> InterpretAsync(SynthesizeResultsTask task, SynthesisParams parameters, Framework framework, CorpusStatistics statistics, string statisticsJson,
+        PromptTemplate prompt, ModelCallTally calls, CancellationToken cancellationToken)
+    {
         var hypotheses = parameters.Hypotheses ?? [];
         var messages = new List<ChatMessage>
         {
@@ -101,7 +144,6 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
                 ["statistics_json"] = statisticsJson,
             })),
         };
-        var calls = new ModelCallTally();
         var options = new ChatOptions
         {
             AdditionalProperties = new AdditionalPropertiesDictionary
@@ -140,26 +182,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         // Only an answer the synthesis accepts is cached, like analysis answers.
         await client.CommitToCacheAsync(ResponseCacheCommit.CacheKeyOf(response), response, cancellationToken).ConfigureAwait(false);
 
-        var textHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(response.Text.Trim() + "\n"), cancellationToken).ConfigureAwait(false);
-        var promptTokens = response.Usage?.InputTokenCount ?? 0;
-        var completionTokens = response.Usage?.OutputTokenCount ?? 0;
-        return await StoreJsonAsync(new SynthesisResult
-        {
-            StatisticsHash = statisticsHash,
-            SynthesisTextHash = textHash,
-            ScoresCsvHash = scoresHash,
-            Exports = exports,
-            Model = task.Model,
-            TokensUsed = new TokenUsage(promptTokens, completionTokens),
-            Calls = calls.Counts,
-            CostUsd = ResponseCacheCommit.IsCached(response) ? 0m : Context.Runs.CostOf(task.Model, promptTokens, completionTokens),
-            Evidence = evidence.Selected(),
-            NotScorable = tally.NotScorable(),
-            NoSignal = NoSignal(statistics, tally.LexiconOnly, prompt),
-            CalibrationHash = calibration?.Report.ArtifactHash,
-            Hypotheses = hypotheses,
-            ModelVersions = tally.ModelVersions(),
-        }, cancellationToken).ConfigureAwait(false);
+        return response;
     }
 
     /// <summary>Why a dimension has no signal: for the lexicon, no marker phrase matched; for a model, it scored every document 0.</summary>

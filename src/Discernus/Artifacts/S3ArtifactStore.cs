@@ -6,9 +6,6 @@ using Amazon.S3.Model;
 using Discernus.Content;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace Discernus.Artifacts;
 
@@ -25,16 +22,10 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     internal const string ObjectPrefix = "sha256/";
     internal const string RefPrefix = "refs/";
 
-    private static readonly ResiliencePropertyKey<Exception> LastError = new("discernus.s3.last-error");
-
-    /// <summary>A mistyped endpoint should not keep the user waiting the whole operation timeout at start.</summary>
-    private static readonly TimeSpan OpenLimit = TimeSpan.FromSeconds(15);
-
     private readonly S3ArtifactStoreOptions _options;
     private readonly string _endpoint;
     private readonly AmazonS3Client _client;
-    private readonly ResiliencePipeline _pipeline;
-    private readonly ResiliencePipeline _openPipeline;
+    private readonly S3CallPolicy _calls;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _bucketGate = new(1, 1);
     private volatile bool _bucketReady;
@@ -62,9 +53,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         };
         _client = new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
-        var time = timeProvider ?? TimeProvider.System;
-        _pipeline = BuildPipeline(options.Timeout, time);
-        _openPipeline = BuildPipeline(options.Timeout < OpenLimit ? options.Timeout : OpenLimit, time);
+        _calls = new S3CallPolicy(options, _endpoint, timeProvider ?? TimeProvider.System, _logger);
     }
 
     public string Description => $"S3 bucket '{_options.Bucket}' at {_endpoint}";
@@ -94,7 +83,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
                 return;
             }
 
-            await ExecuteAsync("checking the bucket at start", _openPipeline, async token =>
+            await _calls.ExecuteAsync("checking the bucket at start", opening: true, async token =>
             {
                 if (!await BucketExistsAsync(token).ConfigureAwait(false))
                 {
@@ -117,7 +106,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         var hash = Hashing.Sha256Hex(content.Span);
         var key = ObjectKey(hash);
         var md5 = MD5.HashData(content.Span);
-        await ExecuteAsync($"writing {key}", _pipeline, async token =>
+        await _calls.ExecuteAsync($"writing {key}", opening: false, async token =>
         {
             // An existing object is kept only if it holds these bytes: same length and the server's MD5 ETag
             // (single-part uploads) or, where the ETag is something else, the SHA-256 of a read-back.
@@ -142,7 +131,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
         var (hash, md5, length) = await HashFileAsync(path, cancellationToken).ConfigureAwait(false);
         var key = ObjectKey(hash);
-        await ExecuteAsync($"writing {key}", _pipeline, async token =>
+        await _calls.ExecuteAsync($"writing {key}", opening: false, async token =>
         {
             // As in PutAsync, with the read-back hashed as it streams in: a large object is never held in memory.
             if (await HeadAsync(key, token).ConfigureAwait(false) is { } existing && existing.Length == length)
@@ -167,7 +156,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         ArtifactKeys.EnsureValid(hash);
         await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
         var key = ObjectKey(hash);
-        return await ExecuteAsync($"reading {key}", _pipeline, token => ReadAsync(key, token), cancellationToken).ConfigureAwait(false);
+        return await _calls.ExecuteAsync($"reading {key}", opening: false, token => ReadAsync(key, token), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default)
@@ -175,7 +164,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         ArtifactKeys.EnsureValid(hash);
         await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
         var key = ObjectKey(hash);
-        return await ExecuteAsync($"checking {key}", _pipeline, async token => await HeadAsync(key, token).ConfigureAwait(false) is not null, cancellationToken)
+        return await _calls.ExecuteAsync($"checking {key}", opening: false, async token => await HeadAsync(key, token).ConfigureAwait(false) is not null, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -186,7 +175,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
         var key = RefKey(name);
         var bytes = System.Text.Encoding.ASCII.GetBytes(hash);
-        await ExecuteAsync($"writing {key}", _pipeline, async token =>
+        await _calls.ExecuteAsync($"writing {key}", opening: false, async token =>
         {
             await WriteAsync(key, bytes, MD5.HashData(bytes), token).ConfigureAwait(false);
             return true;
@@ -198,7 +187,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         ArtifactKeys.EnsureValidRef(name);
         await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
         var key = RefKey(name);
-        var bytes = await ExecuteAsync($"reading {key}", _pipeline, token => ReadAsync(key, token), cancellationToken).ConfigureAwait(false);
+        var bytes = await _calls.ExecuteAsync($"reading {key}", opening: false, token => ReadAsync(key, token), cancellationToken).ConfigureAwait(false);
         var value = bytes is null ? null : System.Text.Encoding.ASCII.GetString(bytes).Trim();
         return Hashing.IsSha256Hex(value) ? value : null;
     }
@@ -330,106 +319,6 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             MD5Digest = Convert.ToBase64String(md5),
         };
         await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-    }
-
-    private ResiliencePipeline BuildPipeline(TimeSpan limit, TimeProvider time) =>
-        new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddTimeout(new TimeoutStrategyOptions { Timeout = limit })
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex, args.Context.CancellationToken)),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-                MaxDelay = TimeSpan.FromSeconds(5),
-                // The timeout around the retries is the bound, not a count.
-                MaxRetryAttempts = int.MaxValue,
-                OnRetry = args =>
-                {
-                    var error = args.Outcome.Exception!;
-                    args.Context.Properties.Set(LastError, error);
-                    _logger.LogWarning("S3 artifact store at {Endpoint} (bucket {Bucket}): {Error}; retry {Attempt} in {Delay} ms",
-                        _endpoint, _options.Bucket, Explain(error), args.AttemptNumber + 1, (int)args.RetryDelay.TotalMilliseconds);
-                    return default;
-                },
-            })
-            .Build();
-
-    private async Task<T> ExecuteAsync<T>(string action, ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        try
-        {
-            return await pipeline.ExecuteAsync(
-                static async (ctx, op) => await op(ctx.CancellationToken).ConfigureAwait(false), context, operation).ConfigureAwait(false);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            var last = context.Properties.TryGetValue(LastError, out var error) ? $"last error: {Explain(error)}" : "no answer";
-            var limit = pipeline == _openPipeline && _options.Timeout > OpenLimit ? OpenLimit : _options.Timeout;
-            throw new ArtifactStoreUnavailableException(
-                $"the S3 artifact store at {_endpoint} (bucket '{_options.Bucket}') could not be reached for {limit.TotalSeconds:0.#} s while {action} ({last}). "
-                + $"Check that the S3 server is running and reachable from this machine and that {S3ArtifactStoreOptions.EndpointVariable} is right; "
-                + $"{S3ArtifactStoreOptions.TimeoutVariable} sets how long to keep trying.", error ?? ex);
-        }
-        catch (AmazonServiceException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw Refused(action, ex);
-        }
-        catch (AmazonClientException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ArtifactStoreUnavailableException(
-                $"the S3 artifact store at {_endpoint} (bucket '{_options.Bucket}') failed while {action}: {Explain(ex)}.", ex);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
-
-    private ArtifactStoreUnavailableException Refused(string action, AmazonServiceException ex)
-    {
-        var where = $"the S3 artifact store at {_endpoint}";
-        var status = $"{(int)ex.StatusCode} {ex.ErrorCode}".Trim();
-        var message = ex.StatusCode == HttpStatusCode.Forbidden || ex.ErrorCode is "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied"
-            ? $"{where} refused access to bucket '{_options.Bucket}' while {action} ({status}): check {S3ArtifactStoreOptions.AccessKeyVariable} and "
-              + $"{S3ArtifactStoreOptions.SecretKeyVariable}, and that this account may create, read and write the bucket."
-            : ex.ErrorCode == "NoSuchBucket"
-                ? $"{where} has no bucket '{_options.Bucket}' ({status} while {action}); it is created when the store opens, so it was deleted while in use, "
-                  + $"or {S3ArtifactStoreOptions.BucketVariable} names a bucket this endpoint cannot create. Check {S3ArtifactStoreOptions.BucketVariable}."
-                : $"{where} (bucket '{_options.Bucket}') answered {status} while {action}: {Scrub(ex.Message)}.";
-        return new ArtifactStoreUnavailableException(message, ex);
-    }
-
-    private string Explain(Exception ex) => ex switch
-    {
-        AmazonServiceException service when service.StatusCode != 0 =>
-            $"{(int)service.StatusCode} {service.ErrorCode}: {Scrub(service.Message)}",
-        _ => $"{ex.GetType().Name}: {Scrub(ex.Message)}",
-    };
-
-    /// <summary>The secret is never sent, so no server should echo it; this makes sure no message can carry it.</summary>
-    private string Scrub(string text) => text.Replace(_options.SecretKey, "***", StringComparison.Ordinal);
-
-    /// <summary>Worth trying again: the server was not there, broke off, or said it was overloaded or failing.</summary>
-    internal static bool IsTransient(Exception ex, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        return ex switch
-        {
-            // A server that answered: its status says whether asking again can help (403, 404, 400 cannot).
-            AmazonServiceException service when service.StatusCode != 0 => (int)service.StatusCode >= 500
-                || service.StatusCode == HttpStatusCode.TooManyRequests
-                || service.ErrorCode is "RequestTimeout" or "SlowDown" or "InternalError" or "ServiceUnavailable",
-            HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException => true,
-            // HttpClient's own timeout: a cancellation nobody asked for.
-            OperationCanceledException => true,
-            _ => ex.InnerException is { } inner && IsTransient(inner, cancellationToken),
-        };
     }
 
     private sealed record ObjectHead(long Length, string ETag);

@@ -108,7 +108,7 @@ public sealed partial class ExperimentReader
             foreach (var name in new[] { test.Variable, test.CorrelatesWith }.OfType<string>().Where(v => !variables.Contains(v, StringComparer.Ordinal)))
             {
                 findings.Blocking(FindingCodes.UnknownDimension, file, $"hypotheses.{hypothesis.Id}.test",
-                    $"'{name}' is neither a dimension nor a derived metric of the framework{Suggest(name, variables)}", $"use one of: {string.Join(", ", variables)}");
+                    $"'{name}' is neither a dimension nor a derived metric of the framework{NameSuggestions.Suggest(name, variables)}", $"use one of: {string.Join(", ", variables)}");
             }
         }
     }
@@ -127,7 +127,7 @@ public sealed partial class ExperimentReader
             var values = corpus.Documents.Select(d => d.Metadata.GetValueOrDefault(by)?.Trim()).OfType<string>().ToHashSet(StringComparer.Ordinal);
             if (values.Count == 0)
             {
-                var fields = MetadataFields(corpus);
+                var fields = NameSuggestions.MetadataFields(corpus);
                 if (fields.Count == 0)
                 {
                     // No metadata at all (every file a document): nothing to check the name against; the test waits for it.
@@ -136,7 +136,7 @@ public sealed partial class ExperimentReader
                 }
                 else
                 {
-                    findings.Blocking(FindingCodes.GroupingFieldMissing, file, field, $"no document has the metadata field '{by}'{Suggest(by, fields)}",
+                    findings.Blocking(FindingCodes.GroupingFieldMissing, file, field, $"no document has the metadata field '{by}'{NameSuggestions.Suggest(by, fields)}",
                         $"name a metadata field of the corpus: {string.Join(", ", fields)}");
                 }
 
@@ -238,8 +238,85 @@ public sealed partial class ExperimentReader
         foreach (var (field, dimension) in named.Where(x => !known.Contains(x.Item2, StringComparer.Ordinal)))
         {
             findings.Blocking(FindingCodes.UnknownDimension, file, $"advanced_filtering.{field}",
-                $"'{dimension}' is not a dimension of the framework{Suggest(dimension, known)} (it has: {string.Join(", ", known)})",
+                $"'{dimension}' is not a dimension of the framework{NameSuggestions.Suggest(dimension, known)} (it has: {string.Join(", ", known)})",
                 "use one of the framework's dimension names");
+        }
+    }
+
+    /// <summary>Checks that need the framework and the corpus together.</summary>
+    /// <summary>
+    /// Checks the experiment's settings against the framework and the corpus. Each check runs when the file it needs
+    /// was read, whatever else failed, so every problem shows in one pass; a check that cannot run says so.
+    /// </summary>
+    /// <param name="settings">The experiment's own settings (its Framework and Corpus are not set yet).</param>
+    private static void CrossCheck(Experiment settings, Framework? framework, Corpus? corpus, string file, FindingCollector findings)
+    {
+        CheckCalibration(settings, file, findings);
+        if (framework is not null)
+        {
+            CheckAgainstFramework(settings, framework, file, findings);
+        }
+        else
+        {
+            findings.Warning(FindingCodes.CheckNotRun, file, null,
+                "the framework could not be read, so the hypothesis variables, the filtering dimensions, the analysis variant and the derived-metric formulas were not checked",
+                "fix the framework's findings and validate again");
+        }
+
+        if (corpus is not null)
+        {
+            CheckAgainstCorpus(settings, corpus, file, findings);
+        }
+        else if (settings.Grouping.Count > 0 || settings.Hypotheses.Any(h => h.Test?.By is not null) || settings.Gold.Count > 0)
+        {
+            findings.Warning(FindingCodes.CheckNotRun, file, null,
+                "the corpus could not be read, so the grouping fields, the hypotheses' group fields and the gold file's document ids were not checked against its metadata",
+                "fix the corpus's findings and validate again");
+        }
+    }
+
+    private static void CheckAgainstFramework(Experiment settings, Framework framework, string file, FindingCollector findings)
+    {
+        CheckHypothesisVariables(settings, framework, file, findings);
+        CheckFilteringDimensions(settings, framework, file, findings);
+        CheckGoldDimensions(settings, framework, findings);
+        var variants = framework.AnalysisVariants;
+        if (variants.Count > 0 && !variants.ContainsKey(settings.AnalysisVariant))
+        {
+            findings.Blocking(FindingCodes.UnknownAnalysisVariant, file, "analysis_variant",
+                $"analysis_variant '{settings.AnalysisVariant}' is not defined by the framework (it defines: {string.Join(", ", variants.Keys)})",
+                "set `analysis_variant` to one of those, or remove it to use `default`");
+        }
+    }
+
+    private static void CheckAgainstCorpus(Experiment settings, Corpus corpus, string file, FindingCollector findings)
+    {
+        CheckHypothesisGroups(settings, corpus, file, findings);
+        CheckGoldDocuments(settings, corpus, findings);
+        foreach (var field in settings.Grouping)
+        {
+            var lacking = corpus.Documents.Where(d => !d.Metadata.ContainsKey(field)).Select(d => d.DocumentId).ToList();
+            if (lacking.Count == 0 || corpus.Documents.Count == 0)
+            {
+                continue;
+            }
+
+            var manifest = corpus.ManifestPath ?? corpus.DocumentsDirectory;
+            var fields = NameSuggestions.MetadataFields(corpus);
+            if (lacking.Count == corpus.Documents.Count && fields.Count > 0)
+            {
+                // A field no document has, in a corpus that has metadata, is a name the corpus does not know, like a
+                // misspelt dimension. A corpus with no metadata at all (every file a document) is the warning below.
+                findings.Blocking(FindingCodes.GroupingFieldMissing, file, "grouping",
+                    $"no document has the metadata field '{field}'{NameSuggestions.Suggest(field, fields)}",
+                    $"use one of the corpus's metadata fields: {string.Join(", ", fields)}");
+                continue;
+            }
+
+            var shown = string.Join(", ", lacking.Take(5)) + (lacking.Count > 5 ? $" and {lacking.Count - 5} more" : string.Empty);
+            findings.Warning(FindingCodes.GroupingFieldMissing, manifest, $"metadata.{field}",
+                $"grouping field '{field}' is missing on {lacking.Count} of {corpus.Documents.Count} document(s) ({shown}); they are left out of that comparison",
+                $"add `{field}` to the metadata of every document, or remove it from `grouping`");
         }
     }
 }

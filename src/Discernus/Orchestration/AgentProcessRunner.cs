@@ -51,17 +51,7 @@ internal static class AgentProcessRunner
             var buckets = redis is null ? null : new RedisTokenBucketStore(redis, new RedisKeys(KeyPrefix(environment)));
             models = offlineModels.Select(create => create(own)).ToList();
             registry = new RunRegistry(settings, new ModelGatewayOptions { OfflineModels = models }, new ArtifactResponseCache(own), time, buckets);
-            if (request.RunFolder is { } folder && TaskIds.TryParse(request.TaskId, out var parts))
-            {
-                var forwarded = new RunLog(new RunFolder(folder, parts.RunId), time,
-                    (file, line) => channel.Send(new AgentProcessMessage { RunLog = new AgentProcessMessage.RunLogLine(file, line) }));
-                registry.Register(forwarded, channel.Interactions);
-            }
-
-            var agent = DiscernusHost.CreateAgents(new AgentContext { Store = store, Runs = registry, TimeProvider = time, Worker = request.Worker, MaxReportBytes = Experiments.ExperimentLimits.FromEnvironment(environment).MaxReportBytes })
-                .FirstOrDefault(a => a.TaskType == request.TaskType)
-                ?? throw new TaskContractException($"no agent is registered for task_type '{request.TaskType}'");
-
+            var agent = AgentFor(request, store, registry, channel, environment, time);
             AgentFaultInjection.CrashIfTargeted(environment, request.Contract);
             using var span = Telemetry.DiscernusActivities.StartAgentProcess(request.TaskId, request.TaskType, request.Traceparent);
             var outcome = await agent.HandleAsync(request.Contract, cancellationToken).ConfigureAwait(false);
@@ -88,6 +78,21 @@ internal static class AgentProcessRunner
                 await redis.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The agent of the task's type, its run's log lines forwarded to the worker over the channel.</summary>
+    private static IAgent AgentFor(AgentProcessRequest request, IArtifactStore store, RunRegistry registry, AgentProcessChannel channel, IReadOnlyDictionary<string, string?> environment, TimeProvider time)
+    {
+        if (request.RunFolder is { } folder && TaskIds.TryParse(request.TaskId, out var parts))
+        {
+            var forwarded = new RunLog(new RunFolder(folder, parts.RunId), time,
+                (file, line) => channel.Send(new AgentProcessMessage { RunLog = new AgentProcessMessage.RunLogLine(file, line) }));
+            registry.Register(forwarded, channel.Interactions);
+        }
+
+        return DiscernusHost.CreateAgents(new AgentContext { Store = store, Runs = registry, TimeProvider = time, Worker = request.Worker, MaxReportBytes = Experiments.ExperimentLimits.FromEnvironment(environment).MaxReportBytes })
+            .FirstOrDefault(a => a.TaskType == request.TaskType)
+            ?? throw new TaskContractException($"no agent is registered for task_type '{request.TaskType}'");
     }
 
     /// <summary>The worker's Redis, only when per-minute limits need buckets shared with the other processes.</summary>

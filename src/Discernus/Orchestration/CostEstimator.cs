@@ -95,7 +95,6 @@ public static class CostEstimator
         var prompt = PromptLibrary.Load(PromptLibrary.AnalyseDocument);
         var fixedText = prompt.Content + experiment.Framework.Text;
         var documentCount = experiment.Corpus.Documents.Count;
-        var perDocumentAnswer = (AnswerTokensPerDimension * experiment.Framework.Dimensions.Count) + AnswerOverheadTokens;
         var prices = PriceTable.LoadDefault();
         var perModel = new List<ModelCostEstimate>();
         var calls = 0;
@@ -120,43 +119,7 @@ public static class CostEstimator
             }
 
             requests += modelCalls;
-
-            var counter = tokens.CounterFor(model) ?? TokenCounter.For(name);
-            var fixedTokens = counter.Count(fixedText);
-            var documentTokens = tokens.TokensFor(model)
-                ?? throw new ArgumentException($"the documents' tokens were not counted for {model}", nameof(tokens));
-            var promptTokens = ((fixedTokens * (long)documentCount) + documentTokens) * experiment.RunsPerModel;
-
-            long completionTokens = (long)perDocumentAnswer * analysisCalls;
-            var analysisPromptTokens = promptTokens;
-            var analysisCompletionTokens = completionTokens;
-            var synthesis = new ProviderUsage(0, 0);
-            if (index == 0)
-            {
-                // The synthesis call reads the statistics, a few thousand tokens.
-                promptTokens += SynthesisPromptTokens;
-                completionTokens += SynthesisCompletionTokens;
-                synthesis = new ProviderUsage(SynthesisPromptTokens, SynthesisCompletionTokens);
-            }
-
-            // Prompt caching: the first analysis request writes the shared prefix, every later one reads it.
-            var price = prices.Find(name);
-            var cacheable = fixedTokens >= MinimumCachedPrefixTokens && analysisCalls > 1;
-            var cachedTokens = cacheable ? fixedTokens * (long)(analysisCalls - 1) : 0;
-            var written = cacheable && price?.CacheWritePerMillion is not null ? fixedTokens : 0;
-            var cachedUsd = prices.CostOf(name, new ProviderUsage(analysisPromptTokens, analysisCompletionTokens, cachedTokens, written))
-                + prices.CostOf(name, synthesis);
-            var batchUsd = prices.CostOf(name, new ProviderUsage(analysisPromptTokens, analysisCompletionTokens), BillingMode.Batch)
-                + prices.CostOf(name, synthesis);
-            perModel.Add(new ModelCostEstimate(model, modelCalls, promptTokens, completionTokens, prices.CostOf(name, promptTokens, completionTokens),
-                counter.IsExact ? $"{counter.Method} (Microsoft.ML.Tokenizers)" : counter.Method)
-            {
-                SharedPrefixTokens = fixedTokens,
-                CachedInputTokens = cachedTokens,
-                CachedUsd = cachedUsd,
-                BatchUsd = batchUsd,
-                PriceSource = price is { AsOf: not null } ? $"{price.AsOf}, {price.Source}" : price?.Source,
-            });
+            perModel.Add(EstimateModel(experiment, model, name, index == 0, tokens, fixedText, prices));
         }
 
         var unpriced = perModel.Where(m => m.Usd is null).Select(m => m.Model).ToList();
@@ -174,6 +137,51 @@ public static class CostEstimator
             ProviderRequests = requests,
             OfflineAnalyses = offline,
             OfflineModels = offlineModels,
+        };
+    }
+
+    /// <summary>What one hosted model's analyses (and, for the run's first model, the synthesis) would cost.</summary>
+    private static ModelCostEstimate EstimateModel(Experiment experiment, string model, ModelName name, bool withSynthesis, CorpusTokens tokens, string fixedText, PriceTable prices)
+    {
+        var documentCount = experiment.Corpus.Documents.Count;
+        var perDocumentAnswer = (AnswerTokensPerDimension * experiment.Framework.Dimensions.Count) + AnswerOverheadTokens;
+        var analysisCalls = documentCount * experiment.RunsPerModel;
+        var modelCalls = analysisCalls + (withSynthesis ? 1 : 0);
+        var counter = tokens.CounterFor(model) ?? TokenCounter.For(name);
+        var fixedTokens = counter.Count(fixedText);
+        var documentTokens = tokens.TokensFor(model)
+            ?? throw new ArgumentException($"the documents' tokens were not counted for {model}", nameof(tokens));
+        var promptTokens = ((fixedTokens * (long)documentCount) + documentTokens) * experiment.RunsPerModel;
+
+        long completionTokens = (long)perDocumentAnswer * analysisCalls;
+        var analysisPromptTokens = promptTokens;
+        var analysisCompletionTokens = completionTokens;
+        var synthesis = new ProviderUsage(0, 0);
+        if (withSynthesis)
+        {
+            // The synthesis call reads the statistics, a few thousand tokens.
+            promptTokens += SynthesisPromptTokens;
+            completionTokens += SynthesisCompletionTokens;
+            synthesis = new ProviderUsage(SynthesisPromptTokens, SynthesisCompletionTokens);
+        }
+
+        // Prompt caching: the first analysis request writes the shared prefix, every later one reads it.
+        var price = prices.Find(name);
+        var cacheable = fixedTokens >= MinimumCachedPrefixTokens && analysisCalls > 1;
+        var cachedTokens = cacheable ? fixedTokens * (long)(analysisCalls - 1) : 0;
+        var written = cacheable && price?.CacheWritePerMillion is not null ? fixedTokens : 0;
+        var cachedUsd = prices.CostOf(name, new ProviderUsage(analysisPromptTokens, analysisCompletionTokens, cachedTokens, written))
+            + prices.CostOf(name, synthesis);
+        var batchUsd = prices.CostOf(name, new ProviderUsage(analysisPromptTokens, analysisCompletionTokens), BillingMode.Batch)
+            + prices.CostOf(name, synthesis);
+        return new ModelCostEstimate(model, modelCalls, promptTokens, completionTokens, prices.CostOf(name, promptTokens, completionTokens),
+            counter.IsExact ? $"{counter.Method} (Microsoft.ML.Tokenizers)" : counter.Method)
+        {
+            SharedPrefixTokens = fixedTokens,
+            CachedInputTokens = cachedTokens,
+            CachedUsd = cachedUsd,
+            BatchUsd = batchUsd,
+            PriceSource = price is { AsOf: not null } ? $"{price.AsOf}, {price.Source}" : price?.Source,
         };
     }
 }

@@ -85,30 +85,8 @@ public sealed class DiscernusHost : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        RedisConnectionFactory factory;
-        if (Options.RedisUrl is null)
-        {
-            _garnet = await EmbeddedGarnetServer.StartAsync(cancellationToken: cancellationToken, logger: Logger).ConfigureAwait(false);
-            factory = _garnet.CreateConnectionFactory();
-            RedisDescription = _garnet.ToString();
-        }
-        else
-        {
-            factory = RedisConnectionFactory.Parse(Options.RedisUrl);
-            RedisDescription = factory.Description;
-        }
-
-        _connections = await RedisConnections.ConnectAsync(factory, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _connections.Database.PingAsync().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException or TimeoutException)
-        {
-            throw new CoordinationUnavailableException(
-                $"cannot reach Redis at {RedisDescription}: {RedisTransience.Describe(ex)}. Check DISCERNUS_REDIS_URL and that the server runs, or unset DISCERNUS_REDIS_URL to use the embedded server.", ex);
-        }
-
+        var (factory, connections) = await ConnectRedisAsync(cancellationToken).ConfigureAwait(false);
+        _connections = connections;
         Keys = new RedisKeys(Options.KeyPrefix);
         if (Options.RedisUrl is not null)
         {
@@ -156,33 +134,69 @@ public sealed class DiscernusHost : IAsyncDisposable
 
         if (Options.RunWorkers)
         {
-            if (_garnet is not null)
-            {
-                // Embedded Garnet holds a thread-pool thread for every blocked BLMOVE; without enough threads the agent
-                // loops starve the process into Redis timeouts. A process-wide setting, made by the composition root.
-                ThreadPool.GetMinThreads(out var workers, out var io);
-                ThreadPool.SetMinThreads(Math.Max(workers, (Options.Router.Concurrency * 2) + 32), io);
-            }
-
-            var isolation = Options.Router.Isolation;
-            isolation.Validate();
-            var childEnvironment = isolation.Mode == AgentIsolationMode.Process ? ChildEnvironment() : null;
-            IReadOnlyList<IAgent> AgentsFor(IArtifactStore store)
-            {
-                var context = new AgentContext { Store = store, Runs = _registry, TimeProvider = Time, MaxReportBytes = Experiments.ExperimentLimits.FromEnvironment(Options.Environment).MaxReportBytes };
-                var agents = CreateAgents(context);
-                return childEnvironment is null
-                    ? agents
-                    : agents.Select(a => (IAgent)new ProcessIsolatedAgent(a, new AgentProcessRequest.Place(store.Identity, Options.ArtifactsDirectory, context.Worker), isolation, childEnvironment, _registry, Time, Logger)).ToList();
-            }
-
-            var router = new Router(_tasks, _connections, Keys, States, AgentsFor, stores, Resilience, Options.Router, Time, Logger, _metrics);
-            Watch("agent loops", Task.Run(() => router.RunAsync(_stopping.Token)));
+            StartWorkers(stores, _tasks, _connections, _registry);
         }
 
         // The coordination gauges; the sampler asks Redis only while a meter provider listens. Not watched: a gauge
         // that cannot be sampled is no reason to stop the process.
         _sampler = Task.Run(() => new CoordinationSampler(_connections, Keys, _metrics, Time, Logger).RunAsync(_stopping.Token));
+    }
+
+    /// <summary>The embedded server, or the one DISCERNUS_REDIS_URL names, connected and answering.</summary>
+    private async Task<(RedisConnectionFactory Factory, RedisConnections Connections)> ConnectRedisAsync(CancellationToken cancellationToken)
+    {
+        RedisConnectionFactory factory;
+        if (Options.RedisUrl is null)
+        {
+            _garnet = await EmbeddedGarnetServer.StartAsync(cancellationToken: cancellationToken, logger: Logger).ConfigureAwait(false);
+            factory = _garnet.CreateConnectionFactory();
+            RedisDescription = _garnet.ToString();
+        }
+        else
+        {
+            factory = RedisConnectionFactory.Parse(Options.RedisUrl);
+            RedisDescription = factory.Description;
+        }
+
+        var connections = await RedisConnections.ConnectAsync(factory, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await connections.Database.PingAsync().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException or TimeoutException)
+        {
+            throw new CoordinationUnavailableException(
+                $"cannot reach Redis at {RedisDescription}: {RedisTransience.Describe(ex)}. Check DISCERNUS_REDIS_URL and that the server runs, or unset DISCERNUS_REDIS_URL to use the embedded server.", ex);
+        }
+
+        return (factory, connections);
+    }
+
+    /// <summary>The agent loops, each agent in this process or, with process isolation, in a child per task.</summary>
+    private void StartWorkers(RunStoreResolver stores, ITaskQueue tasks, RedisConnections connections, RunRegistry registry)
+    {
+        if (_garnet is not null)
+        {
+            // Embedded Garnet holds a thread-pool thread for every blocked BLMOVE; without enough threads the agent
+            // loops starve the process into Redis timeouts. A process-wide setting, made by the composition root.
+            ThreadPool.GetMinThreads(out var workers, out var io);
+            ThreadPool.SetMinThreads(Math.Max(workers, (Options.Router.Concurrency * 2) + 32), io);
+        }
+
+        var isolation = Options.Router.Isolation;
+        isolation.Validate();
+        var childEnvironment = isolation.Mode == AgentIsolationMode.Process ? ChildEnvironment() : null;
+        IReadOnlyList<IAgent> AgentsFor(IArtifactStore store)
+        {
+            var context = new AgentContext { Store = store, Runs = registry, TimeProvider = Time, MaxReportBytes = Experiments.ExperimentLimits.FromEnvironment(Options.Environment).MaxReportBytes };
+            var agents = CreateAgents(context);
+            return childEnvironment is null
+                ? agents
+                : agents.Select(a => (IAgent)new ProcessIsolatedAgent(a, new AgentProcessRequest.Place(store.Identity, Options.ArtifactsDirectory, context.Worker), isolation, childEnvironment, registry, Time, Logger)).ToList();
+        }
+
+        var router = new Router(tasks, connections, Keys, States, AgentsFor, stores, Resilience, Options.Router, Time, Logger, _metrics);
+        Watch("agent loops", Task.Run(() => router.RunAsync(_stopping.Token)));
     }
 
     /// <summary>

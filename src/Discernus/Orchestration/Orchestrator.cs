@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using Discernus.Agents;
 using Discernus.Coordination;
 using Discernus.Experiments;
+using Discernus.Orchestration.Stages;
 using Discernus.Provenance;
 using Microsoft.Extensions.Logging;
 
@@ -13,30 +13,72 @@ namespace Discernus.Orchestration;
 /// when its process dies the request returns to <c>orchestrator.tasks</c> (orphan recovery) and a live Orchestrator
 /// that sees the run folder adopts the run, continuing from the results and completion signals already recorded.
 /// </summary>
-internal sealed partial class Orchestrator(
-    ITaskQueue runRequests,
-    ITaskQueue tasks,
-    RedisConnections connections,
-    RedisKeys keys,
-    RunStateStore states,
-    OrphanRecovery orphans,
-    RunStoreResolver stores,
-    RunRegistry registry,
-    CoordinationResilience resilience,
-    OrchestratorOptions options,
-    ExperimentLimits limits,
-    IReadOnlyDictionary<string, string?> environment,
-    TimeProvider time,
-    ILogger logger,
-    Telemetry.DiscernusMetrics? metrics = null)
+internal sealed class Orchestrator
 {
-    private const string Agent = nameof(Orchestrator);
+    /// <summary>A fifth of the sample failing means the prompt, the model or the endpoint needs attention before the full run.</summary>
+    public const double DefaultPretestMaxFailureRate = 0.2;
+
     private static readonly TimeSpan CannotServePause = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentDictionary<string, ActiveRun> _active = new(StringComparer.Ordinal);
+    private readonly ITaskQueue runRequests;
+    private readonly RedisConnections connections;
+    private readonly RedisKeys keys;
+    private readonly RunStateStore states;
+    private readonly OrphanRecovery orphans;
+    private readonly RunStoreResolver stores;
+    private readonly CoordinationResilience resilience;
+    private readonly OrchestratorOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly Telemetry.DiscernusMetrics? metrics;
+    private readonly ActiveRuns _active;
+    private readonly RunDriver _driver;
+
+    // Set while this Orchestrator's claims may have been left by a connection that dropped: they are recovered first.
+    private bool _recoverClaims = true;
+
+    public Orchestrator(
+        ITaskQueue runRequests,
+        ITaskQueue tasks,
+        RedisConnections connections,
+        RedisKeys keys,
+        RunStateStore states,
+        OrphanRecovery orphans,
+        RunStoreResolver stores,
+        RunRegistry registry,
+        CoordinationResilience resilience,
+        OrchestratorOptions options,
+        ExperimentLimits limits,
+        IReadOnlyDictionary<string, string?> environment,
+        TimeProvider time,
+        ILogger logger,
+        Telemetry.DiscernusMetrics? metrics = null)
+    {
+        (this.runRequests, this.connections, this.keys, this.states, this.orphans, this.stores, this.resilience, this.options, this.time, this.logger, this.metrics) =
+            (runRequests, connections, keys, states, orphans, stores, resilience, options, time, logger, metrics);
+
+        // The composition of a run's stages: each gets only what it uses.
+        _active = new ActiveRuns(runRequests, resilience, options.OrchestratorId, logger);
+        var state = new RunStateWriter(states, resilience, options, logger);
+        var calls = new RemoteCalls(connections, keys, resilience, registry, logger);
+        var finalizer = new RunFinalizer(calls, registry, state, time, logger);
+        var waiter = new StageWaiter(tasks, connections, keys, states, orphans, resilience, state,
+            new ModelOutageWatch(states, resilience, state, options, time, logger), calls, new RunStateRebuild(state, _active, options, logger), options, time, metrics);
+        var priorExecutions = new PriorExecutionReader(connections, keys, resilience, time);
+        var reuse = new EarlierRunReuse();
+        IRunStage[] stages =
+        [
+            new PretestStage(waiter, priorExecutions),
+            new AnalysisStage(waiter, priorExecutions, new ProviderBatches(registry, states, resilience, state, environment, time), reuse, metrics),
+            new SynthesisStage(waiter, reuse),
+            new ReportStage(waiter),
+        ];
+        _driver = new RunDriver(new SetupStage(state, finalizer, limits, environment, options, time), new RunAdoption(finalizer, limits, options, time, logger),
+            stages, finalizer, state, stores, registry, options, logger, metrics);
+    }
 
     /// <summary>Runs this Orchestrator is executing now (any `discernus run` on the same Redis may have submitted them).</summary>
-    public IReadOnlyCollection<string> ActiveRuns => _active.Keys.ToList();
+    public IReadOnlyCollection<string> ActiveRuns => _active.Ids;
 
     /// <summary>Takes run requests from <c>orchestrator.tasks</c> until stopped; runs already taken are finished.</summary>
     public async Task RunLoopAsync(CancellationToken stoppingToken, CancellationToken abortToken)
@@ -46,7 +88,6 @@ internal sealed partial class Orchestrator(
         try
         {
             await resilience.ExecuteAsync(ct => heartbeat.StartAsync(ct), "starting the Orchestrator's heartbeat", stoppingToken).ConfigureAwait(false);
-            var recover = true;
             var lastOrphanCheck = long.MinValue;
             while (!stoppingToken.IsCancellationRequested)
             {
@@ -57,27 +98,7 @@ internal sealed partial class Orchestrator(
                     await resilience.ExecuteAsync(ct => orphans.RequeueOrphansAsync(ct), "returning the claims of stopped workers", stoppingToken).ConfigureAwait(false);
                 }
 
-                var claimed = await resilience.ExecuteAsync(
-                    async ct =>
-                    {
-                        if (recover)
-                        {
-                            await runRequests.RecoverAsync(options.OrchestratorId, ct).ConfigureAwait(false);
-                            recover = false;
-                        }
-
-                        try
-                        {
-                            return await runRequests.ClaimAsync(options.OrchestratorId, TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
-                        }
-                        catch (Exception ex) when (RedisTransience.IsTransient(ex))
-                        {
-                            recover = true;
-                            throw;
-                        }
-                    },
-                    "claiming a run request",
-                    stoppingToken).ConfigureAwait(false);
+                var claimed = await ClaimAsync(stoppingToken).ConfigureAwait(false);
                 if (claimed is null)
                 {
                     continue;
@@ -113,6 +134,29 @@ internal sealed partial class Orchestrator(
         }
     }
 
+    /// <summary>The next run request, or null after a second of none; claims left by an earlier life of this Orchestrator first.</summary>
+    private Task<IClaimedTask?> ClaimAsync(CancellationToken stoppingToken) => resilience.ExecuteAsync(
+        async ct =>
+        {
+            if (_recoverClaims)
+            {
+                await runRequests.RecoverAsync(options.OrchestratorId, ct).ConfigureAwait(false);
+                _recoverClaims = false;
+            }
+
+            try
+            {
+                return await runRequests.ClaimAsync(options.OrchestratorId, TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RedisTransience.IsTransient(ex))
+            {
+                _recoverClaims = true;
+                throw;
+            }
+        },
+        "claiming a run request",
+        stoppingToken);
+
     /// <summary>
     /// Decides what to do with a claimed request: null when it was settled here (invalid, duplicate, ended, or not
     /// servable from this machine), otherwise the request and whether the run already exists (adoption).
@@ -126,7 +170,7 @@ internal sealed partial class Orchestrator(
             return null;
         }
 
-        if (_active.TryGetValue(request.RunId, out var active))
+        if (_active.TryGet(request.RunId, out var active))
         {
             // Our own run, handed back while our heartbeat lapsed (a Redis restart): keep the newest claim for the end.
             logger.LogInformation("Run request {RunId} came back while this Orchestrator executes it; keeping it claimed", request.RunId);
@@ -147,28 +191,9 @@ internal sealed partial class Orchestrator(
             return null;
         }
 
-        if (exists)
+        if (exists && await SettledAsEndedAsync(claimed, request, manifestPath).ConfigureAwait(false))
         {
-            RunManifest manifest;
-            try
-            {
-                manifest = RunFolder.ReadManifest(manifestPath);
-            }
-            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException or UnauthorizedAccessException)
-            {
-                await SettleAsync(claimed, c => c.DeadLetterAsync($"run {request.RunId}: its manifest {manifestPath} cannot be read ({ex.Message})")).ConfigureAwait(false);
-                return null;
-            }
-
-            // A resume repairs what is missing: a failed or cancelled run, and a finished one whose analyses partly failed.
-            var resumable = request.Options?.GetValueOrDefault("resume") == "true"
-                && (manifest.Status is RunStatus.Failed or RunStatus.Cancelled || (manifest.Status == RunStatus.CompletedWithFailures && manifest.Failures.Count > 0));
-            if (RunStatus.IsFinal(manifest.Status) && !resumable)
-            {
-                logger.LogInformation("Run request {RunId} delivered again after the run ended ({Status}); dropped", request.RunId, manifest.Status);
-                await SettleAsync(claimed, c => c.AckWithoutSignalAsync()).ConfigureAwait(false);
-                return null;
-            }
+            return null;
         }
 
         if (!await TakeOverAsync(request).ConfigureAwait(false))
@@ -180,6 +205,33 @@ internal sealed partial class Orchestrator(
         }
 
         return (request, exists);
+    }
+
+    /// <summary>A request for a run that has ended (and is not to be resumed), or whose manifest cannot be read, is settled here.</summary>
+    private async Task<bool> SettledAsEndedAsync(IClaimedTask claimed, RunRequest request, string manifestPath)
+    {
+        RunManifest manifest;
+        try
+        {
+            manifest = RunFolder.ReadManifest(manifestPath);
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException or UnauthorizedAccessException)
+        {
+            await SettleAsync(claimed, c => c.DeadLetterAsync($"run {request.RunId}: its manifest {manifestPath} cannot be read ({ex.Message})")).ConfigureAwait(false);
+            return true;
+        }
+
+        // A resume repairs what is missing: a failed or cancelled run, and a finished one whose analyses partly failed.
+        var resumable = request.Options?.GetValueOrDefault("resume") == "true"
+            && (manifest.Status is RunStatus.Failed or RunStatus.Cancelled || (manifest.Status == RunStatus.CompletedWithFailures && manifest.Failures.Count > 0));
+        if (RunStatus.IsFinal(manifest.Status) && !resumable)
+        {
+            logger.LogInformation("Run request {RunId} delivered again after the run ended ({Status}); dropped", request.RunId, manifest.Status);
+            await SettleAsync(claimed, c => c.AckWithoutSignalAsync()).ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -200,20 +252,19 @@ internal sealed partial class Orchestrator(
 
     private async Task HandleRequestAsync(IClaimedTask claimed, RunRequest request, bool adopt, CancellationToken cancellationToken)
     {
-        var active = new ActiveRun(claimed);
-        _active[request.RunId] = active;
+        var active = _active.Add(request.RunId, claimed);
         try
         {
-            await ExecuteAsync(request, adopt, cancellationToken).ConfigureAwait(false);
+            await _driver.ExecuteAsync(request, adopt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             logger.LogError(ex, "Run {RunId} ended with an unexpected error", request.RunId);
-            await MarkFailedAsync(request, $"unexpected {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            await _driver.MarkFailedAsync(request, $"unexpected {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
         }
         finally
         {
-            _active.TryRemove(request.RunId, out _);
+            _active.Remove(request.RunId);
         }
 
         try
@@ -233,18 +284,6 @@ internal sealed partial class Orchestrator(
         if (outcome == SettleOutcome.NotOwned)
         {
             logger.LogInformation("Run request {RunId} was no longer claimed by this Orchestrator when it was settled", claimed.TaskId);
-        }
-    }
-
-    /// <summary>The claim of a run being executed; replaced when the request is delivered to us again.</summary>
-    private sealed class ActiveRun(IClaimedTask claim)
-    {
-        private IClaimedTask _claim = claim;
-
-        public IClaimedTask Claim
-        {
-            get => Volatile.Read(ref _claim);
-            set => Volatile.Write(ref _claim, value);
         }
     }
 }

@@ -115,6 +115,64 @@ internal static class PretestEvaluator
     {
         var stop = new List<string>();
         var notes = new List<string>();
+        var dimensions = JudgeDimensions(input, stop, notes);
+        if (input.SampleDocumentIds.Count >= input.CorpusDocuments)
+        {
+            notes.Add("the sample is the whole corpus: the full run has nothing left to analyse");
+        }
+
+        var failureRate = input.Tasks == 0 ? 0 : (double)input.Failed / input.Tasks;
+        if (failureRate > input.Settings.MaxFailureRate)
+        {
+            stop.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{input.Failed} of {input.Tasks} sampled answers failed ({failureRate:P0}, above the limit of {input.Settings.MaxFailureRate:P0} set by --pretest-max-failure-rate); the failures list their reasons"));
+        }
+
+        var quotes = input.Results.SelectMany(r => r.FrameworkAnalysis.Values).SelectMany(d => d.Evidence).ToList();
+        var verified = quotes.Count(q => q.Verified);
+        double? quoteRate = quotes.Count > 0 ? (double)verified / quotes.Count : null;
+        if (quotes.Count == 0 && input.Results.Count > 0)
+        {
+            notes.Add("the sampled answers quoted no evidence");
+        }
+        else if (quoteRate < 0.8)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"only {quoteRate:P0} of the evidence quotes were found verbatim in their documents"));
+        }
+
+        var (costs, total) = Extrapolate(input, notes);
+        if (total is { } projected && input.BudgetUsd is { } budget && projected > budget)
+        {
+            stop.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the full run would cost about ${projected:0.0000} (extrapolated from the tokens the sample used), above budget.max_cost_usd (${budget}); raise the budget, use fewer documents or runs, or choose a cheaper model"));
+        }
+
+        return new PretestReport
+        {
+            SampleDocuments = input.SampleDocumentIds.Count,
+            CorpusDocuments = input.CorpusDocuments,
+            Seed = input.Settings.Seed,
+            Documents = input.SampleDocumentIds,
+            Tasks = input.Tasks,
+            Succeeded = input.Results.Count,
+            Failed = input.Failed,
+            FailureRate = Math.Round(failureRate, 4),
+            MaxFailureRate = input.Settings.MaxFailureRate,
+            Dimensions = dimensions,
+            Quotes = quotes.Count,
+            VerifiedQuotes = verified,
+            VerifiedQuoteRate = quoteRate is { } rate ? Math.Round(rate, 4) : null,
+            Models = costs,
+            ExtrapolatedUsd = total,
+            BudgetUsd = input.BudgetUsd,
+            StopReasons = stop,
+            Notes = notes,
+        };
+    }
+
+    /// <summary>Each dimension's spread in the sample, per model; one that does not discriminate stops the run.</summary>
+    private static List<PretestDimension> JudgeDimensions(Input input, List<string> stop, List<string> notes)
+    {
         var dimensions = new List<PretestDimension>();
         foreach (var model in input.Models)
         {
@@ -150,30 +208,12 @@ internal static class PretestEvaluator
             }
         }
 
-        if (input.SampleDocumentIds.Count >= input.CorpusDocuments)
-        {
-            notes.Add("the sample is the whole corpus: the full run has nothing left to analyse");
-        }
+        return dimensions;
+    }
 
-        var failureRate = input.Tasks == 0 ? 0 : (double)input.Failed / input.Tasks;
-        if (failureRate > input.Settings.MaxFailureRate)
-        {
-            stop.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{input.Failed} of {input.Tasks} sampled answers failed ({failureRate:P0}, above the limit of {input.Settings.MaxFailureRate:P0} set by --pretest-max-failure-rate); the failures list their reasons"));
-        }
-
-        var quotes = input.Results.SelectMany(r => r.FrameworkAnalysis.Values).SelectMany(d => d.Evidence).ToList();
-        var verified = quotes.Count(q => q.Verified);
-        double? quoteRate = quotes.Count > 0 ? (double)verified / quotes.Count : null;
-        if (quotes.Count == 0 && input.Results.Count > 0)
-        {
-            notes.Add("the sampled answers quoted no evidence");
-        }
-        else if (quoteRate < 0.8)
-        {
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"only {quoteRate:P0} of the evidence quotes were found verbatim in their documents"));
-        }
-
+    /// <summary>The full run's cost per model, from the tokens the sample used; null in total when any model's cannot be known.</summary>
+    private static (List<PretestModelCost> Costs, decimal? Total) Extrapolate(Input input, List<string> notes)
+    {
         var costs = new List<PretestModelCost>();
         decimal? total = 0m;
         foreach (var (model, index) in input.Models.Select((m, i) => (m, i)))
@@ -209,33 +249,7 @@ internal static class PretestEvaluator
             });
         }
 
-        if (total is { } projected && input.BudgetUsd is { } budget && projected > budget)
-        {
-            stop.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the full run would cost about ${projected:0.0000} (extrapolated from the tokens the sample used), above budget.max_cost_usd (${budget}); raise the budget, use fewer documents or runs, or choose a cheaper model"));
-        }
-
-        return new PretestReport
-        {
-            SampleDocuments = input.SampleDocumentIds.Count,
-            CorpusDocuments = input.CorpusDocuments,
-            Seed = input.Settings.Seed,
-            Documents = input.SampleDocumentIds,
-            Tasks = input.Tasks,
-            Succeeded = input.Results.Count,
-            Failed = input.Failed,
-            FailureRate = Math.Round(failureRate, 4),
-            MaxFailureRate = input.Settings.MaxFailureRate,
-            Dimensions = dimensions,
-            Quotes = quotes.Count,
-            VerifiedQuotes = verified,
-            VerifiedQuoteRate = quoteRate is { } rate ? Math.Round(rate, 4) : null,
-            Models = costs,
-            ExtrapolatedUsd = total,
-            BudgetUsd = input.BudgetUsd,
-            StopReasons = stop,
-            Notes = notes,
-        };
+        return (costs, total);
     }
 
     /// <summary>The report as a page a researcher reads (<c>results/pretest/pretest.md</c>).</summary>

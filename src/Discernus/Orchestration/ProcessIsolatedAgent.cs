@@ -31,9 +31,6 @@ internal sealed partial class ProcessIsolatedAgent(
     TimeProvider timeProvider,
     ILogger logger) : IAgent
 {
-    // Of a crashed child's error output, the first 4 and the last 4 lines go into the message, each cut at 200 characters.
-    private const int ErrorLinesKept = 8;
-    private const int ErrorLineLength = 200;
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
 
     public string TaskType => agent.TaskType;
@@ -68,7 +65,7 @@ internal sealed partial class ProcessIsolatedAgent(
 
         var started = timeProvider.GetTimestamp();
         using var process = Start(command, taskId);
-        var child = new ChildReport(process.Id);
+        var child = new AgentChildReport(process.Id);
         var stdout = PumpAsync(process.StandardOutput, line => OnMessageAsync(line, child, taskId, runId));
         var stderr = PumpAsync(process.StandardError, line => { child.AddErrorLine(line); return ValueTask.CompletedTask; });
         try
@@ -83,6 +80,16 @@ internal sealed partial class ProcessIsolatedAgent(
             logger.LogDebug("Could not hand task {TaskId} to agent process {AgentProcessId}: {Message}", taskId, process.Id, ex.Message);
         }
 
+        var timedOut = await WaitForExitAsync(process, taskId, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        logger.LogDebug("Task {TaskId} of run {RunId} ran in agent process {AgentProcessId}: exit code {ExitCode} after {Milliseconds} ms",
+            taskId, runId, process.Id, process.ExitCode, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
+        return await ConcludeAsync(process.ExitCode, child, taskId, timedOut, model, breaker).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the child within the task's time limit, killing it at the limit or on cancellation, then drains its output.</summary>
+    /// <returns>True when the child was killed at the time limit.</returns>
+    private async Task<bool> WaitForExitAsync(Process process, string taskId, Task stdout, Task stderr, CancellationToken cancellationToken)
+    {
         var timedOut = false;
         using (var limit = new CancellationTokenSource(options.Timeout, timeProvider))
         using (var either = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, cancellationToken))
@@ -110,12 +117,10 @@ internal sealed partial class ProcessIsolatedAgent(
             logger.LogDebug("The output of agent process {AgentProcessId} (task {TaskId}) was still open {Seconds} s after it exited", process.Id, taskId, DrainLimit.TotalSeconds);
         }
 
-        logger.LogDebug("Task {TaskId} of run {RunId} ran in agent process {AgentProcessId}: exit code {ExitCode} after {Milliseconds} ms",
-            taskId, runId, process.Id, process.ExitCode, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
-        return await ConcludeAsync(process.ExitCode, child, taskId, timedOut, model, breaker).ConfigureAwait(false);
+        return timedOut;
     }
 
-    private async Task<AgentOutcome> ConcludeAsync(int exitCode, ChildReport child, string taskId, bool timedOut, string? model, ModelCircuitBreaker? breaker)
+    private async Task<AgentOutcome> ConcludeAsync(int exitCode, AgentChildReport child, string taskId, bool timedOut, string? model, ModelCircuitBreaker? breaker)
     {
         var who = $"the {Name} process (pid {child.ProcessId}) for task {taskId}";
         if (timedOut)
@@ -224,7 +229,7 @@ internal sealed partial class ProcessIsolatedAgent(
         }
     }
 
-    private async ValueTask OnMessageAsync(string line, ChildReport child, string taskId, string? runId)
+    private async ValueTask OnMessageAsync(string line, AgentChildReport child, string taskId, string? runId)
     {
         AgentProcessMessage? message;
         try
@@ -238,7 +243,7 @@ internal sealed partial class ProcessIsolatedAgent(
 
         if (message is null)
         {
-            logger.LogDebug("Agent process {AgentProcessId} (task {TaskId}) wrote a line that is not a message: {Line}", child.ProcessId, taskId, Clip(line));
+            logger.LogDebug("Agent process {AgentProcessId} (task {TaskId}) wrote a line that is not a message: {Line}", child.ProcessId, taskId, AgentChildReport.Clip(line));
             return;
         }
 
@@ -255,7 +260,7 @@ internal sealed partial class ProcessIsolatedAgent(
             }
             else
             {
-                logger.LogWarning("Agent process {AgentProcessId} sent an unusable line for the log '{File}' of run {RunId}; it was not written", child.ProcessId, Clip(runLog.File), runId);
+                logger.LogWarning("Agent process {AgentProcessId} sent an unusable line for the log '{File}' of run {RunId}; it was not written", child.ProcessId, AgentChildReport.Clip(runLog.File), runId);
             }
         }
 
@@ -348,68 +353,8 @@ internal sealed partial class ProcessIsolatedAgent(
 
     private static LogLevel ParseLevel(string level) => Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) ? parsed : LogLevel.Information;
 
-    private static string Clip(string text) => text.Length <= ErrorLineLength ? text : text[..ErrorLineLength] + "…";
-
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
     [GeneratedRegex("^[a-z0-9_]{1,64}$")]
     private static partial Regex LogFileName();
-
-    /// <summary>
-    /// What one child said: its outcome or failure, and the first and last lines of its error output (a runtime crash
-    /// names its cause first, "Stack overflow." or "Unhandled exception. …", and its innermost frames last).
-    /// </summary>
-    private sealed class ChildReport(int processId)
-    {
-        private const int HeadLines = 4;
-        private readonly List<string> _head = [];
-        private readonly Queue<string> _tail = new();
-        private readonly Lock _gate = new();
-        private int _lines;
-
-        public int ProcessId => processId;
-
-        public AgentProcessMessage.OutcomeReport? Outcome { get; set; }
-
-        public AgentProcessMessage.FailureReport? Failure { get; set; }
-
-        public void AddErrorLine(string line)
-        {
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                _lines++;
-                if (_head.Count < HeadLines)
-                {
-                    _head.Add(Clip(line.Trim()));
-                    return;
-                }
-
-                _tail.Enqueue(Clip(line.Trim()));
-                if (_tail.Count > ErrorLinesKept - HeadLines)
-                {
-                    _tail.Dequeue();
-                }
-            }
-        }
-
-        public string Tail()
-        {
-            lock (_gate)
-            {
-                if (_lines == 0)
-                {
-                    return "; it wrote nothing on its error output";
-                }
-
-                var omitted = _lines - _head.Count - _tail.Count;
-                var middle = omitted > 0 ? [string.Create(CultureInfo.InvariantCulture, $"… {omitted} more line(s) …")] : Array.Empty<string>();
-                return "; its error output: " + string.Join(" | ", _head.Concat(middle).Concat(_tail));
-            }
-        }
-    }
 }

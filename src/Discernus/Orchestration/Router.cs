@@ -50,32 +50,11 @@ internal sealed class Router(
         {
             await resilience.ExecuteAsync(ct => heartbeat.StartAsync(ct), $"starting the heartbeat of {workerId}", stoppingToken).ConfigureAwait(false);
 
-            // Anything in our processing list was claimed by an earlier life of this id, or by a claim whose reply was lost.
-            var recover = true;
+            var recovery = new ClaimRecovery();
             var batchSize = 1;
             while (!stoppingToken.IsCancellationRequested)
             {
-                var claims = await resilience.ExecuteAsync(
-                    async ct =>
-                    {
-                        if (recover)
-                        {
-                            await tasks.RecoverAsync(workerId, ct).ConfigureAwait(false);
-                            recover = false;
-                        }
-
-                        try
-                        {
-                            return await tasks.ClaimManyAsync(workerId, batchSize, options.ClaimWait, ct).ConfigureAwait(false);
-                        }
-                        catch (Exception ex) when (RedisTransience.IsTransient(ex))
-                        {
-                            recover = true;
-                            throw;
-                        }
-                    },
-                    "claiming a task",
-                    stoppingToken).ConfigureAwait(false);
+                var claims = await ClaimAsync(workerId, batchSize, recovery, stoppingToken).ConfigureAwait(false);
                 if (claims.Count == 0)
                 {
                     continue;
@@ -88,34 +67,7 @@ internal sealed class Router(
 
                 // In-hand work finishes even when claiming stops; only the process's own end aborts it.
                 var started = timeProvider.GetTimestamp();
-                var claim = new ClaimWatch(heartbeat, heartbeat.Lapses);
-                var acks = new List<(IClaimedTask Task, CompletionSignal Signal, string RunId)>(claims.Count);
-                var released = false;
-                try
-                {
-                    foreach (var claimed in claims)
-                    {
-                        var (ack, handedBack) = await ProcessAsync(claimed, claim, CancellationToken.None).ConfigureAwait(false);
-                        released |= handedBack;
-                        if (ack is { } a)
-                        {
-                            acks.Add(a);
-                        }
-                    }
-
-                    if (acks.Count > 0)
-                    {
-                        await AcknowledgeAsync(acks, claim).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    // A claim left unsettled (an exception above) goes back to the queue.
-                    foreach (var claimed in claims)
-                    {
-                        await claimed.DisposeAsync().ConfigureAwait(false);
-                    }
-                }
+                var released = await RunClaimsAsync(claims, heartbeat).ConfigureAwait(false);
 
                 // Short tasks (no-op, cached answers, the lexicon) are claimed several at a time, one round trip for
                 // all; a slow one (a model call) resets to one at a time, so no loop sits on tasks others could run.
@@ -141,6 +93,70 @@ internal sealed class Router(
             logger.LogError(ex, "Agent loop {WorkerId} stopped on an unexpected error", workerId);
             throw;
         }
+    }
+
+    /// <summary>Whether a loop must first recover its processing list: at start, and after a transient Redis failure.</summary>
+    private sealed class ClaimRecovery
+    {
+        // Anything in our processing list was claimed by an earlier life of this id, or by a claim whose reply was lost.
+        public bool Needed { get; set; } = true;
+    }
+
+    private Task<IReadOnlyList<IClaimedTask>> ClaimAsync(string workerId, int batchSize, ClaimRecovery recovery, CancellationToken stoppingToken) => resilience.ExecuteAsync(
+        async ct =>
+        {
+            if (recovery.Needed)
+            {
+                await tasks.RecoverAsync(workerId, ct).ConfigureAwait(false);
+                recovery.Needed = false;
+            }
+
+            try
+            {
+                return await tasks.ClaimManyAsync(workerId, batchSize, options.ClaimWait, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RedisTransience.IsTransient(ex))
+            {
+                recovery.Needed = true;
+                throw;
+            }
+        },
+        "claiming a task",
+        stoppingToken);
+
+    /// <summary>Runs the claimed tasks and acknowledges them together; true when one was handed back for another worker.</summary>
+    private async Task<bool> RunClaimsAsync(IReadOnlyList<IClaimedTask> claims, WorkerHeartbeat heartbeat)
+    {
+        var claim = new ClaimWatch(heartbeat, heartbeat.Lapses);
+        var acks = new List<(IClaimedTask Task, CompletionSignal Signal, string RunId)>(claims.Count);
+        var released = false;
+        try
+        {
+            foreach (var claimed in claims)
+            {
+                var (ack, handedBack) = await ProcessAsync(claimed, claim, CancellationToken.None).ConfigureAwait(false);
+                released |= handedBack;
+                if (ack is { } a)
+                {
+                    acks.Add(a);
+                }
+            }
+
+            if (acks.Count > 0)
+            {
+                await AcknowledgeAsync(acks, claim).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // A claim left unsettled (an exception above) goes back to the queue.
+            foreach (var claimed in claims)
+            {
+                await claimed.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return released;
     }
 
     /// <summary>
@@ -176,20 +192,7 @@ internal sealed class Router(
             cancellationToken).ConfigureAwait(false);
         if (store is null)
         {
-            if (_reportedUnreachable.TryAdd(runId, 0))
-            {
-                logger.LogWarning("Worker {WorkerId} leaves the tasks of run {RunId} to workers that can serve them: {Problem}", claimed.WorkerId, runId, problem);
-            }
-
-            await resilience.ExecuteAsync(
-                async ct =>
-                {
-                    await runStates.IncrementAsync(runId, RunStateFields.TasksReleased, 1, ct).ConfigureAwait(false);
-                    await runStates.SetAsync(runId, new Dictionary<string, string> { [RunStateFields.ReleasedBy] = $"{Environment.MachineName}: {problem}" }, ct).ConfigureAwait(false);
-                },
-                $"recording a released task of run {runId}",
-                cancellationToken).ConfigureAwait(false);
-            await SettleAsync(claimed, claim, c => c.ReleaseAsync(), cancellationToken).ConfigureAwait(false);
+            await ReleaseAsync(claimed, claim, runId, problem, cancellationToken).ConfigureAwait(false);
             return (null, true);
         }
 
@@ -201,6 +204,32 @@ internal sealed class Router(
             return (null, false);
         }
 
+        return await RunAgentAsync(claimed, claim, agent, taskType, runId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Hands a task back for workers that can reach its run's artifact store, and records that on the run.</summary>
+    private async Task ReleaseAsync(IClaimedTask claimed, ClaimWatch claim, string runId, string? problem, CancellationToken cancellationToken)
+    {
+        if (_reportedUnreachable.TryAdd(runId, 0))
+        {
+            logger.LogWarning("Worker {WorkerId} leaves the tasks of run {RunId} to workers that can serve them: {Problem}", claimed.WorkerId, runId, problem);
+        }
+
+        await resilience.ExecuteAsync(
+            async ct =>
+            {
+                await runStates.IncrementAsync(runId, RunStateFields.TasksReleased, 1, ct).ConfigureAwait(false);
+                await runStates.SetAsync(runId, new Dictionary<string, string> { [RunStateFields.ReleasedBy] = $"{Environment.MachineName}: {problem}" }, ct).ConfigureAwait(false);
+            },
+            $"recording a released task of run {runId}",
+            cancellationToken).ConfigureAwait(false);
+        await SettleAsync(claimed, claim, c => c.ReleaseAsync(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the agent on a task: a failure is settled here (requeued, or dead-listed after the last attempt), an outcome returned as an acknowledgement.</summary>
+    private async Task<((IClaimedTask Task, CompletionSignal Signal, string RunId)? Ack, bool Released)> RunAgentAsync(
+        IClaimedTask claimed, ClaimWatch claim, IAgent agent, string taskType, string runId, CancellationToken cancellationToken)
+    {
         // The task's span joins the trace of the stage that queued it; the model calls the agent makes are its children.
         using var span = DiscernusActivities.StartTask(claimed.TaskId, taskType, runId, claimed.WorkerId, claimed.Attempts, claimed.Traceparent);
         var started = timeProvider.GetTimestamp();

@@ -69,24 +69,7 @@ internal static class RunPlanner
             }
         }
 
-        CostEstimate? estimate = null;
-        string? budgetProblem = null;
-        if (!models.OfflineBaseline)
-        {
-            estimate = tokens is null
-                ? CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names)
-                : CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names, tokens);
-            // The budget rule compares the estimate of the mode the run will use (batch: the batch price).
-            var mode = ModeOf(runOptions);
-            var planned = estimate.UsdFor(mode);
-            if (estimate.UnpricedModels.Count == 0 && experiment.MaxCostUsd is { } budget && (planned is null || planned > budget))
-            {
-                budgetProblem = planned is null
-                    ? $"budget.max_cost_usd (${budget.ToString(CultureInfo.InvariantCulture)}) in {Path.GetFileName(experiment.ExperimentFilePath)} cannot be checked: a model has no batch price. Run without --batch, or add its batch price. Nothing was run."
-                    : $"the estimated {(mode == Models.BillingMode.Batch ? "batch " : "")}cost ({Usd(planned.Value)}) exceeds budget.max_cost_usd (${budget.ToString(CultureInfo.InvariantCulture)}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.";
-            }
-        }
-
+        var (estimate, budgetProblem) = EstimateAgainstBudget(experiment, models, runOptions, tokens);
         if (budgetProblem is null && RunFolderAllocator.WritableProblem(experiment.Directory) is { } unwritable)
         {
             return new RunPlan { Models = models, Estimate = estimate, RunsFolderProblem = unwritable };
@@ -108,6 +91,31 @@ internal static class RunPlanner
             RequestedAt = IsoTime.Format(time.GetUtcNow()),
         };
         return new RunPlan { Models = models, Estimate = estimate, BudgetProblem = budgetProblem, Request = request };
+    }
+
+    /// <summary>The run's estimated cost, and why it cannot run when the estimate is over the experiment's budget.</summary>
+    private static (CostEstimate? Estimate, string? BudgetProblem) EstimateAgainstBudget(
+        Experiment experiment, ManifestModels models, IReadOnlyDictionary<string, string>? runOptions, CorpusTokens? tokens)
+    {
+        CostEstimate? estimate = null;
+        string? budgetProblem = null;
+        if (!models.OfflineBaseline)
+        {
+            estimate = tokens is null
+                ? CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names)
+                : CostEstimator.Estimate(experiment with { RunsPerModel = models.RunsPerModel }, models.Names, tokens);
+            // The budget rule compares the estimate of the mode the run will use (batch: the batch price).
+            var mode = ModeOf(runOptions);
+            var planned = estimate.UsdFor(mode);
+            if (estimate.UnpricedModels.Count == 0 && experiment.MaxCostUsd is { } budget && (planned is null || planned > budget))
+            {
+                budgetProblem = planned is null
+                    ? $"budget.max_cost_usd (${budget.ToString(CultureInfo.InvariantCulture)}) in {Path.GetFileName(experiment.ExperimentFilePath)} cannot be checked: a model has no batch price. Run without --batch, or add its batch price. Nothing was run."
+                    : $"the estimated {(mode == Models.BillingMode.Batch ? "batch " : "")}cost ({Usd(planned.Value)}) exceeds budget.max_cost_usd (${budget.ToString(CultureInfo.InvariantCulture)}) in {Path.GetFileName(experiment.ExperimentFilePath)}. Raise the budget, use fewer documents or runs, or choose a cheaper model. Nothing was run.";
+            }
+        }
+
+        return (estimate, budgetProblem);
     }
 
     /// <summary>The billing mode a request's options ask for (<c>mode=batch</c>: the provider's batch API).</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Discernus.Experiments;
 
 namespace Discernus.Statistics;
@@ -30,7 +29,7 @@ namespace Discernus.Statistics;
 /// passes the limit, so a hostile formula costs time and memory in proportion to the part read. Formulas come from
 /// researcher-written YAML, so every error names the column and what was expected there.
 /// </summary>
-internal sealed class FormulaParser
+internal sealed partial class FormulaParser
 {
     /// <summary>Deep enough for any real formula, shallow enough that a hostile one cannot overflow the stack.</summary>
     public const int MaxDepth = 64;
@@ -38,28 +37,17 @@ internal sealed class FormulaParser
     /// <summary>Numbers, texts and names in one formula: the original project's longest formula has about 40.</summary>
     public const int MaxTerms = 1_000;
 
-    private static readonly string[] TwoCharacterOperators = ["**", "//", "<=", ">=", "==", "!="];
-    private const string OneCharacterOperators = "+-*/%<>()[],.";
-
     private readonly string _text;
+    private readonly FormulaLexer _lexer;
     private int _depth;
     private int _terms;
-    private Token _token;
+    private FormulaToken _token;
 
     private FormulaParser(string text)
     {
         _text = text;
-        _token = Lex(0);
-    }
-
-    private enum TokenKind
-    {
-        End,
-        Number,
-        Text,
-        Identifier,
-        Operator,
-        Unknown,
+        _lexer = new FormulaLexer(text);
+        _token = _lexer.Lex(0);
     }
 
     /// <summary>Parses a formula into its syntax tree.</summary>
@@ -68,13 +56,13 @@ internal sealed class FormulaParser
     {
         ArgumentNullException.ThrowIfNull(formula);
         var parser = new FormulaParser(formula);
-        if (parser._token.Kind == TokenKind.End)
+        if (parser._token.Kind == FormulaTokenKind.End)
         {
             throw parser.Error(parser._token.Start, "expected an expression but the formula is empty");
         }
 
         var root = parser.ParseConditional();
-        if (parser._token.Kind != TokenKind.End)
+        if (parser._token.Kind != FormulaTokenKind.End)
         {
             throw parser.Is(")")
                 ? parser.Error(parser._token.Start, "found ')' with no matching '('")
@@ -149,7 +137,7 @@ internal sealed class FormulaParser
     {
         var first = ParseArithmetic();
         List<(string, FormulaSyntax)>? rest = null;
-        while (_token.Kind == TokenKind.Operator && _token.Text is "<" or "<=" or ">" or ">=" or "==" or "!=")
+        while (_token.Kind == FormulaTokenKind.Operator && _token.Text is "<" or "<=" or ">" or ">=" or "==" or "!=")
         {
             var op = _token.Text;
             Advance();
@@ -167,7 +155,7 @@ internal sealed class FormulaParser
     {
         var first = operand();
         List<(string, FormulaSyntax)>? rest = null;
-        while (_token.Kind == TokenKind.Operator && operators.Contains(_token.Text))
+        while (_token.Kind == FormulaTokenKind.Operator && operators.Contains(_token.Text))
         {
             var op = _token.Text!;
             Advance();
@@ -235,162 +223,6 @@ internal sealed class FormulaParser
         return target;
     }
 
-    private FormulaSyntax ParseAtom()
-    {
-        var token = _token;
-        switch (token.Kind)
-        {
-            case TokenKind.Number:
-                CountTerm(token);
-                Advance();
-                return new NumberSyntax(token.Start, token.End, token.Number);
-            case TokenKind.Text:
-                CountTerm(token);
-                Advance();
-                return new TextSyntax(token.Start, token.End, token.Text!);
-            case TokenKind.Identifier when token.Text is "True" or "False":
-                CountTerm(token);
-                Advance();
-                return new BooleanSyntax(token.Start, token.End, token.Text == "True");
-            case TokenKind.Identifier when !IsReserved(token.Text!):
-                CountTerm(token);
-                return ParseNameOrCall();
-            case TokenKind.Operator when token.Text == "(":
-                {
-                    Advance();
-                    var inner = ParseConditional();
-                    Expect(")", $"to close the '(' at column {token.Start + 1}");
-                    return inner;
-                }
-
-            case TokenKind.Operator when token.Text == "[":
-                return ParseList();
-            default:
-                throw Error(token.Start, $"expected a number, a name, a function call, '(' or '[' but found {Describe(token)}");
-        }
-    }
-
-    private FormulaSyntax ParseNameOrCall()
-    {
-        var start = _token.Start;
-        var parts = new List<(string, int)> { (_token.Text!, _token.Start) };
-        var end = _token.End;
-        Advance();
-        // A '.' continues the name only when nothing separates it from the parts around it ("hope.salience").
-        while (Is(".") && _token.Start == end)
-        {
-            var dot = _token;
-            Advance();
-            if (_token.Kind != TokenKind.Identifier || _token.Start != dot.End)
-            {
-                throw Error(dot.End, $"expected a name after '.' but found {(_token.Start == dot.End ? Describe(_token) : $"'{_text[dot.End]}'")}");
-            }
-
-            parts.Add((_token.Text!, _token.Start));
-            end = _token.End;
-            Advance();
-        }
-
-        var name = new NameSyntax(start, end, parts);
-        if (!Is("("))
-        {
-            return name;
-        }
-
-        var open = _token.Start;
-        Advance();
-        Enter();
-        if (Is(")"))
-        {
-            throw Error(_token.Start, $"expected an argument for {Slice(start, end).ToLowerInvariant()}() but found ')'");
-        }
-
-        var arguments = new List<FormulaSyntax> { ParseConditional() };
-        if (IsKeyword("for"))
-        {
-            // sum(x for x in values): a generator argument, read as the list it produces.
-            var element = arguments[0];
-            var clauses = ParseComprehensionClauses();
-            var last = clauses[^1];
-            arguments[0] = new ComprehensionSyntax(element.Start, (last.Iterable ?? last.Condition)!.End, element, clauses);
-        }
-
-        while (Is(","))
-        {
-            Advance();
-            arguments.Add(ParseConditional());
-        }
-
-        var close = Expect(")", $"to close the '(' of {Slice(start, end).ToLowerInvariant()} at column {open + 1}", "',' or ')'");
-        _depth--;
-        return new CallSyntax(start, close, name, open, arguments);
-    }
-
-    private FormulaSyntax ParseList()
-    {
-        var open = _token.Start;
-        Advance();
-        Enter();
-        var items = new List<FormulaSyntax>();
-        if (!Is("]"))
-        {
-            items.Add(ParseConditional());
-            if (IsKeyword("for"))
-            {
-                var clauses = ParseComprehensionClauses();
-                var comprehensionEnd = Expect("]", $"to close the '[' at column {open + 1}");
-                _depth--;
-                return new ComprehensionSyntax(open, comprehensionEnd, items[0], clauses);
-            }
-
-            while (Is(","))
-            {
-                Advance();
-                if (Is("]"))
-                {
-                    break;
-                }
-
-                items.Add(ParseConditional());
-            }
-        }
-
-        var end = Expect("]", $"to close the '[' at column {open + 1}", "',' or ']'");
-        _depth--;
-        return new ListSyntax(open, end, items);
-    }
-
-    private List<ComprehensionClause> ParseComprehensionClauses()
-    {
-        var clauses = new List<ComprehensionClause>();
-        while (IsKeyword("for"))
-        {
-            Advance();
-            if (_token.Kind != TokenKind.Identifier || IsReserved(_token.Text!))
-            {
-                throw Error(_token.Start, $"expected a variable name after 'for' but found {Describe(_token)}");
-            }
-
-            var variable = _token;
-            Advance();
-            if (!IsKeyword("in"))
-            {
-                throw Error(_token.Start, $"expected 'in' after 'for {variable.Text}' but found {Describe(_token)}");
-            }
-
-            Advance();
-            clauses.Add(new ComprehensionClause(variable.Text, variable.Start, ParseOr(), null));
-            while (IsKeyword("if"))
-            {
-                Advance();
-                clauses.Add(new ComprehensionClause(null, 0, null, ParseOr()));
-            }
-        }
-
-        return clauses;
-    }
-
-    /// <summary>Consumes <paramref name="expected"/> and returns the offset after it, or fails naming what it closes.</summary>
     private int Expect(string expected, string purpose, string? alternatives = null)
     {
         if (!Is(expected))
@@ -403,15 +235,15 @@ internal sealed class FormulaParser
         return end;
     }
 
-    private bool Is(string op) => _token.Kind == TokenKind.Operator && _token.Text == op;
+    private bool Is(string op) => _token.Kind == FormulaTokenKind.Operator && _token.Text == op;
 
-    private bool IsKeyword(string keyword) => _token.Kind == TokenKind.Identifier && _token.Text == keyword;
+    private bool IsKeyword(string keyword) => _token.Kind == FormulaTokenKind.Identifier && _token.Text == keyword;
 
     private static bool IsReserved(string word) => word is "for" or "in" or "if" or "else" or "and" or "or" or "not";
 
-    private void Advance() => _token = Lex(_token.End);
+    private void Advance() => _token = _lexer.Lex(_token.End);
 
-    private void CountTerm(Token token)
+    private void CountTerm(FormulaToken token)
     {
         if (++_terms > MaxTerms)
         {
@@ -429,110 +261,12 @@ internal sealed class FormulaParser
         }
     }
 
-    private Token Lex(int from)
-    {
-        var i = from;
-        while (i < _text.Length && char.IsWhiteSpace(_text[i]))
-        {
-            i++;
-        }
-
-        if (i >= _text.Length)
-        {
-            return new Token(TokenKind.End, i, i, null, 0);
-        }
-
-        var c = _text[i];
-        if (char.IsAsciiDigit(c) || (c == '.' && i + 1 < _text.Length && char.IsAsciiDigit(_text[i + 1])))
-        {
-            return LexNumber(i);
-        }
-
-        if (char.IsAsciiLetter(c) || c == '_')
-        {
-            var end = i + 1;
-            while (end < _text.Length && (char.IsAsciiLetterOrDigit(_text[end]) || _text[end] == '_'))
-            {
-                end++;
-            }
-
-            return new Token(TokenKind.Identifier, i, end, _text[i..end], 0);
-        }
-
-        if (c is '\'' or '"')
-        {
-            var close = _text.IndexOf(c, i + 1);
-            if (close < 0)
-            {
-                throw Error(i, $"the text opened with {c} at column {i + 1} is never closed");
-            }
-
-            return new Token(TokenKind.Text, i, close + 1, _text[(i + 1)..close], 0);
-        }
-
-        if (i + 1 < _text.Length && TwoCharacterOperators.Contains(_text.Substring(i, 2)))
-        {
-            return new Token(TokenKind.Operator, i, i + 2, _text.Substring(i, 2), 0);
-        }
-
-        return OneCharacterOperators.Contains(c)
-            ? new Token(TokenKind.Operator, i, i + 1, c.ToString(), 0)
-            : new Token(TokenKind.Unknown, i, i + 1, c.ToString(), 0);
-    }
-
-    private Token LexNumber(int start)
-    {
-        var i = start;
-        while (i < _text.Length && char.IsAsciiDigit(_text[i]))
-        {
-            i++;
-        }
-
-        if (i < _text.Length && _text[i] == '.')
-        {
-            i++;
-            while (i < _text.Length && char.IsAsciiDigit(_text[i]))
-            {
-                i++;
-            }
-        }
-
-        if (i < _text.Length && (_text[i] == 'e' || _text[i] == 'E'))
-        {
-            var exponentStart = i;
-            i++;
-            if (i < _text.Length && (_text[i] == '+' || _text[i] == '-'))
-            {
-                i++;
-            }
-
-            if (i >= _text.Length || !char.IsAsciiDigit(_text[i]))
-            {
-                throw Error(i, $"expected the digits of the exponent started at column {exponentStart + 1} but found {DescribeAt(i)}");
-            }
-
-            while (i < _text.Length && char.IsAsciiDigit(_text[i]))
-            {
-                i++;
-            }
-        }
-
-        var literal = _text[start..i];
-        var value = double.Parse(literal, NumberStyles.Float, CultureInfo.InvariantCulture);
-        if (!double.IsFinite(value))
-        {
-            throw Error(start, $"the number {literal} is too large");
-        }
-
-        return new Token(TokenKind.Number, start, i, null, value);
-    }
-
     private string Slice(int start, int end) => _text[start..end];
 
-    private string Describe(Token token) => token.Kind switch
+    private string Describe(FormulaToken token) => token.Kind switch
     {
-        TokenKind.End => "the end of the formula",
-        TokenKind.Identifier when IsReserved(token.Text!) => $"'{token.Text}'",
+        FormulaTokenKind.End => "the end of the formula",
+        FormulaTokenKind.Identifier when IsReserved(token.Text!) => $"'{token.Text}'",
         _ => DescribeAt(token.Start),
     };
 
@@ -540,7 +274,4 @@ internal sealed class FormulaParser
         position >= _text.Length ? "the end of the formula" : $"'{_text[position]}'";
 
     private DerivedMetricException Error(int position, string problem) => new(_text, position + 1, problem);
-
-    /// <param name="Text">The operator, identifier or text content; null for a number and the end.</param>
-    private readonly record struct Token(TokenKind Kind, int Start, int End, string? Text, double Number);
 }

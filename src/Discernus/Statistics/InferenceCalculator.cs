@@ -127,7 +127,7 @@ internal static class InferenceCalculator
             var alternative = test.Expect switch { "positive" => TestResult.Greater, "negative" => TestResult.Less, _ => TestResult.TwoSided };
             var pairs = Pairs(documents, variable, second);
             var pearson = HypothesisTests.Pearson(pairs.Select(p => p.X).ToList(), pairs.Select(p => p.Y).ToList(), alternative);
-            pearson = pearson with { EffectSizeName = "r", EffectSize = pearson.Statistic, EffectSizeCi = HypothesisTests.FisherZInterval(pearson.Statistic, pairs.Count) };
+            pearson = pearson with { EffectSizeName = "r", EffectSize = pearson.Statistic, EffectSizeCi = EffectSizes.FisherZInterval(pearson.Statistic, pairs.Count) };
             return new ConfirmatoryTestResult(hypothesis.Id, test.Variable, null, other, [], [], [], pairs.Count, pearson, null);
         }
 

@@ -107,12 +107,12 @@ public sealed class HypothesisTestsTests
     public void FisherZ_Interval_MatchesTheReference_AndR()
     {
         // one_sided_reference.py: [-0.149742633036757, 0.895579461838739]; R's cor.test prints -0.1497426 0.8955795.
-        var interval = HypothesisTests.FisherZInterval(HypothesisTests.Pearson(HollanderWolfeX, HollanderWolfeY).Statistic, HollanderWolfeX.Length);
+        var interval = EffectSizes.FisherZInterval(HypothesisTests.Pearson(HollanderWolfeX, HollanderWolfeY).Statistic, HollanderWolfeX.Length);
 
         Assert.Equal(-0.149742633036757, interval.Lower!.Value, 9);
         Assert.Equal(0.895579461838739, interval.Upper!.Value, 9);
-        Assert.Contains("n = 3", HypothesisTests.FisherZInterval(0.5, 3).Note);
-        Assert.False(HypothesisTests.FisherZInterval(1, 10).IsDefined);
+        Assert.Contains("n = 3", EffectSizes.FisherZInterval(0.5, 3).Note);
+        Assert.False(EffectSizes.FisherZInterval(1, 10).IsDefined);
     }
 
     [Fact]
@@ -130,11 +130,11 @@ public sealed class HypothesisTestsTests
     [Fact]
     public void NoncentralF_WithoutNoncentrality_IsTheCentralF_AndFallsAsLambdaGrows()
     {
-        Assert.Equal(MathNet.Numerics.Distributions.FisherSnedecor.CDF(2, 27, 4.846), HypothesisTests.NoncentralFCdf(4.846, 2, 27, 0), 12);
-        var values = new[] { 0.5, 5, 50, 500, 5000 }.Select(lambda => HypothesisTests.NoncentralFCdf(4.846, 2, 27, lambda)).ToList();
+        Assert.Equal(MathNet.Numerics.Distributions.FisherSnedecor.CDF(2, 27, 4.846), EffectSizes.NoncentralFCdf(4.846, 2, 27, 0), 12);
+        var values = new[] { 0.5, 5, 50, 500, 5000 }.Select(lambda => EffectSizes.NoncentralFCdf(4.846, 2, 27, lambda)).ToList();
         Assert.True(values.Zip(values.Skip(1)).All(pair => pair.First > pair.Second), string.Join(", ", values));
         // A large sample and effect (λ in the tens of thousands) still sums from the Poisson mode without underflow.
-        var big = HypothesisTests.EtaSquaredInterval(2000, 2, 60000, 60003);
+        var big = EffectSizes.EtaSquaredInterval(2000, 2, 60000, 60003);
         Assert.True(big.IsDefined && big.Lower < 0.0625 && big.Upper > 0.0625, $"{big.Lower} {big.Upper}");
     }
 

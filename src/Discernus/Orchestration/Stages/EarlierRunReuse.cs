@@ -6,111 +6,23 @@ using Discernus.Content;
 using Discernus.Coordination;
 using Discernus.Provenance;
 
-namespace Discernus.Orchestration;
+namespace Discernus.Orchestration.Stages;
 
 /// <summary>
 /// Partial runs: `--from synthesis` (or `report`) takes the earlier stages from a finished run of the same framework
 /// and documents — its results are copied, hash-checked, into the new run folder and no model is asked again —
 /// and `--to` stops after a stage. The new run's manifest records both (<see cref="ManifestPlan"/>).
 /// </summary>
-internal sealed partial class Orchestrator
+internal sealed class EarlierRunReuse
 {
-    /// <summary>The plan a new run's request asks for, checked against its source run; null for a whole run.</summary>
-    private static ManifestPlan? PlanOf(RunRequest request)
-    {
-        var from = request.Options?.GetValueOrDefault(RunRequestOptions.From);
-        var to = request.Options?.GetValueOrDefault(RunRequestOptions.To);
-        var pretest = PretestOf(request);
-        if (from is null && to is null)
-        {
-            return pretest is null ? null : new ManifestPlan { Pretest = pretest };
-        }
+    private const string Agent = nameof(Orchestrator);
 
-        if (pretest is not null && from is not null)
-        {
-            throw new RunFailedException("--pretest samples documents to analyse, and --from analyses none: use one or the other");
-        }
+    public static bool Reuses(RunContext run, string stage) => run.Manifest.Plan?.ReusedStages.Contains(stage) == true;
 
-        var reused = from switch
-        {
-            null => [],
-            StageNames.Synthesis => new[] { StageNames.BatchAnalysis },
-            StageNames.Report => [StageNames.BatchAnalysis, StageNames.Synthesis],
-            _ => throw new RunFailedException($"--from {from} is not a stage a run can start from; use synthesis or report"),
-        };
-        var source = request.Options?.GetValueOrDefault(RunRequestOptions.Source);
-        if (reused.Length > 0 && source is null)
-        {
-            throw new RunFailedException($"--from {from} needs the run whose earlier stages it reuses");
-        }
-
-        return new ManifestPlan
-        {
-            ReusedStages = reused,
-            SourceRunFolder = source,
-            SourceRunId = source is null ? null : RunFolder.ReadManifest(Path.Combine(source, RunFolder.ManifestFileName)).RunId,
-            StopAfter = to,
-            Pretest = pretest,
-        };
-    }
-
-    /// <summary>The validity rule and the calibration of a new run: the experiment's settings, `--calibrate` when it sets none.</summary>
-    private static ManifestValidity ValidityOf(Experiments.Experiment experiment, RunRequest request)
-    {
-        var flag = request.Options?.GetValueOrDefault(RunRequestOptions.Calibrate) == "true";
-        var calibration = experiment.Calibration ?? (flag ? new Experiments.CalibrationSettings() : null);
-        if (calibration is not null && experiment.Gold.Count == 0)
-        {
-            throw new RunFailedException("--calibrate maps the model's scores to the coders' scale, but the experiment has no gold file with ratings (components.gold, or gold.csv beside the experiment): code a sample of documents first, e.g. with `discernus serve`");
-        }
-
-        return new ManifestValidity
-        {
-            Validation = experiment.Validation ?? new Experiments.ValiditySettings(),
-            Calibration = calibration,
-            CalibrationSource = calibration is null ? null : experiment.Calibration is not null ? "experiment" : "flag",
-        };
-    }
-
-    /// <summary>The pre-test a request asks for (`--pretest N [--pretest-seed S] [--pretest-max-failure-rate X]`), checked.</summary>
-    private static ManifestPretest? PretestOf(RunRequest request)
-    {
-        if (request.Options?.GetValueOrDefault(RunRequestOptions.Pretest) is not { } sizeText)
-        {
-            return null;
-        }
-
-        var options = request.Options;
-        if (!int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 2)
-        {
-            throw new RunFailedException($"--pretest needs a number of documents of at least 2 (a spread needs two scores), not '{sizeText}'");
-        }
-
-        var seed = 1;
-        if (options.GetValueOrDefault(RunRequestOptions.PretestSeed) is { } seedText && !int.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed))
-        {
-            throw new RunFailedException($"--pretest-seed must be a whole number, not '{seedText}'");
-        }
-
-        var maxFailureRate = DefaultPretestMaxFailureRate;
-        if (options.GetValueOrDefault(RunRequestOptions.PretestMaxFailureRate) is { } rateText
-            && (!double.TryParse(rateText, NumberStyles.Float, CultureInfo.InvariantCulture, out maxFailureRate) || maxFailureRate is < 0 or > 1 || double.IsNaN(maxFailureRate)))
-        {
-            throw new RunFailedException($"--pretest-max-failure-rate must be a share from 0 to 1 (e.g. 0.2), not '{rateText}'");
-        }
-
-        return new ManifestPretest { SampleSize = size, Seed = seed, MaxFailureRate = maxFailureRate };
-    }
-
-    /// <summary>A fifth of the sample failing means the prompt, the model or the endpoint needs attention before the full run.</summary>
-    public const double DefaultPretestMaxFailureRate = 0.2;
-
-    private static bool Reuses(RunContext run, string stage) => run.Manifest.Plan?.ReusedStages.Contains(stage) == true;
-
-    private static bool StopsAfter(RunContext run, string stage) => run.Manifest.Plan?.StopAfter == stage;
+    public static bool StopsAfter(RunContext run, string stage) => run.Manifest.Plan?.StopAfter == stage;
 
     /// <summary>The source run's analyses, copied into this run after checking they were made of this run's inputs.</summary>
-    private async Task<List<string>> ReuseAnalysesAsync(RunContext run, IArtifactStore store, CancellationToken cancellationToken)
+    public async Task<List<string>> ReuseAnalysesAsync(RunContext run, IArtifactStore store, CancellationToken cancellationToken)
     {
         var (source, sourceFolder) = SourceOf(run);
         if (source.Stages.FirstOrDefault(s => s.Name == StageNames.BatchAnalysis)?.Status is not (RunStatus.Completed or RunStatus.CompletedWithFailures) || source.Outputs.AnalysisResults.Count == 0)
@@ -158,7 +70,7 @@ internal sealed partial class Orchestrator
     }
 
     /// <summary>The source run's synthesis (statistics, exports, text), copied for `--from report`.</summary>
-    private async Task<SynthesisResult> ReuseSynthesisAsync(RunContext run, IArtifactStore store, CancellationToken cancellationToken)
+    public async Task<SynthesisResult> ReuseSynthesisAsync(RunContext run, IArtifactStore store, CancellationToken cancellationToken)
     {
         var (source, sourceFolder) = SourceOf(run);
         if (source.Outputs.SynthesisResult is not { } resultHash || source.Stages.FirstOrDefault(s => s.Name == StageNames.Synthesis)?.Status != RunStatus.Completed)

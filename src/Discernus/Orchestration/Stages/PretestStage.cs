@@ -1,11 +1,10 @@
 using System.Globalization;
 using Discernus.Agents;
-using Discernus.Artifacts;
 using Discernus.Coordination;
 using Discernus.Models;
 using Discernus.Provenance;
 
-namespace Discernus.Orchestration;
+namespace Discernus.Orchestration.Stages;
 
 /// <summary>
 /// PRE-TEST (`run --pretest N`): a seeded sample of N documents is analysed first, by every model of the run, with the
@@ -13,18 +12,35 @@ namespace Discernus.Orchestration;
 /// that does not discriminate, too many failed answers or an extrapolated cost above the budget stop the run before
 /// the rest of the corpus is paid for. Otherwise the full run goes on and takes the sample's answers as they are.
 /// </summary>
-internal sealed partial class Orchestrator
+internal sealed class PretestStage(StageWaiter waiter, PriorExecutionReader priorExecutions) : IRunStage
 {
-    public const string PretestReportPath = RunFolder.PretestReportFile;
+    public const string ReportPath = RunFolder.PretestReportFile;
+    private const string Agent = nameof(Orchestrator);
 
-    /// <returns>The sample's answers, for the full run to take without asking again; null when the run has no pre-test to do.</returns>
-    private async Task<Dictionary<string, CompletionSignal>?> PretestAsync(RunContext run, IArtifactStore store, IReadOnlyList<PlannedTask> planned, CancellationToken cancellationToken)
+    public string Name => StageNames.Pretest;
+
+    public async Task RunAsync(StageRun stage, StageOutputs outputs, CancellationToken cancellationToken)
     {
-        if (run.Manifest.Plan?.Pretest is not { } settings || run.IsStageDone(StageNames.Pretest))
+        var run = stage.Run;
+        if (run.IsStageDone(StageNames.BatchAnalysis) || EarlierRunReuse.Reuses(run, StageNames.BatchAnalysis))
         {
-            return null;
+            // The analyses are recorded, or taken from another run: there is nothing to sample.
+            return;
         }
 
+        outputs.PlannedAnalyses ??= AnalysisTasks.Plan(run);
+        if (run.Manifest.Plan?.Pretest is not { } settings || run.IsStageDone(StageNames.Pretest))
+        {
+            return;
+        }
+
+        // The sample's answers are handed on, for the full run to take without asking again.
+        outputs.PretestAnswers = await RunSampleAsync(stage, settings, outputs.PlannedAnalyses, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Dictionary<string, CompletionSignal>> RunSampleAsync(StageRun stage, ManifestPretest settings, IReadOnlyList<PlannedTask> planned, CancellationToken cancellationToken)
+    {
+        var run = stage.Run;
         var documents = run.ReadDocuments();
         var sample = PretestSample.Choose(documents, settings.SampleSize, settings.Seed);
         var perModel = documents.Count * run.Models.RunsPerModel;
@@ -34,17 +50,16 @@ internal sealed partial class Orchestrator
         run.Log.Info(StageNames.Pretest, Agent, $"pre-test: {sample.Count} of {documents.Count} document(s) (seed {settings.Seed}) analysed first by {run.Models.Names.Count} model(s)",
             new Dictionary<string, object?> { ["documents"] = sample.Select(i => documents[i].DocumentId).ToList() });
 
-        var recorded = run.Adopted ? await RecordedAnalysesAsync(run, sampleTasks, cancellationToken).ConfigureAwait(false) : null;
+        var recorded = run.Adopted ? await priorExecutions.ReadAsync(run, sampleTasks, cancellationToken).ConfigureAwait(false) : null;
         var results = new List<AnalysisResult>();
         var answers = new Dictionary<string, CompletionSignal>(StringComparer.Ordinal);
-        await RunStageAsync(run, StageNames.Pretest, sampleTasks, async (task, signal) =>
+        await waiter.RunAsync(new StageRequest(run, StageNames.Pretest, sampleTasks, async (task, signal) =>
         {
-            results.Add(await RecordAnalysisAsync(run, store, task, signal, cancellationToken).ConfigureAwait(false));
+            results.Add(await AnalysisTasks.RecordAsync(run, stage.Store, task, signal, cancellationToken).ConfigureAwait(false));
             run.CountedByPretest(task.TaskId);
             answers[task.TaskId] = signal;
-        }, cancellationToken, recorded?.Succeeded, recorded).ConfigureAwait(false);
+        }, recorded?.Succeeded, recorded), cancellationToken).ConfigureAwait(false);
 
-        var failed = run.Failures.Count(f => sampleIds.Contains(f.TaskId));
         var report = PretestEvaluator.Evaluate(new PretestEvaluator.Input
         {
             Settings = settings,
@@ -55,12 +70,21 @@ internal sealed partial class Orchestrator
             DimensionNames = run.Experiment.Framework.Dimensions.Select(d => d.Name).ToList(),
             Results = results,
             Tasks = sampleTasks.Count,
-            Failed = failed,
+            Failed = run.Failures.Count(f => sampleIds.Contains(f.TaskId)),
             BudgetUsd = run.Experiment.MaxCostUsd,
             Prices = PriceTable.LoadDefault(),
         });
+        await JudgeAsync(run, report, cancellationToken).ConfigureAwait(false);
 
-        var json = await run.WriteOutputAsync(PretestReportPath, DiscernusJson.Serialize(report), "pretest", cancellationToken).ConfigureAwait(false);
+        // The failed sample tasks are tried again by the full run, which records their outcome then.
+        run.Failures.RemoveAll(f => sampleIds.Contains(f.TaskId));
+        return answers;
+    }
+
+    /// <summary>Records the pre-test's report in the run folder; stops the run when the sample says the full run is not worth it.</summary>
+    private static async Task JudgeAsync(RunContext run, PretestReport report, CancellationToken cancellationToken)
+    {
+        var json = await run.WriteOutputAsync(ReportPath, DiscernusJson.Serialize(report), "pretest", cancellationToken).ConfigureAwait(false);
         await run.WriteOutputAsync(RunFolder.PretestMarkdownFile, System.Text.Encoding.UTF8.GetBytes(PretestEvaluator.ToMarkdown(report)), "pretest_report", cancellationToken).ConfigureAwait(false);
         run.Outputs = run.Outputs with { Pretest = json };
         await run.PersistOutputsAsync().ConfigureAwait(false);
@@ -78,9 +102,5 @@ internal sealed partial class Orchestrator
         }
 
         run.Log.Info(StageNames.Pretest, Agent, $"pre-test passed: {report.Succeeded} of {report.Tasks} sampled answers, {report.Dimensions.Count} dimension score(s) spread, extrapolated cost {cost}; the full run takes the sample's answers");
-
-        // The failed sample tasks are tried again by the full run, which records their outcome then.
-        run.Failures.RemoveAll(f => sampleIds.Contains(f.TaskId));
-        return answers;
     }
 }

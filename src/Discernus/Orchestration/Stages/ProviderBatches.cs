@@ -8,10 +8,15 @@ using Discernus.Experiments;
 using Discernus.Models;
 using Discernus.Provenance;
 
-namespace Discernus.Orchestration;
+namespace Discernus.Orchestration.Stages;
 
-internal sealed partial class Orchestrator
+/// <summary>
+/// Batch mode (`run --batch`): the analyses go to the provider's batch API before the analysis stage queues its tasks.
+/// </summary>
+internal sealed class ProviderBatches(RunRegistry registry, RunStateStore states, CoordinationResilience resilience, RunStateWriter state, IReadOnlyDictionary<string, string?> environment, TimeProvider time)
 {
+    private const string Agent = nameof(Orchestrator);
+
     /// <summary>
     /// Batch mode's hook into the analysis stage: the analyses not yet recorded, of models whose endpoint has a batch API
     /// Discernus speaks (OpenAI-compatible, Anthropic), are sent as batches, one submission per model (<see cref="BatchAnalysisPhase"/>); each task that got an answer carries it
@@ -19,7 +24,7 @@ internal sealed partial class Orchestrator
     /// whose batch line failed carry nothing and are asked interactively; they are named in the manifest
     /// (<c>batch_retries</c>) and the log. Interactive runs pass through unchanged.
     /// </summary>
-    private async Task<List<PlannedTask>> WithBatchAnswersAsync(
+    public async Task<List<PlannedTask>> WithBatchAnswersAsync(
         RunContext run, IArtifactStore store, List<PlannedTask> planned, IReadOnlyDictionary<string, CompletionSignal>? recorded, CancellationToken cancellationToken)
     {
         if (run.Models.Mode != RunRequestOptions.BatchMode)
@@ -37,7 +42,7 @@ internal sealed partial class Orchestrator
                 // lexicon, minilm: answered on this machine, nothing to batch; said once, so `--batch` is not a silent no-op.
                 var offline = $"{model} is an offline model: batch mode changes nothing for it (it sends no provider request)";
                 run.Log.Info(StageNames.BatchAnalysis, Agent, offline);
-                await NoticeAsync(run.Folder.RunId, offline).ConfigureAwait(false);
+                await state.NoticeAsync(run.Folder.RunId, offline).ConfigureAwait(false);
                 continue;
             }
 
@@ -45,62 +50,68 @@ internal sealed partial class Orchestrator
             {
                 var unsupported = $"{model} has no batch API that Discernus speaks yet (OpenAI-compatible endpoints and Anthropic only): its analyses are sent one by one at the interactive price";
                 run.Log.Warning(StageNames.BatchAnalysis, Agent, unsupported);
-                await NoticeAsync(run.Folder.RunId, unsupported).ConfigureAwait(false);
+                await state.NoticeAsync(run.Folder.RunId, unsupported).ConfigureAwait(false);
                 continue;
             }
 
-            var settings = registry.Gateway.Settings;
-            using IBatchApi client = model.Provider == ModelProvider.Anthropic
-                ? new AnthropicBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time)
-                : new OpenAIBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time);
-            var phase = new BatchAnalysisPhase(client, BatchOptions.FromValues(environment), run.Folder.Path, run.Folder.RunId, model.ToString(), store, time,
-                submission => RecordBatchesAsync(run, model.ToString(), submission));
-            var requests = new BatchRequestBuilder(store, model, registry.Gateway.Options.DefaultMaxOutputTokens);
-            var items = group.Select(p => new BatchItem(p.TaskId, p.DocumentName, ct => requests.BuildAsync(p.Contract(null), ct))).ToList();
-            run.Log.Info(StageNames.BatchAnalysis, Agent, $"sending {items.Count} analyses of {model} as provider batches (results within 24 h, no live progress)");
-            BatchOutcome outcome;
-            using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var watcher = WatchCancelFlagAsync(run.Folder.RunId, watching);
-            try
-            {
-                outcome = await phase.RunAsync(items, watching.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && watching.IsCancellationRequested)
-            {
-                // Cancelled by the user (`run` interrupted, serve's cancel): stop spending, keep what was answered.
-                run.Log.Warning(StageNames.BatchAnalysis, Agent, "the run was cancelled: cancelling its provider batches");
-                await phase.CancelOpenAsync(CancellationToken.None).ConfigureAwait(false);
-                throw new OperationCanceledException("the run was cancelled");
-            }
-            catch (Exception ex) when (ex is BatchApiException or InvalidDataException or ArgumentException)
-            {
-                // What was submitted is recorded: a resumed run picks it up instead of sending it again.
-                throw new RunFailedException(
-                    $"the batch API of {model} failed: {settings.Redact(ex.Message)}. Batches already submitted are recorded in {BatchAnalysisPhase.RelativeFolder(model.ToString())}/{BatchAnalysisPhase.SubmissionFile}; `discernus run --resume {run.Folder.Path}` picks them up.");
-            }
-
-            finally
-            {
-                await watching.CancelAsync().ConfigureAwait(false);
-                await watcher.ConfigureAwait(false);
-            }
-
-            foreach (var (task, hash) in outcome.Answers)
-            {
-                answers[task] = hash;
-            }
-
-            foreach (var failure in outcome.Failures)
-            {
-                retries.Add(new ManifestFailure(failure.TaskId, failure.DocumentName, model.ToString(), failure.Reason));
-                run.Log.Warning(StageNames.BatchAnalysis, Agent, $"the batch answer for {failure.DocumentName ?? failure.TaskId} cannot be used ({failure.Reason}); it is asked interactively");
-            }
+            await SendAsync(run, store, model, group.ToList(), answers, retries, cancellationToken).ConfigureAwait(false);
         }
 
         await run.Folder.UpdateManifestAsync(m => m with { BatchRetries = retries }, CancellationToken.None).ConfigureAwait(false);
         return planned.Select(p => answers.TryGetValue(p.TaskId, out var hash)
             ? p with { Contract = traceparent => BatchAnswers.WithAnswer(p.Contract(traceparent), hash) }
             : p).ToList();
+    }
+
+    /// <summary>One model's analyses as provider batches: the answers by task, and the lines that failed for <paramref name="retries"/>.</summary>
+    private async Task SendAsync(RunContext run, IArtifactStore store, ModelName model, IReadOnlyList<PlannedTask> group, Dictionary<string, string> answers, List<ManifestFailure> retries, CancellationToken cancellationToken)
+    {
+        var settings = registry.Gateway.Settings;
+        using IBatchApi client = model.Provider == ModelProvider.Anthropic
+            ? new AnthropicBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time)
+            : new OpenAIBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time);
+        var phase = new BatchAnalysisPhase(client, BatchOptions.FromValues(environment), run.Folder.Path, run.Folder.RunId, model.ToString(), store, time,
+            submission => RecordBatchesAsync(run, model.ToString(), submission));
+        var requests = new BatchRequestBuilder(store, model, registry.Gateway.Options.DefaultMaxOutputTokens);
+        var items = group.Select(p => new BatchItem(p.TaskId, p.DocumentName, ct => requests.BuildAsync(p.Contract(null), ct))).ToList();
+        run.Log.Info(StageNames.BatchAnalysis, Agent, $"sending {items.Count} analyses of {model} as provider batches (results within 24 h, no live progress)");
+        BatchOutcome outcome;
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watcher = WatchCancelFlagAsync(run.Folder.RunId, watching);
+        try
+        {
+            outcome = await phase.RunAsync(items, watching.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && watching.IsCancellationRequested)
+        {
+            // Cancelled by the user (`run` interrupted, serve's cancel): stop spending, keep what was answered.
+            run.Log.Warning(StageNames.BatchAnalysis, Agent, "the run was cancelled: cancelling its provider batches");
+            await phase.CancelOpenAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new OperationCanceledException("the run was cancelled");
+        }
+        catch (Exception ex) when (ex is BatchApiException or InvalidDataException or ArgumentException)
+        {
+            // What was submitted is recorded: a resumed run picks it up instead of sending it again.
+            throw new RunFailedException(
+                $"the batch API of {model} failed: {settings.Redact(ex.Message)}. Batches already submitted are recorded in {BatchAnalysisPhase.RelativeFolder(model.ToString())}/{BatchAnalysisPhase.SubmissionFile}; `discernus run --resume {run.Folder.Path}` picks them up.");
+        }
+
+        finally
+        {
+            await watching.CancelAsync().ConfigureAwait(false);
+            await watcher.ConfigureAwait(false);
+        }
+
+        foreach (var (task, hash) in outcome.Answers)
+        {
+            answers[task] = hash;
+        }
+
+        foreach (var failure in outcome.Failures)
+        {
+            retries.Add(new ManifestFailure(failure.TaskId, failure.DocumentName, model.ToString(), failure.Reason));
+            run.Log.Warning(StageNames.BatchAnalysis, Agent, $"the batch answer for {failure.DocumentName ?? failure.TaskId} cannot be used ({failure.Reason}); it is asked interactively");
+        }
     }
 
     /// <summary>Cancels <paramref name="watching"/> when the run's cancel flag is set; ends quietly when it is cancelled itself.</summary>
@@ -110,7 +121,7 @@ internal sealed partial class Orchestrator
         {
             while (!watching.IsCancellationRequested)
             {
-                await Task.Delay(CancelCheckInterval, time, watching.Token).ConfigureAwait(false);
+                await Task.Delay(StageWaiter.CancelCheck, time, watching.Token).ConfigureAwait(false);
                 if (await resilience.ExecuteAsync(ct => states.IsCancelRequestedAsync(runId, ct), $"reading the state of run {runId}", watching.Token).ConfigureAwait(false))
                 {
                     await watching.CancelAsync().ConfigureAwait(false);

@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Discernus.Agents;
+using Discernus.Artifacts;
+using Discernus.Coordination;
+using Discernus.Experiments;
+using Discernus.Provenance;
+
+namespace Discernus.Orchestration.Stages;
+
+/// <summary>
+/// VALIDATION and RUN SETUP of a new run: the experiment is checked (nothing is written to disk when it fails), its
+/// documents read once into the store, its models resolved, and the run folder set up with its plan and validity.
+/// </summary>
+internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, ExperimentLimits limits, IReadOnlyDictionary<string, string?> environment, OrchestratorOptions options, TimeProvider time)
+{
+    private const string Agent = nameof(Orchestrator);
+
+    /// <summary>An experiment that passed VALIDATION, with its documents' readings and the run's models.</summary>
+    private sealed record Validated(ValidationReport Report, IReadOnlyList<DocumentReading>? Readings, ManifestModels Models, DateTimeOffset StartedAt, long Timer);
+
+    public async Task<PreparedRun> PrepareAsync(RunRequest request, IArtifactStore store, CancellationToken cancellationToken)
+    {
+        var (validated, refused) = await ValidateAsync(request, store, cancellationToken).ConfigureAwait(false);
+        return validated is null ? new PreparedRun(null, refused) : await SetUpAsync(request, store, validated, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>VALIDATION: nothing is written to disk when it fails.</summary>
+    private async Task<(Validated? Validated, RunOutcome? Refused)> ValidateAsync(RunRequest request, IArtifactStore store, CancellationToken cancellationToken)
+    {
+        var runId = request.RunId;
+        using var validationSpan = Telemetry.DiscernusActivities.StartStage(runId, StageNames.Validation);
+        var validationStarted = time.GetUtcNow();
+        var validationTimer = time.GetTimestamp();
+        // The documents are read once: by the submitter, who stored them and passes their readings, or here, into the
+        // store, after the other checks passed.
+        var report = ExperimentValidator.Validate(request.ExperimentPath, limits, cancellationToken, readDocuments: false);
+        IReadOnlyList<DocumentReading>? readings = null;
+        if (report.Experiment is { } validated)
+        {
+            try
+            {
+                (report, readings) = await ReadDocumentsAsync(request, report, validated, store, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArtifactCorruptedException or OperationCanceledException)
+            {
+                var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
+                var error = $"validation failed: the documents could not be stored in the artifact store {store.Description}: {ex.Message}";
+                Telemetry.DiscernusActivities.Fail(validationSpan, error);
+                await state.SetAsync(runId, new Dictionary<string, string> { [RunStateFields.Status] = status, [RunStateFields.Error] = error }).ConfigureAwait(false);
+                return (null, new RunOutcome(runId, status, null, error, null, null));
+            }
+        }
+
+        var models = report.Experiment is { } exp ? ResolveModels(request, exp) : null;
+        var problems = report.IsValid
+            ? ModelSelection.Preflight(models!.Names, environment)
+            : report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})").ToList();
+        if (problems.Count > 0)
+        {
+            var error = $"validation failed: {string.Join("; ", problems)}";
+            Telemetry.DiscernusActivities.Fail(validationSpan, error);
+            await state.SetAsync(runId, new Dictionary<string, string> { [RunStateFields.Status] = RunStatus.Failed, [RunStateFields.Error] = error }).ConfigureAwait(false);
+            return (null, new RunOutcome(runId, RunStatus.Failed, null, error, null, null));
+        }
+
+        return (new Validated(report, readings, models!, validationStarted, validationTimer), null);
+    }
+
+    /// <summary>The readings the submitter stored, or the documents read here into the store, with what reading them found.</summary>
+    private static async Task<(ValidationReport Report, IReadOnlyList<DocumentReading>? Readings)> ReadDocumentsAsync(
+        RunRequest request, ValidationReport report, Experiment validated, IArtifactStore store, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DocumentReading>? readings = null;
+        if (request.Options?.GetValueOrDefault(RunRequestOptions.DocumentReadings) is { } readingsHash)
+        {
+            readings = await DocumentIntake.LoadAsync(readingsHash, validated, store, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (readings is null)
+        {
+            var (documentFindings, read) = await DocumentIntake.ReadAsync(validated, store, null, cancellationToken).ConfigureAwait(false);
+            report = ExperimentValidator.WithDocumentFindings(report, documentFindings);
+            readings = read;
+        }
+
+        return (report, readings);
+    }
+
+    /// <summary>RUN SETUP: the run folder with its inputs, plan and validity.</summary>
+    private async Task<PreparedRun> SetUpAsync(RunRequest request, IArtifactStore store, Validated validated, CancellationToken cancellationToken)
+    {
+        var runId = request.RunId;
+        var (report, models) = (validated.Report, validated.Models);
+        using var setupSpan = Telemetry.DiscernusActivities.StartStage(runId, StageNames.RunSetup);
+        await state.SetAsync(runId, new Dictionary<string, string> { [RunStateFields.Stage] = StageNames.RunSetup }).ConfigureAwait(false);
+        RunFolder folder;
+        RunLog log;
+        try
+        {
+            (folder, log) = await new RunSetup(store, time).SetUpAsync(new RunSetupRequest
+            {
+                Validation = report,
+                Prompts = PromptLibrary.All(),
+                Models = models,
+                SoftwareVersion = PromptLibrary.SoftwareVersion,
+                RunId = runId,
+                ValidationStartedAt = validated.StartedAt,
+                ValidationDuration = time.GetElapsedTime(validated.Timer),
+                Documents = validated.Readings,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException or ArgumentException)
+        {
+            var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
+            await state.SetAsync(runId, new Dictionary<string, string> { [RunStateFields.Status] = status, [RunStateFields.Error] = ex.Message }).ConfigureAwait(false);
+            return new PreparedRun(null, new RunOutcome(runId, status, null, $"run setup failed: {ex.Message}", null, null));
+        }
+
+        ManifestPlan? plan;
+        ManifestValidity validity;
+        try
+        {
+            plan = RunPlanReader.PlanOf(request);
+            validity = RunPlanReader.ValidityOf(report.Experiment!, request);
+        }
+        catch (Exception ex) when (ex is RunFailedException or IOException or JsonException or InvalidDataException or UnauthorizedAccessException)
+        {
+            log.Error("orchestrator", Agent, ex.Message);
+            return new PreparedRun(null, await finalizer.MarkFailedAsync(request, ex.Message).ConfigureAwait(false));
+        }
+
+        return new PreparedRun(await StartAsync(folder, log, report.Experiment!, models, store, plan, validity).ConfigureAwait(false), null);
+    }
+
+    private async Task<RunContext> StartAsync(RunFolder folder, RunLog log, Experiment experiment, ManifestModels models, IArtifactStore store, ManifestPlan? plan, ManifestValidity validity)
+    {
+        await folder.UpdateManifestAsync(m => m with
+        {
+            Status = RunStatus.Running,
+            ArtifactStore = store.Identity,
+            Plan = plan,
+            Validity = validity,
+            Stages = plan?.Pretest is null ? m.Stages : WithPretestStage(m.Stages),
+            Executions = [.. m.Executions, ExecutionRecord.Of("started", options.OrchestratorId, time)],
+        }, CancellationToken.None).ConfigureAwait(false);
+        var run = new RunContext(folder, log, experiment, models, time);
+        log.Info("orchestrator", Agent, $"run started: {models.Names.Count} model(s) × {models.RunsPerModel} run(s) × {run.Manifest.Corpus?.DocumentCount ?? 0} document(s)",
+            new Dictionary<string, object?> { ["models"] = models.Names, ["offline_baseline"] = models.OfflineBaseline, ["orchestrator"] = options.OrchestratorId });
+        return run;
+    }
+
+    /// <summary>The stages of a run with a pre-test: PRE-TEST comes between RUN SETUP and BATCH ANALYSIS.</summary>
+    private static List<ManifestStage> WithPretestStage(IReadOnlyList<ManifestStage> stages)
+    {
+        var list = stages.ToList();
+        var at = list.FindIndex(s => s.Name == StageNames.BatchAnalysis);
+        list.Insert(at < 0 ? list.Count : at, new ManifestStage { Name = StageNames.Pretest, Status = RunStatus.Pending });
+        return list;
+    }
+
+    private ManifestModels ResolveModels(RunRequest request, Experiment experiment) =>
+        ModelSelection.WithRuns(
+            request.Options?.TryGetValue("models", out var names) == true && !string.IsNullOrWhiteSpace(names)
+                ? ModelSelection.Resolve(names, experiment, environment) with { Source = request.Options.GetValueOrDefault("model_source") ?? "flag" }
+                : ModelSelection.Resolve(request.Model, experiment, environment),
+            request.Options)
+        with
+        {
+            Cache = request.Options?.GetValueOrDefault(RunRequestOptions.Cache) is Models.CacheModes.Refresh ? Models.CacheModes.Refresh : Models.CacheModes.Use,
+            Mode = RunPlanner.ModeOf(request.Options) == Models.BillingMode.Batch ? RunRequestOptions.BatchMode : "interactive",
+        };
+}

@@ -1,0 +1,221 @@
+using Discernus.Agents;
+using Discernus.Coordination;
+using Discernus.Provenance;
+
+namespace Discernus.Orchestration.Stages;
+
+/// <summary>What a task-based stage asks of the <see cref="StageWaiter"/>.</summary>
+/// <param name="OnSuccess">Takes a task's result into the run; called once per task, however often its signal arrives.</param>
+/// <param name="Recorded">What an earlier execution of the run already finished: counted, not queued again.</param>
+/// <param name="Prior">What earlier executions left, for the account of what a resume repairs.</param>
+internal sealed record StageRequest(
+    RunContext Run,
+    string Stage,
+    IReadOnlyList<PlannedTask> Planned,
+    Func<PlannedTask, CompletionSignal, Task> OnSuccess,
+    IReadOnlyDictionary<string, CompletionSignal>? Recorded = null,
+    PriorExecution? Prior = null);
+
+/// <summary>
+/// The tasks of one stage while it runs: which are still pending, each counted once, and the window of them in the
+/// queue. A window of tasks is queued, and refilled as tasks finish: Redis (the embedded Garnet keeps everything in
+/// memory) holds a bounded number of contracts whatever the corpus size, and runs sharing workers interleave.
+/// </summary>
+internal sealed class StageTasks
+{
+    private const string Agent = nameof(Orchestrator);
+    private const int LostContractRequeues = 3;
+
+    private readonly StageRequest _request;
+    private readonly string? _traceparent;
+    private readonly ITaskQueue _tasks;
+    private readonly CoordinationResilience _resilience;
+    private readonly ModelOutageWatch _outage;
+    private readonly RunStateWriter _state;
+    private readonly Telemetry.DiscernusMetrics? _metrics;
+    private readonly int _queueWindow;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<string, PlannedTask> _pending;
+
+    // Tasks an earlier execution left queued or claimed: a worker may still finish them the old way.
+    private readonly HashSet<string> _earlierInFlight = new(StringComparer.Ordinal);
+
+    // Tasks whose contract Redis lost before a worker claimed them, and how often each was queued again for it.
+    private readonly Dictionary<string, int> _lostContracts = new(StringComparer.Ordinal);
+
+    private IReadOnlyList<PlannedTask> _toQueue;
+    private int _nextToQueue;
+    private int _inQueue;
+
+    public StageTasks(StageRequest request, string? traceparent, ITaskQueue tasks, CoordinationResilience resilience, ModelOutageWatch outage, RunStateWriter state,
+        Telemetry.DiscernusMetrics? metrics, int queueWindow, CancellationToken cancellationToken)
+    {
+        (_request, _traceparent, _tasks, _resilience, _outage, _state, _metrics, _queueWindow, _cancellationToken) =
+            (request, traceparent, tasks, resilience, outage, state, metrics, queueWindow, cancellationToken);
+        _pending = request.Planned.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
+        _toQueue = request.Planned;
+    }
+
+    public int Succeeded { get; private set; }
+
+    public int Failed { get; private set; }
+
+    public int Pending => _pending.Count;
+
+    public int Total => _request.Planned.Count;
+
+    public int ToQueue => _toQueue.Count;
+
+    private RunContext Run => _request.Run;
+
+    private string Stage => _request.Stage;
+
+    private string RunId => _request.Run.Folder.RunId;
+
+    /// <summary>Takes a completion signal into the stage: a success, a failure, or a task to queue again.</summary>
+    public async Task CountAsync(CompletionSignal signal)
+    {
+        if (!signal.IsSucceeded && _request.Prior?.StaleSignals.Remove(signal.TaskId) == true)
+        {
+            // Already read (and the task queued again) when this execution took the run over.
+            return;
+        }
+
+        if (await RequeuedAsync(signal).ConfigureAwait(false) || !_pending.Remove(signal.TaskId, out var task))
+        {
+            // Queued again, or a duplicate delivery (at-least-once) or a signal for another stage: already accounted for.
+            return;
+        }
+
+        if (signal.IsSucceeded && signal.ResultHash is not null)
+        {
+            await _request.OnSuccess(task, signal).ConfigureAwait(false);
+            Succeeded++;
+            if (Run.AnnouncedOutage is not null)
+            {
+                await _outage.EndAsync(Run, Stage).ConfigureAwait(false);
+            }
+        }
+        else if (AgentOutcome.StopsRun(signal.Error, out var stopReason))
+        {
+            // The model endpoint is unusable (ModelEndpointUnusableException): every further task would fail the
+            // same way. The task is not counted as failed, so a resumed run asks again.
+            throw new RunFailedException(stopReason);
+        }
+        else
+        {
+            Failed++;
+            var reason = signal.Error ?? "failed without a reason";
+            Run.Failures.Add(new ManifestFailure(task.TaskId, task.DocumentName, task.Model, reason));
+            Run.Log.Error(Stage, Agent, $"{task.TaskId} failed: {reason}", new Dictionary<string, object?> { ["document_name"] = task.DocumentName, ["model"] = task.Model });
+        }
+    }
+
+    /// <summary>A failure that is no verdict on the task, which is queued again: a lost contract, or an earlier execution's outage.</summary>
+    private async Task<bool> RequeuedAsync(CompletionSignal signal)
+    {
+        if (RedisTaskQueue.IsLostContract(signal.Error) && _pending.TryGetValue(signal.TaskId, out var lost) && _lostContracts.GetValueOrDefault(signal.TaskId) < LostContractRequeues)
+        {
+            // The task never ran: Redis lost its contract (a reset deletes keys one by one, a restart forgets them).
+            _lostContracts[signal.TaskId] = _lostContracts.GetValueOrDefault(signal.TaskId) + 1;
+            Run.Log.Info(Stage, Agent, $"{signal.TaskId} had no contract when a worker claimed it (Redis lost it); queued again");
+            await EnqueueAsync([(lost.TaskId, lost.Contract(_traceparent))]).ConfigureAwait(false);
+            return true;
+        }
+
+        if (AgentOutcome.StopsRun(signal.Error, out var staleReason) && _earlierInFlight.Remove(signal.TaskId) && _pending.TryGetValue(signal.TaskId, out var stale))
+        {
+            // A task that waited for the endpoint since before this execution gave up on the outage that stopped
+            // the last one: that is no verdict on the endpoint now. It is queued again; a task of this execution
+            // that gives up stops the run.
+            Run.Log.Info(Stage, Agent, $"{signal.TaskId}, left in flight by an earlier execution, gave up on an earlier outage ({staleReason}); queued again");
+            await EnqueueAsync([(stale.TaskId, stale.Contract(_traceparent))]).ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Counts what an earlier execution of the run already finished and leaves alone the tasks still queued or
+    /// claimed: only the rest is queued.
+    /// </summary>
+    public async Task CountRecordedAsync()
+    {
+        if (_request.Recorded is not { } recorded)
+        {
+            return;
+        }
+
+        foreach (var signal in recorded.Values)
+        {
+            await CountAsync(signal).ConfigureAwait(false);
+        }
+
+        var unfinished = _pending.Keys.ToList();
+        var inFlight = await _resilience.ExecuteAsync(ct => _tasks.FindQueuedAsync(unfinished, ct), $"looking up the queued tasks of run {RunId}", _cancellationToken).ConfigureAwait(false);
+        _earlierInFlight.UnionWith(inFlight);
+        _toQueue = _pending.Values.Where(p => !inFlight.Contains(p.TaskId)).ToList();
+        _inQueue = _pending.Count - _toQueue.Count;
+        var planned = _request.Planned;
+        Run.Log.Info(Stage, Agent, $"{StageNames.Title(Stage)}: {planned.Count - _pending.Count} task(s) already finished, {inFlight.Count} still queued or claimed, {_toQueue.Count} {(Run.Adopted ? "queued again" : "to queue")}");
+        if (_request.Prior is { } prior)
+        {
+            await AccountForRepairsAsync(prior, inFlight.Count).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What a resume (or an adoption) repairs, by cause: every task without a valid result is done again.</summary>
+    private async Task AccountForRepairsAsync(PriorExecution prior, int inFlight)
+    {
+        var planned = _request.Planned;
+        var again = _toQueue.Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal);
+        var dead = prior.DeadListed.Count(again.Contains);
+        var failedBefore = prior.Failed.Count(id => again.Contains(id) && !prior.DeadListed.Contains(id));
+        var lost = again.Count - dead - failedBefore;
+        var message = $"Run {(Run.Manifest.Executions.LastOrDefault()?.Kind ?? "resumed")}: {planned.Count - _pending.Count} of {planned.Count} analyses have a result and are kept; " +
+            $"{again.Count} queued again: {dead} dead-listed, {failedBefore} failed after their attempts, {lost} lost (no result and no record); {inFlight} still queued or claimed.";
+        Run.Log.Warning(Stage, Agent, message, new Dictionary<string, object?> { ["dead_listed"] = dead, ["failed"] = failedBefore, ["lost"] = lost, ["in_flight"] = inFlight });
+        await _state.NoticeAsync(RunId, message).ConfigureAwait(false);
+    }
+
+    /// <summary>Fills the queue window with the next tasks to queue.</summary>
+    public async Task TopUpAsync()
+    {
+        var room = _queueWindow - _inQueue;
+        if (room <= 0 || _nextToQueue >= _toQueue.Count)
+        {
+            return;
+        }
+
+        var batch = _toQueue.Skip(_nextToQueue).Take(room).Select(t => (t.TaskId, t.Contract(_traceparent))).ToList();
+        await EnqueueAsync(batch).ConfigureAwait(false);
+        if (TaskIds.TryParse(batch[0].TaskId, out var queuedType))
+        {
+            _metrics?.TasksQueued(queuedType.TaskType, batch.Count);
+        }
+
+        _nextToQueue += batch.Count;
+        _inQueue += batch.Count;
+    }
+
+    /// <summary>Tasks finished since <paramref name="pendingBefore"/> leave the window, which is filled again.</summary>
+    public Task FinishedAsync(int pendingBefore)
+    {
+        _inQueue -= pendingBefore - _pending.Count;
+        return TopUpAsync();
+    }
+
+    /// <summary>Redis lost the queue: every task without a result is queued again, in planned order, with the same id.</summary>
+    public Task RequeueAllPendingAsync()
+    {
+        var order = _request.Planned.Select((p, i) => (p.TaskId, i)).ToDictionary(x => x.TaskId, x => x.i, StringComparer.Ordinal);
+        _toQueue = _pending.Values.OrderBy(p => order[p.TaskId]).ToList();
+        _nextToQueue = 0;
+        _inQueue = 0;
+        return TopUpAsync();
+    }
+
+    private Task EnqueueAsync(IReadOnlyList<(string TaskId, string Contract)> batch) =>
+        _resilience.ExecuteAsync(ct => _tasks.EnqueueManyAsync(batch, ct), $"queueing the tasks of run {RunId}", _cancellationToken);
+}
