@@ -103,12 +103,11 @@ internal sealed class ValidationCache : IDisposable
                 return;
             }
 
-            Interlocked.Increment(ref _validations);
-            var report = ExperimentValidator.Validate(entry.Folder, _limits, token);
+            var (report, validatedFingerprint) = ValidateSettled(entry.Folder, fingerprint, token);
             lock (entry)
             {
                 entry.Report = report;
-                entry.Fingerprint = fingerprint;
+                entry.Fingerprint = validatedFingerprint;
             }
         }
         catch (OperationCanceledException)
@@ -123,6 +122,28 @@ internal sealed class ValidationCache : IDisposable
         finally
         {
             _worker.Release();
+        }
+    }
+
+    /// <summary>
+    /// Validates until the files stood still while it ran: an editor's save (truncate, then write) seen half-way would
+    /// otherwise leave a result paired with a fingerprint of files that no longer exist, and a needless validation later.
+    /// Bounded: a folder that keeps changing gets its last result, with the fingerprint taken before it.
+    /// </summary>
+    private (ValidationReport Report, string Fingerprint) ValidateSettled(string folder, string fingerprint, CancellationToken token)
+    {
+        const int MaxRounds = 3;
+        for (var round = 1; ; round++)
+        {
+            Interlocked.Increment(ref _validations);
+            var report = ExperimentValidator.Validate(folder, _limits, token);
+            var after = Fingerprint(folder, token);
+            if (after == fingerprint || round == MaxRounds)
+            {
+                return (report, fingerprint);
+            }
+
+            fingerprint = after;
         }
     }
 
