@@ -42,22 +42,18 @@ internal static class DiscernusCli
 
         // Settings are checked before any work: a bad value stops here with its name and source, a misspelt name warns.
         // `config` reports them itself, and help needs none.
-        if (parse.CommandResult.Command is not RootCommand && parse.CommandResult.Command.Name != "config" && parse.Action is not System.CommandLine.Help.HelpAction)
+        if (parse.CommandResult.Command is not RootCommand && parse.CommandResult.Command.Name != "config" && parse.Action is not System.CommandLine.Help.HelpAction
+            && !CheckSettings(context))
         {
-            var (errors, warnings) = Configuration.SettingCatalog.Check(context.Environment.Values);
-            foreach (var warning in warnings)
-            {
-                context.Error.WriteLine($"warning: {warning}");
-            }
-
-            if (errors.Count > 0)
-            {
-                errors.ToList().ForEach(e => context.Error.WriteLine($"error: {e}"));
-                context.Error.WriteLine("`discernus config` shows every setting with its value and where it came from.");
-                return ExitCodes.Usage;
-            }
+            return ExitCodes.Usage;
         }
 
+        return await InvokeParsedAsync(parse, context, cancellationToken);
+    }
+
+    /// <summary>Runs the parsed command, turning the failures a user can act on into one error line and an exit code.</summary>
+    private static async Task<int> InvokeParsedAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+    {
         try
         {
             // A child agent process handles (ignores) its own signals: its worker decides when it stops.
@@ -92,5 +88,24 @@ internal static class DiscernusCli
             context.Error.WriteLine($"error: unexpected {ex.GetType().Name}: {ex.Message}. Please report this with the command you ran.");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>Writes the settings' warnings and errors; false when a command must not start.</summary>
+    private static bool CheckSettings(CliContext context)
+    {
+        var (errors, warnings) = Configuration.SettingCatalog.Check(context.Environment.Values);
+        foreach (var warning in warnings)
+        {
+            context.Error.WriteLine($"warning: {warning}");
+        }
+
+        if (errors.Count > 0)
+        {
+            errors.ToList().ForEach(e => context.Error.WriteLine($"error: {e}"));
+            context.Error.WriteLine("`discernus config` shows every setting with its value and where it came from.");
+            return false;
+        }
+
+        return true;
     }
 }

@@ -22,71 +22,79 @@ internal static class ConfigCommand
         {
             var values = context.Environment.Values;
             var (errors, warnings) = SettingCatalog.Check(values);
-            var rows = SettingCatalog.All.Select(s => new
-            {
+            var rows = SettingCatalog.All.Select(s => new SettingRow(
                 s.Name,
                 s.Component,
-                Value = values.Text(s.Name) is { } text ? s.Display(text) : null,
-                Source = values.SourceOf(s.Name),
+                values.Text(s.Name) is { } text ? s.Display(text) : null,
+                values.SourceOf(s.Name),
                 s.Default,
-                s.Description,
-            }).ToList();
+                s.Description)).ToList();
             if (parse.GetValue(format) == "json")
             {
                 context.Out.WriteLine(JsonSerializer.Serialize(new { DotEnv = context.Environment.DotEnvPath, Settings = rows, Errors = errors, Warnings = warnings }, DiscernusJson.Indented));
-                return Task.FromResult(errors.Count > 0 ? ExitCodes.Usage : ExitCodes.Success);
-            }
-
-            context.Console.MarkupLine(context.Environment.DotEnvPath is { } dotEnv
-                ? $"Settings from the environment and [bold]{Markup.Escape(dotEnv)}[/] (the environment wins); flags of each command win over both."
-                : "Settings from the environment (no .env file found in this folder or above it); flags of each command win over both.");
-            Table Build(bool descriptions)
-            {
-                var table = new Table().AddColumn(new TableColumn("setting").NoWrap()).AddColumns("value", "source");
-                if (descriptions)
-                {
-                    table.AddColumn("what it does");
-                }
-
-                foreach (var group in rows.GroupBy(r => r.Component))
-                {
-                    table.AddRow([$"[bold]{Markup.Escape(group.Key)}[/]", "", "", .. descriptions ? [""] : Array.Empty<string>()]);
-                    foreach (var row in group)
-                    {
-                        table.AddRow([
-                            Markup.Escape(row.Name),
-                            row.Value is { } v ? Markup.Escape(v) : $"[dim]{Markup.Escape(row.Default)}[/]",
-                            row.Source == SettingValues.DefaultSource ? "[dim]default[/]" : Markup.Escape(row.Source),
-                            .. descriptions ? [Markup.Escape(row.Description)] : Array.Empty<string>()]);
-                    }
-                }
-
-                return table;
-            }
-
-            // Names and values stay whole: when the descriptions would squeeze them past 100 columns, they are left out.
-            var full = Build(descriptions: true);
-            if (CliTables.Fits(context.Console, full))
-            {
-                CliTables.Write(context.Console, full);
             }
             else
             {
-                CliTables.Write(context.Console, Build(descriptions: false));
-                context.Console.MarkupLine("[dim]What each setting does is left out to fit 100 columns: `discernus config --format json` lists it, and docs/user-guide.md explains it.[/]");
-            }
-            foreach (var warning in warnings)
-            {
-                context.Console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
-            }
-
-            foreach (var error in errors)
-            {
-                context.Console.MarkupLine($"[red]error:[/] {Markup.Escape(error)}");
+                PrintText(context, rows, errors, warnings);
             }
 
             return Task.FromResult(errors.Count > 0 ? ExitCodes.Usage : ExitCodes.Success);
         });
         return command;
+    }
+
+    private sealed record SettingRow(string Name, string Component, string? Value, string Source, string Default, string Description);
+
+    private static void PrintText(CliContext context, List<SettingRow> rows, IReadOnlyList<string> errors, IReadOnlyList<string> warnings)
+    {
+        context.Console.MarkupLine(context.Environment.DotEnvPath is { } dotEnv
+            ? $"Settings from the environment and [bold]{Markup.Escape(dotEnv)}[/] (the environment wins); flags of each command win over both."
+            : "Settings from the environment (no .env file found in this folder or above it); flags of each command win over both.");
+
+        // Names and values stay whole: when the descriptions would squeeze them past 100 columns, they are left out.
+        var full = SettingsTable(rows, descriptions: true);
+        if (CliTables.Fits(context.Console, full))
+        {
+            CliTables.Write(context.Console, full);
+        }
+        else
+        {
+            CliTables.Write(context.Console, SettingsTable(rows, descriptions: false));
+            context.Console.MarkupLine("[dim]What each setting does is left out to fit 100 columns: `discernus config --format json` lists it, and docs/user-guide.md explains it.[/]");
+        }
+
+        foreach (var warning in warnings)
+        {
+            context.Console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+        }
+
+        foreach (var error in errors)
+        {
+            context.Console.MarkupLine($"[red]error:[/] {Markup.Escape(error)}");
+        }
+    }
+
+    private static Table SettingsTable(List<SettingRow> rows, bool descriptions)
+    {
+        var table = new Table().AddColumn(new TableColumn("setting").NoWrap()).AddColumns("value", "source");
+        if (descriptions)
+        {
+            table.AddColumn("what it does");
+        }
+
+        foreach (var group in rows.GroupBy(r => r.Component))
+        {
+            table.AddRow([$"[bold]{Markup.Escape(group.Key)}[/]", "", "", .. descriptions ? [""] : Array.Empty<string>()]);
+            foreach (var row in group)
+            {
+                table.AddRow([
+                    Markup.Escape(row.Name),
+                    row.Value is { } v ? Markup.Escape(v) : $"[dim]{Markup.Escape(row.Default)}[/]",
+                    row.Source == SettingValues.DefaultSource ? "[dim]default[/]" : Markup.Escape(row.Source),
+                    .. descriptions ? [Markup.Escape(row.Description)] : Array.Empty<string>()]);
+            }
+        }
+
+        return table;
     }
 }

@@ -70,54 +70,7 @@ internal static class CostsCommand
         }
         else
         {
-            // Columns that are zero in every row are left out (and named below), so the tables fit 100 columns.
-            var columns = new List<(string Header, Func<RunCosts.CostRow, string> Cell)> { ("provider requests", r => N(r.Requests)) };
-            var dropped = new List<string>();
-            foreach (var (header, cell, total) in new (string, Func<RunCosts.CostRow, string>, long)[]
-            {
-                ("offline analyses", r => N(r.OfflineAnalyses), costs.Total.OfflineAnalyses),
-                ("cache hits", r => N(r.CacheHits), costs.Total.CacheHits),
-                ("failed", r => N(r.FailedRequests), costs.Total.FailedRequests),
-            })
-            {
-                if (total > 0)
-                {
-                    columns.Add((header, cell));
-                }
-                else
-                {
-                    dropped.Add(header);
-                }
-            }
-
-            columns.Add(("prompt tokens", r => N(r.PromptTokens)));
-            if (costs.Total.CachedInputTokens > 0 || costs.Total.CacheWriteTokens > 0)
-            {
-                // Billed at the cached-input (and cache-write) rate, not the input rate.
-                columns.Add(("of which cached", r => r.CacheWriteTokens > 0 ? $"{N(r.CachedInputTokens)} (+{N(r.CacheWriteTokens)} written)" : N(r.CachedInputTokens)));
-            }
-            else
-            {
-                dropped.Add("of which cached");
-            }
-
-            columns.AddRange([("completion tokens", r => N(r.CompletionTokens)), ("cost", r => Markup.Escape(Cost(r)))]);
-            foreach (var (title, rows) in new[] { ("stage", costs.ByStage), ("model", costs.ByModel), ("agent", costs.ByAgent), ("mode", costs.ByMode) })
-            {
-                // The names stay whole; the numbers' headers wrap when a table still has to fit 100 columns.
-                var table = new Table().AddColumn(new TableColumn(title).NoWrap()).AddColumns(columns.Select(c => c.Header).ToArray());
-                foreach (var row in rows.Append(costs.Total))
-                {
-                    table.AddRow([Markup.Escape(row.Name), .. columns.Select(c => c.Cell(row))]);
-                }
-
-                CliTables.Write(console, table);
-            }
-
-            if (dropped.Count > 0)
-            {
-                console.MarkupLine($"[dim]Left out, 0 in every row: {Markup.Escape(string.Join(", ", dropped))} (`--format json` has every column).[/]");
-            }
+            PrintTables(console, costs);
         }
 
         var results = costs.Results;
@@ -129,6 +82,64 @@ internal static class CostsCommand
         {
             console.MarkupLine($"[yellow]{costs.UnreadableLines} line(s) of {RunFolder.InteractionsLog} could not be read and were skipped.[/]");
         }
+    }
+
+    private static void PrintTables(IAnsiConsole console, RunCosts costs)
+    {
+        var (columns, dropped) = CostColumns(costs.Total);
+        foreach (var (title, rows) in new[] { ("stage", costs.ByStage), ("model", costs.ByModel), ("agent", costs.ByAgent), ("mode", costs.ByMode) })
+        {
+            // The names stay whole; the numbers' headers wrap when a table still has to fit 100 columns.
+            var table = new Table().AddColumn(new TableColumn(title).NoWrap()).AddColumns(columns.Select(c => c.Header).ToArray());
+            foreach (var row in rows.Append(costs.Total))
+            {
+                table.AddRow([Markup.Escape(row.Name), .. columns.Select(c => c.Cell(row))]);
+            }
+
+            CliTables.Write(console, table);
+        }
+
+        if (dropped.Count > 0)
+        {
+            console.MarkupLine($"[dim]Left out, 0 in every row: {Markup.Escape(string.Join(", ", dropped))} (`--format json` has every column).[/]");
+        }
+    }
+
+    // Columns that are zero in every row are left out (and named by the caller), so the tables fit 100 columns.
+    private static (List<(string Header, Func<RunCosts.CostRow, string> Cell)> Columns, List<string> Dropped) CostColumns(RunCosts.CostRow total)
+    {
+        var columns = new List<(string Header, Func<RunCosts.CostRow, string> Cell)> { ("provider requests", r => N(r.Requests)) };
+        var dropped = new List<string>();
+        foreach (var (header, cell, count) in new (string, Func<RunCosts.CostRow, string>, long)[]
+        {
+            ("offline analyses", r => N(r.OfflineAnalyses), total.OfflineAnalyses),
+            ("cache hits", r => N(r.CacheHits), total.CacheHits),
+            ("failed", r => N(r.FailedRequests), total.FailedRequests),
+        })
+        {
+            if (count > 0)
+            {
+                columns.Add((header, cell));
+            }
+            else
+            {
+                dropped.Add(header);
+            }
+        }
+
+        columns.Add(("prompt tokens", r => N(r.PromptTokens)));
+        if (total.CachedInputTokens > 0 || total.CacheWriteTokens > 0)
+        {
+            // Billed at the cached-input (and cache-write) rate, not the input rate.
+            columns.Add(("of which cached", r => r.CacheWriteTokens > 0 ? $"{N(r.CachedInputTokens)} (+{N(r.CacheWriteTokens)} written)" : N(r.CachedInputTokens)));
+        }
+        else
+        {
+            dropped.Add("of which cached");
+        }
+
+        columns.AddRange([("completion tokens", r => N(r.CompletionTokens)), ("cost", r => Markup.Escape(Cost(r)))]);
+        return (columns, dropped);
     }
 
     private static string Cost(RunCosts.CostRow row) => row.Usd is { } usd ? CostText.Usd(usd)

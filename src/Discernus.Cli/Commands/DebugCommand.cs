@@ -38,33 +38,36 @@ internal static class DebugCommand
                 return ExitCodes.Usage;
             }
 
-            RedisConnectionFactory factory;
-            RedisKeys schema;
-            try
-            {
-                factory = RedisConnectionFactory.Parse(url);
-                schema = new RedisKeys(context.Environment.Redis.Prefix);
-            }
-            catch (Exception ex) when (ex is FormatException or ArgumentException)
-            {
-                context.Error.WriteLine($"error: {ex.Message}");
-                return ExitCodes.Usage;
-            }
-
-            var json = parse.GetValue(format) == "json";
-            await using var connections = await RedisConnections.ConnectAsync(factory, ct);
-            if (doReset)
-            {
-                var result = await new CoordinationReset(connections, schema).ResetAsync(parse.GetValue(force), ct);
-                (result.Refused && !json ? context.Error : context.Out).WriteLine(json ? result.ToJson() : result.ToText().TrimEnd());
-                return result.Refused ? ExitCodes.Failure : ExitCodes.Success;
-            }
-
-            var report = await new CoordinationAudit(connections, schema).InspectAsync(ct);
-            var listKeys = parse.GetValue(keys);
-            context.Out.WriteLine(json ? report.ToJson(listKeys) : report.ToText(listKeys).TrimEnd());
-            return report.HasFaults ? ExitCodes.Invalid : ExitCodes.Success;
+            return await ExecuteAsync(context, url, doReset, parse.GetValue(force), parse.GetValue(keys), parse.GetValue(format) == "json", ct);
         });
         return command;
+    }
+
+    private static async Task<int> ExecuteAsync(CliContext context, string url, bool doReset, bool force, bool listKeys, bool json, CancellationToken ct)
+    {
+        RedisConnectionFactory factory;
+        RedisKeys schema;
+        try
+        {
+            factory = RedisConnectionFactory.Parse(url);
+            schema = new RedisKeys(context.Environment.Redis.Prefix);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            context.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+
+        await using var connections = await RedisConnections.ConnectAsync(factory, ct);
+        if (doReset)
+        {
+            var result = await new CoordinationReset(connections, schema).ResetAsync(force, ct);
+            (result.Refused && !json ? context.Error : context.Out).WriteLine(json ? result.ToJson() : result.ToText().TrimEnd());
+            return result.Refused ? ExitCodes.Failure : ExitCodes.Success;
+        }
+
+        var report = await new CoordinationAudit(connections, schema).InspectAsync(ct);
+        context.Out.WriteLine(json ? report.ToJson(listKeys) : report.ToText(listKeys).TrimEnd());
+        return report.HasFaults ? ExitCodes.Invalid : ExitCodes.Success;
     }
 }

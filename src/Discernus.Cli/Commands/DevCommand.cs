@@ -29,7 +29,7 @@ internal static class DevCommand
         {
             port, latency, jitter, concurrency, errorRate, rateLimitRate, malformedRate, seed, batchDelay, batchErrorRate, batchMalformedRate, batchExpires,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) =>
         {
             var options = new FakeLlmOptions
             {
@@ -46,47 +46,52 @@ internal static class DevCommand
                 BatchMalformedLineRate = parse.GetValue(batchMalformedRate),
                 BatchExpires = parse.GetValue(batchExpires),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                context.Error.WriteLine($"error: {ex.Message}");
-                return ExitCodes.Usage;
-            }
-
-            FakeLlmServer server;
-            try
-            {
-                server = await FakeLlmServer.StartAsync(options, context.TimeProvider, ct);
-            }
-            catch (IOException ex)
-            {
-                context.Error.WriteLine($"error: cannot listen on 127.0.0.1:{options.Port} ({ex.Message}); choose another --port, or 0 for any free port.");
-                return ExitCodes.Failure;
-            }
-
-            await using (server)
-            {
-                var ms = (TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
-                context.Console.MarkupLine(
-                    $"fake-llm: OpenAI-compatible chat completions at [bold]{server.BaseUrl}[/] ({ms(options.Latency)} ± {ms(options.Jitter)} ms, {options.Concurrency} at once, " +
-                    $"{options.ErrorRate.ToString("P0", CultureInfo.InvariantCulture)} errors, {options.RateLimitRate.ToString("P0", CultureInfo.InvariantCulture)} 429s, {options.MalformedRate.ToString("P0", CultureInfo.InvariantCulture)} malformed); counts at http://127.0.0.1:{server.Port}/stats. Ctrl-C stops it.");
-                context.Console.MarkupLine($"[dim]use: DISCERNUS_OPENAI_COMPATIBLE_BASE_URL={server.BaseUrl} discernus run <experiment> --model openai-compatible/fake[/]");
-                try
-                {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, context.TimeProvider, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    var stats = server.Stats;
-                    context.Console.MarkupLine($"fake-llm stopped: {stats.Requests} request(s), {stats.Completions} completion(s), {stats.RateLimited} 429, {stats.ServerErrors} 5xx, {stats.Malformed} malformed, at most {stats.MaxConcurrent} at once.");
-                }
-            }
-
-            return ExitCodes.Success;
+            return ServeAsync(context, options, ct);
         });
         return command;
+    }
+
+    private static async Task<int> ServeAsync(CliContext context, FakeLlmOptions options, CancellationToken ct)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            context.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+
+        FakeLlmServer server;
+        try
+        {
+            server = await FakeLlmServer.StartAsync(options, context.TimeProvider, ct);
+        }
+        catch (IOException ex)
+        {
+            context.Error.WriteLine($"error: cannot listen on 127.0.0.1:{options.Port} ({ex.Message}); choose another --port, or 0 for any free port.");
+            return ExitCodes.Failure;
+        }
+
+        await using (server)
+        {
+            var ms = (TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+            context.Console.MarkupLine(
+                $"fake-llm: OpenAI-compatible chat completions at [bold]{server.BaseUrl}[/] ({ms(options.Latency)} ± {ms(options.Jitter)} ms, {options.Concurrency} at once, " +
+                $"{options.ErrorRate.ToString("P0", CultureInfo.InvariantCulture)} errors, {options.RateLimitRate.ToString("P0", CultureInfo.InvariantCulture)} 429s, {options.MalformedRate.ToString("P0", CultureInfo.InvariantCulture)} malformed); counts at http://127.0.0.1:{server.Port}/stats. Ctrl-C stops it.");
+            context.Console.MarkupLine($"[dim]use: DISCERNUS_OPENAI_COMPATIBLE_BASE_URL={server.BaseUrl} discernus run <experiment> --model openai-compatible/fake[/]");
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.TimeProvider, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                var stats = server.Stats;
+                context.Console.MarkupLine($"fake-llm stopped: {stats.Requests} request(s), {stats.Completions} completion(s), {stats.RateLimited} 429, {stats.ServerErrors} 5xx, {stats.Malformed} malformed, at most {stats.MaxConcurrent} at once.");
+            }
+        }
+
+        return ExitCodes.Success;
     }
 }

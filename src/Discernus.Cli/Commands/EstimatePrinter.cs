@@ -29,28 +29,7 @@ internal static class EstimatePrinter
         if (detailed)
         {
             console.MarkupLine(Markup.Escape(header + offline + "."));
-            var table = new Table().AddColumns("model", "calls", "prompt tokens", "completion tokens", "interactive", "with caching", "batch");
-            foreach (var model in estimate.Models)
-            {
-                table.AddRow(
-                    Markup.Escape(model.Model),
-                    model.Calls.ToString("N0", CultureInfo.InvariantCulture),
-                    model.PromptTokens.ToString("N0", CultureInfo.InvariantCulture),
-                    model.CompletionTokens.ToString("N0", CultureInfo.InvariantCulture),
-                    Markup.Escape(CostText.Usd(model.Usd)),
-                    Markup.Escape(CostText.Usd(model.CachedUsd)),
-                    Markup.Escape(model.BatchUsd is null && model.Usd is not null ? "no batch price" : CostText.Usd(model.BatchUsd)));
-            }
-
-            CliTables.Write(console, table);
-            console.MarkupLine(Markup.Escape(
-                "Modes: interactive = one request per document, live progress; with caching = the same requests, the shared prefix " +
-                $"(prompt and framework, ~{estimate.Models.Max(m => m.SharedPrefixTokens):N0} tokens) read from the provider's prompt cache by every request after the first " +
-                $"(prefixes under {CostEstimator.MinimumCachedPrefixTokens:N0} tokens are not cached); batch = `run --batch`, the provider's batch API at about half the price, results within 24 h, no live progress."));
-            foreach (var model in estimate.Models)
-            {
-                console.MarkupLine($"[dim]{Markup.Escape(model.Model)}: tokens counted with {Markup.Escape(model.TokenCounting)}; prices {Markup.Escape(model.PriceSource ?? "unknown")}.[/]");
-            }
+            PrintPerModel(console, estimate);
         }
 
         var cost = estimate.Usd is { } usd ? $"about {CostText.Usd(usd)}"
@@ -73,6 +52,32 @@ internal static class EstimatePrinter
         if (detailed)
         {
             console.MarkupLine("[dim]Validation re-asks and retries add calls; `discernus costs <run-folder>` breaks the actual cost down after a run.[/]");
+        }
+    }
+
+    private static void PrintPerModel(IAnsiConsole console, CostEstimate estimate)
+    {
+        var table = new Table().AddColumns("model", "calls", "prompt tokens", "completion tokens", "interactive", "with caching", "batch");
+        foreach (var model in estimate.Models)
+        {
+            table.AddRow(
+                Markup.Escape(model.Model),
+                model.Calls.ToString("N0", CultureInfo.InvariantCulture),
+                model.PromptTokens.ToString("N0", CultureInfo.InvariantCulture),
+                model.CompletionTokens.ToString("N0", CultureInfo.InvariantCulture),
+                Markup.Escape(CostText.Usd(model.Usd)),
+                Markup.Escape(CostText.Usd(model.CachedUsd)),
+                Markup.Escape(model.BatchUsd is null && model.Usd is not null ? "no batch price" : CostText.Usd(model.BatchUsd)));
+        }
+
+        CliTables.Write(console, table);
+        console.MarkupLine(Markup.Escape(
+            "Modes: interactive = one request per document, live progress; with caching = the same requests, the shared prefix " +
+            $"(prompt and framework, ~{estimate.Models.Max(m => m.SharedPrefixTokens):N0} tokens) read from the provider's prompt cache by every request after the first " +
+            $"(prefixes under {CostEstimator.MinimumCachedPrefixTokens:N0} tokens are not cached); batch = `run --batch`, the provider's batch API at about half the price, results within 24 h, no live progress."));
+        foreach (var model in estimate.Models)
+        {
+            console.MarkupLine($"[dim]{Markup.Escape(model.Model)}: tokens counted with {Markup.Escape(model.TokenCounting)}; prices {Markup.Escape(model.PriceSource ?? "unknown")}.[/]");
         }
     }
 }

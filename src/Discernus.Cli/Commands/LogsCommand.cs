@@ -74,24 +74,29 @@ internal static class LogsCommand
                 return ExitCodes.Success;
             }
 
-            try
-            {
-                while (!IsFinal(path))
-                {
-                    await Task.Delay(PollInterval, context.TimeProvider, ct);
-                    Print(context, json, ReadNew(path, offsets, filter));
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return ExitCodes.Success;
-            }
-
-            // Lines written while the run was finishing.
-            Print(context, json, ReadNew(path, offsets, filter));
-            return ExitCodes.Success;
+            return await FollowAsync(context, json, path, offsets, filter, ct);
         });
         return command;
+    }
+
+    private static async Task<int> FollowAsync(CliContext context, bool json, string path, Dictionary<string, long> offsets, Filter filter, CancellationToken ct)
+    {
+        try
+        {
+            while (!IsFinal(path))
+            {
+                await Task.Delay(PollInterval, context.TimeProvider, ct);
+                Print(context, json, ReadNew(path, offsets, filter));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
+
+        // Lines written while the run was finishing.
+        Print(context, json, ReadNew(path, offsets, filter));
+        return ExitCodes.Success;
     }
 
     private sealed record Filter(string? Stage, int MinimumLevel);

@@ -62,30 +62,44 @@ internal static class RunPipeline
                 console.MarkupLine(OfflineModels.Announcement(name));
             }
         }
-        else
+        else if (!AnnounceEstimate(context, experiment, models, plan, runOptions))
         {
-            console.MarkupLine($"Model(s): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source}), {models.RunsPerModel} run(s) per model");
-            var mode = plan.Request is { } planned ? RunPlanner.ModeOf(planned.Options) : RunPlanner.ModeOf(runOptions);
-            if (mode == Models.BillingMode.Batch)
-            {
-                console.MarkupLine("Batch mode: the analyses go through the provider's batch API (about half the price); results can take up to 24 h and show no live progress. `discernus status` shows the batches; `run --resume` picks them up after a restart.");
-            }
-
-            EstimatePrinter.Print(console, experiment, models.Names, plan.Estimate!, detailed: false, mode);
-            if (plan.BudgetProblem is { } budgetProblem)
-            {
-                context.Error.WriteLine($"error: {budgetProblem}");
-                return Task.FromResult(ExitCodes.Invalid);
-            }
+            return Task.FromResult(ExitCodes.Invalid);
         }
 
         if (runOptions?.GetValueOrDefault(RunRequestOptions.Pretest) is { } sample)
         {
-            var budget = experiment.MaxCostUsd is { } max ? string.Create(CultureInfo.InvariantCulture, $" or the cost extrapolated from its tokens exceeds the budget (${max})") : "";
-            console.MarkupLine($"Pre-test: {Markup.Escape(sample)} of {experiment.Corpus.Documents.Count} document(s) first (seed {Markup.Escape(runOptions[RunRequestOptions.PretestSeed])}); the run stops there if a dimension does not discriminate, more than {double.Parse(runOptions[RunRequestOptions.PretestMaxFailureRate], CultureInfo.InvariantCulture):P0} of the answers fail{Markup.Escape(budget)}.");
+            AnnouncePretest(console, experiment, sample, runOptions);
         }
 
         return SubmitAndWatchAsync(context, request, ArtifactStoreOptions.For(experiment.Directory, context.Environment.Values), concurrency, localWorkers, cancellationToken, isolation);
+    }
+
+    /// <summary>Prints the models, the billing mode and the estimate; false when the estimate is over the budget.</summary>
+    private static bool AnnounceEstimate(CliContext context, Experiment experiment, ManifestModels models, RunPlan plan, IReadOnlyDictionary<string, string>? runOptions)
+    {
+        var console = context.Console;
+        console.MarkupLine($"Model(s): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source}), {models.RunsPerModel} run(s) per model");
+        var mode = plan.Request is { } planned ? RunPlanner.ModeOf(planned.Options) : RunPlanner.ModeOf(runOptions);
+        if (mode == Models.BillingMode.Batch)
+        {
+            console.MarkupLine("Batch mode: the analyses go through the provider's batch API (about half the price); results can take up to 24 h and show no live progress. `discernus status` shows the batches; `run --resume` picks them up after a restart.");
+        }
+
+        EstimatePrinter.Print(console, experiment, models.Names, plan.Estimate!, detailed: false, mode);
+        if (plan.BudgetProblem is { } budgetProblem)
+        {
+            context.Error.WriteLine($"error: {budgetProblem}");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void AnnouncePretest(IAnsiConsole console, Experiment experiment, string sample, IReadOnlyDictionary<string, string> runOptions)
+    {
+        var budget = experiment.MaxCostUsd is { } max ? string.Create(CultureInfo.InvariantCulture, $" or the cost extrapolated from its tokens exceeds the budget (${max})") : "";
+        console.MarkupLine($"Pre-test: {Markup.Escape(sample)} of {experiment.Corpus.Documents.Count} document(s) first (seed {Markup.Escape(runOptions[RunRequestOptions.PretestSeed])}); the run stops there if a dimension does not discriminate, more than {double.Parse(runOptions[RunRequestOptions.PretestMaxFailureRate], CultureInfo.InvariantCulture):P0} of the answers fail{Markup.Escape(budget)}.");
     }
 
     /// <summary>
@@ -112,14 +126,7 @@ internal static class RunPipeline
         CliContext context, RunRequest request, ArtifactStoreOptions artifacts, int? concurrency, bool localWorkers, CancellationToken cancellationToken, AgentIsolationMode isolation)
     {
         var console = context.Console;
-        var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts.FolderPath) with { OfflineModels = OfflineModels.Registrations };
-        if (concurrency is { } n)
-        {
-            options = options with { Router = options.Router with { Concurrency = n } };
-        }
-
-        options = options with { RunWorkers = localWorkers, Router = IsolationOption.Apply(options.Router, isolation, context.Environment.Values) };
-        options.Router.Validate();
+        var options = HostOptionsFor(context, artifacts, concurrency, localWorkers, isolation);
         var started = context.TimeProvider.GetTimestamp();
         using var logging = CliLogging.Start(context, "run");
         var logger = logging.Factory.CreateLogger("discernus.run");
@@ -128,12 +135,7 @@ internal static class RunPipeline
         using var telemetry = Hosting.ProcessTelemetry.Start(Discernus.Telemetry.TelemetryOptions.FromSettings(context.Environment.Values, "discernus-run"));
         await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, cancellationToken);
         var runId = request.RunId;
-        if (host.EvictionWarning is { } eviction)
-        {
-            context.Error.WriteLine($"warning: {eviction}");
-        }
-
-        console.MarkupLine($"[dim]coordination: {Markup.Escape(host.RedisDescription)}; artifacts: {Markup.Escape(host.Store.Description)}; agent loops: {(localWorkers ? options.Router.Concurrency.ToString(CultureInfo.InvariantCulture) + (isolation == AgentIsolationMode.Process ? ", each task in its own process" : "") : "none here (discernus worker processes)")}; log: {Markup.Escape(logging.FilePath ?? "console only")}[/]");
+        AnnounceHost(context, host, options, isolation, logging.FilePath);
 
         var noticesBefore = await host.SubmitAsync(request, CancellationToken.None);
         logger.LogInformation("Submitted run {RunId} of {Experiment}", runId, request.ExperimentPath);
@@ -148,13 +150,7 @@ internal static class RunPipeline
         {
             // A stopped loop, a coordination fault, a Redis outage past its limit, or a missing Orchestrator: say why
             // once, then show what the run folder recorded.
-            context.Error.WriteLine($"error: {ex.Message}");
-            logger.LogError("Run {RunId} aborted: {Reason}", runId, ex.Message);
-            await TryCancelAsync(host, runId, logger);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            state = await WaitForEndAsync(host, runId, context.TimeProvider, grace.Token);
-            var code = Summarize(context, request.RunFolder, state, context.TimeProvider.GetElapsedTime(started));
-            return code == ExitCodes.Success ? ExitCodes.RunFailed : code;
+            return await AbortAsync(context, host, request, ex.Message, logger, started);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -172,6 +168,42 @@ internal static class RunPipeline
         }
 
         return exitCode;
+    }
+
+    private static HostOptions HostOptionsFor(CliContext context, ArtifactStoreOptions artifacts, int? concurrency, bool localWorkers, AgentIsolationMode isolation)
+    {
+        var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts.FolderPath) with { OfflineModels = OfflineModels.Registrations };
+        if (concurrency is { } n)
+        {
+            options = options with { Router = options.Router with { Concurrency = n } };
+        }
+
+        options = options with { RunWorkers = localWorkers, Router = IsolationOption.Apply(options.Router, isolation, context.Environment.Values) };
+        options.Router.Validate();
+        return options;
+    }
+
+    private static void AnnounceHost(CliContext context, DiscernusHost host, HostOptions options, AgentIsolationMode isolation, string? logFile)
+    {
+        if (host.EvictionWarning is { } eviction)
+        {
+            context.Error.WriteLine($"warning: {eviction}");
+        }
+
+        var localWorkers = options.RunWorkers;
+        context.Console.MarkupLine($"[dim]coordination: {Markup.Escape(host.RedisDescription)}; artifacts: {Markup.Escape(host.Store.Description)}; agent loops: {(localWorkers ? options.Router.Concurrency.ToString(CultureInfo.InvariantCulture) + (isolation == AgentIsolationMode.Process ? ", each task in its own process" : "") : "none here (discernus worker processes)")}; log: {Markup.Escape(logFile ?? "console only")}[/]");
+    }
+
+    private static async Task<int> AbortAsync(CliContext context, DiscernusHost host, RunRequest request, string reason, ILogger logger, long started)
+    {
+        var runId = request.RunId;
+        context.Error.WriteLine($"error: {reason}");
+        logger.LogError("Run {RunId} aborted: {Reason}", runId, reason);
+        await TryCancelAsync(host, runId, logger);
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var state = await WaitForEndAsync(host, runId, context.TimeProvider, grace.Token);
+        var code = Summarize(context, request.RunFolder, state, context.TimeProvider.GetElapsedTime(started));
+        return code == ExitCodes.Success ? ExitCodes.RunFailed : code;
     }
 
     private static async Task TryCancelAsync(DiscernusHost host, string runId, ILogger logger)

@@ -46,32 +46,37 @@ internal static class ServeCommand
                 OfflineModels = OfflineModels.Registrations,
                 TimeProvider = context.TimeProvider,
             };
-            using var logging = CliLogging.Start(context, "serve");
-            await using var server = await ServeHost.StartAsync(options, logging.Factory, ct);
-            var address = server.Addresses.FirstOrDefault() ?? $"http://{options.Host}:{options.Port}";
-            context.Out.WriteLine($"Discernus is serving {root}");
-            if (options.AccessToken is { } token)
-            {
-                context.Out.WriteLine($"Bound to {options.Host}, beyond this machine: every request needs the access token. Open:");
-                context.Out.WriteLine($"  {address}/?token={token}");
-            }
-            else
-            {
-                context.Out.WriteLine($"Open {address}/ (this machine only). Ctrl-C stops the server.");
-            }
-
-            try
-            {
-                await server.WaitForShutdownAsync(ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                // Ctrl-C: the normal way to stop.
-            }
-
-            context.Out.WriteLine("stopped.");
-            return ExitCodes.Success;
+            return await ServeAsync(context, root, options, ct);
         });
         return command;
+    }
+
+    private static async Task<int> ServeAsync(CliContext context, string root, ServeOptions options, CancellationToken ct)
+    {
+        using var logging = CliLogging.Start(context, "serve");
+        await using var server = await ServeHost.StartAsync(options, logging.Factory, ct);
+        var address = server.Addresses.FirstOrDefault() ?? $"http://{options.Host}:{options.Port}";
+        context.Out.WriteLine($"Discernus is serving {root}");
+        if (options.AccessToken is { } token)
+        {
+            context.Out.WriteLine($"Bound to {options.Host}, beyond this machine: every request needs the access token. Open:");
+            context.Out.WriteLine($"  {address}/?token={token}");
+        }
+        else
+        {
+            context.Out.WriteLine($"Open {address}/ (this machine only). Ctrl-C stops the server.");
+        }
+
+        try
+        {
+            await server.WaitForShutdownAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl-C: the normal way to stop.
+        }
+
+        context.Out.WriteLine("stopped.");
+        return ExitCodes.Success;
     }
 }

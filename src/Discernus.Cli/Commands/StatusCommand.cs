@@ -39,23 +39,7 @@ internal static class StatusCommand
             var live = RunStatus.IsFinal(manifest.Status) ? null : await RunRules.ReadLiveStateAsync(context.Environment.Values, manifest.RunId, m => context.Error.WriteLine($"warning: could not read live state from Redis: {m}"), ct);
             if (json)
             {
-                context.Out.WriteLine(JsonSerializer.Serialize(new
-                {
-                    manifest.RunId,
-                    manifest.Status,
-                    Experiment = manifest.Experiment.Name,
-                    manifest.CreatedAt,
-                    manifest.FinishedAt,
-                    manifest.Stages,
-                    Documents = documents,
-                    manifest.Failures,
-                    manifest.Cost,
-                    manifest.Outputs,
-                    manifest.Error,
-                    manifest.Batches,
-                    manifest.BatchRetries,
-                    Live = live?.Fields,
-                }, DiscernusJson.Indented));
+                WriteJson(context, manifest, documents, live);
                 return ExitCodes.Success;
             }
 
@@ -63,6 +47,27 @@ internal static class StatusCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static void WriteJson(CliContext context, RunManifest manifest, int documents, RunState? live)
+    {
+        context.Out.WriteLine(JsonSerializer.Serialize(new
+        {
+            manifest.RunId,
+            manifest.Status,
+            Experiment = manifest.Experiment.Name,
+            manifest.CreatedAt,
+            manifest.FinishedAt,
+            manifest.Stages,
+            Documents = documents,
+            manifest.Failures,
+            manifest.Cost,
+            manifest.Outputs,
+            manifest.Error,
+            manifest.Batches,
+            manifest.BatchRetries,
+            Live = live?.Fields,
+        }, DiscernusJson.Indented));
     }
 
     private static void PrintText(CliContext context, string path, string manifestPath, RunManifest manifest, RunState? live)

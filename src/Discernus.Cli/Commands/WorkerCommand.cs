@@ -44,39 +44,44 @@ internal static class WorkerCommand
                 return ExitCodes.Usage;
             }
 
-            using var logging = CliLogging.Start(context, "worker");
-            var logger = logging.Factory.CreateLogger("discernus.worker");
-
-            // Before the host: the Router's first spans and counts already have their listeners.
-            using var telemetry = ProcessTelemetry.Start(telemetryOptions);
-            await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, ct);
-            if (host.EvictionWarning is { } eviction)
-            {
-                context.Error.WriteLine($"warning: {eviction}");
-            }
-
-            await using var healthServer = health is { } port ? await WorkerHealthServer.StartAsync(host, port, logging.Factory, ct) : null;
-            var endpoints = string.Join(", ", new[]
-            {
-                telemetry.MetricsUrl,
-                health is { } h ? $"http://+:{h}{WorkerHealth.LivenessPath} and {WorkerHealth.ReadinessPath}" : null,
-            }.OfType<string>());
-            context.Console.MarkupLine($"worker serving agent tasks from {Markup.Escape(host.RedisDescription)} with {options.Router.Concurrency} loop(s){(options.Router.Isolation.Mode == AgentIsolationMode.Process ? ", each task in its own process" : "")}; artifacts in {Markup.Escape(host.Store.Description)}; log {Markup.Escape(logging.FilePath ?? "console only")}; telemetry {telemetry.Description}{(endpoints.Length > 0 ? $" ({Markup.Escape(endpoints)})" : "")}. Ctrl-C stops it.");
-            logger.LogInformation("Worker started: {Loops} agent loop(s), Redis {Redis}, store {Store}, telemetry {Telemetry}", options.Router.Concurrency, host.RedisDescription, host.Store.Identity, telemetry.Description);
-
-            // The worker lives as long as its loops: one that cannot go on ends the process with its reason.
-            var stopped = Task.Delay(Timeout.Infinite, ct);
-            var first = await Task.WhenAny(host.Failed, stopped);
-            if (first == host.Failed)
-            {
-                context.Error.WriteLine($"error: the worker stopped: {host.LoopFailure?.Message ?? "a loop ended"}");
-                return ExitCodes.Failure;
-            }
-
-            context.Console.WriteLine("stopping: finishing the tasks in hand...");
-            logger.LogInformation("Worker stopping on request");
-            return ExitCodes.Success;
+            return await ServeAsync(context, options, health, telemetryOptions, ct);
         });
         return command;
+    }
+
+    private static async Task<int> ServeAsync(CliContext context, HostOptions options, int? health, TelemetryOptions telemetryOptions, CancellationToken ct)
+    {
+        using var logging = CliLogging.Start(context, "worker");
+        var logger = logging.Factory.CreateLogger("discernus.worker");
+
+        // Before the host: the Router's first spans and counts already have their listeners.
+        using var telemetry = ProcessTelemetry.Start(telemetryOptions);
+        await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, ct);
+        if (host.EvictionWarning is { } eviction)
+        {
+            context.Error.WriteLine($"warning: {eviction}");
+        }
+
+        await using var healthServer = health is { } port ? await WorkerHealthServer.StartAsync(host, port, logging.Factory, ct) : null;
+        var endpoints = string.Join(", ", new[]
+        {
+            telemetry.MetricsUrl,
+            health is { } h ? $"http://+:{h}{WorkerHealth.LivenessPath} and {WorkerHealth.ReadinessPath}" : null,
+        }.OfType<string>());
+        context.Console.MarkupLine($"worker serving agent tasks from {Markup.Escape(host.RedisDescription)} with {options.Router.Concurrency} loop(s){(options.Router.Isolation.Mode == AgentIsolationMode.Process ? ", each task in its own process" : "")}; artifacts in {Markup.Escape(host.Store.Description)}; log {Markup.Escape(logging.FilePath ?? "console only")}; telemetry {telemetry.Description}{(endpoints.Length > 0 ? $" ({Markup.Escape(endpoints)})" : "")}. Ctrl-C stops it.");
+        logger.LogInformation("Worker started: {Loops} agent loop(s), Redis {Redis}, store {Store}, telemetry {Telemetry}", options.Router.Concurrency, host.RedisDescription, host.Store.Identity, telemetry.Description);
+
+        // The worker lives as long as its loops: one that cannot go on ends the process with its reason.
+        var stopped = Task.Delay(Timeout.Infinite, ct);
+        var first = await Task.WhenAny(host.Failed, stopped);
+        if (first == host.Failed)
+        {
+            context.Error.WriteLine($"error: the worker stopped: {host.LoopFailure?.Message ?? "a loop ended"}");
+            return ExitCodes.Failure;
+        }
+
+        context.Console.WriteLine("stopping: finishing the tasks in hand...");
+        logger.LogInformation("Worker stopping on request");
+        return ExitCodes.Success;
     }
 }
