@@ -80,7 +80,7 @@ public sealed class ArchitectureCycleTests
     }
 
     /// <summary>Namespaces of the core assembly (sub-namespaces counted with their top folder) and who uses whom, with one example reference per edge.</summary>
-    private sealed class DependencyGraph
+    internal sealed class DependencyGraph
     {
         public required IReadOnlyList<string> Namespaces { get; init; }
 
@@ -211,7 +211,7 @@ public sealed class ArchitectureCycleTests
             return group;
         }
 
-        private static TypeReference Outermost(TypeReference type)
+        internal static TypeReference Outermost(TypeReference type)
         {
             while (type.DeclaringType is { } outer)
             {
@@ -222,7 +222,7 @@ public sealed class ArchitectureCycleTests
         }
 
         /// <summary>Discernus.X for any type of ours (nested and compiler-generated types count with their outer type); null for others.</summary>
-        private static string? Folder(TypeReference? type)
+        internal static string? Folder(TypeReference? type)
         {
             if (type is null)
             {
@@ -244,7 +244,7 @@ public sealed class ArchitectureCycleTests
             return parts.Length >= 2 && parts[0] == Root ? parts[0] + "." + parts[1] : null;
         }
 
-        private static IEnumerable<TypeReference> Referenced(TypeDefinition type)
+        internal static IEnumerable<TypeReference> Referenced(TypeDefinition type)
         {
             var found = new List<TypeReference>();
 
