@@ -1,4 +1,5 @@
 using System.Globalization;
+using Discernus.Spelling;
 
 namespace Discernus.Configuration;
 
@@ -142,9 +143,9 @@ public static class SettingCatalog
             }
             else if (name.StartsWith(Prefix, StringComparison.Ordinal) && !name.StartsWith(Prefix + "TEST_", StringComparison.Ordinal))
             {
-                var closest = All.Select(s => s.Name).MinBy(known => Distance(known, name));
+                var closest = All.Select(s => s.Name).MinBy(known => EditDistance.Within(known, name, 3));
                 warnings.Add($"{name} (from {values.SourceOf(name)}) is not a Discernus setting and is ignored" +
-                    (closest is not null && Distance(closest, name) <= 3 ? $"; did you mean {closest}?" : "; `discernus config` lists the settings."));
+                    (closest is not null && EditDistance.Within(closest, name, 3) <= 3 ? $"; did you mean {closest}?" : "; `discernus config` lists the settings."));
             }
         }
 
@@ -204,22 +205,4 @@ public static class SettingCatalog
 
     private static string? PathCheck(string value) =>
         value.IndexOfAny(['\0']) >= 0 || value.Trim().Length == 0 ? "the path of a folder" : null;
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
 }

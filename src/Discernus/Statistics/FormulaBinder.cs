@@ -1,3 +1,5 @@
+using Discernus.Spelling;
+
 namespace Discernus.Statistics;
 
 /// <summary>
@@ -295,37 +297,13 @@ internal sealed partial class FormulaBinder
         var known = candidates?.ToList()
             ?? _scope.Select(s => s.Name).Concat(_names.Dimensions ?? []).Concat(_names.DerivedMetrics).Concat(["all_dimensions", "total_weighted_score"]).ToList();
         var suggestion = known
-            .Select(k => (Name: k, Distance: EditDistance(name, k)))
+            .Select(k => (Name: k, Distance: EditDistance.Within(name, k, 2)))
             .Where(k => k.Distance <= Math.Max(1, Math.Min(2, name.Length / 3)))
             .OrderBy(k => k.Distance)
             .Select(k => $"; did you mean '{k.Name}'?")
             .FirstOrDefault() ?? string.Empty;
         var listed = known.Count == 0 ? "none" : string.Join(", ", known.Take(12)) + (known.Count > 12 ? $" and {known.Count - 12} more" : string.Empty);
         return Error(position, $"'{name}' is not {expected}{suggestion} (known: {listed})");
-    }
-
-    /// <summary>Levenshtein distance, for "did you mean"; names are short, so the quadratic table is small.</summary>
-    private static int EditDistance(string a, string b)
-    {
-        if (Math.Abs(a.Length - b.Length) > 2 || a.Length > 64 || b.Length > 64)
-        {
-            return int.MaxValue;
-        }
-
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
     }
 
     private string Slice(FormulaSyntax syntax) => FormulaNode.Excerpt(_text, syntax.Start, syntax.End);

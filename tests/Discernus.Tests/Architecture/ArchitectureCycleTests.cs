@@ -18,18 +18,19 @@ public sealed class ArchitectureCycleTests
 
     /// <summary>
     /// The intended layering, lowest first: each namespace may depend only on those listed before it. Content (hashes,
-    /// content addresses) and Configuration (the setting catalog) use nothing of ours, so every other layer may use them;
+    /// content addresses), Spelling (did-you-mean distances) and Configuration (the setting catalog) use nothing of ours
+    /// but each other, so every other layer may use them;
     /// Application, the one surface of the CLI and serve, sits on top.
     /// </summary>
     private static readonly string[] Layers =
     [
-        "Discernus.Content", "Discernus.Configuration", "Discernus.Telemetry", "Discernus.Experiments", "Discernus.Statistics",
+        "Discernus.Content", "Discernus.Spelling", "Discernus.Configuration", "Discernus.Telemetry", "Discernus.Experiments", "Discernus.Statistics",
         "Discernus.Artifacts", "Discernus.Provenance", "Discernus.Models", "Discernus.Calibration", "Discernus.Reports",
         "Discernus.Coordination", "Discernus.Batches", "Discernus.Agents", "Discernus.Orchestration", "Discernus.Health",
         "Discernus.Application",
     ];
 
-    private static readonly string[] Foundations = ["Discernus.Content", "Discernus.Configuration"];
+    private static readonly string[] Foundations = ["Discernus.Content", "Discernus.Spelling", "Discernus.Configuration"];
 
     private static readonly Lazy<DependencyGraph> Graph = new(() => DependencyGraph.Read(typeof(SettingCatalog).Assembly.Location));
 
