@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Discernus.Provenance;
 
 namespace Discernus.Reports;
 
@@ -68,5 +69,5 @@ internal static class ReportSizeLimit
 
     private static string Note(long fullBytes, long maxBytes, string leftOut) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"## Report cut\n\n> ⚠ The full report would be {fullBytes / 1_000_000.0:N1} MB, over the limit of {maxBytes:N0} bytes ({Setting}). Left out: {leftOut}. Every number is still in `results/statistics.json` and the exports (`discernus export <run-folder>`); raise the limit with {Setting} to have it all here.\n");
+            $"## Report cut\n\n> ⚠ The full report would be {fullBytes / 1_000_000.0:N1} MB, over the limit of {maxBytes:N0} bytes ({Setting}). Left out: {leftOut}. Every number is still in `{RunFolder.StatisticsFile}` and the exports (`discernus export <run-folder>`); raise the limit with {Setting} to have it all here.\n");
 }

@@ -31,6 +31,8 @@ public sealed class ReportSizeLimitTests
         Assert.DoesNotContain("## Correlations\n\nxxx", markdown);
         Assert.Contains("Left out: “Correlations”, “Appendix”", markdown);
         Assert.Contains("DISCERNUS_MAX_REPORT_BYTES", markdown);
+        // The note sends the reader to the file the run writes its statistics to (it named results/statistics.json, which no run has).
+        Assert.Contains("`results/synthesis/statistics.json`", markdown);
         Assert.True(Encoding.UTF8.GetByteCount(html) <= 50_000);
     }
 }
