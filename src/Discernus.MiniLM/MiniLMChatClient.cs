@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Discernus.Content;
@@ -25,7 +24,7 @@ namespace Discernus.MiniLM;
 /// (found with <c>GetService</c>) it describes a document for the calibration head by the unit-length mean of its units'
 /// embeddings (the units and cached embeddings the analysis used) followed by the lexicon's marker rates.
 /// </summary>
-internal sealed class MiniLMChatClient : IChatClient, IDocumentFeatureSource
+internal sealed class MiniLMChatClient : OfflineChatClient, IDocumentFeatureSource
 {
     public const string ModelId = ModelName.MiniLMName;
     public const string DocumentFeatureSet = "minilm document embedding + lexicon counts";
@@ -33,63 +32,17 @@ internal sealed class MiniLMChatClient : IChatClient, IDocumentFeatureSource
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly ISentenceEmbedder _embedder;
     private readonly LexiconTexts _texts;
-    private readonly ChatClientMetadata _metadata = new(ModelName.MiniLMName, null, ModelId);
     // A run analyses every document with the same framework: its dimension profiles are computed once per client.
     private readonly ConcurrentDictionary<string, IReadOnlyList<DimensionProfile>> _profiles = new(StringComparer.Ordinal);
     private readonly MarkerPatternCache _patterns = new();
 
     public MiniLMChatClient(ISentenceEmbedder embedder, LexiconTexts texts)
+        : base(ModelName.MiniLMName, ModelId)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(texts);
         _embedder = embedder;
         _texts = texts;
-    }
-
-    public async Task<ChatResponse> GetResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        var answer = await AnswerAsync(options?.AdditionalProperties, cancellationToken).ConfigureAwait(false);
-        var inputWords = list.Sum(m => LexiconScorer.CountWords(m.Text));
-        if (inputWords == 0 && options?.AdditionalProperties?.TryGetValue(LexiconInputs.DocumentText, out string? document) == true && document is not null)
-        {
-            inputWords = LexiconScorer.CountWords(document);
-        }
-
-        var outputWords = LexiconScorer.CountWords(answer);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))
-        {
-            ModelId = ModelId,
-            FinishReason = ChatFinishReason.Stop,
-            CreatedAt = null,
-            Usage = new UsageDetails
-            {
-                InputTokenCount = inputWords,
-                OutputTokenCount = outputWords,
-                TotalTokenCount = inputWords + outputWords,
-            },
-        };
-    }
-
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
-
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType == typeof(ChatClientMetadata) ? _metadata
-        : serviceKey is null && serviceType.IsInstanceOfType(this) ? this
-        : null;
-
-    public void Dispose()
-    {
     }
 
     public string FeatureSet => DocumentFeatureSet;
@@ -117,7 +70,7 @@ internal sealed class MiniLMChatClient : IChatClient, IDocumentFeatureSource
         return (SemanticScorer.Score(profiles, units, vectors), units.Count);
     }
 
-    private async Task<string> AnswerAsync(AdditionalPropertiesDictionary? inputs, CancellationToken cancellationToken)
+    protected override async Task<string> AnswerAsync(AdditionalPropertiesDictionary? inputs, CancellationToken cancellationToken)
     {
         if (inputs is null || !inputs.TryGetValue(LexiconInputs.Framework, out var frameworkValue) || frameworkValue is not Framework framework)
         {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Discernus.Experiments;
@@ -20,7 +19,7 @@ namespace Discernus.Models;
 /// the cost is always 0. As an <see cref="IDocumentFeatureSource"/> (found with <c>GetService</c>) it describes a document
 /// by its marker rates (<see cref="LexiconFeatures"/>) for the calibration head.
 /// </summary>
-internal sealed class LexiconChatClient : IChatClient, IDocumentFeatureSource
+internal sealed class LexiconChatClient : OfflineChatClient, IDocumentFeatureSource
 {
     public const string ModelId = "lexicon";
 
@@ -29,61 +28,14 @@ internal sealed class LexiconChatClient : IChatClient, IDocumentFeatureSource
     private readonly LexiconTexts _texts;
     // Marker patterns are the same for every document of a framework: build each regex once per client.
     private readonly MarkerPatternCache _patterns = new();
-    private readonly ChatClientMetadata _metadata = new("lexicon", null, ModelId);
 
     public LexiconChatClient()
         : this(LexiconTexts.LoadDefault())
     {
     }
 
-    internal LexiconChatClient(LexiconTexts texts) => _texts = texts;
-
-    public Task<ChatResponse> GetResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        var answer = Answer(options?.AdditionalProperties);
-        var inputWords = list.Sum(m => LexiconScorer.CountWords(m.Text));
-        if (inputWords == 0 && options?.AdditionalProperties?.TryGetValue(LexiconInputs.DocumentText, out string? document) == true && document is not null)
-        {
-            inputWords = LexiconScorer.CountWords(document);
-        }
-
-        var outputWords = LexiconScorer.CountWords(answer);
-        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))
-        {
-            ModelId = ModelId,
-            FinishReason = ChatFinishReason.Stop,
-            CreatedAt = null,
-            Usage = new UsageDetails
-            {
-                InputTokenCount = inputWords,
-                OutputTokenCount = outputWords,
-                TotalTokenCount = inputWords + outputWords,
-            },
-        };
-        return Task.FromResult(response);
-    }
-
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
-
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType == typeof(ChatClientMetadata) ? _metadata
-        : serviceKey is null && serviceType.IsInstanceOfType(this) ? this
-        : null;
-
-    public void Dispose()
-    {
-    }
+    internal LexiconChatClient(LexiconTexts texts)
+        : base("lexicon", ModelId) => _texts = texts;
 
     public string FeatureSet => LexiconFeatures.FeatureSet;
 
@@ -92,6 +44,9 @@ internal sealed class LexiconChatClient : IChatClient, IDocumentFeatureSource
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(LexiconFeatures.Of(framework, documentText, _patterns));
     }
+
+    protected override Task<string> AnswerAsync(AdditionalPropertiesDictionary? inputs, CancellationToken cancellationToken) =>
+        Task.FromResult(Answer(inputs));
 
     private string Answer(AdditionalPropertiesDictionary? inputs)
     {

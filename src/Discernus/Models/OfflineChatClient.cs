@@ -1,0 +1,61 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Discernus.Models;
+
+/// <summary>
+/// The chat-client side the offline models (<c>lexicon</c>, <c>minilm</c>) share: the answer is computed in the process,
+/// usage is counted in words (what their estimates and the run's token counts read), streaming is the answer as one
+/// update, and the client holds nothing to release (the heavy parts belong to the <see cref="IOfflineModel"/>).
+/// </summary>
+internal abstract class OfflineChatClient(string providerName, string modelId) : IChatClient
+{
+    private readonly ChatClientMetadata _metadata = new(providerName, null, modelId);
+
+    /// <summary>The answer to a Discernus request, whose inputs travel in the options' additional properties.</summary>
+    protected abstract Task<string> AnswerAsync(AdditionalPropertiesDictionary? inputs, CancellationToken cancellationToken);
+
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        var answer = await AnswerAsync(options?.AdditionalProperties, cancellationToken).ConfigureAwait(false);
+        var inputWords = list.Sum(m => LexiconScorer.CountWords(m.Text));
+        if (inputWords == 0 && options?.AdditionalProperties?.TryGetValue(LexiconInputs.DocumentText, out string? document) == true && document is not null)
+        {
+            inputWords = LexiconScorer.CountWords(document);
+        }
+
+        var outputWords = LexiconScorer.CountWords(answer);
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))
+        {
+            ModelId = modelId,
+            FinishReason = ChatFinishReason.Stop,
+            CreatedAt = null,
+            Usage = new UsageDetails
+            {
+                InputTokenCount = inputWords,
+                OutputTokenCount = outputWords,
+                TotalTokenCount = inputWords + outputWords,
+            },
+        };
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType == typeof(ChatClientMetadata) ? _metadata
+        : serviceKey is null && serviceType.IsInstanceOfType(this) ? this
+        : null;
+
+    public void Dispose() => GC.SuppressFinalize(this);
+}
