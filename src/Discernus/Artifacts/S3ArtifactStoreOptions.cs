@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Discernus.Configuration;
 
 namespace Discernus.Artifacts;
 
@@ -55,31 +56,11 @@ public sealed record S3ArtifactStoreOptions
     public static S3ArtifactStoreOptions FromEnvironment(IReadOnlyDictionary<string, string?> environment)
     {
         var problems = new List<string>();
-        var timeout = DefaultTimeout;
-        if (Value(environment, TimeoutVariable) is { } timeoutText)
-        {
-            if (double.TryParse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= MaxTimeout.TotalSeconds)
-            {
-                timeout = TimeSpan.FromSeconds(seconds);
-            }
-            else
-            {
-                problems.Add($"{TimeoutVariable}='{timeoutText}' is not a number of seconds between 1 and {MaxTimeout.TotalSeconds:0}: set it to how long a store operation may retry (default {DefaultTimeout.TotalSeconds:0}).");
-            }
-        }
-
-        var allowHttp = false;
-        if (Value(environment, AllowHttpVariable) is { } allowText)
-        {
-            if (Configuration.SettingCatalog.Flag(allowText) is { } allow)
-            {
-                allowHttp = allow;
-            }
-            else
-            {
-                problems.Add($"{AllowHttpVariable}='{allowText}' is not true or false.");
-            }
-        }
+        // Read through the settings' own typed getters (one parser for every setting); a bad value is collected with
+        // the others, so one message lists everything to fix.
+        var settings = environment as SettingValues ?? SettingValues.From(environment);
+        var timeout = Read(() => settings.Seconds(TimeoutVariable, 1, MaxTimeout.TotalSeconds), problems) ?? DefaultTimeout;
+        var allowHttp = Read(() => settings.Flag(AllowHttpVariable), problems) ?? false;
 
         var options = new S3ArtifactStoreOptions
         {
@@ -160,6 +141,20 @@ public sealed record S3ArtifactStoreOptions
         var message = new StringBuilder("DISCERNUS_ARTIFACT_STORE=s3 needs its settings fixed: ");
         message.AppendJoin(" ", problems);
         return new ArtifactStoreConfigurationException(message.ToString());
+    }
+
+    private static T? Read<T>(Func<T?> read, List<string> problems)
+        where T : struct
+    {
+        try
+        {
+            return read();
+        }
+        catch (SettingException ex)
+        {
+            problems.Add(ex.Message);
+            return null;
+        }
     }
 
     private static string? Value(IReadOnlyDictionary<string, string?> environment, string name) =>

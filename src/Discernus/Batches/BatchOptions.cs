@@ -1,10 +1,11 @@
 using System.Globalization;
+using Discernus.Configuration;
 
 namespace Discernus.Batches;
 
 /// <summary>
 /// How batch runs split, submit and poll (`run --batch`). Read once from the configuration
-/// (<see cref="FromValues"/>: <c>.env</c>, then the environment); validated there.
+/// (<see cref="FromValues"/>: <c>.env</c>, then the environment); validated there, through the settings' typed getters.
 /// </summary>
 internal sealed record BatchOptions
 {
@@ -12,6 +13,9 @@ internal sealed record BatchOptions
     public const string MaxBytesVariable = "DISCERNUS_BATCH_MAX_FILE_BYTES";
     public const string PollSecondsVariable = "DISCERNUS_BATCH_POLL_SECONDS";
     public const string MaxPollSecondsVariable = "DISCERNUS_BATCH_MAX_POLL_SECONDS";
+
+    /// <summary>The range of both poll settings, in seconds (the catalog's check and this reading share it).</summary>
+    public const double MinPollSeconds = 0.01, MaxPollSeconds = 3600;
 
     /// <summary>Requests per batch file (OpenAI allows 50,000).</summary>
     public int MaxRequestsPerFile { get; init; } = 50_000;
@@ -27,29 +31,20 @@ internal sealed record BatchOptions
     public static BatchOptions FromValues(IReadOnlyDictionary<string, string?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
+        var settings = values as SettingValues ?? SettingValues.From(values);
         var defaults = new BatchOptions();
         var options = new BatchOptions
         {
-            MaxRequestsPerFile = (int)(Whole(values, MaxRequestsVariable, 1, 50_000) ?? defaults.MaxRequestsPerFile),
-            MaxBytesPerFile = Whole(values, MaxBytesVariable, 1024, 200L * 1024 * 1024) ?? defaults.MaxBytesPerFile,
-            PollInterval = Seconds(values, PollSecondsVariable) ?? defaults.PollInterval,
-            MaxPollInterval = Seconds(values, MaxPollSecondsVariable) ?? defaults.MaxPollInterval,
+            MaxRequestsPerFile = (int)(settings.Integer(MaxRequestsVariable, 1, 50_000) ?? defaults.MaxRequestsPerFile),
+            MaxBytesPerFile = settings.Integer(MaxBytesVariable, 1024, 200L * 1024 * 1024) ?? defaults.MaxBytesPerFile,
+            PollInterval = settings.Seconds(PollSecondsVariable, MinPollSeconds, MaxPollSeconds) ?? defaults.PollInterval,
+            MaxPollInterval = settings.Seconds(MaxPollSecondsVariable, MinPollSeconds, MaxPollSeconds) ?? defaults.MaxPollInterval,
         };
         if (options.MaxPollInterval < options.PollInterval)
         {
-            throw new ArgumentException($"{MaxPollSecondsVariable} must not be below {PollSecondsVariable}.");
+            throw new SettingException($"{MaxPollSecondsVariable} ({options.MaxPollInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s) must not be below {PollSecondsVariable} ({options.PollInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s): raise the first or lower the second.");
         }
 
         return options;
     }
-
-    private static long? Whole(IReadOnlyDictionary<string, string?> values, string name, long min, long max) =>
-        values.GetValueOrDefault(name) is not { Length: > 0 } text ? null
-        : long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value
-        : throw new ArgumentException($"{name}={text} is not a whole number from {min} to {max}.");
-
-    private static TimeSpan? Seconds(IReadOnlyDictionary<string, string?> values, string name) =>
-        values.GetValueOrDefault(name) is not { Length: > 0 } text ? null
-        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 3600 ? TimeSpan.FromSeconds(seconds)
-        : throw new ArgumentException($"{name}={text} is not a number of seconds above 0 and at most 3600 (e.g. 10 or 0.5).");
 }

@@ -62,6 +62,12 @@ public static class SettingCatalog
         Integer("DISCERNUS_S3_TIMEOUT_SECONDS", "Artifacts", "How long one store operation may take, retries included", "60", 1, 3600),
         Boolean("DISCERNUS_S3_ALLOW_HTTP", "Artifacts", "Allow plain http to an S3 endpoint that is not on loopback", "false"),
 
+        // Batches (`run --batch`)
+        Integer("DISCERNUS_BATCH_MAX_REQUESTS_PER_FILE", "Batches", "Requests per provider batch file", "50000", 1, 50_000),
+        Integer("DISCERNUS_BATCH_MAX_FILE_BYTES", "Batches", "Bytes per provider batch file", "199229440 (190 MB)", 1024, 200L * 1024 * 1024),
+        Number("DISCERNUS_BATCH_POLL_SECONDS", "Batches", "First wait between two looks at a provider batch; it doubles up to the maximum", "10", 0.01, 3600),
+        Number("DISCERNUS_BATCH_MAX_POLL_SECONDS", "Batches", "Longest wait between two looks at a provider batch", "120", 0.01, 3600),
+
         // Experiments
         Integer("DISCERNUS_MAX_DOCUMENT_BYTES", "Experiments", "Largest document file read", "20971520 (20 MB)", 1, long.MaxValue),
         Integer("DISCERNUS_MAX_DOCUMENTS", "Experiments", "Most documents in one corpus", "1000000", 1, 10_000_000),
@@ -172,6 +178,12 @@ public static class SettingCatalog
             long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
                 ? null
                 : string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {max}"));
+
+    private static SettingDefinition Number(string name, string component, string description, string @default, double min, double max) =>
+        Setting(name, component, description, @default, check: v =>
+            double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) && n >= min && n <= max
+                ? null
+                : string.Create(CultureInfo.InvariantCulture, $"a number from {min} to {max}"));
 
     private static SettingDefinition Boolean(string name, string component, string description, string @default) =>
         Setting(name, component, description, @default, check: v => Flag(v) is null ? "true or false" : null);

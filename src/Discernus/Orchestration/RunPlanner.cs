@@ -63,7 +63,7 @@ internal static class RunPlanner
             {
                 Batches.BatchOptions.FromValues(environment);
             }
-            catch (ArgumentException ex)
+            catch (Configuration.SettingException ex)
             {
                 return new RunPlan { Models = models, PreflightProblems = [ex.Message] };
             }

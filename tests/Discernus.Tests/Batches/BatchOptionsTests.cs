@@ -1,4 +1,5 @@
 using Discernus.Batches;
+using Discernus.Configuration;
 
 namespace Discernus.Tests.Batches;
 
@@ -22,7 +23,7 @@ public sealed class BatchOptionsTests
     [InlineData(BatchOptions.MaxPollSecondsVariable, "7200")]
     public void AValueOutsideItsRange_IsRefused_NamingTheVariable(string variable, string value)
     {
-        var error = Assert.Throws<ArgumentException>(() => BatchOptions.FromValues(new Dictionary<string, string?> { [variable] = value }));
+        var error = Assert.Throws<SettingException>(() => BatchOptions.FromValues(new Dictionary<string, string?> { [variable] = value }));
 
         Assert.Contains(variable, error.Message);
     }
@@ -30,7 +31,7 @@ public sealed class BatchOptionsTests
     [Fact]
     public void APollCeilingBelowTheFirstPause_IsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => BatchOptions.FromValues(new Dictionary<string, string?>
+        var error = Assert.Throws<SettingException>(() => BatchOptions.FromValues(new Dictionary<string, string?>
         {
             [BatchOptions.PollSecondsVariable] = "30",
             [BatchOptions.MaxPollSecondsVariable] = "5",
