@@ -39,11 +39,9 @@ internal static partial class LexiconScorer
     public const int MaxEvidence = 3;
     public const int MaxEvidenceLength = 400;
 
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(5);
-
     // The document-wide patterns are source-generated and have no time limit: each is linear (no two ways to match the
     // same text), and one scan of a 19 MB document takes seconds, so a limit would only fail long documents on a busy
-    // machine. The marker patterns, built from the framework's text, keep theirs (it applies to each match).
+    // machine. The marker patterns, built from the framework's text, keep theirs (MarkerPatternCache; it applies to each match).
     [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*", RegexOptions.CultureInvariant)]
     private static partial Regex WordPattern();
 
@@ -205,9 +203,7 @@ internal static partial class LexiconScorer
                 continue;
             }
 
-            compiled.Add(cache.Get(
-                @"(?<![\p{L}\p{N}_])" + string.Join(@"\s+", words.Select(MarkerWordPattern)) + @"(?![\p{L}\p{N}_])",
-                pattern => new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout)));
+            compiled.Add(cache.Get(@"(?<![\p{L}\p{N}_])" + string.Join(@"\s+", words.Select(MarkerWordPattern)) + @"(?![\p{L}\p{N}_])"));
         }
 
         return compiled;
