@@ -1,4 +1,4 @@
-namespace Discernus.Models;
+namespace Discernus.Offline;
 
 /// <summary>
 /// Keys of <c>ChatOptions.AdditionalProperties</c> through which agents pass structured inputs to the offline
