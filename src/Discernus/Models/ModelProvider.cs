@@ -83,5 +83,6 @@ internal abstract record ModelProvider
     /// <summary>The bare client, without the gateway's middleware; throws <see cref="ModelConfigurationException"/> for a missing key or endpoint.</summary>
     public abstract IChatClient CreateClient(ModelName model, ProviderClientContext context);
 
-    public override string ToString() => Name;
+    // Sealed so the descriptions print as their name, not as the record members the compiler would list.
+    public sealed override string ToString() => Name;
 }
