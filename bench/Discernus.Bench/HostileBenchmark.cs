@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Discernus.Experiments;
 using Discernus.Models;
+using Discernus.Offline;
+using Discernus.Offline.Lexicon;
 using Discernus.Tests.Infrastructure;
 using Microsoft.Extensions.AI;
 

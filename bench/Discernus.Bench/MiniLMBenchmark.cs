@@ -4,6 +4,8 @@ using Discernus.Artifacts;
 using Discernus.Experiments;
 using Discernus.MiniLM;
 using Discernus.Models;
+using Discernus.Offline;
+using Discernus.Offline.Lexicon;
 using MathNet.Numerics.Statistics;
 using Microsoft.Extensions.AI;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Discernus.Experiments;
 using Discernus.Models;
+using Discernus.Offline;
+using Discernus.Offline.Lexicon;
 using Microsoft.Extensions.AI;
 
 // Micro-benchmarks of the per-document work of the offline pipeline, in-process, no Redis:

@@ -6,6 +6,7 @@ using Discernus.Artifacts;
 using Discernus.Content;
 using Discernus.Coordination;
 using Discernus.Models;
+using Discernus.Offline.Lexicon;
 using Discernus.Provenance;
 using Microsoft.Extensions.AI;
 

@@ -5,6 +5,8 @@ using System.Text.Json;
 using Discernus.Content;
 using Discernus.Experiments;
 using Discernus.Models;
+using Discernus.Offline;
+using Discernus.Offline.Lexicon;
 using Discernus.Provenance;
 using Microsoft.Extensions.AI;
 

@@ -1,5 +1,6 @@
 using Discernus.Artifacts;
 using Discernus.Models;
+using Discernus.Offline.Lexicon;
 using Microsoft.Extensions.AI;
 
 namespace Discernus.MiniLM;

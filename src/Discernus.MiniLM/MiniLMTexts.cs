@@ -1,4 +1,4 @@
-using Discernus.Models;
+using Discernus.Offline.Lexicon;
 
 namespace Discernus.MiniLM;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Discernus.Models;
+using Discernus.Offline.Lexicon;
 
 namespace Discernus.MiniLM;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Discernus.Agents;
 using Discernus.Application;
+using Discernus.Models;
 using Discernus.Orchestration;
 using Discernus.Provenance;
 
@@ -12,7 +13,7 @@ internal sealed class RunArguments
 {
     public Argument<string?> Path { get; } = new Argument<string?>("experiment") { Description = "Path of the experiment folder", Arity = ArgumentArity.ZeroOrOne }.WithUsablePath();
     public Option<string?> Resume { get; } = new Option<string?>("--resume") { Description = "Continue an interrupted, failed or cancelled run in place (path of its run folder); only analyses without a recorded result are done" }.WithUsablePath();
-    public Option<string?> Model { get; } = new("--model", "-m") { Description = "Model to use (lexicon, minilm, openai/<m>, anthropic/<m>, gemini/<m>, ollama/<m>, openrouter/<m>, openai-compatible/<m>)" };
+    public Option<string?> Model { get; } = new("--model", "-m") { Description = $"Model to use ({string.Join(", ", ModelName.ValidForms)})" };
     public Option<string?> Models { get; } = new("--models") { Description = "Several models, comma-separated: each document is analysed by each, and the report compares them (reliability between models)" };
     public Option<int?> Runs { get; } = Validated(new Option<int?>("--runs") { Description = "Analyse each document N times per model (1-100; overrides runs_per_model): the report gives the reliability between runs" },
         n => RunRules.RunsProblem(n, "--runs"));

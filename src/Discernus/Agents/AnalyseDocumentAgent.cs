@@ -2,6 +2,7 @@ using Discernus.Batches;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Models;
+using Discernus.Offline;
 using Discernus.Provenance;
 using Discernus.Statistics;
 using Microsoft.Extensions.AI;

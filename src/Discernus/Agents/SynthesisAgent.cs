@@ -3,6 +3,7 @@ using Discernus.Calibration;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Models;
+using Discernus.Offline;
 using Discernus.Provenance;
 using Discernus.Reports;
 using Discernus.Statistics;

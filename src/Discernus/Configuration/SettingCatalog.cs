@@ -103,6 +103,30 @@ public static class SettingCatalog
 
     public static SettingDefinition? Find(string name) => ByName.GetValueOrDefault(name);
 
+    /// <summary>A whole-number setting within the bounds its definition states; null when unset; a <see cref="SettingException"/> when malformed.</summary>
+    public static long? WholeNumber(IReadOnlyDictionary<string, string?> values, string name)
+    {
+        var (min, max) = Defined(name).Range ?? throw new InvalidOperationException($"{name} is not a whole-number setting.");
+        return (values as SettingValues ?? SettingValues.From(values)).Integer(name, min, max);
+    }
+
+    /// <summary>An http(s) URL setting; null when unset; a <see cref="SettingException"/> when it is not one.</summary>
+    public static Uri? HttpUrl(IReadOnlyDictionary<string, string?> values, string name)
+    {
+        var definition = Defined(name);
+        var settings = values as SettingValues ?? SettingValues.From(values);
+        if (settings.Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        return definition.Check(text) is { } expected ? throw settings.Invalid(name, text, expected) : new Uri(text, UriKind.Absolute);
+    }
+
+    // A reader asked for a name the catalog lacks is a programming error: every setting read must be listed for `config`.
+    private static SettingDefinition Defined(string name) =>
+        ByName.GetValueOrDefault(name) ?? throw new InvalidOperationException($"{name} is not in the setting catalog; add it to SettingCatalog.All.");
+
     public static bool IsSecret(string name) =>
         ByName.TryGetValue(name, out var definition) ? definition.IsSecret : name.EndsWith("_KEY", StringComparison.Ordinal) || name.Contains("PASSWORD", StringComparison.Ordinal);
 
@@ -177,7 +201,8 @@ public static class SettingCatalog
         Setting(name, component, description, @default, check: v =>
             long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
                 ? null
-                : string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {max}"));
+                : string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {max}")) with
+        { Range = (min, max) };
 
     private static SettingDefinition Number(string name, string component, string description, string @default, double min, double max) =>
         Setting(name, component, description, @default, check: v =>

@@ -23,6 +23,9 @@ public sealed record SettingDefinition
     /// <summary>How a value is shown to people: secrets not at all, URLs without the password they may carry.</summary>
     public Func<string, string> Display { get; init; } = value => value;
 
+    /// <summary>The bounds of a whole-number setting, which <see cref="SettingCatalog.WholeNumber"/> reads with; null for other kinds.</summary>
+    public (long Min, long Max)? Range { get; init; }
+
     /// <summary>The component that reads it (for `discernus config` grouping).</summary>
     public required string Component { get; init; }
 }

@@ -3,15 +3,15 @@ using Microsoft.Extensions.AI;
 namespace Discernus.Models;
 
 /// <summary>
-/// An offline model that runs in-process like <c>lexicon</c> but ships in an assembly of its own (<c>minilm</c> in
-/// Discernus.MiniLM, which carries an ONNX runtime and model weights the core library should not). The composition root
-/// creates it once per process and hands it to the <see cref="ModelGateway"/> through
+/// An offline model that runs in-process: <c>lexicon</c> (Discernus.Offline.Lexicon, which every host of the library
+/// registers) or <c>minilm</c>, in an assembly of its own (Discernus.MiniLM, which carries an ONNX runtime and model
+/// weights the core library should not, registered by the CLI). The host creates it once per process and hands it to the <see cref="ModelGateway"/> through
 /// <see cref="ModelGatewayOptions.OfflineModels"/>; it owns the heavy parts (loaded weights, caches) and is disposed
 /// by whoever created it, after every client it made.
 /// </summary>
 internal interface IOfflineModel : IDisposable
 {
-    /// <summary>The provider this model answers for (<see cref="ModelProvider.MiniLM"/>).</summary>
+    /// <summary>The provider this model answers for (an offline <see cref="ModelProvider"/>: lexicon, minilm).</summary>
     ModelProvider Provider { get; }
 
     /// <summary>A light client over the shared model; the gateway adds interaction recording around it.</summary>

@@ -6,13 +6,13 @@ internal static class ModelFailureAdvice
     public static string ForEndpoint(ModelName model, EndpointFailureKind kind, string endpoint) => kind switch
     {
         EndpointFailureKind.CannotConnect =>
-            $"Check that the server at {endpoint} is running and reachable, or set {ModelSettings.BaseUrlVariableFor(model.Provider)} to its address.",
+            $"Check that the server at {endpoint} is running and reachable, or set {model.Provider.BaseUrlVariableText} to its address.",
         EndpointFailureKind.HostNotFound =>
-            $"Check the host name of {endpoint} ({ModelSettings.BaseUrlVariableFor(model.Provider)}) and this machine's network and DNS.",
+            $"Check the host name of {endpoint} ({model.Provider.BaseUrlVariableText}) and this machine's network and DNS.",
         EndpointFailureKind.Unauthorized =>
-            $"The provider rejected the credentials: check {ModelSettings.ApiKeyVariableFor(model.Provider)} and that the key may use '{model.Model}'.",
+            $"The provider rejected the credentials: check {model.Provider.ApiKeyVariableText} and that the key may use '{model.Model}'.",
         EndpointFailureKind.UnknownModel =>
-            $"Check that the model id '{model.Model}' exists at this provider and that {ModelSettings.BaseUrlVariableFor(model.Provider)} ({endpoint}) is its API address.",
+            $"Check that the model id '{model.Model}' exists at this provider and that {model.Provider.BaseUrlVariableText} ({endpoint}) is its API address.",
         EndpointFailureKind.QuotaExhausted =>
             "The account's quota or credit is used up: add credit or raise the limit with the provider, or choose another model.",
         EndpointFailureKind.Unreachable or EndpointFailureKind.RateLimited =>

@@ -1,9 +1,5 @@
-using System.ClientModel;
 using System.Collections.Concurrent;
-using System.ClientModel.Primitives;
-using Anthropic;
 using Microsoft.Extensions.AI;
-using OpenAI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -24,15 +20,13 @@ namespace Discernus.Models;
 /// <c>DISCERNUS_MODEL_REQUESTS_PER_MINUTE</c> or <c>DISCERNUS_MODEL_TOKENS_PER_MINUTE</c> is set); the interaction record
 /// (<see cref="InteractionRecordingChatClient"/>, when a sink is given; one record per attempt); the per-attempt time-out
 /// (<see cref="AttemptTimeoutChatClient"/>, a Polly timeout pipeline); and the removal of Discernus-only options. The SDKs'
-/// own retries are switched off so that only the gateway retries. <c>lexicon</c> is the offline
-/// <see cref="LexiconChatClient"/>, recorded but never cached, limited or retried. Configuration errors (unknown
+/// own retries are switched off so that only the gateway retries. The bare client comes from the model's
+/// <see cref="ModelProvider"/> description; the offline models (<c>lexicon</c>, <c>minilm</c>) are the
+/// <see cref="IOfflineModel"/>s the host registered, recorded but never cached, limited or retried. Configuration errors (unknown
 /// provider, missing key or URL) are thrown here, before any call, as <see cref="ModelConfigurationException"/>.
 /// </summary>
 internal sealed class ModelGateway : IDisposable
 {
-    // Margin so the SDK's own HTTP time-out never fires before the gateway's per-attempt time-out.
-    private static readonly TimeSpan SdkTimeoutMargin = TimeSpan.FromSeconds(30);
-
     private readonly ModelSettings _settings;
     private readonly ModelGatewayOptions _options;
     private readonly ILlmInteractionSink? _sink;
@@ -150,45 +144,9 @@ internal sealed class ModelGateway : IDisposable
         _settings.BaseUrls.TryGetValue(model.Provider, out var endpoint) && _endpoints.TryGetValue(EndpointKey(model, endpoint), out var limits) ? limits.Resilience.Outage : null;
 
     /// <summary>The bare provider adapter, without middleware.</summary>
-    internal IChatClient CreateProviderClient(ModelName model) => model.Provider switch
-    {
-        ModelProvider.Lexicon => new LexiconChatClient(),
-        ModelProvider.MiniLM => OfflineModelRegistry.CreateClient(_options.OfflineModels, model),
-        ModelProvider.Anthropic => CreateAnthropicClient(model),
-        _ => CreateOpenAICompatibleClient(model),
-    };
+    internal IChatClient CreateProviderClient(ModelName model) => model.Provider.CreateClient(model, new ProviderClientContext(_settings, _options));
 
     public void Dispose() => _disposed = true;
-
-    private IChatClient CreateOpenAICompatibleClient(ModelName model)
-    {
-        var key = _settings.RequireApiKey(model);
-        var endpoint = _settings.RequireBaseUrl(model);
-        var options = new OpenAIClientOptions
-        {
-            Endpoint = endpoint,
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = _settings.Timeout + SdkTimeoutMargin,
-            UserAgentApplicationId = "discernus",
-        };
-
-        // Local servers (Ollama, a keyless OpenAI-compatible one) ignore the key, but the SDK requires a non-empty one.
-        var credential = new ApiKeyCredential(key ?? "no-key");
-        return new OpenAI.Chat.ChatClient(model.Model, credential, options).AsIChatClient();
-    }
-
-    private IChatClient CreateAnthropicClient(ModelName model)
-    {
-        var key = _settings.RequireApiKey(model);
-        var client = new AnthropicClient(new Anthropic.Core.ClientOptions
-        {
-            ApiKey = key,
-            BaseUrl = _settings.RequireBaseUrl(model).ToString().TrimEnd('/'),
-            MaxRetries = 0,
-            Timeout = _settings.Timeout + SdkTimeoutMargin,
-        });
-        return new PromptCacheMarkingChatClient(client.AsIChatClient(model.Model, _options.DefaultMaxOutputTokens));
-    }
 
     private ModelCircuitBreaker BreakerFor(ModelName model, Uri endpoint) =>
         _breakers.GetOrAdd(model.ToString(), _ => new ModelCircuitBreaker(model, endpoint, _options, _timeProvider, _settings.Redact));

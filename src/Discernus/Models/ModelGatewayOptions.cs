@@ -58,7 +58,7 @@ internal sealed record ModelGatewayOptions
     /// <summary>Answer tokens assumed for a call without <c>MaxOutputTokens</c> when it waits for the tokens-per-minute limit; corrected by the real count afterwards.</summary>
     public int CompletionTokenAllowance { get; init; } = 1024;
 
-    /// <summary>Offline models registered by the composition root (<c>minilm</c>); a name without one here is a configuration error.</summary>
+    /// <summary>Offline models registered by the host (<c>lexicon</c> by every host of the library, <c>minilm</c> by the CLI); a name without one here is a configuration error.</summary>
     public IReadOnlyList<IOfflineModel> OfflineModels { get; init; } = [];
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad option.</summary>

@@ -13,17 +13,7 @@ internal sealed record ModelName
     public const string MiniLMName = "minilm";
 
     /// <summary>The forms accepted by <see cref="Parse"/>, as shown in error messages and help text.</summary>
-    public static readonly IReadOnlyList<string> ValidForms =
-    [
-        "lexicon",
-        "minilm",
-        "openai/<model>",
-        "anthropic/<model>",
-        "gemini/<model>",
-        "openrouter/<model>",
-        "ollama/<model>",
-        "openai-compatible/<model>",
-    ];
+    public static readonly IReadOnlyList<string> ValidForms = [.. ModelProvider.All.Select(p => p.Form)];
 
     private ModelName(ModelProvider provider, string model)
     {
@@ -31,9 +21,13 @@ internal sealed record ModelName
         Model = model;
     }
 
-    public static ModelName Lexicon { get; } = new(ModelProvider.Lexicon, LexiconName);
+    // One instance per offline model, so that parsing "lexicon" gives the very instance of ModelName.Lexicon.
+    private static readonly Dictionary<ModelProvider, ModelName> OfflineNames =
+        ModelProvider.All.Where(p => p.IsOffline).ToDictionary(p => p, p => new ModelName(p, p.Name));
 
-    public static ModelName MiniLM { get; } = new(ModelProvider.MiniLM, MiniLMName);
+    public static ModelName Lexicon => OfflineNames[ModelProvider.Lexicon];
+
+    public static ModelName MiniLM => OfflineNames[ModelProvider.MiniLM];
 
     public ModelProvider Provider { get; }
 
@@ -41,28 +35,15 @@ internal sealed record ModelName
     public string Model { get; }
 
     /// <summary>The provider prefix as written in model names: <c>openai</c>, <c>openai-compatible</c>, ...</summary>
-    public string ProviderPrefix => PrefixOf(Provider);
+    public string ProviderPrefix => Provider.Name;
 
     /// <summary>True for every provider reached over the network; false for the offline baselines (no key, no cost).</summary>
-    public bool IsHosted => Provider is not (ModelProvider.Lexicon or ModelProvider.MiniLM);
+    public bool IsHosted => !Provider.IsOffline;
 
     public override string ToString() => IsHosted ? $"{ProviderPrefix}/{Model}" : Model;
 
     /// <summary>True for the names of the offline baselines (<c>lexicon</c>, <c>minilm</c>), in any case.</summary>
     public static bool IsOffline(string? text) => TryParse(text, out var name, out _) && !name.IsHosted;
-
-    public static string PrefixOf(ModelProvider provider) => provider switch
-    {
-        ModelProvider.Lexicon => "lexicon",
-        ModelProvider.MiniLM => "minilm",
-        ModelProvider.OpenAI => "openai",
-        ModelProvider.Anthropic => "anthropic",
-        ModelProvider.Gemini => "gemini",
-        ModelProvider.OpenRouter => "openrouter",
-        ModelProvider.Ollama => "ollama",
-        ModelProvider.OpenAICompatible => "openai-compatible",
-        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
-    };
 
     /// <summary>Parses a model name; throws <see cref="ModelConfigurationException"/> listing the valid forms.</summary>
     public static ModelName Parse(string? text)
@@ -86,16 +67,9 @@ internal sealed record ModelName
             return false;
         }
 
-        if (string.Equals(trimmed, LexiconName, StringComparison.OrdinalIgnoreCase))
+        if (ModelProvider.All.FirstOrDefault(p => p.IsOffline && string.Equals(trimmed, p.Name, StringComparison.OrdinalIgnoreCase)) is { } offline)
         {
-            name = Lexicon;
-            error = null;
-            return true;
-        }
-
-        if (string.Equals(trimmed, MiniLMName, StringComparison.OrdinalIgnoreCase))
-        {
-            name = MiniLM;
+            name = OfflineNames[offline];
             error = null;
             return true;
         }
@@ -109,16 +83,8 @@ internal sealed record ModelName
 
         var prefix = trimmed[..slash];
         var model = trimmed[(slash + 1)..].Trim();
-        ModelProvider? provider = prefix.ToLowerInvariant() switch
-        {
-            "openai" => ModelProvider.OpenAI,
-            "anthropic" => ModelProvider.Anthropic,
-            "gemini" => ModelProvider.Gemini,
-            "openrouter" => ModelProvider.OpenRouter,
-            "ollama" => ModelProvider.Ollama,
-            "openai-compatible" => ModelProvider.OpenAICompatible,
-            _ => null,
-        };
+        // Offline names are whole names, never prefixes: "lexicon/x" is an unknown provider.
+        var provider = ModelProvider.All.FirstOrDefault(p => !p.IsOffline && string.Equals(prefix, p.Name, StringComparison.OrdinalIgnoreCase));
         if (provider is null)
         {
             error = $"Unknown model provider '{prefix}' in '{trimmed}'. Valid forms: {forms}.";
@@ -131,7 +97,7 @@ internal sealed record ModelName
             return false;
         }
 
-        name = new ModelName(provider.Value, model);
+        name = new ModelName(provider, model);
         error = null;
         return true;
     }
@@ -139,14 +105,7 @@ internal sealed record ModelName
     private static string Suggestion(string bare)
     {
         var lower = bare.ToLowerInvariant();
-        string? prefix = lower switch
-        {
-            _ when lower.StartsWith("gpt", StringComparison.Ordinal) || lower.StartsWith("o1", StringComparison.Ordinal)
-                || lower.StartsWith("o3", StringComparison.Ordinal) || lower.StartsWith("o4", StringComparison.Ordinal) => "openai",
-            _ when lower.StartsWith("claude", StringComparison.Ordinal) => "anthropic",
-            _ when lower.StartsWith("gemini", StringComparison.Ordinal) => "gemini",
-            _ => null,
-        };
+        var prefix = ModelProvider.All.FirstOrDefault(p => p.BareModelPrefixes.Any(start => lower.StartsWith(start, StringComparison.Ordinal)))?.Name;
         return prefix is null ? "" : $" (did you mean '{prefix}/{bare}'?)";
     }
 }

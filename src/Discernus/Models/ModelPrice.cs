@@ -1,9 +1,13 @@
 namespace Discernus.Models;
 
 /// <summary>
-/// List prices of one model in USD per million tokens, per billing mode, with where and when they were read. The
-/// optional prices fall back as <c>Resources/model-prices.yaml</c> describes: cached input and cache writes at the
-/// input price; no batch price means a batch cost is unknown.
+/// List prices of one model in USD per million tokens, per billing mode, with where and when they were read (each
+/// provider lists its rows: <see cref="ModelProvider.Prices"/>). Cached input is what the provider read from its prompt
+/// cache (OpenAI's cached prompt tokens, Anthropic's cache reads, Gemini's cached content); cache writes are
+/// Anthropic's cache creation tokens (5-minute cache: 1.25 x input; OpenAI and Gemini charge none). The optional prices
+/// fall back: cached input and cache writes at the input price, cached input in a batch at the batch input price (no
+/// stacked discount assumed, an upper bound), cache writes in a batch at cache write x batch input / input (Anthropic
+/// stacks its batch discount on every token kind); no batch price means a batch cost is unknown, never a guess.
 /// </summary>
 internal sealed record ModelPrice(string Model, decimal InputPerMillion, decimal OutputPerMillion)
 {
@@ -17,7 +21,7 @@ internal sealed record ModelPrice(string Model, decimal InputPerMillion, decimal
 
     public decimal? BatchCachedInputPerMillion { get; init; }
 
-    /// <summary>When the row was read from the provider's list, e.g. <c>2025-06</c>.</summary>
+    /// <summary>When the row was read from the provider's list, e.g. <c>2025-06</c>; providers change prices, so re-check before relying on it.</summary>
     public string? AsOf { get; init; }
 
     /// <summary>Where: the provider's pricing page.</summary>

@@ -8,9 +8,9 @@ internal static class OfflineModelRegistry
     public static IChatClient CreateClient(IReadOnlyList<IOfflineModel> models, ModelName model)
     {
         var registered = models.FirstOrDefault(m => m.Provider == model.Provider)
-            ?? throw new ModelConfigurationException(
-                $"The offline model '{model}' is not available in this program: it ships in the Discernus.MiniLM assembly, which the discernus command registers. " +
-                $"Run it with the discernus command, or choose '{ModelName.LexiconName}' or a hosted model.");
+            ?? throw new ModelConfigurationException(model.Provider is OfflineProvider offline
+                ? offline.NotRegisteredMessage(model)
+                : $"The model '{model}' is not an offline model.");
         return registered.CreateClient();
     }
 }

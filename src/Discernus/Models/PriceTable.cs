@@ -4,8 +4,11 @@ using YamlDotNet.RepresentationModel;
 namespace Discernus.Models;
 
 /// <summary>
-/// USD prices per million tokens, read from <c>Resources/model-prices.yaml</c> (see that file for the
-/// matching rule). Unknown models have no price: their cost is null, never estimated.
+/// USD prices per million tokens: by default the rows each <see cref="ModelProvider"/> lists (<see cref="LoadDefault"/>),
+/// or a table in YAML (<see cref="Parse"/>). A model id is matched without its vendor part (the part after the last
+/// "/", so <c>openrouter/openai/gpt-4o</c> is priced as <c>gpt-4o</c>), ignoring case: an exact match, or a dated or
+/// tagged release of a listed model ("claude-sonnet-4-20250514", "gpt-4o-2024-08-06", "claude-3-5-sonnet-latest",
+/// "...@2024"). Unknown models have no price: their cost is null, never estimated.
 /// </summary>
 internal sealed class PriceTable
 {
@@ -19,9 +22,14 @@ internal sealed class PriceTable
 
     public IReadOnlyList<ModelPrice> Prices => _prices;
 
-    /// <summary>The table shipped with Discernus.</summary>
-    public static PriceTable LoadDefault() => Parse(ModelsResources.GetText(ModelsResources.PriceTable));
+    /// <summary>The table shipped with Discernus: every provider's price rows.</summary>
+    public static PriceTable LoadDefault() => new(ModelProvider.All.SelectMany(p => p.Prices));
 
+    /// <summary>
+    /// A table in YAML: a <c>models</c> list of rows with <c>model</c>, <c>input</c>, <c>output</c> and optionally
+    /// <c>cached_input</c>, <c>cache_write</c>, <c>batch_input</c>, <c>batch_output</c>, <c>batch_cached_input</c>,
+    /// <c>as_of</c> and <c>source</c> (a key of an optional <c>sources</c> map, or the text itself).
+    /// </summary>
     public static PriceTable Parse(string yaml)
     {
         var stream = new YamlStream();

@@ -2,8 +2,9 @@ namespace Discernus.Models;
 
 /// <summary>
 /// Temperature 0 and a fixed seed, where the provider accepts them, so that repeated runs differ only as much as the
-/// model itself does. OpenAI's reasoning models refuse any temperature but the default, Anthropic's and Gemini's
-/// OpenAI-compatible API have no seed, and the lexicon baseline is deterministic without either.
+/// model itself does. Which of them a provider accepts is part of its description (<see cref="ModelProvider.SamplingFor"/>):
+/// OpenAI's reasoning models refuse any temperature but the default, Anthropic's and Gemini's OpenAI-compatible API
+/// have no seed, and the lexicon baseline is deterministic without either.
 /// </summary>
 internal static class SamplingDefaults
 {
@@ -13,16 +14,6 @@ internal static class SamplingDefaults
     public static (float? Temperature, long? Seed) For(ModelName model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model.Provider switch
-        {
-            ModelProvider.Lexicon => (null, null),
-            ModelProvider.OpenAI when IsOpenAIReasoningModel(model.Model) => (null, Seed),
-            ModelProvider.Anthropic or ModelProvider.Gemini => (0f, null),
-            _ => (0f, Seed),
-        };
+        return model.Provider.SamplingFor(model.Model);
     }
-
-    private static bool IsOpenAIReasoningModel(string model) =>
-        model.StartsWith("o1", StringComparison.OrdinalIgnoreCase) || model.StartsWith("o3", StringComparison.OrdinalIgnoreCase)
-        || model.StartsWith("o4", StringComparison.OrdinalIgnoreCase) || model.StartsWith("gpt-5", StringComparison.OrdinalIgnoreCase);
 }

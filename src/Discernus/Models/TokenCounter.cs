@@ -31,16 +31,19 @@ internal sealed class TokenCounter
     /// <summary>The heuristic counter (no tokenizer), for models without a published tokenizer.</summary>
     public static TokenCounter Heuristic { get; } = new(null, "~4 characters per token");
 
-    /// <summary>A counter for the model: exact for OpenAI's o200k models, the heuristic otherwise.</summary>
+    /// <summary>A counter for the model, as its provider counts (<see cref="ModelProvider.TokenCounterFor"/>).</summary>
     public static TokenCounter For(ModelName model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var id = model.Model;
+        return model.Provider.TokenCounterFor(model.Model);
+    }
+
+    /// <summary>For an OpenAI model id (bare or vendor-qualified, <c>openai/gpt-4o</c>): exact for the o200k models, the heuristic otherwise.</summary>
+    public static TokenCounter ForOpenAIModel(string id)
+    {
         var slash = id.LastIndexOf('/');
         var bare = (slash >= 0 ? id[(slash + 1)..] : id).ToLowerInvariant();
-        var openAIModel = model.Provider == ModelProvider.OpenAI
-            || (model.Provider == ModelProvider.OpenRouter && id.StartsWith("openai/", StringComparison.OrdinalIgnoreCase));
-        return openAIModel && O200kPrefixes.Any(p => bare.StartsWith(p, StringComparison.Ordinal))
+        return O200kPrefixes.Any(p => bare.StartsWith(p, StringComparison.Ordinal))
             ? new TokenCounter(TiktokenTokenizer.CreateForEncoding("o200k_base"), "o200k_base")
             : Heuristic;
     }

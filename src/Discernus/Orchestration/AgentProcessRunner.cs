@@ -3,6 +3,7 @@ using Discernus.Artifacts;
 using Discernus.Configuration;
 using Discernus.Coordination;
 using Discernus.Models;
+using Discernus.Offline.Lexicon;
 using Discernus.Provenance;
 using Microsoft.Extensions.Logging;
 
@@ -49,7 +50,7 @@ internal static class AgentProcessRunner
             var settings = ModelSettings.FromValues(environment);
             redis = await ConnectForLimitsAsync(settings, environment, cancellationToken).ConfigureAwait(false);
             var buckets = redis is null ? null : new RedisTokenBucketStore(redis, new RedisKeys(KeyPrefix(environment)));
-            models = offlineModels.Select(create => create(own)).ToList();
+            models = LexiconOfflineModel.With(offlineModels.Select(create => create(own)));
             registry = new RunRegistry(settings, new ModelGatewayOptions { OfflineModels = models }, new ArtifactResponseCache(own), time, buckets);
             var agent = AgentFor(request, store, registry, channel, environment, time);
             AgentFaultInjection.CrashIfTargeted(environment, request.Contract);

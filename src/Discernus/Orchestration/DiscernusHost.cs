@@ -3,6 +3,7 @@ using Discernus.Artifacts;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Models;
+using Discernus.Offline.Lexicon;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -115,7 +116,7 @@ public sealed class DiscernusHost : IAsyncDisposable
                     processLogger.LogWarning("The outage of {Endpoint} could not be recorded on run {RunId}: {Message}", outage.Endpoint, runId, ex.Message);
                 }
             });
-        _offlineModels = Options.OfflineModels.Select(create => create(Store)).ToList();
+        _offlineModels = LexiconOfflineModel.With(Options.OfflineModels.Select(create => create(Store)));
         _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(Store), Time, buckets, Logger, links, _metrics);
         _metrics.ObserveBreakers(_registry.Gateway.BreakerStates);
         Logger = new RunLogForwardingLogger(Logger, _registry, "coordination");

@@ -141,7 +141,7 @@ internal static class Doctor
         }
     }
 
-    private static DoctorCheck CheckModels(DoctorOptions options, Experiment? experiment)
+    internal static DoctorCheck CheckModels(DoctorOptions options, Experiment? experiment)
     {
         const string title = "Model settings";
         ModelSettings settings;
@@ -175,9 +175,9 @@ internal static class Doctor
         }
 
         var problems = ModelSelection.Preflight(names, options.Environment);
-        var keys = new[] { ModelProvider.OpenAI, ModelProvider.Anthropic, ModelProvider.Gemini, ModelProvider.OpenRouter, ModelProvider.OpenAICompatible }
+        var keys = ModelProvider.All
             .Where(settings.HasApiKey)
-            .Select(ModelSettings.ApiKeyVariableFor)
+            .Select(p => p.ApiKeyVariableText)
             .ToList();
         var keysSet = keys.Count == 0 ? "no provider API key is set" : $"API keys set (values not shown): {string.Join(", ", keys)}";
         var what = $"{string.Join(", ", names)} ({source})";

@@ -1,4 +1,5 @@
 using Discernus.Experiments;
+using Discernus.Models;
 using Discernus.Statistics;
 
 namespace Discernus.Orchestration;
@@ -54,7 +55,7 @@ public static class ExperimentValidator
                     File = experimentFile,
                     Field = "models",
                     Message = problem,
-                    Fix = "use lexicon, openai/<model>, anthropic/<model>, gemini/<model>, openrouter/<model>, ollama/<model> or openai-compatible/<model>",
+                    Fix = $"use {string.Join(", ", ModelName.ValidForms.SkipLast(1))} or {ModelName.ValidForms[^1]}",
                 });
             }
         }

@@ -32,7 +32,7 @@ public sealed record HostOptions
     /// <summary>The artifact store folder when no experiment decides it (workers).</summary>
     public required string ArtifactsDirectory { get; init; }
 
-    /// <summary>Offline models from other assemblies (<c>minilm</c>), each made once per host over its artifact store; the host disposes them.</summary>
+    /// <summary>Offline models from other assemblies (<c>minilm</c>), each made once per host over its artifact store; the host disposes them and adds the lexicon itself.</summary>
     internal IReadOnlyList<Func<Artifacts.IArtifactStore, Models.IOfflineModel>> OfflineModels { get; init; } = [];
 
     public const string EvictionVariable = "DISCERNUS_REDIS_EVICTION";

@@ -6,6 +6,7 @@ using Discernus.Content;
 using Discernus.Coordination;
 using Discernus.Experiments;
 using Discernus.Models;
+using Discernus.Offline.Lexicon;
 using Discernus.Provenance;
 using Discernus.Tests.Experiments;
 using Microsoft.Extensions.AI;

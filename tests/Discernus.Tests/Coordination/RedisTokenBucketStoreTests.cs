@@ -64,7 +64,7 @@ public sealed class RedisTokenBucketStoreTests(RedisServerFixture server) : ICla
         await using var other = await RedisConnections.ConnectAsync(server.ConnectionFactory);
         var settings = ModelSettings.FromValues(new Dictionary<string, string?>
         {
-            [ModelSettings.CompatibleBaseUrlVariable] = model.OpenAIBaseUrl.ToString(),
+            [OpenAICompatibleProvider.BaseUrlName] = model.OpenAIBaseUrl.ToString(),
             [ModelSettings.RequestsPerMinuteVariable] = "600",
         });
         using var workerA = new ModelGateway(settings, buckets: new RedisTokenBucketStore(server.Connections, _keys));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Discernus.Experiments;
 using Discernus.MiniLM;
 using Discernus.Models;
+using Discernus.Offline;
 using Discernus.Statistics;
 using Microsoft.Extensions.AI;
 

@@ -2,6 +2,8 @@ using Discernus.Artifacts;
 using Discernus.Experiments;
 using Discernus.MiniLM;
 using Discernus.Models;
+using Discernus.Offline;
+using Discernus.Offline.Lexicon;
 using Discernus.Tests.Artifacts;
 using Discernus.Tests.Models;
 using Microsoft.Extensions.AI;

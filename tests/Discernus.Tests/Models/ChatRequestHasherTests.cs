@@ -1,4 +1,5 @@
 using Discernus.Models;
+using Discernus.Offline;
 using Microsoft.Extensions.AI;
 
 namespace Discernus.Tests.Models;

@@ -104,6 +104,6 @@ public sealed class ModelCircuitBreakerTests
 
     private static ModelGateway Gateway() => new(ModelSettings.FromValues(new Dictionary<string, string?>
     {
-        [ModelSettings.CompatibleBaseUrlVariable] = "http://127.0.0.1:9/v1",
+        [OpenAICompatibleProvider.BaseUrlName] = "http://127.0.0.1:9/v1",
     }));
 }

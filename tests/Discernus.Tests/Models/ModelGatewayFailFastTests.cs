@@ -36,8 +36,8 @@ public sealed class ModelGatewayFailFastTests : IAsyncLifetime
     private ModelGateway Gateway(Uri? baseUrl = null, int retries = 3) => new(
         ModelSettings.FromValues(new Dictionary<string, string?>
         {
-            [ModelSettings.CompatibleBaseUrlVariable] = (baseUrl ?? _server.OpenAIBaseUrl).ToString(),
-            [ModelSettings.CompatibleApiKeyVariable] = Key,
+            [OpenAICompatibleProvider.BaseUrlName] = (baseUrl ?? _server.OpenAIBaseUrl).ToString(),
+            [OpenAICompatibleProvider.ApiKeyName] = Key,
             [ModelSettings.MaxRetriesVariable] = retries.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }),
         FastRetries,
@@ -140,7 +140,7 @@ public sealed class ModelGatewayFailFastTests : IAsyncLifetime
         Assert.Equal(1, error.Attempts);
         Assert.Equal(EndpointFailureKind.CannotConnect, error.EndpointFailure);
         Assert.Contains(closed.Authority, error.Message);
-        Assert.Contains(ModelSettings.CompatibleBaseUrlVariable, error.Message);
+        Assert.Contains(OpenAICompatibleProvider.BaseUrlName, error.Message);
         Assert.DoesNotContain(ModelSettings.MaxRetriesVariable, error.Message);
         Assert.Single(_sink.Records);
     }
@@ -169,7 +169,7 @@ public sealed class ModelGatewayFailFastTests : IAsyncLifetime
         var message = Assert.Single(messages);
         Assert.Contains(closed.Authority, message);
         Assert.Contains("cannot connect", message);
-        Assert.Contains(ModelSettings.CompatibleBaseUrlVariable, message);
+        Assert.Contains(OpenAICompatibleProvider.BaseUrlName, message);
         Assert.True(gateway.BreakerOf(ModelName.Parse("openai-compatible/m"))!.IsOpen);
     }
 
@@ -189,7 +189,7 @@ public sealed class ModelGatewayFailFastTests : IAsyncLifetime
         Assert.Equal(3, _server.Requests.Count);
         Assert.Equal(EndpointFailureKind.Unauthorized, error.Kind);
         Assert.Contains("401", error.Message);
-        Assert.Contains(ModelSettings.CompatibleApiKeyVariable, error.Message);
+        Assert.Contains(OpenAICompatibleProvider.ApiKeyName, error.Message);
         Assert.DoesNotContain(Key, error.Message);
     }
 

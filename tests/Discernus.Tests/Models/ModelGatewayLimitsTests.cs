@@ -14,7 +14,7 @@ public sealed class ModelGatewayLimitsTests
         // 600 a minute: a bucket of 10 refilled at 10 per second.
         using var gateway = new ModelGateway(ModelSettings.FromValues(new Dictionary<string, string?>
         {
-            [ModelSettings.CompatibleBaseUrlVariable] = server.OpenAIBaseUrl.ToString(),
+            [OpenAICompatibleProvider.BaseUrlName] = server.OpenAIBaseUrl.ToString(),
             [ModelSettings.RequestsPerMinuteVariable] = "600",
         }));
         using var runA = gateway.CreateClient(ModelName.Parse("openai-compatible/m"), new MemoryInteractionSink());

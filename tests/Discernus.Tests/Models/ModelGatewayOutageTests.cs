@@ -37,8 +37,8 @@ public sealed class ModelGatewayOutageTests : IAsyncLifetime
     private ModelGateway Gateway(int retries = 3, int outageLimitSeconds = 60) => new(
         ModelSettings.FromValues(new Dictionary<string, string?>
         {
-            [ModelSettings.CompatibleBaseUrlVariable] = _server.OpenAIBaseUrl.ToString(),
-            [ModelSettings.CompatibleApiKeyVariable] = "test-key",
+            [OpenAICompatibleProvider.BaseUrlName] = _server.OpenAIBaseUrl.ToString(),
+            [OpenAICompatibleProvider.ApiKeyName] = "test-key",
             [ModelSettings.MaxRetriesVariable] = retries.ToString(CultureInfo.InvariantCulture),
             [ModelSettings.OutageLimitVariable] = outageLimitSeconds.ToString(CultureInfo.InvariantCulture),
         }),

@@ -1,4 +1,5 @@
 using Discernus.Models;
+using Discernus.Offline;
 using Discernus.Tests.Infrastructure;
 using Microsoft.Extensions.AI;
 
@@ -30,10 +31,10 @@ public sealed class ModelGatewayTests : IAsyncLifetime
     {
         var values = new Dictionary<string, string?>
         {
-            [ModelSettings.OpenAIApiKeyVariable] = OpenAIKey,
-            [ModelSettings.OpenAIBaseUrlVariable] = _server.OpenAIBaseUrl.ToString(),
-            [ModelSettings.AnthropicApiKeyVariable] = AnthropicKey,
-            [ModelSettings.AnthropicBaseUrlVariable] = _server.AnthropicBaseUrl.ToString(),
+            [OpenAIProvider.ApiKeyName] = OpenAIKey,
+            [OpenAIProvider.BaseUrlName] = _server.OpenAIBaseUrl.ToString(),
+            [AnthropicProvider.ApiKeyName] = AnthropicKey,
+            [AnthropicProvider.BaseUrlName] = _server.AnthropicBaseUrl.ToString(),
             [ModelSettings.MaxRetriesVariable] = "2",
         };
         foreach (var (key, value) in extra)
@@ -291,7 +292,7 @@ public sealed class ModelGatewayTests : IAsyncLifetime
         other.EnqueueAnswer("answer of the second server", promptTokens: 7, completionTokens: 2);
         var cache = new MemoryResponseCache();
         using var first = Gateway(cache);
-        using var second = Gateway(cache, (ModelSettings.OpenAIBaseUrlVariable, other.OpenAIBaseUrl.ToString()));
+        using var second = Gateway(cache, (OpenAIProvider.BaseUrlName, other.OpenAIBaseUrl.ToString()));
         using var firstClient = first.CreateClient("openai/gpt-4o");
         using var secondClient = second.CreateClient("openai/gpt-4o");
 
@@ -381,7 +382,7 @@ public sealed class ModelGatewayTests : IAsyncLifetime
 
         var error = Assert.Throws<ModelConfigurationException>(() => gateway.CreateClient("openai-compatible/my-model"));
 
-        Assert.Contains(ModelSettings.CompatibleBaseUrlVariable, error.Message);
+        Assert.Contains(OpenAICompatibleProvider.BaseUrlName, error.Message);
     }
 
     [Fact]
@@ -389,8 +390,8 @@ public sealed class ModelGatewayTests : IAsyncLifetime
     {
         using var gateway = new ModelGateway(
             ModelSettings.FromValues(ModelsTestData.Env(
-                (ModelSettings.CompatibleBaseUrlVariable, _server.OpenAIBaseUrl.ToString()),
-                (ModelSettings.OllamaBaseUrlVariable, _server.OpenAIBaseUrl + "/"))),
+                (OpenAICompatibleProvider.BaseUrlName, _server.OpenAIBaseUrl.ToString()),
+                (OllamaProvider.BaseUrlName, _server.OpenAIBaseUrl + "/"))),
             FastRetries);
         using var compatible = gateway.CreateClient("openai-compatible/local-model");
         using var ollama = gateway.CreateClient("ollama/llama3.1:8b");
@@ -407,8 +408,8 @@ public sealed class ModelGatewayTests : IAsyncLifetime
     {
         using var gateway = new ModelGateway(
             ModelSettings.FromValues(ModelsTestData.Env(
-                (ModelSettings.GoogleApiKeyVariable, "google-key-123456"),
-                (ModelSettings.GeminiBaseUrlVariable, _server.OpenAIBaseUrl.ToString()))),
+                (GeminiProvider.GoogleApiKeyName, "google-key-123456"),
+                (GeminiProvider.BaseUrlName, _server.OpenAIBaseUrl.ToString()))),
             FastRetries);
         using var client = gateway.CreateClient("gemini/gemini-2.5-flash");
 
@@ -424,8 +425,8 @@ public sealed class ModelGatewayTests : IAsyncLifetime
     {
         using var gateway = new ModelGateway(
             ModelSettings.FromValues(ModelsTestData.Env(
-                (ModelSettings.OpenRouterApiKeyVariable, "or-key-123456"),
-                (ModelSettings.OpenRouterBaseUrlVariable, _server.OpenAIBaseUrl.ToString()))),
+                (OpenRouterProvider.ApiKeyName, "or-key-123456"),
+                (OpenRouterProvider.BaseUrlName, _server.OpenAIBaseUrl.ToString()))),
             FastRetries);
         using var client = gateway.CreateClient("openrouter/anthropic/claude-3.5-sonnet");
 
@@ -439,7 +440,7 @@ public sealed class ModelGatewayTests : IAsyncLifetime
     [Fact]
     public async Task Lexicon_NeedsNoKey_AndIsRecordedAtZeroCost()
     {
-        using var gateway = new ModelGateway(ModelSettings.Empty, sink: _sink);
+        using var gateway = new ModelGateway(ModelSettings.Empty, ModelsTestData.WithLexicon(), sink: _sink);
         using var client = gateway.CreateClient(ModelName.Lexicon);
 
         var response = await client.GetResponseAsync("hello");

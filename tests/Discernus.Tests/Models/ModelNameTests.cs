@@ -20,7 +20,7 @@ public sealed class ModelNameTests
     {
         var name = ModelName.Parse(text);
 
-        Assert.Equal(Enum.Parse<ModelProvider>(provider), name.Provider);
+        Assert.Equal(typeof(ModelProvider).GetProperty(provider)!.GetValue(null), name.Provider);
         Assert.Equal(model, name.Model);
     }
 

@@ -10,9 +10,9 @@ public sealed class ModelSettingsTests
     public void ToString_ShowsWhetherKeysAreSet_ButNeverTheKeys()
     {
         var settings = ModelSettings.FromValues(ModelsTestData.Env(
-            (ModelSettings.OpenAIApiKeyVariable, Key),
-            (ModelSettings.AnthropicApiKeyVariable, "sk-ant-ANOTHERSECRET"),
-            (ModelSettings.GeminiApiKeyVariable, "gem-THIRDSECRET")));
+            (OpenAIProvider.ApiKeyName, Key),
+            (AnthropicProvider.ApiKeyName, "sk-ant-ANOTHERSECRET"),
+            (GeminiProvider.ApiKeyName, "gem-THIRDSECRET")));
 
         var text = settings.ToString();
 
@@ -26,7 +26,7 @@ public sealed class ModelSettingsTests
     [Fact]
     public void MissingKey_ErrorNamesTheVariable_AndLeaksNoOtherKey()
     {
-        var settings = ModelSettings.FromValues(ModelsTestData.Env((ModelSettings.OpenAIApiKeyVariable, Key)));
+        var settings = ModelSettings.FromValues(ModelsTestData.Env((OpenAIProvider.ApiKeyName, Key)));
 
         var error = Assert.Throws<ModelConfigurationException>(() => settings.RequireApiKey(ModelName.Parse("anthropic/claude-sonnet-4")));
 
@@ -38,7 +38,7 @@ public sealed class ModelSettingsTests
     [Fact]
     public void Gemini_FallsBackToGoogleApiKey()
     {
-        var settings = ModelSettings.FromValues(ModelsTestData.Env((ModelSettings.GoogleApiKeyVariable, "google-key")));
+        var settings = ModelSettings.FromValues(ModelsTestData.Env((GeminiProvider.GoogleApiKeyName, "google-key")));
 
         Assert.Equal("google-key", settings.RequireApiKey(ModelName.Parse("gemini/gemini-2.5-flash")));
     }
@@ -64,7 +64,7 @@ public sealed class ModelSettingsTests
     [Fact]
     public void BlankValues_CountAsUnset()
     {
-        var settings = ModelSettings.FromValues(ModelsTestData.Env((ModelSettings.OpenAIApiKeyVariable, "   ")));
+        var settings = ModelSettings.FromValues(ModelsTestData.Env((OpenAIProvider.ApiKeyName, "   ")));
 
         Assert.False(settings.HasApiKey(ModelProvider.OpenAI));
     }
@@ -103,17 +103,17 @@ public sealed class ModelSettingsTests
     public void MalformedUrl_NamesVariable()
     {
         var error = Assert.Throws<ModelConfigurationException>(() =>
-            ModelSettings.FromValues(ModelsTestData.Env((ModelSettings.OpenAIBaseUrlVariable, "not a url"))));
+            ModelSettings.FromValues(ModelsTestData.Env((OpenAIProvider.BaseUrlName, "not a url"))));
 
-        Assert.Contains(ModelSettings.OpenAIBaseUrlVariable, error.Message);
+        Assert.Contains(OpenAIProvider.BaseUrlName, error.Message);
     }
 
     [Fact]
     public void Redact_RemovesEveryConfiguredKey()
     {
         var settings = ModelSettings.FromValues(ModelsTestData.Env(
-            (ModelSettings.OpenAIApiKeyVariable, Key),
-            (ModelSettings.CompatibleApiKeyVariable, "compat-SECRET-42")));
+            (OpenAIProvider.ApiKeyName, Key),
+            (OpenAICompatibleProvider.ApiKeyName, "compat-SECRET-42")));
 
         var redacted = settings.Redact($"bad key {Key} and compat-SECRET-42 here");
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Discernus.Experiments;
 using Discernus.Models;
+using Discernus.Offline.Lexicon;
 using Microsoft.Extensions.AI;
 
 namespace Discernus.Tests.Models;
@@ -40,6 +41,10 @@ internal static class ModelsTestData
             Dimensions = dimensions,
         };
     }
+
+    /// <summary>Gateway options with the lexicon registered, as every host of the library registers it.</summary>
+    public static ModelGatewayOptions WithLexicon(ModelGatewayOptions? options = null) =>
+        (options ?? new ModelGatewayOptions()) with { OfflineModels = [new LexiconOfflineModel()] };
 
     public static IReadOnlyDictionary<string, string?> Env(params (string Key, string? Value)[] values) =>
         values.ToDictionary(v => v.Key, v => v.Value);

@@ -46,7 +46,7 @@ internal sealed class ProviderBatches(RunRegistry registry, RunStateStore states
                 continue;
             }
 
-            if (model.Provider is not (ModelProvider.OpenAI or ModelProvider.OpenAICompatible or ModelProvider.Anthropic))
+            if (model.Provider.BatchProtocol == BatchProtocol.None)
             {
                 var unsupported = $"{model} has no batch API that Discernus speaks yet (OpenAI-compatible endpoints and Anthropic only): its analyses are sent one by one at the interactive price";
                 run.Log.Warning(StageNames.BatchAnalysis, Agent, unsupported);
@@ -67,7 +67,7 @@ internal sealed class ProviderBatches(RunRegistry registry, RunStateStore states
     private async Task SendAsync(RunContext run, IArtifactStore store, ModelName model, IReadOnlyList<PlannedTask> group, Dictionary<string, string> answers, List<ManifestFailure> retries, CancellationToken cancellationToken)
     {
         var settings = registry.Gateway.Settings;
-        using IBatchApi client = model.Provider == ModelProvider.Anthropic
+        using IBatchApi client = model.Provider.BatchProtocol == BatchProtocol.Anthropic
             ? new AnthropicBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time)
             : new OpenAIBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time);
         var phase = new BatchAnalysisPhase(client, BatchOptions.FromValues(environment), run.Folder.Path, run.Folder.RunId, model.ToString(), store, time,
@@ -170,7 +170,7 @@ internal sealed class ProviderBatches(RunRegistry registry, RunStateStore states
             var messages = AnalysisRequest.Messages(prompt, frameworkText, framework, variant, task.DocumentName, System.Text.Encoding.UTF8.GetString(document));
             var (temperature, seed) = AnalysisRequest.Sampling(task);
             var promptHash = ChatRequestHasher.HashMessages(messages);
-            if (model.Provider == ModelProvider.Anthropic)
+            if (model.Provider.BatchProtocol == BatchProtocol.Anthropic)
             {
                 var anthropic = new JsonObject
                 {

@@ -146,7 +146,7 @@ public sealed class FakeLlmServerTests
         using var gateway = new ModelGateway(
             ModelSettings.FromValues(new Dictionary<string, string?>
             {
-                [ModelSettings.CompatibleBaseUrlVariable] = server.BaseUrl.ToString(),
+                [OpenAICompatibleProvider.BaseUrlName] = server.BaseUrl.ToString(),
                 [ModelSettings.MaxRetriesVariable] = "20",
             }),
             new ModelGatewayOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromSeconds(1) });

@@ -1,8 +1,11 @@
 using Discernus.Models;
+using Discernus.Offline;
+using Discernus.Offline.Lexicon;
 using Discernus.Statistics;
+using Discernus.Tests.Models;
 using Microsoft.Extensions.AI;
 
-namespace Discernus.Tests.Models;
+namespace Discernus.Tests.Offline;
 
 public sealed class LexiconSynthesisTests
 {

@@ -1,6 +1,6 @@
 using Discernus.Statistics;
 
-namespace Discernus.Models;
+namespace Discernus.Offline.Lexicon;
 
 /// <summary>
 /// Picks from <see cref="CorpusStatistics"/> what the lexicon synthesis reports: the dimensions ranked by mean score

@@ -1,9 +1,12 @@
 using System.Text.Json;
 using Discernus.Experiments;
 using Discernus.Models;
+using Discernus.Offline;
+using Discernus.Offline.Lexicon;
+using Discernus.Tests.Models;
 using Microsoft.Extensions.AI;
 
-namespace Discernus.Tests.Models;
+namespace Discernus.Tests.Offline;
 
 public sealed class LexiconChatClientTests
 {

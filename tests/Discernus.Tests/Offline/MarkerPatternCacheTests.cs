@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Discernus.Experiments;
-using Discernus.Models;
+using Discernus.Offline.Lexicon;
 
-namespace Discernus.Tests.Models;
+namespace Discernus.Tests.Offline;
 
 /// <summary>
 /// Marker regexes start interpreted (a short run does not pay for compiling them) and are compiled after

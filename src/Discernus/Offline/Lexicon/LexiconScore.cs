@@ -1,4 +1,4 @@
-namespace Discernus.Models;
+namespace Discernus.Offline.Lexicon;
 
 /// <summary>The lexicon model's result for one dimension; the three numbers are null when the dimension has no markers.</summary>
 internal sealed record LexiconScore(

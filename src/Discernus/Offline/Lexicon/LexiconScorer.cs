@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Discernus.Experiments;
 
-namespace Discernus.Models;
+namespace Discernus.Offline.Lexicon;
 
 /// <summary>
 /// The dictionary analysis behind <see cref="LexiconChatClient"/>: a classic LIWC-style baseline over each dimension's

@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using Discernus.Experiments;
+using Discernus.Models;
 using Microsoft.Extensions.AI;
 
-namespace Discernus.Models;
+namespace Discernus.Offline.Lexicon;
 
 /// <summary>
 /// The offline <c>lexicon</c> model (SPEC §6) behind the same <see cref="IChatClient"/> seam as hosted models.

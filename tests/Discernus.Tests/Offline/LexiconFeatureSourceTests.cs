@@ -1,20 +1,22 @@
 using Discernus.Calibration;
 using Discernus.Models;
+using Discernus.Offline.Lexicon;
 using Discernus.Orchestration;
 using Discernus.Statistics;
+using Discernus.Tests.Models;
 using Microsoft.Extensions.AI;
 
-namespace Discernus.Tests.Models;
+namespace Discernus.Tests.Offline;
 
 /// <summary>The lexicon as a document feature source, and how calibration finds feature sources behind the gateway.</summary>
 public sealed class LexiconFeatureSourceTests
 {
     private static ModelSettings HostedSettings() => ModelSettings.FromValues(new Dictionary<string, string?>
     {
-        [ModelSettings.OpenAIApiKeyVariable] = "sk-test-0123456789abcdef",
-        [ModelSettings.OpenAIBaseUrlVariable] = "http://127.0.0.1:9/v1",
-        [ModelSettings.AnthropicApiKeyVariable] = "sk-ant-test-0123456789abcdef",
-        [ModelSettings.AnthropicBaseUrlVariable] = "http://127.0.0.1:9",
+        [OpenAIProvider.ApiKeyName] = "sk-test-0123456789abcdef",
+        [OpenAIProvider.BaseUrlName] = "http://127.0.0.1:9/v1",
+        [AnthropicProvider.ApiKeyName] = "sk-ant-test-0123456789abcdef",
+        [AnthropicProvider.BaseUrlName] = "http://127.0.0.1:9",
     });
 
     [Fact]
@@ -49,7 +51,7 @@ public sealed class LexiconFeatureSourceTests
     [Fact]
     public void GatewayClients_OfTheLexicon_OfferItsFeatures_ThroughTheMiddleware()
     {
-        using var gateway = new ModelGateway(ModelSettings.Empty, sink: new MemoryInteractionSink());
+        using var gateway = new ModelGateway(ModelSettings.Empty, ModelsTestData.WithLexicon(), sink: new MemoryInteractionSink());
         using var client = gateway.CreateClient("lexicon");
 
         var source = client.GetService<IDocumentFeatureSource>();
@@ -61,7 +63,7 @@ public sealed class LexiconFeatureSourceTests
     [Fact]
     public void TheClientsAgentsGet_FindTheLexiconsFeatures_AndNoneForHostedModels()
     {
-        using var registry = new RunRegistry(HostedSettings(), new ModelGatewayOptions(), new MemoryResponseCache(), TimeProvider.System);
+        using var registry = new RunRegistry(HostedSettings(), ModelsTestData.WithLexicon(), new MemoryResponseCache(), TimeProvider.System);
 
         Assert.Equal(LexiconFeatures.FeatureSet, registry.ClientFor("run-1", "lexicon").GetService<IDocumentFeatureSource>()?.FeatureSet);
         Assert.Null(registry.ClientFor("run-1", "openai/gpt-4o-mini").GetService<IDocumentFeatureSource>());
@@ -73,7 +75,7 @@ public sealed class LexiconFeatureSourceTests
     [Fact]
     public async Task DocumentFeatureSources_ReadATextOnlyForModelsWithFeatures()
     {
-        using var registry = new RunRegistry(HostedSettings(), new ModelGatewayOptions(), null, TimeProvider.System);
+        using var registry = new RunRegistry(HostedSettings(), ModelsTestData.WithLexicon(), null, TimeProvider.System);
         var framework = ModelsTestData.HopeFearFramework();
         var reads = new List<string>();
         var features = DocumentFeatureSources.FromClients(

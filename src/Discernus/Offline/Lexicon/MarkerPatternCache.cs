@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
-namespace Discernus.Models;
+namespace Discernus.Offline.Lexicon;
 
 /// <summary>
 /// Marker regexes by pattern, bounded so a long-lived worker serving many frameworks does not grow without end.

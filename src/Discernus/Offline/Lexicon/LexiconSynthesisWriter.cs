@@ -2,7 +2,7 @@ using System.Text;
 using Discernus.Experiments;
 using Discernus.Statistics;
 
-namespace Discernus.Models;
+namespace Discernus.Offline.Lexicon;
 
 /// <summary>
 /// Writes the lexicon model's synthesis: a short, deterministic Markdown narrative of the statistics (ranking by mean,

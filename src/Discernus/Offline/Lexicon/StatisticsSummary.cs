@@ -1,4 +1,4 @@
-namespace Discernus.Models;
+namespace Discernus.Offline.Lexicon;
 
 /// <summary>The few facts the lexicon synthesis reports, taken from the corpus statistics by <see cref="StatisticsSummaryReader"/>.</summary>
 internal sealed record StatisticsSummary(

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
+using Discernus.Models;
+using Discernus.Offline.Lexicon;
 using Microsoft.Extensions.AI;
 
-namespace Discernus.Models;
+namespace Discernus.Offline;
 
 /// <summary>
 /// The chat-client side the offline models (<c>lexicon</c>, <c>minilm</c>) share: the answer is computed in the process,

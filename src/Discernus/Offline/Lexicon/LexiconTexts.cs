@@ -2,7 +2,7 @@ using System.Text;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
-namespace Discernus.Models;
+namespace Discernus.Offline.Lexicon;
 
 /// <summary>The sentences the lexicon model writes, from <c>Resources/lexicon-texts.yaml</c>; <see cref="Fill"/> replaces <c>{name}</c> placeholders.</summary>
 internal sealed class LexiconTexts
@@ -11,7 +11,7 @@ internal sealed class LexiconTexts
     public string UnsupportedRequest { get; set; } = "";
     public SynthesisTexts Synthesis { get; set; } = new();
 
-    public static LexiconTexts LoadDefault() => Parse(ModelsResources.GetText(ModelsResources.LexiconTexts));
+    public static LexiconTexts LoadDefault() => Parse(LexiconResources.GetText(LexiconResources.LexiconTexts));
 
     public static LexiconTexts Parse(string yaml) =>
         new DeserializerBuilder()

@@ -1,9 +1,10 @@
 using Discernus.MiniLM;
 using Discernus.Models;
+using Discernus.Offline.Lexicon;
 using Discernus.Reports;
 using Discernus.Statistics;
 
-namespace Discernus.Tests.Models;
+namespace Discernus.Tests.Offline;
 
 public sealed class SynthesisTextsTests
 {

@@ -1,6 +1,6 @@
 using Discernus.Experiments;
 
-namespace Discernus.Models;
+namespace Discernus.Offline.Lexicon;
 
 /// <summary>
 /// The lexicon's description of a document for the calibration head: per dimension, in the framework's order, the
