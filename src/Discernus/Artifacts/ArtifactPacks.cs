@@ -10,10 +10,10 @@ namespace Discernus.Artifacts;
 /// (an inode) per object was a fifth of a run's CPU (docs/benchmarks.md), and an analysis stores about six.
 /// <para><c>packs/&lt;id&gt;.pack</c> holds the bytes; <c>packs/&lt;id&gt;.idx</c> one fixed-size entry per record
 /// (key, offset, length, kind, time), written after the bytes, so an entry never points at bytes not yet written and
-/// a torn entry at the end is simply not read yet. One writer at a time appends to a pack: it holds
-/// <c>packs/&lt;id&gt;.lock</c> exclusively for as long as it lives, so a process that ended (or crashed) leaves its
-/// pack to the next writer, which first cuts off what was written without an entry. Other processes (workers on the
-/// same folder, process-isolated agents) see new entries by reading the indexes again when a key is not found.</para>
+/// a torn entry at the end is simply not read. Every append holds <c>packs/&lt;id&gt;.lock</c> exclusively for just
+/// that append and starts where the last whole entry's record ends, so any number of stores and processes (workers on
+/// the same folder, process-isolated agents) share one pack, and what a crash left half-written is overwritten by the
+/// next record. Readers see other writers' records by reading the indexes again when a key is not found.</para>
 /// <para>Memory: one entry of about 60 bytes per packed object, for every object the store holds.</para>
 /// </summary>
 internal sealed class ArtifactPacks : IDisposable
@@ -33,7 +33,7 @@ internal sealed class ArtifactPacks : IDisposable
     private readonly Dictionary<string, int> _packNumbers = new(StringComparer.Ordinal);
     private readonly Dictionary<ArtifactPackKey, Location> _objects = [];
     private readonly Dictionary<ArtifactPackKey, RefLocation> _refs = [];
-    private ArtifactPackWriter? _writer;
+    private int? _current;
     private long _lastTicks;
     private bool _disposed;
 
@@ -184,12 +184,12 @@ internal sealed class ArtifactPacks : IDisposable
         lock (_gate)
         {
             _disposed = true;
-            _writer?.Dispose();
-            _writer = null;
             foreach (var pack in _packs)
             {
                 pack.Reader?.Dispose();
-                pack.Reader = null;
+                pack.DataWriter?.Dispose();
+                pack.IndexWriter?.Dispose();
+                (pack.Reader, pack.DataWriter, pack.IndexWriter) = (null, null, null);
             }
         }
     }
@@ -232,11 +232,7 @@ internal sealed class ArtifactPacks : IDisposable
 
         foreach (var path in Directory.EnumerateFiles(_folder, "*.idx"))
         {
-            var number = Known(Path.GetFileNameWithoutExtension(path));
-            if (_writer?.Pack != number)
-            {
-                ReadIndex(number);
-            }
+            ReadIndex(Known(Path.GetFileNameWithoutExtension(path)));
         }
 
         return true;
@@ -324,78 +320,74 @@ internal sealed class ArtifactPacks : IDisposable
     private Location Append(ArtifactPackKey key, int kind, long ticks, ReadOnlySpan<byte> record)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var writer = _writer is { } current && current.DataLength + record.Length <= PackLimit ? current : OpenWriter();
-        var location = new Location(writer.Pack, writer.DataLength, record.Length);
-        Span<byte> entry = stackalloc byte[EntrySize];
-        entry.Clear();
-        key.Write(entry);
-        BinaryPrimitives.WriteInt64LittleEndian(entry[32..], location.Offset);
-        BinaryPrimitives.WriteInt32LittleEndian(entry[40..], location.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(entry[44..], kind);
-        BinaryPrimitives.WriteInt64LittleEndian(entry[48..], ticks);
-
-        // The bytes first: a reader that sees the entry finds them complete.
-        RandomAccess.Write(writer.Data, record, writer.DataLength);
-        RandomAccess.Write(writer.Index, entry, writer.IndexLength);
-        writer.DataLength += record.Length;
-        writer.IndexLength += EntrySize;
-        var pack = _packs[writer.Pack];
-        pack.IndexRead = writer.IndexLength;
-        pack.End = writer.DataLength;
-        return location;
-    }
-
-    /// <summary>A pack no live writer holds and with room left, or a new one.</summary>
-    private ArtifactPackWriter OpenWriter()
-    {
-        _writer?.Dispose();
-        _writer = null;
-        Directory.CreateDirectory(_folder);
-        Refresh();
-        for (var number = 0; number < _packs.Count; number++)
+        while (true)
         {
-            if (TryTakeOver(number) is { } taken)
+            var number = _current ??= ChoosePack();
+            var pack = _packs[number];
+            using (Hold(pack))
             {
-                return _writer = taken;
+                // What other writers appended since the last look: this record goes after their last whole entry.
+                ReadIndex(number);
+                if (pack.End + record.Length > PackLimit && pack.End > 0)
+                {
+                    _current = null;
+                    continue;
+                }
+
+                var location = new Location(number, pack.End, record.Length);
+                Span<byte> entry = stackalloc byte[EntrySize];
+                entry.Clear();
+                key.Write(entry);
+                BinaryPrimitives.WriteInt64LittleEndian(entry[32..], location.Offset);
+                BinaryPrimitives.WriteInt32LittleEndian(entry[40..], location.Length);
+                BinaryPrimitives.WriteInt32LittleEndian(entry[44..], kind);
+                BinaryPrimitives.WriteInt64LittleEndian(entry[48..], ticks);
+
+                // The bytes first: a reader that sees the entry finds them complete.
+                pack.DataWriter ??= File.OpenHandle(pack.DataPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                pack.IndexWriter ??= File.OpenHandle(pack.IndexPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                RandomAccess.Write(pack.DataWriter, record, location.Offset);
+                RandomAccess.Write(pack.IndexWriter, entry, pack.IndexRead);
+                pack.IndexRead += EntrySize;
+                pack.End = location.Offset + location.Length;
+                return location;
             }
         }
-
-        var id = $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}";
-        var fresh = Known(id);
-        var pack = _packs[fresh];
-        // The lock before the index: no other writer can take a pack that is being created.
-        var held = File.OpenHandle(pack.LockPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
-        var data = File.OpenHandle(pack.DataPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        var index = File.OpenHandle(pack.IndexPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        return _writer = new ArtifactPackWriter(fresh, data, index, held);
     }
 
-    private ArtifactPackWriter? TryTakeOver(int number)
+    /// <summary>The newest pack with room left, or a new one.</summary>
+    private int ChoosePack()
     {
+        Directory.CreateDirectory(_folder);
+        Refresh();
+        var open = Enumerable.Range(0, _packs.Count).Where(n => _packs[n].End < PackLimit).OrderByDescending(n => _packs[n].Id, StringComparer.Ordinal).ToList();
+        if (open.Count > 0)
+        {
+            return open[0];
+        }
+
+        var number = Known($"{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}");
         var pack = _packs[number];
-        SafeFileHandle held;
-        try
-        {
-            held = File.OpenHandle(pack.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            // Its writer is alive.
-            return null;
-        }
+        // The data before the index: an index, once listed, always has its data file.
+        File.OpenHandle(pack.DataPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete).Dispose();
+        File.OpenHandle(pack.IndexPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete).Dispose();
+        return number;
+    }
 
-        // Entries its last writer added after the first look, then what it wrote without an entry is cut off.
-        ReadIndex(number);
-        if (pack.End >= PackLimit || !File.Exists(pack.DataPath))
+    /// <summary>The pack's lock, exclusive across stores and processes, for one append; waits while another append holds it.</summary>
+    private static SafeFileHandle Hold(ArtifactPackFile pack)
+    {
+        var deadline = Environment.TickCount64 + 30_000;
+        while (true)
         {
-            held.Dispose();
-            return null;
+            try
+            {
+                return File.OpenHandle(pack.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (Environment.TickCount64 < deadline)
+            {
+                Thread.Sleep(1);
+            }
         }
-
-        var data = File.OpenHandle(pack.DataPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        var index = File.OpenHandle(pack.IndexPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        RandomAccess.SetLength(data, pack.End);
-        RandomAccess.SetLength(index, pack.IndexRead);
-        return new ArtifactPackWriter(number, data, index, held) { DataLength = pack.End, IndexLength = pack.IndexRead };
     }
 }

@@ -4,7 +4,7 @@ using Discernus.Content;
 
 namespace Discernus.Tests.Artifacts;
 
-/// <summary>What only the packed folder store does: few files, one writer per pack, and a pack left by a crash taken over whole.</summary>
+/// <summary>What only the packed folder store does: few files, shared by every writer, and what a crash left half-written overwritten.</summary>
 public sealed class ArtifactPacksTests : IDisposable
 {
     private readonly TempStoreFolder _folder = new();
@@ -46,21 +46,40 @@ public sealed class ArtifactPacksTests : IDisposable
     }
 
     [Fact]
-    public async Task TwoLiveWriters_AppendToPacksOfTheirOwn_AndSeeEachOthersObjects()
+    public async Task TwoLiveWriters_ShareOnePack_AndSeeEachOthersObjects()
     {
         using var first = new FolderArtifactStore(_folder.Path, pack: true);
         using var second = new FolderArtifactStore(_folder.Path, pack: true);
 
         var a = await first.PutAsync(Bytes("from the first"));
         var b = await second.PutAsync(Bytes("from the second"));
+        var c = await first.PutAsync(Bytes("the first again"));
 
-        Assert.Equal(2, Files().Count(f => f.EndsWith(".pack", StringComparison.Ordinal)));
+        Assert.Single(Files(), f => f.EndsWith(".pack", StringComparison.Ordinal));
         Assert.Equal("from the second", Encoding.UTF8.GetString((await first.GetAsync(b))!));
         Assert.Equal("from the first", Encoding.UTF8.GetString((await second.GetAsync(a))!));
+        Assert.Equal("the first again", Encoding.UTF8.GetString((await second.GetAsync(c))!));
+        Assert.Equal(3, second.CountObjects());
     }
 
     [Fact]
-    public async Task APackWhoseWriterEnded_IsTakenOver_WithWhatItWroteWithoutAnEntryCutOff()
+    public async Task ConcurrentWritersOnOnePack_LoseNothing()
+    {
+        using var first = new FolderArtifactStore(_folder.Path, pack: true);
+        using var second = new FolderArtifactStore(_folder.Path, pack: true);
+
+        var hashes = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).PutAsync(Bytes($"object {i}")))));
+
+        using var reader = new FolderArtifactStore(_folder.Path, pack: true);
+        Assert.Equal(200, reader.CountObjects());
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal($"object {i}", Encoding.UTF8.GetString((await reader.GetAsync(hashes[i]))!));
+        }
+    }
+
+    [Fact]
+    public async Task BytesACrashLeftWithoutAnEntry_AreOverwrittenByTheNextRecord()
     {
         string kept;
         using (var ended = new FolderArtifactStore(_folder.Path, pack: true))
@@ -71,13 +90,20 @@ public sealed class ArtifactPacksTests : IDisposable
         // What a crash between the bytes and their index entry leaves: bytes no entry points at.
         var pack = Assert.Single(Files(), f => f.EndsWith(".pack", StringComparison.Ordinal));
         var length = new FileInfo(pack).Length;
-        await File.AppendAllTextAsync(pack, "half a record");
+        await File.AppendAllTextAsync(pack, "half of a record");
 
         using var next = new FolderArtifactStore(_folder.Path, pack: true);
         var added = await next.PutAsync(Bytes("written after"));
 
         Assert.Single(Files(), f => f.EndsWith(".pack", StringComparison.Ordinal));
-        Assert.Equal(length + "written after".Length, new FileInfo(pack).Length);
+        await using (var stream = new FileStream(pack, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            var overwritten = new byte["written after".Length];
+            stream.Position = length;
+            await stream.ReadExactlyAsync(overwritten);
+            Assert.Equal("written after", Encoding.UTF8.GetString(overwritten));
+        }
+
         Assert.Equal("written before the crash", Encoding.UTF8.GetString((await next.GetAsync(kept))!));
         Assert.Equal("written after", Encoding.UTF8.GetString((await next.GetAsync(added))!));
     }
@@ -94,9 +120,14 @@ public sealed class ArtifactPacksTests : IDisposable
         }
 
         using var reader = new FolderArtifactStore(_folder.Path, pack: true);
-
         Assert.Equal("complete", Encoding.UTF8.GetString((await reader.GetAsync(hash))!));
         Assert.Equal(1, reader.CountObjects());
+
+        // The next record's entry takes the torn one's place.
+        var next = await writer.PutAsync(Bytes("next"));
+        Assert.Equal("next", Encoding.UTF8.GetString((await reader.GetAsync(next))!));
+        Assert.Equal(2, reader.CountObjects());
+        Assert.Equal(2 * 56, new FileInfo(index).Length);
     }
 
     [Fact]
