@@ -16,6 +16,9 @@ internal sealed class ArtifactPackFile(string folder, string id)
     /// <summary>Where the last indexed record ends; bytes after it were never indexed.</summary>
     public long End { get; set; }
 
+    /// <summary>A record did not fit: this store appends to another pack from then on.</summary>
+    public bool Full { get; set; }
+
     public SafeFileHandle? Reader { get; set; }
 
     /// <summary>Open for appends; the lock file, not these handles, decides who appends.</summary>

@@ -25,7 +25,7 @@ internal sealed class ArtifactPacks : IDisposable
     private const int RefKind = 1;
 
     // A pack stops taking records at this size, so no file grows without bound.
-    private const long PackLimit = 1L << 30;
+    private const long DefaultPackLimit = 1L << 30;
 
     private readonly string _folder;
     private readonly Lock _gate = new();
@@ -35,9 +35,14 @@ internal sealed class ArtifactPacks : IDisposable
     private readonly Dictionary<ArtifactPackKey, RefLocation> _refs = [];
     private int? _current;
     private long _lastTicks;
-    private bool _disposed;
 
-    public ArtifactPacks(string root) => _folder = Path.Combine(root, FolderName);
+    private readonly long _packLimit;
+
+    public ArtifactPacks(string root, long packLimit = DefaultPackLimit)
+    {
+        _folder = Path.Combine(root, FolderName);
+        _packLimit = packLimit;
+    }
 
     private readonly record struct Location(int Pack, long Offset, int Length);
 
@@ -179,11 +184,11 @@ internal sealed class ArtifactPacks : IDisposable
         return (objects, refs);
     }
 
+    /// <summary>Closes the open handles; a store used again opens them again (a host may hand its store on after it stopped).</summary>
     public void Dispose()
     {
         lock (_gate)
         {
-            _disposed = true;
             foreach (var pack in _packs)
             {
                 pack.Reader?.Dispose();
@@ -217,7 +222,6 @@ internal sealed class ArtifactPacks : IDisposable
 
     private SafeFileHandle ReaderOf(int pack)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         // Never the writer's handle: a read outside the lock must survive the writer moving on to a new pack.
         return _packs[pack].Reader ??= File.OpenHandle(_packs[pack].DataPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
     }
@@ -319,7 +323,6 @@ internal sealed class ArtifactPacks : IDisposable
 
     private Location Append(ArtifactPackKey key, int kind, long ticks, ReadOnlySpan<byte> record)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         while (true)
         {
             var number = _current ??= ChoosePack();
@@ -328,8 +331,9 @@ internal sealed class ArtifactPacks : IDisposable
             {
                 // What other writers appended since the last look: this record goes after their last whole entry.
                 ReadIndex(number);
-                if (pack.End + record.Length > PackLimit && pack.End > 0)
+                if (pack.End + record.Length > _packLimit && pack.End > 0)
                 {
+                    pack.Full = true;
                     _current = null;
                     continue;
                 }
@@ -360,7 +364,7 @@ internal sealed class ArtifactPacks : IDisposable
     {
         Directory.CreateDirectory(_folder);
         Refresh();
-        var open = Enumerable.Range(0, _packs.Count).Where(n => _packs[n].End < PackLimit).OrderByDescending(n => _packs[n].Id, StringComparer.Ordinal).ToList();
+        var open = Enumerable.Range(0, _packs.Count).Where(n => !_packs[n].Full && _packs[n].End < _packLimit).OrderByDescending(n => _packs[n].Id, StringComparer.Ordinal).ToList();
         if (open.Count > 0)
         {
             return open[0];

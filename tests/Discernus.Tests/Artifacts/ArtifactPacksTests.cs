@@ -156,4 +156,22 @@ public sealed class ArtifactPacksTests : IDisposable
 
         Assert.Equal(old, await packed.GetRefAsync("cache/key"));
     }
+
+    [Fact]
+    public void AFullPack_IsLeftForANewOne_AndEveryObjectStaysReadable()
+    {
+        using var packs = new ArtifactPacks(_folder.Path, packLimit: 100);
+        var hashes = Enumerable.Range(0, 10).Select(i => $"object number {i:D2} of ten, thirty bytes").Select(text =>
+        {
+            var hash = Hashing.Sha256Hex(text);
+            packs.Put(hash, Bytes(text));
+            return (hash, text);
+        }).ToList();
+
+        Assert.True(Files().Count(f => f.EndsWith(".pack", StringComparison.Ordinal)) >= 4);
+        Assert.All(Files().Where(f => f.EndsWith(".pack", StringComparison.Ordinal)), f => Assert.True(new FileInfo(f).Length <= 100));
+        using var reader = new ArtifactPacks(_folder.Path);
+        Assert.All(hashes, h => Assert.Equal(h.text, Encoding.UTF8.GetString(reader.Read(h.hash)!)));
+        Assert.Equal(10, reader.Count());
+    }
 }
