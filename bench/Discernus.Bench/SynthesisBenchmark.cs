@@ -54,7 +54,8 @@ internal static class SynthesisBenchmark
         {
             RunId = RunId,
             TaskId = TaskIds.Build(RunId, TaskTypes.SynthesizeResults, 1),
-            AnalysisResultHashes = hashes,
+            AnalysisResultsIndex = await store.PutAsync(AnalysisResultIndex.Serialize(hashes)),
+            AnalysisResultCount = hashes.Count,
             FrameworkHash = await store.PutAsync(await File.ReadAllBytesAsync(Path.Combine(runFolder, framework.Asset))),
             PromptHash = await store.PutAsync(PromptLibrary.Load(PromptLibrary.SynthesizeResults).Content),
             Model = ModelName.LexiconName,

@@ -30,7 +30,7 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         var framework = ExperimentReader.ParseFramework(frameworkText, "framework.md", parameters.AnalysisVariant ?? "default", out var problems)
             ?? throw new AgentFailureException($"the stored framework cannot be read: {string.Join("; ", problems.Select(p => p.Message))}");
 
-        if (task.AnalysisResultHashes.Count == 0)
+        if (task.AnalysisResultCount <= 0)
         {
             throw new AgentFailureException("there are no analysis results to synthesise");
         }
@@ -83,9 +83,15 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
     /// </summary>
     private async Task<List<AnalysisRecord>> ReadResultsAsync(SynthesizeResultsTask task, RunExports runExports, EvidenceSelection evidence, AnalysisTally tally, CancellationToken cancellationToken)
     {
-        var records = new List<AnalysisRecord>(task.AnalysisResultHashes.Count);
+        var index = await LoadAsync(task.AnalysisResultsIndex, "analysis result index", cancellationToken).ConfigureAwait(false);
+        if (AnalysisResultIndex.Count(index) != task.AnalysisResultCount)
+        {
+            throw new AgentFailureException($"the analysis result index {task.AnalysisResultsIndex} lists {AnalysisResultIndex.Count(index)} results, the contract {task.AnalysisResultCount}");
+        }
+
+        var records = new List<AnalysisRecord>(task.AnalysisResultCount);
         var factory = new AnalysisRecordFactory();
-        foreach (var hash in task.AnalysisResultHashes)
+        foreach (var hash in AnalysisResultIndex.Read(index))
         {
             var bytes = await LoadAsync(hash, "analysis result", cancellationToken).ConfigureAwait(false);
             var result = JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)

@@ -37,7 +37,7 @@ public static class ArtifactStoreFactory
     /// <summary>The store without waiting for the network: an S3 bucket is checked (and created) on first use.</summary>
     public static IArtifactStore Create(ArtifactStoreOptions options, TimeProvider? timeProvider = null, ILogger? logger = null) => options.Backend switch
     {
-        "folder" => new HashVerifyingArtifactStore(CreateFolder(options.FolderPath)),
+        "folder" => new HashVerifyingArtifactStore(CreateFolder(options.FolderPath, options.PackSmallObjects)),
         "s3" => new HashVerifyingArtifactStore(CreateS3(options, timeProvider, logger)),
         _ => throw new ArtifactStoreConfigurationException(
             $"{ArtifactStoreOptions.BackendVariable}='{options.Backend}' is not a known artifact store. Use 'folder' (the default) or 's3'."),
@@ -49,11 +49,11 @@ public static class ArtifactStoreFactory
                 + $"{S3ArtifactStoreOptions.AccessKeyVariable} and {S3ArtifactStoreOptions.SecretKeyVariable}: set them, or unset {ArtifactStoreOptions.BackendVariable} to use the local folder store."),
             timeProvider, logger);
 
-    private static FolderArtifactStore CreateFolder(string path)
+    private static FolderArtifactStore CreateFolder(string path, bool pack)
     {
         try
         {
-            var store = new FolderArtifactStore(path);
+            var store = new FolderArtifactStore(path, pack);
             // Fail now, with the folder named, rather than halfway through run setup.
             var probe = Path.Combine(store.Root, $".probe-{Guid.NewGuid():N}");
             File.WriteAllBytes(probe, []);

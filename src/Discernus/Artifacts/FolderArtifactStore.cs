@@ -5,15 +5,24 @@ namespace Discernus.Artifacts;
 /// <summary>
 /// The default store: a local folder with git-style fan-out (<c>ab/cdef…</c>). Writes go to a temporary file that
 /// is renamed into place, so a reader never sees a half-written object and two writers of the same content agree.
+/// <para>With packing on (what <see cref="ArtifactStoreFactory"/> opens for runs), objects up to
+/// <see cref="PackedObjectLimit"/> and refs are appended to a few pack files instead (<see cref="ArtifactPacks"/>): one
+/// file per object cost a run more CPU in inode allocation than its analyses. Loose objects and refs written before
+/// stay readable, and a loose copy is still checked first when it exists.</para>
 /// </summary>
-public sealed class FolderArtifactStore : IArtifactStore
+public sealed class FolderArtifactStore : IArtifactStore, IDisposable
 {
-    private readonly string _root;
+    /// <summary>Larger objects (exports) stay files of their own: they are few, and a pack would only copy them.</summary>
+    public const int PackedObjectLimit = 256 * 1024;
 
-    public FolderArtifactStore(string root)
+    private readonly string _root;
+    private readonly ArtifactPacks? _packs;
+
+    public FolderArtifactStore(string root, bool pack = false)
     {
         _root = Path.GetFullPath(root);
         Directory.CreateDirectory(_root);
+        _packs = pack ? new ArtifactPacks(_root) : null;
     }
 
     public string Description => $"folder {_root}";
@@ -26,6 +35,13 @@ public sealed class FolderArtifactStore : IArtifactStore
     {
         var hash = Hashing.Sha256Hex(content.Span);
         var path = ObjectPath(hash);
+        if (_packs is not null && content.Length <= PackedObjectLimit && !File.Exists(path))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _packs.Put(hash, content.Span);
+            return hash;
+        }
+
         // An existing object is trusted only if it still hashes to its key: a damaged one is replaced by these bytes.
         if (File.Exists(path) && await Hashing.Sha256FileAsync(path, cancellationToken).ConfigureAwait(false) == hash)
         {
@@ -85,7 +101,7 @@ public sealed class FolderArtifactStore : IArtifactStore
         if (!File.Exists(path))
         {
             // A miss is the usual answer of the response cache: no exception for it.
-            return Task.FromResult<byte[]?>(null);
+            return Task.FromResult(_packs?.Read(hash));
         }
 
         try
@@ -102,29 +118,69 @@ public sealed class FolderArtifactStore : IArtifactStore
     public Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default)
     {
         ArtifactKeys.EnsureValid(hash);
-        return Task.FromResult(File.Exists(ObjectPath(hash)));
+        return Task.FromResult(File.Exists(ObjectPath(hash)) || _packs?.Contains(hash) == true);
     }
 
     public Task SetRefAsync(string name, string hash, CancellationToken cancellationToken = default)
     {
         ArtifactKeys.EnsureValidRef(name);
         ArtifactKeys.EnsureValid(hash);
+        if (_packs is not null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _packs.SetRef(name, hash);
+            return Task.CompletedTask;
+        }
+
         return WriteAtomicallyAsync(RefPath(name), System.Text.Encoding.ASCII.GetBytes(hash), cancellationToken);
     }
 
     public async Task<string?> GetRefAsync(string name, CancellationToken cancellationToken = default)
     {
         ArtifactKeys.EnsureValidRef(name);
+        var packed = _packs?.GetRef(name);
+        var path = RefPath(name);
         try
         {
-            var value = (await File.ReadAllTextAsync(RefPath(name), cancellationToken).ConfigureAwait(false)).Trim();
-            return Hashing.IsSha256Hex(value) ? value : null;
+            // A loose ref set after the packed one (by a store without packing) wins, as the last set always does.
+            if (packed is { } newer && (!File.Exists(path) || File.GetLastWriteTimeUtc(path).Ticks <= newer.Ticks))
+            {
+                return newer.Hash;
+            }
+
+            var value = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
+            return Hashing.IsSha256Hex(value) ? value : packed?.Hash;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return null;
+            return packed?.Hash;
         }
     }
+
+    /// <summary>Where a packed object's bytes are, for tests that damage them.</summary>
+    internal (string Path, long Offset, int Length)? PackedLocation(string hash) => _packs?.Locate(hash);
+
+    /// <summary>How many objects the store holds, loose and packed (refs not counted).</summary>
+    internal int CountObjects() =>
+        Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(_root, f))
+            .Count(f => !f.StartsWith("refs", StringComparison.Ordinal) && !f.StartsWith(ArtifactPacks.FolderName, StringComparison.Ordinal))
+        + (_packs?.Count() ?? 0);
+
+    /// <summary>
+    /// Every stored object as its loose path would be (<c>ab/cdef…</c>), once per copy, packed or loose; and every
+    /// ref name. For tests and inspection: the packs keep no list of their own.
+    /// </summary>
+    internal (List<string> Objects, List<string> Refs) Contents()
+    {
+        var files = Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(_root, f).Replace('\\', '/')).ToList();
+        var packed = _packs?.Records() ?? ([], []);
+        return (
+            [.. files.Where(f => !f.StartsWith("refs/", StringComparison.Ordinal) && !f.StartsWith(ArtifactPacks.FolderName + "/", StringComparison.Ordinal)), .. packed.Objects.Select(h => $"{h[..2]}/{h[2..]}")],
+            [.. files.Where(f => f.StartsWith("refs/", StringComparison.Ordinal)).Select(f => f["refs/".Length..]), .. packed.Refs]);
+    }
+
+    public void Dispose() => _packs?.Dispose();
 
     internal string ObjectPath(string hash) => Path.Combine(_root, hash[..2], hash[2..]);
 

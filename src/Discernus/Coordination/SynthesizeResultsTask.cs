@@ -11,7 +11,14 @@ internal sealed record SynthesizeResultsTask : ITaskContract
 
     public required string TaskId { get; init; }
 
-    public required IReadOnlyList<string> AnalysisResultHashes { get; init; }
+    /// <summary>
+    /// The artifact listing the analysis results to synthesise, one hash a line in task order
+    /// (<c>Discernus.Agents.AnalysisResultIndex</c>): a reference, so the contract stays small however many there are.
+    /// </summary>
+    public required string AnalysisResultsIndex { get; init; }
+
+    /// <summary>How many results the index lists; the agent checks the index against it.</summary>
+    public required int AnalysisResultCount { get; init; }
 
     public required string FrameworkHash { get; init; }
 

@@ -59,6 +59,6 @@ internal sealed class RunStoreResolver(IArtifactStore own)
             return null;
         }
 
-        return _opened.GetOrAdd(identity, _ => new HashVerifyingArtifactStore(new FolderArtifactStore(path)));
+        return _opened.GetOrAdd(identity, _ => new HashVerifyingArtifactStore(new FolderArtifactStore(path, pack: true)));
     }
 }

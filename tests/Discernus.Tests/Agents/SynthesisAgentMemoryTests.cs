@@ -37,11 +37,13 @@ public sealed class SynthesisAgentMemoryTests(ITestOutputHelper output) : IDispo
         var store = ArtifactStoreFactory.Create(new ArtifactStoreOptions { FolderPath = Path.Combine(_root, "artifacts") });
         var frameworkBytes = await File.ReadAllBytesAsync(Path.Combine(TestPaths.Project("political_rhetoric"), "framework.md"));
         var framework = ExperimentReader.ParseFramework(Encoding.UTF8.GetString(frameworkBytes), "framework.md", "default", out _)!;
+        var results = await StoreResultsAsync(store, framework);
         var contract = new SynthesizeResultsTask
         {
             RunId = RunId,
             TaskId = TaskIds.Build(RunId, TaskTypes.SynthesizeResults, 1),
-            AnalysisResultHashes = await StoreResultsAsync(store, framework),
+            AnalysisResultsIndex = await store.PutAsync(AnalysisResultIndex.Serialize(results)),
+            AnalysisResultCount = results.Count,
             FrameworkHash = await store.PutAsync(frameworkBytes),
             PromptHash = await store.PutAsync(PromptLibrary.Load(PromptLibrary.SynthesizeResults).Content),
             Model = ModelName.LexiconName,

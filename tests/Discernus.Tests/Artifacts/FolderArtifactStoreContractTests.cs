@@ -2,7 +2,7 @@ using Discernus.Artifacts;
 
 namespace Discernus.Tests.Artifacts;
 
-/// <summary>The store contract against the folder store in a temporary folder.</summary>
+/// <summary>The store contract against the folder store in a temporary folder, a file per object (packing off).</summary>
 public sealed class FolderArtifactStoreContractTests : ArtifactStoreContractTests
 {
     private readonly TempStoreFolder _folder = new();
@@ -16,7 +16,7 @@ public sealed class FolderArtifactStoreContractTests : ArtifactStoreContractTest
     }
 
     protected override Task<IArtifactStore> CreateStoreAsync() =>
-        ArtifactStoreFactory.CreateAsync(new ArtifactStoreOptions { FolderPath = _folder.Path });
+        ArtifactStoreFactory.CreateAsync(new ArtifactStoreOptions { FolderPath = _folder.Path, PackSmallObjects = false });
 
     protected override Task DamageAsync(string hash, byte[] bytes) =>
         File.WriteAllBytesAsync(new FolderArtifactStore(_folder.Path).ObjectPath(hash), bytes);

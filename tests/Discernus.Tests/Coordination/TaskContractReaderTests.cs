@@ -99,13 +99,14 @@ public sealed class TaskContractReaderTests
     }
 
     [Fact]
-    public void Read_RejectsAnEmptyListOfAnalysisResults()
+    public void Read_RejectsAnEmptyReferenceToTheAnalysisResults()
     {
         var synthesis = new SynthesizeResultsTask
         {
             RunId = "run1",
             TaskId = "run1:synthesize_results:1",
-            AnalysisResultHashes = [],
+            AnalysisResultsIndex = "",
+            AnalysisResultCount = 0,
             FrameworkHash = "f",
             PromptHash = "p",
             Model = "lexicon",
@@ -113,7 +114,7 @@ public sealed class TaskContractReaderTests
 
         var result = TaskContractReader.Read<SynthesizeResultsTask>(CoordinationJson.Serialize(synthesis));
 
-        Assert.Equal("task contract synthesize_results has an empty field 'analysis_result_hashes'", result.Error);
+        Assert.Equal("task contract synthesize_results has an empty field 'analysis_results_index'", result.Error);
     }
 
     [Theory]

@@ -74,7 +74,9 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
 
         // The text of one document is damaged in the store before any worker reads it: its agent throws every time.
         var victim = manifest.Documents[7];
+        // Packed or not, a file under the object's own path is what the store reads first.
         var objectPath = Path.Combine(cluster.ArtifactsDirectory, victim.TextSha256[..2], victim.TextSha256[2..]);
+        Directory.CreateDirectory(Path.GetDirectoryName(objectPath)!);
         await File.WriteAllTextAsync(objectPath, "damaged on disk");
         cluster.StartWorker("worker-1");
         cluster.StartWorker("worker-2");

@@ -67,6 +67,8 @@ public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
         var failFast = manifest.Documents[3];
         var stackOverflow = manifest.Documents[11];
         var damaged = manifest.Documents[19];
+        // Packed or not, a file under the object's own path is what the store reads first.
+        Directory.CreateDirectory(Path.Combine(cluster.ArtifactsDirectory, damaged.TextSha256[..2]));
         await File.WriteAllTextAsync(Path.Combine(cluster.ArtifactsDirectory, damaged.TextSha256[..2], damaged.TextSha256[2..]), "damaged on disk");
         var crashes = new Dictionary<string, string?>
         {

@@ -38,8 +38,8 @@ public sealed class MiniLMExampleExperimentTests
         }
 
         Assert.True(RunFolderChecks.AssertVerifiedQuotesOccurInDocuments(run.Folder, run.ExperimentPath) > 0, "minilm quoted no evidence at all");
-        var embeddings = Path.Combine(sandbox.ArtifactsDirectory, "refs", "embeddings", MiniLMEncoder.Name.ToLowerInvariant());
-        Assert.True(Directory.Exists(embeddings) && Directory.EnumerateFiles(embeddings, "*", SearchOption.AllDirectories).Any(), $"no sentence embeddings under {embeddings}");
+        var embeddings = $"embeddings/{MiniLMEncoder.Name.ToLowerInvariant()}/";
+        Assert.True(EmbeddingRefs(sandbox.ArtifactsDirectory, embeddings).Count > 0, $"no sentence embeddings under refs {embeddings} of {sandbox.ArtifactsDirectory}");
     }
 
     [Fact]
@@ -48,8 +48,7 @@ public sealed class MiniLMExampleExperimentTests
         using var first = PipelineSandbox.Of("nano");
         var firstRun = await RunMiniLMAsync(first);
         Assert.True(firstRun.ExitCode == 0, firstRun.Output);
-        var refs = Path.Combine(first.ArtifactsDirectory, "refs", "embeddings");
-        var stored = WriteTimes(refs);
+        var stored = EmbeddingRefs(first.ArtifactsDirectory, "embeddings/");
         Assert.NotEmpty(stored);
 
         using var second = PipelineSandbox.Of("nano", artifactsDirectory: first.ArtifactsDirectory);
@@ -57,7 +56,7 @@ public sealed class MiniLMExampleExperimentTests
 
         Assert.True(secondRun.ExitCode == 0, secondRun.Output);
         // Not one embedding was written again: the second run found every sentence in the store.
-        Assert.Equal(stored, WriteTimes(refs));
+        Assert.Equal(stored, EmbeddingRefs(first.ArtifactsDirectory, "embeddings/"));
         Assert.Equal(Scores(firstRun.Folder), Scores(secondRun.Folder));
     }
 
@@ -68,8 +67,12 @@ public sealed class MiniLMExampleExperimentTests
         return new PipelineRun(exit, sandbox.ExperimentPath, sandbox.FindRunFolder(), cli);
     }
 
-    private static Dictionary<string, DateTime> WriteTimes(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc, StringComparer.Ordinal);
+    /// <summary>Every setting of a ref under <paramref name="prefix"/>, loose or packed, in order: one written again is listed again.</summary>
+    private static List<string> EmbeddingRefs(string artifacts, string prefix)
+    {
+        using var store = new Discernus.Artifacts.FolderArtifactStore(artifacts, pack: true);
+        return [.. store.Contents().Refs.Where(r => r.StartsWith(prefix, StringComparison.Ordinal))];
+    }
 
     private static List<string> Scores(string runFolder) =>
         RunFolderChecks.AnalysisResults(runFolder)

@@ -94,13 +94,15 @@ public sealed class ModelCachePipelineTests : IDisposable
         Assert.True(first.Run.ExitCode == 0, first.Run.Output);
 
         // Corrupt every cached answer the way an older Discernus could have stored it: valid JSON, invalid analysis.
-        var store = new Discernus.Artifacts.FolderArtifactStore(artifacts);
-        var cache = new Discernus.Orchestration.ArtifactResponseCache(store);
-        var refs = Directory.EnumerateFiles(Path.Combine(artifacts, "refs", "model-cache"), "*", SearchOption.AllDirectories).ToList();
-        Assert.NotEmpty(refs);
-        foreach (var key in refs.Select(Path.GetFileName))
+        using (var store = new Discernus.Artifacts.FolderArtifactStore(artifacts, pack: true))
         {
-            await cache.SetAsync(key!, new Discernus.Models.CachedChatResponse { Text = "{\"dimensional_scores\": {}}" });
+            var cache = new Discernus.Orchestration.ArtifactResponseCache(store);
+            var refs = store.Contents().Refs.Where(r => r.StartsWith("model-cache/", StringComparison.Ordinal)).Distinct().ToList();
+            Assert.NotEmpty(refs);
+            foreach (var key in refs.Select(r => r[(r.LastIndexOf('/') + 1)..]))
+            {
+                await cache.SetAsync(key, new Discernus.Models.CachedChatResponse { Text = "{\"dimensional_scores\": {}}" });
+            }
         }
 
         var second = await RunAsync(server, environment, artifacts);

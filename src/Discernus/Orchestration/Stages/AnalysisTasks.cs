@@ -82,16 +82,27 @@ internal static class AnalysisTasks
     /// <summary>
     /// Takes a finished analysis into the run: its result file in the run folder and its tokens, cost and calls in the
     /// run's totals, each counted once (a sample answer the pre-test counted is not counted again by the full run).
+    /// Only the result's processing metadata is read: the result itself is deserialised once per run, by the synthesis.
     /// </summary>
-    public static async Task<AnalysisResult> RecordAsync(RunContext run, IArtifactStore store, PlannedTask task, CompletionSignal signal, CancellationToken cancellationToken)
+    public static async Task RecordAsync(RunContext run, IArtifactStore store, PlannedTask task, CompletionSignal signal, CancellationToken cancellationToken) =>
+        await TakeAsync(run, store, task, signal, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="RecordAsync"/>, returning the whole result (for the pre-test's report on its sample).</summary>
+    public static async Task<AnalysisResult> RecordWholeAsync(RunContext run, IArtifactStore store, PlannedTask task, CompletionSignal signal, CancellationToken cancellationToken)
+    {
+        var bytes = await TakeAsync(run, store, task, signal, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
+            ?? throw new RunFailedException($"the result of {task.TaskId} is empty");
+    }
+
+    private static async Task<byte[]> TakeAsync(RunContext run, IArtifactStore store, PlannedTask task, CompletionSignal signal, CancellationToken cancellationToken)
     {
         var bytes = await store.GetAsync(signal.ResultHash!, cancellationToken).ConfigureAwait(false)
             ?? throw new RunFailedException($"the result {signal.ResultHash} of {task.TaskId} is not in the artifact store");
-        var result = JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
-            ?? throw new RunFailedException($"the result of {task.TaskId} is empty");
         if (run.CountOnce(task.TaskId))
         {
-            var meta = result.ProcessingMetadata;
+            var meta = JsonSerializer.Deserialize<ResultUsage>(bytes, DiscernusJson.Indented)?.ProcessingMetadata
+                ?? throw new RunFailedException($"the result of {task.TaskId} has no processing metadata");
             // Tokens count what was sent to a provider: an offline model's prompt goes nowhere.
             var sent = !Models.ModelName.IsOffline(meta.Model);
             run.AddUsage(sent ? meta.TokensUsed.Prompt : 0, sent ? meta.TokensUsed.Completion : 0, meta.CostUsd, meta.Cached,
@@ -99,6 +110,12 @@ internal static class AnalysisTasks
             await run.WriteAnalysisResultAsync(signal.ResultHash!, bytes, cancellationToken).ConfigureAwait(false);
         }
 
-        return result;
+        return bytes;
+    }
+
+    /// <summary>What the run's accounting needs of a result; the scores and quotes are skipped, not built.</summary>
+    private sealed record ResultUsage
+    {
+        public ProcessingMetadata? ProcessingMetadata { get; init; }
     }
 }

@@ -55,7 +55,7 @@ internal sealed class PretestStage(StageWaiter waiter, PriorExecutionReader prio
         var answers = new Dictionary<string, CompletionSignal>(StringComparer.Ordinal);
         await waiter.RunAsync(new StageRequest(run, StageNames.Pretest, sampleTasks, async (task, signal) =>
         {
-            results.Add(await AnalysisTasks.RecordAsync(run, stage.Store, task, signal, cancellationToken).ConfigureAwait(false));
+            results.Add(await AnalysisTasks.RecordWholeAsync(run, stage.Store, task, signal, cancellationToken).ConfigureAwait(false));
             run.CountedByPretest(task.TaskId);
             answers[task.TaskId] = signal;
         }, recorded?.Succeeded, recorded), cancellationToken).ConfigureAwait(false);

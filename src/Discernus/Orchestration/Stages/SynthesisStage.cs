@@ -30,7 +30,7 @@ internal sealed class SynthesisStage(StageWaiter waiter, EarlierRunReuse reuse) 
             return JsonSerializer.Deserialize<SynthesisResult>(recorded, DiscernusJson.Indented) ?? throw new RunFailedException("the recorded synthesis result is empty");
         }
 
-        var contract = Contract(run, analyses);
+        var contract = Contract(run, await store.PutAsync(AnalysisResultIndex.Serialize(analyses), cancellationToken).ConfigureAwait(false), analyses.Count);
         SynthesisResult? result = null;
         await waiter.RunAsync(new StageRequest(run, StageNames.Synthesis,
             [new PlannedTask(contract.TaskId, traceparent => CoordinationJson.Serialize(contract with { Traceparent = traceparent }), null, contract.Model)],
@@ -41,14 +41,15 @@ internal sealed class SynthesisStage(StageWaiter waiter, EarlierRunReuse reuse) 
         return synthesis;
     }
 
-    private static SynthesizeResultsTask Contract(RunContext run, IReadOnlyList<string> analyses)
+    private static SynthesizeResultsTask Contract(RunContext run, string analysesIndex, int analyses)
     {
         var experiment = run.Experiment;
         return new SynthesizeResultsTask
         {
             RunId = run.Folder.RunId,
             TaskId = TaskIds.Build(run.Folder.RunId, TaskTypes.SynthesizeResults, 1),
-            AnalysisResultHashes = [.. analyses],
+            AnalysisResultsIndex = analysesIndex,
+            AnalysisResultCount = analyses,
             FrameworkHash = run.Manifest.Framework!.Sha256,
             PromptHash = run.PromptHash(PromptLibrary.SynthesizeResults),
             Model = run.Models.Names[0],

@@ -1,0 +1,28 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Discernus.Artifacts;
+
+/// <summary>One pack of <see cref="ArtifactPacks"/>: its three files, how far its index has been read, and its open handles.</summary>
+internal sealed class ArtifactPackFile(string folder, string id)
+{
+    public string Id => id;
+    public string DataPath { get; } = Path.Combine(folder, id + ".pack");
+    public string IndexPath { get; } = Path.Combine(folder, id + ".idx");
+    public string LockPath { get; } = Path.Combine(folder, id + ".lock");
+
+    /// <summary>How much of the index has been read: whole entries only.</summary>
+    public long IndexRead { get; set; }
+
+    /// <summary>Where the last indexed record ends; bytes after it were never indexed.</summary>
+    public long End { get; set; }
+
+    /// <summary>A record did not fit: this store appends to another pack from then on.</summary>
+    public bool Full { get; set; }
+
+    public SafeFileHandle? Reader { get; set; }
+
+    /// <summary>Open for appends; the lock file, not these handles, decides who appends.</summary>
+    public SafeFileHandle? DataWriter { get; set; }
+
+    public SafeFileHandle? IndexWriter { get; set; }
+}

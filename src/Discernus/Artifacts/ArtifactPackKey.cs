@@ -1,0 +1,40 @@
+using System.Buffers.Binary;
+
+namespace Discernus.Artifacts;
+
+/// <summary>
+/// A SHA-256 as four numbers: an index of a million packed objects keyed by 64-character strings would cost about
+/// three times the memory, and the key is compared in full, so no prefix can stand for another object.
+/// </summary>
+internal readonly record struct ArtifactPackKey(ulong A, ulong B, ulong C, ulong D)
+{
+    public const int Size = 32;
+
+    public static ArtifactPackKey FromHex(string hash)
+    {
+        Span<byte> raw = stackalloc byte[Size];
+        Convert.FromHexString(hash, raw, out _, out _);
+        return FromBytes(raw);
+    }
+
+    public static ArtifactPackKey FromBytes(ReadOnlySpan<byte> raw) => new(
+        BinaryPrimitives.ReadUInt64BigEndian(raw),
+        BinaryPrimitives.ReadUInt64BigEndian(raw[8..]),
+        BinaryPrimitives.ReadUInt64BigEndian(raw[16..]),
+        BinaryPrimitives.ReadUInt64BigEndian(raw[24..]));
+
+    public void Write(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination, A);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], B);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[16..], C);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[24..], D);
+    }
+
+    public string ToHex()
+    {
+        Span<byte> raw = stackalloc byte[Size];
+        Write(raw);
+        return Convert.ToHexStringLower(raw);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Text;
+using Discernus.Artifacts;
+using Discernus.Content;
+
+namespace Discernus.Tests.Artifacts;
+
+/// <summary>What only the packed folder store does: few files, shared by every writer, and what a crash left half-written overwritten.</summary>
+public sealed class ArtifactPacksTests : IDisposable
+{
+    private readonly TempStoreFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private string[] Files() => Directory.Exists(_folder.Path) ? Directory.GetFiles(_folder.Path, "*", SearchOption.AllDirectories) : [];
+
+    [Fact]
+    public async Task ManySmallObjectsAndRefs_LandInOnePack()
+    {
+        using var store = new FolderArtifactStore(_folder.Path, pack: true);
+
+        for (var i = 0; i < 200; i++)
+        {
+            var hash = await store.PutAsync(Bytes($"object {i}"));
+            await store.SetRefAsync($"model-cache/{hash[..2]}/{hash}", hash);
+        }
+
+        Assert.Equal([".idx", ".lock", ".pack"], Files().Select(Path.GetExtension).Order(StringComparer.Ordinal));
+        Assert.Equal(200, store.CountObjects());
+        var last = Hashing.Sha256Hex("object 199");
+        Assert.Equal("object 199", Encoding.UTF8.GetString((await store.GetAsync(last))!));
+        Assert.Equal(last, await store.GetRefAsync($"model-cache/{last[..2]}/{last}"));
+    }
+
+    [Fact]
+    public async Task LargeObjects_StayFilesOfTheirOwn()
+    {
+        using var store = new FolderArtifactStore(_folder.Path, pack: true);
+        var content = new byte[FolderArtifactStore.PackedObjectLimit + 1];
+
+        var hash = await store.PutAsync(content);
+
+        Assert.True(File.Exists(store.ObjectPath(hash)));
+        Assert.Equal(content, await store.GetAsync(hash));
+    }
+
+    [Fact]
+    public async Task TwoLiveWriters_ShareOnePack_AndSeeEachOthersObjects()
+    {
+        using var first = new FolderArtifactStore(_folder.Path, pack: true);
+        using var second = new FolderArtifactStore(_folder.Path, pack: true);
+
+        var a = await first.PutAsync(Bytes("from the first"));
+        var b = await second.PutAsync(Bytes("from the second"));
+        var c = await first.PutAsync(Bytes("the first again"));
+
+        Assert.Single(Files(), f => f.EndsWith(".pack", StringComparison.Ordinal));
+        Assert.Equal("from the second", Encoding.UTF8.GetString((await first.GetAsync(b))!));
+        Assert.Equal("from the first", Encoding.UTF8.GetString((await second.GetAsync(a))!));
+        Assert.Equal("the first again", Encoding.UTF8.GetString((await second.GetAsync(c))!));
+        Assert.Equal(3, second.CountObjects());
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersOnOnePack_LoseNothing()
+    {
+        using var first = new FolderArtifactStore(_folder.Path, pack: true);
+        using var second = new FolderArtifactStore(_folder.Path, pack: true);
+
+        var hashes = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).PutAsync(Bytes($"object {i}")))));
+
+        using var reader = new FolderArtifactStore(_folder.Path, pack: true);
+        Assert.Equal(200, reader.CountObjects());
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal($"object {i}", Encoding.UTF8.GetString((await reader.GetAsync(hashes[i]))!));
+        }
+    }
+
+    [Fact]
+    public async Task BytesACrashLeftWithoutAnEntry_AreOverwrittenByTheNextRecord()
+    {
+        string kept;
+        using (var ended = new FolderArtifactStore(_folder.Path, pack: true))
+        {
+            kept = await ended.PutAsync(Bytes("written before the crash"));
+        }
+
+        // What a crash between the bytes and their index entry leaves: bytes no entry points at.
+        var pack = Assert.Single(Files(), f => f.EndsWith(".pack", StringComparison.Ordinal));
+        var length = new FileInfo(pack).Length;
+        await File.AppendAllTextAsync(pack, "half of a record");
+
+        using var next = new FolderArtifactStore(_folder.Path, pack: true);
+        var added = await next.PutAsync(Bytes("written after"));
+
+        Assert.Single(Files(), f => f.EndsWith(".pack", StringComparison.Ordinal));
+        await using (var stream = new FileStream(pack, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            var overwritten = new byte["written after".Length];
+            stream.Position = length;
+            await stream.ReadExactlyAsync(overwritten);
+            Assert.Equal("written after", Encoding.UTF8.GetString(overwritten));
+        }
+
+        Assert.Equal("written before the crash", Encoding.UTF8.GetString((await next.GetAsync(kept))!));
+        Assert.Equal("written after", Encoding.UTF8.GetString((await next.GetAsync(added))!));
+    }
+
+    [Fact]
+    public async Task ATornIndexEntry_IsNotRead_UntilItIsWhole()
+    {
+        using var writer = new FolderArtifactStore(_folder.Path, pack: true);
+        var hash = await writer.PutAsync(Bytes("complete"));
+        var index = Assert.Single(Files(), f => f.EndsWith(".idx", StringComparison.Ordinal));
+        await using (var stream = new FileStream(index, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        {
+            await stream.WriteAsync(new byte[20]);
+        }
+
+        using var reader = new FolderArtifactStore(_folder.Path, pack: true);
+        Assert.Equal("complete", Encoding.UTF8.GetString((await reader.GetAsync(hash))!));
+        Assert.Equal(1, reader.CountObjects());
+
+        // The next record's entry takes the torn one's place.
+        var next = await writer.PutAsync(Bytes("next"));
+        Assert.Equal("next", Encoding.UTF8.GetString((await reader.GetAsync(next))!));
+        Assert.Equal(2, reader.CountObjects());
+        Assert.Equal(2 * 56, new FileInfo(index).Length);
+    }
+
+    [Fact]
+    public async Task LooseObjectsAndRefs_WrittenWithoutPacking_StayReadable_AndALaterLooseRefWins()
+    {
+        string old;
+        using (var loose = new FolderArtifactStore(_folder.Path))
+        {
+            old = await loose.PutAsync(Bytes("loose object"));
+            await loose.SetRefAsync("cache/key", old);
+        }
+
+        using var packed = new FolderArtifactStore(_folder.Path, pack: true);
+        Assert.Equal("loose object", Encoding.UTF8.GetString((await packed.GetAsync(old))!));
+        Assert.Equal(old, await packed.GetRefAsync("cache/key"));
+
+        var newer = await packed.PutAsync(Bytes("packed object"));
+        await packed.SetRefAsync("cache/key", newer);
+        Assert.Equal(newer, await packed.GetRefAsync("cache/key"));
+
+        await Task.Delay(20);
+        using (var loose = new FolderArtifactStore(_folder.Path))
+        {
+            await loose.SetRefAsync("cache/key", old);
+        }
+
+        Assert.Equal(old, await packed.GetRefAsync("cache/key"));
+    }
+
+    [Fact]
+    public void AFullPack_IsLeftForANewOne_AndEveryObjectStaysReadable()
+    {
+        using var packs = new ArtifactPacks(_folder.Path, packLimit: 100);
+        var hashes = Enumerable.Range(0, 10).Select(i => $"object number {i:D2} of ten, thirty bytes").Select(text =>
+        {
+            var hash = Hashing.Sha256Hex(text);
+            packs.Put(hash, Bytes(text));
+            return (hash, text);
+        }).ToList();
+
+        Assert.True(Files().Count(f => f.EndsWith(".pack", StringComparison.Ordinal)) >= 4);
+        Assert.All(Files().Where(f => f.EndsWith(".pack", StringComparison.Ordinal)), f => Assert.True(new FileInfo(f).Length <= 100));
+        using var reader = new ArtifactPacks(_folder.Path);
+        Assert.All(hashes, h => Assert.Equal(h.text, Encoding.UTF8.GetString(reader.Read(h.hash)!)));
+        Assert.Equal(10, reader.Count());
+    }
+}
