@@ -25,5 +25,5 @@ internal sealed class CliContext
 
     /// <summary>The VALIDATION stage as every command runs it (reader checks plus formulas and model names).</summary>
     public ValidationReport ReadExperiment(string path, bool readDocuments = true) =>
-        Orchestration.ExperimentValidator.Validate(path, Limits, readDocuments: readDocuments);
+        Application.ExperimentService.Validate(path, Environment.Values, readDocuments);
 }

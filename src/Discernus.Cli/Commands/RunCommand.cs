@@ -130,7 +130,7 @@ internal static class RunCommand
         string? sourceFolder;
         if (given is not null)
         {
-            sourceFolder = CommandOutput.ResolveRunFolder(given, out var problem);
+            sourceFolder = RunRules.ResolveRunFolder(given, out var problem);
             if (sourceFolder is null)
             {
                 context.Error.WriteLine($"error: --source: {problem}");

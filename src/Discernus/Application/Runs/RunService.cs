@@ -34,7 +34,7 @@ internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> l
         }
 
         // The documents' content is read once, below, into the run's store with their tokens counted.
-        var report = ExperimentValidator.Validate(experimentFolder, ExperimentLimits.FromEnvironment(options.Environment), cancellationToken, readDocuments: false);
+        var report = ExperimentService.Validate(experimentFolder, options.Environment, readDocuments: false, cancellationToken);
         if (!report.IsValid)
         {
             return new RunStart(null, report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})").ToList(), null);
