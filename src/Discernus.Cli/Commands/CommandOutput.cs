@@ -18,8 +18,10 @@ internal static class CommandOutput
         return format;
     }
 
-    public static void Json(CliContext context, object value) =>
-        context.Out.WriteLine(JsonSerializer.Serialize(value, DiscernusJson.Indented));
+    public static void Json(CliContext context, object value) => context.Out.WriteLine(JsonText(value));
+
+    /// <summary>A value in the JSON convention of every Discernus file and contract (snake_case, indented).</summary>
+    public static string JsonText(object value) => JsonSerializer.Serialize(value, DiscernusJson.Indented);
 
     /// <summary>Reports an error the way the format asks and returns <paramref name="exitCode"/>.</summary>
     public static int Error(CliContext context, bool json, int exitCode, string message)
