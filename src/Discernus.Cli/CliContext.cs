@@ -21,9 +21,16 @@ internal sealed class CliContext
 
     public void MarkSummaryWritten() => SummaryWritten = true;
 
-    public ExperimentLimits Limits => ExperimentLimits.FromEnvironment(Environment.Values);
+    /// <summary>What the application layer needs of this process: its settings and clock, minilm, and `discernus agent` for isolated agents.</summary>
+    public Application.WorkspaceOptions Workspace => new()
+    {
+        Environment = Environment.Values,
+        OfflineModels = Commands.OfflineModels.Registrations,
+        TimeProvider = TimeProvider,
+        AgentProgram = typeof(CliContext).Assembly,
+    };
 
     /// <summary>The VALIDATION stage as every command runs it (reader checks plus formulas and model names).</summary>
     public ValidationReport ReadExperiment(string path, bool readDocuments = true) =>
-        Orchestration.ExperimentValidator.Validate(path, Limits, readDocuments: readDocuments);
+        Application.ExperimentService.Validate(path, Environment.Values, readDocuments);
 }

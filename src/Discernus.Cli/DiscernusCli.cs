@@ -70,9 +70,7 @@ internal static class DiscernusCli
             context.Error.WriteLine("cancelled.");
             return ExitCodes.Cancelled;
         }
-        catch (Exception ex) when (ex is Artifacts.ArtifactStoreConfigurationException or Artifacts.ArtifactCorruptedException or IOException
-                                   or UnauthorizedAccessException or Coordination.CoordinationFaultException or Commands.RunAbortedException
-                                   or Models.ModelConfigurationException or ArgumentOutOfRangeException or Coordination.CoordinationUnavailableException)
+        catch (Exception ex) when (Application.Failures.Actionable(ex))
         {
             context.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.Failure;

@@ -1,14 +1,13 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using Discernus.Orchestration;
+using Discernus.Application;
 
 namespace Discernus.Cli.Commands;
 
 /// <summary>
 /// `discernus agent &lt;task_type&gt; &lt;task_id&gt;` (hidden): one task in a child process of a worker started with
 /// `--isolation process`. The task arrives as one JSON line on standard input, the answer leaves as JSON lines on
-/// standard output (<see cref="AgentProcessRunner"/>); people never run it themselves.
+/// standard output (<see cref="ChildAgent"/>); people never run it themselves.
 /// </summary>
 internal static class AgentCommand
 {
@@ -28,21 +27,10 @@ internal static class AgentCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true);
 
-            var line = await Console.In.ReadLineAsync();
-            AgentProcessRequest? request;
-            try
+            var task = ChildAgent.Read(await Console.In.ReadLineAsync(), parse.GetValue(taskType)!, parse.GetValue(taskId)!);
+            if (task.Problem is { } problem)
             {
-                request = line is null ? null : JsonSerializer.Deserialize(line, AgentProcessJsonContext.Default.AgentProcessRequest);
-            }
-            catch (JsonException ex)
-            {
-                context.Error.WriteLine($"error: the task on standard input is not valid JSON ({ex.Message}); `discernus agent` is started by `discernus worker --isolation process`, not by hand.");
-                return ExitCodes.Usage;
-            }
-
-            if (request is null || request.TaskType != parse.GetValue(taskType) || request.TaskId != parse.GetValue(taskId))
-            {
-                context.Error.WriteLine("error: no matching task on standard input; `discernus agent` is started by `discernus worker --isolation process`, not by hand.");
+                context.Error.WriteLine($"error: {problem}; `discernus agent` is started by `discernus worker --isolation process`, not by hand.");
                 return ExitCodes.Usage;
             }
 
@@ -60,7 +48,7 @@ internal static class AgentCommand
 
             // Spans only (the span file is written as each ends, so an exit on the worker's signal loses none).
             using var telemetry = Hosting.ProcessTelemetry.Start(Discernus.Telemetry.TelemetryOptions.FromSettings(context.Environment.Values, "discernus-agent") with { ExportMetrics = false });
-            return await AgentProcessRunner.RunAsync(request, context.Environment.Values, OfflineModels.Registrations, new AgentProcessChannel(context.Out), context.TimeProvider);
+            return await ChildAgent.RunAsync(task, context.Workspace, context.Out);
         });
         return command;
     }

@@ -18,8 +18,10 @@ internal static class CommandOutput
         return format;
     }
 
-    public static void Json(CliContext context, object value) =>
-        context.Out.WriteLine(JsonSerializer.Serialize(value, DiscernusJson.Indented));
+    public static void Json(CliContext context, object value) => context.Out.WriteLine(JsonText(value));
+
+    /// <summary>A value in the JSON convention of every Discernus file and contract (snake_case, indented).</summary>
+    public static string JsonText(object value) => JsonSerializer.Serialize(value, DiscernusJson.Indented);
 
     /// <summary>Reports an error the way the format asks and returns <paramref name="exitCode"/>.</summary>
     public static int Error(CliContext context, bool json, int exitCode, string message)
@@ -34,29 +36,5 @@ internal static class CommandOutput
         }
 
         return exitCode;
-    }
-
-    /// <summary>
-    /// A run folder however it was typed (trailing slash, <c>./</c>, a symbolic link among its parents): the real,
-    /// absolute path, or an error naming what is missing. Every command that takes a run folder uses this, so the same
-    /// mistake always gives the same message and exit code (3).
-    /// </summary>
-    public static string? ResolveRunFolder(string path, out string? error)
-    {
-        var full = Discernus.Experiments.SafePaths.RealPath(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
-        if (!Directory.Exists(full))
-        {
-            error = $"run folder {full} does not exist; pass a run folder, e.g. projects/nano/runs/<run_id>.";
-            return null;
-        }
-
-        if (!File.Exists(Path.Combine(full, RunFolder.ManifestFileName)))
-        {
-            error = $"{full} is not a run folder: it has no {RunFolder.ManifestFileName}. Pass a folder under projects/<experiment>/runs/.";
-            return null;
-        }
-
-        error = null;
-        return full;
     }
 }

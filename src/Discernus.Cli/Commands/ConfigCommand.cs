@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
 using Discernus.Configuration;
-using Discernus.Provenance;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
@@ -31,7 +29,7 @@ internal static class ConfigCommand
                 s.Description)).ToList();
             if (parse.GetValue(format) == "json")
             {
-                context.Out.WriteLine(JsonSerializer.Serialize(new { DotEnv = context.Environment.DotEnvPath, Settings = rows, Errors = errors, Warnings = warnings }, DiscernusJson.Indented));
+                CommandOutput.Json(context, new { DotEnv = context.Environment.DotEnvPath, Settings = rows, Errors = errors, Warnings = warnings });
             }
             else
             {

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Discernus.Application;
-using Discernus.Orchestration;
 using Discernus.Provenance;
 using Spectre.Console;
 
@@ -32,19 +30,7 @@ internal static class CostsCommand
 
             if (parse.GetValue(format) == "json")
             {
-                context.Out.WriteLine(JsonSerializer.Serialize(new
-                {
-                    costs.Manifest.RunId,
-                    costs.Manifest.Status,
-                    Total = Json(costs.Total),
-                    ByStage = costs.ByStage.Select(Json),
-                    ByModel = costs.ByModel.Select(Json),
-                    ByAgent = costs.ByAgent.Select(Json),
-                    ByMode = costs.ByMode.Select(Json),
-                    AnalysisResults = new { costs.Results.Documents, costs.Results.Cached, UsdRecorded = costs.Results.Complete ? costs.Results.KnownUsd : (decimal?)null },
-                    costs.Interactions,
-                    costs.UnreadableLines,
-                }, DiscernusJson.Indented));
+                context.Out.WriteLine(costs.ToJson());
                 return Task.FromResult(ExitCodes.Success);
             }
 
@@ -56,9 +42,8 @@ internal static class CostsCommand
 
     private static void Print(IAnsiConsole console, RunCosts costs)
     {
-        var manifest = costs.Manifest;
-        console.MarkupLine($"Run [blue]{Markup.Escape(manifest.RunId)}[/] of [bold]{Markup.Escape(manifest.Experiment.Name)}[/] ({Markup.Escape(manifest.Status)}): actual cost [bold]{Markup.Escape(Cost(costs.Total))}[/]; " +
-            Markup.Escape(ModelWork.Describe(costs.Total.Requests, costs.Total.OfflineAnalyses, costs.Total.CacheHits)) + ".");
+        console.MarkupLine($"Run [blue]{Markup.Escape(costs.RunId)}[/] of [bold]{Markup.Escape(costs.Experiment)}[/] ({Markup.Escape(costs.Status)}): actual cost [bold]{Markup.Escape(Cost(costs.Total))}[/]; " +
+            Markup.Escape(costs.Total.Work) + ".");
         if (costs.Total.OfflineAnalyses > 0)
         {
             console.MarkupLine("[dim]Offline analyses (lexicon, minilm) are computed on this machine: no provider request, no token sent, no cost.[/]");
@@ -147,19 +132,4 @@ internal static class CostsCommand
         : $"≥ {CostText.Usd(row.KnownUsd)} (some prices unknown)";
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static object Json(RunCosts.CostRow row) => new
-    {
-        row.Name,
-        row.Requests,
-        row.OfflineAnalyses,
-        row.CacheHits,
-        row.FailedRequests,
-        row.PromptTokens,
-        row.CachedInputTokens,
-        row.CacheWriteTokens,
-        row.CompletionTokens,
-        row.Usd,
-        UsdKnownPart = row.KnownUsd,
-    };
 }

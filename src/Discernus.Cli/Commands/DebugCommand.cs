@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Discernus.Coordination;
+using Discernus.Application;
 
 namespace Discernus.Cli.Commands;
 
@@ -32,42 +32,27 @@ internal static class DebugCommand
                 return ExitCodes.Usage;
             }
 
-            if (context.Environment.Redis.Url is not { } url)
+            if (context.Environment.Redis.Url is null)
             {
                 context.Error.WriteLine("error: set DISCERNUS_REDIS_URL; the embedded server exists only while a run is in progress.");
                 return ExitCodes.Usage;
             }
 
-            return await ExecuteAsync(context, url, doReset, parse.GetValue(force), parse.GetValue(keys), parse.GetValue(format) == "json", ct);
+            OperationReport report;
+            try
+            {
+                report = await OperationsService.CoordinationAsync(context.Environment.Values, doReset, parse.GetValue(force), parse.GetValue(keys), ct);
+            }
+            catch (FormatException ex)
+            {
+                context.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
+            var json = parse.GetValue(format) == "json";
+            (report.Refused && !json ? context.Error : context.Out).WriteLine(json ? report.Json : report.Text);
+            return report.Ok ? ExitCodes.Success : doReset ? ExitCodes.Failure : ExitCodes.Invalid;
         });
         return command;
-    }
-
-    private static async Task<int> ExecuteAsync(CliContext context, string url, bool doReset, bool force, bool listKeys, bool json, CancellationToken ct)
-    {
-        RedisConnectionFactory factory;
-        RedisKeys schema;
-        try
-        {
-            factory = RedisConnectionFactory.Parse(url);
-            schema = new RedisKeys(context.Environment.Redis.Prefix);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
-        {
-            context.Error.WriteLine($"error: {ex.Message}");
-            return ExitCodes.Usage;
-        }
-
-        await using var connections = await RedisConnections.ConnectAsync(factory, ct);
-        if (doReset)
-        {
-            var result = await new CoordinationReset(connections, schema).ResetAsync(force, ct);
-            (result.Refused && !json ? context.Error : context.Out).WriteLine(json ? result.ToJson() : result.ToText().TrimEnd());
-            return result.Refused ? ExitCodes.Failure : ExitCodes.Success;
-        }
-
-        var report = await new CoordinationAudit(connections, schema).InspectAsync(ct);
-        context.Out.WriteLine(json ? report.ToJson(listKeys) : report.ToText(listKeys).TrimEnd());
-        return report.HasFaults ? ExitCodes.Invalid : ExitCodes.Success;
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Discernus.Orchestration;
+using Discernus.Application;
 
 namespace Discernus.Cli.Commands;
 
@@ -17,17 +17,9 @@ internal static class DoctorCommand
         var command = new Command("doctor", "Check Redis (or the embedded server), the artifact store and the model settings, and say what to fix") { experiment, format };
         command.SetAction(async (parse, ct) =>
         {
-            var report = await Doctor.ExamineAsync(
-                new DoctorOptions
-                {
-                    Environment = context.Environment.Values,
-                    ExperimentPath = parse.GetValue(experiment),
-                    WorkingDirectory = Directory.GetCurrentDirectory(),
-                },
-                context.TimeProvider,
-                ct);
-            context.Out.Write(parse.GetValue(format) == "json" ? report.ToJson() + Environment.NewLine : report.ToText());
-            return report.Healthy ? ExitCodes.Success : ExitCodes.Failure;
+            var report = await OperationsService.DoctorAsync(context.Workspace, parse.GetValue(experiment), Directory.GetCurrentDirectory(), ct);
+            context.Out.Write(parse.GetValue(format) == "json" ? report.Json + Environment.NewLine : report.Text);
+            return report.Ok ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
     }

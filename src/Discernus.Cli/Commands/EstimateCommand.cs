@@ -1,6 +1,5 @@
-using Discernus.Experiments;
 using System.CommandLine;
-using Discernus.Orchestration;
+using Discernus.Application;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
@@ -13,35 +12,23 @@ internal static class EstimateCommand
         var path = new Argument<string>("experiment") { Description = "Path of the experiment folder" };
         var model = new Option<string?>("--model", "-m") { Description = "Model(s) to estimate for, comma-separated (default: as `run` would choose)" };
         var command = new Command("estimate", "Estimate documents, tokens, model calls and cost of a run, without calling any model") { path, model };
-        command.SetAction((parse, _) =>
+        command.SetAction((parse, ct) =>
         {
-            var report = context.ReadExperiment(parse.GetValue(path)!, readDocuments: false);
-            if (!report.IsValid)
+            var run = RunLauncher.Estimate(parse.GetValue(path)!, parse.GetValue(model), context.Workspace, ct);
+            if (run.Report is { } invalid)
             {
-                FindingsPrinter.Print(context.Console, report);
-                return Task.FromResult(report.ExitCode);
+                FindingsPrinter.Print(context.Console, invalid);
+                return Task.FromResult(invalid.ExitCode);
             }
 
-            var models = ModelSelection.Resolve(parse.GetValue(model), report.Experiment!, context.Environment.Values);
-            var badNames = models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList();
-            if (badNames.Count > 0)
+            if (run.Refusal != LaunchRefusal.None)
             {
-                badNames.ForEach(p => context.Error.WriteLine($"error: {p}"));
+                run.Problems.ToList().ForEach(p => context.Error.WriteLine($"error: {p}"));
                 return Task.FromResult(ExitCodes.Invalid);
             }
 
-            // One read of each document both checks it and counts its tokens.
-            var tokens = new CorpusTokens(models.Names);
-            var (documentFindings, _) = new ExperimentReader(report.Experiment!.Limits).ReadDocuments(report.Experiment, tokens.Observe);
-            report = ExperimentValidator.WithDocumentFindings(report, documentFindings);
-            if (!report.IsValid)
-            {
-                FindingsPrinter.Print(context.Console, report);
-                return Task.FromResult(report.ExitCode);
-            }
-
-            context.Console.MarkupLine($"[bold]{Markup.Escape(report.Experiment!.Name)}[/], model(s) {Markup.Escape(string.Join(", ", models.Names))} ({models.Source})");
-            EstimatePrinter.Print(context.Console, report.Experiment, models.Names, CostEstimator.Estimate(report.Experiment, models.Names, tokens), detailed: true);
+            context.Console.MarkupLine($"[bold]{Markup.Escape(run.ExperimentName)}[/], model(s) {Markup.Escape(string.Join(", ", run.Models))} ({run.ModelSource})");
+            EstimatePrinter.Print(context.Console, run.Estimate!, detailed: true);
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

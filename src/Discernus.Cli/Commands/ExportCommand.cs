@@ -32,7 +32,7 @@ internal static class ExportCommand
         {
             var json = parse.GetValue(format) == "json";
             var kinds = Split(parse.GetValue(to) ?? []).Distinct(StringComparer.Ordinal).ToList();
-            if (CommandOutput.ResolveRunFolder(parse.GetValue(folder)!, out var problem) is not { } path)
+            if (RunRules.ResolveRunFolder(parse.GetValue(folder)!, out var problem) is not { } path)
             {
                 return CommandOutput.Error(context, json, ExitCodes.FileMissing, problem!);
             }

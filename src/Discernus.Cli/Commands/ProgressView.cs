@@ -1,6 +1,5 @@
 using System.Globalization;
-using Discernus.Coordination;
-using Discernus.Provenance;
+using Discernus.Application;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
@@ -9,7 +8,7 @@ internal interface IProgressView
 {
     Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> watch, CancellationToken cancellationToken);
 
-    void Update(RunState state);
+    void Update(RunUpdate state);
 
     /// <summary>A line the run's Orchestrator addressed to its watchers (an outage, a recovery, a resume's tally), shown once.</summary>
     void Notice(string message);
@@ -34,9 +33,9 @@ internal abstract class ProgressViewBase(TimeProvider time)
 
     protected string? Stage => _stage;
 
-    protected RunState? Last { get; private set; }
+    protected RunUpdate? Last { get; private set; }
 
-    protected bool Track(RunState state)
+    protected bool Track(RunUpdate state)
     {
         var changed = state.Stage != _stage;
         if (changed)
@@ -146,7 +145,7 @@ internal sealed class LiveProgressView(IAnsiConsole console, TimeProvider time) 
     // Spectre draws the progress bars below whatever is written meanwhile.
     public void Notice(string message) => console.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
 
-    public void Update(RunState state)
+    public void Update(RunUpdate state)
     {
         if (_context is null || state.Stage is not { } stage)
         {
@@ -165,7 +164,7 @@ internal sealed class LiveProgressView(IAnsiConsole console, TimeProvider time) 
 
         if (!_bars.TryGetValue(stage, out var current))
         {
-            current = _context.AddTask(StageNames.Title(stage), maxValue: Math.Max(1, state.Total ?? 1));
+            current = _context.AddTask(state.StageTitle, maxValue: Math.Max(1, state.Total ?? 1));
             _bars[stage] = current;
         }
 
@@ -173,8 +172,8 @@ internal sealed class LiveProgressView(IAnsiConsole console, TimeProvider time) 
         current.Value = Math.Min(current.MaxValue, state.Completed ?? 0);
         var counts = state.Total is { } total ? $"{state.Completed ?? 0}/{total}" : "";
         var details = Details();
-        current.Description = Markup.Escape($"{StageNames.Title(stage),-15} {counts}{(details.Length > 0 ? "  " + details : "")}");
-        if (state.Status is { } status && RunStatus.IsFinal(status))
+        current.Description = Markup.Escape($"{state.StageTitle,-15} {counts}{(details.Length > 0 ? "  " + details : "")}");
+        if (state.Final)
         {
             current.StopTask();
         }
@@ -197,14 +196,14 @@ internal sealed class PlainProgressView(IAnsiConsole console, TimeProvider time)
 
     public void Notice(string message) => console.WriteLine($"[{Elapsed}] {message}");
 
-    public void Update(RunState state)
+    public void Update(RunUpdate state)
     {
         if (Track(state))
         {
             _lastTenth = -1;
             _lastCompleted = -1;
             _lastLine = Time.GetTimestamp();
-            console.WriteLine($"[{Elapsed}] {StageNames.Title(state.Stage ?? "?")}");
+            console.WriteLine($"[{Elapsed}] {state.StageTitle}");
         }
 
         if (state.Total is not ({ } total and > 1) || state.Completed is not { } completed)

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Discernus.Agents;
 using Discernus.Application;
 using Discernus.Models;
-using Discernus.Orchestration;
 using Discernus.Provenance;
 
 namespace Discernus.Cli.Commands;
@@ -33,7 +31,7 @@ internal sealed class RunArguments
     public Option<double?> PretestMaxFailureRate { get; } = Validated(new Option<double?>("--pretest-max-failure-rate") { Description = "Share of failed sampled answers above which the pre-test stops the run (0-1, default 0.2)" },
         x => x is { } share && (double.IsNaN(share) || share < 0 || share > 1) ? $"--pretest-max-failure-rate must be a share from 0 to 1 (e.g. 0.2), not {share.ToString(CultureInfo.InvariantCulture)}." : null);
     public Option<bool> Calibrate { get; } = new("--calibrate") { Description = "Calibrate the scores to the gold file's coders (as `calibration: gold`): a map from the model's scores to the coders' scale, learnt on the coded documents and cross-fitted so a coded document is never scored by a map that saw it; the report shows raw and calibrated agreement" };
-    public Option<AgentIsolationMode> Isolation { get; } = IsolationOption.Create();
+    public Option<string> Isolation { get; } = IsolationOption.Create();
     public Option<string> Format { get; } = JsonSummaryFormat();
 
     public Command Command() => new("run", "Run an experiment: validation, run setup, batch analysis, synthesis, report")

@@ -1,14 +1,13 @@
 using System.CommandLine;
 using Discernus.Application;
-using Discernus.Artifacts;
-using Discernus.Experiments;
-using Discernus.Orchestration;
-using Discernus.Provenance;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
 
-/// <summary>`discernus run`: parses the flags, calls the application layer's run rules, and renders what they say.</summary>
+/// <summary>
+/// `discernus run`: parses the flags into a <see cref="RunOrder"/> (or a run folder to resume), has the application
+/// layer prepare it (<see cref="RunLauncher"/>), says why it cannot start or what starts, and hands it to <see cref="RunPipeline"/>.
+/// </summary>
 internal static class RunCommand
 {
     public static Command Create(CliContext context)
@@ -45,9 +44,10 @@ internal static class RunCommand
             return workers;
         }
 
+        var host = new RunHostChoices(parse.GetValue(a.Concurrency), !parse.GetValue(a.NoLocalWorkers), parse.GetValue(a.Isolation) == IsolationOption.Process);
         if (parse.GetValue(a.Resume) is { } runFolder)
         {
-            return await ResumeAsync(context, a, parse, runFolder, ct);
+            return await ResumeAsync(context, a, parse, runFolder, host, ct);
         }
 
         if (parse.GetValue(a.Path) is not { } experimentPath)
@@ -55,56 +55,37 @@ internal static class RunCommand
             return Usage(context, "name the experiment folder to run (`discernus run projects/<experiment>`), or a run folder to continue with --resume.");
         }
 
-        // The documents' content is read once, further down, with the store and the models at hand.
-        var report = context.ReadExperiment(experimentPath, readDocuments: false);
-        if (!report.IsValid)
+        var run = await RunLauncher.PrepareAsync(
+            new RunOrder(experimentPath) { Model = parse.GetValue(a.Model), ModelList = parse.GetValue(a.Models), Runs = parse.GetValue(a.Runs), Choices = a.Choices(parse), Source = parse.GetValue(a.Source) },
+            context.Workspace, ct);
+        return run.Refusal switch
         {
-            return Invalid(context, report);
-        }
-
-        if (parse.GetValue(a.Model) is not null && parse.GetValue(a.Models) is not null)
-        {
-            return Usage(context, "use either --model or --models, not both (--models a,b,c names several).");
-        }
-
-        var models = ModelSelection.Resolve(parse.GetValue(a.Models) ?? parse.GetValue(a.Model), report.Experiment!, context.Environment.Values);
-        if (parse.GetValue(a.Runs) is { } runCount)
-        {
-            models = models with { RunsPerModel = runCount };
-        }
-
-        var (runOptions, problem) = RunOptionRules.OptionsFor(a.Choices(parse), report.Experiment!);
-        if (problem is not null)
-        {
-            return Usage(context, problem);
-        }
-
-        if (parse.GetValue(a.From) is { } first)
-        {
-            var (reused, exit) = ReusedModels(context, runOptions, first, parse.GetValue(a.Source), report.Experiment!);
-            if (reused is null)
-            {
-                return exit;
-            }
-
-            models = reused;
-        }
-
-        // The validated corpus (an entry per document) must not be held by this method for the run's length.
-        var validated = report;
-        report = null!;
-        return await StartAsync(context, a, parse, validated, models, runOptions, ct);
+            LaunchRefusal.Invalid => Invalid(context, run),
+            LaunchRefusal.Usage => Usage(context, run.Problems[0]),
+            LaunchRefusal.SourceMissing => Error(context, ExitCodes.FileMissing, run.Problems),
+            LaunchRefusal.ModelsUnusable => Error(context, ExitCodes.Invalid, run.Problems),
+            LaunchRefusal.RunsFolder => Error(context, ExitCodes.Failure, run.Problems),
+            _ when run.DryRun is { } dryRun => DryRun(context, run, dryRun),
+            _ => await RunPipeline.ExecuteAsync(context, run, host, ct),
+        };
     }
 
     /// <summary>`--resume`: only the run folder; the experiment, models and settings are the run's own.</summary>
-    private static async Task<int> ResumeAsync(CliContext context, RunArguments a, ParseResult parse, string runFolder, CancellationToken ct)
+    private static async Task<int> ResumeAsync(CliContext context, RunArguments a, ParseResult parse, string runFolder, RunHostChoices host, CancellationToken ct)
     {
         if (parse.GetValue(a.Path) is not null || parse.GetValue(a.Model) is not null || parse.GetValue(a.Models) is not null || parse.GetValue(a.Runs) is not null || parse.GetValue(a.DryRun) || parse.GetValue(a.Pretest) is not null || parse.GetValue(a.Calibrate))
         {
             return Usage(context, "--resume continues a run with the experiment, model and settings it started with: give only the run folder (`discernus run --resume projects/<experiment>/runs/<run_id>`).");
         }
 
-        return await RunPipeline.ResumeAsync(context, runFolder, parse.GetValue(a.Concurrency), !parse.GetValue(a.NoLocalWorkers), ct, parse.GetValue(a.Isolation));
+        var (check, run) = RunLauncher.PrepareResume(runFolder, context.Workspace);
+        if (run is null)
+        {
+            return Error(context, check.Refusal == ResumeRefusal.NotARunFolder ? ExitCodes.FileMissing : ExitCodes.Usage, [check.Problem!]);
+        }
+
+        context.Console.MarkupLine($"[bold]Discernus[/] resuming run [blue]{Markup.Escape(run.RunId)}[/] of [bold]{Markup.Escape(run.ExperimentName)}[/] ({Markup.Escape(check.Liveness)}): finished stages and recorded analyses are kept; every document without a valid result is asked again.");
+        return await RunPipeline.SubmitAndWatchAsync(context, run, host, ct);
     }
 
     /// <summary>--no-local-workers needs shared Redis and leaves --isolation nothing to isolate.</summary>
@@ -115,7 +96,7 @@ internal static class RunCommand
             return Usage(context, "--no-local-workers needs an external Redis that workers share: set DISCERNUS_REDIS_URL and start `discernus worker` processes.");
         }
 
-        if (parse.GetValue(a.NoLocalWorkers) && parse.GetValue(a.Isolation) == AgentIsolationMode.Process)
+        if (parse.GetValue(a.NoLocalWorkers) && parse.GetValue(a.Isolation) == IsolationOption.Process)
         {
             return Usage(context, "--isolation applies to this run's local workers, and --no-local-workers starts none: start the workers with `discernus worker --isolation process` instead.");
         }
@@ -123,98 +104,42 @@ internal static class RunCommand
         return null;
     }
 
-    /// <summary>`--from`: the models of the run whose stages are reused (named with --source, or the latest that finished them).</summary>
-    private static (ManifestModels? Models, int Exit) ReusedModels(CliContext context, Dictionary<string, string> runOptions, string first, string? given, Experiment experiment)
+    private static int DryRun(CliContext context, PreparedRun run, DryRun dryRun)
     {
-        var needed = RunOptionRules.NeededBefore(first);
-        string? sourceFolder;
-        if (given is not null)
-        {
-            sourceFolder = CommandOutput.ResolveRunFolder(given, out var problem);
-            if (sourceFolder is null)
-            {
-                context.Error.WriteLine($"error: --source: {problem}");
-                return (null, ExitCodes.FileMissing);
-            }
-        }
-        else
-        {
-            sourceFolder = RunRules.LatestFinishedRun(experiment.Directory, needed);
-        }
-
-        return RunOptionRules.ReuseFrom(runOptions, first, sourceFolder) is { } models
-            ? (models, ExitCodes.Success)
-            : (null, Usage(context, $"--from {first} needs a run of this experiment whose {StageNames.Title(needed)} finished, and there is none; run the experiment first, or name one with --source."));
-    }
-
-    private static async Task<int> StartAsync(CliContext context, RunArguments a, ParseResult parse, ValidationReport report, ManifestModels models, Dictionary<string, string> runOptions, CancellationToken ct)
-    {
-        var dryRun = parse.GetValue(a.DryRun);
-        if (dryRun && models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList() is { Count: > 0 } badNames)
-        {
-            badNames.ForEach(p => context.Error.WriteLine($"error: {p}"));
-            return ExitCodes.Invalid;
-        }
-
-        // Each document is read, checked, hashed, stored and its tokens counted here, once; run setup takes it
-        // from the store by the hashes passed on.
-        var store = await ArtifactStoreFactory.CreateAsync(ArtifactStoreOptions.For(report.Experiment!.Directory, context.Environment.Values), context.TimeProvider, cancellationToken: ct);
-        var documents = await RunPlanner.ReadDocumentsAsync(report, models.Names, store, ct);
-        report = documents.Report;
-        if (!report.IsValid)
-        {
-            return Invalid(context, report);
-        }
-
-        if (dryRun)
-        {
-            return await DryRunAsync(context, report, models, store, documents, ct);
-        }
-
-        foreach (var (key, value) in await RunPlanner.PassOnAsync(documents.Readings, store, ct))
-        {
-            runOptions[key] = value;
-        }
-
-        // The run reads its documents from its manifest: the validated corpus (an entry per document) and the
-        // readings are not kept by this method for the run's length.
-        var validated = report;
-        var tokens = documents.Tokens;
-        report = null!;
-        documents = null!;
-        return await RunPipeline.ExecuteAsync(context, validated, models, parse.GetValue(a.Concurrency), !parse.GetValue(a.NoLocalWorkers), ct, runOptions, parse.GetValue(a.Isolation), tokens);
-    }
-
-    private static async Task<int> DryRunAsync(CliContext context, ValidationReport report, ManifestModels models, IArtifactStore store, DocumentPass documents, CancellationToken ct)
-    {
-        var (folder, manifest) = await RunOptionRules.DryRunAsync(report, models, store, documents.Readings, context.TimeProvider, ct);
-        context.Console.MarkupLine($"[green]✓[/] dry run: validated and set up {manifest.Documents.Count} document(s), {manifest.Prompts.Count} prompt(s), {manifest.Files.Count} hashed file(s); no model was called.");
-        context.Console.MarkupLine($"  model (planned): {Markup.Escape(string.Join(", ", models.Names))} ({models.Source})");
-        context.Console.MarkupLine($"  artifact store: {Markup.Escape(store.Description)}");
-        EstimatePrinter.Print(context.Console, report.Experiment!, models.Names, CostEstimator.Estimate(report.Experiment!, models.Names, documents.Tokens), detailed: true);
-        context.Out.WriteLine(folder);
+        context.Console.MarkupLine($"[green]✓[/] dry run: validated and set up {dryRun.Documents} document(s), {dryRun.Prompts} prompt(s), {dryRun.Files} hashed file(s); no model was called.");
+        context.Console.MarkupLine($"  model (planned): {Markup.Escape(string.Join(", ", run.Models))} ({run.ModelSource})");
+        context.Console.MarkupLine($"  artifact store: {Markup.Escape(dryRun.StoreDescription)}");
+        EstimatePrinter.Print(context.Console, run.Estimate!, detailed: true);
+        context.Out.WriteLine(dryRun.Folder);
         if (context.JsonSummary is { } drySummary)
         {
             context.MarkSummaryWritten();
-            drySummary.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { manifest.RunId, manifest.Status, ExitCode = ExitCodes.Success, RunFolder = folder, DryRun = true, Models = models.Names, models.RunsPerModel }, DiscernusJson.Indented));
+            drySummary.WriteLine(CommandOutput.JsonText(new { dryRun.RunId, dryRun.Status, ExitCode = ExitCodes.Success, RunFolder = dryRun.Folder, DryRun = true, run.Models, run.RunsPerModel }));
         }
 
         return ExitCodes.Success;
     }
 
-    private static int Usage(CliContext context, string problem)
+    private static int Usage(CliContext context, string problem) => Error(context, ExitCodes.Usage, [problem]);
+
+    private static int Error(CliContext context, int exitCode, IReadOnlyList<string> problems)
     {
-        context.Error.WriteLine($"error: {problem}");
-        return ExitCodes.Usage;
+        foreach (var problem in problems)
+        {
+            context.Error.WriteLine($"error: {problem}");
+        }
+
+        return exitCode;
     }
 
-    private static int Invalid(CliContext context, ValidationReport invalid)
+    private static int Invalid(CliContext context, PreparedRun run)
     {
+        var invalid = run.Report!;
         FindingsPrinter.Print(context.Console, invalid);
         if (context.JsonSummary is { } invalidSummary)
         {
             context.MarkSummaryWritten();
-            invalidSummary.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+            invalidSummary.WriteLine(CommandOutput.JsonText(new
             {
                 Error = new
                 {
@@ -223,7 +148,7 @@ internal static class RunCommand
                     Message = $"the experiment is not valid: {invalid.Blocking.Count()} blocking problem(s); nothing was run",
                     Findings = invalid.Blocking.Select(f => new { f.Code, f.File, f.Field, f.Line, f.Message, f.Fix }),
                 },
-            }, DiscernusJson.Indented));
+            }));
         }
 
         return invalid.ExitCode;

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using Discernus.Coordination;
+using Discernus.Application;
 using Discernus.Provenance;
 using Spectre.Console;
 
@@ -36,48 +35,101 @@ internal static class RunSummary
         return (json, errors);
     }
 
-    public static int WriteJson(CliContext context, string runFolder, RunState? state, TimeSpan elapsed)
+    /// <summary>Prints how the run ended (as text, or as the JSON summary) and returns the exit code its status gives.</summary>
+    public static int Print(CliContext context, RunEnd end, TimeSpan elapsed)
     {
-        var output = context.JsonSummary ?? context.Out;
-        context.MarkSummaryWritten();
-        var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
-        if (!File.Exists(manifestPath))
-        {
-            var message = $"the run did not get past validation: {state?.Error ?? "no reason recorded"}";
-            output.WriteLine(JsonSerializer.Serialize(new { Error = new { ExitCode = ExitCodes.RunFailed, Kind = ExitCodes.Kind(ExitCodes.RunFailed), Message = message } }, DiscernusJson.Indented));
-            return ExitCodes.RunFailed;
-        }
-
-        var manifest = RunFolder.ReadManifestHead(manifestPath);
-        var exitCode = manifest.Status switch
+        var exitCode = !end.SetUp ? ExitCodes.RunFailed : end.Status switch
         {
             RunStatus.Completed => ExitCodes.Success,
             RunStatus.CompletedWithFailures => ExitCodes.CompletedWithFailures,
             RunStatus.Cancelled => ExitCodes.Cancelled,
             _ => ExitCodes.RunFailed,
         };
-        string? Full(string? relative) => relative is null ? null : Path.Combine(runFolder, relative);
-        output.WriteLine(JsonSerializer.Serialize(new
+        if (context.JsonSummary is { } json)
         {
-            manifest.RunId,
-            manifest.Status,
-            ExitCode = exitCode,
-            Experiment = manifest.Experiment.Name,
-            RunFolder = runFolder,
-            ElapsedSeconds = Math.Round(elapsed.TotalSeconds, 1),
-            Models = manifest.Models?.Names,
-            RunsPerModel = manifest.Models?.RunsPerModel,
-            Stages = manifest.Stages.Select(s => new { s.Name, s.Status, s.TasksTotal, s.TasksSucceeded, s.TasksFailed, s.DurationMs }),
-            manifest.Cost,
-            manifest.Failures,
-            manifest.Error,
-            Pretest = Full(manifest.Outputs.Pretest),
-            Report = Full(manifest.Outputs.ReportMarkdown),
-            ReportHtml = Full(manifest.Outputs.ReportHtml),
-            Statistics = Full(manifest.Outputs.Statistics),
-            Exports = manifest.Outputs.Exports.Select(e => Path.Combine(runFolder, e)),
-        }, DiscernusJson.Indented));
+            context.MarkSummaryWritten();
+            json.WriteLine(end.SetUp ? end.ToJson(exitCode, elapsed)
+                : CommandOutput.JsonText(new { Error = new { ExitCode = exitCode, Kind = ExitCodes.Kind(exitCode), Message = end.NotSetUp } }));
+            return exitCode;
+        }
+
+        if (!end.SetUp)
+        {
+            context.Error.WriteLine($"error: {end.NotSetUp}");
+            return exitCode;
+        }
+
+        var console = context.Console;
+        var table = new Table().AddColumns("stage", "status", "tasks", "seconds");
+        foreach (var row in end.Stages)
+        {
+            table.AddRow(row.Title, Markup.Escape(row.Status), row.TasksWithFailures, row.Seconds);
+        }
+
+        CliTables.Write(console, table);
+        if (end.Pretest is { } pretest)
+        {
+            PrintPretest(console, pretest);
+        }
+
+        console.MarkupLine($"Run {Markup.Escape(end.RunId)}: [bold]{Markup.Escape(end.Status)}[/] in {elapsed.TotalSeconds:F1} s; {Markup.Escape(end.Cost)}.");
+        foreach (var (name, reason) in end.Failures)
+        {
+            console.MarkupLine($"  [red]failed[/] {Markup.Escape(name)}: {Markup.Escape(reason)}");
+        }
+
+        if (end.Error is { } error)
+        {
+            console.MarkupLine($"[red]Error:[/] {Markup.Escape(error)}");
+        }
+
+        // Paths go out as plain lines so a terminal never wraps them: they must stay copy-pastable.
+        context.Out.WriteLine($"Run folder: {end.RunFolder}");
+        if (end.Report is { } report)
+        {
+            context.Out.WriteLine($"Report: {report}");
+        }
+
+        if (end.ReportHtml is { } html)
+        {
+            context.Out.WriteLine($"HTML report: {html}");
+        }
+
+        if (end.Resumable)
+        {
+            context.Out.WriteLine($"Resume: discernus run --resume {end.RunFolder}");
+        }
+
         return exitCode;
+    }
+
+    /// <summary>The pre-test's findings: the spread per dimension, quotes, failures, cost, verdict.</summary>
+    private static void PrintPretest(IAnsiConsole console, PretestView pretest)
+    {
+        if (pretest.Unreadable is { } unreadable)
+        {
+            console.MarkupLine($"[yellow]{Markup.Escape(unreadable)}[/]");
+            return;
+        }
+
+        var table = new Table().Title(pretest.Title);
+        table.AddColumns([.. pretest.SeveralModels ? new[] { "model" } : [], "dimension", "scored", "mean", "sd", "range", "discriminates"]);
+        foreach (var d in pretest.Rows)
+        {
+            string[] cells = [d.Dimension, d.Scored, d.Mean, d.Sd, d.Range];
+            table.AddRow([.. pretest.SeveralModels ? new[] { Markup.Escape(d.Model) } : [], .. cells.Select(Markup.Escape), d.Discriminates ? "yes" : "[red]no[/]"]);
+        }
+
+        CliTables.Write(console, table);
+        console.MarkupLine(Markup.Escape(pretest.Summary));
+        foreach (var note in pretest.Notes)
+        {
+            console.MarkupLine($"  [yellow]note:[/] {Markup.Escape(note)}");
+        }
+
+        console.MarkupLine(pretest.StopReasons == 0
+            ? "  [green]Pre-test passed[/]: the full run took the sample's answers."
+            : $"  [red]Pre-test stopped the run[/] ({pretest.StopReasons} reason(s)); details in {Markup.Escape(pretest.Details)}.");
     }
 
     /// <summary>Writes to two writers: the terminal sees every error line as before, and the JSON error can quote it.</summary>

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
 using Discernus.Experiments;
-using Discernus.Provenance;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
@@ -19,7 +17,7 @@ internal static class ValidateCommand
             var report = context.ReadExperiment(parse.GetValue(path)!);
             if (parse.GetValue(format) == "json")
             {
-                context.Out.WriteLine(JsonSerializer.Serialize(ToJson(report), DiscernusJson.Indented));
+                CommandOutput.Json(context, ToJson(report));
             }
             else
             {

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Discernus.Provenance;
+using Discernus.Application;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
@@ -14,34 +14,33 @@ internal static class VerifyCommand
         command.SetAction(async (parse, ct) =>
         {
             var json = parse.GetValue(format) == "json";
-            if (CommandOutput.ResolveRunFolder(parse.GetValue(folder)!, out var error) is not { } path)
+            if (RunRules.ResolveRunFolder(parse.GetValue(folder)!, out var error) is not { } path)
             {
                 return CommandOutput.Error(context, json, ExitCodes.FileMissing, error!);
             }
 
-            var result = await RunVerifier.VerifyAsync(path, ct);
-            var finished = result.Status is { } status && RunStatus.IsFinal(status);
-            var exitCode = result.Succeeded ? ExitCodes.Success : ExitCodes.Invalid;
+            var result = await RunQueries.VerifyAsync(path, context.TimeProvider, ct);
+            var exitCode = result.Verified ? ExitCodes.Success : ExitCodes.Invalid;
             if (json)
             {
                 CommandOutput.Json(context, new
                 {
                     result.RunFolder,
-                    Verified = result.Succeeded,
+                    result.Verified,
                     ExitCode = exitCode,
                     result.FilesChecked,
-                    RunStatus = result.Status,
-                    RunFinished = finished,
-                    Interrupted = result.Manifest is { } m && RunLiveness.Inspect(Path.Combine(result.RunFolder, RunFolder.ManifestFileName), m, context.TimeProvider).Interrupted,
+                    result.RunStatus,
+                    result.RunFinished,
+                    result.Interrupted,
                     result.UnlistedResults,
                     result.Problems,
                 });
                 return exitCode;
             }
 
-            if (result.Succeeded)
+            if (result.Verified)
             {
-                context.Console.MarkupLine($"[green]✓[/] {Markup.Escape(result.RunFolder)}: all {result.FilesChecked} files match the manifest (run status: {Markup.Escape(result.Status ?? "?")}).");
+                context.Console.MarkupLine($"[green]✓[/] {Markup.Escape(result.RunFolder)}: all {result.FilesChecked} files match the manifest (run status: {Markup.Escape(result.RunStatus ?? "?")}).");
                 PrintUnfinished(context, result);
                 return exitCode;
             }
@@ -58,22 +57,21 @@ internal static class VerifyCommand
         return command;
     }
 
-    private static void PrintUnfinished(CliContext context, VerificationResult result)
+    private static void PrintUnfinished(CliContext context, RunVerification result)
     {
-        if (result.Manifest is not { } manifest || RunStatus.IsFinal(manifest.Status))
+        if (result.Liveness is not { } liveness || result.RunFinished)
         {
             return;
         }
 
-        var liveness = RunLiveness.Inspect(Path.Combine(result.RunFolder, RunFolder.ManifestFileName), manifest, context.TimeProvider);
         var unlisted = result.UnlistedResults > 0 ? $"; {result.UnlistedResults} result file(s) written so far are listed when the run ends" : "";
-        if (!liveness.Interrupted)
+        if (!result.Interrupted)
         {
-            context.Console.MarkupLine($"[yellow]note:[/] the run is still in progress ({Markup.Escape(liveness.Description)}){unlisted}.");
+            context.Console.MarkupLine($"[yellow]note:[/] the run is still in progress ({Markup.Escape(liveness)}){unlisted}.");
             return;
         }
 
-        context.Console.MarkupLine($"[yellow]note:[/] the run was interrupted ({Markup.Escape(liveness.Description)}){unlisted}. Continue it with:");
+        context.Console.MarkupLine($"[yellow]note:[/] the run was interrupted ({Markup.Escape(liveness)}){unlisted}. Continue it with:");
 
         // A plain line, never wrapped by the console: it must stay copy-pastable.
         context.Out.WriteLine($"discernus run --resume {result.RunFolder}");

@@ -27,14 +27,7 @@ internal static class WorkerCommand
             }
 
             var artifacts = context.Environment[SettingCatalog.StoreFolderVariable] ?? SettingCatalog.DefaultStoreFolderIn(Directory.GetCurrentDirectory());
-            var options = HostOptions.FromEnvironment(context.Environment.Values, artifacts) with { RunOrchestrator = false, OfflineModels = OfflineModels.Registrations };
-            if (parse.GetValue(concurrency) is { } n)
-            {
-                options = options with { Router = options.Router with { Concurrency = n } };
-            }
-
-            options = options with { Router = IsolationOption.Apply(options.Router, parse.GetValue(isolation), context.Environment.Values) };
-            options.Router.Validate();
+            var options = Application.RunSession.HostOptionsFor(context.Workspace, artifacts, new Application.RunHostChoices(parse.GetValue(concurrency), IsolateAgents: parse.GetValue(isolation) == IsolationOption.Process)) with { RunOrchestrator = false };
             var values = context.Environment.Values;
             var health = parse.GetValue(healthPort) ?? (int?)values.Integer(TelemetryOptions.HealthPortVariable, 1, 65_535);
             var telemetryOptions = TelemetryOptions.FromSettings(values, "discernus-worker", parse.GetValue(metricsPort));

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Discernus.Experiments;
-using Discernus.Orchestration;
-using Discernus.Provenance;
 using Discernus.Application;
 using Discernus.Web.Pages;
 using Discernus.Web.Runs;
@@ -107,7 +105,6 @@ internal static class ServeEndpoints
         }
 
         var statistics = data.Statistics(paths);
-        var m = data.Manifest;
         return Page<RunPage>(new
         {
             Experiment = experiment,
@@ -116,9 +113,8 @@ internal static class ServeEndpoints
                 .Select(d => new StatisticsRow(d.Name, d.Score.N, d.Score.Mean, d.Score.Sd, d.Score.CiLower, d.Score.CiUpper, d.Score.Median, d.MeanSalience, d.MeanConfidence,
                     statistics.ValidityOf(d.Name), statistics.Validity?.Dimension(d.Name)?.Reason))
                 .ToList() ?? []),
-            HasReport = m.Outputs.ReportHtml is { } html && paths.FileInside(data.Folder, html) is not null,
+            HasReport = data.Head.ReportHtml is { } html && paths.FileInside(data.Folder, html) is not null,
             HasChart = statistics is not null,
-            Cost = CostText.Recorded(m.Cost),
             Sort = string.IsNullOrWhiteSpace(sort) ? "document" : sort,
             Descending = dir == "desc",
         });
@@ -126,7 +122,7 @@ internal static class ServeEndpoints
 
     private static IResult Report(string experiment, string run, ProjectPaths paths, ServeOptions options, HttpContext context)
     {
-        if (Load(experiment, run, paths, options) is not { } data || data.Manifest.Outputs.ReportHtml is not { } relative
+        if (Load(experiment, run, paths, options) is not { } data || data.Head.ReportHtml is not { } relative
             || paths.FileInside(data.Folder, relative) is not { } file)
         {
             return NotFound("This run has no HTML report (yet).");
@@ -156,73 +152,25 @@ internal static class ServeEndpoints
             return NoRun(experiment, run);
         }
 
-        var m = data.Manifest;
-        if (m.Documents.FirstOrDefault(d => d.TextSha256 == document) is not { } doc)
+        if (await DocumentView.ReadAsync(paths, data, document, highlight, stores, options.TimeProvider, cancellationToken) is not { } view)
         {
             return NotFound($"Run {run} has no document with text hash {document}.");
-        }
-
-        var text = paths.FileInside(data.Folder, doc.TextAsset) is { } asset ? await File.ReadAllTextAsync(asset, cancellationToken) : string.Empty;
-        var dimensions = (m.Framework?.Dimensions ?? []).ToList();
-        var analyses = data.Results.Where(r => r.DocumentId == doc.TextSha256)
-            .OrderBy(r => r.ProcessingMetadata.Model, StringComparer.Ordinal).ThenBy(r => r.ProcessingMetadata.Run).ToList();
-        var shown = analyses.FirstOrDefault(a => DocumentPage.Key(a) == highlight) ?? analyses.FirstOrDefault();
-        var quotes = shown?.FrameworkAnalysis
-            .SelectMany(kv => kv.Value.Evidence.Where(e => e.Verified).Select(e => (Math.Max(0, dimensions.IndexOf(kv.Key)), e.Quote)))
-            .ToList() ?? [];
-        var unverified = shown?.FrameworkAnalysis
-            .SelectMany(kv => kv.Value.Evidence.Where(e => !e.Verified).Select(e => (kv.Key, e.Quote)))
-            .ToList() ?? [];
-
-        var (store, storeProblem) = await stores.ForRunAsync(data.ExperimentFolder, m, cancellationToken);
-        var transcripts = new Dictionary<string, IReadOnlyList<TranscriptAttempt>>(StringComparer.Ordinal);
-        if (paths.FileInside(data.Folder, RunFolder.InteractionsLog) is { } interactions)
-        {
-            foreach (var a in analyses)
-            {
-                transcripts[a.ProcessingMetadata.TaskId] = await Transcript.ForTaskAsync(interactions, a.ProcessingMetadata.TaskId, store, cancellationToken);
-            }
         }
 
         return Page<DocumentPage>(new
         {
             Experiment = experiment,
             Data = data,
-            Document = doc,
-            Dimensions = dimensions,
-            Analyses = (IReadOnlyList<Agents.AnalysisResult>)analyses,
-            Segments = EvidenceHighlighter.Segments(text, quotes),
-            Unverified = (IReadOnlyList<(string, string)>)unverified,
-            Highlight = shown is null ? null : DocumentPage.Key(shown),
-            OtherRuns = OtherRuns(paths, data, doc.TextSha256, options.TimeProvider),
-            Transcripts = (IReadOnlyDictionary<string, IReadOnlyList<TranscriptAttempt>>)transcripts,
-            StoreProblem = storeProblem,
+            view.Document,
+            view.Dimensions,
+            view.Analyses,
+            view.Segments,
+            view.Unverified,
+            view.Highlight,
+            view.OtherRuns,
+            view.Transcripts,
+            view.StoreProblem,
         });
-    }
-
-    /// <summary>The document's scores in up to ten other runs of the experiment, newest first.</summary>
-    private static IReadOnlyList<OtherRunScore> OtherRuns(ProjectPaths paths, RunData current, string textHash, TimeProvider time)
-    {
-        var scores = new List<OtherRunScore>();
-        foreach (var folder in paths.RunFolders(current.ExperimentFolder).Where(f => f != current.Folder).Take(10))
-        {
-            RunData other;
-            try
-            {
-                other = RunData.Load(paths, current.ExperimentFolder, folder, time);
-            }
-            catch (Exception ex) when (ex is IOException or JsonException or InvalidDataException)
-            {
-                continue;
-            }
-
-            foreach (var r in other.Results.Where(r => r.DocumentId == textHash))
-            {
-                scores.AddRange(r.FrameworkAnalysis.Select(kv => new OtherRunScore(other.RunId, r.ProcessingMetadata.Model, r.ProcessingMetadata.Run, kv.Key, kv.Value.Score, kv.Value.Salience, kv.Value.Confidence)));
-            }
-        }
-
-        return scores;
     }
 
     private static IResult StaticFile(string file)

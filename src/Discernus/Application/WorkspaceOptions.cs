@@ -17,6 +17,9 @@ internal sealed record WorkspaceOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>The program whose `agent` command runs one task in a child process (the CLI); null where agents cannot be isolated.</summary>
+    public System.Reflection.Assembly? AgentProgram { get; init; }
+
     /// <summary>How long a request waits for a folder's first validation before it is shown as being validated.</summary>
     public TimeSpan RequestBudget { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -1,5 +1,5 @@
 using Discernus.Cli.Commands;
-using Discernus.Coordination;
+using Discernus.Application;
 using Microsoft.Extensions.Time.Testing;
 using Spectre.Console;
 
@@ -87,16 +87,7 @@ public sealed class ProgressViewTests
         return (new PlainProgressView(console, time), output, time);
     }
 
-    private static RunState State(int completed, int total) => new()
-    {
-        RunId = "run1",
-        Stage = "batch_analysis",
-        Status = "running",
-        Total = total,
-        Completed = completed,
-        Failed = 0,
-        Fields = new Dictionary<string, string>(),
-    };
+    private static RunUpdate State(int completed, int total) => new("batch_analysis", "running", total, completed, Failed: 0);
 
     private static List<string> Lines(StringWriter output) => output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
 }

@@ -1,10 +1,19 @@
+using Discernus.Experiments;
+using Discernus.Orchestration;
 using Discernus.Provenance;
 
 namespace Discernus.Application;
 
-/// <summary>The experiment folders of a projects folder and the runs in each, as `discernus list` and the browser show them.</summary>
+/// <summary>Experiments as `validate`, `list` and the browser see them: validated, and the folders of a projects folder with their runs.</summary>
 internal static class ExperimentService
 {
+    /// <summary>
+    /// The VALIDATION stage as every front end runs it (reader checks plus formulas and model names) within the limits
+    /// the settings give; <paramref name="readDocuments"/> false leaves the documents' content to the run's one read.
+    /// </summary>
+    public static ValidationReport Validate(string path, IReadOnlyDictionary<string, string?> environment, bool readDocuments = true, CancellationToken cancellationToken = default) =>
+        ExperimentValidator.Validate(path, ExperimentLimits.FromEnvironment(environment), cancellationToken, readDocuments);
+
     /// <summary>A folder is an experiment when it holds experiment.md or experiment.yaml (or .yml).</summary>
     public static bool IsExperimentFolder(string folder) =>
         File.Exists(Path.Combine(folder, "experiment.md")) || File.Exists(Path.Combine(folder, "experiment.yaml")) || File.Exists(Path.Combine(folder, "experiment.yml"));

@@ -24,6 +24,9 @@ public sealed record RunData
 
     public bool IsFinal => RunStatus.IsFinal(Manifest.Status);
 
+    /// <summary>What the run page shows of the manifest.</summary>
+    internal RunHead Head => RunHead.Of(Manifest);
+
     /// <summary>Reads the run; a result file that is missing or unreadable is left out (the run page lists failures from the manifest).</summary>
     internal static RunData Load(ProjectPaths paths, string experimentFolder, string runFolder, TimeProvider time)
     {
@@ -78,4 +81,23 @@ public sealed record RunData
             return null;
         }
     }
+}
+
+/// <summary>A failed analysis as the run page lists it.</summary>
+internal sealed record FailureRow(string Document, string? Model, string Reason);
+
+/// <summary>
+/// The head of a run as its page shows it: status, experiment, documents, models, the stage rows, what it cost and did,
+/// its error and failures, and its dimensions and HTML report (relative to the run folder).
+/// </summary>
+internal sealed record RunHead(
+    string Status, string Experiment, int Documents, string Models, IReadOnlyList<string> Dimensions, IReadOnlyList<StageRow> Stages, string Cost,
+    string? Error, IReadOnlyList<FailureRow> Failures, string? ReportHtml)
+{
+    public static RunHead Of(RunManifest m) => new(
+        m.Status, m.Experiment.Name, m.Documents.Count,
+        $"model(s) {string.Join(", ", m.Models?.Names ?? [])}, {m.Models?.RunsPerModel ?? 1} run(s) per model{(m.Models?.OfflineBaseline == true ? " (offline baseline)" : "")}",
+        m.Framework?.Dimensions ?? [], RunRules.StageRows(m),
+        $"{CostText.Recorded(m.Cost)} — {m.Cost.Work()}, {m.Cost.Retries} retries, {m.Cost.Failures} failed request(s); {m.Cost.PromptTokens} prompt and {m.Cost.CompletionTokens} completion tokens sent to providers.",
+        m.Error, [.. m.Failures.Select(f => new FailureRow(f.DocumentName ?? f.TaskId, f.Model, f.Reason))], m.Outputs.ReportHtml);
 }

@@ -126,6 +126,30 @@ internal static class RunRules
         return null;
     }
 
+    /// <summary>
+    /// A run folder however it was typed (trailing slash, <c>./</c>, a symbolic link among its parents): the real,
+    /// absolute path, or an error naming what is missing. Every command that takes a run folder uses this, so the same
+    /// mistake always gives the same message and exit code (3).
+    /// </summary>
+    public static string? ResolveRunFolder(string path, out string? error)
+    {
+        var full = Experiments.SafePaths.RealPath(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+        if (!Directory.Exists(full))
+        {
+            error = $"run folder {full} does not exist; pass a run folder, e.g. projects/nano/runs/<run_id>.";
+            return null;
+        }
+
+        if (!File.Exists(Path.Combine(full, RunFolder.ManifestFileName)))
+        {
+            error = $"{full} is not a run folder: it has no {RunFolder.ManifestFileName}. Pass a folder under projects/<experiment>/runs/.";
+            return null;
+        }
+
+        error = null;
+        return full;
+    }
+
     /// <summary>The Redis keys of the configured prefix (DISCERNUS_REDIS_PREFIX, default "discernus:").</summary>
     public static RedisKeys KeysFor(IReadOnlyDictionary<string, string?> environment) =>
         new(SettingCatalog.Redis(environment).Prefix);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Discernus.Artifacts;
 using Discernus.Configuration;
@@ -11,11 +12,11 @@ using Microsoft.Extensions.Logging;
 namespace Discernus.Application;
 
 /// <summary>What starting a run from the page came to: the run id, or the problems that stopped it (nothing was run).</summary>
-internal sealed record RunStart(string? RunId, IReadOnlyList<string> Problems, CostEstimate? Estimate);
+internal sealed record RunStart(string? RunId, IReadOnlyList<string> Problems);
 
 /// <summary>
-/// Starts runs from the browser with the CLI's rules (<see cref="ExperimentValidator"/>, <see cref="ModelSelection"/>,
-/// <see cref="RunPlanner"/>: validation, model checks, estimate, budget) and executes them in this process on a
+/// Starts runs from the browser with the CLI's start sequence (<see cref="RunLauncher"/>: validation, models, the one
+/// read of the documents, model checks, estimate, budget) and executes them in this process on a
 /// <see cref="DiscernusHost"/> (embedded Garnet, or DISCERNUS_REDIS_URL), one per artifact store and concurrency,
 /// started on first use and disposed with the server. Live state comes from those hosts, or from the external Redis.
 /// </summary>
@@ -30,55 +31,28 @@ internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> l
     {
         if ((RunRules.RunsProblem(runs, "runs") ?? RunRules.ConcurrencyProblem(concurrency, "concurrency")) is { } outOfRange)
         {
-            return new RunStart(null, [outOfRange], null);
+            return new RunStart(null, [outOfRange]);
         }
 
-        // The documents' content is read once, below, into the run's store with their tokens counted.
-        var report = ExperimentValidator.Validate(experimentFolder, ExperimentLimits.FromEnvironment(options.Environment), cancellationToken, readDocuments: false);
-        if (!report.IsValid)
+        var run = await RunLauncher.PrepareAsync(new RunOrder(experimentFolder) { Model = string.IsNullOrWhiteSpace(model) ? null : model, Runs = runs }, options, cancellationToken);
+        if (!run.CanStart)
         {
-            return new RunStart(null, report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})").ToList(), null);
+            return new RunStart(null, run.ProblemLines());
         }
 
-        var experiment = report.Experiment!;
-        var models = ModelSelection.Resolve(string.IsNullOrWhiteSpace(model) ? null : model, experiment, options.Environment);
-        if (runs is { } n)
-        {
-            models = models with { RunsPerModel = n };
-        }
-
-        var badNames = models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList();
-        if (badNames.Count > 0)
-        {
-            return new RunStart(null, badNames, null);
-        }
-
-        var store = await ArtifactStoreFactory.CreateAsync(RunPlanner.StoreFor(experiment, options.Environment), options.TimeProvider, cancellationToken: cancellationToken);
-        var documents = await RunPlanner.ReadDocumentsAsync(report, models.Names, store, cancellationToken);
-        if (!documents.Report.IsValid)
-        {
-            return new RunStart(null, documents.Report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})").ToList(), null);
-        }
-
-        var plan = RunPlanner.Plan(experiment, models, options.Environment, options.TimeProvider,
-            new Dictionary<string, string>(await RunPlanner.PassOnAsync(documents.Readings, store, cancellationToken)) { [RunRequestOptions.Cache] = Models.CacheModes.Use }, documents.Tokens);
-        if (!plan.CanStart)
-        {
-            return new RunStart(null, [.. plan.PreflightProblems, .. plan.BudgetProblem is { } b ? [b] : Array.Empty<string>(), .. plan.RunsFolderProblem is { } r ? [r] : Array.Empty<string>()], plan.Estimate);
-        }
-
-        var host = await HostForAsync(RunPlanner.StoreFor(experiment, options.Environment), concurrency, cancellationToken);
-        await host.SubmitAsync(plan.Request!, cancellationToken);
-        _runs[plan.Request!.RunId] = host;
+        var request = run.Request!;
+        var host = await HostForAsync(run.Store!, concurrency, cancellationToken);
+        await host.SubmitAsync(request, cancellationToken);
+        _runs[request.RunId] = host;
         // The Orchestrator claims the run folder within moments; the run page needs its manifest to show anything.
-        var manifest = Path.Combine(plan.Request.RunFolder, Provenance.RunFolder.ManifestFileName);
+        var manifest = Path.Combine(request.RunFolder, Provenance.RunFolder.ManifestFileName);
         for (var waited = 0; waited < 300 && !File.Exists(manifest); waited++)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), options.TimeProvider, cancellationToken);
         }
 
-        logger.LogInformation("Started run {RunId} of {Experiment} from the browser ({Models})", plan.Request.RunId, experiment.Name, string.Join(",", models.Names));
-        return new RunStart(plan.Request.RunId, [], plan.Estimate);
+        logger.LogInformation("Started run {RunId} of {Experiment} from the browser ({Models})", request.RunId, run.ExperimentName, string.Join(",", run.Models));
+        return new RunStart(request.RunId, []);
     }
 
     /// <summary>run:{id}:state from the host that executes the run here, or from DISCERNUS_REDIS_URL; null when neither knows it.</summary>
@@ -140,6 +114,35 @@ internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> l
         return new RunProgress(status, stageName, done, total, failed, text, final);
     }
 
+    /// <summary>The run's progress until it ends or the watcher leaves: an event whenever it changes, polled every <paramref name="poll"/>.</summary>
+    public async IAsyncEnumerable<RunProgress> WatchAsync(string runFolder, string runId, TimeSpan poll, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        RunProgress? last = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var progress = await ProgressAsync(runFolder, runId, options.TimeProvider, cancellationToken);
+            if (progress != last)
+            {
+                last = progress;
+                yield return progress;
+            }
+
+            if (progress.Final)
+            {
+                yield break;
+            }
+
+            try
+            {
+                await Task.Delay(poll, options.TimeProvider, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+
     private async Task<DiscernusHost> HostForAsync(ArtifactStoreOptions store, int? concurrency, CancellationToken cancellationToken)
     {
         var key = $"{store.Backend}|{store.FolderPath}|{concurrency}";
@@ -158,14 +161,7 @@ internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> l
                 await existing.DisposeAsync();
             }
 
-            var hostOptions = HostOptions.FromEnvironment(options.Environment, store.FolderPath) with { OfflineModels = options.OfflineModels };
-            if (concurrency is { } n)
-            {
-                hostOptions = hostOptions with { Router = hostOptions.Router with { Concurrency = n } };
-            }
-
-            hostOptions.Router.Validate();
-            var host = await DiscernusHost.StartAsync(hostOptions, options.TimeProvider, logger, cancellationToken);
+            var host = await DiscernusHost.StartAsync(RunSession.HostOptionsFor(options, store.FolderPath, new RunHostChoices(concurrency)), options.TimeProvider, logger, cancellationToken);
             _hosts[key] = host;
             return host;
         }

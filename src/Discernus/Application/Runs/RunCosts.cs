@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Discernus.Provenance;
 
-namespace Discernus.Orchestration;
+namespace Discernus.Application;
 
 /// <summary>
 /// A finished (or stopped) run's actual cost broken down by stage, model and agent, read from its
@@ -9,13 +9,13 @@ namespace Discernus.Orchestration;
 /// in <c>logs/after_finalize.jsonl</c>, count too: they were paid for) and cross-checked against the per-document
 /// results in <c>results/batch_analysis/</c>. A request whose model has no known price makes its group's cost unknown.
 /// </summary>
-public sealed class RunCosts
+internal sealed class RunCosts
 {
     public const string NotRecorded = "(not recorded)";
 
     private RunCosts(RunManifest manifest, IReadOnlyList<CostLine> lines, int unreadable, ResultCosts results)
     {
-        Manifest = manifest;
+        (RunId, Status, Experiment) = (manifest.RunId, manifest.Status, manifest.Experiment.Name);
         Total = CostRow.Of("total", lines);
         ByStage = Group(lines, l => l.Stage);
         ByModel = Group(lines, l => l.Model);
@@ -27,7 +27,11 @@ public sealed class RunCosts
         Results = results;
     }
 
-    public RunManifest Manifest { get; }
+    public string RunId { get; }
+
+    public string Status { get; }
+
+    public string Experiment { get; }
 
     public CostRow Total { get; }
 
@@ -47,6 +51,39 @@ public sealed class RunCosts
 
     /// <summary>What the per-document analysis results record (a cross-check, and the only source without interactions).</summary>
     public ResultCosts Results { get; }
+
+    /// <summary>The `costs --format json` document: every column of every table, and the results' cross-check.</summary>
+    public string ToJson()
+    {
+        static object Row(CostRow row) => new
+        {
+            row.Name,
+            row.Requests,
+            row.OfflineAnalyses,
+            row.CacheHits,
+            row.FailedRequests,
+            row.PromptTokens,
+            row.CachedInputTokens,
+            row.CacheWriteTokens,
+            row.CompletionTokens,
+            row.Usd,
+            UsdKnownPart = row.KnownUsd,
+        };
+
+        return JsonSerializer.Serialize(new
+        {
+            RunId,
+            Status,
+            Total = Row(Total),
+            ByStage = ByStage.Select(Row),
+            ByModel = ByModel.Select(Row),
+            ByAgent = ByAgent.Select(Row),
+            ByMode = ByMode.Select(Row),
+            AnalysisResults = new { Results.Documents, Results.Cached, UsdRecorded = Results.Complete ? Results.KnownUsd : (decimal?)null },
+            Interactions,
+            UnreadableLines,
+        }, DiscernusJson.Indented);
+    }
 
     /// <summary>Reads a run folder; throws <see cref="FileNotFoundException"/> naming the manifest when it is not one.</summary>
     public static RunCosts Read(string runFolder)
@@ -93,6 +130,9 @@ public sealed class RunCosts
         public decimal? Usd => Complete ? KnownUsd : null;
 
         public long OfflineAnalyses { get; init; }
+
+        /// <summary>The row's requests, offline analyses and cache hits in the words every summary uses.</summary>
+        public string Work => ModelWork.Describe(Requests, OfflineAnalyses, CacheHits);
 
         /// <summary>Of <see cref="PromptTokens"/>, those the provider read from its prompt cache (billed at the cached-input rate).</summary>
         public long CachedInputTokens { get; init; }
