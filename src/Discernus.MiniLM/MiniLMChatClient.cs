@@ -33,18 +33,16 @@ internal sealed class MiniLMChatClient : OfflineChatClient, IDocumentFeatureSour
 
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly ISentenceEmbedder _embedder;
-    private readonly LexiconTexts _texts;
     // A run analyses every document with the same framework: its dimension profiles are computed once per client.
     private readonly ConcurrentDictionary<string, IReadOnlyList<DimensionProfile>> _profiles = new(StringComparer.Ordinal);
     private readonly MarkerPatternCache _patterns = new();
 
     public MiniLMChatClient(ISentenceEmbedder embedder, LexiconTexts texts)
-        : base(ModelName.MiniLMName, ModelId)
+        : base(ModelName.MiniLMName, ModelId, texts)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(texts);
         _embedder = embedder;
-        _texts = texts;
     }
 
     public string FeatureSet => DocumentFeatureSet;
@@ -72,29 +70,10 @@ internal sealed class MiniLMChatClient : OfflineChatClient, IDocumentFeatureSour
         return (SemanticScorer.Score(profiles, units, vectors), units.Count);
     }
 
-    protected override async Task<string> AnswerAsync(AdditionalPropertiesDictionary? inputs, CancellationToken cancellationToken)
+    protected override async Task<string> AnalyseAsync(Framework framework, string documentText, CancellationToken cancellationToken)
     {
-        if (inputs is null || !inputs.TryGetValue(LexiconInputs.Framework, out var frameworkValue) || frameworkValue is not Framework framework)
-        {
-            return _texts.UnsupportedRequest.Trim();
-        }
-
-        inputs.TryGetValue(LexiconInputs.Task, out var taskValue);
-        var task = taskValue as string ?? LexiconInputs.AnalysisTask;
-        if (string.Equals(task, LexiconInputs.SynthesisTask, StringComparison.OrdinalIgnoreCase)
-            && inputs.TryGetValue(LexiconInputs.StatisticsJson, out var statistics) && statistics is string statisticsJson)
-        {
-            return new LexiconSynthesisWriter(_texts.Synthesis).Write(framework, statisticsJson);
-        }
-
-        if (string.Equals(task, LexiconInputs.AnalysisTask, StringComparison.OrdinalIgnoreCase)
-            && inputs.TryGetValue(LexiconInputs.DocumentText, out var documentValue) && documentValue is string documentText)
-        {
-            var (scores, units) = await ScoreAsync(framework, documentText, cancellationToken).ConfigureAwait(false);
-            return Write(scores, units);
-        }
-
-        return _texts.UnsupportedRequest.Trim();
+        var (scores, units) = await ScoreAsync(framework, documentText, cancellationToken).ConfigureAwait(false);
+        return Write(scores, units);
     }
 
     private async Task<IReadOnlyList<DimensionProfile>> ProfilesAsync(Framework framework, CancellationToken cancellationToken)
@@ -138,7 +117,7 @@ internal sealed class MiniLMChatClient : OfflineChatClient, IDocumentFeatureSour
 
             writer.WriteEndObject();
             writer.WriteString("notes", LexiconTexts.Fill(
-                _texts.Analysis.Notes,
+                Texts.Analysis.Notes,
                 ("units", units.ToString(CultureInfo.InvariantCulture)),
                 ("dimensions", scores.Count.ToString(CultureInfo.InvariantCulture))));
             writer.WriteEndObject();

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Discernus.Experiments;
 using Discernus.Models;
 using Discernus.Offline.Lexicon;
 using Microsoft.Extensions.AI;
@@ -10,12 +11,43 @@ namespace Discernus.Offline;
 /// usage is counted in words (what their estimates and the run's token counts read), streaming is the answer as one
 /// update, and the client holds nothing to release (the heavy parts belong to the <see cref="IOfflineModel"/>).
 /// </summary>
-internal abstract class OfflineChatClient(string providerName, string modelId) : IChatClient
+internal abstract class OfflineChatClient(string providerName, string modelId, LexiconTexts texts) : IChatClient
 {
     private readonly ChatClientMetadata _metadata = new(providerName, null, modelId);
 
-    /// <summary>The answer to a Discernus request, whose inputs travel in the options' additional properties.</summary>
-    protected abstract Task<string> AnswerAsync(AdditionalPropertiesDictionary? inputs, CancellationToken cancellationToken);
+    /// <summary>The texts of the answers (notes, the synthesis narrative, the reply to a request that is not Discernus').</summary>
+    protected LexiconTexts Texts { get; } = texts;
+
+    /// <summary>The analysis answer JSON for one document.</summary>
+    protected abstract Task<string> AnalyseAsync(Framework framework, string documentText, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The answer to a Discernus request, whose inputs travel in the options' additional properties: an analysis, the
+    /// synthesis narrative (the same template for every offline model), or a plain-text note that only those are answered.
+    /// </summary>
+    private async Task<string> AnswerAsync(AdditionalPropertiesDictionary? inputs, CancellationToken cancellationToken)
+    {
+        if (inputs is null || !inputs.TryGetValue(LexiconInputs.Framework, out var frameworkValue) || frameworkValue is not Framework framework)
+        {
+            return Texts.UnsupportedRequest.Trim();
+        }
+
+        inputs.TryGetValue(LexiconInputs.Task, out var taskValue);
+        var task = taskValue as string ?? LexiconInputs.AnalysisTask;
+        if (string.Equals(task, LexiconInputs.SynthesisTask, StringComparison.OrdinalIgnoreCase)
+            && inputs.TryGetValue(LexiconInputs.StatisticsJson, out var statistics) && statistics is string statisticsJson)
+        {
+            return new LexiconSynthesisWriter(Texts.Synthesis).Write(framework, statisticsJson);
+        }
+
+        if (string.Equals(task, LexiconInputs.AnalysisTask, StringComparison.OrdinalIgnoreCase)
+            && inputs.TryGetValue(LexiconInputs.DocumentText, out var documentValue) && documentValue is string documentText)
+        {
+            return await AnalyseAsync(framework, documentText, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Texts.UnsupportedRequest.Trim();
+    }
 
     public async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

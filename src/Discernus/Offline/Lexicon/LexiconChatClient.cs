@@ -26,7 +26,6 @@ internal sealed class LexiconChatClient : OfflineChatClient, IDocumentFeatureSou
 
     // Relaxed escaping keeps quotes readable (’ rather than \u2019); the answer is JSON, never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private readonly LexiconTexts _texts;
     // Marker patterns are the same for every document of a framework: build each regex once per client.
     private readonly MarkerPatternCache _patterns = new();
 
@@ -36,7 +35,9 @@ internal sealed class LexiconChatClient : OfflineChatClient, IDocumentFeatureSou
     }
 
     internal LexiconChatClient(LexiconTexts texts)
-        : base("lexicon", ModelId) => _texts = texts;
+        : base("lexicon", ModelId, texts)
+    {
+    }
 
     public string FeatureSet => LexiconFeatures.FeatureSet;
 
@@ -46,38 +47,17 @@ internal sealed class LexiconChatClient : OfflineChatClient, IDocumentFeatureSou
         return Task.FromResult(LexiconFeatures.Of(framework, documentText, _patterns));
     }
 
-    protected override Task<string> AnswerAsync(AdditionalPropertiesDictionary? inputs, CancellationToken cancellationToken) =>
-        Task.FromResult(Answer(inputs));
-
-    private string Answer(AdditionalPropertiesDictionary? inputs)
+    protected override Task<string> AnalyseAsync(Framework framework, string documentText, CancellationToken cancellationToken)
     {
-        if (inputs is null || !inputs.TryGetValue(LexiconInputs.Framework, out var frameworkValue) || frameworkValue is not Framework framework)
-        {
-            return _texts.UnsupportedRequest.Trim();
-        }
-
-        inputs.TryGetValue(LexiconInputs.Task, out var taskValue);
-        var task = taskValue as string ?? LexiconInputs.AnalysisTask;
-        if (string.Equals(task, LexiconInputs.SynthesisTask, StringComparison.OrdinalIgnoreCase)
-            && inputs.TryGetValue(LexiconInputs.StatisticsJson, out var statistics) && statistics is string statisticsJson)
-        {
-            return new LexiconSynthesisWriter(_texts.Synthesis).Write(framework, statisticsJson);
-        }
-
-        if (string.Equals(task, LexiconInputs.AnalysisTask, StringComparison.OrdinalIgnoreCase)
-            && inputs.TryGetValue(LexiconInputs.DocumentText, out var documentValue) && documentValue is string documentText)
-        {
-            return Analyse(framework, documentText);
-        }
-
-        return _texts.UnsupportedRequest.Trim();
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Analyse(framework, documentText));
     }
 
     private string Analyse(Framework framework, string documentText)
     {
         var document = LexiconScorer.Prepare(documentText);
         var scores = framework.Dimensions
-            .Select(d => LexiconScorer.Score(d, document, _texts.Analysis.NotScorableReason.Trim(), _patterns))
+            .Select(d => LexiconScorer.Score(d, document, Texts.Analysis.NotScorableReason.Trim(), _patterns))
             .ToList();
 
         using var buffer = new MemoryStream();
@@ -108,7 +88,7 @@ internal sealed class LexiconChatClient : OfflineChatClient, IDocumentFeatureSou
 
             writer.WriteEndObject();
             writer.WriteString("notes", LexiconTexts.Fill(
-                _texts.Analysis.Notes,
+                Texts.Analysis.Notes,
                 ("words", document.WordCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("scorable", scores.Count(s => s.IsScorable).ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("dimensions", scores.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
