@@ -1,8 +1,6 @@
 using System.Globalization;
 using Discernus.Agents;
 using Discernus.Experiments;
-using Discernus.Orchestration;
-using Discernus.Provenance;
 using Discernus.Application;
 using Discernus.Web.Pages;
 using Microsoft.AspNetCore.Builder;
