@@ -31,7 +31,6 @@ internal sealed class MiniLMChatClient : OfflineChatClient, IDocumentFeatureSour
     public const string ModelId = ModelName.MiniLMName;
     public const string DocumentFeatureSet = "minilm document embedding + lexicon counts";
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly ISentenceEmbedder _embedder;
     // A run analyses every document with the same framework: its dimension profiles are computed once per client.
     private readonly ConcurrentDictionary<string, IReadOnlyList<DimensionProfile>> _profiles = new(StringComparer.Ordinal);
@@ -92,37 +91,11 @@ internal sealed class MiniLMChatClient : OfflineChatClient, IDocumentFeatureSour
         return _profiles.GetOrAdd(key, profiles);
     }
 
-    private string Write(IReadOnlyList<SemanticScore> scores, int units)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("dimensional_scores");
-            foreach (var score in scores)
-            {
-                writer.WriteStartObject(score.Dimension);
-                writer.WriteNumber("raw_score", score.RawScore);
-                writer.WriteNumber("salience", score.Salience);
-                writer.WriteNumber("confidence", score.Confidence);
-                writer.WriteStartArray("evidence");
-                foreach (var quote in score.Evidence)
-                {
-                    writer.WriteStringValue(quote);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndObject();
-            writer.WriteString("notes", LexiconTexts.Fill(
+    private string Write(IReadOnlyList<SemanticScore> scores, int units) =>
+        OfflineAnswer.Write(
+            scores.Select(s => new OfflineDimensionAnswer(s.Dimension, s.RawScore, s.Salience, s.Confidence, s.Evidence)),
+            LexiconTexts.Fill(
                 Texts.Analysis.Notes,
                 ("units", units.ToString(CultureInfo.InvariantCulture)),
                 ("dimensions", scores.Count.ToString(CultureInfo.InvariantCulture))));
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
 }

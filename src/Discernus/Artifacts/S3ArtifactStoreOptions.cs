@@ -59,7 +59,7 @@ public sealed record S3ArtifactStoreOptions
         // Read through the settings' own typed getters (one parser for every setting); a bad value is collected with
         // the others, so one message lists everything to fix.
         var settings = environment as SettingValues ?? SettingValues.From(environment);
-        var timeout = Read(() => settings.Seconds(TimeoutVariable, 1, MaxTimeout.TotalSeconds), problems) ?? DefaultTimeout;
+        var timeout = Read(() => SettingCatalog.Seconds(settings, TimeoutVariable), problems) ?? DefaultTimeout;
         var allowHttp = Read(() => settings.Flag(AllowHttpVariable), problems) ?? false;
 
         var options = new S3ArtifactStoreOptions

@@ -5,7 +5,7 @@ namespace Discernus.Batches;
 
 /// <summary>
 /// How batch runs split, submit and poll (`run --batch`). Read once from the configuration
-/// (<see cref="FromValues"/>: <c>.env</c>, then the environment); validated there, through the settings' typed getters.
+/// (<see cref="FromValues"/>: <c>.env</c>, then the environment); validated there, within the bounds the setting catalog defines.
 /// </summary>
 internal sealed record BatchOptions
 {
@@ -13,9 +13,6 @@ internal sealed record BatchOptions
     public const string MaxBytesVariable = "DISCERNUS_BATCH_MAX_FILE_BYTES";
     public const string PollSecondsVariable = "DISCERNUS_BATCH_POLL_SECONDS";
     public const string MaxPollSecondsVariable = "DISCERNUS_BATCH_MAX_POLL_SECONDS";
-
-    /// <summary>The range of both poll settings, in seconds (the catalog's check and this reading share it).</summary>
-    public const double MinPollSeconds = 0.01, MaxPollSeconds = 3600;
 
     /// <summary>Requests per batch file (OpenAI allows 50,000).</summary>
     public int MaxRequestsPerFile { get; init; } = 50_000;
@@ -31,14 +28,13 @@ internal sealed record BatchOptions
     public static BatchOptions FromValues(IReadOnlyDictionary<string, string?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var settings = values as SettingValues ?? SettingValues.From(values);
         var defaults = new BatchOptions();
         var options = new BatchOptions
         {
-            MaxRequestsPerFile = (int)(settings.Integer(MaxRequestsVariable, 1, 50_000) ?? defaults.MaxRequestsPerFile),
-            MaxBytesPerFile = settings.Integer(MaxBytesVariable, 1024, 200L * 1024 * 1024) ?? defaults.MaxBytesPerFile,
-            PollInterval = settings.Seconds(PollSecondsVariable, MinPollSeconds, MaxPollSeconds) ?? defaults.PollInterval,
-            MaxPollInterval = settings.Seconds(MaxPollSecondsVariable, MinPollSeconds, MaxPollSeconds) ?? defaults.MaxPollInterval,
+            MaxRequestsPerFile = (int)(SettingCatalog.WholeNumber(values, MaxRequestsVariable) ?? defaults.MaxRequestsPerFile),
+            MaxBytesPerFile = SettingCatalog.WholeNumber(values, MaxBytesVariable) ?? defaults.MaxBytesPerFile,
+            PollInterval = SettingCatalog.Seconds(values, PollSecondsVariable) ?? defaults.PollInterval,
+            MaxPollInterval = SettingCatalog.Seconds(values, MaxPollSecondsVariable) ?? defaults.MaxPollInterval,
         };
         if (options.MaxPollInterval < options.PollInterval)
         {

@@ -59,7 +59,7 @@ public static class SettingCatalog
         Setting("DISCERNUS_S3_ACCESS_KEY", "Artifacts", "S3 access key", "none"),
         Secret("DISCERNUS_S3_SECRET_KEY", "Artifacts", "S3 secret key"),
         Setting("DISCERNUS_S3_REGION", "Artifacts", "S3 signing region", "us-east-1"),
-        Integer("DISCERNUS_S3_TIMEOUT_SECONDS", "Artifacts", "How long one store operation may take, retries included", "60", 1, 3600),
+        Number("DISCERNUS_S3_TIMEOUT_SECONDS", "Artifacts", "How long one store operation may take, retries included, in seconds", "60", 1, 3600),
         Boolean("DISCERNUS_S3_ALLOW_HTTP", "Artifacts", "Allow plain http to an S3 endpoint that is not on loopback", "false"),
 
         // Batches (`run --batch`)
@@ -108,6 +108,13 @@ public static class SettingCatalog
     {
         var (min, max) = Defined(name).Range ?? throw new InvalidOperationException($"{name} is not a whole-number setting.");
         return (values as SettingValues ?? SettingValues.From(values)).Integer(name, min, max);
+    }
+
+    /// <summary>A decimal number of seconds within the bounds its definition states; null when unset; a <see cref="SettingException"/> when malformed.</summary>
+    public static TimeSpan? Seconds(IReadOnlyDictionary<string, string?> values, string name)
+    {
+        var (min, max) = Defined(name).DecimalRange ?? throw new InvalidOperationException($"{name} is not a decimal setting.");
+        return (values as SettingValues ?? SettingValues.From(values)).Seconds(name, min, max);
     }
 
     /// <summary>An http(s) URL setting; null when unset; a <see cref="SettingException"/> when it is not one.</summary>
@@ -208,7 +215,8 @@ public static class SettingCatalog
         Setting(name, component, description, @default, check: v =>
             double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) && n >= min && n <= max
                 ? null
-                : string.Create(CultureInfo.InvariantCulture, $"a number from {min} to {max}"));
+                : string.Create(CultureInfo.InvariantCulture, $"a number from {min} to {max}")) with
+        { DecimalRange = (min, max) };
 
     private static SettingDefinition Boolean(string name, string component, string description, string @default) =>
         Setting(name, component, description, @default, check: v => Flag(v) is null ? "true or false" : null);

@@ -26,6 +26,9 @@ public sealed record SettingDefinition
     /// <summary>The bounds of a whole-number setting, which <see cref="SettingCatalog.WholeNumber"/> reads with; null for other kinds.</summary>
     public (long Min, long Max)? Range { get; init; }
 
+    /// <summary>The bounds of a decimal setting (seconds that may be fractional), which <see cref="SettingCatalog.Seconds"/> reads with.</summary>
+    public (double Min, double Max)? DecimalRange { get; init; }
+
     /// <summary>The component that reads it (for `discernus config` grouping).</summary>
     public required string Component { get; init; }
 }

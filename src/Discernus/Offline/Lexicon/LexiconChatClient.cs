@@ -24,8 +24,6 @@ internal sealed class LexiconChatClient : OfflineChatClient, IDocumentFeatureSou
 {
     public const string ModelId = "lexicon";
 
-    // Relaxed escaping keeps quotes readable (’ rather than \u2019); the answer is JSON, never embedded in HTML.
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     // Marker patterns are the same for every document of a framework: build each regex once per client.
     private readonly MarkerPatternCache _patterns = new();
 
@@ -60,53 +58,12 @@ internal sealed class LexiconChatClient : OfflineChatClient, IDocumentFeatureSou
             .Select(d => LexiconScorer.Score(d, document, Texts.Analysis.NotScorableReason.Trim(), _patterns))
             .ToList();
 
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("dimensional_scores");
-            foreach (var score in scores)
-            {
-                writer.WriteStartObject(score.Dimension);
-                WriteNumber(writer, "raw_score", score.RawScore);
-                WriteNumber(writer, "salience", score.Salience);
-                WriteNumber(writer, "confidence", score.Confidence);
-                writer.WriteStartArray("evidence");
-                foreach (var quote in score.Evidence)
-                {
-                    writer.WriteStringValue(quote);
-                }
-
-                writer.WriteEndArray();
-                if (score.NotScorableReason is { } reason)
-                {
-                    writer.WriteString("not_scorable_reason", reason);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndObject();
-            writer.WriteString("notes", LexiconTexts.Fill(
+        return OfflineAnswer.Write(
+            scores.Select(s => new OfflineDimensionAnswer(s.Dimension, s.RawScore, s.Salience, s.Confidence, s.Evidence, s.NotScorableReason)),
+            LexiconTexts.Fill(
                 Texts.Analysis.Notes,
                 ("words", document.WordCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("scorable", scores.Count(s => s.IsScorable).ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("dimensions", scores.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static void WriteNumber(Utf8JsonWriter writer, string name, double? value)
-    {
-        if (value is { } v)
-        {
-            writer.WriteNumber(name, v);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
     }
 }
