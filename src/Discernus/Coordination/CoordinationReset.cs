@@ -12,6 +12,13 @@ internal sealed class CoordinationReset
 {
     private const int Batch = 1_000;
 
+    /// <summary>
+    /// How long the reset marker lives. The deletion is not atomic (SCAN, then batches): a worker may claim an id whose
+    /// contract is already gone, and the run's Orchestrator may rebuild the run meanwhile; the marker tells the claimer
+    /// such a claim was wiped by the reset, not pushed without its contract.
+    /// </summary>
+    public static readonly TimeSpan MarkerLifetime = TimeSpan.FromMinutes(10);
+
     private readonly RedisConnections _connections;
     private readonly RedisKeys _keys;
 
@@ -28,7 +35,7 @@ internal sealed class CoordinationReset
         await foreach (var key in RedisScan.KeysAsync(database, _keys.AllKeysPattern, cancellationToken).ConfigureAwait(false))
         {
             // The pattern escapes the prefix's glob characters; checking again costs nothing and keeps a reset to its prefix.
-            if (key.StartsWith(_keys.Prefix, StringComparison.Ordinal))
+            if (key.StartsWith(_keys.Prefix, StringComparison.Ordinal) && key != _keys.Reset)
             {
                 names.Add((key, _keys.Classify(key)));
             }
@@ -49,6 +56,7 @@ internal sealed class CoordinationReset
             return result;
         }
 
+        await database.StringSetAsync(_keys.Reset, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), MarkerLifetime).ConfigureAwait(false);
         var deleted = new Dictionary<RedisKeyKind, long>();
         for (var start = 0; start < names.Count; start += Batch)
         {

@@ -21,4 +21,7 @@ internal enum RedisKeyKind
 
     /// <summary>A shared model rate limit (token bucket) of the model gateway.</summary>
     RateLimit,
+
+    /// <summary>When `debug --reset` last wiped the keys (expires): claims that lose their contract meanwhile were wiped, not misproduced.</summary>
+    Reset,
 }

@@ -19,6 +19,7 @@ internal static class RedisKeyKindNames
         RedisKeyKind.RunCompleted => "run completion records (completed)",
         RedisKeyKind.RunCalls => "run model call records (calls)",
         RedisKeyKind.RateLimit => "shared model rate limits (ratelimit)",
+        RedisKeyKind.Reset => "reset marker (reset)",
         _ => "keys not in the schema",
     };
 

@@ -44,6 +44,9 @@ internal sealed class RedisKeys
     /// <summary>List of dead-letter entries: tasks that failed past their attempt limit, with the last error.</summary>
     public string Dead => Prefix + "dead";
 
+    /// <summary>Set by `debug --reset` before it deletes, with a time to live: see <see cref="RedisKeyKind.Reset"/>.</summary>
+    public string Reset => Prefix + "reset";
+
     public string Processing(string workerId) => Prefix + "processing:" + Segment(workerId, nameof(workerId));
 
     public string TaskData(string taskId) => Prefix + "task:" + Segment(taskId, nameof(taskId)) + ":data";
@@ -97,7 +100,7 @@ internal sealed class RedisKeys
     {
         RedisKeyKind.OrchestratorTasks or RedisKeyKind.Tasks or RedisKeyKind.Dead or RedisKeyKind.Processing
             or RedisKeyKind.RunDone or RedisKeyKind.RunCompleted or RedisKeyKind.RunCalls => RedisType.List,
-        RedisKeyKind.Worker or RedisKeyKind.TaskData or RedisKeyKind.TaskAttempts => RedisType.String,
+        RedisKeyKind.Worker or RedisKeyKind.TaskData or RedisKeyKind.TaskAttempts or RedisKeyKind.Reset => RedisType.String,
         RedisKeyKind.RunState or RedisKeyKind.RateLimit => RedisType.Hash,
         _ => null,
     };
@@ -120,6 +123,8 @@ internal sealed class RedisKeys
                 return new SchemaKey(RedisKeyKind.Tasks, null, null);
             case "dead":
                 return new SchemaKey(RedisKeyKind.Dead, null, null);
+            case "reset":
+                return new SchemaKey(RedisKeyKind.Reset, null, null);
         }
 
         if (Tail(rest, "processing:") is { } worker)

@@ -224,14 +224,18 @@ internal sealed class RedisTaskClaimer(RedisTaskQueue queue, RedisConnections co
     }
 
     /// <summary>
-    /// A claim whose contract and run state are both gone was taken in the moment Redis forgot the run (a reset, a
-    /// restart without persistence): it is no failure of the task, and the run's orchestrator queues it again from
-    /// the run folder. Dead-listing it would report a failure that never happened.
+    /// A claim whose contract and run state are both gone (or whose contract is gone within minutes of a reset) was
+    /// taken in the moment Redis forgot the run (a reset, a restart without persistence): it is no failure of the
+    /// task, and the run's orchestrator queues it again from the run folder. Dead-listing it would report a failure
+    /// that never happened.
     /// </summary>
     private async Task<bool> DropIfRunForgottenAsync(string taskId, string runId, string workerId)
     {
         var database = _connections.Database;
-        if (await database.KeyExistsAsync(_keys.RunState(runId)).ConfigureAwait(false))
+        // A reset deletes in batches while the run goes on, so its Orchestrator may have rebuilt the run's state
+        // already; the reset's marker says this claim lost its contract to the reset.
+        if (!await database.KeyExistsAsync(_keys.Reset).ConfigureAwait(false)
+            && await database.KeyExistsAsync(_keys.RunState(runId)).ConfigureAwait(false))
         {
             return false;
         }

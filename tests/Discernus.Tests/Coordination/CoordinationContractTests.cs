@@ -333,6 +333,25 @@ public abstract partial class CoordinationContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Claim_DropsTaskWithoutDeadListing_WhenAResetWipedItsContract_EvenAfterTheRunWasRebuilt()
+    {
+        // `debug --reset --force` deletes in batches while the run goes on: the contract of an id a worker is claiming
+        // is gone, and the run's Orchestrator has already rebuilt the run's state (the 1-in-5 failure of
+        // WorldFaultTests.DebugResetForce...). The reset's marker tells the claimer the contract was wiped.
+        var queue = NewTaskQueue();
+        await Db.HashSetAsync(Keys.RunState("run1"), "status", "running");
+        await Db.StringSetAsync(Keys.Reset, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), CoordinationReset.MarkerLifetime);
+        await Db.ListLeftPushAsync(Keys.Tasks, "run1:analyse_document:7");
+
+        var claimed = await queue.ClaimAsync("worker-a", Short);
+
+        Assert.Null(claimed);
+        Assert.Equal(0, await Db.ListLengthAsync(Keys.Dead));
+        Assert.Equal(0, await Db.ListLengthAsync(Keys.Processing("worker-a")));
+        Assert.False(await Db.KeyExistsAsync(Keys.TaskAttempts("run1:analyse_document:7")));
+    }
+
+    [Fact]
     public async Task Claim_DeadLettersTask_WhenClaimedMoreOftenThanTheAttemptLimit()
     {
         var queue = NewTaskQueue(new TaskQueueOptions { MaxAttempts = 1 });
