@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Discernus.Health;
-using Discernus.Orchestration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -22,7 +21,7 @@ internal sealed class WorkerHealthServer : IAsyncDisposable
 
     private WorkerHealthServer(WebApplication app) => _app = app;
 
-    public static async Task<WorkerHealthServer> StartAsync(DiscernusHost host, int port, ILoggerFactory logging, CancellationToken cancellationToken)
+    public static async Task<WorkerHealthServer> StartAsync(IEnumerable<HealthCheckRegistration> registrations, int port, ILoggerFactory logging, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(WorkerHealthServer).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -33,7 +32,7 @@ internal sealed class WorkerHealthServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         var checks = builder.Services.AddHealthChecks();
-        foreach (var registration in WorkerHealth.Registrations(host))
+        foreach (var registration in registrations)
         {
             checks.Add(registration);
         }

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
-using Discernus.Provenance;
+using Discernus.Application;
 
 namespace Discernus.Cli.Commands;
 
@@ -21,7 +20,7 @@ internal static class CommandOutput
     public static void Json(CliContext context, object value) => context.Out.WriteLine(JsonText(value));
 
     /// <summary>A value in the JSON convention of every Discernus file and contract (snake_case, indented).</summary>
-    public static string JsonText(object value) => JsonSerializer.Serialize(value, DiscernusJson.Indented);
+    public static string JsonText(object value) => JsonOutput.Text(value);
 
     /// <summary>Reports an error the way the format asks and returns <paramref name="exitCode"/>.</summary>
     public static int Error(CliContext context, bool json, int exitCode, string message)

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Discernus.Application;
-using Discernus.Provenance;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
@@ -14,7 +13,7 @@ internal static class CostsCommand
         var folder = new Argument<string>("run-folder") { Description = "Path of a run folder (projects/<experiment>/runs/<run_id>)" };
         var format = new Option<string>("--format") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var command = new Command("costs", $"Break a run's actual cost down by stage, model, agent and billing mode (from {RunFolder.InteractionsLog} and the results)") { folder, format };
+        var command = new Command("costs", $"Break a run's actual cost down by stage, model, agent and billing mode (from {RunCosts.InteractionsLog} and the results)") { folder, format };
         command.SetAction((parse, _) =>
         {
             RunCosts costs;
@@ -65,7 +64,7 @@ internal static class CostsCommand
             " (answers only; failed and retried requests are in the tables above)."));
         if (costs.UnreadableLines > 0)
         {
-            console.MarkupLine($"[yellow]{costs.UnreadableLines} line(s) of {RunFolder.InteractionsLog} could not be read and were skipped.[/]");
+            console.MarkupLine($"[yellow]{costs.UnreadableLines} line(s) of {RunCosts.InteractionsLog} could not be read and were skipped.[/]");
         }
     }
 

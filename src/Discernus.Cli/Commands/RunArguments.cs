@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Discernus.Application;
 using Discernus.Models;
-using Discernus.Provenance;
 
 namespace Discernus.Cli.Commands;
 
@@ -19,9 +18,9 @@ internal sealed class RunArguments
     public Option<int?> Concurrency { get; } = ConcurrencyOption.Create("Tasks processed at once by the in-process workers (1-256, default 8)");
     public Option<bool> NoLocalWorkers { get; } = new("--no-local-workers") { Description = "Leave all agent tasks to `discernus worker` processes (needs DISCERNUS_REDIS_URL)" };
     public Option<string?> From { get; } = new Option<string?>("--from") { Description = "Start at this stage (synthesis or report), taking the earlier ones from a finished run of the same framework and documents: no model is asked to analyse again" }
-        .AcceptingOnly(StageNames.Synthesis, StageNames.Report);
+        .AcceptingOnly([.. RunChoices.FromStages]);
     public Option<string?> To { get; } = new Option<string?>("--to") { Description = "Stop after this stage (batch_analysis, synthesis or report)" }
-        .AcceptingOnly(StageNames.BatchAnalysis, StageNames.Synthesis, StageNames.Report);
+        .AcceptingOnly([.. RunChoices.ToStages]);
     public Option<string?> Source { get; } = new Option<string?>("--source") { Description = "With --from: the run folder whose stages are reused (default: the latest run of the experiment that finished them)" }.WithUsablePath();
     public Option<bool> Batch { get; } = new("--batch") { Description = "Send the analyses through the provider's batch API (OpenAI-compatible endpoints, Anthropic): about half the price, results within 24 h, no live progress; `run --resume` picks the batches up after a restart" };
     public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Ask the model for every answer, even when the response cache holds a validated one (answers that pass validation replace it)" };

@@ -1,5 +1,4 @@
 using Discernus.Application;
-using Discernus.Provenance;
 using Spectre.Console;
 
 namespace Discernus.Cli.Commands;
@@ -38,11 +37,11 @@ internal static class RunSummary
     /// <summary>Prints how the run ended (as text, or as the JSON summary) and returns the exit code its status gives.</summary>
     public static int Print(CliContext context, RunEnd end, TimeSpan elapsed)
     {
-        var exitCode = !end.SetUp ? ExitCodes.RunFailed : end.Status switch
+        var exitCode = end.Kind switch
         {
-            RunStatus.Completed => ExitCodes.Success,
-            RunStatus.CompletedWithFailures => ExitCodes.CompletedWithFailures,
-            RunStatus.Cancelled => ExitCodes.Cancelled,
+            RunEndKind.Completed => ExitCodes.Success,
+            RunEndKind.CompletedWithFailures => ExitCodes.CompletedWithFailures,
+            RunEndKind.Cancelled => ExitCodes.Cancelled,
             _ => ExitCodes.RunFailed,
         };
         if (context.JsonSummary is { } json)

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Discernus.Configuration;
 using Discernus.Hosting;
 using Discernus.Health;
-using Discernus.Orchestration;
+using Discernus.Application;
 using Discernus.Telemetry;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -27,7 +27,7 @@ internal static class WorkerCommand
             }
 
             var artifacts = context.Environment[SettingCatalog.StoreFolderVariable] ?? SettingCatalog.DefaultStoreFolderIn(Directory.GetCurrentDirectory());
-            var options = Application.RunSession.HostOptionsFor(context.Workspace, artifacts, new Application.RunHostChoices(parse.GetValue(concurrency), IsolateAgents: parse.GetValue(isolation) == IsolationOption.Process)) with { RunOrchestrator = false };
+            var choices = new WorkerChoices(artifacts, parse.GetValue(concurrency), IsolateAgents: parse.GetValue(isolation) == IsolationOption.Process);
             var values = context.Environment.Values;
             var health = parse.GetValue(healthPort) ?? (int?)values.Integer(TelemetryOptions.HealthPortVariable, 1, 65_535);
             var telemetryOptions = TelemetryOptions.FromSettings(values, "discernus-worker", parse.GetValue(metricsPort));
@@ -37,39 +37,39 @@ internal static class WorkerCommand
                 return ExitCodes.Usage;
             }
 
-            return await ServeAsync(context, options, health, telemetryOptions, ct);
+            return await ServeAsync(context, choices, health, telemetryOptions, ct);
         });
         return command;
     }
 
-    private static async Task<int> ServeAsync(CliContext context, HostOptions options, int? health, TelemetryOptions telemetryOptions, CancellationToken ct)
+    private static async Task<int> ServeAsync(CliContext context, WorkerChoices choices, int? health, TelemetryOptions telemetryOptions, CancellationToken ct)
     {
         using var logging = CliLogging.Start(context, "worker");
         var logger = logging.Factory.CreateLogger("discernus.worker");
 
         // Before the host: the Router's first spans and counts already have their listeners.
         using var telemetry = ProcessTelemetry.Start(telemetryOptions);
-        await using var host = await DiscernusHost.StartAsync(options, context.TimeProvider, logger, ct);
-        if (host.EvictionWarning is { } eviction)
+        await using var worker = await WorkerSession.StartAsync(context.Workspace, choices, logger, ct);
+        if (worker.EvictionWarning is { } eviction)
         {
             context.Error.WriteLine($"warning: {eviction}");
         }
 
-        await using var healthServer = health is { } port ? await WorkerHealthServer.StartAsync(host, port, logging.Factory, ct) : null;
+        await using var healthServer = health is { } port ? await WorkerHealthServer.StartAsync(worker.HealthChecks(), port, logging.Factory, ct) : null;
         var endpoints = string.Join(", ", new[]
         {
             telemetry.MetricsUrl,
             health is { } h ? $"http://+:{h}{WorkerHealth.LivenessPath} and {WorkerHealth.ReadinessPath}" : null,
         }.OfType<string>());
-        context.Console.MarkupLine($"worker serving agent tasks from {Markup.Escape(host.RedisDescription)} with {options.Router.Concurrency} loop(s){(options.Router.Isolation.Mode == AgentIsolationMode.Process ? ", each task in its own process" : "")}; artifacts in {Markup.Escape(host.Store.Description)}; log {Markup.Escape(logging.FilePath ?? "console only")}; telemetry {telemetry.Description}{(endpoints.Length > 0 ? $" ({Markup.Escape(endpoints)})" : "")}. Ctrl-C stops it.");
-        logger.LogInformation("Worker started: {Loops} agent loop(s), Redis {Redis}, store {Store}, telemetry {Telemetry}", options.Router.Concurrency, host.RedisDescription, host.Store.Identity, telemetry.Description);
+        context.Console.MarkupLine($"worker serving agent tasks from {Markup.Escape(worker.RedisDescription)} with {worker.Loops} loop(s){(worker.IsolatesAgents ? ", each task in its own process" : "")}; artifacts in {Markup.Escape(worker.StoreDescription)}; log {Markup.Escape(logging.FilePath ?? "console only")}; telemetry {telemetry.Description}{(endpoints.Length > 0 ? $" ({Markup.Escape(endpoints)})" : "")}. Ctrl-C stops it.");
+        logger.LogInformation("Worker started: {Loops} agent loop(s), Redis {Redis}, store {Store}, telemetry {Telemetry}", worker.Loops, worker.RedisDescription, worker.StoreIdentity, telemetry.Description);
 
         // The worker lives as long as its loops: one that cannot go on ends the process with its reason.
         var stopped = Task.Delay(Timeout.Infinite, ct);
-        var first = await Task.WhenAny(host.Failed, stopped);
-        if (first == host.Failed)
+        var first = await Task.WhenAny(worker.Failed, stopped);
+        if (first == worker.Failed)
         {
-            context.Error.WriteLine($"error: the worker stopped: {host.LoopFailure?.Message ?? "a loop ended"}");
+            context.Error.WriteLine($"error: the worker stopped: {worker.FailureReason}");
             return ExitCodes.Failure;
         }
 

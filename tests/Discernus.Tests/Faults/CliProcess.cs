@@ -102,6 +102,20 @@ internal sealed class CliProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// Waits for the exit and fails with the process's last output when the code differs, so a run that fails on a CI
+    /// machine says why (the exit code alone does not, and its temporary folder is gone afterwards).
+    /// </summary>
+    public async Task AssertExitsWithAsync(int expected, TimeSpan limit)
+    {
+        var code = await WaitForExitAsync(limit);
+        if (code != expected)
+        {
+            var tail = Output.Split('\n').TakeLast(60);
+            throw new Xunit.Sdk.XunitException($"{Name} exited with {code}, expected {expected}; the end of its output:{Environment.NewLine}{string.Join('\n', tail)}");
+        }
+    }
+
     public void Kill() => _process.Kill();
 
     public Task PauseAsync() => SignalAsync("STOP");

@@ -43,7 +43,7 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
             workers.Add(cluster.StartWorker($"worker-{workers.Count + kills.Count + 1}"));
         }
 
-        Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+        await run.AssertExitsWithAsync(0, RunLimit);
         await cluster.AssertCompleteAsync(runFolder, documents);
 
         // Every request the provider received is in the run's record, wherever it was made: the workers sent theirs to
@@ -113,7 +113,7 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
         await cluster.WaitForQueueAsync(atRestart - 1, Progress);
         var resumedAfter = restart.Elapsed;
 
-        Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+        await run.AssertExitsWithAsync(0, RunLimit);
         await cluster.AssertCompleteAsync(runFolder, documents);
         Assert.All(workers, w => Assert.False(w.HasExited, $"{w.Name} exited:{Environment.NewLine}{w.Output}"));
         Assert.Contains(cluster.LogLines(), l => l.Contains("Lost Redis", StringComparison.Ordinal));
@@ -138,7 +138,7 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
             killed.Add(await cluster.KillClientConnectionsAsync());
         }
 
-        Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+        await run.AssertExitsWithAsync(0, RunLimit);
         await cluster.AssertCompleteAsync(runFolder, documents);
         Assert.All(workers, w => Assert.False(w.HasExited, $"{w.Name} exited:{Environment.NewLine}{w.Output}"));
         Assert.All(killed, k => Assert.True(k > 10, $"only {k} connections were killed"));
@@ -192,7 +192,7 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
 
         var clock = Stopwatch.StartNew();
         await paused.PauseAsync();
-        Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+        await run.AssertExitsWithAsync(0, RunLimit);
         var completedAfter = clock.Elapsed;
         await paused.ResumeAsync();
 
@@ -226,7 +226,7 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
 
         var clock = Stopwatch.StartNew();
         var resume = cluster.StartResume("resume", runFolder);
-        Assert.Equal(0, await resume.WaitForExitAsync(RunLimit));
+        await resume.AssertExitsWithAsync(0, RunLimit);
 
         await cluster.AssertCompleteAsync(runFolder, documents);
         var manifest = RunFolder.ReadManifest(Path.Combine(runFolder, RunFolder.ManifestFileName));
@@ -255,7 +255,7 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
         var atKill = FaultCluster.Results(runFolder).Count;
 
         await using var resume = CliProcess.Start("resume", environment, root.Path, "run", "--resume", runFolder);
-        Assert.Equal(0, await resume.WaitForExitAsync(RunLimit));
+        await resume.AssertExitsWithAsync(0, RunLimit);
 
         var manifest = RunFolder.ReadManifest(Path.Combine(runFolder, RunFolder.ManifestFileName));
         Assert.Equal(RunStatus.Completed, manifest.Status);
@@ -304,7 +304,7 @@ public sealed class DistributedFaultTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(5));
             await s3.StartAsync();
 
-            Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+            await run.AssertExitsWithAsync(0, RunLimit);
             await cluster.AssertCompleteAsync(runFolder, documents);
             Assert.DoesNotContain(S3ServerFixture.SecretKey, string.Join("\n", cluster.LogLines()), StringComparison.Ordinal);
             Report($"(d) s3rver stopped for 5 s with {stopped} of {documents} tasks queued: run exit 0 after it came back, {documents} results; the secret key appears in no log");

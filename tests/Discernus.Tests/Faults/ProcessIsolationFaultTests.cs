@@ -38,7 +38,7 @@ public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
         var run = cluster.StartRun("run", experiment, null, "--no-local-workers");
         var runFolder = await FaultCluster.RunFolderOfAsync(experiment, Progress);
 
-        Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+        await run.AssertExitsWithAsync(0, RunLimit);
         await cluster.AssertCompleteAsync(runFolder, documents);
         Assert.Contains("each task in its own process", worker.Output, StringComparison.Ordinal);
 
@@ -97,7 +97,7 @@ public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
         var crashed = (await EventuallyAsync(() => ChildRuns(cluster), c => c.Count(r => r.ExitCode != 0) >= 9, TimeSpan.FromSeconds(30))).Count(c => c.ExitCode != 0);
         Assert.Equal(9, crashed);
         await worker.TerminateAsync();
-        Assert.Equal(0, await worker.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        await worker.AssertExitsWithAsync(0, TimeSpan.FromMinutes(1));
         Report($"isolation: {crashed} child processes crashed (FailFast ×3, stack overflow ×3, damaged object ×3): 3 tasks dead after 3 attempts each, {documents - 3} documents analysed by the same worker, which then exited 0 on SIGTERM");
     }
 
@@ -136,7 +136,7 @@ public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
         Assert.False(worker.HasExited, worker.Output);
         Assert.Empty(ChildrenOf(worker.Id));
         await worker.TerminateAsync();
-        Assert.Equal(0, await worker.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        await worker.AssertExitsWithAsync(0, TimeSpan.FromMinutes(1));
         Report($"isolation: a child whose model call never returns was killed after its 20 s limit, 3 times, then dead-lettered; run completed_with_failures in {clock.Elapsed.TotalSeconds:F1} s; no child left behind");
     }
 
@@ -185,7 +185,7 @@ public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
             await SignalAsync("TERM", child);
         }
 
-        Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+        await run.AssertExitsWithAsync(0, RunLimit);
         var runFolder = await FaultCluster.RunFolderOfAsync(experiment, Progress);
         await cluster.AssertCompleteAsync(runFolder, documents);
         var children = await EventuallyAsync(() => ChildRuns(cluster), c => c.Count >= documents + 2, TimeSpan.FromSeconds(30));
@@ -204,7 +204,7 @@ public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
 
         // The default set-up, embedded Garnet: the run's own local workers, each task in a child process.
         var run = cluster.StartRun("run", experiment, new Dictionary<string, string?> { ["DISCERNUS_REDIS_URL"] = null }, "--isolation", "process", "--concurrency", "3");
-        Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+        await run.AssertExitsWithAsync(0, RunLimit);
 
         var runFolder = await FaultCluster.RunFolderOfAsync(experiment, Progress);
         await cluster.AssertCompleteAsync(runFolder, documents);
@@ -250,7 +250,7 @@ public sealed partial class ProcessIsolationFaultTests(ITestOutputHelper output)
             await Task.Delay(20);
         }
 
-        Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+        await run.AssertExitsWithAsync(0, RunLimit);
         Assert.Contains(buckets, b => b.EndsWith(":rpm", StringComparison.Ordinal));
         var analyses = cluster.Model.Requests.Where(r => !ScriptedAnalysisAnswers.IsSynthesis(r)).Select(r => r.ReceivedAt).Order().ToList();
         Assert.Equal(documents, analyses.Count);

@@ -161,7 +161,7 @@ public sealed partial class WorldFaultTests(ITestOutputHelper output)
         var atReset = FaultCluster.Results(runFolder).Count;
         var clock = Stopwatch.StartNew();
         await using var reset = CliProcess.Start("reset", cluster.ProcessEnvironment(), cluster.Root, "debug", "--reset", "--force");
-        Assert.Equal(0, await reset.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        await reset.AssertExitsWithAsync(0, TimeSpan.FromMinutes(1));
         Assert.Contains("rebuilds it from its run folder", reset.Output, StringComparison.Ordinal);
 
         var exit = await run.WaitForExitAsync(RunLimit);
@@ -198,7 +198,7 @@ public sealed partial class WorldFaultTests(ITestOutputHelper output)
             // --no-cache: every run asks the provider for every document (the same synthetic texts would be answered
             // from the response cache after the first run, and nothing would meet the limit).
             var run = cluster.StartRun($"run-{r}", experiment, environment, "--no-local-workers", "--no-cache");
-            Assert.Equal(0, await run.WaitForExitAsync(RunLimit));
+            await run.AssertExitsWithAsync(0, RunLimit);
             var runFolder = await FaultCluster.RunFolderOfAsync(experiment, Progress);
             await cluster.AssertCompleteAsync(runFolder, documents);
             var manifest = RunFolder.ReadManifest(Path.Combine(runFolder, RunFolder.ManifestFileName));
@@ -242,7 +242,7 @@ public sealed partial class WorldFaultTests(ITestOutputHelper output)
         var allow = new Dictionary<string, string?> { ["DISCERNUS_REDIS_EVICTION"] = "warn" };
         cluster.StartWorker("worker-allowed", 2, allow);
         var allowed = cluster.StartRun("run-allowed", experiment, allow, "--no-local-workers");
-        Assert.Equal(0, await allowed.WaitForExitAsync(RunLimit));
+        await allowed.AssertExitsWithAsync(0, RunLimit);
         Assert.Contains("allkeys-lru", allowed.Output, StringComparison.Ordinal);
         Report("an external Redis with maxmemory-policy allkeys-lru: `worker` and `run` refused to start with the fix named; with DISCERNUS_REDIS_EVICTION=warn both started, warned and the run completed");
     }

@@ -11,6 +11,12 @@ namespace Discernus.Application;
 /// <summary>What the person starting a run chose beyond the experiment and its models (`discernus run`'s flags).</summary>
 internal sealed record RunChoices
 {
+    /// <summary>The stages a run can start at (<see cref="From"/>), taking the earlier ones from a finished run.</summary>
+    public static IReadOnlyList<string> FromStages { get; } = [StageNames.Synthesis, StageNames.Report];
+
+    /// <summary>The stages a run can stop after (<see cref="To"/>).</summary>
+    public static IReadOnlyList<string> ToStages { get; } = [StageNames.BatchAnalysis, StageNames.Synthesis, StageNames.Report];
+
     public bool NoCache { get; init; }
     public bool Batch { get; init; }
     public bool Calibrate { get; init; }

@@ -13,6 +13,9 @@ internal sealed class RunCosts
 {
     public const string NotRecorded = "(not recorded)";
 
+    /// <summary>The run folder's log the costs are read from.</summary>
+    public const string InteractionsLog = RunFolder.InteractionsLog;
+
     private RunCosts(RunManifest manifest, IReadOnlyList<CostLine> lines, int unreadable, ResultCosts results)
     {
         (RunId, Status, Experiment) = (manifest.RunId, manifest.Status, manifest.Experiment.Name);

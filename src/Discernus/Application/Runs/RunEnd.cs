@@ -24,6 +24,15 @@ internal sealed record RunEnd
 
     public string Status => Manifest?.Status ?? RunStatus.Failed;
 
+    /// <summary>The status as the kinds a front end maps to its exit codes: a run that never got a folder failed.</summary>
+    public RunEndKind Kind => !SetUp ? RunEndKind.Failed : Status switch
+    {
+        RunStatus.Completed => RunEndKind.Completed,
+        RunStatus.CompletedWithFailures => RunEndKind.CompletedWithFailures,
+        RunStatus.Cancelled => RunEndKind.Cancelled,
+        _ => RunEndKind.Failed,
+    };
+
     public IReadOnlyList<StageRow> Stages { get; init; } = [];
 
     /// <summary>"cost $x; 3 provider request(s), 0 cache hit(s), 1 retries, 0 failed request(s)".</summary>
@@ -95,6 +104,15 @@ internal sealed record RunEnd
             Exports = manifest.Outputs.Exports.Select(e => Path.Combine(RunFolder, e)),
         }, DiscernusJson.Indented);
     }
+}
+
+/// <summary>How a run ended, in the four kinds that have their own exit code.</summary>
+internal enum RunEndKind
+{
+    Completed,
+    CompletedWithFailures,
+    Cancelled,
+    Failed,
 }
 
 /// <summary>One dimension of the pre-test: how many documents it scored, their mean, spread and range, and whether it discriminates.</summary>
