@@ -43,10 +43,10 @@ public static class SettingCatalog
         // Coordination
         Setting(RedisSettings.UrlVariable, "Coordination", "External Redis 6.2+, Valkey or Garnet (redis://[user:password@]host:port[/db]); unset = embedded Garnet in the process", "embedded Garnet", secret: false, check: RedisUrl),
         Setting(RedisSettings.PrefixVariable, "Coordination", "Key prefix, so several installations share one Redis", RedisSettings.DefaultPrefix, check: v => v.Any(char.IsWhiteSpace) ? "a prefix without white space, e.g. 'discernus:'" : null),
-        Setting("DISCERNUS_REDIS_EVICTION", "Coordination", "What `run` and `worker` do on an external Redis whose maxmemory-policy may evict keys: refuse to start, or warn (loudly) and go on", "refuse",
+        Setting(RedisSettings.EvictionVariable, "Coordination", "What `run` and `worker` do on an external Redis whose maxmemory-policy may evict keys: refuse to start, or warn (loudly) and go on", "refuse",
             check: v => v.Trim().ToLowerInvariant() is "refuse" or "warn" ? null : "refuse or warn"),
-        Integer("DISCERNUS_REDIS_OUTAGE_SECONDS", "Coordination", "How long a Redis outage is ridden out before a process's loops give up (and it exits non-zero)", "300", 1, 86_400),
-        Integer("DISCERNUS_STALL_TIMEOUT_SECONDS", "Orchestration", "A stage with no completion for this long fails the run with a diagnosis", "600", 1, 86_400),
+        Integer(RedisSettings.OutageVariable, "Coordination", "How long a Redis outage is ridden out before a process's loops give up (and it exits non-zero)", "300", 1, 86_400),
+        Integer(SettingNames.StallTimeoutSeconds, "Orchestration", "A stage with no completion for this long fails the run with a diagnosis", "600", 1, 86_400),
         Integer(SettingNames.AgentTimeoutSeconds, "Orchestration", "With --isolation process: a task's child process running longer is killed and the task counts as crashed", "1800", 1, 86_400),
         Setting(SettingNames.FaultInjectAgentCrash, "Orchestration", "Testing aid of the fault tests, never for use: <failfast|stackoverflow|exit>:<sha256>[,...] makes a child agent process crash when its task names that hash", "none",
             check: v => AgentCrashInjectionFormat.Problem(v) is null ? null : "<failfast|stackoverflow|exit>:<64-digit lowercase sha256>, comma-separated"),
@@ -98,7 +98,13 @@ public static class SettingCatalog
     public static RedisSettings Redis(IReadOnlyDictionary<string, string?> values)
     {
         var settings = values as SettingValues ?? SettingValues.From(values);
-        return new RedisSettings { Url = settings.Text(RedisSettings.UrlVariable), Prefix = settings.Text(RedisSettings.PrefixVariable) ?? RedisSettings.DefaultPrefix };
+        return new RedisSettings
+        {
+            Url = settings.Text(RedisSettings.UrlVariable),
+            Prefix = settings.Text(RedisSettings.PrefixVariable) ?? RedisSettings.DefaultPrefix,
+            OutageLimit = WholeSeconds(settings, RedisSettings.OutageVariable),
+            RefuseEvicting = !string.Equals(settings.Text(RedisSettings.EvictionVariable), "warn", StringComparison.OrdinalIgnoreCase),
+        };
     }
 
     public static SettingDefinition? Find(string name) => ByName.GetValueOrDefault(name);
@@ -109,6 +115,10 @@ public static class SettingCatalog
         var (min, max) = Defined(name).Range ?? throw new InvalidOperationException($"{name} is not a whole-number setting.");
         return (values as SettingValues ?? SettingValues.From(values)).Integer(name, min, max);
     }
+
+    /// <summary>A whole number of seconds within the bounds its definition states; null when unset; a <see cref="SettingException"/> when malformed.</summary>
+    public static TimeSpan? WholeSeconds(IReadOnlyDictionary<string, string?> values, string name) =>
+        WholeNumber(values, name) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
     /// <summary>A decimal number of seconds within the bounds its definition states; null when unset; a <see cref="SettingException"/> when malformed.</summary>
     public static TimeSpan? Seconds(IReadOnlyDictionary<string, string?> values, string name)

@@ -6,6 +6,8 @@ namespace Discernus.Configuration;
 /// </summary>
 public static class SettingNames
 {
+    public const string StallTimeoutSeconds = "DISCERNUS_STALL_TIMEOUT_SECONDS";
+
     public const string AgentTimeoutSeconds = "DISCERNUS_AGENT_TIMEOUT_SECONDS";
 
     public const string FaultInjectAgentCrash = "DISCERNUS_FAULT_INJECT_AGENT_CRASH";

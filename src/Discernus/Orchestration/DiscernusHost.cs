@@ -222,7 +222,7 @@ public sealed class DiscernusHost : IAsyncDisposable
         {
             throw new CoordinationFaultException(
                 $"the Redis at {RedisDescription} may evict keys (maxmemory-policy {check.Detail}), which can silently drop queued tasks, claims and run state. {check.Fix} " +
-                $"To start anyway, set {HostOptions.EvictionVariable}=warn.");
+                $"To start anyway, set {Configuration.RedisSettings.EvictionVariable}=warn.");
         }
 
         if (check.Status is DoctorStatus.Fail or DoctorStatus.Warn)
@@ -247,7 +247,7 @@ public sealed class DiscernusHost : IAsyncDisposable
     {
         var environment = new Dictionary<string, string?>(Options.Environment, StringComparer.Ordinal)
         {
-            ["DISCERNUS_REDIS_PREFIX"] = Options.KeyPrefix,
+            [Configuration.RedisSettings.PrefixVariable] = Options.KeyPrefix,
         };
         environment[RedisConnectionFactory.UrlEnvironmentVariable] = Options.RedisUrl ?? _garnet?.Address;
         return environment;

@@ -35,8 +35,6 @@ public sealed record HostOptions
     /// <summary>Offline models from other assemblies (<c>minilm</c>), each made once per host over its artifact store; the host disposes them and adds the lexicon itself.</summary>
     internal IReadOnlyList<Func<Artifacts.IArtifactStore, Models.IOfflineModel>> OfflineModels { get; init; } = [];
 
-    public const string EvictionVariable = "DISCERNUS_REDIS_EVICTION";
-
     /// <summary>Reads DISCERNUS_REDIS_*, the stall timeout and the outage limit; a malformed value is a <see cref="Configuration.SettingException"/>.</summary>
     public static HostOptions FromEnvironment(IReadOnlyDictionary<string, string?> environment, string artifactsDirectory)
     {
@@ -49,11 +47,11 @@ public sealed record HostOptions
             KeyPrefix = redis.Prefix,
             Orchestrator = defaults with
             {
-                StallTimeout = values.Seconds("DISCERNUS_STALL_TIMEOUT_SECONDS", 1, 86_400) ?? defaults.StallTimeout,
-                ModelOutageLimit = values.Seconds(Models.ModelSettings.OutageLimitVariable, 1, 86_400) ?? defaults.ModelOutageLimit,
+                StallTimeout = Configuration.SettingCatalog.WholeSeconds(values, Configuration.SettingNames.StallTimeoutSeconds) ?? defaults.StallTimeout,
+                ModelOutageLimit = Configuration.SettingCatalog.WholeSeconds(values, Models.ModelSettings.OutageLimitVariable) ?? defaults.ModelOutageLimit,
             },
-            RedisOutageLimit = values.Seconds("DISCERNUS_REDIS_OUTAGE_SECONDS", 1, 86_400) ?? Coordination.CoordinationResilience.DefaultOutageLimit,
-            RefuseEvictingRedis = !string.Equals(values.Text(EvictionVariable), "warn", StringComparison.OrdinalIgnoreCase),
+            RedisOutageLimit = redis.OutageLimit ?? Coordination.CoordinationResilience.DefaultOutageLimit,
+            RefuseEvictingRedis = redis.RefuseEvicting,
             Environment = environment,
             ArtifactsDirectory = artifactsDirectory,
         };

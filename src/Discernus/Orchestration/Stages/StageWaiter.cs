@@ -236,6 +236,6 @@ internal sealed class StageWaiter(
             : queued > 0
                 ? "No worker is taking tasks: start `discernus worker` against the same Redis, or run without DISCERNUS_REDIS_URL."
                 : "Workers took the tasks but did not finish them: see the worker logs.";
-        return $"stage {StageNames.Title(stage)} made no progress for {options.StallTimeout.TotalSeconds:F0} s: {unfinished} of {total} task(s) unfinished, {queued} waiting in the queue. {why} (stall timeout: DISCERNUS_STALL_TIMEOUT_SECONDS)";
+        return $"stage {StageNames.Title(stage)} made no progress for {options.StallTimeout.TotalSeconds:F0} s: {unfinished} of {total} task(s) unfinished, {queued} waiting in the queue. {why} (stall timeout: {Configuration.SettingNames.StallTimeoutSeconds})";
     }
 }
