@@ -169,27 +169,8 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
         var framework = frameworkPath is null ? null : ReadFramework(frameworkPath, options.AnalysisVariant, findings);
         var corpus = corpusPath is null ? null : CorpusReader.ReadV10Corpus(directory, corpusPath, findings, cancellationToken);
-        options = options with { Directory = directory, ExperimentFilePath = file, GoldPath = gold.Path, Gold = gold.Ratings };
-        CrossCheck(options, framework, corpus, file, findings);
-        if (framework is null || corpus is null || string.IsNullOrWhiteSpace(name))
-        {
-            return new ReadOutcome(options, framework, null);
-        }
-
-        var experiment = options with
-        {
-            Name = name,
-            Layout = ExperimentLayout.V10,
-            Author = metadata.ChildText("author"),
-            SpecVersion = specVersion,
-            Description = metadata.ChildText("description"),
-            Framework = framework,
-            Corpus = corpus,
-            Limits = limits,
-            GoldPath = gold.Path,
-            Gold = gold.Ratings,
-        };
-        return new ReadOutcome(options, framework, experiment);
+        var identity = new Identity(name, ExperimentLayout.V10, metadata.ChildText("author"), specVersion, metadata.ChildText("description"));
+        return Assemble(identity, options with { Directory = directory, ExperimentFilePath = file, GoldPath = gold.Path, Gold = gold.Ratings }, framework, corpus, file, findings);
     }
 
     private ReadOutcome ReadAlpha(string directory, string file, YamlParseResult parsed, FindingCollector findings, CancellationToken cancellationToken)
@@ -218,25 +199,35 @@ public sealed partial class ExperimentReader(ExperimentLimits limits)
 
         var framework = frameworkPath is null ? null : ReadFramework(frameworkPath, options.AnalysisVariant, findings);
         var corpus = corpusDirectory is null ? null : CorpusReader.ReadAlphaCorpus(directory, corpusDirectory, findings, cancellationToken);
-        options = options with { Directory = directory, ExperimentFilePath = file, GoldPath = gold.Path, Gold = gold.Ratings };
+        var identity = new Identity(name, ExperimentLayout.Alpha, root.ChildText("author"), root.ChildText("spec_version"), root.ChildText("description"));
+        return Assemble(identity, options with { Directory = directory, ExperimentFilePath = file, GoldPath = gold.Path, Gold = gold.Ratings }, framework, corpus, file, findings);
+    }
+
+    /// <summary>What an experiment file says of itself, in either layout.</summary>
+    private sealed record Identity(string? Name, ExperimentLayout Layout, string? Author, string? SpecVersion, string? Description);
+
+    /// <summary>
+    /// Both layouts end alike: the options are cross-checked against the framework and corpus, and an experiment exists
+    /// only when its name, framework and corpus all could be read.
+    /// </summary>
+    private ReadOutcome Assemble(Identity identity, Experiment options, Framework? framework, Corpus? corpus, string file, FindingCollector findings)
+    {
         CrossCheck(options, framework, corpus, file, findings);
-        if (framework is null || corpus is null || string.IsNullOrWhiteSpace(name))
+        if (framework is null || corpus is null || string.IsNullOrWhiteSpace(identity.Name))
         {
             return new ReadOutcome(options, framework, null);
         }
 
         var experiment = options with
         {
-            Name = name,
-            Layout = ExperimentLayout.Alpha,
-            Author = root.ChildText("author"),
-            SpecVersion = root.ChildText("spec_version"),
-            Description = root.ChildText("description"),
+            Name = identity.Name!,
+            Layout = identity.Layout,
+            Author = identity.Author,
+            SpecVersion = identity.SpecVersion,
+            Description = identity.Description,
             Framework = framework,
             Corpus = corpus,
             Limits = limits,
-            GoldPath = gold.Path,
-            Gold = gold.Ratings,
         };
         return new ReadOutcome(options, framework, experiment);
     }
