@@ -58,6 +58,12 @@ internal static class RunSummary
             return exitCode;
         }
 
+        PrintText(context, end, elapsed);
+        return exitCode;
+    }
+
+    private static void PrintText(CliContext context, RunEnd end, TimeSpan elapsed)
+    {
         var console = context.Console;
         var table = new Table().AddColumns("stage", "status", "tasks", "seconds");
         foreach (var row in end.Stages)
@@ -98,8 +104,6 @@ internal static class RunSummary
         {
             context.Out.WriteLine($"Resume: discernus run --resume {end.RunFolder}");
         }
-
-        return exitCode;
     }
 
     /// <summary>The pre-test's findings: the spread per dimension, quotes, failures, cost, verdict.</summary>

@@ -47,12 +47,9 @@ public sealed class ArchitectureBoundaryTests
     [Fact]
     public void FrontEndSources_DoNotNameTheNamespacesBehindTheApplicationLayer()
     {
-        var root = RepositoryRoot();
+        var root = ArchitectureSources.RepositoryRoot();
         var naming = new[] { "src/Discernus.Cli", "src/Discernus.Web" }
-            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*.*", SearchOption.AllDirectories))
-            .Where(path => path.EndsWith(".cs", StringComparison.Ordinal) || path.EndsWith(".razor", StringComparison.Ordinal))
-            .Select(path => Path.GetRelativePath(root, path).Replace('\\', '/'))
-            .Where(path => !path.Contains("/obj/", StringComparison.Ordinal) && !path.Contains("/bin/", StringComparison.Ordinal))
+            .SelectMany(folder => ArchitectureSources.Files(root, folder))
             .Where(path => BehindTheApplicationLayer.Any(ns => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(Path.Combine(root, path)), $@"\b{System.Text.RegularExpressions.Regex.Escape(ns)}\b")))
             .ToHashSet(StringComparer.Ordinal);
 
@@ -67,19 +64,6 @@ public sealed class ArchitectureBoundaryTests
         Assert.Contains(application, t => t.Name == "RunService");
         Assert.Contains(application, t => t.Name == "ExperimentService");
         Assert.Contains(application, t => t.Name == "CodingService");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Discernus.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"the repository root (with Discernus.sln) was not found above {AppContext.BaseDirectory}");
     }
 
     /// <summary>
