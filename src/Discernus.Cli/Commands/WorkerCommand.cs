@@ -29,7 +29,7 @@ internal static class WorkerCommand
             var artifacts = context.Environment[SettingCatalog.StoreFolderVariable] ?? SettingCatalog.DefaultStoreFolderIn(Directory.GetCurrentDirectory());
             var choices = new WorkerChoices(artifacts, parse.GetValue(concurrency), IsolateAgents: parse.GetValue(isolation) == IsolationOption.Process);
             var values = context.Environment.Values;
-            var health = parse.GetValue(healthPort) ?? (int?)values.Integer(TelemetryOptions.HealthPortVariable, 1, 65_535);
+            var health = parse.GetValue(healthPort) ?? (int?)SettingCatalog.WholeNumber(values, TelemetryOptions.HealthPortVariable);
             var telemetryOptions = TelemetryOptions.FromSettings(values, "discernus-worker", parse.GetValue(metricsPort));
             if (health is < 1 or > 65_535 || telemetryOptions.MetricsPort is < 1 or > 65_535 || (health is not null && health == telemetryOptions.MetricsPort))
             {

@@ -140,6 +140,14 @@ public static class SettingCatalog
         return definition.Check(text) is { } expected ? throw settings.Invalid(name, text, expected) : new Uri(text, UriKind.Absolute);
     }
 
+    /// <summary>A text setting that passed its definition's check; null when unset; a <see cref="SettingException"/> when it fails the check.</summary>
+    public static string? Checked(IReadOnlyDictionary<string, string?> values, string name)
+    {
+        var definition = Defined(name);
+        var settings = values as SettingValues ?? SettingValues.From(values);
+        return settings.Text(name) is { } text && definition.Check(text) is { } expected ? throw settings.Invalid(name, text, expected) : settings.Text(name);
+    }
+
     // A reader asked for a name the catalog lacks is a programming error: every setting read must be listed for `config`.
     private static SettingDefinition Defined(string name) =>
         ByName.GetValueOrDefault(name) ?? throw new InvalidOperationException($"{name} is not in the setting catalog; add it to SettingCatalog.All.");

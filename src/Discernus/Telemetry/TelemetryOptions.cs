@@ -41,19 +41,8 @@ internal sealed record TelemetryOptions
     {
         var values = environment as SettingValues ?? SettingValues.From(environment);
         var endpointName = values.Text(OtlpEndpointVariable) is not null ? OtlpEndpointVariable : StandardOtlpEndpointVariable;
-        Uri? endpoint = null;
-        if (values.Text(endpointName) is { } text)
-        {
-            endpoint = Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-                ? uri
-                : throw values.Invalid(endpointName, text, "an http:// or https:// URL, e.g. http://collector:4317");
-        }
-
-        var protocol = values.Text(ProtocolVariable)?.Trim() ?? "grpc";
-        if (protocol is not ("grpc" or "http/protobuf"))
-        {
-            throw values.Invalid(ProtocolVariable, protocol, "grpc or http/protobuf");
-        }
+        var endpoint = SettingCatalog.HttpUrl(values, endpointName);
+        var protocol = SettingCatalog.Checked(values, ProtocolVariable)?.Trim() ?? "grpc";
 
         return new TelemetryOptions
         {
@@ -61,7 +50,7 @@ internal sealed record TelemetryOptions
             OtlpEndpoint = endpoint,
             OtlpHttp = protocol == "http/protobuf",
             SpanFile = values.Text(SpanFileVariable)?.Replace("{pid}", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
-            MetricsPort = metricsPort ?? (int?)values.Integer(MetricsPortVariable, 1, 65_535),
+            MetricsPort = metricsPort ?? (int?)SettingCatalog.WholeNumber(values, MetricsPortVariable),
         };
     }
 }
