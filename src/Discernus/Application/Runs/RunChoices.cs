@@ -9,7 +9,7 @@ using Discernus.Provenance;
 namespace Discernus.Application;
 
 /// <summary>What the person starting a run chose beyond the experiment and its models (`discernus run`'s flags).</summary>
-internal sealed record RunChoices
+public sealed record RunChoices
 {
     public bool NoCache { get; init; }
     public bool Batch { get; init; }
