@@ -1,7 +1,7 @@
 namespace Discernus.FakeLlm;
 
 /// <summary>How the simulated provider behaves (`discernus dev fake-llm`).</summary>
-internal sealed record FakeLlmOptions
+public sealed record FakeLlmOptions
 {
     /// <summary>Loopback port to listen on; 0 picks a free one.</summary>
     public int Port { get; init; }

@@ -21,7 +21,7 @@ namespace Discernus.FakeLlm;
 /// <see cref="FakeLlmBatches"/>. <c>GET /stats</c> returns <see cref="FakeLlmStats"/>. It never logs what it receives;
 /// batch files are kept in memory while it runs, as a provider keeps them.
 /// </summary>
-internal sealed class FakeLlmServer : IAsyncDisposable
+public sealed class FakeLlmServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly FakeLlmOptions _options;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Discernus.FakeLlm;
 
 /// <summary>What the simulated provider has seen so far (<c>GET /stats</c>).</summary>
-internal sealed record FakeLlmStats
+public sealed record FakeLlmStats
 {
     [JsonPropertyName("requests")] public long Requests { get; init; }
     [JsonPropertyName("completions")] public long Completions { get; init; }

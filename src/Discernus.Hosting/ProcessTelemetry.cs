@@ -13,7 +13,7 @@ namespace Discernus.Hosting;
 /// <c>Discernus</c> meter when OTLP or the worker's Prometheus port is. Nothing configured, nothing built: the source and
 /// the meter keep no listener. Disposing flushes and stops the exporters.
 /// </summary>
-internal sealed class ProcessTelemetry : IDisposable
+public sealed class ProcessTelemetry : IDisposable
 {
     private readonly TracerProvider? _tracer;
     private readonly MeterProvider? _meter;
@@ -59,7 +59,7 @@ internal sealed class ProcessTelemetry : IDisposable
         {
             if (options.Traces)
             {
-                var builder = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(DiscernusActivities.SourceName);
+                var builder = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(TelemetryOptions.ActivitySourceName);
                 if (options.SpanFile is { } file)
                 {
                     builder.AddProcessor(new SimpleActivityExportProcessor(new JsonLinesSpanExporter(file, options.ServiceName)));
@@ -75,7 +75,7 @@ internal sealed class ProcessTelemetry : IDisposable
 
             if (options.Metrics)
             {
-                var builder = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(DiscernusMetrics.MeterName);
+                var builder = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(TelemetryOptions.MeterName);
                 if (options.MetricsPort is { } port)
                 {
                     // Every address: the scrape comes from another host (Prometheus, a Kubernetes pod). The exporter's Host

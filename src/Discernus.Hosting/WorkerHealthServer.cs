@@ -15,7 +15,7 @@ namespace Discernus.Hosting;
 /// kubelet probes the pod's IP), running the checks of <see cref="WorkerHealth"/> through ASP.NET Core's health check
 /// middleware. Healthy and degraded answer 200, unhealthy 503; the body lists each check in JSON. It serves nothing else.
 /// </summary>
-internal sealed class WorkerHealthServer : IAsyncDisposable
+public sealed class WorkerHealthServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

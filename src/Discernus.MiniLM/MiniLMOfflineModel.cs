@@ -10,7 +10,7 @@ namespace Discernus.MiniLM;
 /// document, once per process) and, when a store is given, the sentence-embedding cache in that artifact store.
 /// The CLI registers it through <c>HostOptions.OfflineModels</c>; the host disposes it.
 /// </summary>
-internal sealed class MiniLMOfflineModel : IOfflineModel
+public sealed class MiniLMOfflineModel : IOfflineModel
 {
     private readonly MiniLMEncoder _encoder = new();
     private readonly ISentenceEmbedder _embedder;

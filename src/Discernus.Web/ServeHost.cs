@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Discernus.Web;
 
 /// <summary>`discernus serve` itself: the app on Kestrel, bound to exactly the host and port asked for (loopback by default).</summary>
-internal sealed class ServeHost : IAsyncDisposable
+public sealed class ServeHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

@@ -6,7 +6,7 @@ using Discernus.Web.Security;
 namespace Discernus.Web;
 
 /// <summary>How `discernus serve` runs: which folder it shows, where it listens, and the secret a wider bind needs.</summary>
-internal sealed record ServeOptions
+public sealed record ServeOptions
 {
     /// <summary>The address bound when no <c>--host</c> is given: loopback only, as Jupyter and Hangfire's dashboard default to.</summary>
     public const string DefaultHost = "127.0.0.1";

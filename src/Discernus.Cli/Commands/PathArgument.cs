@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Discernus.Experiments;
+using Discernus.Application;
 
 namespace Discernus.Cli.Commands;
 
@@ -21,9 +21,9 @@ internal static class PathArgument
 
     private static void Check(string? value, string name, Action<string> addError)
     {
-        if (value is not null && !SafePaths.IsValidName(value))
+        if (value is not null && !ProjectPaths.IsValidName(value))
         {
-            addError($"the {name} path '{SafePaths.Printable(value)}' contains a character no file system allows in a name (a NUL or control character, or broken Unicode); pass the path of a folder");
+            addError($"the {name} path '{ProjectPaths.Printable(value)}' contains a character no file system allows in a name (a NUL or control character, or broken Unicode); pass the path of a folder");
         }
     }
 }

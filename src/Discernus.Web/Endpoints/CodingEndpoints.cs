@@ -46,7 +46,7 @@ internal static class CodingEndpoints
             Sample = (IReadOnlyList<(string, bool)>)sample,
             Agreement = CodingService.Agreement(x, paths, options.TimeProvider),
             CoderError = coderError,
-            Coder = coderError is null ? null : SafePaths.Printable(request.Query["coder"].ToString()),
+            Coder = coderError is null ? null : ProjectPaths.Printable(request.Query["coder"].ToString()),
         }, coderError is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 

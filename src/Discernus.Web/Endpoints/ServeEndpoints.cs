@@ -104,15 +104,12 @@ internal static class ServeEndpoints
             return NoRun(experiment, run);
         }
 
-        var statistics = data.Statistics(paths);
+        var statistics = data.StatisticsRows(paths);
         return Page<RunPage>(new
         {
             Experiment = experiment,
             Data = data,
-            Statistics = (IReadOnlyList<StatisticsRow>)(statistics?.Dimensions
-                .Select(d => new StatisticsRow(d.Name, d.Score.N, d.Score.Mean, d.Score.Sd, d.Score.CiLower, d.Score.CiUpper, d.Score.Median, d.MeanSalience, d.MeanConfidence,
-                    statistics.ValidityOf(d.Name), statistics.Validity?.Dimension(d.Name)?.Reason))
-                .ToList() ?? []),
+            Statistics = statistics ?? [],
             HasReport = data.Head.ReportHtml is { } html && paths.FileInside(data.Folder, html) is not null,
             HasChart = statistics is not null,
             Sort = string.IsNullOrWhiteSpace(sort) ? "document" : sort,
@@ -135,8 +132,7 @@ internal static class ServeEndpoints
 
     private static IResult Chart(string experiment, string run, ProjectPaths paths, ServeOptions options)
     {
-        if (Load(experiment, run, paths, options) is not { } data || data.Statistics(paths) is not { } statistics
-            || Reports.ReportCharts.DistributionSvg(statistics) is not { } svg)
+        if (Load(experiment, run, paths, options) is not { } data || data.DistributionSvg(paths) is not { } svg)
         {
             return NotFound("This run has no statistics (yet).");
         }

@@ -8,7 +8,7 @@ namespace Discernus.Agents;
 /// synthesis contract names this artifact instead of carrying the list (13 MB of JSON at 100,000 results, held by the
 /// queue, the Orchestrator and the agent at once), and like every artifact it is verified by its hash when read.
 /// </summary>
-public static class AnalysisResultIndex
+internal static class AnalysisResultIndex
 {
     private const int Line = 65;
 

@@ -7,7 +7,7 @@ namespace Discernus.Agents;
 /// The agents' prompt files, shipped inside the assembly so a run can never pick up a different copy by accident.
 /// Run setup stores them as assets (the "prompt DNA"); agents then read them back from the artifact store by hash.
 /// </summary>
-public static class PromptLibrary
+internal static class PromptLibrary
 {
     public const string AnalyseDocument = "analyse_document";
     public const string SynthesizeResults = "synthesize_results";

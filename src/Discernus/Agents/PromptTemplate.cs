@@ -8,7 +8,7 @@ namespace Discernus.Agents;
 /// A prompt file as stored in the run (YAML with named text fields). Placeholders are <c>{{name}}</c>; a placeholder
 /// left unfilled is an error, so a prompt never reaches a model with a hole in it.
 /// </summary>
-public sealed partial class PromptTemplate
+internal sealed partial class PromptTemplate
 {
     private readonly Dictionary<string, YamlNode> _fields;
 

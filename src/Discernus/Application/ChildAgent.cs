@@ -4,7 +4,7 @@ using Discernus.Orchestration;
 namespace Discernus.Application;
 
 /// <summary>The task a worker handed a child process on its standard input, or why there is none to run.</summary>
-internal sealed record ChildTask(string? Problem)
+public sealed record ChildTask(string? Problem)
 {
     internal AgentProcessRequest? Request { get; init; }
 }
@@ -13,7 +13,7 @@ internal sealed record ChildTask(string? Problem)
 /// One agent task in a child process of a worker started with `--isolation process`: the task arrives as one JSON
 /// line, must be the one the command line names, and its answer leaves as JSON lines on <c>output</c>.
 /// </summary>
-internal static class ChildAgent
+public static class ChildAgent
 {
     public static ChildTask Read(string? line, string taskType, string taskId)
     {

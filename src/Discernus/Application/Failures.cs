@@ -5,7 +5,7 @@ using Discernus.Models;
 namespace Discernus.Application;
 
 /// <summary>Which failures a front end says in one line: those a person can act on from the message alone; anything else is a bug to report.</summary>
-internal static class Failures
+public static class Failures
 {
     /// <summary>A store's settings or content, a file, Redis, a model's settings, a value out of range, or a run that could not be watched to its end.</summary>
     public static bool Actionable(Exception ex) =>

@@ -5,7 +5,7 @@ using Discernus.Orchestration;
 namespace Discernus.Application;
 
 /// <summary>What an operations command found, in both of its forms; <see cref="Ok"/> false when it found (or caused) a fault.</summary>
-internal sealed record OperationReport(bool Ok, string Text, string Json)
+public sealed record OperationReport(bool Ok, string Text, string Json)
 {
     /// <summary>For a refused operation: nothing was done, and the text says why.</summary>
     public bool Refused { get; init; }
@@ -15,7 +15,7 @@ internal sealed record OperationReport(bool Ok, string Text, string Json)
 /// The operations commands over the configured environment: `doctor` (Redis, the artifact store, the models, and an
 /// experiment's own) and `debug` (the coordination keys on DISCERNUS_REDIS_URL: audited, or reset).
 /// </summary>
-internal static class OperationsService
+public static class OperationsService
 {
     public static async Task<OperationReport> DoctorAsync(WorkspaceOptions options, string? experimentPath, string workingDirectory, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace Discernus.Application;
 /// What the application layer needs of its host, whichever front end it is (the CLI or `discernus serve`): the
 /// configuration values, the offline models the host ships, its clock, and how long a request may wait for validation.
 /// </summary>
-internal sealed record WorkspaceOptions
+public sealed record WorkspaceOptions
 {
     /// <summary>Configuration values (.env merged with the environment), as the host read them.</summary>
     public required IReadOnlyDictionary<string, string?> Environment { get; init; }

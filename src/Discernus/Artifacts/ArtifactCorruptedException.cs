@@ -1,6 +1,6 @@
 namespace Discernus.Artifacts;
 
-public sealed class ArtifactCorruptedException(string hash, string actual, string location)
+internal sealed class ArtifactCorruptedException(string hash, string actual, string location)
     : Exception($"artifact {hash} in {location} is corrupted: its content hashes to {actual}. Delete the object so it is stored again on the next run.")
 {
     public string Hash { get; } = hash;

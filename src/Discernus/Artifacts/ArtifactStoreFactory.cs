@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Discernus.Artifacts;
 
 /// <summary>The one place that turns configuration into a store; every store it returns verifies hashes on read.</summary>
-public static class ArtifactStoreFactory
+internal static class ArtifactStoreFactory
 {
     /// <summary>
     /// The store, checked now: a folder must be writable; an S3 endpoint must answer, accept the credentials and have
@@ -68,4 +68,4 @@ public static class ArtifactStoreFactory
     }
 }
 
-public sealed class ArtifactStoreConfigurationException(string message) : Exception(message);
+internal sealed class ArtifactStoreConfigurationException(string message) : Exception(message);

@@ -1,7 +1,7 @@
 namespace Discernus.Artifacts;
 
 /// <summary>Which store to use and where; resolved once by <see cref="ArtifactStoreFactory"/>.</summary>
-public sealed record ArtifactStoreOptions
+internal sealed record ArtifactStoreOptions
 {
     public const string BackendVariable = "DISCERNUS_ARTIFACT_STORE";
 

@@ -10,7 +10,7 @@ namespace Discernus.Artifacts;
 /// file per object cost a run more CPU in inode allocation than its analyses. Loose objects and refs written before
 /// stay readable, and a loose copy is still checked first when it exists.</para>
 /// </summary>
-public sealed class FolderArtifactStore : IArtifactStore, IDisposable
+internal sealed class FolderArtifactStore : IArtifactStore, IDisposable
 {
     /// <summary>Larger objects (exports) stay files of their own: they are few, and a pack would only copy them.</summary>
     public const int PackedObjectLimit = 256 * 1024;

@@ -3,7 +3,7 @@ using Discernus.Content;
 namespace Discernus.Artifacts;
 
 /// <summary>Wraps any store so that every read is checked against its key, whatever the backend.</summary>
-public sealed class HashVerifyingArtifactStore(IArtifactStore inner) : IArtifactStore, IDisposable
+internal sealed class HashVerifyingArtifactStore(IArtifactStore inner) : IArtifactStore, IDisposable
 {
     public string Description => inner.Description;
 

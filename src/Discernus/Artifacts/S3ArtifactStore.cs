@@ -17,7 +17,7 @@ namespace Discernus.Artifacts;
 /// 5xx, timeouts) are retried with exponential backoff for at most <see cref="S3ArtifactStoreOptions.Timeout"/>;
 /// refusals (403, a missing bucket) are not.
 /// </summary>
-public sealed class S3ArtifactStore : IArtifactStore, IDisposable
+internal sealed class S3ArtifactStore : IArtifactStore, IDisposable
 {
     internal const string ObjectPrefix = "sha256/";
     internal const string RefPrefix = "refs/";

@@ -9,7 +9,7 @@ namespace Discernus.Artifacts;
 /// configuration binder can fill it; <see cref="Validate"/> is the one check, whatever filled it. The secret key
 /// never appears in <see cref="ToString"/>, <see cref="Identity"/> or any message.
 /// </summary>
-public sealed record S3ArtifactStoreOptions
+internal sealed record S3ArtifactStoreOptions
 {
     public const string EndpointVariable = "DISCERNUS_S3_ENDPOINT";
     public const string BucketVariable = "DISCERNUS_S3_BUCKET";

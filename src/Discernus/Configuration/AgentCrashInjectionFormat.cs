@@ -7,7 +7,7 @@ namespace Discernus.Configuration;
 /// the settings check and the agent process refuse exactly the same values without Configuration depending on
 /// Orchestration.
 /// </summary>
-public static partial class AgentCrashInjectionFormat
+internal static partial class AgentCrashInjectionFormat
 {
     /// <summary>What is wrong with a value of the variable, or null when every entry is well formed (the settings check uses it).</summary>
     public static string? Problem(string value) =>

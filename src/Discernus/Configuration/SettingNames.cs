@@ -4,7 +4,7 @@ namespace Discernus.Configuration;
 /// Names of settings that the components above Configuration also spell (in messages, option help, child process
 /// environments). They live here so the catalog, the lowest layer, never has to reach up into a component for a name.
 /// </summary>
-public static class SettingNames
+internal static class SettingNames
 {
     public const string StallTimeoutSeconds = "DISCERNUS_STALL_TIMEOUT_SECONDS";
 

@@ -4,4 +4,4 @@ namespace Discernus.Coordination;
 /// The coordination server cannot be reached, or stayed unreachable longer than the outage limit; the message names
 /// it (without credentials), how long it was gone and the fix.
 /// </summary>
-public sealed class CoordinationUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);
+internal sealed class CoordinationUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -7,7 +7,7 @@ namespace Discernus.Experiments;
 /// <c>TBD</c>. Such a metric is left out with a warning instead of blocking the experiment. Lexical on purpose, so the
 /// reader decides it once for validation and for every agent that reads the framework again.
 /// </summary>
-public static partial class DerivedMetricPlaceholder
+internal static partial class DerivedMetricPlaceholder
 {
     // Words inside one pair of brackets, with nothing a formula needs between them (no parenthesis, comma, quote,
     // operator or further bracket): a list literal or an index always has one of those, or is a single name.

@@ -4,4 +4,4 @@ namespace Discernus.Experiments;
 /// One document as its single read produced it, handed to whoever needs the content (the artifact store, a token
 /// counter) while it is read; the next document replaces it, so a corpus is never held in memory.
 /// </summary>
-public sealed record DocumentContent(CorpusDocument Document, DocumentReading Reading, byte[] Bytes, string Text, byte[] TextBytes);
+internal sealed record DocumentContent(CorpusDocument Document, DocumentReading Reading, byte[] Bytes, string Text, byte[] TextBytes);

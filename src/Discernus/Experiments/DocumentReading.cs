@@ -4,7 +4,7 @@ namespace Discernus.Experiments;
 /// What the one read of a corpus document leaves for the steps after it: the hashes of its bytes and of its text, its
 /// size and whether the text was extracted. Never the text itself, so a run holds a hundred thousand of these cheaply.
 /// </summary>
-public sealed record DocumentReading
+internal sealed record DocumentReading
 {
     public required string DocumentId { get; init; }
 

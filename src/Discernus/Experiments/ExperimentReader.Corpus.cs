@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Discernus.Experiments;
 
-public sealed partial class ExperimentReader
+internal sealed partial class ExperimentReader
 {
     private sealed record ManifestEntry(string FileName, string? DocumentId, Dictionary<string, string> Metadata, YamlNode At);
 

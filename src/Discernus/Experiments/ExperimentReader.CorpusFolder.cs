@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace Discernus.Experiments;
 
 /// <summary>The corpus folder as it is on disk: its files, the links out of it, and the files no manifest lists.</summary>
-public sealed partial class ExperimentReader
+internal sealed partial class ExperimentReader
 {
     /// <summary>Walks the corpus folder without following links out of it; files behind escaping links are reported, not read.</summary>
     private List<string> EnumerateDocuments(string directory, string documentsDirectory, string reportFile, Func<string, bool> include, FindingCollector findings)

@@ -3,7 +3,7 @@ using Discernus.Content;
 
 namespace Discernus.Experiments;
 
-public sealed partial class ExperimentReader
+internal sealed partial class ExperimentReader
 {
     /// <summary>
     /// True (the default): <see cref="Read"/> also reads every document to check its content. False: it checks the

@@ -2,7 +2,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Discernus.Experiments;
 
-public sealed partial class ExperimentReader
+internal sealed partial class ExperimentReader
 {
     private static readonly string[] FrameworkTopKeys =
         ["metadata", "analysis_variants", "dimensions", "derived_metrics", "framework_fit_score", "output_schema", "name", "version",

@@ -1,6 +1,6 @@
 namespace Discernus.Experiments;
 
-public sealed partial class ExperimentReader
+internal sealed partial class ExperimentReader
 {
     /// <summary>
     /// The gate every file passes before it is opened: it must be a regular file (a FIFO would block the read, a

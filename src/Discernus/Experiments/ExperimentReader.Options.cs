@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace Discernus.Experiments;
 
 /// <summary>The options of an experiment file: budget, models, runs, filtering, validity, calibration, hypotheses.</summary>
-public sealed partial class ExperimentReader
+internal sealed partial class ExperimentReader
 {
     /// <summary>Reads the optional settings both layouts share into an otherwise empty experiment.</summary>
     private static Experiment ReadOptions(YamlMappingNode root, string file, YamlBlock block, FindingCollector findings)

@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace Discernus.Experiments;
 
 /// <summary>The experiment settings that shape the statistics rather than the analysis: filtering thresholds, gold file.</summary>
-public sealed partial class ExperimentReader
+internal sealed partial class ExperimentReader
 {
     /// <summary>Reads the optional human-coding file (<c>components.gold</c>, or <c>gold</c> in the alpha layout).</summary>
     private (string? Path, IReadOnlyList<GoldRating> Ratings) ReadGold(string directory, string file, YamlMappingNode? map, string field,

@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace Discernus.Experiments;
 
 /// <summary>The specification files (framework, experiment, gold) and the YAML appendix each carries.</summary>
-public sealed partial class ExperimentReader
+internal sealed partial class ExperimentReader
 {
     private string? ReadSpecificationFile(string path, FindingCollector findings, bool gold = false)
     {

@@ -7,7 +7,7 @@ namespace Discernus.Experiments;
 /// The settings that decide whether a measurement counts as valid (<c>validation:</c>) and whether the scores are
 /// calibrated to the coders of the gold file (<c>calibration:</c>). Both shape the statistics only, never an analysis.
 /// </summary>
-public sealed partial class ExperimentReader
+internal sealed partial class ExperimentReader
 {
     private const string ValidationFix = "write e.g. `validation: {min_ratio: 0.8, min_documents: 20, bootstrap_resamples: 1000, seed: 20240601}` (every key optional)";
     private const string CalibrationFix = "write `calibration: gold` (the method chosen by cross-validation), or e.g. `calibration: {method: isotonic, folds: 5, seed: 20240601}` with method auto, linear, isotonic or ridge";

@@ -9,7 +9,7 @@ namespace Discernus.Experiments;
 /// Reads an experiment folder in either layout (SPEC §1, §2) into the immutable <see cref="Experiment"/> model and
 /// validates it deterministically, collecting every problem in one pass. Nothing here calls a model.
 /// </summary>
-public sealed partial class ExperimentReader(ExperimentLimits limits)
+internal sealed partial class ExperimentReader(ExperimentLimits limits)
 {
     public const string SupportedSpecVersion = "10";
 

@@ -1,7 +1,7 @@
 namespace Discernus.Experiments;
 
 /// <summary>The stable codes of validation findings; scripts match on these, so they never change meaning.</summary>
-public static class FindingCodes
+internal static class FindingCodes
 {
     public const string ExperimentNotFound = "experiment_not_found";
     public const string FileMissing = "file_missing";

@@ -10,14 +10,14 @@ namespace Discernus.Experiments;
 public sealed record GoldRating(string DocumentId, string Dimension, double Score, string Coder);
 
 /// <summary>A problem in a gold file, with its 1-based line (0 for the file as a whole).</summary>
-public sealed record GoldFileProblem(int Line, string Message);
+internal sealed record GoldFileProblem(int Line, string Message);
 
 /// <summary>
 /// The human-coding file an experiment names as <c>components.gold</c>: CSV with the header
 /// <c>document_id,dimension,score,coder</c> (more columns are ignored), one row per coder, document and dimension.
 /// <c>discernus serve</c> writes the same format, so reading and writing live together here.
 /// </summary>
-public static class GoldFile
+internal static class GoldFile
 {
     public static readonly IReadOnlyList<string> Columns = ["document_id", "dimension", "score", "coder"];
 

@@ -11,7 +11,7 @@ namespace Discernus.Experiments;
 /// formula, so cells that read back as a number are left as they are. Every CSV Discernus writes (exports, gold files)
 /// goes through it.
 /// </summary>
-public sealed class SpreadsheetSafeCsvWriter(TextWriter writer) : CsvWriter(writer, SafeConfiguration)
+internal sealed class SpreadsheetSafeCsvWriter(TextWriter writer) : CsvWriter(writer, SafeConfiguration)
 {
     private static readonly CsvConfiguration SafeConfiguration = new(CultureInfo.InvariantCulture)
     {

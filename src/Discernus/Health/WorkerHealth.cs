@@ -10,7 +10,7 @@ namespace Discernus.Health;
 /// <c>/readyz</c> (readiness: Redis and the artifact store reachable, model breakers). Paths are constants because the
 /// Kubernetes manifests in deploy/ name them; a test checks they agree.
 /// </summary>
-internal static class WorkerHealth
+public static class WorkerHealth
 {
     public const string LivenessPath = "/healthz";
     public const string ReadinessPath = "/readyz";

@@ -7,7 +7,7 @@ namespace Discernus.Models;
 /// for the supervised calibration head. Found on a model's client with <c>GetService(typeof(IDocumentFeatureSource))</c>,
 /// the Microsoft.Extensions.AI way, so middleware and hosted models need not know about it (hosted models return null).
 /// </summary>
-internal interface IDocumentFeatureSource
+public interface IDocumentFeatureSource
 {
     /// <summary>What the vector holds, e.g. "lexicon marker counts" (written into the report and the calibration artifact).</summary>
     string FeatureSet { get; }

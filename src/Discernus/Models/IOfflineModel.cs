@@ -9,7 +9,7 @@ namespace Discernus.Models;
 /// <see cref="ModelGatewayOptions.OfflineModels"/>; it owns the heavy parts (loaded weights, caches) and is disposed
 /// by whoever created it, after every client it made.
 /// </summary>
-internal interface IOfflineModel : IDisposable
+public interface IOfflineModel : IDisposable
 {
     /// <summary>The provider this model answers for (an offline <see cref="ModelProvider"/>: lexicon, minilm).</summary>
     ModelProvider Provider { get; }

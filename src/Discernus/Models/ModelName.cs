@@ -7,7 +7,7 @@ namespace Discernus.Models;
 /// The model part is passed to the provider unchanged, so it may itself contain slashes or colons
 /// (<c>openrouter/anthropic/claude-3.5-sonnet</c>, <c>ollama/llama3.1:8b</c>).
 /// </summary>
-internal sealed record ModelName
+public sealed record ModelName
 {
     public const string LexiconName = "lexicon";
     public const string MiniLMName = "minilm";

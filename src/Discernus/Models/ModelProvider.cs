@@ -9,7 +9,7 @@ namespace Discernus.Models;
 /// a new provider is one subclass in <c>Models/Providers/</c> and its line in <see cref="All"/> (plus its key and
 /// endpoint settings in <c>Configuration/SettingCatalog.cs</c>, which sits below this layer and cannot read them here).
 /// </summary>
-internal abstract record ModelProvider
+public abstract record ModelProvider
 {
     public static ModelProvider Lexicon { get; } = new LexiconProvider();
 
@@ -66,22 +66,22 @@ internal abstract record ModelProvider
     public virtual IReadOnlyList<string> BareModelPrefixes => [];
 
     /// <summary>Which batch API, if any, takes this provider's requests (<c>run --batch</c>).</summary>
-    public virtual BatchProtocol BatchProtocol => BatchProtocol.None;
+    internal virtual BatchProtocol BatchProtocol => BatchProtocol.None;
 
     /// <summary>The list prices of its models (per million tokens); empty when free (offline) or not published as data here.</summary>
-    public virtual IReadOnlyList<ModelPrice> Prices => [];
+    internal virtual IReadOnlyList<ModelPrice> Prices => [];
 
     /// <summary>The error when <see cref="DefaultBaseUrl"/> is null and the user set no endpoint.</summary>
     public virtual string MissingBaseUrlMessage(ModelName model) => $"The model '{model}' has no endpoint configured.";
 
     /// <summary>How a model's tokens are counted: the heuristic unless the provider's tokenizer ships with Discernus.</summary>
-    public virtual TokenCounter TokenCounterFor(string model) => TokenCounter.Heuristic;
+    internal virtual TokenCounter TokenCounterFor(string model) => TokenCounter.Heuristic;
 
     /// <summary>Temperature and seed sent with analysis requests, where the provider accepts them (see <see cref="SamplingDefaults"/>).</summary>
     public virtual (float? Temperature, long? Seed) SamplingFor(string model) => (0f, SamplingDefaults.Seed);
 
     /// <summary>The bare client, without the gateway's middleware; throws <see cref="ModelConfigurationException"/> for a missing key or endpoint.</summary>
-    public abstract IChatClient CreateClient(ModelName model, ProviderClientContext context);
+    internal abstract IChatClient CreateClient(ModelName model, ProviderClientContext context);
 
     // Sealed so the descriptions print as their name, not as the record members the compiler would list.
     public sealed override string ToString() => Name;

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Discernus.Offline;
 
 /// <summary>One dimension of an offline model's analysis answer; null numbers with a reason when it could not be scored.</summary>
-internal sealed record OfflineDimensionAnswer(
+public sealed record OfflineDimensionAnswer(
     string Dimension,
     double? RawScore,
     double? Salience,
@@ -13,7 +13,7 @@ internal sealed record OfflineDimensionAnswer(
     string? NotScorableReason = null);
 
 /// <summary>The analysis answer JSON both offline models write: <c>{"dimensional_scores": {...}, "notes": "..."}</c>.</summary>
-internal static class OfflineAnswer
+public static class OfflineAnswer
 {
     // Relaxed escaping keeps quotes readable (’ rather than \u2019); the answer is JSON, never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -11,7 +11,7 @@ namespace Discernus.Offline;
 /// usage is counted in words (what their estimates and the run's token counts read), streaming is the answer as one
 /// update, and the client holds nothing to release (the heavy parts belong to the <see cref="IOfflineModel"/>).
 /// </summary>
-internal abstract class OfflineChatClient(string providerName, string modelId, LexiconTexts texts) : IChatClient
+public abstract class OfflineChatClient(string providerName, string modelId, LexiconTexts texts) : IChatClient
 {
     private readonly ChatClientMetadata _metadata = new(providerName, null, modelId);
 

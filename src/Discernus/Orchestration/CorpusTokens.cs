@@ -7,7 +7,7 @@ namespace Discernus.Orchestration;
 /// The documents' tokens for each hosted model, counted as the documents stream past in their one read
 /// (<see cref="Observe"/>), so that the cost estimate never reads the corpus again.
 /// </summary>
-public sealed class CorpusTokens
+internal sealed class CorpusTokens
 {
     private readonly Dictionary<string, (TokenCounter Counter, long Tokens)> _models = new(StringComparer.Ordinal);
 

@@ -5,7 +5,7 @@ using Discernus.Models;
 namespace Discernus.Orchestration;
 
 /// <summary>What a run will cost before any call, so a researcher can stop before spending.</summary>
-public sealed record CostEstimate(decimal? Usd, long PromptTokens, long CompletionTokens, IReadOnlyList<string> UnpricedModels)
+internal sealed record CostEstimate(decimal? Usd, long PromptTokens, long CompletionTokens, IReadOnlyList<string> UnpricedModels)
 {
     /// <summary>Documents in the corpus.</summary>
     public int Documents { get; init; }
@@ -39,7 +39,7 @@ public sealed record CostEstimate(decimal? Usd, long PromptTokens, long Completi
 }
 
 /// <summary>One model's share of a <see cref="CostEstimate"/>; <see cref="Usd"/> is null when its price is unknown.</summary>
-public sealed record ModelCostEstimate(string Model, int Calls, long PromptTokens, long CompletionTokens, decimal? Usd, string TokenCounting)
+internal sealed record ModelCostEstimate(string Model, int Calls, long PromptTokens, long CompletionTokens, decimal? Usd, string TokenCounting)
 {
     /// <summary>Prompt tokens an analysis request shares with every other of the run (prompt and framework), before the document.</summary>
     public long SharedPrefixTokens { get; init; }
@@ -62,7 +62,7 @@ public sealed record ModelCostEstimate(string Model, int Calls, long PromptToken
 /// four characters per token) for every document with its framework, and a fixed answer size per dimension. It is an
 /// order of magnitude to plan with, not an invoice; the manifest records actuals and `discernus costs` breaks them down.
 /// </summary>
-public static class CostEstimator
+internal static class CostEstimator
 {
     private const int AnswerTokensPerDimension = 90;
     private const int AnswerOverheadTokens = 50;

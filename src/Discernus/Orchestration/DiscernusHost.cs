@@ -296,7 +296,7 @@ public sealed class DiscernusHost : IAsyncDisposable
         Resilience.ExecuteAsync(ct => States.RequestCancelAsync(runId, ct), $"cancelling run {runId}");
 
     /// <summary>A background loop that died (e.g. a coordination fault) surfaces here instead of going unnoticed.</summary>
-    internal Exception? LoopFailure => Failed.IsFaulted ? Failed.Exception!.InnerException : null;
+    public Exception? LoopFailure => Failed.IsFaulted ? Failed.Exception!.InnerException : null;
 
     /// <summary>
     /// Faults with the reason as soon as any background loop ends on an error: a process that watches this (the

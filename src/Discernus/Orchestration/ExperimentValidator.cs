@@ -8,7 +8,7 @@ namespace Discernus.Orchestration;
 /// The VALIDATION stage: the experiment reader's checks plus those that need components above it (derived-metric
 /// formulas, model names). Deterministic; never calls a model.
 /// </summary>
-public static class ExperimentValidator
+internal static class ExperimentValidator
 {
     /// <param name="readDocuments">
     /// False: every check but the documents' content, which the caller then reads once with

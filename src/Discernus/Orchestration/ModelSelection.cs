@@ -8,7 +8,7 @@ namespace Discernus.Orchestration;
 /// The model is <c>--model</c>, else the experiment's <c>models</c>, else <c>DISCERNUS_MODEL</c>, else <c>lexicon</c>;
 /// and a hosted model is checked for its key and URL before anything is set up.
 /// </summary>
-public static class ModelSelection
+internal static class ModelSelection
 {
     public static ManifestModels Resolve(string? flag, Experiment experiment, IReadOnlyDictionary<string, string?> environment)
     {

@@ -27,7 +27,7 @@ internal static class PretestSample
 }
 
 /// <summary>How one dimension's scores spread over the sample, for one model.</summary>
-public sealed record PretestDimension
+internal sealed record PretestDimension
 {
     public required string Model { get; init; }
     public required string Dimension { get; init; }
@@ -46,7 +46,7 @@ public sealed record PretestDimension
 }
 
 /// <summary>A model's measured tokens per document on the sample, and the cost of the whole run extrapolated from them.</summary>
-public sealed record PretestModelCost
+internal sealed record PretestModelCost
 {
     public required string Model { get; init; }
     public required int Answers { get; init; }
@@ -63,7 +63,7 @@ public sealed record PretestModelCost
 /// the share of verified evidence quotes, failed answers, tokens per document and the extrapolated cost, and whether
 /// the run went on (<see cref="StopReasons"/> empty) or stopped before the full corpus.
 /// </summary>
-public sealed record PretestReport
+internal sealed record PretestReport
 {
     public required int SampleDocuments { get; init; }
     public required int CorpusDocuments { get; init; }

@@ -1,3 +1,3 @@
 namespace Discernus.Orchestration;
 
-public sealed record RunOutcome(string RunId, string Status, string? RunFolder, string? Error, string? ReportMarkdown, string? ReportHtml);
+internal sealed record RunOutcome(string RunId, string Status, string? RunFolder, string? Error, string? ReportMarkdown, string? ReportHtml);

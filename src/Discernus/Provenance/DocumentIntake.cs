@@ -11,7 +11,7 @@ namespace Discernus.Provenance;
 /// since cannot slip in) and nothing reads it again. What the pass leaves is a list of <see cref="DocumentReading"/>s,
 /// itself stored as one artifact whose hash the run request carries.
 /// </summary>
-public static class DocumentIntake
+internal static class DocumentIntake
 {
     /// <summary>
     /// Reads every document of <paramref name="experiment"/> once into <paramref name="store"/>, handing each to

@@ -6,4 +6,4 @@ namespace Discernus.Provenance;
 /// already listed otherwise keeps its entry). <see cref="Replace"/> is for files written again with new content (a
 /// resumed run's synthesis and report).
 /// </summary>
-public sealed record ManifestFileChanges(IReadOnlyList<ManifestFile> Add, string? RemoveRole = null, IReadOnlySet<string>? Replace = null);
+internal sealed record ManifestFileChanges(IReadOnlyList<ManifestFile> Add, string? RemoveRole = null, IReadOnlySet<string>? Replace = null);

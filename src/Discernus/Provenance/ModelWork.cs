@@ -7,7 +7,7 @@ namespace Discernus.Provenance;
 /// about the same records: provider requests (what a provider billed or could bill), offline analyses (what lexicon and
 /// minilm computed in the process: no request, no token sent) and cache hits.
 /// </summary>
-public static class ModelWork
+internal static class ModelWork
 {
     /// <summary>"3 provider request(s), 0 cache hit(s)"; "0 provider request(s), 3 offline analyses, 0 cache hit(s)".</summary>
     public static string Describe(long providerRequests, long offlineAnalyses, long cacheHits) =>

@@ -1,4 +1,4 @@
 namespace Discernus.Provenance;
 
 /// <summary>An agent prompt file (the "prompt DNA"), stored and hashed with every run.</summary>
-public sealed record PromptAsset(string Name, string FileName, byte[] Content);
+internal sealed record PromptAsset(string Name, string FileName, byte[] Content);

@@ -129,7 +129,7 @@ public sealed class RunFolder
     /// returns the new head; the <c>documents</c> and <c>files</c> lists are streamed from the file being replaced,
     /// with <paramref name="files"/> applied. Returns the new head.
     /// </summary>
-    public async Task<RunManifest> UpdateManifestAsync(Func<RunManifest, RunManifest> update, ManifestFileChanges? files, CancellationToken cancellationToken = default)
+    internal async Task<RunManifest> UpdateManifestAsync(Func<RunManifest, RunManifest> update, ManifestFileChanges? files, CancellationToken cancellationToken = default)
     {
         await _manifestLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -7,7 +7,7 @@ namespace Discernus.Provenance;
 /// same second (even of different experiments sharing one Redis) never share an id; the folder is claimed by creating
 /// its manifest with CreateNew, so an existing run folder is never reused or overwritten.
 /// </summary>
-public sealed class RunFolderAllocator(TimeProvider timeProvider)
+internal sealed class RunFolderAllocator(TimeProvider timeProvider)
 {
     public static string NewRunId(TimeProvider timeProvider) =>
         $"{timeProvider.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";

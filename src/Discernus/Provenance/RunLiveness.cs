@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Discernus.Provenance;
 
 /// <summary>What a reader of a run folder can say about whether the run is still being worked on.</summary>
-public sealed record RunLivenessReport(string Status, bool Interrupted, string Description);
+internal sealed record RunLivenessReport(string Status, bool Interrupted, string Description);
 
 /// <summary>
 /// Tells a run in progress from one whose process is gone. The manifest records the Orchestrator process of every
@@ -12,7 +12,7 @@ public sealed record RunLivenessReport(string Status, bool Interrupted, string D
 /// Elsewhere, a run whose manifest has not changed for longer than any live Orchestrator leaves it is called
 /// interrupted.
 /// </summary>
-public static class RunLiveness
+internal static class RunLiveness
 {
     // Longer than the default stall timeout: a live Orchestrator fails a stalled stage before this.
     private static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(15);

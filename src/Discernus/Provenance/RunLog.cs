@@ -6,7 +6,7 @@ namespace Discernus.Provenance;
 /// JSONL logs of a run, one file per stage. Every line carries timestamp (ISO 8601 UTC), run_id, agent_name, stage,
 /// log_level and message, plus optional fields. Secrets never reach it: callers log hashes and names, not keys.
 /// </summary>
-public sealed class RunLog(RunFolder folder, TimeProvider timeProvider) : IDisposable
+internal sealed class RunLog(RunFolder folder, TimeProvider timeProvider) : IDisposable
 {
     /// <summary>Where lines go once the manifest has hashed the logs; not listed in the manifest, so never "changed".</summary>
     public const string AfterFinalizeFile = "after_finalize";

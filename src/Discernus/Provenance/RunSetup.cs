@@ -9,7 +9,7 @@ namespace Discernus.Provenance;
 /// as original and as extracted text, every agent prompt) in the artifact store and under <c>assets/</c>, then writes
 /// the manifest with all their hashes and the planned stages.
 /// </summary>
-public sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
+internal sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
 {
     private const string Agent = "RunSetup";
 

@@ -2,7 +2,7 @@ using Discernus.Experiments;
 
 namespace Discernus.Provenance;
 
-public sealed record RunSetupRequest
+internal sealed record RunSetupRequest
 {
     public required ValidationReport Validation { get; init; }
     public required IReadOnlyList<PromptAsset> Prompts { get; init; }

@@ -2,7 +2,7 @@ using Discernus.Content;
 
 namespace Discernus.Provenance;
 
-public sealed record VerificationResult(string RunFolder, int FilesChecked, IReadOnlyList<string> Problems, string? Status = null)
+internal sealed record VerificationResult(string RunFolder, int FilesChecked, IReadOnlyList<string> Problems, string? Status = null)
 {
     /// <summary>
     /// Results an unfinished run wrote but has not listed yet (it lists them when it ends): expected while it runs, and
@@ -19,7 +19,7 @@ public sealed record VerificationResult(string RunFolder, int FilesChecked, IRea
 /// <c>discernus verify</c>: re-hashes every file the manifest lists, checks that assets are named by their own hash
 /// and that no unlisted file sits among the inputs and results.
 /// </summary>
-public static class RunVerifier
+internal static class RunVerifier
 {
     public static async Task<VerificationResult> VerifyAsync(string runFolder, CancellationToken cancellationToken = default)
     {

@@ -6,7 +6,7 @@ namespace Discernus.Telemetry;
 /// What a process exports, read once from the settings (and the worker's flags). Every member null means nothing is
 /// exported and no provider is built: the activity source and the meter then have no listener.
 /// </summary>
-internal sealed record TelemetryOptions
+public sealed record TelemetryOptions
 {
     public const string OtlpEndpointVariable = Configuration.SettingNames.OtlpEndpoint;
     public const string StandardOtlpEndpointVariable = Configuration.SettingNames.StandardOtlpEndpoint;
@@ -14,6 +14,12 @@ internal sealed record TelemetryOptions
     public const string SpanFileVariable = Configuration.SettingNames.SpanFile;
     public const string MetricsPortVariable = Configuration.SettingNames.MetricsPort;
     public const string HealthPortVariable = Configuration.SettingNames.HealthPort;
+
+    /// <summary>The activity source every span of Discernus comes from, for the process's tracer provider.</summary>
+    public const string ActivitySourceName = DiscernusActivities.SourceName;
+
+    /// <summary>The meter every instrument of Discernus is on, for the process's meter provider.</summary>
+    public const string MeterName = DiscernusMetrics.MeterName;
 
     /// <summary>The process's role as <c>service.name</c>: <c>discernus-worker</c>, <c>discernus-run</c>.</summary>
     public required string ServiceName { get; init; }

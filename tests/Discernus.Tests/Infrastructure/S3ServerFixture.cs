@@ -42,7 +42,7 @@ public sealed class S3ServerFixture : IAsyncLifetime
     /// <summary>A bucket name no other test in this process uses.</summary>
     public static string NewBucketName(string purpose) => $"{purpose}-{Guid.NewGuid():N}"[..Math.Min(63, purpose.Length + 17)];
 
-    public S3ArtifactStoreOptions Options(string bucket, TimeSpan? timeout = null) => new()
+    internal S3ArtifactStoreOptions Options(string bucket, TimeSpan? timeout = null) => new()
     {
         Endpoint = Endpoint,
         Bucket = bucket,

@@ -11,7 +11,7 @@ namespace Discernus.Application;
 /// <para>Allocation: every group gets its share of N in proportion to its size (largest remainders), and at least one
 /// document while N allows, so a small group is never left out of the comparison.</para>
 /// </summary>
-internal static class CodingSample
+public static class CodingSample
 {
     public const int DefaultSize = 10;
 

@@ -7,7 +7,7 @@ namespace Discernus.Application;
 /// Hand coding against the models, for `discernus serve`'s coding pages: the run the coders are compared with, the
 /// evidence they judge, and the live agreement between them and the models.
 /// </summary>
-internal static class CodingService
+public static class CodingService
 {
     public static AgreementView Agreement(Experiment experiment, ProjectPaths paths, TimeProvider time)
     {

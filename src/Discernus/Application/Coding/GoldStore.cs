@@ -15,7 +15,7 @@ public sealed record EvidenceJudgement(string DocumentId, string Dimension, stri
 /// replace (<see cref="GoldFile.Merge"/>), and the new text replaces the file by rename, so a reader never sees half a
 /// file and concurrent coders never lose each other's lines.</para>
 /// </summary>
-internal sealed class GoldStore
+public sealed class GoldStore
 {
     public static readonly IReadOnlyList<string> EvidenceColumns = ["document_id", "dimension", "model", "run_id", "quote", "supports", "coder"];
 

@@ -11,7 +11,7 @@ public sealed record RunDocument(string DocumentId, string File, string TextSha2
 /// One document of a run for its page: the text with the verified evidence marked per dimension, the analyses (one
 /// shown), the quotes that could not be verified, what the models were asked and answered, and its scores in other runs.
 /// </summary>
-internal sealed record DocumentView
+public sealed record DocumentView
 {
     public required RunDocument Document { get; init; }
 

@@ -5,7 +5,7 @@ using Discernus.Provenance;
 namespace Discernus.Application;
 
 /// <summary>Experiments as `validate`, `list` and the browser see them: validated, and the folders of a projects folder with their runs.</summary>
-internal static class ExperimentService
+public static class ExperimentService
 {
     /// <summary>
     /// The VALIDATION stage as every front end runs it (reader checks plus formulas and model names) within the limits

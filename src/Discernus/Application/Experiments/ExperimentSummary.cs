@@ -13,7 +13,7 @@ public sealed record ExperimentSummary(string Folder, string Path, ValidationRep
     public bool Pending { get; init; }
 
     /// <summary>The folder with its validation from the <see cref="ValidationCache"/> (never validated here) and its runs.</summary>
-    internal static async Task<ExperimentSummary> ReadAsync(ProjectPaths paths, string experimentFolder, ValidationCache validations, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<ExperimentSummary> ReadAsync(ProjectPaths paths, string experimentFolder, ValidationCache validations, TimeProvider time, CancellationToken cancellationToken)
     {
         var report = await validations.GetAsync(experimentFolder, cancellationToken).ConfigureAwait(false);
         return Read(paths, experimentFolder, report, time);

@@ -8,7 +8,7 @@ namespace Discernus.Application;
 /// real location (symbolic links resolved at every level) must stay inside the projects folder; otherwise the request
 /// is answered 404 as if nothing were there.
 /// </summary>
-internal sealed class ProjectPaths
+public sealed class ProjectPaths
 {
     public ProjectPaths(string projectsDirectory)
     {
@@ -24,6 +24,12 @@ internal sealed class ProjectPaths
     public static bool IsPlainSegment(string? name) =>
         !string.IsNullOrEmpty(name) && name.Length <= 255 && name is not "." and not ".."
         && name.IndexOfAny(['/', '\\', '\0']) < 0 && !name.Any(char.IsControl) && SafePaths.IsValidName(name) && name.Trim() == name;
+
+    /// <summary>Whether the OS can be asked about <paramref name="path"/> at all: no NUL or other forbidden character, no broken surrogate.</summary>
+    public static bool IsValidName(string path) => SafePaths.IsValidName(path);
+
+    /// <summary>A name as it can be shown to a user: control characters and broken surrogates written as escapes (\0, \u0007).</summary>
+    public static string Printable(string name) => SafePaths.Printable(name);
 
     /// <summary>The experiment folder <paramref name="name"/> (a folder with an experiment file), or null.</summary>
     public string? Experiment(string? name)

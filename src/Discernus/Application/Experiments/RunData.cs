@@ -25,10 +25,10 @@ public sealed record RunData
     public bool IsFinal => RunStatus.IsFinal(Manifest.Status);
 
     /// <summary>What the run page shows of the manifest.</summary>
-    internal RunHead Head => RunHead.Of(Manifest);
+    public RunHead Head => RunHead.Of(Manifest);
 
     /// <summary>Reads the run; a result file that is missing or unreadable is left out (the run page lists failures from the manifest).</summary>
-    internal static RunData Load(ProjectPaths paths, string experimentFolder, string runFolder, TimeProvider time)
+    public static RunData Load(ProjectPaths paths, string experimentFolder, string runFolder, TimeProvider time)
     {
         var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
         var manifest = RunFolder.ReadManifest(manifestPath);
@@ -63,6 +63,16 @@ public sealed record RunData
         };
     }
 
+    /// <summary>The run page's statistics table, one row per dimension; null before the synthesis stage.</summary>
+    public IReadOnlyList<StatisticsRow>? StatisticsRows(ProjectPaths paths) =>
+        Statistics(paths) is not { } statistics
+            ? null
+            : [.. statistics.Dimensions.Select(d => new StatisticsRow(d.Name, d.Score.N, d.Score.Mean, d.Score.Sd, d.Score.CiLower, d.Score.CiUpper, d.Score.Median, d.MeanSalience, d.MeanConfidence,
+                statistics.ValidityOf(d.Name), statistics.Validity?.Dimension(d.Name)?.Reason))];
+
+    /// <summary>The chart of the scores' distributions (SVG), or null before the synthesis stage or without scores.</summary>
+    public string? DistributionSvg(ProjectPaths paths) => Statistics(paths) is { } statistics ? Reports.ReportCharts.DistributionSvg(statistics) : null;
+
     /// <summary>The run's statistics (results/synthesis/statistics.json), or null before the synthesis stage.</summary>
     internal CorpusStatistics? Statistics(ProjectPaths paths)
     {
@@ -84,13 +94,13 @@ public sealed record RunData
 }
 
 /// <summary>A failed analysis as the run page lists it.</summary>
-internal sealed record FailureRow(string Document, string? Model, string Reason);
+public sealed record FailureRow(string Document, string? Model, string Reason);
 
 /// <summary>
 /// The head of a run as its page shows it: status, experiment, documents, models, the stage rows, what it cost and did,
 /// its error and failures, and its dimensions and HTML report (relative to the run folder).
 /// </summary>
-internal sealed record RunHead(
+public sealed record RunHead(
     string Status, string Experiment, int Documents, string Models, IReadOnlyList<string> Dimensions, IReadOnlyList<StageRow> Stages, string Cost,
     string? Error, IReadOnlyList<FailureRow> Failures, string? ReportHtml)
 {

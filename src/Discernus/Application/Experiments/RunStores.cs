@@ -10,7 +10,7 @@ namespace Discernus.Application;
 /// folders, or DISCERNUS_ARTIFACTS_DIR / DISCERNUS_ARTIFACT_STORE), then the run's recorded identity through
 /// <see cref="RunStoreResolver"/>, which only accepts a store holding the run's framework. Stores are opened once.
 /// </summary>
-internal sealed class RunStores(IReadOnlyDictionary<string, string?> environment) : IDisposable
+public sealed class RunStores(IReadOnlyDictionary<string, string?> environment) : IDisposable
 {
     private readonly ConcurrentDictionary<string, RunStoreResolver> _resolvers = new(StringComparer.Ordinal);
 

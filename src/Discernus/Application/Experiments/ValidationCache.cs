@@ -16,7 +16,7 @@ namespace Discernus.Application;
 /// limits (a PDF bomb costs what its budget allows, once); a folder never validated yet is waited for up to
 /// <see cref="WorkspaceOptions.RequestBudget"/>, then shown as being validated.
 /// </summary>
-internal sealed class ValidationCache : IDisposable
+public sealed class ValidationCache : IDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _worker = new(1, 1);

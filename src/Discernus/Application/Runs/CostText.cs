@@ -6,7 +6,7 @@ using Discernus.Provenance;
 namespace Discernus.Application;
 
 /// <summary>Money as the CLI and the browser show it: an unknown price is "unknown", never $0.0000.</summary>
-internal static class CostText
+public static class CostText
 {
     public static string Usd(decimal usd) =>
         "$" + usd.ToString(usd < 1 ? "F4" : "F2", CultureInfo.InvariantCulture);

@@ -7,13 +7,13 @@ using Discernus.Provenance;
 namespace Discernus.Application;
 
 /// <summary>One model's row of the estimate: calls, tokens and the cost in each billing mode, and where the figures come from.</summary>
-internal sealed record ModelEstimateRow(string Model, int Calls, long PromptTokens, long CompletionTokens, string Interactive, string WithCaching, string Batch, string Source);
+public sealed record ModelEstimateRow(string Model, int Calls, long PromptTokens, long CompletionTokens, string Interactive, string WithCaching, string Batch, string Source);
 
 /// <summary>
 /// A <see cref="CostEstimate"/> in the words `estimate`, `run --dry-run` and the start of `run` all print: the work,
 /// the cost in each billing mode, the budget and what is unknown. The front end chooses emphasis and layout.
 /// </summary>
-internal sealed record EstimateView
+public sealed record EstimateView
 {
     /// <summary>Documents × runs × models = calls, and the provider requests and offline analyses that makes.</summary>
     public required string Work { get; init; }
@@ -37,7 +37,7 @@ internal sealed record EstimateView
     public bool WithinBudget { get; init; }
 
     /// <param name="mode">How the run will send its analyses: the budget is compared with that mode's estimate.</param>
-    public static EstimateView Of(Experiment experiment, IReadOnlyList<string> models, CostEstimate estimate, BillingMode mode)
+    internal static EstimateView Of(Experiment experiment, IReadOnlyList<string> models, CostEstimate estimate, BillingMode mode)
     {
         var analyses = estimate.Documents * experiment.RunsPerModel * models.Count;
         // The same words as the run summary, `costs`, the report and serve: provider requests, offline analyses, cache hits.

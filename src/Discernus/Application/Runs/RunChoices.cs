@@ -9,7 +9,7 @@ using Discernus.Provenance;
 namespace Discernus.Application;
 
 /// <summary>What the person starting a run chose beyond the experiment and its models (`discernus run`'s flags).</summary>
-internal sealed record RunChoices
+public sealed record RunChoices
 {
     /// <summary>The stages a run can start at (<see cref="From"/>), taking the earlier ones from a finished run.</summary>
     public static IReadOnlyList<string> FromStages { get; } = [StageNames.Synthesis, StageNames.Report];

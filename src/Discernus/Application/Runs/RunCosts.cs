@@ -9,7 +9,7 @@ namespace Discernus.Application;
 /// in <c>logs/after_finalize.jsonl</c>, count too: they were paid for) and cross-checked against the per-document
 /// results in <c>results/batch_analysis/</c>. A request whose model has no known price makes its group's cost unknown.
 /// </summary>
-internal sealed class RunCosts
+public sealed class RunCosts
 {
     public const string NotRecorded = "(not recorded)";
 

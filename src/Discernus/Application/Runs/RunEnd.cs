@@ -9,7 +9,7 @@ namespace Discernus.Application;
 /// How a run ended, from its run folder: the stage rows, cost, failures, error and where its outputs are, the pre-test
 /// when there was one, and whether it can be resumed. <see cref="SetUp"/> is false when the run never got a folder.
 /// </summary>
-internal sealed record RunEnd
+public sealed record RunEnd
 {
     private RunManifest? Manifest { get; init; }
 
@@ -116,10 +116,10 @@ internal enum RunEndKind
 }
 
 /// <summary>One dimension of the pre-test: how many documents it scored, their mean, spread and range, and whether it discriminates.</summary>
-internal sealed record PretestRow(string Model, string Dimension, string Scored, string Mean, string Sd, string Range, bool Discriminates);
+public sealed record PretestRow(string Model, string Dimension, string Scored, string Mean, string Sd, string Range, bool Discriminates);
 
 /// <summary>The pre-test's findings as the end of `run` shows them: the spread per dimension, quotes, failures, cost and verdict.</summary>
-internal sealed record PretestView(string Title, bool SeveralModels, IReadOnlyList<PretestRow> Rows, string Summary, IReadOnlyList<string> Notes, int StopReasons, string Details)
+public sealed record PretestView(string Title, bool SeveralModels, IReadOnlyList<PretestRow> Rows, string Summary, IReadOnlyList<string> Notes, int StopReasons, string Details)
 {
     /// <summary>Set instead of the rest when the pre-test report cannot be read.</summary>
     public string? Unreadable { get; init; }

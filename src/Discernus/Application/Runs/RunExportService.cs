@@ -6,7 +6,7 @@ using Discernus.Provenance;
 namespace Discernus.Application;
 
 /// <summary>Why a run's results cannot be exported; <see cref="None"/> when they were.</summary>
-internal enum ExportRefusal
+public enum ExportRefusal
 {
     None,
     Missing,
@@ -15,10 +15,10 @@ internal enum ExportRefusal
 }
 
 /// <param name="Status">written, unchanged (the run's own file, identical) or kept (the run's own file, different).</param>
-internal sealed record ExportedFile(string File, int? Rows, string Status);
+public sealed record ExportedFile(string File, int? Rows, string Status);
 
 /// <summary>What an export wrote, or why it wrote nothing.</summary>
-internal sealed record ExportOutcome(string RunId, ExportRefusal Refusal, string? Problem, string? Folder, int Analyses, IReadOnlyList<ExportedFile> Files)
+public sealed record ExportOutcome(string RunId, ExportRefusal Refusal, string? Problem, string? Folder, int Analyses, IReadOnlyList<ExportedFile> Files)
 {
     public static ExportOutcome Refused(string runId, ExportRefusal refusal, string problem) => new(runId, refusal, problem, null, 0, []);
 }
@@ -28,7 +28,7 @@ internal sealed record ExportOutcome(string RunId, ExportRefusal Refusal, string
 /// checked against its hash first: into the run's own results/exports/ (and its manifest, so verify still holds) or
 /// into another folder.
 /// </summary>
-internal static class RunExportService
+public static class RunExportService
 {
     public static async Task<ExportOutcome> ExportAsync(string path, IReadOnlyList<string> kinds, string? output, CancellationToken ct)
     {

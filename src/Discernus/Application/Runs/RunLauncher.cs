@@ -8,7 +8,7 @@ using Discernus.Provenance;
 namespace Discernus.Application;
 
 /// <summary>What a person asks to run: the experiment, its models (--model, or several with --models), runs per model and the other choices.</summary>
-internal sealed record RunOrder(string ExperimentPath)
+public sealed record RunOrder(string ExperimentPath)
 {
     public string? Model { get; init; }
 
@@ -24,7 +24,7 @@ internal sealed record RunOrder(string ExperimentPath)
 }
 
 /// <summary>Why a run was not started; each front end says it its own way (an exit code, a page of problems).</summary>
-internal enum LaunchRefusal
+public enum LaunchRefusal
 {
     None,
 
@@ -51,7 +51,7 @@ internal enum LaunchRefusal
 /// A run validated, read, estimated and planned but not yet submitted, or why it cannot start; with what the person is
 /// told before it starts. It keeps no corpus: the run reads its documents from its store.
 /// </summary>
-internal sealed record PreparedRun
+public sealed record PreparedRun
 {
     public LaunchRefusal Refusal { get; init; }
 
@@ -103,14 +103,14 @@ internal sealed record PreparedRun
 }
 
 /// <summary>What `run --dry-run` set up.</summary>
-internal sealed record DryRun(string Folder, string RunId, string Status, int Documents, int Prompts, int Files, string StoreDescription);
+public sealed record DryRun(string Folder, string RunId, string Status, int Documents, int Prompts, int Files, string StoreDescription);
 
 /// <summary>
 /// The one start sequence of a run, for `discernus run` and `discernus serve`: validate, choose the models, check the
 /// choices (--from finds the run it reuses), read each document once (checked, stored, tokens counted), then plan
 /// (model checks, estimate, budget, the run folder) or, for a dry run, set the run folder up.
 /// </summary>
-internal static class RunLauncher
+public static class RunLauncher
 {
     public static async Task<PreparedRun> PrepareAsync(RunOrder order, WorkspaceOptions options, CancellationToken cancellationToken)
     {

@@ -6,14 +6,14 @@ using Discernus.Provenance;
 namespace Discernus.Application;
 
 /// <summary>Which log lines `logs` shows: one stage (normalised, or all) and the least level, as an index into <see cref="RunLogs.Levels"/>.</summary>
-internal sealed record LogFilter(string? Stage, int MinimumLevel);
+public sealed record LogFilter(string? Stage, int MinimumLevel);
 
 /// <summary>
 /// A run's log lines (logs/*.jsonl) in time order, filtered by stage and level, read once or followed until the run
 /// ends. A stage or level the run does not have is refused with the ones it has, never answered with an empty listing
 /// that looks like "nothing happened". Each instance remembers how far it has read each file.
 /// </summary>
-internal sealed class RunLogs(string runFolder)
+public sealed class RunLogs(string runFolder)
 {
     public static readonly IReadOnlyList<string> Levels = ["debug", "info", "warning", "error"];
 

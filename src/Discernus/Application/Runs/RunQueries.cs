@@ -4,22 +4,22 @@ using Discernus.Provenance;
 namespace Discernus.Application;
 
 /// <summary>What `verify` found: the files re-hashed, the problems, and whether the run is finished, still going or interrupted.</summary>
-internal sealed record RunVerification(
+public sealed record RunVerification(
     string RunFolder, bool Verified, int FilesChecked, string? RunStatus, bool RunFinished, bool Interrupted, string? Liveness, int UnlistedResults, IReadOnlyList<string> Problems);
 
 /// <summary>The live counts of a run from Redis, while it runs.</summary>
-internal sealed record LiveCounts(string? Stage, int Completed, int Total, int Failed);
+public sealed record LiveCounts(string? Stage, int Completed, int Total, int Failed);
 
 /// <summary>
 /// A run as `status` shows it: its head, liveness and stage rows, the live counts, the provider's word on each batch
 /// (<see cref="BatchLines"/>), and <see cref="Json"/>, the same in the `--format json` document.
 /// </summary>
-internal sealed record RunStatusView(
+public sealed record RunStatusView(
     string RunId, string Experiment, string Liveness, string CreatedAt, string? FinishedAt, IReadOnlyList<StageRow> Stages, LiveCounts? Live,
     IReadOnlyList<string> BatchLines, string? Error, string? Report, string Json);
 
 /// <summary>The questions asked of a run folder after the fact or from outside the run: `status` and `verify`.</summary>
-internal static class RunQueries
+public static class RunQueries
 {
     /// <summary>The run's status, or why its manifest cannot be read; live state is read from DISCERNUS_REDIS_URL while it runs.</summary>
     public static async Task<(RunStatusView? View, string? Problem)> StatusAsync(

@@ -6,7 +6,7 @@ using Discernus.Provenance;
 namespace Discernus.Application;
 
 /// <summary>Why a run folder cannot be resumed; <see cref="None"/> when it can.</summary>
-internal enum ResumeRefusal
+public enum ResumeRefusal
 {
     None,
     NotARunFolder,
@@ -15,17 +15,17 @@ internal enum ResumeRefusal
 }
 
 /// <summary>What checking a run folder for `run --resume` found: the folder, its manifest head and, if any, why not.</summary>
-internal sealed record ResumeCheck(string RunFolder, ResumeRefusal Refusal, string? Problem, RunManifest? Manifest, string Liveness);
+public sealed record ResumeCheck(string RunFolder, ResumeRefusal Refusal, string? Problem, RunManifest? Manifest, string Liveness);
 
 /// <summary>One row of a run's stage table, as the CLI and the run page both show it.</summary>
-internal sealed record StageRow(string Title, string Status, string Tasks, string TasksWithFailures, string Failed, string Seconds);
+public sealed record StageRow(string Title, string Status, string Tasks, string TasksWithFailures, string Failed, string Seconds);
 
 /// <summary>
 /// The rules of starting, resuming and watching a run, held once for the CLI and `discernus serve`: the ranges of
 /// --runs and --concurrency, when a silent run counts as gone, when a run folder may be resumed, which earlier run
 /// `--from` reuses, where live state is read, and how a stage is shown.
 /// </summary>
-internal static class RunRules
+public static class RunRules
 {
     public const int MaxRuns = 100;
     public const int MaxConcurrency = 256;
@@ -42,7 +42,7 @@ internal static class RunRules
         concurrency is { } n && !ConcurrencyInRange(n) ? $"{name} must be a whole number from 1 to {MaxConcurrency}, not {n}." : null;
 
     /// <summary>True when a running run's state has not been updated for longer than the stall timeout and its margin.</summary>
-    public static bool HasGoneSilent(RunState state, TimeSpan stallTimeout, DateTimeOffset now) =>
+    internal static bool HasGoneSilent(RunState state, TimeSpan stallTimeout, DateTimeOffset now) =>
         state.Status == RunStatus.Running && state.UpdatedAt is { } updated
         && DateTimeOffset.TryParse(updated, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
         && now - at > stallTimeout + SilenceMargin;
@@ -80,7 +80,7 @@ internal static class RunRules
     }
 
     /// <summary>The request that continues a resumable run in place.</summary>
-    public static RunRequest ResumeRequest(ResumeCheck check, TimeProvider time) => new()
+    internal static RunRequest ResumeRequest(ResumeCheck check, TimeProvider time) => new()
     {
         RunId = check.Manifest!.RunId,
         ExperimentPath = check.Manifest.Experiment.Path,
@@ -151,14 +151,14 @@ internal static class RunRules
     }
 
     /// <summary>The Redis keys of the configured prefix (DISCERNUS_REDIS_PREFIX, default "discernus:").</summary>
-    public static RedisKeys KeysFor(IReadOnlyDictionary<string, string?> environment) =>
+    internal static RedisKeys KeysFor(IReadOnlyDictionary<string, string?> environment) =>
         new(SettingCatalog.Redis(environment).Prefix);
 
     /// <summary>
     /// Live state from DISCERNUS_REDIS_URL; null without one (an embedded server lives and dies with its run) or when
     /// it cannot be read, which <paramref name="warn"/> is told.
     /// </summary>
-    public static async Task<RunState?> ReadLiveStateAsync(IReadOnlyDictionary<string, string?> environment, string runId, Action<string> warn, CancellationToken cancellationToken)
+    internal static async Task<RunState?> ReadLiveStateAsync(IReadOnlyDictionary<string, string?> environment, string runId, Action<string> warn, CancellationToken cancellationToken)
     {
         if (SettingCatalog.Redis(environment).Url is not { } url)
         {

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Discernus.Application;
 
 /// <summary>What starting a run from the page came to: the run id, or the problems that stopped it (nothing was run).</summary>
-internal sealed record RunStart(string? RunId, IReadOnlyList<string> Problems);
+public sealed record RunStart(string? RunId, IReadOnlyList<string> Problems);
 
 /// <summary>
 /// Starts runs from the browser with the CLI's start sequence (<see cref="RunLauncher"/>: validation, models, the one
@@ -20,7 +20,7 @@ internal sealed record RunStart(string? RunId, IReadOnlyList<string> Problems);
 /// <see cref="DiscernusHost"/> (embedded Garnet, or DISCERNUS_REDIS_URL), one per artifact store and concurrency,
 /// started on first use and disposed with the server. Live state comes from those hosts, or from the external Redis.
 /// </summary>
-internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> logger) : IAsyncDisposable
+public sealed class RunService(WorkspaceOptions options, ILogger<RunService> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, DiscernusHost> _hosts = new(StringComparer.Ordinal);
@@ -56,7 +56,7 @@ internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> l
     }
 
     /// <summary>run:{id}:state from the host that executes the run here, or from DISCERNUS_REDIS_URL; null when neither knows it.</summary>
-    public async Task<RunState?> StateAsync(string runId, CancellationToken cancellationToken)
+    internal async Task<RunState?> StateAsync(string runId, CancellationToken cancellationToken)
     {
         try
         {
@@ -207,7 +207,7 @@ internal sealed class RunService(WorkspaceOptions options, ILogger<RunService> l
 }
 
 /// <summary>One progress event.</summary>
-internal sealed record RunProgress(string Status, string? Stage, int Done, int Total, int Failed, string Text, bool Final)
+public sealed record RunProgress(string Status, string? Stage, int Done, int Total, int Failed, string Text, bool Final)
 {
     /// <summary>The event's data, in the compact JSON every Discernus stream uses.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, DiscernusJson.Compact);

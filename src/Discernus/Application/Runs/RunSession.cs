@@ -8,10 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace Discernus.Application;
 
 /// <summary>How the process that executes a run is set up beyond the settings: its agent loops, whether they run here, each task in its own process.</summary>
-internal sealed record RunHostChoices(int? Concurrency = null, bool LocalWorkers = true, bool IsolateAgents = false);
+public sealed record RunHostChoices(int? Concurrency = null, bool LocalWorkers = true, bool IsolateAgents = false);
 
 /// <summary>One look at a run being watched: its stage and counts, and the notices its Orchestrator wrote since the last look.</summary>
-internal sealed record RunUpdate(string? Stage, string? Status, int? Total, int? Completed, int? Failed, int? CacheHits = null, int? Retries = null)
+public sealed record RunUpdate(string? Stage, string? Status, int? Total, int? Completed, int? Failed, int? CacheHits = null, int? Retries = null)
 {
     public IReadOnlyList<string> Notices { get; init; } = [];
 
@@ -21,14 +21,14 @@ internal sealed record RunUpdate(string? Stage, string? Status, int? Total, int?
 }
 
 /// <summary>The run cannot be watched to its end: a loop of its host stopped, its Orchestrator went silent, or Redis stayed away.</summary>
-internal sealed class RunAbortedException(string message) : Exception(message);
+public sealed class RunAbortedException(string message) : Exception(message);
 
 /// <summary>
 /// A run executed by a host in this process (`discernus run`): embedded Garnet unless DISCERNUS_REDIS_URL is set. It is
 /// submitted on start, watched as a stream of <see cref="RunUpdate"/>s, cancelled on request, and its host disposed
 /// with the session. Every wait is bounded, and a Redis outage is ridden out up to DISCERNUS_REDIS_OUTAGE_SECONDS.
 /// </summary>
-internal sealed class RunSession : IAsyncDisposable
+public sealed class RunSession : IAsyncDisposable
 {
     private static readonly TimeSpan PickUpTimeout = TimeSpan.FromSeconds(60);
 
@@ -75,7 +75,7 @@ internal sealed class RunSession : IAsyncDisposable
     }
 
     /// <summary>The host's options for a store folder and the choices: the settings, the host's offline models, and agents isolated in child processes of the host's program.</summary>
-    internal static HostOptions HostOptionsFor(WorkspaceOptions options, string storeFolder, RunHostChoices choices)
+    public static HostOptions HostOptionsFor(WorkspaceOptions options, string storeFolder, RunHostChoices choices)
     {
         var host = HostOptions.FromEnvironment(options.Environment, storeFolder) with { OfflineModels = options.OfflineModels, RunWorkers = choices.LocalWorkers };
         var router = choices.Concurrency is { } n ? host.Router with { Concurrency = n } : host.Router;

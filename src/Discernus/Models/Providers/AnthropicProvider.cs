@@ -21,11 +21,11 @@ internal sealed record AnthropicProvider : ModelProvider
 
     public override IReadOnlyList<string> BareModelPrefixes => ["claude"];
 
-    public override BatchProtocol BatchProtocol => BatchProtocol.Anthropic;
+    internal override BatchProtocol BatchProtocol => BatchProtocol.Anthropic;
 
     public override (float? Temperature, long? Seed) SamplingFor(string model) => (0f, null);
 
-    public override IReadOnlyList<ModelPrice> Prices =>
+    internal override IReadOnlyList<ModelPrice> Prices =>
     [
         Row("claude-3-5-sonnet", 3.00m, 15.00m) with { CachedInputPerMillion = 0.30m, CacheWritePerMillion = 3.75m, BatchInputPerMillion = 1.50m, BatchOutputPerMillion = 7.50m, BatchCachedInputPerMillion = 0.15m },
         Row("claude-3-7-sonnet", 3.00m, 15.00m) with { CachedInputPerMillion = 0.30m, CacheWritePerMillion = 3.75m, BatchInputPerMillion = 1.50m, BatchOutputPerMillion = 7.50m, BatchCachedInputPerMillion = 0.15m },
@@ -34,7 +34,7 @@ internal sealed record AnthropicProvider : ModelProvider
         Row("claude-opus-4", 15.00m, 75.00m) with { CachedInputPerMillion = 1.50m, CacheWritePerMillion = 18.75m, BatchInputPerMillion = 7.50m, BatchOutputPerMillion = 37.50m, BatchCachedInputPerMillion = 0.75m },
     ];
 
-    public override IChatClient CreateClient(ModelName model, ProviderClientContext context)
+    internal override IChatClient CreateClient(ModelName model, ProviderClientContext context)
     {
         var client = new AnthropicClient(new Anthropic.Core.ClientOptions
         {

@@ -21,7 +21,7 @@ internal sealed record GeminiProvider : OpenAIProtocolProvider
 
     public override (float? Temperature, long? Seed) SamplingFor(string model) => (0f, null);
 
-    public override IReadOnlyList<ModelPrice> Prices =>
+    internal override IReadOnlyList<ModelPrice> Prices =>
     [
         Row("gemini-2.0-flash", 0.10m, 0.40m) with { CachedInputPerMillion = 0.025m, BatchInputPerMillion = 0.05m, BatchOutputPerMillion = 0.20m },
         Row("gemini-2.5-flash", 0.30m, 2.50m) with { CachedInputPerMillion = 0.075m, BatchInputPerMillion = 0.15m, BatchOutputPerMillion = 1.25m },

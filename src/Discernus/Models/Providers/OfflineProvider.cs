@@ -10,6 +10,6 @@ internal abstract record OfflineProvider : ModelProvider
     /// <summary>Said when no host registered the model, with what to do instead.</summary>
     public abstract string NotRegisteredMessage(ModelName model);
 
-    public override IChatClient CreateClient(ModelName model, ProviderClientContext context) =>
+    internal override IChatClient CreateClient(ModelName model, ProviderClientContext context) =>
         OfflineModelRegistry.CreateClient(context.Options.OfflineModels, model);
 }

@@ -14,7 +14,7 @@ internal sealed record OpenAICompatibleProvider : OpenAIProtocolProvider
 
     public override string BaseUrlVariable => BaseUrlName;
 
-    public override BatchProtocol BatchProtocol => BatchProtocol.OpenAI;
+    internal override BatchProtocol BatchProtocol => BatchProtocol.OpenAI;
 
     public override string MissingBaseUrlMessage(ModelName model) =>
         $"The model '{model}' needs the server's address: set {BaseUrlName} (e.g. http://localhost:8000/v1).";

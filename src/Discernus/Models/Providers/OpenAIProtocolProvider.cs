@@ -8,7 +8,7 @@ namespace Discernus.Models;
 /// <summary>A hosted provider that speaks the OpenAI chat-completions protocol at its endpoint (the OpenAI SDK, retries off: the gateway retries).</summary>
 internal abstract record OpenAIProtocolProvider : ModelProvider
 {
-    public override IChatClient CreateClient(ModelName model, ProviderClientContext context)
+    internal override IChatClient CreateClient(ModelName model, ProviderClientContext context)
     {
         var key = context.Settings.RequireApiKey(model);
         var options = new OpenAIClientOptions

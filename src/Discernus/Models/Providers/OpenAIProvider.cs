@@ -18,15 +18,15 @@ internal sealed record OpenAIProvider : OpenAIProtocolProvider
 
     public override IReadOnlyList<string> BareModelPrefixes => ["gpt", "o1", "o3", "o4"];
 
-    public override BatchProtocol BatchProtocol => BatchProtocol.OpenAI;
+    internal override BatchProtocol BatchProtocol => BatchProtocol.OpenAI;
 
-    public override TokenCounter TokenCounterFor(string model) => TokenCounter.ForOpenAIModel(model);
+    internal override TokenCounter TokenCounterFor(string model) => TokenCounter.ForOpenAIModel(model);
 
     // Its reasoning models refuse any temperature but the default.
     public override (float? Temperature, long? Seed) SamplingFor(string model) =>
         IsReasoningModel(model) ? (null, SamplingDefaults.Seed) : base.SamplingFor(model);
 
-    public override IReadOnlyList<ModelPrice> Prices =>
+    internal override IReadOnlyList<ModelPrice> Prices =>
     [
         Row("gpt-4o", 2.50m, 10.00m) with { CachedInputPerMillion = 1.25m, BatchInputPerMillion = 1.25m, BatchOutputPerMillion = 5.00m },
         Row("gpt-4o-mini", 0.15m, 0.60m) with { CachedInputPerMillion = 0.075m, BatchInputPerMillion = 0.075m, BatchOutputPerMillion = 0.30m },

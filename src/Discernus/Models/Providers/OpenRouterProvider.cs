@@ -18,6 +18,6 @@ internal sealed record OpenRouterProvider : OpenAIProtocolProvider
 
     public override string DefaultBaseUrl => DefaultUrl;
 
-    public override TokenCounter TokenCounterFor(string model) =>
+    internal override TokenCounter TokenCounterFor(string model) =>
         model.StartsWith("openai/", StringComparison.OrdinalIgnoreCase) ? TokenCounter.ForOpenAIModel(model) : TokenCounter.Heuristic;
 }

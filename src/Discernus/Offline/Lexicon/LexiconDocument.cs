@@ -1,4 +1,4 @@
 namespace Discernus.Offline.Lexicon;
 
 /// <summary>A document prepared once for the lexicon model: its text, word count and sentence spans (start inclusive, end exclusive).</summary>
-internal sealed record LexiconDocument(string Text, int WordCount, List<int> SentenceStarts, List<int> SentenceEnds);
+public sealed record LexiconDocument(string Text, int WordCount, List<int> SentenceStarts, List<int> SentenceEnds);

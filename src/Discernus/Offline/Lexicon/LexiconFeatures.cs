@@ -8,7 +8,7 @@ namespace Discernus.Offline.Lexicon;
 /// longer counter-marker does not count; a dimension without positive markers gives 0 and 0), then log(1 + words).
 /// Rates rather than counts so a long document is not "more" of everything; the length itself is the last feature.
 /// </summary>
-internal static class LexiconFeatures
+public static class LexiconFeatures
 {
     public const string FeatureSet = "lexicon marker counts";
 

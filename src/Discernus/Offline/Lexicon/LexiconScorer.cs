@@ -33,7 +33,7 @@ namespace Discernus.Offline.Lexicon;
 /// <para>A dimension without positive markers is not scored: all three numbers are null with
 /// <c>not_scorable_reason</c>, never a made-up value.</para>
 /// </summary>
-internal static partial class LexiconScorer
+public static partial class LexiconScorer
 {
     public const double DensityScale = 10.0;
     public const int MaxEvidence = 3;
@@ -69,7 +69,7 @@ internal static partial class LexiconScorer
         return new LexiconDocument(text, CountWords(text), starts, ends);
     }
 
-    public static LexiconScore Score(Dimension dimension, LexiconDocument document, string notScorableReason, MarkerPatternCache? cache = null)
+    internal static LexiconScore Score(Dimension dimension, LexiconDocument document, string notScorableReason, MarkerPatternCache? cache = null)
     {
         var documentText = document.Text;
         cache ??= new MarkerPatternCache();

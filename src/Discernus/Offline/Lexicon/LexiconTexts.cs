@@ -5,7 +5,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace Discernus.Offline.Lexicon;
 
 /// <summary>The sentences the lexicon model writes, from <c>Resources/lexicon-texts.yaml</c>; <see cref="Fill"/> replaces <c>{name}</c> placeholders.</summary>
-internal sealed class LexiconTexts
+public sealed class LexiconTexts
 {
     public AnalysisTexts Analysis { get; set; } = new();
     public string UnsupportedRequest { get; set; } = "";
@@ -30,13 +30,13 @@ internal sealed class LexiconTexts
         return builder.ToString();
     }
 
-    internal sealed class AnalysisTexts
+    public sealed class AnalysisTexts
     {
         public string Notes { get; set; } = "";
         public string NotScorableReason { get; set; } = "";
     }
 
-    internal sealed class SynthesisTexts
+    public sealed class SynthesisTexts
     {
         public string Title { get; set; } = "";
         public string Disclaimer { get; set; } = "";

@@ -10,7 +10,7 @@ namespace Discernus.Offline.Lexicon;
 /// which a run of a few documents never earns back, while an interpreted scan costs two to three times a compiled one
 /// on a long corpus. Both match the same text: only the engine differs.</para>
 /// </summary>
-internal sealed class MarkerPatternCache
+public sealed class MarkerPatternCache
 {
     public const int CompileAfterUses = 100;
     public const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
