@@ -18,7 +18,7 @@ public static class WorkerHealth
     public const string ReadyTag = "ready";
 
     /// <summary>Each check as a registration (name, check, tags), for ASP.NET Core's health check middleware.</summary>
-    public static IReadOnlyList<HealthCheckRegistration> Registrations(DiscernusHost host) =>
+    internal static IReadOnlyList<HealthCheckRegistration> Registrations(DiscernusHost host) =>
     [
         new(HostLoopsHealthCheck.Name, new HostLoopsHealthCheck(host), HealthStatus.Unhealthy, [LiveTag, ReadyTag]),
         new(RedisHealthCheck.Name, new RedisHealthCheck(() => host.Connections.Database, host.Keys, host.RedisDescription), HealthStatus.Unhealthy, [ReadyTag], Timeout),

@@ -1,7 +1,7 @@
 namespace Discernus.Orchestration;
 
 /// <summary>Where the Router runs an agent: in its own process (the default) or in a child process per task.</summary>
-public enum AgentIsolationMode
+internal enum AgentIsolationMode
 {
     /// <summary>Agents run inside the worker process: fastest, but an agent that crashes the process takes the worker with it.</summary>
     None,

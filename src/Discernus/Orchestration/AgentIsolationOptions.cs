@@ -4,7 +4,7 @@ namespace Discernus.Orchestration;
 /// Process isolation of agents (<c>--isolation process</c>): each task runs in a child process started with
 /// <see cref="Command"/>, which is killed, and counted as a crash, when it runs longer than <see cref="Timeout"/>.
 /// </summary>
-public sealed record AgentIsolationOptions
+internal sealed record AgentIsolationOptions
 {
     /// <summary>How long one child may run (<c>DISCERNUS_AGENT_TIMEOUT_SECONDS</c>).</summary>
     public const string TimeoutVariable = Configuration.SettingNames.AgentTimeoutSeconds;

@@ -6,7 +6,7 @@ namespace Discernus.Orchestration;
 /// How to start a child agent process: the executable and the arguments before <c>agent &lt;task_type&gt; &lt;task_id&gt;</c>.
 /// It is the program this process runs, so the child is exactly the parent's version however it was started.
 /// </summary>
-public sealed record AgentProcessCommand(string FileName, IReadOnlyList<string> Arguments)
+internal sealed record AgentProcessCommand(string FileName, IReadOnlyList<string> Arguments)
 {
     /// <summary>
     /// The command that starts <paramref name="cli"/> (the discernus CLI assembly) the way this process was started:

@@ -14,7 +14,7 @@ namespace Discernus.Orchestration;
 /// loop and the Router's agent loops. The same code serves `discernus run` (all in one process) and `discernus worker`
 /// (agents only, against an external Redis).
 /// </summary>
-public sealed class DiscernusHost : IAsyncDisposable
+internal sealed class DiscernusHost : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();

@@ -1,7 +1,7 @@
 namespace Discernus.Orchestration;
 
 /// <summary>How a Discernus process takes part: which Redis, which roles, how many agent loops.</summary>
-public sealed record HostOptions
+internal sealed record HostOptions
 {
     /// <summary><c>DISCERNUS_REDIS_URL</c>; null starts an embedded Garnet server inside the process.</summary>
     public string? RedisUrl { get; init; }

@@ -1,6 +1,6 @@
 namespace Discernus.Orchestration;
 
-public sealed record OrchestratorOptions
+internal sealed record OrchestratorOptions
 {
     /// <summary>A stage with no completion for this long fails the run with a diagnosis instead of waiting forever.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMinutes(10);

@@ -1,6 +1,6 @@
 namespace Discernus.Orchestration;
 
-public sealed record RouterOptions
+internal sealed record RouterOptions
 {
     /// <summary>Concurrent agent loops; model calls wait on the network, so more than the core count pays off.</summary>
     public int Concurrency { get; init; } = 8;

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Discernus.Provenance;
 
 /// <summary>One JSON convention for every file and contract Discernus writes: snake_case, stable, human-readable.</summary>
-public static class DiscernusJson
+internal static class DiscernusJson
 {
     public static readonly JsonSerializerOptions Indented = Create(indented: true);
     public static readonly JsonSerializerOptions Compact = Create(indented: false);

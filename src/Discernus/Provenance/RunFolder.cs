@@ -7,7 +7,7 @@ namespace Discernus.Provenance;
 /// One run's folder (ARCHITECTURE "Run folder"). Files are written atomically and never overwritten with different
 /// content; the manifest is replaced as a whole, under a lock, so concurrent agents cannot lose each other's updates.
 /// </summary>
-public sealed class RunFolder
+internal sealed class RunFolder
 {
     public const string ManifestFileName = "manifest.json";
 

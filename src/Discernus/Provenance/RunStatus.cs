@@ -1,6 +1,6 @@
 namespace Discernus.Provenance;
 
-public static class RunStatus
+internal static class RunStatus
 {
     public const string SettingUp = "setting_up";
     public const string Pending = "pending";
@@ -14,7 +14,7 @@ public static class RunStatus
     public static bool IsFinal(string status) => status is Completed or CompletedWithFailures or Failed or Cancelled or SetUp;
 }
 
-public static class StageNames
+internal static class StageNames
 {
     public const string Validation = "validation";
     public const string RunSetup = "run_setup";

@@ -31,7 +31,7 @@ public sealed partial class ArchitectureSurfaceTests
     private static readonly Dictionary<string, int> CorePublicTypes = new(StringComparer.Ordinal)
     {
         ["Discernus.Agents"] = 5,
-        ["Discernus.Application"] = 66,
+        ["Discernus.Application"] = 70,
         ["Discernus.Artifacts"] = 1,
         ["Discernus.Configuration"] = 5,
         ["Discernus.Content"] = 1,
@@ -40,8 +40,7 @@ public sealed partial class ArchitectureSurfaceTests
         ["Discernus.Models"] = 5,
         ["Discernus.Offline"] = 3,
         ["Discernus.Offline.Lexicon"] = 7,
-        ["Discernus.Orchestration"] = 7,
-        ["Discernus.Provenance"] = 23,
+        ["Discernus.Provenance"] = 19,
         ["Discernus.Telemetry"] = 1,
     };
 

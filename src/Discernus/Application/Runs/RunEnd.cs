@@ -107,7 +107,7 @@ public sealed record RunEnd
 }
 
 /// <summary>How a run ended, in the four kinds that have their own exit code.</summary>
-internal enum RunEndKind
+public enum RunEndKind
 {
     Completed,
     CompletedWithFailures,

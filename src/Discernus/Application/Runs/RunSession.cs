@@ -75,7 +75,7 @@ public sealed class RunSession : IAsyncDisposable
     }
 
     /// <summary>The host's options for a store folder and the choices: the settings, the host's offline models, and agents isolated in child processes of the host's program.</summary>
-    public static HostOptions HostOptionsFor(WorkspaceOptions options, string storeFolder, RunHostChoices choices)
+    internal static HostOptions HostOptionsFor(WorkspaceOptions options, string storeFolder, RunHostChoices choices)
     {
         var host = HostOptions.FromEnvironment(options.Environment, storeFolder) with { OfflineModels = options.OfflineModels, RunWorkers = choices.LocalWorkers };
         var router = choices.Concurrency is { } n ? host.Router with { Concurrency = n } : host.Router;

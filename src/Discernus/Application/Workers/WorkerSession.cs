@@ -6,13 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace Discernus.Application;
 
 /// <summary>What `discernus worker` chose: where the shared artifact store is, how many agent loops, and whether each task runs in its own process.</summary>
-internal sealed record WorkerChoices(string ArtifactsFolder, int? Concurrency, bool IsolateAgents);
+public sealed record WorkerChoices(string ArtifactsFolder, int? Concurrency, bool IsolateAgents);
 
 /// <summary>
 /// A worker: the host's agent loops serving tasks from the external Redis, without an Orchestrator (the run's submitter
 /// has one). It lives as long as its loops; <see cref="Failed"/> ends with the reason one of them could not go on.
 /// </summary>
-internal sealed class WorkerSession : IAsyncDisposable
+public sealed class WorkerSession : IAsyncDisposable
 {
     private readonly DiscernusHost _host;
 
