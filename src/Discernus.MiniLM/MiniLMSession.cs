@@ -38,25 +38,40 @@ internal sealed class MiniLMSession : IDisposable
     public float[][] Encode(string[] texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        if (texts.Length == 0)
+        return Encode(texts.Select(Tokenize).ToArray(), cancellationToken);
+    }
+
+    /// <summary>A text as the model reads it ([CLS], WordPiece ids, [SEP]; at most 512), without padding.</summary>
+    public MiniLMTokens Tokenize(string text)
+    {
+        var (ids, types, _) = _tokenizer.Encode(text)[0];
+        return new MiniLMTokens(ids, types);
+    }
+
+    /// <summary>
+    /// The embeddings of one batch of tokenised texts, in their order: padded with zeros (ids, types and mask, as the
+    /// package pads) to the batch's longest text; padding is masked out of the mean.
+    /// </summary>
+    public float[][] Encode(IReadOnlyList<MiniLMTokens> batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
         {
             return [];
         }
 
-        // Padded to the batch's longest text, as the package does; padding is masked out of the mean.
-        var encoded = _tokenizer.Encode(texts);
-        var length = encoded[0].InputIds.Length;
-        var ids = new long[texts.Length * length];
-        var mask = new long[texts.Length * length];
-        var types = new long[texts.Length * length];
-        for (var i = 0; i < texts.Length; i++)
+        var length = batch.Max(t => t.Length);
+        var ids = new long[batch.Count * length];
+        var mask = new long[batch.Count * length];
+        var types = new long[batch.Count * length];
+        for (var i = 0; i < batch.Count; i++)
         {
-            encoded[i].InputIds.CopyTo(ids, i * length);
-            encoded[i].AttentionMask.CopyTo(mask, i * length);
-            encoded[i].TokenTypeIds.CopyTo(types, i * length);
+            batch[i].Ids.CopyTo(ids, i * length);
+            batch[i].Types.CopyTo(types, i * length);
+            mask.AsSpan(i * length, batch[i].Length).Fill(1);
         }
 
-        long[] shape = [texts.Length, length];
+        long[] shape = [batch.Count, length];
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var typesValue = OrtValue.CreateTensorValueFromMemory(types, shape);
@@ -65,7 +80,7 @@ internal sealed class MiniLMSession : IDisposable
         {
             using var outputs = _session.Run(runOptions, InputNames, [idsValue, maskValue, typesValue], OutputNames);
             cancellationToken.ThrowIfCancellationRequested();
-            return Pool(outputs[0].GetTensorDataAsSpan<float>(), mask, texts.Length, length);
+            return Pool(outputs[0].GetTensorDataAsSpan<float>(), mask, batch.Count, length);
         }
     }
 
