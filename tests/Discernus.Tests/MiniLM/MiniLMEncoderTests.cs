@@ -31,6 +31,30 @@ public sealed class MiniLMEncoderTests(MiniLMModelFixture model)
     }
 
     [Fact]
+    public async Task ATurnOfMixedLengths_IsSplitIntoBatches_AndEachTextGetsItsVectorAlone()
+    {
+        // One call with short and long texts: the encoder cuts it into batches of similar length (MiniLMBatches), and
+        // which batch a text lands in must not change its vector.
+        var longer = string.Join(' ', Enumerable.Repeat("The committee, after a long and heated debate, agreed on the budget.", 5));
+        string[] texts = ["Short.", longer, "Prices rose again this spring.", longer + " Twice.", "No.", "The council meets on Tuesday."];
+        using var encoder = new MiniLMEncoder();
+        var alone = new List<float[]>();
+        foreach (var text in texts)
+        {
+            alone.Add((await encoder.EmbedAsync([text]))[0]);
+        }
+
+        var before = encoder.BatchesRun;
+        var together = await encoder.EmbedAsync(texts);
+
+        Assert.True(encoder.BatchesRun - before > 1, "short and long texts were padded into one batch");
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.True(alone[i].Zip(together[i]).Max(p => Math.Abs(p.First - p.Second)) < 1e-5, $"text {i}: the vector changed with its batch");
+        }
+    }
+
+    [Fact]
     public async Task ConcurrentCalls_AreEncodedTogether_AndEachGetsTheVectorsItWouldGetAlone()
     {
         var sentences = Enumerable.Range(0, 48)
