@@ -18,6 +18,13 @@ internal sealed record RunRequest
     public IReadOnlyDictionary<string, string>? Options { get; init; }
 
     /// <summary>
+    /// SHA-256 of the validation report the submitter stored (Provenance.ValidatedExperiment): a new run is validated
+    /// once, by its submitter, and its Orchestrator only checks that the files still have the hashes validated. A new
+    /// run without it is refused; a resume (an existing run folder) has none.
+    /// </summary>
+    public string? Validation { get; init; }
+
+    /// <summary>
     /// Identity of the artifact store the submitter uses (IArtifactStore.Identity); an Orchestrator that cannot reach
     /// it leaves the request to one that can. Null: the Orchestrator's own store.
     /// </summary>

@@ -8,6 +8,12 @@ namespace Discernus.Experiments;
 /// <summary>The specification files (framework, experiment, gold) and the YAML appendix each carries.</summary>
 internal sealed partial class ExperimentReader
 {
+    /// <summary>
+    /// The specification files the current <see cref="Read"/> parsed, by absolute path (a file read twice counts once);
+    /// shared with the <see cref="CorpusReader"/>, which reads the corpus manifest.
+    /// </summary>
+    private Dictionary<string, SpecificationFile> _specificationFiles = new(StringComparer.Ordinal);
+
     private string? ReadSpecificationFile(string path, FindingCollector findings, bool gold = false)
     {
         if (!MayRead(path, findings))
@@ -35,6 +41,8 @@ internal sealed partial class ExperimentReader
             }
 
             var bytes = File.ReadAllBytes(path);
+            var fullPath = Path.GetFullPath(path);
+            _specificationFiles[fullPath] = new SpecificationFile(fullPath, Content.Hashing.Sha256Hex(bytes));
             var text = new UTF8Encoding(false, true).GetString(bytes).TrimStart('\uFEFF');
             if (text.Contains('\r') && !text.Contains('\n'))
             {

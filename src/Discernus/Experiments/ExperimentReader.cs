@@ -53,6 +53,7 @@ internal sealed partial class ExperimentReader(ExperimentLimits limits)
             return new ValidationReport { ExperimentPath = fullPath, Findings = findings.Findings };
         }
 
+        _specificationFiles.Clear();
         var outcome = ReadExperiment(directory, findings, cancellationToken);
         return new ValidationReport
         {
@@ -62,6 +63,7 @@ internal sealed partial class ExperimentReader(ExperimentLimits limits)
             Framework = outcome?.Framework,
             Models = outcome?.Settings.Models ?? [],
             ExperimentFilePath = outcome?.Settings.ExperimentFilePath,
+            SpecificationFiles = [.. _specificationFiles.Values],
         };
     }
 
@@ -348,5 +350,5 @@ internal sealed partial class ExperimentReader(ExperimentLimits limits)
         MaxSpecificationFileBytes = Math.Max(limits.MaxSpecificationFileBytes, limits.MaxDocuments * 2048L),
         MaxYamlNodes = Math.Max(limits.MaxYamlNodes, limits.MaxDocuments * 40L),
     })
-    { ReadsDocuments = ReadsDocuments };
+    { ReadsDocuments = ReadsDocuments, _specificationFiles = _specificationFiles };
 }

@@ -56,4 +56,7 @@ internal static class FindingCodes
     public const string GoldFileTooLarge = "gold_file_too_large";
     public const string UnsupportedEncoding = "document_unsupported_encoding";
     public const string OldMacLineEndings = "cr_line_endings";
+
+    /// <summary>A specification file no longer has the bytes its run was validated with (found when the run is set up, not by `validate`).</summary>
+    public const string ChangedSinceValidation = "changed_since_validation";
 }

@@ -20,6 +20,9 @@ public sealed record ValidationReport
     /// <summary>The experiment file (experiment.md or experiment.yaml) when one was found.</summary>
     public string? ExperimentFilePath { get; init; }
 
+    /// <summary>Every specification file read, with the hash of the bytes parsed: what a run re-checks instead of validating again.</summary>
+    public IReadOnlyList<SpecificationFile> SpecificationFiles { get; init; } = [];
+
     public IEnumerable<ValidationFinding> Blocking => Findings.Where(f => f.Severity == FindingSeverity.Blocking);
     public IEnumerable<ValidationFinding> Warnings => Findings.Where(f => f.Severity == FindingSeverity.Warning);
     public bool IsValid => Experiment is not null && !Blocking.Any();

@@ -73,7 +73,7 @@ internal sealed class Orchestrator
             new SynthesisStage(waiter, reuse),
             new ReportStage(waiter),
         ];
-        _driver = new RunDriver(new SetupStage(state, finalizer, limits, environment, options, time), new RunAdoption(finalizer, limits, options, time, logger),
+        _driver = new RunDriver(new SetupStage(state, finalizer, environment, options, time), new RunAdoption(finalizer, limits, options, time, logger),
             stages, finalizer, state, stores, registry, options, logger, metrics);
     }
 

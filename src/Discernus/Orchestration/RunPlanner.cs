@@ -30,12 +30,18 @@ internal static class RunPlanner
         return new DocumentPass(ExperimentValidator.WithDocumentFindings(report, findings), tokens, readings);
     }
 
-    /// <summary>The request options that pass <paramref name="readings"/> on to the Orchestrator's run setup (stored as one artifact).</summary>
-    public static async Task<IReadOnlyDictionary<string, string>> PassOnAsync(IReadOnlyList<DocumentReading> readings, IArtifactStore store, CancellationToken cancellationToken = default) =>
-        new Dictionary<string, string>
-        {
-            [RunRequestOptions.DocumentReadings] = await DocumentIntake.SaveAsync(readings, store, cancellationToken).ConfigureAwait(false),
-        };
+    /// <summary>
+    /// What passes the one validation and the one read of the documents on to the Orchestrator's run setup, both
+    /// stored as artifacts: the hash of the valid report (<see cref="RunRequest.Validation"/>) and the request options
+    /// naming the readings.
+    /// </summary>
+    public static async Task<(string Validation, IReadOnlyDictionary<string, string> Options)> PassOnAsync(DocumentPass documents, IArtifactStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var validation = await ValidatedExperiment.SaveAsync(documents.Report, store, cancellationToken).ConfigureAwait(false);
+        var readings = await DocumentIntake.SaveAsync(documents.Readings, store, cancellationToken).ConfigureAwait(false);
+        return (validation, new Dictionary<string, string> { [RunRequestOptions.DocumentReadings] = readings });
+    }
 
     /// <param name="runOptions">Extra request options (e.g. the cache mode); the models and runs per model are added here.</param>
     /// <param name="tokens">The documents' tokens from their one read; null reads them again to estimate.</param>

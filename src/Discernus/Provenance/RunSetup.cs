@@ -103,26 +103,30 @@ internal sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             return (asset, await WriteAssetAsync(text, reading.TextSha256, "txt", "document_text").ConfigureAwait(false));
         }
 
+        // The bytes checked against validation's hashes are the ones stored: a file changed since cannot slip in.
+        async Task<byte[]> SpecificationAsync(string path) =>
+            request.SpecificationFiles?.GetValueOrDefault(Path.GetFullPath(path)) ?? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+
         static string Ext(string path) => Path.GetExtension(path).TrimStart('.').ToLowerInvariant() is { Length: > 0 } e ? e : "txt";
 
-        var configBytes = await File.ReadAllBytesAsync(experiment.ExperimentFilePath, cancellationToken).ConfigureAwait(false);
+        var configBytes = await SpecificationAsync(experiment.ExperimentFilePath).ConfigureAwait(false);
         var config = await StoreAsync(configBytes, Ext(experiment.ExperimentFilePath), "experiment").ConfigureAwait(false);
 
-        var frameworkBytes = await File.ReadAllBytesAsync(experiment.Framework.FilePath, cancellationToken).ConfigureAwait(false);
+        var frameworkBytes = await SpecificationAsync(experiment.Framework.FilePath).ConfigureAwait(false);
         var framework = await StoreAsync(frameworkBytes, Ext(experiment.Framework.FilePath), "framework").ConfigureAwait(false);
         log.Info(StageNames.RunSetup, Agent, $"framework '{experiment.Framework.Name}' stored", new Dictionary<string, object?> { ["sha256"] = framework.Hash });
 
         string? corpusManifestHash = null;
         if (experiment.Corpus.ManifestPath is { } manifestPath)
         {
-            var manifestBytes = await File.ReadAllBytesAsync(manifestPath, cancellationToken).ConfigureAwait(false);
+            var manifestBytes = await SpecificationAsync(manifestPath).ConfigureAwait(false);
             corpusManifestHash = (await StoreAsync(manifestBytes, "md", "corpus_manifest").ConfigureAwait(false)).Hash;
         }
 
         ManifestGold? gold = null;
         if (experiment.GoldPath is { } goldPath)
         {
-            var goldBytes = await File.ReadAllBytesAsync(goldPath, cancellationToken).ConfigureAwait(false);
+            var goldBytes = await SpecificationAsync(goldPath).ConfigureAwait(false);
             var stored = await StoreAsync(goldBytes, Ext(goldPath), "gold").ConfigureAwait(false);
             gold = new ManifestGold(Path.GetRelativePath(experiment.Directory, goldPath).Replace('\\', '/'), stored.Hash, stored.Asset, experiment.Gold.Count);
         }

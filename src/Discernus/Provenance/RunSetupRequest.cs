@@ -18,4 +18,9 @@ internal sealed record RunSetupRequest
     /// null lets run setup read them itself.
     /// </summary>
     public IReadOnlyList<DocumentReading>? Documents { get; init; }
+    /// <summary>
+    /// The specification files' bytes by absolute path, as checked against the hashes validation recorded
+    /// (<see cref="ValidatedExperiment.RecheckAsync"/>): stored as they are; a file not in it is read from disk.
+    /// </summary>
+    public IReadOnlyDictionary<string, byte[]>? SpecificationFiles { get; init; }
 }

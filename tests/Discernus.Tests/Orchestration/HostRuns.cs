@@ -1,4 +1,5 @@
 using Discernus.Coordination;
+using Discernus.Experiments;
 using Discernus.Orchestration;
 using Discernus.Provenance;
 
@@ -9,12 +10,19 @@ internal static class HostRuns
 {
     public static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
 
-    /// <summary>Submits a run of the experiment (model from the experiment or the default) and returns its id and folder.</summary>
+    /// <summary>
+    /// Submits a run of the experiment (model from the experiment or the default) as the CLI does: validated once and
+    /// its documents read into the host's store, both passed on. Returns its id and folder.
+    /// </summary>
     public static async Task<(string RunId, string RunFolder)> SubmitAsync(DiscernusHost host, string experimentPath)
     {
+        var report = ExperimentValidator.Validate(experimentPath, new ExperimentLimits(), readDocuments: false);
+        Assert.True(report.IsValid, string.Join("; ", report.Blocking.Select(f => f.Message)));
+        var documents = await RunPlanner.ReadDocumentsAsync(report, report.Models, host.Store);
+        var (validation, options) = await RunPlanner.PassOnAsync(documents, host.Store);
         var runId = RunFolderAllocator.NewRunId(TimeProvider.System);
         var runFolder = Path.Combine(experimentPath, "runs", runId);
-        await host.SubmitAsync(new RunRequest { RunId = runId, ExperimentPath = experimentPath, RunFolder = runFolder });
+        await host.SubmitAsync(new RunRequest { RunId = runId, ExperimentPath = experimentPath, RunFolder = runFolder, Validation = validation, Options = options });
         return (runId, runFolder);
     }
 

@@ -174,7 +174,9 @@ public static class RunLauncher
             };
         }
 
-        foreach (var (key, value) in await RunPlanner.PassOnAsync(documents.Readings, store, cancellationToken))
+        // The Orchestrator takes the experiment validated here and re-checks only its files' hashes.
+        var (validation, passedOn) = await RunPlanner.PassOnAsync(documents, store, cancellationToken);
+        foreach (var (key, value) in passedOn)
         {
             runOptions[key] = value;
         }
@@ -199,7 +201,7 @@ public static class RunLauncher
             RunId = plan.Request.RunId,
             Batch = mode == Models.BillingMode.Batch,
             Estimate = plan.Estimate is { } estimate ? EstimateView.Of(experiment, models.Names, estimate, mode) : null,
-            Request = plan.Request,
+            Request = plan.Request with { Validation = validation },
             Store = storeOptions,
         };
     }

@@ -8,15 +8,19 @@ using Discernus.Provenance;
 namespace Discernus.Orchestration.Stages;
 
 /// <summary>
-/// VALIDATION and RUN SETUP of a new run: the experiment is checked (nothing is written to disk when it fails), its
-/// documents read once into the store, its models resolved, and the run folder set up with its plan and validity.
+/// VALIDATION and RUN SETUP of a new run: the experiment its submitter validated is taken by hash and its files
+/// re-checked against what was validated (nothing is written to disk when that fails), its documents taken from the
+/// store, its models resolved, and the run folder set up with its plan and validity.
 /// </summary>
-internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, ExperimentLimits limits, IReadOnlyDictionary<string, string?> environment, OrchestratorOptions options, TimeProvider time)
+internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, IReadOnlyDictionary<string, string?> environment, OrchestratorOptions options, TimeProvider time)
 {
     private const string Agent = nameof(Orchestrator);
 
     /// <summary>An experiment that passed VALIDATION, with its documents' readings and the run's models.</summary>
-    private sealed record Validated(ValidationReport Report, IReadOnlyList<DocumentReading>? Readings, ManifestModels Models, DateTimeOffset StartedAt, long Timer);
+    private sealed record Validated(ValidationReport Report, IReadOnlyList<DocumentReading> Readings, IReadOnlyDictionary<string, byte[]> Files, ManifestModels Models, DateTimeOffset StartedAt, long Timer);
+
+    /// <summary>The validated experiment as the submitter passed it on, its files re-checked and their bytes kept for RUN SETUP.</summary>
+    private sealed record Taken(ValidationReport Report, IReadOnlyList<DocumentReading> Readings, IReadOnlyDictionary<string, byte[]> Files);
 
     public async Task<PreparedRun> PrepareAsync(RunRequest request, IArtifactStore store, CancellationToken cancellationToken)
     {
@@ -24,37 +28,38 @@ internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, E
         return validated is null ? new PreparedRun(null, refused) : await SetUpAsync(request, store, validated, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>VALIDATION: nothing is written to disk when it fails.</summary>
+    /// <summary>
+    /// VALIDATION, done once by the submitter: the experiment is the one it validated (taken from the store by the
+    /// request's hash, not read and validated again), its specification files are checked against the hashes of what
+    /// was validated, and its documents are the readings the submitter stored. Nothing is written to disk when it fails.
+    /// </summary>
     private async Task<(Validated? Validated, RunOutcome? Refused)> ValidateAsync(RunRequest request, IArtifactStore store, CancellationToken cancellationToken)
     {
         var runId = request.RunId;
         using var validationSpan = Telemetry.DiscernusActivities.StartStage(runId, StageNames.Validation);
         var validationStarted = time.GetUtcNow();
         var validationTimer = time.GetTimestamp();
-        // The documents are read once: by the submitter, who stored them and passes their readings, or here, into the
-        // store, after the other checks passed.
-        var report = ExperimentValidator.Validate(request.ExperimentPath, limits, cancellationToken, readDocuments: false);
-        IReadOnlyList<DocumentReading>? readings = null;
-        if (report.Experiment is { } validated)
+        Taken? taken;
+        IReadOnlyList<string> problems;
+        try
         {
-            try
-            {
-                (report, readings) = await ReadDocumentsAsync(request, report, validated, store, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArtifactCorruptedException or OperationCanceledException)
-            {
-                var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
-                var error = $"validation failed: the documents could not be stored in the artifact store {store.Description}: {ex.Message}";
-                Telemetry.DiscernusActivities.Fail(validationSpan, error);
-                await state.SetAsync(runId, new Dictionary<string, string> { [RunStateFields.Status] = status, [RunStateFields.Error] = error }).ConfigureAwait(false);
-                return (null, new RunOutcome(runId, status, null, error, null, null));
-            }
+            (taken, problems) = await TakeValidatedAsync(request, store, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArtifactCorruptedException or OperationCanceledException)
+        {
+            var status = ex is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
+            var error = $"validation failed: the validated experiment could not be read from the artifact store {store.Description}: {ex.Message}";
+            Telemetry.DiscernusActivities.Fail(validationSpan, error);
+            await state.SetAsync(runId, new Dictionary<string, string> { [RunStateFields.Status] = status, [RunStateFields.Error] = error }).ConfigureAwait(false);
+            return (null, new RunOutcome(runId, status, null, error, null, null));
         }
 
-        var models = report.Experiment is { } exp ? ResolveModels(request, exp) : null;
-        var problems = report.IsValid
-            ? ModelSelection.Preflight(models!.Names, environment)
-            : report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})").ToList();
+        var models = taken is null ? null : ResolveModels(request, taken.Report.Experiment!);
+        if (models is not null)
+        {
+            problems = ModelSelection.Preflight(models.Names, environment);
+        }
+
         if (problems.Count > 0)
         {
             var error = $"validation failed: {string.Join("; ", problems)}";
@@ -63,27 +68,34 @@ internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, E
             return (null, new RunOutcome(runId, RunStatus.Failed, null, error, null, null));
         }
 
-        return (new Validated(report, readings, models!, validationStarted, validationTimer), null);
+        return (new Validated(taken!.Report, taken.Readings, taken.Files, models!, validationStarted, validationTimer), null);
     }
 
-    /// <summary>The readings the submitter stored, or the documents read here into the store, with what reading them found.</summary>
-    private static async Task<(ValidationReport Report, IReadOnlyList<DocumentReading>? Readings)> ReadDocumentsAsync(
-        RunRequest request, ValidationReport report, Experiment validated, IArtifactStore store, CancellationToken cancellationToken)
+    /// <summary>The experiment its submitter validated, re-checked by hash, with its documents' readings; or why the run cannot take it.</summary>
+    private static async Task<(Taken? Taken, IReadOnlyList<string> Problems)> TakeValidatedAsync(
+        RunRequest request, IArtifactStore store, CancellationToken cancellationToken)
     {
-        IReadOnlyList<DocumentReading>? readings = null;
-        if (request.Options?.GetValueOrDefault(RunRequestOptions.DocumentReadings) is { } readingsHash)
+        if (request.Validation is not { } hash)
         {
-            readings = await DocumentIntake.LoadAsync(readingsHash, validated, store, cancellationToken).ConfigureAwait(false);
+            return (null, [$"the request for run {request.RunId} carries no validated experiment; start runs with `discernus run` or `discernus serve`, which validate the experiment before submitting it"]);
         }
 
-        if (readings is null)
+        if (await ValidatedExperiment.LoadAsync(hash, store, cancellationToken).ConfigureAwait(false) is not { } validated)
         {
-            var (documentFindings, read) = await DocumentIntake.ReadAsync(validated, store, null, cancellationToken).ConfigureAwait(false);
-            report = ExperimentValidator.WithDocumentFindings(report, documentFindings);
-            readings = read;
+            return (null, [$"the validated experiment {hash} is not in the artifact store {store.Description}; start the run again"]);
         }
 
-        return (report, readings);
+        var (report, files) = await ValidatedExperiment.RecheckAsync(validated, cancellationToken).ConfigureAwait(false);
+        if (report.Experiment is not { } experiment)
+        {
+            return (null, [.. report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})")]);
+        }
+
+        var readingsHash = request.Options?.GetValueOrDefault(RunRequestOptions.DocumentReadings);
+        var readings = readingsHash is null ? null : await DocumentIntake.LoadAsync(readingsHash, experiment, store, cancellationToken).ConfigureAwait(false);
+        return readings is null
+            ? (null, [$"the documents' readings {readingsHash ?? "(none)"} of the validated experiment are not in the artifact store {store.Description}; start the run again"])
+            : (new Taken(report, readings, files), []);
     }
 
     /// <summary>RUN SETUP: the run folder with its inputs, plan and validity.</summary>
@@ -107,6 +119,7 @@ internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, E
                 ValidationStartedAt = validated.StartedAt,
                 ValidationDuration = time.GetElapsedTime(validated.Timer),
                 Documents = validated.Readings,
+                SpecificationFiles = validated.Files,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException or ArgumentException)
