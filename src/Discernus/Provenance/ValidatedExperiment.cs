@@ -11,7 +11,7 @@ namespace Discernus.Provenance;
 /// again. What it still checks is that each specification file is byte for byte what was validated, so the run
 /// analyses exactly what was validated and hashed, or refuses.
 /// </summary>
-public static class ValidatedExperiment
+internal static class ValidatedExperiment
 {
     /// <summary>Stores a valid report (with its documents' findings) as one artifact; its hash is what a run request passes on.</summary>
     public static Task<string> SaveAsync(ValidationReport report, IArtifactStore store, CancellationToken cancellationToken = default)

@@ -35,7 +35,7 @@ public sealed partial class ArchitectureSurfaceTests
         ["Discernus.Artifacts"] = 1,
         ["Discernus.Configuration"] = 5,
         ["Discernus.Content"] = 1,
-        ["Discernus.Experiments"] = 23,
+        ["Discernus.Experiments"] = 24,
         ["Discernus.Health"] = 1,
         ["Discernus.Models"] = 5,
         ["Discernus.Offline"] = 3,

@@ -114,49 +114,18 @@ public static class RunLauncher
 {
     public static async Task<PreparedRun> PrepareAsync(RunOrder order, WorkspaceOptions options, CancellationToken cancellationToken)
     {
-        var environment = options.Environment;
-        // The documents' content is read once, below, into the run's store with their tokens counted.
-        var report = ExperimentService.Validate(order.ExperimentPath, environment, readDocuments: false, cancellationToken);
-        if (!report.IsValid)
+        var (chosen, refused) = Choose(order, options, cancellationToken);
+        if (chosen is null)
         {
-            return new PreparedRun { Refusal = LaunchRefusal.Invalid, Report = report };
+            return refused!;
         }
 
-        if (order.Model is not null && order.ModelList is not null)
-        {
-            return Refused(LaunchRefusal.Usage, "use either --model or --models, not both (--models a,b,c names several).");
-        }
-
-        var experiment = report.Experiment!;
-        var models = ModelSelection.Resolve(order.ModelList ?? order.Model, experiment, environment);
-        models = order.Runs is { } runs ? models with { RunsPerModel = runs } : models;
-        var (runOptions, problem) = RunOptionRules.OptionsFor(order.Choices, experiment);
-        if (problem is not null)
-        {
-            return Refused(LaunchRefusal.Usage, problem);
-        }
-
-        if (order.Choices.From is { } first)
-        {
-            var (reused, refusal) = ReusedModels(runOptions, first, order.Source, experiment);
-            if (reused is null)
-            {
-                return refusal!;
-            }
-
-            models = reused;
-        }
-
-        if (models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList() is { Count: > 0 } badNames)
-        {
-            return new PreparedRun { Refusal = LaunchRefusal.ModelsUnusable, Problems = badNames };
-        }
-
+        var (experiment, models, runOptions) = (chosen.Experiment, chosen.Models, chosen.RunOptions);
         // Each document is read, checked, hashed, stored and its tokens counted here, once; run setup takes it from the
         // store by the hashes passed on.
-        var storeOptions = RunPlanner.StoreFor(experiment, environment);
+        var storeOptions = RunPlanner.StoreFor(experiment, options.Environment);
         var store = await ArtifactStoreFactory.CreateAsync(storeOptions, options.TimeProvider, cancellationToken: cancellationToken);
-        var documents = await RunPlanner.ReadDocumentsAsync(report, models.Names, store, cancellationToken);
+        var documents = await RunPlanner.ReadDocumentsAsync(chosen.Report, models.Names, store, cancellationToken);
         if (!documents.Report.IsValid)
         {
             return new PreparedRun { Refusal = LaunchRefusal.Invalid, Report = documents.Report };
@@ -181,7 +150,60 @@ public static class RunLauncher
             runOptions[key] = value;
         }
 
-        var plan = RunPlanner.Plan(experiment, models, environment, options.TimeProvider, runOptions, documents.Tokens);
+        return Planned(announced, chosen, options, documents.Tokens, validation, storeOptions);
+    }
+
+    /// <summary>What was chosen before any document is read: the valid experiment, its models and the run options.</summary>
+    private sealed record Chosen(ValidationReport Report, Experiment Experiment, ManifestModels Models, Dictionary<string, string> RunOptions);
+
+    /// <summary>Validation, the models (a --from run's, when it reuses one) and the run options; or why the run cannot start.</summary>
+    private static (Chosen? Chosen, PreparedRun? Refused) Choose(RunOrder order, WorkspaceOptions options, CancellationToken cancellationToken)
+    {
+        var environment = options.Environment;
+        // The documents' content is read once, later, into the run's store with their tokens counted.
+        var report = ExperimentService.Validate(order.ExperimentPath, environment, readDocuments: false, cancellationToken);
+        if (!report.IsValid)
+        {
+            return (null, new PreparedRun { Refusal = LaunchRefusal.Invalid, Report = report });
+        }
+
+        if (order.Model is not null && order.ModelList is not null)
+        {
+            return (null, Refused(LaunchRefusal.Usage, "use either --model or --models, not both (--models a,b,c names several)."));
+        }
+
+        var experiment = report.Experiment!;
+        var models = ModelSelection.Resolve(order.ModelList ?? order.Model, experiment, environment);
+        models = order.Runs is { } runs ? models with { RunsPerModel = runs } : models;
+        var (runOptions, problem) = RunOptionRules.OptionsFor(order.Choices, experiment);
+        if (problem is not null)
+        {
+            return (null, Refused(LaunchRefusal.Usage, problem));
+        }
+
+        if (order.Choices.From is { } first)
+        {
+            var (reused, refusal) = ReusedModels(runOptions, first, order.Source, experiment);
+            if (reused is null)
+            {
+                return (null, refusal);
+            }
+
+            models = reused;
+        }
+
+        if (models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList() is { Count: > 0 } badNames)
+        {
+            return (null, new PreparedRun { Refusal = LaunchRefusal.ModelsUnusable, Problems = badNames });
+        }
+
+        return (new Chosen(report, experiment, models, runOptions), null);
+    }
+
+    /// <summary>The plan: model checks, the run folder, the estimate and the budget rule, and the request that starts the run.</summary>
+    private static PreparedRun Planned(PreparedRun announced, Chosen chosen, WorkspaceOptions options, CorpusTokens tokens, string validation, ArtifactStoreOptions storeOptions)
+    {
+        var plan = RunPlanner.Plan(chosen.Experiment, chosen.Models, options.Environment, options.TimeProvider, chosen.RunOptions, tokens);
         if (plan.PreflightProblems.Count > 0)
         {
             return announced with { Refusal = LaunchRefusal.ModelsUnusable, Problems = plan.PreflightProblems };
@@ -200,7 +222,7 @@ public static class RunLauncher
             Problems = plan.BudgetProblem is { } budget && announced.Reuses is null ? [budget] : [],
             RunId = plan.Request.RunId,
             Batch = mode == Models.BillingMode.Batch,
-            Estimate = plan.Estimate is { } estimate ? EstimateView.Of(experiment, models.Names, estimate, mode) : null,
+            Estimate = plan.Estimate is { } estimate ? EstimateView.Of(chosen.Experiment, chosen.Models.Names, estimate, mode) : null,
             Request = plan.Request with { Validation = validation },
             Store = storeOptions,
         };
