@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
+using Discernus.Content;
 using Microsoft.Win32.SafeHandles;
 
 namespace Discernus.Artifacts;
@@ -87,7 +87,7 @@ internal sealed class ArtifactPacks : IDisposable
         lock (_gate)
         {
             if ((_objects.TryGetValue(key, out var known) || (Refresh() && _objects.TryGetValue(key, out known)))
-                && Convert.ToHexStringLower(SHA256.HashData(ReadAt(ReaderOf(known.Pack), known))) == hash)
+                && Hashing.Sha256Hex(ReadAt(ReaderOf(known.Pack), known)) == hash)
             {
                 return;
             }
@@ -199,7 +199,7 @@ internal sealed class ArtifactPacks : IDisposable
         }
     }
 
-    private static ArtifactPackKey RefKey(string name) => ArtifactPackKey.FromBytes(SHA256.HashData(Encoding.UTF8.GetBytes("ref\n" + name)));
+    private static ArtifactPackKey RefKey(string name) => ArtifactPackKey.FromHex(Hashing.Sha256Hex("ref\n" + name));
 
     private static byte[] ReadAt(SafeFileHandle handle, Location location)
     {

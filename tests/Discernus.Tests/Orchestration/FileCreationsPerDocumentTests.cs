@@ -11,65 +11,77 @@ public sealed class FileCreationsPerDocumentTests
     public async Task AnAnalysedDocument_CreatesAtMostTwoFiles()
     {
         // The difference between two corpus sizes, so the files every run creates once (manifest, logs, exports,
-        // report) do not count.
+        // report, the store's probes) do not count.
         var few = await FilesCreatedByARunAsync(10);
         var many = await FilesCreatedByARunAsync(50);
 
-        var perDocument = (double)(many - few) / (50 - 10);
-        Assert.True(perDocument <= 2.0, $"{perDocument:F2} files created per analysed document ({few} for 10 documents, {many} for 50)");
+        var kept = (double)(many.Kept - few.Kept) / (50 - 10);
+        Assert.True(kept <= 2.0, $"{kept:F2} files created and kept per analysed document ({few.Kept} for 10 documents, {many.Kept} for 50)");
+
+        // A scratch file per document, made and deleted, would add one per document here. The watcher misses or
+        // double-counts a file now and then (a folder it has not reached yet, a move into another folder seen as a
+        // new file), so a few files either way are noise, not a file per document.
+        var scratch = (double)(many.MadeAndRemoved - few.MadeAndRemoved) / (50 - 10);
+        Assert.True(scratch <= 0.2, $"{scratch:F2} files made and removed again per analysed document ({few.MadeAndRemoved} for 10 documents, {many.MadeAndRemoved} for 50)");
     }
 
     /// <summary>
-    /// Files and folders created in the store and the experiment folder by one run: the larger of what a watcher saw
-    /// created (which counts files made and removed again) and what is there afterwards (which counts files made in a
-    /// new folder before the watcher reached it).
+    /// Files and folders created in the store and the experiment folder by one run: what is there afterwards that was
+    /// not before (each a created inode, whether written in place or to a temporary name and renamed; exact), and the
+    /// files a watcher saw created that neither stayed nor were renamed into place (made and removed again; the
+    /// watcher's timing makes this one approximate).
     /// </summary>
-    private static async Task<int> FilesCreatedByARunAsync(int documents)
+    private static async Task<(int Kept, int MadeAndRemoved)> FilesCreatedByARunAsync(int documents)
     {
         using var sandbox = PipelineSandbox.Of("nano");
         SyntheticCorpus.Write(sandbox.ExperimentPath, documents);
         Directory.CreateDirectory(sandbox.ArtifactsDirectory);
         var before = Entries(sandbox.ExperimentPath) + Entries(sandbox.ArtifactsDirectory);
-        var created = new CreationCount();
-        using var experiment = Watch(sandbox.ExperimentPath, created);
-        using var store = Watch(sandbox.ArtifactsDirectory, created);
+        var seen = new CreationLog();
+        using var experiment = Watch(sandbox.ExperimentPath, seen);
+        using var store = Watch(sandbox.ArtifactsDirectory, seen);
 
         var run = await sandbox.RunAsync("--model", "lexicon");
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.False(created.Overflowed, "the file-system watcher lost events");
+        Assert.False(seen.Overflowed, "the file-system watcher lost events");
         var after = Entries(sandbox.ExperimentPath) + Entries(sandbox.ArtifactsDirectory);
-        return Math.Max(created.Count, after - before);
+        return (after - before, seen.MadeAndRemoved());
     }
 
     private static int Entries(string folder) => Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).Length;
 
-    private static FileSystemWatcher Watch(string folder, CreationCount created)
+    private static FileSystemWatcher Watch(string folder, CreationLog seen)
     {
         var watcher = new FileSystemWatcher(folder) { IncludeSubdirectories = true, InternalBufferSize = 64 * 1024 };
-        // Every event, not every path: a file written to a temporary name and renamed is one creation each time.
         watcher.Created += (_, e) =>
         {
             // The manifest is rewritten (to a temporary name in the run folder) on a timer, so how often depends on
-            // how long the run took, not on its documents; anything that stays is still counted by the listing.
+            // how long the run took, not on its documents; the manifest itself is counted by the listing.
             if (!(Path.GetFileName(e.FullPath).StartsWith(".tmp-", StringComparison.Ordinal) && Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(e.FullPath))) == "runs"))
             {
-                created.Add();
+                seen.Created(e.FullPath);
             }
         };
-        watcher.Error += (_, _) => created.Overflowed = true;
+        watcher.Renamed += (_, e) => seen.Renamed(e.OldFullPath);
+        watcher.Error += (_, _) => seen.Overflowed = true;
         watcher.EnableRaisingEvents = true;
         return watcher;
     }
 
-    private sealed class CreationCount
+    private sealed class CreationLog
     {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _created = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _renamedAway = new(StringComparer.Ordinal);
 
         public bool Overflowed { get; set; }
 
-        public void Add() => Interlocked.Increment(ref _count);
+        public void Created(string path) => _created.Enqueue(path);
+
+        public void Renamed(string oldPath) => _renamedAway[oldPath] = true;
+
+        /// <summary>Created files that are gone at the end without having been renamed into place.</summary>
+        public int MadeAndRemoved() =>
+            _created.Count(path => !_renamedAway.ContainsKey(path) && !File.Exists(path) && !Directory.Exists(path));
     }
 }
