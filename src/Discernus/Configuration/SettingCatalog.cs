@@ -145,7 +145,8 @@ public static class SettingCatalog
     {
         var definition = Defined(name);
         var settings = values as SettingValues ?? SettingValues.From(values);
-        return settings.Text(name) is { } text && definition.Check(text) is { } expected ? throw settings.Invalid(name, text, expected) : settings.Text(name);
+        var text = settings.Text(name);
+        return text is not null && definition.Check(text) is { } expected ? throw settings.Invalid(name, text, expected) : text;
     }
 
     // A reader asked for a name the catalog lacks is a programming error: every setting read must be listed for `config`.

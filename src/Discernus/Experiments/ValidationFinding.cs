@@ -45,4 +45,7 @@ public sealed record ValidationFinding
             return Field is null ? location : $"{location} [{Field}]";
         }
     }
+
+    /// <summary>The finding as one line of an error message: where, what, and the fix.</summary>
+    public string ToLine() => $"{Location}: {Message} (fix: {Fix})";
 }

@@ -98,7 +98,7 @@ public sealed record PreparedRun
 
     /// <summary>Each problem as one line, the experiment's findings with their fixes.</summary>
     public IReadOnlyList<string> ProblemLines() => Refusal == LaunchRefusal.Invalid && Report is { } report
-        ? [.. report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})")]
+        ? [.. report.Blocking.Select(f => f.ToLine())]
         : Problems;
 }
 

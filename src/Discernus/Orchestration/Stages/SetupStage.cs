@@ -88,7 +88,7 @@ internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, I
         var (report, files) = await ValidatedExperiment.RecheckAsync(validated, cancellationToken).ConfigureAwait(false);
         if (report.Experiment is not { } experiment)
         {
-            return (null, [.. report.Blocking.Select(f => $"{f.Location}: {f.Message} (fix: {f.Fix})")]);
+            return (null, [.. report.Blocking.Select(f => f.ToLine())]);
         }
 
         var readingsHash = request.Options?.GetValueOrDefault(RunRequestOptions.DocumentReadings);
