@@ -69,18 +69,28 @@ public sealed class MiniLMEncoderTests(MiniLMModelFixture model)
 
         Assert.Equal(sentences.Length, alone.BatchesRun);
 
-        // One document at a time from many agents, as a run of one-sentence documents calls it.
+        // One document at a time from many agents, as a run of one-sentence documents calls it. The calls arrive while
+        // another holds the model, as they do in a run: started on pool threads, they could instead each find the model
+        // free on a loaded machine (the pool starts them one by one) and prove nothing about merging.
         using var shared = new MiniLMEncoder();
         await shared.EmbedAsync(["Load the model before the race."]);
-        var before = shared.BatchesRun;
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = sentences.Select(s => Task.Run(async () =>
+        var busy = Enumerable.Range(0, 16 * MiniLMEncoder.BatchSize).Select(i => $"Busy sentence number {i} keeps the model at work.").ToArray();
+        var loaded = shared.BatchesRun;
+        var holder = Task.Run(() => shared.EmbedAsync(busy));
+        while (shared.BatchesRun == loaded && !holder.IsCompleted)
         {
-            await start.Task;
-            return (await shared.EmbedAsync([s]))[0];
-        })).ToArray();
-        start.SetResult();
-        var vectors = await Task.WhenAll(calls);
+            await Task.Delay(1);
+        }
+
+        Assert.False(holder.IsCompleted, "the busy call ended before the others were queued");
+        var calls = sentences.Select(s => shared.EmbedAsync([s])).ToArray();
+        var vectors = (await Task.WhenAll(calls)).Select(v => v[0]).ToArray();
+        await holder;
+
+        // The busy call alone runs as many batches on a fresh encoder; what is left are the batches of the 48 calls.
+        var aloneBefore = alone.BatchesRun;
+        await alone.EmbedAsync(busy);
+        var before = loaded + (alone.BatchesRun - aloneBefore);
 
         for (var i = 0; i < sentences.Length; i++)
         {
@@ -88,7 +98,7 @@ public sealed class MiniLMEncoderTests(MiniLMModelFixture model)
         }
 
         Assert.True(shared.BatchesRun - before < sentences.Length, $"{shared.BatchesRun - before} batches for {sentences.Length} concurrent one-text calls: nothing was encoded together");
-        Assert.Equal(sentences.Length + 1, shared.TextsEncoded);
+        Assert.Equal(sentences.Length + busy.Length + 1, shared.TextsEncoded);
     }
 
     [Fact]
