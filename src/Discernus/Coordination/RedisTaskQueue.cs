@@ -233,7 +233,9 @@ internal sealed class RedisTaskQueue : ITaskQueue, IAsyncDisposable
 
         if (moved > 0)
         {
-            _logger.LogInformation("Requeued {Count} task(s) left in {Processing} by an earlier run of worker {WorkerId}", moved, processing, workerId);
+            _logger.LogWarning(
+                "Requeued {Count} task(s) found in {Processing} that worker {WorkerId} was not working on: left by an earlier run of it, or claimed by a command whose reply never reached it",
+                moved, processing, workerId);
         }
 
         return moved;

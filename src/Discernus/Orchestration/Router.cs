@@ -57,6 +57,10 @@ internal sealed class Router(
                 var claims = await ClaimAsync(workerId, batchSize, recovery, stoppingToken).ConfigureAwait(false);
                 if (claims.Count == 0)
                 {
+                    // Idle, this loop holds nothing, so whatever its processing list holds is a task nobody works on:
+                    // a BLMOVE the server carried out after the client gave up waiting for its reply (a loaded
+                    // machine). The live heartbeat keeps OrphanRecovery away, so the loop itself returns it.
+                    recovery.Needed = true;
                     continue;
                 }
 
@@ -95,7 +99,7 @@ internal sealed class Router(
         }
     }
 
-    /// <summary>Whether a loop must first recover its processing list: at start, and after a transient Redis failure.</summary>
+    /// <summary>Whether a loop must first recover its processing list: at start, after a transient Redis failure, and when idle.</summary>
     private sealed class ClaimRecovery
     {
         // Anything in our processing list was claimed by an earlier life of this id, or by a claim whose reply was lost.

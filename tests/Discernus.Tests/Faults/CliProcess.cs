@@ -25,6 +25,9 @@ internal sealed class CliProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>What else to print when the process exits with the wrong code (the other processes' logs of a cluster).</summary>
+    public Func<string>? Diagnostics { get; set; }
+
     public string Output
     {
         get
@@ -112,7 +115,8 @@ internal sealed class CliProcess : IAsyncDisposable
         if (code != expected)
         {
             var tail = Output.Split('\n').TakeLast(60);
-            throw new Xunit.Sdk.XunitException($"{Name} exited with {code}, expected {expected}; the end of its output:{Environment.NewLine}{string.Join('\n', tail)}");
+            var more = Diagnostics?.Invoke() is { Length: > 0 } extra ? $"{Environment.NewLine}{extra}" : string.Empty;
+            throw new Xunit.Sdk.XunitException($"{Name} exited with {code}, expected {expected}; the end of its output:{Environment.NewLine}{string.Join('\n', tail)}{more}");
         }
     }
 

@@ -240,6 +240,19 @@ internal sealed class FaultCluster : IAsyncDisposable
     public IReadOnlyList<string> LogLines() =>
         Directory.GetFiles(LogDirectory, "*.jsonl").SelectMany(File.ReadAllLines).ToList();
 
+    /// <summary>The warnings and errors of every process log and every run log, the last 80: why a cluster run went wrong.</summary>
+    private string ProblemLines()
+    {
+        var files = Directory.Exists(LogDirectory) ? Directory.GetFiles(LogDirectory, "*.jsonl") : [];
+        var runLogs = Directory.GetFiles(Root, "*.jsonl", SearchOption.AllDirectories).Where(f => f.Contains($"{Path.DirectorySeparatorChar}runs{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        var lines = files.Concat(runLogs)
+            .SelectMany(f => File.ReadLines(f).Select(l => $"{Path.GetFileName(f)}: {l}"))
+            .Where(l => l.Contains("Warn", StringComparison.OrdinalIgnoreCase) || l.Contains("Error", StringComparison.OrdinalIgnoreCase) || l.Contains("Dropped", StringComparison.Ordinal))
+            .TakeLast(80)
+            .ToList();
+        return lines.Count == 0 ? string.Empty : $"warnings and errors of the cluster's logs (last {lines.Count}):{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes)
@@ -255,6 +268,7 @@ internal sealed class FaultCluster : IAsyncDisposable
 
     private CliProcess Track(CliProcess process)
     {
+        process.Diagnostics = ProblemLines;
         _processes.Add(process);
         return process;
     }
