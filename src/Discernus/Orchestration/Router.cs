@@ -37,10 +37,27 @@ internal sealed class Router(
     private readonly ConcurrentDictionary<string, byte> _reportedUnreachable = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (RunState? State, long ReadAt)> _states = new(StringComparer.Ordinal);
 
-    public Task RunAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Runs the loops until <paramref name="stoppingToken"/> fires or one of them fails; then the others stop too (each
+    /// finishes the tasks in hand) and the failure ends this call, so a process never limps on with fewer loops.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         options.Validate();
-        return Task.WhenAll(Enumerable.Range(1, options.Concurrency).Select(i => LoopAsync($"{options.WorkerIdPrefix}-{i}", stoppingToken)));
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var loops = Enumerable.Range(1, options.Concurrency).Select(async i =>
+        {
+            try
+            {
+                await LoopAsync($"{options.WorkerIdPrefix}-{i}", stopping.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stopping.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }).ToList();
+        await Task.WhenAll(loops).ConfigureAwait(false);
     }
 
     private async Task LoopAsync(string workerId, CancellationToken stoppingToken)
