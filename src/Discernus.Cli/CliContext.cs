@@ -9,6 +9,8 @@ internal sealed class CliContext
     public required IAnsiConsole Console { get; init; }
     public required TextWriter Out { get; init; }
     public required TextWriter Error { get; init; }
+    private Application.WorkspaceOptions? _workspace;
+
     public required CliEnvironment Environment { get; init; }
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
     public bool Interactive { get; init; }
@@ -22,7 +24,7 @@ internal sealed class CliContext
     public void MarkSummaryWritten() => SummaryWritten = true;
 
     /// <summary>What the application layer needs of this process: its settings and clock, minilm, and `discernus agent` for isolated agents.</summary>
-    public Application.WorkspaceOptions Workspace => new()
+    public Application.WorkspaceOptions Workspace => _workspace ??= new()
     {
         Environment = Environment.Values,
         OfflineModels = Commands.OfflineModels.Registrations,
@@ -32,5 +34,5 @@ internal sealed class CliContext
 
     /// <summary>The VALIDATION stage as every command runs it (reader checks plus formulas and model names).</summary>
     public ValidationReport ReadExperiment(string path, bool readDocuments = true) =>
-        Application.ExperimentService.Validate(path, Environment.Values, readDocuments);
+        Application.ExperimentService.Validate(path, Workspace, readDocuments);
 }

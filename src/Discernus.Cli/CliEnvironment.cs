@@ -18,13 +18,9 @@ internal sealed class CliEnvironment
     {
         Values = values;
         DotEnvPath = dotEnvPath;
-        Redis = SettingCatalog.Redis(values);
     }
 
     public SettingValues Values { get; }
-
-    /// <summary>Read once from <see cref="Values"/>, which never change afterwards.</summary>
-    public RedisSettings Redis { get; }
 
     /// <summary>The <c>.env</c> file that was read, if any.</summary>
     public string? DotEnvPath { get; }

@@ -22,7 +22,7 @@ internal static class ServeApp
         services.AddSingleton(options.TimeProvider);
         services.AddSingleton(options.Workspace);
         services.AddSingleton(new ProjectPaths(options.ProjectsDirectory));
-        services.AddSingleton(_ => new RunStores(options.Environment));
+        services.AddSingleton<RunStores>();
         services.AddSingleton<GoldStore>();
         services.AddSingleton<RunService>();
         services.AddSingleton<ValidationCache>();

@@ -32,7 +32,7 @@ internal static class DebugCommand
                 return ExitCodes.Usage;
             }
 
-            if (context.Environment.Redis.Url is null)
+            if (context.Workspace.Redis.Url is null)
             {
                 context.Error.WriteLine("error: set DISCERNUS_REDIS_URL; the embedded server exists only while a run is in progress.");
                 return ExitCodes.Usage;
@@ -41,7 +41,7 @@ internal static class DebugCommand
             OperationReport report;
             try
             {
-                report = await OperationsService.CoordinationAsync(context.Environment.Values, doReset, parse.GetValue(force), parse.GetValue(keys), ct);
+                report = await OperationsService.CoordinationAsync(context.Workspace, doReset, parse.GetValue(force), parse.GetValue(keys), ct);
             }
             catch (FormatException ex)
             {

@@ -91,7 +91,7 @@ internal static class RunCommand
     /// <summary>--no-local-workers needs shared Redis and leaves --isolation nothing to isolate.</summary>
     private static int? WorkersProblem(CliContext context, RunArguments a, ParseResult parse)
     {
-        if (parse.GetValue(a.NoLocalWorkers) && context.Environment.Redis.Url is null)
+        if (parse.GetValue(a.NoLocalWorkers) && context.Workspace.Redis.Url is null)
         {
             return Usage(context, "--no-local-workers needs an external Redis that workers share: set DISCERNUS_REDIS_URL and start `discernus worker` processes.");
         }

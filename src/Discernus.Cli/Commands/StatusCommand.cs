@@ -19,7 +19,7 @@ internal static class StatusCommand
                 return CommandOutput.Error(context, json, ExitCodes.FileMissing, problem!);
             }
 
-            var (view, unreadable) = await RunQueries.StatusAsync(path, context.Environment.Values, context.TimeProvider, m => context.Error.WriteLine($"warning: could not read live state from Redis: {m}"), ct);
+            var (view, unreadable) = await RunQueries.StatusAsync(path, context.Workspace, m => context.Error.WriteLine($"warning: could not read live state from Redis: {m}"), ct);
             if (view is null)
             {
                 return CommandOutput.Error(context, json, ExitCodes.FileMissing, unreadable!);

@@ -20,13 +20,13 @@ internal static class WorkerCommand
         var command = new Command("worker", "Serve agent tasks from an external Redis (DISCERNUS_REDIS_URL) until stopped with Ctrl-C") { concurrency, isolation, metricsPort, healthPort };
         command.SetAction(async (parse, ct) =>
         {
-            if (context.Environment.Redis.Url is null)
+            if (context.Workspace.Redis.Url is null)
             {
                 context.Error.WriteLine("error: a worker needs the Redis the runs are coordinated on: set DISCERNUS_REDIS_URL (e.g. redis://host:6379) and DISCERNUS_ARTIFACTS_DIR to the shared artifact store.");
                 return ExitCodes.Usage;
             }
 
-            var artifacts = context.Environment[SettingCatalog.StoreFolderVariable] ?? SettingCatalog.DefaultStoreFolderIn(Directory.GetCurrentDirectory());
+            var artifacts = context.Workspace.WorkerStoreFolder(Directory.GetCurrentDirectory());
             var choices = new WorkerChoices(artifacts, parse.GetValue(concurrency), IsolateAgents: parse.GetValue(isolation) == IsolationOption.Process);
             var values = context.Environment.Values;
             var health = parse.GetValue(healthPort) ?? (int?)SettingCatalog.WholeNumber(values, TelemetryOptions.HealthPortVariable);

@@ -34,5 +34,5 @@ public static class ChildAgent
 
     /// <summary>Runs the task and returns the process's exit code.</summary>
     public static Task<int> RunAsync(ChildTask task, WorkspaceOptions options, TextWriter output) =>
-        AgentProcessRunner.RunAsync(task.Request ?? throw new ArgumentException(task.Problem, nameof(task)), options.Environment, options.OfflineModels, new AgentProcessChannel(output), options.TimeProvider);
+        AgentProcessRunner.RunAsync(task.Request ?? throw new ArgumentException(task.Problem, nameof(task)), options.Settings, options.OfflineModels, new AgentProcessChannel(output), options.TimeProvider);
 }

@@ -1,4 +1,3 @@
-using Discernus.Configuration;
 using Discernus.Coordination;
 using Discernus.Orchestration;
 
@@ -20,15 +19,15 @@ public static class OperationsService
     public static async Task<OperationReport> DoctorAsync(WorkspaceOptions options, string? experimentPath, string workingDirectory, CancellationToken cancellationToken)
     {
         var report = await Doctor.ExamineAsync(
-            new DoctorOptions { Environment = options.Environment, ExperimentPath = experimentPath, WorkingDirectory = workingDirectory }, options.TimeProvider, cancellationToken);
+            new DoctorOptions { Settings = options.Settings, ExperimentPath = experimentPath, WorkingDirectory = workingDirectory }, options.TimeProvider, cancellationToken);
         return new OperationReport(report.Healthy, report.ToText(), report.ToJson());
     }
 
     /// <summary>The keys under the prefix summarised by kind, anomalies flagged; or the keys deleted (refused while runs are in flight unless forced).</summary>
     /// <exception cref="FormatException">DISCERNUS_REDIS_URL cannot be read.</exception>
-    public static async Task<OperationReport> CoordinationAsync(IReadOnlyDictionary<string, string?> environment, bool reset, bool force, bool listKeys, CancellationToken cancellationToken)
+    public static async Task<OperationReport> CoordinationAsync(WorkspaceOptions options, bool reset, bool force, bool listKeys, CancellationToken cancellationToken)
     {
-        var redis = SettingCatalog.Redis(environment);
+        var redis = options.Settings.Redis;
         RedisConnectionFactory factory;
         RedisKeys schema;
         try

@@ -9,8 +9,27 @@ namespace Discernus.Application;
 /// </summary>
 public sealed record WorkspaceOptions
 {
-    /// <summary>Configuration values (.env merged with the environment), as the host read them.</summary>
-    public required IReadOnlyDictionary<string, string?> Environment { get; init; }
+    private readonly IReadOnlyDictionary<string, string?> _environment = Configuration.SettingValues.Empty;
+
+    /// <summary>Configuration values (.env merged with the environment), as the host read them; typed once here.</summary>
+    public required IReadOnlyDictionary<string, string?> Environment
+    {
+        get => _environment;
+        init
+        {
+            _environment = value;
+            Settings = Orchestration.DiscernusSettings.From(value);
+        }
+    }
+
+    /// <summary>Where runs coordinate: <c>DISCERNUS_REDIS_URL</c> (none: an embedded server per run) and its key prefix.</summary>
+    public Configuration.RedisSettings Redis => Settings.Redis;
+
+    /// <summary>The folder store of a worker started in <paramref name="workingDirectory"/> (<c>DISCERNUS_ARTIFACTS_DIR</c>, else <c>.discernus/artifacts</c> there).</summary>
+    public string WorkerStoreFolder(string workingDirectory) => Settings.WorkerStoreFolder(workingDirectory);
+
+    /// <summary>The typed settings made of <see cref="Environment"/>, which every part of the library takes.</summary>
+    internal Orchestration.DiscernusSettings Settings { get; private init; } = Orchestration.DiscernusSettings.Defaults;
 
     /// <summary>Offline models the host ships beyond lexicon (minilm), for the runs it starts.</summary>
     public IReadOnlyList<Func<IArtifactStore, IOfflineModel>> OfflineModels { get; init; } = [];

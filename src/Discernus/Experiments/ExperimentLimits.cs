@@ -53,22 +53,22 @@ public sealed record ExperimentLimits
     /// <summary>Most bytes all parts of one DOCX may unzip to: room for markup around the allowed text, and for images.</summary>
     public long MaxDecompressedBytes => MaxExtractedChars > long.MaxValue / 10 ? long.MaxValue : MaxExtractedChars * 10;
 
-    /// <summary>The limits with DISCERNUS_MAX_* settings applied; a malformed value is a <see cref="Configuration.SettingException"/>.</summary>
+    /// <summary>The limits with DISCERNUS_MAX_* settings applied (bounds as the setting catalog states them); a malformed value is a <see cref="Configuration.SettingException"/>.</summary>
     public static ExperimentLimits FromEnvironment(IReadOnlyDictionary<string, string?> environment)
     {
         var values = environment as Configuration.SettingValues ?? Configuration.SettingValues.From(environment);
         var defaults = new ExperimentLimits();
         return defaults with
         {
-            MaxDocumentBytes = values.Integer("DISCERNUS_MAX_DOCUMENT_BYTES", 1, long.MaxValue) ?? defaults.MaxDocumentBytes,
-            MaxDocuments = (int)(values.Integer("DISCERNUS_MAX_DOCUMENTS", 1, 10_000_000) ?? defaults.MaxDocuments),
-            MaxExtractedChars = values.Integer("DISCERNUS_MAX_EXTRACTED_CHARS", 1, long.MaxValue) ?? defaults.MaxExtractedChars,
-            MaxDimensions = (int)(values.Integer("DISCERNUS_MAX_DIMENSIONS", 1, 100_000) ?? defaults.MaxDimensions),
-            MaxMetadataValueChars = (int)(values.Integer("DISCERNUS_MAX_METADATA_CHARS", 1, int.MaxValue) ?? defaults.MaxMetadataValueChars),
-            MaxReportBytes = values.Integer("DISCERNUS_MAX_REPORT_BYTES", 10_000, long.MaxValue) ?? defaults.MaxReportBytes,
-            MaxPdfPages = (int)(values.Integer("DISCERNUS_MAX_PDF_PAGES", 1, 10_000_000) ?? defaults.MaxPdfPages),
-            MaxPdfStreamBytes = values.Integer("DISCERNUS_MAX_PDF_STREAM_BYTES", 1, long.MaxValue) ?? defaults.MaxPdfStreamBytes,
-            MaxPdfPageOperations = values.Integer("DISCERNUS_MAX_PDF_PAGE_OPERATIONS", 1, long.MaxValue) ?? defaults.MaxPdfPageOperations,
+            MaxDocumentBytes = Configuration.SettingCatalog.WholeNumber(values, "DISCERNUS_MAX_DOCUMENT_BYTES") ?? defaults.MaxDocumentBytes,
+            MaxDocuments = (int)(Configuration.SettingCatalog.WholeNumber(values, "DISCERNUS_MAX_DOCUMENTS") ?? defaults.MaxDocuments),
+            MaxExtractedChars = Configuration.SettingCatalog.WholeNumber(values, "DISCERNUS_MAX_EXTRACTED_CHARS") ?? defaults.MaxExtractedChars,
+            MaxDimensions = (int)(Configuration.SettingCatalog.WholeNumber(values, "DISCERNUS_MAX_DIMENSIONS") ?? defaults.MaxDimensions),
+            MaxMetadataValueChars = (int)(Configuration.SettingCatalog.WholeNumber(values, "DISCERNUS_MAX_METADATA_CHARS") ?? defaults.MaxMetadataValueChars),
+            MaxReportBytes = Configuration.SettingCatalog.WholeNumber(values, "DISCERNUS_MAX_REPORT_BYTES") ?? defaults.MaxReportBytes,
+            MaxPdfPages = (int)(Configuration.SettingCatalog.WholeNumber(values, "DISCERNUS_MAX_PDF_PAGES") ?? defaults.MaxPdfPages),
+            MaxPdfStreamBytes = Configuration.SettingCatalog.WholeNumber(values, "DISCERNUS_MAX_PDF_STREAM_BYTES") ?? defaults.MaxPdfStreamBytes,
+            MaxPdfPageOperations = Configuration.SettingCatalog.WholeNumber(values, "DISCERNUS_MAX_PDF_PAGE_OPERATIONS") ?? defaults.MaxPdfPageOperations,
         };
     }
 }

@@ -17,14 +17,13 @@ internal static class AgentFaultInjection
     public const string Variable = SettingNames.FaultInjectAgentCrash;
 
     /// <summary>True when the variable is set (the child then warns on every task that it is armed).</summary>
-    public static bool IsArmed(IReadOnlyDictionary<string, string?> environment) =>
-        !string.IsNullOrWhiteSpace(environment.GetValueOrDefault(Variable));
+    public static bool IsArmed(DiscernusSettings settings) => settings.Values.Text(Variable) is not null;
 
     /// <summary>Crashes this process when an entry's hash appears in <paramref name="contractJson"/>; returns otherwise.</summary>
-    public static void CrashIfTargeted(IReadOnlyDictionary<string, string?> environment, string contractJson)
+    public static void CrashIfTargeted(DiscernusSettings settings, string contractJson)
     {
-        var value = environment.GetValueOrDefault(Variable);
-        if (string.IsNullOrWhiteSpace(value))
+        var value = settings.Values.Text(Variable);
+        if (value is null)
         {
             return;
         }

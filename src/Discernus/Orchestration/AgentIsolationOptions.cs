@@ -23,14 +23,13 @@ internal sealed record AgentIsolationOptions
     public AgentProcessCommand? Command { get; init; }
 
     /// <summary>Isolation in child processes started with <paramref name="command"/>, with the time limit from the configuration.</summary>
-    public static AgentIsolationOptions Process(AgentProcessCommand command, IReadOnlyDictionary<string, string?> environment)
+    public static AgentIsolationOptions Process(AgentProcessCommand command, DiscernusSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(environment);
-        var values = environment as Configuration.SettingValues ?? Configuration.SettingValues.From(environment);
+        ArgumentNullException.ThrowIfNull(settings);
         return new AgentIsolationOptions
         {
             Mode = AgentIsolationMode.Process,
-            Timeout = values.Seconds(TimeoutVariable, 1, 86_400) ?? DefaultTimeout,
+            Timeout = settings.AgentTimeout ?? DefaultTimeout,
             Command = command,
         };
     }

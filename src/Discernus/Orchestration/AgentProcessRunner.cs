@@ -22,7 +22,7 @@ internal static class AgentProcessRunner
 
     public static async Task<int> RunAsync(
         AgentProcessRequest request,
-        IReadOnlyDictionary<string, string?> environment,
+        DiscernusSettings settings,
         IReadOnlyList<Func<IArtifactStore, IOfflineModel>> offlineModels,
         AgentProcessChannel channel,
         TimeProvider time,
@@ -35,25 +35,24 @@ internal static class AgentProcessRunner
         RunRegistry? registry = null;
         try
         {
-            if (AgentFaultInjection.IsArmed(environment))
+            if (AgentFaultInjection.IsArmed(settings))
             {
                 logger.LogWarning("{Variable} is set: this agent process crashes on purpose when its task names a listed hash (a testing aid; unset it)", AgentFaultInjection.Variable);
             }
 
-            own = ArtifactStoreFactory.Create(ArtifactStoreOptions.FromEnvironment(request.ArtifactsDirectory, environment), time, logger);
+            own = ArtifactStoreFactory.Create(settings.Store(request.ArtifactsDirectory), time, logger);
             var (store, problem) = await new RunStoreResolver(own).ResolveAsync(request.ArtifactStore, null, cancellationToken).ConfigureAwait(false);
             if (store is null)
             {
                 throw new ArtifactStoreUnavailableException(problem ?? $"the artifact store {request.ArtifactStore} cannot be opened from this process");
             }
 
-            var settings = ModelSettings.FromValues(environment);
-            redis = await ConnectForLimitsAsync(settings, environment, cancellationToken).ConfigureAwait(false);
-            var buckets = redis is null ? null : new RedisTokenBucketStore(redis, new RedisKeys(KeyPrefix(environment)));
+            redis = await ConnectForLimitsAsync(settings, cancellationToken).ConfigureAwait(false);
+            var buckets = redis is null ? null : new RedisTokenBucketStore(redis, new RedisKeys(settings.Redis.Prefix));
             models = LexiconOfflineModel.With(offlineModels.Select(create => create(own)));
-            registry = new RunRegistry(settings, new ModelGatewayOptions { OfflineModels = models }, new ArtifactResponseCache(own), time, buckets);
-            var agent = AgentFor(request, store, registry, channel, environment, time);
-            AgentFaultInjection.CrashIfTargeted(environment, request.Contract);
+            registry = new RunRegistry(settings.Models, new ModelGatewayOptions { OfflineModels = models }, new ArtifactResponseCache(own), time, buckets);
+            var agent = AgentFor(request, store, registry, channel, settings.Limits.MaxReportBytes, time);
+            AgentFaultInjection.CrashIfTargeted(settings, request.Contract);
             using var span = Telemetry.DiscernusActivities.StartAgentProcess(request.TaskId, request.TaskType, request.Traceparent);
             var outcome = await agent.HandleAsync(request.Contract, cancellationToken).ConfigureAwait(false);
             channel.Send(new AgentProcessMessage { Outcome = new AgentProcessMessage.OutcomeReport(outcome.Succeeded, outcome.ResultHash, outcome.Error) });
@@ -82,7 +81,7 @@ internal static class AgentProcessRunner
     }
 
     /// <summary>The agent of the task's type, its run's log lines forwarded to the worker over the channel.</summary>
-    private static IAgent AgentFor(AgentProcessRequest request, IArtifactStore store, RunRegistry registry, AgentProcessChannel channel, IReadOnlyDictionary<string, string?> environment, TimeProvider time)
+    private static IAgent AgentFor(AgentProcessRequest request, IArtifactStore store, RunRegistry registry, AgentProcessChannel channel, long maxReportBytes, TimeProvider time)
     {
         if (request.RunFolder is { } folder && TaskIds.TryParse(request.TaskId, out var parts))
         {
@@ -91,23 +90,21 @@ internal static class AgentProcessRunner
             registry.Register(forwarded, channel.Interactions);
         }
 
-        return DiscernusHost.CreateAgents(new AgentContext { Store = store, Runs = registry, TimeProvider = time, Worker = request.Worker, MaxReportBytes = Experiments.ExperimentLimits.FromEnvironment(environment).MaxReportBytes })
+        return DiscernusHost.CreateAgents(new AgentContext { Store = store, Runs = registry, TimeProvider = time, Worker = request.Worker, MaxReportBytes = maxReportBytes })
             .FirstOrDefault(a => a.TaskType == request.TaskType)
             ?? throw new TaskContractException($"no agent is registered for task_type '{request.TaskType}'");
     }
 
     /// <summary>The worker's Redis, only when per-minute limits need buckets shared with the other processes.</summary>
-    private static async Task<RedisConnections?> ConnectForLimitsAsync(ModelSettings settings, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+    private static async Task<RedisConnections?> ConnectForLimitsAsync(DiscernusSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.RequestsPerMinute is null && settings.TokensPerMinute is null)
+        if (settings.Models.RequestsPerMinute is null && settings.Models.TokensPerMinute is null)
         {
             return null;
         }
 
-        var url = SettingCatalog.Redis(environment).Url;
+        var url = settings.Redis.Url;
         return url is null ? null : await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), cancellationToken).ConfigureAwait(false);
     }
 
-    private static string KeyPrefix(IReadOnlyDictionary<string, string?> environment) =>
-        SettingCatalog.Redis(environment).Prefix;
 }

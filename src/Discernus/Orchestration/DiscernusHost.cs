@@ -94,7 +94,7 @@ internal sealed class DiscernusHost : IAsyncDisposable
             await CheckEvictionPolicyAsync(factory, cancellationToken).ConfigureAwait(false);
         }
 
-        Store = await ArtifactStoreFactory.CreateAsync(ArtifactStoreOptions.FromEnvironment(Options.ArtifactsDirectory, Options.Environment), Time, Logger, cancellationToken).ConfigureAwait(false);
+        Store = await ArtifactStoreFactory.CreateAsync(Options.Settings.Store(Options.ArtifactsDirectory), Time, Logger, cancellationToken).ConfigureAwait(false);
         // One gateway per process; with an external Redis its rate limits and the concurrency ceiling it learns are
         // shared by every worker on it, and the calls it makes for runs hosted elsewhere reach their Orchestrators.
         var shared = Options.RedisUrl is not null;
@@ -117,7 +117,7 @@ internal sealed class DiscernusHost : IAsyncDisposable
                 }
             });
         _offlineModels = LexiconOfflineModel.With(Options.OfflineModels.Select(create => create(Store)));
-        _registry = new RunRegistry(ModelSettings.FromValues(Options.Environment), new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(Store), Time, buckets, Logger, links, _metrics);
+        _registry = new RunRegistry(Options.Settings.Models, new ModelGatewayOptions { OfflineModels = _offlineModels }, new ArtifactResponseCache(Store), Time, buckets, Logger, links, _metrics);
         _metrics.ObserveBreakers(_registry.Gateway.BreakerStates);
         Logger = new RunLogForwardingLogger(Logger, _registry, "coordination");
         Resilience = new CoordinationResilience(RedisDescription, Options.RedisOutageLimit, Time, Logger);
@@ -129,7 +129,7 @@ internal sealed class DiscernusHost : IAsyncDisposable
         if (Options.RunOrchestrator)
         {
             Orchestrator = new Orchestrator(_runRequests, _tasks, _connections, Keys, States, new OrphanRecovery(_connections, Keys, Logger, _metrics), stores, _registry,
-                Resilience, Options.Orchestrator, ExperimentLimits.FromEnvironment(Options.Environment), Options.Environment, Time, Logger, _metrics);
+                Resilience, Options.Orchestrator, Options.Settings, Time, Logger, _metrics);
             Watch("Orchestrator", Task.Run(() => Orchestrator.RunLoopAsync(_stopping.Token, _abort.Token)));
         }
 
@@ -189,7 +189,7 @@ internal sealed class DiscernusHost : IAsyncDisposable
         var childEnvironment = isolation.Mode == AgentIsolationMode.Process ? ChildEnvironment() : null;
         IReadOnlyList<IAgent> AgentsFor(IArtifactStore store)
         {
-            var context = new AgentContext { Store = store, Runs = registry, TimeProvider = Time, MaxReportBytes = Experiments.ExperimentLimits.FromEnvironment(Options.Environment).MaxReportBytes };
+            var context = new AgentContext { Store = store, Runs = registry, TimeProvider = Time, MaxReportBytes = Options.Settings.Limits.MaxReportBytes };
             var agents = CreateAgents(context);
             return childEnvironment is null
                 ? agents
@@ -245,7 +245,7 @@ internal sealed class DiscernusHost : IAsyncDisposable
     /// </summary>
     private Dictionary<string, string?> ChildEnvironment()
     {
-        var environment = new Dictionary<string, string?>(Options.Environment, StringComparer.Ordinal)
+        var environment = new Dictionary<string, string?>(Options.Settings.Values, StringComparer.Ordinal)
         {
             [Configuration.RedisSettings.PrefixVariable] = Options.KeyPrefix,
         };

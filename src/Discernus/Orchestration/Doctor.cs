@@ -25,7 +25,7 @@ internal static class Doctor
         Experiment? experiment = null;
         if (options.ExperimentPath is { } path)
         {
-            var validation = ExperimentValidator.Validate(path, ExperimentLimits.FromEnvironment(options.Environment), cancellationToken);
+            var validation = ExperimentValidator.Validate(path, options.Settings.Limits, cancellationToken);
             experiment = validation.IsValid ? validation.Experiment : null;
             checks.Add(validation.IsValid
                 ? DoctorCheck.Pass(ExperimentCheck, "Experiment", $"{validation.ExperimentPath} is valid ({validation.Experiment!.Corpus.Documents.Count} document(s))")
@@ -45,7 +45,7 @@ internal static class Doctor
         RedisKeys keys;
         try
         {
-            keys = new RedisKeys(Configuration.SettingCatalog.Redis(options.Environment).Prefix);
+            keys = new RedisKeys(options.Settings.Redis.Prefix);
         }
         catch (ArgumentException ex)
         {
@@ -53,7 +53,7 @@ internal static class Doctor
                 .. RedisDoctor.Skipped("not checked: the key prefix is unusable")];
         }
 
-        if (Configuration.SettingCatalog.Redis(options.Environment).Url is not { } url)
+        if (options.Settings.Redis.Url is not { } url)
         {
             EmbeddedGarnetServer garnet;
             try
@@ -101,13 +101,12 @@ internal static class Doctor
         {
             if (options.ExperimentPath is { } experiment)
             {
-                storeOptions = ArtifactStoreOptions.For(experiment, options.Environment);
+                storeOptions = options.Settings.StoreFor(experiment);
             }
             else
             {
-                var configured = Value(options.Environment, Configuration.SettingCatalog.StoreFolderVariable);
-                storeOptions = ArtifactStoreOptions.FromEnvironment(
-                    Path.GetFullPath(configured ?? Configuration.SettingCatalog.DefaultStoreFolderIn(options.WorkingDirectory)), options.Environment);
+                var configured = options.Settings.StoreFolder;
+                storeOptions = options.Settings.Store(options.Settings.WorkerStoreFolder(options.WorkingDirectory));
                 if (configured is null && storeOptions.Backend == "folder")
                 {
                     note = "DISCERNUS_ARTIFACTS_DIR is unset: this is the folder a worker started here uses; a run uses .discernus/artifacts beside its experiment folder, so give the experiment to check that one";
@@ -147,19 +146,19 @@ internal static class Doctor
         ModelSettings settings;
         try
         {
-            settings = ModelSettings.FromValues(options.Environment);
+            settings = options.Settings.Models;
         }
         catch (ModelConfigurationException ex)
         {
             return DoctorCheck.Fail(ModelsCheck, title, ex.Message, "Correct the variable named above, or unset it to use its default.");
         }
 
-        var configured = Value(options.Environment, DefaultModelResolver.ModelVariable);
+        var configured = options.Settings.DefaultModel;
         IReadOnlyList<string> names;
         string source;
         if (experiment is not null)
         {
-            var models = ModelSelection.Resolve(null, experiment, options.Environment);
+            var models = ModelSelection.Resolve(null, experiment, options.Settings);
             names = models.Names;
             source = models.Source switch
             {
@@ -174,7 +173,7 @@ internal static class Doctor
             source = configured is null ? $"the default: {DefaultModelResolver.ModelVariable} is unset" : $"from {DefaultModelResolver.ModelVariable}";
         }
 
-        var problems = ModelSelection.Preflight(names, options.Environment);
+        var problems = ModelSelection.Preflight(names, settings);
         var keys = ModelProvider.All
             .Where(settings.HasApiKey)
             .Select(p => p.ApiKeyVariableText)
@@ -191,6 +190,4 @@ internal static class Doctor
         return DoctorCheck.Pass(ModelsCheck, title, $"{what}: usable{offline}; {keysSet}");
     }
 
-    private static string? Value(IReadOnlyDictionary<string, string?> environment, string name) =>
-        environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 }

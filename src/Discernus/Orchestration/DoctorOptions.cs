@@ -3,8 +3,8 @@ namespace Discernus.Orchestration;
 /// <summary>What <see cref="Doctor"/> checks: the configuration values and, optionally, the experiment a run would use.</summary>
 internal sealed record DoctorOptions
 {
-    /// <summary>Configuration values (.env merged with the environment); secrets are read from here, never printed.</summary>
-    public required IReadOnlyDictionary<string, string?> Environment { get; init; }
+    /// <summary>The process's settings; secrets are read from here, never printed.</summary>
+    public required DiscernusSettings Settings { get; init; }
 
     /// <summary>
     /// An experiment folder: the store and models checked are the ones <c>discernus run</c> of it would use. Without

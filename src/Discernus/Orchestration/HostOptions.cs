@@ -26,8 +26,8 @@ internal sealed record HostOptions
     /// </summary>
     public bool RefuseEvictingRedis { get; init; } = true;
 
-    /// <summary>Configuration values (.env merged with the environment); keys are read from here, never logged.</summary>
-    public required IReadOnlyDictionary<string, string?> Environment { get; init; }
+    /// <summary>The process's settings; keys are read from here, never logged.</summary>
+    public required DiscernusSettings Settings { get; init; }
 
     /// <summary>The artifact store folder when no experiment decides it (workers).</summary>
     public required string ArtifactsDirectory { get; init; }
@@ -35,24 +35,23 @@ internal sealed record HostOptions
     /// <summary>Offline models from other assemblies (<c>minilm</c>), each made once per host over its artifact store; the host disposes them and adds the lexicon itself.</summary>
     internal IReadOnlyList<Func<Artifacts.IArtifactStore, Models.IOfflineModel>> OfflineModels { get; init; } = [];
 
-    /// <summary>Reads DISCERNUS_REDIS_*, the stall timeout and the outage limit; a malformed value is a <see cref="Configuration.SettingException"/>.</summary>
-    public static HostOptions FromEnvironment(IReadOnlyDictionary<string, string?> environment, string artifactsDirectory)
+    /// <summary>The host of these settings (Redis, the stall timeout, the outage limit); a malformed value is a <see cref="Configuration.SettingException"/>.</summary>
+    public static HostOptions From(DiscernusSettings settings, string artifactsDirectory)
     {
-        var values = environment as Configuration.SettingValues ?? Configuration.SettingValues.From(environment);
         var defaults = new OrchestratorOptions();
-        var redis = Configuration.SettingCatalog.Redis(values);
+        var redis = settings.Redis;
         return new HostOptions
         {
             RedisUrl = redis.Url,
             KeyPrefix = redis.Prefix,
             Orchestrator = defaults with
             {
-                StallTimeout = Configuration.SettingCatalog.WholeSeconds(values, Configuration.SettingNames.StallTimeoutSeconds) ?? defaults.StallTimeout,
-                ModelOutageLimit = Configuration.SettingCatalog.WholeSeconds(values, Models.ModelSettings.OutageLimitVariable) ?? defaults.ModelOutageLimit,
+                StallTimeout = settings.StallTimeout ?? defaults.StallTimeout,
+                ModelOutageLimit = settings.ModelOutageLimit ?? defaults.ModelOutageLimit,
             },
             RedisOutageLimit = redis.OutageLimit ?? Coordination.CoordinationResilience.DefaultOutageLimit,
             RefuseEvictingRedis = redis.RefuseEvicting,
-            Environment = environment,
+            Settings = settings,
             ArtifactsDirectory = artifactsDirectory,
         };
     }

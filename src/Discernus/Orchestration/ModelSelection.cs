@@ -10,9 +10,9 @@ namespace Discernus.Orchestration;
 /// </summary>
 internal static class ModelSelection
 {
-    public static ManifestModels Resolve(string? flag, Experiment experiment, IReadOnlyDictionary<string, string?> environment)
+    public static ManifestModels Resolve(string? flag, Experiment experiment, DiscernusSettings settings)
     {
-        var configured = environment.GetValueOrDefault(DefaultModelResolver.ModelVariable);
+        var configured = settings.DefaultModel;
         var (names, source) = !string.IsNullOrWhiteSpace(flag) ? (flag.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), "flag")
             : experiment.Models.Count > 0 ? (experiment.Models.ToArray(), "experiment")
             : !string.IsNullOrWhiteSpace(configured) ? ([configured.Trim()], "environment")
@@ -41,10 +41,10 @@ internal static class ModelSelection
             : models;
 
     /// <summary>Problems that would stop the first model call (unknown provider, missing key or base URL), one per model.</summary>
-    public static IReadOnlyList<string> Preflight(IEnumerable<string> models, IReadOnlyDictionary<string, string?> environment)
+    public static IReadOnlyList<string> Preflight(IEnumerable<string> models, ModelSettings settings)
     {
         var problems = new List<string>();
-        using var gateway = new ModelGateway(ModelSettings.FromValues(environment));
+        using var gateway = new ModelGateway(settings);
         // Offline models need no key or URL; the host that runs them registers them (see HostOptions.OfflineModels).
         foreach (var model in models.Where(m => !ModelName.IsOffline(m)))
         {

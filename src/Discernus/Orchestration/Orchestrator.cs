@@ -48,8 +48,7 @@ internal sealed class Orchestrator
         RunRegistry registry,
         CoordinationResilience resilience,
         OrchestratorOptions options,
-        ExperimentLimits limits,
-        IReadOnlyDictionary<string, string?> environment,
+        DiscernusSettings settings,
         TimeProvider time,
         ILogger logger,
         Telemetry.DiscernusMetrics? metrics = null)
@@ -69,11 +68,11 @@ internal sealed class Orchestrator
         IRunStage[] stages =
         [
             new PretestStage(waiter, priorExecutions),
-            new AnalysisStage(waiter, priorExecutions, new ProviderBatches(registry, states, resilience, state, environment, time), reuse, metrics),
+            new AnalysisStage(waiter, priorExecutions, new ProviderBatches(registry, states, resilience, state, settings, time), reuse, metrics),
             new SynthesisStage(waiter, reuse),
             new ReportStage(waiter),
         ];
-        _driver = new RunDriver(new SetupStage(state, finalizer, environment, options, time), new RunAdoption(finalizer, limits, options, time, logger),
+        _driver = new RunDriver(new SetupStage(state, finalizer, settings, options, time), new RunAdoption(finalizer, settings.Limits, options, time, logger),
             stages, finalizer, state, stores, registry, options, logger, metrics);
     }
 

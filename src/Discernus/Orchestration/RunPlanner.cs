@@ -46,12 +46,12 @@ internal static class RunPlanner
     /// <param name="runOptions">Extra request options (e.g. the cache mode); the models and runs per model are added here.</param>
     /// <param name="tokens">The documents' tokens from their one read; null reads them again to estimate.</param>
     public static RunPlan Plan(
-        Experiment experiment, ManifestModels models, IReadOnlyDictionary<string, string?> environment, TimeProvider time,
+        Experiment experiment, ManifestModels models, DiscernusSettings settings, TimeProvider time,
         IReadOnlyDictionary<string, string>? runOptions = null, CorpusTokens? tokens = null)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         ArgumentNullException.ThrowIfNull(models);
-        var problems = ModelSelection.Preflight(models.Names, environment);
+        var problems = ModelSelection.Preflight(models.Names, settings.Models);
         if (problems.Count > 0)
         {
             return new RunPlan { Models = models, PreflightProblems = problems };
@@ -67,7 +67,7 @@ internal static class RunPlanner
         {
             try
             {
-                Batches.BatchOptions.FromValues(environment);
+                _ = settings.Batches;
             }
             catch (Configuration.SettingException ex)
             {
@@ -131,9 +131,6 @@ internal static class RunPlanner
     /// <summary>Money as every front end prints it: four decimals below a dollar, two above.</summary>
     public static string Usd(decimal usd) => "$" + usd.ToString(usd < 1 ? "F4" : "F2", CultureInfo.InvariantCulture);
 
-    /// <summary>The artifact store a new run of <paramref name="experiment"/> uses (beside the experiment folders unless configured).</summary>
-    public static ArtifactStoreOptions StoreFor(Experiment experiment, IReadOnlyDictionary<string, string?> environment) =>
-        ArtifactStoreOptions.For(experiment.Directory, environment);
 }
 
 /// <summary>What <see cref="RunPlanner.ReadDocumentsAsync"/> leaves: the report with the documents' findings, their tokens, and their readings.</summary>

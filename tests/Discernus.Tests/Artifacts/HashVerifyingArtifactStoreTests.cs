@@ -67,7 +67,7 @@ public sealed class HashVerifyingArtifactStoreTests : IDisposable
     [Fact]
     public void Factory_BuildsAVerifyingFolderStore_AndRefusesUnknownBackends()
     {
-        var options = ArtifactStoreOptions.For("/tmp/experiments/nano", new Dictionary<string, string?> { ["DISCERNUS_ARTIFACTS_DIR"] = _folder.Path });
+        var options = Discernus.Orchestration.DiscernusSettings.From(new Dictionary<string, string?> { ["DISCERNUS_ARTIFACTS_DIR"] = _folder.Path }).StoreFor("/tmp/experiments/nano");
 
         Assert.Equal(Path.GetFullPath(_folder.Path), options.FolderPath);
         Assert.IsType<HashVerifyingArtifactStore>(ArtifactStoreFactory.Create(options));
@@ -77,7 +77,7 @@ public sealed class HashVerifyingArtifactStoreTests : IDisposable
     [Fact]
     public void DefaultStoreFolder_SitsBesideTheExperimentFolders()
     {
-        var options = ArtifactStoreOptions.For("/data/projects/nano/", new Dictionary<string, string?>());
+        var options = Discernus.Orchestration.DiscernusSettings.From(new Dictionary<string, string?>()).StoreFor("/data/projects/nano/");
 
         Assert.Equal("/data/projects/.discernus/artifacts", options.FolderPath);
         Assert.Equal("folder", options.Backend);

@@ -182,15 +182,15 @@ public sealed class S3ArtifactStoreOptionsTests
     [Fact]
     public void TheStoreOptions_ReadS3SettingsOnlyForTheS3Backend()
     {
-        var s3 = ArtifactStoreOptions.For("/data/projects/nano", Complete((ArtifactStoreOptions.BackendVariable, "S3")));
-        var folder = ArtifactStoreOptions.For("/data/projects/nano", new Dictionary<string, string?> { [S3ArtifactStoreOptions.BucketVariable] = "Not_Checked" });
+        var s3 = Discernus.Orchestration.DiscernusSettings.From(Complete((ArtifactStoreOptions.BackendVariable, "S3"))).StoreFor("/data/projects/nano");
+        var folder = Discernus.Orchestration.DiscernusSettings.From(new Dictionary<string, string?> { [S3ArtifactStoreOptions.BucketVariable] = "Not_Checked" }).StoreFor("/data/projects/nano");
 
         Assert.Equal("s3", s3.Backend);
         Assert.Equal("discernus", s3.S3!.Bucket);
         Assert.Equal("folder", folder.Backend);
         Assert.Null(folder.S3);
         var error = Assert.Throws<ArtifactStoreConfigurationException>(() =>
-            ArtifactStoreOptions.For("/data/projects/nano", new Dictionary<string, string?> { [ArtifactStoreOptions.BackendVariable] = "s3" }));
+            Discernus.Orchestration.DiscernusSettings.From(new Dictionary<string, string?> { [ArtifactStoreOptions.BackendVariable] = "s3" }).StoreFor("/data/projects/nano"));
         Assert.Contains("DISCERNUS_S3_ENDPOINT is not set", error.Message);
     }
 

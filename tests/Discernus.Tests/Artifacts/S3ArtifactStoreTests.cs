@@ -246,12 +246,12 @@ public sealed class S3ArtifactStoreTests(S3ServerFixture server) : IClassFixture
             [S3ArtifactStoreOptions.EndpointVariable] = $"http://minio:{secret}@127.0.0.1:9000",
             [S3ArtifactStoreOptions.SecretKeyVariable] = secret + " ",
         })).ToString());
-        texts.Add(Assert.Throws<ArtifactStoreConfigurationException>(() => ArtifactStoreOptions.For("/tmp/x/nano", new Dictionary<string, string?>
+        texts.Add(Assert.Throws<ArtifactStoreConfigurationException>(() => Discernus.Orchestration.DiscernusSettings.From(new Dictionary<string, string?>
         {
             [ArtifactStoreOptions.BackendVariable] = "s3",
             [S3ArtifactStoreOptions.EndpointVariable] = $"{secret}@127.0.0.1:9000",
             [S3ArtifactStoreOptions.SecretKeyVariable] = secret,
-        })).ToString());
+        }).StoreFor("/tmp/x/nano")).ToString());
         texts.AddRange(logger.Entries.Select(e => e.Text));
 
         Assert.True(logger.Warnings >= 1, "the unreachable endpoint was logged");

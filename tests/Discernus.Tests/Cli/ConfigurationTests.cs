@@ -87,7 +87,7 @@ public sealed class ConfigurationTests
         var values = SettingValues.From(new Dictionary<string, string?> { ["DISCERNUS_STALL_TIMEOUT_SECONDS"] = value });
 
         Assert.Single(SettingCatalog.Check(values).Errors);
-        Assert.Throws<SettingException>(() => Discernus.Orchestration.HostOptions.FromEnvironment(values, "/tmp/a"));
+        Assert.Throws<SettingException>(() => Discernus.Orchestration.HostOptions.From(Discernus.Orchestration.DiscernusSettings.From(values), "/tmp/a"));
     }
 
     [Fact]

@@ -27,8 +27,8 @@ public sealed class ModeSettingReadingTests
 
         Valid(report);
         Assert.Equal("batch", report.Experiment!.Mode);
-        var plan = RunPlanner.Plan(report.Experiment, ModelSelection.Resolve("openai/gpt-4o-mini", report.Experiment, new Dictionary<string, string?>()),
-            new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "sk-test" }, TimeProvider.System);
+        var plan = RunPlanner.Plan(report.Experiment, ModelSelection.Resolve("openai/gpt-4o-mini", report.Experiment, DiscernusSettings.Defaults),
+            DiscernusSettings.From(new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "sk-test" }), TimeProvider.System);
         Assert.True(plan.CanStart, string.Join("; ", plan.PreflightProblems));
         Assert.Equal("batch", plan.Request!.Options!["mode"]);
     }
@@ -55,8 +55,8 @@ public sealed class ModeSettingReadingTests
         var budget = Math.Round((estimate.Usd!.Value + estimate.BatchUsd!.Value) / 2, 6);
         using var temp = WithAppendix($"budget: {{max_cost_usd: {budget.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}");
         var experiment = new ExperimentReader().Read(temp.Path).Experiment!;
-        var models = ModelSelection.Resolve("openai/gpt-4o-mini", experiment, new Dictionary<string, string?>());
-        var environment = new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "sk-test" };
+        var models = ModelSelection.Resolve("openai/gpt-4o-mini", experiment, DiscernusSettings.Defaults);
+        var environment = DiscernusSettings.From(new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "sk-test" });
 
         var interactive = RunPlanner.Plan(experiment, models, environment, TimeProvider.System);
         var batch = RunPlanner.Plan(experiment, models, environment, TimeProvider.System, new Dictionary<string, string> { ["mode"] = "batch" });

@@ -56,9 +56,9 @@ public sealed class MiniLMRegistrationTests
     {
         var experiment = new ExperimentReader().Read(TestPaths.Project("nano")).Experiment!;
 
-        Assert.True(ModelSelection.Resolve("minilm", experiment, new Dictionary<string, string?>()).OfflineBaseline);
-        Assert.True(ModelSelection.Resolve("lexicon,minilm", experiment, new Dictionary<string, string?>()).OfflineBaseline);
-        Assert.False(ModelSelection.Resolve("minilm,openai/gpt-4o-mini", experiment, new Dictionary<string, string?>()).OfflineBaseline);
-        Assert.Empty(ModelSelection.Preflight(["minilm", "lexicon"], new Dictionary<string, string?>()));
+        Assert.True(ModelSelection.Resolve("minilm", experiment, Discernus.Orchestration.DiscernusSettings.Defaults).OfflineBaseline);
+        Assert.True(ModelSelection.Resolve("lexicon,minilm", experiment, Discernus.Orchestration.DiscernusSettings.Defaults).OfflineBaseline);
+        Assert.False(ModelSelection.Resolve("minilm,openai/gpt-4o-mini", experiment, Discernus.Orchestration.DiscernusSettings.Defaults).OfflineBaseline);
+        Assert.Empty(ModelSelection.Preflight(["minilm", "lexicon"], Discernus.Models.ModelSettings.Empty));
     }
 }

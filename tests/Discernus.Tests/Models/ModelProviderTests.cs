@@ -90,7 +90,7 @@ public sealed class ModelProviderTests
             environment[url] = "http://127.0.0.1:9/v1";
         }
 
-        var check = Doctor.CheckModels(new DoctorOptions { Environment = environment, WorkingDirectory = Path.GetTempPath() }, null);
+        var check = Doctor.CheckModels(new DoctorOptions { Settings = Discernus.Orchestration.DiscernusSettings.From(environment), WorkingDirectory = Path.GetTempPath() }, null);
 
         Assert.True(check.Status == DoctorStatus.Pass, check.Detail);
         Assert.Contains(ModelOf(provider), check.Detail, StringComparison.Ordinal);

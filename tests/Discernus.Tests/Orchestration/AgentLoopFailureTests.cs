@@ -26,7 +26,7 @@ public sealed class AgentLoopFailureTests(RedisServerFixture redis) : IClassFixt
             RedisUrl = $"redis://127.0.0.1:{redis.Port}",
             KeyPrefix = prefix,
             RunOrchestrator = false,
-            Environment = new Dictionary<string, string?>(),
+            Settings = DiscernusSettings.Defaults,
             ArtifactsDirectory = Path.Combine(root.Path, "artifacts"),
             Router = new RouterOptions { Concurrency = 2, WorkerIdPrefix = "loops" },
         });

@@ -162,7 +162,7 @@ public sealed class DoctorTests(RedisServerFixture redis, S3ServerFixture s3) : 
         return environment;
     }
 
-    private DoctorOptions Options(Dictionary<string, string?> environment) => new() { Environment = environment, WorkingDirectory = _temp.Path };
+    private DoctorOptions Options(Dictionary<string, string?> environment) => new() { Settings = DiscernusSettings.From(environment), WorkingDirectory = _temp.Path };
 
     private static int ClosedPort()
     {

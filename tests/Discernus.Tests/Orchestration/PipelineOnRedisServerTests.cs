@@ -51,7 +51,7 @@ public sealed class PipelineOnRedisServerTests(RedisServerFixture redis) : IClas
         {
             RedisUrl = Url,
             KeyPrefix = prefix,
-            Environment = new Dictionary<string, string?>(),
+            Settings = DiscernusSettings.Defaults,
             ArtifactsDirectory = shared.Path,
             Router = new RouterOptions { WorkerIdPrefix = $"{name}-{Guid.NewGuid():N}" },
             Orchestrator = new OrchestratorOptions { OrchestratorId = $"orchestrator-{name}-{Guid.NewGuid():N}" },

@@ -24,7 +24,7 @@ public sealed class QueueWindowTests(RedisServerFixture redis) : IClassFixture<R
         {
             RedisUrl = $"redis://127.0.0.1:{redis.Port}",
             KeyPrefix = prefix,
-            Environment = new Dictionary<string, string?>(),
+            Settings = DiscernusSettings.Defaults,
             ArtifactsDirectory = Path.Combine(root.Path, "artifacts"),
             Router = new RouterOptions { Concurrency = 3 },
             Orchestrator = new OrchestratorOptions { QueueWindow = window },

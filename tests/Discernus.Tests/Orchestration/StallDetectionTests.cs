@@ -16,7 +16,7 @@ public sealed class StallDetectionTests
         {
             RunWorkers = false,
             Orchestrator = new OrchestratorOptions { StallTimeout = TimeSpan.FromSeconds(3) },
-            Environment = new Dictionary<string, string?>(),
+            Settings = DiscernusSettings.Defaults,
             ArtifactsDirectory = experiment.Outside("artifacts"),
         };
         await using var host = await DiscernusHost.StartAsync(options);

@@ -31,7 +31,7 @@ public sealed class StrayClaimTests(RedisServerFixture redis) : IClassFixture<Re
             KeyPrefix = prefix,
             RunOrchestrator = orchestrator,
             RunWorkers = !orchestrator,
-            Environment = new Dictionary<string, string?>(),
+            Settings = DiscernusSettings.Defaults,
             ArtifactsDirectory = Path.Combine(root.Path, "artifacts"),
             Router = new RouterOptions { Concurrency = 1, WorkerIdPrefix = "stray" },
             Orchestrator = new OrchestratorOptions { StallTimeout = TimeSpan.FromSeconds(20) },

@@ -45,7 +45,7 @@ public sealed class ValidationOncePerRunTests
     public async Task Run_WithoutAValidatedExperiment_IsRefused_AndWritesNothing()
     {
         using var experiment = TempExperiment.CopyOf(TestPaths.Project("nano"));
-        var options = new HostOptions { Environment = new Dictionary<string, string?>(), ArtifactsDirectory = experiment.Outside("artifacts") };
+        var options = new HostOptions { Settings = DiscernusSettings.Defaults, ArtifactsDirectory = experiment.Outside("artifacts") };
         await using var host = await DiscernusHost.StartAsync(options);
         var runId = RunFolderAllocator.NewRunId(TimeProvider.System);
 

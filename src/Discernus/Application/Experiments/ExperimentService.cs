@@ -11,8 +11,8 @@ public static class ExperimentService
     /// The VALIDATION stage as every front end runs it (reader checks plus formulas and model names) within the limits
     /// the settings give; <paramref name="readDocuments"/> false leaves the documents' content to the run's one read.
     /// </summary>
-    public static ValidationReport Validate(string path, IReadOnlyDictionary<string, string?> environment, bool readDocuments = true, CancellationToken cancellationToken = default) =>
-        ExperimentValidator.Validate(path, ExperimentLimits.FromEnvironment(environment), cancellationToken, readDocuments);
+    public static ValidationReport Validate(string path, WorkspaceOptions options, bool readDocuments = true, CancellationToken cancellationToken = default) =>
+        ExperimentValidator.Validate(path, options.Settings.Limits, cancellationToken, readDocuments);
 
     /// <summary>A folder is an experiment when it holds experiment.md or experiment.yaml (or .yml).</summary>
     public static bool IsExperimentFolder(string folder) =>

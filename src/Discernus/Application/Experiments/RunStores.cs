@@ -10,7 +10,7 @@ namespace Discernus.Application;
 /// folders, or DISCERNUS_ARTIFACTS_DIR / DISCERNUS_ARTIFACT_STORE), then the run's recorded identity through
 /// <see cref="RunStoreResolver"/>, which only accepts a store holding the run's framework. Stores are opened once.
 /// </summary>
-public sealed class RunStores(IReadOnlyDictionary<string, string?> environment) : IDisposable
+public sealed class RunStores(WorkspaceOptions options) : IDisposable
 {
     private readonly ConcurrentDictionary<string, RunStoreResolver> _resolvers = new(StringComparer.Ordinal);
 
@@ -20,9 +20,9 @@ public sealed class RunStores(IReadOnlyDictionary<string, string?> environment) 
         RunStoreResolver resolver;
         try
         {
-            var options = ArtifactStoreOptions.For(experimentFolder, environment);
-            var key = options.Backend + "|" + options.FolderPath;
-            resolver = _resolvers.GetOrAdd(key, _ => new RunStoreResolver(ArtifactStoreFactory.Create(options)));
+            var store = options.Settings.StoreFor(experimentFolder);
+            var key = store.Backend + "|" + store.FolderPath;
+            resolver = _resolvers.GetOrAdd(key, _ => new RunStoreResolver(ArtifactStoreFactory.Create(store)));
         }
         catch (ArtifactStoreConfigurationException ex)
         {

@@ -30,7 +30,7 @@ public sealed class ValidationCache : IDisposable
     public ValidationCache(WorkspaceOptions options)
     {
         _options = options;
-        _limits = ExperimentLimits.FromEnvironment(options.Environment);
+        _limits = options.Settings.Limits;
         _stoppingToken = _stopping.Token;
     }
 

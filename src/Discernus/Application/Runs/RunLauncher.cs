@@ -123,7 +123,7 @@ public static class RunLauncher
         var (experiment, models, runOptions) = (chosen.Experiment, chosen.Models, chosen.RunOptions);
         // Each document is read, checked, hashed, stored and its tokens counted here, once; run setup takes it from the
         // store by the hashes passed on.
-        var storeOptions = RunPlanner.StoreFor(experiment, options.Environment);
+        var storeOptions = options.Settings.StoreFor(experiment.Directory);
         var store = await ArtifactStoreFactory.CreateAsync(storeOptions, options.TimeProvider, cancellationToken: cancellationToken);
         var documents = await RunPlanner.ReadDocumentsAsync(chosen.Report, models.Names, store, cancellationToken);
         if (!documents.Report.IsValid)
@@ -159,9 +159,8 @@ public static class RunLauncher
     /// <summary>Validation, the models (a --from run's, when it reuses one) and the run options; or why the run cannot start.</summary>
     private static (Chosen? Chosen, PreparedRun? Refused) Choose(RunOrder order, WorkspaceOptions options, CancellationToken cancellationToken)
     {
-        var environment = options.Environment;
         // The documents' content is read once, later, into the run's store with their tokens counted.
-        var report = ExperimentService.Validate(order.ExperimentPath, environment, readDocuments: false, cancellationToken);
+        var report = ExperimentService.Validate(order.ExperimentPath, options, readDocuments: false, cancellationToken);
         if (!report.IsValid)
         {
             return (null, new PreparedRun { Refusal = LaunchRefusal.Invalid, Report = report });
@@ -173,7 +172,7 @@ public static class RunLauncher
         }
 
         var experiment = report.Experiment!;
-        var models = ModelSelection.Resolve(order.ModelList ?? order.Model, experiment, environment);
+        var models = ModelSelection.Resolve(order.ModelList ?? order.Model, experiment, options.Settings);
         models = order.Runs is { } runs ? models with { RunsPerModel = runs } : models;
         var (runOptions, problem) = RunOptionRules.OptionsFor(order.Choices, experiment);
         if (problem is not null)
@@ -203,7 +202,7 @@ public static class RunLauncher
     /// <summary>The plan: model checks, the run folder, the estimate and the budget rule, and the request that starts the run.</summary>
     private static PreparedRun Planned(PreparedRun announced, Chosen chosen, WorkspaceOptions options, CorpusTokens tokens, string validation, ArtifactStoreOptions storeOptions)
     {
-        var plan = RunPlanner.Plan(chosen.Experiment, chosen.Models, options.Environment, options.TimeProvider, chosen.RunOptions, tokens);
+        var plan = RunPlanner.Plan(chosen.Experiment, chosen.Models, options.Settings, options.TimeProvider, chosen.RunOptions, tokens);
         if (plan.PreflightProblems.Count > 0)
         {
             return announced with { Refusal = LaunchRefusal.ModelsUnusable, Problems = plan.PreflightProblems };
@@ -243,20 +242,20 @@ public static class RunLauncher
             RunId = manifest.RunId,
             ExperimentName = manifest.Experiment.Name,
             Request = RunRules.ResumeRequest(check, options.TimeProvider),
-            Store = ArtifactStoreOptions.For(manifest.Experiment.Path, options.Environment),
+            Store = options.Settings.StoreFor(manifest.Experiment.Path),
         });
     }
 
     /// <summary>`estimate`: the models' calls, tokens and cost for the experiment, every document read once to count its tokens; no model is called.</summary>
     public static PreparedRun Estimate(string experimentPath, string? model, WorkspaceOptions options, CancellationToken cancellationToken)
     {
-        var report = ExperimentService.Validate(experimentPath, options.Environment, readDocuments: false, cancellationToken);
+        var report = ExperimentService.Validate(experimentPath, options, readDocuments: false, cancellationToken);
         if (!report.IsValid)
         {
             return new PreparedRun { Refusal = LaunchRefusal.Invalid, Report = report };
         }
 
-        var models = ModelSelection.Resolve(model, report.Experiment!, options.Environment);
+        var models = ModelSelection.Resolve(model, report.Experiment!, options.Settings);
         if (models.Names.Select(ModelNameCheck.Problem).OfType<string>().ToList() is { Count: > 0 } badNames)
         {
             return new PreparedRun { Refusal = LaunchRefusal.ModelsUnusable, Problems = badNames };

@@ -23,7 +23,7 @@ public static class RunQueries
 {
     /// <summary>The run's status, or why its manifest cannot be read; live state is read from DISCERNUS_REDIS_URL while it runs.</summary>
     public static async Task<(RunStatusView? View, string? Problem)> StatusAsync(
-        string runFolder, IReadOnlyDictionary<string, string?> environment, TimeProvider time, Action<string> warn, CancellationToken cancellationToken)
+        string runFolder, WorkspaceOptions options, Action<string> warn, CancellationToken cancellationToken)
     {
         var manifestPath = Path.Combine(runFolder, RunFolder.ManifestFileName);
         RunManifest manifest;
@@ -39,7 +39,7 @@ public static class RunQueries
             return (null, $"{manifestPath} cannot be read: {ex.Message}");
         }
 
-        var live = RunStatus.IsFinal(manifest.Status) ? null : await RunRules.ReadLiveStateAsync(environment, manifest.RunId, warn, cancellationToken);
+        var live = RunStatus.IsFinal(manifest.Status) ? null : await RunRules.ReadLiveStateAsync(options, manifest.RunId, warn, cancellationToken);
         var json = JsonSerializer.Serialize(new
         {
             manifest.RunId,
@@ -66,7 +66,7 @@ public static class RunQueries
                 : Array.Empty<string>(),
         ];
         return (new RunStatusView(
-            manifest.RunId, manifest.Experiment.Name, RunLiveness.Describe(manifestPath, manifest, time), manifest.CreatedAt, manifest.FinishedAt, RunRules.StageRows(manifest),
+            manifest.RunId, manifest.Experiment.Name, RunLiveness.Describe(manifestPath, manifest, options.TimeProvider), manifest.CreatedAt, manifest.FinishedAt, RunRules.StageRows(manifest),
             live is null ? null : new LiveCounts(live.Stage, live.Completed ?? 0, live.Total ?? 0, live.Failed ?? 0),
             batches, manifest.Error, manifest.Outputs.ReportMarkdown is { } report ? Path.Combine(runFolder, report) : null, json), null);
     }

@@ -151,16 +151,16 @@ public static class RunRules
     }
 
     /// <summary>The Redis keys of the configured prefix (DISCERNUS_REDIS_PREFIX, default "discernus:").</summary>
-    internal static RedisKeys KeysFor(IReadOnlyDictionary<string, string?> environment) =>
-        new(SettingCatalog.Redis(environment).Prefix);
+    internal static RedisKeys KeysFor(WorkspaceOptions options) =>
+        new(options.Settings.Redis.Prefix);
 
     /// <summary>
     /// Live state from DISCERNUS_REDIS_URL; null without one (an embedded server lives and dies with its run) or when
     /// it cannot be read, which <paramref name="warn"/> is told.
     /// </summary>
-    internal static async Task<RunState?> ReadLiveStateAsync(IReadOnlyDictionary<string, string?> environment, string runId, Action<string> warn, CancellationToken cancellationToken)
+    internal static async Task<RunState?> ReadLiveStateAsync(WorkspaceOptions options, string runId, Action<string> warn, CancellationToken cancellationToken)
     {
-        if (SettingCatalog.Redis(environment).Url is not { } url)
+        if (options.Settings.Redis.Url is not { } url)
         {
             return null;
         }
@@ -168,7 +168,7 @@ public static class RunRules
         try
         {
             await using var connections = await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), cancellationToken);
-            return await new RunStateStore(connections, KeysFor(environment)).GetAsync(runId, cancellationToken);
+            return await new RunStateStore(connections, KeysFor(options)).GetAsync(runId, cancellationToken);
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or CoordinationFaultException or TimeoutException)
         {

@@ -65,13 +65,13 @@ public sealed class RunService(WorkspaceOptions options, ILogger<RunService> log
                 return await host.GetStateAsync(runId, cancellationToken);
             }
 
-            if (SettingCatalog.Redis(options.Environment) is not { Url: { } url } redis)
+            if (options.Settings.Redis is not { Url: { } url })
             {
                 return null;
             }
 
             _external ??= await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(url), cancellationToken);
-            return await new RunStateStore(_external, RunRules.KeysFor(options.Environment), options.TimeProvider).GetAsync(runId, cancellationToken);
+            return await new RunStateStore(_external, RunRules.KeysFor(options), options.TimeProvider).GetAsync(runId, cancellationToken);
         }
         catch (Exception ex) when (ex is CoordinationUnavailableException or CoordinationFaultException or StackExchange.Redis.RedisException or TimeoutException)
         {

@@ -77,12 +77,12 @@ public sealed class RunSession : IAsyncDisposable
     /// <summary>The host's options for a store folder and the choices: the settings, the host's offline models, and agents isolated in child processes of the host's program.</summary>
     internal static HostOptions HostOptionsFor(WorkspaceOptions options, string storeFolder, RunHostChoices choices)
     {
-        var host = HostOptions.FromEnvironment(options.Environment, storeFolder) with { OfflineModels = options.OfflineModels, RunWorkers = choices.LocalWorkers };
+        var host = HostOptions.From(options.Settings, storeFolder) with { OfflineModels = options.OfflineModels, RunWorkers = choices.LocalWorkers };
         var router = choices.Concurrency is { } n ? host.Router with { Concurrency = n } : host.Router;
         if (choices.IsolateAgents)
         {
             var program = options.AgentProgram ?? throw new InvalidOperationException("agents run in child processes only from a program that can start them (`discernus agent`)");
-            router = router with { Isolation = AgentIsolationOptions.Process(AgentProcessCommand.For(program), options.Environment) };
+            router = router with { Isolation = AgentIsolationOptions.Process(AgentProcessCommand.For(program), options.Settings) };
         }
 
         router.Validate();

@@ -13,7 +13,7 @@ namespace Discernus.Orchestration.Stages;
 /// <summary>
 /// Batch mode (`run --batch`): the analyses go to the provider's batch API before the analysis stage queues its tasks.
 /// </summary>
-internal sealed class ProviderBatches(RunRegistry registry, RunStateStore states, CoordinationResilience resilience, RunStateWriter state, IReadOnlyDictionary<string, string?> environment, TimeProvider time)
+internal sealed class ProviderBatches(RunRegistry registry, RunStateStore states, CoordinationResilience resilience, RunStateWriter state, DiscernusSettings settings, TimeProvider time)
 {
     private const string Agent = nameof(Orchestrator);
 
@@ -66,11 +66,11 @@ internal sealed class ProviderBatches(RunRegistry registry, RunStateStore states
     /// <summary>One model's analyses as provider batches: the answers by task, and the lines that failed for <paramref name="retries"/>.</summary>
     private async Task SendAsync(RunContext run, IArtifactStore store, ModelName model, IReadOnlyList<PlannedTask> group, Dictionary<string, string> answers, List<ManifestFailure> retries, CancellationToken cancellationToken)
     {
-        var settings = registry.Gateway.Settings;
+        var models = registry.Gateway.Settings;
         using IBatchApi client = model.Provider.BatchProtocol == BatchProtocol.Anthropic
-            ? new AnthropicBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time)
-            : new OpenAIBatchClient(settings.RequireBaseUrl(model), settings.RequireApiKey(model), time);
-        var phase = new BatchAnalysisPhase(client, BatchOptions.FromValues(environment), run.Folder.Path, run.Folder.RunId, model.ToString(), store, time,
+            ? new AnthropicBatchClient(models.RequireBaseUrl(model), models.RequireApiKey(model), time)
+            : new OpenAIBatchClient(models.RequireBaseUrl(model), models.RequireApiKey(model), time);
+        var phase = new BatchAnalysisPhase(client, settings.Batches, run.Folder.Path, run.Folder.RunId, model.ToString(), store, time,
             submission => RecordBatchesAsync(run, model.ToString(), submission));
         var requests = new BatchRequestBuilder(store, model, registry.Gateway.Options.DefaultMaxOutputTokens);
         var items = group.Select(p => new BatchItem(p.TaskId, p.DocumentName, ct => requests.BuildAsync(p.Contract(null), ct))).ToList();
@@ -93,7 +93,7 @@ internal sealed class ProviderBatches(RunRegistry registry, RunStateStore states
         {
             // What was submitted is recorded: a resumed run picks it up instead of sending it again.
             throw new RunFailedException(
-                $"the batch API of {model} failed: {settings.Redact(ex.Message)}. Batches already submitted are recorded in {BatchAnalysisPhase.RelativeFolder(model.ToString())}/{BatchAnalysisPhase.SubmissionFile}; `discernus run --resume {run.Folder.Path}` picks them up.");
+                $"the batch API of {model} failed: {models.Redact(ex.Message)}. Batches already submitted are recorded in {BatchAnalysisPhase.RelativeFolder(model.ToString())}/{BatchAnalysisPhase.SubmissionFile}; `discernus run --resume {run.Folder.Path}` picks them up.");
         }
 
         finally

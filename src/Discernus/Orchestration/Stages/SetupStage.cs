@@ -12,7 +12,7 @@ namespace Discernus.Orchestration.Stages;
 /// re-checked against what was validated (nothing is written to disk when that fails), its documents taken from the
 /// store, its models resolved, and the run folder set up with its plan and validity.
 /// </summary>
-internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, IReadOnlyDictionary<string, string?> environment, OrchestratorOptions options, TimeProvider time)
+internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, DiscernusSettings settings, OrchestratorOptions options, TimeProvider time)
 {
     private const string Agent = nameof(Orchestrator);
 
@@ -57,7 +57,7 @@ internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, I
         var models = taken is null ? null : ResolveModels(request, taken.Report.Experiment!);
         if (models is not null)
         {
-            problems = ModelSelection.Preflight(models.Names, environment);
+            problems = ModelSelection.Preflight(models.Names, settings.Models);
         }
 
         if (problems.Count > 0)
@@ -174,8 +174,8 @@ internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, I
     private ManifestModels ResolveModels(RunRequest request, Experiment experiment) =>
         ModelSelection.WithRuns(
             request.Options?.TryGetValue("models", out var names) == true && !string.IsNullOrWhiteSpace(names)
-                ? ModelSelection.Resolve(names, experiment, environment) with { Source = request.Options.GetValueOrDefault("model_source") ?? "flag" }
-                : ModelSelection.Resolve(request.Model, experiment, environment),
+                ? ModelSelection.Resolve(names, experiment, settings) with { Source = request.Options.GetValueOrDefault("model_source") ?? "flag" }
+                : ModelSelection.Resolve(request.Model, experiment, settings),
             request.Options)
         with
         {
