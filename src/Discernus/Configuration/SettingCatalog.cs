@@ -21,7 +21,7 @@ public static class SettingCatalog
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         // Models
-        Setting("DISCERNUS_MODEL", "Models", "Model used when neither --model nor the experiment names one", "lexicon"),
+        Setting(SettingNames.DefaultModel, "Models", "Model used when neither --model nor the experiment names one", "lexicon"),
         Secret("OPENAI_API_KEY", "Models", "OpenAI API key"),
         Secret("ANTHROPIC_API_KEY", "Models", "Anthropic API key"),
         Secret("GEMINI_API_KEY", "Models", "Gemini API key"),

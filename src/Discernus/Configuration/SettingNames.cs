@@ -8,6 +8,9 @@ internal static class SettingNames
 {
     public const string StallTimeoutSeconds = "DISCERNUS_STALL_TIMEOUT_SECONDS";
 
+    /// <summary>The model of runs that get no <c>--model</c> and whose experiment names none (default: lexicon).</summary>
+    public const string DefaultModel = "DISCERNUS_MODEL";
+
     public const string AgentTimeoutSeconds = "DISCERNUS_AGENT_TIMEOUT_SECONDS";
 
     public const string FaultInjectAgentCrash = "DISCERNUS_FAULT_INJECT_AGENT_CRASH";

@@ -58,7 +58,7 @@ internal sealed class DiscernusSettings
     public BatchOptions Batches => _batches.Value;
 
     /// <summary><c>DISCERNUS_MODEL</c>: the model of runs whose experiment names none and that get no <c>--model</c>.</summary>
-    public string? DefaultModel => Values.Text(DefaultModelResolver.ModelVariable);
+    public string? DefaultModel => Values.Text(SettingNames.DefaultModel);
 
     /// <summary><c>DISCERNUS_STALL_TIMEOUT_SECONDS</c>, when set.</summary>
     public TimeSpan? StallTimeout => _stallTimeout.Value;

@@ -163,14 +163,14 @@ internal static class Doctor
             source = models.Source switch
             {
                 "experiment" => "from the experiment's models list",
-                "environment" => $"from {DefaultModelResolver.ModelVariable}",
-                _ => $"the default: {DefaultModelResolver.ModelVariable} is unset",
+                "environment" => $"from {Configuration.SettingNames.DefaultModel}",
+                _ => $"the default: {Configuration.SettingNames.DefaultModel} is unset",
             };
         }
         else
         {
             names = [configured ?? ModelName.LexiconName];
-            source = configured is null ? $"the default: {DefaultModelResolver.ModelVariable} is unset" : $"from {DefaultModelResolver.ModelVariable}";
+            source = configured is null ? $"the default: {Configuration.SettingNames.DefaultModel} is unset" : $"from {Configuration.SettingNames.DefaultModel}";
         }
 
         var problems = ModelSelection.Preflight(names, settings);
@@ -183,7 +183,7 @@ internal static class Doctor
         if (problems.Count > 0)
         {
             return DoctorCheck.Fail(ModelsCheck, title, $"{what}: {string.Join(" ", problems)}",
-                $"Set the variable named above in .env or the environment, or choose another model ({DefaultModelResolver.ModelVariable}, the experiment's models, or --model; lexicon runs offline).");
+                $"Set the variable named above in .env or the environment, or choose another model ({Configuration.SettingNames.DefaultModel}, the experiment's models, or --model; lexicon runs offline).");
         }
 
         var offline = names.All(n => n == ModelName.LexiconName) ? "; lexicon is the offline dictionary baseline and needs no key" : "; the models were not called";

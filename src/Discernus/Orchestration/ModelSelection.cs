@@ -5,7 +5,7 @@ using Discernus.Provenance;
 namespace Discernus.Orchestration;
 
 /// <summary>
-/// The model is <c>--model</c>, else the experiment's <c>models</c>, else <c>DISCERNUS_MODEL</c>, else <c>lexicon</c>;
+/// The one rule for a run's models: <c>--model</c>, else the experiment's <c>models</c>, else <c>DISCERNUS_MODEL</c>, else <c>lexicon</c>;
 /// and a hosted model is checked for its key and URL before anything is set up.
 /// </summary>
 internal static class ModelSelection

@@ -79,7 +79,7 @@ public sealed class ModelProviderTests
     public void EveryProvider_AppearsInTheDoctorsModelCheck(string name)
     {
         var provider = Named(name);
-        var environment = new Dictionary<string, string?> { [DefaultModelResolver.ModelVariable] = ModelOf(provider) };
+        var environment = new Dictionary<string, string?> { [Discernus.Configuration.SettingNames.DefaultModel] = ModelOf(provider) };
         foreach (var variable in provider.ApiKeyVariables.Take(1))
         {
             environment[variable] = "test-key-0123456789";
