@@ -32,15 +32,16 @@ public sealed class DistributedTelemetryTests(ITestOutputHelper output)
         var spans = Path.Combine(cluster.Root, "spans");
         var environment = new Dictionary<string, string?> { [TelemetryOptions.SpanFileVariable] = Path.Combine(spans, "{pid}.jsonl") };
         var experiment = SyntheticExperiment.Create(cluster.Root, "traced", documents);
-        var metricsPorts = Enumerable.Range(0, 3).Select(_ => FreePort()).ToList();
-        var healthPort = FreePort();
-        var workers = metricsPorts.Select((port, i) => cluster.StartWorker($"worker-{i + 1}", 2, environment,
-            i == 0 ? ["--metrics-port", Text(port), "--health-port", Text(healthPort)] : ["--metrics-port", Text(port)])).ToList();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        foreach (var port in metricsPorts)
+        var serving = new List<ServingWorker>();
+        for (var i = 0; i < 3; i++)
         {
-            await WaitForAsync(http, $"http://127.0.0.1:{port}/metrics", HttpStatusCode.OK, TimeSpan.FromSeconds(60), workers);
+            serving.Add(await StartServingWorkerAsync(cluster, $"worker-{i + 1}", environment, http, withHealth: i == 0));
         }
+
+        var workers = serving.Select(s => s.Process).ToList();
+        var metricsPorts = serving.Select(s => s.MetricsPort).ToList();
+        var healthPort = serving[0].HealthPort;
 
         var clock = Stopwatch.StartNew();
         var run = cluster.StartRun("run", experiment, environment, "--no-local-workers");
@@ -201,6 +202,34 @@ public sealed class DistributedTelemetryTests(ITestOutputHelper output)
         var readyAgain = clock.Elapsed - restarting;
         Assert.False(worker.HasExited, worker.Output);
         output.WriteLine($"/readyz unready {unready.TotalSeconds:F1} s after redis-server stopped, ready again {readyAgain.TotalSeconds:F1} s after it was started again; /healthz stayed 200");
+    }
+
+    private sealed record ServingWorker(CliProcess Process, int MetricsPort, int HealthPort);
+
+    /// <summary>
+    /// Starts a worker serving /metrics (and the health endpoints) and waits until it answers. The ports are picked free
+    /// in advance, so another process of the parallel test run can take one before the worker binds it; that worker exits
+    /// at start naming the port ("cannot serve metrics on port …"), and is started again on new ports.
+    /// </summary>
+    private static async Task<ServingWorker> StartServingWorkerAsync(FaultCluster cluster, string name, IReadOnlyDictionary<string, string?> environment, HttpClient http, bool withHealth)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            var metricsPort = FreePort();
+            var healthPort = FreePort();
+            string[] arguments = withHealth ? ["--metrics-port", Text(metricsPort), "--health-port", Text(healthPort)] : ["--metrics-port", Text(metricsPort)];
+            var worker = cluster.StartWorker(name, 2, environment, arguments);
+            try
+            {
+                await WaitForAsync(http, $"http://127.0.0.1:{metricsPort}/metrics", HttpStatusCode.OK, TimeSpan.FromSeconds(60), [worker]);
+                return new ServingWorker(worker, metricsPort, healthPort);
+            }
+            catch (Xunit.Sdk.XunitException) when (attempt < attempts && worker.HasExited && worker.Output.Contains("port", StringComparison.OrdinalIgnoreCase))
+            {
+                // The port was taken between FreePort and the worker's bind: try new ones.
+            }
+        }
     }
 
     private static string Prom(string name) => DiscernusMetrics.Definitions.Single(d => d.Name == name).PrometheusName;
