@@ -126,7 +126,10 @@ internal static class ManifestStream
         var info = options.GetTypeInfo(typeof(RunManifest));
         RunFolder.WriteAtomically(path, stream =>
         {
-            using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions
+            // The writer fills a buffer that goes to the file in chunks: a writer on the stream itself flushes the file
+            // after every entry the serializer writes (one write system call per document, about 530 per manifest).
+            var chunk = new ArrayBufferWriter<byte>(2 * ChunkBytes);
+            using var writer = new Utf8JsonWriter(chunk, new JsonWriterOptions
             {
                 Indented = options.WriteIndented,
                 Encoder = options.Encoder,
@@ -136,13 +139,20 @@ internal static class ManifestStream
                 MaxDepth = options.MaxDepth,
             });
 
+            void Drain(bool all)
+            {
+                writer.Flush();
+                if (all || chunk.WrittenCount >= ChunkBytes)
+                {
+                    stream.Write(chunk.WrittenSpan);
+                    chunk.ResetWrittenCount();
+                }
+            }
+
             void Entry<T>(T entry)
             {
                 JsonSerializer.Serialize(writer, entry, options);
-                if (writer.BytesPending >= ChunkBytes)
-                {
-                    writer.Flush();
-                }
+                Drain(all: false);
             }
 
             writer.WriteStartObject();
@@ -186,25 +196,22 @@ internal static class ManifestStream
                 }
                 else
                 {
-                    WriteValue(writer, property.Get!(manifest), property.PropertyType, options);
+                    WriteValue(writer, property.Get!(manifest), property.PropertyType, options, Drain);
                 }
 
-                if (writer.BytesPending >= ChunkBytes)
-                {
-                    writer.Flush();
-                }
+                Drain(all: false);
             }
 
             writer.WriteEndObject();
-            writer.Flush();
+            Drain(all: true);
         });
     }
 
     /// <summary>
     /// Writes a value as the serializer would, but a long list (the analysis results' hashes, one per document) entry by
-    /// entry with the writer flushed between them, so no buffer grows to the list's size.
+    /// entry with the buffer drained between them, so no buffer grows to the list's size.
     /// </summary>
-    private static void WriteValue(Utf8JsonWriter writer, object? value, Type type, JsonSerializerOptions options)
+    private static void WriteValue(Utf8JsonWriter writer, object? value, Type type, JsonSerializerOptions options, Action<bool> drain)
     {
         if (value is System.Collections.IList { Count: >= StreamedListLength } list)
         {
@@ -212,10 +219,7 @@ internal static class ManifestStream
             foreach (var entry in list)
             {
                 JsonSerializer.Serialize(writer, entry, entry?.GetType() ?? typeof(object), options);
-                if (writer.BytesPending >= ChunkBytes)
-                {
-                    writer.Flush();
-                }
+                drain(false);
             }
 
             writer.WriteEndArray();
@@ -226,7 +230,7 @@ internal static class ManifestStream
             foreach (var property in options.GetTypeInfo(typeof(ManifestOutputs)).Properties)
             {
                 writer.WritePropertyName(property.Name);
-                WriteValue(writer, property.Get!(outputs), property.PropertyType, options);
+                WriteValue(writer, property.Get!(outputs), property.PropertyType, options, drain);
             }
 
             writer.WriteEndObject();
