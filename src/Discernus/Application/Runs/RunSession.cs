@@ -102,6 +102,8 @@ public sealed class RunSession : IAsyncDisposable
                 throw new RunAbortedException(failure.Message);
             }
 
+            // Taken before the state is read, so a run that ends after the read still wakes the wait below.
+            var runEnd = _host.Orchestrator?.NextRunEnd;
             if (await StateAsync(cancellationToken) is { } state)
             {
                 // Redis may have lost the state (and its notices with it): a rebuilt state numbers them from 1 again.
@@ -126,7 +128,8 @@ public sealed class RunSession : IAsyncDisposable
                 }
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken);
+            var poll = Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken);
+            await (runEnd is null ? poll : Task.WhenAny(poll, runEnd));
         }
     }
 
