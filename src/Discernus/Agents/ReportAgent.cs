@@ -20,6 +20,7 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
 
     protected override async Task<string> ExecuteAsync(GenerateReportTask task, CancellationToken cancellationToken)
     {
+        var sanitizer = HtmlReportRenderer.StartSanitizer();
         var manifest = JsonSerializer.Deserialize<RunManifest>(await LoadAsync(task.ManifestHash, "manifest", cancellationToken).ConfigureAwait(false), DiscernusJson.Indented)
             ?? throw new AgentFailureException("the manifest snapshot is empty");
         var statistics = CorpusStatistics.FromJson(await LoadTextAsync(task.StatisticsHash, "statistics", cancellationToken).ConfigureAwait(false));
@@ -46,7 +47,7 @@ internal sealed class ReportAgent(AgentContext context) : BaseAgent<GenerateRepo
         });
         // Quotes and model-written text reach report.md too: neutralised there as the HTML report does.
         markdown = MarkdownSafety.Neutralise(markdown);
-        var (fitted, html, cut) = ReportSizeLimit.Fit(markdown, text => HtmlReportRenderer.Render(text, statistics, texts.Title), Context.MaxReportBytes);
+        var (fitted, html, cut) = ReportSizeLimit.Fit(markdown, text => HtmlReportRenderer.Render(text, statistics, texts.Title, sanitizer), Context.MaxReportBytes);
         if (cut)
         {
             Log(task.RunId, "warning", $"the report was cut to its first sections to stay under {Context.MaxReportBytes:N0} bytes ({ReportSizeLimit.Setting})");
