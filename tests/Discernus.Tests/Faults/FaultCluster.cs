@@ -247,10 +247,31 @@ internal sealed class FaultCluster : IAsyncDisposable
         var runLogs = Directory.GetFiles(Root, "*.jsonl", SearchOption.AllDirectories).Where(f => f.Contains($"{Path.DirectorySeparatorChar}runs{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
         var lines = files.Concat(runLogs)
             .SelectMany(f => File.ReadLines(f).Select(l => $"{Path.GetFileName(f)}: {l}"))
-            .Where(l => l.Contains("Warn", StringComparison.OrdinalIgnoreCase) || l.Contains("Error", StringComparison.OrdinalIgnoreCase) || l.Contains("Dropped", StringComparison.Ordinal))
+            .Where(l => IsProblem(l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..]))
             .TakeLast(80)
             .ToList();
         return lines.Count == 0 ? string.Empty : $"warnings and errors of the cluster's logs (last {lines.Count}):{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
+    }
+
+    /// <summary>
+    /// A warning or an error by its level (process logs: Serilog's <c>@l</c>; run logs: <c>log_level</c>), not by its
+    /// text: every model interaction line has an "error" field, and 80 of them hid the worker's reason once.
+    /// </summary>
+    private static bool IsProblem(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            var level = root.TryGetProperty("@l", out var l) ? l.GetString() : root.TryGetProperty("log_level", out var ll) ? ll.GetString() : null;
+            return level is not null && (level.StartsWith("warn", StringComparison.OrdinalIgnoreCase) || level.StartsWith("err", StringComparison.OrdinalIgnoreCase)
+                || level.StartsWith("fatal", StringComparison.OrdinalIgnoreCase) || level.StartsWith("crit", StringComparison.OrdinalIgnoreCase));
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a torn last line, a crash dump): shown, it may be the reason.
+            return true;
+        }
     }
 
     public async ValueTask DisposeAsync()
