@@ -110,13 +110,10 @@ internal sealed class S3ArtifactStore : IArtifactStore, IDisposable
         {
             // An existing object is kept only if it holds these bytes: same length and the server's MD5 ETag
             // (single-part uploads) or, where the ETag is something else, the SHA-256 of a read-back.
-            if (await HeadAsync(key, token).ConfigureAwait(false) is { } existing && existing.Length == content.Length)
+            if (await IsIntactAsync(key, content.Length, md5, async t => await ReadAsync(key, t).ConfigureAwait(false) is { } bytes && Hashing.Sha256Hex(bytes) == hash, token)
+                .ConfigureAwait(false))
             {
-                if (string.Equals(existing.ETag.Trim('"'), Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase)
-                    || (await ReadAsync(key, token).ConfigureAwait(false) is { } bytes && Hashing.Sha256Hex(bytes) == hash))
-                {
-                    return true;
-                }
+                return true;
             }
 
             await WriteAsync(key, content, md5, token).ConfigureAwait(false);
@@ -134,13 +131,9 @@ internal sealed class S3ArtifactStore : IArtifactStore, IDisposable
         await _calls.ExecuteAsync($"writing {key}", opening: false, async token =>
         {
             // As in PutAsync, with the read-back hashed as it streams in: a large object is never held in memory.
-            if (await HeadAsync(key, token).ConfigureAwait(false) is { } existing && existing.Length == length)
+            if (await IsIntactAsync(key, length, md5, async t => await ReadHashAsync(key, t).ConfigureAwait(false) == hash, token).ConfigureAwait(false))
             {
-                if (string.Equals(existing.ETag.Trim('"'), Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase)
-                    || await ReadHashAsync(key, token).ConfigureAwait(false) == hash)
-                {
-                    return true;
-                }
+                return true;
             }
 
             // A fresh stream per attempt; Content-MD5 makes the server refuse the body if the file changed since it was hashed.
@@ -187,10 +180,49 @@ internal sealed class S3ArtifactStore : IArtifactStore, IDisposable
         ArtifactKeys.EnsureValidRef(name);
         await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
         var key = RefKey(name);
-        var bytes = await _calls.ExecuteAsync($"reading {key}", opening: false, token => ReadAsync(key, token), cancellationToken).ConfigureAwait(false);
+        byte[]? bytes;
+        try
+        {
+            bytes = await _calls.ExecuteAsync($"reading {key}", opening: false, token => ReadAsync(key, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnreadableObject(ex)
+            || ex is ArtifactStoreUnavailableException { InnerException: AmazonServiceException { StatusCode: HttpStatusCode.InternalServerError } })
+        {
+            // A ref is a pointer any writer may set again: one the client cannot read back, or that the server answered
+            // 500 for throughout the timeout while it answered at all, is as good as unset. Were the whole server failing,
+            // the write that follows a miss fails too and says so.
+            _logger.LogWarning("S3 artifact store at {Endpoint}: the ref {Key} cannot be read back ({Error}); it is treated as unset and written again", _endpoint, key, ex.Message);
+            return null;
+        }
+
         var value = bytes is null ? null : System.Text.Encoding.ASCII.GetString(bytes).Trim();
         return Hashing.IsSha256Hex(value) ? value : null;
     }
+
+    /// <summary>
+    /// Whether the object under <paramref name="key"/> already holds the bytes about to be written. An object the server
+    /// cannot serve (s3rver stopped while writing it leaves its data and metadata files out of step, and then answers
+    /// 500, or an ETag the SDK cannot parse, for that key alone) counts as damaged and is written over: checked first, it
+    /// would fail every retry of the task that stores it, until the stall timeout.
+    /// </summary>
+    private async Task<bool> IsIntactAsync(string key, long length, byte[] md5, Func<CancellationToken, Task<bool>> readBackMatches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } existing && existing.Length == length
+                && (string.Equals(existing.ETag.Trim('"'), Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase)
+                    || await readBackMatches(cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is AmazonServiceException || IsUnreadableObject(ex))
+        {
+            // The server answered for this key (a connection failure is not caught: the write would meet it too).
+            _logger.LogWarning("S3 artifact store at {Endpoint}: the existing {Key} cannot be checked ({Error}); it is written again", _endpoint, key, ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>A failure of one object's content or metadata, not of the server or the connection.</summary>
+    private static bool IsUnreadableObject(Exception ex) => ex is ArgumentException or FormatException or InvalidDataException;
 
     public void Dispose()
     {

@@ -261,7 +261,10 @@ internal sealed class Router(
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            logger.LogWarning("{Agent} failed on {TaskId} of run {RunId} (attempt {Attempt}): {Message}", agent.Name, claimed.TaskId, runId, claimed.Attempts, ex.Message);
+            // An agent's own verdict (an invalid answer, a missing input) is its message; anything else is logged with its
+            // stack, or a failure that repeats on every attempt (a library's exception) cannot be traced from the log.
+            logger.LogWarning(ex is AgentFailureException ? null : ex, "{Agent} failed on {TaskId} of run {RunId} (attempt {Attempt}): {Message}",
+                agent.Name, claimed.TaskId, runId, claimed.Attempts, ex.Message);
             metrics?.TaskFinished(taskType, succeeded: false, timeProvider.GetElapsedTime(started), "exception");
             DiscernusActivities.Fail(span, $"{ex.GetType().Name} on attempt {claimed.Attempts}");
             if (claimed.Attempts >= options.MaxAttempts)
