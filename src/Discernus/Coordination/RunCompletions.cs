@@ -161,7 +161,21 @@ internal sealed class RunCompletions : IAsyncDisposable
         return result.IsNull ? [] : ((RedisResult[])result!).Select(r => Parse(done, r.ToString())).ToList();
     }
 
-    /// <summary>Every signal taken for the run so far, oldest first.</summary>
+    /// <summary>
+    /// Forgets all but the newest <paramref name="keep"/> signals taken for the run. Call it only once every signal
+    /// older than those is counted: a success is then in the run folder (its result file), a failure in the run's
+    /// failures. The newest stay for a replay after a lost reply. Without this the list holds a signal per task of the
+    /// run (about 500 bytes each in the embedded Garnet: 50 MB at 100,000 documents).
+    /// </summary>
+    public async Task TrimTakenAsync(string runId, int keep, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        var completed = _keys.RunCompleted(runId);
+        await _guard.EnsureAsync(completed, RedisType.List, cancellationToken).ConfigureAwait(false);
+        await _connections.Database.ListTrimAsync(completed, 0, keep - 1).ConfigureAwait(false);
+    }
+
+    /// <summary>The signals taken for the run and not trimmed (<see cref="TrimTakenAsync"/>), oldest first.</summary>
     public async Task<IReadOnlyList<CompletionSignal>> ReadTakenAsync(string runId, CancellationToken cancellationToken = default)
     {
         var completed = _keys.RunCompleted(runId);

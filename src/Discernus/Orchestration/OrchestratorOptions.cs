@@ -23,6 +23,13 @@ internal sealed record OrchestratorOptions
     /// </summary>
     public int QueueWindow { get; init; } = 2000;
 
+    /// <summary>
+    /// How many of the newest taken completion signals a run keeps in Redis (run:{id}:completed) once older ones are
+    /// counted; far more than one batch of them. The list is otherwise a signal per task of the run (about 500 bytes
+    /// each in the embedded server's memory).
+    /// </summary>
+    public int KeptSignals { get; init; } = 4096;
+
     /// <summary>How long run state stays in Redis after a run ends (for <c>discernus status</c>).</summary>
     public TimeSpan FinishedStateTtl { get; init; } = TimeSpan.FromDays(7);
 

@@ -14,6 +14,26 @@ public sealed class RunSetupTests
 {
     private static string Sha256Of(string file) => Hashing.Sha256Hex(File.ReadAllBytes(file));
 
+    [Fact]
+    public void CorpusHash_IsTheSha256OfTheSortedIdAndHashLines_AsDocumented()
+    {
+        // Out of order, with a non-ASCII id: the hash is over "id<TAB>sha256<LF>" lines sorted by id (ordinal), in UTF-8.
+        var documents = new[] { "b-2", "a-1", "é-3", "B-0" }.Select(id => new ManifestDocument
+        {
+            DocumentId = id,
+            File = id + ".txt",
+            Sha256 = Hashing.Sha256Hex(id),
+            Asset = "assets/x.txt",
+            TextSha256 = Hashing.Sha256Hex(id),
+            TextAsset = "assets/x.txt",
+            Bytes = 1,
+            Extracted = false,
+        }).ToList();
+        var expected = Hashing.Sha256Hex(string.Concat(new[] { "B-0", "a-1", "b-2", "é-3" }.Select(id => $"{id}\t{Hashing.Sha256Hex(id)}\n")));
+
+        Assert.Equal(expected, RunSetup.CorpusHash(documents));
+    }
+
     [Theory]
     [InlineData("nano", "experiment.md", "corpus.md")]
     [InlineData("academic_discourse", "experiment.yaml", "corpus/corpus.md")]
