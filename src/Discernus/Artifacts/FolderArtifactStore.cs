@@ -115,6 +115,36 @@ internal sealed class FolderArtifactStore : IArtifactStore, IDisposable
         }
     }
 
+    public async Task<bool> GetFileAsync(string hash, string path, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValid(hash);
+        ArgumentNullException.ThrowIfNull(path);
+        var source = ObjectPath(hash);
+        if (!File.Exists(source))
+        {
+            // Packed objects are small (at most PackedObjectLimit): read whole.
+            if (_packs?.Read(hash) is not { } packed)
+            {
+                return false;
+            }
+
+            await File.WriteAllBytesAsync(path, packed, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        try
+        {
+            await using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            await using var to = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            await from.CopyToAsync(to, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+    }
+
     public Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default)
     {
         ArtifactKeys.EnsureValid(hash);

@@ -28,6 +28,24 @@ internal sealed class HashVerifyingArtifactStore(IArtifactStore inner) : IArtifa
         return actual == hash ? bytes : throw new ArtifactCorruptedException(hash, actual, inner.Description);
     }
 
+    public async Task<bool> GetFileAsync(string hash, string path, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValid(hash);
+        if (!await inner.GetFileAsync(hash, path, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var actual = await Hashing.Sha256FileAsync(path, cancellationToken).ConfigureAwait(false);
+        if (actual != hash)
+        {
+            File.Delete(path);
+            throw new ArtifactCorruptedException(hash, actual, inner.Description);
+        }
+
+        return true;
+    }
+
     public Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default) => inner.ExistsAsync(hash, cancellationToken);
 
     public Task SetRefAsync(string name, string hash, CancellationToken cancellationToken = default) => inner.SetRefAsync(name, hash, cancellationToken);

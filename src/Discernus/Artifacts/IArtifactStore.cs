@@ -28,6 +28,13 @@ public interface IArtifactStore
     /// <summary>The bytes stored under <paramref name="hash"/>, or null when there are none.</summary>
     Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes the bytes stored under <paramref name="hash"/> to a new file at <paramref name="path"/> as a stream, so that
+    /// a large artifact (an export of a hundred thousand documents) is never held in memory; false, and no file, when
+    /// there are none. The counterpart of <see cref="PutFileAsync"/>.
+    /// </summary>
+    Task<bool> GetFileAsync(string hash, string path, CancellationToken cancellationToken = default);
+
     Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default);
 
     Task SetRefAsync(string name, string hash, CancellationToken cancellationToken = default);

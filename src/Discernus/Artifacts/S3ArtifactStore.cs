@@ -152,6 +152,30 @@ internal sealed class S3ArtifactStore : IArtifactStore, IDisposable
         return await _calls.ExecuteAsync($"reading {key}", opening: false, token => ReadAsync(key, token), cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> GetFileAsync(string hash, string path, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.EnsureValid(hash);
+        ArgumentNullException.ThrowIfNull(path);
+        await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
+        var key = ObjectKey(hash);
+        return await _calls.ExecuteAsync($"reading {key}", opening: false, async token =>
+        {
+            try
+            {
+                using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _options.Bucket, Key = key }, token).ConfigureAwait(false);
+                // A retry starts the file again.
+                await using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+                await response.ResponseStream.CopyToAsync(to, token).ConfigureAwait(false);
+                return true;
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchKey")
+            {
+                File.Delete(path);
+                return false;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default)
     {
         ArtifactKeys.EnsureValid(hash);

@@ -1,3 +1,4 @@
+using Discernus.Artifacts;
 using Discernus.Experiments;
 using Discernus.Models;
 using Discernus.Provenance;
@@ -196,6 +197,25 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
         }
 
         return relativePath;
+    }
+
+    /// <summary>Copies an output from the store into the run folder as a stream (an export of a large corpus is tens of MB); false when the store does not hold it.</summary>
+    public async Task<bool> CopyOutputAsync(string relativePath, IArtifactStore store, string hash, string role, CancellationToken cancellationToken)
+    {
+        if (!await folder.CopyFileFromStoreAsync(relativePath, store, hash, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            if (_outputPaths.Add(relativePath))
+            {
+                _outputFiles.Add(new ManifestFile(relativePath, hash, role));
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Writes an analysis result to <c>results/batch_analysis/&lt;hash&gt;.json</c>.</summary>

@@ -183,6 +183,50 @@ internal sealed class RunFolder
         return hash;
     }
 
+    /// <summary>
+    /// Copies the artifact <paramref name="hash"/> from <paramref name="store"/> to a file of the run (relative path) as a
+    /// stream, never holding it whole; as <see cref="WriteFileAsync"/>, identical content already there is kept and
+    /// different content is never overwritten. False when the store does not hold it.
+    /// </summary>
+    public async Task<bool> CopyFileFromStoreAsync(string relativePath, Artifacts.IArtifactStore store, string hash, CancellationToken cancellationToken = default)
+    {
+        var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, relativePath));
+        if (!full.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{relativePath}' is outside the run folder", nameof(relativePath));
+        }
+
+        if (File.Exists(full))
+        {
+            var existing = await Hashing.Sha256FileAsync(full, cancellationToken).ConfigureAwait(false);
+            return existing == hash
+                ? true
+                : throw new IOException($"{full} already exists with different content; a run folder is never overwritten");
+        }
+
+        var directory = System.IO.Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        var temp = System.IO.Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
+        try
+        {
+            // The store checks what it wrote against the hash (HashVerifyingArtifactStore) before it is moved into place.
+            if (!await store.GetFileAsync(hash, temp, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            File.Move(temp, full, overwrite: true);
+            return true;
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
     public string Relative(string fullPath) => System.IO.Path.GetRelativePath(Path, fullPath).Replace('\\', '/');
 
     /// <summary>Writes a file through <paramref name="write"/> to a temporary name, then moves it into place.</summary>

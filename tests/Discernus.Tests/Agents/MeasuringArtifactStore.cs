@@ -33,6 +33,8 @@ internal sealed class MeasuringArtifactStore(IArtifactStore inner, LiveMemoryMet
         return await inner.GetAsync(hash, cancellationToken);
     }
 
+    public Task<bool> GetFileAsync(string hash, string path, CancellationToken cancellationToken = default) => inner.GetFileAsync(hash, path, cancellationToken);
+
     public Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default) => inner.ExistsAsync(hash, cancellationToken);
 
     public Task SetRefAsync(string name, string hash, CancellationToken cancellationToken = default) => inner.SetRefAsync(name, hash, cancellationToken);

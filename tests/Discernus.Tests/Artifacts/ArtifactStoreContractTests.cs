@@ -253,6 +253,52 @@ public abstract class ArtifactStoreContractTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData((1 << 18) + 12_345)]
+    public async Task GetFile_WritesTheStoredBytesToTheFile_SmallAndLarge(int size)
+    {
+        var store = await OpenAsync();
+        var content = new byte[size];
+        new Random(size).NextBytes(content);
+        var hash = await store.PutAsync(content);
+        var file = Path.Combine(Path.GetTempPath(), $"discernus-getfile-{Guid.NewGuid():N}");
+        try
+        {
+            Assert.True(await store.GetFileAsync(hash, file));
+
+            Assert.Equal(content, await File.ReadAllBytesAsync(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task GetFile_OfAMissingObject_IsFalse_AndWritesNoFile()
+    {
+        var store = await OpenAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"discernus-getfile-{Guid.NewGuid():N}");
+
+        Assert.False(await store.GetFileAsync(Hashing.Sha256Hex(Bytes("never stored")), file));
+
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public async Task GetFile_OfADamagedObject_FailsAsGetDoes_AndLeavesNoFile()
+    {
+        var store = await OpenAsync();
+        var hash = await store.PutAsync(Bytes("abcdefgh"));
+        await DamageAsync(hash, Bytes("abcdefgX"));
+        var file = Path.Combine(Path.GetTempPath(), $"discernus-getfile-{Guid.NewGuid():N}");
+
+        await Assert.ThrowsAsync<ArtifactCorruptedException>(() => store.GetFileAsync(hash, file));
+
+        Assert.False(File.Exists(file));
+    }
+
     [Fact]
     public async Task PutFile_ReplacesAnObjectOfTheRightLengthButWrongBytes()
     {

@@ -66,6 +66,12 @@ public sealed class RunSetupOnS3Tests(S3ServerFixture server) : IClassFixture<S3
             return inner.GetAsync(hash, cancellationToken);
         }
 
+        public Task<bool> GetFileAsync(string hash, string path, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _gets);
+            return inner.GetFileAsync(hash, path, cancellationToken);
+        }
+
         public Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default) => inner.ExistsAsync(hash, cancellationToken);
 
         public Task SetRefAsync(string name, string hash, CancellationToken cancellationToken = default) => inner.SetRefAsync(name, hash, cancellationToken);

@@ -81,8 +81,12 @@ internal sealed class SynthesisStage(StageWaiter waiter, EarlierRunReuse reuse) 
         var exports = new List<string>();
         foreach (var (file, hash) in result.Exports.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            var content = await store.GetAsync(hash, cancellationToken).ConfigureAwait(false) ?? throw new RunFailedException($"the export {file} is not in the artifact store");
-            exports.Add(await run.WriteOutputAsync(RunFolder.ExportFile(file), content, "export", cancellationToken).ConfigureAwait(false));
+            if (!await run.CopyOutputAsync(RunFolder.ExportFile(file), store, hash, "export", cancellationToken).ConfigureAwait(false))
+            {
+                throw new RunFailedException($"the export {file} is not in the artifact store");
+            }
+
+            exports.Add(RunFolder.ExportFile(file));
         }
 
         if (result.CalibrationHash is { } calibrationHash)
