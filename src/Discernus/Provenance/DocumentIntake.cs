@@ -33,7 +33,7 @@ internal static class DocumentIntake
 
     /// <summary>Stores the readings as one artifact; its hash is what a run request passes on.</summary>
     public static Task<string> SaveAsync(IReadOnlyList<DocumentReading> readings, IArtifactStore store, CancellationToken cancellationToken = default) =>
-        store.PutAsync(DiscernusJson.Serialize(readings, indented: false), cancellationToken);
+        store.PutJsonAsync(readings, DiscernusJson.Compact, cancellationToken);
 
     /// <summary>
     /// The readings stored under <paramref name="hash"/>, or null when they are missing, unreadable, or no longer
@@ -44,7 +44,7 @@ internal static class DocumentIntake
     {
         ArgumentNullException.ThrowIfNull(experiment);
         ArgumentNullException.ThrowIfNull(store);
-        if (!Hashing.IsSha256Hex(hash) || await store.GetAsync(hash, cancellationToken).ConfigureAwait(false) is not { } bytes)
+        if (!Hashing.IsSha256Hex(hash))
         {
             return null;
         }
@@ -52,7 +52,7 @@ internal static class DocumentIntake
         List<DocumentReading>? readings;
         try
         {
-            readings = JsonSerializer.Deserialize<List<DocumentReading>>(bytes, DiscernusJson.Compact);
+            readings = await store.GetJsonAsync<List<DocumentReading>>(hash, DiscernusJson.Compact, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException)
         {

@@ -24,21 +24,21 @@ internal static class ValidatedExperiment
         }
 
         // The framework is also in the experiment: stored once.
-        return store.PutAsync(DiscernusJson.Serialize(report with { Framework = null }, indented: false), cancellationToken);
+        return store.PutJsonAsync(report with { Framework = null }, DiscernusJson.Compact, cancellationToken);
     }
 
     /// <summary>The valid report stored under <paramref name="hash"/>, or null when it is missing, unreadable or not a valid report.</summary>
     public static async Task<ValidationReport?> LoadAsync(string hash, IArtifactStore store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (!Hashing.IsSha256Hex(hash) || await store.GetAsync(hash, cancellationToken).ConfigureAwait(false) is not { } bytes)
+        if (!Hashing.IsSha256Hex(hash))
         {
             return null;
         }
 
         try
         {
-            var report = JsonSerializer.Deserialize<ValidationReport>(bytes, DiscernusJson.Compact);
+            var report = await store.GetJsonAsync<ValidationReport>(hash, DiscernusJson.Compact, cancellationToken).ConfigureAwait(false);
             return report is { IsValid: true, SpecificationFiles.Count: > 0 } ? report with { Framework = report.Experiment!.Framework } : null;
         }
         catch (JsonException)
