@@ -25,6 +25,15 @@ public sealed class RedisServerFixture : IRedisTestServer, IAsyncLifetime
 
     internal RedisConnections Connections => _connections ?? throw new InvalidOperationException("The redis-server fixture is not initialized.");
 
+    /// <summary>A host on this server under <paramref name="prefix"/>, its artifacts in <paramref name="root"/>; tests set the rest with <c>with</c>.</summary>
+    internal Discernus.Orchestration.HostOptions HostOptions(string root, string prefix) => new()
+    {
+        RedisUrl = $"redis://127.0.0.1:{Port}",
+        KeyPrefix = prefix,
+        Settings = Discernus.Orchestration.DiscernusSettings.Defaults,
+        ArtifactsDirectory = Path.Combine(root, "artifacts"),
+    };
+
     public async Task InitializeAsync()
     {
         _server = await RedisServerProcess.StartAsync();

@@ -20,12 +20,8 @@ public sealed class QueueWindowTests(RedisServerFixture redis) : IClassFixture<R
         using var root = new TempFolder();
         var experiment = SyntheticExperiment.Create(root.Path, "windowed", documents);
         var prefix = $"window-{Guid.NewGuid():N}:";
-        var options = new HostOptions
+        var options = redis.HostOptions(root.Path, prefix) with
         {
-            RedisUrl = $"redis://127.0.0.1:{redis.Port}",
-            KeyPrefix = prefix,
-            Settings = DiscernusSettings.Defaults,
-            ArtifactsDirectory = Path.Combine(root.Path, "artifacts"),
             Router = new RouterOptions { Concurrency = 3 },
             Orchestrator = new OrchestratorOptions { QueueWindow = window },
         };

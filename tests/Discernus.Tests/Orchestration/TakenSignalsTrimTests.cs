@@ -21,12 +21,8 @@ public sealed class TakenSignalsTrimTests(RedisServerFixture redis) : IClassFixt
         using var root = new TempFolder();
         var experiment = SyntheticExperiment.Create(root.Path, "trimmed", documents);
         var prefix = $"trim-{Guid.NewGuid():N}:";
-        var options = new HostOptions
+        var options = redis.HostOptions(root.Path, prefix) with
         {
-            RedisUrl = $"redis://127.0.0.1:{redis.Port}",
-            KeyPrefix = prefix,
-            Settings = DiscernusSettings.Defaults,
-            ArtifactsDirectory = Path.Combine(root.Path, "artifacts"),
             Router = new RouterOptions { Concurrency = 3 },
             Orchestrator = new OrchestratorOptions { KeptSignals = kept },
         };

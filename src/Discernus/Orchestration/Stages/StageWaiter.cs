@@ -212,9 +212,9 @@ internal sealed class StageWaiter(
 
     /// <summary>
     /// Keeps the run's list of taken signals short once the signals in it are counted: every success older than the
-    /// newest <see cref="OrchestratorOptions.KeptSignals"/> has its result file in the run folder, which is what an adopting Orchestrator
-    /// reads. Not while a failure of this stage is known only from its signal (failures reach the manifest when the
-    /// stage ends), nor while a replay is due.
+    /// newest <see cref="OrchestratorOptions.KeptSignals"/> has its result file in the run folder, which is what an
+    /// adopting Orchestrator reads. Not while a failure of this stage is known only from its signal (failures reach the
+    /// manifest when the stage ends), nor while a replay is due.
     /// </summary>
     private async Task TrimTakenAsync(string runId, StageTasks set, RunCompletions completions, int counted, CancellationToken cancellationToken)
     {
