@@ -37,7 +37,7 @@ internal sealed class StageTasks
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<string, PlannedTask> _pending;
 
-    // Tasks an earlier execution left queued or claimed: a worker may still finish them the old way.
+    // Tasks an earlier execution left unfinished: a worker may still finish them the old way, or deliver its verdict late.
     private readonly HashSet<string> _earlierInFlight = new(StringComparer.Ordinal);
 
     // Tasks whose contract Redis lost before a worker claimed them, and how often each was queued again for it.
@@ -131,7 +131,7 @@ internal sealed class StageTasks
             // A task that waited for the endpoint since before this execution gave up on the outage that stopped
             // the last one: that is no verdict on the endpoint now. It is queued again; a task of this execution
             // that gives up stops the run.
-            Run.Log.Info(Stage, Agent, $"{signal.TaskId}, left in flight by an earlier execution, gave up on an earlier outage ({staleReason}); queued again");
+            Run.Log.Info(Stage, Agent, $"{signal.TaskId}, left unfinished by an earlier execution, gave up on an earlier outage ({staleReason}); queued again");
             await EnqueueAsync([(stale.TaskId, stale.Contract(_traceparent))]).ConfigureAwait(false);
             return true;
         }
@@ -157,7 +157,10 @@ internal sealed class StageTasks
 
         var unfinished = _pending.Keys.ToList();
         var inFlight = await _resilience.ExecuteAsync(ct => _tasks.FindQueuedAsync(unfinished, ct), $"looking up the queued tasks of run {RunId}", _cancellationToken).ConfigureAwait(false);
-        _earlierInFlight.UnionWith(inFlight);
+        // Not only those found queued or claimed: a worker may have settled a task of the earlier execution between the
+        // read of its signals and this look-up, and that task's verdict on an earlier outage arrives late (seen in
+        // WorldFaultTests: a resume failed with the outage it was started to recover from).
+        _earlierInFlight.UnionWith(unfinished);
         _toQueue = _pending.Values.Where(p => !inFlight.Contains(p.TaskId)).ToList();
         _inQueue = _pending.Count - _toQueue.Count;
         var planned = _request.Planned;
