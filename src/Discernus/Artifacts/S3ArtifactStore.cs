@@ -160,19 +160,18 @@ internal sealed class S3ArtifactStore : IArtifactStore, IDisposable
         var key = ObjectKey(hash);
         return await _calls.ExecuteAsync($"reading {key}", opening: false, async token =>
         {
-            try
+            using var response = await OpenAsync(key, token).ConfigureAwait(false);
+            if (response is null)
             {
-                using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _options.Bucket, Key = key }, token).ConfigureAwait(false);
-                // A retry starts the file again.
-                await using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-                await response.ResponseStream.CopyToAsync(to, token).ConfigureAwait(false);
-                return true;
-            }
-            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchKey")
-            {
+                // No file, not even one an earlier attempt began.
                 File.Delete(path);
                 return false;
             }
+
+            // A retry starts the file again.
+            await using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            await response.ResponseStream.CopyToAsync(to, token).ConfigureAwait(false);
+            return true;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -305,20 +304,30 @@ internal sealed class S3ArtifactStore : IArtifactStore, IDisposable
         }
     }
 
-    private async Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken)
+    /// <summary>The object's response (its body still to be read), or null when there is no such key.</summary>
+    private async Task<GetObjectResponse?> OpenAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _options.Bucket, Key = key }, cancellationToken)
-                .ConfigureAwait(false);
-            using var buffer = new MemoryStream(response.ContentLength is > 0 and < int.MaxValue ? (int)response.ContentLength : 0);
-            await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer.ToArray();
+            return await _client.GetObjectAsync(new GetObjectRequest { BucketName = _options.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchKey")
         {
             return null;
         }
+    }
+
+    private async Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        using var response = await OpenAsync(key, cancellationToken).ConfigureAwait(false);
+        if (response is null)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(response.ContentLength is > 0 and < int.MaxValue ? (int)response.ContentLength : 0);
+        await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return buffer.ToArray();
     }
 
     private static async Task<(string Sha256, byte[] Md5, long Length)> HashFileAsync(string path, CancellationToken cancellationToken)
@@ -341,16 +350,8 @@ internal sealed class S3ArtifactStore : IArtifactStore, IDisposable
 
     private async Task<string?> ReadHashAsync(string key, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _options.Bucket, Key = key }, cancellationToken)
-                .ConfigureAwait(false);
-            return await Hashing.Sha256HexAsync(response.ResponseStream, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchKey")
-        {
-            return null;
-        }
+        using var response = await OpenAsync(key, cancellationToken).ConfigureAwait(false);
+        return response is null ? null : await Hashing.Sha256HexAsync(response.ResponseStream, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(string key, ReadOnlyMemory<byte> content, byte[] md5, CancellationToken cancellationToken)

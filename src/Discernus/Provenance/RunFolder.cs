@@ -162,25 +162,35 @@ internal sealed class RunFolder
     public async Task<string> WriteFileAsync(string relativePath, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var hash = Hashing.Sha256Hex(content.Span);
-        var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, relativePath));
-        if (!full.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        var full = Inside(relativePath);
+        if (!await HoldsAlreadyAsync(full, hash, cancellationToken).ConfigureAwait(false))
         {
-            throw new ArgumentException($"'{relativePath}' is outside the run folder", nameof(relativePath));
+            await WriteAtomicallyAsync(full, content, cancellationToken).ConfigureAwait(false);
         }
 
-        if (File.Exists(full))
-        {
-            var existing = await Hashing.Sha256FileAsync(full, cancellationToken).ConfigureAwait(false);
-            if (existing == hash)
-            {
-                return hash;
-            }
-
-            throw new IOException($"{full} already exists with different content; a run folder is never overwritten");
-        }
-
-        await WriteAtomicallyAsync(full, content, cancellationToken).ConfigureAwait(false);
         return hash;
+    }
+
+    /// <summary>The full path of a file of the run; a relative path that leaves the folder is refused.</summary>
+    private string Inside(string relativePath)
+    {
+        var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, relativePath));
+        return full.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? full
+            : throw new ArgumentException($"'{relativePath}' is outside the run folder", nameof(relativePath));
+    }
+
+    /// <summary>True when the file exists with this content; an existing file with other content is never overwritten.</summary>
+    private static async Task<bool> HoldsAlreadyAsync(string full, string hash, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(full))
+        {
+            return false;
+        }
+
+        return await Hashing.Sha256FileAsync(full, cancellationToken).ConfigureAwait(false) == hash
+            ? true
+            : throw new IOException($"{full} already exists with different content; a run folder is never overwritten");
     }
 
     /// <summary>
@@ -190,18 +200,10 @@ internal sealed class RunFolder
     /// </summary>
     public async Task<bool> CopyFileFromStoreAsync(string relativePath, Artifacts.IArtifactStore store, string hash, CancellationToken cancellationToken = default)
     {
-        var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, relativePath));
-        if (!full.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        var full = Inside(relativePath);
+        if (await HoldsAlreadyAsync(full, hash, cancellationToken).ConfigureAwait(false))
         {
-            throw new ArgumentException($"'{relativePath}' is outside the run folder", nameof(relativePath));
-        }
-
-        if (File.Exists(full))
-        {
-            var existing = await Hashing.Sha256FileAsync(full, cancellationToken).ConfigureAwait(false);
-            return existing == hash
-                ? true
-                : throw new IOException($"{full} already exists with different content; a run folder is never overwritten");
+            return true;
         }
 
         var directory = System.IO.Path.GetDirectoryName(full)!;

@@ -62,9 +62,6 @@ internal sealed class StageTasks
 
     public int Pending => _pending.Count;
 
-    /// <summary>Signals counted since the taken list was last trimmed (<see cref="StageWaiter"/>).</summary>
-    public int CountedSinceTrim { get; set; }
-
     public int Total => _request.Planned.Count;
 
     public int ToQueue => _toQueue.Count;

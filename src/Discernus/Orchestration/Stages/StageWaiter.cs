@@ -111,7 +111,7 @@ internal sealed class StageWaiter(
         }, ct), $"recording the state of run {runId}", cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>When the waiting loop last did each of its periodic checks.</summary>
+    /// <summary>When the waiting loop last did each of its periodic checks, and how far it is from the next trim.</summary>
     private sealed class Clock(DateTimeOffset now)
     {
         public DateTimeOffset LastProgress { get; set; } = now;
@@ -119,6 +119,9 @@ internal sealed class StageWaiter(
         public DateTimeOffset LastManifestUpdate { get; set; } = now;
         public DateTimeOffset LastCancelCheck { get; set; } = DateTimeOffset.MinValue;
         public DateTimeOffset LastCallsTaken { get; set; } = DateTimeOffset.MinValue;
+
+        /// <summary>Signals counted since the run's list of taken signals was last trimmed.</summary>
+        public int CountedSinceTrim { get; set; }
     }
 
     private async Task WaitAsync(StageRequest request, StageTasks set, RunCompletions completions, CancellationToken cancellationToken)
@@ -143,7 +146,7 @@ internal sealed class StageWaiter(
                 await calls.TakeAsync(run, cancellationToken).ConfigureAwait(false);
             }
 
-            var (received, before) = await TakeSignalsAsync(run.Folder.RunId, set, completions, cancellationToken).ConfigureAwait(false);
+            var (received, before) = await TakeSignalsAsync(run.Folder.RunId, set, completions, clock, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
             await RecordProgressAsync(request, set, clock, now, before, manifestInterval, cancellationToken).ConfigureAwait(false);
             if (now - clock.LastHousekeeping >= options.OrphanCheckInterval)
@@ -185,7 +188,7 @@ internal sealed class StageWaiter(
     }
 
     /// <returns>How many signals arrived, and how many tasks were pending before they were counted.</returns>
-    private async Task<(int Received, int PendingBefore)> TakeSignalsAsync(string runId, StageTasks set, RunCompletions completions, CancellationToken cancellationToken)
+    private async Task<(int Received, int PendingBefore)> TakeSignalsAsync(string runId, StageTasks set, RunCompletions completions, Clock clock, CancellationToken cancellationToken)
     {
         // Signals are taken in batches: under load many wait, and each round trip and state write is shared.
         var signals = await resilience.ExecuteAsync(ct => completions.WaitManyAsync(runId, SignalBatch, options.CompletionWait, ct), $"waiting for the tasks of run {runId}", cancellationToken).ConfigureAwait(false);
@@ -206,7 +209,7 @@ internal sealed class StageWaiter(
             await set.CountAsync(signal).ConfigureAwait(false);
         }
 
-        await TrimTakenAsync(runId, set, completions, signals.Count, cancellationToken).ConfigureAwait(false);
+        await TrimTakenAsync(runId, set, completions, clock, signals.Count, cancellationToken).ConfigureAwait(false);
         return (signals.Count, before);
     }
 
@@ -216,15 +219,15 @@ internal sealed class StageWaiter(
     /// adopting Orchestrator reads. Not while a failure of this stage is known only from its signal (failures reach the
     /// manifest when the stage ends), nor while a replay is due.
     /// </summary>
-    private async Task TrimTakenAsync(string runId, StageTasks set, RunCompletions completions, int counted, CancellationToken cancellationToken)
+    private async Task TrimTakenAsync(string runId, StageTasks set, RunCompletions completions, Clock clock, int counted, CancellationToken cancellationToken)
     {
-        set.CountedSinceTrim += counted;
-        if (set.CountedSinceTrim < options.KeptSignals || set.Failed > 0 || completions.ReplayNeeded)
+        clock.CountedSinceTrim += counted;
+        if (clock.CountedSinceTrim < options.KeptSignals || set.Failed > 0 || completions.ReplayNeeded)
         {
             return;
         }
 
-        set.CountedSinceTrim = 0;
+        clock.CountedSinceTrim = 0;
         await resilience.ExecuteAsync(ct => completions.TrimTakenAsync(runId, options.KeptSignals, ct), $"trimming the taken signals of run {runId}", cancellationToken).ConfigureAwait(false);
     }
 
