@@ -78,9 +78,13 @@ internal static class SynthesisBenchmark
             throw new InvalidOperationException(outcome.Error);
         }
 
-        var count = JsonSerializer.Deserialize<JsonElement>(contract).GetProperty("analysis_result_hashes").GetArrayLength();
+        var count = JsonSerializer.Deserialize<JsonElement>(contract).GetProperty("analysis_result_count").GetInt32();
+        // What the synthesis leaves behind in this process (pools, caches): the managed heap after a full collection.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var after = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var largeObjects = after.GenerationInfo[3].SizeAfterBytes / (1024 * 1024);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| synthesis of {count} analyses (lexicon) | {clock.Elapsed.TotalSeconds:F1} s | peak RSS {PeakRssMegabytes()} MB (before: {before} MB) |"));
+            $"| synthesis of {count} analyses (lexicon) | {clock.Elapsed.TotalSeconds:F1} s | peak RSS {PeakRssMegabytes()} MB (before: {before} MB) | allocated {GC.GetTotalAllocatedBytes() / (1024 * 1024)} MB, {GC.CollectionCount(2)} gen2 collections | left on the heap: {after.HeapSizeBytes / (1024 * 1024)} MB, large objects {largeObjects} MB |"));
     }
 
     private static IArtifactStore Store(string workDirectory) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -9,6 +10,8 @@ namespace Discernus.Content;
 /// </summary>
 public static class Hashing
 {
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
     public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     public static string Sha256Hex(string text) => Sha256Hex(Encoding.UTF8.GetBytes(text));
@@ -29,5 +32,5 @@ public static class Hashing
     public static string Hex(IncrementalHash hash) => Convert.ToHexStringLower(hash.GetHashAndReset());
 
     public static bool IsSha256Hex(string? value) =>
-        value is { Length: 64 } && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+        value is { Length: 64 } && !value.AsSpan().ContainsAnyExcept(LowerHex);
 }

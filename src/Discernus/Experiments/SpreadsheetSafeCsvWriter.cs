@@ -32,5 +32,5 @@ internal sealed class SpreadsheetSafeCsvWriter(TextWriter writer) : CsvWriter(wr
 
     /// <summary>A plain number ("-0.25", "1E-05"); not "-Infinity" or " -1" (white space before a sign is text to a spreadsheet).</summary>
     public static bool IsNumber(string field) =>
-        field.Any(char.IsAsciiDigit) && double.TryParse(field, Number, CultureInfo.InvariantCulture, out _);
+        field.AsSpan().ContainsAnyInRange('0', '9') && double.TryParse(field, Number, CultureInfo.InvariantCulture, out _);
 }

@@ -203,6 +203,9 @@ public sealed record ManifestOutputs
 {
     /// <summary>results/pretest/pretest.json, for a run with a pre-test: the sample, its spread per dimension and the verdict.</summary>
     public string? Pretest { get; init; }
+
+    /// <summary>The analysis results in task order; held packed (<see cref="Content.Sha256List"/>) while a run lasts.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(Content.Sha256List.JsonConverter))]
     public IReadOnlyList<string> AnalysisResults { get; init; } = [];
     public string? Statistics { get; init; }
     public string? ScoresCsv { get; init; }

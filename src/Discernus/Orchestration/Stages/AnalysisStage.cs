@@ -21,7 +21,7 @@ internal sealed class AnalysisStage(StageWaiter waiter, PriorExecutionReader pri
         }
         else if (run.IsStageDone(StageNames.BatchAnalysis))
         {
-            outputs.Analyses = [.. run.Outputs.AnalysisResults];
+            outputs.Analyses = run.Outputs.AnalysisResults;
         }
         else
         {
@@ -33,7 +33,7 @@ internal sealed class AnalysisStage(StageWaiter waiter, PriorExecutionReader pri
         outputs.PretestAnswers = null;
     }
 
-    private async Task<List<string>> AnalyseAsync(StageRun stage, List<PlannedTask> planned, Dictionary<string, CompletionSignal>? sample, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> AnalyseAsync(StageRun stage, List<PlannedTask> planned, Dictionary<string, CompletionSignal>? sample, CancellationToken cancellationToken)
     {
         var run = stage.Run;
 
@@ -61,7 +61,7 @@ internal sealed class AnalysisStage(StageWaiter waiter, PriorExecutionReader pri
 
         // Task order, not completion order, so the synthesis input (and its hash) does not depend on timing.
         var order = planned.Select((p, i) => (p.TaskId, i)).ToDictionary(x => x.TaskId, x => x.i);
-        var hashes = succeeded.OrderBy(s => order[s.TaskId]).Select(s => s.Hash).ToList();
+        var hashes = Content.Sha256List.From(succeeded.OrderBy(s => order[s.TaskId]).Select(s => s.Hash));
         run.Outputs = run.Outputs with { AnalysisResults = hashes };
         await run.PersistOutputsAsync().ConfigureAwait(false);
         return hashes;

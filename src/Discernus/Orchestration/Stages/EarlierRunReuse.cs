@@ -22,7 +22,7 @@ internal sealed class EarlierRunReuse
     public static bool StopsAfter(RunContext run, string stage) => run.Manifest.Plan?.StopAfter == stage;
 
     /// <summary>The source run's analyses, copied into this run after checking they were made of this run's inputs.</summary>
-    public async Task<List<string>> ReuseAnalysesAsync(RunContext run, IArtifactStore store, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ReuseAnalysesAsync(RunContext run, IArtifactStore store, CancellationToken cancellationToken)
     {
         var (source, sourceFolder) = SourceOf(run);
         if (source.Stages.FirstOrDefault(s => s.Name == StageNames.BatchAnalysis)?.Status is not (RunStatus.Completed or RunStatus.CompletedWithFailures) || source.Outputs.AnalysisResults.Count == 0)
@@ -66,7 +66,7 @@ internal sealed class EarlierRunReuse
         }).ConfigureAwait(false);
         await run.PersistOutputsAsync().ConfigureAwait(false);
         run.Log.Info(stage, Agent, $"BATCH ANALYSIS taken from run {source.RunId}: {source.Outputs.AnalysisResults.Count} analyses copied and checked by hash; no model was called");
-        return [.. source.Outputs.AnalysisResults];
+        return source.Outputs.AnalysisResults;
     }
 
     /// <summary>The source run's synthesis (statistics, exports, text), copied for `--from report`.</summary>

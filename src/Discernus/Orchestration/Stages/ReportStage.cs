@@ -18,8 +18,9 @@ internal sealed class ReportStage(StageWaiter waiter) : IRunStage
         var synthesis = outputs.Synthesis ?? throw new RunFailedException("the report needs a synthesis, and the run has none");
 
         // The report describes the run as it is now: stages, failures and cost so far.
-        // Its head: the report needs no per-document list (the corpus size is in `corpus.document_count`).
-        var snapshot = run.Folder.ReadManifestHead() with { Failures = run.Failures.ToList(), Cost = run.Cost(run.Manifest.Cost), Outputs = run.Outputs };
+        // Its head, and no list of result hashes: the report needs no per-document list (the corpus size is in
+        // `corpus.document_count`), and at 100,000 documents that list alone is 7 MB to store and read back.
+        var snapshot = run.Folder.ReadManifestHead() with { Failures = run.Failures.ToList(), Cost = run.Cost(run.Manifest.Cost), Outputs = run.Outputs with { AnalysisResults = [] } };
         var manifestHash = await store.PutAsync(DiscernusJson.Serialize(snapshot), cancellationToken).ConfigureAwait(false);
         var taskId = TaskIds.Build(run.Folder.RunId, TaskTypes.GenerateReport, 1);
         var contract = new GenerateReportTask
