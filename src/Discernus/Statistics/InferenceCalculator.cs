@@ -125,8 +125,8 @@ internal static class InferenceCalculator
             }
 
             var alternative = test.Expect switch { "positive" => TestResult.Greater, "negative" => TestResult.Less, _ => TestResult.TwoSided };
-            var pairs = Pairs(documents, variable, second);
-            var pearson = HypothesisTests.Pearson(pairs.Select(p => p.X).ToList(), pairs.Select(p => p.Y).ToList(), alternative);
+            using var pairs = PairedValues.Of(documents, variable.Value, second.Value);
+            var pearson = HypothesisTests.Pearson(pairs.X, pairs.Y, alternative);
             pearson = pearson with { EffectSizeName = "r", EffectSize = pearson.Statistic, EffectSizeCi = EffectSizes.FisherZInterval(pearson.Statistic, pairs.Count) };
             return new ConfirmatoryTestResult(hypothesis.Id, test.Variable, null, other, [], [], [], pairs.Count, pearson, null);
         }
@@ -158,15 +158,10 @@ internal static class InferenceCalculator
             groups.Sum(g => g.Values.Count), result, null);
     }
 
-    private static List<(double X, double Y)> Pairs(IReadOnlyList<DocumentObservation> documents, Variable x, Variable y) =>
-        documents.Where(d => x.Value(d) is { } a && double.IsFinite(a) && y.Value(d) is { } b && double.IsFinite(b)).Select(d => (X: x.Value(d)!.Value, Y: y.Value(d)!.Value)).ToList();
-
     private static PendingCorrelation Correlate(IReadOnlyList<DocumentObservation> documents, Variable first, Variable second)
     {
-        var pairs = Pairs(documents, first, second);
-        var xs = pairs.Select(p => p.X).ToList();
-        var ys = pairs.Select(p => p.Y).ToList();
-        return new PendingCorrelation(first.Name, second.Name, pairs.Count, HypothesisTests.Pearson(xs, ys), HypothesisTests.Spearman(xs, ys));
+        using var pairs = PairedValues.Of(documents, first.Value, second.Value);
+        return new PendingCorrelation(first.Name, second.Name, pairs.Count, HypothesisTests.Pearson(pairs.X, pairs.Y), HypothesisTests.Spearman(pairs.X, pairs.Y));
     }
 
     /// <summary>The groups of <paramref name="field"/> with at least two values of the variable, sorted; only those named when <paramref name="only"/> is not empty.</summary>

@@ -199,13 +199,10 @@ internal static class StatisticsCalculator
             for (var j = i; j < size; j++)
             {
                 // Pairwise complete observations: a document missing either score is left out of this pair only.
-                var pairs = documents
-                    .Where(d => d.Score(i).HasValue && d.Score(j).HasValue)
-                    .Select(d => (X: d.Score(i)!.Value, Y: d.Score(j)!.Value))
-                    .ToArray();
-                var r = Pearson(pairs.Select(p => p.X).ToArray(), pairs.Select(p => p.Y).ToArray());
+                using var pairs = PairedValues.Of(documents, d => d.Score(i), d => d.Score(j));
+                var r = Pearson(pairs.X, pairs.Y);
                 (coefficients[i][j], coefficients[j][i]) = (r, r);
-                (counts[i][j], counts[j][i]) = (pairs.Length, pairs.Length);
+                (counts[i][j], counts[j][i]) = (pairs.Count, pairs.Count);
             }
         }
 
@@ -215,10 +212,10 @@ internal static class StatisticsCalculator
             counts.Select(row => (IReadOnlyList<int>)row).ToList());
     }
 
-    private static double? Pearson(double[] xs, double[] ys)
+    private static double? Pearson(ArraySegment<double> xs, ArraySegment<double> ys)
     {
         // A constant series has no variance: r is undefined, not 0.
-        if (xs.Length < MinimumCorrelationPairs || IsConstant(xs) || IsConstant(ys))
+        if (xs.Count < MinimumCorrelationPairs || IsConstant(xs) || IsConstant(ys))
         {
             return null;
         }
@@ -227,7 +224,7 @@ internal static class StatisticsCalculator
         return Finite.OrNull(Correlation.Pearson(xs, ys)) is { } r ? Math.Clamp(r, -1.0, 1.0) : null;
     }
 
-    private static bool IsConstant(double[] values) => values.All(v => v == values[0]);
+    private static bool IsConstant(ArraySegment<double> values) => values.All(v => v == values[0]);
 
     private static GroupComparison CompareGroups(
         List<DocumentObservation> documents,
