@@ -40,6 +40,9 @@ internal sealed class StageTasks
     // Tasks an earlier execution left unfinished: a worker may still finish them the old way, or deliver its verdict late.
     private readonly HashSet<string> _earlierInFlight = new(StringComparer.Ordinal);
 
+    // Of those, the ones found neither queued nor claimed, which this execution queues again itself.
+    private readonly HashSet<string> _queuedAgainAtTakeover = new(StringComparer.Ordinal);
+
     // Tasks whose contract Redis lost before a worker claimed them, and how often each was queued again for it.
     private readonly Dictionary<string, int> _lostContracts = new(StringComparer.Ordinal);
 
@@ -126,8 +129,16 @@ internal sealed class StageTasks
         if (AgentOutcome.StopsRun(signal.Error, out var staleReason) && _earlierInFlight.Remove(signal.TaskId) && _pending.TryGetValue(signal.TaskId, out var stale))
         {
             // A task that waited for the endpoint since before this execution gave up on the outage that stopped
-            // the last one: that is no verdict on the endpoint now. It is queued again; a task of this execution
+            // the last one: that is no verdict on the endpoint now. It is queued again, unless this execution already
+            // queued it again at takeover: a second copy of its id would find no contract once the first is settled
+            // (seen in WorldFaultTests: two tasks dead-listed in a resume that completed). A task of this execution
             // that gives up stops the run.
+            if (_queuedAgainAtTakeover.Contains(signal.TaskId))
+            {
+                Run.Log.Info(Stage, Agent, $"{signal.TaskId}, left unfinished by an earlier execution, gave up on an earlier outage ({staleReason}); already queued again");
+                return true;
+            }
+
             Run.Log.Info(Stage, Agent, $"{signal.TaskId}, left unfinished by an earlier execution, gave up on an earlier outage ({staleReason}); queued again");
             await EnqueueAsync([(stale.TaskId, stale.Contract(_traceparent))]).ConfigureAwait(false);
             return true;
@@ -159,6 +170,7 @@ internal sealed class StageTasks
         // WorldFaultTests: a resume failed with the outage it was started to recover from).
         _earlierInFlight.UnionWith(unfinished);
         _toQueue = _pending.Values.Where(p => !inFlight.Contains(p.TaskId)).ToList();
+        _queuedAgainAtTakeover.UnionWith(_toQueue.Select(p => p.TaskId));
         _inQueue = _pending.Count - _toQueue.Count;
         var planned = _request.Planned;
         Run.Log.Info(Stage, Agent, $"{StageNames.Title(Stage)}: {planned.Count - _pending.Count} task(s) already finished, {inFlight.Count} still queued or claimed, {_toQueue.Count} {(Run.Adopted ? "queued again" : "to queue")}");
