@@ -188,14 +188,7 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     public async Task<string> WriteOutputAsync(string relativePath, byte[] content, string role, CancellationToken cancellationToken)
     {
         var hash = await folder.WriteFileAsync(relativePath, content, cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            if (_outputPaths.Add(relativePath))
-            {
-                _outputFiles.Add(new ManifestFile(relativePath, hash, role));
-            }
-        }
-
+        RecordOutput(relativePath, hash, role);
         return relativePath;
     }
 
@@ -207,6 +200,13 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
             return false;
         }
 
+        RecordOutput(relativePath, hash, role);
+        return true;
+    }
+
+    /// <summary>Lists an output written into the folder once, for the manifest's <c>files</c>.</summary>
+    private void RecordOutput(string relativePath, string hash, string role)
+    {
         lock (_gate)
         {
             if (_outputPaths.Add(relativePath))
@@ -214,8 +214,6 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
                 _outputFiles.Add(new ManifestFile(relativePath, hash, role));
             }
         }
-
-        return true;
     }
 
     /// <summary>Writes an analysis result to <c>results/batch_analysis/&lt;hash&gt;.json</c>.</summary>

@@ -45,6 +45,14 @@ public abstract class ArtifactStoreContractTests : IDisposable
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
+    /// <summary>A path in the temporary folder for a file a test writes or reads back; deleted at the end of the test.</summary>
+    private sealed class TempFile : IDisposable
+    {
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"discernus-store-file-{Guid.NewGuid():N}");
+
+        public void Dispose() => File.Delete(Path);
+    }
+
     [Fact]
     public async Task Put_ReturnsTheSha256_AndGetReturnsTheSameBytes()
     {
@@ -235,22 +243,17 @@ public abstract class ArtifactStoreContractTests : IDisposable
         // Larger than any read buffer, so the file goes to the store in many pieces.
         var content = new byte[(1 << 18) + 12_345];
         new Random(7).NextBytes(content);
-        var file = Path.Combine(Path.GetTempPath(), $"discernus-putfile-{Guid.NewGuid():N}");
+        using var temp = new TempFile();
+        var file = temp.Path;
         await File.WriteAllBytesAsync(file, content);
-        try
-        {
-            var hash = await store.PutFileAsync(file);
 
-            Assert.Equal(Hashing.Sha256Hex(content), hash);
-            Assert.Equal(content, await store.GetAsync(hash));
-            Assert.Equal(hash, await store.PutAsync(content));
-            Assert.Equal(hash, await store.PutFileAsync(file));
-            Assert.Equal(1, await CountObjectsAsync());
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var hash = await store.PutFileAsync(file);
+
+        Assert.Equal(Hashing.Sha256Hex(content), hash);
+        Assert.Equal(content, await store.GetAsync(hash));
+        Assert.Equal(hash, await store.PutAsync(content));
+        Assert.Equal(hash, await store.PutFileAsync(file));
+        Assert.Equal(1, await CountObjectsAsync());
     }
 
     [Theory]
@@ -262,24 +265,20 @@ public abstract class ArtifactStoreContractTests : IDisposable
         var content = new byte[size];
         new Random(size).NextBytes(content);
         var hash = await store.PutAsync(content);
-        var file = Path.Combine(Path.GetTempPath(), $"discernus-getfile-{Guid.NewGuid():N}");
-        try
-        {
-            Assert.True(await store.GetFileAsync(hash, file));
+        using var temp = new TempFile();
+        var file = temp.Path;
 
-            Assert.Equal(content, await File.ReadAllBytesAsync(file));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.True(await store.GetFileAsync(hash, file));
+
+        Assert.Equal(content, await File.ReadAllBytesAsync(file));
     }
 
     [Fact]
     public async Task GetFile_OfAMissingObject_IsFalse_AndWritesNoFile()
     {
         var store = await OpenAsync();
-        var file = Path.Combine(Path.GetTempPath(), $"discernus-getfile-{Guid.NewGuid():N}");
+        using var temp = new TempFile();
+        var file = temp.Path;
 
         Assert.False(await store.GetFileAsync(Hashing.Sha256Hex(Bytes("never stored")), file));
 
@@ -292,7 +291,8 @@ public abstract class ArtifactStoreContractTests : IDisposable
         var store = await OpenAsync();
         var hash = await store.PutAsync(Bytes("abcdefgh"));
         await DamageAsync(hash, Bytes("abcdefgX"));
-        var file = Path.Combine(Path.GetTempPath(), $"discernus-getfile-{Guid.NewGuid():N}");
+        using var temp = new TempFile();
+        var file = temp.Path;
 
         await Assert.ThrowsAsync<ArtifactCorruptedException>(() => store.GetFileAsync(hash, file));
 
@@ -306,18 +306,13 @@ public abstract class ArtifactStoreContractTests : IDisposable
         var content = Bytes("abcdefgh");
         var hash = await store.PutAsync(content);
         await DamageAsync(hash, Bytes("abcdefgX"));
-        var file = Path.Combine(Path.GetTempPath(), $"discernus-putfile-{Guid.NewGuid():N}");
+        using var temp = new TempFile();
+        var file = temp.Path;
         await File.WriteAllBytesAsync(file, content);
-        try
-        {
-            Assert.Equal(hash, await store.PutFileAsync(file));
 
-            Assert.Equal(content, await store.GetAsync(hash));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(hash, await store.PutFileAsync(file));
+
+        Assert.Equal(content, await store.GetAsync(hash));
     }
 
     [Fact]

@@ -37,11 +37,9 @@ internal sealed class StageTasks
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<string, PlannedTask> _pending;
 
-    // Tasks an earlier execution left unfinished: a worker may still finish them the old way, or deliver its verdict late.
-    private readonly HashSet<string> _earlierInFlight = new(StringComparer.Ordinal);
-
-    // Of those, the ones found neither queued nor claimed, which this execution queues again itself.
-    private readonly HashSet<string> _queuedAgainAtTakeover = new(StringComparer.Ordinal);
+    // Tasks an earlier execution left unfinished: a worker may still finish them the old way, or deliver its verdict
+    // late (even one it settled just before this execution looked for what was still queued or claimed).
+    private readonly HashSet<string> _earlierUnfinished = new(StringComparer.Ordinal);
 
     // Tasks whose contract Redis lost before a worker claimed them, and how often each was queued again for it.
     private readonly Dictionary<string, int> _lostContracts = new(StringComparer.Ordinal);
@@ -126,20 +124,21 @@ internal sealed class StageTasks
             return true;
         }
 
-        if (AgentOutcome.StopsRun(signal.Error, out var staleReason) && _earlierInFlight.Remove(signal.TaskId) && _pending.TryGetValue(signal.TaskId, out var stale))
+        if (AgentOutcome.StopsRun(signal.Error, out var staleReason) && _earlierUnfinished.Remove(signal.TaskId) && _pending.TryGetValue(signal.TaskId, out var stale))
         {
-            // A task that waited for the endpoint since before this execution gave up on the outage that stopped
-            // the last one: that is no verdict on the endpoint now. It is queued again, unless this execution already
-            // queued it again at takeover: a second copy of its id would find no contract once the first is settled
-            // (seen in WorldFaultTests: two tasks dead-listed in a resume that completed). A task of this execution
-            // that gives up stops the run.
-            if (_queuedAgainAtTakeover.Contains(signal.TaskId))
+            // A task that waited for the endpoint since before this execution gave up on the outage that stopped the
+            // last one: that is no verdict on the endpoint now (seen in WorldFaultTests: a resume failed with the outage
+            // it was started to recover from). A task of this execution that gives up stops the run. The task is queued
+            // again unless a copy of it is still to come: a second copy of its id would find no contract once the first
+            // is settled (seen in WorldFaultTests: two tasks dead-listed in a resume that completed).
+            if (_toQueue.Skip(_nextToQueue).Any(t => t.TaskId == stale.TaskId)
+                || (await _resilience.ExecuteAsync(ct => _tasks.FindQueuedAsync([stale.TaskId], ct), $"looking up task {stale.TaskId}", _cancellationToken).ConfigureAwait(false)).Count > 0)
             {
-                Run.Log.Info(Stage, Agent, $"{signal.TaskId}, left unfinished by an earlier execution, gave up on an earlier outage ({staleReason}); already queued again");
+                Run.Log.Info(Stage, Agent, $"{stale.TaskId}, left unfinished by an earlier execution, gave up on an earlier outage ({staleReason}); already queued again");
                 return true;
             }
 
-            Run.Log.Info(Stage, Agent, $"{signal.TaskId}, left unfinished by an earlier execution, gave up on an earlier outage ({staleReason}); queued again");
+            Run.Log.Info(Stage, Agent, $"{stale.TaskId}, left unfinished by an earlier execution, gave up on an earlier outage ({staleReason}); queued again");
             await EnqueueAsync([(stale.TaskId, stale.Contract(_traceparent))]).ConfigureAwait(false);
             return true;
         }
@@ -165,12 +164,8 @@ internal sealed class StageTasks
 
         var unfinished = _pending.Keys.ToList();
         var inFlight = await _resilience.ExecuteAsync(ct => _tasks.FindQueuedAsync(unfinished, ct), $"looking up the queued tasks of run {RunId}", _cancellationToken).ConfigureAwait(false);
-        // Not only those found queued or claimed: a worker may have settled a task of the earlier execution between the
-        // read of its signals and this look-up, and that task's verdict on an earlier outage arrives late (seen in
-        // WorldFaultTests: a resume failed with the outage it was started to recover from).
-        _earlierInFlight.UnionWith(unfinished);
+        _earlierUnfinished.UnionWith(unfinished);
         _toQueue = _pending.Values.Where(p => !inFlight.Contains(p.TaskId)).ToList();
-        _queuedAgainAtTakeover.UnionWith(_toQueue.Select(p => p.TaskId));
         _inQueue = _pending.Count - _toQueue.Count;
         var planned = _request.Planned;
         Run.Log.Info(Stage, Agent, $"{StageNames.Title(Stage)}: {planned.Count - _pending.Count} task(s) already finished, {inFlight.Count} still queued or claimed, {_toQueue.Count} {(Run.Adopted ? "queued again" : "to queue")}");
