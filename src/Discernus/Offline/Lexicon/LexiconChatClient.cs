@@ -24,7 +24,7 @@ internal sealed class LexiconChatClient : OfflineChatClient, IDocumentFeatureSou
 {
     public const string ModelId = "lexicon";
 
-    // Marker patterns are the same for every document of a framework: build each regex once per client.
+    // Markers are the same for every document of a framework: built once per client.
     private readonly MarkerPatternCache _patterns = new();
 
     public LexiconChatClient()
@@ -54,9 +54,7 @@ internal sealed class LexiconChatClient : OfflineChatClient, IDocumentFeatureSou
     private string Analyse(Framework framework, string documentText)
     {
         var document = LexiconScorer.Prepare(documentText);
-        var scores = framework.Dimensions
-            .Select(d => LexiconScorer.Score(d, document, Texts.Analysis.NotScorableReason.Trim(), _patterns))
-            .ToList();
+        var scores = LexiconScorer.ScoreAll(framework.Dimensions, document, Texts.Analysis.NotScorableReason.Trim(), _patterns);
 
         return OfflineAnswer.Write(
             scores.Select(s => new OfflineDimensionAnswer(s.Dimension, s.RawScore, s.Salience, s.Confidence, s.Evidence, s.NotScorableReason)),

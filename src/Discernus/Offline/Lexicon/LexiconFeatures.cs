@@ -27,9 +27,10 @@ public static class LexiconFeatures
         var document = LexiconScorer.Prepare(documentText);
         var per100 = 100.0 / Math.Max(1, document.WordCount);
         var features = new float[Count(framework)];
+        var scores = LexiconScorer.ScoreAll(framework.Dimensions, document, notScorableReason: string.Empty, patterns);
         for (var d = 0; d < framework.Dimensions.Count; d++)
         {
-            var score = LexiconScorer.Score(framework.Dimensions[d], document, notScorableReason: string.Empty, patterns);
+            var score = scores[d];
             features[2 * d] = (float)(score.PositiveHits * per100);
             features[(2 * d) + 1] = (float)(score.NegativeHits * per100);
         }

@@ -69,23 +69,40 @@ public static partial class LexiconScorer
         return new LexiconDocument(text, CountWords(text), starts, ends);
     }
 
-    internal static LexiconScore Score(Dimension dimension, LexiconDocument document, string notScorableReason, MarkerPatternCache? cache = null)
+    /// <summary>Each dimension scored on one scan of the document for all markers of <paramref name="dimensions"/>.</summary>
+    internal static List<LexiconScore> ScoreAll(IReadOnlyList<Dimension> dimensions, LexiconDocument document, string notScorableReason, MarkerPatternCache cache)
     {
-        var documentText = document.Text;
-        cache ??= new MarkerPatternCache();
-        var positive = CompileMarkers(dimension.PositiveMarkers, cache);
-        if (positive.Count == 0)
+        var markers = cache.For(dimensions);
+        var found = markers.Find(document.Text);
+        var scores = new List<LexiconScore>(dimensions.Count);
+        for (var d = 0; d < dimensions.Count; d++)
         {
-            return new LexiconScore(dimension.Name, null, null, null, [], 0, 0, 0, 0, notScorableReason);
+            var (positive, negative) = markers.Of(d);
+            scores.Add(Score(dimensions[d].Name, document, notScorableReason, found.AsSpan(positive), found.AsSpan(negative)));
         }
 
-        var negative = CompileMarkers(dimension.NegativeMarkers, cache);
-        var positiveFound = positive.Select(m => Find(m, documentText)).ToList();
-        var negativeFound = negative.Select(m => Find(m, documentText)).ToList();
+        return scores;
+    }
+
+    internal static LexiconScore Score(Dimension dimension, LexiconDocument document, string notScorableReason, MarkerPatternCache? cache = null) =>
+        ScoreAll([dimension], document, notScorableReason, cache ?? new MarkerPatternCache())[0];
+
+    private static LexiconScore Score(
+        string dimension,
+        LexiconDocument document,
+        string notScorableReason,
+        ReadOnlySpan<List<(int Index, int Length)>?> positiveFound,
+        ReadOnlySpan<List<(int Index, int Length)>?> negativeFound)
+    {
+        if (positiveFound.Length == 0)
+        {
+            return new LexiconScore(dimension, null, null, null, [], 0, 0, 0, 0, notScorableReason);
+        }
+
         var positiveSpans = Spans.Of(positiveFound);
         var negativeSpans = Spans.Of(negativeFound);
-        var positiveMatches = positiveFound.Select(list => list.Where(m => !negativeSpans.ContainsLonger(m.Index, m.Length)).ToList()).ToList();
-        var negativeMatches = negativeFound.Select(list => list.Where(m => !positiveSpans.ContainsLonger(m.Index, m.Length)).ToList()).ToList();
+        var positiveMatches = Outside(positiveFound, negativeSpans);
+        var negativeMatches = Outside(negativeFound, positiveSpans);
 
         var hitsP = positiveMatches.Sum(m => m.Count);
         var hitsN = negativeMatches.Sum(m => m.Count);
@@ -102,7 +119,7 @@ public static partial class LexiconScorer
 
         var matchIndexes = positiveMatches.SelectMany(m => m).OrderBy(m => m.Index).ToList();
         return new LexiconScore(
-            dimension.Name,
+            dimension,
             Clean(raw),
             Clean(salience),
             Clean(confidence),
@@ -114,16 +131,16 @@ public static partial class LexiconScorer
             null);
     }
 
-    /// <summary>A marker's occurrences as (index, length) pairs: a Match object each would hold a 19 MB document's million hits at ~150 bytes apiece.</summary>
-    private static List<(int Index, int Length)> Find(Regex marker, string text)
+    /// <summary>Each marker's matches that no longer match of the other kind contains.</summary>
+    private static List<List<(int Index, int Length)>> Outside(ReadOnlySpan<List<(int Index, int Length)>?> found, Spans other)
     {
-        var found = new List<(int, int)>();
-        foreach (var match in marker.EnumerateMatches(text))
+        var kept = new List<List<(int Index, int Length)>>(found.Length);
+        foreach (var matches in found)
         {
-            found.Add((match.Index, match.Length));
+            kept.Add(matches is null ? [] : [.. matches.Where(m => !other.ContainsLonger(m.Index, m.Length))]);
         }
 
-        return found;
+        return kept;
     }
 
     /// <summary>
@@ -147,11 +164,20 @@ public static partial class LexiconScorer
             }
         }
 
-        public static Spans Of(List<List<(int Index, int Length)>> matches)
+        public static Spans Of(ReadOnlySpan<List<(int Index, int Length)>?> matches)
         {
-            var spans = matches.SelectMany(list => list).Select(m => (m.Index, m.Index + m.Length)).ToArray();
-            Array.Sort(spans);
-            return new Spans(spans);
+            var spans = new List<(int Start, int End)>();
+            foreach (var list in matches)
+            {
+                foreach (var (index, length) in list ?? [])
+                {
+                    spans.Add((index, index + length));
+                }
+            }
+
+            var sorted = spans.ToArray();
+            Array.Sort(sorted);
+            return new Spans(sorted);
         }
 
         /// <summary>Whether a span starting before (and ending at or after) it, or at the same start and ending after it, exists.</summary>
@@ -191,29 +217,19 @@ public static partial class LexiconScorer
 
     private static double Clean(double value) => Math.Round(Math.Clamp(value, 0, 1), 4, MidpointRounding.AwayFromZero);
 
-    private static List<Regex> CompileMarkers(IReadOnlyList<string> markers, MarkerPatternCache cache)
-    {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var compiled = new List<Regex>();
-        foreach (var marker in markers)
-        {
-            var words = NormalizeMarker(marker);
-            if (words.Count == 0 || !seen.Add(string.Join(' ', words)))
-            {
-                continue;
-            }
-
-            compiled.Add(cache.Get(@"(?<![\p{L}\p{N}_])" + string.Join(@"\s+", words.Select(MarkerWordPattern)) + @"(?![\p{L}\p{N}_])"));
-        }
-
-        return compiled;
-    }
-
-    private static List<string> NormalizeMarker(string marker)
+    /// <summary>A marker's words, without surrounding quotation marks and trailing punctuation; none for an empty marker.</summary>
+    internal static List<string> MarkerWords(string marker)
     {
         var trimmed = marker.Trim().Trim('"', '\'', '“', '”', '‘', '’', '«', '»').TrimEnd('.', ',', ';', ':', '!', '?').Trim();
         return trimmed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).ToList();
     }
+
+    /// <summary>
+    /// The regex of a marker (with <see cref="MarkerPatternCache.Options"/>): its words on word boundaries, separated
+    /// by any run of white space, apostrophes and dashes of any kind.
+    /// </summary>
+    internal static string MarkerPattern(IReadOnlyList<string> words) =>
+        @"(?<![\p{L}\p{N}_])" + string.Join(@"\s+", words.Select(MarkerWordPattern)) + @"(?![\p{L}\p{N}_])";
 
     private static string MarkerWordPattern(string word)
     {

@@ -1,18 +1,19 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using Discernus.Experiments;
 
 namespace Discernus.Offline.Lexicon;
 
 /// <summary>
-/// Marker regexes by pattern, bounded so a long-lived worker serving many frameworks does not grow without end.
-/// <para>A marker starts interpreted and is compiled once it has scanned <see cref="CompileAfterUses"/> documents:
-/// compiling costs about 5 ms per marker (0.6–1.1 s for a framework of 117 markers, measured in bench/Discernus.Bench),
-/// which a run of a few documents never earns back, while an interpreted scan costs two to three times a compiled one
-/// on a long corpus. Both match the same text: only the engine differs.</para>
+/// A lexicon client's markers, built once: one <see cref="MarkerSet"/> per framework's list of dimensions (the agent
+/// hands every document of a run the same parsed framework), and the regexes that confirm each marker's candidates by
+/// pattern, bounded so a long-lived worker serving many frameworks does not grow without end.
+/// <para>The regexes stay interpreted: each runs only where the scan found a candidate, anchored there, so compiling
+/// them (about 5 ms a marker, 0.6–1.1 s for a framework of 117 markers) would not be earned back.</para>
 /// </summary>
 public sealed class MarkerPatternCache
 {
-    public const int CompileAfterUses = 100;
     public const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
     private const int Limit = 4096;
@@ -20,32 +21,23 @@ public sealed class MarkerPatternCache
     // Each match of a marker is bounded; the patterns come from a framework's text.
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Regex> _patterns = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<IReadOnlyList<Dimension>, MarkerSet> _sets = [];
 
-    public Regex Get(string pattern)
+    internal MarkerSet For(IReadOnlyList<Dimension> dimensions) => _sets.GetValue(dimensions, d => new MarkerSet(d, Get));
+
+    internal Regex Get(string pattern)
     {
-        if (!_entries.TryGetValue(pattern, out var entry))
+        if (_patterns.TryGetValue(pattern, out var regex))
         {
-            if (_entries.Count >= Limit)
-            {
-                _entries.Clear();
-            }
-
-            entry = _entries.GetOrAdd(pattern, p => new Entry(new Regex(p, Options, MatchTimeout)));
+            return regex;
         }
 
-        if (Interlocked.Increment(ref entry.Uses) == CompileAfterUses)
+        if (_patterns.Count >= Limit)
         {
-            entry.Current = new Regex(pattern, Options | RegexOptions.Compiled, MatchTimeout);
+            _patterns.Clear();
         }
 
-        return entry.Current;
-    }
-
-    private sealed class Entry(Regex interpreted)
-    {
-        public int Uses;
-
-        public volatile Regex Current = interpreted;
+        return _patterns.GetOrAdd(pattern, p => new Regex(p, Options, MatchTimeout));
     }
 }
