@@ -46,12 +46,13 @@ internal sealed class AnalysisStage(StageWaiter waiter, PriorExecutionReader pri
         // A batch run (`run --batch`) gets the answers from the provider's batch API first; the tasks then carry them.
         planned = await batches.WithBatchAnswersAsync(run, stage.Store, planned, recorded, cancellationToken).ConfigureAwait(false);
         var succeeded = new List<(string TaskId, string Hash)>();
+        var intake = new AnalysisIntake(run, stage.Store, cancellationToken);
         await waiter.RunAsync(new StageRequest(run, StageNames.BatchAnalysis, planned, async (task, signal) =>
         {
-            await AnalysisTasks.RecordAsync(run, stage.Store, task, signal, cancellationToken).ConfigureAwait(false);
+            await intake.TakeAsync(task, signal).ConfigureAwait(false);
             succeeded.Add((task.TaskId, signal.ResultHash!));
             KeepBudget(run, succeeded.Count);
-        }, recorded, prior), cancellationToken).ConfigureAwait(false);
+        }, recorded, prior, intake.PrefetchAsync), cancellationToken).ConfigureAwait(false);
 
         if (succeeded.Count == 0)
         {

@@ -80,38 +80,61 @@ internal static class AnalysisTasks
     }
 
     /// <summary>
-    /// Takes a finished analysis into the run: its result file in the run folder and its tokens, cost and calls in the
-    /// run's totals, each counted once (a sample answer the pre-test counted is not counted again by the full run).
-    /// Only the result's processing metadata is read: the result itself is deserialised once per run, by the synthesis.
+    /// Takes a finished analysis into the run (<see cref="FetchAsync"/>, then <see cref="Count"/>), returning the whole
+    /// result (for the pre-test's report on its sample).
     /// </summary>
-    public static async Task RecordAsync(RunContext run, IArtifactStore store, PlannedTask task, CompletionSignal signal, CancellationToken cancellationToken) =>
-        await TakeAsync(run, store, task, signal, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>As <see cref="RecordAsync"/>, returning the whole result (for the pre-test's report on its sample).</summary>
     public static async Task<AnalysisResult> RecordWholeAsync(RunContext run, IArtifactStore store, PlannedTask task, CompletionSignal signal, CancellationToken cancellationToken)
     {
-        var bytes = await TakeAsync(run, store, task, signal, cancellationToken).ConfigureAwait(false);
-        return JsonSerializer.Deserialize<AnalysisResult>(bytes, DiscernusJson.Indented)
+        var fetched = await FetchAsync(run, store, signal, cancellationToken).ConfigureAwait(false);
+        Count(run, task, signal, fetched);
+        return JsonSerializer.Deserialize<AnalysisResult>(fetched.Bytes, DiscernusJson.Indented)
             ?? throw new RunFailedException($"the result of {task.TaskId} is empty");
     }
 
-    private static async Task<byte[]> TakeAsync(RunContext run, IArtifactStore store, PlannedTask task, CompletionSignal signal, CancellationToken cancellationToken)
+    /// <summary>
+    /// The file work of taking a result in: read from the store (checked against its hash), its processing metadata
+    /// read, its file written to the run folder. It touches nothing else of the run, so the Orchestrator does it for
+    /// many signals at once (one after the other, it held a run's analyses to about 1,400 a second) and then counts
+    /// them in order with <see cref="Count"/>. A result file alone is no record: an analysis is in the run once counted.
+    /// </summary>
+    public static async Task<FetchedResult> FetchAsync(RunContext run, IArtifactStore store, CompletionSignal signal, CancellationToken cancellationToken)
     {
-        var bytes = await store.GetAsync(signal.ResultHash!, cancellationToken).ConfigureAwait(false)
-            ?? throw new RunFailedException($"the result {signal.ResultHash} of {task.TaskId} is not in the artifact store");
-        if (run.CountOnce(task.TaskId))
+        var hash = signal.ResultHash!;
+        var bytes = await store.GetAsync(hash, cancellationToken).ConfigureAwait(false)
+            ?? throw new RunFailedException($"the result {hash} of {signal.TaskId} is not in the artifact store");
+        var meta = JsonSerializer.Deserialize<ResultUsage>(bytes, DiscernusJson.Indented)?.ProcessingMetadata
+            ?? throw new RunFailedException($"the result of {signal.TaskId} has no processing metadata");
+        await run.WriteAnalysisResultFileAsync(hash, bytes, cancellationToken).ConfigureAwait(false);
+        return new FetchedResult(hash, bytes, meta);
+    }
+
+    /// <summary>
+    /// Takes a fetched analysis into the run: its tokens, cost and calls in the run's totals and its result among the
+    /// run's outputs, each counted once (a sample answer the pre-test counted is not counted again by the full run).
+    /// Only the result's processing metadata is read: the result itself is deserialised once per run, by the synthesis.
+    /// </summary>
+    public static void Count(RunContext run, PlannedTask task, CompletionSignal signal, FetchedResult fetched)
+    {
+        if (fetched.Hash != signal.ResultHash)
         {
-            var meta = JsonSerializer.Deserialize<ResultUsage>(bytes, DiscernusJson.Indented)?.ProcessingMetadata
-                ?? throw new RunFailedException($"the result of {task.TaskId} has no processing metadata");
-            // Tokens count what was sent to a provider: an offline model's prompt goes nowhere.
-            var sent = !Models.ModelName.IsOffline(meta.Model);
-            run.AddUsage(sent ? meta.TokensUsed.Prompt : 0, sent ? meta.TokensUsed.Completion : 0, meta.CostUsd, meta.Cached,
-                new Models.ModelCallCounts(meta.ProviderRequests, meta.CacheHits, meta.Retries, meta.FailedRequests, meta.OfflineAnalyses));
-            await run.WriteAnalysisResultAsync(signal.ResultHash!, bytes, cancellationToken).ConfigureAwait(false);
+            throw new InvalidOperationException($"the result fetched for {task.TaskId} is {fetched.Hash}, its signal names {signal.ResultHash}");
         }
 
-        return bytes;
+        if (!run.CountOnce(task.TaskId))
+        {
+            return;
+        }
+
+        var meta = fetched.Metadata;
+        // Tokens count what was sent to a provider: an offline model's prompt goes nowhere.
+        var sent = !Models.ModelName.IsOffline(meta.Model);
+        run.AddUsage(sent ? meta.TokensUsed.Prompt : 0, sent ? meta.TokensUsed.Completion : 0, meta.CostUsd, meta.Cached,
+            new Models.ModelCallCounts(meta.ProviderRequests, meta.CacheHits, meta.Retries, meta.FailedRequests, meta.OfflineAnalyses));
+        run.RecordAnalysisResult(fetched.Hash);
     }
+
+    /// <summary>A result read from the store and written to the run folder, not yet counted.</summary>
+    internal sealed record FetchedResult(string Hash, byte[] Bytes, ProcessingMetadata Metadata);
 
     /// <summary>What the run's accounting needs of a result; the scores and quotes are skipped, not built.</summary>
     private sealed record ResultUsage

@@ -14,7 +14,8 @@ internal sealed record StageRequest(
     IReadOnlyList<PlannedTask> Planned,
     Func<PlannedTask, CompletionSignal, Task> OnSuccess,
     IReadOnlyDictionary<string, CompletionSignal>? Recorded = null,
-    PriorExecution? Prior = null);
+    PriorExecution? Prior = null,
+    Func<PlannedTask, CompletionSignal, Task>? Prefetch = null);
 
 /// <summary>
 /// The tasks of one stage while it runs: which are still pending, each counted once, and the window of them in the
@@ -25,6 +26,9 @@ internal sealed class StageTasks
 {
     private const string Agent = nameof(Orchestrator);
     private const int LostContractRequeues = 3;
+
+    // How many successes of a batch of signals have their file work done at once (StageRequest.Prefetch).
+    private const int PrefetchParallelism = 8;
 
     private readonly StageRequest _request;
     private readonly string? _traceparent;
@@ -72,6 +76,46 @@ internal sealed class StageTasks
     private string Stage => _request.Stage;
 
     private string RunId => _request.Run.Folder.RunId;
+
+    /// <summary>
+    /// Does the request's <see cref="StageRequest.Prefetch"/> for the successes among <paramref name="signals"/> that are
+    /// still pending, several at once, before <see cref="CountAsync"/> takes them in order. A prefetch that fails is
+    /// logged and left to the count, which does the work again in its place and fails there if it still fails.
+    /// </summary>
+    public async Task PrefetchAsync(IReadOnlyList<CompletionSignal> signals)
+    {
+        if (_request.Prefetch is not { } prefetch)
+        {
+            return;
+        }
+
+        var work = new List<(PlannedTask Task, CompletionSignal Signal)>();
+        foreach (var signal in signals)
+        {
+            if (signal.IsSucceeded && signal.ResultHash is not null && _pending.TryGetValue(signal.TaskId, out var task))
+            {
+                work.Add((task, signal));
+            }
+        }
+
+        if (work.Count < 2)
+        {
+            return;
+        }
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = PrefetchParallelism, CancellationToken = _cancellationToken };
+        await Parallel.ForEachAsync(work, options, async (item, _) =>
+        {
+            try
+            {
+                await prefetch(item.Task, item.Signal).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Run.Log.Warning(Stage, Agent, $"{item.Task.TaskId}: taking its result in ahead of order failed ({ex.Message}); it is taken in again in order");
+            }
+        }).ConfigureAwait(false);
+    }
 
     /// <summary>Takes a completion signal into the stage: a success, a failure, or a task to queue again.</summary>
     public async Task CountAsync(CompletionSignal signal)

@@ -204,6 +204,7 @@ internal sealed class StageWaiter(
             }
         }
 
+        await set.PrefetchAsync(signals).ConfigureAwait(false);
         foreach (var signal in signals)
         {
             await set.CountAsync(signal).ConfigureAwait(false);

@@ -1,0 +1,175 @@
+using Discernus.Agents;
+using Discernus.Artifacts;
+using Discernus.Coordination;
+using Discernus.Experiments;
+using Discernus.Orchestration;
+using Discernus.Orchestration.Stages;
+using Discernus.Provenance;
+using Discernus.Tests.Faults;
+using Discernus.Tests.Infrastructure;
+
+namespace Discernus.Tests.Orchestration;
+
+/// <summary>
+/// The Orchestrator takes the results of a batch of signals in several at once (reading each from the store, writing
+/// its file) and counts them in the order of their signals: one at a time, it held a run to about 1,400 analyses a
+/// second, and to one store round trip per result on S3.
+/// </summary>
+public sealed class AnalysisIntakeTests : IDisposable
+{
+    private const int Documents = 12;
+    private readonly TempFolder _root = new();
+
+    public void Dispose() => _root.Dispose();
+
+    [Fact]
+    public async Task ABatchOfResults_IsFetchedSeveralAtOnce_AndCountedInSignalOrder_EachReadOnce()
+    {
+        var (run, folder, store, tasks, signals) = await ArrangeAsync(failFirstReadOf: null);
+        var intake = new AnalysisIntake(run, store, CancellationToken.None);
+        var stage = Stage(run, tasks, intake);
+
+        await stage.PrefetchAsync(signals);
+        foreach (var signal in signals)
+        {
+            await stage.CountAsync(signal);
+        }
+
+        Assert.True(store.MostAtOnce > 1, $"at most {store.MostAtOnce} result read at once");
+        Assert.Equal(Documents, store.Reads);
+        Assert.Equal(signals.Select(s => s.ResultHash), run.OutputFiles().Where(f => f.Role == "analysis_result").Select(f => f.Sha256));
+        Assert.All(signals, s => Assert.True(File.Exists(Path.Combine(folder.Path, RunFolder.AnalysisResultFile(s.ResultHash!)))));
+        Assert.Equal(Documents, stage.Succeeded);
+        Assert.Equal(Documents, run.Calls.OfflineAnalyses);
+    }
+
+    [Fact]
+    public async Task AResultThatFailsToBeFetchedAhead_IsLogged_AndTakenInAgainInItsPlace()
+    {
+        var (run, folder, store, tasks, signals) = await ArrangeAsync(failFirstReadOf: 5);
+        var intake = new AnalysisIntake(run, store, CancellationToken.None);
+        var stage = Stage(run, tasks, intake);
+
+        await stage.PrefetchAsync(signals);
+        foreach (var signal in signals)
+        {
+            await stage.CountAsync(signal);
+        }
+
+        Assert.Equal(Documents + 1, store.Reads);
+        Assert.Equal(signals.Select(s => s.ResultHash), run.OutputFiles().Where(f => f.Role == "analysis_result").Select(f => f.Sha256));
+        run.Log.Dispose();
+        var log = await File.ReadAllTextAsync(Path.Combine(folder.Path, RunFolder.LogsFolder, StageNames.BatchAnalysis + ".jsonl"));
+        Assert.Contains($"{tasks[5].TaskId}: taking its result in ahead of order failed", log);
+    }
+
+    private static StageTasks Stage(RunContext run, List<PlannedTask> tasks, AnalysisIntake intake) =>
+        // Counting successes touches neither the queue nor Redis: those collaborators are not needed here.
+        new(new StageRequest(run, StageNames.BatchAnalysis, tasks, intake.TakeAsync, Prefetch: intake.PrefetchAsync),
+            traceparent: null, tasks: null!, resilience: null!, outage: null!, state: null!, metrics: null, queueWindow: Documents, CancellationToken.None);
+
+    private async Task<(RunContext Run, RunFolder Folder, SlowResultStore Store, List<PlannedTask> Tasks, List<CompletionSignal> Signals)> ArrangeAsync(int? failFirstReadOf)
+    {
+        var experiment = SyntheticExperiment.Create(_root.Path, "intake", Documents);
+        var report = ExperimentValidator.Validate(experiment, new ExperimentLimits(), readDocuments: false);
+        var folderStore = new FolderArtifactStore(Path.Combine(_root.Path, "store"), pack: true);
+        var (_, readings) = await DocumentIntake.ReadAsync(report.Experiment!, folderStore, null);
+        var models = new ManifestModels { Names = ["lexicon"], Source = "default" };
+        var (folder, _) = await new RunSetup(folderStore, TimeProvider.System).SetUpAsync(new RunSetupRequest
+        {
+            Validation = report,
+            Prompts = PromptLibrary.All(),
+            Models = models,
+            SoftwareVersion = "test",
+            Documents = readings,
+        });
+        var run = new RunContext(folder, new RunLog(folder, TimeProvider.System), report.Experiment!, models, TimeProvider.System);
+
+        var tasks = new List<PlannedTask>();
+        var signals = new List<CompletionSignal>();
+        var hashes = new List<string>();
+        for (var i = 0; i < Documents; i++)
+        {
+            var taskId = TaskIds.Build(folder.RunId, TaskTypes.AnalyseDocument, i + 1);
+            var hash = await folderStore.PutAsync(DiscernusJson.Serialize(Result(taskId, i)));
+            tasks.Add(new PlannedTask(taskId, _ => "", $"{i:D3}.txt", "lexicon"));
+            signals.Add(new CompletionSignal { TaskId = taskId, Status = CompletionStatus.Succeeded, ResultHash = hash });
+            hashes.Add(hash);
+        }
+
+        return (run, folder, new SlowResultStore(folderStore, failFirstReadOf is { } n ? hashes[n] : null), tasks, signals);
+    }
+
+    private static AnalysisResult Result(string taskId, int i) => new()
+    {
+        DocumentId = new string('a', 64),
+        DocumentName = $"{i:D3}.txt",
+        CorpusDocumentId = $"{i:D3}.txt",
+        FrameworkAnalysis = new Dictionary<string, DimensionScore> { ["warmth"] = new() { Score = i / 100.0 } },
+        ProcessingMetadata = new ProcessingMetadata
+        {
+            Timestamp = "2026-12-07T00:00:00Z",
+            Model = "lexicon",
+            TokensUsed = new TokenUsage(0, 0),
+            PromptHash = new string('b', 64),
+            FrameworkHash = new string('c', 64),
+            DocumentHash = new string('a', 64),
+            TaskId = taskId,
+            OfflineAnalyses = 1,
+        },
+    };
+
+    /// <summary>A real store whose reads take a while (as a remote store's do), counting them and how many overlap; it can fail one result's first read.</summary>
+    private sealed class SlowResultStore(IArtifactStore inner, string? failFirstReadOf) : IArtifactStore
+    {
+        private int _reads;
+        private int _atOnce;
+        private int _mostAtOnce;
+        private int _failed;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+        public string Description => inner.Description;
+
+        public string Identity => inner.Identity;
+
+        public async Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _reads);
+            var now = Interlocked.Increment(ref _atOnce);
+            int most;
+            while (now > (most = Volatile.Read(ref _mostAtOnce)) && Interlocked.CompareExchange(ref _mostAtOnce, now, most) != most)
+            {
+            }
+
+            try
+            {
+                await Task.Delay(50, cancellationToken);
+                if (hash == failFirstReadOf && Interlocked.Exchange(ref _failed, 1) == 0)
+                {
+                    throw new ArtifactStoreUnavailableException("the store did not answer (scripted)");
+                }
+
+                return await inner.GetAsync(hash, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _atOnce);
+            }
+        }
+
+        public Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) => inner.PutAsync(content, cancellationToken);
+
+        public Task<string> PutFileAsync(string path, CancellationToken cancellationToken = default) => inner.PutFileAsync(path, cancellationToken);
+
+        public Task<bool> GetFileAsync(string hash, string path, CancellationToken cancellationToken = default) => inner.GetFileAsync(hash, path, cancellationToken);
+
+        public Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default) => inner.ExistsAsync(hash, cancellationToken);
+
+        public Task SetRefAsync(string name, string hash, CancellationToken cancellationToken = default) => inner.SetRefAsync(name, hash, cancellationToken);
+
+        public Task<string?> GetRefAsync(string name, CancellationToken cancellationToken = default) => inner.GetRefAsync(name, cancellationToken);
+    }
+}
