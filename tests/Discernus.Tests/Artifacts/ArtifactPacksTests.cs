@@ -174,4 +174,109 @@ public sealed class ArtifactPacksTests : IDisposable
         Assert.All(hashes, h => Assert.Equal(h.text, Encoding.UTF8.GetString(reader.Read(h.hash)!)));
         Assert.Equal(10, reader.Count());
     }
+
+    [Fact]
+    public void SealedPacks_AreLookedUpInTheirSortedKeys_NotHeldInMemory_AndTheNewestRefWins()
+    {
+        var objects = new List<(string Hash, string Text)>();
+        using (var writer = new ArtifactPacks(_folder.Path, packLimit: 400))
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                var text = $"object number {i:D2} of sixty, about forty bytes";
+                var hash = Hashing.Sha256Hex(text);
+                writer.Put(hash, Bytes(text));
+                objects.Add((hash, text));
+                writer.SetRef("cache/shared", hash);
+                writer.SetRef($"cache/{i}", hash);
+            }
+        }
+
+        using var reader = new ArtifactPacks(_folder.Path, packLimit: 400);
+        var (entries, sealedPacks) = reader.Memory();
+        var packs = Files().Count(f => f.EndsWith(".pack", StringComparison.Ordinal));
+
+        Assert.True(sealedPacks >= 5, $"{sealedPacks} sealed of {packs} packs");
+        Assert.Equal(packs - 1, Files().Count(f => f.EndsWith(".keys", StringComparison.Ordinal)));
+        Assert.True(entries < 20, $"{entries} entries held in memory for 180 records");
+        Assert.All(objects, o => Assert.Equal(o.Text, Encoding.UTF8.GetString(reader.Read(o.Hash)!)));
+        Assert.All(objects, o => Assert.True(reader.Contains(o.Hash)));
+        Assert.Equal(objects[^1].Hash, reader.GetRef("cache/shared")?.Hash);
+        Assert.Equal(objects[7].Hash, reader.GetRef("cache/7")?.Hash);
+        Assert.Null(reader.GetRef("cache/none"));
+        Assert.Null(reader.Read(Hashing.Sha256Hex("never stored")));
+        Assert.Equal(60, reader.Count());
+        Assert.Equal(60, reader.Records().Objects.Count);
+    }
+
+    [Fact]
+    public void ASealWhoseKeysWereNeverWritten_IsSortedByTheNextReader()
+    {
+        var hashes = new List<string>();
+        using (var writer = new ArtifactPacks(_folder.Path, packLimit: 200))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var text = $"object {i:D2}, written before a crash";
+                hashes.Add(Hashing.Sha256Hex(text));
+                writer.Put(hashes[^1], Bytes(text));
+            }
+        }
+
+        // What a crash between the seal and its sorted keys leaves: sealed indexes without keys.
+        foreach (var keys in Files().Where(f => f.EndsWith(".keys", StringComparison.Ordinal)))
+        {
+            File.Delete(keys);
+        }
+
+        using var reader = new ArtifactPacks(_folder.Path, packLimit: 200);
+
+        Assert.All(hashes.Select((h, i) => (h, i)), x => Assert.Equal($"object {x.i:D2}, written before a crash", Encoding.UTF8.GetString(reader.Read(x.h)!)));
+        Assert.True(reader.Memory().SealedPacks > 0);
+        Assert.Equal(Files().Count(f => f.EndsWith(".pack", StringComparison.Ordinal)) - 1, Files().Count(f => f.EndsWith(".keys", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void ADamagedCopyInASealedPack_IsSupersededByTheNextPut()
+    {
+        const string text = "an object that will be damaged in its sealed pack";
+        var hash = Hashing.Sha256Hex(text);
+        using var packs = new ArtifactPacks(_folder.Path, packLimit: 200);
+        packs.Put(hash, Bytes(text));
+        for (var i = 0; i < 10; i++)
+        {
+            packs.Put(Hashing.Sha256Hex($"filler {i}"), Bytes($"filler {i}, enough to fill the first pack"));
+        }
+
+        var (path, offset, _) = packs.Locate(hash)!.Value;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            stream.Position = offset;
+            stream.Write(Bytes("DAMAGED"));
+        }
+
+        Assert.NotEqual(text, Encoding.UTF8.GetString(packs.Read(hash)!));
+        packs.Put(hash, Bytes(text));
+
+        Assert.Equal(text, Encoding.UTF8.GetString(packs.Read(hash)!));
+        using var reader = new ArtifactPacks(_folder.Path, packLimit: 200);
+        // Whichever order a reader meets the packs in, the copy written last is the one read.
+        Assert.Equal(text, Encoding.UTF8.GetString(reader.Read(hash)!));
+        Assert.Equal(packs.Locate(hash), reader.Locate(hash));
+    }
+
+    [Fact]
+    public async Task ConcurrentWriters_FillingAndSealingPacks_LoseNothing()
+    {
+        using var first = new ArtifactPacks(_folder.Path, packLimit: 1000);
+        using var second = new ArtifactPacks(_folder.Path, packLimit: 1000);
+        var texts = Enumerable.Range(0, 300).Select(i => $"object {i:D3} from one of two writers sharing packs").ToList();
+
+        await Task.WhenAll(texts.Select((text, i) => Task.Run(() => (i % 2 == 0 ? first : second).Put(Hashing.Sha256Hex(text), Bytes(text)))));
+
+        using var reader = new ArtifactPacks(_folder.Path, packLimit: 1000);
+        Assert.All(texts, t => Assert.Equal(t, Encoding.UTF8.GetString(reader.Read(Hashing.Sha256Hex(t))!)));
+        Assert.Equal(300, reader.Count());
+        Assert.True(reader.Memory().SealedPacks >= 10);
+    }
 }
