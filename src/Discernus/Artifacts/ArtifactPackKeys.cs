@@ -14,7 +14,7 @@ namespace Discernus.Artifacts;
 /// </summary>
 internal sealed class ArtifactPackKeys : IDisposable
 {
-    public const int EntrySize = 56;
+    private const int EntrySize = ArtifactPackEntry.Size;
     private const int HeaderSize = 16;
     private static readonly byte[] Magic = "DXPKEYS1"u8.ToArray();
 
@@ -80,6 +80,24 @@ internal sealed class ArtifactPackKeys : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sorts a sealed pack's index into its keys file and opens it; null when it cannot be written here
+    /// (a read-only store), and the caller keeps the entries in memory.
+    /// </summary>
+    public static ArtifactPackKeys? TrySort(ArtifactPackFile pack)
+    {
+        try
+        {
+            Write(pack.KeysPath, pack.AllEntries());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return TryOpen(pack.KeysPath);
+    }
+
     /// <summary>The sorted keys at <paramref name="path"/>, or null when the file is missing or not whole.</summary>
     public static ArtifactPackKeys? TryOpen(string path)
     {
@@ -88,7 +106,7 @@ internal sealed class ArtifactPackKeys : IDisposable
         {
             file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }
@@ -175,5 +193,5 @@ internal sealed class ArtifactPackKeys : IDisposable
 
     public void Dispose() => _file.Dispose();
 
-    private static long Ticks(ReadOnlySpan<byte> entry) => BinaryPrimitives.ReadInt64LittleEndian(entry[48..]);
+    private static long Ticks(ReadOnlySpan<byte> entry) => ArtifactPackEntry.Ticks(entry);
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using Discernus.Content;
 using Microsoft.Win32.SafeHandles;
@@ -23,10 +22,10 @@ internal sealed class ArtifactPacks : IDisposable
 {
     public const string FolderName = "packs";
 
-    private const int EntrySize = 56;
-    private const int ObjectKind = 0;
-    private const int RefKind = 1;
-    private const int SealKind = 2;
+    private const int EntrySize = ArtifactPackEntry.Size;
+    private const int ObjectKind = ArtifactPackEntry.ObjectKind;
+    private const int RefKind = ArtifactPackEntry.RefKind;
+    private const int SealKind = ArtifactPackEntry.SealKind;
 
     // A pack stops taking records at this size, so no file grows without bound.
     private const long DefaultPackLimit = 1L << 30;
@@ -35,11 +34,7 @@ internal sealed class ArtifactPacks : IDisposable
     private readonly Lock _gate = new();
     private readonly List<ArtifactPackFile> _packs = [];
     private readonly Dictionary<string, int> _packNumbers = new(StringComparer.Ordinal);
-    private readonly Dictionary<ArtifactPackKey, Location> _objects = [];
-    private readonly Dictionary<ArtifactPackKey, Location> _refs = [];
-
-    // Sealed packs whose sorted keys are read, newest first: an object packed twice is read from its latest copy.
-    private readonly List<int> _sealed = [];
+    private readonly ArtifactPackIndex _index = new();
     private int? _current;
     private long _lastTicks;
 
@@ -50,10 +45,6 @@ internal sealed class ArtifactPacks : IDisposable
         _folder = Path.Combine(root, FolderName);
         _packLimit = packLimit;
     }
-
-    // Ticks: when the record was written (UTC), strictly increasing within a writer. Of two copies of an object (a
-    // damaged one put again) or two sets of a ref, the later wins, whichever packs they are in.
-    private readonly record struct Location(int Pack, long Offset, int Length, long Ticks);
 
     /// <summary>Whether an object is packed, reading the other writers' indexes when it is not known yet.</summary>
     public bool Contains(string hash)
@@ -69,7 +60,7 @@ internal sealed class ArtifactPacks : IDisposable
     public byte[]? Read(string hash, bool refresh = true)
     {
         var key = ArtifactPackKey.FromHex(hash);
-        Location location;
+        ArtifactPackLocation location;
         SafeFileHandle handle;
         lock (_gate)
         {
@@ -78,10 +69,10 @@ internal sealed class ArtifactPacks : IDisposable
                 return null;
             }
 
-            handle = ReaderOf(location.Pack);
+            handle = _packs[location.Pack].OpenReader();
         }
 
-        return ReadAt(handle, location);
+        return ArtifactPackFile.ReadAt(handle, location.Offset, location.Length);
     }
 
     /// <summary>
@@ -94,12 +85,12 @@ internal sealed class ArtifactPacks : IDisposable
         lock (_gate)
         {
             if ((TryFind(key, out var known) || (Refresh() && TryFind(key, out known)))
-                && Hashing.Sha256Hex(ReadAt(ReaderOf(known.Pack), known)) == hash)
+                && Hashing.Sha256Hex(ReadAt(known)) == hash)
             {
                 return;
             }
 
-            _objects[key] = Append(key, ObjectKind, NextTicks(), content);
+            _index.Add(key, ObjectKind, Append(key, ObjectKind, NextTicks(), content));
         }
     }
 
@@ -112,7 +103,7 @@ internal sealed class ArtifactPacks : IDisposable
         nameBytes.CopyTo(record, ArtifactPackKey.Size);
         lock (_gate)
         {
-            _refs[key] = Append(key, RefKind, NextTicks(), record);
+            _index.Add(key, RefKind, Append(key, RefKind, NextTicks(), record));
         }
     }
 
@@ -120,20 +111,20 @@ internal sealed class ArtifactPacks : IDisposable
     public (string Hash, long Ticks)? GetRef(string name)
     {
         var key = RefKey(name);
-        Location found;
+        ArtifactPackLocation found;
         SafeFileHandle handle;
         lock (_gate)
         {
             Refresh();
-            if (!TryFind(key, RefKind, out found))
+            if (!_index.TryFind(key, RefKind, out found))
             {
                 return null;
             }
 
-            handle = ReaderOf(found.Pack);
+            handle = _packs[found.Pack].OpenReader();
         }
 
-        var record = ReadAt(handle, found);
+        var record = ArtifactPackFile.ReadAt(handle, found.Offset, found.Length);
         return record.Length > ArtifactPackKey.Size && Encoding.UTF8.GetString(record.AsSpan(ArtifactPackKey.Size)) == name
             ? (ArtifactPackKey.FromBytes(record).ToHex(), found.Ticks)
             : null;
@@ -157,13 +148,7 @@ internal sealed class ArtifactPacks : IDisposable
         lock (_gate)
         {
             Refresh();
-            var keys = _objects.Keys.ToHashSet();
-            foreach (var number in _sealed)
-            {
-                keys.UnionWith(_packs[number].Keys!.Entries().Where(e => KindOf(e) == ObjectKind).Select(e => ArtifactPackKey.FromBytes(e)));
-            }
-
-            return keys.Count;
+            return _index.CountObjects();
         }
     }
 
@@ -173,7 +158,7 @@ internal sealed class ArtifactPacks : IDisposable
         lock (_gate)
         {
             Refresh();
-            return (_objects.Count + _refs.Count, _sealed.Count);
+            return _index.Size;
         }
     }
 
@@ -186,22 +171,16 @@ internal sealed class ArtifactPacks : IDisposable
             Refresh();
             for (var number = 0; number < _packs.Count; number++)
             {
-                var index = File.ReadAllBytes(_packs[number].IndexPath);
-                for (var at = 0; at + EntrySize <= index.Length; at += EntrySize)
+                foreach (var entry in _packs[number].AllEntries())
                 {
-                    var entry = index.AsSpan(at, EntrySize);
-                    if (KindOf(entry) == SealKind)
+                    if (KindOf(entry) == RefKind)
                     {
-                        continue;
+                        refs.Add(Encoding.UTF8.GetString(ReadAt(ArtifactPackLocation.Of(number, entry)).AsSpan(ArtifactPackKey.Size)));
                     }
-
-                    if (KindOf(entry) != RefKind)
+                    else
                     {
                         objects.Add(ArtifactPackKey.FromBytes(entry).ToHex());
-                        continue;
                     }
-
-                    refs.Add(Encoding.UTF8.GetString(ReadAt(ReaderOf(number), LocationOf(number, entry)).AsSpan(ArtifactPackKey.Size)));
                 }
             }
         }
@@ -214,52 +193,14 @@ internal sealed class ArtifactPacks : IDisposable
     {
         lock (_gate)
         {
-            foreach (var pack in _packs)
-            {
-                pack.Reader?.Dispose();
-                pack.DataWriter?.Dispose();
-                pack.IndexWriter?.Dispose();
-                pack.Keys?.Dispose();
-                (pack.Reader, pack.DataWriter, pack.IndexWriter, pack.Keys, pack.Sealed) = (null, null, null, null, false);
-            }
-
-            // Read again, sorted keys included, when the store is used again.
-            _sealed.Clear();
-            _objects.Clear();
-            _refs.Clear();
-            foreach (var pack in _packs)
-            {
-                (pack.IndexRead, pack.End, pack.Full) = (0, 0, false);
-            }
+            _packs.ForEach(pack => pack.Close());
+            _index.Clear();
         }
     }
 
     private static ArtifactPackKey RefKey(string name) => ArtifactPackKey.FromHex(Hashing.Sha256Hex("ref\n" + name));
 
-    private static byte[] ReadAt(SafeFileHandle handle, Location location)
-    {
-        var bytes = new byte[location.Length];
-        var read = 0;
-        while (read < bytes.Length)
-        {
-            var n = RandomAccess.Read(handle, bytes.AsSpan(read), location.Offset + read);
-            if (n == 0)
-            {
-                // A pack cut short: the caller's hash check reports the object as damaged.
-                return bytes[..read];
-            }
-
-            read += n;
-        }
-
-        return bytes;
-    }
-
-    private SafeFileHandle ReaderOf(int pack)
-    {
-        // Never the writer's handle: a read outside the lock must survive the writer moving on to a new pack.
-        return _packs[pack].Reader ??= File.OpenHandle(_packs[pack].DataPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-    }
+    private byte[] ReadAt(ArtifactPackLocation location) => ArtifactPackFile.ReadAt(_packs[location.Pack].OpenReader(), location.Offset, location.Length);
 
     /// <summary>Reads the entries other writers added since the last look; true so it can sit in a condition.</summary>
     private bool Refresh()
@@ -272,14 +213,23 @@ internal sealed class ArtifactPacks : IDisposable
         foreach (var path in Directory.EnumerateFiles(_folder, "*.idx"))
         {
             var number = Known(Path.GetFileNameWithoutExtension(path));
-            if (_packs[number].Keys is not null)
+            var pack = _packs[number];
+            if (pack.Keys is not null)
             {
                 // Sealed and sorted: nothing more is ever appended to it.
                 continue;
             }
 
+            // Sorted keys exist only for a sealed pack: its index need not be read at all.
+            if (pack.IndexRead == 0 && !pack.KeysUnwritable && ArtifactPackKeys.TryOpen(pack.KeysPath) is { } keys)
+            {
+                (pack.Sealed, pack.Full) = (true, true);
+                UseSortedKeys(number, keys);
+                continue;
+            }
+
             ReadIndex(number);
-            if (_packs[number].Sealed)
+            if (pack.Sealed)
             {
                 UseSortedKeys(number);
             }
@@ -302,78 +252,34 @@ internal sealed class ArtifactPacks : IDisposable
 
     private void ReadIndex(int number)
     {
-        var pack = _packs[number];
-        long length;
-        try
+        var entries = _packs[number].ReadNewEntries();
+        for (var at = 0; at < entries.Length; at += EntrySize)
         {
-            length = new FileInfo(pack.IndexPath).Length;
-        }
-        catch (IOException)
-        {
-            return;
-        }
-
-        var unread = (length - pack.IndexRead) / EntrySize * EntrySize;
-        if (unread <= 0)
-        {
-            return;
-        }
-
-        using var index = File.OpenHandle(pack.IndexPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var buffer = new byte[EntrySize * 1024];
-        while (unread > 0)
-        {
-            var want = (int)Math.Min(buffer.Length, unread);
-            var got = 0;
-            while (got < want)
-            {
-                var n = RandomAccess.Read(index, buffer.AsSpan(got, want - got), pack.IndexRead + got);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                got += n;
-            }
-
-            got = got / EntrySize * EntrySize;
-            for (var at = 0; at < got; at += EntrySize)
-            {
-                Index(number, buffer.AsSpan(at, EntrySize));
-            }
-
-            pack.IndexRead += got;
-            unread = got < want ? 0 : unread - got;
+            Index(number, entries.AsSpan(at, EntrySize));
         }
     }
 
     private void Index(int number, ReadOnlySpan<byte> entry)
     {
+        var pack = _packs[number];
         if (KindOf(entry) == SealKind)
         {
-            (_packs[number].Sealed, _packs[number].Full) = (true, true);
+            (pack.Sealed, pack.Full) = (true, true);
             return;
         }
 
-        var key = ArtifactPackKey.FromBytes(entry);
-        var location = LocationOf(number, entry);
-        var pack = _packs[number];
-        pack.End = Math.Max(pack.End, location.Offset + location.Length);
-        var entries = KindOf(entry) == RefKind ? _refs : _objects;
-        if (!entries.TryGetValue(key, out var known) || known.Ticks <= location.Ticks)
-        {
-            entries[key] = location;
-        }
+        pack.End = Math.Max(pack.End, ArtifactPackEntry.Offset(entry) + ArtifactPackEntry.Length(entry));
+        _index.Add(number, entry);
     }
 
-    private Location Append(ArtifactPackKey key, int kind, long ticks, ReadOnlySpan<byte> record)
+    private ArtifactPackLocation Append(ArtifactPackKey key, int kind, long ticks, ReadOnlySpan<byte> record)
     {
         Span<byte> entry = stackalloc byte[EntrySize];
         while (true)
         {
             var number = _current ??= ChoosePack();
             var pack = _packs[number];
-            using (Hold(pack))
+            using (pack.Hold())
             {
                 // What other writers appended since the last look: this record goes after their last whole entry.
                 ReadIndex(number);
@@ -381,9 +287,7 @@ internal sealed class ArtifactPacks : IDisposable
                 if (!pack.Sealed && pack.End + record.Length > _packLimit && pack.End > 0)
                 {
                     // Full: sealed with a last entry, so no writer appends to it again and its keys can be sorted once.
-                    entry.Clear();
-                    BinaryPrimitives.WriteInt64LittleEndian(entry[32..], pack.End);
-                    BinaryPrimitives.WriteInt32LittleEndian(entry[44..], SealKind);
+                    ArtifactPackEntry.Write(entry, default, pack.End, 0, SealKind, 0);
                     RandomAccess.Write(pack.IndexWriter, entry, pack.IndexRead);
                     pack.IndexRead += EntrySize;
                     (pack.Sealed, pack.Full) = (true, true);
@@ -391,13 +295,8 @@ internal sealed class ArtifactPacks : IDisposable
 
                 if (!pack.Sealed)
                 {
-                    var location = new Location(number, pack.End, record.Length, ticks);
-                    entry.Clear();
-                    key.Write(entry);
-                    BinaryPrimitives.WriteInt64LittleEndian(entry[32..], location.Offset);
-                    BinaryPrimitives.WriteInt32LittleEndian(entry[40..], location.Length);
-                    BinaryPrimitives.WriteInt32LittleEndian(entry[44..], kind);
-                    BinaryPrimitives.WriteInt64LittleEndian(entry[48..], ticks);
+                    var location = new ArtifactPackLocation(number, pack.End, record.Length, ticks);
+                    ArtifactPackEntry.Write(entry, key, location.Offset, location.Length, kind, ticks);
 
                     // The bytes first: a reader that sees the entry finds them complete.
                     pack.DataWriter ??= File.OpenHandle(pack.DataPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
@@ -415,22 +314,7 @@ internal sealed class ArtifactPacks : IDisposable
         }
     }
 
-    private bool TryFind(ArtifactPackKey key, out Location location) => TryFind(key, ObjectKind, out location);
-
-    /// <summary>The latest record of a key: among the open packs' entries and the sealed packs' sorted keys.</summary>
-    private bool TryFind(ArtifactPackKey key, int kind, out Location location)
-    {
-        var found = (kind == RefKind ? _refs : _objects).TryGetValue(key, out location);
-        foreach (var number in _sealed)
-        {
-            if (_packs[number].Keys!.Find(key) is { } entry && KindOf(entry) == kind && (!found || location.Ticks < TicksOf(entry)))
-            {
-                (location, found) = (LocationOf(number, entry), true);
-            }
-        }
-
-        return found;
-    }
+    private bool TryFind(ArtifactPackKey key, out ArtifactPackLocation location) => _index.TryFind(key, ObjectKind, out location);
 
     // Strictly increasing within a writer, so the last of two records in one tick still wins.
     private long NextTicks() => _lastTicks = Math.Max(DateTime.UtcNow.Ticks, _lastTicks + 1);
@@ -438,64 +322,30 @@ internal sealed class ArtifactPacks : IDisposable
     /// <summary>
     /// Looks up a sealed pack's entries in its sorted keys from now on, writing them first when no writer has yet (the
     /// writer that sealed it writes them at once; a crash in between leaves them to the next reader), and lets go of
-    /// its entries in memory.
+    /// its entries in memory. Where the keys cannot be written (a read-only store) the entries stay in memory.
     /// </summary>
-    private void UseSortedKeys(int number)
+    private void UseSortedKeys(int number, ArtifactPackKeys? keys = null)
     {
         var pack = _packs[number];
-        if (pack.Keys is not null)
+        if (pack.Keys is not null || pack.KeysUnwritable)
         {
             return;
         }
 
-        var keys = ArtifactPackKeys.TryOpen(pack.KeysPath);
+        keys ??= ArtifactPackKeys.TryOpen(pack.KeysPath) ?? ArtifactPackKeys.TrySort(pack);
         if (keys is null)
         {
-            var index = File.ReadAllBytes(pack.IndexPath);
-            var entries = new List<byte[]>(index.Length / EntrySize);
-            for (var at = 0; at + EntrySize <= index.Length; at += EntrySize)
-            {
-                if (KindOf(index.AsSpan(at, EntrySize)) != SealKind)
-                {
-                    entries.Add(index[at..(at + EntrySize)]);
-                }
-            }
-
-            ArtifactPackKeys.Write(pack.KeysPath, entries);
-            keys = ArtifactPackKeys.TryOpen(pack.KeysPath);
-            if (keys is null)
-            {
-                return;
-            }
+            pack.KeysUnwritable = true;
+            return;
         }
 
         pack.Keys = keys;
-        foreach (var (key, location) in _objects)
-        {
-            if (location.Pack == number)
-            {
-                _objects.Remove(key);
-            }
-        }
-
-        foreach (var (key, found) in _refs)
-        {
-            if (found.Pack == number)
-            {
-                _refs.Remove(key);
-            }
-        }
-
-        _sealed.Add(number);
-        _sealed.Sort((a, b) => string.CompareOrdinal(_packs[b].Id, _packs[a].Id));
+        _index.Seal(number, keys);
     }
 
-    private static int KindOf(ReadOnlySpan<byte> entry) => BinaryPrimitives.ReadInt32LittleEndian(entry[44..]);
+    private static int KindOf(ReadOnlySpan<byte> entry) => ArtifactPackEntry.Kind(entry);
 
-    private static long TicksOf(ReadOnlySpan<byte> entry) => BinaryPrimitives.ReadInt64LittleEndian(entry[48..]);
 
-    private static Location LocationOf(int number, ReadOnlySpan<byte> entry) =>
-        new(number, BinaryPrimitives.ReadInt64LittleEndian(entry[32..]), BinaryPrimitives.ReadInt32LittleEndian(entry[40..]), TicksOf(entry));
 
     /// <summary>The newest pack with room left, or a new one.</summary>
     private int ChoosePack()
@@ -514,22 +364,5 @@ internal sealed class ArtifactPacks : IDisposable
         File.OpenHandle(pack.DataPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete).Dispose();
         File.OpenHandle(pack.IndexPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete).Dispose();
         return number;
-    }
-
-    /// <summary>The pack's lock, exclusive across stores and processes, for one append; waits while another append holds it.</summary>
-    private static SafeFileHandle Hold(ArtifactPackFile pack)
-    {
-        var deadline = Environment.TickCount64 + 30_000;
-        while (true)
-        {
-            try
-            {
-                return File.OpenHandle(pack.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (Environment.TickCount64 < deadline)
-            {
-                Thread.Sleep(1);
-            }
-        }
     }
 }

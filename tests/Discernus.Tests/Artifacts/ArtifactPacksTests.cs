@@ -279,4 +279,32 @@ public sealed class ArtifactPacksTests : IDisposable
         Assert.Equal(300, reader.Count());
         Assert.True(reader.Memory().SealedPacks >= 10);
     }
+
+    [Fact]
+    public void SortedKeysThatCannotBeWritten_LeaveASealedPacksEntriesInMemory_AndEveryObjectReadable()
+    {
+        var hashes = new List<string>();
+        using (var writer = new ArtifactPacks(_folder.Path, packLimit: 200))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var text = $"object {i:D2} in a store whose keys cannot be written";
+                hashes.Add(Hashing.Sha256Hex(text));
+                writer.Put(hashes[^1], Bytes(text));
+            }
+        }
+
+        // Where each sorted-keys file would go, a folder: neither written nor read, as in a store this process may not write.
+        foreach (var keys in Files().Where(f => f.EndsWith(".keys", StringComparison.Ordinal)))
+        {
+            File.Delete(keys);
+            Directory.CreateDirectory(keys);
+        }
+
+        using var reader = new ArtifactPacks(_folder.Path, packLimit: 200);
+
+        Assert.All(hashes, h => Assert.NotNull(reader.Read(h)));
+        Assert.Equal((20, 0), reader.Memory());
+        Assert.Equal(20, reader.Count());
+    }
 }
