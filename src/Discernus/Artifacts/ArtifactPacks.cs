@@ -341,11 +341,14 @@ internal sealed class ArtifactPacks : IDisposable
 
         pack.Keys = keys;
         _index.Seal(number, keys);
+
+        // Nothing is appended to it again.
+        pack.DataWriter?.Dispose();
+        pack.IndexWriter?.Dispose();
+        (pack.DataWriter, pack.IndexWriter) = (null, null);
     }
 
     private static int KindOf(ReadOnlySpan<byte> entry) => ArtifactPackEntry.Kind(entry);
-
-
 
     /// <summary>The newest pack with room left, or a new one.</summary>
     private int ChoosePack()
