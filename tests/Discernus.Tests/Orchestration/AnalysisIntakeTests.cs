@@ -70,34 +70,16 @@ public sealed class AnalysisIntakeTests : IDisposable
 
     private async Task<(RunContext Run, RunFolder Folder, SlowResultStore Store, List<PlannedTask> Tasks, List<CompletionSignal> Signals)> ArrangeAsync(int? failFirstReadOf)
     {
-        var experiment = SyntheticExperiment.Create(_root.Path, "intake", Documents);
-        var report = ExperimentValidator.Validate(experiment, new ExperimentLimits(), readDocuments: false);
-        var folderStore = new FolderArtifactStore(Path.Combine(_root.Path, "store"), pack: true);
-        var (_, readings) = await DocumentIntake.ReadAsync(report.Experiment!, folderStore, null);
-        var models = new ManifestModels { Names = ["lexicon"], Source = "default" };
-        var (folder, _) = await new RunSetup(folderStore, TimeProvider.System).SetUpAsync(new RunSetupRequest
-        {
-            Validation = report,
-            Prompts = PromptLibrary.All(),
-            Models = models,
-            SoftwareVersion = "test",
-            Documents = readings,
-        });
-        var run = new RunContext(folder, new RunLog(folder, TimeProvider.System), report.Experiment!, models, TimeProvider.System);
-
-        var tasks = new List<PlannedTask>();
+        var harness = await StageHarness.CreateAsync(_root.Path, Documents);
         var signals = new List<CompletionSignal>();
-        var hashes = new List<string>();
-        for (var i = 0; i < Documents; i++)
+        foreach (var task in harness.Tasks)
         {
-            var taskId = TaskIds.Build(folder.RunId, TaskTypes.AnalyseDocument, i + 1);
-            var hash = await folderStore.PutAsync(DiscernusJson.Serialize(Result(taskId, i)));
-            tasks.Add(new PlannedTask(taskId, _ => "", $"{i:D3}.txt", "lexicon"));
-            signals.Add(new CompletionSignal { TaskId = taskId, Status = CompletionStatus.Succeeded, ResultHash = hash });
-            hashes.Add(hash);
+            var hash = await harness.Store.PutAsync(DiscernusJson.Serialize(Result(task.TaskId, signals.Count)));
+            signals.Add(new CompletionSignal { TaskId = task.TaskId, Status = CompletionStatus.Succeeded, ResultHash = hash });
         }
 
-        return (run, folder, new SlowResultStore(folderStore, failFirstReadOf is { } n ? hashes[n] : null), tasks, signals);
+        var failing = failFirstReadOf is { } n ? signals[n].ResultHash : null;
+        return (harness.Run, harness.Folder, new SlowResultStore(harness.Store, failing), harness.Tasks, signals);
     }
 
     private static AnalysisResult Result(string taskId, int i) => new()
