@@ -216,21 +216,15 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
         }
     }
 
-    /// <summary>
-    /// Writes an analysis result to <c>results/batch_analysis/&lt;hash&gt;.json</c>, from any thread;
-    /// <see cref="RecordAnalysisResult"/> lists it among the run's outputs.
-    /// </summary>
-    public async Task WriteAnalysisResultFileAsync(string hash, byte[] content, CancellationToken cancellationToken)
+    /// <summary>Writes an analysis result to <c>results/batch_analysis/&lt;hash&gt;.json</c>.</summary>
+    public async Task WriteAnalysisResultAsync(string hash, byte[] content, CancellationToken cancellationToken)
     {
         var written = await folder.WriteFileAsync(AnalysisResultPath(hash), content, cancellationToken).ConfigureAwait(false);
         if (written != hash)
         {
             throw new RunFailedException($"the analysis result {hash} hashes to {written}");
         }
-    }
 
-    public void RecordAnalysisResult(string hash)
-    {
         lock (_gate)
         {
             _analysisResults.Add(hash);

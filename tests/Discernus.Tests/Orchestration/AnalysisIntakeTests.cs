@@ -1,11 +1,9 @@
 using Discernus.Agents;
 using Discernus.Artifacts;
 using Discernus.Coordination;
-using Discernus.Experiments;
 using Discernus.Orchestration;
 using Discernus.Orchestration.Stages;
 using Discernus.Provenance;
-using Discernus.Tests.Faults;
 using Discernus.Tests.Infrastructure;
 
 namespace Discernus.Tests.Orchestration;
@@ -61,6 +59,28 @@ public sealed class AnalysisIntakeTests : IDisposable
         run.Log.Dispose();
         var log = await File.ReadAllTextAsync(Path.Combine(folder.Path, RunFolder.LogsFolder, StageNames.BatchAnalysis + ".jsonl"));
         Assert.Contains($"{tasks[5].TaskId}: taking its result in ahead of order failed", log);
+    }
+
+    [Fact]
+    public async Task ASecondDeliveryOfATask_InTheSameBatch_IsReadAhead_ButNeitherCountedNorWritten()
+    {
+        var (run, folder, store, tasks, signals) = await ArrangeAsync(failFirstReadOf: null);
+        var intake = new AnalysisIntake(run, store, CancellationToken.None);
+        var stage = Stage(run, tasks, intake);
+
+        // The task ran twice (at-least-once delivery): its second answer is another result, with another hash.
+        var again = await store.PutAsync(DiscernusJson.Serialize(Result(tasks[3].TaskId, 99)));
+        var batch = signals.Take(6).Append(new CompletionSignal { TaskId = tasks[3].TaskId, Status = CompletionStatus.Succeeded, ResultHash = again }).ToList();
+        await stage.PrefetchAsync(batch);
+        foreach (var signal in batch)
+        {
+            await stage.CountAsync(signal);
+        }
+
+        Assert.False(File.Exists(Path.Combine(folder.Path, RunFolder.AnalysisResultFile(again))), "the second delivery's result was written to the run folder");
+        Assert.Equal(6, Directory.GetFiles(Path.Combine(folder.Path, "results", "batch_analysis")).Length);
+        Assert.Equal(signals.Take(6).Select(s => s.ResultHash), run.OutputFiles().Where(f => f.Role == "analysis_result").Select(f => f.Sha256));
+        Assert.Equal(6, stage.Succeeded);
     }
 
     private static StageTasks Stage(RunContext run, List<PlannedTask> tasks, AnalysisIntake intake) =>

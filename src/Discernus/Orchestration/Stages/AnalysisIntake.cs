@@ -5,25 +5,25 @@ using Discernus.Coordination;
 namespace Discernus.Orchestration.Stages;
 
 /// <summary>
-/// The finished analyses of a stage as their signals arrive: the file work of each (<see cref="AnalysisTasks.FetchAsync"/>)
-/// done ahead of order for a batch of signals at once (<see cref="StageRequest.Prefetch"/>), then each counted in the
-/// order of its signal (<see cref="AnalysisTasks.Count"/>). A result not fetched ahead, or fetched for another answer
-/// of its task, is fetched when it is counted.
+/// The finished analyses of a stage as their signals arrive: each result read from the store ahead of order for a batch
+/// of signals at once (<see cref="AnalysisTasks.FetchAsync"/>, <see cref="StageRequest.Prefetch"/>), then each counted,
+/// and its file written, in the order of its signal (<see cref="AnalysisTasks.CountAsync"/>). A result not read ahead,
+/// or read for another answer of its task, is read when it is counted.
 /// </summary>
 internal sealed class AnalysisIntake(RunContext run, IArtifactStore store, CancellationToken cancellationToken)
 {
     private readonly ConcurrentDictionary<string, AnalysisTasks.FetchedResult> _fetched = new(StringComparer.Ordinal);
 
     public async Task PrefetchAsync(PlannedTask task, CompletionSignal signal) =>
-        _fetched[task.TaskId] = await AnalysisTasks.FetchAsync(run, store, signal, cancellationToken).ConfigureAwait(false);
+        _fetched[task.TaskId] = await AnalysisTasks.FetchAsync(store, signal, cancellationToken).ConfigureAwait(false);
 
     public async Task TakeAsync(PlannedTask task, CompletionSignal signal)
     {
         if (!_fetched.TryRemove(task.TaskId, out var result) || result.Hash != signal.ResultHash)
         {
-            result = await AnalysisTasks.FetchAsync(run, store, signal, cancellationToken).ConfigureAwait(false);
+            result = await AnalysisTasks.FetchAsync(store, signal, cancellationToken).ConfigureAwait(false);
         }
 
-        AnalysisTasks.Count(run, task, signal, result);
+        await AnalysisTasks.CountAsync(run, task, signal, result, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -85,35 +85,35 @@ internal static class AnalysisTasks
     /// </summary>
     public static async Task<AnalysisResult> RecordWholeAsync(RunContext run, IArtifactStore store, PlannedTask task, CompletionSignal signal, CancellationToken cancellationToken)
     {
-        var fetched = await FetchAsync(run, store, signal, cancellationToken).ConfigureAwait(false);
-        Count(run, task, signal, fetched);
+        var fetched = await FetchAsync(store, signal, cancellationToken).ConfigureAwait(false);
+        await CountAsync(run, task, signal, fetched, cancellationToken).ConfigureAwait(false);
         return JsonSerializer.Deserialize<AnalysisResult>(fetched.Bytes, DiscernusJson.Indented)
             ?? throw new RunFailedException($"the result of {task.TaskId} is empty");
     }
 
     /// <summary>
-    /// The file work of taking a result in: read from the store (checked against its hash), its processing metadata
-    /// read, its file written to the run folder. It touches nothing else of the run, so the Orchestrator does it for
-    /// many signals at once (one after the other, it held a run's analyses to about 1,400 a second) and then counts
-    /// them in order with <see cref="Count"/>. A result file alone is no record: an analysis is in the run once counted.
+    /// A result read from the store (checked against its hash) and its processing metadata. It touches nothing of the
+    /// run, so the Orchestrator reads the results of many signals at once (one store round trip after the other, on S3
+    /// a round trip per result) and then counts them in order with <see cref="CountAsync"/>. Its file is written to the
+    /// run folder only when it is counted: a result file is a record of the run, and a signal read ahead may never be
+    /// counted (a second delivery of a task, a run stopped in the middle of a batch).
     /// </summary>
-    public static async Task<FetchedResult> FetchAsync(RunContext run, IArtifactStore store, CompletionSignal signal, CancellationToken cancellationToken)
+    public static async Task<FetchedResult> FetchAsync(IArtifactStore store, CompletionSignal signal, CancellationToken cancellationToken)
     {
         var hash = signal.ResultHash!;
         var bytes = await store.GetAsync(hash, cancellationToken).ConfigureAwait(false)
             ?? throw new RunFailedException($"the result {hash} of {signal.TaskId} is not in the artifact store");
         var meta = JsonSerializer.Deserialize<ResultUsage>(bytes, DiscernusJson.Indented)?.ProcessingMetadata
             ?? throw new RunFailedException($"the result of {signal.TaskId} has no processing metadata");
-        await run.WriteAnalysisResultFileAsync(hash, bytes, cancellationToken).ConfigureAwait(false);
         return new FetchedResult(hash, bytes, meta);
     }
 
     /// <summary>
-    /// Takes a fetched analysis into the run: its tokens, cost and calls in the run's totals and its result among the
-    /// run's outputs, each counted once (a sample answer the pre-test counted is not counted again by the full run).
+    /// Takes a fetched analysis into the run: its tokens, cost and calls in the run's totals and its result file in the
+    /// run folder, each counted once (a sample answer the pre-test counted is not counted again by the full run).
     /// Only the result's processing metadata is read: the result itself is deserialised once per run, by the synthesis.
     /// </summary>
-    public static void Count(RunContext run, PlannedTask task, CompletionSignal signal, FetchedResult fetched)
+    public static async Task CountAsync(RunContext run, PlannedTask task, CompletionSignal signal, FetchedResult fetched, CancellationToken cancellationToken)
     {
         if (fetched.Hash != signal.ResultHash)
         {
@@ -130,10 +130,10 @@ internal static class AnalysisTasks
         var sent = !Models.ModelName.IsOffline(meta.Model);
         run.AddUsage(sent ? meta.TokensUsed.Prompt : 0, sent ? meta.TokensUsed.Completion : 0, meta.CostUsd, meta.Cached,
             new Models.ModelCallCounts(meta.ProviderRequests, meta.CacheHits, meta.Retries, meta.FailedRequests, meta.OfflineAnalyses));
-        run.RecordAnalysisResult(fetched.Hash);
+        await run.WriteAnalysisResultAsync(fetched.Hash, fetched.Bytes, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A result read from the store and written to the run folder, not yet counted.</summary>
+    /// <summary>A result read from the store, not yet counted.</summary>
     internal sealed record FetchedResult(string Hash, byte[] Bytes, ProcessingMetadata Metadata);
 
     /// <summary>What the run's accounting needs of a result; the scores and quotes are skipped, not built.</summary>
