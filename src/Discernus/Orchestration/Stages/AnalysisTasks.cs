@@ -80,7 +80,7 @@ internal static class AnalysisTasks
     }
 
     /// <summary>
-    /// Takes a finished analysis into the run (<see cref="FetchAsync"/>, then <see cref="Count"/>), returning the whole
+    /// Takes a finished analysis into the run (<see cref="FetchAsync"/>, then <see cref="CountAsync"/>), returning the whole
     /// result (for the pre-test's report on its sample).
     /// </summary>
     public static async Task<AnalysisResult> RecordWholeAsync(RunContext run, IArtifactStore store, PlannedTask task, CompletionSignal signal, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ internal sealed class StageTasks
     private const string Agent = nameof(Orchestrator);
     private const int LostContractRequeues = 3;
 
-    // How many successes of a batch of signals have their file work done at once (StageRequest.Prefetch).
+    // How many results of a batch of signals are read ahead at once (StageRequest.Prefetch).
     private const int PrefetchParallelism = 8;
 
     private readonly StageRequest _request;
