@@ -45,8 +45,11 @@ internal sealed class ArtifactPackFile(string folder, string id)
     public SafeFileHandle OpenReader() =>
         Reader ??= File.OpenHandle(DataPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
 
-    /// <summary>The whole entries written to the index since the last read (none when it cannot be read now).</summary>
-    public byte[] ReadNewEntries()
+    /// <summary>
+    /// Up to <paramref name="most"/> whole entries written to the index since the last read (none when it cannot be
+    /// read now); read in bounded chunks, so the index of a full pack is never one large buffer.
+    /// </summary>
+    public byte[] ReadNewEntries(int most = 1024)
     {
         long length;
         try
@@ -58,7 +61,7 @@ internal sealed class ArtifactPackFile(string folder, string id)
             return [];
         }
 
-        var unread = (length - IndexRead) / ArtifactPackEntry.Size * ArtifactPackEntry.Size;
+        var unread = Math.Min(length - IndexRead, (long)most * ArtifactPackEntry.Size) / ArtifactPackEntry.Size * ArtifactPackEntry.Size;
         if (unread <= 0)
         {
             return [];

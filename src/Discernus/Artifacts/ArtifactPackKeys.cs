@@ -123,18 +123,11 @@ internal sealed class ArtifactPackKeys : IDisposable
                 return null;
             }
 
-            var raw = new byte[4 * count];
-            var read = 0;
-            while (read < raw.Length)
+            var raw = ArtifactPackFile.ReadAt(file, HeaderSize, (int)(4 * count));
+            if (raw.Length < 4 * count)
             {
-                var n = RandomAccess.Read(file, raw.AsSpan(read), HeaderSize + read);
-                if (n == 0)
-                {
-                    file.Dispose();
-                    return null;
-                }
-
-                read += n;
+                file.Dispose();
+                return null;
             }
 
             var prefixes = new uint[count];
@@ -168,10 +161,10 @@ internal sealed class ArtifactPackKeys : IDisposable
             at--;
         }
 
-        var entry = new byte[EntrySize];
         for (; at < _prefixes.Length && _prefixes[at] == prefix; at++)
         {
-            if (RandomAccess.Read(_file, entry, _entriesAt + ((long)at * EntrySize)) == EntrySize && ArtifactPackKey.FromBytes(entry) == key)
+            var entry = ArtifactPackFile.ReadAt(_file, _entriesAt + ((long)at * EntrySize), EntrySize);
+            if (entry.Length == EntrySize && ArtifactPackKey.FromBytes(entry) == key)
             {
                 return entry;
             }
@@ -185,9 +178,7 @@ internal sealed class ArtifactPackKeys : IDisposable
     {
         for (var at = 0; at < _prefixes.Length; at++)
         {
-            var entry = new byte[EntrySize];
-            RandomAccess.Read(_file, entry, _entriesAt + ((long)at * EntrySize));
-            yield return entry;
+            yield return ArtifactPackFile.ReadAt(_file, _entriesAt + ((long)at * EntrySize), EntrySize);
         }
     }
 

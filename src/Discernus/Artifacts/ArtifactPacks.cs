@@ -252,10 +252,13 @@ internal sealed class ArtifactPacks : IDisposable
 
     private void ReadIndex(int number)
     {
-        var entries = _packs[number].ReadNewEntries();
-        for (var at = 0; at < entries.Length; at += EntrySize)
+        byte[] entries;
+        while ((entries = _packs[number].ReadNewEntries()).Length > 0)
         {
-            Index(number, entries.AsSpan(at, EntrySize));
+            for (var at = 0; at < entries.Length; at += EntrySize)
+            {
+                Index(number, entries.AsSpan(at, EntrySize));
+            }
         }
     }
 

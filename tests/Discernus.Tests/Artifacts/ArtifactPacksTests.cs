@@ -212,16 +212,7 @@ public sealed class ArtifactPacksTests : IDisposable
     [Fact]
     public void ASealWhoseKeysWereNeverWritten_IsSortedByTheNextReader()
     {
-        var hashes = new List<string>();
-        using (var writer = new ArtifactPacks(_folder.Path, packLimit: 200))
-        {
-            for (var i = 0; i < 20; i++)
-            {
-                var text = $"object {i:D2}, written before a crash";
-                hashes.Add(Hashing.Sha256Hex(text));
-                writer.Put(hashes[^1], Bytes(text));
-            }
-        }
+        var hashes = FillSmallPacks("object {0:D2}, written before a crash");
 
         // What a crash between the seal and its sorted keys leaves: sealed indexes without keys.
         foreach (var keys in Files().Where(f => f.EndsWith(".keys", StringComparison.Ordinal)))
@@ -231,7 +222,7 @@ public sealed class ArtifactPacksTests : IDisposable
 
         using var reader = new ArtifactPacks(_folder.Path, packLimit: 200);
 
-        Assert.All(hashes.Select((h, i) => (h, i)), x => Assert.Equal($"object {x.i:D2}, written before a crash", Encoding.UTF8.GetString(reader.Read(x.h)!)));
+        Assert.All(hashes.Select((h, i) => (h, i)), x => Assert.Equal(Hashing.Sha256Hex(reader.Read(x.h)!), x.h));
         Assert.True(reader.Memory().SealedPacks > 0);
         Assert.Equal(Files().Count(f => f.EndsWith(".pack", StringComparison.Ordinal)) - 1, Files().Count(f => f.EndsWith(".keys", StringComparison.Ordinal)));
     }
@@ -283,16 +274,7 @@ public sealed class ArtifactPacksTests : IDisposable
     [Fact]
     public void SortedKeysThatCannotBeWritten_LeaveASealedPacksEntriesInMemory_AndEveryObjectReadable()
     {
-        var hashes = new List<string>();
-        using (var writer = new ArtifactPacks(_folder.Path, packLimit: 200))
-        {
-            for (var i = 0; i < 20; i++)
-            {
-                var text = $"object {i:D2} in a store whose keys cannot be written";
-                hashes.Add(Hashing.Sha256Hex(text));
-                writer.Put(hashes[^1], Bytes(text));
-            }
-        }
+        var hashes = FillSmallPacks("object {0:D2} in a store whose keys cannot be written");
 
         // Where each sorted-keys file would go, a folder: neither written nor read, as in a store this process may not write.
         foreach (var keys in Files().Where(f => f.EndsWith(".keys", StringComparison.Ordinal)))
@@ -306,5 +288,37 @@ public sealed class ArtifactPacksTests : IDisposable
         Assert.All(hashes, h => Assert.NotNull(reader.Read(h)));
         Assert.Equal((20, 0), reader.Memory());
         Assert.Equal(20, reader.Count());
+    }
+
+    [Fact]
+    public void AnIndexLongerThanOneReadChunk_IsReadWhole()
+    {
+        using (var writer = new ArtifactPacks(_folder.Path))
+        {
+            for (var i = 0; i < 2500; i++)
+            {
+                writer.Put(Hashing.Sha256Hex($"small object {i}"), Bytes($"small object {i}"));
+            }
+        }
+
+        using var reader = new ArtifactPacks(_folder.Path);
+
+        Assert.Equal(2500, reader.Count());
+        Assert.Equal("small object 2499", Encoding.UTF8.GetString(reader.Read(Hashing.Sha256Hex("small object 2499"))!));
+    }
+
+    /// <summary>Twenty objects (text from <paramref name="format"/> and their number) in packs of 200 bytes, so most are sealed; their hashes.</summary>
+    private List<string> FillSmallPacks(string format)
+    {
+        using var writer = new ArtifactPacks(_folder.Path, packLimit: 200);
+        var hashes = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, i);
+            hashes.Add(Hashing.Sha256Hex(text));
+            writer.Put(hashes[^1], Bytes(text));
+        }
+
+        return hashes;
     }
 }

@@ -24,6 +24,6 @@ internal sealed class AnalysisIntake(RunContext run, IArtifactStore store, Cance
             result = await AnalysisTasks.FetchAsync(store, signal, cancellationToken).ConfigureAwait(false);
         }
 
-        await AnalysisTasks.CountAsync(run, task, signal, result, cancellationToken).ConfigureAwait(false);
+        await AnalysisTasks.CountAsync(run, task, result, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -86,7 +86,7 @@ internal static class AnalysisTasks
     public static async Task<AnalysisResult> RecordWholeAsync(RunContext run, IArtifactStore store, PlannedTask task, CompletionSignal signal, CancellationToken cancellationToken)
     {
         var fetched = await FetchAsync(store, signal, cancellationToken).ConfigureAwait(false);
-        await CountAsync(run, task, signal, fetched, cancellationToken).ConfigureAwait(false);
+        await CountAsync(run, task, fetched, cancellationToken).ConfigureAwait(false);
         return JsonSerializer.Deserialize<AnalysisResult>(fetched.Bytes, DiscernusJson.Indented)
             ?? throw new RunFailedException($"the result of {task.TaskId} is empty");
     }
@@ -113,13 +113,8 @@ internal static class AnalysisTasks
     /// run folder, each counted once (a sample answer the pre-test counted is not counted again by the full run).
     /// Only the result's processing metadata is read: the result itself is deserialised once per run, by the synthesis.
     /// </summary>
-    public static async Task CountAsync(RunContext run, PlannedTask task, CompletionSignal signal, FetchedResult fetched, CancellationToken cancellationToken)
+    public static async Task CountAsync(RunContext run, PlannedTask task, FetchedResult fetched, CancellationToken cancellationToken)
     {
-        if (fetched.Hash != signal.ResultHash)
-        {
-            throw new InvalidOperationException($"the result fetched for {task.TaskId} is {fetched.Hash}, its signal names {signal.ResultHash}");
-        }
-
         if (!run.CountOnce(task.TaskId))
         {
             return;
