@@ -35,8 +35,9 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     private readonly List<ManifestFile> _outputFiles = [];
     private readonly HashSet<string> _outputPaths = new(StringComparer.Ordinal);
 
-    // Analysis results are one file per document, named by their hash: kept as hashes, listed as files when written.
-    private readonly List<string> _analysisResults = [];
+    // Analysis results are one file per document, named by their hash: kept as hashes (32 bytes each), listed as files
+    // when the manifest is written (ManifestFileChanges.AnalysisResults).
+    private readonly List<Artifacts.ArtifactPackKey> _analysisResults = [];
     public ManifestOutputs Outputs { get; set; } = new();
     public decimal CostUsd { get { lock (_gate) { return _costUsd; } } }
 
@@ -227,30 +228,22 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
 
         lock (_gate)
         {
-            _analysisResults.Add(hash);
+            _analysisResults.Add(Artifacts.ArtifactPackKey.FromHex(hash));
         }
     }
 
     private static string AnalysisResultPath(string hash) => RunFolder.AnalysisResultFile(hash);
 
-    /// <summary>The outputs (not analysis results) this execution wrote: an earlier execution may have listed the same paths with other content.</summary>
-    public IReadOnlySet<string> WrittenOutputPaths
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return new HashSet<string>(_outputPaths, StringComparer.Ordinal);
-            }
-        }
-    }
-
-    /// <summary>The files this execution wrote to the run folder, in the order written (analysis results first).</summary>
-    public List<ManifestFile> OutputFiles()
+    /// <summary>
+    /// What this execution wrote to the run folder, for the manifest's <c>files</c>: its analysis results, then its
+    /// other files (in the order written), and <paramref name="alsoAdd"/>. The other files replace what the manifest
+    /// lists under their paths: an earlier execution may have listed the same paths with other content.
+    /// </summary>
+    public ManifestFileChanges FileChanges(IEnumerable<ManifestFile>? alsoAdd = null, string? removeRole = null)
     {
         lock (_gate)
         {
-            return [.. _analysisResults.Select(h => new ManifestFile(AnalysisResultPath(h), h, "analysis_result")), .. _outputFiles];
+            return new ManifestFileChanges([.. _outputFiles, .. alsoAdd ?? []], removeRole, new HashSet<string>(_outputPaths, StringComparer.Ordinal), [.. _analysisResults]);
         }
     }
 
@@ -263,7 +256,7 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
     /// </summary>
     public async Task PersistOutputsAsync()
     {
-        var files = OutputFiles();
+        var files = FileChanges();
         List<ManifestFailure> failures;
         lock (_gate)
         {
@@ -275,7 +268,7 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
             Outputs = Outputs,
             Failures = failures,
             Cost = Cost(m.Cost),
-        }, new ManifestFileChanges(files, Replace: WrittenOutputPaths), CancellationToken.None).ConfigureAwait(false);
+        }, files, CancellationToken.None).ConfigureAwait(false);
     }
 
     public string Now() => IsoTime.Format(time.GetUtcNow());

@@ -184,6 +184,8 @@ internal static class ManifestStream
                     var added = files?.Add ?? [];
                     var addedPaths = added.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
                     var listed = new HashSet<string>(StringComparer.Ordinal);
+                    var results = files?.AnalysisResults ?? [];
+                    var listedResults = new HashSet<Artifacts.ArtifactPackKey>();
                     ReadList<ManifestFile>(listsFrom, FilesProperty, file =>
                     {
                         if ((files?.RemoveRole is { } role && file.Role == role) || files?.Replace?.Contains(file.Path) == true)
@@ -191,7 +193,12 @@ internal static class ManifestStream
                             return;
                         }
 
-                        if (addedPaths.Contains(file.Path))
+                        if (results.Count > 0 && file.Role == ManifestFileChanges.AnalysisResultRole && Content.Hashing.IsSha256Hex(file.Sha256)
+                            && file.Path == RunFolder.AnalysisResultFile(file.Sha256))
+                        {
+                            listedResults.Add(Artifacts.ArtifactPackKey.FromHex(file.Sha256));
+                        }
+                        else if (addedPaths.Contains(file.Path))
                         {
                             listed.Add(file.Path);
                         }
@@ -200,6 +207,15 @@ internal static class ManifestStream
                     });
 
                     // As Concat(...).DistinctBy(path): a file listed already keeps its entry.
+                    foreach (var result in results)
+                    {
+                        if (listedResults.Add(result))
+                        {
+                            var hash = result.ToHex();
+                            Entry(new ManifestFile(RunFolder.AnalysisResultFile(hash), hash, ManifestFileChanges.AnalysisResultRole));
+                        }
+                    }
+
                     foreach (var file in added.DistinctBy(f => f.Path).Where(f => !listed.Contains(f.Path)))
                     {
                         Entry(file);

@@ -58,4 +58,38 @@ public sealed class Sha256ListTests
 
         Assert.Equal([Hashes[0], "not-a-hash"], read.AnalysisResults);
     }
+
+    [Fact]
+    public void Hashes_set_by_position_in_any_order_read_back_in_the_order_of_their_positions_without_the_empty_ones()
+    {
+        var byPosition = new Sha256List.ByPosition(Hashes.Length + 10);
+        // Results arrive as tasks finish: backwards here, every position a hash except the ten at the end, and one twice.
+        for (var i = Hashes.Length - 1; i >= 0; i--)
+        {
+            byPosition.Set(i, Hashes[i]);
+        }
+
+        byPosition.Set(3, Hashes[3]);
+
+        Assert.Equal(Hashes.Length, byPosition.Count);
+        var list = byPosition.InOrder();
+        Assert.IsType<Sha256List>(list);
+        Assert.Equal(Hashes, list);
+    }
+
+    [Fact]
+    public void A_position_set_to_what_is_not_a_lowercase_hash_keeps_it_as_given_in_its_place()
+    {
+        var byPosition = new Sha256List.ByPosition(4);
+        byPosition.Set(2, Hashes[2]);
+        byPosition.Set(0, "NOT-A-HASH");
+        byPosition.Set(3, Hashes[3]);
+
+        Assert.Equal(["NOT-A-HASH", Hashes[2], Hashes[3]], byPosition.InOrder());
+
+        // Set again to a hash, the position holds the hash.
+        byPosition.Set(0, Hashes[0]);
+        Assert.Equal([Hashes[0], Hashes[2], Hashes[3]], byPosition.InOrder());
+        Assert.Equal(3, byPosition.Count);
+    }
 }

@@ -35,7 +35,7 @@ public sealed class AnalysisIntakeTests : IDisposable
 
         Assert.True(store.MostAtOnce > 1, $"at most {store.MostAtOnce} result read at once");
         Assert.Equal(Documents, store.Reads);
-        Assert.Equal(signals.Select(s => s.ResultHash), run.OutputFiles().Where(f => f.Role == "analysis_result").Select(f => f.Sha256));
+        Assert.Equal(signals.Select(s => s.ResultHash), run.FileChanges().AnalysisResults!.Select(k => k.ToHex()));
         Assert.All(signals, s => Assert.True(File.Exists(Path.Combine(folder.Path, RunFolder.AnalysisResultFile(s.ResultHash!)))));
         Assert.Equal(Documents, stage.Succeeded);
         Assert.Equal(Documents, run.Calls.OfflineAnalyses);
@@ -55,7 +55,7 @@ public sealed class AnalysisIntakeTests : IDisposable
         }
 
         Assert.Equal(Documents + 1, store.Reads);
-        Assert.Equal(signals.Select(s => s.ResultHash), run.OutputFiles().Where(f => f.Role == "analysis_result").Select(f => f.Sha256));
+        Assert.Equal(signals.Select(s => s.ResultHash), run.FileChanges().AnalysisResults!.Select(k => k.ToHex()));
         run.Log.Dispose();
         var log = await File.ReadAllTextAsync(Path.Combine(folder.Path, RunFolder.LogsFolder, StageNames.BatchAnalysis + ".jsonl"));
         Assert.Contains($"{tasks[5].TaskId}: taking its result in ahead of order failed", log);
@@ -79,13 +79,13 @@ public sealed class AnalysisIntakeTests : IDisposable
 
         Assert.False(File.Exists(Path.Combine(folder.Path, RunFolder.AnalysisResultFile(again))), "the second delivery's result was written to the run folder");
         Assert.Equal(6, Directory.GetFiles(Path.Combine(folder.Path, "results", "batch_analysis")).Length);
-        Assert.Equal(signals.Take(6).Select(s => s.ResultHash), run.OutputFiles().Where(f => f.Role == "analysis_result").Select(f => f.Sha256));
+        Assert.Equal(signals.Take(6).Select(s => s.ResultHash), run.FileChanges().AnalysisResults!.Select(k => k.ToHex()));
         Assert.Equal(6, stage.Succeeded);
     }
 
     private static StageTasks Stage(RunContext run, List<PlannedTask> tasks, AnalysisIntake intake) =>
         // Counting successes touches neither the queue nor Redis: those collaborators are not needed here.
-        new(new StageRequest(run, StageNames.BatchAnalysis, tasks, intake.TakeAsync, Prefetch: intake.PrefetchAsync),
+        new(new StageRequest(run, StageNames.BatchAnalysis, TaskPlan.Of(tasks), intake.TakeAsync, Prefetch: intake.PrefetchAsync),
             traceparent: null, tasks: null!, resilience: null!, outage: null!, state: null!, metrics: null, queueWindow: Documents, CancellationToken.None);
 
     private async Task<(RunContext Run, RunFolder Folder, SlowResultStore Store, List<PlannedTask> Tasks, List<CompletionSignal> Signals)> ArrangeAsync(int? failFirstReadOf)

@@ -35,7 +35,7 @@ public sealed class ResumeLateVerdictTests(RedisServerFixture redis) : IClassFix
         // The earlier execution left the first task queued; this execution plans the rest, two queued at a time.
         await queue.EnqueueManyAsync([(tasks[0].TaskId, tasks[0].Contract(null))]);
         var prior = new PriorExecution([], [], [], []);
-        var stage = new StageTasks(new StageRequest(harness.Run, StageNames.BatchAnalysis, tasks, (_, _) => Task.CompletedTask, prior.Succeeded, prior),
+        var stage = new StageTasks(new StageRequest(harness.Run, StageNames.BatchAnalysis, TaskPlan.Of(tasks), (_, _) => Task.CompletedTask, prior.Succeeded, prior),
             traceparent: null, queue, resilience, outage: null!, state, metrics: null, queueWindow: 2, CancellationToken.None);
         await stage.CountRecordedAsync();
         await stage.TopUpAsync();

@@ -16,13 +16,13 @@ namespace Discernus.Tests.Orchestration;
 /// </summary>
 internal sealed record StageHarness(RunContext Run, RunFolder Folder, FolderArtifactStore Store, List<PlannedTask> Tasks)
 {
-    public static async Task<StageHarness> CreateAsync(string root, int documents)
+    public static async Task<StageHarness> CreateAsync(string root, int documents, ManifestModels? runModels = null)
     {
         var experiment = SyntheticExperiment.Create(root, "stage", documents);
         var report = ExperimentValidator.Validate(experiment, new ExperimentLimits(), readDocuments: false);
         var store = new FolderArtifactStore(Path.Combine(root, "store"), pack: true);
         var (_, readings) = await DocumentIntake.ReadAsync(report.Experiment!, store, null);
-        var models = new ManifestModels { Names = ["lexicon"], Source = "default" };
+        var models = runModels ?? new ManifestModels { Names = ["lexicon"], Source = "default" };
         var (folder, _) = await new RunSetup(store, TimeProvider.System).SetUpAsync(new RunSetupRequest
         {
             Validation = report,

@@ -119,6 +119,28 @@ public sealed class ManifestStreamTests : IDisposable
     }
 
     [Fact]
+    public async Task AnalysisResultsPassedAsHashes_AreListedAsTheirResultFiles_OnceEach_BeforeTheOtherAddedFiles()
+    {
+        var listedBefore = Discernus.Content.Hashing.Sha256Hex("result listed by an earlier update");
+        var (first, second) = (Discernus.Content.Hashing.Sha256Hex("result 1"), Discernus.Content.Hashing.Sha256Hex("result 2"));
+        ManifestFile Result(string hash) => new(RunFolder.AnalysisResultFile(hash), hash, ManifestFileChanges.AnalysisResultRole);
+        var manifest = Manifest(10) with { Files = [new("assets/x.txt", "x", "document"), Result(listedBefore)] };
+        var folder = new RunFolder(_directory, manifest.RunId);
+        await folder.WriteManifestAsync(manifest);
+        ManifestFile[] report = [new("results/reports/report.md", "r", "report")];
+        Discernus.Artifacts.ArtifactPackKey[] results = [.. new[] { second, listedBefore, first, second }.Select(Discernus.Artifacts.ArtifactPackKey.FromHex)];
+
+        await folder.UpdateManifestAsync(m => m, new ManifestFileChanges(report, AnalysisResults: results));
+
+        // Exactly what listing them as entries (the way before) wrote.
+        var expected = manifest with { Files = manifest.Files.Concat([Result(second), Result(listedBefore), Result(first), Result(second), .. report]).DistinctBy(f => f.Path).ToList() };
+        Assert.Equal(Serialized(expected), File.ReadAllBytes(folder.ManifestPath));
+        Assert.Equal(
+            [new("assets/x.txt", "x", "document"), Result(listedBefore), Result(second), Result(first), report[0]],
+            RunFolder.ReadManifest(folder.ManifestPath).Files);
+    }
+
+    [Fact]
     public async Task UpdateManifest_RemovesTheFilesOfARole_BeforeAddingTheNewOnes()
     {
         var manifest = Manifest(10) with { Files = [new("logs/a.jsonl", "old", "log"), new("assets/x.txt", "x", "document"), new("logs/b.jsonl", "old", "log")] };

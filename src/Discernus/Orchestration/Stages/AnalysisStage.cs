@@ -25,7 +25,7 @@ internal sealed class AnalysisStage(StageWaiter waiter, PriorExecutionReader pri
         }
         else
         {
-            outputs.Analyses = await AnalyseAsync(stage, outputs.PlannedAnalyses ?? AnalysisTasks.Plan(run), outputs.PretestAnswers, cancellationToken).ConfigureAwait(false);
+            outputs.Analyses = await AnalyseAsync(stage, outputs.PlannedAnalyses ?? AnalysisPlan.Read(run), outputs.PretestAnswers, cancellationToken).ConfigureAwait(false);
         }
 
         // The per-task state of the stage is garbage from here on (the Orchestrator reclaims it before SYNTHESIS).
@@ -33,7 +33,7 @@ internal sealed class AnalysisStage(StageWaiter waiter, PriorExecutionReader pri
         outputs.PretestAnswers = null;
     }
 
-    private async Task<IReadOnlyList<string>> AnalyseAsync(StageRun stage, List<PlannedTask> planned, Dictionary<string, CompletionSignal>? sample, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> AnalyseAsync(StageRun stage, TaskPlan planned, Dictionary<string, CompletionSignal>? sample, CancellationToken cancellationToken)
     {
         var run = stage.Run;
 
@@ -45,12 +45,13 @@ internal sealed class AnalysisStage(StageWaiter waiter, PriorExecutionReader pri
 
         // A batch run (`run --batch`) gets the answers from the provider's batch API first; the tasks then carry them.
         planned = await batches.WithBatchAnswersAsync(run, stage.Store, planned, recorded, cancellationToken).ConfigureAwait(false);
-        var succeeded = new List<(string TaskId, string Hash)>();
+        // By position in the plan, so the synthesis input (and its hash) is in task order whatever the order of completion.
+        var succeeded = new Content.Sha256List.ByPosition(planned.Count);
         var intake = new AnalysisIntake(run, stage.Store, cancellationToken);
         await waiter.RunAsync(new StageRequest(run, StageNames.BatchAnalysis, planned, async (task, signal) =>
         {
             await intake.TakeAsync(task, signal).ConfigureAwait(false);
-            succeeded.Add((task.TaskId, signal.ResultHash!));
+            succeeded.Set(planned.IndexOf(task.TaskId), signal.ResultHash!);
             KeepBudget(run, succeeded.Count);
         }, recorded, prior, intake.PrefetchAsync), cancellationToken).ConfigureAwait(false);
 
@@ -60,9 +61,7 @@ internal sealed class AnalysisStage(StageWaiter waiter, PriorExecutionReader pri
             throw new RunFailedException($"all {planned.Count} analyses failed, so there is nothing to synthesise. First reasons: {reasons}");
         }
 
-        // Task order, not completion order, so the synthesis input (and its hash) does not depend on timing.
-        var order = planned.Select((p, i) => (p.TaskId, i)).ToDictionary(x => x.TaskId, x => x.i);
-        var hashes = Content.Sha256List.From(succeeded.OrderBy(s => order[s.TaskId]).Select(s => s.Hash));
+        var hashes = succeeded.InOrder();
         run.Outputs = run.Outputs with { AnalysisResults = hashes };
         await run.PersistOutputsAsync().ConfigureAwait(false);
         return hashes;

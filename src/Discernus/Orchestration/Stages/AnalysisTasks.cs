@@ -6,79 +6,9 @@ using Discernus.Provenance;
 
 namespace Discernus.Orchestration.Stages;
 
-/// <summary>The analyses of a run: planned from its manifest, and each finished one taken into the run once.</summary>
+/// <summary>The analyses of a run (planned by <see cref="AnalysisPlan"/>): each finished one taken into the run once.</summary>
 internal static class AnalysisTasks
 {
-    /// <summary>
-    /// Every analysis of the run, in the order model → run → document: task ids are a pure function of the manifest,
-    /// so the pre-test, the full run and an Orchestrator that adopts the run all plan the same ones.
-    /// </summary>
-    public static List<PlannedTask> Plan(RunContext run)
-    {
-        var manifest = run.Manifest;
-        var promptHash = run.PromptHash(PromptLibrary.AnalyseDocument);
-
-        // Only what a contract needs is kept per document, its metadata as shared strings: a task holds its id and this,
-        // and the contract itself is written when the task is queued.
-        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
-        string Shared(string value) => strings.TryGetValue(value, out var shared) ? shared : strings[value] = value;
-        var documents = run.ReadDocuments().Select(d => new PlannedDocument(d.File, d.DocumentId, d.TextSha256,
-            [.. d.Metadata.SelectMany(kv => new[] { Shared(kv.Key), Shared(kv.Value) })])).ToList();
-        strings.Clear();
-
-        var planned = new List<PlannedTask>(documents.Count * run.Models.Names.Count * run.Models.RunsPerModel);
-        var n = 0;
-        foreach (var model in run.Models.Names)
-        {
-            for (var r = 1; r <= run.Models.RunsPerModel; r++)
-            {
-                foreach (var document in documents)
-                {
-                    // Ids are a pure function of the manifest, so an Orchestrator that adopts the run plans the same ones.
-                    var taskId = TaskIds.Build(run.Folder.RunId, TaskTypes.AnalyseDocument, ++n);
-                    var (doc, forModel, run_) = (document, model, r);
-                    string Contract(string? traceparent) => CoordinationJson.Serialize(new AnalyseDocumentTask
-                    {
-                        RunId = run.Folder.RunId,
-                        TaskId = taskId,
-                        FrameworkHash = manifest.Framework!.Sha256,
-                        DocumentHash = doc.TextSha256,
-                        DocumentName = doc.File,
-                        PromptHash = promptHash,
-                        Model = forModel,
-                        Params = new AnalysisParams
-                        {
-                            Run = run_,
-                            AnalysisVariant = run.Models.AnalysisVariant,
-                            CorpusDocumentId = doc.DocumentId,
-                            Cache = run.Models.Cache == Models.CacheModes.Refresh ? Models.CacheModes.Refresh : null,
-                            Extra = new Dictionary<string, JsonElement> { ["metadata"] = JsonSerializer.SerializeToElement(doc.MetadataDictionary()) },
-                        },
-                        Traceparent = traceparent,
-                    });
-                    planned.Add(new PlannedTask(taskId, Contract, document.File, model));
-                }
-            }
-        }
-
-        return planned;
-    }
-
-    /// <summary>What an analysis contract needs of a manifest document; metadata as key, value, key, value…, in the manifest's order.</summary>
-    private sealed record PlannedDocument(string File, string DocumentId, string TextSha256, string[] Metadata)
-    {
-        public Dictionary<string, string> MetadataDictionary()
-        {
-            var metadata = new Dictionary<string, string>(Metadata.Length / 2, StringComparer.Ordinal);
-            for (var i = 0; i < Metadata.Length; i += 2)
-            {
-                metadata[Metadata[i]] = Metadata[i + 1];
-            }
-
-            return metadata;
-        }
-    }
-
     /// <summary>
     /// Takes a finished analysis into the run (<see cref="FetchAsync"/>, then <see cref="CountAsync"/>), returning the whole
     /// result (for the pre-test's report on its sample).

@@ -48,7 +48,7 @@ internal sealed class EarlierRunReuse
         foreach (var hash in source.Outputs.AnalysisResults)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var bytes = await CopyVerifiedAsync(sourceFolder, source, RunFolder.AnalysisResultFile(hash), hash, run, "analysis_result", cancellationToken).ConfigureAwait(false);
+            var bytes = await CopyVerifiedAsync(sourceFolder, source, RunFolder.AnalysisResultFile(hash), hash, run, ManifestFileChanges.AnalysisResultRole, cancellationToken).ConfigureAwait(false);
             await store.PutAsync(bytes, cancellationToken).ConfigureAwait(false);
         }
 

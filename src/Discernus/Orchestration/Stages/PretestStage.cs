@@ -28,7 +28,7 @@ internal sealed class PretestStage(StageWaiter waiter, PriorExecutionReader prio
             return;
         }
 
-        outputs.PlannedAnalyses ??= AnalysisTasks.Plan(run);
+        outputs.PlannedAnalyses ??= AnalysisPlan.Read(run);
         if (run.Manifest.Plan?.Pretest is not { } settings || run.IsStageDone(StageNames.Pretest))
         {
             return;
@@ -38,14 +38,14 @@ internal sealed class PretestStage(StageWaiter waiter, PriorExecutionReader prio
         outputs.PretestAnswers = await RunSampleAsync(stage, settings, outputs.PlannedAnalyses, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Dictionary<string, CompletionSignal>> RunSampleAsync(StageRun stage, ManifestPretest settings, IReadOnlyList<PlannedTask> planned, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, CompletionSignal>> RunSampleAsync(StageRun stage, ManifestPretest settings, TaskPlan planned, CancellationToken cancellationToken)
     {
         var run = stage.Run;
         var documents = run.ReadDocuments();
         var sample = PretestSample.Choose(documents, settings.SampleSize, settings.Seed);
         var perModel = documents.Count * run.Models.RunsPerModel;
         // Planned order is model → run → document: the first run of each model on each sampled document.
-        var sampleTasks = run.Models.Names.SelectMany((_, model) => sample.Select(document => planned[(model * perModel) + document])).ToList();
+        var sampleTasks = TaskPlan.Of([.. run.Models.Names.SelectMany((_, model) => sample.Select(document => planned[(model * perModel) + document]))]);
         var sampleIds = sampleTasks.Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal);
         run.Log.Info(StageNames.Pretest, Agent, $"pre-test: {sample.Count} of {documents.Count} document(s) (seed {settings.Seed}) analysed first by {run.Models.Names.Count} model(s)",
             new Dictionary<string, object?> { ["documents"] = sample.Select(i => documents[i].DocumentId).ToList() });

@@ -24,8 +24,8 @@ internal sealed class ProviderBatches(RunRegistry registry, RunStateStore states
     /// whose batch line failed carry nothing and are asked interactively; they are named in the manifest
     /// (<c>batch_retries</c>) and the log. Interactive runs pass through unchanged.
     /// </summary>
-    public async Task<List<PlannedTask>> WithBatchAnswersAsync(
-        RunContext run, IArtifactStore store, List<PlannedTask> planned, IReadOnlyDictionary<string, CompletionSignal>? recorded, CancellationToken cancellationToken)
+    public async Task<TaskPlan> WithBatchAnswersAsync(
+        RunContext run, IArtifactStore store, TaskPlan planned, IReadOnlyDictionary<string, CompletionSignal>? recorded, CancellationToken cancellationToken)
     {
         if (run.Models.Mode != RunRequestOptions.BatchMode)
         {
@@ -58,9 +58,9 @@ internal sealed class ProviderBatches(RunRegistry registry, RunStateStore states
         }
 
         await run.Folder.UpdateManifestAsync(m => m with { BatchRetries = retries }, CancellationToken.None).ConfigureAwait(false);
-        return planned.Select(p => answers.TryGetValue(p.TaskId, out var hash)
+        return TaskPlan.Of([.. planned.Select(p => answers.TryGetValue(p.TaskId, out var hash)
             ? p with { Contract = traceparent => BatchAnswers.WithAnswer(p.Contract(traceparent), hash) }
-            : p).ToList();
+            : p)]);
     }
 
     /// <summary>One model's analyses as provider batches: the answers by task, and the lines that failed for <paramref name="retries"/>.</summary>

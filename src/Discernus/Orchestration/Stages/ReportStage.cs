@@ -37,7 +37,7 @@ internal sealed class ReportStage(StageWaiter waiter) : IRunStage
         RemoveUnrecordedReports(run);
         (string, string)? paths = null;
         await waiter.RunAsync(new StageRequest(run, StageNames.Report,
-            [new PlannedTask(taskId, traceparent => CoordinationJson.Serialize(contract with { Traceparent = traceparent }), null, null)],
+            TaskPlan.Of(new PlannedTask(taskId, traceparent => CoordinationJson.Serialize(contract with { Traceparent = traceparent }), null, null)),
             async (_, signal) => paths = await RecordAsync(stage, signal, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
 
         outputs.Report = paths ?? throw new RunFailedException($"the report failed: {run.Failures.LastOrDefault()?.Reason ?? "no result"}");

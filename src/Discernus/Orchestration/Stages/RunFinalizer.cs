@@ -43,7 +43,7 @@ internal sealed class RunFinalizer(RemoteCalls calls, RunRegistry registry, RunS
             Failures = run.Failures.ToList(),
             Cost = Counted(run.Cost(m.Cost), counts),
             Outputs = run.Outputs,
-        }, new ManifestFileChanges([.. run.OutputFiles(), .. logFiles], RemoveRole: "log", Replace: run.WrittenOutputPaths), CancellationToken.None).ConfigureAwait(false);
+        }, run.FileChanges(logFiles, removeRole: "log"), CancellationToken.None).ConfigureAwait(false);
 
         await state.SetAsync(run.Folder.RunId, new Dictionary<string, string>
         {

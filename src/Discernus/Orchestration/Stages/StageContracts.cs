@@ -7,6 +7,49 @@ namespace Discernus.Orchestration.Stages;
 internal sealed record PlannedTask(string TaskId, Func<string?, string> Contract, string? DocumentName, string? Model);
 
 /// <summary>
+/// The tasks of a stage in planned order, each found by its id. A listed plan holds its tasks; a run's analyses are
+/// computed from their position instead (<see cref="AnalysisPlan"/>), so that a million planned analyses cost a few
+/// dozen bytes each rather than a task, a contract closure and an id string each (about 400 bytes).
+/// </summary>
+internal abstract class TaskPlan : IReadOnlyList<PlannedTask>
+{
+    public abstract int Count { get; }
+
+    /// <summary>The task at <paramref name="index"/>, made when asked for (an <see cref="AnalysisPlan"/> keeps none).</summary>
+    public abstract PlannedTask this[int index] { get; }
+
+    /// <summary>The position of the task with this id, or -1 when the plan has no such task.</summary>
+    public abstract int IndexOf(string taskId);
+
+    /// <summary>The id of the task at <paramref name="index"/>, without making the task.</summary>
+    public virtual string TaskId(int index) => this[index].TaskId;
+
+    public static TaskPlan Of(params IReadOnlyList<PlannedTask> tasks) => new ListedTasks(tasks);
+
+    public IEnumerator<PlannedTask> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private sealed class ListedTasks(IReadOnlyList<PlannedTask> tasks) : TaskPlan
+    {
+        // Two tasks with one id are a planning error: ToDictionary refuses them.
+        private readonly Dictionary<string, int> _positions = tasks.Select((task, i) => (task.TaskId, i)).ToDictionary(x => x.TaskId, x => x.i, StringComparer.Ordinal);
+
+        public override int Count => tasks.Count;
+
+        public override PlannedTask this[int index] => tasks[index];
+
+        public override int IndexOf(string taskId) => _positions.GetValueOrDefault(taskId, -1);
+    }
+}
+
+/// <summary>
 /// What earlier executions of a run left: the analyses with a result, those that failed (some of them dead-listed),
 /// and the failure signals sent to them that still wait to be read.
 /// </summary>
@@ -21,7 +64,7 @@ internal sealed record StageRun(RunContext Run, Artifacts.IArtifactStore Store);
 /// </summary>
 internal sealed class StageOutputs
 {
-    public List<PlannedTask>? PlannedAnalyses { get; set; }
+    public TaskPlan? PlannedAnalyses { get; set; }
     public Dictionary<string, Coordination.CompletionSignal>? PretestAnswers { get; set; }
     public IReadOnlyList<string> Analyses { get; set; } = [];
     public Agents.SynthesisResult? Synthesis { get; set; }

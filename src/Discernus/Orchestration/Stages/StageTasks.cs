@@ -11,7 +11,7 @@ namespace Discernus.Orchestration.Stages;
 internal sealed record StageRequest(
     RunContext Run,
     string Stage,
-    IReadOnlyList<PlannedTask> Planned,
+    TaskPlan Planned,
     Func<PlannedTask, CompletionSignal, Task> OnSuccess,
     IReadOnlyDictionary<string, CompletionSignal>? Recorded = null,
     PriorExecution? Prior = null,
@@ -39,7 +39,10 @@ internal sealed class StageTasks
     private readonly Telemetry.DiscernusMetrics? _metrics;
     private readonly int _queueWindow;
     private readonly CancellationToken _cancellationToken;
-    private readonly Dictionary<string, PlannedTask> _pending;
+
+    // Pending tasks by their position in the plan: a flag each, not a dictionary entry each.
+    private readonly System.Collections.BitArray _pending;
+    private int _pendingCount;
 
     // Tasks an earlier execution left unfinished: a worker may still finish them the old way, or deliver its verdict
     // late (even one it settled just before this execution looked for what was still queued or claimed).
@@ -48,7 +51,8 @@ internal sealed class StageTasks
     // Tasks whose contract Redis lost before a worker claimed them, and how often each was queued again for it.
     private readonly Dictionary<string, int> _lostContracts = new(StringComparer.Ordinal);
 
-    private IReadOnlyList<PlannedTask> _toQueue;
+    // Positions in the plan, in the order they are queued.
+    private IReadOnlyList<int> _toQueue;
     private int _nextToQueue;
     private int _inQueue;
 
@@ -57,15 +61,16 @@ internal sealed class StageTasks
     {
         (_request, _traceparent, _tasks, _resilience, _outage, _state, _metrics, _queueWindow, _cancellationToken) =
             (request, traceparent, tasks, resilience, outage, state, metrics, queueWindow, cancellationToken);
-        _pending = request.Planned.ToDictionary(p => p.TaskId, StringComparer.Ordinal);
-        _toQueue = request.Planned;
+        _pending = new System.Collections.BitArray(request.Planned.Count, true);
+        _pendingCount = request.Planned.Count;
+        _toQueue = Enumerable.Range(0, request.Planned.Count).ToArray();
     }
 
     public int Succeeded { get; private set; }
 
     public int Failed { get; private set; }
 
-    public int Pending => _pending.Count;
+    public int Pending => _pendingCount;
 
     public int Total => _request.Planned.Count;
 
@@ -92,9 +97,9 @@ internal sealed class StageTasks
         var work = new List<(PlannedTask Task, CompletionSignal Signal)>();
         foreach (var signal in signals)
         {
-            if (signal.IsSucceeded && signal.ResultHash is not null && _pending.TryGetValue(signal.TaskId, out var task))
+            if (signal.IsSucceeded && signal.ResultHash is not null && IsPending(signal.TaskId, out var index))
             {
-                work.Add((task, signal));
+                work.Add((Plan[index], signal));
             }
         }
 
@@ -126,12 +131,15 @@ internal sealed class StageTasks
             return;
         }
 
-        if (await RequeuedAsync(signal).ConfigureAwait(false) || !_pending.Remove(signal.TaskId, out var task))
+        if (await RequeuedAsync(signal).ConfigureAwait(false) || !IsPending(signal.TaskId, out var index))
         {
             // Queued again, or a duplicate delivery (at-least-once) or a signal for another stage: already accounted for.
             return;
         }
 
+        _pending[index] = false;
+        _pendingCount--;
+        var task = Plan[index];
         if (signal.IsSucceeded && signal.ResultHash is not null)
         {
             await _request.OnSuccess(task, signal).ConfigureAwait(false);
@@ -159,8 +167,9 @@ internal sealed class StageTasks
     /// <summary>A failure that is no verdict on the task, which is queued again: a lost contract, or an earlier execution's outage.</summary>
     private async Task<bool> RequeuedAsync(CompletionSignal signal)
     {
-        if (RedisTaskQueue.IsLostContract(signal.Error) && _pending.TryGetValue(signal.TaskId, out var lost) && _lostContracts.GetValueOrDefault(signal.TaskId) < LostContractRequeues)
+        if (RedisTaskQueue.IsLostContract(signal.Error) && IsPending(signal.TaskId, out var lostIndex) && _lostContracts.GetValueOrDefault(signal.TaskId) < LostContractRequeues)
         {
+            var lost = Plan[lostIndex];
             // The task never ran: Redis lost its contract (a reset deletes keys one by one, a restart forgets them).
             _lostContracts[signal.TaskId] = _lostContracts.GetValueOrDefault(signal.TaskId) + 1;
             Run.Log.Info(Stage, Agent, $"{signal.TaskId} had no contract when a worker claimed it (Redis lost it); queued again");
@@ -168,14 +177,15 @@ internal sealed class StageTasks
             return true;
         }
 
-        if (AgentOutcome.StopsRun(signal.Error, out var staleReason) && _earlierUnfinished.Remove(signal.TaskId) && _pending.TryGetValue(signal.TaskId, out var stale))
+        if (AgentOutcome.StopsRun(signal.Error, out var staleReason) && _earlierUnfinished.Remove(signal.TaskId) && IsPending(signal.TaskId, out var staleIndex))
         {
+            var stale = Plan[staleIndex];
             // A task that waited for the endpoint since before this execution gave up on the outage that stopped the
             // last one: that is no verdict on the endpoint now (seen in WorldFaultTests: a resume failed with the outage
             // it was started to recover from). A task of this execution that gives up stops the run. The task is queued
             // again unless a copy of it is still to come: a second copy of its id would find no contract once the first
             // is settled (seen in WorldFaultTests: two tasks dead-listed in a resume that completed).
-            if (_toQueue.Skip(_nextToQueue).Any(t => t.TaskId == stale.TaskId)
+            if (_toQueue.Skip(_nextToQueue).Contains(staleIndex)
                 || (await _resilience.ExecuteAsync(ct => _tasks.FindQueuedAsync([stale.TaskId], ct), $"looking up task {stale.TaskId}", _cancellationToken).ConfigureAwait(false)).Count > 0)
             {
                 Run.Log.Info(Stage, Agent, $"{stale.TaskId}, left unfinished by an earlier execution, gave up on an earlier outage ({staleReason}); already queued again");
@@ -206,13 +216,13 @@ internal sealed class StageTasks
             await CountAsync(signal).ConfigureAwait(false);
         }
 
-        var unfinished = _pending.Keys.ToList();
+        var unfinished = PendingPositions().Select(Plan.TaskId).ToList();
         var inFlight = await _resilience.ExecuteAsync(ct => _tasks.FindQueuedAsync(unfinished, ct), $"looking up the queued tasks of run {RunId}", _cancellationToken).ConfigureAwait(false);
         _earlierUnfinished.UnionWith(unfinished);
-        _toQueue = _pending.Values.Where(p => !inFlight.Contains(p.TaskId)).ToList();
-        _inQueue = _pending.Count - _toQueue.Count;
+        _toQueue = PendingPositions().Where(i => !inFlight.Contains(Plan.TaskId(i))).ToList();
+        _inQueue = _pendingCount - _toQueue.Count;
         var planned = _request.Planned;
-        Run.Log.Info(Stage, Agent, $"{StageNames.Title(Stage)}: {planned.Count - _pending.Count} task(s) already finished, {inFlight.Count} still queued or claimed, {_toQueue.Count} {(Run.Adopted ? "queued again" : "to queue")}");
+        Run.Log.Info(Stage, Agent, $"{StageNames.Title(Stage)}: {planned.Count - _pendingCount} task(s) already finished, {inFlight.Count} still queued or claimed, {_toQueue.Count} {(Run.Adopted ? "queued again" : "to queue")}");
         if (_request.Prior is { } prior)
         {
             await AccountForRepairsAsync(prior, inFlight.Count).ConfigureAwait(false);
@@ -223,11 +233,11 @@ internal sealed class StageTasks
     private async Task AccountForRepairsAsync(PriorExecution prior, int inFlight)
     {
         var planned = _request.Planned;
-        var again = _toQueue.Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal);
+        var again = _toQueue.Select(Plan.TaskId).ToHashSet(StringComparer.Ordinal);
         var dead = prior.DeadListed.Count(again.Contains);
         var failedBefore = prior.Failed.Count(id => again.Contains(id) && !prior.DeadListed.Contains(id));
         var lost = again.Count - dead - failedBefore;
-        var message = $"Run {(Run.Manifest.Executions.LastOrDefault()?.Kind ?? "resumed")}: {planned.Count - _pending.Count} of {planned.Count} analyses have a result and are kept; " +
+        var message = $"Run {(Run.Manifest.Executions.LastOrDefault()?.Kind ?? "resumed")}: {planned.Count - _pendingCount} of {planned.Count} analyses have a result and are kept; " +
             $"{again.Count} queued again: {dead} dead-listed, {failedBefore} failed after their attempts, {lost} lost (no result and no record); {inFlight} still queued or claimed.";
         Run.Log.Warning(Stage, Agent, message, new Dictionary<string, object?> { ["dead_listed"] = dead, ["failed"] = failedBefore, ["lost"] = lost, ["in_flight"] = inFlight });
         await _state.NoticeAsync(RunId, message).ConfigureAwait(false);
@@ -242,7 +252,7 @@ internal sealed class StageTasks
             return;
         }
 
-        var batch = _toQueue.Skip(_nextToQueue).Take(room).Select(t => (t.TaskId, t.Contract(_traceparent))).ToList();
+        var batch = _toQueue.Skip(_nextToQueue).Take(room).Select(i => Plan[i]).Select(t => (t.TaskId, t.Contract(_traceparent))).ToList();
         await EnqueueAsync(batch).ConfigureAwait(false);
         if (TaskIds.TryParse(batch[0].TaskId, out var queuedType))
         {
@@ -256,18 +266,37 @@ internal sealed class StageTasks
     /// <summary>Tasks finished since <paramref name="pendingBefore"/> leave the window, which is filled again.</summary>
     public Task FinishedAsync(int pendingBefore)
     {
-        _inQueue -= pendingBefore - _pending.Count;
+        _inQueue -= pendingBefore - _pendingCount;
         return TopUpAsync();
     }
 
     /// <summary>Redis lost the queue: every task without a result is queued again, in planned order, with the same id.</summary>
     public Task RequeueAllPendingAsync()
     {
-        var order = _request.Planned.Select((p, i) => (p.TaskId, i)).ToDictionary(x => x.TaskId, x => x.i, StringComparer.Ordinal);
-        _toQueue = _pending.Values.OrderBy(p => order[p.TaskId]).ToList();
+        _toQueue = PendingPositions().ToList();
         _nextToQueue = 0;
         _inQueue = 0;
         return TopUpAsync();
+    }
+
+    private TaskPlan Plan => _request.Planned;
+
+    /// <summary>True when the plan has a task with this id and it is still pending; its position in <paramref name="index"/>.</summary>
+    private bool IsPending(string taskId, out int index)
+    {
+        index = Plan.IndexOf(taskId);
+        return index >= 0 && _pending[index];
+    }
+
+    private IEnumerable<int> PendingPositions()
+    {
+        for (var i = 0; i < _pending.Length; i++)
+        {
+            if (_pending[i])
+            {
+                yield return i;
+            }
+        }
     }
 
     private Task EnqueueAsync(IReadOnlyList<(string TaskId, string Contract)> batch) =>

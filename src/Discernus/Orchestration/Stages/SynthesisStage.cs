@@ -33,7 +33,7 @@ internal sealed class SynthesisStage(StageWaiter waiter, EarlierRunReuse reuse) 
         var contract = Contract(run, await store.PutAsync(AnalysisResultIndex.Serialize(analyses), cancellationToken).ConfigureAwait(false), analyses.Count);
         SynthesisResult? result = null;
         await waiter.RunAsync(new StageRequest(run, StageNames.Synthesis,
-            [new PlannedTask(contract.TaskId, traceparent => CoordinationJson.Serialize(contract with { Traceparent = traceparent }), null, contract.Model)],
+            TaskPlan.Of(new PlannedTask(contract.TaskId, traceparent => CoordinationJson.Serialize(contract with { Traceparent = traceparent }), null, contract.Model)),
             async (_, signal) => result = await RecordAsync(stage, signal, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
 
         var synthesis = result ?? throw new RunFailedException($"synthesis failed: {run.Failures.LastOrDefault()?.Reason ?? "no result"}");
