@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Discernus.Content;
 
 namespace Discernus.Artifacts;
 
@@ -23,7 +24,7 @@ internal static class ArtifactPackEntry
 
     public static int Length(ReadOnlySpan<byte> entry) => BinaryPrimitives.ReadInt32LittleEndian(entry[40..]);
 
-    public static void Write(Span<byte> entry, ArtifactPackKey key, long offset, int length, int kind, long ticks)
+    public static void Write(Span<byte> entry, Sha256Key key, long offset, int length, int kind, long ticks)
     {
         entry.Clear();
         key.Write(entry);

@@ -1,3 +1,4 @@
+using Discernus.Content;
 using Microsoft.Win32.SafeHandles;
 
 namespace Discernus.Artifacts;
@@ -13,7 +14,7 @@ internal sealed class ArtifactPackFile(string folder, string id)
     public string IndexPath { get; } = Path.Combine(folder, id + ".idx");
     public string LockPath { get; } = Path.Combine(folder, id + ".lock");
 
-    /// <summary>The sealed pack's entries sorted by key (<see cref="ArtifactPackKeys"/>).</summary>
+    /// <summary>The sealed pack's entries sorted by key (<see cref="Sha256Keys"/>).</summary>
     public string KeysPath { get; } = Path.Combine(folder, id + ".keys");
 
     /// <summary>How much of the index has been read: whole entries only.</summary>
@@ -29,7 +30,7 @@ internal sealed class ArtifactPackFile(string folder, string id)
     public bool Sealed { get; set; }
 
     /// <summary>The sealed pack's sorted entries, once read: its entries are then looked up there, not held in memory.</summary>
-    public ArtifactPackKeys? Keys { get; set; }
+    public Sha256Keys? Keys { get; set; }
 
     /// <summary>The sorted keys could not be written here (a read-only store): the entries stay in memory.</summary>
     public bool KeysUnwritable { get; set; }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Discernus.Content;
 using Microsoft.Win32.SafeHandles;
 
 namespace Discernus.Artifacts;
@@ -12,7 +13,7 @@ namespace Discernus.Artifacts;
 /// It is derived from the pack's index alone, written to a temporary file and renamed into place, so any writer that
 /// finds it missing can write it again.</para>
 /// </summary>
-internal sealed class ArtifactPackKeys : IDisposable
+internal sealed class Sha256Keys : IDisposable
 {
     private const int EntrySize = ArtifactPackEntry.Size;
     private const int HeaderSize = 16;
@@ -22,7 +23,7 @@ internal sealed class ArtifactPackKeys : IDisposable
     private readonly SafeFileHandle _file;
     private readonly long _entriesAt;
 
-    private ArtifactPackKeys(uint[] prefixes, SafeFileHandle file)
+    private Sha256Keys(uint[] prefixes, SafeFileHandle file)
     {
         _prefixes = prefixes;
         _file = file;
@@ -35,10 +36,10 @@ internal sealed class ArtifactPackKeys : IDisposable
     public static void Write(string path, IReadOnlyList<byte[]> entries)
     {
         // One entry per key, the latest (a later copy supersedes a damaged one, a later set of a ref the earlier).
-        var chosen = new Dictionary<ArtifactPackKey, byte[]>();
+        var chosen = new Dictionary<Sha256Key, byte[]>();
         foreach (var entry in entries)
         {
-            var key = ArtifactPackKey.FromBytes(entry);
+            var key = Sha256Key.FromBytes(entry);
             if (!chosen.TryGetValue(key, out var known) || Ticks(known) <= Ticks(entry))
             {
                 chosen[key] = entry;
@@ -46,7 +47,7 @@ internal sealed class ArtifactPackKeys : IDisposable
         }
 
         var sorted = chosen.Values.ToArray();
-        Array.Sort(sorted, static (a, b) => a.AsSpan(0, ArtifactPackKey.Size).SequenceCompareTo(b.AsSpan(0, ArtifactPackKey.Size)));
+        Array.Sort(sorted, static (a, b) => a.AsSpan(0, Sha256Key.Size).SequenceCompareTo(b.AsSpan(0, Sha256Key.Size)));
         var temp = $"{path}.tmp-{Guid.NewGuid():N}";
         try
         {
@@ -84,7 +85,7 @@ internal sealed class ArtifactPackKeys : IDisposable
     /// Sorts a sealed pack's index into its keys file and opens it; null when it cannot be written here
     /// (a read-only store), and the caller keeps the entries in memory.
     /// </summary>
-    public static ArtifactPackKeys? TrySort(ArtifactPackFile pack)
+    public static Sha256Keys? TrySort(ArtifactPackFile pack)
     {
         try
         {
@@ -99,7 +100,7 @@ internal sealed class ArtifactPackKeys : IDisposable
     }
 
     /// <summary>The sorted keys at <paramref name="path"/>, or null when the file is missing or not whole.</summary>
-    public static ArtifactPackKeys? TryOpen(string path)
+    public static Sha256Keys? TryOpen(string path)
     {
         SafeFileHandle file;
         try
@@ -136,7 +137,7 @@ internal sealed class ArtifactPackKeys : IDisposable
                 prefixes[i] = BinaryPrimitives.ReadUInt32BigEndian(raw.AsSpan(4 * i));
             }
 
-            return new ArtifactPackKeys(prefixes, file);
+            return new Sha256Keys(prefixes, file);
         }
         catch
         {
@@ -146,7 +147,7 @@ internal sealed class ArtifactPackKeys : IDisposable
     }
 
     /// <summary>The entry of <paramref name="key"/> (56 bytes, the index's layout), or null.</summary>
-    public byte[]? Find(ArtifactPackKey key)
+    public byte[]? Find(Sha256Key key)
     {
         var prefix = (uint)(key.A >> 32);
         var at = Array.BinarySearch(_prefixes, prefix);
@@ -164,7 +165,7 @@ internal sealed class ArtifactPackKeys : IDisposable
         for (; at < _prefixes.Length && _prefixes[at] == prefix; at++)
         {
             var entry = ArtifactPackFile.ReadAt(_file, _entriesAt + ((long)at * EntrySize), EntrySize);
-            if (entry.Length == EntrySize && ArtifactPackKey.FromBytes(entry) == key)
+            if (entry.Length == EntrySize && Sha256Key.FromBytes(entry) == key)
             {
                 return entry;
             }

@@ -14,7 +14,7 @@ namespace Discernus.Artifacts;
 /// the same folder, process-isolated agents) share one pack, and what a crash left half-written is overwritten by the
 /// next record. Readers see other writers' records by reading the indexes again when a key is not found.</para>
 /// <para>A full pack is sealed: a last entry in its index says no record follows, and its entries are written sorted by
-/// key to <c>packs/&lt;id&gt;.keys</c> (<see cref="ArtifactPackKeys"/>). Memory: an entry of about 60 bytes for each
+/// key to <c>packs/&lt;id&gt;.keys</c> (<see cref="Sha256Keys"/>). Memory: an entry of about 60 bytes for each
 /// object of the open packs, 4 bytes for each object of the sealed ones (a pack holds 1 GiB), instead of 60 bytes for
 /// every object of the store: about 210 MB at a million analyses.</para>
 /// </summary>
@@ -49,7 +49,7 @@ internal sealed class ArtifactPacks : IDisposable
     /// <summary>Whether an object is packed, reading the other writers' indexes when it is not known yet.</summary>
     public bool Contains(string hash)
     {
-        var key = ArtifactPackKey.FromHex(hash);
+        var key = Sha256Key.FromHex(hash);
         lock (_gate)
         {
             return TryFind(key, out _) || (Refresh() && TryFind(key, out _));
@@ -59,7 +59,7 @@ internal sealed class ArtifactPacks : IDisposable
     /// <summary>The packed bytes of <paramref name="hash"/> (cut short when the pack was), or null when it is not packed.</summary>
     public byte[]? Read(string hash, bool refresh = true)
     {
-        var key = ArtifactPackKey.FromHex(hash);
+        var key = Sha256Key.FromHex(hash);
         ArtifactPackLocation location;
         SafeFileHandle handle;
         lock (_gate)
@@ -81,7 +81,7 @@ internal sealed class ArtifactPacks : IDisposable
     /// </summary>
     public void Put(string hash, ReadOnlySpan<byte> content)
     {
-        var key = ArtifactPackKey.FromHex(hash);
+        var key = Sha256Key.FromHex(hash);
         lock (_gate)
         {
             if ((TryFind(key, out var known) || (Refresh() && TryFind(key, out known)))
@@ -98,9 +98,9 @@ internal sealed class ArtifactPacks : IDisposable
     {
         var key = RefKey(name);
         var nameBytes = Encoding.UTF8.GetBytes(name);
-        var record = new byte[ArtifactPackKey.Size + nameBytes.Length];
-        ArtifactPackKey.FromHex(hash).Write(record);
-        nameBytes.CopyTo(record, ArtifactPackKey.Size);
+        var record = new byte[Sha256Key.Size + nameBytes.Length];
+        Sha256Key.FromHex(hash).Write(record);
+        nameBytes.CopyTo(record, Sha256Key.Size);
         lock (_gate)
         {
             _index.Add(key, RefKind, Append(key, RefKind, NextTicks(), record));
@@ -125,8 +125,8 @@ internal sealed class ArtifactPacks : IDisposable
         }
 
         var record = ArtifactPackFile.ReadAt(handle, found.Offset, found.Length);
-        return record.Length > ArtifactPackKey.Size && Encoding.UTF8.GetString(record.AsSpan(ArtifactPackKey.Size)) == name
-            ? (ArtifactPackKey.FromBytes(record).ToHex(), found.Ticks)
+        return record.Length > Sha256Key.Size && Encoding.UTF8.GetString(record.AsSpan(Sha256Key.Size)) == name
+            ? (Sha256Key.FromBytes(record).ToHex(), found.Ticks)
             : null;
     }
 
@@ -136,7 +136,7 @@ internal sealed class ArtifactPacks : IDisposable
         lock (_gate)
         {
             Refresh();
-            return TryFind(ArtifactPackKey.FromHex(hash), out var location)
+            return TryFind(Sha256Key.FromHex(hash), out var location)
                 ? (_packs[location.Pack].DataPath, location.Offset, location.Length)
                 : null;
         }
@@ -175,11 +175,11 @@ internal sealed class ArtifactPacks : IDisposable
                 {
                     if (KindOf(entry) == RefKind)
                     {
-                        refs.Add(Encoding.UTF8.GetString(ReadAt(ArtifactPackLocation.Of(number, entry)).AsSpan(ArtifactPackKey.Size)));
+                        refs.Add(Encoding.UTF8.GetString(ReadAt(ArtifactPackLocation.Of(number, entry)).AsSpan(Sha256Key.Size)));
                     }
                     else
                     {
-                        objects.Add(ArtifactPackKey.FromBytes(entry).ToHex());
+                        objects.Add(Sha256Key.FromBytes(entry).ToHex());
                     }
                 }
             }
@@ -198,7 +198,7 @@ internal sealed class ArtifactPacks : IDisposable
         }
     }
 
-    private static ArtifactPackKey RefKey(string name) => ArtifactPackKey.FromHex(Hashing.Sha256Hex("ref\n" + name));
+    private static Sha256Key RefKey(string name) => Sha256Key.FromHex(Hashing.Sha256Hex("ref\n" + name));
 
     private byte[] ReadAt(ArtifactPackLocation location) => ArtifactPackFile.ReadAt(_packs[location.Pack].OpenReader(), location.Offset, location.Length);
 
@@ -221,7 +221,7 @@ internal sealed class ArtifactPacks : IDisposable
             }
 
             // Sorted keys exist only for a sealed pack: its index need not be read at all.
-            if (pack.IndexRead == 0 && !pack.KeysUnwritable && ArtifactPackKeys.TryOpen(pack.KeysPath) is { } keys)
+            if (pack.IndexRead == 0 && !pack.KeysUnwritable && Sha256Keys.TryOpen(pack.KeysPath) is { } keys)
             {
                 (pack.Sealed, pack.Full) = (true, true);
                 UseSortedKeys(number, keys);
@@ -275,7 +275,7 @@ internal sealed class ArtifactPacks : IDisposable
         _index.Add(number, entry);
     }
 
-    private ArtifactPackLocation Append(ArtifactPackKey key, int kind, long ticks, ReadOnlySpan<byte> record)
+    private ArtifactPackLocation Append(Sha256Key key, int kind, long ticks, ReadOnlySpan<byte> record)
     {
         Span<byte> entry = stackalloc byte[EntrySize];
         while (true)
@@ -317,7 +317,7 @@ internal sealed class ArtifactPacks : IDisposable
         }
     }
 
-    private bool TryFind(ArtifactPackKey key, out ArtifactPackLocation location) => _index.TryFind(key, ObjectKind, out location);
+    private bool TryFind(Sha256Key key, out ArtifactPackLocation location) => _index.TryFind(key, ObjectKind, out location);
 
     // Strictly increasing within a writer, so the last of two records in one tick still wins.
     private long NextTicks() => _lastTicks = Math.Max(DateTime.UtcNow.Ticks, _lastTicks + 1);
@@ -327,7 +327,7 @@ internal sealed class ArtifactPacks : IDisposable
     /// writer that sealed it writes them at once; a crash in between leaves them to the next reader), and lets go of
     /// its entries in memory. Where the keys cannot be written (a read-only store) the entries stay in memory.
     /// </summary>
-    private void UseSortedKeys(int number, ArtifactPackKeys? keys = null)
+    private void UseSortedKeys(int number, Sha256Keys? keys = null)
     {
         var pack = _packs[number];
         if (pack.Keys is not null || pack.KeysUnwritable)
@@ -335,7 +335,7 @@ internal sealed class ArtifactPacks : IDisposable
             return;
         }
 
-        keys ??= ArtifactPackKeys.TryOpen(pack.KeysPath) ?? ArtifactPackKeys.TrySort(pack);
+        keys ??= Sha256Keys.TryOpen(pack.KeysPath) ?? Sha256Keys.TrySort(pack);
         if (keys is null)
         {
             pack.KeysUnwritable = true;

@@ -20,7 +20,15 @@ public sealed record CorpusDocument
     public required string RelativePath { get; init; }
     /// <summary>Absolute, resolved path of the file.</summary>
     public required string FullPath { get; init; }
-    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    /// <summary>
+    /// The manifest's metadata for the document. A document without any holds one shared empty dictionary, however it
+    /// was made (read from JSON, each would be a new one: 80 MB at a million documents).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Metadata
+    {
+        get;
+        init => field = value is { Count: > 0 } ? value : System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+    } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     public string FileName => Path.GetFileName(RelativePath);
     public string Extension => Path.GetExtension(RelativePath).TrimStart('.').ToLowerInvariant();

@@ -160,12 +160,14 @@ internal sealed partial class ExperimentReader
         }
 
         var textBytes = Encoding.UTF8.GetBytes(text.Text!);
+        var sha256 = Hashing.Sha256Hex(bytes);
         var reading = new DocumentReading
         {
             DocumentId = document.DocumentId,
             File = document.RelativePath,
-            Sha256 = Hashing.Sha256Hex(bytes),
-            TextSha256 = Hashing.Sha256Hex(textBytes),
+            Sha256 = sha256,
+            // A plain UTF-8 file is its own text: one hash, and one string for it in a reading held per document.
+            TextSha256 = textBytes.AsSpan().SequenceEqual(bytes) ? sha256 : Hashing.Sha256Hex(textBytes),
             Bytes = bytes.LongLength,
             TextChars = text.Text!.Length,
             Extracted = text.Extracted,

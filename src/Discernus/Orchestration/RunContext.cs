@@ -1,4 +1,5 @@
 using Discernus.Artifacts;
+using Discernus.Content;
 using Discernus.Experiments;
 using Discernus.Models;
 using Discernus.Provenance;
@@ -37,7 +38,7 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
 
     // Analysis results are one file per document, named by their hash: kept as hashes (32 bytes each), listed as files
     // when the manifest is written (ManifestFileChanges.AnalysisResults).
-    private readonly List<Artifacts.ArtifactPackKey> _analysisResults = [];
+    private readonly List<Sha256Key> _analysisResults = [];
     public ManifestOutputs Outputs { get; set; } = new();
     public decimal CostUsd { get { lock (_gate) { return _costUsd; } } }
 
@@ -228,7 +229,7 @@ internal sealed class RunContext(RunFolder folder, RunLog log, Experiment experi
 
         lock (_gate)
         {
-            _analysisResults.Add(Artifacts.ArtifactPackKey.FromHex(hash));
+            _analysisResults.Add(Sha256Key.FromHex(hash));
         }
     }
 

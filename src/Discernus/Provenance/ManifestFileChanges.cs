@@ -1,3 +1,5 @@
+using Discernus.Content;
+
 namespace Discernus.Provenance;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace Discernus.Provenance;
 /// as 32 bytes a hash, where a million of them as entries and path strings took about 300 MB at every update.
 /// </summary>
 internal sealed record ManifestFileChanges(
-    IReadOnlyList<ManifestFile> Add, string? RemoveRole = null, IReadOnlySet<string>? Replace = null, IReadOnlyList<Artifacts.ArtifactPackKey>? AnalysisResults = null)
+    IReadOnlyList<ManifestFile> Add, string? RemoveRole = null, IReadOnlySet<string>? Replace = null, IReadOnlyList<Sha256Key>? AnalysisResults = null)
 {
     public const string AnalysisResultRole = "analysis_result";
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Discernus.Content;
 
 namespace Discernus.Provenance;
 
@@ -185,7 +186,7 @@ internal static class ManifestStream
                     var addedPaths = added.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
                     var listed = new HashSet<string>(StringComparer.Ordinal);
                     var results = files?.AnalysisResults ?? [];
-                    var listedResults = new HashSet<Artifacts.ArtifactPackKey>();
+                    var listedResults = new HashSet<Sha256Key>();
                     ReadList<ManifestFile>(listsFrom, FilesProperty, file =>
                     {
                         if ((files?.RemoveRole is { } role && file.Role == role) || files?.Replace?.Contains(file.Path) == true)
@@ -193,10 +194,10 @@ internal static class ManifestStream
                             return;
                         }
 
-                        if (results.Count > 0 && file.Role == ManifestFileChanges.AnalysisResultRole && Content.Hashing.IsSha256Hex(file.Sha256)
+                        if (results.Count > 0 && file.Role == ManifestFileChanges.AnalysisResultRole && Hashing.IsSha256Hex(file.Sha256)
                             && file.Path == RunFolder.AnalysisResultFile(file.Sha256))
                         {
-                            listedResults.Add(Artifacts.ArtifactPackKey.FromHex(file.Sha256));
+                            listedResults.Add(Sha256Key.FromHex(file.Sha256));
                         }
                         else if (addedPaths.Contains(file.Path))
                         {

@@ -158,6 +158,15 @@ internal sealed class RunFolder
         return Task.CompletedTask;
     }
 
+    /// <summary>Writes a manifest head with the lists RUN SETUP wrote to scratch files (<see cref="ManifestLists"/>).</summary>
+    internal Task WriteManifestAsync(RunManifest head, ManifestLists lists, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ManifestStream.Write(ManifestPath, head, listsFrom: lists.Path);
+        Remember(head);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Writes a file of the run (relative path) and returns its SHA-256; existing identical content is kept as is.</summary>
     public async Task<string> WriteFileAsync(string relativePath, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {

@@ -25,9 +25,11 @@ internal sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
         try
         {
             LogValidation(log, request.Validation);
-            var manifest = await StoreInputsAsync(folder, log, experiment, request, started, cancellationToken).ConfigureAwait(false);
-            await folder.WriteManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
-            log.Info(StageNames.RunSetup, Agent, $"run folder ready: {manifest.Documents.Count} documents, {manifest.Prompts.Count} prompts, {manifest.Files.Count} files hashed",
+            using var lists = new ManifestLists(folder.Path);
+            var manifest = await StoreInputsAsync(folder, log, experiment, request, started, lists, cancellationToken).ConfigureAwait(false);
+            lists.Complete();
+            await folder.WriteManifestAsync(manifest, lists, cancellationToken).ConfigureAwait(false);
+            log.Info(StageNames.RunSetup, Agent, $"run folder ready: {lists.Documents} documents, {manifest.Prompts.Count} prompts, {lists.Files} files hashed",
                 new Dictionary<string, object?> { ["run_folder"] = folder.Path, ["artifact_store"] = store.Description });
             return (folder, log);
         }
@@ -58,11 +60,10 @@ internal sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
         Stages = StageNames.InOrder.Select(s => new ManifestStage { Name = s, Status = RunStatus.Pending }).ToList(),
     };
 
+    /// <summary>Stores every input, listing each document and file in <paramref name="lists"/>; returns the manifest's head.</summary>
     private async Task<RunManifest> StoreInputsAsync(RunFolder folder, RunLog log, Experiment experiment, RunSetupRequest request,
-        DateTimeOffset started, CancellationToken cancellationToken)
+        DateTimeOffset started, ManifestLists lists, CancellationToken cancellationToken)
     {
-        var files = new List<ManifestFile>();
-        var listed = new HashSet<string>(StringComparer.Ordinal);
 
         async Task<(string Hash, string Asset)> StoreAsync(byte[] bytes, string extension, string role)
         {
@@ -73,10 +74,13 @@ internal sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
         async Task<string> WriteAssetAsync(byte[] bytes, string hash, string extension, string role)
         {
             var asset = $"assets/{hash}.{extension}";
+            // The run folder is new (claimed by its manifest before anything is written): an asset already there was
+            // written, and listed, by this setup, for a document identical to an earlier one.
+            var listed = File.Exists(System.IO.Path.Combine(folder.Path, asset));
             await folder.WriteFileAsync(asset, bytes, cancellationToken).ConfigureAwait(false);
-            if (listed.Add(asset))
+            if (!listed)
             {
-                files.Add(new ManifestFile(asset, hash, role));
+                lists.AddFile(new ManifestFile(asset, hash, role));
             }
 
             return asset;
@@ -150,7 +154,6 @@ internal sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             throw new InvalidDataException($"validation read {readings.Count} document(s) but the corpus lists {corpus.Count}; run the experiment again");
         }
 
-        var documents = new List<ManifestDocument>(readings.Count);
         for (var i = 0; i < readings.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -161,7 +164,7 @@ internal sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             }
 
             var (asset, textAsset) = await CopyDocumentAsync(reading, document.Extension).ConfigureAwait(false);
-            documents.Add(new ManifestDocument
+            lists.AddDocument(new ManifestDocument
             {
                 DocumentId = document.DocumentId,
                 File = document.RelativePath,
@@ -207,17 +210,18 @@ internal sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
                 experiment.Framework.DerivedMetrics.Select(d => d.Name).ToList()),
             Corpus = new ManifestCorpus(experiment.Corpus.Name,
                 experiment.Corpus.ManifestPath is null ? null : Path.GetRelativePath(experiment.Directory, experiment.Corpus.ManifestPath),
-                corpusManifestHash, CorpusHash(documents), documents.Count),
+                corpusManifestHash, CorpusHash(corpus.Select((document, i) => (document.DocumentId, readings[i].Sha256))), lists.Documents),
             Gold = gold,
-            Documents = documents,
             Prompts = prompts,
             Stages = stages,
-            Files = files,
         };
     }
 
     /// <summary>The corpus as a whole: a hash over the sorted (document id, content hash) pairs.</summary>
-    public static string CorpusHash(IEnumerable<ManifestDocument> documents)
+    public static string CorpusHash(IEnumerable<ManifestDocument> documents) => CorpusHash(documents.Select(d => (d.DocumentId, d.Sha256)));
+
+    /// <inheritdoc cref="CorpusHash(IEnumerable{ManifestDocument})"/>
+    public static string CorpusHash(IEnumerable<(string DocumentId, string Sha256)> documents)
     {
         // Line by line: the text hashed is about 80 bytes a document, which as one string of a large corpus was a
         // buffer on the large-object heap doubling to 16 MB at 100,000 documents.

@@ -83,4 +83,40 @@ public sealed class DocumentIntakeTests
         Assert.Null(await DocumentIntake.LoadAsync(hash, fewer, store));
         Assert.Null(await DocumentIntake.LoadAsync(new string('0', 64), report.Experiment!, store));
     }
+
+    [Fact]
+    public async Task LoadedReadings_ShareTheCorpusDocumentsStrings_AndAPlainTextsOneHash()
+    {
+        // A run holds a reading per document until its setup is done: read from JSON, each would hold copies of the
+        // document's id and path and, for a plain UTF-8 file, a second string of its one hash.
+        using var temp = TempExperiment.CopyOf(TestPaths.Project("nano"));
+        var report = ExperimentValidator.Validate(temp.Path, new ExperimentLimits(), readDocuments: false);
+        var store = new FolderArtifactStore(temp.Outside("artifacts"));
+        var (_, read) = await DocumentIntake.ReadAsync(report.Experiment!, store, null);
+        Assert.All(read, reading => Assert.Same(reading.Sha256, reading.TextSha256));
+
+        var loaded = await DocumentIntake.LoadAsync(await DocumentIntake.SaveAsync(read, store), report.Experiment!, store);
+
+        Assert.Equal(read, loaded);
+        var documents = report.Experiment!.Corpus.Documents;
+        Assert.All(loaded!.Zip(documents), pair =>
+        {
+            Assert.Same(pair.Second.DocumentId, pair.First.DocumentId);
+            Assert.Same(pair.Second.RelativePath, pair.First.File);
+            Assert.Same(pair.First.Sha256, pair.First.TextSha256);
+        });
+    }
+
+    [Fact]
+    public void CorpusDocumentsWithoutMetadata_ShareOneEmptyDictionary_AlsoWhenReadFromJson()
+    {
+        var json = """[{"document_id":"a","relative_path":"a.txt","full_path":"/x/a.txt","metadata":{}},{"document_id":"b","relative_path":"b.txt","full_path":"/x/b.txt","metadata":{"era":"e1"}},{"document_id":"c","relative_path":"c.txt","full_path":"/x/c.txt"}]""";
+
+        var documents = System.Text.Json.JsonSerializer.Deserialize<List<CorpusDocument>>(json, DiscernusJson.Compact)!;
+
+        Assert.Same(documents[0].Metadata, documents[2].Metadata);
+        Assert.Empty(documents[0].Metadata);
+        Assert.Equal("e1", documents[1].Metadata["era"]);
+        Assert.Same(new CorpusDocument { DocumentId = "d", RelativePath = "d.txt", FullPath = "/x/d.txt" }.Metadata, documents[0].Metadata);
+    }
 }

@@ -1,3 +1,4 @@
+using Discernus.Content;
 using Discernus.Provenance;
 
 namespace Discernus.Tests.Provenance;
@@ -121,14 +122,14 @@ public sealed class ManifestStreamTests : IDisposable
     [Fact]
     public async Task AnalysisResultsPassedAsHashes_AreListedAsTheirResultFiles_OnceEach_BeforeTheOtherAddedFiles()
     {
-        var listedBefore = Discernus.Content.Hashing.Sha256Hex("result listed by an earlier update");
-        var (first, second) = (Discernus.Content.Hashing.Sha256Hex("result 1"), Discernus.Content.Hashing.Sha256Hex("result 2"));
+        var listedBefore = Hashing.Sha256Hex("result listed by an earlier update");
+        var (first, second) = (Hashing.Sha256Hex("result 1"), Hashing.Sha256Hex("result 2"));
         ManifestFile Result(string hash) => new(RunFolder.AnalysisResultFile(hash), hash, ManifestFileChanges.AnalysisResultRole);
         var manifest = Manifest(10) with { Files = [new("assets/x.txt", "x", "document"), Result(listedBefore)] };
         var folder = new RunFolder(_directory, manifest.RunId);
         await folder.WriteManifestAsync(manifest);
         ManifestFile[] report = [new("results/reports/report.md", "r", "report")];
-        Discernus.Artifacts.ArtifactPackKey[] results = [.. new[] { second, listedBefore, first, second }.Select(Discernus.Artifacts.ArtifactPackKey.FromHex)];
+        Sha256Key[] results = [.. new[] { second, listedBefore, first, second }.Select(Sha256Key.FromHex)];
 
         await folder.UpdateManifestAsync(m => m, new ManifestFileChanges(report, AnalysisResults: results));
 

@@ -1,23 +1,23 @@
 using System.Buffers.Binary;
 
-namespace Discernus.Artifacts;
+namespace Discernus.Content;
 
 /// <summary>
 /// A SHA-256 as four numbers: an index of a million packed objects keyed by 64-character strings would cost about
 /// three times the memory, and the key is compared in full, so no prefix can stand for another object.
 /// </summary>
-internal readonly record struct ArtifactPackKey(ulong A, ulong B, ulong C, ulong D)
+internal readonly record struct Sha256Key(ulong A, ulong B, ulong C, ulong D)
 {
     public const int Size = 32;
 
-    public static ArtifactPackKey FromHex(string hash)
+    public static Sha256Key FromHex(string hash)
     {
         Span<byte> raw = stackalloc byte[Size];
         Convert.FromHexString(hash, raw, out _, out _);
         return FromBytes(raw);
     }
 
-    public static ArtifactPackKey FromBytes(ReadOnlySpan<byte> raw) => new(
+    public static Sha256Key FromBytes(ReadOnlySpan<byte> raw) => new(
         BinaryPrimitives.ReadUInt64BigEndian(raw),
         BinaryPrimitives.ReadUInt64BigEndian(raw[8..]),
         BinaryPrimitives.ReadUInt64BigEndian(raw[16..]),
