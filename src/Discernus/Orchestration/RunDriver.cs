@@ -183,8 +183,7 @@ internal sealed class RunDriver(
     private void ReleaseStageMemory(RunContext run)
     {
         var before = GC.GetTotalMemory(forceFullCollection: false);
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        StageMemory.Release();
         logger.LogDebug("Run {RunId}: managed heap {Before} MB before SYNTHESIS, {After} MB after a compacting collection",
             run.Folder.RunId, before / 1_000_000, GC.GetTotalMemory(forceFullCollection: false) / 1_000_000);
     }

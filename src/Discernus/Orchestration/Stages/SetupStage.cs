@@ -24,6 +24,10 @@ internal sealed class SetupStage(RunStateWriter state, RunFinalizer finalizer, D
 
     public async Task<PreparedRun> PrepareAsync(RunRequest request, IArtifactStore store, CancellationToken cancellationToken)
     {
+        // A submitter in this process (`discernus run`) held the validated corpus and the readings, an entry or two per
+        // document, and they are garbage now; this stage reads both again from the store. Without a collection first
+        // the two stacked: a million documents peaked at 1.13 GB here (docs/benchmarks.md).
+        StageMemory.ReleaseForLargeHeap();
         var (validated, refused) = await ValidateAsync(request, store, cancellationToken).ConfigureAwait(false);
         return validated is null ? new PreparedRun(null, refused) : await SetUpAsync(request, store, validated, cancellationToken).ConfigureAwait(false);
     }

@@ -82,20 +82,11 @@ internal sealed class StageWaiter(
     }
 
     /// <summary>
-    /// For a large corpus, gives the memory of the stages before this one back before it starts: the GC otherwise keeps
-    /// their garbage (run setup's lists, the last stage's buffers) committed, and each stage's peak stacks on the last.
-    /// 100,000 documents: batch analysis peaked at 457-463 MB without this, 422 MB with it (docs/benchmarks.md).
-    /// A small run skips it: a full blocking collection is not worth its milliseconds there.
+    /// For a large corpus, gives the memory of the stages before this one back before it starts (<see cref="StageMemory"/>):
+    /// run setup's lists, the last stage's buffers. 100,000 documents: batch analysis peaked at 457-463 MB without this,
+    /// 422 MB with it (docs/benchmarks.md). A small run skips it: a full blocking collection is not worth its milliseconds there.
     /// </summary>
-    private static void ReleaseEarlierStagesMemory(RunContext run)
-    {
-        if ((run.Manifest.Corpus?.DocumentCount ?? 0) >= LargeCorpus)
-        {
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        }
-    }
-
-    private const int LargeCorpus = 10_000;
+    private static void ReleaseEarlierStagesMemory(RunContext run) => StageMemory.ReleaseForLargeCorpus(run.Manifest.Corpus?.DocumentCount ?? 0);
 
     private async Task BeginAsync(StageRequest request, CancellationToken cancellationToken)
     {
