@@ -63,41 +63,37 @@ internal sealed class Sha256List : IReadOnlyList<string>
     {
         private readonly byte[] _bytes = new byte[checked(positions * HashBytes)];
         private readonly BitArray _set = new(positions);
-        private Dictionary<int, string>? _notHashes;
 
         /// <summary>How many positions have a hash.</summary>
         public int Count { get; private set; }
 
+        /// <summary>Sets a position to <paramref name="hash"/>, which must be a lowercase SHA-256 (a result's store key).</summary>
         public void Set(int position, string hash)
         {
-            ArgumentNullException.ThrowIfNull(hash);
-            if (Hashing.IsSha256Hex(hash))
+            if (!Hashing.IsSha256Hex(hash))
             {
-                Convert.FromHexString(hash, _bytes.AsSpan(position * HashBytes, HashBytes), out _, out _);
-                _notHashes?.Remove(position);
-            }
-            else
-            {
-                (_notHashes ??= [])[position] = hash;
+                throw new ArgumentException($"'{hash}' is not a lowercase SHA-256", nameof(hash));
             }
 
+            Convert.FromHexString(hash, _bytes.AsSpan(position * HashBytes, HashBytes), out _, out _);
             Count += _set[position] ? 0 : 1;
             _set[position] = true;
         }
 
-        /// <summary>The hashes in the order of their positions, packed as <see cref="From"/> packs them.</summary>
-        public IReadOnlyList<string> InOrder()
+        /// <summary>The hashes in the order of their positions.</summary>
+        public Sha256List InOrder()
         {
-            var packer = new Packer(Count);
+            var packed = new byte[Count * HashBytes];
+            var next = 0;
             for (var i = 0; i < _set.Length; i++)
             {
                 if (_set[i])
                 {
-                    packer.Add(_notHashes?.GetValueOrDefault(i) ?? Convert.ToHexStringLower(_bytes, i * HashBytes, HashBytes));
+                    _bytes.AsSpan(i * HashBytes, HashBytes).CopyTo(packed.AsSpan(next++ * HashBytes));
                 }
             }
 
-            return packer.Result();
+            return new Sha256List(packed);
         }
     }
 

@@ -78,18 +78,17 @@ public sealed class Sha256ListTests
     }
 
     [Fact]
-    public void A_position_set_to_what_is_not_a_lowercase_hash_keeps_it_as_given_in_its_place()
+    public void A_position_is_set_only_to_a_lowercase_hash_and_set_again_holds_the_last()
     {
         var byPosition = new Sha256List.ByPosition(4);
         byPosition.Set(2, Hashes[2]);
-        byPosition.Set(0, "NOT-A-HASH");
+
+        Assert.Throws<ArgumentException>(() => byPosition.Set(0, Hashes[0].ToUpperInvariant()));
+        Assert.Throws<ArgumentException>(() => byPosition.Set(0, "not-a-hash"));
+        byPosition.Set(3, Hashes[4]);
         byPosition.Set(3, Hashes[3]);
 
-        Assert.Equal(["NOT-A-HASH", Hashes[2], Hashes[3]], byPosition.InOrder());
-
-        // Set again to a hash, the position holds the hash.
-        byPosition.Set(0, Hashes[0]);
-        Assert.Equal([Hashes[0], Hashes[2], Hashes[3]], byPosition.InOrder());
-        Assert.Equal(3, byPosition.Count);
+        Assert.Equal([Hashes[2], Hashes[3]], byPosition.InOrder());
+        Assert.Equal(2, byPosition.Count);
     }
 }
