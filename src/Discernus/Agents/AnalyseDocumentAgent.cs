@@ -208,6 +208,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
     /// <summary>The per-document result of SPEC §5: scores with verified evidence, derived metrics, and how the answer was got.</summary>
     private AnalysisResult Result(AnalyseDocumentTask task, AnalysisCall call, AnswerAttempts answers, ValidatedAnalysis analysis, long started)
     {
+        var verified = EvidenceVerifier.For(call.DocumentText);
         var scores = analysis.Dimensions.ToDictionary(
             d => d.Name,
             d => new DimensionScore
@@ -216,7 +217,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 Salience = d.Salience,
                 Confidence = d.Confidence,
                 NotScorableReason = d.NotScorableReason,
-                Evidence = d.Evidence.Select(q => new EvidenceQuote(q, EvidenceVerifier.IsVerified(q, call.DocumentText))).ToList(),
+                Evidence = d.Evidence.Select(q => new EvidenceQuote(q, verified(q))).ToList(),
             });
         var derived = DerivedMetricEvaluator.EvaluateAll(call.Framework,
             DimensionValues.Lookup(scores.ToDictionary(kv => kv.Key, kv => new DimensionValues(kv.Value.Score, kv.Value.Salience, kv.Value.Confidence))));

@@ -20,12 +20,22 @@ internal static class EvidenceVerifier
     public static bool IsVerified(string? quote, string documentText)
     {
         ArgumentNullException.ThrowIfNull(documentText);
-        if (string.IsNullOrWhiteSpace(quote))
-        {
-            return false;
-        }
+        return !string.IsNullOrWhiteSpace(quote) && IsVerifiedIn(quote, Normalize(documentText));
+    }
 
-        var document = Normalize(documentText);
+    /// <summary>
+    /// A test of every quote of one document against it normalised once: an analysis has a few quotes per dimension,
+    /// and normalising the whole document for each was, at 300 words, a twentieth of a lexicon run's CPU.
+    /// </summary>
+    public static Func<string?, bool> For(string documentText)
+    {
+        ArgumentNullException.ThrowIfNull(documentText);
+        string? document = null;
+        return quote => !string.IsNullOrWhiteSpace(quote) && IsVerifiedIn(quote, document ??= Normalize(documentText));
+    }
+
+    private static bool IsVerifiedIn(string quote, string document)
+    {
         var parts = Normalize(quote).Split(Ellipses, StringSplitOptions.None)
             .Select(p => p.Trim().Trim('"', '\'').Trim())
             .Where(p => p.Length > 0)

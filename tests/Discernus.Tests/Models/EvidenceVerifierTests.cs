@@ -17,7 +17,12 @@ public sealed class EvidenceVerifierTests
     [InlineData("Our children deserve ... build it together.")]
     [InlineData("The minister said: […] Then she paused.")]
     [InlineData("We won't surrender… not ever")]
-    public void Quote_InDocument_IsVerified(string quote) => Assert.True(EvidenceVerifier.IsVerified(quote, Document), quote);
+    public void Quote_InDocument_IsVerified(string quote)
+    {
+        Assert.True(EvidenceVerifier.IsVerified(quote, Document), quote);
+        // The form an analysis uses: the document normalised once for all its quotes.
+        Assert.True(EvidenceVerifier.For(Document)(quote), quote);
+    }
 
     [Theory]
     [InlineData("We will surrender")]
@@ -27,7 +32,21 @@ public sealed class EvidenceVerifierTests
     [InlineData("   ")]
     [InlineData("...")]
     [InlineData(null)]
-    public void Quote_NotInDocument_IsNotVerified(string? quote) => Assert.False(EvidenceVerifier.IsVerified(quote, Document), quote);
+    public void Quote_NotInDocument_IsNotVerified(string? quote)
+    {
+        Assert.False(EvidenceVerifier.IsVerified(quote, Document), quote);
+        Assert.False(EvidenceVerifier.For(Document)(quote), quote);
+    }
+
+    [Fact]
+    public void One_documents_test_answers_each_quote_on_its_own()
+    {
+        var verified = EvidenceVerifier.For(Document);
+        Assert.True(verified("our children deserve a future"));
+        Assert.False(verified("We will surrender"));
+        Assert.True(verified("We won’t surrender — not now"));
+        Assert.False(verified(null));
+    }
 
     [Fact]
     public void Normalize_MapsTypographyAndWhiteSpace() =>
