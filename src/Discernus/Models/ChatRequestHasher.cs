@@ -18,6 +18,10 @@ internal static class ChatRequestHasher
     /// </summary>
     public static string HashMessages(IEnumerable<ChatMessage> messages) => Sha256Hex(SerializeMessages(messages));
 
+    /// <summary>The <see cref="HashMessages(IEnumerable{ChatMessage})"/> of messages sent with <paramref name="options"/>, from their <see cref="PromptDigest"/> when it describes them.</summary>
+    public static string HashMessages(IEnumerable<ChatMessage> messages, ChatOptions? options) =>
+        PromptDigest.Of(options, messages)?.Hash ?? HashMessages(messages);
+
     /// <summary>
     /// The response-cache key: SHA-256 of the model name (its provider included), the endpoint that answers it, the
     /// options that change an answer, and the messages. The same model name on another server is another model (a local
@@ -45,7 +49,15 @@ internal static class ChatRequestHasher
             writer.WritePropertyName("options");
             WriteOptions(writer, options);
             writer.WritePropertyName("messages");
-            WriteMessages(writer, messages);
+            if (PromptDigest.Of(options, messages) is { } digest)
+            {
+                // The very bytes WriteMessages writes: a writer without indentation writes a nested array as a whole one.
+                writer.WriteRawValue(digest.Bytes, skipInputValidation: true);
+            }
+            else
+            {
+                WriteMessages(writer, messages);
+            }
             writer.WriteEndObject();
         }
 

@@ -48,6 +48,12 @@ internal static class ModelCallKeys
     /// <summary>On a prepared answer: the <see cref="ChatRequestHasher.HashMessages"/> of the request it answers.</summary>
     public const string PreparedPromptHash = "discernus.gateway.prepared_prompt_hash";
 
+    /// <summary>
+    /// On options: the <see cref="Models.PromptDigest"/> of the messages sent with them, so the layers that hash or store
+    /// the prompt (interaction records, the response cache key, the stored transcript) serialise it once.
+    /// </summary>
+    public const string PromptDigest = "discernus.gateway.prompt_digest";
+
     /// <summary>The <see cref="BillingMode"/> value of a batch answer.</summary>
     public const string BatchMode = "batch";
 

@@ -21,7 +21,7 @@ internal sealed class PreparedAnswerChatClient(IChatClient innerClient, ModelNam
         }
 
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        if (ModelCallKeys.Text(prepared.AdditionalProperties, ModelCallKeys.PreparedPromptHash) != ChatRequestHasher.HashMessages(list))
+        if (ModelCallKeys.Text(prepared.AdditionalProperties, ModelCallKeys.PreparedPromptHash) != ChatRequestHasher.HashMessages(list, options))
         {
             return await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
         }
