@@ -43,6 +43,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
     private sealed class AnalysisCall
     {
         public required Experiments.Framework Framework { get; init; }
+        public required PreparedDerivedMetrics DerivedMetrics { get; init; }
         public required string DocumentText { get; init; }
         public required PromptTemplate Prompt { get; init; }
         public required List<ChatMessage> Messages { get; init; }
@@ -70,7 +71,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
     private async Task<AnalysisCall> PrepareAsync(AnalyseDocumentTask task, CancellationToken cancellationToken)
     {
         var variant = task.Params.AnalysisVariant ?? "default";
-        var (frameworkText, framework) = await LoadParsedAsync(task.FrameworkHash, "framework", bytes => ParseFramework(bytes, variant), cancellationToken, variant).ConfigureAwait(false);
+        var (frameworkText, framework, derivedMetrics) = await LoadParsedAsync(task.FrameworkHash, "framework", bytes => ParseFramework(bytes, variant), cancellationToken, variant).ConfigureAwait(false);
         var documentText = await LoadTextAsync(task.DocumentHash, "document", cancellationToken).ConfigureAwait(false);
         var prompt = await LoadParsedAsync(task.PromptHash, "prompt", PromptTemplate.Parse, cancellationToken).ConfigureAwait(false);
         var sampling = AnalysisRequest.Sampling(task);
@@ -115,6 +116,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
         return new AnalysisCall
         {
             Framework = framework,
+            DerivedMetrics = derivedMetrics,
             DocumentText = documentText,
             Prompt = prompt,
             Messages = AnalysisRequest.Messages(prompt, frameworkText, framework, variant, task.DocumentName, documentText),
@@ -133,6 +135,8 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
         while (answers.Count < Context.MaxAnswerAttempts)
         {
             answers.Count++;
+            var prompt = PromptDigest.Of(call.Messages);
+            call.Options.AdditionalProperties![ModelCallKeys.PromptDigest] = prompt;
             ChatResponse response;
             try
             {
@@ -143,7 +147,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 throw new AgentFailureException($"model call failed after {ex.Attempts} attempt(s): {ex.Message}");
             }
 
-            await StoreTranscriptAsync(call.Messages, response, cancellationToken).ConfigureAwait(false);
+            await StoreTranscriptAsync(prompt, response, cancellationToken).ConfigureAwait(false);
             answers.CacheKey ??= ResponseCacheCommit.CacheKeyOf(response);
             var fromCache = ResponseCacheCommit.IsCached(response);
             var validation = answers.Validation = AnalysisAnswerValidator.Validate(response.Text, call.Framework, allowNotScorable);
@@ -219,7 +223,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
                 NotScorableReason = d.NotScorableReason,
                 Evidence = d.Evidence.Select(q => new EvidenceQuote(q, verified(q))).ToList(),
             });
-        var derived = DerivedMetricEvaluator.EvaluateAll(call.Framework,
+        var derived = call.DerivedMetrics.Evaluate(
             DimensionValues.Lookup(scores.ToDictionary(kv => kv.Key, kv => new DimensionValues(kv.Value.Score, kv.Value.Salience, kv.Value.Confidence))));
         var counts = call.Tally.Counts;
         return new AnalysisResult
@@ -263,9 +267,9 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
     /// records (<c>prompt_hash</c>: the serialised messages; <c>answer_hash</c>: the UTF-8 answer text), so a reader of
     /// the run (`discernus serve`'s document page) can show what the model saw and said, checked by hash.
     /// </summary>
-    private async Task StoreTranscriptAsync(IReadOnlyList<ChatMessage> messages, ChatResponse response, CancellationToken cancellationToken)
+    private async Task StoreTranscriptAsync(PromptDigest prompt, ChatResponse response, CancellationToken cancellationToken)
     {
-        await Context.Store.PutAsync(ChatRequestHasher.SerializeMessages(messages), cancellationToken).ConfigureAwait(false);
+        await Context.Store.PutAsync(prompt.Bytes, cancellationToken).ConfigureAwait(false);
         await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(response.Text), cancellationToken).ConfigureAwait(false);
     }
 
@@ -274,10 +278,11 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
         var text = System.Text.Encoding.UTF8.GetString(bytes);
         var framework = ExperimentReader.ParseFramework(text, "framework.md", variant, out var problems)
             ?? throw new AgentFailureException($"the stored framework cannot be read: {string.Join("; ", problems.Select(p => p.Message))}");
-        return new ParsedFramework(text, framework);
+        return new ParsedFramework(text, framework, DerivedMetricEvaluator.Prepare(framework));
     }
 
-    private sealed record ParsedFramework(string Text, Framework Framework);
+    // Parsed once per framework and variant (LoadParsedAsync keeps it), with its derived metrics ready to evaluate.
+    private sealed record ParsedFramework(string Text, Framework Framework, PreparedDerivedMetrics DerivedMetrics);
 
     private static Dictionary<string, string> ReadMetadata(AnalysisParams parameters)
     {

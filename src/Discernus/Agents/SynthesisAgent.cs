@@ -222,12 +222,11 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
             (record, ct) => LoadTextAsync(record.DocumentHash ?? throw new AgentFailureException($"the analysis of {record.DocumentName} names no document hash"), "document", ct));
         var result = await RunCalibration.CalibrateAsync(records, dimensionNames, gold, settings, features, cancellationToken).ConfigureAwait(false);
         var hash = await Context.Store.PutAsync(result.Artifact, cancellationToken).ConfigureAwait(false);
-        var formulas = framework.DerivedMetrics.Select(m => (m.Name, m.Formula)).ToList();
-        var names = FormulaNames.Of(framework);
+        var metrics = DerivedMetricEvaluator.Prepare(framework);
         var calibrated = result.Records
-            .Select(r => formulas.Count == 0 ? r : r with
+            .Select(r => framework.DerivedMetrics.Count == 0 ? r : r with
             {
-                DerivedMetrics = DerivedMetricEvaluator.EvaluateAll(formulas, names, DimensionValues.Lookup(r.Dimensions)).ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal),
+                DerivedMetrics = metrics.Evaluate(DimensionValues.Lookup(r.Dimensions)).ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal),
             })
             .ToList();
         var byRecord = new Dictionary<AnalysisRecord, AnalysisRecord>(ReferenceEqualityComparer.Instance);

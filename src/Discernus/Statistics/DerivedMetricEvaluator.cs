@@ -76,48 +76,22 @@ internal static class DerivedMetricEvaluator
     public static IReadOnlyDictionary<string, DerivedMetricResult> EvaluateAll(
         IEnumerable<(string Name, string Formula)> metrics,
         FormulaNames? names,
-        Func<string, string, double?> lookup)
+        Func<string, string, double?> lookup) =>
+        Prepare(metrics, names).Evaluate(lookup);
+
+    /// <summary>A framework's derived metrics parsed and checked once, for evaluating them on every document of a run.</summary>
+    public static PreparedDerivedMetrics Prepare(Framework framework)
+    {
+        ArgumentNullException.ThrowIfNull(framework);
+        return Prepare(framework.DerivedMetrics.Select(m => (m.Name, m.Formula)), FormulaNames.Of(framework));
+    }
+
+    /// <summary>Metrics parsed and checked once (see <see cref="EvaluateAll(IEnumerable{ValueTuple{string, string}}, FormulaNames?, Func{string, string, double?})"/>).</summary>
+    public static PreparedDerivedMetrics Prepare(IEnumerable<(string Name, string Formula)> metrics, FormulaNames? names)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        ArgumentNullException.ThrowIfNull(lookup);
-
         var definitions = Prepare(metrics, names, out var order);
-        var results = new Dictionary<string, DerivedMetricResult>(StringComparer.Ordinal);
-
-        DerivedMetricResult? Resolve(string name)
-        {
-            if (results.TryGetValue(name, out var done))
-            {
-                return done;
-            }
-
-            if (!definitions.TryGetValue(name, out var definition))
-            {
-                return null;
-            }
-
-            DerivedMetricResult result;
-            if (definition.Failure is not null)
-            {
-                result = definition.Failure;
-            }
-            else
-            {
-                // Cycles were turned into failures by Prepare, so this recursion always ends.
-                result = definition.Formula!.Evaluate(lookup, Resolve);
-            }
-
-            results[name] = result;
-            return result;
-        }
-
-        var ordered = new Dictionary<string, DerivedMetricResult>(StringComparer.Ordinal);
-        foreach (var name in order)
-        {
-            ordered[name] = Resolve(name)!;
-        }
-
-        return ordered;
+        return new PreparedDerivedMetrics(order, name => definitions.TryGetValue(name, out var d) ? (d.Formula, d.Failure) : null);
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ internal static class ReliabilityFilter
 
         var calculation = reliability?.ReliabilityCalculation ?? DefaultCalculation;
         var counters = dimensionNames.ToDictionary(d => d, _ => new Counter(), StringComparer.Ordinal);
-        var names = FormulaNames.Of(dimensionNames, derivedMetrics.Select(m => m.Name));
+        var metrics = DerivedMetricEvaluator.Prepare(derivedMetrics, FormulaNames.Of(dimensionNames, derivedMetrics.Select(m => m.Name)));
         var filtered = new List<AnalysisRecord>(records.Count);
         var fullyExcluded = 0;
         foreach (var record in records)
@@ -81,7 +81,7 @@ internal static class ReliabilityFilter
                 continue;
             }
 
-            var derived = DerivedMetricEvaluator.EvaluateAll(derivedMetrics, names, DimensionValues.Lookup(dimensions))
+            var derived = metrics.Evaluate(DimensionValues.Lookup(dimensions))
                 .ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal);
             filtered.Add(record with { Dimensions = dimensions, DerivedMetrics = derived });
         }

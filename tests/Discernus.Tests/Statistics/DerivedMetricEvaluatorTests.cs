@@ -425,4 +425,25 @@ public sealed class DerivedMetricEvaluatorTests
         Assert.True(issue.IsError);
         Assert.Contains("has the name of a dimension", issue.Message);
     }
+
+    [Fact]
+    public void Metrics_prepared_once_evaluate_each_document_on_its_own_values_alone()
+    {
+        (string, string)[] metrics = [("balance", "hope - fear"), ("double_balance", "balance * 2"), ("broken", "hope +"), ("loop_a", "loop_b"), ("loop_b", "loop_a")];
+        var names = FormulaNames.Of(["hope", "fear"], metrics.Select(m => m.Item1));
+        var prepared = DerivedMetricEvaluator.Prepare(metrics, names);
+        var other = new Dictionary<string, DimensionValues> { ["hope"] = new(0.1, 1, 1), ["fear"] = new(0.9, 1, 1) };
+
+        foreach (var document in new[] { Hope, other, Hope })
+        {
+            var once = prepared.Evaluate(DimensionValues.Lookup(document));
+            var fresh = DerivedMetricEvaluator.EvaluateAll(metrics, names, DimensionValues.Lookup(document));
+            Assert.Equal(fresh.Keys, once.Keys);
+            Assert.All(fresh, kv => Assert.Equal(kv.Value, once[kv.Key]));
+        }
+
+        Assert.Equal(-1.6, prepared.Evaluate(DimensionValues.Lookup(other))["double_balance"].Value!.Value, 10);
+        Assert.Equal(1.0, prepared.Evaluate(DimensionValues.Lookup(Hope))["double_balance"].Value!.Value, 10);
+        Assert.Null(prepared.Evaluate(DimensionValues.Lookup(Hope))["loop_a"].Value);
+    }
 }
