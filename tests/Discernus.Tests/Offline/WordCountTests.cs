@@ -73,6 +73,50 @@ public sealed class WordCountTests
     }
 
     [Fact]
+    public void Texts_longer_than_a_block_count_as_the_regex_counts_wherever_a_word_or_apostrophe_meets_a_block_edge()
+    {
+        // Sixteen characters are classified at a time, with vector instructions when all are ASCII: runs that cross the
+        // edges of those blocks, apostrophes on them and a non-ASCII character in some blocks only.
+        const string alphabet = "ab9 '.-_\n";
+        var random = new Random(29);
+        for (var n = 0; n < 20_000; n++)
+        {
+            var text = new StringBuilder();
+            var length = random.Next(0, 120);
+            for (var i = 0; i < length; i++)
+            {
+                text.Append(random.Next(40) switch
+                {
+                    0 => '’',
+                    1 => 'é',
+                    2 => '\u00A0',
+                    _ => alphabet[random.Next(alphabet.Length)],
+                });
+            }
+
+            var value = text.ToString();
+            Assert.True(Reference.Count(value) == LexiconScorer.CountWords(value), $"\"{value}\": the regex counts {Reference.Count(value)}");
+        }
+    }
+
+    [Fact]
+    public void Every_UTF16_code_unit_at_a_block_edge_counts_as_the_regex_counts()
+    {
+        for (var c = 0; c <= char.MaxValue; c++)
+        {
+            foreach (var offset in new[] { 14, 15, 16, 17, 31 })
+            {
+                var text = new string('a', offset - 1) + "'" + (char)c + "'b " + new string('x', 20);
+                var expected = Reference.Count(text);
+                if (LexiconScorer.CountWords(text) != expected)
+                {
+                    Assert.Fail($"U+{c:X4} at {offset}: the regex counts {expected}, the scan {LexiconScorer.CountWords(text)}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void A_framework_sized_prompt_counts_as_the_regex_counts()
     {
         var text = File.ReadAllText(Path.Combine(TestPaths.Project("political_rhetoric"), "framework.md"));

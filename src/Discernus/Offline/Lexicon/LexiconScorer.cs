@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Discernus.Experiments;
@@ -53,61 +52,9 @@ public static partial class LexiconScorer
     /// <summary>
     /// The number of words: maximal runs of letters and digits (Unicode L and N), two runs joined by one apostrophe
     /// (<c>'</c> or <c>’</c>) counting as one word ("don't"), which is what the pattern
-    /// <c>[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*</c> matches. A plain scan, not that regex: offline models count the words
-    /// of every prompt they are given (their token usage), and at a 25 KB prompt per document the regex was a quarter of
-    /// a lexicon run's CPU.
+    /// <c>[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*</c> matches (see <see cref="WordCounter"/>).
     /// </summary>
-    public static int CountWords(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var span = text.AsSpan();
-        var count = 0;
-        var i = 0;
-        while (i < span.Length)
-        {
-            if (!IsWordCharacter(span[i]))
-            {
-                i++;
-                continue;
-            }
-
-            count++;
-            while (true)
-            {
-                while (i < span.Length && IsWordCharacter(span[i]))
-                {
-                    i++;
-                }
-
-                if (i + 1 < span.Length && span[i] is '\'' or '’' && IsWordCharacter(span[i + 1]))
-                {
-                    i++;
-                    continue;
-                }
-
-                break;
-            }
-        }
-
-        return count;
-    }
-
-    // \p{L} or \p{N}, by the same table the regex engine reads (CharUnicodeInfo), one UTF-16 unit at a time as it does.
-    private static bool IsWordCharacter(char c)
-    {
-        if (char.IsAscii(c))
-        {
-            return char.IsAsciiLetterOrDigit(c);
-        }
-
-        return CharUnicodeInfo.GetUnicodeCategory(c) switch
-        {
-            UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
-                or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
-                or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => true,
-            _ => false,
-        };
-    }
+    public static int CountWords(string text) => WordCounter.Count(text);
 
     /// <summary>Word count and sentence spans of a document, computed once for all dimensions.</summary>
     public static LexiconDocument Prepare(string text)
