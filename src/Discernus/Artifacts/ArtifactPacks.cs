@@ -27,6 +27,9 @@ internal sealed class ArtifactPacks : IDisposable
     private const int RefKind = ArtifactPackEntry.RefKind;
     private const int SealKind = ArtifactPackEntry.SealKind;
 
+    // How often a put of an object not yet known reads the other writers' indexes (see Put).
+    private const long PutRefreshMilliseconds = 1000;
+
     // A pack stops taking records at this size, so no file grows without bound.
     private const long DefaultPackLimit = 1L << 30;
 
@@ -37,6 +40,9 @@ internal sealed class ArtifactPacks : IDisposable
     private readonly ArtifactPackIndex _index = new();
     private int? _current;
     private long _lastTicks;
+
+    // When the other writers' indexes were last read (Environment.TickCount64); long.MinValue / 2: never.
+    private long _lastRefresh = long.MinValue / 2;
 
     private readonly long _packLimit;
 
@@ -76,15 +82,20 @@ internal sealed class ArtifactPacks : IDisposable
     }
 
     /// <summary>
-    /// Packs <paramref name="content"/> unless an intact copy is packed already; a damaged copy is superseded by this
-    /// one (the later entry wins), as the folder store replaces a damaged file.
+    /// Packs <paramref name="content"/> unless an intact copy is known to be packed already; a damaged copy is
+    /// superseded by this one (the later entry wins), as the folder store replaces a damaged file.
+    /// <para>Known means in this store's index after reading the other writers' indexes at most once a second (and on
+    /// the first put): reading them for every new object, most of what a run stores, took a listing of the packs
+    /// folder each time. What a second's delay can cost is a second copy of an object another process packed in that
+    /// second: space only, since the latest copy is the one read. The append itself reads its pack's new entries
+    /// under the pack's lock.</para>
     /// </summary>
     public void Put(string hash, ReadOnlySpan<byte> content)
     {
         var key = Sha256Key.FromHex(hash);
         lock (_gate)
         {
-            if ((TryFind(key, out var known) || (Refresh() && TryFind(key, out known)))
+            if ((TryFind(key, out var known) || (Environment.TickCount64 - _lastRefresh >= PutRefreshMilliseconds && Refresh() && TryFind(key, out known)))
                 && Hashing.Sha256Hex(ReadAt(known)) == hash)
             {
                 return;
@@ -205,6 +216,7 @@ internal sealed class ArtifactPacks : IDisposable
     /// <summary>Reads the entries other writers added since the last look; true so it can sit in a condition.</summary>
     private bool Refresh()
     {
+        _lastRefresh = Environment.TickCount64;
         if (!Directory.Exists(_folder))
         {
             return true;

@@ -63,6 +63,28 @@ public sealed class ArtifactPacksTests : IDisposable
     }
 
     [Fact]
+    public async Task AnObjectAnotherWriterPacked_IsNotPackedAgain_ByAStoreOpenedAfter_OrASecondLater()
+    {
+        using var first = new ArtifactPacks(_folder.Path);
+        using var second = new ArtifactPacks(_folder.Path);
+        var (early, late) = (Bytes("packed before the second store put anything"), Bytes("packed while the second store was in use"));
+        var (earlyHash, lateHash) = (Discernus.Content.Hashing.Sha256Hex(early), Discernus.Content.Hashing.Sha256Hex(late));
+
+        first.Put(earlyHash, early);
+        // Its first put reads the other writers' indexes: the early object is known and not packed again.
+        second.Put(earlyHash, early);
+        first.Put(lateHash, late);
+        // A put of an object it does not know reads them again once a second has passed since it last did.
+        await Task.Delay(1_100);
+        second.Put(lateHash, late);
+
+        using var reader = new ArtifactPacks(_folder.Path);
+        var objects = reader.Records().Objects;
+        Assert.Single(objects, o => o == earlyHash);
+        Assert.Single(objects, o => o == lateHash);
+    }
+
+    [Fact]
     public async Task ConcurrentWritersOnOnePack_LoseNothing()
     {
         using var first = new FolderArtifactStore(_folder.Path, pack: true);
