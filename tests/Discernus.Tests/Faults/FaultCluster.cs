@@ -17,7 +17,9 @@ internal sealed class FaultCluster : IAsyncDisposable
 {
     public const string ModelName = "openai-compatible/fault-model";
 
-    private static readonly TimeSpan ModelLatency = TimeSpan.FromMilliseconds(40);
+    private static readonly TimeSpan DefaultModelLatency = TimeSpan.FromMilliseconds(40);
+
+    private long _modelLatencyTicks = DefaultModelLatency.Ticks;
 
     private readonly List<CliProcess> _processes = [];
     private bool _queueFilled;
@@ -54,17 +56,25 @@ internal sealed class FaultCluster : IAsyncDisposable
 
     public IDatabase Db => Connections.Database;
 
+    /// <summary>How long the model takes over each analysis answered from now on (the requests in flight keep theirs); 40 ms unless a test holds the agents longer.</summary>
+    public TimeSpan ModelLatency
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _modelLatencyTicks));
+        set => Interlocked.Exchange(ref _modelLatencyTicks, value.Ticks);
+    }
+
     /// <param name="persistence">Whether redis-server keeps its data across a restart (AOF), as the earlier fault tests assume; without it a restart forgets every key.</param>
     public static async Task<FaultCluster> StartAsync(bool persistence = true)
     {
         var redis = await RedisServerProcess.StartAsync(appendOnly: persistence);
         var connections = await RedisConnections.ConnectAsync(RedisConnectionFactory.Parse(redis.Url));
         var model = FakeModelServer.Start();
-        model.Handler = Answers;
-        return new FaultCluster(redis, connections, model);
+        var cluster = new FaultCluster(redis, connections, model);
+        model.Handler = cluster.Answers;
+        return cluster;
     }
 
-    private static FakeModelServerResponse Answers(FakeModelServerRequest request) => ScriptedAnalysisAnswers.IsSynthesis(request)
+    private FakeModelServerResponse Answers(FakeModelServerRequest request) => ScriptedAnalysisAnswers.IsSynthesis(request)
         ? FakeModelServerResponse.Answer("The scores separate the two tones of the corpus.")
         : FakeModelServerResponse.Answer(ScriptedAnalysisAnswers.Answer(ScriptedAnalysisAnswers.Dimensions(request))) with { Latency = ModelLatency };
 
