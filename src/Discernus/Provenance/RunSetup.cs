@@ -64,7 +64,6 @@ internal sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
     private async Task<RunManifest> StoreInputsAsync(RunFolder folder, RunLog log, Experiment experiment, RunSetupRequest request,
         DateTimeOffset started, ManifestLists lists, CancellationToken cancellationToken)
     {
-
         async Task<(string Hash, string Asset)> StoreAsync(byte[] bytes, string extension, string role)
         {
             var hash = await store.PutAsync(bytes, cancellationToken).ConfigureAwait(false);

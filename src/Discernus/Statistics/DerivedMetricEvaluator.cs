@@ -91,7 +91,7 @@ internal static class DerivedMetricEvaluator
     {
         ArgumentNullException.ThrowIfNull(metrics);
         var definitions = Prepare(metrics, names, out var order);
-        return new PreparedDerivedMetrics(order, name => definitions.TryGetValue(name, out var d) ? (d.Formula, d.Failure) : null);
+        return new PreparedDerivedMetrics(order, definitions.ToDictionary(kv => kv.Key, kv => (kv.Value.Formula, kv.Value.Failure), StringComparer.Ordinal));
     }
 
     /// <summary>

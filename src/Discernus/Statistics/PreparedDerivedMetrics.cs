@@ -8,10 +8,12 @@ namespace Discernus.Statistics;
 internal sealed class PreparedDerivedMetrics
 {
     private readonly IReadOnlyList<string> _order;
-    private readonly Func<string, (DerivedMetricFormula? Formula, DerivedMetricResult? Failure)?> _definition;
+    private readonly IReadOnlyDictionary<string, (DerivedMetricFormula? Formula, DerivedMetricResult? Failure)> _definitions;
 
-    internal PreparedDerivedMetrics(IReadOnlyList<string> order, Func<string, (DerivedMetricFormula? Formula, DerivedMetricResult? Failure)?> definition) =>
-        (_order, _definition) = (order, definition);
+    /// <param name="order">The metrics' names in definition order.</param>
+    /// <param name="definitions">Each name's parsed formula, or the failure that stands for it (invalid, duplicate, circular).</param>
+    internal PreparedDerivedMetrics(IReadOnlyList<string> order, IReadOnlyDictionary<string, (DerivedMetricFormula? Formula, DerivedMetricResult? Failure)> definitions) =>
+        (_order, _definitions) = (order, definitions);
 
     /// <summary>
     /// Every metric for one document, in definition order, each evaluated after those it reads; invalid formulas,
@@ -29,7 +31,7 @@ internal sealed class PreparedDerivedMetrics
                 return done;
             }
 
-            if (_definition(name) is not { } definition)
+            if (!_definitions.TryGetValue(name, out var definition))
             {
                 return null;
             }
