@@ -2,9 +2,10 @@ namespace Discernus.Models;
 
 /// <summary>
 /// AIMD bound on the calls in flight to one provider endpoint, shared by every run of the process. It starts small
-/// (<see cref="ModelGatewayOptions.InitialConcurrentCalls"/>) and doubles after each window without an overload (slow
-/// start) up to <see cref="ModelGatewayOptions.MaxConcurrentCalls"/>, so a cold start never opens every loop at once
-/// against a provider's limit. It decides once per window (the calls started under the current
+/// (<see cref="ModelGatewayOptions.InitialConcurrentCalls"/>) and, until the first overload, grows by one for every
+/// call answered (slow start, as TCP's window grows per acknowledgement: it doubles per round trip, without waiting for
+/// a window to close) up to <see cref="ModelGatewayOptions.MaxConcurrentCalls"/>, so a cold start never opens every
+/// loop at once against a provider's limit. It decides once per window (the calls started under the current
 /// limit, at least <see cref="MinWindow"/>): when the share of 429s in the window is above what the provider answers
 /// anyway plus <see cref="Tolerance"/>, the limit halves (and slow start ends); otherwise it grows by one, so concurrency settles just under
 /// the provider's real limit and probes it again now and then. A burst of 429s from one overload halves the limit once.
@@ -47,7 +48,7 @@ internal sealed class AdaptiveConcurrencyLimiter
     private SharedConcurrencyCeiling? _shared;
 
     /// <param name="maxConcurrency">The most calls in flight it ever allows.</param>
-    /// <param name="initialConcurrency">Where it starts; below the maximum, it doubles per clean window until the first overload.</param>
+    /// <param name="initialConcurrency">Where it starts; below the maximum, each answered call raises it by one until the first overload.</param>
     public AdaptiveConcurrencyLimiter(int maxConcurrency, int? initialConcurrency = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
@@ -59,7 +60,7 @@ internal sealed class AdaptiveConcurrencyLimiter
 
     public int Limit { get { lock (_gate) { return _limit; } } }
 
-    /// <summary>True until the first overload: clean windows double the limit instead of raising it by one.</summary>
+    /// <summary>True until the first overload (or the maximum): every answered call raises the limit, not each clean window.</summary>
     public bool InSlowStart { get { lock (_gate) { return _slowStart; } } }
 
     /// <summary>Shares this limiter's decisions with the other processes calling the endpoint and keeps it to its share.</summary>
@@ -146,6 +147,13 @@ internal sealed class AdaptiveConcurrencyLimiter
                 }
             }
 
+            // Slow start: an answer says the provider took one more call, whichever window it started in.
+            if (_slowStart && outcome == CallOutcome.Succeeded)
+            {
+                _limit = Math.Min(_limit + 1, Math.Min(_max, _cap));
+                _slowStart = _limit < Math.Min(_max, _cap);
+            }
+
             _inFlight--;
             granted = GrantWaiters();
         }
@@ -218,7 +226,8 @@ internal sealed class AdaptiveConcurrencyLimiter
         else
         {
             _lastDecrease = null;
-            _limit = Math.Min(Math.Min(_max, _cap), _slowStart ? _limit * 2 : _limit + 1);
+            // In slow start the window's answers have raised the limit already.
+            _limit = Math.Min(Math.Min(_max, _cap), _slowStart ? _limit : _limit + 1);
             _slowStart &= _limit < Math.Min(_max, _cap);
 
             // The provider's share moves (others' load on a shared quota comes and goes): follow it slowly.

@@ -32,8 +32,8 @@ internal sealed record ModelGatewayOptions
     public int MaxConcurrentCalls { get; init; } = 256;
 
     /// <summary>
-    /// Calls in flight per endpoint at start-up (slow start): the bound doubles after each round without an overload of
-    /// 429s until the first one, so a cold start never opens every loop at once against a provider's limit.
+    /// Calls in flight per endpoint at start-up (slow start): each answered call raises the bound by one (it doubles per
+    /// round trip) until the first overload of 429s, so a cold start never opens every loop at once against a provider's limit.
     /// </summary>
     public int InitialConcurrentCalls { get; init; } = 8;
 

@@ -167,20 +167,15 @@ public sealed class AdaptiveConcurrencyLimiterTests
     }
 
     [Fact]
-    public async Task FromAColdStart_TheLimitDoublesPerCleanWindow_UntilTheFirstOverload_ThenGrowsByOne()
+    public async Task FromAColdStart_EachAnsweredCall_RaisesTheLimit_SoItDoublesPerRoundTrip_UntilTheFirstOverload_ThenGrowsByOne()
     {
         var limiter = new AdaptiveConcurrencyLimiter(256, initialConcurrency: 4);
         var seen = new List<int> { limiter.Limit };
         for (var round = 0; round < 4; round++)
         {
-            // A window's worth of calls, as many at once as the limit lets through, all answered.
-            var limit = limiter.Limit;
-            for (var calls = 0; calls < Math.Max(limit, AdaptiveConcurrencyLimiter.MinWindow); calls += limit)
-            {
-                var leases = await AcquireAsync(limiter, limit);
-                leases.ForEach(l => limiter.Release(l, Outcome.Succeeded));
-            }
-
+            // One round trip: as many calls at once as the limit lets through, all answered.
+            var leases = await AcquireAsync(limiter, limiter.Limit);
+            leases.ForEach(l => limiter.Release(l, Outcome.Succeeded));
             seen.Add(limiter.Limit);
         }
 
@@ -194,11 +189,53 @@ public sealed class AdaptiveConcurrencyLimiterTests
             limiter.Release(lease, i < 24 ? Outcome.RateLimited : Outcome.Succeeded);
         }
 
-        Assert.Equal(32, limiter.Limit);
         Assert.False(limiter.InSlowStart);
-        var next = await AcquireAsync(limiter, 32);
+        var halved = limiter.Limit;
+        Assert.InRange(halved, 20, 40);
+        var next = await AcquireAsync(limiter, Math.Max(halved, AdaptiveConcurrencyLimiter.MinWindow));
         next.ForEach(l => limiter.Release(l, Outcome.Succeeded));
-        Assert.Equal(33, limiter.Limit);
+        Assert.Equal(halved + 1, limiter.Limit);
+    }
+
+    [Fact]
+    public async Task InSlowStart_TheLimitGrowsAsTheFirstAnswersArrive_NotWhenAWindowCloses()
+    {
+        // The first calls of a run are slow (connections, warm-up): waiting for a whole window before the first
+        // step kept a 64-call run at 8 for two round trips.
+        var limiter = new AdaptiveConcurrencyLimiter(64, initialConcurrency: 8);
+        var first = await AcquireAsync(limiter, 8);
+        var waiting = limiter.AcquireAsync(CancellationToken.None).AsTask();
+        Assert.False(waiting.IsCompleted);
+
+        limiter.Release(first[0], Outcome.Succeeded);
+        Assert.Equal(9, limiter.Limit);
+        limiter.Release(first[1], Outcome.Succeeded);
+        Assert.Equal(10, limiter.Limit);
+        // The freed slots and the new ones went to the waiting call and are there for two more.
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(7, limiter.InFlight);
+
+        // A 429 or an error is no reason to grow.
+        limiter.Release(first[2], Outcome.RateLimited);
+        limiter.Release(first[3], Outcome.Other);
+        Assert.Equal(10, limiter.Limit);
+        Assert.True(limiter.InSlowStart);
+    }
+
+    [Fact]
+    public async Task SlowStart_StopsAtTheMaximum_AndAtTheSharedCeiling()
+    {
+        var limiter = new AdaptiveConcurrencyLimiter(12, initialConcurrency: 8);
+        var leases = await AcquireAsync(limiter, 8);
+        leases.ForEach(l => limiter.Release(l, Outcome.Succeeded));
+        Assert.Equal(12, limiter.Limit);
+        Assert.False(limiter.InSlowStart);
+
+        var capped = new AdaptiveConcurrencyLimiter(256, initialConcurrency: 8);
+        capped.ApplyShare(10, adopt: false);
+        var more = await AcquireAsync(capped, 8);
+        more.ForEach(l => capped.Release(l, Outcome.Succeeded));
+        Assert.Equal(10, capped.Limit);
     }
 
     [Fact]
