@@ -55,6 +55,8 @@ internal static class RunCommand
             return Usage(context, "name the experiment folder to run (`discernus run projects/<experiment>`), or a run folder to continue with --resume.");
         }
 
+        // The embedded server starts while the experiment is validated and stored; a run that does not start stops it.
+        await using var early = parse.GetValue(a.DryRun) ? EarlyCoordination.None : EarlyCoordination.Begin(context.Workspace);
         var run = await RunLauncher.PrepareAsync(
             new RunOrder(experimentPath) { Model = parse.GetValue(a.Model), ModelList = parse.GetValue(a.Models), Runs = parse.GetValue(a.Runs), Choices = a.Choices(parse), Source = parse.GetValue(a.Source) },
             context.Workspace, ct);
@@ -66,7 +68,7 @@ internal static class RunCommand
             LaunchRefusal.ModelsUnusable => Error(context, ExitCodes.Invalid, run.Problems),
             LaunchRefusal.RunsFolder => Error(context, ExitCodes.Failure, run.Problems),
             _ when run.DryRun is { } dryRun => DryRun(context, run, dryRun),
-            _ => await RunPipeline.ExecuteAsync(context, run, host, ct),
+            _ => await RunPipeline.ExecuteAsync(context, run, host, early, ct),
         };
     }
 
@@ -85,7 +87,7 @@ internal static class RunCommand
         }
 
         context.Console.MarkupLine($"[bold]Discernus[/] resuming run [blue]{Markup.Escape(run.RunId)}[/] of [bold]{Markup.Escape(run.ExperimentName)}[/] ({Markup.Escape(check.Liveness)}): finished stages and recorded analyses are kept; every document without a valid result is asked again.");
-        return await RunPipeline.SubmitAndWatchAsync(context, run, host, ct);
+        return await RunPipeline.SubmitAndWatchAsync(context, run, host, EarlyCoordination.None, ct);
     }
 
     /// <summary>--no-local-workers needs shared Redis and leaves --isolation nothing to isolate.</summary>

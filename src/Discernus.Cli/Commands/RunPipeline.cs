@@ -11,7 +11,7 @@ namespace Discernus.Cli.Commands;
 /// </summary>
 internal static class RunPipeline
 {
-    public static async Task<int> ExecuteAsync(CliContext context, PreparedRun run, RunHostChoices host, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(CliContext context, PreparedRun run, RunHostChoices host, EarlyCoordination early, CancellationToken cancellationToken)
     {
         var console = context.Console;
         console.MarkupLine($"[bold]Discernus[/] run [blue]{run.RunId}[/] of [bold]{Markup.Escape(run.ExperimentName)}[/]: {run.Documents} document(s), framework '{Markup.Escape(run.FrameworkName)}'");
@@ -46,10 +46,10 @@ internal static class RunPipeline
             console.MarkupLine($"Pre-test: {Markup.Escape(pretest)}");
         }
 
-        return await SubmitAndWatchAsync(context, run, host, cancellationToken);
+        return await SubmitAndWatchAsync(context, run, host, early, cancellationToken);
     }
 
-    public static async Task<int> SubmitAndWatchAsync(CliContext context, PreparedRun run, RunHostChoices host, CancellationToken cancellationToken)
+    public static async Task<int> SubmitAndWatchAsync(CliContext context, PreparedRun run, RunHostChoices host, EarlyCoordination early, CancellationToken cancellationToken)
     {
         var console = context.Console;
         var started = context.TimeProvider.GetTimestamp();
@@ -58,7 +58,7 @@ internal static class RunPipeline
 
         // The run's trace starts in this process's Orchestrator; the providers outlive the host so its last spans export.
         using var telemetry = Hosting.ProcessTelemetry.Start(Discernus.Telemetry.TelemetryOptions.FromSettings(context.Environment.Values, "discernus-run"));
-        await using var session = await RunSession.StartAsync(run, host, context.Workspace, logger, cancellationToken);
+        await using var session = await RunSession.StartAsync(run, host, context.Workspace, logger, cancellationToken, early);
         if (session.EvictionWarning is { } eviction)
         {
             context.Error.WriteLine($"warning: {eviction}");

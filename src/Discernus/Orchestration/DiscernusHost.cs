@@ -149,7 +149,9 @@ internal sealed class DiscernusHost : IAsyncDisposable
         RedisConnectionFactory factory;
         if (Options.RedisUrl is null)
         {
-            _garnet = await EmbeddedGarnetServer.StartAsync(cancellationToken: cancellationToken, logger: Logger).ConfigureAwait(false);
+            _garnet = Options.EmbeddedServer is { } early
+                ? await early.AdoptAsync(Logger).ConfigureAwait(false)
+                : await EmbeddedGarnetServer.StartAsync(cancellationToken: cancellationToken, logger: Logger).ConfigureAwait(false);
             factory = _garnet.CreateConnectionFactory();
             RedisDescription = _garnet.ToString();
         }

@@ -6,6 +6,9 @@ internal sealed record HostOptions
     /// <summary><c>DISCERNUS_REDIS_URL</c>; null starts an embedded Garnet server inside the process.</summary>
     public string? RedisUrl { get; init; }
 
+    /// <summary>Without <see cref="RedisUrl"/>: an embedded server started before the host, which the host adopts (and stops) instead of starting one.</summary>
+    public Coordination.EmbeddedGarnetStart? EmbeddedServer { get; init; }
+
     /// <summary>Key prefix, so one Redis can host several installations (<c>DISCERNUS_REDIS_PREFIX</c>).</summary>
     public string KeyPrefix { get; init; } = Configuration.RedisSettings.DefaultPrefix;
 

@@ -56,11 +56,15 @@ public sealed class RunSession : IAsyncDisposable
     /// <summary>Agent loops in this process; 0 when `discernus worker` processes do the tasks.</summary>
     public int AgentLoops => _host.Options.RunWorkers ? _host.Options.Router.Concurrency : 0;
 
-    /// <summary>Starts the host and submits the prepared run (a new one that can start, or one to resume).</summary>
-    public static async Task<RunSession> StartAsync(PreparedRun run, RunHostChoices choices, WorkspaceOptions options, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the host and submits the prepared run (a new one that can start, or one to resume); the host adopts the
+    /// embedded server of <paramref name="early"/> when it began one.
+    /// </summary>
+    public static async Task<RunSession> StartAsync(PreparedRun run, RunHostChoices choices, WorkspaceOptions options, ILogger logger, CancellationToken cancellationToken, EarlyCoordination? early = null)
     {
         var request = run.Request ?? throw new ArgumentException("the run cannot start: " + string.Join("; ", run.ProblemLines()), nameof(run));
-        var host = await DiscernusHost.StartAsync(HostOptionsFor(options, run.Store!.FolderPath, choices), options.TimeProvider, logger, cancellationToken);
+        var hostOptions = HostOptionsFor(options, run.Store!.FolderPath, choices) with { EmbeddedServer = early?.Server };
+        var host = await DiscernusHost.StartAsync(hostOptions, options.TimeProvider, logger, cancellationToken);
         try
         {
             var noticesBefore = await host.SubmitAsync(request, CancellationToken.None);
