@@ -35,6 +35,7 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
     private readonly Lazy<MiniLMSession> _encoder;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentQueue<PendingCall> _pending = new();
+    private Task? _warming;
     private long _textsEncoded;
     private long _batchesRun;
     private bool _disposed;
@@ -48,6 +49,32 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
 
     /// <summary>How many batches the model ran since it was made; for tests and benchmarks.</summary>
     public long BatchesRun => Interlocked.Read(ref _batchesRun);
+
+    /// <summary>True once the model is loaded; for tests and benchmarks.</summary>
+    public bool Loaded => _encoder.IsValueCreated;
+
+    /// <summary>
+    /// Starts loading the model on the thread pool (once), so the first texts do not wait for it. A load that fails is
+    /// not reported here: the lazy load keeps the exception, and the first call that needs the model throws it.
+    /// </summary>
+    public void WarmUp()
+    {
+        var warming = new Task(() =>
+        {
+            try
+            {
+                _ = _encoder.Value;
+            }
+            catch (Exception)
+            {
+                // Kept by the lazy load: the first call that needs the model throws it, with its reason.
+            }
+        });
+        if (Interlocked.CompareExchange(ref _warming, warming, null) is null)
+        {
+            warming.Start(TaskScheduler.Default);
+        }
+    }
 
     public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
@@ -177,6 +204,8 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
 
     public void Dispose()
     {
+        // A load under way finishes first, so the session it makes is disposed too.
+        Volatile.Read(ref _warming)?.Wait();
         _gate.Wait();
         try
         {

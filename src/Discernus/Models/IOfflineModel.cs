@@ -16,4 +16,12 @@ public interface IOfflineModel : IDisposable
 
     /// <summary>A light client over the shared model; the gateway adds interaction recording around it.</summary>
     IChatClient CreateClient();
+
+    /// <summary>
+    /// Begins loading, in the background, what the first answer would otherwise wait for (a run that names this model
+    /// was submitted in this process). A load that fails fails again, with its reason, at the first answer.
+    /// </summary>
+    void WarmUp()
+    {
+    }
 }

@@ -288,6 +288,18 @@ internal sealed class DiscernusHost : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Warms the offline models among <paramref name="models"/> (a run about to start here names them), while the run is set up.</summary>
+    internal void WarmUp(IEnumerable<string> models)
+    {
+        foreach (var name in models)
+        {
+            if (ModelName.TryParse(name, out var model, out _) && !model.IsHosted)
+            {
+                _offlineModels.FirstOrDefault(m => m.Provider == model.Provider)?.WarmUp();
+            }
+        }
+    }
+
     internal Task<RunState?> GetStateAsync(string runId, CancellationToken cancellationToken = default) =>
         Resilience.ExecuteAsync(ct => States.GetAsync(runId, ct), $"reading the state of run {runId}", cancellationToken);
 

@@ -6,6 +6,25 @@ namespace Discernus.Tests.MiniLM;
 public sealed class MiniLMEncoderTests(MiniLMModelFixture model)
 {
     [Fact]
+    public async Task WarmUp_LoadsTheModelInTheBackground_OnceForAnyNumberOfCalls()
+    {
+        using var encoder = new MiniLMEncoder();
+        Assert.False(encoder.Loaded);
+
+        encoder.WarmUp();
+        encoder.WarmUp();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!encoder.Loaded && waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(encoder.Loaded, "the model was not loaded a minute after WarmUp");
+        Assert.Equal(0, encoder.TextsEncoded);
+        Assert.Single(await encoder.EmbedAsync(["The council meets on Tuesday."]));
+    }
+
+    [Fact]
     public async Task Embed_ReturnsOneUnitVectorOf384Dimensions_PerText()
     {
         var vectors = await model.Encoder.EmbedAsync(["The council meets on Tuesday.", "Prices rose again.", ""]);

@@ -67,6 +67,7 @@ public sealed class RunSession : IAsyncDisposable
         var host = await DiscernusHost.StartAsync(hostOptions, options.TimeProvider, logger, cancellationToken);
         try
         {
+            host.WarmUp(run.Models);
             var noticesBefore = await host.SubmitAsync(request, CancellationToken.None);
             logger.LogInformation("Submitted run {RunId} of {Experiment}", request.RunId, request.ExperimentPath);
             return new RunSession(host, request, options.TimeProvider, logger, noticesBefore);
