@@ -31,7 +31,7 @@ public sealed partial class ArchitectureSurfaceTests
     private static readonly Dictionary<string, int> CorePublicTypes = new(StringComparer.Ordinal)
     {
         ["Discernus.Agents"] = 5,
-        ["Discernus.Application"] = 70,
+        ["Discernus.Application"] = 71,
         ["Discernus.Artifacts"] = 1,
         ["Discernus.Configuration"] = 5,
         ["Discernus.Content"] = 1,
