@@ -58,7 +58,7 @@ internal static class RunPipeline
 
         // The run's trace starts in this process's Orchestrator; the providers outlive the host so its last spans export.
         using var telemetry = Hosting.ProcessTelemetry.Start(Discernus.Telemetry.TelemetryOptions.FromSettings(context.Environment.Values, "discernus-run"));
-        await using var session = await RunSession.StartAsync(run, host, context.Workspace, logger, cancellationToken, early);
+        await using var session = await RunSession.StartAsync(run, host, context.Workspace, logger, early, cancellationToken);
         if (session.EvictionWarning is { } eviction)
         {
             context.Error.WriteLine($"warning: {eviction}");

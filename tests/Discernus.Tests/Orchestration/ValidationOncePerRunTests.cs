@@ -26,7 +26,7 @@ public sealed class ValidationOncePerRunTests
         // Still a valid experiment: validating it again would let the run start on content nobody validated.
         await File.AppendAllTextAsync(Path.Combine(sandbox.ExperimentPath, "experiment.md"), "\nA note added after validation.\n", limit.Token);
 
-        await using var session = await RunSession.StartAsync(prepared, new RunHostChoices(), options, NullLogger.Instance, limit.Token);
+        await using var session = await RunSession.StartAsync(prepared, new RunHostChoices(), options, NullLogger.Instance, EarlyCoordination.None, limit.Token);
         RunUpdate? last = null;
         await foreach (var update in session.WatchAsync(limit.Token))
         {

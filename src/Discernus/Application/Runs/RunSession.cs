@@ -60,10 +60,11 @@ public sealed class RunSession : IAsyncDisposable
     /// Starts the host and submits the prepared run (a new one that can start, or one to resume); the host adopts the
     /// embedded server of <paramref name="early"/> when it began one.
     /// </summary>
-    public static async Task<RunSession> StartAsync(PreparedRun run, RunHostChoices choices, WorkspaceOptions options, ILogger logger, CancellationToken cancellationToken, EarlyCoordination? early = null)
+    public static async Task<RunSession> StartAsync(PreparedRun run, RunHostChoices choices, WorkspaceOptions options, ILogger logger, EarlyCoordination early, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(early);
         var request = run.Request ?? throw new ArgumentException("the run cannot start: " + string.Join("; ", run.ProblemLines()), nameof(run));
-        var hostOptions = HostOptionsFor(options, run.Store!.FolderPath, choices) with { EmbeddedServer = early?.Server };
+        var hostOptions = HostOptionsFor(options, run.Store!.FolderPath, choices) with { EmbeddedServer = early.Server };
         var host = await DiscernusHost.StartAsync(hostOptions, options.TimeProvider, logger, cancellationToken);
         try
         {
