@@ -42,6 +42,7 @@ public sealed class RunService(WorkspaceOptions options, ILogger<RunService> log
 
         var request = run.Request!;
         var host = await HostForAsync(run.Store!, concurrency, cancellationToken);
+        host.WarmUp(run.Models);
         await host.SubmitAsync(request, cancellationToken);
         _runs[request.RunId] = host;
         // The Orchestrator claims the run folder within moments; the run page needs its manifest to show anything.
