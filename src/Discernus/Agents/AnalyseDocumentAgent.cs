@@ -119,7 +119,10 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
             DerivedMetrics = derivedMetrics,
             DocumentText = documentText,
             Prompt = prompt,
-            Messages = AnalysisRequest.Messages(prompt, frameworkText, framework, variant, task.DocumentName, documentText),
+            Messages = (ModelName.IsOffline(task.Model)
+                    ? AnalysisRequest.OfflineMessages(prompt, task.Model, framework, task.FrameworkHash, variant, task.DocumentName, task.DocumentHash)
+                    : null)
+                ?? AnalysisRequest.Messages(prompt, frameworkText, framework, variant, task.DocumentName, documentText),
             Options = options,
             Tally = tally,
             Client = Context.Runs.ClientFor(task.RunId, task.Model),

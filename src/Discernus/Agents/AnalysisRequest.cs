@@ -13,6 +13,8 @@ namespace Discernus.Agents;
 /// </summary>
 internal static class AnalysisRequest
 {
+    private const string OfflineRequest = "offline_request";
+
     /// <summary>The system message (the run's shared prefix) and the user message (the document).</summary>
     public static List<ChatMessage> Messages(PromptTemplate prompt, string frameworkText, Framework framework, string variant, string documentName, string documentText)
     {
@@ -37,6 +39,36 @@ internal static class AnalysisRequest
                 ["document_name"] = documentName,
                 ["document_text"] = documentText,
             })),
+        ];
+    }
+
+    /// <summary>
+    /// The request of an offline model (<c>lexicon</c>, <c>minilm</c>), when the run's prompt file has one: a short text
+    /// naming the inputs such a model reads itself (the framework and the document, by hash), since it never reads a
+    /// prompt; null for a prompt file stored before it had <c>offline_request</c>, whose runs keep the full messages.
+    /// </summary>
+    public static List<ChatMessage>? OfflineMessages(
+        PromptTemplate prompt, string model, Framework framework, string frameworkHash, string variant, string documentName, string documentHash)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(framework);
+        if (!prompt.Has(OfflineRequest))
+        {
+            return null;
+        }
+
+        return
+        [
+            new(ChatRole.User, prompt.Render(OfflineRequest, new Dictionary<string, string>
+            {
+                ["model"] = model,
+                ["framework_name"] = framework.Name,
+                ["framework_hash"] = frameworkHash,
+                ["analysis_variant"] = variant,
+                ["dimension_names"] = string.Join(", ", framework.Dimensions.Select(d => d.Name)),
+                ["document_name"] = documentName,
+                ["document_hash"] = documentHash,
+            }).TrimEnd()),
         ];
     }
 

@@ -35,6 +35,9 @@ internal sealed partial class PromptTemplate
         _fields.TryGetValue(field, out var node) && node is YamlScalarNode s ? s.Value ?? string.Empty
             : throw new InvalidDataException($"the prompt file has no text field '{field}'");
 
+    /// <summary>Whether the file has the text field <paramref name="field"/> (a prompt stored by an older version may lack a newer one).</summary>
+    public bool Has(string field) => _fields.TryGetValue(field, out var node) && node is YamlScalarNode;
+
     /// <summary>A text inside a nested mapping, e.g. <c>sections.methodology</c>.</summary>
     public string Nested(string section, string key) =>
         _fields.TryGetValue(section, out var node) && node is YamlMappingNode map

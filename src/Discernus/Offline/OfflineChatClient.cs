@@ -8,7 +8,7 @@ namespace Discernus.Offline;
 
 /// <summary>
 /// The chat-client side the offline models (<c>lexicon</c>, <c>minilm</c>) share: the answer is computed in the process,
-/// usage is counted in words (what their estimates and the run's token counts read), streaming is the answer as one
+/// usage is counted in words (of the document for an analysis, of the messages otherwise), streaming is the answer as one
 /// update, and the client holds nothing to release (the heavy parts belong to the <see cref="IOfflineModel"/>).
 /// </summary>
 public abstract class OfflineChatClient(string providerName, string modelId, LexiconTexts texts) : IChatClient
@@ -55,11 +55,11 @@ public abstract class OfflineChatClient(string providerName, string modelId, Lex
         cancellationToken.ThrowIfCancellationRequested();
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         var answer = await AnswerAsync(options?.AdditionalProperties, cancellationToken).ConfigureAwait(false);
-        var inputWords = list.Sum(m => LexiconScorer.CountWords(m.Text));
-        if (inputWords == 0 && options?.AdditionalProperties?.TryGetValue(LexiconInputs.DocumentText, out string? document) == true && document is not null)
-        {
-            inputWords = LexiconScorer.CountWords(document);
-        }
+        // What the model read: an analysis reads the document (the framework's markers are its own, like a model's
+        // weights), anything else the messages.
+        var inputWords = options?.AdditionalProperties?.TryGetValue(LexiconInputs.DocumentText, out string? document) == true && document is not null
+            ? LexiconScorer.CountWords(document)
+            : list.Sum(m => LexiconScorer.CountWords(m.Text));
 
         var outputWords = LexiconScorer.CountWords(answer);
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))

@@ -218,13 +218,17 @@ public sealed class LexiconChatClientTests
     }
 
     [Fact]
-    public async Task Usage_ReportsWordCounts()
+    public async Task Usage_CountsTheWordsTheModelRead_TheDocumentOfAnAnalysis_TheMessagesOtherwise()
     {
         using var client = new LexiconChatClient();
         var response = await client.GetResponseAsync("one two three", AnalysisOptions(Framework, Speech));
 
-        Assert.Equal(3, response.Usage?.InputTokenCount);
+        Assert.Equal(LexiconScorer.CountWords(Speech), response.Usage?.InputTokenCount);
+        Assert.True(response.Usage?.InputTokenCount > 3);
         Assert.True(response.Usage?.OutputTokenCount > 0);
+
+        var note = await client.GetResponseAsync("one two three");
+        Assert.Equal(3, note.Usage?.InputTokenCount);
     }
 
     [Fact]
