@@ -55,8 +55,8 @@ public abstract class OfflineChatClient(string providerName, string modelId, Lex
         cancellationToken.ThrowIfCancellationRequested();
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         var answer = await AnswerAsync(options?.AdditionalProperties, cancellationToken).ConfigureAwait(false);
-        // What the model read: an analysis reads the document (the framework's markers are its own, like a model's
-        // weights), anything else the messages.
+        // What the model read: for an analysis the document (the framework is the same for every document of a run and
+        // is not sent as text), for anything else the messages.
         var inputWords = options?.AdditionalProperties?.TryGetValue(LexiconInputs.DocumentText, out string? document) == true && document is not null
             ? LexiconScorer.CountWords(document)
             : list.Sum(m => LexiconScorer.CountWords(m.Text));
