@@ -133,7 +133,7 @@ internal sealed class AnalyseDocumentAgent(AgentContext context) : BaseAgent<Ana
     private async Task<AnswerAttempts> CallAsync(AnalyseDocumentTask task, AnalysisCall call, CancellationToken cancellationToken)
     {
         var allowNotScorable = task.Model == ModelName.LexiconName;
-        var dimensionNames = string.Join(", ", call.Framework.Dimensions.Select(d => d.Name));
+        var dimensionNames = AnalysisRequest.DimensionNames(call.Framework);
         var answers = new AnswerAttempts();
         while (answers.Count < Context.MaxAnswerAttempts)
         {

@@ -28,7 +28,7 @@ internal static class AnalysisRequest
             ["framework_text"] = frameworkText,
             ["analysis_variant"] = variant,
             ["analysis_instructions"] = framework.AnalysisVariants.GetValueOrDefault(variant)?.AnalysisPrompt?.Trim() ?? "Score each dimension as the framework defines it.",
-            ["dimension_names"] = string.Join(", ", framework.Dimensions.Select(d => d.Name)),
+            ["dimension_names"] = DimensionNames(framework),
             ["calibration"] = Calibration(prompt, framework),
         };
         return
@@ -65,12 +65,15 @@ internal static class AnalysisRequest
                 ["framework_name"] = framework.Name,
                 ["framework_hash"] = frameworkHash,
                 ["analysis_variant"] = variant,
-                ["dimension_names"] = string.Join(", ", framework.Dimensions.Select(d => d.Name)),
+                ["dimension_names"] = DimensionNames(framework),
                 ["document_name"] = documentName,
                 ["document_hash"] = documentHash,
             }).TrimEnd()),
         ];
     }
+
+    /// <summary>The framework's dimension names as the prompts list them (the system text, the offline request, a re-ask).</summary>
+    public static string DimensionNames(Framework framework) => string.Join(", ", framework.Dimensions.Select(d => d.Name));
 
     /// <summary>The temperature and seed of a task's request: its own temperature, else the model's defaults.</summary>
     public static (float? Temperature, long? Seed) Sampling(AnalyseDocumentTask task)

@@ -295,7 +295,7 @@ internal sealed class DiscernusHost : IAsyncDisposable
         {
             if (ModelName.TryParse(name, out var model, out _) && !model.IsHosted)
             {
-                _offlineModels.FirstOrDefault(m => m.Provider == model.Provider)?.WarmUp();
+                OfflineModelRegistry.Find(_offlineModels, model)?.WarmUp();
             }
         }
     }
