@@ -33,7 +33,7 @@ internal sealed class MiniLMChatClient : OfflineChatClient, IDocumentFeatureSour
 
     private readonly ISentenceEmbedder _embedder;
     // A run analyses every document with the same framework: its dimension profiles are computed once per client.
-    private readonly ConcurrentDictionary<string, IReadOnlyList<DimensionProfile>> _profiles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<DimensionProfile>>>> _profiles = new(StringComparer.Ordinal);
     private readonly MarkerPatternCache _patterns = new();
 
     public MiniLMChatClient(ISentenceEmbedder embedder, LexiconTexts texts)
@@ -79,16 +79,26 @@ internal sealed class MiniLMChatClient : OfflineChatClient, IDocumentFeatureSour
     {
         var texts = framework.Dimensions.Select(DimensionTexts.Of).ToList();
         var key = Hashing.Sha256Hex(JsonSerializer.Serialize(texts.Select(t => new[] { t.Name, t.Definition, string.Join('\u001f', t.Guidance), string.Join('\u001f', t.Markers), string.Join('\u001f', t.CounterMarkers) })));
-        if (_profiles.TryGetValue(key, out var known))
+        // The first documents of a run arrive together: they share one computation (a framework can have hundreds of
+        // dimension texts), which no single caller's cancellation stops; one that fails is forgotten, to be tried again.
+        var computing = _profiles.GetOrAdd(key, _ => new Lazy<Task<IReadOnlyList<DimensionProfile>>>(() => ComputeProfilesAsync(texts)));
+        try
         {
-            return known;
+            return await computing.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception) when (computing.Value.IsFaulted || computing.Value.IsCanceled)
+        {
+            _profiles.TryRemove(KeyValuePair.Create(key, computing));
+            throw;
+        }
+    }
 
+    private async Task<IReadOnlyList<DimensionProfile>> ComputeProfilesAsync(IReadOnlyList<DimensionTexts> texts)
+    {
         var all = texts.SelectMany(t => t.All).Distinct(StringComparer.Ordinal).ToList();
-        var vectors = await _embedder.EmbedAsync(all, cancellationToken).ConfigureAwait(false);
+        var vectors = await _embedder.EmbedAsync(all, CancellationToken.None).ConfigureAwait(false);
         var byText = all.Zip(vectors).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
-        IReadOnlyList<DimensionProfile> profiles = texts.Select(t => DimensionProfile.Of(t, byText)).ToList();
-        return _profiles.GetOrAdd(key, profiles);
+        return texts.Select(t => DimensionProfile.Of(t, byText)).ToList();
     }
 
     private string Write(IReadOnlyList<SemanticScore> scores, int units) =>

