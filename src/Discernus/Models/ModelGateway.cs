@@ -96,7 +96,14 @@ internal sealed class ModelGateway : IDisposable
             .UseOpenTelemetry(sourceName: Telemetry.DiscernusActivities.SourceName, configure: otel => otel.EnableSensitiveData = false);
         if (!model.IsHosted)
         {
-            return recorder is null ? builder.Build() : builder.UseInteractionRecording(recorder).Build();
+            // An offline model answers in milliseconds, but its wait is bounded all the same: a call that never ends
+            // (a fault in the model's code) fails its task with "timed out" instead of holding the run until its stall.
+            if (recorder is not null)
+            {
+                builder.UseInteractionRecording(recorder);
+            }
+
+            return builder.UseAttemptTimeout(_timeout).Build();
         }
 
         var endpoint = _settings.RequireBaseUrl(model);
