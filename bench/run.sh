@@ -4,26 +4,28 @@
 # the response cache, scale offline, faults — and the end-to-end table, then writes the numbers with the machine and
 # the commands into docs/benchmarks.md, between its `<!-- bench:NAME -->` markers (prose outside them is kept).
 #
-# Usage: bench/run.sh [--full] [--only efficiency,coordination,cache,scale,faults,endtoend,hostile] [--out FILE|-]
+# Usage: bench/run.sh [--full] [--only efficiency,coordination,cache,scale,offline,faults,endtoend,hostile] [--out FILE|-]
 #   quick (default): efficiency at N = 1,000 once, scale at 10,000 — about 10 minutes on 2 cores
 #   --full:          efficiency at N = 3,200 three times per set-up, scale at 10,000 and 100,000 (each run stopped
 #                    after an hour; 100,000 documents take longer today)
 #   --out -          print the Markdown instead of writing docs/benchmarks.md
 # Each part is also a script of its own (bench/efficiency.sh, coordination.sh, cache.sh, scale.sh, faults.sh,
-# endtoend.sh, hostile.sh: the hostile inputs of issue 14) printing its Markdown section. What they need is installed here: redis-server and node/npm through
-# scripts/install-test-deps.sh, jq from Debian, BullMQ from npm into bench/.tools/bullmq (gitignored).
+# endtoend.sh, hostile.sh: the hostile inputs of issue 14; offline.sh: lexicon and minilm throughput and a short run's
+# start, minilm only with DISCERNUS_BENCH_EMOBANK set to an EmoBank checkout) printing its Markdown section. What they
+# need is installed here: redis-server and node/npm through scripts/install-test-deps.sh, jq from Debian, BullMQ from
+# npm into bench/.tools/bullmq (gitignored).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
-all=(efficiency coordination cache scale faults endtoend hostile)
+all=(efficiency coordination cache scale offline faults endtoend hostile)
 only=("${all[@]}") full="" out="$here/docs/benchmarks.md"
 while [ $# -gt 0 ]; do
   case $1 in
     --full) full="--full" ;;
     --only) IFS=, read -r -a only <<<"$2"; shift ;;
     --out) out=$2; shift ;;
-    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
