@@ -180,6 +180,60 @@ internal sealed class RunFolder
         return hash;
     }
 
+    /// <summary>
+    /// Writes a file of a run that RUN SETUP is creating (relative path) in place: created exclusively, so nothing is
+    /// ever replaced, without the temporary file and rename of <see cref="WriteFileAsync"/>. Run setup writes one such
+    /// file per document, and the rename doubled what each cost the file system. In place is safe only there: the folder
+    /// is new, no one else writes in it, and a setup cut short leaves a folder its manifest marks as not set up (no run
+    /// resumes from it, `verify` reports the file). Returns the file's SHA-256 and whether this call created it;
+    /// existing identical content is kept, other content is never overwritten.
+    /// </summary>
+    internal async Task<(string Hash, bool Created)> CreateFileAsync(string relativePath, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var hash = Hashing.Sha256Hex(content.Span);
+        var full = Inside(relativePath);
+        FileStream stream;
+        try
+        {
+            stream = CreateExclusively(full);
+        }
+        catch (IOException) when (File.Exists(full))
+        {
+            // An identical document earlier in the corpus; HoldsAlreadyAsync throws when the content differs.
+            await HoldsAlreadyAsync(full, hash, cancellationToken).ConfigureAwait(false);
+            return (hash, false);
+        }
+
+        try
+        {
+            using (stream)
+            {
+                stream.Write(content.Span);
+            }
+        }
+        catch
+        {
+            File.Delete(full);
+            throw;
+        }
+
+        return (hash, true);
+    }
+
+    private static FileStream CreateExclusively(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        }
+    }
+
     /// <summary>The full path of a file of the run; a relative path that leaves the folder is refused.</summary>
     private string Inside(string relativePath)
     {

@@ -75,9 +75,8 @@ internal sealed class RunSetup(IArtifactStore store, TimeProvider timeProvider)
             var asset = $"assets/{hash}.{extension}";
             // The run folder is new (claimed by its manifest before anything is written): an asset already there was
             // written, and listed, by this setup, for a document identical to an earlier one.
-            var listed = File.Exists(System.IO.Path.Combine(folder.Path, asset));
-            await folder.WriteFileAsync(asset, bytes, cancellationToken).ConfigureAwait(false);
-            if (!listed)
+            var (_, created) = await folder.CreateFileAsync(asset, bytes, cancellationToken).ConfigureAwait(false);
+            if (created)
             {
                 lists.AddFile(new ManifestFile(asset, hash, role));
             }

@@ -59,6 +59,56 @@ public sealed class RunSetupListsTests : IDisposable
         Assert.Equal(RunStatus.Failed, RunFolder.ReadManifest(Path.Combine(folder, RunFolder.ManifestFileName)).Status);
     }
 
+    [Fact]
+    public async Task Assets_AreWrittenInPlace_NoneRenamedIntoPlace()
+    {
+        // A temporary file renamed into place doubled what each document's asset cost the file system (issue 17).
+        var experiment = SyntheticExperiment.Create(_root.Path, "inplace", 12);
+        var (store, report, readings) = await ReadAsync(experiment);
+        var renamed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        using var watcher = new FileSystemWatcher(experiment) { IncludeSubdirectories = true, InternalBufferSize = 64 * 1024 };
+        watcher.Renamed += (_, e) => renamed.Enqueue(e.FullPath);
+        watcher.Created += (_, e) => seen[Path.GetFileName(e.FullPath)] = true;
+        watcher.EnableRaisingEvents = true;
+
+        var (folder, log) = await new RunSetup(store, TimeProvider.System).SetUpAsync(Request(report, readings));
+        log.Dispose();
+        // The watcher reports in order: once it has seen this file, it has seen every rename before it.
+        await File.WriteAllTextAsync(Path.Combine(experiment, "sentinel"), "");
+        for (var waited = 0; waited < 200 && !seen.ContainsKey("sentinel"); waited++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.True(seen.ContainsKey("sentinel"), "the file-system watcher never reported the sentinel");
+        var assets = folder.ReadManifest().Files.Count(f => f.Path.StartsWith("assets/", StringComparison.Ordinal));
+        Assert.True(assets >= 12, $"{assets} assets listed");
+        Assert.DoesNotContain(renamed, path => path.Contains($"{Path.DirectorySeparatorChar}assets{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        Assert.True((await RunVerifier.VerifyAsync(folder.Path)).Succeeded);
+    }
+
+    [Fact]
+    public async Task AFileCreatedInPlace_KeepsIdenticalContent_AndNeverOverwritesOther()
+    {
+        var folder = new RunFolder(Path.Combine(_root.Path, "run"), "run");
+        Directory.CreateDirectory(folder.Path);
+        var content = "the document"u8.ToArray();
+
+        var first = await folder.CreateFileAsync("assets/a.txt", content);
+        var again = await folder.CreateFileAsync("assets/a.txt", content);
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "assets", "b.txt"), "something else");
+        var error = await Assert.ThrowsAsync<IOException>(() => folder.CreateFileAsync("assets/b.txt", content));
+
+        Assert.True(first.Created);
+        Assert.False(again.Created);
+        Assert.Equal(first.Hash, again.Hash);
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(folder.Path, "assets", "a.txt")));
+        Assert.Contains("never overwritten", error.Message, StringComparison.Ordinal);
+        Assert.Equal("something else", await File.ReadAllTextAsync(Path.Combine(folder.Path, "assets", "b.txt")));
+        await Assert.ThrowsAsync<ArgumentException>(() => folder.CreateFileAsync("../outside.txt", content));
+    }
+
     private async Task<(FolderArtifactStore Store, ValidationReport Report, IReadOnlyList<DocumentReading> Readings)> ReadAsync(string experiment)
     {
         var report = ExperimentValidator.Validate(experiment, new ExperimentLimits(), readDocuments: false);
