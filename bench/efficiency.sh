@@ -78,7 +78,7 @@ for n in $sizes; do
       whole=$(calc "$timed_secs / $plain_secs")
       wholes["$setup $n"]+="$whole "
       rows+=("| $setup | $n | $(manifest "$run" .status) | $(calc "$a / 1000") | $(calc "$ideal_ms / 1000") | **$ratio** | $timed_secs (**$whole** × plain) | $timed_rss_mb | $(stat_of "$stats" requests) | $(manifest "$run" .cost.provider_requests) | $(stat_of "$stats" rate_limited) | $(stat_of "$stats" max_concurrent) | $load |")
-      rm -rf "$run" "$DISCERNUS_ARTIFACTS_DIR"
+      set_aside "$run" "$DISCERNUS_ARTIFACTS_DIR"
     done
   done
 done

@@ -10,16 +10,16 @@
 #              five runs (goal < 1.5 s).
 # Usage: bench/offline.sh [--full] [--documents N] [--repeat R] [--emobank PATH] [--settle SECONDS]
 #   quick (default): lexicon on 10,000 documents; --full: 100,000. R runs of lexicon and minilm each (default 3).
-#   --settle: the pause after a lexicon run's files are deleted (default 40 s). ext4 avoids reusing inodes freed
-#   moments before, so a run started right after deleting the last one's 200,000 files creates its own much more
-#   slowly (docs/benchmarks.md measured 5-25 s of run setup for the same corpus): that is the benchmark's doing, not
-#   the run's.
+#   --settle: a pause before each lexicon run (default 0). A run's files are set aside, not deleted (bench/lib.sh,
+#   set_aside): ext4 avoids reusing inodes freed moments before, so a run started right after deleting the last
+#   one's 200,000 files created its own much more slowly (docs/benchmarks.md measured 5-25 s of run setup for the
+#   same corpus), the benchmark's doing, not the run's. Before files were set aside, a 40 s pause stood in for that.
 # Prints a Markdown section on stdout.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 invocation="bench/offline.sh${*:+ $*}"
-documents=10000 repeat=3 settle=40 emobank=${DISCERNUS_BENCH_EMOBANK:-}
+documents=10000 repeat=3 settle=0 emobank=${DISCERNUS_BENCH_EMOBANK:-}
 while [ $# -gt 0 ]; do
   case $1 in
     --full) documents=100000 ;;
@@ -41,7 +41,7 @@ rows=()
 run_offline() {
   local label=$1 experiment=$2 model=$3 run
   export DISCERNUS_ARTIFACTS_DIR="$bench_work/artifacts-$label"
-  rm -rf "$DISCERNUS_ARTIFACTS_DIR" "$experiment/runs"
+  set_aside "$DISCERNUS_ARTIFACTS_DIR" "$experiment/runs"
   timed "$label" "${discernus[@]}" run "$experiment" --model "$model"
   run=$(latest_run "$experiment")
   stage_ms=null analysed=0
@@ -51,7 +51,7 @@ run_offline() {
   else
     say "$label failed (exit $timed_status): $(grep -v '^\s*$' "$bench_work/$label.err" | tail -1 | cut -c1-200 || true)"
   fi
-  rm -rf "$DISCERNUS_ARTIFACTS_DIR" "$experiment/runs"
+  set_aside "$DISCERNUS_ARTIFACTS_DIR" "$experiment/runs"
 }
 
 # measure NAME EXPERIMENT MODEL UNIT GOAL PAUSE: R runs, each after PAUSE seconds; a table row and a summary row with
@@ -82,7 +82,7 @@ say "offline: making a corpus of $documents documents"
 corpus=$(make_corpus "$documents" 300)
 export DISCERNUS_MAX_DOCUMENTS=$documents
 measure "lexicon, $documents documents of ~300 words" "$corpus" lexicon documents "≥ 3,000 documents/s at 100,000" "$settle"
-rm -rf "$corpus"
+set_aside "$corpus"
 unset DISCERNUS_MAX_DOCUMENTS
 
 if [ -n "$emobank" ] && [ -f "$emobank/corpus/raw.csv" ]; then
@@ -120,7 +120,7 @@ summary "| Cold start: a second \`./discernus run projects/nano\`, wall, five ru
 echo "## Offline models and a short run's start (\`$invocation\`)"
 echo
 echo "Each run on a fresh artifact store, embedded Garnet, default concurrency; rate = documents analysed / the manifest's"
-echo "batch-analysis stage; each lexicon run starts ${settle} s after the files of the one before were deleted (see the script)."
+echo "batch-analysis stage; the files of the runs before are set aside, not deleted, until the benchmarks end (see bench/lib.sh)$([ "$settle" = 0 ] || echo ", and each lexicon run waits $settle s")."
 echo "Cold start: \`./discernus run\` on a copy of \`projects/nano\`, after one run that filled its store."
 echo
 echo "| measurement | documents | batch analysis s | rate per s, sorted | median per s | load avg before |"

@@ -36,7 +36,7 @@ export DISCERNUS_OPENAI_COMPATIBLE_BASE_URL=$llm DISCERNUS_ARTIFACTS_DIR="$bench
 stop_pid "$llm_pid"
 run=$(latest_run "$dir")
 counters_analysis=$(calc "$(analysis_ms "$run") / 1000")
-rm -rf "$run"
+set_aside "$run"
 
 say "profile: $n documents under dotnet-trace (sampled thread time)"
 start_fake_llm llm --latency-ms 200 --concurrency 64
@@ -46,7 +46,7 @@ export DISCERNUS_OPENAI_COMPATIBLE_BASE_URL=$llm DISCERNUS_ARTIFACTS_DIR="$bench
 stop_pid "$llm_pid"
 run=$(latest_run "$dir")
 trace_analysis=$(calc "$(analysis_ms "$run") / 1000")
-rm -rf "$run"
+set_aside "$run"
 if [ -n "$keep" ]; then mkdir -p "$keep" && cp "$bench_work/counters.csv" "$bench_work"/run*.speedscope.json "$keep/"; fi
 
 echo "## Profile (\`bench/profile.sh --documents $n\`)"

@@ -46,6 +46,8 @@ fi
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 export BENCH_SUMMARY="$results/summary"
+# Every script sets measured runs' files aside here (bench/lib.sh, set_aside); deleted when all are done.
+export BENCH_SPENT="$results/spent"
 : >"$BENCH_SUMMARY"
 started=$(date -u +%Y-%m-%dT%H:%MZ)
 for part in "${only[@]}"; do

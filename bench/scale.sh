@@ -45,7 +45,7 @@ for n in $sizes; do
   fi
   rows+=("| $n | $status | $analysed | $timed_secs | **$timed_rss_mb** | $stages | $load |")
   summary "| Scale: $n documents offline — peak RSS MB, wall s ($status) | **$timed_rss_mb** MB, $timed_secs s | < 500 MB, flat in N |"
-  rm -rf "$dir" "$DISCERNUS_ARTIFACTS_DIR"
+  set_aside "$dir" "$DISCERNUS_ARTIFACTS_DIR"
 done
 
 echo "## Scale, offline (\`$invocation\`)"

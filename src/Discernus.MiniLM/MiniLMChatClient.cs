@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Discernus.Concurrency;
 using Discernus.Content;
 using Discernus.Experiments;
 using Discernus.Models;
@@ -33,7 +34,7 @@ internal sealed class MiniLMChatClient : OfflineChatClient, IDocumentFeatureSour
 
     private readonly ISentenceEmbedder _embedder;
     // A run analyses every document with the same framework: its dimension profiles are computed once per client.
-    private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<DimensionProfile>>>> _profiles = new(StringComparer.Ordinal);
+    private readonly SharedTasks<string, IReadOnlyList<DimensionProfile>> _profiles = new(StringComparer.Ordinal);
     private readonly MarkerPatternCache _patterns = new();
 
     public MiniLMChatClient(ISentenceEmbedder embedder, LexiconTexts texts)
@@ -81,16 +82,7 @@ internal sealed class MiniLMChatClient : OfflineChatClient, IDocumentFeatureSour
         var key = Hashing.Sha256Hex(JsonSerializer.Serialize(texts.Select(t => new[] { t.Name, t.Definition, string.Join('\u001f', t.Guidance), string.Join('\u001f', t.Markers), string.Join('\u001f', t.CounterMarkers) })));
         // The first documents of a run arrive together: they share one computation (a framework can have hundreds of
         // dimension texts), which no single caller's cancellation stops; one that fails is forgotten, to be tried again.
-        var computing = _profiles.GetOrAdd(key, _ => new Lazy<Task<IReadOnlyList<DimensionProfile>>>(() => ComputeProfilesAsync(texts)));
-        try
-        {
-            return await computing.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception) when (computing.Value.IsFaulted || computing.Value.IsCanceled)
-        {
-            _profiles.TryRemove(KeyValuePair.Create(key, computing));
-            throw;
-        }
+        return await _profiles.GetAsync(key, _ => ComputeProfilesAsync(texts), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<DimensionProfile>> ComputeProfilesAsync(IReadOnlyList<DimensionTexts> texts)

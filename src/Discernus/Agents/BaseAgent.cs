@@ -12,7 +12,7 @@ internal abstract class BaseAgent<TContract>(AgentContext context) : IAgent
     where TContract : class, ITaskContract
 {
     private const int ParsedCacheLimit = 64;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<object>>> _parsed = new(StringComparer.Ordinal);
+    private readonly Concurrency.SharedTasks<string, object> _parsed = new(StringComparer.Ordinal);
 
     protected AgentContext Context { get; } = context;
 
@@ -78,23 +78,14 @@ internal abstract class BaseAgent<TContract>(AgentContext context) : IAgent
         where T : class
     {
         var key = $"{typeof(T).FullName}:{hash}:{variant}";
-        if (_parsed.Count >= ParsedCacheLimit && !_parsed.ContainsKey(key))
+        if (_parsed.Count >= ParsedCacheLimit && !_parsed.Contains(key))
         {
             _parsed.Clear();
         }
 
-        // One load per key even when every agent loop asks at once (the start of a run): the others await the same task.
-        var loading = _parsed.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => parse(await LoadAsync(hash, what, CancellationToken.None).ConfigureAwait(false))));
-        try
-        {
-            return (T)await loading.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A failed load is not remembered: the next task tries again.
-            _parsed.TryRemove(new KeyValuePair<string, Lazy<Task<object>>>(key, loading));
-            throw;
-        }
+        // One load per key even when every agent loop asks at once (the start of a run): the others await the same
+        // task. A failed load is not remembered: the next task tries again.
+        return (T)await _parsed.GetAsync(key, async _ => parse(await LoadAsync(hash, what, CancellationToken.None).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
     }
 
     protected async Task<byte[]> LoadAsync(string hash, string what, CancellationToken cancellationToken) =>

@@ -22,7 +22,7 @@ internal sealed class RedisTaskClaimer(RedisTaskQueue queue, RedisConnections co
     private readonly TimeProvider _time = time;
     private readonly ILogger _logger = logger;
     private readonly KeyTypeGuard _guard = guard;
-    private readonly ConcurrentDictionary<string, Lazy<Task<ConnectionMultiplexer>>> _claimers = new(StringComparer.Ordinal);
+    private readonly Concurrency.SharedTasks<string, ConnectionMultiplexer> _claimers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _lateRequeues = new();
     private int _disposed;
 
@@ -286,37 +286,19 @@ internal sealed class RedisTaskClaimer(RedisTaskQueue queue, RedisConnections co
             ? value.GetString()
             : null;
 
-    private async Task<ConnectionMultiplexer> GetClaimerAsync(string workerId, CancellationToken cancellationToken)
-    {
-        var lazy = _claimers.GetOrAdd(
-            workerId,
-            id => new Lazy<Task<ConnectionMultiplexer>>(() => _connections.ConnectDedicatedAsync("claim-" + id, _options.BlockingTimeout)));
-        try
-        {
-            return await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            _claimers.TryRemove(new KeyValuePair<string, Lazy<Task<ConnectionMultiplexer>>>(workerId, lazy));
-            throw;
-        }
-    }
+    private Task<ConnectionMultiplexer> GetClaimerAsync(string workerId, CancellationToken cancellationToken) =>
+        _claimers.GetAsync(workerId, id => _connections.ConnectDedicatedAsync("claim-" + id, _options.BlockingTimeout), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
         Volatile.Write(ref _disposed, 1);
 
         // Closing a dedicated connection unblocks its BLMOVE on the server, so pending late requeues finish quickly.
-        foreach (var claimer in _claimers.Values)
+        foreach (var claimer in _claimers.Started())
         {
-            if (!claimer.IsValueCreated)
-            {
-                continue;
-            }
-
             try
             {
-                var connection = await claimer.Value.ConfigureAwait(false);
+                var connection = await claimer.ConfigureAwait(false);
                 await connection.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
                 connection.Dispose();
             }

@@ -18,20 +18,20 @@ public sealed class ArchitectureCycleTests
 
     /// <summary>
     /// The intended layering, lowest first: each namespace may depend only on those listed before it. Content (hashes,
-    /// content addresses), Spelling (did-you-mean distances) and Configuration (the setting catalog) use nothing of ours
-    /// but each other, so every other layer may use them; Offline (the lexicon and what the offline models share) sits on
+    /// content addresses), Concurrency (one computation shared by concurrent callers), Spelling (did-you-mean distances)
+    /// and Configuration (the setting catalog) use nothing of ours but each other, so every other layer may use them; Offline (the lexicon and what the offline models share) sits on
     /// the gateway's contracts and is registered with it by the hosts above;
     /// Application, the one surface of the CLI and serve, sits on top.
     /// </summary>
     private static readonly string[] Layers =
     [
-        "Discernus.Content", "Discernus.Spelling", "Discernus.Configuration", "Discernus.Telemetry", "Discernus.Experiments", "Discernus.Statistics",
+        "Discernus.Content", "Discernus.Concurrency", "Discernus.Spelling", "Discernus.Configuration", "Discernus.Telemetry", "Discernus.Experiments", "Discernus.Statistics",
         "Discernus.Artifacts", "Discernus.Provenance", "Discernus.Models", "Discernus.Offline", "Discernus.Calibration", "Discernus.Reports",
         "Discernus.Coordination", "Discernus.Batches", "Discernus.Agents", "Discernus.Orchestration", "Discernus.Health",
         "Discernus.Application",
     ];
 
-    private static readonly string[] Foundations = ["Discernus.Content", "Discernus.Spelling", "Discernus.Configuration"];
+    private static readonly string[] Foundations = ["Discernus.Content", "Discernus.Concurrency", "Discernus.Spelling", "Discernus.Configuration"];
 
     private static readonly Lazy<DependencyGraph> Graph = new(() => DependencyGraph.Read(typeof(SettingCatalog).Assembly.Location));
 

@@ -33,6 +33,7 @@ public sealed partial class ArchitectureSurfaceTests
         ["Discernus.Agents"] = 5,
         ["Discernus.Application"] = 71,
         ["Discernus.Artifacts"] = 1,
+        ["Discernus.Concurrency"] = 1,
         ["Discernus.Configuration"] = 5,
         ["Discernus.Content"] = 1,
         ["Discernus.Experiments"] = 24,
