@@ -11,7 +11,7 @@ namespace Discernus.Provenance;
 /// those two lists from the file it replaces, entry by entry, so memory stays flat in the corpus size. What is written
 /// is byte for byte what <see cref="JsonSerializer"/> writes for the whole record.
 /// </summary>
-internal static class ManifestStream
+internal static partial class ManifestStream
 {
     public const string DocumentsProperty = "documents";
     public const string FilesProperty = "files";
@@ -123,7 +123,9 @@ internal static class ManifestStream
     /// manifest is a head (its lists empty): the <c>documents</c> and <c>files</c> lists are streamed from that file
     /// (which may be <paramref name="path"/> itself), with <paramref name="files"/> applied to the files.
     /// </summary>
-    public static void Write(string path, RunManifest manifest, string? listsFrom = null, ManifestFileChanges? files = null)
+    /// <returns>Where the lists lie in the file written; passed back as <paramref name="listsAt"/> (the layout of
+    /// <paramref name="listsFrom"/>) when neither list changes, the lists are copied from there byte for byte.</returns>
+    public static ManifestLayout? Write(string path, RunManifest manifest, string? listsFrom = null, ManifestFileChanges? files = null, ManifestLayout? listsAt = null)
     {
         if (listsFrom is not null && (manifest.Documents.Count > 0 || manifest.Files.Count > 0))
         {
@@ -137,6 +139,8 @@ internal static class ManifestStream
 
         var options = DiscernusJson.Indented;
         var info = options.GetTypeInfo(typeof(RunManifest));
+        var copy = listsFrom is not null && files is null ? listsAt : null;
+        var layout = default(ManifestLayout);
         RunFolder.WriteAtomically(path, stream =>
         {
             // The writer fills a buffer that goes to the file in chunks: a writer on the stream itself flushes the file
@@ -172,7 +176,26 @@ internal static class ManifestStream
             foreach (var property in info.Properties)
             {
                 writer.WritePropertyName(property.Name);
-                if (listsFrom is not null && property.Name == DocumentsProperty)
+                var list = listsFrom is not null && property.Name is DocumentsProperty or FilesProperty;
+                long start = 0;
+                if (list)
+                {
+                    // A list's value is the bytes the writer puts out between the property's name and what follows.
+                    Drain(all: true);
+                    start = stream.Position;
+                }
+
+                if (list && copy is { } from)
+                {
+                    // Written as an empty list, to keep the writer's own state, whose bytes are then replaced by the list.
+                    writer.WriteStartArray();
+                    writer.WriteEndArray();
+                    writer.Flush();
+                    chunk.ResetWrittenCount();
+                    var (at, end) = property.Name == DocumentsProperty ? (from.DocumentsStart, from.DocumentsEnd) : (from.FilesStart, from.FilesEnd);
+                    ManifestLayout.CopyRange(listsFrom!, at, end, stream);
+                }
+                else if (listsFrom is not null && property.Name == DocumentsProperty)
                 {
                     // Documents never change after RUN SETUP: copied token by token, never read into records.
                     writer.WriteStartArray();
@@ -182,46 +205,7 @@ internal static class ManifestStream
                 else if (listsFrom is not null && property.Name == FilesProperty)
                 {
                     writer.WriteStartArray();
-                    var added = files?.Add ?? [];
-                    var addedPaths = added.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-                    var listed = new HashSet<string>(StringComparer.Ordinal);
-                    var results = files?.AnalysisResults ?? [];
-                    var listedResults = new HashSet<Sha256Key>();
-                    ReadList<ManifestFile>(listsFrom, FilesProperty, file =>
-                    {
-                        if ((files?.RemoveRole is { } role && file.Role == role) || files?.Replace?.Contains(file.Path) == true)
-                        {
-                            return;
-                        }
-
-                        if (results.Count > 0 && file.Role == ManifestFileChanges.AnalysisResultRole && Hashing.IsSha256Hex(file.Sha256)
-                            && file.Path == RunFolder.AnalysisResultFile(file.Sha256))
-                        {
-                            listedResults.Add(Sha256Key.FromHex(file.Sha256));
-                        }
-                        else if (addedPaths.Contains(file.Path))
-                        {
-                            listed.Add(file.Path);
-                        }
-
-                        Entry(file);
-                    });
-
-                    // As Concat(...).DistinctBy(path): a file listed already keeps its entry.
-                    foreach (var result in results)
-                    {
-                        if (listedResults.Add(result))
-                        {
-                            var hash = result.ToHex();
-                            Entry(new ManifestFile(RunFolder.AnalysisResultFile(hash), hash, ManifestFileChanges.AnalysisResultRole));
-                        }
-                    }
-
-                    foreach (var file in added.DistinctBy(f => f.Path).Where(f => !listed.Contains(f.Path)))
-                    {
-                        Entry(file);
-                    }
-
+                    WriteFiles(listsFrom, files, Entry);
                     writer.WriteEndArray();
                 }
                 else
@@ -229,12 +213,19 @@ internal static class ManifestStream
                     WriteValue(writer, property.Get!(manifest), property.PropertyType, options, Drain);
                 }
 
-                Drain(all: false);
+                Drain(all: list);
+                if (list)
+                {
+                    layout = property.Name == DocumentsProperty
+                        ? layout with { DocumentsStart = start, DocumentsEnd = stream.Position }
+                        : layout with { FilesStart = start, FilesEnd = stream.Position };
+                }
             }
 
             writer.WriteEndObject();
             Drain(all: true);
         });
+        return listsFrom is null ? null : layout;
     }
 
     /// <summary>

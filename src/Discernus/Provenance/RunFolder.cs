@@ -100,6 +100,7 @@ internal sealed class RunFolder
 
     private readonly Lock _headGate = new();
     private RunManifest? _head;
+    private ManifestLayout? _layout;
     private (long Length, DateTime Written) _headStamp;
 
     private (long Length, DateTime Written) Stamp()
@@ -108,11 +109,23 @@ internal sealed class RunFolder
         return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, default);
     }
 
-    private void Remember(RunManifest head)
+    private void Remember(RunManifest head, ManifestLayout? layout)
     {
         lock (_headGate)
         {
-            (_head, _headStamp) = (head, Stamp());
+            (_head, _layout, _headStamp) = (head, layout, Stamp());
+        }
+    }
+
+    /// <summary>Manifest updates that read the lists of the file they replaced entry by entry, not copied as they were.</summary>
+    internal int ListsReadEntryByEntry { get; private set; }
+
+    /// <summary>Where the lists lie in the manifest this folder last wrote, while the file is still that one.</summary>
+    private ManifestLayout? LayoutWritten()
+    {
+        lock (_headGate)
+        {
+            return _layout is { } layout && Stamp() == _headStamp ? layout : null;
         }
     }
 
@@ -135,8 +148,13 @@ internal sealed class RunFolder
         try
         {
             var updated = update(ReadManifestHead());
-            ManifestStream.Write(ManifestPath, updated, listsFrom: ManifestPath, files);
-            Remember(updated);
+            var layout = files is null ? LayoutWritten() : null;
+            if (layout is null)
+            {
+                ListsReadEntryByEntry++;
+            }
+
+            Remember(updated, ManifestStream.Write(ManifestPath, updated, listsFrom: ManifestPath, files, layout));
             return updated;
         }
         finally
@@ -154,7 +172,7 @@ internal sealed class RunFolder
     {
         cancellationToken.ThrowIfCancellationRequested();
         ManifestStream.Write(ManifestPath, manifest);
-        Remember(manifest with { Documents = [], Files = [] });
+        Remember(manifest with { Documents = [], Files = [] }, null);
         return Task.CompletedTask;
     }
 
@@ -162,8 +180,7 @@ internal sealed class RunFolder
     internal Task WriteManifestAsync(RunManifest head, ManifestLists lists, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ManifestStream.Write(ManifestPath, head, listsFrom: lists.Path);
-        Remember(head);
+        Remember(head, ManifestStream.Write(ManifestPath, head, listsFrom: lists.Path));
         return Task.CompletedTask;
     }
 

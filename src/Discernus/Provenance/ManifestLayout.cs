@@ -1,0 +1,31 @@
+namespace Discernus.Provenance;
+
+/// <summary>
+/// Where a manifest file's <c>documents</c> and <c>files</c> lists lie: the byte range of each list's JSON value,
+/// recorded by <see cref="ManifestStream.Write"/> as it writes them. An update that changes neither list (a stage
+/// started or finished, the cost, the status) copies the two ranges from the file it replaces as they are, instead of
+/// reading them token by token and writing them again: at 3,200 documents that was about 0.1 s per update and ten
+/// updates lie between a run's last analysis and its end, growing with the corpus (about 1 KB of lists per document).
+/// </summary>
+internal readonly record struct ManifestLayout(long DocumentsStart, long DocumentsEnd, long FilesStart, long FilesEnd)
+{
+    private const int ChunkBytes = 64 * 1024;
+
+    /// <summary>Copies the bytes <paramref name="start"/> to <paramref name="end"/> of <paramref name="path"/> to <paramref name="destination"/>, a chunk at a time.</summary>
+    public static void CopyRange(string path, long start, long end, Stream destination)
+    {
+        using var source = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var buffer = new byte[(int)Math.Min(ChunkBytes, Math.Max(1, end - start))];
+        for (var at = start; at < end;)
+        {
+            var read = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - at)), at);
+            if (read == 0)
+            {
+                throw new InvalidDataException($"{path} ended at byte {at}, inside a list its last write put at {start}-{end}");
+            }
+
+            destination.Write(buffer, 0, read);
+            at += read;
+        }
+    }
+}
