@@ -2,10 +2,11 @@ namespace Discernus.Provenance;
 
 /// <summary>
 /// Where a manifest file's <c>documents</c> and <c>files</c> lists lie: the byte range of each list's JSON value,
-/// recorded by <see cref="ManifestStream.Write"/> as it writes them. An update that changes neither list (a stage
-/// started or finished, the cost, the status) copies the two ranges from the file it replaces as they are, instead of
-/// reading them token by token and writing them again: at 3,200 documents that was about 0.1 s per update and ten
-/// updates lie between a run's last analysis and its end, growing with the corpus (about 1 KB of lists per document).
+/// recorded by <see cref="ManifestStream.Write"/> as it writes them. An update copies the documents (which never change
+/// after RUN SETUP), and the files when it changes none (a stage started or finished, the cost, the status), from the
+/// file it replaces as they are, instead of reading them token by token and writing them again: at 3,200 documents that
+/// was about 0.1 s per update and ten updates lie between a run's last analysis and its end, growing with the corpus
+/// (about 1 KB of lists per document).
 /// </summary>
 internal readonly record struct ManifestLayout(long DocumentsStart, long DocumentsEnd, long FilesStart, long FilesEnd)
 {

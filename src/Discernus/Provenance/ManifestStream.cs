@@ -123,8 +123,9 @@ internal static partial class ManifestStream
     /// manifest is a head (its lists empty): the <c>documents</c> and <c>files</c> lists are streamed from that file
     /// (which may be <paramref name="path"/> itself), with <paramref name="files"/> applied to the files.
     /// </summary>
-    /// <returns>Where the lists lie in the file written; passed back as <paramref name="listsAt"/> (the layout of
-    /// <paramref name="listsFrom"/>) when neither list changes, the lists are copied from there byte for byte.</returns>
+    /// <returns>Where the lists lie in the file written (null without <paramref name="listsFrom"/>). Passed back as
+    /// <paramref name="listsAt"/>, the layout of <paramref name="listsFrom"/>, the documents are copied from there byte for
+    /// byte, and so are the files when <paramref name="files"/> changes none.</returns>
     public static ManifestLayout? Write(string path, RunManifest manifest, string? listsFrom = null, ManifestFileChanges? files = null, ManifestLayout? listsAt = null)
     {
         if (listsFrom is not null && (manifest.Documents.Count > 0 || manifest.Files.Count > 0))
@@ -139,7 +140,8 @@ internal static partial class ManifestStream
 
         var options = DiscernusJson.Indented;
         var info = options.GetTypeInfo(typeof(RunManifest));
-        var copy = listsFrom is not null && files is null ? listsAt : null;
+        // Documents never change after RUN SETUP; files only with file changes.
+        var copy = listsFrom is not null ? listsAt : null;
         var layout = default(ManifestLayout);
         RunFolder.WriteAtomically(path, stream =>
         {
@@ -185,7 +187,7 @@ internal static partial class ManifestStream
                     start = stream.Position;
                 }
 
-                if (list && copy is { } from)
+                if (list && copy is { } from && (property.Name == DocumentsProperty || files is null))
                 {
                     // Written as an empty list, to keep the writer's own state, whose bytes are then replaced by the list.
                     writer.WriteStartArray();

@@ -117,7 +117,7 @@ internal sealed class RunFolder
         }
     }
 
-    /// <summary>Manifest updates that read the lists of the file they replaced entry by entry, not copied as they were.</summary>
+    /// <summary>Manifest updates that read a list of the file they replaced entry by entry (the documents, or the files to change them), not copied as it was.</summary>
     internal int ListsReadEntryByEntry { get; private set; }
 
     /// <summary>Where the lists lie in the manifest this folder last wrote, while the file is still that one.</summary>
@@ -148,8 +148,8 @@ internal sealed class RunFolder
         try
         {
             var updated = update(ReadManifestHead());
-            var layout = files is null ? LayoutWritten() : null;
-            if (layout is null)
+            var layout = LayoutWritten();
+            if (layout is null || files is not null)
             {
                 ListsReadEntryByEntry++;
             }

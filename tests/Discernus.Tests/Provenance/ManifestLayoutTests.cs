@@ -57,11 +57,16 @@ public sealed class ManifestLayoutTests : IDisposable
 
         Assert.Equal(1, folder.ListsReadEntryByEntry);
 
-        // A change to the files list reads them again; the head-only update after it copies the new list.
-        ManifestFile[] added = [new("results/reports/report.md", "r", "report")];
-        await folder.UpdateManifestAsync(m => m, new ManifestFileChanges(added));
+        // A change to the files list reads the files again (the documents are still copied); the head-only update after
+        // it copies the new list.
+        var result = Discernus.Content.Hashing.Sha256Hex("a result");
+        ManifestFile[] added = [new(RunFolder.AnalysisResultFile(result), result, ManifestFileChanges.AnalysisResultRole), new("results/reports/report.md", "r", "report")];
+        await folder.UpdateManifestAsync(m => m, new ManifestFileChanges([added[1]], AnalysisResults: [Discernus.Content.Sha256Key.FromHex(result)]));
+        expected = expected with { Files = [.. expected.Files, .. added] };
+        Assert.Equal(DiscernusJson.Serialize(expected), await File.ReadAllBytesAsync(folder.ManifestPath));
+
         await folder.UpdateManifestAsync(m => m with { Status = RunStatus.Completed });
-        expected = expected with { Status = RunStatus.Completed, Files = [.. expected.Files, .. added] };
+        expected = expected with { Status = RunStatus.Completed };
 
         Assert.Equal(DiscernusJson.Serialize(expected), await File.ReadAllBytesAsync(folder.ManifestPath));
         Assert.Equal(2, folder.ListsReadEntryByEntry);
