@@ -12,17 +12,53 @@ internal readonly record struct ManifestLayout(long DocumentsStart, long Documen
 {
     private const int ChunkBytes = 64 * 1024;
 
-    /// <summary>Copies the bytes <paramref name="start"/> to <paramref name="end"/> of <paramref name="path"/> to <paramref name="destination"/>, a chunk at a time.</summary>
-    public static void CopyRange(string path, long start, long end, Stream destination)
+    /// <summary>The length of the file described, once written.</summary>
+    public long Length { get; init; } = -1;
+
+    /// <summary>The file's last write time (UTC), once written.</summary>
+    public DateTime Written { get; init; }
+
+    /// <summary>
+    /// <paramref name="path"/> opened for copying, when it is still the file described (its length and write time, read
+    /// from the open handle, so a file another writer put in its place after any earlier look is never copied from);
+    /// otherwise null.
+    /// </summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle? OpenIfUnchanged(string path)
     {
-        using var source = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (Length < 0)
+        {
+            return null;
+        }
+
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+
+        if (RandomAccess.GetLength(handle) == Length && File.GetLastWriteTimeUtc(handle) == Written)
+        {
+            return handle;
+        }
+
+        handle.Dispose();
+        return null;
+    }
+
+    /// <summary>Copies the bytes <paramref name="start"/> to <paramref name="end"/> of <paramref name="source"/> to <paramref name="destination"/>, a chunk at a time.</summary>
+    public static void CopyRange(Microsoft.Win32.SafeHandles.SafeFileHandle source, long start, long end, Stream destination)
+    {
         var buffer = new byte[(int)Math.Min(ChunkBytes, Math.Max(1, end - start))];
         for (var at = start; at < end;)
         {
             var read = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - at)), at);
             if (read == 0)
             {
-                throw new InvalidDataException($"{path} ended at byte {at}, inside a list its last write put at {start}-{end}");
+                throw new InvalidDataException($"the manifest ended at byte {at}, inside a list its last write put at {start}-{end}");
             }
 
             destination.Write(buffer, 0, read);

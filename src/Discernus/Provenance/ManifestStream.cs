@@ -140,8 +140,9 @@ internal static partial class ManifestStream
 
         var options = DiscernusJson.Indented;
         var info = options.GetTypeInfo(typeof(RunManifest));
-        // Documents never change after RUN SETUP; files only with file changes.
-        var copy = listsFrom is not null ? listsAt : null;
+        // Documents never change after RUN SETUP; files only with file changes. Copied only from the very file described.
+        using var source = listsFrom is not null ? listsAt?.OpenIfUnchanged(listsFrom) : null;
+        var copy = source is null ? null : listsAt;
         var layout = default(ManifestLayout);
         RunFolder.WriteAtomically(path, stream =>
         {
@@ -195,7 +196,7 @@ internal static partial class ManifestStream
                     writer.Flush();
                     chunk.ResetWrittenCount();
                     var (at, end) = property.Name == DocumentsProperty ? (from.DocumentsStart, from.DocumentsEnd) : (from.FilesStart, from.FilesEnd);
-                    ManifestLayout.CopyRange(listsFrom!, at, end, stream);
+                    ManifestLayout.CopyRange(source!, at, end, stream);
                 }
                 else if (listsFrom is not null && property.Name == DocumentsProperty)
                 {

@@ -113,7 +113,8 @@ internal sealed class RunFolder
     {
         lock (_headGate)
         {
-            (_head, _layout, _headStamp) = (head, layout, Stamp());
+            _headStamp = Stamp();
+            (_head, _layout) = (head, layout is { } written ? written with { Length = _headStamp.Length, Written = _headStamp.Written } : null);
         }
     }
 
