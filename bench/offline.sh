@@ -8,25 +8,23 @@
 #              it was not measured;
 #   cold start a second `./discernus run projects/nano` (a copy, so the repository gets no run folder), wall time of
 #              five runs (goal < 1.5 s).
-# Usage: bench/offline.sh [--full] [--documents N] [--repeat R] [--emobank PATH] [--settle SECONDS]
+# Usage: bench/offline.sh [--full] [--documents N] [--repeat R] [--emobank PATH]
 #   quick (default): lexicon on 10,000 documents; --full: 100,000. R runs of lexicon and minilm each (default 3).
-#   --settle: a pause before each lexicon run (default 0). A run's files are set aside, not deleted (bench/lib.sh,
-#   set_aside): ext4 avoids reusing inodes freed moments before, so a run started right after deleting the last
-#   one's 200,000 files created its own much more slowly (docs/benchmarks.md measured 5-25 s of run setup for the
-#   same corpus), the benchmark's doing, not the run's. Before files were set aside, a 40 s pause stood in for that.
+#   A run's files are set aside, not deleted (bench/lib.sh, set_aside): ext4 avoids reusing inodes freed moments
+#   before, so a run started right after deleting the last one's 200,000 files created its own much more slowly
+#   (docs/benchmarks.md measured 5-25 s of run setup for the same corpus), the benchmark's doing, not the run's.
 # Prints a Markdown section on stdout.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 invocation="bench/offline.sh${*:+ $*}"
-documents=10000 repeat=3 settle=0 emobank=${DISCERNUS_BENCH_EMOBANK:-}
+documents=10000 repeat=3 emobank=${DISCERNUS_BENCH_EMOBANK:-}
 while [ $# -gt 0 ]; do
   case $1 in
     --full) documents=100000 ;;
     --documents) documents=$2; shift ;;
     --repeat) repeat=$2; shift ;;
     --emobank) emobank=$2; shift ;;
-    --settle) settle=$2; shift ;;
     *) echo "offline.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -37,7 +35,7 @@ unset DISCERNUS_REDIS_URL
 rows=()
 
 # run_offline LABEL EXPERIMENT MODEL: one run on a fresh store; sets stage_ms (batch analysis), analysed, and the
-# timed_* values; the run folder and the store are removed afterwards.
+# timed_* values; the run folder and the store are set aside afterwards (bench/lib.sh).
 run_offline() {
   local label=$1 experiment=$2 model=$3 run
   export DISCERNUS_ARTIFACTS_DIR="$bench_work/artifacts-$label"
@@ -54,14 +52,14 @@ run_offline() {
   set_aside "$DISCERNUS_ARTIFACTS_DIR" "$experiment/runs"
 }
 
-# measure NAME EXPERIMENT MODEL UNIT GOAL PAUSE: R runs, each after PAUSE seconds; a table row and a summary row with
+# measure NAME EXPERIMENT MODEL UNIT GOAL: R runs; a table row and a summary row with
 # the range and the median rate.
 measure() {
-  local name=$1 experiment=$2 model=$3 unit=$4 goal=$5 pause=$6 rates=() stages=() i load
+  local name=$1 experiment=$2 model=$3 unit=$4 goal=$5 rates=() stages=() i load
   load=$(load_average)
   for ((i = 1; i <= repeat; i++)); do
+    # The last run's writes reach the disk before this one starts, not during it.
     sync
-    sleep "$pause"
     say "offline: $name, run $i of $repeat"
     run_offline "$model-$i" "$experiment" "$model"
     if [ "$stage_ms" = null ] || [ "$stage_ms" -le 0 ]; then
@@ -81,7 +79,7 @@ measure() {
 say "offline: making a corpus of $documents documents"
 corpus=$(make_corpus "$documents" 300)
 export DISCERNUS_MAX_DOCUMENTS=$documents
-measure "lexicon, $documents documents of ~300 words" "$corpus" lexicon documents "≥ 3,000 documents/s at 100,000" "$settle"
+measure "lexicon, $documents documents of ~300 words" "$corpus" lexicon documents "≥ 3,000 documents/s at 100,000"
 set_aside "$corpus"
 unset DISCERNUS_MAX_DOCUMENTS
 
@@ -90,7 +88,7 @@ if [ -n "$emobank" ] && [ -f "$emobank/corpus/raw.csv" ]; then
   dotnet build "$bench_dir/Discernus.Bench/Discernus.Bench.csproj" -c Release -nologo -v q >&2
   experiment=$(dotnet "$bench_dir/Discernus.Bench/bin/Release/net10.0/Discernus.Bench.dll" emobank-build "$emobank" "$bench_work/emobank" \
     --framework "$bench_dir/emobank/framework.md" --sentences 600 --coded 300 --seed 20240601)
-  measure "minilm, 600 EmoBank sentences" "$experiment" minilm sentences "≥ 150 sentences/s" 0
+  measure "minilm, 600 EmoBank sentences" "$experiment" minilm sentences "≥ 150 sentences/s"
 else
   rows+=("| minilm, 600 EmoBank sentences | not measured: give a checkout of JULIELab/EmoBank with --emobank or DISCERNUS_BENCH_EMOBANK | | | | |")
   summary "| minilm, 600 EmoBank sentences | not measured (no EmoBank checkout given) | ≥ 150 sentences/s |"
@@ -120,7 +118,7 @@ summary "| Cold start: a second \`./discernus run projects/nano\`, wall, five ru
 echo "## Offline models and a short run's start (\`$invocation\`)"
 echo
 echo "Each run on a fresh artifact store, embedded Garnet, default concurrency; rate = documents analysed / the manifest's"
-echo "batch-analysis stage; the files of the runs before are set aside, not deleted, until the benchmarks end (see bench/lib.sh)$([ "$settle" = 0 ] || echo ", and each lexicon run waits $settle s")."
+echo "batch-analysis stage; the files of the runs before are set aside, not deleted, until the benchmarks end (see bench/lib.sh)."
 echo "Cold start: \`./discernus run\` on a copy of \`projects/nano\`, after one run that filled its store."
 echo
 echo "| measurement | documents | batch analysis s | rate per s, sorted | median per s | load avg before |"

@@ -12,8 +12,8 @@ internal readonly record struct ManifestLayout(long DocumentsStart, long Documen
 {
     private const int ChunkBytes = 64 * 1024;
 
-    /// <summary>The length of the file described, once written.</summary>
-    public long Length { get; init; } = -1;
+    /// <summary>The length of the file described, once written (0 before: no manifest is empty, so it matches none).</summary>
+    public long Length { get; init; }
 
     /// <summary>The file's last write time (UTC), once written.</summary>
     public DateTime Written { get; init; }
@@ -25,11 +25,6 @@ internal readonly record struct ManifestLayout(long DocumentsStart, long Documen
     /// </summary>
     public Microsoft.Win32.SafeHandles.SafeFileHandle? OpenIfUnchanged(string path)
     {
-        if (Length < 0)
-        {
-            return null;
-        }
-
         Microsoft.Win32.SafeHandles.SafeFileHandle handle;
         try
         {

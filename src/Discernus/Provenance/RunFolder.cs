@@ -83,19 +83,24 @@ internal sealed class RunFolder
     /// The manifest without its per-document lists (<c>documents</c> and <c>files</c> come back empty): what a run
     /// keeps in memory. The lists are read entry by entry with <see cref="ReadDocuments"/> and <see cref="ReadFiles"/>.
     /// </summary>
-    public RunManifest ReadManifestHead()
+    public RunManifest ReadManifestHead() => Remembered().Head;
+
+    /// <summary>
+    /// The head this folder last wrote and where that file's lists lie, while the file is still that one: after a run's
+    /// analyses the head holds a hash per document, and parsing it again for every update was most of the memory a run's
+    /// last stages churned. Otherwise the head read from the file, and no layout.
+    /// </summary>
+    private (RunManifest Head, ManifestLayout? Layout) Remembered()
     {
         lock (_headGate)
         {
-            // The head this folder last wrote, while the file is still that one: after a run's analyses it holds a hash
-            // per document, and parsing it again for every update was most of the memory a run's last stages churned.
             if (_head is { } head && Stamp() == _headStamp)
             {
-                return head;
+                return (head, _layout);
             }
         }
 
-        return ManifestStream.ReadHead(ManifestPath);
+        return (ManifestStream.ReadHead(ManifestPath), null);
     }
 
     private readonly Lock _headGate = new();
@@ -121,15 +126,6 @@ internal sealed class RunFolder
     /// <summary>Manifest updates that read a list of the file they replaced entry by entry (the documents, or the files to change them), not copied as it was.</summary>
     internal int ListsReadEntryByEntry { get; private set; }
 
-    /// <summary>Where the lists lie in the manifest this folder last wrote, while the file is still that one.</summary>
-    private ManifestLayout? LayoutWritten()
-    {
-        lock (_headGate)
-        {
-            return _layout is { } layout && Stamp() == _headStamp ? layout : null;
-        }
-    }
-
     /// <summary>The manifest's documents, read one entry at a time.</summary>
     public void ReadDocuments(Action<ManifestDocument> onDocument) =>
         ManifestStream.ReadList(ManifestPath, ManifestStream.DocumentsProperty, onDocument);
@@ -148,8 +144,8 @@ internal sealed class RunFolder
         await _manifestLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var updated = update(ReadManifestHead());
-            var layout = LayoutWritten();
+            var (head, layout) = Remembered();
+            var updated = update(head);
             if (layout is null || files is not null)
             {
                 ListsReadEntryByEntry++;
