@@ -1,3 +1,5 @@
+using Discernus.Content;
+
 namespace Discernus.Statistics;
 
 /// <summary>
@@ -12,8 +14,19 @@ internal sealed record AnalysisRecord
     /// <summary>The researcher's id from the corpus manifest.</summary>
     public string? CorpusDocumentId { get; init; }
 
+    // A SHA-256 in lowercase hexadecimal (every hash Discernus writes) is held as its 32 bytes, not as a 64-character
+    // string of 152 bytes: a synthesis holds one record per analysis, a million in the largest runs.
+    private static readonly System.Buffers.SearchValues<char> LowercaseHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    private readonly Sha256Key? _hashKey;
+    private readonly string? _hashText;
+
     /// <summary>SHA-256 of the document text; the preferred key for telling documents apart.</summary>
-    public string? DocumentHash { get; init; }
+    public string? DocumentHash
+    {
+        get => _hashKey is { } key ? key.ToHex() : _hashText;
+        init => (_hashKey, _hashText) = IsLowercaseSha256(value) ? (Sha256Key.FromHex(value!), (string?)null) : ((Sha256Key?)null, value);
+    }
 
     public string? Model { get; init; }
 
@@ -32,4 +45,26 @@ internal sealed record AnalysisRecord
 
     /// <summary>What identifies the document across models and runs: its hash, else its manifest id, else its name.</summary>
     public string DocumentKey => DocumentHash ?? CorpusDocumentId ?? DocumentName;
+
+    /// <summary>
+    /// Orders two records as <see cref="DocumentKey"/> would (ordinal), without writing out the hashes: the numbers of two
+    /// SHA-256s compare as their lowercase hexadecimal texts do.
+    /// </summary>
+    public static int CompareDocumentKeys(AnalysisRecord x, AnalysisRecord y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x._hashKey is not { } a || y._hashKey is not { } b)
+        {
+            return string.CompareOrdinal(x.DocumentKey, y.DocumentKey);
+        }
+
+        var order = a.A.CompareTo(b.A);
+        order = order != 0 ? order : a.B.CompareTo(b.B);
+        order = order != 0 ? order : a.C.CompareTo(b.C);
+        return order != 0 ? order : a.D.CompareTo(b.D);
+    }
+
+    private static bool IsLowercaseSha256(string? value) =>
+        value is { Length: Sha256Key.Size * 2 } && !value.AsSpan().ContainsAnyExcept(LowercaseHex);
 }

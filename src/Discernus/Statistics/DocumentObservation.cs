@@ -13,15 +13,12 @@ internal sealed class DocumentObservation
     // Scores, saliences and confidences (one per dimension each), then the derived metrics.
     private readonly double[] _values;
 
-    private DocumentObservation(string key, IReadOnlyDictionary<string, string> metadata, int dimensions, double[] values)
+    private DocumentObservation(IReadOnlyDictionary<string, string> metadata, int dimensions, double[] values)
     {
-        Key = key;
         Metadata = metadata;
         _dimensions = dimensions;
         _values = values;
     }
-
-    public string Key { get; }
 
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
@@ -34,13 +31,13 @@ internal sealed class DocumentObservation
     public double? DerivedMetric(int metric) => At((3 * _dimensions) + metric);
 
     /// <summary>An observation whose values <paramref name="fill"/> sets through the given writer.</summary>
-    public static DocumentObservation Create(string key, IReadOnlyDictionary<string, string> metadata, int dimensions, int derivedMetrics, Action<Writer> fill)
+    public static DocumentObservation Create(IReadOnlyDictionary<string, string> metadata, int dimensions, int derivedMetrics, Action<Writer> fill)
     {
         ArgumentNullException.ThrowIfNull(fill);
         var values = new double[(3 * dimensions) + derivedMetrics];
         Array.Fill(values, double.NaN);
         fill(new Writer(values, dimensions));
-        return new DocumentObservation(key, metadata, dimensions, values);
+        return new DocumentObservation(metadata, dimensions, values);
     }
 
     private double? At(int index) => _values[index] is var value && double.IsNaN(value) ? null : value;

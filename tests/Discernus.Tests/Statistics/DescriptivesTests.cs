@@ -100,3 +100,52 @@ public sealed class DescriptivesTests
         Assert.Equal("n too small for a CI (n = 2)", statistics.Group("side")!.Groups.Single(g => g.Value == "b").Dimensions.Single().Summary.CiNote);
     }
 }
+
+public sealed class RunningMeanTests
+{
+    [Fact]
+    public void MeanOfTheFiniteValues_HasTheBitsOfTheMeanOfTheirArray()
+    {
+        // The running mean replaced the mean of an array of the values; every statistics hash depends on the bits.
+        var random = new Random(20261208);
+        foreach (var length in new[] { 1, 2, 3, 7, 100, 1_000, 10_007 })
+        {
+            var values = Enumerable.Range(0, length)
+                .Select(i => (i % 11) switch
+                {
+                    3 => (double?)null,
+                    5 => double.NaN,
+                    7 => double.PositiveInfinity,
+                    _ => (random.NextDouble() * 2000) - 1000,
+                })
+                .ToList();
+            var present = values.Where(v => v is { } x && double.IsFinite(x)).Select(v => v!.Value).ToArray();
+            var expected = present.Length == 1 ? present[0] : MathNet.Numerics.Statistics.Statistics.Mean(present);
+
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(StatisticsCalculator.MeanOrNull(values)!.Value));
+        }
+    }
+
+    [Fact]
+    public void MeanWithoutAFiniteValue_IsMissing()
+    {
+        Assert.Null(StatisticsCalculator.MeanOrNull([]));
+        Assert.Null(StatisticsCalculator.MeanOrNull([null, double.NaN, double.NegativeInfinity]));
+        // A mean that overflows is missing, never an infinity in the statistics.
+        Assert.True(StatisticsCalculator.MeanOrNull([double.MaxValue, -double.MaxValue, double.MaxValue]) is not { } mean || double.IsFinite(mean));
+    }
+
+    [Fact]
+    public void MeanOfAHundredThousandValues_BuildsNoArrayOfThem()
+    {
+        // 100,000 doubles are 800 KB in one array (more while a list grows); the running mean keeps one number.
+        var values = Enumerable.Range(0, 100_000).Select(i => (double?)(i % 10) / 10).ToArray();
+        StatisticsCalculator.MeanOrNull(values);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var mean = StatisticsCalculator.MeanOrNull(values);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0.45, mean!.Value, 12);
+        Assert.True(allocated < 10_000, $"{allocated} bytes allocated");
+    }
+}
