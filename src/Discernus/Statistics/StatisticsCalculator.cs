@@ -97,7 +97,8 @@ internal static class StatisticsCalculator
             return byModel != 0 ? byModel : records[a].Run != records[b].Run ? records[a].Run.CompareTo(records[b].Run) : a.CompareTo(b);
         });
 
-        var documents = new List<DocumentObservation>();
+        var names = new DocumentObservation.Names(dimensionNames, derivedMetricNames);
+        var documents = new List<DocumentObservation>(records.Count);
         for (var start = 0; start < order.Length;)
         {
             var first = records[order[start]];
@@ -107,9 +108,16 @@ internal static class StatisticsCalculator
                 end++;
             }
 
+            if (end - start == 1)
+            {
+                documents.Add(DocumentObservation.Of(first, names));
+                start = end;
+                continue;
+            }
+
             var analyses = new ArraySegment<int>(order, start, end - start);
             double? MeanOver(Func<AnalysisRecord, double?> select) => MeanOrNull(analyses.Select(i => select(records[i])));
-            var observation = DocumentObservation.Create(first.Metadata, dimensionNames.Count, derivedMetricNames.Count, values =>
+            var observation = DocumentObservation.Create(first.Metadata, names, values =>
             {
                 for (var d = 0; d < dimensionNames.Count; d++)
                 {
@@ -133,15 +141,26 @@ internal static class StatisticsCalculator
     }
 
     /// <summary>
-    /// The mean of the finite values, null without any. MathNet's running mean over the values as they come: the same
-    /// sum in the same order as the mean of their array, so the same bits, without the array. A synthesis takes this
-    /// mean of every salience and confidence, and at a million documents each array (and the copies of its growth) was
-    /// a large-object allocation left for the next full collection.
+    /// The mean of the finite values, null without any; one value is its own mean (a -0 stays -0). Otherwise MathNet's
+    /// running mean, as its mean of an array computes it: the same sum in the same order, so the same bits, without the
+    /// array. A synthesis takes this mean of every salience and confidence, and at a million documents each array (and
+    /// the copies of its growth) was a large-object allocation left for the next full collection.
     /// </summary>
     internal static double? MeanOrNull(IEnumerable<double?> values)
     {
-        var mean = StreamingStatistics.Mean(Finite.Values(values));
-        return double.IsNaN(mean) ? null : Finite.OrNull(mean);
+        var (mean, count, only) = (0.0, 0UL, 0.0);
+        foreach (var x in Finite.Values(values))
+        {
+            only = x;
+            mean += (x - mean) / ++count;
+        }
+
+        return count switch
+        {
+            0 => null,
+            1 => only,
+            _ => Finite.OrNull(mean),
+        };
     }
 
     private static List<DimensionStatistics> DescribeDimensions(

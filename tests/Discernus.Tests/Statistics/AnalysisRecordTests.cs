@@ -68,3 +68,65 @@ public sealed class AnalysisRecordTests
         return (new AnalysisRecord { DocumentName = "a.txt", DocumentHash = hash }, new WeakReference<string>(hash));
     }
 }
+
+public sealed class DocumentObservationTests
+{
+    [Fact]
+    public void ADocumentAnalysedOnce_ReadsTheValuesTheAverageOfItsOneAnalysisWouldHold()
+    {
+        // The observation of a document analysed once reads its analysis instead of copying the numbers; it must give
+        // exactly what averaging that one analysis gave: the value, and null for missing, NaN and infinities.
+        var names = new DocumentObservation.Names(["a", "b", "c"], ["m", "n"]);
+        double?[] pool = [0.25, null, double.NaN, double.PositiveInfinity, 1.0, -0.0, 0.1 + 0.2];
+        var random = new Random(11);
+        double? Any() => pool[random.Next(pool.Length)];
+        for (var i = 0; i < 200; i++)
+        {
+            var dimensions = new Dictionary<string, DimensionValues>(StringComparer.Ordinal);
+            foreach (var name in new[] { "a", "b", "c", "extra" }.Where(_ => random.Next(4) > 0))
+            {
+                dimensions[name] = new DimensionValues(Any(), Any(), Any());
+            }
+
+            var metrics = new Dictionary<string, double?>(StringComparer.Ordinal);
+            foreach (var name in new[] { "m", "n" }.Where(_ => random.Next(3) > 0))
+            {
+                metrics[name] = Any();
+            }
+
+            var record = new AnalysisRecord { DocumentName = $"{i}.txt", Dimensions = dimensions, DerivedMetrics = metrics };
+            var averaged = DocumentObservation.Create(record.Metadata, names, values =>
+            {
+                for (var d = 0; d < names.Dimensions.Count; d++)
+                {
+                    var v = dimensions.GetValueOrDefault(names.Dimensions[d]);
+                    values.Score(d, StatisticsCalculator.MeanOrNull([v?.Score]));
+                    values.Salience(d, StatisticsCalculator.MeanOrNull([v?.Salience]));
+                    values.Confidence(d, StatisticsCalculator.MeanOrNull([v?.Confidence]));
+                }
+
+                for (var m = 0; m < names.DerivedMetrics.Count; m++)
+                {
+                    values.DerivedMetric(m, StatisticsCalculator.MeanOrNull([metrics.GetValueOrDefault(names.DerivedMetrics[m])]));
+                }
+            });
+            var read = DocumentObservation.Of(record, names);
+
+            for (var d = 0; d < names.Dimensions.Count; d++)
+            {
+                Assert.Equal(Bits(averaged.Score(d)), Bits(read.Score(d)));
+                Assert.Equal(Bits(averaged.Salience(d)), Bits(read.Salience(d)));
+                Assert.Equal(Bits(averaged.Confidence(d)), Bits(read.Confidence(d)));
+            }
+
+            for (var m = 0; m < names.DerivedMetrics.Count; m++)
+            {
+                Assert.Equal(Bits(averaged.DerivedMetric(m)), Bits(read.DerivedMetric(m)));
+            }
+
+            Assert.Same(record.Metadata, read.Metadata);
+        }
+    }
+
+    private static long? Bits(double? value) => value is { } x ? BitConverter.DoubleToInt64Bits(x) : null;
+}

@@ -108,7 +108,7 @@ public sealed class RunningMeanTests
     {
         // The running mean replaced the mean of an array of the values; every statistics hash depends on the bits.
         var random = new Random(20261208);
-        foreach (var length in new[] { 1, 2, 3, 7, 100, 1_000, 10_007 })
+        foreach (var length in new[] { 1, 2, 3, 7, 10, 11, 100, 1_000, 10_007 })
         {
             var values = Enumerable.Range(0, length)
                 .Select(i => (i % 11) switch
@@ -116,6 +116,7 @@ public sealed class RunningMeanTests
                     3 => (double?)null,
                     5 => double.NaN,
                     7 => double.PositiveInfinity,
+                    9 => -0.0,
                     _ => (random.NextDouble() * 2000) - 1000,
                 })
                 .ToList();
