@@ -48,13 +48,30 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         var statistics = Compute(records, framework, parameters, research, gold, calibration);
         var statisticsJson = statistics.ToJson();
         var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
-        var exports = await StoreExportsAsync(runExports, statistics, statisticsHash, cancellationToken).ConfigureAwait(false);
-        var scoresHash = exports["scores.csv"];
 
-        var prompt = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "prompt", cancellationToken).ConfigureAwait(false));
-        var hypotheses = parameters.Hypotheses ?? [];
+        // The export tables and the model's interpretation both follow from the statistics alone, so the tables are
+        // written while the model reads: a hosted model's answer takes seconds, and so do the tables of a large run.
+        using var exportsCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var exportsStored = Task.Run(() => StoreExportsAsync(runExports, statistics, statisticsHash, exportsCancellation.Token), exportsCancellation.Token);
+        PromptTemplate prompt;
+        ChatResponse response;
         var calls = new ModelCallTally();
-        var response = await InterpretAsync(task, parameters, framework, statistics, statisticsJson, prompt, calls, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            prompt = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "prompt", cancellationToken).ConfigureAwait(false));
+            response = await InterpretAsync(task, parameters, framework, statistics, statisticsJson, prompt, calls, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The interpretation's failure is the one reported; the tables are stopped and waited for, never left running.
+            await exportsCancellation.CancelAsync().ConfigureAwait(false);
+            await ((Task)exportsStored).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        var exports = await exportsStored.ConfigureAwait(false);
+        var scoresHash = exports["scores.csv"];
+        var hypotheses = parameters.Hypotheses ?? [];
         var textHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(response.Text.Trim() + "\n"), cancellationToken).ConfigureAwait(false);
         var promptTokens = response.Usage?.InputTokenCount ?? 0;
         var completionTokens = response.Usage?.OutputTokenCount ?? 0;

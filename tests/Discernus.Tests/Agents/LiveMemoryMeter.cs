@@ -25,13 +25,17 @@ internal sealed class LiveMemoryMeter
 
     public void Sample(string where)
     {
-        var growth = GC.GetTotalMemory(forceFullCollection: true) - _baseline;
-        Samples++;
-        Log.Add($"{where}: {growth / 1024 / 1024} MB");
-        if (growth > MaxGrowth)
+        // A synthesis writes its tables while the model is asked: samples can come from two threads.
+        lock (Log)
         {
-            MaxGrowth = growth;
-            Where = where;
+            var growth = GC.GetTotalMemory(forceFullCollection: true) - _baseline;
+            Samples++;
+            Log.Add($"{where}: {growth / 1024 / 1024} MB");
+            if (growth > MaxGrowth)
+            {
+                MaxGrowth = growth;
+                Where = where;
+            }
         }
     }
 }
