@@ -43,7 +43,8 @@ internal sealed class AnalysisRecordFactory
         return new AnalysisRecord
         {
             DocumentName = result.DocumentName,
-            CorpusDocumentId = result.CorpusDocumentId,
+            // A corpus that names no ids uses the file names: one string for both, not two equal copies read from JSON.
+            CorpusDocumentId = result.CorpusDocumentId == result.DocumentName ? result.DocumentName : result.CorpusDocumentId,
             DocumentHash = result.DocumentId,
             Model = Pooled(result.ProcessingMetadata.Model),
             Run = result.ProcessingMetadata.Run,

@@ -125,6 +125,23 @@ public sealed class AnalysisRecordFactoryTests
         }
     }
 
+    [Fact]
+    public void ADocumentWhoseIdIsItsFileName_KeepsOneStringForBoth()
+    {
+        // A corpus that names no ids uses the file names; read from JSON, the two are equal copies.
+        var factory = new AnalysisRecordFactory();
+        var result = RunExportsTests.VariedResults(1)[0];
+        var named = result with { DocumentName = new string("a.txt".AsSpan()), CorpusDocumentId = new string("a.txt".AsSpan()) };
+        var distinct = result with { DocumentName = "a.txt", CorpusDocumentId = "a" };
+
+        var record = factory.Create(named);
+        var other = factory.Create(distinct);
+
+        Assert.Equal("a.txt", record.CorpusDocumentId);
+        Assert.Same(record.DocumentName, record.CorpusDocumentId);
+        Assert.Equal(("a.txt", "a"), (other.DocumentName, other.CorpusDocumentId));
+    }
+
     private static string Statistics(List<AnalysisRecord> records, ReliabilityFiltering? filtering)
     {
         var (filtered, summary) = ReliabilityFilter.Apply(records, Dimensions, DerivedMetrics, filtering, null);
