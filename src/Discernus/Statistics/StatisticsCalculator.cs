@@ -141,10 +141,11 @@ internal static class StatisticsCalculator
     }
 
     /// <summary>
-    /// The mean of the finite values, null without any; one value is its own mean (a -0 stays -0). Otherwise MathNet's
-    /// running mean, as its mean of an array computes it: the same sum in the same order, so the same bits, without the
-    /// array. A synthesis takes this mean of every salience and confidence, and at a million documents each array (and
-    /// the copies of its growth) was a large-object allocation left for the next full collection.
+    /// The mean of the finite values, null without any; one value is its own mean (a -0 stays -0). Otherwise the running
+    /// mean MathNet computes over an array, taken over the values as they come: the same sums in the same order, so the
+    /// same bits, without the array (RunningMeanTests compares the two). A synthesis takes this mean of every salience
+    /// and confidence, and at a million documents each array (and the copies of its growth) was a large-object
+    /// allocation left for the next full collection.
     /// </summary>
     internal static double? MeanOrNull(IEnumerable<double?> values)
     {

@@ -2,13 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Discernus.Agents;
 using Discernus.Artifacts;
-using Discernus.Content;
 using Discernus.Coordination;
-using Discernus.Experiments;
-using Discernus.Models;
 using Discernus.Offline.Lexicon;
 using Discernus.Provenance;
-using Discernus.Tests.Experiments;
 using Microsoft.Extensions.AI;
 
 namespace Discernus.Tests.Agents;
@@ -76,51 +72,8 @@ public sealed class SynthesisAgentOverlapTests : IDisposable
     private async Task<(IArtifactStore Store, string Json)> SetUpAsync()
     {
         var store = ArtifactStoreFactory.Create(new ArtifactStoreOptions { FolderPath = Path.Combine(_root, "artifacts") });
-        var frameworkBytes = await File.ReadAllBytesAsync(Path.Combine(TestPaths.Project("political_rhetoric"), "framework.md"));
-        var framework = ExperimentReader.ParseFramework(Encoding.UTF8.GetString(frameworkBytes), "framework.md", "default", out _)!;
-        var results = new List<string>();
-        for (var i = 0; i < 40; i++)
-        {
-            var document = Hashing.Sha256Hex($"document {i}");
-            results.Add(await store.PutAsync(DiscernusJson.Serialize(new AnalysisResult
-            {
-                DocumentId = document,
-                DocumentName = $"doc_{i:00}.txt",
-                CorpusDocumentId = $"doc_{i:00}",
-                Metadata = new Dictionary<string, string> { ["era"] = $"era_{i % 2}" },
-                FrameworkAnalysis = framework.Dimensions.Select((d, k) => (d.Name, Score: new DimensionScore
-                {
-                    Score = ((i * 7 + k * 13) % 100) / 100.0,
-                    Salience = 0.5,
-                    Confidence = 0.7,
-                    Evidence = [new EvidenceQuote($"Document {i} on {d.Name}.", true)],
-                })).ToDictionary(x => x.Name, x => x.Score),
-                ProcessingMetadata = new ProcessingMetadata
-                {
-                    Timestamp = "2026-12-08T00:00:00Z",
-                    Model = ModelName.LexiconName,
-                    ModelVersion = ModelName.LexiconName,
-                    TokensUsed = new TokenUsage(100, 10),
-                    PromptHash = new string('a', 64),
-                    FrameworkHash = new string('b', 64),
-                    DocumentHash = document,
-                    TaskId = $"{RunId}:analyse_document:{i + 1}",
-                },
-            })));
-        }
-
-        var contract = new SynthesizeResultsTask
-        {
-            RunId = RunId,
-            TaskId = TaskIds.Build(RunId, TaskTypes.SynthesizeResults, 1),
-            AnalysisResultsIndex = await store.PutAsync(AnalysisResultIndex.Serialize(results)),
-            AnalysisResultCount = results.Count,
-            FrameworkHash = await store.PutAsync(frameworkBytes),
-            PromptHash = await store.PutAsync(PromptLibrary.Load(PromptLibrary.SynthesizeResults).Content),
-            Model = ModelName.LexiconName,
-            Params = new SynthesisParams { ExperimentName = "overlap" },
-        };
-        return (store, CoordinationJson.Serialize(contract));
+        var (json, _) = await SynthesisInputs.StoreAsync(store, RunId, 40, new SynthesisParams { ExperimentName = "overlap" });
+        return (store, json);
     }
 
     /// <summary>A real store whose stores of files (the export tables) wait for a signal, or for their cancellation.</summary>
