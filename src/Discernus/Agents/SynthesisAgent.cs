@@ -49,27 +49,10 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         var statisticsJson = statistics.ToJson();
         var statisticsHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(statisticsJson), cancellationToken).ConfigureAwait(false);
 
-        // The export tables and the model's interpretation both follow from the statistics alone, so the tables are
-        // written while the model reads: a hosted model's answer takes seconds, and so do the tables of a large run.
-        using var exportsCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var exportsStored = Task.Run(() => StoreExportsAsync(runExports, statistics, statisticsHash, exportsCancellation.Token), exportsCancellation.Token);
-        PromptTemplate prompt;
-        ChatResponse response;
         var calls = new ModelCallTally();
-        try
-        {
-            prompt = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "prompt", cancellationToken).ConfigureAwait(false));
-            response = await InterpretAsync(task, parameters, framework, statistics, statisticsJson, prompt, calls, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // The interpretation's failure is the one reported; the tables are stopped and waited for, never left running.
-            await exportsCancellation.CancelAsync().ConfigureAwait(false);
-            await ((Task)exportsStored).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            throw;
-        }
-
-        var exports = await exportsStored.ConfigureAwait(false);
+        var (prompt, response, exports) = await InterpretWhileExportingAsync(
+            task, parameters, framework, statistics, statisticsJson, calls, token => StoreExportsAsync(runExports, statistics, statisticsHash, token), cancellationToken)
+            .ConfigureAwait(false);
         var scoresHash = exports["scores.csv"];
         var hypotheses = parameters.Hypotheses ?? [];
         var textHash = await Context.Store.PutAsync(System.Text.Encoding.UTF8.GetBytes(response.Text.Trim() + "\n"), cancellationToken).ConfigureAwait(false);
@@ -149,6 +132,31 @@ internal sealed class SynthesisAgent(AgentContext context) : BaseAgent<Synthesiz
         }
 
         return exports;
+    }
+
+    /// <summary>
+    /// The model's interpretation, with the export tables written meanwhile: both follow from the statistics alone, and a
+    /// hosted model's answer takes seconds, as do the tables of a large run. An interpretation that fails is the failure
+    /// reported; the tables are then stopped and waited for, never left running.
+    /// </summary>
+    private async Task<(PromptTemplate Prompt, ChatResponse Response, Dictionary<string, string> Exports)> InterpretWhileExportingAsync(
+        SynthesizeResultsTask task, SynthesisParams parameters, Framework framework, CorpusStatistics statistics, string statisticsJson, ModelCallTally calls,
+        Func<CancellationToken, Task<Dictionary<string, string>>> storeExports, CancellationToken cancellationToken)
+    {
+        using var exportsCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var exportsStored = Task.Run(() => storeExports(exportsCancellation.Token), exportsCancellation.Token);
+        try
+        {
+            var prompt = PromptTemplate.Parse(await LoadAsync(task.PromptHash, "prompt", cancellationToken).ConfigureAwait(false));
+            var response = await InterpretAsync(task, parameters, framework, statistics, statisticsJson, prompt, calls, cancellationToken).ConfigureAwait(false);
+            return (prompt, response, await exportsStored.ConfigureAwait(false));
+        }
+        catch
+        {
+            await exportsCancellation.CancelAsync().ConfigureAwait(false);
+            await ((Task)exportsStored).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
     }
 
     /// <summary>The model's interpretation of the statistics; only an answer the synthesis accepts is cached.</summary>
