@@ -54,15 +54,7 @@ internal sealed record AnalysisRecord
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        if (x._hashKey is not { } a || y._hashKey is not { } b)
-        {
-            return string.CompareOrdinal(x.DocumentKey, y.DocumentKey);
-        }
-
-        var order = a.A.CompareTo(b.A);
-        order = order != 0 ? order : a.B.CompareTo(b.B);
-        order = order != 0 ? order : a.C.CompareTo(b.C);
-        return order != 0 ? order : a.D.CompareTo(b.D);
+        return x._hashKey is { } a && y._hashKey is { } b ? a.CompareTo(b) : string.CompareOrdinal(x.DocumentKey, y.DocumentKey);
     }
 
     private static bool IsLowercaseSha256(string? value) =>

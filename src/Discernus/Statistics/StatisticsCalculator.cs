@@ -150,10 +150,13 @@ internal static class StatisticsCalculator
     internal static double? MeanOrNull(IEnumerable<double?> values)
     {
         var (mean, count, only) = (0.0, 0UL, 0.0);
-        foreach (var x in Finite.Values(values))
+        foreach (var value in values)
         {
-            only = x;
-            mean += (x - mean) / ++count;
+            if (value is { } x && double.IsFinite(x))
+            {
+                only = x;
+                mean += (x - mean) / ++count;
+            }
         }
 
         return count switch
